@@ -1,0 +1,183 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+)
+
+// AssetStore keeps media bytes addressed by sha256.
+type AssetStore interface {
+	// PutAsset stores data (deduplicated, written atomically) and returns its reference.
+	PutAsset(ctx context.Context, data []byte, mime, name string) (AssetRef, error)
+	// OpenAsset opens the bytes of an asset by hash.
+	OpenAsset(ctx context.Context, sha string) (io.ReadCloser, error)
+	// AssetPath is the file holding the asset, for tools that need a path (ffprobe).
+	AssetPath(sha string) (string, error)
+}
+
+// BodyRunner runs the child nodes of a loop group once for one item.
+type BodyRunner func(ctx context.Context, index int, item any) (map[string]any, error)
+
+// NodeInput is what a running node sees.
+type NodeInput struct {
+	NodeID     string
+	RunID      string
+	WorkflowID string
+	// Params are the node's settings with {{name}} references resolved.
+	Params map[string]any
+	// Inputs maps each input handle to the value on it (nil when unconnected or inactive).
+	Inputs map[string]any
+	// Connected tells which input handles have an active edge.
+	Connected map[string]bool
+	// FlowInputs are the run's validated flow input values.
+	FlowInputs map[string]any
+	// Declared are the version's input declarations (flow.inputs reads them).
+	Declared []InputDecl
+	Assets   AssetStore
+	// Cost, when a node sets it, is recorded on its generation (e.g. token usage).
+	Cost map[string]any
+	// Body runs a loop group's children for one item (nil for other nodes).
+	Body BodyRunner
+	// Approval is the recorded decision for a control.approval node, if any.
+	Approval *Approval
+
+	progress func(float64)
+	stream   func(string)
+	log      func(string)
+}
+
+// Progress reports completion in 0..1; it is coalesced before reaching the window.
+func (in *NodeInput) Progress(p float64) {
+	if in.progress != nil {
+		in.progress(p)
+	}
+}
+
+// Stream sends a chunk of streamed text (LLM tokens).
+func (in *NodeInput) Stream(s string) {
+	if in.stream != nil {
+		in.stream(s)
+	}
+}
+
+// Log records a line in the run's log.
+func (in *NodeInput) Log(s string) {
+	if in.log != nil {
+		in.log(s)
+	}
+}
+
+// Has reports whether param name is set to a non-empty value.
+func (in *NodeInput) Has(name string) bool {
+	v, ok := in.Params[name]
+	if !ok || v == nil {
+		return false
+	}
+	if s, ok := v.(string); ok {
+		return s != ""
+	}
+	return true
+}
+
+// String returns param name as text, or def when absent.
+func (in *NodeInput) String(name, def string) string {
+	v, ok := in.Params[name]
+	if !ok || v == nil {
+		return def
+	}
+	return ToText(v)
+}
+
+// Float returns param name as a number, or def when absent; text that is not a number is an error.
+func (in *NodeInput) Float(name string, def float64) (float64, error) {
+	v, ok := in.Params[name]
+	if !ok || v == nil || v == "" {
+		return def, nil
+	}
+	f, ok := ToFloat(v)
+	if !ok {
+		return 0, fmt.Errorf("param %q: %v is not a number", name, v)
+	}
+	return f, nil
+}
+
+// Int returns param name as an integer, or def when absent.
+func (in *NodeInput) Int(name string, def int) (int, error) {
+	f, err := in.Float(name, float64(def))
+	if err != nil {
+		return 0, err
+	}
+	if f != math.Trunc(f) {
+		return 0, fmt.Errorf("param %q: %v is not a whole number", name, f)
+	}
+	return int(f), nil
+}
+
+// Bool returns param name as a boolean, or def when absent.
+func (in *NodeInput) Bool(name string, def bool) bool {
+	v, ok := in.Params[name]
+	if !ok || v == nil {
+		return def
+	}
+	switch b := v.(type) {
+	case bool:
+		return b
+	case string:
+		p, err := strconv.ParseBool(b)
+		if err == nil {
+			return p
+		}
+	case float64:
+		return b != 0
+	}
+	return def
+}
+
+// ToFloat converts a JSON-like number or numeric text to float64.
+func ToFloat(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case float32:
+		return float64(n), true
+	case int:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	case int32:
+		return float64(n), true
+	case uint64:
+		return float64(n), true
+	case string:
+		f, err := strconv.ParseFloat(n, 64)
+		return f, err == nil
+	case bool:
+		if n {
+			return 1, true
+		}
+		return 0, true
+	}
+	return 0, false
+}
+
+// ToText formats a value as text: strings as is, everything else as JSON.
+func ToText(v any) string {
+	switch s := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return s
+	case float64:
+		return strconv.FormatFloat(s, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(s)
+	}
+	b, err := canonicalJSON(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}

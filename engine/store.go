@@ -1,0 +1,84 @@
+package engine
+
+import (
+	"context"
+	"time"
+)
+
+// WorkflowStore persists workflows, their immutable versions and editor drafts.
+type WorkflowStore interface {
+	// CreateWorkflow stores a new workflow with its first version, which becomes current.
+	// The store assigns the version's Seq and Label ("v1").
+	CreateWorkflow(ctx context.Context, w Workflow, first Version) (Workflow, Version, error)
+	GetWorkflow(ctx context.Context, id string) (Workflow, error)
+	// FindWorkflows returns workflows whose name equals name exactly.
+	FindWorkflows(ctx context.Context, name string) ([]Workflow, error)
+	ListWorkflows(ctx context.Context) ([]WorkflowSummary, error)
+	// UpdateWorkflow changes name, description and tags.
+	UpdateWorkflow(ctx context.Context, w Workflow) error
+	// DeleteWorkflow removes a workflow with its versions, runs, generations and draft.
+	DeleteWorkflow(ctx context.Context, id string) error
+	// AddVersion stores v as the next version of its workflow (Seq, Label assigned) and,
+	// when makeCurrent, makes it current in the same transaction.
+	AddVersion(ctx context.Context, v Version, makeCurrent bool) (Version, error)
+	GetVersion(ctx context.Context, id string) (Version, error)
+	// ListVersions returns a workflow's versions newest first.
+	ListVersions(ctx context.Context, workflowID string) ([]Version, error)
+	SetCurrentVersion(ctx context.Context, workflowID, versionID string) error
+	// SaveDraft stores the editor's working graph of a workflow (autosave).
+	SaveDraft(ctx context.Context, workflowID string, g Graph, baseVersionID string) error
+	// GetDraft returns the draft and the version it was based on; ErrNotFound when none.
+	GetDraft(ctx context.Context, workflowID string) (Graph, string, error)
+	DeleteDraft(ctx context.Context, workflowID string) error
+}
+
+// RunStore persists runs and their snapshots.
+type RunStore interface {
+	// CreateRun stores a new run; the store assigns Number (1, 2, … per workflow).
+	CreateRun(ctx context.Context, r Run) (Run, error)
+	// UpdateRun replaces the mutable fields of a run: status, label, error, outputs,
+	// snapshot, owner and times.
+	UpdateRun(ctx context.Context, r Run) error
+	GetRun(ctx context.Context, id string) (Run, error)
+	// ListRuns returns runs newest first; workflowID "" means all workflows.
+	ListRuns(ctx context.Context, workflowID string, limit int) ([]Run, error)
+	// ListRunsByStatus returns runs in any of the statuses, oldest first.
+	ListRunsByStatus(ctx context.Context, statuses ...RunStatus) ([]Run, error)
+}
+
+// GenerationStore persists generations, selections and the asset links of generations.
+type GenerationStore interface {
+	// SaveGenerations commits generations in one transaction, linking each to the assets
+	// its outputs reference.
+	SaveGenerations(ctx context.Context, gens []Generation) error
+	GetGeneration(ctx context.Context, id string) (Generation, error)
+	// ListGenerations returns a node's generations newest first, with Selected, VersionLabel
+	// and RunLabel filled.
+	ListGenerations(ctx context.Context, workflowID, nodeID string) ([]Generation, error)
+	// CurrentGenerations returns, per node of the workflow, the current generation:
+	// the selected one, else the latest completed one.
+	CurrentGenerations(ctx context.Context, workflowID string) (map[string]Generation, error)
+	// SelectGeneration marks one generation of a node as selected ("" clears the selection).
+	SelectGeneration(ctx context.Context, workflowID, nodeID, generationID string) error
+	// DeleteGeneration removes a generation and any asset no longer referenced.
+	DeleteGeneration(ctx context.Context, id string) error
+}
+
+// SettingsStore keeps small application settings (run cap, theme …).
+type SettingsStore interface {
+	GetSetting(ctx context.Context, key string) (string, bool, error)
+	SetSetting(ctx context.Context, key, value string) error
+}
+
+// Store is everything the engine persists.
+type Store interface {
+	WorkflowStore
+	RunStore
+	GenerationStore
+	SettingsStore
+	AssetStore
+	Close() error
+}
+
+// Clock is injected where tests need a fixed time.
+type Clock func() time.Time

@@ -1,0 +1,219 @@
+package engine
+
+import "time"
+
+// Position is where a node sits on the canvas. It never affects a run.
+type Position struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+}
+
+// Node is one block of a graph. ID is stable across versions and keys generations.
+type Node struct {
+	ID       string         `json:"id"`
+	Type     string         `json:"type"`
+	Label    string         `json:"label,omitempty"`
+	Params   map[string]any `json:"params,omitempty"`
+	Position *Position      `json:"position,omitempty"`
+	ParentID string         `json:"parentId,omitempty"`
+}
+
+// Edge connects an output handle of one node to an input handle of another.
+type Edge struct {
+	ID           string `json:"id,omitempty"`
+	Source       string `json:"source"`
+	SourceHandle string `json:"sourceHandle"`
+	Target       string `json:"target"`
+	TargetHandle string `json:"targetHandle"`
+}
+
+// Input types a workflow may declare (SPEC §3).
+const (
+	TypeString  = "string"
+	TypeNumber  = "number"
+	TypeInteger = "integer"
+	TypeBoolean = "boolean"
+	TypeObject  = "object"
+	TypeArray   = "array"
+	TypeImage   = "image"
+	TypeAudio   = "audio"
+	TypeVideo   = "video"
+	TypeFile    = "file"
+	TypeAny     = "any"
+)
+
+// InputTypes lists the declarable flow input types in display order.
+var InputTypes = []string{TypeString, TypeNumber, TypeInteger, TypeBoolean, TypeObject, TypeArray, TypeImage, TypeAudio, TypeVideo, TypeFile}
+
+// IsMediaType reports whether values of type t are asset references.
+func IsMediaType(t string) bool {
+	return t == TypeImage || t == TypeAudio || t == TypeVideo || t == TypeFile
+}
+
+// InputDecl declares one typed flow input.
+type InputDecl struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Description string `json:"description"`
+	Required    bool   `json:"required"`
+	Default     any    `json:"default,omitempty"`
+}
+
+// Graph is the runnable content of a version: declared inputs, nodes and edges.
+type Graph struct {
+	Inputs []InputDecl `json:"inputs"`
+	Nodes  []Node      `json:"nodes"`
+	Edges  []Edge      `json:"edges"`
+}
+
+// Workflow is a named container of immutable versions.
+type Workflow struct {
+	ID               string    `json:"id"`
+	Name             string    `json:"name"`
+	Description      string    `json:"description"`
+	Tags             []string  `json:"tags"`
+	CurrentVersionID string    `json:"current_version_id"`
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
+}
+
+// WorkflowSummary is a workflow with what a dashboard card shows.
+type WorkflowSummary struct {
+	Workflow
+	Versions      int        `json:"versions"`
+	LastRunStatus RunStatus  `json:"last_run_status,omitempty"`
+	LastRunAt     *time.Time `json:"last_run_at,omitempty"`
+}
+
+// Version is an immutable snapshot of a workflow's graph and declared inputs.
+type Version struct {
+	ID          string    `json:"id"`
+	WorkflowID  string    `json:"workflow_id"`
+	Seq         int       `json:"seq"`
+	Label       string    `json:"label"`
+	Notes       string    `json:"notes"`
+	ParentID    string    `json:"parent_id"`
+	Graph       Graph     `json:"graph"`
+	ContentHash string    `json:"content_hash"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// RunStatus is the lifecycle state of a run (SPEC §5).
+type RunStatus string
+
+const (
+	RunQueued      RunStatus = "queued"
+	RunRunning     RunStatus = "running"
+	RunPaused      RunStatus = "paused"
+	RunCompleted   RunStatus = "completed"
+	RunFailed      RunStatus = "failed"
+	RunCancelled   RunStatus = "cancelled"
+	RunInterrupted RunStatus = "interrupted"
+)
+
+// Finished reports whether the run will not change any more by itself.
+func (s RunStatus) Finished() bool {
+	return s == RunCompleted || s == RunFailed || s == RunCancelled || s == RunInterrupted
+}
+
+// RunMode says whether a run executes everything or starts from a block.
+type RunMode string
+
+const (
+	ModeFull      RunMode = "full"
+	ModeFromBlock RunMode = "from_block"
+)
+
+// Node statuses inside a run result (SPEC §8).
+const (
+	NodePending   = "pending"
+	NodeRunning   = "running"
+	NodeExecuted  = "executed"
+	NodeReused    = "reused"
+	NodeSkipped   = "skipped"
+	NodeUntouched = "untouched"
+	NodeFailed    = "failed"
+	NodeCancelled = "cancelled"
+	NodePaused    = "paused"
+)
+
+// NodeRecord is what a run did with one node.
+type NodeRecord struct {
+	Status       string   `json:"status"`
+	Reasons      []string `json:"reasons"`
+	GenerationID string   `json:"generation_id"`
+	DurationMS   int64    `json:"duration_ms"`
+	Error        string   `json:"error"`
+}
+
+// Snapshot is the persisted execution state of a run, updated as it goes, so a paused or
+// interrupted run can be resumed or built on after a restart.
+type Snapshot struct {
+	Nodes     map[string]NodeRecord `json:"nodes"`
+	Approvals map[string]Approval   `json:"approvals,omitempty"`
+}
+
+// Approval is a pending or recorded decision of a control.approval node.
+type Approval struct {
+	Message  string `json:"message"`
+	Value    any    `json:"value,omitempty"`
+	Decided  bool   `json:"decided"`
+	Approved bool   `json:"approved"`
+}
+
+// Run is one execution of a pinned version.
+type Run struct {
+	ID           string         `json:"id"`
+	WorkflowID   string         `json:"workflow_id"`
+	VersionID    string         `json:"version_id"`
+	VersionLabel string         `json:"version_label"`
+	Number       int            `json:"number"`
+	Status       RunStatus      `json:"status"`
+	Mode         RunMode        `json:"mode"`
+	FromNode     string         `json:"from_node,omitempty"`
+	Inputs       map[string]any `json:"inputs"`
+	Label        string         `json:"label"`
+	Error        string         `json:"error"`
+	Outputs      map[string]any `json:"outputs"`
+	Snapshot     Snapshot       `json:"snapshot"`
+	Owner        string         `json:"owner"`
+	CreatedAt    time.Time      `json:"created_at"`
+	StartedAt    *time.Time     `json:"started_at,omitempty"`
+	FinishedAt   *time.Time     `json:"finished_at,omitempty"`
+}
+
+// GenStatus is the state of a generation.
+type GenStatus string
+
+const (
+	GenRunning   GenStatus = "running"
+	GenCompleted GenStatus = "completed"
+	GenFailed    GenStatus = "failed"
+)
+
+// Generation is the record of one node execution: what it produced and what it saw.
+type Generation struct {
+	ID               string         `json:"id"`
+	WorkflowID       string         `json:"workflow_id"`
+	NodeID           string         `json:"node_id"`
+	RunID            string         `json:"run_id"`
+	VersionID        string         `json:"version_id"`
+	VersionLabel     string         `json:"version_label"`
+	RunLabel         string         `json:"run_label"`
+	Status           GenStatus      `json:"status"`
+	Outputs          map[string]any `json:"outputs"`
+	Error            string         `json:"error"`
+	DurationMS       int64          `json:"duration_ms"`
+	Cost             map[string]any `json:"cost,omitempty"`
+	ConfigHash       string         `json:"config_hash"`
+	InputFingerprint string         `json:"input_fingerprint"`
+	CreatedAt        time.Time      `json:"created_at"`
+	Selected         bool           `json:"selected"`
+}
+
+// AssetRef is how a media value refers to a file in the asset store.
+type AssetRef struct {
+	Asset string `json:"asset"`
+	Mime  string `json:"mime"`
+	Name  string `json:"name"`
+}

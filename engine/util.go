@@ -1,0 +1,5 @@
+package engine
+
+import "sort"
+
+func sortStrings(s []string) { sort.Strings(s) }
