@@ -1,18 +1,656 @@
 package main
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
 
-// App is the one type bound to the window: thin methods over the engine.
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// App is the one type bound to the window: thin methods over the engine service that validate
+// every argument as if it came from a stranger, and the bridge of engine events to the window.
 type App struct {
-	ctx context.Context
+	ctx   context.Context
+	svc   *engine.Service
+	home  string
+	log   *slog.Logger
+	unsub func()
 }
 
-// NewApp returns an App; the engine is attached at startup.
-func NewApp() *App { return &App{} }
+// NewApp binds a service to the window.
+func NewApp(svc *engine.Service, home string, log *slog.Logger) *App {
+	return &App{svc: svc, home: home, log: log, ctx: context.Background()}
+}
 
-func (a *App) startup(ctx context.Context) { a.ctx = ctx }
+func (a *App) startup(ctx context.Context) {
+	a.ctx = ctx
+	a.unsub = a.svc.Bus.Subscribe(func(e engine.Event) { runtime.EventsEmit(a.ctx, e.Type, e) })
+	if rep, err := a.svc.Recover(ctx, true); err != nil {
+		a.log.Error("recovering runs", "err", err)
+	} else if len(rep.Interrupted)+len(rep.Requeued) > 0 {
+		a.log.Info("recovered runs", "interrupted", len(rep.Interrupted), "requeued", len(rep.Requeued))
+	}
+	runtime.OnFileDrop(ctx, func(x, y int, paths []string) {
+		runtime.EventsEmit(a.ctx, "filedrop", FileDrop{X: x, Y: y, Paths: paths})
+	})
+}
 
-func (a *App) shutdown(ctx context.Context) {}
+func (a *App) shutdown(ctx context.Context) {
+	if a.unsub != nil {
+		a.unsub()
+	}
+}
+
+func (a *App) beforeClose(ctx context.Context) bool { return false }
+
+func (a *App) menuEvent(name string) { runtime.EventsEmit(a.ctx, "menu", name) }
+
+func (a *App) quit() { runtime.Quit(a.ctx) }
+
+// FileDrop is files dropped from the OS onto the window.
+type FileDrop struct {
+	X     int      `json:"x"`
+	Y     int      `json:"y"`
+	Paths []string `json:"paths"`
+}
+
+var idRE = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,128}$`)
+
+func checkID(kind, id string) error {
+	if !idRE.MatchString(id) {
+		return fmt.Errorf("%s id %q is malformed: %w", kind, id, engine.ErrInvalid)
+	}
+	return nil
+}
 
 // Version returns the build's version string.
 func (a *App) Version() string { return "0.1.0" }
+
+// Home returns the data folder in use.
+func (a *App) Home() string { return a.home }
+
+// WorkflowCard is one dashboard card.
+type WorkflowCard struct {
+	ID               string `json:"id"`
+	Name             string `json:"name"`
+	Description      string `json:"description"`
+	Versions         int    `json:"versions"`
+	CurrentVersionID string `json:"current_version_id"`
+	LastRunStatus    string `json:"last_run_status"`
+	LastRunAt        string `json:"last_run_at"`
+	UpdatedAt        string `json:"updated_at"`
+}
+
+// ListWorkflows returns the dashboard cards.
+func (a *App) ListWorkflows() ([]WorkflowCard, error) {
+	ws, err := a.svc.ListWorkflows(a.ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]WorkflowCard, 0, len(ws))
+	for _, w := range ws {
+		c := WorkflowCard{ID: w.ID, Name: w.Name, Description: w.Description, Versions: w.Versions, CurrentVersionID: w.CurrentVersionID,
+			LastRunStatus: string(w.LastRunStatus), UpdatedAt: ts(w.UpdatedAt)}
+		if w.LastRunAt != nil {
+			c.LastRunAt = ts(*w.LastRunAt)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func ts(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// WorkflowDetail is what the editor opens: the workflow, its versions, the current version's
+// graph and the autosaved draft if any.
+type WorkflowDetail struct {
+	Workflow      engine.Workflow  `json:"workflow"`
+	Versions      []engine.Version `json:"versions"`
+	Current       engine.Version   `json:"current"`
+	Draft         *engine.Graph    `json:"draft"`
+	DraftBaseID   string           `json:"draft_base_id"`
+	RunCap        int              `json:"run_cap"`
+	NodeTypeCount int              `json:"node_type_count"`
+}
+
+// OpenWorkflow returns everything the editor needs for one workflow.
+func (a *App) OpenWorkflow(id string) (WorkflowDetail, error) {
+	if err := checkID("workflow", id); err != nil {
+		return WorkflowDetail{}, err
+	}
+	w, vs, err := a.svc.Versions(a.ctx, id)
+	if err != nil {
+		return WorkflowDetail{}, err
+	}
+	d := WorkflowDetail{Workflow: w, Versions: vs, RunCap: a.svc.RunCap(), NodeTypeCount: len(a.svc.Registry().Types())}
+	for _, v := range vs {
+		if v.ID == w.CurrentVersionID {
+			d.Current = v
+		}
+	}
+	g, base, ok, err := a.svc.Draft(a.ctx, w.ID)
+	if err != nil {
+		return WorkflowDetail{}, err
+	}
+	if ok {
+		d.Draft, d.DraftBaseID = &g, base
+	}
+	return d, nil
+}
+
+// CreateWorkflow makes an empty workflow.
+func (a *App) CreateWorkflow(name string) (engine.Workflow, error) {
+	w, _, err := a.svc.CreateWorkflow(a.ctx, name)
+	return w, err
+}
+
+// RenameWorkflow renames a workflow.
+func (a *App) RenameWorkflow(id, name string) (engine.Workflow, error) {
+	if err := checkID("workflow", id); err != nil {
+		return engine.Workflow{}, err
+	}
+	w, err := a.svc.ResolveWorkflow(a.ctx, id)
+	if err != nil {
+		return engine.Workflow{}, err
+	}
+	return a.svc.RenameWorkflow(a.ctx, id, name, w.Description)
+}
+
+// DuplicateWorkflow copies a workflow with its versions.
+func (a *App) DuplicateWorkflow(id string) (engine.Workflow, error) {
+	if err := checkID("workflow", id); err != nil {
+		return engine.Workflow{}, err
+	}
+	return a.svc.DuplicateWorkflow(a.ctx, id)
+}
+
+// DeleteWorkflow removes a workflow and everything it ran.
+func (a *App) DeleteWorkflow(id string) error {
+	if err := checkID("workflow", id); err != nil {
+		return err
+	}
+	return a.svc.DeleteWorkflow(a.ctx, id)
+}
+
+// ImportJSON imports workflow text (any SPEC §3 shape); into "" creates a workflow.
+func (a *App) ImportJSON(text, into string) (engine.ImportResult, error) {
+	if len(text) > 64<<20 {
+		return engine.ImportResult{}, fmt.Errorf("file is larger than 64 MB: %w", engine.ErrInvalid)
+	}
+	return a.svc.Import(a.ctx, []byte(text), into)
+}
+
+// ImportDialog asks for a workflow file and imports it. An empty result means the user cancelled.
+func (a *App) ImportDialog() (engine.ImportResult, error) {
+	path, err := runtime.OpenFileDialog(a.ctx, runtime.OpenDialogOptions{Title: "Import workflow",
+		Filters: []runtime.FileFilter{{DisplayName: "Workflow (*.json)", Pattern: "*.json"}}})
+	if err != nil || path == "" {
+		return engine.ImportResult{}, err
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return engine.ImportResult{}, err
+	}
+	return a.svc.Import(a.ctx, data, "")
+}
+
+// ExportJSON renders a version (or, with bundle, every version) as JSON text.
+func (a *App) ExportJSON(id, versionID string, bundle bool) (string, error) {
+	if err := checkID("workflow", id); err != nil {
+		return "", err
+	}
+	data, err := a.svc.Export(a.ctx, id, versionID, bundle)
+	return string(data), err
+}
+
+// ExportDialog asks where to save and writes the export; it returns the path ("" if cancelled).
+func (a *App) ExportDialog(id, versionID string, bundle bool) (string, error) {
+	text, err := a.ExportJSON(id, versionID, bundle)
+	if err != nil {
+		return "", err
+	}
+	w, err := a.svc.ResolveWorkflow(a.ctx, id)
+	if err != nil {
+		return "", err
+	}
+	suffix := ".json"
+	if bundle {
+		suffix = ".bundle.json"
+	}
+	path, err := runtime.SaveFileDialog(a.ctx, runtime.SaveDialogOptions{Title: "Export workflow",
+		DefaultFilename: safeFileName(w.Name) + suffix})
+	if err != nil || path == "" {
+		return "", err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(text+"\n"), 0o644); err != nil {
+		return "", err
+	}
+	return path, os.Rename(tmp, path)
+}
+
+func safeFileName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>|`, r) || r < 32 {
+			return '-'
+		}
+		return r
+	}, s)
+	if s == "" {
+		return "workflow"
+	}
+	return s
+}
+
+// NodeTypes returns every node type's schema: handles, params, determinism.
+func (a *App) NodeTypes() []*engine.NodeType { return a.svc.Registry().Types() }
+
+// CheckGraph validates a draft graph and returns its problems (empty when valid).
+func (a *App) CheckGraph(g engine.Graph) []engine.Problem { return a.svc.CheckGraph(g) }
+
+// CheckInputs validates run form values against a version's inputs.
+func (a *App) CheckInputs(versionID string, values map[string]any) ([]engine.Problem, error) {
+	if err := checkID("version", versionID); err != nil {
+		return nil, err
+	}
+	return a.svc.CheckInputs(a.ctx, versionID, values)
+}
+
+// SaveDraft autosaves the editor's graph.
+func (a *App) SaveDraft(workflowID string, g engine.Graph, baseVersionID string) error {
+	if err := checkID("workflow", workflowID); err != nil {
+		return err
+	}
+	return a.svc.SaveDraft(a.ctx, workflowID, g, baseVersionID)
+}
+
+// DiscardDraft drops the autosaved draft.
+func (a *App) DiscardDraft(workflowID string) error {
+	if err := checkID("workflow", workflowID); err != nil {
+		return err
+	}
+	return a.svc.DiscardDraft(a.ctx, workflowID)
+}
+
+// SaveVersion validates the graph and saves it as the new current version; the draft goes.
+func (a *App) SaveVersion(workflowID string, g engine.Graph, notes string) (engine.Version, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return engine.Version{}, err
+	}
+	v, err := a.svc.SaveVersion(a.ctx, workflowID, g, notes, "", true)
+	if err != nil {
+		return engine.Version{}, err
+	}
+	return v, a.svc.DiscardDraft(a.ctx, workflowID)
+}
+
+// CreateVersion clones a version (not made current).
+func (a *App) CreateVersion(workflowID, fromVersionID, notes string) (engine.Version, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return engine.Version{}, err
+	}
+	return a.svc.CreateVersion(a.ctx, workflowID, fromVersionID, notes)
+}
+
+// UseVersion switches the current version. A draft that differs from every version is saved
+// as a version first, so no edit is lost.
+func (a *App) UseVersion(workflowID, versionID string) (engine.Version, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return engine.Version{}, err
+	}
+	if err := checkID("version", versionID); err != nil {
+		return engine.Version{}, err
+	}
+	if g, _, ok, err := a.svc.Draft(a.ctx, workflowID); err != nil {
+		return engine.Version{}, err
+	} else if ok {
+		if len(a.svc.CheckGraph(g)) == 0 {
+			if _, _, err := a.svc.EnsureVersion(a.ctx, workflowID, g, "draft saved before switching version"); err != nil {
+				return engine.Version{}, err
+			}
+			if err := a.svc.DiscardDraft(a.ctx, workflowID); err != nil {
+				return engine.Version{}, err
+			}
+		}
+		// An invalid draft stays as the draft: it cannot become a version, and is not lost.
+	}
+	return a.svc.UseVersion(a.ctx, workflowID, versionID)
+}
+
+// RunInfo is a run as the window shows it.
+type RunInfo struct {
+	ID            string                       `json:"id"`
+	WorkflowID    string                       `json:"workflow_id"`
+	WorkflowName  string                       `json:"workflow_name"`
+	VersionID     string                       `json:"version_id"`
+	VersionLabel  string                       `json:"version_label"`
+	Status        string                       `json:"status"`
+	Mode          string                       `json:"mode"`
+	FromNode      string                       `json:"from_node"`
+	Label         string                       `json:"label"`
+	Number        int                          `json:"number"`
+	QueuePosition int                          `json:"queue_position"`
+	Inputs        map[string]any               `json:"inputs"`
+	Outputs       map[string]any               `json:"outputs"`
+	Nodes         map[string]engine.NodeRecord `json:"nodes"`
+	Approvals     map[string]engine.Approval   `json:"approvals"`
+	Error         string                       `json:"error"`
+	CreatedAt     string                       `json:"created_at"`
+	StartedAt     string                       `json:"started_at"`
+	FinishedAt    string                       `json:"finished_at"`
+	// SavedVersion is set when starting the run saved the draft as a new version.
+	SavedVersion string `json:"saved_version"`
+}
+
+func (a *App) runInfo(r engine.Run, names map[string]string) RunInfo {
+	ri := RunInfo{ID: r.ID, WorkflowID: r.WorkflowID, VersionID: r.VersionID, VersionLabel: r.VersionLabel, Status: string(r.Status),
+		Mode: string(r.Mode), FromNode: r.FromNode, Label: r.Label, Number: r.Number, QueuePosition: a.svc.QueuePosition(r.ID),
+		Inputs: r.Inputs, Outputs: r.Outputs, Nodes: r.Snapshot.Nodes, Approvals: r.Snapshot.Approvals, Error: r.Error, CreatedAt: ts(r.CreatedAt)}
+	if names != nil {
+		ri.WorkflowName = names[r.WorkflowID]
+	}
+	if r.StartedAt != nil {
+		ri.StartedAt = ts(*r.StartedAt)
+	}
+	if r.FinishedAt != nil {
+		ri.FinishedAt = ts(*r.FinishedAt)
+	}
+	return ri
+}
+
+// RunRequest is what the run form sends. With Graph set (the editor's draft), the run uses
+// the version equal to it, saving a new version first when none is.
+type RunRequest struct {
+	WorkflowID string         `json:"workflow_id"`
+	VersionID  string         `json:"version_id"`
+	Graph      *engine.Graph  `json:"graph"`
+	Inputs     map[string]any `json:"inputs"`
+	From       string         `json:"from"`
+}
+
+func (a *App) resolveRunVersion(req RunRequest) (string, string, error) {
+	if err := checkID("workflow", req.WorkflowID); err != nil {
+		return "", "", err
+	}
+	if req.Graph == nil {
+		return req.VersionID, "", nil
+	}
+	if probs := a.svc.CheckGraph(*req.Graph); len(probs) > 0 {
+		return "", "", &engine.ValidationError{Problems: probs}
+	}
+	v, created, err := a.svc.EnsureVersion(a.ctx, req.WorkflowID, *req.Graph, "")
+	if err != nil {
+		return "", "", err
+	}
+	if created {
+		_ = a.svc.DiscardDraft(a.ctx, req.WorkflowID)
+		return v.ID, v.Label, nil
+	}
+	return v.ID, "", nil
+}
+
+// StartRun validates and queues a run; it returns at once (queued or started).
+func (a *App) StartRun(req RunRequest) (RunInfo, error) {
+	vid, saved, err := a.resolveRunVersion(req)
+	if err != nil {
+		return RunInfo{}, err
+	}
+	if req.From != "" {
+		if err := checkID("node", req.From); err != nil {
+			return RunInfo{}, err
+		}
+	}
+	r, err := a.svc.StartRun(a.ctx, engine.RunRequest{Workflow: req.WorkflowID, Version: vid, Inputs: req.Inputs, From: req.From})
+	if err != nil {
+		return RunInfo{}, err
+	}
+	ri := a.runInfo(r, nil)
+	ri.SavedVersion = saved
+	return ri, nil
+}
+
+// StartBatch queues one run per inputs object (Run ×N, seed or input sweeps). Every entry is
+// validated before any is queued.
+func (a *App) StartBatch(req RunRequest, inputs []map[string]any) ([]RunInfo, error) {
+	if len(inputs) == 0 || len(inputs) > 1000 {
+		return nil, fmt.Errorf("a batch holds 1 to 1000 runs, got %d: %w", len(inputs), engine.ErrInvalid)
+	}
+	vid, _, err := a.resolveRunVersion(req)
+	if err != nil {
+		return nil, err
+	}
+	prepared := make([]engine.PreparedRun, len(inputs))
+	for i, in := range inputs {
+		p, err := a.svc.PrepareRun(a.ctx, engine.RunRequest{Workflow: req.WorkflowID, Version: vid, Inputs: in})
+		if err != nil {
+			return nil, fmt.Errorf("run %d of the batch: %w", i+1, err)
+		}
+		prepared[i] = p
+	}
+	out := make([]RunInfo, 0, len(prepared))
+	for _, p := range prepared {
+		r, err := a.svc.Enqueue(a.ctx, p)
+		if err != nil {
+			return out, err
+		}
+		out = append(out, a.runInfo(r, nil))
+	}
+	return out, nil
+}
+
+// CancelRun stops a queued or running run.
+func (a *App) CancelRun(runID string) error {
+	if err := checkID("run", runID); err != nil {
+		return err
+	}
+	return a.svc.Cancel(a.ctx, runID)
+}
+
+// GetRun returns one run.
+func (a *App) GetRun(runID string) (RunInfo, error) {
+	if err := checkID("run", runID); err != nil {
+		return RunInfo{}, err
+	}
+	r, _, err := a.svc.GetRun(a.ctx, runID)
+	if err != nil {
+		return RunInfo{}, err
+	}
+	return a.runInfo(r, nil), nil
+}
+
+// ListRuns returns runs newest first; workflowID "" lists all workflows' (the queue overlay).
+func (a *App) ListRuns(workflowID string, limit int) ([]RunInfo, error) {
+	if workflowID != "" {
+		if err := checkID("workflow", workflowID); err != nil {
+			return nil, err
+		}
+	}
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	runs, err := a.svc.Runs(a.ctx, workflowID, limit)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]string{}
+	if ws, err := a.svc.ListWorkflows(a.ctx); err == nil {
+		for _, w := range ws {
+			names[w.ID] = w.Name
+		}
+	}
+	out := make([]RunInfo, 0, len(runs))
+	for _, r := range runs {
+		out = append(out, a.runInfo(r, names))
+	}
+	return out, nil
+}
+
+// GetRunCap returns the global cap on running runs.
+func (a *App) GetRunCap() int { return a.svc.RunCap() }
+
+// SetRunCap changes the global cap (1 serialises every run).
+func (a *App) SetRunCap(n int) error { return a.svc.SetRunCap(a.ctx, n) }
+
+// NodeTimeline returns a node's generations, live ones included.
+func (a *App) NodeTimeline(workflowID, nodeID string) (engine.Timeline, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return engine.Timeline{}, err
+	}
+	if err := checkID("node", nodeID); err != nil {
+		return engine.Timeline{}, err
+	}
+	return a.svc.NodeTimeline(a.ctx, workflowID, nodeID)
+}
+
+// SelectGeneration picks the generation that feeds downstream ("" clears the pick).
+func (a *App) SelectGeneration(workflowID, nodeID, generationID string) error {
+	if err := checkID("workflow", workflowID); err != nil {
+		return err
+	}
+	if err := checkID("node", nodeID); err != nil {
+		return err
+	}
+	if generationID != "" {
+		if err := checkID("generation", generationID); err != nil {
+			return err
+		}
+	}
+	return a.svc.SelectGeneration(a.ctx, workflowID, nodeID, generationID)
+}
+
+// DeleteGeneration removes a generation (and its asset when nothing else uses it).
+func (a *App) DeleteGeneration(generationID string) error {
+	if err := checkID("generation", generationID); err != nil {
+		return err
+	}
+	return a.svc.DeleteGeneration(a.ctx, generationID)
+}
+
+// PlanFrom previews a run from a node: per node rerun/reuse/untouched with reasons.
+func (a *App) PlanFrom(workflowID, versionID, nodeID string, inputs map[string]any) (engine.Plan, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return engine.Plan{}, err
+	}
+	if err := checkID("node", nodeID); err != nil {
+		return engine.Plan{}, err
+	}
+	return a.svc.PlanFrom(a.ctx, workflowID, versionID, nodeID, inputs)
+}
+
+// Approve decides a pending approval of a paused run and resumes it. valueJSON, when not
+// empty, replaces the value (approve with an edited value).
+func (a *App) Approve(runID, nodeID string, reject bool, valueJSON string) (RunInfo, error) {
+	if err := checkID("run", runID); err != nil {
+		return RunInfo{}, err
+	}
+	req := engine.ApproveRequest{RunID: runID, NodeID: nodeID, Reject: reject}
+	if strings.TrimSpace(valueJSON) != "" {
+		if err := json.Unmarshal([]byte(valueJSON), &req.Value); err != nil {
+			return RunInfo{}, fmt.Errorf("edited value is not JSON: %v: %w", err, engine.ErrInvalid)
+		}
+		req.HasValue = true
+	}
+	r, err := a.svc.Approve(a.ctx, req)
+	if err != nil {
+		return RunInfo{}, err
+	}
+	return a.runInfo(r, nil), nil
+}
+
+// ImportMedia copies a local file (dropped or picked) into the asset store. kind is image,
+// audio, video or file.
+func (a *App) ImportMedia(path, kind string) (engine.AssetRef, error) {
+	if !filepath.IsAbs(path) {
+		return engine.AssetRef{}, fmt.Errorf("path %q is not absolute: %w", path, engine.ErrInvalid)
+	}
+	switch kind {
+	case engine.TypeImage, engine.TypeAudio, engine.TypeVideo, engine.TypeFile, "":
+	default:
+		return engine.AssetRef{}, fmt.Errorf("unknown media kind %q: %w", kind, engine.ErrInvalid)
+	}
+	return a.svc.ImportFile(a.ctx, path, kind)
+}
+
+// PickMedia asks for a file of the given kind and imports it ("" asset when cancelled).
+func (a *App) PickMedia(kind string) (engine.AssetRef, error) {
+	path, err := runtime.OpenFileDialog(a.ctx, runtime.OpenDialogOptions{Title: "Choose a " + kind + " file"})
+	if err != nil || path == "" {
+		return engine.AssetRef{}, err
+	}
+	return a.ImportMedia(path, kind)
+}
+
+// PickFile asks for a file path without importing it (linked files).
+func (a *App) PickFile(title string) (string, error) {
+	return runtime.OpenFileDialog(a.ctx, runtime.OpenDialogOptions{Title: title})
+}
+
+// OpenExternal opens a link in the OS browser, never inside the app.
+func (a *App) OpenExternal(url string) error {
+	if !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
+		return fmt.Errorf("only http(s) links open: %w", engine.ErrInvalid)
+	}
+	runtime.BrowserOpenURL(a.ctx, url)
+	return nil
+}
+
+var assetPathRE = regexp.MustCompile(`^/assets/([0-9a-f]{64})$`)
+
+// AssetHandler serves /assets/<sha256> from the asset store. Only a well-formed hash is
+// accepted: no path from the request ever reaches the file system. Content is served with
+// its stored type, never as HTML in the app's origin.
+func (a *App) AssetHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m := assetPathRE.FindStringSubmatch(r.URL.Path)
+		if m == nil {
+			http.NotFound(w, r)
+			return
+		}
+		path, err := a.svc.Store().AssetPath(m[1])
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				http.NotFound(w, r)
+				return
+			}
+			http.Error(w, "cannot read asset", http.StatusInternalServerError)
+			return
+		}
+		defer f.Close()
+		head := make([]byte, 512)
+		n, _ := f.Read(head)
+		mt := engine.DetectMime("", head[:n])
+		if strings.Contains(mt, "html") || strings.Contains(mt, "xml") && !strings.Contains(mt, "svg") {
+			mt = "text/plain; charset=utf-8"
+		}
+		if _, err := f.Seek(0, 0); err != nil {
+			http.Error(w, "cannot read asset", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", mt)
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'")
+		w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
+		http.ServeContent(w, r, m[1], time.Time{}, f)
+	})
+}

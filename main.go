@@ -2,33 +2,81 @@
 package main
 
 import (
+	"context"
 	"embed"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/menu"
+	"github.com/wailsapp/wails/v2/pkg/menu/keys"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+
+	"github.com/flowbench/flowbench/cli"
 )
 
 //go:embed all:frontend/dist
 var assets embed.FS
 
 func main() {
-	app := NewApp()
-	err := wails.Run(&options.App{
-		Title:       "Flowbench",
-		Width:       1280,
-		Height:      800,
-		MinWidth:    900,
-		MinHeight:   600,
-		AssetServer: &assetserver.Options{Assets: assets},
-		OnStartup:   app.startup,
-		OnShutdown:  app.shutdown,
-		Bind:        []any{app},
+	args, home, err := cli.ExtractHome(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "flowbench:", err)
+		os.Exit(cli.ExitUsage)
+	}
+	if cli.IsCommand(args) {
+		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+	}
+	if home == "" {
+		home = cli.DefaultHome()
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	svc, closeFn, err := cli.Open(context.Background(), home, logger)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "flowbench: opening", home+":", err)
+		os.Exit(1)
+	}
+	defer closeFn()
+	app := NewApp(svc, home, logger)
+	err = wails.Run(&options.App{
+		Title:            "Flowbench",
+		Width:            1280,
+		Height:           800,
+		MinWidth:         900,
+		MinHeight:        600,
+		BackgroundColour: &options.RGBA{R: 24, G: 24, B: 27, A: 255},
+		AssetServer:      &assetserver.Options{Assets: assets, Handler: app.AssetHandler()},
+		Menu:             appMenu(app),
+		OnStartup:        app.startup,
+		OnShutdown:       app.shutdown,
+		OnBeforeClose:    app.beforeClose,
+		Bind:             []any{app},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "flowbench:", err)
 		os.Exit(1)
 	}
+}
+
+// appMenu is the native application menu; items call into the window through events.
+func appMenu(app *App) *menu.Menu {
+	m := menu.NewMenu()
+	file := m.AddSubmenu("File")
+	file.AddText("New workflow", keys.CmdOrCtrl("n"), func(*menu.CallbackData) { app.menuEvent("new") })
+	file.AddText("Import…", keys.CmdOrCtrl("o"), func(*menu.CallbackData) { app.menuEvent("import") })
+	file.AddText("Export…", keys.CmdOrCtrl("e"), func(*menu.CallbackData) { app.menuEvent("export") })
+	file.AddSeparator()
+	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { app.quit() })
+	edit := m.AddSubmenu("Edit")
+	// Edit items carry no accelerators: the canvas handles its shortcuts itself, and text
+	// fields keep the platform's own copy, paste and undo.
+	edit.AddText("Undo\tCtrl+Z", nil, func(*menu.CallbackData) { app.menuEvent("undo") })
+	edit.AddText("Redo\tCtrl+Shift+Z", nil, func(*menu.CallbackData) { app.menuEvent("redo") })
+	edit.AddSeparator()
+	edit.AddText("Copy\tCtrl+C", nil, func(*menu.CallbackData) { app.menuEvent("copy") })
+	edit.AddText("Paste\tCtrl+V", nil, func(*menu.CallbackData) { app.menuEvent("paste") })
+	edit.AddText("Select all\tCtrl+A", nil, func(*menu.CallbackData) { app.menuEvent("selectAll") })
+	return m
 }

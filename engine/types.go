@@ -159,6 +159,8 @@ type Approval struct {
 	Value    any    `json:"value,omitempty"`
 	Decided  bool   `json:"decided"`
 	Approved bool   `json:"approved"`
+	// Edited is true when the reviewer replaced the value.
+	Edited bool `json:"edited,omitempty"`
 }
 
 // Run is one execution of a pinned version.

@@ -1,0 +1,296 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// runJSON is the `run --json` shape of SPEC §8.
+type runJSON struct {
+	RunID        string                       `json:"run_id"`
+	WorkflowID   string                       `json:"workflow_id"`
+	VersionID    string                       `json:"version_id"`
+	VersionLabel string                       `json:"version_label"`
+	Status       string                       `json:"status"`
+	Mode         string                       `json:"mode"`
+	Label        string                       `json:"label"`
+	Outputs      map[string]any               `json:"outputs"`
+	Nodes        map[string]engine.NodeRecord `json:"nodes"`
+	Error        string                       `json:"error"`
+}
+
+func toRunJSON(r engine.Run) runJSON {
+	nodes := r.Snapshot.Nodes
+	if nodes == nil {
+		nodes = map[string]engine.NodeRecord{}
+	}
+	for id, n := range nodes {
+		if n.Reasons == nil {
+			n.Reasons = []string{}
+			nodes[id] = n
+		}
+	}
+	outs := r.Outputs
+	if outs == nil {
+		outs = map[string]any{}
+	}
+	return runJSON{RunID: r.ID, WorkflowID: r.WorkflowID, VersionID: r.VersionID, VersionLabel: r.VersionLabel,
+		Status: string(r.Status), Mode: string(r.Mode), Label: r.Label, Outputs: outs, Nodes: nodes, Error: r.Error}
+}
+
+func exitFor(s engine.RunStatus) int {
+	switch s {
+	case engine.RunCompleted:
+		return ExitOK
+	case engine.RunPaused:
+		return ExitPaused
+	}
+	return ExitFailed
+}
+
+// collectInputs reads --inputs FILE.json then applies each --input NAME=VALUE over it.
+func collectInputs(p parsed) (map[string]any, error) {
+	inputs := map[string]any{}
+	if f := p.str("inputs"); f != "" {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, usageErr("reading --inputs %s: %v", f, err)
+		}
+		if err := json.Unmarshal(data, &inputs); err != nil {
+			return nil, fmt.Errorf("--inputs %s: want a JSON object of input values: %v: %w", f, err, engine.ErrInvalid)
+		}
+	}
+	for _, kv := range p.flags["input"] {
+		name, val, ok := strings.Cut(kv, "=")
+		if !ok || name == "" {
+			return nil, usageErr("--input %q: want NAME=VALUE", kv)
+		}
+		inputs[name] = val
+	}
+	return inputs, nil
+}
+
+func (c *cmd) runCmd(args []string) (int, error) {
+	p, err := parseArgs(args, flagSpec{"version": true, "input": true, "inputs": true, "from": true, "json": false,
+		"batch": true, "max-concurrent": true})
+	if err != nil {
+		return 0, err
+	}
+	if err := needArgs(p, 1, "run WORKFLOW [--version V] [--input NAME=VALUE]... [--inputs FILE.json] [--from NODE] [--json]"); err != nil {
+		return 0, err
+	}
+	if n := p.str("max-concurrent"); n != "" {
+		v, err := strconv.Atoi(n)
+		if err != nil || v < 1 {
+			return 0, usageErr("--max-concurrent %q: want a whole number ≥ 1", n)
+		}
+		c.svc.SetRunCapLocal(v)
+	}
+	if p.has("batch") {
+		if p.has("from") || p.has("input") || p.has("inputs") {
+			return 0, usageErr("--batch takes its inputs from the file; drop --input/--inputs/--from")
+		}
+		return c.batch(p)
+	}
+	inputs, err := collectInputs(p)
+	if err != nil {
+		return 0, err
+	}
+	run, err := c.svc.StartRun(c.ctx, engine.RunRequest{Workflow: p.pos[0], Version: p.str("version"), Inputs: inputs, From: p.str("from")})
+	if err != nil {
+		return 0, err
+	}
+	final, err := c.wait(run.ID)
+	if err != nil {
+		return 0, err
+	}
+	if p.has("json") {
+		return exitFor(final.Status), c.json(toRunJSON(final))
+	}
+	c.printHuman(final)
+	return exitFor(final.Status), nil
+}
+
+// wait waits for a run; an interrupt (Ctrl-C) cancels it and still reports its end.
+func (c *cmd) wait(runID string) (engine.Run, error) {
+	r, err := c.svc.Wait(c.ctx, runID)
+	if err == nil {
+		return r, nil
+	}
+	if !errors.Is(err, context.Canceled) {
+		return engine.Run{}, err
+	}
+	_ = c.svc.Cancel(context.Background(), runID)
+	return c.svc.Wait(context.Background(), runID)
+}
+
+func (c *cmd) printHuman(r engine.Run) {
+	c.printf("run %s  %s  %s  %s\n", r.ID, r.VersionLabel, r.Label, r.Status)
+	ids := make([]string, 0, len(r.Snapshot.Nodes))
+	for id := range r.Snapshot.Nodes {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		n := r.Snapshot.Nodes[id]
+		line := fmt.Sprintf("  %-20s %-9s", id, n.Status)
+		if n.DurationMS > 0 {
+			line += fmt.Sprintf(" %d ms", n.DurationMS)
+		}
+		if len(n.Reasons) > 0 {
+			line += "  (" + strings.Join(n.Reasons, ", ") + ")"
+		}
+		if n.Error != "" {
+			line += "  " + n.Error
+		}
+		c.printf("%s\n", line)
+	}
+	names := make([]string, 0, len(r.Outputs))
+	for k := range r.Outputs {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		c.printf("output %s = %s\n", k, engine.ToText(r.Outputs[k]))
+	}
+	if r.Error != "" {
+		c.printf("error: %s\n", r.Error)
+	}
+}
+
+// batch validates every line of a JSON Lines file before queuing anything, queues all runs at
+// once and prints one run object per line in input order.
+func (c *cmd) batch(p parsed) (int, error) {
+	data, err := os.ReadFile(p.str("batch"))
+	if err != nil {
+		return 0, usageErr("reading --batch %s: %v", p.str("batch"), err)
+	}
+	var prepared []engine.PreparedRun
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
+			continue
+		}
+		var inputs map[string]any
+		dec := json.NewDecoder(strings.NewReader(text))
+		if err := dec.Decode(&inputs); err != nil || inputs == nil {
+			return 0, fmt.Errorf("batch line %d: want a JSON object of input values: %w", line, engine.ErrInvalid)
+		}
+		pr, err := c.svc.PrepareRun(c.ctx, engine.RunRequest{Workflow: p.pos[0], Version: p.str("version"), Inputs: inputs})
+		if err != nil {
+			return 0, fmt.Errorf("batch line %d: %w", line, err)
+		}
+		prepared = append(prepared, pr)
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	if len(prepared) == 0 {
+		return 0, usageErr("batch file %s has no runs", p.str("batch"))
+	}
+	ids := make([]string, len(prepared))
+	for i, pr := range prepared {
+		r, err := c.svc.Enqueue(c.ctx, pr)
+		if err != nil {
+			return 0, err
+		}
+		ids[i] = r.ID
+	}
+	code := ExitOK
+	for _, id := range ids {
+		r, err := c.wait(id)
+		if err != nil {
+			return 0, err
+		}
+		if e := exitFor(r.Status); e > code {
+			code = e
+		}
+		if p.has("json") {
+			if err := c.json(toRunJSON(r)); err != nil {
+				return 0, err
+			}
+		} else {
+			c.printf("%s  %-9s %s\n", r.ID, r.Status, r.Label)
+		}
+	}
+	return code, nil
+}
+
+func (c *cmd) planCmd(args []string) (int, error) {
+	p, err := parseArgs(args, flagSpec{"from": true, "version": true, "input": true, "inputs": true, "json": false})
+	if err != nil {
+		return 0, err
+	}
+	if err := needArgs(p, 1, "plan WORKFLOW --from NODE [--json]"); err != nil {
+		return 0, err
+	}
+	if p.str("from") == "" {
+		return 0, usageErr("plan needs --from NODE")
+	}
+	inputs, err := collectInputs(p)
+	if err != nil {
+		return 0, err
+	}
+	plan, err := c.svc.PlanFrom(c.ctx, p.pos[0], p.str("version"), p.str("from"), inputs)
+	if err != nil {
+		return 0, err
+	}
+	if p.has("json") {
+		return 0, c.json(plan)
+	}
+	ids := make([]string, 0, len(plan.Nodes))
+	for id := range plan.Nodes {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		n := plan.Nodes[id]
+		c.printf("  %-20s %-9s %s\n", id, n.Action, strings.Join(n.Reasons, ", "))
+	}
+	c.printf("%d to rerun, %d reused\n", plan.Rerun, plan.Reuse)
+	return 0, nil
+}
+
+func (c *cmd) approveCmd(args []string) (int, error) {
+	p, err := parseArgs(args, flagSpec{"node": true, "reject": false, "value": true, "json": false})
+	if err != nil {
+		return 0, err
+	}
+	if err := needArgs(p, 1, "approve RUN [--node NODE] [--reject] [--value JSON] [--json]"); err != nil {
+		return 0, err
+	}
+	var value any
+	hasValue := p.has("value")
+	if hasValue {
+		if err := json.Unmarshal([]byte(p.str("value")), &value); err != nil {
+			return 0, fmt.Errorf("--value: want JSON (quote text as \"…\"): %v: %w", err, engine.ErrInvalid)
+		}
+	}
+	run, err := c.svc.Approve(c.ctx, engine.ApproveRequest{RunID: p.pos[0], NodeID: p.str("node"), Reject: p.has("reject"), Value: value, HasValue: hasValue})
+	if err != nil {
+		return 0, err
+	}
+	final, err := c.wait(run.ID)
+	if err != nil {
+		return 0, err
+	}
+	if p.has("json") {
+		return exitFor(final.Status), c.json(toRunJSON(final))
+	}
+	c.printHuman(final)
+	return exitFor(final.Status), nil
+}

@@ -1,0 +1,90 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"sort"
+)
+
+// Timeline is a node's generations across runs and versions, newest first, persisted ones
+// merged with live ones of runs still going (never two entries for one node execution).
+type Timeline struct {
+	WorkflowID          string       `json:"workflow_id"`
+	NodeID              string       `json:"node_id"`
+	CurrentGenerationID string       `json:"current_generation_id"`
+	Generations         []Generation `json:"generations"`
+}
+
+// NodeTimeline returns the timeline of one node.
+func (s *Service) NodeTimeline(ctx context.Context, wfRef, nodeID string) (Timeline, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return Timeline{}, err
+	}
+	persisted, err := s.store.ListGenerations(ctx, w.ID, nodeID)
+	if err != nil {
+		return Timeline{}, err
+	}
+	tl := Timeline{WorkflowID: w.ID, NodeID: nodeID, Generations: MergeTimeline(persisted, s.live.forNode(w.ID, nodeID))}
+	tl.CurrentGenerationID = CurrentOf(tl.Generations)
+	return tl, nil
+}
+
+// MergeTimeline merges persisted generations with live ones: a live generation is dropped once
+// its run has a persisted generation for the node. The result is newest first.
+func MergeTimeline(persisted, live []Generation) []Generation {
+	landed := map[string]bool{}
+	for _, g := range persisted {
+		landed[g.RunID] = true
+	}
+	out := make([]Generation, 0, len(persisted)+len(live))
+	out = append(out, persisted...)
+	for _, g := range live {
+		if !landed[g.RunID] {
+			out = append(out, g)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].CreatedAt.After(out[j].CreatedAt) })
+	return out
+}
+
+// CurrentOf picks the current generation of a timeline: selected ?? latest completed.
+func CurrentOf(gens []Generation) string {
+	for _, g := range gens {
+		if g.Selected {
+			return g.ID
+		}
+	}
+	for _, g := range gens {
+		if g.Status == GenCompleted {
+			return g.ID
+		}
+	}
+	return ""
+}
+
+// SelectGeneration makes a generation the node's current one; "" clears the selection.
+func (s *Service) SelectGeneration(ctx context.Context, wfRef, nodeID, generationID string) error {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return err
+	}
+	if generationID != "" {
+		g, err := s.store.GetGeneration(ctx, generationID)
+		if err != nil {
+			return err
+		}
+		if g.WorkflowID != w.ID || g.NodeID != nodeID {
+			return Invalid(Problem{NodeID: nodeID, Message: fmt.Sprintf("generation %s belongs to node %q, not this node", generationID, g.NodeID)})
+		}
+		if g.Status != GenCompleted {
+			return Invalid(Problem{NodeID: nodeID, Message: fmt.Sprintf("generation %s failed; only a completed generation can be selected", generationID)})
+		}
+	}
+	return s.store.SelectGeneration(ctx, w.ID, nodeID, generationID)
+}
+
+// DeleteGeneration removes a generation; its asset goes when nothing else refers to it.
+func (s *Service) DeleteGeneration(ctx context.Context, generationID string) error {
+	return s.store.DeleteGeneration(ctx, generationID)
+}

@@ -1,0 +1,224 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// MediaResolver turns a media input given as text (a path, "@path") into an asset reference.
+type MediaResolver func(decl InputDecl, text string) (AssetRef, error)
+
+// ValidateInputs checks given values against the declared inputs: unknown names, missing
+// required inputs, wrong types. It returns the coerced values with defaults filled, or a
+// *ValidationError naming every bad input.
+func ValidateInputs(decls []InputDecl, given map[string]any, media MediaResolver) (map[string]any, error) {
+	var probs []Problem
+	byName := map[string]InputDecl{}
+	for _, d := range decls {
+		byName[d.Name] = d
+	}
+	names := sortedKeys(given)
+	for _, name := range names {
+		if _, ok := byName[name]; !ok {
+			probs = append(probs, Problem{Input: name, Message: fmt.Sprintf("unknown input (declared: %s)", declaredNames(decls))})
+		}
+	}
+	out := make(map[string]any, len(decls))
+	for _, d := range decls {
+		v, ok := given[d.Name]
+		if !ok || v == nil {
+			switch {
+			case d.Default != nil:
+				v = d.Default
+			case d.Required:
+				probs = append(probs, Problem{Input: d.Name, Message: fmt.Sprintf("required %s input is missing", d.Type)})
+				continue
+			default:
+				out[d.Name] = zeroValue(d.Type)
+				continue
+			}
+		}
+		if IsMediaType(d.Type) {
+			ref, err := coerceMedia(d, v, media)
+			if err != nil {
+				probs = append(probs, Problem{Input: d.Name, Message: err.Error()})
+				continue
+			}
+			out[d.Name] = map[string]any{"asset": ref.Asset, "mime": ref.Mime, "name": ref.Name}
+			continue
+		}
+		cv, err := CoerceValue(d.Type, v)
+		if err != nil {
+			probs = append(probs, Problem{Input: d.Name, Message: err.Error()})
+			continue
+		}
+		out[d.Name] = cv
+	}
+	if len(probs) > 0 {
+		return nil, &ValidationError{Problems: probs}
+	}
+	return out, nil
+}
+
+func declaredNames(decls []InputDecl) string {
+	if len(decls) == 0 {
+		return "none"
+	}
+	n := make([]string, len(decls))
+	for i, d := range decls {
+		n[i] = d.Name
+	}
+	sort.Strings(n)
+	return strings.Join(n, ", ")
+}
+
+// zeroValue is what an optional input without default holds.
+func zeroValue(t string) any {
+	switch t {
+	case TypeString:
+		return ""
+	}
+	return nil
+}
+
+func coerceMedia(d InputDecl, v any, media MediaResolver) (AssetRef, error) {
+	if ref, ok := AsAssetRef(v); ok {
+		if len(ref.Asset) != 64 {
+			return AssetRef{}, fmt.Errorf("asset reference %q is not a sha256", ref.Asset)
+		}
+		return ref, nil
+	}
+	s, ok := v.(string)
+	if !ok || s == "" {
+		return AssetRef{}, fmt.Errorf("want a %s file (@path or an asset reference), got %s", d.Type, jsonKind(v))
+	}
+	if media == nil {
+		return AssetRef{}, fmt.Errorf("cannot read files here")
+	}
+	return media(d, strings.TrimPrefix(s, "@"))
+}
+
+// CoerceValue converts v to the declared type t, accepting text forms (from a command line
+// or a form field) of numbers, booleans and JSON. Anything else is an error saying what was wrong.
+func CoerceValue(t string, v any) (any, error) {
+	switch t {
+	case TypeString:
+		switch x := v.(type) {
+		case string:
+			return x, nil
+		case float64, bool:
+			return ToText(x), nil
+		}
+		return nil, fmt.Errorf("want text, got %s", jsonKind(v))
+	case TypeNumber, TypeInteger:
+		var f float64
+		switch x := v.(type) {
+		case float64:
+			f = x
+		case int:
+			f = float64(x)
+		case int64:
+			f = float64(x)
+		case json.Number:
+			p, err := x.Float64()
+			if err != nil {
+				return nil, fmt.Errorf("want a number, got %q", x.String())
+			}
+			f = p
+		case string:
+			p, err := parseNumber(x)
+			if err != nil {
+				return nil, fmt.Errorf("want %s, got %q", article(t), x)
+			}
+			f = p
+		default:
+			return nil, fmt.Errorf("want %s, got %s", article(t), jsonKind(v))
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, fmt.Errorf("want a finite number, got %v", f)
+		}
+		if t == TypeInteger && f != math.Trunc(f) {
+			return nil, fmt.Errorf("want an integer, got %v", f)
+		}
+		if t == TypeInteger && math.Abs(f) > 1<<53 {
+			return nil, fmt.Errorf("integer %v is too large", f)
+		}
+		return f, nil
+	case TypeBoolean:
+		switch x := v.(type) {
+		case bool:
+			return x, nil
+		case string:
+			switch strings.ToLower(strings.TrimSpace(x)) {
+			case "true", "yes", "1", "on":
+				return true, nil
+			case "false", "no", "0", "off":
+				return false, nil
+			}
+			return nil, fmt.Errorf("want true or false, got %q", x)
+		}
+		return nil, fmt.Errorf("want true or false, got %s", jsonKind(v))
+	case TypeObject, TypeArray:
+		if s, ok := v.(string); ok {
+			var parsed any
+			if err := json.Unmarshal([]byte(s), &parsed); err != nil {
+				return nil, fmt.Errorf("want %s as JSON: %v", article(t), err)
+			}
+			v = parsed
+		}
+		n, err := Normalize(v)
+		if err != nil {
+			return nil, err
+		}
+		if t == TypeObject {
+			if _, ok := n.(map[string]any); !ok {
+				return nil, fmt.Errorf("want an object, got %s", jsonKind(n))
+			}
+		} else if _, ok := n.([]any); !ok {
+			return nil, fmt.Errorf("want an array, got %s", jsonKind(n))
+		}
+		return n, nil
+	case TypeAny:
+		return Normalize(v)
+	}
+	return nil, fmt.Errorf("unknown type %q", t)
+}
+
+func parseNumber(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, fmt.Errorf("empty")
+	}
+	return strconv.ParseFloat(s, 64)
+}
+
+func article(t string) string {
+	switch t {
+	case TypeInteger, TypeObject, TypeArray:
+		return "an " + t
+	}
+	return "a " + t
+}
+
+// jsonKind names the JSON type of a value for error messages.
+func jsonKind(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case string:
+		return fmt.Sprintf("text %q", x)
+	case float64, int, int64, json.Number:
+		return fmt.Sprintf("the number %v", x)
+	case bool:
+		return fmt.Sprintf("the boolean %v", x)
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	}
+	return fmt.Sprintf("%T", v)
+}

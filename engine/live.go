@@ -1,0 +1,58 @@
+package engine
+
+import (
+	"sort"
+	"sync"
+	"time"
+)
+
+// liveSet tracks node executions of runs still going, keyed workflow:run:node, so a node's
+// timeline can show them before their generation lands. A sibling run never touches
+// another run's entries.
+type liveSet struct {
+	mu    sync.Mutex
+	nodes map[liveKey]Generation
+}
+
+type liveKey struct{ workflow, run, node string }
+
+func newLiveSet() *liveSet { return &liveSet{nodes: map[liveKey]Generation{}} }
+
+func (l *liveSet) observe(e Event) {
+	if e.Type != EventNode {
+		return
+	}
+	k := liveKey{e.WorkflowID, e.RunID, e.NodeID}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e.Status == NodeRunning {
+		l.nodes[k] = Generation{ID: "live:" + e.RunID + ":" + e.NodeID, WorkflowID: e.WorkflowID, NodeID: e.NodeID,
+			RunID: e.RunID, Status: GenRunning, Outputs: map[string]any{}, CreatedAt: time.UnixMilli(e.Time).UTC()}
+		return
+	}
+	delete(l.nodes, k) // its persisted form has landed (node events follow the commit)
+}
+
+func (l *liveSet) forgetRun(runID string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for k := range l.nodes {
+		if k.run == runID {
+			delete(l.nodes, k)
+		}
+	}
+}
+
+// forNode returns the live generations of one node, oldest first.
+func (l *liveSet) forNode(workflowID, nodeID string) []Generation {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []Generation
+	for k, g := range l.nodes {
+		if k.workflow == workflowID && k.node == nodeID {
+			out = append(out, g)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.Before(out[j].CreatedAt) })
+	return out
+}

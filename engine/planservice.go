@@ -1,0 +1,102 @@
+package engine
+
+import (
+	"context"
+	"errors"
+)
+
+// PlanFrom builds the plan of a run from a block without executing it (dry run). given are
+// changed flow input values, as for a run.
+func (s *Service) PlanFrom(ctx context.Context, wfRef, versionRef, from string, given map[string]any) (Plan, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return Plan{}, err
+	}
+	v, err := s.ResolveVersion(ctx, w, versionRef)
+	if err != nil {
+		return Plan{}, err
+	}
+	if !hasNode(v.Graph, from) {
+		return Plan{}, Invalid(Problem{NodeID: from, Message: "no such node in " + v.Label})
+	}
+	p, _, _, err := s.planFor(ctx, w, v, from, given)
+	return p, err
+}
+
+// planFor gathers what BuildPlan needs: the inputs of the run it builds on merged with the
+// given ones, the nodes' current generations and which of them last failed.
+func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from string, given map[string]any) (Plan, map[string]any, map[string]Generation, error) {
+	prev, err := s.lastInputs(ctx, w.ID)
+	if err != nil {
+		return Plan{}, nil, nil, err
+	}
+	merged := map[string]any{}
+	declared := map[string]bool{}
+	for _, d := range v.Graph.Inputs {
+		declared[d.Name] = true
+		if val, ok := prev[d.Name]; ok {
+			merged[d.Name] = val
+		}
+	}
+	for k, val := range given {
+		merged[k] = val // unknown names are refused by ValidateInputs
+	}
+	inputs, err := ValidateInputs(v.Graph.Inputs, merged, s.mediaResolver(ctx))
+	if err != nil {
+		return Plan{}, nil, nil, err
+	}
+	prevDeclared := map[string]any{}
+	if prev != nil {
+		for k, val := range prev {
+			if declared[k] {
+				prevDeclared[k] = val
+			}
+		}
+	} else {
+		prevDeclared = inputs // never ran: nothing changed, nothing to compare
+	}
+	current, err := s.store.CurrentGenerations(ctx, w.ID)
+	if err != nil {
+		return Plan{}, nil, nil, err
+	}
+	failed := map[string]bool{}
+	for _, n := range v.Graph.Nodes {
+		if _, ok := current[n.ID]; ok {
+			continue
+		}
+		gens, err := s.store.ListGenerations(ctx, w.ID, n.ID)
+		if err != nil {
+			return Plan{}, nil, nil, err
+		}
+		if len(gens) > 0 && gens[0].Status == GenFailed {
+			failed[n.ID] = true
+		}
+	}
+	plan, err := BuildPlan(PlanInput{Registry: s.reg, Graph: v.Graph, From: from, Prior: current, LatestFailed: failed,
+		Inputs: inputs, PrevInputs: prevDeclared, FilesChanged: s.filesChanged(ctx, w.ID, v.Graph, current)})
+	if err != nil {
+		return Plan{}, nil, nil, err
+	}
+	plan.WorkflowID, plan.VersionID = w.ID, v.ID
+	return plan, inputs, current, nil
+}
+
+// lastInputs are the flow input values of the workflow's latest run that started (nil if none).
+func (s *Service) lastInputs(ctx context.Context, workflowID string) (map[string]any, error) {
+	runs, err := s.store.ListRuns(ctx, workflowID, 50)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
+	for _, r := range runs {
+		if r.Status != RunQueued {
+			return r.Inputs, nil
+		}
+	}
+	return nil, nil
+}
+
+// filesChanged reports nodes whose linked file differs from what their prior generation read.
+// Linked-file watching plugs in here (see FileWatcher); without it nothing is marked.
+func (s *Service) filesChanged(ctx context.Context, workflowID string, g Graph, current map[string]Generation) map[string]bool {
+	return nil
+}

@@ -1,0 +1,88 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+)
+
+// RecoverReport says what start-up recovery found.
+type RecoverReport struct {
+	Interrupted []string `json:"interrupted"`
+	Requeued    []string `json:"requeued"`
+	Queued      []string `json:"queued"`
+	Paused      []string `json:"paused"`
+}
+
+// Recover settles runs whose owning process is gone (SPEC §5): running ones become
+// interrupted (their finished generations stay usable), queued ones are queued again in this
+// process when resume is set (the window), else left queued (CLI commands list them); paused
+// ones stay paused. Runs whose owner is alive are left alone.
+func (s *Service) Recover(ctx context.Context, resume bool) (RecoverReport, error) {
+	var rep RecoverReport
+	runs, err := s.store.ListRunsByStatus(ctx, RunRunning, RunQueued, RunPaused)
+	if err != nil {
+		return rep, err
+	}
+	for _, r := range runs {
+		if r.Owner == s.owner || (s.alive != nil && s.alive(r.Owner)) {
+			continue
+		}
+		switch r.Status {
+		case RunPaused:
+			rep.Paused = append(rep.Paused, r.ID)
+		case RunRunning:
+			done := s.now().UTC()
+			r.Status, r.FinishedAt = RunInterrupted, &done
+			r.Error = "interrupted: the process running it stopped"
+			if err := s.store.UpdateRun(ctx, r); err != nil {
+				return rep, err
+			}
+			s.Bus.Emit(runEvent(r, 0))
+			rep.Interrupted = append(rep.Interrupted, r.ID)
+		case RunQueued:
+			if !resume {
+				rep.Queued = append(rep.Queued, r.ID)
+				continue
+			}
+			if err := s.requeue(ctx, r); err != nil {
+				s.log.Error("requeueing run", "run_id", r.ID, "err", err)
+				done := s.now().UTC()
+				r.Status, r.Error, r.FinishedAt = RunFailed, fmt.Sprintf("could not be queued again: %v", err), &done
+				if err := s.store.UpdateRun(ctx, r); err != nil {
+					return rep, err
+				}
+				continue
+			}
+			rep.Requeued = append(rep.Requeued, r.ID)
+		}
+	}
+	return rep, nil
+}
+
+// requeue hands a stored queued run to this process's manager.
+func (s *Service) requeue(ctx context.Context, r Run) error {
+	v, err := s.store.GetVersion(ctx, r.VersionID)
+	if err != nil {
+		return err
+	}
+	x := Execution{Version: v}
+	if r.Mode == ModeFromBlock {
+		w, err := s.store.GetWorkflow(ctx, r.WorkflowID)
+		if err != nil {
+			return err
+		}
+		plan, _, current, err := s.planFor(ctx, w, v, r.FromNode, r.Inputs)
+		if err != nil {
+			return err
+		}
+		x.Plan, x.Current = &plan, current
+	}
+	r.Owner = s.owner
+	if err := s.store.UpdateRun(ctx, r); err != nil {
+		return err
+	}
+	x.Run = r
+	s.wg.Add(1)
+	s.runs.Submit(s.ctx, r, x)
+	return nil
+}

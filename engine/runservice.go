@@ -1,0 +1,258 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// RunRequest asks for a run of a workflow.
+type RunRequest struct {
+	Workflow string
+	// Version is an id or label; "" means current.
+	Version string
+	// Inputs are flow input values (text forms are coerced); Partial marks a run-from-block
+	// given only the changed values.
+	Inputs map[string]any
+	// From, when set, runs from this block (SPEC §7).
+	From string
+}
+
+// PreparedRun is a validated run that has not been queued yet (a batch validates every line
+// before queuing any).
+type PreparedRun struct {
+	run  Run
+	exec Execution
+}
+
+// Run returns the run row that will be written.
+func (p PreparedRun) Run() Run { return p.run }
+
+// StartRun validates and queues a run; it returns at once with the run queued or started.
+// Refused input writes nothing.
+func (s *Service) StartRun(ctx context.Context, req RunRequest) (Run, error) {
+	p, err := s.PrepareRun(ctx, req)
+	if err != nil {
+		return Run{}, err
+	}
+	return s.Enqueue(ctx, p)
+}
+
+// PrepareRun resolves and validates a run request without writing anything.
+func (s *Service) PrepareRun(ctx context.Context, req RunRequest) (PreparedRun, error) {
+	w, err := s.ResolveWorkflow(ctx, req.Workflow)
+	if err != nil {
+		return PreparedRun{}, err
+	}
+	v, err := s.ResolveVersion(ctx, w, req.Version)
+	if err != nil {
+		return PreparedRun{}, err
+	}
+	if err := ValidateGraph(s.reg, v.Graph); err != nil {
+		return PreparedRun{}, err
+	}
+	run := Run{ID: NewID(), WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Status: RunQueued, Mode: ModeFull,
+		Owner: s.owner, CreatedAt: s.now().UTC(), Outputs: map[string]any{}, Snapshot: Snapshot{Nodes: map[string]NodeRecord{}}}
+	x := Execution{Version: v}
+	if req.From != "" {
+		if !hasNode(v.Graph, req.From) {
+			return PreparedRun{}, Invalid(Problem{NodeID: req.From, Message: fmt.Sprintf("workflow %q %s has no node %q", w.Name, v.Label, req.From)})
+		}
+		plan, inputs, current, err := s.planFor(ctx, w, v, req.From, req.Inputs)
+		if err != nil {
+			return PreparedRun{}, err
+		}
+		run.Mode, run.FromNode, run.Inputs = ModeFromBlock, req.From, inputs
+		x.Plan, x.Current = &plan, current
+	} else {
+		inputs, err := ValidateInputs(v.Graph.Inputs, req.Inputs, s.mediaResolver(ctx))
+		if err != nil {
+			return PreparedRun{}, err
+		}
+		run.Inputs = inputs
+	}
+	x.Run = run
+	return PreparedRun{run: run, exec: x}, nil
+}
+
+// Enqueue writes a prepared run and hands it to the run manager.
+func (s *Service) Enqueue(ctx context.Context, p PreparedRun) (Run, error) {
+	run, err := s.store.CreateRun(ctx, p.run)
+	if err != nil {
+		return Run{}, err
+	}
+	run.Label = RunLabel(p.exec.Version.Graph.Inputs, run.Inputs, run.Number)
+	if err := s.store.UpdateRun(ctx, run); err != nil {
+		return Run{}, err
+	}
+	p.exec.Run = run
+	s.wg.Add(1)
+	s.Bus.Emit(runEvent(run, 0))
+	s.runs.Submit(s.ctx, run, p.exec)
+	return run, nil
+}
+
+func hasNode(g Graph, id string) bool {
+	for _, n := range g.Nodes {
+		if n.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func runEvent(r Run, pos int) Event {
+	return Event{Type: EventRun, WorkflowID: r.WorkflowID, RunID: r.ID, Status: string(r.Status), QueuePosition: pos,
+		Label: r.Label, VersionLabel: r.VersionLabel, Error: r.Error}
+}
+
+// executeRun is the manager's start hook: it records the run as running, executes it and
+// records the end.
+func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
+	defer s.wg.Done()
+	run := ar.exec.Run
+	started := s.now().UTC()
+	run.Status, run.StartedAt, run.Owner = RunRunning, &started, s.owner
+	if err := s.store.UpdateRun(context.WithoutCancel(ctx), run); err != nil {
+		s.log.Error("marking run running", "run_id", run.ID, "err", err)
+	}
+	s.Bus.Emit(runEvent(run, 0))
+	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now}
+	ar.exec.Run = run
+	res := ex.Execute(ctx, ar.exec)
+	s.finishRun(run, res)
+	return res
+}
+
+func (s *Service) finishRun(run Run, res Result) {
+	done := s.now().UTC()
+	run.Status, run.Error, run.Outputs, run.FinishedAt = res.Status, res.Error, res.Outputs, &done
+	run.Snapshot = Snapshot{Nodes: res.Nodes, Approvals: res.Approvals}
+	if res.Status == RunPaused {
+		run.FinishedAt = nil
+	}
+	if err := s.store.UpdateRun(context.Background(), run); err != nil {
+		s.log.Error("recording run end", "run_id", run.ID, "err", err)
+	}
+	s.Bus.Emit(runEvent(run, 0))
+	s.Bus.Flush()
+	s.live.forgetRun(run.ID)
+}
+
+func (s *Service) emitQueue(order []Run) {
+	for i, r := range order {
+		s.Bus.Emit(runEvent(r, i+1))
+	}
+}
+
+func (s *Service) cancelledQueued(r Run) {
+	defer s.wg.Done()
+	done := s.now().UTC()
+	r.Status, r.Error, r.FinishedAt = RunCancelled, "cancelled before it started", &done
+	if err := s.store.UpdateRun(context.Background(), r); err != nil {
+		s.log.Error("recording cancel", "run_id", r.ID, "err", err)
+	}
+	s.Bus.Emit(runEvent(r, 0))
+}
+
+// Wait blocks until a run is finished or paused and returns its stored record with the
+// per-node result.
+func (s *Service) Wait(ctx context.Context, runID string) (Run, error) {
+	if _, _, err := s.runs.Wait(ctx, runID); err != nil {
+		return Run{}, err
+	}
+	return s.store.GetRun(ctx, runID)
+}
+
+// Cancel stops a queued or running run.
+func (s *Service) Cancel(ctx context.Context, runID string) error {
+	if s.runs.Cancel(runID) {
+		return nil
+	}
+	r, err := s.store.GetRun(ctx, runID)
+	if err != nil {
+		return err
+	}
+	if r.Status.Finished() {
+		return fmt.Errorf("run %s is already %s: %w", runID, r.Status, ErrConflict)
+	}
+	// A paused run, or one owned by a process that is gone: record the cancel.
+	done := s.now().UTC()
+	r.Status, r.Error, r.FinishedAt = RunCancelled, "cancelled", &done
+	if err := s.store.UpdateRun(ctx, r); err != nil {
+		return err
+	}
+	s.Bus.Emit(runEvent(r, 0))
+	return nil
+}
+
+// GetRun returns one run with its queue position (0 when not queued here).
+func (s *Service) GetRun(ctx context.Context, runID string) (Run, int, error) {
+	r, err := s.store.GetRun(ctx, runID)
+	return r, s.runs.QueuePosition(runID), err
+}
+
+// Runs lists runs newest first; wfRef "" lists every workflow's.
+func (s *Service) Runs(ctx context.Context, wfRef string, limit int) ([]Run, error) {
+	id := ""
+	if wfRef != "" {
+		w, err := s.ResolveWorkflow(ctx, wfRef)
+		if err != nil {
+			return nil, err
+		}
+		id = w.ID
+	}
+	return s.store.ListRuns(ctx, id, limit)
+}
+
+// QueuePosition is the 1-based place of a queued run in this process, 0 otherwise.
+func (s *Service) QueuePosition(runID string) int { return s.runs.QueuePosition(runID) }
+
+// mediaResolver reads a file named on a command line or dropped on a form into the asset store.
+func (s *Service) mediaResolver(ctx context.Context) MediaResolver {
+	return func(d InputDecl, path string) (AssetRef, error) {
+		return s.ImportFile(ctx, path, d.Type)
+	}
+}
+
+// ImportFile copies a file into the asset store, checking it is of the wanted media kind.
+func (s *Service) ImportFile(ctx context.Context, path, kind string) (AssetRef, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return AssetRef{}, fmt.Errorf("reading %s: %w", path, unwrapPathErr(err))
+	}
+	mt := DetectMime(path, data)
+	if kind != "" && kind != TypeFile && !strings.HasPrefix(mt, kind+"/") {
+		return AssetRef{}, fmt.Errorf("%s is %s, not an %s file", filepath.Base(path), mt, kind)
+	}
+	return s.store.PutAsset(ctx, data, mt, filepath.Base(path))
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// DetectMime names a file's media type from its bytes, falling back to its extension.
+func DetectMime(path string, data []byte) string {
+	mt := http.DetectContentType(data)
+	if (mt == "application/octet-stream" || strings.HasPrefix(mt, "text/plain")) && filepath.Ext(path) != "" {
+		if byExt := mime.TypeByExtension(strings.ToLower(filepath.Ext(path))); byExt != "" {
+			mt = byExt
+		}
+	}
+	if bytes.HasPrefix(data, []byte("RIFF")) && len(data) > 12 && string(data[8:12]) == "WEBP" {
+		mt = "image/webp"
+	}
+	if i := strings.IndexByte(mt, ';'); i > 0 {
+		mt = mt[:i]
+	}
+	return mt
+}

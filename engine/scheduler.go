@@ -1,0 +1,477 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+)
+
+// ErrPause is returned by a node that must wait for a person (control.approval). The run
+// pauses once nothing else can proceed.
+var ErrPause = errors.New("waiting for approval")
+
+// Plan actions (SPEC §7).
+const (
+	ActionRerun     = "rerun"
+	ActionReuse     = "reuse"
+	ActionUntouched = "untouched"
+)
+
+// Reasons (SPEC §7, §8).
+const (
+	ReasonTarget             = "target"
+	ReasonDownstreamOfTarget = "downstream_of_target"
+	ReasonInputsUnchanged    = "inputs_unchanged"
+	ReasonNoPriorResult      = "no_prior_result"
+	ReasonPriorError         = "prior_error"
+	ReasonConfigChanged      = "config_changed"
+	ReasonFileChanged        = "file_changed"
+	ReasonUpstreamChanged    = "upstream_changed"
+	ReasonInputChanged       = "input_changed"
+	ReasonLoopRestart        = "loop_restart"
+	ReasonResume             = "resume"
+)
+
+// PlanNode is the decision for one node.
+type PlanNode struct {
+	Action             string      `json:"action"`
+	Reasons            []string    `json:"reasons"`
+	SourceGenerationID string      `json:"source_generation_id"`
+	Source             *Generation `json:"-"`
+}
+
+// Plan is an immutable per-node decision list for a run from a block.
+type Plan struct {
+	WorkflowID string              `json:"workflow_id"`
+	VersionID  string              `json:"version_id"`
+	From       string              `json:"from"`
+	Nodes      map[string]PlanNode `json:"nodes"`
+	Rerun      int                 `json:"rerun"`
+	Reuse      int                 `json:"reuse"`
+}
+
+// cutoffEligible reports whether a rerun decision was made only because of what is upstream,
+// so identical inputs at run time may reuse the current generation (early cutoff).
+func cutoffEligible(reasons []string) bool {
+	if len(reasons) == 0 {
+		return false
+	}
+	for _, r := range reasons {
+		if r != ReasonDownstreamOfTarget && r != ReasonUpstreamChanged {
+			return false
+		}
+	}
+	return true
+}
+
+// Committer persists generations and sends each one's event only after it is committed.
+type Committer interface {
+	Commit(gen Generation, ev Event)
+	// Sync waits until everything committed so far is on disk and reports a write error of
+	// the run's generations.
+	Sync(ctx context.Context, runID string) error
+}
+
+// Executor runs the graph of one run.
+type Executor struct {
+	Registry  *Registry
+	Assets    AssetStore
+	Committer Committer
+	Emit      func(Event)
+	NewID     func() string
+	Now       Clock
+}
+
+// Execution is everything one run needs.
+type Execution struct {
+	Run     Run
+	Version Version
+	// Plan is nil for a full run.
+	Plan *Plan
+	// Current maps node id → current generation, for early cutoff.
+	Current map[string]Generation
+	// Approvals holds recorded approval decisions by node id.
+	Approvals map[string]Approval
+	// kept are records of a resumed run's nodes finished before it paused; they replace the
+	// reuse records so the run still says what it executed.
+	kept map[string]NodeRecord
+}
+
+// Result is what a run did.
+type Result struct {
+	Status  RunStatus             `json:"status"`
+	Nodes   map[string]NodeRecord `json:"nodes"`
+	Outputs map[string]any        `json:"outputs"`
+	Error   string                `json:"error"`
+	// Approvals are the run's approval decisions, pending ones included.
+	Approvals map[string]Approval `json:"approvals,omitempty"`
+}
+
+type nodeState struct {
+	node      *Node
+	typ       *NodeType
+	remaining int
+	incoming  int
+	active    int
+	inputs    map[string]any
+	connected map[string]bool
+	plan      PlanNode
+	done      bool
+}
+
+type nodeResult struct {
+	id      string
+	outputs map[string]any
+	record  NodeRecord
+	gen     *Generation
+	paused  *Approval
+}
+
+// Execute runs ready nodes concurrently until every node in scope is resolved, ctx is
+// cancelled, or the run pauses. One goroutine (this one) owns the state; workers report on a
+// channel and recover panics into node errors.
+func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
+	res := Result{Status: RunCompleted, Nodes: map[string]NodeRecord{}, Outputs: map[string]any{}}
+	g := x.Version.Graph
+	states := make(map[string]*nodeState, len(g.Nodes))
+	order := make([]string, 0, len(g.Nodes))
+	for i := range g.Nodes {
+		n := &g.Nodes[i]
+		if n.ParentID != "" {
+			continue // children of a loop group run inside it
+		}
+		pn := PlanNode{Action: ActionRerun}
+		if x.Plan != nil {
+			p, ok := x.Plan.Nodes[n.ID]
+			if !ok || p.Action == ActionUntouched {
+				res.Nodes[n.ID] = NodeRecord{Status: NodeUntouched, Reasons: []string{}}
+				continue
+			}
+			pn = p
+		}
+		t, _ := ex.Registry.Get(n.Type)
+		states[n.ID] = &nodeState{node: n, typ: t, plan: pn, inputs: map[string]any{}, connected: map[string]bool{}}
+		order = append(order, n.ID)
+	}
+	out := map[string][]Edge{}
+	for _, e := range g.Edges {
+		src, dst := states[e.Source], states[e.Target]
+		if src == nil || dst == nil {
+			continue
+		}
+		out[e.Source] = append(out[e.Source], e)
+		dst.remaining++
+		dst.incoming++
+		if _, ok := dst.inputs[e.TargetHandle]; !ok {
+			dst.inputs[e.TargetHandle] = nil
+		}
+	}
+	total := len(order)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	results := make(chan nodeResult, 64)
+	running, resolved := 0, 0
+	var ready []string
+	for _, id := range order {
+		if states[id].remaining == 0 {
+			ready = append(ready, id)
+		}
+	}
+	var firstErr string
+	pending := map[string]Approval{}
+
+	var resolve func(r nodeResult)
+	resolve = func(r nodeResult) {
+		st := states[r.id]
+		st.done = true
+		resolved++
+		res.Nodes[r.id] = r.record
+		if r.paused != nil {
+			pending[r.id] = *r.paused
+		}
+		if r.record.Status == NodeFailed && firstErr == "" {
+			firstErr = fmt.Sprintf("node %q: %s", r.id, r.record.Error)
+		}
+		if st.typ != nil && st.typ.Type == "io.output" && (r.record.Status == NodeExecuted || r.record.Status == NodeReused) {
+			name := ToText(st.node.Params["name"])
+			if name == "" {
+				name = st.node.ID
+			}
+			res.Outputs[name] = r.outputs["value"]
+		}
+		for _, e := range out[r.id] {
+			dst := states[e.Target]
+			if v, ok := r.outputs[e.SourceHandle]; ok {
+				dst.inputs[e.TargetHandle] = v
+				dst.connected[e.TargetHandle] = true
+				dst.active++
+			}
+			dst.remaining--
+			if dst.remaining == 0 {
+				ready = append(ready, e.Target)
+			}
+		}
+		if ex.Emit != nil && total > 0 {
+			ex.Emit(Event{Type: EventProgress, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, Progress: float64(resolved) / float64(total), Done: resolved, Total: total})
+		}
+	}
+
+	for resolved < total {
+		for len(ready) > 0 {
+			id := ready[0]
+			ready = ready[1:]
+			st := states[id]
+			switch {
+			case ctx.Err() != nil:
+				resolve(nodeResult{id: id, record: NodeRecord{Status: NodeCancelled, Reasons: st.plan.Reasons}})
+			case st.plan.Action == ActionReuse:
+				resolve(ex.reuse(x, st))
+			case st.incoming > 0 && st.active == 0:
+				resolve(ex.skip(x, st))
+			default:
+				running++
+				go ex.work(ctx, x, st.snapshot(), results)
+			}
+		}
+		if resolved >= total {
+			break
+		}
+		if running == 0 {
+			break // nothing can proceed (a paused branch holds the rest)
+		}
+		r := <-results
+		running--
+		resolve(r)
+	}
+	// Nodes never reached (downstream of a paused approval) stay pending.
+	for _, id := range order {
+		if !states[id].done {
+			status := NodePending
+			if ctx.Err() != nil {
+				status = NodeCancelled
+			}
+			res.Nodes[id] = NodeRecord{Status: status, Reasons: states[id].plan.Reasons}
+		}
+	}
+	for id, rec := range x.kept {
+		if cur, ok := res.Nodes[id]; ok && (cur.Status == NodeReused || cur.Status == NodeUntouched) {
+			res.Nodes[id] = rec
+		}
+	}
+	if len(pending) > 0 || len(x.Approvals) > 0 {
+		res.Approvals = map[string]Approval{}
+		for id, a := range x.Approvals {
+			res.Approvals[id] = a
+		}
+		for id, a := range pending {
+			res.Approvals[id] = a
+		}
+	}
+	if ex.Committer != nil {
+		if err := ex.Committer.Sync(context.WithoutCancel(ctx), x.Run.ID); err != nil && firstErr == "" {
+			firstErr = "saving results: " + err.Error()
+		}
+	}
+	switch {
+	case ctx.Err() != nil:
+		res.Status = RunCancelled
+		res.Error = "cancelled"
+	case firstErr != "":
+		res.Status = RunFailed
+		res.Error = firstErr
+	case len(pending) > 0:
+		res.Status = RunPaused
+	}
+	return res
+}
+
+// snapshot copies what a worker may read while the owner goroutine goes on.
+func (st *nodeState) snapshot() *nodeState {
+	cp := *st
+	cp.inputs = make(map[string]any, len(st.inputs))
+	for k, v := range st.inputs {
+		cp.inputs[k] = v
+	}
+	cp.connected = make(map[string]bool, len(st.connected))
+	for k, v := range st.connected {
+		cp.connected[k] = v
+	}
+	return &cp
+}
+
+func (ex *Executor) reuse(x Execution, st *nodeState) nodeResult {
+	rec := NodeRecord{Status: NodeReused, Reasons: nonNil(st.plan.Reasons)}
+	var outs map[string]any
+	if st.plan.Source != nil {
+		rec.GenerationID = st.plan.Source.ID
+		outs = st.plan.Source.Outputs
+	}
+	ex.emitNode(x, st.node.ID, rec, nil)
+	return nodeResult{id: st.node.ID, outputs: outs, record: rec}
+}
+
+func (ex *Executor) skip(x Execution, st *nodeState) nodeResult {
+	rec := NodeRecord{Status: NodeSkipped, Reasons: nonNil(st.plan.Reasons)}
+	ex.emitNode(x, st.node.ID, rec, nil)
+	return nodeResult{id: st.node.ID, record: rec}
+}
+
+func (ex *Executor) emitNode(x Execution, nodeID string, rec NodeRecord, outputs map[string]any) {
+	if ex.Emit == nil {
+		return
+	}
+	ex.Emit(nodeEvent(x.Run, nodeID, rec, outputs))
+}
+
+func nodeEvent(r Run, nodeID string, rec NodeRecord, outputs map[string]any) Event {
+	return Event{Type: EventNode, WorkflowID: r.WorkflowID, RunID: r.ID, NodeID: nodeID, Status: rec.Status,
+		GenerationID: rec.GenerationID, DurationMS: rec.DurationMS, Reasons: rec.Reasons, Error: rec.Error, Preview: Preview(outputs)}
+}
+
+// Preview is a short text of a node's outputs for the canvas.
+func Preview(outputs map[string]any) string {
+	if len(outputs) == 0 {
+		return ""
+	}
+	var v any = outputs
+	if len(outputs) == 1 {
+		for _, only := range outputs {
+			v = only
+		}
+	}
+	s := ToText(v)
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// work executes one node in its own goroutine and reports on results.
+func (ex *Executor) work(ctx context.Context, x Execution, st *nodeState, results chan<- nodeResult) {
+	id := st.node.ID
+	rec := NodeRecord{Reasons: nonNil(append([]string(nil), st.plan.Reasons...))}
+	report := func(r nodeResult) { results <- r }
+
+	params, err := ResolveParams(st.node.Params, x.Run.Inputs, st.typ.LocalNames)
+	if err != nil {
+		rec.Status, rec.Error = NodeFailed, err.Error()
+		ex.emitNode(x, id, rec, nil)
+		report(nodeResult{id: id, record: rec})
+		return
+	}
+	configSource := params
+	if st.typ.DynamicOutputs {
+		configSource = x.Run.Inputs
+	}
+	configHash := ConfigHash(st.typ, configSource)
+	fp := InputFingerprint(configHash, st.inputs, st.connected)
+
+	if cur, ok := x.Current[id]; ok && cutoffEligible(st.plan.Reasons) && cur.Status == GenCompleted &&
+		cur.InputFingerprint == fp && st.typ.IsDeterministic(params) {
+		rec.Status = NodeReused
+		rec.Reasons = append(rec.Reasons, ReasonInputsUnchanged)
+		rec.GenerationID = cur.ID
+		ex.emitNode(x, id, rec, nil)
+		report(nodeResult{id: id, outputs: cur.Outputs, record: rec})
+		return
+	}
+
+	if ex.Emit != nil {
+		ex.Emit(Event{Type: EventNode, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Status: NodeRunning, Reasons: rec.Reasons})
+	}
+	in := &NodeInput{NodeID: id, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, Inputs: st.inputs,
+		Connected: st.connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets}
+	if a, ok := x.Approvals[id]; ok {
+		in.Approval = &a
+	}
+	if ex.Emit != nil {
+		in.progress = func(p float64) {
+			ex.Emit(Event{Type: EventProgress, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Progress: p})
+		}
+		in.stream = func(s string) {
+			ex.Emit(Event{Type: EventStream, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Text: s})
+		}
+		in.log = func(s string) {
+			ex.Emit(Event{Type: EventLog, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Text: s})
+		}
+	}
+	now := time.Now
+	if ex.Now != nil {
+		now = ex.Now
+	}
+	start := time.Now()
+	outs, runErr := safeRun(ctx, st.typ.Run, in)
+	rec.DurationMS = time.Since(start).Milliseconds()
+
+	if errors.Is(runErr, ErrPause) {
+		rec.Status = NodePaused
+		msg := in.String("message", "Approve to continue")
+		ex.emitNode(x, id, rec, nil)
+		report(nodeResult{id: id, record: rec, paused: &Approval{Message: msg, Value: in.Inputs["value"]}})
+		return
+	}
+	if runErr != nil && ctx.Err() != nil {
+		rec.Status, rec.Error = NodeCancelled, "cancelled"
+		ex.emitNode(x, id, rec, nil)
+		report(nodeResult{id: id, record: rec})
+		return
+	}
+	if runErr == nil {
+		outs, runErr = NormalizeOutputs(outs)
+	}
+	gen := Generation{ID: ex.newID(), WorkflowID: x.Run.WorkflowID, NodeID: id, RunID: x.Run.ID, VersionID: x.Run.VersionID,
+		VersionLabel: x.Run.VersionLabel, RunLabel: x.Run.Label, DurationMS: rec.DurationMS, Cost: in.Cost,
+		ConfigHash: configHash, InputFingerprint: fp, CreatedAt: now().UTC()}
+	if runErr != nil {
+		gen.Status, gen.Error, gen.Outputs = GenFailed, runErr.Error(), map[string]any{}
+		rec.Status, rec.Error = NodeFailed, runErr.Error()
+		outs = nil
+	} else {
+		gen.Status, gen.Outputs = GenCompleted, outs
+		rec.Status = NodeExecuted
+	}
+	rec.GenerationID = gen.ID
+	ev := nodeEvent(x.Run, id, rec, outs)
+	if ex.Committer != nil {
+		ex.Committer.Commit(gen, ev)
+	} else if ex.Emit != nil {
+		ex.Emit(ev)
+	}
+	report(nodeResult{id: id, outputs: outs, record: rec, gen: &gen})
+}
+
+func (ex *Executor) newID() string {
+	if ex.NewID != nil {
+		return ex.NewID()
+	}
+	return NewID()
+}
+
+// safeRun calls a node and turns a panic into an error that names it.
+func safeRun(ctx context.Context, fn RunFunc, in *NodeInput) (outs map[string]any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("node panicked: %v", r)
+			panicLog(in, r, debug.Stack())
+		}
+	}()
+	return fn(ctx, in)
+}
+
+// panicLog keeps the stack of a recovered panic in the run's log, where a developer finds it.
+func panicLog(in *NodeInput, r any, stack []byte) {
+	if len(stack) > 2000 {
+		stack = stack[:2000]
+	}
+	in.Log(fmt.Sprintf("panic: %v\n%s", r, stack))
+}

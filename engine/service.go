@@ -1,0 +1,365 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config wires a Service.
+type Config struct {
+	Store    Store
+	Registry *Registry
+	Logger   *slog.Logger
+	Now      Clock
+	// Owner identifies this process in run rows; OwnerAlive tells whether another owner's
+	// process still runs (a lock the OS releases when a process dies).
+	Owner      string
+	OwnerAlive func(owner string) bool
+	// RunCap overrides the stored run cap setting when > 0.
+	RunCap int
+}
+
+// Service is the application's domain API, used by the CLI and the window alike.
+type Service struct {
+	store     Store
+	reg       *Registry
+	log       *slog.Logger
+	now       Clock
+	owner     string
+	alive     func(string) bool
+	Bus       *Bus
+	committer *GroupCommitter
+	runs      *Manager
+	live      *liveSet
+	ctx       context.Context
+	stop      context.CancelFunc
+	wg        sync.WaitGroup
+}
+
+// SettingRunCap is the settings key of the global run cap.
+const SettingRunCap = "run_cap"
+
+// NewService builds the service and starts its background writer.
+func NewService(cfg Config) (*Service, error) {
+	if cfg.Store == nil || cfg.Registry == nil {
+		return nil, errors.New("service needs a store and a registry")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Owner == "" {
+		cfg.Owner = NewID()
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	s := &Service{store: cfg.Store, reg: cfg.Registry, log: cfg.Logger, now: cfg.Now, owner: cfg.Owner,
+		alive: cfg.OwnerAlive, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet()}
+	s.Bus.Subscribe(s.live.observe)
+	s.committer = NewGroupCommitter(ctx, cfg.Store, s.Bus.Emit, cfg.Logger)
+	runCap := cfg.RunCap
+	if runCap <= 0 {
+		runCap = s.storedCap(ctx)
+	}
+	s.runs = newManager(runCap)
+	s.runs.start = s.executeRun
+	s.runs.queued = s.emitQueue
+	s.runs.cancelled = s.cancelledQueued
+	return s, nil
+}
+
+// Close cancels active runs, waits for them to record their end, and stops the writer.
+func (s *Service) Close() {
+	s.runs.CancelAll()
+	s.wg.Wait()
+	s.stop()
+}
+
+// Registry returns the node registry.
+func (s *Service) Registry() *Registry { return s.reg }
+
+// Store returns the store (the window serves assets from it).
+func (s *Service) Store() Store { return s.store }
+
+func (s *Service) storedCap(ctx context.Context) int {
+	v, ok, err := s.store.GetSetting(ctx, SettingRunCap)
+	if err != nil || !ok {
+		return DefaultRunCap
+	}
+	var n int
+	if _, err := fmt.Sscanf(v, "%d", &n); err != nil || n < 1 {
+		return DefaultRunCap
+	}
+	return n
+}
+
+// RunCap returns the global cap on running runs.
+func (s *Service) RunCap() int { return s.runs.Cap() }
+
+// SetRunCap stores and applies the global cap.
+func (s *Service) SetRunCap(ctx context.Context, n int) error {
+	if n < 1 || n > 64 {
+		return invalidf(fmt.Sprintf("run cap must be between 1 and 64, got %d", n))
+	}
+	if err := s.store.SetSetting(ctx, SettingRunCap, fmt.Sprint(n)); err != nil {
+		return err
+	}
+	s.runs.SetCap(n)
+	return nil
+}
+
+// ResolveWorkflow finds a workflow by id or unique name.
+func (s *Service) ResolveWorkflow(ctx context.Context, ref string) (Workflow, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return Workflow{}, invalidf("no workflow given")
+	}
+	if w, err := s.store.GetWorkflow(ctx, ref); err == nil {
+		return w, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return Workflow{}, err
+	}
+	ws, err := s.store.FindWorkflows(ctx, ref)
+	if err != nil {
+		return Workflow{}, err
+	}
+	switch len(ws) {
+	case 0:
+		return Workflow{}, fmt.Errorf("workflow %q: %w", ref, ErrNotFound)
+	case 1:
+		return ws[0], nil
+	}
+	return Workflow{}, fmt.Errorf("workflow name %q matches %d workflows, use an id: %w", ref, len(ws), ErrAmbiguous)
+}
+
+// ResolveVersion finds a version of w by id or label; "" is the current version.
+func (s *Service) ResolveVersion(ctx context.Context, w Workflow, ref string) (Version, error) {
+	if ref == "" {
+		ref = w.CurrentVersionID
+	}
+	if v, err := s.store.GetVersion(ctx, ref); err == nil {
+		if v.WorkflowID != w.ID {
+			return Version{}, fmt.Errorf("version %q is not a version of %q: %w", ref, w.Name, ErrNotFound)
+		}
+		return v, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return Version{}, err
+	}
+	vs, err := s.store.ListVersions(ctx, w.ID)
+	if err != nil {
+		return Version{}, err
+	}
+	for _, v := range vs {
+		if v.Label == ref {
+			return v, nil
+		}
+	}
+	return Version{}, fmt.Errorf("workflow %q has no version %q: %w", w.Name, ref, ErrNotFound)
+}
+
+// ImportResult says what an import created.
+type ImportResult struct {
+	WorkflowID   string `json:"workflow_id"`
+	VersionID    string `json:"version_id"`
+	VersionLabel string `json:"version_label"`
+	Created      bool   `json:"created"`
+}
+
+// Import reads any accepted file shape. Without into it creates a workflow (a bundle keeps
+// every version); with into it adds the file's graph as a new current version of that
+// workflow, or nothing when it equals the current one. Invalid graphs write nothing.
+func (s *Service) Import(ctx context.Context, data []byte, into string) (ImportResult, error) {
+	pf, err := ParseFile(data)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	if pf.Bundle != nil {
+		if into != "" {
+			return ImportResult{}, invalidf("a bundle imports as a new workflow; --into takes a workflow file")
+		}
+		return s.importBundle(ctx, *pf.Bundle)
+	}
+	f := *pf.Workflow
+	g := NormalizeGraph(f.Graph())
+	if err := ValidateGraph(s.reg, g); err != nil {
+		return ImportResult{}, err
+	}
+	notes := "imported"
+	if pf.Legacy {
+		notes = "imported (migrated from the legacy format)"
+	}
+	if into != "" {
+		w, err := s.ResolveWorkflow(ctx, into)
+		if err != nil {
+			return ImportResult{}, err
+		}
+		cur, err := s.store.GetVersion(ctx, w.CurrentVersionID)
+		if err != nil {
+			return ImportResult{}, err
+		}
+		if cur.ContentHash == ContentHash(g) {
+			return ImportResult{WorkflowID: w.ID, VersionID: cur.ID, VersionLabel: cur.Label, Created: false}, nil
+		}
+		v, err := s.store.AddVersion(ctx, Version{ID: NewID(), WorkflowID: w.ID, Notes: notes, ParentID: cur.ID,
+			Graph: g, ContentHash: ContentHash(g), CreatedAt: s.now().UTC()}, true)
+		if err != nil {
+			return ImportResult{}, err
+		}
+		return ImportResult{WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Created: true}, nil
+	}
+	now := s.now().UTC()
+	w, v, err := s.store.CreateWorkflow(ctx, Workflow{ID: NewID(), Name: f.Name, Description: f.Description, Tags: f.Tags, CreatedAt: now, UpdatedAt: now},
+		Version{ID: NewID(), Notes: notes, Graph: g, ContentHash: ContentHash(g), CreatedAt: now})
+	if err != nil {
+		return ImportResult{}, err
+	}
+	return ImportResult{WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Created: true}, nil
+}
+
+func (s *Service) importBundle(ctx context.Context, b BundleFile) (ImportResult, error) {
+	var probs []Problem
+	graphs := make([]Graph, len(b.Versions))
+	for i, bv := range b.Versions {
+		graphs[i] = NormalizeGraph(Graph{Inputs: bv.Inputs, Nodes: bv.Nodes, Edges: bv.Edges})
+		if err := ValidateGraph(s.reg, graphs[i]); err != nil {
+			var ve *ValidationError
+			if errors.As(err, &ve) {
+				for _, p := range ve.Problems {
+					p.Message = fmt.Sprintf("version %s: %s", bv.Label, p.Message)
+					probs = append(probs, p)
+				}
+			}
+		}
+	}
+	if len(probs) > 0 {
+		return ImportResult{}, &ValidationError{Problems: probs}
+	}
+	now := s.now().UTC()
+	first := b.Versions[0]
+	w, v, err := s.store.CreateWorkflow(ctx, Workflow{ID: NewID(), Name: b.Name, Description: b.Description, Tags: b.Tags, CreatedAt: now, UpdatedAt: now},
+		Version{ID: NewID(), Notes: first.Notes, Graph: graphs[0], ContentHash: ContentHash(graphs[0]), CreatedAt: orNow(first.CreatedAt, now)})
+	if err != nil {
+		return ImportResult{}, err
+	}
+	byLabel := map[string]string{first.Label: v.ID}
+	current := v
+	for i := 1; i < len(b.Versions); i++ {
+		bv := b.Versions[i]
+		parent := byLabel[bv.Parent]
+		nv, err := s.store.AddVersion(ctx, Version{ID: NewID(), WorkflowID: w.ID, Notes: bv.Notes, ParentID: parent,
+			Graph: graphs[i], ContentHash: ContentHash(graphs[i]), CreatedAt: orNow(bv.CreatedAt, now)}, false)
+		if err != nil {
+			_ = s.store.DeleteWorkflow(ctx, w.ID)
+			return ImportResult{}, err
+		}
+		byLabel[bv.Label] = nv.ID
+		if bv.Current {
+			current = nv
+		}
+	}
+	if first.Current {
+		current = v
+	}
+	if current.ID != w.CurrentVersionID {
+		if err := s.store.SetCurrentVersion(ctx, w.ID, current.ID); err != nil {
+			return ImportResult{}, err
+		}
+	}
+	return ImportResult{WorkflowID: w.ID, VersionID: current.ID, VersionLabel: current.Label, Created: true}, nil
+}
+
+func orNow(t, now time.Time) time.Time {
+	if t.IsZero() {
+		return now
+	}
+	return t.UTC()
+}
+
+// Export renders a version (default current) as a workflow file, or the whole workflow as a bundle.
+func (s *Service) Export(ctx context.Context, wfRef, versionRef string, bundle bool) ([]byte, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return nil, err
+	}
+	if bundle {
+		vs, err := s.store.ListVersions(ctx, w.ID)
+		if err != nil {
+			return nil, err
+		}
+		return ExportBundle(w, vs)
+	}
+	v, err := s.ResolveVersion(ctx, w, versionRef)
+	if err != nil {
+		return nil, err
+	}
+	return ExportWorkflow(w, v)
+}
+
+// ListWorkflows returns every workflow with its dashboard summary.
+func (s *Service) ListWorkflows(ctx context.Context) ([]WorkflowSummary, error) {
+	return s.store.ListWorkflows(ctx)
+}
+
+// Versions returns a workflow and its versions, newest first.
+func (s *Service) Versions(ctx context.Context, wfRef string) (Workflow, []Version, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return Workflow{}, nil, err
+	}
+	vs, err := s.store.ListVersions(ctx, w.ID)
+	return w, vs, err
+}
+
+// CreateVersion clones a version (default current) with notes; current does not change.
+func (s *Service) CreateVersion(ctx context.Context, wfRef, fromRef, notes string) (Version, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return Version{}, err
+	}
+	from, err := s.ResolveVersion(ctx, w, fromRef)
+	if err != nil {
+		return Version{}, err
+	}
+	if notes == "" {
+		notes = "copy of " + from.Label
+	}
+	return s.store.AddVersion(ctx, Version{ID: NewID(), WorkflowID: w.ID, Notes: notes, ParentID: from.ID,
+		Graph: from.Graph, ContentHash: from.ContentHash, CreatedAt: s.now().UTC()}, false)
+}
+
+// SaveVersion validates a graph and stores it as a new version. With makeCurrent it becomes
+// the current version. An invalid graph is refused and nothing is written.
+func (s *Service) SaveVersion(ctx context.Context, wfRef string, g Graph, notes, parentID string, makeCurrent bool) (Version, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return Version{}, err
+	}
+	g = NormalizeGraph(g)
+	if err := ValidateGraph(s.reg, g); err != nil {
+		return Version{}, err
+	}
+	if parentID == "" {
+		parentID = w.CurrentVersionID
+	}
+	return s.store.AddVersion(ctx, Version{ID: NewID(), WorkflowID: w.ID, Notes: notes, ParentID: parentID,
+		Graph: g, ContentHash: ContentHash(g), CreatedAt: s.now().UTC()}, makeCurrent)
+}
+
+// UseVersion makes a version of the workflow current.
+func (s *Service) UseVersion(ctx context.Context, wfRef, versionRef string) (Version, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return Version{}, err
+	}
+	v, err := s.ResolveVersion(ctx, w, versionRef)
+	if err != nil {
+		return Version{}, err
+	}
+	return v, s.store.SetCurrentVersion(ctx, w.ID, v.ID)
+}

@@ -1,0 +1,158 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// CreateWorkflow makes a new workflow whose v1 is an empty graph (the editor's starting point).
+func (s *Service) CreateWorkflow(ctx context.Context, name string) (Workflow, Version, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return Workflow{}, Version{}, invalidf("a workflow needs a name")
+	}
+	now := s.now().UTC()
+	g := NormalizeGraph(Graph{})
+	return s.store.CreateWorkflow(ctx, Workflow{ID: NewID(), Name: name, Tags: []string{}, CreatedAt: now, UpdatedAt: now},
+		Version{ID: NewID(), Notes: "created", Graph: g, ContentHash: ContentHash(g), CreatedAt: now})
+}
+
+// RenameWorkflow changes a workflow's name and description.
+func (s *Service) RenameWorkflow(ctx context.Context, wfRef, name, description string) (Workflow, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return Workflow{}, err
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return Workflow{}, invalidf("a workflow needs a name")
+	}
+	w.Name, w.Description, w.UpdatedAt = name, description, s.now().UTC()
+	return w, s.store.UpdateWorkflow(ctx, w)
+}
+
+// DuplicateWorkflow copies a workflow with all its versions (not its runs) under a new name.
+func (s *Service) DuplicateWorkflow(ctx context.Context, wfRef string) (Workflow, error) {
+	data, err := s.Export(ctx, wfRef, "", true)
+	if err != nil {
+		return Workflow{}, err
+	}
+	pf, err := ParseFile(data)
+	if err != nil {
+		return Workflow{}, err
+	}
+	pf.Bundle.Name += " copy"
+	res, err := s.importBundle(ctx, *pf.Bundle)
+	if err != nil {
+		return Workflow{}, err
+	}
+	return s.store.GetWorkflow(ctx, res.WorkflowID)
+}
+
+// DeleteWorkflow removes a workflow with its versions, runs and generations. Active runs of it
+// are cancelled first.
+func (s *Service) DeleteWorkflow(ctx context.Context, wfRef string) error {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return err
+	}
+	runs, err := s.store.ListRunsByStatus(ctx, RunQueued, RunRunning)
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		if r.WorkflowID == w.ID {
+			s.runs.Cancel(r.ID)
+			if ch := s.runs.done(r.ID); ch != nil {
+				<-ch
+			}
+		}
+	}
+	return s.store.DeleteWorkflow(ctx, w.ID)
+}
+
+// GetVersion returns a version by id.
+func (s *Service) GetVersion(ctx context.Context, id string) (Version, error) {
+	return s.store.GetVersion(ctx, id)
+}
+
+// SaveDraft autosaves the editor's graph; drafts may be invalid while edited.
+func (s *Service) SaveDraft(ctx context.Context, workflowID string, g Graph, baseVersionID string) error {
+	if _, err := s.store.GetWorkflow(ctx, workflowID); err != nil {
+		return err
+	}
+	return s.store.SaveDraft(ctx, workflowID, g, baseVersionID)
+}
+
+// Draft returns the autosaved draft, if any.
+func (s *Service) Draft(ctx context.Context, workflowID string) (Graph, string, bool, error) {
+	g, base, err := s.store.GetDraft(ctx, workflowID)
+	if errors.Is(err, ErrNotFound) {
+		return Graph{}, "", false, nil
+	}
+	return g, base, err == nil, err
+}
+
+// DiscardDraft drops the autosaved draft.
+func (s *Service) DiscardDraft(ctx context.Context, workflowID string) error {
+	return s.store.DeleteDraft(ctx, workflowID)
+}
+
+// EnsureVersion returns the version whose content equals g, saving g as a new current version
+// first when none does (SPEC §4: running a changed draft saves it; an unchanged one does not).
+func (s *Service) EnsureVersion(ctx context.Context, workflowID string, g Graph, notes string) (Version, bool, error) {
+	w, err := s.store.GetWorkflow(ctx, workflowID)
+	if err != nil {
+		return Version{}, false, err
+	}
+	g = NormalizeGraph(g)
+	hash := ContentHash(g)
+	vs, err := s.store.ListVersions(ctx, w.ID)
+	if err != nil {
+		return Version{}, false, err
+	}
+	for _, v := range vs {
+		if v.ContentHash == hash {
+			return v, false, nil
+		}
+	}
+	if notes == "" {
+		notes = "saved automatically to run the edited draft"
+	}
+	v, err := s.SaveVersion(ctx, w.ID, g, notes, "", true)
+	if err != nil {
+		return Version{}, false, err
+	}
+	return v, true, nil
+}
+
+// CheckGraph validates a graph without saving it (the editor shows the problems).
+func (s *Service) CheckGraph(g Graph) []Problem {
+	err := ValidateGraph(s.reg, NormalizeGraph(g))
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return ve.Problems
+	}
+	if err != nil {
+		return []Problem{{Message: err.Error()}}
+	}
+	return []Problem{}
+}
+
+// CheckInputs validates flow input values against a version's declared inputs.
+func (s *Service) CheckInputs(ctx context.Context, versionID string, values map[string]any) ([]Problem, error) {
+	v, err := s.store.GetVersion(ctx, versionID)
+	if err != nil {
+		return nil, err
+	}
+	_, err = ValidateInputs(v.Graph.Inputs, values, func(d InputDecl, text string) (AssetRef, error) {
+		return AssetRef{}, fmt.Errorf("choose a %s file", d.Type)
+	})
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return ve.Problems, nil
+	}
+	return []Problem{}, err
+}
