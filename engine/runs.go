@@ -23,12 +23,15 @@ type activeRun struct {
 // Manager bounds running runs by a global cap and queues the rest FIFO. Runs of the same
 // workflow are never serialised by workflow; only the cap limits them.
 type Manager struct {
+	// drainMu orders starts: runs leave the queue and are marked started in FIFO order.
+	drainMu sync.Mutex
 	mu      sync.Mutex
 	cap     int
 	running map[string]*activeRun
 	queue   []*activeRun
 	known   map[string]*activeRun
-	// start executes a run; it is called on its own goroutine and returns its result.
+	// begin marks a run started (in queue order); start then executes it on its own goroutine.
+	begin func(ar *activeRun)
 	start func(ctx context.Context, ar *activeRun) Result
 	// queued is told the queue's new order (for position events).
 	queued func(order []Run)
@@ -75,6 +78,8 @@ func (m *Manager) Submit(parent context.Context, r Run, x Execution) {
 }
 
 func (m *Manager) drain() {
+	m.drainMu.Lock()
+	defer m.drainMu.Unlock()
 	m.mu.Lock()
 	var starting []*activeRun
 	for len(m.running) < m.cap && len(m.queue) > 0 {
@@ -86,6 +91,9 @@ func (m *Manager) drain() {
 	order := m.queueOrderLocked()
 	m.mu.Unlock()
 	for _, ar := range starting {
+		if m.begin != nil {
+			m.begin(ar)
+		}
 		go m.execute(ar)
 	}
 	if m.queued != nil && (len(starting) > 0 || len(order) > 0) {

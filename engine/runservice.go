@@ -111,19 +111,23 @@ func runEvent(r Run, pos int) Event {
 		Label: r.Label, VersionLabel: r.VersionLabel, Error: r.Error}
 }
 
-// executeRun is the manager's start hook: it records the run as running, executes it and
-// records the end.
-func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
-	defer s.wg.Done()
+// beginRun records a run as running; the manager calls it in queue order.
+func (s *Service) beginRun(ar *activeRun) {
 	run := ar.exec.Run
 	started := s.now().UTC()
 	run.Status, run.StartedAt, run.Owner = RunRunning, &started, s.owner
-	if err := s.store.UpdateRun(context.WithoutCancel(ctx), run); err != nil {
+	if err := s.store.UpdateRun(context.Background(), run); err != nil {
 		s.log.Error("marking run running", "run_id", run.ID, "err", err)
 	}
-	s.Bus.Emit(runEvent(run, 0))
-	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now}
 	ar.exec.Run = run
+	s.Bus.Emit(runEvent(run, 0))
+}
+
+// executeRun is the manager's start hook: it executes a begun run and records the end.
+func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
+	defer s.wg.Done()
+	run := ar.exec.Run
+	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now}
 	res := ex.Execute(ctx, ar.exec)
 	s.finishRun(run, res)
 	return res

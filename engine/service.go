@@ -68,6 +68,7 @@ func NewService(cfg Config) (*Service, error) {
 		runCap = s.storedCap(ctx)
 	}
 	s.runs = newManager(runCap)
+	s.runs.begin = s.beginRun
 	s.runs.start = s.executeRun
 	s.runs.queued = s.emitQueue
 	s.runs.cancelled = s.cancelledQueued
