@@ -68,7 +68,9 @@ func testRegistry(tb testing.TB) (*engine.Registry, *atomic.Int64) {
 		engine.NodeType{Type: "t.panic", Deterministic: true, Outputs: []engine.Handle{{Name: "out", Type: engine.TypeAny}},
 			Run: count(func(ctx context.Context, in *engine.NodeInput) (map[string]any, error) { panic("boom") })},
 		engine.NodeType{Type: "t.fail", Deterministic: true, Inputs: []engine.Handle{{Name: "value", Type: engine.TypeAny}}, Outputs: []engine.Handle{{Name: "out", Type: engine.TypeAny}},
-			Run: count(func(ctx context.Context, in *engine.NodeInput) (map[string]any, error) { return nil, errors.New("always fails") })},
+			Run: count(func(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
+				return nil, errors.New("always fails")
+			})},
 		engine.NodeType{Type: "t.rand", Outputs: []engine.Handle{{Name: "out", Type: engine.TypeNumber}},
 			Run: count(func(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
 				return map[string]any{"out": float64(time.Now().UnixNano() % 1000003)}, nil
