@@ -1,0 +1,52 @@
+package nodes
+
+import (
+	"context"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// registerFlow adds the nodes where values enter and leave a workflow.
+func registerFlow(r *engine.Registry) error {
+	return registerAll(r,
+		engine.NodeType{
+			Type:           "flow.inputs",
+			Group:          "flow",
+			Title:          "Flow inputs",
+			Description:    "The workflow's declared inputs, one output per input, named as it.",
+			Outputs:        []engine.Handle{},
+			DynamicOutputs: true,
+			Deterministic:  true,
+			Run:            runFlowInputs,
+		},
+		engine.NodeType{
+			Type:        "io.output",
+			Group:       "flow",
+			Title:       "Output",
+			Description: "Records the value it receives as a run output under its name.",
+			Inputs: []engine.Handle{
+				{Name: "value", Type: engine.TypeAny, Description: "The value to record"},
+			},
+			Outputs: []engine.Handle{},
+			Params: []engine.ParamSpec{
+				{Name: "name", Kind: engine.ParamString, Label: "Name", Default: "output",
+					Description: "Name of the run output"},
+			},
+			Deterministic: true,
+			Run:           runOutput,
+		},
+	)
+}
+
+func runFlowInputs(_ context.Context, in *engine.NodeInput) (map[string]any, error) {
+	out := make(map[string]any, len(in.Declared))
+	for _, d := range in.Declared {
+		out[d.Name] = in.FlowInputs[d.Name]
+	}
+	return out, nil
+}
+
+// runOutput passes value on; the engine records it as the run output named by param name.
+func runOutput(_ context.Context, in *engine.NodeInput) (map[string]any, error) {
+	return map[string]any{"value": in.Inputs["value"]}, nil
+}
