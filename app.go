@@ -654,3 +654,20 @@ func (a *App) AssetHandler() http.Handler {
 		http.ServeContent(w, r, m[1], time.Time{}, f)
 	})
 }
+
+// WatchWorkflow watches the linked files of the editor's graph; a change sends a "stale" event.
+func (a *App) WatchWorkflow(workflowID string, g engine.Graph) error {
+	if err := checkID("workflow", workflowID); err != nil {
+		return err
+	}
+	return a.svc.WatchWorkflow(a.ctx, workflowID, g)
+}
+
+// UnwatchWorkflow releases the watches of a workflow the editor closed.
+func (a *App) UnwatchWorkflow(workflowID string) error {
+	if err := checkID("workflow", workflowID); err != nil {
+		return err
+	}
+	a.svc.UnwatchWorkflow(workflowID)
+	return nil
+}

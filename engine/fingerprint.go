@@ -8,11 +8,11 @@ import (
 
 // ConfigHash identifies what a node would do: its type, type version and params after
 // {{name}} resolution. Position and label do not count. flow.inputs hashes the values it emits.
-func ConfigHash(t *NodeType, resolvedParams map[string]any) string {
+func ConfigHash(t *NodeType, config any) string {
 	h := sha256.New()
 	h.Write([]byte(t.Type))
 	h.Write([]byte{0, byte(t.Version)})
-	b, err := canonicalJSON(resolvedParams)
+	b, err := canonicalJSON(config)
 	if err == nil {
 		h.Write(b)
 	}

@@ -124,6 +124,9 @@ func BuildPlan(in PlanInput) (Plan, error) {
 			plan.Reuse++
 			continue
 		}
+		if t, ok := in.Registry.Get(n.Type); ok && t.Container {
+			reasons = append(reasons, ReasonLoopRestart) // a group reruns whole
+		}
 		plan.Nodes[id] = PlanNode{Action: ActionRerun, Reasons: dedupe(reasons)}
 		plan.Rerun++
 	}
@@ -178,10 +181,9 @@ func (in PlanInput) ancestorReasons(n Node, incoming []Edge, plan Plan, changedI
 		reasons = append(reasons, ReasonInputChanged)
 	}
 	params, err := ResolveParams(n.Params, in.Inputs, t.LocalNames)
-	configSource := params
-	if t.DynamicOutputs {
-		configSource = in.Inputs
-	}
+	// A linked file is compared by FilesChanged, so hash the config with the file the prior
+	// generation saw: only a params edit counts as config_changed.
+	configSource := NodeConfig(t, n, params, in.Inputs, in.Graph, PriorFileSHA(prior))
 	if err != nil || ConfigHash(t, configSource) != prior.ConfigHash {
 		if !readsChanged {
 			reasons = append(reasons, ReasonConfigChanged)
@@ -244,12 +246,16 @@ func topoOrder(g Graph) ([]string, error) {
 		pos[n.ID] = i
 	}
 	outs := map[string][]string{}
+	parents := parentsOf(g)
 	for _, e := range g.Edges {
 		if _, ok := indeg[e.Target]; !ok {
 			continue
 		}
 		if _, ok := indeg[e.Source]; !ok {
 			continue
+		}
+		if internalEdge(parents, e) {
+			continue // loop bodies are ordered by their group (see loops.go)
 		}
 		outs[e.Source] = append(outs[e.Source], e.Target)
 		indeg[e.Target]++

@@ -95,8 +95,33 @@ func (s *Service) lastInputs(ctx context.Context, workflowID string) (map[string
 	return nil, nil
 }
 
-// filesChanged reports nodes whose linked file differs from what their prior generation read.
-// Linked-file watching plugs in here (see FileWatcher); without it nothing is marked.
+// filesChanged reports nodes whose linked file differs from what their prior generation read
+// (compared by content hash, so it holds across restarts, not only while a watch runs).
 func (s *Service) filesChanged(ctx context.Context, workflowID string, g Graph, current map[string]Generation) map[string]bool {
-	return nil
+	var out map[string]bool
+	for _, n := range g.Nodes {
+		prior, ok := current[n.ID]
+		if !ok {
+			continue
+		}
+		t, ok := s.reg.Get(n.Type)
+		if !ok {
+			continue
+		}
+		params, err := ResolveParams(n.Params, nil, t.LocalNames)
+		if err != nil {
+			continue
+		}
+		path := LinkedPath(t, params)
+		if path == "" {
+			continue
+		}
+		if sha := PriorFileSHA(prior); sha != "" && FileSHA(path) != sha {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[n.ID] = true
+		}
+	}
+	return out
 }

@@ -112,6 +112,7 @@ type Result struct {
 type nodeState struct {
 	node      *Node
 	typ       *NodeType
+	body      BodyRunner
 	remaining int
 	incoming  int
 	active    int
@@ -154,6 +155,12 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		t, _ := ex.Registry.Get(n.Type)
 		states[n.ID] = &nodeState{node: n, typ: t, plan: pn, inputs: map[string]any{}, connected: map[string]bool{}}
 		order = append(order, n.ID)
+	}
+	bodies := buildBodies(g)
+	for id, b := range bodies {
+		if st := states[id]; st != nil && st.typ != nil && st.typ.Container {
+			st.body = ex.bodyRunner(x, b, bodies)
+		}
 	}
 	out := map[string][]Edge{}
 	for _, e := range g.Edges {
@@ -369,11 +376,7 @@ func (ex *Executor) work(ctx context.Context, x Execution, st *nodeState, result
 		report(nodeResult{id: id, record: rec})
 		return
 	}
-	configSource := params
-	if st.typ.DynamicOutputs {
-		configSource = x.Run.Inputs
-	}
-	configHash := ConfigHash(st.typ, configSource)
+	configHash := ConfigHash(st.typ, NodeConfig(st.typ, *st.node, params, x.Run.Inputs, x.Version.Graph, ""))
 	fp := InputFingerprint(configHash, st.inputs, st.connected)
 
 	if cur, ok := x.Current[id]; ok && cutoffEligible(st.plan.Reasons) && cur.Status == GenCompleted &&
@@ -394,6 +397,7 @@ func (ex *Executor) work(ctx context.Context, x Execution, st *nodeState, result
 	if a, ok := x.Approvals[id]; ok {
 		in.Approval = &a
 	}
+	in.Body = st.body
 	if ex.Emit != nil {
 		in.progress = func(p float64) {
 			ex.Emit(Event{Type: EventProgress, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Progress: p})

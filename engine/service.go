@@ -36,6 +36,7 @@ type Service struct {
 	committer *GroupCommitter
 	runs      *Manager
 	live      *liveSet
+	watcher   *fileWatcher
 	ctx       context.Context
 	stop      context.CancelFunc
 	wg        sync.WaitGroup
@@ -62,6 +63,7 @@ func NewService(cfg Config) (*Service, error) {
 	s := &Service{store: cfg.Store, reg: cfg.Registry, log: cfg.Logger, now: cfg.Now, owner: cfg.Owner,
 		alive: cfg.OwnerAlive, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet()}
 	s.Bus.Subscribe(s.live.observe)
+	s.watcher = newFileWatcher(s.Bus.Emit)
 	s.committer = NewGroupCommitter(ctx, cfg.Store, s.Bus.Emit, cfg.Logger)
 	runCap := cfg.RunCap
 	if runCap <= 0 {
@@ -79,6 +81,7 @@ func NewService(cfg Config) (*Service, error) {
 func (s *Service) Close() {
 	s.runs.CancelAll()
 	s.wg.Wait()
+	s.watcher.close()
 	s.stop()
 }
 

@@ -239,7 +239,11 @@ func contains(list []string, s string) bool {
 // findCycle returns the node ids of one cycle among the edges, or nil.
 func findCycle(g Graph) []string {
 	adj := map[string][]string{}
+	parents := parentsOf(g)
 	for _, e := range g.Edges {
+		if parents[e.Target] == e.Source || parents[e.Source] == e.Target {
+			continue // a group's item/result edges with its own children
+		}
 		adj[e.Source] = append(adj[e.Source], e.Target)
 	}
 	ids := make([]string, 0, len(g.Nodes))

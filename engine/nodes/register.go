@@ -20,6 +20,9 @@ func Register(r *engine.Registry) error {
 		registerControl,
 		registerUtility,
 		registerLoops,
+		registerCode,
+		registerHTTP,
+		registerLLM,
 	}
 	var errs []error
 	for _, register := range families {

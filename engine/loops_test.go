@@ -1,0 +1,124 @@
+package engine_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/flowbench/flowbench/engine"
+	"github.com/flowbench/flowbench/engine/memstore"
+	"github.com/flowbench/flowbench/engine/nodes"
+)
+
+func libraryService(tb testing.TB, st engine.Store) *engine.Service {
+	tb.Helper()
+	reg := engine.NewRegistry()
+	if err := nodes.Register(reg); err != nil {
+		tb.Fatal(err)
+	}
+	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(svc.Close)
+	return svc
+}
+
+func loopGraph(groupType string) engine.Graph {
+	return engine.Graph{
+		Inputs: []engine.InputDecl{{Name: "items", Type: engine.TypeArray, Default: []any{1.0, 2.0, 3.0}}},
+		Nodes: []engine.Node{
+			node("in", "flow.inputs", nil),
+			node("loop", groupType, nil),
+			{ID: "sq", Type: "math.expr", ParentID: "loop", Params: map[string]any{"expression": "a * a + b"}},
+			node("out", "io.output", map[string]any{"name": "squares"}),
+		},
+		Edges: []engine.Edge{
+			edge("in", "items", "loop", "items"),
+			edge("loop", "item", "sq", "a"), edge("loop", "index", "sq", "b"),
+			edge("sq", "result", "loop", "result"),
+			edge("loop", "results", "out", "value"),
+		},
+	}
+}
+
+func TestLoopGroupsCollectInOrder(t *testing.T) {
+	t.Parallel()
+	for _, typ := range []string{"control.foreach", "control.map"} {
+		svc := libraryService(t, memstore.New())
+		importGraph(t, svc, typ, loopGraph(typ))
+		run := runAndWait(t, svc, engine.RunRequest{Workflow: typ, Inputs: map[string]any{"items": "[1,2,3,4,5,6,7,8]"}})
+		if run.Status != engine.RunCompleted {
+			t.Fatalf("%s: %s %s", typ, run.Status, run.Error)
+		}
+		got := engine.ToText(run.Outputs["squares"])
+		if got != "[1,5,11,19,29,41,55,71]" {
+			t.Fatalf("%s: squares %s", typ, got)
+		}
+	}
+}
+
+func TestLoopRestartsWhenBodyChanges(t *testing.T) {
+	t.Parallel()
+	svc := libraryService(t, memstore.New())
+	imp := importGraph(t, svc, "loop", loopGraph("control.foreach"))
+	runAndWait(t, svc, engine.RunRequest{Workflow: "loop"})
+	g := loopGraph("control.foreach")
+	g.Nodes[2].Params["expression"] = "a * 10"
+	if _, err := svc.SaveVersion(context.Background(), imp.WorkflowID, g, "body edit", "", true); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := svc.PlanFrom(context.Background(), "loop", "", "out", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := plan.Nodes["loop"]; p.Action != engine.ActionRerun {
+		t.Fatalf("loop plan %+v", p)
+	}
+	if p := plan.Nodes["sq"]; p.Action != engine.ActionRerun || len(p.Reasons) == 0 || p.Reasons[0] != engine.ReasonLoopRestart {
+		t.Fatalf("child plan %+v", p)
+	}
+	run := runAndWait(t, svc, engine.RunRequest{Workflow: "loop", From: "out"})
+	if got := engine.ToText(run.Outputs["squares"]); got != "[10,20,30]" {
+		t.Fatalf("after body edit: %s (%s)", got, run.Error)
+	}
+}
+
+func TestApprovalPausesAndResumesAfterRestart(t *testing.T) {
+	t.Parallel()
+	st := memstore.New()
+	svc := libraryService(t, st)
+	importGraph(t, svc, "review", engine.Graph{
+		Inputs: []engine.InputDecl{{Name: "draft", Type: engine.TypeString, Default: "first draft"}},
+		Nodes: []engine.Node{node("in", "flow.inputs", nil), node("ok", "control.approval", map[string]any{"message": "Publish?"}),
+			node("up", "text.template", map[string]any{"template": "published: {{a}}"}), node("out", "io.output", map[string]any{"name": "post"})},
+		Edges: []engine.Edge{edge("in", "draft", "ok", "value"), edge("ok", "value", "up", "a"), edge("up", "text", "out", "value")},
+	})
+	run := runAndWait(t, svc, engine.RunRequest{Workflow: "review"})
+	if run.Status != engine.RunPaused || run.Snapshot.Approvals["ok"].Message != "Publish?" {
+		t.Fatalf("not paused: %s %+v", run.Status, run.Snapshot)
+	}
+	svc.Close()
+	// A new service on the same store is a restarted app.
+	svc2 := libraryService(t, st)
+	if _, err := svc2.Recover(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	resumed, err := svc2.Approve(context.Background(), engine.ApproveRequest{RunID: run.ID, Value: "edited draft", HasValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	final, err := svc2.Wait(context.Background(), resumed.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if final.Status != engine.RunCompleted || final.Outputs["post"] != "published: edited draft" {
+		t.Fatalf("after approval: %s %v %s", final.Status, final.Outputs, final.Error)
+	}
+	if final.Snapshot.Nodes["in"].Status != engine.NodeExecuted {
+		t.Fatalf("node finished before the pause lost its record: %+v", final.Snapshot.Nodes["in"])
+	}
+	// A second approval of a finished run is refused.
+	if _, err := svc2.Approve(context.Background(), engine.ApproveRequest{RunID: run.ID}); err == nil {
+		t.Fatal("approving a completed run should fail")
+	}
+}
