@@ -1,0 +1,745 @@
+export namespace engine {
+	
+	export class Approval {
+	    message: string;
+	    value?: any;
+	    decided: boolean;
+	    approved: boolean;
+	    edited?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Approval(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.message = source["message"];
+	        this.value = source["value"];
+	        this.decided = source["decided"];
+	        this.approved = source["approved"];
+	        this.edited = source["edited"];
+	    }
+	}
+	export class AssetRef {
+	    asset: string;
+	    mime: string;
+	    name: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new AssetRef(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.asset = source["asset"];
+	        this.mime = source["mime"];
+	        this.name = source["name"];
+	    }
+	}
+	export class Edge {
+	    id?: string;
+	    source: string;
+	    sourceHandle: string;
+	    target: string;
+	    targetHandle: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Edge(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.source = source["source"];
+	        this.sourceHandle = source["sourceHandle"];
+	        this.target = source["target"];
+	        this.targetHandle = source["targetHandle"];
+	    }
+	}
+	export class Generation {
+	    id: string;
+	    workflow_id: string;
+	    node_id: string;
+	    run_id: string;
+	    version_id: string;
+	    version_label: string;
+	    run_label: string;
+	    status: string;
+	    outputs: Record<string, any>;
+	    error: string;
+	    duration_ms: number;
+	    cost?: Record<string, any>;
+	    config_hash: string;
+	    input_fingerprint: string;
+	    // Go type: time
+	    created_at: any;
+	    selected: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Generation(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.workflow_id = source["workflow_id"];
+	        this.node_id = source["node_id"];
+	        this.run_id = source["run_id"];
+	        this.version_id = source["version_id"];
+	        this.version_label = source["version_label"];
+	        this.run_label = source["run_label"];
+	        this.status = source["status"];
+	        this.outputs = source["outputs"];
+	        this.error = source["error"];
+	        this.duration_ms = source["duration_ms"];
+	        this.cost = source["cost"];
+	        this.config_hash = source["config_hash"];
+	        this.input_fingerprint = source["input_fingerprint"];
+	        this.created_at = this.convertValues(source["created_at"], null);
+	        this.selected = source["selected"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Position {
+	    x: number;
+	    y: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Position(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.x = source["x"];
+	        this.y = source["y"];
+	    }
+	}
+	export class Node {
+	    id: string;
+	    type: string;
+	    label?: string;
+	    params?: Record<string, any>;
+	    position?: Position;
+	    parentId?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Node(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.type = source["type"];
+	        this.label = source["label"];
+	        this.params = source["params"];
+	        this.position = this.convertValues(source["position"], Position);
+	        this.parentId = source["parentId"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class InputDecl {
+	    name: string;
+	    type: string;
+	    description: string;
+	    required: boolean;
+	    default?: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new InputDecl(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.type = source["type"];
+	        this.description = source["description"];
+	        this.required = source["required"];
+	        this.default = source["default"];
+	    }
+	}
+	export class Graph {
+	    inputs: InputDecl[];
+	    nodes: Node[];
+	    edges: Edge[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Graph(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.inputs = this.convertValues(source["inputs"], InputDecl);
+	        this.nodes = this.convertValues(source["nodes"], Node);
+	        this.edges = this.convertValues(source["edges"], Edge);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Handle {
+	    name: string;
+	    type: string;
+	    required?: boolean;
+	    description?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Handle(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.type = source["type"];
+	        this.required = source["required"];
+	        this.description = source["description"];
+	    }
+	}
+	export class ImportResult {
+	    workflow_id: string;
+	    version_id: string;
+	    version_label: string;
+	    created: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ImportResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.workflow_id = source["workflow_id"];
+	        this.version_id = source["version_id"];
+	        this.version_label = source["version_label"];
+	        this.created = source["created"];
+	    }
+	}
+	
+	
+	export class NodeRecord {
+	    status: string;
+	    reasons: string[];
+	    generation_id: string;
+	    duration_ms: number;
+	    error: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new NodeRecord(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.reasons = source["reasons"];
+	        this.generation_id = source["generation_id"];
+	        this.duration_ms = source["duration_ms"];
+	        this.error = source["error"];
+	    }
+	}
+	export class ParamSpec {
+	    name: string;
+	    kind: string;
+	    label?: string;
+	    description?: string;
+	    default?: any;
+	    options?: string[];
+	    required?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new ParamSpec(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.kind = source["kind"];
+	        this.label = source["label"];
+	        this.description = source["description"];
+	        this.default = source["default"];
+	        this.options = source["options"];
+	        this.required = source["required"];
+	    }
+	}
+	export class NodeType {
+	    type: string;
+	    version: number;
+	    group: string;
+	    title: string;
+	    description: string;
+	    inputs: Handle[];
+	    outputs: Handle[];
+	    params: ParamSpec[];
+	    deterministic: boolean;
+	    dynamic_outputs?: boolean;
+	    container?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new NodeType(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.version = source["version"];
+	        this.group = source["group"];
+	        this.title = source["title"];
+	        this.description = source["description"];
+	        this.inputs = this.convertValues(source["inputs"], Handle);
+	        this.outputs = this.convertValues(source["outputs"], Handle);
+	        this.params = this.convertValues(source["params"], ParamSpec);
+	        this.deterministic = source["deterministic"];
+	        this.dynamic_outputs = source["dynamic_outputs"];
+	        this.container = source["container"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class PlanNode {
+	    action: string;
+	    reasons: string[];
+	    source_generation_id: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new PlanNode(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.action = source["action"];
+	        this.reasons = source["reasons"];
+	        this.source_generation_id = source["source_generation_id"];
+	    }
+	}
+	export class Plan {
+	    workflow_id: string;
+	    version_id: string;
+	    from: string;
+	    nodes: Record<string, PlanNode>;
+	    rerun: number;
+	    reuse: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Plan(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.workflow_id = source["workflow_id"];
+	        this.version_id = source["version_id"];
+	        this.from = source["from"];
+	        this.nodes = this.convertValues(source["nodes"], PlanNode, true);
+	        this.rerun = source["rerun"];
+	        this.reuse = source["reuse"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	export class Problem {
+	    node_id?: string;
+	    handle?: string;
+	    input?: string;
+	    message: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Problem(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.node_id = source["node_id"];
+	        this.handle = source["handle"];
+	        this.input = source["input"];
+	        this.message = source["message"];
+	    }
+	}
+	export class Timeline {
+	    workflow_id: string;
+	    node_id: string;
+	    current_generation_id: string;
+	    generations: Generation[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Timeline(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.workflow_id = source["workflow_id"];
+	        this.node_id = source["node_id"];
+	        this.current_generation_id = source["current_generation_id"];
+	        this.generations = this.convertValues(source["generations"], Generation);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Version {
+	    id: string;
+	    workflow_id: string;
+	    seq: number;
+	    label: string;
+	    notes: string;
+	    parent_id: string;
+	    graph: Graph;
+	    content_hash: string;
+	    // Go type: time
+	    created_at: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Version(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.workflow_id = source["workflow_id"];
+	        this.seq = source["seq"];
+	        this.label = source["label"];
+	        this.notes = source["notes"];
+	        this.parent_id = source["parent_id"];
+	        this.graph = this.convertValues(source["graph"], Graph);
+	        this.content_hash = source["content_hash"];
+	        this.created_at = this.convertValues(source["created_at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Workflow {
+	    id: string;
+	    name: string;
+	    description: string;
+	    tags: string[];
+	    current_version_id: string;
+	    // Go type: time
+	    created_at: any;
+	    // Go type: time
+	    updated_at: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Workflow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.tags = source["tags"];
+	        this.current_version_id = source["current_version_id"];
+	        this.created_at = this.convertValues(source["created_at"], null);
+	        this.updated_at = this.convertValues(source["updated_at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace main {
+	
+	export class RunInfo {
+	    id: string;
+	    workflow_id: string;
+	    workflow_name: string;
+	    version_id: string;
+	    version_label: string;
+	    status: string;
+	    mode: string;
+	    from_node: string;
+	    label: string;
+	    number: number;
+	    queue_position: number;
+	    inputs: Record<string, any>;
+	    outputs: Record<string, any>;
+	    nodes: Record<string, engine.NodeRecord>;
+	    approvals: Record<string, engine.Approval>;
+	    error: string;
+	    created_at: string;
+	    started_at: string;
+	    finished_at: string;
+	    saved_version: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RunInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.workflow_id = source["workflow_id"];
+	        this.workflow_name = source["workflow_name"];
+	        this.version_id = source["version_id"];
+	        this.version_label = source["version_label"];
+	        this.status = source["status"];
+	        this.mode = source["mode"];
+	        this.from_node = source["from_node"];
+	        this.label = source["label"];
+	        this.number = source["number"];
+	        this.queue_position = source["queue_position"];
+	        this.inputs = source["inputs"];
+	        this.outputs = source["outputs"];
+	        this.nodes = this.convertValues(source["nodes"], engine.NodeRecord, true);
+	        this.approvals = this.convertValues(source["approvals"], engine.Approval, true);
+	        this.error = source["error"];
+	        this.created_at = source["created_at"];
+	        this.started_at = source["started_at"];
+	        this.finished_at = source["finished_at"];
+	        this.saved_version = source["saved_version"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RunRequest {
+	    workflow_id: string;
+	    version_id: string;
+	    graph?: engine.Graph;
+	    inputs: Record<string, any>;
+	    from: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RunRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.workflow_id = source["workflow_id"];
+	        this.version_id = source["version_id"];
+	        this.graph = this.convertValues(source["graph"], engine.Graph);
+	        this.inputs = source["inputs"];
+	        this.from = source["from"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class WorkflowCard {
+	    id: string;
+	    name: string;
+	    description: string;
+	    versions: number;
+	    current_version_id: string;
+	    last_run_status: string;
+	    last_run_at: string;
+	    updated_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new WorkflowCard(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.versions = source["versions"];
+	        this.current_version_id = source["current_version_id"];
+	        this.last_run_status = source["last_run_status"];
+	        this.last_run_at = source["last_run_at"];
+	        this.updated_at = source["updated_at"];
+	    }
+	}
+	export class WorkflowDetail {
+	    workflow: engine.Workflow;
+	    versions: engine.Version[];
+	    current: engine.Version;
+	    draft?: engine.Graph;
+	    draft_base_id: string;
+	    run_cap: number;
+	    node_type_count: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new WorkflowDetail(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.workflow = this.convertValues(source["workflow"], engine.Workflow);
+	        this.versions = this.convertValues(source["versions"], engine.Version);
+	        this.current = this.convertValues(source["current"], engine.Version);
+	        this.draft = this.convertValues(source["draft"], engine.Graph);
+	        this.draft_base_id = source["draft_base_id"];
+	        this.run_cap = source["run_cap"];
+	        this.node_type_count = source["node_type_count"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
