@@ -1,0 +1,133 @@
+# Flowbench build, test and setup. `make run` and `make test` work on a fresh Debian 12
+# machine: `setup` installs what is missing (apt packages, npm modules, Go modules).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+
+export GOFLAGS ?= -buildvcs=false
+
+GO        ?= go
+TAGS      := webkit2_41
+BIN       := build/bin/flowbench
+FUZZTIME  ?= 5s
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian packages: cgo + GTK/WebKit headers for the build, Xvfb and friends for the
+# window screenshot, Chromium for the browser e2e, ffmpeg for media nodes.
+APT_PACKAGES := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev \
+	xvfb xauth x11-utils imagemagick xdotool chromium fonts-liberation ffmpeg curl
+
+NPM_STAMP := frontend/node_modules/.package-lock.json
+
+.PHONY: setup setup-apt setup-node setup-go frontend build run test bench bindings clean \
+	test-gofmt test-vet test-go test-frontend test-fuzz test-build test-screenshot test-e2e
+
+## setup: install missing Debian packages, npm modules and Go modules (idempotent)
+setup: setup-apt setup-node setup-go
+
+setup-apt:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	  dpkg -s "$$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "setup: installing Debian packages:$$missing"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+setup-node: $(NPM_STAMP)
+
+$(NPM_STAMP): frontend/package.json $(wildcard frontend/package-lock.json)
+	@command -v node >/dev/null && command -v npm >/dev/null || \
+	  { echo "setup: Node.js 20.19+ and npm 11 are required (node/npm not found)" >&2; exit 1; }
+	@node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)' || \
+	  { echo "setup: Node.js $$(node --version) is too old; Vite 8 needs 20.19+" >&2; exit 1; }
+	cd frontend && npm install --no-audit --no-fund
+	@touch $@
+
+setup-go:
+	$(GO) mod download
+
+## frontend: type-check and build frontend/dist
+frontend: setup-node
+	cd frontend && npm run build
+
+## build: the desktop binary build/bin/flowbench
+build: frontend
+	$(GO) build -tags desktop,production,$(TAGS) -ldflags "-w -s" -o $(BIN) .
+
+## run: set up, build and open the window
+run: setup build
+	@if [ -z "$${DISPLAY:-}" ] && [ -z "$${WAYLAND_DISPLAY:-}" ]; then \
+	  echo "run: no display (\$$DISPLAY is unset), so the window cannot open." >&2; \
+	  echo "     Run this from a desktop session, or take a screenshot under Xvfb:" >&2; \
+	  echo "     scripts/screenshot.sh /tmp/flowbench.png" >&2; \
+	  exit 1; \
+	fi
+	./$(BIN)
+
+## bindings: regenerate frontend/wailsjs from the bound Go methods
+bindings:
+	@home=$$(mktemp -d); trap 'rm -rf "$$home" bindgen' EXIT; \
+	$(GO) build -tags bindings,$(TAGS) -o bindgen . && FLOWBENCH_HOME="$$home" ./bindgen
+	@test -f frontend/wailsjs/go/main/App.d.ts && test -f frontend/wailsjs/runtime/runtime.js
+	@echo "bindings: frontend/wailsjs regenerated"
+
+## test: every check CI runs, in order, with the time each stage took
+TEST_STAGES := test-gofmt test-vet test-go test-frontend test-fuzz test-build test-screenshot test-e2e
+
+test: setup
+	@summary=""; total=$$(date +%s); \
+	for stage in $(TEST_STAGES); do \
+	  echo "==> $$stage"; start=$$(date +%s); \
+	  if ! $(MAKE) --no-print-directory $$stage; then \
+	    echo "FAILED: $$stage (after $$(( $$(date +%s) - start )) s)" >&2; exit 1; \
+	  fi; \
+	  summary="$$summary$$(printf '%-16s %4d s' $$stage $$(( $$(date +%s) - start )))\n"; \
+	done; \
+	echo; echo "Stage timings:"; printf "$$summary"; \
+	echo "make test: all stages passed in $$(( $$(date +%s) - total )) s"
+
+test-gofmt:
+	@bad=$$(find . -path ./frontend/node_modules -prune -o -path ./.git -prune -o -name '*.go' -print | xargs -r gofmt -l); \
+	if [ -n "$$bad" ]; then echo "gofmt: these files need formatting:" >&2; echo "$$bad" >&2; exit 1; fi; \
+	echo "gofmt: ok"
+
+test-vet:
+	$(GO) vet -tags $(TAGS) ./...
+
+test-go:
+	$(GO) test -race -tags $(TAGS) ./...
+
+test-frontend: setup-node
+	cd frontend && npm run typecheck && npm test
+
+# Every `func FuzzX(` in a _test.go file gets a short run, so new targets are picked up.
+test-fuzz:
+	@targets=$$( (grep -rE --include='*_test.go' --exclude-dir=node_modules --exclude-dir=testdata \
+	  --exclude-dir=.git -o '^func Fuzz[A-Za-z0-9_]*\(' . || true) | sed -E 's/:func (Fuzz[A-Za-z0-9_]*)\($$/ \1/' | sort -u); \
+	if [ -z "$$targets" ]; then echo "fuzz: no fuzz targets found"; exit 0; fi; \
+	while read -r file fn; do \
+	  pkg=./$$(dirname "$${file#./}"); \
+	  echo "fuzz: $$pkg $$fn ($(FUZZTIME))"; \
+	  $(GO) test -tags $(TAGS) -run='^$$' -fuzz="^$$fn\$$" -fuzztime=$(FUZZTIME) "$$pkg"; \
+	done <<< "$$targets"
+
+test-build: build
+
+test-screenshot:
+	scripts/screenshot.sh test-results/screenshot.png
+
+test-e2e:
+	scripts/e2e.sh
+
+## bench: Go benchmarks of engine and storage as a table
+bench: setup-go
+	scripts/bench.sh
+
+## clean: remove build outputs (keeps node_modules and frontend/dist/.gitkeep)
+clean:
+	rm -rf build/bin test-results frontend/test-results bindgen
+	find frontend/dist -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# e2e.sh [SPEC-FILTER...]
+# Browser end-to-end tests against the real Go backend: builds a dev-tag binary that serves
+# frontend/dist plus working bindings and events over HTTP, starts it under Xvfb with a
+# throw-away data home, and drives Debian's Chromium with frontend/e2e/run.mjs.
+# Needs frontend/dist (make frontend) and frontend/node_modules (make setup).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+bin="build/bin/flowbench-e2e"
+
+[ -f frontend/dist/index.html ] || { echo "e2e: frontend/dist is not built; run 'make frontend'" >&2; exit 1; }
+[ -d frontend/node_modules/playwright-core ] || { echo "e2e: playwright-core missing; run 'make setup'" >&2; exit 1; }
+for tool in Xvfb curl node /usr/bin/chromium; do
+  command -v "$tool" >/dev/null || { echo "e2e: $tool is missing; run 'make setup'" >&2; exit 1; }
+done
+
+echo "e2e: building $bin"
+go build -tags dev,webkit2_41 -o "$bin" .
+
+# shellcheck source=scripts/xvfb.sh
+. "$root/scripts/xvfb.sh"
+
+XVFB_PID="" APP_PID=""
+home="$(mktemp -d)"
+applog="$(mktemp)"
+cleanup() {
+  stop_pid "$APP_PID" 10   # the app takes 1–2 s to exit after SIGTERM
+  stop_pid "$XVFB_PID" 5
+  rm -rf "$home" "$applog"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port="${E2E_PORT:-$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')}"
+addr="127.0.0.1:$port"
+
+start_xvfb 1280x800x24
+echo "e2e: Xvfb on $DISPLAY, app on http://$addr, home $home"
+
+# Wails reads devserver/assetdir from the environment first; passing them that way keeps
+# the app's own command-line parsing out of it. The flags say the same for people reading ps.
+devserver="$addr" assetdir="$root/frontend/dist" FLOWBENCH_HOME="$home" \
+  "./$bin" -devserver "$addr" -assetdir "$root/frontend/dist" >"$applog" 2>&1 &
+APP_PID=$!
+
+for i in $(seq 300); do
+  curl -sf -o /dev/null "http://$addr/" && break
+  if ! kill -0 "$APP_PID" 2>/dev/null; then
+    echo "e2e: the app exited at start:" >&2; tail -n 50 "$applog" >&2; exit 1
+  fi
+  [ "$i" -lt 300 ] || { echo "e2e: no HTTP on $addr within 30 s" >&2; tail -n 50 "$applog" >&2; exit 1; }
+  sleep 0.1
+done
+
+status=0
+E2E_BASE_URL="http://$addr" node frontend/e2e/run.mjs "$@" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "--- app output (last 40 lines) ---" >&2; tail -n 40 "$applog" >&2
+fi
+exit "$status"
