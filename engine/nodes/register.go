@@ -19,6 +19,8 @@ func Register(r *engine.Registry) error {
 		registerData,
 		registerControl,
 		registerUtility,
+		registerImage,
+		registerMedia,
 		registerLoops,
 		registerCode,
 		registerHTTP,

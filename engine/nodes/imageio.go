@@ -1,0 +1,198 @@
+package nodes
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	_ "image/gif"  // GIF decoding for image.Decode
+	_ "image/jpeg" // JPEG decoding for image.Decode
+	"image/png"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	_ "golang.org/x/image/webp" // WebP decoding for image.Decode
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// maxImageSide bounds every image a node produces, so a typo in a param cannot ask for
+// gigabytes of memory.
+const maxImageSide = 8192
+
+// maxDecodePixels bounds the images nodes decode (a decompression bomb is a small file
+// that claims a huge size).
+const maxDecodePixels = 16384 * 16384
+
+// imageMimes maps image.Decode's format names to the mime type stored with the asset.
+var imageMimes = map[string]string{
+	"png":  "image/png",
+	"jpeg": "image/jpeg",
+	"gif":  "image/gif",
+	"webp": "image/webp",
+}
+
+// errNotImage marks bytes that do not decode as a supported image.
+var errNotImage = errors.New("not a readable image (PNG, JPEG, GIF or WebP)")
+
+// decodeImage decodes PNG, JPEG, GIF (first frame) or WebP bytes and returns the image with
+// the mime type of its format. Truncated or foreign bytes give an error wrapping errNotImage.
+func decodeImage(data []byte) (image.Image, string, error) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: %v", errNotImage, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, "", fmt.Errorf("%w: empty image (%d×%d)", errNotImage, cfg.Width, cfg.Height)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > maxDecodePixels {
+		return nil, "", fmt.Errorf("image is %d×%d, larger than the limit of %d pixels",
+			cfg.Width, cfg.Height, maxDecodePixels)
+	}
+	img, _, err := decodeSafely(data)
+	if err != nil {
+		return nil, "", fmt.Errorf("%w: %v", errNotImage, err)
+	}
+	return img, imageMimes[format], nil
+}
+
+// decodeSafely is image.Decode with a decoder panic (malformed input) turned into an error.
+func decodeSafely(data []byte) (img image.Image, format string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("decoder failed: %v", r)
+		}
+	}()
+	return image.Decode(bytes.NewReader(data))
+}
+
+// encodePNG encodes img as PNG, favouring speed over size: assets are working files.
+func encodePNG(img image.Image) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, img); err != nil {
+		return nil, fmt.Errorf("encoding PNG: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// refValue is the JSON form of a media value, as nodes output it.
+func refValue(ref engine.AssetRef) map[string]any {
+	return map[string]any{"asset": ref.Asset, "mime": ref.Mime, "name": ref.Name}
+}
+
+// readAsset reads the whole of an asset.
+func readAsset(ctx context.Context, assets engine.AssetStore, sha string) ([]byte, error) {
+	if assets == nil {
+		return nil, fmt.Errorf("reading asset %s: no asset store", sha)
+	}
+	rc, err := assets.OpenAsset(ctx, sha)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, fmt.Errorf("reading asset %s: %w", sha, err)
+	}
+	return data, nil
+}
+
+// putAsset stores data and returns the output value referring to it.
+func putAsset(ctx context.Context, in *engine.NodeInput, data []byte, mime, name string) (map[string]any, error) {
+	if in.Assets == nil {
+		return nil, errors.New("storing result: no asset store")
+	}
+	ref, err := in.Assets.PutAsset(ctx, data, mime, name)
+	if err != nil {
+		return nil, fmt.Errorf("storing result: %w", err)
+	}
+	return refValue(ref), nil
+}
+
+// inputImage decodes the image on input handle name, which must be a media value.
+func inputImage(ctx context.Context, in *engine.NodeInput, name string) (image.Image, engine.AssetRef, error) {
+	v, err := requireInput(in, name)
+	if err != nil {
+		return nil, engine.AssetRef{}, err
+	}
+	ref, ok := engine.AsAssetRef(v)
+	if !ok {
+		return nil, engine.AssetRef{}, fmt.Errorf("input %q: a %s is not an image (want an asset reference)", name, typeName(v))
+	}
+	data, err := readAsset(ctx, in.Assets, ref.Asset)
+	if err != nil {
+		return nil, ref, fmt.Errorf("input %q: %w", name, err)
+	}
+	img, _, err := decodeImage(data)
+	if err != nil {
+		return nil, ref, fmt.Errorf("input %q (%s): %w", name, displayName(ref), err)
+	}
+	return img, ref, nil
+}
+
+// putImage encodes img as PNG and stores it, named after the source with a .png extension.
+func putImage(ctx context.Context, in *engine.NodeInput, img image.Image, name string) (map[string]any, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	data, err := encodePNG(img)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return putAsset(ctx, in, data, "image/png", name)
+}
+
+// pngName is name with its extension replaced by .png ("image.png" when name is empty).
+func pngName(name string) string {
+	stem := strings.TrimSuffix(name, filepath.Ext(name))
+	if stem == "" {
+		stem = "image"
+	}
+	return stem + ".png"
+}
+
+// displayName names an asset in error messages.
+func displayName(ref engine.AssetRef) string {
+	if ref.Name != "" {
+		return ref.Name
+	}
+	return "asset " + shortSHA(ref.Asset)
+}
+
+// shortSHA is the first 12 hex digits of a hash, enough to tell assets apart in a message.
+func shortSHA(sha string) string {
+	if len(sha) > 12 {
+		return sha[:12]
+	}
+	return sha
+}
+
+// readLinkedFile reads a file named by a path param. A missing file reads
+// "reading /x/y.png: no such file or directory" rather than Go's "open …" wording.
+func readLinkedFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return data, nil
+}
+
+// checkSide validates a width or height param of a produced image.
+func checkSide(name string, v, lo int) error {
+	if v < lo || v > maxImageSide {
+		return fmt.Errorf("param %q: %d is out of range (%d..%d)", name, v, lo, maxImageSide)
+	}
+	return nil
+}
