@@ -155,7 +155,7 @@ func (ex *Executor) bodyRunner(x Execution, b *loopBody, bodies map[string]*loop
 			if incoming > 0 && len(connected) == 0 {
 				continue // only reachable through an inactive branch: skipped
 			}
-			params, err := ResolveParams(n.Params, x.Run.Inputs, t.LocalNames)
+			params, err := ResolveNodeParams(t, n.Params, x.Run.Inputs)
 			if err != nil {
 				return nil, fmt.Errorf("item %d: node %q: %w", index, n.ID, err)
 			}

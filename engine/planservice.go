@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 )
 
 // PlanFrom builds the plan of a run from a block without executing it (dry run). given are
@@ -24,12 +25,14 @@ func (s *Service) PlanFrom(ctx context.Context, wfRef, versionRef, from string, 
 }
 
 // planFor gathers what BuildPlan needs: the inputs of the run it builds on merged with the
-// given ones, the nodes' current generations and which of them last failed.
+// given ones, the nodes' current generations, which nodes last failed, and the inputs of the
+// runs that made the current generations.
 func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from string, given map[string]any) (Plan, map[string]any, map[string]Generation, error) {
-	prev, err := s.lastInputs(ctx, w.ID)
-	if err != nil {
+	runs, err := s.store.ListRuns(ctx, w.ID, recentRuns)
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Plan{}, nil, nil, err
 	}
+	prev := lastInputs(runs)
 	merged := map[string]any{}
 	declared := map[string]bool{}
 	for _, d := range v.Graph.Inputs {
@@ -72,8 +75,13 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 			failed[n.ID] = true
 		}
 	}
+	runInputs, err := s.runInputs(ctx, runs, current)
+	if err != nil {
+		return Plan{}, nil, nil, err
+	}
 	plan, err := BuildPlan(PlanInput{Registry: s.reg, Graph: v.Graph, From: from, Prior: current, LatestFailed: failed,
-		Inputs: inputs, PrevInputs: prevDeclared, FilesChanged: s.filesChanged(ctx, w.ID, v.Graph, current)})
+		Inputs: inputs, PrevInputs: prevDeclared, FilesChanged: s.filesChanged(ctx, w.ID, v.Graph, current),
+		RunInputs: runInputs})
 	if err != nil {
 		return Plan{}, nil, nil, err
 	}
@@ -81,18 +89,46 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	return plan, inputs, current, nil
 }
 
-// lastInputs are the flow input values of the workflow's latest run that started (nil if none).
-func (s *Service) lastInputs(ctx context.Context, workflowID string) (map[string]any, error) {
-	runs, err := s.store.ListRuns(ctx, workflowID, 50)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return nil, err
-	}
+// recentRuns is how many of a workflow's latest runs a plan looks at for their inputs.
+const recentRuns = 50
+
+// lastInputs are the flow input values of the latest of runs (newest first) that started, nil
+// if none did. A run cancelled while queued never ran: nothing builds on it.
+func lastInputs(runs []Run) map[string]any {
 	for _, r := range runs {
-		if r.Status != RunQueued {
-			return r.Inputs, nil
+		if r.Status != RunQueued && r.StartedAt != nil {
+			if r.Inputs == nil {
+				return map[string]any{}
+			}
+			return r.Inputs
 		}
 	}
-	return nil, nil
+	return nil
+}
+
+// runInputs maps the run of every current generation to its flow input values, so the planner
+// compares a node with what it saw itself. A run that is gone is left out.
+func (s *Service) runInputs(ctx context.Context, recent []Run, current map[string]Generation) (map[string]map[string]any, error) {
+	out := make(map[string]map[string]any, len(recent))
+	for _, r := range recent {
+		out[r.ID] = r.Inputs
+	}
+	gone := map[string]bool{}
+	for _, g := range current {
+		if _, ok := out[g.RunID]; ok || gone[g.RunID] || g.RunID == "" {
+			continue
+		}
+		r, err := s.store.GetRun(ctx, g.RunID)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			gone[g.RunID] = true
+		case err != nil:
+			return nil, fmt.Errorf("loading run %s: %w", g.RunID, err)
+		default:
+			out[r.ID] = r.Inputs
+		}
+	}
+	return out, nil
 }
 
 // filesChanged reports nodes whose linked file differs from what their prior generation read
@@ -108,7 +144,7 @@ func (s *Service) filesChanged(ctx context.Context, workflowID string, g Graph, 
 		if !ok {
 			continue
 		}
-		params, err := ResolveParams(n.Params, nil, t.LocalNames)
+		params, err := ResolveNodeParams(t, n.Params, nil)
 		if err != nil {
 			continue
 		}

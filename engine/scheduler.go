@@ -369,7 +369,7 @@ func (ex *Executor) work(ctx context.Context, x Execution, st *nodeState, result
 	rec := NodeRecord{Reasons: nonNil(append([]string(nil), st.plan.Reasons...))}
 	report := func(r nodeResult) { results <- r }
 
-	params, err := ResolveParams(st.node.Params, x.Run.Inputs, st.typ.LocalNames)
+	params, err := ResolveNodeParams(st.typ, st.node.Params, x.Run.Inputs)
 	if err != nil {
 		rec.Status, rec.Error = NodeFailed, err.Error()
 		ex.emitNode(x, id, rec, nil)

@@ -208,3 +208,57 @@ func sortedKeys[V any](m map[string]V) []string {
 	sortStrings(out)
 	return out
 }
+
+// ResolveNodeParams resolves a node's params for its type: params of kind code are kept
+// verbatim (JavaScript may contain "{{"), and the type's local names are left to the node.
+func ResolveNodeParams(t *NodeType, params map[string]any, inputs map[string]any) (map[string]any, error) {
+	literal := literalParams(t, params)
+	if len(literal) == 0 {
+		return ResolveParams(params, inputs, t.LocalNames)
+	}
+	rest := make(map[string]any, len(params))
+	for k, v := range params {
+		if _, ok := literal[k]; !ok {
+			rest[k] = v
+		}
+	}
+	out, err := ResolveParams(rest, inputs, t.LocalNames)
+	if out == nil {
+		out = map[string]any{}
+	}
+	for k, v := range literal {
+		out[k] = v
+	}
+	return out, err
+}
+
+// NodeParamRefs lists the flow inputs a node's params reference, leaving out code params.
+func NodeParamRefs(t *NodeType, params map[string]any) []string {
+	literal := literalParams(t, params)
+	if len(literal) == 0 {
+		return ParamRefs(params, t.LocalNames)
+	}
+	rest := make(map[string]any, len(params))
+	for k, v := range params {
+		if _, ok := literal[k]; !ok {
+			rest[k] = v
+		}
+	}
+	return ParamRefs(rest, t.LocalNames)
+}
+
+func literalParams(t *NodeType, params map[string]any) map[string]any {
+	var out map[string]any
+	for _, p := range t.Params {
+		if p.Kind != ParamCode {
+			continue
+		}
+		if v, ok := params[p.Name]; ok {
+			if out == nil {
+				out = map[string]any{}
+			}
+			out[p.Name] = v
+		}
+	}
+	return out
+}

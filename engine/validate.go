@@ -140,7 +140,7 @@ func outputType(t *NodeType, handle string, declared map[string]InputDecl) (stri
 // validateParams checks param types and that every {{name}} names a declared input.
 func validateParams(n Node, t *NodeType, declared map[string]InputDecl) []Problem {
 	var probs []Problem
-	for _, name := range ParamRefs(n.Params, t.LocalNames) {
+	for _, name := range NodeParamRefs(t, n.Params) {
 		if _, ok := declared[name]; !ok {
 			probs = append(probs, Problem{NodeID: n.ID, Input: name, Message: fmt.Sprintf("{{%s}} is not a declared input", name)})
 		}
