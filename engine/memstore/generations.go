@@ -1,0 +1,179 @@
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+func newerGen(a, b *genRec) bool {
+	if !a.g.CreatedAt.Equal(b.g.CreatedAt) {
+		return a.g.CreatedAt.After(b.g.CreatedAt)
+	}
+	return a.seq > b.seq
+}
+
+func validGenStatus(st engine.GenStatus) bool {
+	return st == engine.GenCompleted || st == engine.GenFailed || st == engine.GenRunning
+}
+
+// SaveGenerations stores a batch of generations, all or none, linking each to the
+// assets its outputs refer to. A generation without ID or CreatedAt gets one.
+func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) error {
+	recs := make([]*genRec, len(gens))
+	now := time.Now()
+	for i, g := range gens {
+		if g.NodeID == "" {
+			return fmt.Errorf("saving generation %s: empty node id: %w", g.ID, engine.ErrInvalid)
+		}
+		if !validGenStatus(g.Status) {
+			return fmt.Errorf("saving generation %s: status %q: %w", g.ID, g.Status, engine.ErrInvalid)
+		}
+		outputs, err := encode("generation outputs", g.Outputs)
+		if err != nil {
+			return err
+		}
+		var cost []byte
+		if g.Cost != nil {
+			if cost, err = encode("generation cost", g.Cost); err != nil {
+				return err
+			}
+		}
+		if g.ID == "" {
+			g.ID = uuid.NewString()
+		}
+		g.CreatedAt = msOr(g.CreatedAt, now)
+		g.Outputs, g.Cost, g.Selected, g.VersionLabel, g.RunLabel = nil, nil, false, "", ""
+		recs[i] = &genRec{g: g, outputs: outputs, cost: cost, refs: assetRefs(decode[map[string]any](outputs))}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	seen := map[string]bool{}
+	for _, rec := range recs {
+		if s.workflows[rec.g.WorkflowID] == nil {
+			return fmt.Errorf("saving generation %s: workflow %s: %w", rec.g.ID, rec.g.WorkflowID, engine.ErrNotFound)
+		}
+		if s.gens[rec.g.ID] != nil || seen[rec.g.ID] {
+			return fmt.Errorf("saving generation %s: %w", rec.g.ID, engine.ErrConflict)
+		}
+		seen[rec.g.ID] = true
+	}
+	for _, rec := range recs {
+		rec.seq = s.nextSeq()
+		s.gens[rec.g.ID] = rec
+		s.linked(rec.refs)
+	}
+	return nil
+}
+
+func (s *Store) genLocked(rec *genRec) engine.Generation {
+	g := rec.g
+	g.Outputs = decode[map[string]any](rec.outputs)
+	if rec.cost != nil {
+		g.Cost = decode[map[string]any](rec.cost)
+	}
+	if v := s.versions[g.VersionID]; v != nil {
+		g.VersionLabel = v.v.Label
+	}
+	if r := s.runs[g.RunID]; r != nil {
+		g.RunLabel = r.r.Label
+	}
+	g.Selected = s.selections[selKey{g.WorkflowID, g.NodeID}] == g.ID
+	return g
+}
+
+// GetGeneration returns one generation.
+func (s *Store) GetGeneration(ctx context.Context, id string) (engine.Generation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec := s.gens[id]
+	if rec == nil {
+		return engine.Generation{}, fmt.Errorf("getting generation %s: %w", id, engine.ErrNotFound)
+	}
+	return s.genLocked(rec), nil
+}
+
+// ListGenerations returns a node's generations newest first.
+func (s *Store) ListGenerations(ctx context.Context, workflowID, nodeID string) ([]engine.Generation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var recs []*genRec
+	for _, g := range s.gens {
+		if g.g.WorkflowID == workflowID && g.g.NodeID == nodeID {
+			recs = append(recs, g)
+		}
+	}
+	sort.Slice(recs, func(i, j int) bool { return newerGen(recs[i], recs[j]) })
+	out := make([]engine.Generation, len(recs))
+	for i, r := range recs {
+		out[i] = s.genLocked(r)
+	}
+	return out, nil
+}
+
+// CurrentGenerations returns per node the selected generation, else the latest completed one.
+func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (map[string]engine.Generation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	latest := map[string]*genRec{}
+	for _, g := range s.gens {
+		if g.g.WorkflowID != workflowID || g.g.Status != engine.GenCompleted {
+			continue
+		}
+		if cur := latest[g.g.NodeID]; cur == nil || newerGen(g, cur) {
+			latest[g.g.NodeID] = g
+		}
+	}
+	for k, id := range s.selections {
+		if k.workflowID == workflowID {
+			latest[k.nodeID] = s.gens[id]
+		}
+	}
+	out := make(map[string]engine.Generation, len(latest))
+	for node, g := range latest {
+		out[node] = s.genLocked(g)
+	}
+	return out, nil
+}
+
+// SelectGeneration marks generationID as the pick of its node; "" clears the pick.
+func (s *Store) SelectGeneration(ctx context.Context, workflowID, nodeID, generationID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := selKey{workflowID, nodeID}
+	if generationID == "" {
+		delete(s.selections, key)
+		return nil
+	}
+	g := s.gens[generationID]
+	if g == nil {
+		return fmt.Errorf("selecting generation %s: %w", generationID, engine.ErrNotFound)
+	}
+	if g.g.WorkflowID != workflowID || g.g.NodeID != nodeID {
+		return fmt.Errorf("selecting generation %s: not a generation of node %s of workflow %s: %w", generationID, nodeID, workflowID, engine.ErrInvalid)
+	}
+	s.selections[key] = generationID
+	return nil
+}
+
+// DeleteGeneration removes a generation, its selection and any asset no longer referenced.
+func (s *Store) DeleteGeneration(ctx context.Context, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.gens[id]
+	if g == nil {
+		return fmt.Errorf("deleting generation %s: %w", id, engine.ErrNotFound)
+	}
+	delete(s.gens, id)
+	key := selKey{g.g.WorkflowID, g.g.NodeID}
+	if s.selections[key] == id {
+		delete(s.selections, key)
+	}
+	s.collect(g.refs)
+	return nil
+}

@@ -1,0 +1,319 @@
+package storetest
+
+import (
+	"reflect"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+var generationTests = []test{
+	{"SaveGenerationsRoundTrip", testSaveGenerations},
+	{"SaveGenerationsAllOrNothing", testSaveAllOrNothing},
+	{"ListGenerations", testListGenerations},
+	{"CurrentGenerations", testCurrentGenerations},
+	{"SelectGeneration", testSelectGeneration},
+	{"DeleteGeneration", testDeleteGeneration},
+	{"DeleteGenerationKeepsAssetsInUse", testDeleteKeepsAssetsInUse},
+	{"ConcurrentSavesAndReads", testConcurrentGenerations},
+}
+
+func testSaveGenerations(t *testing.T, s engine.Store) {
+	_, v := mkWorkflow(t, s, "A")
+	r := mkRun(t, s, v, at(1), "seed=7")
+	created := at(2).Add(123*time.Millisecond + 456*time.Microsecond)
+	ok := engine.Generation{
+		ID: genID(), WorkflowID: v.WorkflowID, NodeID: "small", RunID: r.ID, VersionID: v.ID,
+		Status: engine.GenCompleted,
+		Outputs: map[string]any{
+			"text":  "héllo <b>",
+			"n":     7,
+			"f":     1.5,
+			"deep":  map[string]any{"list": []any{1, map[string]any{"x": nil, "ok": true}}, "s": []string{"a"}},
+			"image": engine.AssetRef{Asset: shaOf([]byte("img")), Mime: "image/png", Name: "a.png"},
+		},
+		DurationMS: 42, Cost: map[string]any{"tokens": 12}, ConfigHash: "cfg1", InputFingerprint: "fp1",
+		CreatedAt: created,
+	}
+	failed := engine.Generation{
+		ID: genID(), WorkflowID: v.WorkflowID, NodeID: "out", RunID: r.ID, VersionID: v.ID,
+		Status: engine.GenFailed, Error: "node out: boom", DurationMS: 1, CreatedAt: at(3),
+	}
+	save(t, s, ok, failed)
+
+	got, err := s.GetGeneration(ctx(), ok.ID)
+	must(t, "GetGeneration", err)
+	wantOut, _ := engine.NormalizeOutputs(ok.Outputs)
+	if !reflect.DeepEqual(got.Outputs, wantOut) {
+		t.Errorf("outputs = %#v\nwant %#v", got.Outputs, wantOut)
+	}
+	if got.Outputs["n"] != float64(7) {
+		t.Errorf("number output = %#v, want float64", got.Outputs["n"])
+	}
+	if got.WorkflowID != v.WorkflowID || got.NodeID != "small" || got.RunID != r.ID || got.VersionID != v.ID ||
+		got.Status != engine.GenCompleted || got.DurationMS != 42 || got.ConfigHash != "cfg1" || got.InputFingerprint != "fp1" ||
+		got.Error != "" {
+		t.Errorf("GetGeneration = %+v", got)
+	}
+	if got.Cost["tokens"] != float64(12) {
+		t.Errorf("cost = %#v", got.Cost)
+	}
+	if want := created.Truncate(time.Millisecond); !got.CreatedAt.Equal(want) {
+		t.Errorf("created_at = %v, want %v (millisecond precision)", got.CreatedAt, want)
+	}
+	if got.VersionLabel != "v1" || got.RunLabel != "seed=7" || got.Selected {
+		t.Errorf("labels = %q %q selected %v", got.VersionLabel, got.RunLabel, got.Selected)
+	}
+	gf, err := s.GetGeneration(ctx(), failed.ID)
+	must(t, "GetGeneration failed", err)
+	if gf.Status != engine.GenFailed || gf.Error != "node out: boom" || len(gf.Outputs) != 0 || gf.Cost != nil {
+		t.Errorf("failed generation = %+v", gf)
+	}
+	// Returned values are copies.
+	got.Outputs["deep"].(map[string]any)["list"].([]any)[0] = "mutated"
+	again, _ := s.GetGeneration(ctx(), ok.ID)
+	if again.Outputs["deep"].(map[string]any)["list"].([]any)[0] != float64(1) {
+		t.Errorf("mutating returned outputs changed the store")
+	}
+	must(t, "empty batch", s.SaveGenerations(ctx(), nil))
+}
+
+func testSaveAllOrNothing(t *testing.T, s engine.Store) {
+	_, v := mkWorkflow(t, s, "A")
+	r := mkRun(t, s, v, at(1), "")
+	good := mkGen(r, "a", engine.GenCompleted, at(2))
+	bad := mkGen(r, "b", engine.GenCompleted, at(2))
+	bad.WorkflowID = "nope"
+	err := s.SaveGenerations(ctx(), []engine.Generation{good, bad})
+	wantErr(t, "SaveGenerations with an unknown workflow", err, engine.ErrNotFound, engine.ErrInvalid)
+	if _, err := s.GetGeneration(ctx(), good.ID); err == nil {
+		t.Errorf("a refused batch wrote its first generation")
+	}
+	save(t, s, good)
+	dup := mkGen(r, "c", engine.GenCompleted, at(3))
+	err = s.SaveGenerations(ctx(), []engine.Generation{dup, good})
+	wantErr(t, "SaveGenerations with a duplicate id", err, engine.ErrConflict)
+	if _, err := s.GetGeneration(ctx(), dup.ID); err == nil {
+		t.Errorf("a refused batch wrote its first generation")
+	}
+	noNode := mkGen(r, "", engine.GenCompleted, at(3))
+	wantErr(t, "SaveGenerations without node id", s.SaveGenerations(ctx(), []engine.Generation{noNode}), engine.ErrInvalid)
+	noStatus := mkGen(r, "x", "", at(3))
+	wantErr(t, "SaveGenerations without status", s.SaveGenerations(ctx(), []engine.Generation{noStatus}), engine.ErrInvalid)
+}
+
+func testListGenerations(t *testing.T, s engine.Store) {
+	w, v1 := mkWorkflow(t, s, "A")
+	v2 := mkVersion(t, s, w, true)
+	r1 := mkRun(t, s, v1, at(1), "first")
+	r2 := mkRun(t, s, v2, at(2), "second")
+	g1 := mkGen(r1, "n", engine.GenCompleted, at(3))
+	g2 := mkGen(r2, "n", engine.GenFailed, at(5))
+	g3 := mkGen(r2, "n", engine.GenCompleted, at(4))
+	other := mkGen(r2, "m", engine.GenCompleted, at(6))
+	save(t, s, g1, g2)
+	save(t, s, g3, other)
+	must(t, "SelectGeneration", s.SelectGeneration(ctx(), w.ID, "n", g1.ID))
+	list, err := s.ListGenerations(ctx(), w.ID, "n")
+	must(t, "ListGenerations", err)
+	got := ids(list, func(g engine.Generation) string { return g.ID })
+	if want := []string{g2.ID, g3.ID, g1.ID}; !equalStrings(got, want) {
+		t.Fatalf("ListGenerations = %v, want %v (newest first)", got, want)
+	}
+	for _, g := range list {
+		wantVersion, wantRun := "v2", "second"
+		if g.ID == g1.ID {
+			wantVersion, wantRun = "v1", "first"
+		}
+		if g.VersionLabel != wantVersion || g.RunLabel != wantRun || g.Selected != (g.ID == g1.ID) {
+			t.Errorf("generation %s: version %q run %q selected %v", g.ID, g.VersionLabel, g.RunLabel, g.Selected)
+		}
+	}
+	if list, _ := s.ListGenerations(ctx(), w.ID, "none"); len(list) != 0 {
+		t.Errorf("ListGenerations of a node without any = %d", len(list))
+	}
+}
+
+func testCurrentGenerations(t *testing.T, s engine.Store) {
+	_, v := mkWorkflow(t, s, "A")
+	r := mkRun(t, s, v, at(1), "")
+	_, ov := mkWorkflow(t, s, "B")
+	or := mkRun(t, s, ov, at(1), "")
+	old := mkGen(r, "a", engine.GenCompleted, at(2))
+	latest := mkGen(r, "a", engine.GenCompleted, at(3))
+	failedLatest := mkGen(r, "a", engine.GenFailed, at(4))
+	onlyFailed := mkGen(r, "b", engine.GenFailed, at(2))
+	selOld := mkGen(r, "c", engine.GenCompleted, at(2))
+	cNew := mkGen(r, "c", engine.GenCompleted, at(9))
+	foreign := mkGen(or, "a", engine.GenCompleted, at(10))
+	save(t, s, old, latest, failedLatest, onlyFailed, selOld, cNew, foreign)
+	must(t, "SelectGeneration", s.SelectGeneration(ctx(), v.WorkflowID, "c", selOld.ID))
+	cur, err := s.CurrentGenerations(ctx(), v.WorkflowID)
+	must(t, "CurrentGenerations", err)
+	if len(cur) != 2 {
+		t.Errorf("CurrentGenerations has %d nodes, want 2 (a, c): %v", len(cur), cur)
+	}
+	if cur["a"].ID != latest.ID {
+		t.Errorf("current of a = %s, want the latest completed %s (a failed latest does not count)", cur["a"].ID, latest.ID)
+	}
+	if _, ok := cur["b"]; ok {
+		t.Errorf("node with only a failed generation has a current one")
+	}
+	if cur["c"].ID != selOld.ID || !cur["c"].Selected {
+		t.Errorf("current of c = %s (selected %v), want the selected older %s", cur["c"].ID, cur["c"].Selected, selOld.ID)
+	}
+	if cur["a"].Selected || cur["a"].VersionLabel != "v1" || cur["a"].Outputs["value"] != "a" {
+		t.Errorf("current of a = %+v", cur["a"])
+	}
+	must(t, "clear selection", s.SelectGeneration(ctx(), v.WorkflowID, "c", ""))
+	cur, _ = s.CurrentGenerations(ctx(), v.WorkflowID)
+	if cur["c"].ID != cNew.ID {
+		t.Errorf("after clearing, current of c = %s, want %s", cur["c"].ID, cNew.ID)
+	}
+}
+
+func testSelectGeneration(t *testing.T, s engine.Store) {
+	_, v := mkWorkflow(t, s, "A")
+	r := mkRun(t, s, v, at(1), "")
+	_, ov := mkWorkflow(t, s, "B")
+	or := mkRun(t, s, ov, at(1), "")
+	a1 := mkGen(r, "a", engine.GenCompleted, at(2))
+	a2 := mkGen(r, "a", engine.GenCompleted, at(3))
+	b1 := mkGen(r, "b", engine.GenCompleted, at(2))
+	f1 := mkGen(or, "a", engine.GenCompleted, at(2))
+	save(t, s, a1, a2, b1, f1)
+	wf := v.WorkflowID
+	must(t, "select a1", s.SelectGeneration(ctx(), wf, "a", a1.ID))
+	must(t, "select a2", s.SelectGeneration(ctx(), wf, "a", a2.ID)) // replaces
+	list, _ := s.ListGenerations(ctx(), wf, "a")
+	for _, g := range list {
+		if g.Selected != (g.ID == a2.ID) {
+			t.Errorf("generation %s selected = %v", g.ID, g.Selected)
+		}
+	}
+	wantErr(t, "select another node's generation", s.SelectGeneration(ctx(), wf, "a", b1.ID), engine.ErrInvalid, engine.ErrNotFound)
+	wantErr(t, "select another workflow's generation", s.SelectGeneration(ctx(), wf, "a", f1.ID), engine.ErrInvalid, engine.ErrNotFound)
+	wantErr(t, "select unknown generation", s.SelectGeneration(ctx(), wf, "a", "nope"), engine.ErrNotFound)
+	if g, _ := s.GetGeneration(ctx(), a2.ID); !g.Selected {
+		t.Errorf("refused selections cleared the pick")
+	}
+	must(t, "clear", s.SelectGeneration(ctx(), wf, "a", ""))
+	must(t, "clear twice", s.SelectGeneration(ctx(), wf, "a", ""))
+	if g, _ := s.GetGeneration(ctx(), a2.ID); g.Selected {
+		t.Errorf("cleared selection still selected")
+	}
+}
+
+func testDeleteGeneration(t *testing.T, s engine.Store) {
+	_, v := mkWorkflow(t, s, "A")
+	r := mkRun(t, s, v, at(1), "")
+	wf := v.WorkflowID
+	solo, err := s.PutAsset(ctx(), []byte("solo bytes"), "image/png", "solo.png")
+	must(t, "PutAsset", err)
+	shared, err := s.PutAsset(ctx(), []byte("shared bytes"), "image/png", "shared.png")
+	must(t, "PutAsset", err)
+	path, err := s.AssetPath(solo.Asset)
+	must(t, "AssetPath", err)
+	g1 := mkGen(r, "n", engine.GenCompleted, at(2))
+	g1.Outputs = map[string]any{"image": solo, "list": []any{map[string]any{"nested": map[string]any{"asset": shared.Asset}}}}
+	g2 := mkGen(r, "n", engine.GenCompleted, at(3))
+	g2.Outputs = map[string]any{"image": map[string]any{"asset": shared.Asset, "mime": "image/png"}}
+	save(t, s, g1, g2)
+	must(t, "SelectGeneration", s.SelectGeneration(ctx(), wf, "n", g1.ID))
+
+	must(t, "DeleteGeneration", s.DeleteGeneration(ctx(), g1.ID))
+	_, err = s.GetGeneration(ctx(), g1.ID)
+	wantErr(t, "GetGeneration after delete", err, engine.ErrNotFound)
+	cur, _ := s.CurrentGenerations(ctx(), wf)
+	if cur["n"].ID != g2.ID || cur["n"].Selected {
+		t.Errorf("after deleting the selected generation, current = %s selected %v, want %s unselected", cur["n"].ID, cur["n"].Selected, g2.ID)
+	}
+	_, err = s.OpenAsset(ctx(), solo.Asset)
+	wantErr(t, "OpenAsset of an asset nothing references", err, engine.ErrNotFound)
+	if path != "" {
+		if _, err := osStat(path); err == nil {
+			t.Errorf("asset file %s still exists after its last generation was deleted", path)
+		}
+	}
+	rc, err := s.OpenAsset(ctx(), shared.Asset)
+	must(t, "OpenAsset of an asset another generation references", err)
+	rc.Close()
+
+	must(t, "DeleteGeneration", s.DeleteGeneration(ctx(), g2.ID))
+	_, err = s.OpenAsset(ctx(), shared.Asset)
+	wantErr(t, "OpenAsset after its last generation was deleted", err, engine.ErrNotFound)
+	wantErr(t, "DeleteGeneration twice", s.DeleteGeneration(ctx(), g2.ID), engine.ErrNotFound)
+}
+
+// testDeleteKeepsAssetsInUse checks that an asset is kept while a version's params, a
+// draft or a run's inputs still refer to it, or while a node that just stored it has
+// not yet saved its generation.
+func testDeleteKeepsAssetsInUse(t *testing.T, s engine.Store) {
+	put := func(data string) engine.AssetRef {
+		ref, err := s.PutAsset(ctx(), []byte(data), "image/png", "")
+		must(t, "PutAsset", err)
+		return ref
+	}
+	inVersion, inDraft, inRun, fresh := put("version"), put("draft"), put("run"), put("fresh")
+	g := sampleGraph()
+	g.Nodes = append(g.Nodes, engine.Node{ID: "load", Type: "image.load", Params: map[string]any{"asset": inVersion}})
+	w, v, err := s.CreateWorkflow(ctx(), engine.Workflow{Name: "A"}, engine.Version{Graph: g})
+	must(t, "CreateWorkflow", err)
+	dg := sampleGraph()
+	dg.Inputs[1].Default = inDraft
+	must(t, "SaveDraft", s.SaveDraft(ctx(), w.ID, dg, v.ID))
+	r, err := s.CreateRun(ctx(), engine.Run{WorkflowID: w.ID, VersionID: v.ID, Inputs: map[string]any{"photo": inRun}})
+	must(t, "CreateRun", err)
+	gen := mkGen(r, "load", engine.GenCompleted, at(1))
+	gen.Outputs = map[string]any{"a": inVersion, "b": inDraft, "c": inRun, "d": fresh}
+	save(t, s, gen)
+	// The same bytes are stored again by a node whose generation is not saved yet.
+	put("fresh")
+	must(t, "DeleteGeneration", s.DeleteGeneration(ctx(), gen.ID))
+	for _, ref := range []engine.AssetRef{inVersion, inDraft, inRun, fresh} {
+		rc, err := s.OpenAsset(ctx(), ref.Asset)
+		if err != nil {
+			t.Errorf("asset %s removed while still in use: %v", ref.Asset, err)
+			continue
+		}
+		rc.Close()
+	}
+}
+
+func testConcurrentGenerations(t *testing.T, s engine.Store) {
+	_, v := mkWorkflow(t, s, "A")
+	r := mkRun(t, s, v, at(1), "")
+	const writers, perWriter = 4, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*perWriter*3)
+	for w := range writers {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for i := range perWriter {
+				g := mkGen(r, "n", engine.GenCompleted, at(w*100+i))
+				errs <- s.SaveGenerations(ctx(), []engine.Generation{g})
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for range perWriter {
+				_, err := s.ListGenerations(ctx(), v.WorkflowID, "n")
+				errs <- err
+				_, err = s.CurrentGenerations(ctx(), v.WorkflowID)
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		must(t, "concurrent access", err)
+	}
+	list, _ := s.ListGenerations(ctx(), v.WorkflowID, "n")
+	if len(list) != writers*perWriter {
+		t.Errorf("%d generations, want %d", len(list), writers*perWriter)
+	}
+}

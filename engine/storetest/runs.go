@@ -1,0 +1,188 @@
+package storetest
+
+import (
+	"reflect"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+var runTests = []test{
+	{"CreateRunNumbers", testCreateRunNumbers},
+	{"CreateRunConcurrent", testCreateRunConcurrent},
+	{"CreateRunRefusesForeignVersion", func(t *testing.T, s engine.Store) {
+		w, _ := mkWorkflow(t, s, "A")
+		_, ov := mkWorkflow(t, s, "B")
+		_, err := s.CreateRun(ctx(), engine.Run{WorkflowID: w.ID, VersionID: ov.ID})
+		wantErr(t, "CreateRun with another workflow's version", err, engine.ErrInvalid, engine.ErrNotFound)
+		_, err = s.CreateRun(ctx(), engine.Run{WorkflowID: w.ID, VersionID: "nope"})
+		wantErr(t, "CreateRun with unknown version", err, engine.ErrInvalid, engine.ErrNotFound)
+	}},
+	{"UpdateRunRoundTrip", testUpdateRun},
+	{"ListRuns", testListRuns},
+	{"ListRunsByStatus", testListRunsByStatus},
+}
+
+func testCreateRunNumbers(t *testing.T, s engine.Store) {
+	w, v := mkWorkflow(t, s, "A")
+	_, ov := mkWorkflow(t, s, "B")
+	r1, err := s.CreateRun(ctx(), engine.Run{
+		WorkflowID: w.ID, VersionID: v.ID, Mode: engine.ModeFromBlock, FromNode: "small",
+		Inputs: map[string]any{"width": 64, "photo": map[string]any{"asset": shaOf([]byte("x")), "mime": "image/png"}},
+		Label:  "width=64", CreatedAt: at(1),
+	})
+	must(t, "CreateRun", err)
+	r2 := mkRun(t, s, v, at(2), "")
+	o1 := mkRun(t, s, ov, at(3), "")
+	if r1.ID == "" || r1.Number != 1 || r2.Number != 2 || o1.Number != 1 {
+		t.Errorf("numbers = %d %d (other workflow %d), want 1 2 (1)", r1.Number, r2.Number, o1.Number)
+	}
+	if r1.VersionLabel != "v1" {
+		t.Errorf("VersionLabel = %q, want v1", r1.VersionLabel)
+	}
+	got, err := s.GetRun(ctx(), r1.ID)
+	must(t, "GetRun", err)
+	if got.Number != 1 || got.WorkflowID != w.ID || got.VersionID != v.ID || got.VersionLabel != "v1" ||
+		got.Mode != engine.ModeFromBlock || got.FromNode != "small" || got.Label != "width=64" ||
+		got.Status != engine.RunQueued || !got.CreatedAt.Equal(at(1)) || got.StartedAt != nil || got.FinishedAt != nil {
+		t.Errorf("GetRun = %+v", got)
+	}
+	if got.Inputs["width"] != float64(64) || got.Inputs["photo"].(map[string]any)["mime"] != "image/png" {
+		t.Errorf("inputs = %#v", got.Inputs)
+	}
+}
+
+func testCreateRunConcurrent(t *testing.T, s engine.Store) {
+	_, v := mkWorkflow(t, s, "A")
+	const n = 16
+	numbers := make([]int, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := s.CreateRun(ctx(), engine.Run{WorkflowID: v.WorkflowID, VersionID: v.ID})
+			numbers[i], errs[i] = r.Number, err
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		must(t, "concurrent CreateRun", err)
+	}
+	sort.Ints(numbers)
+	for i, num := range numbers {
+		if num != i+1 {
+			t.Fatalf("numbers = %v, want 1…%d each once", numbers, n)
+		}
+	}
+}
+
+func testUpdateRun(t *testing.T, s engine.Store) {
+	_, v := mkWorkflow(t, s, "A")
+	r := mkRun(t, s, v, at(1), "")
+	started, finished := at(2).Add(123*time.Millisecond), at(5)
+	r.Status = engine.RunPaused
+	r.Label = "prompt=\"red fox\" seed=7"
+	r.Error = "node x: boom"
+	r.Outputs = map[string]any{"thumbnail": map[string]any{"asset": shaOf([]byte("y")), "mime": "image/png"}, "n": 3}
+	r.Snapshot = engine.Snapshot{
+		Nodes: map[string]engine.NodeRecord{
+			"small": {Status: engine.NodeExecuted, Reasons: []string{"target"}, GenerationID: "g1", DurationMS: 12, Error: ""},
+			"out":   {Status: engine.NodeFailed, Reasons: []string{"downstream_of_target"}, Error: "bad"},
+		},
+		Approvals: map[string]engine.Approval{"ok": {Message: "Go?", Value: map[string]any{"k": 1}, Decided: true, Approved: true}},
+	}
+	r.Owner = "proc-1"
+	r.StartedAt, r.FinishedAt = &started, &finished
+	r.Inputs = map[string]any{"width": 1} // not mutable: ignored
+	must(t, "UpdateRun", s.UpdateRun(ctx(), r))
+	got, err := s.GetRun(ctx(), r.ID)
+	must(t, "GetRun", err)
+	if got.Status != engine.RunPaused || got.Label != r.Label || got.Error != r.Error || got.Owner != "proc-1" {
+		t.Errorf("scalars = %+v", got)
+	}
+	if got.StartedAt == nil || !got.StartedAt.Equal(started) || got.FinishedAt == nil || !got.FinishedAt.Equal(finished) {
+		t.Errorf("times = %v %v, want %v %v", got.StartedAt, got.FinishedAt, started, finished)
+	}
+	if got.Inputs["width"] != float64(64) {
+		t.Errorf("UpdateRun changed inputs: %v", got.Inputs)
+	}
+	wantOut, _ := engine.NormalizeOutputs(r.Outputs)
+	if !reflect.DeepEqual(got.Outputs, wantOut) {
+		t.Errorf("outputs = %#v, want %#v", got.Outputs, wantOut)
+	}
+	wantSnap, _ := engine.Normalize(r.Snapshot)
+	gotSnap, _ := engine.Normalize(got.Snapshot)
+	if !reflect.DeepEqual(gotSnap, wantSnap) {
+		t.Errorf("snapshot = %v, want %v", gotSnap, wantSnap)
+	}
+	if got.Snapshot.Nodes["small"].GenerationID != "g1" || !got.Snapshot.Approvals["ok"].Approved {
+		t.Errorf("snapshot fields lost: %+v", got.Snapshot)
+	}
+	// Times can be cleared again (resume after restart).
+	r.StartedAt, r.FinishedAt, r.Status = nil, nil, engine.RunQueued
+	must(t, "UpdateRun", s.UpdateRun(ctx(), r))
+	got, _ = s.GetRun(ctx(), r.ID)
+	if got.StartedAt != nil || got.FinishedAt != nil || got.Status != engine.RunQueued {
+		t.Errorf("after clearing times: %v %v %s", got.StartedAt, got.FinishedAt, got.Status)
+	}
+}
+
+func testListRuns(t *testing.T, s engine.Store) {
+	_, v := mkWorkflow(t, s, "A")
+	_, ov := mkWorkflow(t, s, "B")
+	a1 := mkRun(t, s, v, at(1), "")
+	b1 := mkRun(t, s, ov, at(2), "")
+	a2 := mkRun(t, s, v, at(3), "")
+	a3 := mkRun(t, s, v, at(3), "") // same time: later insert counts as newer
+	runID := func(r engine.Run) string { return r.ID }
+	all, err := s.ListRuns(ctx(), "", 0)
+	must(t, "ListRuns", err)
+	if got, want := ids(all, runID), []string{a3.ID, a2.ID, b1.ID, a1.ID}; !equalStrings(got, want) {
+		t.Errorf("ListRuns(all) = %v, want %v", got, want)
+	}
+	mine, _ := s.ListRuns(ctx(), v.WorkflowID, 0)
+	if got, want := ids(mine, runID), []string{a3.ID, a2.ID, a1.ID}; !equalStrings(got, want) {
+		t.Errorf("ListRuns(A) = %v, want %v", got, want)
+	}
+	limited, _ := s.ListRuns(ctx(), v.WorkflowID, 2)
+	if got, want := ids(limited, runID), []string{a3.ID, a2.ID}; !equalStrings(got, want) {
+		t.Errorf("ListRuns(A, 2) = %v, want %v", got, want)
+	}
+	if all[0].VersionLabel != "v1" || all[0].Inputs["width"] != float64(64) {
+		t.Errorf("listed run lacks fields: %+v", all[0])
+	}
+	none, err := s.ListRuns(ctx(), "nope", 0)
+	if err != nil || len(none) != 0 {
+		t.Errorf("ListRuns(unknown) = %v, %v", none, err)
+	}
+}
+
+func testListRunsByStatus(t *testing.T, s engine.Store) {
+	_, v := mkWorkflow(t, s, "A")
+	_, ov := mkWorkflow(t, s, "B")
+	set := func(r engine.Run, st engine.RunStatus) engine.Run {
+		r.Status = st
+		must(t, "UpdateRun", s.UpdateRun(ctx(), r))
+		return r
+	}
+	r3 := set(mkRun(t, s, v, at(3), ""), engine.RunRunning)
+	r1 := set(mkRun(t, s, ov, at(1), ""), engine.RunQueued)
+	set(mkRun(t, s, v, at(2), ""), engine.RunCompleted)
+	r4 := set(mkRun(t, s, v, at(4), ""), engine.RunQueued)
+	got, err := s.ListRunsByStatus(ctx(), engine.RunQueued, engine.RunRunning)
+	must(t, "ListRunsByStatus", err)
+	if ids, want := ids(got, func(r engine.Run) string { return r.ID }), []string{r1.ID, r3.ID, r4.ID}; !equalStrings(ids, want) {
+		t.Errorf("ListRunsByStatus(queued, running) = %v, want %v (oldest first)", ids, want)
+	}
+	if got, _ := s.ListRunsByStatus(ctx(), engine.RunPaused); len(got) != 0 {
+		t.Errorf("ListRunsByStatus(paused) = %d runs", len(got))
+	}
+	if got, _ := s.ListRunsByStatus(ctx()); len(got) != 0 {
+		t.Errorf("ListRunsByStatus() = %d runs, want none", len(got))
+	}
+}

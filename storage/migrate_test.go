@@ -1,0 +1,92 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestMigrateUpgradesOlderDatabase applies 0001 as an older build would, then opens the
+// database with a build that knows 0002: only 0002 runs and the data stays.
+func TestMigrateUpgradesOlderDatabase(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(t.TempDir(), "m.db")+"?"+writerParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	log := slog.New(slog.DiscardHandler)
+	older := fstest.MapFS{
+		"migrations/0001_init.sql": {Data: []byte(`CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);`)},
+	}
+	if err := migrate(ctx, db, older, log); err != nil {
+		t.Fatalf("older build: %v", err)
+	}
+	if _, err := db.Exec(`INSERT INTO notes (body) VALUES ('kept')`); err != nil {
+		t.Fatal(err)
+	}
+	newer := fstest.MapFS{
+		"migrations/0001_init.sql":   older["migrations/0001_init.sql"],
+		"migrations/0002_author.sql": {Data: []byte(`ALTER TABLE notes ADD COLUMN author TEXT NOT NULL DEFAULT 'anon';`)},
+		"migrations/README.txt":      {Data: []byte("not a migration")},
+	}
+	for range 2 { // the second open finds nothing to do
+		if err := migrate(ctx, db, newer, log); err != nil {
+			t.Fatalf("newer build: %v", err)
+		}
+	}
+	var body, author string
+	if err := db.QueryRow(`SELECT body, author FROM notes`).Scan(&body, &author); err != nil || body != "kept" || author != "anon" {
+		t.Errorf("after upgrade: %q %q %v", body, author, err)
+	}
+	var versions string
+	if err := db.QueryRow(`SELECT group_concat(version, ',') FROM (SELECT version FROM schema_migrations ORDER BY version)`).Scan(&versions); err != nil || versions != "1,2" {
+		t.Errorf("schema_migrations = %q %v, want 1,2", versions, err)
+	}
+	// The older build refuses the upgraded database instead of writing to it.
+	if err := migrate(ctx, db, older, log); err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Errorf("older build on newer database: %v", err)
+	}
+}
+
+// TestMigrateFailureRollsBack shows a broken migration leaves no trace: neither its
+// changes nor its record.
+func TestMigrateFailureRollsBack(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(t.TempDir(), "m.db")+"?"+writerParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	broken := fstest.MapFS{
+		"migrations/0001_init.sql": {Data: []byte(`CREATE TABLE a (id INTEGER); CREATE TABLE a (id INTEGER);`)},
+	}
+	if err := migrate(ctx, db, broken, slog.New(slog.DiscardHandler)); err == nil {
+		t.Fatal("broken migration applied")
+	}
+	var n int
+	db.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE name = 'a'`).Scan(&n)
+	var recorded int
+	db.QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&recorded)
+	if n != 0 || recorded != 0 {
+		t.Errorf("after a failed migration: table a exists %d, records %d", n, recorded)
+	}
+}
+
+func TestEmbeddedMigrationsLoad(t *testing.T) {
+	ms, err := loadMigrations(migrationsFS)
+	if err != nil || len(ms) == 0 || ms[0].version != 1 {
+		t.Fatalf("embedded migrations: %v %v", ms, err)
+	}
+	for i, m := range ms {
+		if m.version != i+1 {
+			t.Errorf("migration %s: numbers must be dense from 1", m.name)
+		}
+	}
+}

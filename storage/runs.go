@@ -1,0 +1,219 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+const runCols = `r.id, r.workflow_id, r.version_id, COALESCE(v.label, ''), r.number, r.status, r.mode, r.from_node,
+	r.inputs, r.label, r.error, r.outputs, r.snapshot, r.owner, r.created_at, r.started_at, r.finished_at`
+
+const runFrom = ` FROM runs r LEFT JOIN versions v ON v.id = r.version_id `
+
+func scanRun(sc scanner) (engine.Run, error) {
+	var r engine.Run
+	var inputs, outputs, snapshot string
+	var created int64
+	var started, finished sql.NullInt64
+	if err := sc.Scan(&r.ID, &r.WorkflowID, &r.VersionID, &r.VersionLabel, &r.Number, &r.Status, &r.Mode, &r.FromNode,
+		&inputs, &r.Label, &r.Error, &outputs, &snapshot, &r.Owner, &created, &started, &finished); err != nil {
+		return r, err
+	}
+	r.CreatedAt, r.StartedAt, r.FinishedAt = fromMS(created), fromNullMS(started), fromNullMS(finished)
+	if err := decodeInto("run inputs", inputs, &r.Inputs); err != nil {
+		return r, err
+	}
+	if err := decodeInto("run outputs", outputs, &r.Outputs); err != nil {
+		return r, err
+	}
+	return r, decodeInto("run snapshot", snapshot, &r.Snapshot)
+}
+
+// runJSON is the encoded form of a run's JSON columns and the assets they refer to.
+type runJSON struct {
+	inputs, outputs, snapshot string
+	refs                      []string
+}
+
+func encodeRun(r engine.Run) (runJSON, error) {
+	var j runJSON
+	var err error
+	if j.inputs, err = encode("run inputs", r.Inputs); err != nil {
+		return j, err
+	}
+	if j.outputs, err = encode("run outputs", r.Outputs); err != nil {
+		return j, err
+	}
+	if j.snapshot, err = encode("run snapshot", r.Snapshot); err != nil {
+		return j, err
+	}
+	j.refs = append(assetRefs(r.Inputs), assetRefs(r.Outputs)...)
+	slices.Sort(j.refs)
+	j.refs = slices.Compact(j.refs)
+	return j, nil
+}
+
+// CreateRun stores a new run of a version of its workflow and assigns its Number.
+func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error) {
+	j, err := encodeRun(r)
+	if err != nil {
+		return engine.Run{}, err
+	}
+	if r.ID == "" {
+		r.ID = uuid.NewString()
+	}
+	if r.Status == "" {
+		r.Status = engine.RunQueued
+	}
+	if r.Mode == "" {
+		r.Mode = engine.ModeFull
+	}
+	created := msOr(r.CreatedAt, time.Now())
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return engine.Run{}, fmt.Errorf("creating run: %w", err)
+	}
+	defer tx.Rollback()
+	if ok, err := exists(ctx, tx, `SELECT 1 FROM workflows WHERE id = ?`, r.WorkflowID); err != nil || !ok {
+		return engine.Run{}, fmt.Errorf("creating run of workflow %s: %w", r.WorkflowID, errOr(err, engine.ErrNotFound))
+	}
+	err = tx.QueryRowContext(ctx, `SELECT label FROM versions WHERE id = ? AND workflow_id = ?`, r.VersionID, r.WorkflowID).Scan(&r.VersionLabel)
+	if errors.Is(err, sql.ErrNoRows) {
+		return engine.Run{}, fmt.Errorf("creating run: version %q is not a version of workflow %s: %w", r.VersionID, r.WorkflowID, engine.ErrInvalid)
+	}
+	if err != nil {
+		return engine.Run{}, fmt.Errorf("creating run: %w", err)
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM runs WHERE workflow_id = ?`, r.WorkflowID).Scan(&r.Number); err != nil {
+		return engine.Run{}, fmt.Errorf("numbering run of workflow %s: %w", r.WorkflowID, err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO runs (id, workflow_id, version_id, number, status, mode, from_node, inputs,
+			label, error, outputs, snapshot, owner, created_at, started_at, finished_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.WorkflowID, r.VersionID, r.Number, string(r.Status), string(r.Mode), r.FromNode, j.inputs,
+		r.Label, r.Error, j.outputs, j.snapshot, r.Owner, created, nullMS(r.StartedAt), nullMS(r.FinishedAt))
+	if isUnique(err) {
+		return engine.Run{}, fmt.Errorf("creating run %s: %w", r.ID, engine.ErrConflict)
+	}
+	if err != nil {
+		return engine.Run{}, fmt.Errorf("creating run %s: %w", r.ID, err)
+	}
+	if err := linkAssets(ctx, tx, linkRun, r.ID, j.refs); err != nil {
+		return engine.Run{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return engine.Run{}, fmt.Errorf("creating run %s: %w", r.ID, err)
+	}
+	s.linked(j.refs)
+	// Return the stored form, which shares nothing with the caller's maps.
+	out := r
+	out.CreatedAt, out.StartedAt, out.FinishedAt = fromMS(created), fromNullMS(nullMS(r.StartedAt)), fromNullMS(nullMS(r.FinishedAt))
+	out.Inputs, out.Outputs, out.Snapshot = nil, nil, engine.Snapshot{}
+	_ = decodeInto("run inputs", j.inputs, &out.Inputs)
+	_ = decodeInto("run outputs", j.outputs, &out.Outputs)
+	_ = decodeInto("run snapshot", j.snapshot, &out.Snapshot)
+	return out, nil
+}
+
+// UpdateRun replaces status, label, error, outputs, snapshot, owner and times of a run.
+func (s *Store) UpdateRun(ctx context.Context, r engine.Run) error {
+	j, err := encodeRun(engine.Run{Outputs: r.Outputs, Snapshot: r.Snapshot})
+	if err != nil {
+		return err
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("updating run %s: %w", r.ID, err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, label = ?, error = ?, outputs = ?, snapshot = ?, owner = ?,
+			started_at = ?, finished_at = ?
+		WHERE id = ?`,
+		string(r.Status), r.Label, r.Error, j.outputs, j.snapshot, r.Owner, nullMS(r.StartedAt), nullMS(r.FinishedAt), r.ID)
+	if err != nil {
+		return fmt.Errorf("updating run %s: %w", r.ID, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("updating run %s: %w", r.ID, engine.ErrNotFound)
+	}
+	// Links only grow: inputs never change and outputs only appear.
+	if err := linkAssets(ctx, tx, linkRun, r.ID, j.refs); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("updating run %s: %w", r.ID, err)
+	}
+	s.linked(j.refs)
+	return nil
+}
+
+// GetRun returns one run.
+func (s *Store) GetRun(ctx context.Context, id string) (engine.Run, error) {
+	r, err := scanRun(s.r.QueryRowContext(ctx, `SELECT `+runCols+runFrom+`WHERE r.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("getting run %s: %w", id, engine.ErrNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("getting run %s: %w", id, err)
+	}
+	return r, nil
+}
+
+// ListRuns returns runs newest first; workflowID "" means all workflows, limit <= 0 no limit.
+func (s *Store) ListRuns(ctx context.Context, workflowID string, limit int) ([]engine.Run, error) {
+	q := `SELECT ` + runCols + runFrom
+	var args []any
+	if workflowID != "" {
+		q += `WHERE r.workflow_id = ? `
+		args = append(args, workflowID)
+	}
+	q += `ORDER BY r.created_at DESC, r.seq DESC`
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	return s.queryRuns(ctx, "listing runs", q, args...)
+}
+
+// ListRunsByStatus returns the runs in any of the statuses, oldest first.
+func (s *Store) ListRunsByStatus(ctx context.Context, statuses ...engine.RunStatus) ([]engine.Run, error) {
+	if len(statuses) == 0 {
+		return []engine.Run{}, nil
+	}
+	args := make([]any, len(statuses))
+	for i, st := range statuses {
+		args[i] = string(st)
+	}
+	q := `SELECT ` + runCols + runFrom + `WHERE r.status IN (?` + strings.Repeat(", ?", len(statuses)-1) + `)
+		ORDER BY r.created_at, r.seq`
+	return s.queryRuns(ctx, "listing runs by status", q, args...)
+}
+
+func (s *Store) queryRuns(ctx context.Context, what, q string, args ...any) ([]engine.Run, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	out := []engine.Run{}
+	for rows.Next() {
+		r, err := scanRun(rows)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	return out, nil
+}

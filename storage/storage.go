@@ -1,0 +1,281 @@
+// Package storage is the SQLite and asset-folder implementation of engine.Store.
+//
+// One home folder holds flowbench.db and assets/. Writes go through a single connection
+// (SQLite has one writer anyway, and one connection makes "BEGIN IMMEDIATE" never wait on
+// itself); reads use a separate pool of query-only connections, which WAL lets run
+// alongside the writer.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+var (
+	_ engine.Store           = (*Store)(nil)
+	_ engine.WorkflowStore   = (*Store)(nil)
+	_ engine.RunStore        = (*Store)(nil)
+	_ engine.GenerationStore = (*Store)(nil)
+	_ engine.SettingsStore   = (*Store)(nil)
+	_ engine.AssetStore      = (*Store)(nil)
+)
+
+// DBName is the database file inside the home folder.
+const DBName = "flowbench.db"
+
+const (
+	writerParams = "_busy_timeout=5000&_journal_mode=WAL&_foreign_keys=on&_txlock=immediate&_synchronous=NORMAL" +
+		"&_stmt_cache_size=64&_cache_size=-32000"
+	readerParams = "_busy_timeout=5000&_foreign_keys=on&_query_only=1&_txlock=deferred&_stmt_cache_size=64&_cache_size=-8000"
+)
+
+// Store is the SQLite engine.Store.
+type Store struct {
+	home   string
+	assets string
+	log    *slog.Logger
+	w      *sql.DB // the one writer connection
+	r      *sql.DB // query-only read pool
+	stmts  stmts
+	ckpt   *checkpointer
+
+	// assetMu orders asset file writes against asset collection, so a file is never
+	// removed while PutAsset is storing the same bytes again.
+	assetMu sync.Mutex
+	// pending holds assets put but not yet linked to anything, so a concurrent delete
+	// does not collect an asset a running node is about to save a generation for.
+	pending map[string]struct{}
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Open opens (creating if needed) the data home: the folder, home/flowbench.db and
+// home/assets/, and applies pending migrations.
+func Open(ctx context.Context, home string, logger *slog.Logger) (*Store, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	home, err := filepath.Abs(home)
+	if err != nil {
+		return nil, fmt.Errorf("opening home %s: %w", home, err)
+	}
+	assets := filepath.Join(home, "assets")
+	if err := os.MkdirAll(assets, 0o755); err != nil {
+		return nil, fmt.Errorf("creating home %s: %w", home, err)
+	}
+	path := filepath.Join(home, DBName)
+	uri := "file:" + (&url.URL{Path: filepath.ToSlash(path)}).EscapedPath()
+
+	w, err := sql.Open("sqlite3", uri+"?"+writerParams)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	s := &Store{home: home, assets: assets, log: logger, w: w, pending: map[string]struct{}{}}
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	if err := migrate(ctx, w, migrationsFS, logger); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("migrating %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite3", uri+"?"+readerParams)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	n := max(4, runtime.NumCPU())
+	r.SetMaxOpenConns(n)
+	r.SetMaxIdleConns(n)
+	s.r = r
+	if err := s.stmts.prepare(ctx, w); err != nil {
+		s.Close()
+		return nil, err
+	}
+	// Checkpoints run in the background (see checkpointer); the writer never does them.
+	if _, err := w.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	cdb, err := openCheckpointer(ctx, uri)
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("opening %s: %w", path, err)
+	}
+	s.ckpt = startCheckpointer(cdb, s)
+	s.removeTempFiles()
+	return s, nil
+}
+
+// Home is the data home folder.
+func (s *Store) Home() string { return s.home }
+
+// Close closes both connection pools. Calling it again returns the first result.
+func (s *Store) Close() error {
+	s.closeOnce.Do(func() {
+		var errs []error
+		if s.ckpt != nil {
+			errs = append(errs, s.ckpt.close())
+		}
+		s.stmts.close()
+		if s.r != nil {
+			errs = append(errs, s.r.Close())
+		}
+		// PRAGMA optimize keeps the planner's statistics fresh. SQLite itself checkpoints
+		// and removes the WAL when the last connection to the file closes.
+		_, _ = s.w.Exec(`PRAGMA optimize`)
+		errs = append(errs, s.w.Close())
+		s.closeErr = errors.Join(errs...)
+	})
+	return s.closeErr
+}
+
+// stmts are the statements prepared once on the writer connection for hot paths.
+type stmts struct {
+	insertGen     *sql.Stmt
+	insertGenLink *sql.Stmt
+}
+
+func (p *stmts) prepare(ctx context.Context, w *sql.DB) error {
+	var err error
+	prep := func(q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = w.PrepareContext(ctx, q)
+		return st
+	}
+	p.insertGen = prep(insertGenerationSQL)
+	p.insertGenLink = prep(`INSERT OR IGNORE INTO generation_assets (generation_id, sha256) VALUES (?, ?)`)
+	if err != nil {
+		return fmt.Errorf("preparing statements: %w", err)
+	}
+	return nil
+}
+
+func (p *stmts) close() {
+	for _, st := range []*sql.Stmt{p.insertGen, p.insertGenLink} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// ---- settings ----
+
+// GetSetting returns a setting and whether it is set.
+func (s *Store) GetSetting(ctx context.Context, key string) (string, bool, error) {
+	var v string
+	err := s.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("getting setting %s: %w", key, err)
+	}
+	return v, true, nil
+}
+
+// SetSetting stores a setting.
+func (s *Store) SetSetting(ctx context.Context, key, value string) error {
+	if key == "" {
+		return fmt.Errorf("setting: empty key: %w", engine.ErrInvalid)
+	}
+	_, err := s.w.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	if err != nil {
+		return fmt.Errorf("setting %s: %w", key, err)
+	}
+	return nil
+}
+
+// ---- shared helpers ----
+
+func toMS(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMS(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+func msOr(t, now time.Time) int64 {
+	if t.IsZero() {
+		return now.UnixMilli()
+	}
+	return t.UnixMilli()
+}
+
+func nullMS(t *time.Time) sql.NullInt64 {
+	if t == nil {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMilli(), Valid: true}
+}
+
+func fromNullMS(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := fromMS(n.Int64)
+	return &t
+}
+
+// encode turns a value into the JSON text stored in a column.
+func encode(what string, v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("encoding %s: %v: %w", what, err, engine.ErrInvalid)
+	}
+	return string(b), nil
+}
+
+// decodeInto reads a JSON column. A column that does not decode is a corrupt database,
+// reported rather than silently dropped.
+func decodeInto(what, text string, v any) error {
+	if text == "" {
+		return nil
+	}
+	if err := json.Unmarshal([]byte(text), v); err != nil {
+		return fmt.Errorf("decoding %s: %w", what, err)
+	}
+	return nil
+}
+
+// constraint reports whether err is the SQLite constraint violation code.
+func constraint(err error, code sqlite3.ErrNoExtended) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.ExtendedCode == code
+}
+
+func isUnique(err error) bool {
+	return constraint(err, sqlite3.ErrConstraintUnique) || constraint(err, sqlite3.ErrConstraintPrimaryKey)
+}
+
+func isForeignKey(err error) bool { return constraint(err, sqlite3.ErrConstraintForeignKey) }
+
+// exists reports whether query (a SELECT 1 …) returns a row inside tx.
+func exists(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, error) {
+	var one int
+	err := tx.QueryRowContext(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
