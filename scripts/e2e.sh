@@ -57,6 +57,7 @@ done
 status=0
 E2E_BASE_URL="http://$addr" node frontend/e2e/run.mjs "$@" || status=$?
 if [ "$status" -ne 0 ]; then
-  echo "--- app output (last 40 lines) ---" >&2; tail -n 40 "$applog" >&2
+  echo "--- app output (last 40 lines, debug lines left out) ---" >&2
+  grep -v '^DEB |' "$applog" | tail -n 40 >&2 || true
 fi
 exit "$status"
