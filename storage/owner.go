@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"syscall"
 
 	"github.com/google/uuid"
 )
@@ -32,7 +31,7 @@ func AcquireOwner(home string) (*OwnerLock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating owner lock: %w", err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := tryLock(f); err != nil {
 		f.Close()
 		return nil, fmt.Errorf("locking owner file: %w", err)
 	}
@@ -55,14 +54,15 @@ func (l *OwnerLock) Alive(id string) bool {
 		return false
 	}
 	defer f.Close()
-	err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-	if errors.Is(err, syscall.EWOULDBLOCK) {
+	err = tryLock(f)
+	if errors.Is(err, errLocked) {
 		return true
 	}
 	if err == nil {
 		// Its owner is gone: tidy the file while we hold the lock.
+		unlock(f)
+		f.Close()
 		os.Remove(path)
-		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 	}
 	return false
 }
@@ -72,8 +72,9 @@ func (l *OwnerLock) Release() {
 	if l.file == nil {
 		return
 	}
-	os.Remove(l.file.Name())
-	syscall.Flock(int(l.file.Fd()), syscall.LOCK_UN)
+	name := l.file.Name()
+	unlock(l.file)
 	l.file.Close()
+	os.Remove(name)
 	l.file = nil
 }
