@@ -1,8 +1,17 @@
 package engine
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"math"
+	"regexp"
+	"runtime"
+	"slices"
 	"sort"
+	"strconv"
+	"strings"
+	"sync"
 )
 
 // PlanInput is everything a plan depends on. BuildPlan is a pure function of it.
@@ -19,271 +28,760 @@ type PlanInput struct {
 	PrevInputs map[string]any
 	// FilesChanged marks nodes whose linked file changed on disk since their prior generation.
 	FilesChanged map[string]bool
+	// RunInputs maps run id → the flow input values of that run. A node's prior generation is
+	// then compared with the values it saw itself, not only with the last run's: a node left
+	// untouched by a run that changed an input is still known to be stale.
+	RunInputs map[string]map[string]any
 }
 
 // BuildPlan decides, for every node, rerun | reuse | untouched with the reasons of SPEC §7.
 // Nodes that feed From or From's downstream are in scope; the rest are untouched. It never
 // fails for lack of history: a node without a prior result reruns (no_prior_result).
+//
+// A node reads a flow input through a flow.inputs handle it is wired to, a {{name}} in its
+// params, or inputs.NAME in an expression or code param.
+//
+// A selected generation is the user's pick: it is reused unless the node itself must rerun
+// (its config changed, an upstream node reruns, or a value it reads was changed for this
+// run), even when it was made from other values than its upstream nodes now hold; its
+// downstream sees what changed (input_changed).
 func BuildPlan(in PlanInput) (Plan, error) {
 	g := in.Graph
-	idx := make(map[string]int, len(g.Nodes))
-	for i, n := range g.Nodes {
-		idx[n.ID] = i
-	}
-	if _, ok := idx[in.From]; !ok {
+	n := len(g.Nodes)
+	gi := indexGraph(g)
+	fromIdx, ok := gi.idx[in.From]
+	if !ok {
 		return Plan{}, Invalid(Problem{NodeID: in.From, Message: "no such node"})
 	}
 	// Children of a loop group plan with their group: a run from a child runs the group.
-	from := in.From
-	if p := g.Nodes[idx[from]].ParentID; p != "" {
-		from = p
-	}
-	outs := map[string][]Edge{}
-	ins := map[string][]Edge{}
-	for _, e := range g.Edges {
-		outs[e.Source] = append(outs[e.Source], e)
-		ins[e.Target] = append(ins[e.Target], e)
-	}
-	topLevel := func(id string) string {
-		if i, ok := idx[id]; ok && g.Nodes[i].ParentID != "" {
-			return g.Nodes[i].ParentID
+	top := make([]int, n)
+	for i := range g.Nodes {
+		top[i] = i
+		if pi, ok := gi.idx[g.Nodes[i].ParentID]; ok && g.Nodes[i].ParentID != "" {
+			top[i] = pi
 		}
-		return id
 	}
+	fromIdx = top[fromIdx]
+
 	// Forward: the target and everything downstream of it.
-	down := map[string]bool{from: true}
-	stack := []string{from}
+	down := make([]bool, n)
+	down[fromIdx] = true
+	stack := []int{fromIdx}
 	for len(stack) > 0 {
-		id := stack[len(stack)-1]
+		i := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, e := range outs[id] {
-			t := topLevel(e.Target)
-			if !down[t] {
+		for _, k := range gi.out(i) {
+			if t := top[gi.dst[k]]; !down[t] {
 				down[t] = true
 				stack = append(stack, t)
 			}
 		}
 	}
 	// Backward: everything that feeds the forward set.
-	scope := map[string]bool{}
-	for id := range down {
-		scope[id] = true
-		stack = append(stack, id)
+	scope := make([]bool, n)
+	for i := range down {
+		if down[i] {
+			scope[i] = true
+			stack = append(stack, i)
+		}
 	}
 	for len(stack) > 0 {
-		id := stack[len(stack)-1]
+		i := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, e := range ins[id] {
-			s := topLevel(e.Source)
-			if !scope[s] {
+		for _, k := range gi.in(i) {
+			if s := top[gi.src[k]]; !scope[s] {
 				scope[s] = true
 				stack = append(stack, s)
 			}
 		}
 	}
-	typeOf := make(map[string]string, len(g.Nodes))
-	for _, n := range g.Nodes {
-		typeOf[n.ID] = n.Type
-	}
-	order, err := topoOrder(g)
+	order, err := gi.topoOrder(g)
 	if err != nil {
 		return Plan{}, err
 	}
-	changedInputs := map[string]bool{}
-	for k, v := range in.Inputs {
-		if pv, ok := in.PrevInputs[k]; !ok || HashValue(pv) != HashValue(v) {
-			changedInputs[k] = true
-		}
-	}
-	for k := range in.PrevInputs {
-		if _, ok := in.Inputs[k]; !ok {
-			changedInputs[k] = true
-		}
-	}
 
-	plan := Plan{Nodes: make(map[string]PlanNode, len(g.Nodes)), From: in.From}
-	for _, id := range order {
-		n := g.Nodes[idx[id]]
-		if n.ParentID != "" {
+	// What a node decides on its own account does not depend on other nodes' decisions:
+	// work it out for every node in scope first, in parallel on large graphs.
+	pc := newPlanContext(in, gi)
+	pc.down, pc.scope = down, scope
+	work := make([]int, 0, n)
+	for i := range g.Nodes {
+		if scope[i] && g.Nodes[i].ParentID == "" {
+			work = append(work, i)
+		}
+	}
+	forEachParallel(work, pc.loadPrior)
+	forEachParallel(work, pc.hashOutputs)
+	own := make([]ownDecision, n)
+	forEachParallel(work, func(i int) { own[i] = pc.decide(i) })
+
+	plan := Plan{Nodes: make(map[string]PlanNode, n), From: in.From}
+	rerun := make([]bool, n)
+	for _, i := range order {
+		nd := &g.Nodes[i]
+		if nd.ParentID != "" {
 			continue
 		}
-		if !scope[id] {
-			plan.Nodes[id] = PlanNode{Action: ActionUntouched, Reasons: []string{}}
+		if !scope[i] {
+			plan.Nodes[nd.ID] = PlanNode{Action: ActionUntouched, Reasons: []string{}}
 			continue
 		}
 		var reasons []string
-		if id == from {
+		if i == fromIdx {
 			reasons = append(reasons, ReasonTarget)
-		} else if down[id] {
+		} else if down[i] {
 			reasons = append(reasons, ReasonDownstreamOfTarget)
 		}
-		reasons = append(reasons, in.ancestorReasons(n, ins[id], plan, changedInputs, typeOf)...)
+		o := own[i]
+		reasons = append(reasons, o.reasons...)
+		if !o.final {
+			upstreamRerun := false
+			for _, k := range gi.in(i) {
+				if rerun[gi.src[k]] {
+					upstreamRerun = true
+					break
+				}
+			}
+			if upstreamRerun {
+				reasons = append(reasons, ReasonUpstreamChanged)
+			} else if len(reasons) == 0 && o.fingerprintDiffers {
+				// Every upstream node is reused, and this node would receive other values than
+				// its prior generation saw (a different selection upstream changes them).
+				reasons = append(reasons, ReasonInputChanged)
+			}
+		}
 		if len(reasons) == 0 {
-			prior := in.Prior[id]
-			plan.Nodes[id] = PlanNode{Action: ActionReuse, Reasons: []string{}, SourceGenerationID: prior.ID, Source: &prior}
+			plan.Nodes[nd.ID] = PlanNode{Action: ActionReuse, Reasons: []string{}, SourceGenerationID: o.prior.ID, Source: o.prior}
 			plan.Reuse++
 			continue
 		}
-		if t, ok := in.Registry.Get(n.Type); ok && t.Container {
+		if o.typ != nil && o.typ.Container {
 			reasons = append(reasons, ReasonLoopRestart) // a group reruns whole
 		}
-		plan.Nodes[id] = PlanNode{Action: ActionRerun, Reasons: dedupe(reasons)}
+		rerun[i] = true
+		plan.Nodes[nd.ID] = PlanNode{Action: ActionRerun, Reasons: dedupe(reasons)}
 		plan.Rerun++
 	}
 	// Children of loop groups follow their group.
-	for _, n := range g.Nodes {
-		if n.ParentID == "" {
+	for _, nd := range g.Nodes {
+		if nd.ParentID == "" {
 			continue
 		}
-		p := plan.Nodes[n.ParentID]
+		p := plan.Nodes[nd.ParentID]
 		child := PlanNode{Action: p.Action, Reasons: []string{}}
 		if p.Action == ActionRerun {
 			child.Reasons = []string{ReasonLoopRestart}
 		}
-		plan.Nodes[n.ID] = child
+		plan.Nodes[nd.ID] = child
 	}
 	return plan, nil
 }
 
-// ancestorReasons says why a node would rerun on its own account (empty: it may be reused).
-func (in PlanInput) ancestorReasons(n Node, incoming []Edge, plan Plan, changedInputs map[string]bool, typeOf map[string]string) []string {
-	t, ok := in.Registry.Get(n.Type)
-	if !ok {
-		return []string{ReasonConfigChanged}
+// graphIndex is a graph's edges by node index, in and out lists packed in one array each.
+// An edge to or from a missing node is left out (validation reports it).
+type graphIndex struct {
+	idx              map[string]int
+	src, dst         []int // by edge; -1 for an edge left out
+	inAt, outAt      []int // node i's edges are inEdges[inAt[i]:inAt[i+1]]
+	inEdges, outEdge []int
+}
+
+func indexGraph(g Graph) *graphIndex {
+	n := len(g.Nodes)
+	gi := &graphIndex{idx: make(map[string]int, n), src: make([]int, len(g.Edges)), dst: make([]int, len(g.Edges)),
+		inAt: make([]int, n+1), outAt: make([]int, n+1)}
+	for i := range g.Nodes {
+		gi.idx[g.Nodes[i].ID] = i
 	}
-	prior, has := in.Prior[n.ID]
-	if in.LatestFailed[n.ID] {
-		return []string{ReasonPriorError}
+	for k := range g.Edges {
+		s, ok1 := gi.idx[g.Edges[k].Source]
+		t, ok2 := gi.idx[g.Edges[k].Target]
+		if !ok1 || !ok2 {
+			gi.src[k], gi.dst[k] = -1, -1
+			continue
+		}
+		gi.src[k], gi.dst[k] = s, t
+		gi.outAt[s+1]++
+		gi.inAt[t+1]++
 	}
-	if !has {
-		return []string{ReasonNoPriorResult}
+	for i := 0; i < n; i++ {
+		gi.outAt[i+1] += gi.outAt[i]
+		gi.inAt[i+1] += gi.inAt[i]
 	}
-	if prior.Status != GenCompleted {
-		return []string{ReasonPriorError}
+	gi.inEdges, gi.outEdge = make([]int, gi.inAt[n]), make([]int, gi.outAt[n])
+	inFill, outFill := slices.Clone(gi.inAt[:n]), slices.Clone(gi.outAt[:n])
+	for k := range g.Edges {
+		if s, t := gi.src[k], gi.dst[k]; s >= 0 {
+			gi.outEdge[outFill[s]] = k
+			outFill[s]++
+			gi.inEdges[inFill[t]] = k
+			inFill[t]++
+		}
 	}
-	var reasons []string
-	readsChanged := false
-	if t.DynamicOutputs {
-		readsChanged = len(changedInputs) > 0
+	return gi
+}
+
+func (gi *graphIndex) in(i int) []int  { return gi.inEdges[gi.inAt[i]:gi.inAt[i+1]] }
+func (gi *graphIndex) out(i int) []int { return gi.outEdge[gi.outAt[i]:gi.outAt[i+1]] }
+
+// topoOrder returns node indexes so that every edge goes forward (Kahn's algorithm, ties
+// broken by position in the file for a stable order). Edges inside a loop body are ordered
+// by their group (see loops.go).
+func (gi *graphIndex) topoOrder(g Graph) ([]int, error) {
+	n := len(g.Nodes)
+	indeg := make([]int, n)
+	for k := range g.Edges {
+		if gi.counts(g, k) {
+			indeg[gi.dst[k]]++
+		}
+	}
+	ready := make([]int, 0, n)
+	for i := 0; i < n; i++ {
+		if indeg[i] == 0 {
+			ready = append(ready, i)
+		}
+	}
+	var newly []int
+	for head := 0; head < len(ready); head++ {
+		newly = newly[:0]
+		for _, k := range gi.out(ready[head]) {
+			if !gi.counts(g, k) {
+				continue
+			}
+			t := gi.dst[k]
+			if indeg[t]--; indeg[t] == 0 {
+				newly = append(newly, t)
+			}
+		}
+		sort.Ints(newly)
+		ready = append(ready, newly...)
+	}
+	if len(ready) != n {
+		return nil, invalidf(fmt.Sprintf("graph has a cycle (%d of %d nodes ordered)", len(ready), n))
+	}
+	return ready, nil
+}
+
+// counts reports whether edge k orders the outer graph (it joins two top-level nodes).
+func (gi *graphIndex) counts(g Graph, k int) bool {
+	s := gi.src[k]
+	return s >= 0 && g.Nodes[s].ParentID == "" && g.Nodes[gi.dst[k]].ParentID == ""
+}
+
+// planContext holds what every node's own decision reads, computed once per plan.
+type planContext struct {
+	in          PlanInput
+	g           Graph
+	gi          *graphIndex
+	down, scope []bool
+	types       map[string]*NodeType
+	children    map[string][]int
+	// exprParams are, per node type, its expression and code params (they may read inputs.NAME).
+	exprParams map[string][]string
+	// priors holds each node's prior generation (the source of a reuse); outHash the value
+	// hashes of its outputs that a fingerprint check reads, each hashed once.
+	priors   []Generation
+	hasPrior []bool
+	outHash  [][]handleHash
+	// nowHash and runHash are the value hashes of the new run's inputs and of each run's.
+	nowHash map[string]string
+	runHash map[string]map[string]string
+	// changedSincePrev are the inputs whose value differs from the run the plan builds on.
+	changedSincePrev map[string]bool
+}
+
+type handleHash struct{ handle, hash string }
+
+func newPlanContext(in PlanInput, gi *graphIndex) *planContext {
+	n := len(in.Graph.Nodes)
+	pc := &planContext{in: in, g: in.Graph, gi: gi, types: map[string]*NodeType{}, children: map[string][]int{},
+		exprParams: map[string][]string{}, priors: make([]Generation, n), hasPrior: make([]bool, n),
+		outHash: make([][]handleHash, n), nowHash: hashValues(in.Inputs), runHash: map[string]map[string]string{},
+		changedSincePrev: map[string]bool{}}
+	for i, nd := range in.Graph.Nodes {
+		if _, seen := pc.types[nd.Type]; !seen {
+			t, _ := in.Registry.Get(nd.Type)
+			pc.types[nd.Type] = t
+			for _, spec := range typeParams(t) {
+				if spec.Kind == ParamExpression || spec.Kind == ParamCode {
+					pc.exprParams[nd.Type] = append(pc.exprParams[nd.Type], spec.Name)
+				}
+			}
+		}
+		if nd.ParentID != "" {
+			pc.children[nd.ParentID] = append(pc.children[nd.ParentID], i)
+		}
+	}
+	for id, vals := range in.RunInputs {
+		pc.runHash[id] = hashValues(vals)
+	}
+	prevHash := hashValues(in.PrevInputs)
+	for k, h := range pc.nowHash {
+		if ph, ok := prevHash[k]; !ok || ph != h {
+			pc.changedSincePrev[k] = true
+		}
+	}
+	for k := range prevHash {
+		if _, ok := pc.nowHash[k]; !ok {
+			pc.changedSincePrev[k] = true
+		}
+	}
+	return pc
+}
+
+func typeParams(t *NodeType) []ParamSpec {
+	if t == nil {
+		return nil
+	}
+	return t.Params
+}
+
+func hashValues(m map[string]any) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = hashValue(v)
+	}
+	return out
+}
+
+// ownDecision is why a node would rerun on its own account, before looking at upstream
+// decisions. final means nothing else applies (no usable prior generation, unknown type).
+type ownDecision struct {
+	typ *NodeType
+	// prior is the node's prior generation, the source of a reuse.
+	prior              *Generation
+	reasons            []string
+	final              bool
+	fingerprintDiffers bool
+}
+
+func (pc *planContext) decide(i int) ownDecision {
+	in := pc.in
+	n := &pc.g.Nodes[i]
+	t := pc.types[n.Type]
+	if t == nil {
+		return ownDecision{reasons: []string{ReasonConfigChanged}, final: true}
+	}
+	d := ownDecision{typ: t, final: true}
+	prior := &pc.priors[i]
+	switch {
+	case in.LatestFailed[n.ID]:
+		d.reasons = []string{ReasonPriorError}
+		return d
+	case !pc.hasPrior[i]:
+		d.reasons = []string{ReasonNoPriorResult}
+		return d
+	case prior.Status != GenCompleted:
+		d.reasons = []string{ReasonPriorError}
+		return d
+	}
+	d.final, d.prior = false, prior
+	reads := pc.reads(i, t)
+	then, haveThen := in.RunInputs[prior.RunID]
+	var readsChanged bool
+	if haveThen && !prior.Selected {
+		readsChanged = reads.differ(pc.nowHash, pc.runHash[prior.RunID])
 	} else {
-		for _, ref := range ParamRefs(n.Params, t.LocalNames) {
-			if changedInputs[ref] {
-				readsChanged = true
+		readsChanged = reads.changedIn(pc.changedSincePrev)
+	}
+	if readsChanged {
+		d.reasons = append(d.reasons, ReasonInputChanged)
+	}
+	// A linked file is compared by FilesChanged, so hash the config with the file the prior
+	// generation saw: only a params edit counts as config_changed.
+	fileSHA := ""
+	if linksFile(t) {
+		fileSHA = PriorFileSHA(*prior)
+	}
+	params, err := resolveFast(t, n.Params, in.Inputs)
+	configChanged := err != nil || configHash(t, NodeConfig(t, *n, params, in.Inputs, pc.g, fileSHA)) != prior.ConfigHash
+	switch {
+	case configChanged && haveThen && reads.any():
+		// Hashed with the values the prior generation saw, a difference is an edit of the
+		// node itself, whatever the inputs did.
+		thenParams, err := resolveFast(t, n.Params, then)
+		configChanged = err != nil || configHash(t, NodeConfig(t, *n, thenParams, then, pc.g, fileSHA)) != prior.ConfigHash
+	case configChanged && !haveThen && readsChanged:
+		configChanged = false // explained by input_changed
+	}
+	if configChanged {
+		d.reasons = append(d.reasons, ReasonConfigChanged)
+	}
+	if in.FilesChanged[n.ID] {
+		d.reasons = append(d.reasons, ReasonFileChanged)
+	}
+	if len(d.reasons) == 0 && !pc.down[i] && !prior.Selected {
+		d.fingerprintDiffers = pc.fingerprint(i, prior.ConfigHash) != prior.InputFingerprint
+	}
+	return d
+}
+
+// loadPrior copies node i's prior generation out of the map, once.
+func (pc *planContext) loadPrior(i int) {
+	pc.priors[i], pc.hasPrior[i] = pc.in.Prior[pc.g.Nodes[i].ID]
+}
+
+// hashOutputs hashes the outputs of node i's prior generation that feed a node whose
+// fingerprint may be checked (in scope, not downstream of the target).
+func (pc *planContext) hashOutputs(i int) {
+	if !pc.hasPrior[i] {
+		return
+	}
+	outputs := pc.priors[i].Outputs
+	for _, k := range pc.gi.out(i) {
+		t := pc.gi.dst[k]
+		if !pc.scope[t] || pc.down[t] || pc.g.Nodes[t].ParentID != "" {
+			continue
+		}
+		h := pc.g.Edges[k].SourceHandle
+		v, ok := outputs[h]
+		if !ok || slices.ContainsFunc(pc.outHash[i], func(x handleHash) bool { return x.handle == h }) {
+			continue
+		}
+		pc.outHash[i] = append(pc.outHash[i], handleHash{h, hashValue(v)})
+	}
+}
+
+// fingerprint is what node i would see if every upstream node fed its prior generation:
+// InputFingerprint over the hashed values. It only decides anything when that is so
+// (otherwise the node reruns for upstream_changed).
+func (pc *planContext) fingerprint(i int, cfgHash string) string {
+	var seen []handleHash // target handle → value hash; a later edge to a handle wins
+	for _, k := range pc.gi.in(i) {
+		s := pc.gi.src[k]
+		if pc.g.Nodes[s].ParentID != "" {
+			continue // a loop body's result edge, internal to the group
+		}
+		e := &pc.g.Edges[k]
+		for _, oh := range pc.outHash[s] {
+			if oh.handle != e.SourceHandle {
+				continue
+			}
+			if j := slices.IndexFunc(seen, func(x handleHash) bool { return x.handle == e.TargetHandle }); j >= 0 {
+				seen[j].hash = oh.hash
+			} else {
+				seen = append(seen, handleHash{e.TargetHandle, oh.hash})
 			}
 		}
 	}
-	for _, e := range incoming {
-		if src, ok := in.Registry.Get(typeOf[e.Source]); ok && src.DynamicOutputs && changedInputs[e.SourceHandle] {
-			readsChanged = true
-		}
+	slices.SortFunc(seen, func(a, b handleHash) int { return strings.Compare(a.handle, b.handle) })
+	bp := hashBufs.Get().(*[]byte)
+	b := append((*bp)[:0], cfgHash...)
+	for _, x := range seen {
+		b = append(b, 0)
+		b = append(b, x.handle...)
+		b = append(b, 1)
+		b = append(b, x.hash...)
 	}
-	if readsChanged {
-		reasons = append(reasons, ReasonInputChanged)
-	}
-	params, err := ResolveParams(n.Params, in.Inputs, t.LocalNames)
-	// A linked file is compared by FilesChanged, so hash the config with the file the prior
-	// generation saw: only a params edit counts as config_changed.
-	configSource := NodeConfig(t, n, params, in.Inputs, in.Graph, PriorFileSHA(prior))
-	if err != nil || ConfigHash(t, configSource) != prior.ConfigHash {
-		if !readsChanged {
-			reasons = append(reasons, ReasonConfigChanged)
-		}
-	}
-	if in.FilesChanged[n.ID] {
-		reasons = append(reasons, ReasonFileChanged)
-	}
-	upstreamRerun := false
-	for _, e := range incoming {
-		if p := plan.Nodes[e.Source]; p.Action == ActionRerun {
-			upstreamRerun = true
-		}
-	}
-	if upstreamRerun {
-		reasons = append(reasons, ReasonUpstreamChanged)
-	}
-	if len(reasons) > 0 {
-		return reasons
-	}
-	// Every upstream node is reused: compute what this node would now receive and compare
-	// with what its prior generation saw (a different selection upstream changes it).
-	inputs := map[string]any{}
-	connected := map[string]bool{}
-	for _, e := range incoming {
-		src := plan.Nodes[e.Source]
-		if src.Source == nil {
-			continue
-		}
-		if v, ok := src.Source.Outputs[e.SourceHandle]; ok {
-			inputs[e.TargetHandle] = v
-			connected[e.TargetHandle] = true
-		}
-	}
-	if InputFingerprint(prior.ConfigHash, inputs, connected) != prior.InputFingerprint {
-		return []string{ReasonInputChanged}
-	}
-	return nil
+	sum := sha256.Sum256(b)
+	keepBuf(bp, b)
+	return hex.EncodeToString(sum[:16])
 }
 
+// flowReaders lists the top-level nodes of g that read any flow input.
+func flowReaders(reg *Registry, g Graph) map[string]bool {
+	pc := newPlanContext(PlanInput{Registry: reg, Graph: g}, indexGraph(g))
+	out := map[string]bool{}
+	for i, n := range g.Nodes {
+		if n.ParentID == "" && pc.reads(i, pc.types[n.Type]).any() {
+			out[n.ID] = true
+		}
+	}
+	return out
+}
+
+// flowReads are the flow inputs a node reads: all of them, or the named ones.
+type flowReads struct {
+	all   bool
+	names []string
+}
+
+func (r flowReads) any() bool { return r.all || len(r.names) > 0 }
+
+// differ reports whether a value read differs between two hashed input sets.
+func (r flowReads) differ(now, then map[string]string) bool {
+	if r.all {
+		if len(now) != len(then) {
+			return true
+		}
+		for k, h := range now {
+			if th, ok := then[k]; !ok || th != h {
+				return true
+			}
+		}
+		return false
+	}
+	for _, name := range r.names {
+		h, ok := now[name]
+		th, tok := then[name]
+		if ok != tok || h != th {
+			return true
+		}
+	}
+	return false
+}
+
+func (r flowReads) changedIn(changed map[string]bool) bool {
+	if r.all {
+		return len(changed) > 0
+	}
+	for _, name := range r.names {
+		if changed[name] {
+			return true
+		}
+	}
+	return false
+}
+
+// reads lists the flow inputs node i reads; a loop group reads what its children read.
+func (pc *planContext) reads(i int, t *NodeType) flowReads {
+	var r flowReads
+	add := func(name string) {
+		if !slices.Contains(r.names, name) {
+			r.names = append(r.names, name)
+		}
+	}
+	var visit func(i int, t *NodeType)
+	visit = func(i int, t *NodeType) {
+		if t == nil {
+			return
+		}
+		n := &pc.g.Nodes[i]
+		if t.DynamicOutputs {
+			r.all = true
+		}
+		if hasTemplate(n.Params) {
+			for _, name := range NodeParamRefs(t, n.Params) {
+				add(name)
+			}
+		}
+		for _, param := range pc.exprParams[n.Type] {
+			names, all := expressionInputRefs(ToText(n.Params[param]))
+			r.all = r.all || all
+			for _, name := range names {
+				add(name)
+			}
+		}
+		for _, k := range pc.gi.in(i) {
+			if st := pc.types[pc.g.Nodes[pc.gi.src[k]].Type]; st != nil && st.DynamicOutputs {
+				add(pc.g.Edges[k].SourceHandle)
+			}
+		}
+		if t.Container {
+			for _, c := range pc.children[n.ID] {
+				visit(c, pc.types[pc.g.Nodes[c].Type])
+			}
+		}
+	}
+	visit(i, t)
+	return r
+}
+
+var (
+	inputsWord  = regexp.MustCompile(`\binputs\b`)
+	inputsField = regexp.MustCompile(`^\s*(?:\?\.|\.)\s*([A-Za-z_$][A-Za-z0-9_$]*)`)
+	inputsIndex = regexp.MustCompile("^\\s*(?:\\?\\.)?\\[\\s*(?:\"([^\"]*)\"|'([^']*)'|`([^`]*)`)\\s*\\]")
+)
+
+// expressionInputRefs lists the flow inputs an expression or code param reads as inputs.NAME
+// (or inputs["NAME"]). all is true when it uses inputs otherwise (passes it on, iterates it),
+// so every input counts as read.
+func expressionInputRefs(src string) (names []string, all bool) {
+	if !strings.Contains(src, "inputs") {
+		return nil, false
+	}
+	for _, loc := range inputsWord.FindAllStringIndex(src, -1) {
+		rest := src[loc[1]:]
+		if m := inputsField.FindStringSubmatch(rest); m != nil {
+			names = append(names, m[1])
+			continue
+		}
+		if m := inputsIndex.FindStringSubmatch(rest); m != nil {
+			names = append(names, m[1]+m[2]+m[3])
+			continue
+		}
+		all = true
+	}
+	return names, all
+}
+
+// linksFile reports whether nodes of type t may link a file on disk (see LinkedPath).
+func linksFile(t *NodeType) bool {
+	spec, ok := t.Param("path")
+	return ok && spec.Kind == ParamPath
+}
+
+// resolveFast is ResolveNodeParams, which the scheduler runs, skipping the copy when no
+// param refers to a flow input.
+func resolveFast(t *NodeType, params, inputs map[string]any) (map[string]any, error) {
+	if !hasTemplate(params) {
+		return params, nil
+	}
+	return ResolveNodeParams(t, params, inputs)
+}
+
+func hasTemplate(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.Contains(x, "{{")
+	case map[string]any:
+		for _, e := range x {
+			if hasTemplate(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if hasTemplate(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// forEachParallel calls fn for every item, spread over the CPUs when there are enough items
+// to pay for it. fn must only write state owned by its item.
+func forEachParallel(items []int, fn func(int)) {
+	const minPerWorker = 256
+	workers := min(runtime.GOMAXPROCS(0), len(items)/minPerWorker)
+	if workers <= 1 {
+		for _, i := range items {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (len(items) + workers - 1) / workers
+	for lo := 0; lo < len(items); lo += chunk {
+		part := items[lo:min(lo+chunk, len(items))]
+		wg.Go(func() {
+			for _, i := range part {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// dedupe drops repeated reasons, keeping the first of each (lists are a few words long).
 func dedupe(s []string) []string {
-	seen := map[string]bool{}
 	out := s[:0]
 	for _, x := range s {
-		if !seen[x] {
-			seen[x] = true
+		if !slices.Contains(out, x) {
 			out = append(out, x)
 		}
 	}
 	return out
 }
 
-// topoOrder returns node ids so that every edge goes forward (Kahn's algorithm, ties broken
-// by position in the file for a stable order).
-func topoOrder(g Graph) ([]string, error) {
-	indeg := make(map[string]int, len(g.Nodes))
-	pos := make(map[string]int, len(g.Nodes))
-	for i, n := range g.Nodes {
-		indeg[n.ID] = 0
-		pos[n.ID] = i
+// The planner hashes every node in scope, so it hashes plain JSON values (what params and
+// outputs hold) without encoding/json's reflection. configHash and hashValue give exactly
+// ConfigHash and HashValue, and fall back to them for anything else.
+
+var hashBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// keepBuf returns a hashing buffer to the pool unless a huge value grew it.
+func keepBuf(bp *[]byte, b []byte) {
+	if cap(b) <= 64<<10 {
+		*bp = b
+		hashBufs.Put(bp)
 	}
-	outs := map[string][]string{}
-	parents := parentsOf(g)
-	for _, e := range g.Edges {
-		if _, ok := indeg[e.Target]; !ok {
-			continue
-		}
-		if _, ok := indeg[e.Source]; !ok {
-			continue
-		}
-		if internalEdge(parents, e) {
-			continue // loop bodies are ordered by their group (see loops.go)
-		}
-		outs[e.Source] = append(outs[e.Source], e.Target)
-		indeg[e.Target]++
+}
+
+// configHash is ConfigHash(t, config).
+func configHash(t *NodeType, config any) string {
+	bp := hashBufs.Get().(*[]byte)
+	b := append((*bp)[:0], t.Type...)
+	b = append(b, 0, byte(t.Version))
+	b, ok := appendPlainJSON(b, config)
+	defer keepBuf(bp, b)
+	if !ok {
+		return ConfigHash(t, config)
 	}
-	var ready []string
-	for _, n := range g.Nodes {
-		if indeg[n.ID] == 0 {
-			ready = append(ready, n.ID)
-		}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// hashValue is HashValue(v).
+func hashValue(v any) string {
+	bp := hashBufs.Get().(*[]byte)
+	b, ok := appendPlainJSON((*bp)[:0], v)
+	defer keepBuf(bp, b)
+	if !ok {
+		return HashValue(v)
 	}
-	order := make([]string, 0, len(g.Nodes))
-	for len(ready) > 0 {
-		id := ready[0]
-		ready = ready[1:]
-		order = append(order, id)
-		next := outs[id]
-		var newly []string
-		for _, t := range next {
-			indeg[t]--
-			if indeg[t] == 0 {
-				newly = append(newly, t)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// appendPlainJSON appends v as canonicalJSON encodes it, for null, booleans, numbers that
+// encoding/json writes without an exponent, strings of printable ASCII needing no escape,
+// and maps and lists of those; ok is false for anything else.
+func appendPlainJSON(b []byte, v any) ([]byte, bool) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), true
+	case bool:
+		return strconv.AppendBool(b, x), true
+	case float64:
+		if a := math.Abs(x); math.IsNaN(x) || math.IsInf(x, 0) || (a != 0 && (a < 1e-6 || a >= 1e21)) {
+			return b, false
+		}
+		return strconv.AppendFloat(b, x, 'f', -1, 64), true
+	case string:
+		return appendPlainString(b, x)
+	case map[string]any:
+		if x == nil {
+			return append(b, "null"...), true
+		}
+		var small [8]string
+		keys := small[:0]
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var ok bool
+			if b, ok = appendPlainString(b, k); !ok {
+				return b, false
+			}
+			b = append(b, ':')
+			if b, ok = appendPlainJSON(b, x[k]); !ok {
+				return b, false
 			}
 		}
-		sort.Slice(newly, func(i, j int) bool { return pos[newly[i]] < pos[newly[j]] })
-		ready = append(ready, newly...)
+		return append(b, '}'), true
+	case []any:
+		if x == nil {
+			return append(b, "null"...), true
+		}
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var ok bool
+			if b, ok = appendPlainJSON(b, e); !ok {
+				return b, false
+			}
+		}
+		return append(b, ']'), true
 	}
-	if len(order) != len(g.Nodes) {
-		return nil, invalidf(fmt.Sprintf("graph has a cycle (%d of %d nodes ordered)", len(order), len(g.Nodes)))
+	return b, false
+}
+
+func appendPlainString(b []byte, s string) ([]byte, bool) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return b, false
+		}
 	}
-	return order, nil
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"'), true
 }

@@ -28,11 +28,10 @@ func (s *Service) PlanFrom(ctx context.Context, wfRef, versionRef, from string, 
 // given ones, the nodes' current generations, which nodes last failed, and the inputs of the
 // runs that made the current generations.
 func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from string, given map[string]any) (Plan, map[string]any, map[string]Generation, error) {
-	runs, err := s.store.ListRuns(ctx, w.ID, recentRuns)
-	if err != nil && !errors.Is(err, ErrNotFound) {
+	runs, prev, err := s.lastInputs(ctx, w.ID)
+	if err != nil {
 		return Plan{}, nil, nil, err
 	}
-	prev := lastInputs(runs)
 	merged := map[string]any{}
 	declared := map[string]bool{}
 	for _, d := range v.Graph.Inputs {
@@ -75,13 +74,12 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 			failed[n.ID] = true
 		}
 	}
-	runInputs, err := s.runInputs(ctx, runs, current)
-	if err != nil {
+	in := PlanInput{Registry: s.reg, Graph: v.Graph, From: from, Prior: current, LatestFailed: failed,
+		Inputs: inputs, PrevInputs: prevDeclared, FilesChanged: s.filesChanged(v.Graph, current, inputs)}
+	if in.RunInputs, err = s.runInputs(ctx, runs, current, flowReaders(s.reg, v.Graph)); err != nil {
 		return Plan{}, nil, nil, err
 	}
-	plan, err := BuildPlan(PlanInput{Registry: s.reg, Graph: v.Graph, From: from, Prior: current, LatestFailed: failed,
-		Inputs: inputs, PrevInputs: prevDeclared, FilesChanged: s.filesChanged(ctx, w.ID, v.Graph, current),
-		RunInputs: runInputs})
+	plan, err := BuildPlan(in)
 	if err != nil {
 		return Plan{}, nil, nil, err
 	}
@@ -89,33 +87,48 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	return plan, inputs, current, nil
 }
 
-// recentRuns is how many of a workflow's latest runs a plan looks at for their inputs.
-const recentRuns = 50
-
-// lastInputs are the flow input values of the latest of runs (newest first) that started, nil
-// if none did. A run cancelled while queued never ran: nothing builds on it.
-func lastInputs(runs []Run) map[string]any {
-	for _, r := range runs {
-		if r.Status != RunQueued && r.StartedAt != nil {
-			if r.Inputs == nil {
-				return map[string]any{}
+// lastInputs are the flow input values of the workflow's latest run that started (nil if
+// none did: a run cancelled while queued never ran, nothing builds on it), with the runs it
+// looked at, newest first. Usually the latest run is the one, so it is fetched alone first:
+// a run carries its whole snapshot, which is large for a large graph.
+func (s *Service) lastInputs(ctx context.Context, workflowID string) ([]Run, map[string]any, error) {
+	var runs []Run
+	for _, limit := range []int{1, 50} {
+		var err error
+		runs, err = s.store.ListRuns(ctx, workflowID, limit)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, nil, err
+		}
+		for _, r := range runs {
+			if r.Status != RunQueued && r.StartedAt != nil {
+				if r.Inputs == nil {
+					return runs, map[string]any{}, nil
+				}
+				return runs, r.Inputs, nil
 			}
-			return r.Inputs
+		}
+		if len(runs) < limit {
+			break
 		}
 	}
-	return nil
+	return runs, nil, nil
 }
 
-// runInputs maps the run of every current generation to its flow input values, so the planner
-// compares a node with what it saw itself. A run that is gone is left out.
-func (s *Service) runInputs(ctx context.Context, recent []Run, current map[string]Generation) (map[string]map[string]any, error) {
+// runInputs maps the runs that made the current generations of the nodes reading flow inputs
+// to their input values, so the planner compares such a node with what it saw itself. The
+// other nodes' config does not depend on inputs. A run that is gone is left out.
+func (s *Service) runInputs(ctx context.Context, recent []Run, current map[string]Generation, readers map[string]bool) (map[string]map[string]any, error) {
 	out := make(map[string]map[string]any, len(recent))
 	for _, r := range recent {
 		out[r.ID] = r.Inputs
 	}
 	gone := map[string]bool{}
-	for _, g := range current {
-		if _, ok := out[g.RunID]; ok || gone[g.RunID] || g.RunID == "" {
+	for id := range readers {
+		g, ok := current[id]
+		if !ok || g.RunID == "" || gone[g.RunID] {
+			continue
+		}
+		if _, ok := out[g.RunID]; ok {
 			continue
 		}
 		r, err := s.store.GetRun(ctx, g.RunID)
@@ -132,19 +145,20 @@ func (s *Service) runInputs(ctx context.Context, recent []Run, current map[strin
 }
 
 // filesChanged reports nodes whose linked file differs from what their prior generation read
-// (compared by content hash, so it holds across restarts, not only while a watch runs).
-func (s *Service) filesChanged(ctx context.Context, workflowID string, g Graph, current map[string]Generation) map[string]bool {
+// (compared by content hash, so it holds across restarts, not only while a watch runs). A
+// path may name flow inputs ({{dir}}/a.png): it is resolved with the new run's values.
+func (s *Service) filesChanged(g Graph, current map[string]Generation, inputs map[string]any) map[string]bool {
 	var out map[string]bool
 	for _, n := range g.Nodes {
+		t, ok := s.reg.Get(n.Type)
+		if !ok || !linksFile(t) {
+			continue
+		}
 		prior, ok := current[n.ID]
 		if !ok {
 			continue
 		}
-		t, ok := s.reg.Get(n.Type)
-		if !ok {
-			continue
-		}
-		params, err := ResolveNodeParams(t, n.Params, nil)
+		params, err := ResolveNodeParams(t, n.Params, inputs)
 		if err != nil {
 			continue
 		}
