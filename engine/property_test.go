@@ -1,0 +1,278 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// Run one failing graph again with: go test ./engine -run TestPropertyRunFromBlock \
+//
+//	-fromblock.seed=SEED -fromblock.graphs=1
+var (
+	propSeed   = flag.Int64("fromblock.seed", 20261121, "first seed of the run-from-block property test")
+	propGraphs = flag.Int("fromblock.graphs", 300, "how many random graphs the property test tries")
+)
+
+// propRounds is how many edit-then-run-from-block rounds follow each graph's full run.
+const propRounds = 3
+
+// TestPropertyRunFromBlock generates random deterministic DAGs of math.expr nodes, runs
+// each in full, then a few times edits some expressions and the flow input and runs from a
+// random block. Each time it checks that
+//
+//	(a) every node the run executed or reused holds the value a full run of the same version
+//	    with the same inputs gives (in a fresh service), so the outputs are equal too;
+//	(b) no node but the target executed although its config and inputs were those of its
+//	    current generation: its new input fingerprint differs from that generation's, or it
+//	    reads the flow input as inputs.x (which the fingerprint does not cover) and x differs
+//	    from what that generation saw.
+func TestPropertyRunFromBlock(t *testing.T) {
+	t.Parallel()
+	reg := libRegistry(t)
+	if testing.Short() && *propGraphs > 60 {
+		*propGraphs = 60
+	}
+	for i := 0; i < *propGraphs; i++ {
+		seed := *propSeed + int64(i)
+		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+			t.Parallel()
+			checkRunFromBlockProperty(t, reg, seed)
+		})
+	}
+}
+
+// propGraph is a random DAG: flow.inputs "in" (x), math.expr nodes e0…, and an io.output
+// behind every expression nobody reads.
+type propGraph struct {
+	g       engine.Graph
+	handles map[string][]string // expression node → its connected handles, in order
+}
+
+func randomPropGraph(rng *rand.Rand) propGraph {
+	n := 5 + rng.Intn(36)
+	pg := propGraph{handles: map[string][]string{}}
+	g := engine.Graph{
+		Inputs: []engine.InputDecl{{Name: "x", Type: engine.TypeNumber, Default: float64(1)}},
+		Nodes:  []engine.Node{node("in", "flow.inputs", nil)},
+	}
+	read := map[string]bool{}
+	for i := 0; i < n; i++ {
+		id := fmt.Sprintf("e%d", i)
+		k := rng.Intn(5)
+		if i == 0 && k == 0 {
+			k = 1
+		}
+		used := map[string]bool{}
+		var hs []string
+		for j := 0; j < k; j++ {
+			src := "in"
+			if i > 0 && rng.Intn(6) > 0 {
+				src = fmt.Sprintf("e%d", rng.Intn(i))
+			}
+			if used[src] {
+				continue
+			}
+			used[src] = true
+			h := string(rune('a' + len(hs)))
+			hs = append(hs, h)
+			sh := "result"
+			if src == "in" {
+				sh = "x"
+			}
+			read[src] = true
+			g.Edges = append(g.Edges, edge(src, sh, id, h))
+		}
+		pg.handles[id] = hs
+		g.Nodes = append(g.Nodes, node(id, "math.expr", map[string]any{"expression": randomExpr(rng, hs)}))
+	}
+	for i := 0; i < n; i++ {
+		id := fmt.Sprintf("e%d", i)
+		if !read[id] || rng.Intn(8) == 0 {
+			out := "o_" + id
+			g.Nodes = append(g.Nodes, node(out, "io.output", map[string]any{"name": out}))
+			g.Edges = append(g.Edges, edge(id, "result", out, "value"))
+		}
+	}
+	pg.g = g
+	return pg
+}
+
+// randomExpr combines the handles, a small integer and maybe the flow input (as inputs.x or
+// {{x}}) with + - *, clamped so values stay small.
+func randomExpr(rng *rand.Rand, handles []string) string {
+	terms := append([]string{}, handles...)
+	terms = append(terms, fmt.Sprint(rng.Intn(19)-9))
+	switch rng.Intn(5) {
+	case 0:
+		terms = append(terms, "inputs.x")
+	case 1:
+		terms = append(terms, "({{x}})")
+	}
+	rng.Shuffle(len(terms), func(i, j int) { terms[i], terms[j] = terms[j], terms[i] })
+	ops := []string{"+", "-", "*"}
+	expr := terms[0]
+	for _, term := range terms[1:] {
+		expr += " " + ops[rng.Intn(len(ops))] + " " + term
+	}
+	return fmt.Sprintf("min(max(%s, -1000), 1000)", expr)
+}
+
+func cloneGraph(g engine.Graph) engine.Graph {
+	data, _ := json.Marshal(g)
+	var out engine.Graph
+	if err := json.Unmarshal(data, &out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+func checkRunFromBlockProperty(t *testing.T, reg *engine.Registry, seed int64) {
+	ctx := context.Background()
+	rng := rand.New(rand.NewSource(seed))
+	pg := randomPropGraph(rng)
+	g := pg.g
+	var story []string
+	fail := func(format string, args ...any) {
+		t.Helper()
+		graph, _ := json.MarshalIndent(g, "", " ")
+		t.Fatalf("seed %d: %s\nsteps:\n  %s\ngraph of the current version:\n%s\nrerun with -fromblock.seed=%d -fromblock.graphs=1",
+			seed, fmt.Sprintf(format, args...), strings.Join(story, "\n  "), graph, seed)
+	}
+
+	svc := newService(t, reg, 2)
+	ref := newService(t, reg, 2) // full runs only: history never matters there
+	imp := importGraph(t, svc, "prop", g)
+	refImp := importGraph(t, ref, "prop", g)
+	x := float64(rng.Intn(11) - 5)
+	first := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID, Inputs: map[string]any{"x": x}})
+	story = append(story, fmt.Sprintf("full run with x=%v: %s %s", x, first.Status, first.Error))
+	if first.Status != engine.RunCompleted {
+		fail("full run failed")
+	}
+
+	for round := 1; round <= propRounds; round++ {
+		// Edit some expressions and save a new current version.
+		edits := rng.Intn(4)
+		if edits > 0 {
+			g = cloneGraph(g)
+			for e := 0; e < edits; e++ {
+				i := 1 + rng.Intn(len(pg.handles))
+				id := g.Nodes[i].ID
+				expr := randomExpr(rng, pg.handles[id])
+				g.Nodes[i].Params = map[string]any{"expression": expr}
+				story = append(story, fmt.Sprintf("round %d: %s := %s", round, id, expr))
+			}
+			for _, w := range []struct {
+				svc *engine.Service
+				id  string
+			}{{svc, imp.WorkflowID}, {ref, refImp.WorkflowID}} {
+				if _, err := w.svc.SaveVersion(ctx, w.id, g, fmt.Sprintf("round %d", round), "", true); err != nil {
+					fail("saving version: %v", err)
+				}
+			}
+		}
+		var given map[string]any
+		if rng.Intn(2) == 0 {
+			x = float64(rng.Intn(11) - 5)
+			given = map[string]any{"x": x}
+		}
+		from := g.Nodes[rng.Intn(len(g.Nodes))].ID
+		story = append(story, fmt.Sprintf("round %d: run from %s with %v", round, from, given))
+
+		before, err := svc.Store().CurrentGenerations(ctx, imp.WorkflowID)
+		if err != nil {
+			fail("%v", err)
+		}
+		run := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID, From: from, Inputs: given})
+		if run.Status != engine.RunCompleted {
+			fail("run from %s: %s %s", from, run.Status, run.Error)
+		}
+		if run.Inputs["x"] != x {
+			fail("run from %s had x=%v, want %v", from, run.Inputs["x"], x)
+		}
+
+		// (a) every value the run used equals the full run's.
+		full := runAndWait(t, ref, engine.RunRequest{Workflow: refImp.WorkflowID, Inputs: map[string]any{"x": x}})
+		if full.Status != engine.RunCompleted {
+			fail("reference full run: %s %s", full.Status, full.Error)
+		}
+		wantOutputs := map[string]any{}
+		for id, rec := range run.Snapshot.Nodes {
+			switch rec.Status {
+			case engine.NodeUntouched:
+				continue
+			case engine.NodeExecuted, engine.NodeReused:
+			default:
+				fail("node %s is %s in a run from %s", id, rec.Status, from)
+			}
+			got := generationOutputs(t, svc, rec.GenerationID)
+			want := generationOutputs(t, ref, full.Snapshot.Nodes[id].GenerationID)
+			if !reflect.DeepEqual(got, want) {
+				fail("round %d: node %s (%s %v) holds %v, a full run gives %v", round, id, rec.Status, rec.Reasons, got, want)
+			}
+			if strings.HasPrefix(id, "o_") {
+				wantOutputs[id] = full.Outputs[id]
+			}
+		}
+		if !reflect.DeepEqual(run.Outputs, wantOutputs) {
+			fail("round %d: outputs %v, a full run gives %v for the same outputs", round, run.Outputs, wantOutputs)
+		}
+
+		// (b) nothing executed that had nothing new to see.
+		for id, rec := range run.Snapshot.Nodes {
+			if rec.Status != engine.NodeExecuted || id == from {
+				continue
+			}
+			cur, ok := before[id]
+			if !ok {
+				continue
+			}
+			gen, err := svc.Store().GetGeneration(ctx, rec.GenerationID)
+			if err != nil {
+				fail("%v", err)
+			}
+			if gen.InputFingerprint != cur.InputFingerprint {
+				continue
+			}
+			if readsInputsX(g, id) {
+				prev, err := svc.Store().GetRun(ctx, cur.RunID)
+				if err != nil {
+					fail("%v", err)
+				}
+				if prev.Inputs["x"] != x {
+					continue
+				}
+			}
+			fail("round %d: %s executed (%v) with the fingerprint of its current generation %s", round, id, rec.Reasons, cur.ID)
+		}
+	}
+}
+
+func generationOutputs(t *testing.T, svc *engine.Service, id string) map[string]any {
+	t.Helper()
+	if id == "" {
+		return nil
+	}
+	g, err := svc.Store().GetGeneration(context.Background(), id)
+	if err != nil {
+		t.Fatalf("generation %s: %v", id, err)
+	}
+	return g.Outputs
+}
+
+func readsInputsX(g engine.Graph, id string) bool {
+	for _, n := range g.Nodes {
+		if n.ID == id {
+			return strings.Contains(engine.ToText(n.Params["expression"]), "inputs.x")
+		}
+	}
+	return false
+}
