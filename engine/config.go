@@ -19,6 +19,14 @@ func NodeConfig(t *NodeType, n Node, params map[string]any, inputs map[string]an
 	case t.Container:
 		return map[string]any{"params": params, "body": bodySpec(buildBodies(g)[n.ID])}
 	}
+	if read := exprInputValues(t, params, inputs); read != nil {
+		cp := make(map[string]any, len(params)+1)
+		for k, v := range params {
+			cp[k] = v
+		}
+		cp["__inputs"] = read
+		params = cp
+	}
 	if path := LinkedPath(t, params); path != "" {
 		if fileSHA == "" {
 			fileSHA = FileSHA(path)
@@ -66,4 +74,27 @@ func PriorFileSHA(g Generation) string {
 		}
 	}
 	return ""
+}
+
+// exprInputValues are the flow input values an expression or code param reads as
+// inputs.NAME (all inputs when it reads them dynamically), or nil when it reads none. They are
+// part of the node's config, so a changed value changes its fingerprint.
+func exprInputValues(t *NodeType, params map[string]any, inputs map[string]any) map[string]any {
+	var out map[string]any
+	for _, spec := range t.Params {
+		if spec.Kind != ParamExpression && spec.Kind != ParamCode {
+			continue
+		}
+		names, all := expressionInputRefs(ToText(params[spec.Name]))
+		if all {
+			return inputs
+		}
+		for _, n := range names {
+			if out == nil {
+				out = map[string]any{}
+			}
+			out[n] = inputs[n]
+		}
+	}
+	return out
 }

@@ -1,0 +1,121 @@
+package engine
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+)
+
+// The planner hashes every node in scope, so it hashes plain JSON values (what params and
+// outputs hold) without encoding/json's reflection. configHash and hashValue give exactly
+// ConfigHash and HashValue, and fall back to them for anything else.
+
+var hashBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// keepBuf returns a hashing buffer to the pool unless a huge value grew it.
+func keepBuf(bp *[]byte, b []byte) {
+	if cap(b) <= 64<<10 {
+		*bp = b
+		hashBufs.Put(bp)
+	}
+}
+
+// configHash is ConfigHash(t, config).
+func configHash(t *NodeType, config any) string {
+	bp := hashBufs.Get().(*[]byte)
+	b := append((*bp)[:0], t.Type...)
+	b = append(b, 0, byte(t.Version))
+	b, ok := appendPlainJSON(b, config)
+	defer keepBuf(bp, b)
+	if !ok {
+		return ConfigHash(t, config)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// hashValue is HashValue(v).
+func hashValue(v any) string {
+	bp := hashBufs.Get().(*[]byte)
+	b, ok := appendPlainJSON((*bp)[:0], v)
+	defer keepBuf(bp, b)
+	if !ok {
+		return HashValue(v)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// appendPlainJSON appends v as canonicalJSON encodes it, for null, booleans, numbers that
+// encoding/json writes without an exponent, strings of printable ASCII needing no escape,
+// and maps and lists of those; ok is false for anything else.
+func appendPlainJSON(b []byte, v any) ([]byte, bool) {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...), true
+	case bool:
+		return strconv.AppendBool(b, x), true
+	case float64:
+		if a := math.Abs(x); math.IsNaN(x) || math.IsInf(x, 0) || (a != 0 && (a < 1e-6 || a >= 1e21)) {
+			return b, false
+		}
+		return strconv.AppendFloat(b, x, 'f', -1, 64), true
+	case string:
+		return appendPlainString(b, x)
+	case map[string]any:
+		if x == nil {
+			return append(b, "null"...), true
+		}
+		var small [8]string
+		keys := small[:0]
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var ok bool
+			if b, ok = appendPlainString(b, k); !ok {
+				return b, false
+			}
+			b = append(b, ':')
+			if b, ok = appendPlainJSON(b, x[k]); !ok {
+				return b, false
+			}
+		}
+		return append(b, '}'), true
+	case []any:
+		if x == nil {
+			return append(b, "null"...), true
+		}
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var ok bool
+			if b, ok = appendPlainJSON(b, e); !ok {
+				return b, false
+			}
+		}
+		return append(b, ']'), true
+	}
+	return b, false
+}
+
+func appendPlainString(b []byte, s string) ([]byte, bool) {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return b, false
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"'), true
+}
