@@ -54,7 +54,7 @@ func (s *Service) Approve(ctx context.Context, req ApproveRequest) (Run, error) 
 		a.Value, a.Edited = v, true
 	}
 	r.Snapshot.Approvals[node] = a
-	v, err := s.store.GetVersion(ctx, r.VersionID)
+	v, err := s.version(ctx, r.VersionID)
 	if err != nil {
 		return Run{}, err
 	}

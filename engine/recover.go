@@ -61,7 +61,7 @@ func (s *Service) Recover(ctx context.Context, resume bool) (RecoverReport, erro
 
 // requeue hands a stored queued run to this process's manager.
 func (s *Service) requeue(ctx context.Context, r Run) error {
-	v, err := s.store.GetVersion(ctx, r.VersionID)
+	v, err := s.version(ctx, r.VersionID)
 	if err != nil {
 		return err
 	}

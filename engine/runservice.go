@@ -53,7 +53,9 @@ func (s *Service) PrepareRun(ctx context.Context, req RunRequest) (PreparedRun, 
 	if err != nil {
 		return PreparedRun{}, err
 	}
-	if err := ValidateGraph(s.reg, v.Graph); err != nil {
+	// Versions are validated when saved and never change; only a node type this build lacks
+	// can make a stored version unrunnable.
+	if err := s.checkTypesKnown(v); err != nil {
 		return PreparedRun{}, err
 	}
 	run := Run{ID: NewID(), WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Status: RunQueued, Mode: ModeFull,
@@ -259,4 +261,18 @@ func DetectMime(path string, data []byte) string {
 		mt = mt[:i]
 	}
 	return mt
+}
+
+// checkTypesKnown refuses a version that uses a node type this build does not have.
+func (s *Service) checkTypesKnown(v Version) error {
+	var probs []Problem
+	for _, n := range v.Graph.Nodes {
+		if _, ok := s.reg.Get(n.Type); !ok {
+			probs = append(probs, Problem{NodeID: n.ID, Message: fmt.Sprintf("unknown node type %q (made by a newer build?)", n.Type)})
+		}
+	}
+	if len(probs) > 0 {
+		return &ValidationError{Problems: probs}
+	}
+	return nil
 }

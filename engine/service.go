@@ -37,6 +37,7 @@ type Service struct {
 	runs      *Manager
 	live      *liveSet
 	watcher   *fileWatcher
+	versions  *versionCache
 	ctx       context.Context
 	stop      context.CancelFunc
 	wg        sync.WaitGroup
@@ -64,6 +65,7 @@ func NewService(cfg Config) (*Service, error) {
 		alive: cfg.OwnerAlive, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet()}
 	s.Bus.Subscribe(s.live.observe)
 	s.watcher = newFileWatcher(s.Bus.Emit)
+	s.versions = newVersionCache(16)
 	s.committer = NewGroupCommitter(ctx, cfg.Store, s.Bus.Emit, cfg.Logger)
 	runCap := cfg.RunCap
 	if runCap <= 0 {
@@ -147,7 +149,7 @@ func (s *Service) ResolveVersion(ctx context.Context, w Workflow, ref string) (V
 	if ref == "" {
 		ref = w.CurrentVersionID
 	}
-	if v, err := s.store.GetVersion(ctx, ref); err == nil {
+	if v, err := s.version(ctx, ref); err == nil {
 		if v.WorkflowID != w.ID {
 			return Version{}, fmt.Errorf("version %q is not a version of %q: %w", ref, w.Name, ErrNotFound)
 		}
@@ -203,7 +205,7 @@ func (s *Service) Import(ctx context.Context, data []byte, into string) (ImportR
 		if err != nil {
 			return ImportResult{}, err
 		}
-		cur, err := s.store.GetVersion(ctx, w.CurrentVersionID)
+		cur, err := s.version(ctx, w.CurrentVersionID)
 		if err != nil {
 			return ImportResult{}, err
 		}

@@ -143,7 +143,7 @@ func (s *Service) CheckGraph(g Graph) []Problem {
 
 // CheckInputs validates flow input values against a version's declared inputs.
 func (s *Service) CheckInputs(ctx context.Context, versionID string, values map[string]any) ([]Problem, error) {
-	v, err := s.store.GetVersion(ctx, versionID)
+	v, err := s.version(ctx, versionID)
 	if err != nil {
 		return nil, err
 	}

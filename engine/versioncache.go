@@ -1,0 +1,54 @@
+package engine
+
+import (
+	"context"
+	"sync"
+)
+
+// versionCache keeps recently used versions decoded. Versions never change, so an entry is
+// valid for as long as the version exists; a deleted workflow's versions are simply never
+// asked for again (their ids are not reused).
+type versionCache struct {
+	mu    sync.Mutex
+	byID  map[string]Version
+	order []string
+	max   int
+}
+
+func newVersionCache(max int) *versionCache {
+	return &versionCache{byID: map[string]Version{}, max: max}
+}
+
+func (c *versionCache) get(id string) (Version, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.byID[id]
+	return v, ok
+}
+
+func (c *versionCache) put(v Version) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.byID[v.ID]; ok {
+		return
+	}
+	if len(c.order) >= c.max {
+		delete(c.byID, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.byID[v.ID] = v
+	c.order = append(c.order, v.ID)
+}
+
+// version returns a version by id through the cache. Callers must not modify the graph.
+func (s *Service) version(ctx context.Context, id string) (Version, error) {
+	if v, ok := s.versions.get(id); ok {
+		return v, nil
+	}
+	v, err := s.store.GetVersion(ctx, id)
+	if err != nil {
+		return Version{}, err
+	}
+	s.versions.put(v)
+	return v, nil
+}
