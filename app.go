@@ -612,10 +612,10 @@ func (a *App) OpenExternal(url string) error {
 
 var assetPathRE = regexp.MustCompile(`^/assets/([0-9a-f]{64})$`)
 
-// AssetHandler serves /assets/<sha256> from the asset store. Only a well-formed hash is
+// assetHandler serves /assets/<sha256> from the asset store. Only a well-formed hash is
 // accepted: no path from the request ever reaches the file system. Content is served with
 // its stored type, never as HTML in the app's origin.
-func (a *App) AssetHandler() http.Handler {
+func (a *App) assetHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		m := assetPathRE.FindStringSubmatch(r.URL.Path)
 		if m == nil {

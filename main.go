@@ -47,7 +47,7 @@ func main() {
 		MinWidth:         900,
 		MinHeight:        600,
 		BackgroundColour: &options.RGBA{R: 24, G: 24, B: 27, A: 255},
-		AssetServer:      &assetserver.Options{Assets: assets, Handler: app.AssetHandler()},
+		AssetServer:      &assetserver.Options{Assets: assets, Handler: app.assetHandler()},
 		Menu:             appMenu(app),
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,

@@ -6,10 +6,6 @@ export function Approve(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['Approve'](arg1, arg2, arg3, arg4);
 }
 
-export function AssetHandler() {
-  return window['go']['main']['App']['AssetHandler']();
-}
-
 export function CancelRun(arg1) {
   return window['go']['main']['App']['CancelRun'](arg1);
 }
