@@ -1,0 +1,96 @@
+// The current generation of each node of the open workflow (selected ?? latest successful):
+// what the canvas shows on a node, and whether the node carries a "picked" mark. Loaded from
+// NodeTimeline when a workflow opens, then kept up to date from node events (a new
+// generation becomes current unless the node has a pick) and after select/delete.
+import { create } from "zustand";
+import type { RunEvent } from "../api/types";
+import { summarizeOutputs, summarizePreview, type Summary } from "../previews/classify";
+import { api2 } from "./api";
+import type { Timeline } from "./timeline";
+
+export interface CurrentGen {
+  id: string;
+  picked: boolean;
+  summary: Summary;
+}
+
+interface CurrentState {
+  workflowId: string | null;
+  byNode: Readonly<Record<string, CurrentGen | undefined>>;
+  /** node id → a counter bumped whenever the node's timeline changed (viewers refetch) */
+  rev: Readonly<Record<string, number>>;
+}
+
+export const useCurrentGens = create<CurrentState>(() => ({ workflowId: null, byNode: {}, rev: {} }));
+
+/** fromTimeline is the node's current generation as the canvas shows it. */
+export function fromTimeline(tl: Timeline): CurrentGen | undefined {
+  const g = tl.generations.find((x) => x.id === tl.current_generation_id);
+  if (!g) return undefined;
+  return { id: g.id, picked: !!g.selected, summary: summarizeOutputs(g.outputs) };
+}
+
+let loadSeq = 0;
+
+/** loadCurrent fetches the current generation of every node (a few requests at a time). */
+export async function loadCurrent(workflowId: string, nodeIds: readonly string[], concurrency = 4): Promise<void> {
+  const seq = ++loadSeq;
+  if (useCurrentGens.getState().workflowId !== workflowId) useCurrentGens.setState({ workflowId, byNode: {}, rev: {} });
+  const queue = [...nodeIds];
+  const found: Record<string, CurrentGen | undefined> = {};
+  const worker = async () => {
+    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+      try {
+        found[id] = fromTimeline(await api2.nodeTimeline(workflowId, id));
+      } catch {
+        // a node id the backend refuses (malformed draft id) simply has no generations
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  if (seq !== loadSeq || useCurrentGens.getState().workflowId !== workflowId) return;
+  useCurrentGens.setState((s) => ({ byNode: { ...s.byNode, ...found } }));
+}
+
+/** refreshNode refetches one node's timeline after the user changed it (select, delete). */
+export async function refreshNode(workflowId: string, nodeId: string): Promise<Timeline | null> {
+  try {
+    const tl = await api2.nodeTimeline(workflowId, nodeId);
+    if (useCurrentGens.getState().workflowId === workflowId) {
+      useCurrentGens.setState((s) => ({
+        byNode: { ...s.byNode, [nodeId]: fromTimeline(tl) },
+        rev: { ...s.rev, [nodeId]: (s.rev[nodeId] ?? 0) + 1 },
+      }));
+    }
+    return tl;
+  } catch {
+    return null;
+  }
+}
+
+/** applyNodeEvents folds a batch of node events of the open workflow into the store. */
+export function applyNodeEvents(events: readonly RunEvent[]): void {
+  const s = useCurrentGens.getState();
+  const wf = s.workflowId;
+  if (!wf) return;
+  let byNode: Record<string, CurrentGen | undefined> | null = null;
+  let rev: Record<string, number> | null = null;
+  for (const e of events) {
+    if (e.type !== "node" || e.workflow_id !== wf || !e.node_id) continue;
+    rev ??= { ...s.rev };
+    rev[e.node_id] = (rev[e.node_id] ?? 0) + 1;
+    if (e.status === "executed" && e.generation_id) {
+      const cur = (byNode ?? s.byNode)[e.node_id];
+      if (cur?.picked) continue;
+      byNode ??= { ...s.byNode };
+      byNode[e.node_id] = { id: e.generation_id, picked: false, summary: summarizePreview(e.preview) };
+    }
+  }
+  if (rev) useCurrentGens.setState(byNode ? { byNode, rev } : { rev });
+}
+
+/** resetCurrent forgets the open workflow (the editor closed). */
+export function resetCurrent(): void {
+  loadSeq++;
+  useCurrentGens.setState({ workflowId: null, byNode: {}, rev: {} });
+}

@@ -1,0 +1,71 @@
+// The plan preview: what a run from a node would do with every node, and why, in plain
+// words. While it is open the canvas colours nodes rerun / reuse / untouched.
+import { useGraph } from "../stores/graph";
+import { runFromHere } from "./actions";
+import { actionWord, explainNode, planOrder, summarize } from "./reasons";
+import { closePlan, usePlan } from "./store";
+import "./plan.css";
+
+export function PlanPanel() {
+  const workflowId = useGraph((s) => s.workflowId);
+  const dirty = useGraph((s) => s.dirty);
+  const labels = useGraph((s) => s.nodes);
+  const { plan, from, loading, error, workflowId: planWf } = usePlan();
+  if (!from || planWf !== workflowId) return null;
+  const title = (id: string) => {
+    const n = labels.find((x) => x.id === id);
+    return n?.data.label || id;
+  };
+  const sum = plan ? summarize(plan) : null;
+  return (
+    <aside className="plan-panel" aria-label={`Plan of a run from ${from}`} data-testid="plan-panel">
+      <header className="plan-head">
+        <h3>
+          Run from <span className="plan-from">{title(from)}</span>
+        </h3>
+        <button type="button" className="icon" aria-label="Close the plan" onClick={closePlan}>
+          ✕
+        </button>
+      </header>
+      {loading && <p className="pv-muted">Planning…</p>}
+      {error && (
+        <p className="gen-error" role="alert">
+          {error}
+        </p>
+      )}
+      {plan && sum && (
+        <>
+          <p className="plan-summary" data-testid="plan-summary">
+            {sum.text}.
+          </p>
+          {dirty && (
+            <p className="plan-note">
+              This plan is for the saved version. Your unsaved edits are saved as a new version when you run, and the nodes you
+              changed run again.
+            </p>
+          )}
+          <ol className="plan-list">
+            {planOrder(plan)
+              .filter(([, pn]) => pn.action !== "untouched")
+              .map(([id, pn]) => (
+                <li key={id} className={`plan-item plan-${pn.action}`} data-testid={`plan-item-${id}`}>
+                  <span className="plan-chip">{actionWord(pn.action)}</span>
+                  <span className="plan-node">{title(id)}</span>
+                  <span className="plan-why">{explainNode(pn)}</span>
+                </li>
+              ))}
+          </ol>
+          {sum.untouched > 0 && <p className="pv-muted">{sum.untouched} other nodes are not needed and keep their results.</p>}
+          <div className="plan-actions">
+            <button type="button" className="primary" onClick={() => void runFromHere(from)} data-testid="plan-run">
+              Run
+            </button>
+            <button type="button" onClick={closePlan}>
+              Cancel
+            </button>
+          </div>
+        </>
+      )}
+    </aside>
+  );
+}

@@ -1,0 +1,45 @@
+// Run from here: start a run-from-block of the edited graph at a node. Like the editor's
+// Run, it sends the draft graph; the backend runs the version equal to it (saving the draft
+// as a new version first when none is) and plans the run itself (SPEC §7).
+import { api } from "../api/backend";
+import type { RunInfo } from "../api/types";
+import { graphOf, useGraph } from "../stores/graph";
+import { flushDraft, serial } from "../stores/persist";
+import { useRuns } from "../stores/runs";
+import { toast } from "../stores/ui";
+import { closePlan, previewPlan } from "./store";
+
+/** planVersionId is the saved version a plan preview reads: the one the canvas shows. */
+export function planVersionId(): string {
+  const s = useGraph.getState();
+  return s.baseVersionId || s.currentVersionId;
+}
+
+/** runFromHere starts a run from nodeId, focuses it and closes the plan preview. */
+export async function runFromHere(nodeId: string): Promise<RunInfo | null> {
+  const wf = useGraph.getState().workflowId;
+  if (!wf) return null;
+  try {
+    await flushDraft();
+    const graph = graphOf(useGraph.getState());
+    const info = await serial(() => api.startRun({ workflow_id: wf, graph, inputs: {}, from: nodeId }));
+    useRuns.getState().applyRunInfo(info);
+    useRuns.getState().focus(wf, info.id);
+    if (info.saved_version) {
+      useGraph.getState().markSaved(info.version_id);
+      toast("info", `Saved the draft as ${info.saved_version} to run it.`);
+    }
+    closePlan();
+    return info;
+  } catch (e) {
+    toast("error", `Run from ${nodeId}: ${(e as Error).message}`);
+    return null;
+  }
+}
+
+/** showPlan previews a run from nodeId on the canvas. */
+export async function showPlan(nodeId: string): Promise<void> {
+  const s = useGraph.getState();
+  if (!s.workflowId) return;
+  await previewPlan(s.workflowId, planVersionId(), nodeId);
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { actionWord, explainNode, planOrder, reasonText, REASONS, staleReasons, staleText, summarize } from "./reasons";
+
+describe("reason wording", () => {
+  it("covers every reason word of SPEC §7", () => {
+    const words = "target downstream_of_target inputs_unchanged no_prior_result prior_error config_changed file_changed upstream_changed input_changed loop_restart".split(" ");
+    for (const w of words) {
+      expect(REASONS[w], w).toBeTruthy();
+      expect(reasonText(w)).not.toContain("_");
+    }
+    expect(reasonText("config_changed")).toBe("its settings changed since its last result");
+    expect(reasonText("brand_new")).toBe("brand new");
+  });
+
+  it("explains a node's decision in one sentence", () => {
+    expect(explainNode({ action: "rerun", reasons: ["config_changed"] })).toBe(
+      "Runs again: its settings changed since its last result.",
+    );
+    expect(explainNode({ action: "rerun", reasons: ["downstream_of_target", "upstream_changed"] })).toBe(
+      "Runs again: it comes after the node you run from; and a node before it runs again.",
+    );
+    expect(explainNode({ action: "reuse", reasons: [] })).toBe("Reuses its current result: nothing it depends on changed.");
+    expect(explainNode({ action: "untouched", reasons: [] })).toMatch(/^Not needed/);
+    expect(explainNode(undefined)).toBe("Not in this plan.");
+    expect(actionWord("rerun")).toBe("Runs again");
+  });
+
+  it("summarizes and orders a plan", () => {
+    const plan = {
+      nodes: {
+        c: { action: "untouched", reasons: [], source_generation_id: "" },
+        b: { action: "reuse", reasons: [], source_generation_id: "g" },
+        a: { action: "rerun", reasons: ["target"], source_generation_id: "" },
+        d: { action: "rerun", reasons: ["downstream_of_target"], source_generation_id: "" },
+      },
+    };
+    expect(summarize(plan)).toMatchObject({ rerun: 2, reuse: 1, untouched: 1, text: "2 nodes run again, 1 reused, 1 not needed" });
+    expect(planOrder(plan).map(([id]) => id)).toEqual(["a", "d", "b", "c"]);
+  });
+
+  it("says why a node is out of date", () => {
+    expect(staleReasons(["target", "config_changed", "no_prior_result", "file_changed"])).toEqual([
+      "config_changed",
+      "file_changed",
+    ]);
+    expect(staleText(["target"])).toBe("");
+    expect(staleText(["file_changed"])).toBe("Out of date: its linked file changed on disk.");
+  });
+});

@@ -1,0 +1,107 @@
+// Run-from-block decisions in plain words. The engine decides (SPEC §7); the window only
+// explains: each reason word becomes a phrase a person reads without knowing the engine.
+import type { engine } from "../../wailsjs/go/models";
+import type { Plain } from "../api/types";
+
+export type Plan = Plain<engine.Plan>;
+export type PlanNode = Plain<engine.PlanNode>;
+export type PlanAction = "rerun" | "reuse" | "untouched";
+
+/** REASONS are SPEC §7's reason words with what they mean for the node. */
+export const REASONS: Readonly<Record<string, string>> = {
+  target: "you are running from this node",
+  downstream_of_target: "it comes after the node you run from",
+  inputs_unchanged: "its inputs turned out the same as last time, so its result was kept",
+  no_prior_result: "it has no result yet",
+  prior_error: "its last result was an error",
+  config_changed: "its settings changed since its last result",
+  file_changed: "its linked file changed on disk",
+  upstream_changed: "a node before it runs again",
+  input_changed: "a value it reads changed (a flow input, or the picked result of a node before it)",
+  loop_restart: "it is inside a loop that runs again",
+  resume: "the run resumes from here",
+};
+
+/** reasonText is one reason in plain words; an unknown word is shown as it is. */
+export function reasonText(reason: string): string {
+  return REASONS[reason] ?? reason.replace(/_/g, " ");
+}
+
+/** actionWord names what the plan does with a node. */
+export function actionWord(action: string): string {
+  switch (action) {
+    case "rerun":
+      return "Runs again";
+    case "reuse":
+      return "Reuses its result";
+    case "untouched":
+      return "Not needed";
+    default:
+      return action;
+  }
+}
+
+/**
+ * explainNode is one sentence for a planned node: what happens and why, e.g.
+ * "Runs again: its settings changed since its last result."
+ */
+export function explainNode(pn: Pick<PlanNode, "action" | "reasons"> | undefined): string {
+  if (!pn) return "Not in this plan.";
+  const reasons = (pn.reasons ?? []).map(reasonText);
+  if (pn.action === "untouched") return "Not needed: nothing this run computes depends on it.";
+  if (pn.action === "reuse") {
+    return reasons.length
+      ? `Reuses its current result: ${joinWords(reasons)}.`
+      : "Reuses its current result: nothing it depends on changed.";
+  }
+  return reasons.length ? `${actionWord(pn.action)}: ${joinWords(reasons)}.` : `${actionWord(pn.action)}.`;
+}
+
+function joinWords(parts: string[]): string {
+  if (parts.length <= 1) return parts.join("");
+  return parts.slice(0, -1).join("; ") + "; and " + parts[parts.length - 1];
+}
+
+export interface PlanSummary {
+  rerun: number;
+  reuse: number;
+  untouched: number;
+  text: string;
+}
+
+/** summarize counts a plan's decisions: "3 nodes run again, 2 reused, 1 not needed". */
+export function summarize(plan: Pick<Plan, "nodes">): PlanSummary {
+  let rerun = 0;
+  let reuse = 0;
+  let untouched = 0;
+  for (const pn of Object.values(plan.nodes ?? {})) {
+    if (pn.action === "rerun") rerun++;
+    else if (pn.action === "reuse") reuse++;
+    else untouched++;
+  }
+  const parts = [`${rerun} node${rerun === 1 ? " runs" : "s run"} again`, `${reuse} reused`];
+  if (untouched) parts.push(`${untouched} not needed`);
+  return { rerun, reuse, untouched, text: parts.join(", ") };
+}
+
+/** planOrder lists a plan's nodes: reruns first, then reuses, then the rest, by id. */
+export function planOrder(plan: Pick<Plan, "nodes">): [string, PlanNode][] {
+  const rank: Record<string, number> = { rerun: 0, reuse: 1, untouched: 2 };
+  return Object.entries(plan.nodes ?? {}).sort(
+    ([a, x], [b, y]) => (rank[x.action] ?? 3) - (rank[y.action] ?? 3) || a.localeCompare(b),
+  );
+}
+
+/** STALE_REASONS make a node's current result out of date (its badge explains which). */
+export const STALE_REASONS = ["config_changed", "file_changed", "input_changed", "upstream_changed"] as const;
+
+/** staleReasons picks the reasons that make a node's current result out of date. */
+export function staleReasons(reasons: readonly string[] | null | undefined): string[] {
+  return (reasons ?? []).filter((r) => (STALE_REASONS as readonly string[]).includes(r));
+}
+
+/** staleText is the badge's explanation: "Out of date: its settings changed …". */
+export function staleText(reasons: readonly string[]): string {
+  const words = staleReasons(reasons).map(reasonText);
+  return words.length ? `Out of date: ${joinWords(words)}.` : "";
+}

@@ -1,0 +1,187 @@
+// The queue overlay (bottom right): runs of every workflow in Running, Queued and Done. The
+// run the open canvas shows is marked "On canvas"; clicking a card puts that run on the
+// canvas (opening its workflow first if needed); ✕ cancels that card's run.
+import { memo, useEffect, useMemo, useState } from "react";
+import { api } from "../api/backend";
+import { formatDuration } from "../lib/format";
+import { useGraph } from "../stores/graph";
+import { useRuns, type RunState } from "../stores/runs";
+import { toast, useUI } from "../stores/ui";
+import { groupRuns, isActiveRun, runDuration, statusWord, type LensRun } from "./lens";
+import { clearFinished, lensRuns, loadAllRuns, loadNames, onCanvasRun, useWorkflowNames } from "./runsView";
+import "./queue.css";
+
+function useNow(active: boolean, ms = 1000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const t = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(t);
+  }, [active, ms]);
+  return active ? now : Date.now();
+}
+
+/** focusRun puts a run on its workflow's canvas, opening that workflow when another is open. */
+export function focusRun(run: Pick<LensRun, "id" | "workflow_id">): void {
+  useRuns.getState().focus(run.workflow_id, run.id);
+  const route = useUI.getState().route;
+  if (route.page !== "editor" || route.workflowId !== run.workflow_id) {
+    useUI.getState().navigate({ page: "editor", workflowId: run.workflow_id });
+  }
+}
+
+async function cancel(run: LensRun) {
+  try {
+    await api.cancelRun(run.id);
+  } catch (e) {
+    toast("error", `Cancel ${run.label || "run"}: ${(e as Error).message}`);
+  }
+}
+
+const RunCard = memo(function RunCard({
+  run,
+  state,
+  onCanvas,
+  workflowName,
+  now,
+}: {
+  run: LensRun;
+  state: RunState;
+  onCanvas: boolean;
+  workflowName: string;
+  now: number;
+}) {
+  const active = isActiveRun(run.status);
+  const p = state.progress;
+  const frac = run.status === "completed" ? 1 : p && p.total > 0 ? p.done / p.total : 0;
+  const dur = runDuration(run, now);
+  return (
+    <li
+      className={`run-card st-${run.status}${onCanvas ? " on-canvas" : ""}`}
+      data-testid="run-card"
+      data-run-id={run.id}
+      data-status={run.status}
+      aria-current={onCanvas ? "true" : undefined}
+    >
+      <button type="button" className="run-card-main" onClick={() => focusRun(run)} title="Show this run on the canvas">
+        <span className="run-card-top">
+          <span className="run-label">{run.label || "Run"}</span>
+          {run.version_label && <span className="run-version">{run.version_label}</span>}
+          {onCanvas && (
+            <span className="run-oncanvas" data-testid="on-canvas">
+              On canvas
+            </span>
+          )}
+        </span>
+        {workflowName && <span className="run-wf">{workflowName}</span>}
+        <span className="run-bar" aria-hidden={run.status === "queued"}>
+          <span className="run-bar-fill" style={{ transform: `scaleX(${frac})` }} />
+        </span>
+        <span className="run-card-bottom">
+          <span className="run-status">
+            {statusWord(run.status)}
+            {run.status === "queued" && run.queue_position > 0 && <span data-testid="queue-position"> · #{run.queue_position} in queue</span>}
+            {run.status === "running" && p && p.total > 0 && ` · ${p.done}/${p.total} nodes`}
+          </span>
+          {dur !== null && <span className="run-dur">{formatDuration(dur)}</span>}
+        </span>
+        {run.status === "failed" && run.error && <span className="run-error" title={run.error}>{run.error}</span>}
+      </button>
+      {active && (
+        <button
+          type="button"
+          className="run-cancel"
+          aria-label={`Cancel ${run.label || "run"}`}
+          title="Cancel this run"
+          onClick={() => void cancel(run)}
+          data-testid="run-cancel"
+        >
+          ✕
+        </button>
+      )}
+    </li>
+  );
+});
+
+function Section({ title, runs, ...rest }: { title: string; runs: LensRun[]; testId: string } & SectionProps) {
+  if (runs.length === 0) return null;
+  return (
+    <section className="queue-section" data-testid={rest.testId}>
+      <h4>
+        {title} <span className="queue-count">{runs.length}</span>
+      </h4>
+      <ul>
+        {runs.map((r) => (
+          <RunCard
+            key={r.id}
+            run={r}
+            state={rest.states[r.id]}
+            onCanvas={r.id === rest.onCanvasId}
+            workflowName={r.workflow_id === rest.openWf ? "" : (rest.names[r.workflow_id] ?? "another workflow")}
+            now={rest.now}
+          />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+interface SectionProps {
+  states: Record<string, RunState>;
+  onCanvasId: string | null;
+  openWf: string | null;
+  names: Record<string, string>;
+  now: number;
+}
+
+export function QueueOverlay() {
+  const runs = useRuns((s) => s.runs);
+  const focused = useRuns((s) => s.focused);
+  const openWf = useGraph((s) => s.workflowId);
+  const names = useWorkflowNames((s) => s.names);
+  const [open, setOpen] = useState(true);
+
+  useEffect(() => {
+    loadAllRuns().catch(() => {});
+  }, []);
+
+  const lens = lensRuns(runs);
+  const groups = useMemo(() => groupRuns(Object.values(lens)), [lens]);
+  const onCanvasId = onCanvasRun({ runs, focused }, openWf);
+  const anyActive = groups.running.length > 0;
+  const now = useNow(anyActive && open);
+
+  useEffect(() => {
+    if (Object.values(lens).some((r) => !names[r.workflow_id])) void loadNames();
+  }, [lens, names]);
+
+  const total = groups.running.length + groups.queued.length + groups.done.length;
+  if (total === 0) return null;
+  const props: SectionProps = { states: runs, onCanvasId, openWf, names, now };
+  return (
+    <div className={`queue-overlay${open ? " open" : ""}`} data-testid="queue-overlay" aria-label="Runs">
+      <header className="queue-head">
+        <button type="button" className="queue-toggle" onClick={() => setOpen(!open)} aria-expanded={open}>
+          Runs
+          <span className="queue-summary">
+            {groups.running.length > 0 && ` · ${groups.running.length} running`}
+            {groups.queued.length > 0 && ` · ${groups.queued.length} queued`}
+          </span>
+          <span aria-hidden="true">{open ? " ▾" : " ▴"}</span>
+        </button>
+        {open && groups.done.length > 0 && (
+          <button type="button" className="queue-clear" onClick={clearFinished} title="Remove finished runs from this list (their results stay)">
+            Clear done
+          </button>
+        )}
+      </header>
+      {open && (
+        <div className="queue-body">
+          <Section title="Running" runs={groups.running} testId="queue-running" {...props} />
+          <Section title="Queued" runs={groups.queued} testId="queue-queued" {...props} />
+          <Section title="Done" runs={groups.done} testId="queue-done" {...props} />
+        </div>
+      )}
+    </div>
+  );
+}
