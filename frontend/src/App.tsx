@@ -1,16 +1,74 @@
-// App is the window's shell: a header and, until the dashboard exists, an empty state.
-export default function App() {
+// The window's shell: the dashboard or the editor of one workflow (from the URL hash), toasts,
+// and the native menu's file commands.
+import { useEffect } from "react";
+import { api } from "./api/backend";
+import { onEvent } from "./api/events";
+import { Editor } from "./canvas/Editor";
+import { Dashboard } from "./dashboard/Dashboard";
+import { Toasts } from "./panels/Toasts";
+import { useGraph } from "./stores/graph";
+import { flushDraft } from "./stores/persist";
+import { toast, useUI } from "./stores/ui";
+
+function DashboardShell() {
   return (
     <div className="app">
       <header className="app-header">
         <h1 className="app-title">Flowbench</h1>
       </header>
-      <main className="app-main">
-        <section className="empty-state" aria-label="Workflows">
-          <p className="empty-title">No workflows yet</p>
-          <p className="empty-hint">Import a workflow file or start from an example.</p>
-        </section>
+      <main className="app-main app-scroll">
+        <Dashboard />
       </main>
     </div>
+  );
+}
+
+export default function App() {
+  const route = useUI((s) => s.route);
+
+  useEffect(() => {
+    const onHash = () => useUI.getState().setRouteFromHash(location.hash);
+    window.addEventListener("hashchange", onHash);
+    const offMenu = onEvent("menu", async (action) => {
+      const ui = useUI.getState();
+      if (action === "new") {
+        ui.setIntent("new");
+        ui.navigate({ page: "dashboard" });
+      } else if (action === "import") {
+        try {
+          const r = await api.importDialog();
+          if (r) {
+            toast("success", `Imported as ${r.version_label}.`);
+            ui.navigate({ page: "editor", workflowId: r.workflow_id });
+          }
+        } catch (e) {
+          toast("error", `Import failed: ${(e as Error).message}`);
+        }
+      } else if (action === "export") {
+        const wf = useGraph.getState().workflowId;
+        if (ui.route.page !== "editor" || !wf) {
+          toast("info", "Open a workflow to export it, or use a card's menu.");
+          return;
+        }
+        try {
+          await flushDraft();
+          const path = await api.exportDialog(wf, "", false);
+          if (path) toast("success", `Exported to ${path}`);
+        } catch (e) {
+          toast("error", `Export failed: ${(e as Error).message}`);
+        }
+      }
+    });
+    return () => {
+      window.removeEventListener("hashchange", onHash);
+      offMenu();
+    };
+  }, []);
+
+  return (
+    <>
+      {route.page === "editor" ? <Editor key={route.workflowId} workflowId={route.workflowId} /> : <DashboardShell />}
+      <Toasts />
+    </>
   );
 }

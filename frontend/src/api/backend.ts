@@ -1,0 +1,91 @@
+// Typed wrappers over the generated Wails bindings. Every call turns a rejection (Wails
+// rejects with the Go error's text) into an Error carrying the backend's message, so callers
+// can show err.message as is.
+import * as App from "../../wailsjs/go/main/App";
+import type {
+  AssetRef,
+  Graph,
+  ImportResult,
+  NodeType,
+  Problem,
+  RunInfo,
+  RunRequest,
+  Version,
+  Workflow,
+  WorkflowCard,
+  WorkflowDetail,
+} from "./types";
+
+/** toError makes an Error of whatever a binding rejected with. */
+export function toError(e: unknown): Error {
+  if (e instanceof Error) return e;
+  if (typeof e === "string") return new Error(e);
+  if (e && typeof e === "object" && "message" in e && typeof (e as { message: unknown }).message === "string") {
+    return new Error((e as { message: string }).message);
+  }
+  return new Error(String(e));
+}
+
+async function call<T>(p: () => Promise<unknown>): Promise<T> {
+  try {
+    return (await p()) as T;
+  } catch (e) {
+    throw toError(e);
+  }
+}
+
+// The bindings' parameter types are the generated classes; plain objects serialise the same.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = any;
+
+export const api = {
+  listWorkflows: () => call<WorkflowCard[]>(() => App.ListWorkflows()).then((l) => l ?? []),
+  openWorkflow: (id: string) => call<WorkflowDetail>(() => App.OpenWorkflow(id)),
+  createWorkflow: (name: string) => call<Workflow>(() => App.CreateWorkflow(name)),
+  renameWorkflow: (id: string, name: string) => call<Workflow>(() => App.RenameWorkflow(id, name)),
+  duplicateWorkflow: (id: string) => call<Workflow>(() => App.DuplicateWorkflow(id)),
+  deleteWorkflow: (id: string) => call<void>(() => App.DeleteWorkflow(id)),
+  importJSON: (text: string, into = "") => call<ImportResult>(() => App.ImportJSON(text, into)),
+  /** importDialog resolves to null when the user cancelled the file dialog. */
+  importDialog: () =>
+    call<ImportResult>(() => App.ImportDialog()).then((r) => (r && r.workflow_id ? r : null)),
+  exportJSON: (id: string, versionId = "", bundle = false) =>
+    call<string>(() => App.ExportJSON(id, versionId, bundle)),
+  /** exportDialog resolves to the written path, "" when cancelled. */
+  exportDialog: (id: string, versionId = "", bundle = false) =>
+    call<string>(() => App.ExportDialog(id, versionId, bundle)),
+  nodeTypes: () => call<NodeType[]>(() => App.NodeTypes()).then((l) => l ?? []),
+  checkGraph: (g: Graph) => call<Problem[]>(() => App.CheckGraph(g as Loose)).then((l) => l ?? []),
+  checkInputs: (versionId: string, values: Record<string, unknown>) =>
+    call<Problem[]>(() => App.CheckInputs(versionId, values)).then((l) => l ?? []),
+  saveDraft: (workflowId: string, g: Graph, baseVersionId: string) =>
+    call<void>(() => App.SaveDraft(workflowId, g as Loose, baseVersionId)),
+  discardDraft: (workflowId: string) => call<void>(() => App.DiscardDraft(workflowId)),
+  saveVersion: (workflowId: string, g: Graph, notes: string) =>
+    call<Version>(() => App.SaveVersion(workflowId, g as Loose, notes)),
+  createVersion: (workflowId: string, fromVersionId: string, notes: string) =>
+    call<Version>(() => App.CreateVersion(workflowId, fromVersionId, notes)),
+  useVersion: (workflowId: string, versionId: string) =>
+    call<Version>(() => App.UseVersion(workflowId, versionId)),
+  startRun: (req: Partial<RunRequest> & { workflow_id: string }) =>
+    call<RunInfo>(() =>
+      App.StartRun({ version_id: "", inputs: {}, from: "", ...req } as Loose),
+    ),
+  cancelRun: (runId: string) => call<void>(() => App.CancelRun(runId)),
+  getRun: (runId: string) => call<RunInfo>(() => App.GetRun(runId)),
+  listRuns: (workflowId: string, limit = 200) =>
+    call<RunInfo[]>(() => App.ListRuns(workflowId, limit)).then((l) => l ?? []),
+  /** pickMedia resolves to null when the user cancelled the file dialog. */
+  pickMedia: (kind: string) =>
+    call<AssetRef>(() => App.PickMedia(kind)).then((r) => (r && r.asset ? r : null)),
+  /** pickFile resolves to "" when the user cancelled the file dialog. */
+  pickFile: (title: string) => call<string>(() => App.PickFile(title)),
+  openExternal: (url: string) => call<void>(() => App.OpenExternal(url)),
+  watchWorkflow: (workflowId: string, g: Graph) => call<void>(() => App.WatchWorkflow(workflowId, g as Loose)),
+  unwatchWorkflow: (workflowId: string) => call<void>(() => App.UnwatchWorkflow(workflowId)),
+};
+
+/** assetURL is where the window loads a stored asset from. */
+export function assetURL(sha: string): string {
+  return `/assets/${sha}`;
+}

@@ -1,0 +1,143 @@
+// The canvas: React Flow over the graph store. Connections are checked while dragging (type
+// compatibility, cycles) and a refused one says why; an input handle takes one edge.
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type Connection,
+  type FinalConnectionState,
+  type IsValidConnection,
+} from "@xyflow/react";
+import { useCallback, useMemo } from "react";
+import { checkConnection, outputHandles, typeClass } from "../lib/compat";
+import type { FbEdge, FbNode } from "../lib/flowtypes";
+import { connect } from "../lib/graphops";
+import { nodeTypes } from "../nodes/FlowNode";
+import { useCatalog } from "../stores/catalog";
+import { addNode } from "../stores/editor";
+import { useGraph } from "../stores/graph";
+import { toast } from "../stores/ui";
+
+export const PALETTE_MIME = "application/x-flowbench-node";
+
+function shape() {
+  const s = useGraph.getState();
+  return {
+    g: { nodes: s.nodes.map((n) => ({ id: n.id, type: n.data.type, parentId: n.parentId })), edges: s.edges },
+    inputs: s.inputs,
+  };
+}
+
+function verdict(c: { source: string; sourceHandle?: string | null; target: string; targetHandle?: string | null }) {
+  const { g, inputs } = shape();
+  return checkConnection(
+    { source: c.source, sourceHandle: c.sourceHandle, target: c.target, targetHandle: c.targetHandle },
+    g,
+    useCatalog.getState().types,
+    inputs,
+  );
+}
+
+const isValidConnection: IsValidConnection<FbEdge> = (c) => verdict(c).ok;
+
+export function Canvas() {
+  const nodes = useGraph((s) => s.nodes);
+  const edges = useGraph((s) => s.edges);
+  const inputs = useGraph((s) => s.inputs);
+  const types = useCatalog((s) => s.types);
+  const onNodesChange = useGraph((s) => s.onNodesChange);
+  const onEdgesChange = useGraph((s) => s.onEdgesChange);
+  const rf = useReactFlow<FbNode, FbEdge>();
+
+  // Edges take the colour of the value type they carry.
+  const typedEdges = useMemo(() => {
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    return edges.map((e): FbEdge => {
+      const src = byId.get(e.source);
+      const out = outputHandles(src ? types[src.data.type] : undefined, inputs).find((h) => h.name === e.sourceHandle);
+      const cls = typeClass(out?.type ?? "any");
+      return e.className === cls ? e : { ...e, className: cls };
+    });
+  }, [edges, nodes, types, inputs]);
+
+  const onConnect = useCallback((c: Connection) => {
+    const v = verdict(c);
+    if (!v.ok) {
+      toast("error", v.reason);
+      return;
+    }
+    useGraph.getState().edit((f) => connect(f, c));
+  }, []);
+
+  const onConnectEnd = useCallback((_e: MouseEvent | TouchEvent, st: FinalConnectionState) => {
+    if (!st.fromHandle || !st.toHandle || st.isValid) return;
+    const from = st.fromHandle;
+    const to = st.toHandle;
+    const c =
+      from.type === "source"
+        ? { source: from.nodeId, sourceHandle: from.id, target: to.nodeId, targetHandle: to.id }
+        : { source: to.nodeId, sourceHandle: to.id, target: from.nodeId, targetHandle: from.id };
+    if (from.type === to.type) {
+      toast("error", `Connect an output (right side) to an input (left side).`);
+      return;
+    }
+    const v = verdict(c);
+    if (!v.ok) toast("error", v.reason);
+  }, []);
+
+  const onDragOver = useCallback((e: React.DragEvent) => {
+    if (e.dataTransfer.types.includes(PALETTE_MIME)) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "copy";
+    }
+  }, []);
+
+  const onDrop = useCallback(
+    (e: React.DragEvent) => {
+      const type = e.dataTransfer.getData(PALETTE_MIME);
+      if (!type) return;
+      e.preventDefault();
+      addNode(type, rf.screenToFlowPosition({ x: e.clientX - 110, y: e.clientY - 20 }));
+    },
+    [rf],
+  );
+
+  return (
+    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<FbNode, FbEdge>
+        nodes={nodes}
+        edges={typedEdges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={["Meta", "Control"]}
+        colorMode="system"
+        fitView
+        fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
+        minZoom={0.2}
+        maxZoom={2}
+        proOptions={{ hideAttribution: true }}
+        defaultEdgeOptions={{ type: "default" }}
+      >
+        <Background gap={20} size={1} />
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable nodeStrokeWidth={2} ariaLabel="Minimap" style={{ width: 160, height: 110 }} />
+      </ReactFlow>
+      {nodes.length === 0 && (
+        <div className="canvas-empty" aria-live="polite">
+          <p className="empty-title">An empty workflow</p>
+          <p className="empty-hint">
+            Add nodes from the palette on the left, or press <kbd>/</kbd> to search for one.
+          </p>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,264 @@
+// The dashboard: workflow cards, new/import/export, and example workflows to open in a click.
+// Workflow JSON can also be dropped on it or pasted into it.
+import { useCallback, useEffect, useState } from "react";
+import { api } from "../api/backend";
+import type { WorkflowCard } from "../api/types";
+import { setWindowTitle } from "../api/window";
+import { ConfirmDialog } from "../panels/Dialog";
+import { toast, useUI } from "../stores/ui";
+import { EXAMPLES, type Example } from "./examples";
+import { NameDialog, PasteDialog } from "./NameDialog";
+import { WorkflowCardView, type CardActions } from "./WorkflowCardView";
+
+type DialogState =
+  | null
+  | { kind: "new" }
+  | { kind: "paste" }
+  | { kind: "rename"; card: WorkflowCard }
+  | { kind: "delete"; card: WorkflowCard };
+
+function isField(t: EventTarget | null): boolean {
+  const el = t as HTMLElement | null;
+  return Boolean(el && (el.closest("input, textarea, select, [contenteditable=true]") || el.isContentEditable));
+}
+
+export function Dashboard() {
+  const [cards, setCards] = useState<WorkflowCard[] | null>(null);
+  const [loadError, setLoadError] = useState("");
+  const [dialog, setDialog] = useState<DialogState>(null);
+  const [dropping, setDropping] = useState(false);
+  const navigate = useUI((s) => s.navigate);
+  const intent = useUI((s) => s.intent);
+
+  const reload = useCallback(async () => {
+    try {
+      setCards(await api.listWorkflows());
+      setLoadError("");
+    } catch (e) {
+      setLoadError((e as Error).message);
+    }
+  }, []);
+
+  useEffect(() => {
+    setWindowTitle();
+    localStorage.removeItem("flowbench.lastWorkflow"); // the window reopens where it was left
+    void reload();
+  }, [reload]);
+
+  useEffect(() => {
+    if (intent === "new") {
+      setDialog({ kind: "new" });
+      useUI.getState().setIntent(null);
+    }
+  }, [intent]);
+
+  const open = (id: string) => navigate({ page: "editor", workflowId: id });
+
+  const importText = useCallback(
+    async (text: string) => {
+      const r = await api.importJSON(text, "");
+      toast("success", `Imported as ${r.version_label}.`);
+      navigate({ page: "editor", workflowId: r.workflow_id });
+    },
+    [navigate],
+  );
+
+  // Pasting workflow JSON anywhere on the dashboard imports it.
+  useEffect(() => {
+    const onPaste = (e: ClipboardEvent) => {
+      if (isField(e.target) || useUI.getState().overlay) return;
+      const text = e.clipboardData?.getData("text/plain") ?? "";
+      if (!text.trim().startsWith("{")) return;
+      e.preventDefault();
+      importText(text).catch((err: Error) => toast("error", `Import failed: ${err.message}`));
+    };
+    document.addEventListener("paste", onPaste);
+    return () => document.removeEventListener("paste", onPaste);
+  }, [importText]);
+
+  const onDrop = async (e: React.DragEvent) => {
+    e.preventDefault();
+    setDropping(false);
+    const files = [...e.dataTransfer.files].filter((f) => f.name.endsWith(".json") || f.type.includes("json"));
+    const text = e.dataTransfer.getData("text/plain");
+    try {
+      if (files.length) {
+        for (const f of files) await importText(await f.text());
+      } else if (text.trim().startsWith("{")) {
+        await importText(text);
+      } else {
+        toast("warning", "Drop a workflow .json file to import it.");
+      }
+    } catch (err) {
+      toast("error", `Import failed: ${(err as Error).message}`);
+    }
+  };
+
+  const importFile = async () => {
+    try {
+      const r = await api.importDialog();
+      if (r) {
+        toast("success", `Imported as ${r.version_label}.`);
+        open(r.workflow_id);
+      }
+    } catch (e) {
+      toast("error", `Import failed: ${(e as Error).message}`);
+    }
+  };
+
+  const openExample = async (ex: Example) => {
+    const existing = cards?.find((c) => c.name === ex.name);
+    if (existing) return open(existing.id);
+    try {
+      await importText(ex.text);
+    } catch (e) {
+      toast("error", `Could not open the example: ${(e as Error).message}`);
+    }
+  };
+
+  const actions: CardActions = {
+    open: (c) => open(c.id),
+    rename: (card) => setDialog({ kind: "rename", card }),
+    duplicate: async (c) => {
+      try {
+        const w = await api.duplicateWorkflow(c.id);
+        toast("success", `Duplicated as "${w.name}".`);
+        await reload();
+      } catch (e) {
+        toast("error", (e as Error).message);
+      }
+    },
+    exportFile: async (c, bundle) => {
+      try {
+        const path = await api.exportDialog(c.id, "", bundle);
+        if (path) toast("success", `Exported to ${path}`);
+      } catch (e) {
+        toast("error", `Export failed: ${(e as Error).message}`);
+      }
+    },
+    remove: (card) => setDialog({ kind: "delete", card }),
+  };
+
+  return (
+    <div
+      className={`dashboard${dropping ? " dropping" : ""}`}
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes("Files") || e.dataTransfer.types.includes("text/plain")) {
+          e.preventDefault();
+          setDropping(true);
+        }
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDropping(false);
+      }}
+      onDrop={(e) => void onDrop(e)}
+    >
+      <div className="dash-head">
+        <h2 className="dash-title">Workflows</h2>
+        <div className="dash-actions">
+          <button type="button" className="button" onClick={() => setDialog({ kind: "paste" })}>
+            Paste JSON…
+          </button>
+          <button type="button" className="button" onClick={() => void importFile()}>
+            Import…
+          </button>
+          <button type="button" className="button button-primary" onClick={() => setDialog({ kind: "new" })}>
+            New workflow
+          </button>
+        </div>
+      </div>
+
+      {loadError && <p className="field-error">Could not list workflows: {loadError}</p>}
+      {cards === null && !loadError && <p className="muted">Loading…</p>}
+      {cards && cards.length === 0 && (
+        <div className="empty-state">
+          <p className="empty-title">No workflows yet</p>
+          <p className="empty-hint">Create one, import a workflow file (or drop it here), or start from an example below.</p>
+        </div>
+      )}
+      {cards && cards.length > 0 && (
+        <ul className="cards" aria-label="Workflows">
+          {cards.map((c) => (
+            <WorkflowCardView key={c.id} card={c} actions={actions} />
+          ))}
+        </ul>
+      )}
+
+      <h2 className="dash-title dash-sub">Examples</h2>
+      <ul className="cards examples" aria-label="Examples">
+        {EXAMPLES.map((ex) => (
+          <li key={ex.name} className="card card-example">
+            <button type="button" className="card-main" onClick={() => void openExample(ex)}>
+              <span className="card-title">{ex.name}</span>
+              <span className="card-desc">{ex.description}</span>
+            </button>
+            <div className="card-foot">
+              <span className="muted">{ex.tags.filter((t) => t !== "examples").join(", ")}</span>
+              <span className="card-open">Open →</span>
+            </div>
+          </li>
+        ))}
+      </ul>
+
+      {dialog?.kind === "new" && (
+        <NameDialog
+          title="New workflow"
+          confirm="Create"
+          onClose={() => setDialog(null)}
+          onSubmit={async (name) => {
+            const w = await api.createWorkflow(name);
+            setDialog(null);
+            open(w.id);
+          }}
+        />
+      )}
+      {dialog?.kind === "rename" && (
+        <NameDialog
+          title={`Rename "${dialog.card.name}"`}
+          initial={dialog.card.name}
+          confirm="Rename"
+          onClose={() => setDialog(null)}
+          onSubmit={async (name) => {
+            await api.renameWorkflow(dialog.card.id, name);
+            setDialog(null);
+            await reload();
+          }}
+        />
+      )}
+      {dialog?.kind === "paste" && (
+        <PasteDialog
+          onClose={() => setDialog(null)}
+          onSubmit={async (text) => {
+            await importText(text);
+            setDialog(null);
+          }}
+        />
+      )}
+      {dialog?.kind === "delete" && (
+        <ConfirmDialog
+          title="Delete workflow"
+          message={
+            <>
+              Delete <strong>{dialog.card.name}</strong> with its {dialog.card.versions} versions, runs and results? This cannot
+              be undone.
+            </>
+          }
+          confirm="Delete"
+          danger
+          onClose={() => setDialog(null)}
+          onConfirm={async () => {
+            const c = dialog.card;
+            setDialog(null);
+            try {
+              await api.deleteWorkflow(c.id);
+              toast("success", `Deleted "${c.name}".`);
+            } catch (e) {
+              toast("error", (e as Error).message);
+            }
+            await reload();
+          }}
+        />
+      )}
+    </div>
+  );
+}

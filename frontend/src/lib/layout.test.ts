@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { depths, layeredLayout } from "./layout";
+
+describe("layered layout", () => {
+  it("assigns longest-path depths", () => {
+    const d = depths(["a", "b", "c", "d"], [
+      { source: "a", target: "b" },
+      { source: "b", target: "c" },
+      { source: "a", target: "c" },
+    ]);
+    expect(Object.fromEntries(d)).toEqual({ a: 0, b: 1, c: 2, d: 0 });
+  });
+
+  it("survives a cycle", () => {
+    const d = depths(["a", "b"], [{ source: "a", target: "b" }, { source: "b", target: "a" }]);
+    expect(d.size).toBe(2);
+  });
+
+  it("places columns left to right and stacks a column without overlap", () => {
+    const pos = layeredLayout(
+      [{ id: "in" }, { id: "x", height: 100 }, { id: "y", height: 100 }, { id: "out" }],
+      [
+        { source: "in", target: "x" },
+        { source: "in", target: "y" },
+        { source: "x", target: "out" },
+        { source: "y", target: "out" },
+      ],
+      { gapX: 80, gapY: 40, defaultWidth: 200 },
+    );
+    expect(pos.in.x).toBe(0);
+    expect(pos.x.x).toBe(280);
+    expect(pos.y.x).toBe(280);
+    expect(pos.out.x).toBe(560);
+    expect(Math.abs(pos.x.y - pos.y.y)).toBeGreaterThanOrEqual(140);
+  });
+
+  it("orders a column by its predecessors' rows", () => {
+    const pos = layeredLayout(
+      [{ id: "a" }, { id: "b" }, { id: "fromB" }, { id: "fromA" }],
+      [
+        { source: "a", target: "fromA" },
+        { source: "b", target: "fromB" },
+      ],
+    );
+    expect(pos.fromA.y).toBeLessThan(pos.fromB.y);
+  });
+
+  it("leaves children of a group where they are and treats their edges as the group's", () => {
+    const pos = layeredLayout(
+      [{ id: "src" }, { id: "loop" }, { id: "child", parentId: "loop" }, { id: "after" }],
+      [
+        { source: "src", target: "child" },
+        { source: "loop", target: "after" },
+      ],
+    );
+    expect(pos.child).toBeUndefined();
+    expect(pos.loop.x).toBeGreaterThan(pos.src.x);
+    expect(pos.after.x).toBeGreaterThan(pos.loop.x);
+  });
+});

@@ -1,0 +1,131 @@
+// The inspector: the selected node's label and a params form built from its type's schema,
+// the backend's problems for it and what the focused run did with it. Below it sits the
+// node's extra panels (generations, in part 2). With no node selected it shows the graph's
+// own problems and a hint.
+import { useShallow } from "zustand/react/shallow";
+import type { Problem } from "../api/types";
+import { formatDuration } from "../lib/format";
+import { patchNode } from "../lib/graphops";
+import { paramValue } from "../lib/params";
+import { statusLabel } from "../nodes/NodeStatus";
+import { useCatalog } from "../stores/catalog";
+import { selectedNodeId, useGraph } from "../stores/graph";
+import { focusedNodeRun, useRuns } from "../stores/runs";
+import { ParamField } from "./ParamField";
+import { useSyncedText } from "./useSyncedText";
+
+function Problems({ problems }: { problems: Problem[] }) {
+  if (!problems.length) return null;
+  return (
+    <ul className="problems" aria-label="Problems" data-testid="problems">
+      {problems.map((p, i) => (
+        <li key={i} className="problem">
+          {p.handle ? <span className="mono">{p.handle}: </span> : p.input ? <span className="mono">{`{{${p.input}}}`}: </span> : null}
+          {p.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function NodeRunInfo({ nodeId }: { nodeId: string }) {
+  const wf = useGraph((s) => s.workflowId);
+  const rec = useRuns((s) => focusedNodeRun(s, wf, nodeId));
+  if (!rec) return null;
+  return (
+    <section className="inspector-section" aria-label="Last run">
+      <h3 className="rail-heading">In the run on the canvas</h3>
+      <p>
+        <span className={`status-chip st-${rec.status}`}>{statusLabel(rec.status)}</span>
+        {rec.durationMs !== undefined && rec.status !== "running" && <span className="muted"> {formatDuration(rec.durationMs)}</span>}
+      </p>
+      {rec.reasons && rec.reasons.length > 0 && <p className="muted small">Why: {rec.reasons.join(", ")}</p>}
+      {rec.error && <pre className="run-error">{rec.error}</pre>}
+      {rec.logs && rec.logs.length > 0 && <pre className="run-log">{rec.logs.join("\n")}</pre>}
+    </section>
+  );
+}
+
+/** NodeExtras is the seam for per-node panels under the inspector (generations: part 2). */
+export function NodeExtras(_props: { nodeId: string }) {
+  return null;
+}
+
+function NodeInspector({ nodeId }: { nodeId: string }) {
+  const node = useGraph((s) => s.nodes.find((n) => n.id === nodeId));
+  const problemsAll = useGraph((s) => s.problems);
+  const t = useCatalog((s) => (node ? s.types[node.data.type] : undefined));
+  const [label, setLabel] = useSyncedText(node?.data.label ?? "", (v) => String(v ?? ""), (x) => ({ ok: true, value: x }));
+  if (!node) return null;
+  const problems = problemsAll.filter((p) => p.node_id === nodeId);
+  const edit = (patch: Parameters<typeof patchNode>[2], key: string) => useGraph.getState().edit((f) => patchNode(f, nodeId, patch), key);
+  return (
+    <div className="inspector" data-testid="inspector">
+      <div className="inspector-head">
+        <h2 className="inspector-title">{node.data.label || t?.title || node.data.type}</h2>
+        <p className="muted small">
+          <span className="mono">{node.id}</span> · <span className="mono">{node.data.type}</span>
+          {t && !t.deterministic && <span title="May give different results for the same inputs"> · nondeterministic</span>}
+        </p>
+        {t?.description && <p className="small">{t.description}</p>}
+      </div>
+      <Problems problems={problems} />
+      <div className="field">
+        <label className="field-label" htmlFor={`label-${nodeId}`}>
+          Label
+        </label>
+        <input
+          id={`label-${nodeId}`}
+          className="input"
+          value={label}
+          placeholder={t?.title ?? ""}
+          onChange={(e) => {
+            setLabel(e.target.value);
+            edit({ label: e.target.value }, `label:${nodeId}`);
+          }}
+        />
+      </div>
+      {(t?.params ?? []).map((spec) => (
+        <ParamField
+          key={`${nodeId}:${spec.name}`}
+          spec={spec}
+          nodeId={nodeId}
+          value={paramValue(spec, node.data.params)}
+          onChange={(v) => edit({ params: { [spec.name]: v } }, `param:${nodeId}:${spec.name}`)}
+        />
+      ))}
+      {t && (t.params ?? []).length === 0 && <p className="muted small">This node has no settings.</p>}
+      <NodeRunInfo nodeId={nodeId} />
+    </div>
+  );
+}
+
+function GraphOverview() {
+  const problems = useGraph(useShallow((s) => s.problems.filter((p) => !p.node_id)));
+  const count = useGraph((s) => s.nodes.length);
+  const selected = useGraph((s) => s.nodes.filter((n) => n.selected).length);
+  const allProblems = useGraph((s) => s.problems.length);
+  return (
+    <div className="inspector inspector-empty">
+      <p className="muted">
+        {selected > 1 ? `${selected} nodes selected.` : count ? "Select a node to edit its settings." : "Nothing to inspect yet."}
+      </p>
+      {allProblems > 0 && (
+        <p className="small warn-text" data-testid="graph-problem-count">
+          {allProblems} problem{allProblems === 1 ? "" : "s"} to fix before this graph can be saved as a version.
+        </p>
+      )}
+      <Problems problems={problems} />
+    </div>
+  );
+}
+
+export function RightPanel() {
+  const nodeId = useGraph(selectedNodeId);
+  return (
+    <aside className="right-panel" aria-label="Inspector">
+      {nodeId ? <NodeInspector key={nodeId} nodeId={nodeId} /> : <GraphOverview />}
+      {nodeId && <NodeExtras nodeId={nodeId} />}
+    </aside>
+  );
+}

@@ -1,0 +1,200 @@
+// The run form: one typed field per declared input of the graph being edited, prefilled with
+// defaults. Values are checked while typing, then by the backend (CheckInputs) before
+// anything runs; Run starts the run of the edited graph.
+import { useMemo, useState } from "react";
+import { api, assetURL } from "../api/backend";
+import type { AssetRef, InputDecl } from "../api/types";
+import { isMediaType } from "../api/types";
+import { initialRaw, runField, runValues, type RawValue } from "../lib/inputs";
+import { startRun, versionWithInputs } from "../stores/editor";
+import { useGraph } from "../stores/graph";
+import { toast, useUI } from "../stores/ui";
+import { Dialog } from "./Dialog";
+
+/** Values typed last time, per workflow and input, so a second run starts from them. */
+const remembered = new Map<string, Record<string, RawValue>>();
+
+function MediaField({ decl, raw, set }: { decl: InputDecl; raw: RawValue; set: (v: RawValue) => void }) {
+  const ref = raw && typeof raw === "object" ? (raw as AssetRef) : null;
+  return (
+    <div className="media-field">
+      {ref ? (
+        <>
+          {decl.type === "image" && <img className="media-thumb" src={assetURL(ref.asset)} alt="" />}
+          <span className="mono small">{ref.name || ref.asset.slice(0, 12)}</span>
+          <button type="button" className="button" onClick={() => set(null)}>
+            Clear
+          </button>
+        </>
+      ) : (
+        <span className="muted small">No file chosen</span>
+      )}
+      <button
+        type="button"
+        className="button"
+        id={`run-input-${decl.name}`}
+        onClick={async () => {
+          try {
+            const r = await api.pickMedia(decl.type);
+            if (r) set(r);
+          } catch (e) {
+            toast("error", (e as Error).message);
+          }
+        }}
+      >
+        Choose {decl.type}…
+      </button>
+    </div>
+  );
+}
+
+function Field({ decl, raw, error, set }: { decl: InputDecl; raw: RawValue; error?: string; set: (v: RawValue) => void }) {
+  const id = `run-input-${decl.name}`;
+  let control: React.ReactNode;
+  if (isMediaType(decl.type)) control = <MediaField decl={decl} raw={raw} set={set} />;
+  else if (decl.type === "boolean") {
+    const on = raw === true;
+    control = (
+      <button id={id} type="button" role="switch" aria-checked={on} className={`switch${on ? " on" : ""}`} onClick={() => set(!on)}>
+        <span className="switch-knob" />
+      </button>
+    );
+  } else if (decl.type === "object" || decl.type === "array") {
+    control = (
+      <textarea
+        id={id}
+        className="input mono"
+        rows={4}
+        value={typeof raw === "string" ? raw : ""}
+        placeholder={decl.type === "object" ? "{ }" : "[ ]"}
+        aria-invalid={Boolean(error)}
+        onChange={(e) => set(e.target.value)}
+      />
+    );
+  } else {
+    control = (
+      <input
+        id={id}
+        className="input"
+        value={typeof raw === "string" ? raw : ""}
+        inputMode={decl.type === "number" || decl.type === "integer" ? "decimal" : undefined}
+        aria-invalid={Boolean(error)}
+        onChange={(e) => set(e.target.value)}
+      />
+    );
+  }
+  return (
+    <div className="field" data-testid={`run-field-${decl.name}`}>
+      <label className="field-label" htmlFor={id}>
+        <span className="mono">{decl.name}</span>
+        {decl.required && <span className="required"> *</span>}
+        <span className="field-kind">{decl.type}</span>
+      </label>
+      {control}
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
+      {decl.description && <p className="field-help">{decl.description}</p>}
+    </div>
+  );
+}
+
+export function RunForm() {
+  const close = useUI((s) => s.close);
+  const inputs = useGraph((s) => s.inputs);
+  const workflowId = useGraph((s) => s.workflowId)!;
+  const [raws, setRaws] = useState<Record<string, RawValue>>(() => {
+    const prev = remembered.get(workflowId) ?? {};
+    return Object.fromEntries(inputs.map((d) => [d.name, d.name in prev ? prev[d.name] : initialRaw(d)]));
+  });
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const local = useMemo(() => runValues(inputs, raws), [inputs, raws]);
+
+  const set = (name: string, v: RawValue) => {
+    setRaws((r) => ({ ...r, [name]: v }));
+    setTouched((t) => new Set(t).add(name));
+    setServerErrors((e) => ({ ...e, [name]: "" }));
+    setFormError("");
+  };
+
+  const errorFor = (d: InputDecl) => {
+    if (serverErrors[d.name]) return serverErrors[d.name];
+    if (!submitted && !touched.has(d.name)) return undefined;
+    return runField(d, raws[d.name]).error;
+  };
+
+  const submit = async () => {
+    setSubmitted(true);
+    setFormError("");
+    remembered.set(workflowId, raws);
+    if (Object.keys(local.errors).length) return;
+    setBusy(true);
+    try {
+      const v = versionWithInputs(inputs);
+      if (v) {
+        const problems = await api.checkInputs(v.id, local.values);
+        if (problems.length) {
+          const byInput: Record<string, string> = {};
+          const general: string[] = [];
+          for (const p of problems) {
+            if (p.input && inputs.some((d) => d.name === p.input)) byInput[p.input] = p.message;
+            else general.push(p.input ? `${p.input}: ${p.message}` : p.message);
+          }
+          setServerErrors(byInput);
+          setFormError(general.join("\n"));
+          return;
+        }
+      }
+      await startRun(local.values);
+      close();
+    } catch (e) {
+      setFormError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog
+      title="Run workflow"
+      onClose={close}
+      testId="run-form"
+      footer={
+        <>
+          <button type="button" className="button" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" form="run-form" className="button button-primary" disabled={busy} data-testid="run-submit">
+            {busy ? "Starting…" : "Run"}
+          </button>
+        </>
+      }
+    >
+      <form
+        id="run-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        {inputs.length === 0 && <p className="muted">This workflow declares no inputs.</p>}
+        {inputs.map((d) => (
+          <Field key={d.name} decl={d} raw={raws[d.name]} error={errorFor(d)} set={(v) => set(d.name, v)} />
+        ))}
+        {formError && (
+          <pre className="run-error" role="alert" data-testid="run-form-error">
+            {formError}
+          </pre>
+        )}
+        <p className="muted small">Runs the graph as edited; if it differs from every version it is saved as a new one first.</p>
+      </form>
+    </Dialog>
+  );
+}

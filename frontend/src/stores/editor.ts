@@ -1,0 +1,224 @@
+// Editor operations that combine backend calls with the stores: opening a workflow, adding
+// and pasting nodes, saving and switching versions, starting a run. Components call these;
+// the backend decides (validation, versions), the stores reflect what it said.
+import { api } from "../api/backend";
+import type { Graph, InputDecl, RunInfo, Version, WorkflowDetail } from "../api/types";
+import { setWindowTitle } from "../api/window";
+import { copyNodes, pasteClip, type Clip } from "../lib/clipboard";
+import { graphToFlow, type FlowGraph } from "../lib/convert";
+import { FB_NODE, type FbNode } from "../lib/flowtypes";
+import { removeSelected, selectOnly } from "../lib/graphops";
+import { baseIdFor, uniqueId } from "../lib/ids";
+import { layeredLayout } from "../lib/layout";
+import { defaultParams } from "../lib/params";
+import { renameInput } from "../lib/rename";
+import { useCatalog } from "./catalog";
+import { canonicalJSON, graphOf, useGraph } from "./graph";
+import { cancelPendingSave, flushDraft, recheck, serial } from "./persist";
+import { useRuns } from "./runs";
+import { toast, useUI } from "./ui";
+
+/** openWorkflow loads a workflow (its draft if any) into the editor, and its run history. */
+export async function openWorkflow(id: string): Promise<WorkflowDetail> {
+  const d = await api.openWorkflow(id);
+  useGraph.getState().load(d);
+  setWindowTitle(d.workflow.name);
+  recheck();
+  void loadRunHistory(d.workflow.id);
+  return d;
+}
+
+/** refreshMeta reloads versions and the current version without touching the graph. */
+export async function refreshMeta(): Promise<void> {
+  const wf = useGraph.getState().workflowId;
+  if (!wf) return;
+  const d = await api.openWorkflow(wf);
+  useGraph.getState().setMeta({ workflow: d.workflow, versions: d.versions, currentVersionId: d.workflow.current_version_id });
+  setWindowTitle(d.workflow.name);
+}
+
+/** loadRunHistory puts a workflow's stored runs into the runs store (newest first). */
+export async function loadRunHistory(workflowId: string): Promise<RunInfo[]> {
+  const list = await api.listRuns(workflowId, 100);
+  const runs = useRuns.getState();
+  for (const r of [...list].reverse()) runs.applyRunInfo(r);
+  return list;
+}
+
+/** nodeAt builds a new node of a type at a canvas position, with a free id and its defaults. */
+function newNode(type: string, at: { x: number; y: number }, taken: Set<string>): FbNode {
+  const t = useCatalog.getState().types[type];
+  const id = uniqueId(baseIdFor(type), taken);
+  const params = defaultParams(t);
+  if (type === "io.output") {
+    const names = new Set(
+      useGraph
+        .getState()
+        .nodes.filter((n) => n.data.type === "io.output")
+        .map((n) => String(n.data.params.name ?? "output")),
+    );
+    params.name = uniqueId("output", names);
+  }
+  return { id, type: FB_NODE, position: at, data: { type, params }, selected: true };
+}
+
+/** freeSpot nudges a position down until no node sits there. */
+export function freeSpot(nodes: FbNode[], at: { x: number; y: number }): { x: number; y: number } {
+  const p = { x: Math.round(at.x), y: Math.round(at.y) };
+  for (let i = 0; i < 50; i++) {
+    const hit = nodes.some((n) => !n.parentId && Math.abs(n.position.x - p.x) < 120 && Math.abs(n.position.y - p.y) < 60);
+    if (!hit) break;
+    p.y += 70;
+  }
+  return p;
+}
+
+/** addNode places a node of a type on the canvas, selected, and returns its id. */
+export function addNode(type: string, at: { x: number; y: number }): string {
+  const g = useGraph.getState();
+  const node = newNode(type, freeSpot(g.nodes, at), new Set(g.nodes.map((n) => n.id)));
+  g.edit((f) => {
+    const sel = selectOnly(f, new Set());
+    return { ...sel, nodes: [...sel.nodes, node] };
+  });
+  return node.id;
+}
+
+let clipboard: Clip | null = null;
+
+export function copySelection(): number {
+  const s = useGraph.getState();
+  const g = graphOf(s);
+  const chosen = new Set(s.nodes.filter((n) => n.selected).map((n) => n.id));
+  if (!chosen.size) return 0;
+  clipboard = copyNodes(g.nodes, g.edges, chosen);
+  return clipboard.nodes.length;
+}
+
+export function pasteClipboard(): number {
+  if (!clipboard || !clipboard.nodes.length) return 0;
+  const s = useGraph.getState();
+  const pasted = pasteClip(clipboard, new Set(s.nodes.map((n) => n.id)));
+  clipboard = { nodes: pasted.nodes, edges: pasted.edges }; // pasting again steps further
+  const f = graphToFlow({ inputs: [], nodes: pasted.nodes, edges: pasted.edges });
+  s.edit((g) => {
+    const sel = selectOnly(g, new Set());
+    return { ...sel, nodes: [...sel.nodes, ...f.nodes.map((n) => ({ ...n, selected: true }))], edges: [...sel.edges, ...f.edges] };
+  });
+  return pasted.nodes.length;
+}
+
+export function deleteSelection(): void {
+  const s = useGraph.getState();
+  if (!s.nodes.some((n) => n.selected) && !s.edges.some((e) => e.selected)) return;
+  s.edit(removeSelected);
+}
+
+export function selectAll(): void {
+  const s = useGraph.getState();
+  const all = new Set(s.nodes.map((n) => n.id));
+  useGraph.setState({ nodes: selectOnly(s, all).nodes });
+}
+
+/** autoLayout arranges the graph left to right by depth. */
+export function autoLayout(): void {
+  const s = useGraph.getState();
+  const pos = layeredLayout(
+    s.nodes.map((n) => ({ id: n.id, parentId: n.parentId, width: n.measured?.width, height: n.measured?.height })),
+    s.edges,
+  );
+  s.edit((f: FlowGraph) => ({ ...f, nodes: f.nodes.map((n) => (pos[n.id] ? { ...n, position: pos[n.id] } : n)) }));
+}
+
+/** setInputs replaces the declared inputs (one undo step per field burst). */
+export function setInputs(inputs: InputDecl[], key?: string): void {
+  useGraph.getState().edit((f) => ({ ...f, inputs }), key);
+}
+
+/** renameFlowInput renames an input and rewrites references; it reports warnings. */
+export function renameFlowInput(old: string, next: string): string[] {
+  const s = useGraph.getState();
+  const r = renameInput(graphOf(s), useCatalog.getState().types, old, next);
+  const f = graphToFlow(r.graph);
+  const selected = new Set(s.nodes.filter((n) => n.selected).map((n) => n.id));
+  const measured = new Map(s.nodes.map((n) => [n.id, n.measured]));
+  s.edit(() => ({
+    inputs: f.inputs,
+    nodes: f.nodes.map((n) => ({ ...n, selected: selected.has(n.id), measured: measured.get(n.id) })),
+    edges: f.edges,
+  }));
+  return r.warnings;
+}
+
+/** saveVersion saves the edited graph as the new current version (the backend validates). */
+export async function saveVersion(notes: string): Promise<Version> {
+  const s = useGraph.getState();
+  const wf = s.workflowId!;
+  cancelPendingSave();
+  const v = await serial(() => api.saveVersion(wf, graphOf(s), notes));
+  useGraph.getState().markSaved(v.id);
+  await refreshMeta();
+  return v;
+}
+
+/** switchVersion makes a version current and reloads the editor from the backend. A valid
+ * draft is saved as a version first by the backend; an invalid one stays the draft. */
+export async function switchVersion(versionId: string): Promise<void> {
+  const wf = useGraph.getState().workflowId!;
+  await flushDraft();
+  await serial(() => api.useVersion(wf, versionId));
+  const d = await openWorkflow(wf);
+  if (d.draft) {
+    toast("warning", `Your draft has problems, so it was kept as a draft and is still shown. Discard it to see ${d.current.label}.`);
+  }
+}
+
+/** discardDraft drops the draft and shows the current version. */
+export async function discardDraft(): Promise<void> {
+  const wf = useGraph.getState().workflowId!;
+  cancelPendingSave();
+  await serial(() => api.discardDraft(wf));
+  await openWorkflow(wf);
+}
+
+export async function createVersionFrom(fromId: string, notes: string): Promise<Version> {
+  const wf = useGraph.getState().workflowId!;
+  const v = await api.createVersion(wf, fromId, notes);
+  await refreshMeta();
+  return v;
+}
+
+/** versionWithInputs finds a version declaring exactly these inputs (to CheckInputs against). */
+export function versionWithInputs(inputs: InputDecl[]): Version | undefined {
+  const s = useGraph.getState();
+  const want = canonicalJSON({ inputs, nodes: [], edges: [] } as Graph);
+  const same = (v: Version) => canonicalJSON({ inputs: v.graph.inputs ?? [], nodes: [], edges: [] }) === want;
+  const base = s.versions.find((v) => v.id === s.baseVersionId);
+  return base && same(base) ? base : s.versions.find(same);
+}
+
+/** startRun runs the edited graph with input values; the backend runs the version equal to
+ * it, saving the draft as a new version first when none is. */
+export async function startRun(inputs: Record<string, unknown>): Promise<RunInfo> {
+  const s = useGraph.getState();
+  const wf = s.workflowId!;
+  await flushDraft();
+  const graph = graphOf(useGraph.getState());
+  const seq = useGraph.getState().editSeq;
+  let info: RunInfo;
+  try {
+    info = await serial(() => api.startRun({ workflow_id: wf, graph, inputs }));
+  } catch (e) {
+    void refreshMeta(); // a refused run may still have saved the draft as a version
+    throw e;
+  }
+  useRuns.getState().applyRunInfo(info);
+  useRuns.getState().focus(wf, info.id);
+  useUI.getState().setResultsOpen(true);
+  if (info.saved_version && useGraph.getState().editSeq === seq) {
+    useGraph.getState().markSaved(info.version_id);
+    toast("info", `Saved the draft as ${info.saved_version} to run it.`);
+  }
+  void refreshMeta();
+  return info;
+}

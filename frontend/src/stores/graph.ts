@@ -1,0 +1,225 @@
+// The open workflow in the editor: its graph as React Flow nodes and edges plus declared
+// inputs, undo history, versions, draft state and the backend's problems. One workflow is
+// open at a time; async results for another workflow id are ignored.
+import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
+import { create } from "zustand";
+import type { Graph, InputDecl, Problem, Version, Workflow, WorkflowDetail } from "../api/types";
+import { flowToGraph, graphToFlow, missingPositions, type FlowGraph } from "../lib/convert";
+import type { FbEdge, FbNode } from "../lib/flowtypes";
+import { emptyHistory, record, redo, undo, type History } from "../lib/history";
+import { layeredLayout } from "../lib/layout";
+
+export type SaveStatus = "idle" | "pending" | "saving" | "error";
+
+export interface GraphState {
+  workflowId: string | null;
+  workflow: Workflow | null;
+  versions: Version[];
+  currentVersionId: string;
+  /** the version the edited graph started from */
+  baseVersionId: string;
+  inputs: InputDecl[];
+  nodes: FbNode[];
+  edges: FbEdge[];
+  history: History<Graph>;
+  /** the graph differs from its base version (a draft) */
+  dirty: boolean;
+  saveStatus: SaveStatus;
+  saveError: string | null;
+  /** counts committed edits; autosave and CheckGraph follow it */
+  editSeq: number;
+  /** JSON of the base version's graph as the canvas writes it, to notice "back to saved" */
+  baseJSON: string;
+  problems: Problem[];
+  dragging: boolean;
+
+  load: (d: WorkflowDetail) => void;
+  close: () => void;
+  setMeta: (d: Pick<WorkflowDetail, "workflow" | "versions"> & { currentVersionId: string }) => void;
+  edit: (mutate: (f: FlowGraph) => FlowGraph, key?: string) => void;
+  onNodesChange: (changes: NodeChange<FbNode>[]) => void;
+  onEdgesChange: (changes: EdgeChange<FbEdge>[]) => void;
+  undo: () => void;
+  redo: () => void;
+  markSaved: (baseVersionId: string) => void;
+  markClean: () => void;
+  setSaveStatus: (s: SaveStatus, error?: string | null) => void;
+  setProblems: (workflowId: string, problems: Problem[]) => void;
+}
+
+export function graphOf(s: Pick<GraphState, "inputs" | "nodes" | "edges">): Graph {
+  return flowToGraph({ inputs: s.inputs, nodes: s.nodes, edges: s.edges });
+}
+
+/** canonicalJSON is how two graphs are compared: as the canvas would write them. */
+export function canonicalJSON(g: Graph): string {
+  return JSON.stringify(flowToGraph(graphToFlow(g)));
+}
+
+/** flowFromGraph converts a stored graph for the canvas, laying out nodes without position. */
+export function flowFromGraph(g: Graph): FlowGraph {
+  const f = graphToFlow(g);
+  const missing = new Set(missingPositions(g));
+  if (missing.size) {
+    const pos = layeredLayout(f.nodes.map((n) => ({ id: n.id, parentId: n.parentId })), f.edges);
+    f.nodes = f.nodes.map((n) => (missing.has(n.id) && pos[n.id] ? { ...n, position: pos[n.id] } : n));
+  }
+  return f;
+}
+
+const closed = {
+  workflowId: null,
+  workflow: null,
+  versions: [],
+  currentVersionId: "",
+  baseVersionId: "",
+  inputs: [],
+  nodes: [],
+  edges: [],
+  history: emptyHistory<Graph>(),
+  dirty: false,
+  saveStatus: "idle" as SaveStatus,
+  saveError: null,
+  editSeq: 0,
+  baseJSON: "",
+  problems: [],
+  dragging: false,
+};
+
+export const useGraph = create<GraphState>((set, get) => {
+  /** restore puts a snapshot back, keeping measured sizes so nodes do not flicker. */
+  const restore = (g: Graph) => {
+    const s = get();
+    const old = new Map(s.nodes.map((n) => [n.id, n]));
+    const f = graphToFlow(g);
+    return {
+      inputs: f.inputs,
+      nodes: f.nodes.map((n) => {
+        const o = old.get(n.id);
+        return o?.measured ? { ...n, measured: o.measured } : n;
+      }),
+      edges: f.edges,
+    };
+  };
+
+  return {
+    ...closed,
+
+    load: (d) => {
+      const baseId = d.draft ? d.draft_base_id || d.current.id : d.current.id;
+      const base = d.versions.find((v) => v.id === baseId) ?? d.current;
+      const f = flowFromGraph(d.draft ?? d.current.graph);
+      set({
+        ...closed,
+        workflowId: d.workflow.id,
+        workflow: d.workflow,
+        versions: d.versions,
+        currentVersionId: d.workflow.current_version_id,
+        baseVersionId: base.id,
+        inputs: f.inputs,
+        nodes: f.nodes,
+        edges: f.edges,
+        dirty: Boolean(d.draft),
+        baseJSON: canonicalJSON(base.graph),
+      });
+    },
+
+    close: () => set({ ...closed }),
+
+    setMeta: ({ workflow, versions, currentVersionId }) => {
+      if (get().workflowId !== workflow.id) return;
+      set({ workflow, versions, currentVersionId });
+    },
+
+    edit: (mutate, key) => {
+      const s = get();
+      if (!s.workflowId) return;
+      const before = graphOf(s);
+      const next = mutate({ inputs: s.inputs, nodes: s.nodes, edges: s.edges });
+      set({
+        inputs: next.inputs,
+        nodes: next.nodes,
+        edges: next.edges,
+        history: record(s.history, before, key),
+        dirty: true,
+        editSeq: s.editSeq + 1,
+      });
+    },
+
+    onNodesChange: (changes) => {
+      const s = get();
+      let { history, dragging, editSeq, dirty } = s;
+      let committed = false;
+      for (const c of changes) {
+        if (c.type === "position" && c.position) {
+          if (c.dragging && !dragging) {
+            history = record(history, graphOf(s));
+            dragging = true;
+          } else if (!c.dragging) {
+            if (!dragging) history = record(history, graphOf(s), "move");
+            dragging = false;
+            committed = true;
+          }
+        } else if (c.type === "remove" || c.type === "add" || c.type === "replace") {
+          if (!committed) history = record(history, graphOf(s));
+          committed = true;
+        }
+      }
+      if (committed) {
+        editSeq += 1;
+        dirty = true;
+      }
+      set({ nodes: applyNodeChanges(changes, s.nodes), history, dragging, editSeq, dirty });
+    },
+
+    onEdgesChange: (changes) => {
+      const s = get();
+      const structural = changes.some((c) => c.type !== "select");
+      if (!structural) {
+        set({ edges: applyEdgeChanges(changes, s.edges) });
+        return;
+      }
+      set({
+        edges: applyEdgeChanges(changes, s.edges),
+        history: record(s.history, graphOf(s)),
+        editSeq: s.editSeq + 1,
+        dirty: true,
+      });
+    },
+
+    undo: () => {
+      const s = get();
+      const r = undo(s.history, graphOf(s));
+      if (!r) return;
+      set({ ...restore(r.state), history: r.history, editSeq: s.editSeq + 1, dirty: true });
+    },
+
+    redo: () => {
+      const s = get();
+      const r = redo(s.history, graphOf(s));
+      if (!r) return;
+      set({ ...restore(r.state), history: r.history, editSeq: s.editSeq + 1, dirty: true });
+    },
+
+    markSaved: (baseVersionId) => set((s) => ({ baseVersionId, dirty: false, baseJSON: canonicalJSON(graphOf(s)) })),
+
+    markClean: () => set({ dirty: false }),
+
+    setSaveStatus: (saveStatus, saveError = null) => set({ saveStatus, saveError }),
+
+    setProblems: (workflowId, problems) => {
+      if (get().workflowId === workflowId) set({ problems });
+    },
+  };
+});
+
+/** selectedNodeId is the one selected node, or null (none or several). */
+export function selectedNodeId(s: Pick<GraphState, "nodes">): string | null {
+  let id: string | null = null;
+  for (const n of s.nodes) {
+    if (!n.selected) continue;
+    if (id !== null) return null;
+    id = n.id;
+  }
+  return id;
+}

@@ -1,0 +1,116 @@
+// Keeps the open workflow's draft in the backend and its problems fresh: every committed edit
+// autosaves the graph (SaveDraft, debounced) and asks CheckGraph for problems. Backend calls
+// for one workflow go one after the other, so a late SaveDraft never lands after a version
+// was saved.
+import { api } from "../api/backend";
+import { canonicalJSON, graphOf, useGraph } from "./graph";
+
+export const AUTOSAVE_MS = 500;
+export const CHECK_MS = 250;
+
+let chain: Promise<unknown> = Promise.resolve();
+
+/** serial runs backend calls that touch the draft one at a time, in order. */
+export function serial<T>(fn: () => Promise<T>): Promise<T> {
+  const p = chain.then(fn, fn);
+  chain = p.catch(() => undefined);
+  return p;
+}
+
+let saveTimer: ReturnType<typeof setTimeout> | null = null;
+let checkTimer: ReturnType<typeof setTimeout> | null = null;
+let savedSeq = 0;
+
+async function saveNow(): Promise<void> {
+  const s = useGraph.getState();
+  const wf = s.workflowId;
+  if (!wf || s.editSeq === savedSeq) return;
+  const seq = s.editSeq;
+  const graph = graphOf(s);
+  const backToBase = canonicalJSON(graph) === s.baseJSON;
+  useGraph.getState().setSaveStatus("saving");
+  try {
+    await serial(() => (backToBase ? api.discardDraft(wf) : api.saveDraft(wf, graph, s.baseVersionId)));
+    savedSeq = seq;
+    const now = useGraph.getState();
+    if (now.workflowId !== wf) return;
+    if (backToBase && now.editSeq === seq) now.markClean();
+    now.setSaveStatus(now.editSeq === seq ? "idle" : "pending");
+  } catch (e) {
+    if (useGraph.getState().workflowId === wf) useGraph.getState().setSaveStatus("error", (e as Error).message);
+  }
+}
+
+async function checkNow(): Promise<void> {
+  const s = useGraph.getState();
+  const wf = s.workflowId;
+  if (!wf) return;
+  try {
+    const problems = await api.checkGraph(graphOf(s));
+    useGraph.getState().setProblems(wf, problems);
+  } catch (e) {
+    console.error("checking graph", e);
+  }
+}
+
+/** flushDraft saves a pending draft now (before switching versions, leaving the editor). */
+export async function flushDraft(): Promise<void> {
+  if (saveTimer) {
+    clearTimeout(saveTimer);
+    saveTimer = null;
+  }
+  await saveNow();
+  await chain;
+}
+
+/** cancelPendingSave forgets an unsaved autosave (the graph is being saved as a version). */
+export function cancelPendingSave(): void {
+  if (saveTimer) clearTimeout(saveTimer);
+  saveTimer = null;
+  savedSeq = useGraph.getState().editSeq;
+}
+
+/** startDocSync follows the open workflow's edits until the returned stop is called. */
+export function startDocSync(): () => void {
+  savedSeq = useGraph.getState().editSeq;
+  void checkNow();
+  const unsub = useGraph.subscribe((s, prev) => {
+    if (s.workflowId !== prev.workflowId) {
+      savedSeq = s.editSeq;
+      void checkNow();
+      return;
+    }
+    if (s.editSeq === prev.editSeq) return;
+    if (s.dragging) return; // saved when the drag ends
+    useGraph.getState().setSaveStatus("pending");
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => {
+      saveTimer = null;
+      void saveNow();
+    }, AUTOSAVE_MS);
+    if (checkTimer) clearTimeout(checkTimer);
+    checkTimer = setTimeout(() => {
+      checkTimer = null;
+      void checkNow();
+    }, CHECK_MS);
+  });
+  const onHide = () => {
+    if (document.visibilityState === "hidden") void flushDraft();
+  };
+  const onUnload = () => void flushDraft();
+  document.addEventListener("visibilitychange", onHide);
+  window.addEventListener("beforeunload", onUnload);
+  return () => {
+    unsub();
+    document.removeEventListener("visibilitychange", onHide);
+    window.removeEventListener("beforeunload", onUnload);
+    void flushDraft();
+    if (checkTimer) clearTimeout(checkTimer);
+    checkTimer = null;
+  };
+}
+
+/** recheck asks CheckGraph again (after a version switch or load). */
+export function recheck(): void {
+  void checkNow();
+}
