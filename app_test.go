@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/flowbench/flowbench/cli"
+)
+
+func TestAssetHandlerServesOnlyWellFormedHashes(t *testing.T) {
+	home := t.TempDir()
+	svc, closeFn, err := cli.Open(context.Background(), home, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeFn()
+	app := NewApp(svc, home, slog.New(slog.DiscardHandler))
+	png := []byte("\x89PNG\r\n\x1a\n0000")
+	ref, err := svc.Store().PutAsset(context.Background(), png, "image/png", "a.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, err := svc.Store().PutAsset(context.Background(), []byte("<html><script>alert(1)</script></html>"), "text/html", "x.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := app.assetHandler()
+	get := func(path string) *httptest.ResponseRecorder {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://wails.localhost"+path, nil))
+		return rec
+	}
+	ok := get("/assets/" + ref.Asset)
+	body, _ := io.ReadAll(ok.Body)
+	if ok.Code != http.StatusOK || string(body) != string(png) || ok.Header().Get("Content-Type") != "image/png" {
+		t.Fatalf("asset: %d %q %q", ok.Code, ok.Header().Get("Content-Type"), body)
+	}
+	if ct := get("/assets/" + html.Asset).Header().Get("Content-Type"); strings.Contains(ct, "html") {
+		t.Fatalf("HTML asset served as %q", ct)
+	}
+	for _, bad := range []string{"/assets/../flowbench.db", "/assets/" + strings.ToUpper(ref.Asset), "/assets/" + ref.Asset[:10],
+		"/assets/" + strings.Repeat("0", 64), "/flowbench.db", "/assets/%2e%2e%2fflowbench.db"} {
+		if code := get(bad).Code; code != http.StatusNotFound {
+			t.Errorf("%s: status %d, want 404", bad, code)
+		}
+	}
+}
+
+func TestCheckIDRefusesStrangeIDs(t *testing.T) {
+	for _, id := range []string{"", "../x", strings.Repeat("a", 200), "a b", "x\x00"} {
+		if checkID("run", id) == nil {
+			t.Errorf("%q accepted", id)
+		}
+	}
+	if err := checkID("run", "01a1fdf6-3e64-7c15-840f-eb7ae84c1350"); err != nil {
+		t.Fatal(err)
+	}
+}
