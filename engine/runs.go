@@ -159,7 +159,29 @@ func (m *Manager) Cancel(id string) bool {
 	return true
 }
 
-// CancelAll cancels every queued and running run (shutdown).
+// Shutdown stops the manager: queued runs leave the queue but stay queued in the store (the
+// next start queues them again), running runs are cancelled. dropped is called per queued run.
+func (m *Manager) Shutdown(dropped func(Run)) {
+	m.mu.Lock()
+	m.cap = 0 // nothing starts any more
+	queued := m.queue
+	m.queue = nil
+	for _, ar := range queued {
+		delete(m.known, ar.run.ID)
+	}
+	m.mu.Unlock()
+	for _, ar := range queued {
+		ar.cancel()
+		ar.result = Result{Status: RunQueued, Nodes: map[string]NodeRecord{}, Outputs: map[string]any{}}
+		close(ar.done)
+		if dropped != nil {
+			dropped(ar.run)
+		}
+	}
+	m.CancelAll()
+}
+
+// CancelAll cancels every queued and running run.
 func (m *Manager) CancelAll() {
 	m.mu.Lock()
 	ids := make([]string, 0, len(m.known))

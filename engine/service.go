@@ -79,9 +79,10 @@ func NewService(cfg Config) (*Service, error) {
 	return s, nil
 }
 
-// Close cancels active runs, waits for them to record their end, and stops the writer.
+// Close cancels running runs and waits for them to record their end; queued runs stay queued
+// for the next start. Then it stops the writer.
 func (s *Service) Close() {
-	s.runs.CancelAll()
+	s.runs.Shutdown(func(Run) { s.wg.Done() })
 	s.wg.Wait()
 	s.watcher.close()
 	s.stop()
