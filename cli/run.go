@@ -23,7 +23,6 @@ type runJSON struct {
 	VersionLabel string                       `json:"version_label"`
 	Status       string                       `json:"status"`
 	Mode         string                       `json:"mode"`
-	Label        string                       `json:"label"`
 	Outputs      map[string]any               `json:"outputs"`
 	Nodes        map[string]engine.NodeRecord `json:"nodes"`
 	Error        string                       `json:"error"`
@@ -45,7 +44,7 @@ func toRunJSON(r engine.Run) runJSON {
 		outs = map[string]any{}
 	}
 	return runJSON{RunID: r.ID, WorkflowID: r.WorkflowID, VersionID: r.VersionID, VersionLabel: r.VersionLabel,
-		Status: string(r.Status), Mode: string(r.Mode), Label: r.Label, Outputs: outs, Nodes: nodes, Error: r.Error}
+		Status: string(r.Status), Mode: string(r.Mode), Outputs: outs, Nodes: nodes, Error: r.Error}
 }
 
 func exitFor(s engine.RunStatus) int {

@@ -81,7 +81,9 @@ func (s *Service) Approve(ctx context.Context, req ApproveRequest) (Run, error) 
 	}
 	for _, n := range v.Graph.Nodes {
 		if _, ok := plan.Nodes[n.ID]; !ok {
-			reasons := []string{ReasonResume}
+			// A resumed node keeps the reasons its run gave it (none in a full run): SPEC §8
+			// reasons are the words of §7, and resuming is not a reason to rerun.
+			reasons := []string{}
 			if rec, ok := r.Snapshot.Nodes[n.ID]; ok && len(rec.Reasons) > 0 {
 				reasons = rec.Reasons
 			}

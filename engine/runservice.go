@@ -84,13 +84,21 @@ func (s *Service) PrepareRun(ctx context.Context, req RunRequest) (PreparedRun, 
 
 // Enqueue writes a prepared run and hands it to the run manager.
 func (s *Service) Enqueue(ctx context.Context, p PreparedRun) (Run, error) {
+	// A label drawn from the inputs is written with the row, so a crash right after the
+	// insert leaves no unlabelled run; only "Run #n" needs the number the store assigns.
+	decls := p.exec.Version.Graph.Inputs
+	if label := RunLabel(decls, p.run.Inputs, 0); label != RunLabel(nil, nil, 0) {
+		p.run.Label = label
+	}
 	run, err := s.store.CreateRun(ctx, p.run)
 	if err != nil {
 		return Run{}, err
 	}
-	run.Label = RunLabel(p.exec.Version.Graph.Inputs, run.Inputs, run.Number)
-	if err := s.store.UpdateRun(ctx, run); err != nil {
-		return Run{}, err
+	if label := RunLabel(decls, run.Inputs, run.Number); label != run.Label {
+		run.Label = label
+		if err := s.store.UpdateRun(ctx, run); err != nil {
+			return Run{}, err
+		}
 	}
 	p.exec.Run = run
 	s.wg.Add(1)

@@ -31,7 +31,6 @@ const (
 	ReasonUpstreamChanged    = "upstream_changed"
 	ReasonInputChanged       = "input_changed"
 	ReasonLoopRestart        = "loop_restart"
-	ReasonResume             = "resume"
 )
 
 // PlanNode is the decision for one node.
@@ -210,6 +209,11 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 			res.Outputs[name] = r.outputs["value"]
 		}
 		for _, e := range out[r.id] {
+			if r.paused != nil {
+				// What follows an approval waits for the decision: it stays pending (and
+				// runs on resume) instead of being skipped for lack of a value.
+				break
+			}
 			dst := states[e.Target]
 			if v, ok := r.outputs[e.SourceHandle]; ok {
 				dst.inputs[e.TargetHandle] = v
