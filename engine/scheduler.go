@@ -133,8 +133,8 @@ type nodeResult struct {
 // cancelled, or the run pauses. One goroutine (this one) owns the state; workers report on a
 // channel and recover panics into node errors.
 func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
-	res := Result{Status: RunCompleted, Nodes: map[string]NodeRecord{}, Outputs: map[string]any{}}
 	g := x.Version.Graph
+	res := Result{Status: RunCompleted, Nodes: make(map[string]NodeRecord, len(g.Nodes)), Outputs: map[string]any{}}
 	states := make(map[string]*nodeState, len(g.Nodes))
 	order := make([]string, 0, len(g.Nodes))
 	for i := range g.Nodes {
@@ -161,7 +161,7 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 			st.body = ex.bodyRunner(x, b, bodies)
 		}
 	}
-	out := map[string][]Edge{}
+	out := make(map[string][]Edge, len(states))
 	for _, e := range g.Edges {
 		src, dst := states[e.Source], states[e.Target]
 		if src == nil || dst == nil {
@@ -225,7 +225,9 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 				ready = append(ready, e.Target)
 			}
 		}
-		if ex.Emit != nil && total > 0 {
+		// Progress goes out when the whole percent changes: every node of a small graph, at
+		// most 100 events for a large one (the bus coalesces them further).
+		if ex.Emit != nil && total > 0 && (total <= 100 || resolved == total || resolved*100/total != (resolved-1)*100/total) {
 			ex.Emit(Event{Type: EventProgress, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, Progress: float64(resolved) / float64(total), Done: resolved, Total: total})
 		}
 	}
@@ -239,12 +241,16 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 			case ctx.Err() != nil:
 				resolve(nodeResult{id: id, record: NodeRecord{Status: NodeCancelled, Reasons: st.plan.Reasons}})
 			case st.plan.Action == ActionReuse:
-				resolve(ex.reuse(x, st))
+				resolve(ex.reuse(&x, st))
 			case st.incoming > 0 && st.active == 0:
-				resolve(ex.skip(x, st))
+				resolve(ex.skip(&x, st))
+			case running == 0 && len(ready) == 0:
+				// The only node that can run: the owner would just wait for it, so it runs
+				// here, saving a goroutine and two hand-offs per node of a chain.
+				resolve(ex.work(ctx, &x, st))
 			default:
 				running++
-				go ex.work(ctx, x, st.snapshot(), results)
+				go func(st *nodeState) { results <- ex.work(ctx, &x, st) }(st)
 			}
 		}
 		if resolved >= total {
@@ -299,21 +305,7 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 	return res
 }
 
-// snapshot copies what a worker may read while the owner goroutine goes on.
-func (st *nodeState) snapshot() *nodeState {
-	cp := *st
-	cp.inputs = make(map[string]any, len(st.inputs))
-	for k, v := range st.inputs {
-		cp.inputs[k] = v
-	}
-	cp.connected = make(map[string]bool, len(st.connected))
-	for k, v := range st.connected {
-		cp.connected[k] = v
-	}
-	return &cp
-}
-
-func (ex *Executor) reuse(x Execution, st *nodeState) nodeResult {
+func (ex *Executor) reuse(x *Execution, st *nodeState) nodeResult {
 	rec := NodeRecord{Status: NodeReused, Reasons: nonNil(st.plan.Reasons)}
 	var outs map[string]any
 	if st.plan.Source != nil {
@@ -324,13 +316,13 @@ func (ex *Executor) reuse(x Execution, st *nodeState) nodeResult {
 	return nodeResult{id: st.node.ID, outputs: outs, record: rec}
 }
 
-func (ex *Executor) skip(x Execution, st *nodeState) nodeResult {
+func (ex *Executor) skip(x *Execution, st *nodeState) nodeResult {
 	rec := NodeRecord{Status: NodeSkipped, Reasons: nonNil(st.plan.Reasons)}
 	ex.emitNode(x, st.node.ID, rec, nil)
 	return nodeResult{id: st.node.ID, record: rec}
 }
 
-func (ex *Executor) emitNode(x Execution, nodeID string, rec NodeRecord, outputs map[string]any) {
+func (ex *Executor) emitNode(x *Execution, nodeID string, rec NodeRecord, outputs map[string]any) {
 	if ex.Emit == nil {
 		return
 	}
@@ -367,18 +359,18 @@ func nonNil(s []string) []string {
 	return s
 }
 
-// work executes one node in its own goroutine and reports on results.
-func (ex *Executor) work(ctx context.Context, x Execution, st *nodeState, results chan<- nodeResult) {
+// work executes one node and returns what it did. It runs on a worker goroutine, or on the
+// owner's when nothing else can run. It reads st without a copy: a ready node's inputs are
+// final (every edge into it has resolved), so the owner no longer writes them.
+func (ex *Executor) work(ctx context.Context, x *Execution, st *nodeState) nodeResult {
 	id := st.node.ID
 	rec := NodeRecord{Reasons: nonNil(append([]string(nil), st.plan.Reasons...))}
-	report := func(r nodeResult) { results <- r }
 
 	params, err := ResolveNodeParams(st.typ, st.node.Params, x.Run.Inputs)
 	if err != nil {
 		rec.Status, rec.Error = NodeFailed, err.Error()
 		ex.emitNode(x, id, rec, nil)
-		report(nodeResult{id: id, record: rec})
-		return
+		return nodeResult{id: id, record: rec}
 	}
 	configHash := ConfigHash(st.typ, NodeConfig(st.typ, *st.node, params, x.Run.Inputs, x.Version.Graph, ""))
 	fp := InputFingerprint(configHash, st.inputs, st.connected)
@@ -389,8 +381,7 @@ func (ex *Executor) work(ctx context.Context, x Execution, st *nodeState, result
 		rec.Reasons = append(rec.Reasons, ReasonInputsUnchanged)
 		rec.GenerationID = cur.ID
 		ex.emitNode(x, id, rec, nil)
-		report(nodeResult{id: id, outputs: cur.Outputs, record: rec})
-		return
+		return nodeResult{id: id, outputs: cur.Outputs, record: rec}
 	}
 
 	if ex.Emit != nil {
@@ -425,14 +416,12 @@ func (ex *Executor) work(ctx context.Context, x Execution, st *nodeState, result
 		rec.Status = NodePaused
 		msg := in.String("message", "Approve to continue")
 		ex.emitNode(x, id, rec, nil)
-		report(nodeResult{id: id, record: rec, paused: &Approval{Message: msg, Value: in.Inputs["value"]}})
-		return
+		return nodeResult{id: id, record: rec, paused: &Approval{Message: msg, Value: in.Inputs["value"]}}
 	}
 	if runErr != nil && ctx.Err() != nil {
 		rec.Status, rec.Error = NodeCancelled, "cancelled"
 		ex.emitNode(x, id, rec, nil)
-		report(nodeResult{id: id, record: rec})
-		return
+		return nodeResult{id: id, record: rec}
 	}
 	if runErr == nil {
 		outs, runErr = NormalizeOutputs(outs)
@@ -455,7 +444,7 @@ func (ex *Executor) work(ctx context.Context, x Execution, st *nodeState, result
 	} else if ex.Emit != nil {
 		ex.Emit(ev)
 	}
-	report(nodeResult{id: id, outputs: outs, record: rec, gen: &gen})
+	return nodeResult{id: id, outputs: outs, record: rec, gen: &gen}
 }
 
 func (ex *Executor) newID() string {
