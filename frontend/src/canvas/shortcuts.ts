@@ -74,7 +74,7 @@ export function useEditorShortcuts(): void {
           return void rf.fitView({ padding: 0.2, maxZoom: 1, duration: 200 });
         case "layout":
           autoLayout();
-          requestAnimationFrame(() => void rf.fitView({ padding: 0.2, maxZoom: 1, duration: 200 }));
+          requestAnimationFrame(() => void rf.fitView({ padding: 0.2, maxZoom: 1 }));
           return;
       }
     };

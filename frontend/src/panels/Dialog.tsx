@@ -18,6 +18,20 @@ export function Dialog({
   testId?: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
+  useEffect(() => {
+    // Escape closes the topmost dialog wherever the focus is.
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || e.defaultPrevented) return;
+      const all = document.querySelectorAll(".dialog");
+      if (all[all.length - 1] !== box.current) return;
+      e.preventDefault();
+      closeRef.current();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     const b = box.current;
@@ -25,7 +39,7 @@ export function Dialog({
       b?.querySelector<HTMLElement>("[data-autofocus]") ??
       b?.querySelector<HTMLElement>(".dialog-body input, .dialog-body textarea, .dialog-body select") ??
       b?.querySelector<HTMLElement>(".dialog-foot .button-primary, .dialog-foot .button-danger, .dialog-foot button");
-    first?.focus();
+    (first ?? b)?.focus();
     return () => before?.focus?.();
   }, []);
   return (
@@ -42,12 +56,7 @@ export function Dialog({
         aria-modal="true"
         aria-label={title}
         data-testid={testId}
-        onKeyDown={(e) => {
-          if (e.key === "Escape") {
-            e.stopPropagation();
-            onClose();
-          }
-        }}
+        tabIndex={-1}
       >
         <div className="dialog-head">
           <h2 className="dialog-title">{title}</h2>

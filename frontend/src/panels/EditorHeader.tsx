@@ -1,5 +1,6 @@
 // The editor header: back to the dashboard, the workflow name (click to rename), the version
 // selector, draft state, undo/redo, export, help, Save version and Run.
+import { useReactFlow } from "@xyflow/react";
 import { useState } from "react";
 import { api } from "../api/backend";
 import { autoLayout, refreshMeta } from "../stores/editor";
@@ -83,6 +84,11 @@ export function EditorHeader() {
   const canRedo = useGraph((s) => s.history.future.length > 0);
   const dirty = useGraph((s) => s.dirty);
   const workflowId = useGraph((s) => s.workflowId);
+  const rf = useReactFlow();
+  const layout = () => {
+    autoLayout();
+    requestAnimationFrame(() => void rf.fitView({ padding: 0.2, maxZoom: 1 }));
+  };
   const exportAs = async (bundle: boolean) => {
     if (!workflowId) return;
     try {
@@ -109,7 +115,7 @@ export function EditorHeader() {
         <button type="button" className="icon-button" aria-label="Redo" title="Redo (Ctrl+Shift+Z)" disabled={!canRedo} onClick={() => useGraph.getState().redo()}>
           ↷
         </button>
-        <button type="button" className="icon-button" aria-label="Auto-layout" title="Auto-layout (L)" onClick={autoLayout}>
+        <button type="button" className="icon-button" aria-label="Auto-layout" title="Auto-layout (L)" onClick={layout}>
           ⇶
         </button>
       </div>

@@ -29,7 +29,7 @@ export function SaveVersionDialog() {
     <Dialog
       title="Save version"
       onClose={close}
-      testId="save-version"
+      testId="save-version-dialog"
       footer={
         <>
           <button type="button" className="button" onClick={close}>

@@ -1,0 +1,93 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Version, WorkflowDetail } from "../api/types";
+import { canonicalJSON, graphOf, selectedNodeId, useGraph } from "./graph";
+
+const v1: Version = {
+  id: "v1", workflow_id: "w", seq: 1, label: "v1", notes: "", parent_id: "", content_hash: "h", created_at: "",
+  graph: {
+    inputs: [{ name: "name", type: "string", description: "", required: true }],
+    nodes: [
+      { id: "in", type: "flow.inputs", position: { x: 0, y: 0 } },
+      { id: "t", type: "text.template", params: { template: "Hi {{a}}" }, position: { x: 300, y: 0 } },
+    ],
+    edges: [{ source: "in", sourceHandle: "name", target: "t", targetHandle: "a" }],
+  },
+};
+
+const detail = (over: Partial<WorkflowDetail> = {}): WorkflowDetail => ({
+  workflow: { id: "w", name: "W", description: "", tags: [], current_version_id: "v1", created_at: "", updated_at: "" },
+  versions: [v1],
+  current: v1,
+  draft_base_id: "",
+  run_cap: 4,
+  node_type_count: 30,
+  ...over,
+});
+
+describe("graph store", () => {
+  beforeEach(() => useGraph.getState().close());
+
+  it("opens the current version clean, or the draft dirty", () => {
+    useGraph.getState().load(detail());
+    expect(useGraph.getState().dirty).toBe(false);
+    expect(graphOf(useGraph.getState())).toEqual(v1.graph);
+    const draft = { ...v1.graph, nodes: v1.graph.nodes.slice(0, 1), edges: [] };
+    useGraph.getState().load(detail({ draft, draft_base_id: "v1" }));
+    expect(useGraph.getState()).toMatchObject({ dirty: true, baseVersionId: "v1" });
+    expect(graphOf(useGraph.getState()).nodes).toHaveLength(1);
+  });
+
+  it("lays out nodes that came without a position", () => {
+    const g = { inputs: [], nodes: [{ id: "a", type: "x" }, { id: "b", type: "x" }], edges: [{ source: "a", sourceHandle: "o", target: "b", targetHandle: "i" }] };
+    useGraph.getState().load(detail({ current: { ...v1, graph: g }, versions: [{ ...v1, graph: g }] }));
+    const [a, b] = useGraph.getState().nodes;
+    expect(b.position.x).toBeGreaterThan(a.position.x);
+  });
+
+  it("undoes and redoes edits and counts them for autosave", () => {
+    const s = useGraph.getState();
+    s.load(detail());
+    s.edit((f) => ({ ...f, nodes: f.nodes.filter((n) => n.id !== "t"), edges: [] }));
+    expect(useGraph.getState()).toMatchObject({ dirty: true, editSeq: 1 });
+    expect(useGraph.getState().nodes).toHaveLength(1);
+    useGraph.getState().undo();
+    expect(graphOf(useGraph.getState())).toEqual(v1.graph);
+    useGraph.getState().redo();
+    expect(useGraph.getState().nodes).toHaveLength(1);
+    expect(useGraph.getState().editSeq).toBe(3);
+  });
+
+  it("records one undo step per drag and none for selection", () => {
+    const s = useGraph.getState();
+    s.load(detail());
+    s.onNodesChange([{ type: "select", id: "t", selected: true }]);
+    expect(useGraph.getState().history.past).toHaveLength(0);
+    expect(selectedNodeId(useGraph.getState())).toBe("t");
+    for (const x of [310, 320, 330]) s.onNodesChange([{ type: "position", id: "t", position: { x, y: 0 }, dragging: true }]);
+    expect(useGraph.getState().editSeq).toBe(0);
+    s.onNodesChange([{ type: "position", id: "t", position: { x: 340, y: 0 }, dragging: false }]);
+    const st = useGraph.getState();
+    expect(st.history.past).toHaveLength(1);
+    expect(st.editSeq).toBe(1);
+    expect(st.nodes.find((n) => n.id === "t")!.position.x).toBe(340);
+    st.undo();
+    expect(useGraph.getState().nodes.find((n) => n.id === "t")!.position.x).toBe(300);
+  });
+
+  it("notices a graph back at its base version", () => {
+    const s = useGraph.getState();
+    s.load(detail());
+    expect(canonicalJSON(graphOf(useGraph.getState()))).toBe(useGraph.getState().baseJSON);
+    s.edit((f) => ({ ...f, inputs: [] }));
+    expect(canonicalJSON(graphOf(useGraph.getState()))).not.toBe(useGraph.getState().baseJSON);
+  });
+
+  it("ignores problems for another workflow", () => {
+    const s = useGraph.getState();
+    s.load(detail());
+    s.setProblems("other", [{ message: "x" }]);
+    expect(useGraph.getState().problems).toEqual([]);
+    s.setProblems("w", [{ node_id: "t", message: "bad" }]);
+    expect(useGraph.getState().problems).toHaveLength(1);
+  });
+});
