@@ -51,16 +51,18 @@ export function Canvas() {
   const onEdgesChange = useGraph((s) => s.onEdgesChange);
   const rf = useReactFlow<FbNode, FbEdge>();
 
-  // Edges take the colour of the value type they carry.
+  // Edges take the colour of the value type they carry. Keyed on node ids and types only, so
+  // dragging a node does not rebuild every edge.
+  const nodeTypesKey = useGraph((s) => s.nodes.map((n) => `${n.id}\u0000${n.data.type}`).join("\n"));
   const typedEdges = useMemo(() => {
-    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const typeOf = new Map(nodeTypesKey.split("\n").map((l) => l.split("\u0000") as [string, string]));
     return edges.map((e): FbEdge => {
-      const src = byId.get(e.source);
-      const out = outputHandles(src ? types[src.data.type] : undefined, inputs).find((h) => h.name === e.sourceHandle);
+      const srcType = typeOf.get(e.source);
+      const out = outputHandles(srcType ? types[srcType] : undefined, inputs).find((h) => h.name === e.sourceHandle);
       const cls = typeClass(out?.type ?? "any");
       return e.className === cls ? e : { ...e, className: cls };
     });
-  }, [edges, nodes, types, inputs]);
+  }, [edges, nodeTypesKey, types, inputs]);
 
   const onConnect = useCallback((c: Connection) => {
     const v = verdict(c);

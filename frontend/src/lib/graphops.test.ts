@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { FlowGraph } from "./convert";
 import { graphToFlow } from "./convert";
-import { connect, patchNode, removeNodes, removeSelected, selectOnly } from "./graphops";
+import { connect, freeSpot, patchNode, removeNodes, removeSelected, selectOnly } from "./graphops";
 
 const base = (): FlowGraph =>
   graphToFlow({
@@ -45,5 +45,16 @@ describe("graph edits", () => {
     const f = patchNode(base(), "a", { label: "Greeting", params: { template: undefined, extra: 1 } });
     expect(f.nodes[0].data).toEqual({ type: "text.template", label: "Greeting", params: { extra: 1 } });
     expect(patchNode(f, "a", { label: " " }).nodes[0].data.label).toBeUndefined();
+  });
+});
+
+describe("freeSpot", () => {
+  it("keeps a free position and moves below nodes it would cover", () => {
+    const f = base();
+    const nodes = f.nodes.map((n, i) => ({ ...n, position: { x: 0, y: i * 1000 }, measured: { width: 200, height: 100 } }));
+    expect(freeSpot(nodes, { x: 500, y: 0 })).toEqual({ x: 500, y: 0 });
+    const p = freeSpot(nodes, { x: 50, y: 20 });
+    expect(p.x).toBe(50);
+    expect(p.y).toBeGreaterThanOrEqual(100);
   });
 });

@@ -98,3 +98,15 @@ export function patchNode(
     }),
   };
 }
+
+/** freeSpot nudges a position down until a new node there would not cover another. */
+export function freeSpot(nodes: FbNode[], at: { x: number; y: number }, size = { width: 220, height: 110 }): { x: number; y: number } {
+  const p = { x: Math.round(at.x), y: Math.round(at.y) };
+  const covers = (n: FbNode) => {
+    const w = n.measured?.width ?? 220;
+    const h = n.measured?.height ?? 110;
+    return p.x < n.position.x + w && n.position.x < p.x + size.width && p.y < n.position.y + h && n.position.y < p.y + size.height;
+  };
+  for (let i = 0; i < 80 && nodes.some((n) => !n.parentId && covers(n)); i++) p.y += 30;
+  return p;
+}

@@ -103,10 +103,20 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
 function GraphOverview() {
   const problems = useGraph(useShallow((s) => s.problems.filter((p) => !p.node_id)));
   const count = useGraph((s) => s.nodes.length);
+  const edges = useGraph((s) => s.edges.length);
+  const inputs = useGraph((s) => s.inputs.length);
+  const workflow = useGraph((s) => s.workflow);
   const selected = useGraph((s) => s.nodes.filter((n) => n.selected).length);
   const allProblems = useGraph((s) => s.problems.length);
   return (
-    <div className="inspector inspector-empty">
+    <div className="inspector">
+      <div className="inspector-head">
+        <h2 className="inspector-title">{workflow?.name}</h2>
+        {workflow?.description && <p className="small">{workflow.description}</p>}
+        <p className="muted small">
+          {count} node{count === 1 ? "" : "s"} · {edges} connection{edges === 1 ? "" : "s"} · {inputs} input{inputs === 1 ? "" : "s"}
+        </p>
+      </div>
       <p className="muted">
         {selected > 1 ? `${selected} nodes selected.` : count ? "Select a node to edit its settings." : "Nothing to inspect yet."}
       </p>

@@ -11,17 +11,19 @@ export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
   const groups = useMemo(() => groupTypes(list, query), [list, query]);
   return (
     <div className="palette">
-      <input
-        className="input search"
-        type="search"
-        placeholder="Search nodes"
-        aria-label="Search nodes"
-        value={query}
-        onChange={(e) => setQuery(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === "Enter" && groups[0]?.types[0]) onAdd(groups[0].types[0].type);
-        }}
-      />
+      <div className="palette-search">
+        <input
+          className="input"
+          type="search"
+          placeholder="Search nodes"
+          aria-label="Search nodes"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && groups[0]?.types[0]) onAdd(groups[0].types[0].type);
+          }}
+        />
+      </div>
       {error && <p className="field-error">Could not load node types: {error}</p>}
       {groups.length === 0 && list.length > 0 && <p className="muted small">No node matches “{query}”.</p>}
       <div className="palette-groups">

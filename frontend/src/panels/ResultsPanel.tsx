@@ -40,7 +40,7 @@ export function ResultsPanel() {
           {run.status}
         </span>
         {run.versionLabel && <span className="muted">{run.versionLabel}</span>}
-        {run.label && <span className="muted mono results-label">{run.label}</span>}
+        {run.label && run.label !== runTitle(run) && <span className="muted mono results-label">{run.label}</span>}
         <span className="muted">{nodeCounts(run)}</span>
         {run.progress && run.status === "running" && (
           <span className="muted">

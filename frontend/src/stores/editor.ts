@@ -7,7 +7,7 @@ import { setWindowTitle } from "../api/window";
 import { copyNodes, pasteClip, type Clip } from "../lib/clipboard";
 import { graphToFlow, type FlowGraph } from "../lib/convert";
 import { FB_NODE, type FbNode } from "../lib/flowtypes";
-import { removeSelected, selectOnly } from "../lib/graphops";
+import { freeSpot, removeSelected, selectOnly } from "../lib/graphops";
 import { baseIdFor, uniqueId } from "../lib/ids";
 import { layeredLayout } from "../lib/layout";
 import { defaultParams } from "../lib/params";
@@ -24,7 +24,11 @@ export async function openWorkflow(id: string): Promise<WorkflowDetail> {
   useGraph.getState().load(d);
   setWindowTitle(d.workflow.name);
   recheck();
-  void loadRunHistory(d.workflow.id);
+  void loadRunHistory(d.workflow.id).then((list) => {
+    // Reopened: the canvas shows the latest run until the user starts or picks another.
+    const runs = useRuns.getState();
+    if (list.length && !runs.focused[d.workflow.id]) runs.focus(d.workflow.id, list[0].id);
+  }, (e: Error) => console.error("loading runs", e));
   return d;
 }
 
@@ -60,17 +64,6 @@ function newNode(type: string, at: { x: number; y: number }, taken: Set<string>)
     params.name = uniqueId("output", names);
   }
   return { id, type: FB_NODE, position: at, data: { type, params }, selected: true };
-}
-
-/** freeSpot nudges a position down until no node sits there. */
-export function freeSpot(nodes: FbNode[], at: { x: number; y: number }): { x: number; y: number } {
-  const p = { x: Math.round(at.x), y: Math.round(at.y) };
-  for (let i = 0; i < 50; i++) {
-    const hit = nodes.some((n) => !n.parentId && Math.abs(n.position.x - p.x) < 120 && Math.abs(n.position.y - p.y) < 60);
-    if (!hit) break;
-    p.y += 70;
-  }
-  return p;
 }
 
 /** addNode places a node of a type on the canvas, selected, and returns its id. */
@@ -150,13 +143,16 @@ export function renameFlowInput(old: string, next: string): string[] {
   return r.warnings;
 }
 
-/** saveVersion saves the edited graph as the new current version (the backend validates). */
+/** saveVersion saves the edited graph as the new current version (the backend validates;
+ * a refused graph stays the autosaved draft). */
 export async function saveVersion(notes: string): Promise<Version> {
+  const wf = useGraph.getState().workflowId!;
+  await flushDraft();
   const s = useGraph.getState();
-  const wf = s.workflowId!;
-  cancelPendingSave();
+  const seq = s.editSeq;
   const v = await serial(() => api.saveVersion(wf, graphOf(s), notes));
-  useGraph.getState().markSaved(v.id);
+  if (useGraph.getState().editSeq === seq) useGraph.getState().markSaved(v.id);
+  else useGraph.getState().setBase(v.id); // edited meanwhile: still a draft, now on top of v
   await refreshMeta();
   return v;
 }
@@ -215,8 +211,9 @@ export async function startRun(inputs: Record<string, unknown>): Promise<RunInfo
   useRuns.getState().applyRunInfo(info);
   useRuns.getState().focus(wf, info.id);
   useUI.getState().setResultsOpen(true);
-  if (info.saved_version && useGraph.getState().editSeq === seq) {
-    useGraph.getState().markSaved(info.version_id);
+  if (info.saved_version) {
+    if (useGraph.getState().editSeq === seq) useGraph.getState().markSaved(info.version_id);
+    else useGraph.getState().setBase(info.version_id);
     toast("info", `Saved the draft as ${info.saved_version} to run it.`);
   }
   void refreshMeta();

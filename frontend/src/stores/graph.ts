@@ -42,6 +42,8 @@ export interface GraphState {
   undo: () => void;
   redo: () => void;
   markSaved: (baseVersionId: string) => void;
+  /** setBase moves the draft onto another base version without marking it saved */
+  setBase: (baseVersionId: string) => void;
   markClean: () => void;
   setSaveStatus: (s: SaveStatus, error?: string | null) => void;
   setProblems: (workflowId: string, problems: Problem[]) => void;
@@ -202,6 +204,9 @@ export const useGraph = create<GraphState>((set, get) => {
     },
 
     markSaved: (baseVersionId) => set((s) => ({ baseVersionId, dirty: false, baseJSON: canonicalJSON(graphOf(s)) })),
+
+    setBase: (baseVersionId) =>
+      set((s) => ({ baseVersionId, baseJSON: canonicalJSON(s.versions.find((v) => v.id === baseVersionId)?.graph ?? graphOf(s)) })),
 
     markClean: () => set({ dirty: false }),
 
