@@ -1,4 +1,6 @@
+// Stylesheets first, so component stylesheets imported below come after the base.
 import "@xyflow/react/dist/style.css";
+import "./style.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { api } from "./api/backend";
@@ -7,7 +9,6 @@ import App from "./App";
 import { useCatalog } from "./stores/catalog";
 import { connectRunEvents } from "./stores/runs";
 import { useUI } from "./stores/ui";
-import "./style.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("missing #root element");

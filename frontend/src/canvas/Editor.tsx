@@ -22,6 +22,7 @@ import { Canvas } from "./Canvas";
 import { QuickAdd } from "./QuickAdd";
 import { useEditorShortcuts } from "./shortcuts";
 import { trackPointer, useFlowPoint } from "./useCanvasPoint";
+import "./editor.css";
 
 const TABS: { id: LeftTab; label: string }[] = [
   { id: "nodes", label: "Nodes" },

@@ -9,6 +9,7 @@ import { toast, useUI } from "../stores/ui";
 import { EXAMPLES, type Example } from "./examples";
 import { NameDialog, PasteDialog } from "./NameDialog";
 import { WorkflowCardView, type CardActions } from "./WorkflowCardView";
+import "./dashboard.css";
 
 type DialogState =
   | null

@@ -11,6 +11,7 @@ import { useCatalog } from "../stores/catalog";
 import { useGraph } from "../stores/graph";
 import { focusedNodeRun, useRuns } from "../stores/runs";
 import { NodePreview, NodeStatus, statusClass } from "./NodeStatus";
+import "./canvas.css";
 
 const NO_INPUTS: InputDecl[] = [];
 

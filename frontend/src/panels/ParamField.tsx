@@ -8,10 +8,19 @@ import { formatParam, parseParam } from "../lib/params";
 import { toast } from "../stores/ui";
 import { useSyncedText } from "./useSyncedText";
 
-/** insertTab makes Tab indent inside a code area instead of leaving it (Esc then Tab leaves). */
+/** onCodeKey makes Tab indent inside a code area instead of leaving it; Escape then Tab
+ * leaves, so the keyboard is never trapped. */
 function onCodeKey(e: React.KeyboardEvent<HTMLTextAreaElement>, set: (t: string) => void) {
-  if (e.key !== "Tab" || e.shiftKey || e.ctrlKey || e.altKey || e.metaKey) return;
   const el = e.currentTarget;
+  if (e.key === "Escape") {
+    el.dataset.tabOut = "1";
+    return;
+  }
+  if (e.key !== "Tab") {
+    delete el.dataset.tabOut;
+    return;
+  }
+  if (e.shiftKey || e.ctrlKey || e.altKey || e.metaKey) return;
   if (el.dataset.tabOut === "1") return;
   e.preventDefault();
   const { selectionStart: a, selectionEnd: b, value } = el;
@@ -91,6 +100,7 @@ export function ParamField({
           rows={spec.kind === "code" ? 8 : spec.kind === "text" ? 4 : 3}
           value={text}
           placeholder={spec.kind === "strings" ? "one per line" : placeholder}
+          title={spec.kind === "code" ? "Tab indents; press Escape, then Tab, to leave" : undefined}
           spellCheck={spec.kind === "text"}
           aria-invalid={Boolean(error)}
           onChange={(e) => change(e.target.value)}

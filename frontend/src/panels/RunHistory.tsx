@@ -39,7 +39,7 @@ export function RunHistory() {
                 <span className={`status-chip st-${r.status}`}>{r.status}</span>
               </span>
               <span className="run-row-bottom">
-                <span className="mono small run-label">{r.label}</span>
+                <span className="mono small run-label">{r.label !== `Run #${r.number}` ? r.label : ""}</span>
                 <span className="muted small">{relativeTime(r.createdAt)}</span>
               </span>
               {r.id === focusedId && <span className="on-canvas small">On canvas</span>}
