@@ -232,16 +232,36 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		}
 	}
 
+	// Reused nodes need nothing from upstream, so they are all resolved first, in graph order.
+	// A run from the end of a long chain then costs little more than its rerun part.
+	for _, id := range order {
+		st := states[id]
+		if st.plan.Action != ActionReuse || ctx.Err() != nil {
+			continue
+		}
+		quiet := true
+		for _, e := range out[id] {
+			if states[e.Target].plan.Action != ActionReuse {
+				quiet = false
+				break
+			}
+		}
+		resolve(ex.reuse(&x, st, quiet))
+	}
+
 	for resolved < total {
 		for len(ready) > 0 {
 			id := ready[0]
 			ready = ready[1:]
 			st := states[id]
+			if st.done {
+				continue // a reused node, resolved up front
+			}
 			switch {
 			case ctx.Err() != nil:
 				resolve(nodeResult{id: id, record: NodeRecord{Status: NodeCancelled, Reasons: st.plan.Reasons}})
 			case st.plan.Action == ActionReuse:
-				resolve(ex.reuse(&x, st))
+				resolve(ex.reuse(&x, st, false))
 			case st.incoming > 0 && st.active == 0:
 				resolve(ex.skip(&x, st))
 			case running == 0 && len(ready) == 0:
@@ -305,14 +325,18 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 	return res
 }
 
-func (ex *Executor) reuse(x *Execution, st *nodeState) nodeResult {
+// reuse feeds a node's source generation on. quiet skips its event: a reused node that feeds
+// no node that runs changes nothing the window must follow live (the run's record has it).
+func (ex *Executor) reuse(x *Execution, st *nodeState, quiet bool) nodeResult {
 	rec := NodeRecord{Status: NodeReused, Reasons: nonNil(st.plan.Reasons)}
 	var outs map[string]any
 	if st.plan.Source != nil {
 		rec.GenerationID = st.plan.Source.ID
 		outs = st.plan.Source.Outputs
 	}
-	ex.emitNode(x, st.node.ID, rec, nil)
+	if !quiet {
+		ex.emitNode(x, st.node.ID, rec, nil)
+	}
 	return nodeResult{id: st.node.ID, outputs: outs, record: rec}
 }
 
