@@ -11,6 +11,7 @@ import { statusLabel } from "../nodes/NodeStatus";
 import { useCatalog } from "../stores/catalog";
 import { selectedNodeId, useGraph } from "../stores/graph";
 import { focusedNodeRun, useRuns } from "../stores/runs";
+import { useUI } from "../stores/ui";
 import { ParamField } from "./ParamField";
 import { useSyncedText } from "./useSyncedText";
 
@@ -94,7 +95,15 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
           onChange={(v) => edit({ params: { [spec.name]: v } }, `param:${nodeId}:${spec.name}`)}
         />
       ))}
-      {t && (t.params ?? []).length === 0 && <p className="muted small">This node has no settings.</p>}
+      {t?.dynamic_outputs && (
+        <p className="small">
+          It has one output per declared flow input.{" "}
+          <button type="button" className="link-button" onClick={() => useUI.getState().setLeftTab("inputs")}>
+            Edit the inputs
+          </button>
+        </p>
+      )}
+      {t && !t.dynamic_outputs && (t.params ?? []).length === 0 && <p className="muted small">This node has no settings.</p>}
       <NodeRunInfo nodeId={nodeId} />
     </div>
   );

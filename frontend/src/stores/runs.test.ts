@@ -59,6 +59,12 @@ describe("runs reducers", () => {
     expect(s.r1.status).toBe("failed");
   });
 
+  it("keeps the final record when StartRun's early reply comes after it", () => {
+    let s = reduceRunInfo({}, info());
+    s = reduceRunInfo(s, info({ status: "queued", outputs: {}, nodes: {} }));
+    expect(s.r1).toMatchObject({ status: "completed", outputs: { greeting: "Hello, Ada!" } });
+  });
+
   it("reads the focused run per workflow", () => {
     const runs = reduceRunInfo({}, info());
     expect(focusedRun({ runs, focused: {} }, "w")).toBeNull();

@@ -129,6 +129,8 @@ export function reduceEvent(runs: RunsMap, ev: RunEvent): RunsMap {
 export function reduceRunInfo(runs: RunsMap, info: RunInfo): RunsMap {
   const prev = runs[info.id] ?? blank(info.id, info.workflow_id);
   const finished = isFinishedRun(info.status);
+  // A record from before the end (StartRun's reply) arriving after the final one adds nothing.
+  if (prev.final && !finished) return prev.number || !info.number ? runs : { ...runs, [info.id]: { ...prev, number: info.number } };
   const nodes: Record<string, NodeRun> = { ...prev.nodes };
   for (const [id, rec] of Object.entries(info.nodes ?? {})) {
     const live = prev.nodes[id];
