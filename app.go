@@ -272,6 +272,11 @@ func (a *App) CheckInputs(versionID string, values map[string]any) ([]engine.Pro
 	return a.svc.CheckInputs(a.ctx, versionID, values)
 }
 
+// CheckRunInputs validates run form values against the inputs the editor's graph declares.
+func (a *App) CheckRunInputs(g engine.Graph, values map[string]any) []engine.Problem {
+	return a.svc.CheckGraphInputs(g, values)
+}
+
 // SaveDraft autosaves the editor's graph.
 func (a *App) SaveDraft(workflowID string, g engine.Graph, baseVersionID string) error {
 	if err := checkID("workflow", workflowID); err != nil {
@@ -384,7 +389,7 @@ type RunRequest struct {
 	From       string         `json:"from"`
 }
 
-func (a *App) resolveRunVersion(req RunRequest) (string, string, error) {
+func (a *App) resolveRunVersion(req RunRequest, inputSets ...map[string]any) (string, string, error) {
 	if err := checkID("workflow", req.WorkflowID); err != nil {
 		return "", "", err
 	}
@@ -393,6 +398,19 @@ func (a *App) resolveRunVersion(req RunRequest) (string, string, error) {
 	}
 	if probs := a.svc.CheckGraph(*req.Graph); len(probs) > 0 {
 		return "", "", &engine.ValidationError{Problems: probs}
+	}
+	// Refused inputs must not leave a new version behind: check them against the draft first.
+	if len(inputSets) == 0 && req.From == "" {
+		inputSets = []map[string]any{req.Inputs}
+	}
+	for i, values := range inputSets {
+		if probs := a.svc.CheckGraphInputs(*req.Graph, values); len(probs) > 0 {
+			err := error(&engine.ValidationError{Problems: probs})
+			if len(inputSets) > 1 {
+				err = fmt.Errorf("run %d of the batch: %w", i+1, err)
+			}
+			return "", "", err
+		}
 	}
 	v, created, err := a.svc.EnsureVersion(a.ctx, req.WorkflowID, *req.Graph, "")
 	if err != nil {
@@ -431,7 +449,7 @@ func (a *App) StartBatch(req RunRequest, inputs []map[string]any) ([]RunInfo, er
 	if len(inputs) == 0 || len(inputs) > 1000 {
 		return nil, fmt.Errorf("a batch holds 1 to 1000 runs, got %d: %w", len(inputs), engine.ErrInvalid)
 	}
-	vid, _, err := a.resolveRunVersion(req)
+	vid, _, err := a.resolveRunVersion(req, inputs...)
 	if err != nil {
 		return nil, err
 	}

@@ -49,10 +49,13 @@ func main() {
 		BackgroundColour: &options.RGBA{R: 24, G: 24, B: 27, A: 255},
 		AssetServer:      &assetserver.Options{Assets: assets, Handler: app.assetHandler()},
 		Menu:             appMenu(app),
-		OnStartup:        app.startup,
-		OnShutdown:       app.shutdown,
-		OnBeforeClose:    app.beforeClose,
-		Bind:             []any{app},
+		// Files dropped from the OS arrive as absolute paths ("filedrop" event); the webview's
+		// own drop handling stays on for JSON files dropped on the dashboard.
+		DragAndDrop:   &options.DragAndDrop{EnableFileDrop: true},
+		OnStartup:     app.startup,
+		OnShutdown:    app.shutdown,
+		OnBeforeClose: app.beforeClose,
+		Bind:          []any{app},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "flowbench:", err)

@@ -66,7 +66,7 @@ type NodeType struct {
 	Container bool `json:"container,omitempty"`
 	// LocalNames are {{name}} references the node resolves itself (text.template's handles);
 	// the engine neither resolves nor validates them as flow inputs.
-	LocalNames []string `json:"-"`
+	LocalNames []string `json:"local_names,omitempty"`
 	Run        RunFunc  `json:"-"`
 }
 

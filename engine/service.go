@@ -340,7 +340,8 @@ func (s *Service) CreateVersion(ctx context.Context, wfRef, fromRef, notes strin
 		Graph: from.Graph, ContentHash: from.ContentHash, CreatedAt: s.now().UTC()}, false)
 }
 
-// SaveVersion validates a graph and stores it as a new version. With makeCurrent it becomes
+// SaveVersion validates a graph and stores it as a new version; a graph equal to the current
+// version returns that version instead. With makeCurrent it becomes
 // the current version. An invalid graph is refused and nothing is written.
 func (s *Service) SaveVersion(ctx context.Context, wfRef string, g Graph, notes, parentID string, makeCurrent bool) (Version, error) {
 	w, err := s.ResolveWorkflow(ctx, wfRef)
@@ -354,8 +355,12 @@ func (s *Service) SaveVersion(ctx context.Context, wfRef string, g Graph, notes,
 	if parentID == "" {
 		parentID = w.CurrentVersionID
 	}
+	hash := ContentHash(g)
+	if cur, err := s.version(ctx, w.CurrentVersionID); err == nil && cur.ContentHash == hash {
+		return cur, nil // nothing changed: no second version of the same content
+	}
 	return s.store.AddVersion(ctx, Version{ID: NewID(), WorkflowID: w.ID, Notes: notes, ParentID: parentID,
-		Graph: g, ContentHash: ContentHash(g), CreatedAt: s.now().UTC()}, makeCurrent)
+		Graph: g, ContentHash: hash, CreatedAt: s.now().UTC()}, makeCurrent)
 }
 
 // UseVersion makes a version of the workflow current.

@@ -156,3 +156,19 @@ func (s *Service) CheckInputs(ctx context.Context, versionID string, values map[
 	}
 	return []Problem{}, err
 }
+
+// CheckGraphInputs validates flow input values against the inputs a graph declares (the
+// editor's draft, which may not be a version yet). Media values must already be assets.
+func (s *Service) CheckGraphInputs(g Graph, values map[string]any) []Problem {
+	_, err := ValidateInputs(g.Inputs, values, func(d InputDecl, text string) (AssetRef, error) {
+		return AssetRef{}, fmt.Errorf("choose a %s file", d.Type)
+	})
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return ve.Problems
+	}
+	if err != nil {
+		return []Problem{{Message: err.Error()}}
+	}
+	return []Problem{}
+}

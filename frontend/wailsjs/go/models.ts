@@ -319,6 +319,7 @@ export namespace engine {
 	    deterministic: boolean;
 	    dynamic_outputs?: boolean;
 	    container?: boolean;
+	    local_names?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new NodeType(source);
@@ -337,6 +338,7 @@ export namespace engine {
 	        this.deterministic = source["deterministic"];
 	        this.dynamic_outputs = source["dynamic_outputs"];
 	        this.container = source["container"];
+	        this.local_names = source["local_names"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

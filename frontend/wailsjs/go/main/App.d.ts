@@ -11,6 +11,8 @@ export function CheckGraph(arg1:engine.Graph):Promise<Array<engine.Problem>>;
 
 export function CheckInputs(arg1:string,arg2:Record<string, any>):Promise<Array<engine.Problem>>;
 
+export function CheckRunInputs(arg1:engine.Graph,arg2:Record<string, any>):Promise<Array<engine.Problem>>;
+
 export function CreateVersion(arg1:string,arg2:string,arg3:string):Promise<engine.Version>;
 
 export function CreateWorkflow(arg1:string):Promise<engine.Workflow>;

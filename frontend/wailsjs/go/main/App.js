@@ -18,6 +18,10 @@ export function CheckInputs(arg1, arg2) {
   return window['go']['main']['App']['CheckInputs'](arg1, arg2);
 }
 
+export function CheckRunInputs(arg1, arg2) {
+  return window['go']['main']['App']['CheckRunInputs'](arg1, arg2);
+}
+
 export function CreateVersion(arg1, arg2, arg3) {
   return window['go']['main']['App']['CreateVersion'](arg1, arg2, arg3);
 }
