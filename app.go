@@ -3,15 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
@@ -58,13 +55,6 @@ func (a *App) menuEvent(name string) { runtime.EventsEmit(a.ctx, "menu", name) }
 
 func (a *App) quit() { runtime.Quit(a.ctx) }
 
-// FileDrop is files dropped from the OS onto the window.
-type FileDrop struct {
-	X     int      `json:"x"`
-	Y     int      `json:"y"`
-	Paths []string `json:"paths"`
-}
-
 var idRE = regexp.MustCompile(`^[A-Za-z0-9_.:-]{1,128}$`)
 
 func checkID(kind, id string) error {
@@ -79,18 +69,6 @@ func (a *App) Version() string { return "0.1.0" }
 
 // Home returns the data folder in use.
 func (a *App) Home() string { return a.home }
-
-// WorkflowCard is one dashboard card.
-type WorkflowCard struct {
-	ID               string `json:"id"`
-	Name             string `json:"name"`
-	Description      string `json:"description"`
-	Versions         int    `json:"versions"`
-	CurrentVersionID string `json:"current_version_id"`
-	LastRunStatus    string `json:"last_run_status"`
-	LastRunAt        string `json:"last_run_at"`
-	UpdatedAt        string `json:"updated_at"`
-}
 
 // ListWorkflows returns the dashboard cards.
 func (a *App) ListWorkflows() ([]WorkflowCard, error) {
@@ -108,25 +86,6 @@ func (a *App) ListWorkflows() ([]WorkflowCard, error) {
 		out = append(out, c)
 	}
 	return out, nil
-}
-
-func ts(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339Nano)
-}
-
-// WorkflowDetail is what the editor opens: the workflow, its versions, the current version's
-// graph and the autosaved draft if any.
-type WorkflowDetail struct {
-	Workflow      engine.Workflow  `json:"workflow"`
-	Versions      []engine.Version `json:"versions"`
-	Current       engine.Version   `json:"current"`
-	Draft         *engine.Graph    `json:"draft"`
-	DraftBaseID   string           `json:"draft_base_id"`
-	RunCap        int              `json:"run_cap"`
-	NodeTypeCount int              `json:"node_type_count"`
 }
 
 // OpenWorkflow returns everything the editor needs for one workflow.
@@ -336,57 +295,6 @@ func (a *App) UseVersion(workflowID, versionID string) (engine.Version, error) {
 		// An invalid draft stays as the draft: it cannot become a version, and is not lost.
 	}
 	return a.svc.UseVersion(a.ctx, workflowID, versionID)
-}
-
-// RunInfo is a run as the window shows it.
-type RunInfo struct {
-	ID            string                       `json:"id"`
-	WorkflowID    string                       `json:"workflow_id"`
-	WorkflowName  string                       `json:"workflow_name"`
-	VersionID     string                       `json:"version_id"`
-	VersionLabel  string                       `json:"version_label"`
-	Status        string                       `json:"status"`
-	Mode          string                       `json:"mode"`
-	FromNode      string                       `json:"from_node"`
-	Label         string                       `json:"label"`
-	Number        int                          `json:"number"`
-	QueuePosition int                          `json:"queue_position"`
-	Inputs        map[string]any               `json:"inputs"`
-	Outputs       map[string]any               `json:"outputs"`
-	Nodes         map[string]engine.NodeRecord `json:"nodes"`
-	Approvals     map[string]engine.Approval   `json:"approvals"`
-	Error         string                       `json:"error"`
-	CreatedAt     string                       `json:"created_at"`
-	StartedAt     string                       `json:"started_at"`
-	FinishedAt    string                       `json:"finished_at"`
-	// SavedVersion is set when starting the run saved the draft as a new version.
-	SavedVersion string `json:"saved_version"`
-}
-
-func (a *App) runInfo(r engine.Run, names map[string]string) RunInfo {
-	ri := RunInfo{ID: r.ID, WorkflowID: r.WorkflowID, VersionID: r.VersionID, VersionLabel: r.VersionLabel, Status: string(r.Status),
-		Mode: string(r.Mode), FromNode: r.FromNode, Label: r.Label, Number: r.Number, QueuePosition: a.svc.QueuePosition(r.ID),
-		Inputs: r.Inputs, Outputs: r.Outputs, Nodes: r.Snapshot.Nodes, Approvals: r.Snapshot.Approvals, Error: r.Error, CreatedAt: ts(r.CreatedAt)}
-	if names != nil {
-		ri.WorkflowName = names[r.WorkflowID]
-	}
-	if r.StartedAt != nil {
-		ri.StartedAt = ts(*r.StartedAt)
-	}
-	if r.FinishedAt != nil {
-		ri.FinishedAt = ts(*r.FinishedAt)
-	}
-	return ri
-}
-
-// RunRequest is what the run form sends. With Graph set (the editor's draft), the run uses
-// the version equal to it, saving a new version first when none is.
-type RunRequest struct {
-	WorkflowID string         `json:"workflow_id"`
-	VersionID  string         `json:"version_id"`
-	Graph      *engine.Graph  `json:"graph"`
-	Inputs     map[string]any `json:"inputs"`
-	From       string         `json:"from"`
 }
 
 func (a *App) resolveRunVersion(req RunRequest, inputSets ...map[string]any) (string, string, error) {
@@ -626,51 +534,6 @@ func (a *App) OpenExternal(url string) error {
 	}
 	runtime.BrowserOpenURL(a.ctx, url)
 	return nil
-}
-
-var assetPathRE = regexp.MustCompile(`^/assets/([0-9a-f]{64})$`)
-
-// assetHandler serves /assets/<sha256> from the asset store. Only a well-formed hash is
-// accepted: no path from the request ever reaches the file system. Content is served with
-// its stored type, never as HTML in the app's origin.
-func (a *App) assetHandler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		m := assetPathRE.FindStringSubmatch(r.URL.Path)
-		if m == nil {
-			http.NotFound(w, r)
-			return
-		}
-		path, err := a.svc.Store().AssetPath(m[1])
-		if err != nil {
-			http.NotFound(w, r)
-			return
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			if errors.Is(err, os.ErrNotExist) {
-				http.NotFound(w, r)
-				return
-			}
-			http.Error(w, "cannot read asset", http.StatusInternalServerError)
-			return
-		}
-		defer f.Close()
-		head := make([]byte, 512)
-		n, _ := f.Read(head)
-		mt := engine.DetectMime("", head[:n])
-		if strings.Contains(mt, "html") || strings.Contains(mt, "xml") && !strings.Contains(mt, "svg") {
-			mt = "text/plain; charset=utf-8"
-		}
-		if _, err := f.Seek(0, 0); err != nil {
-			http.Error(w, "cannot read asset", http.StatusInternalServerError)
-			return
-		}
-		w.Header().Set("Content-Type", mt)
-		w.Header().Set("X-Content-Type-Options", "nosniff")
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'")
-		w.Header().Set("Cache-Control", "private, max-age=31536000, immutable")
-		http.ServeContent(w, r, m[1], time.Time{}, f)
-	})
 }
 
 // WatchWorkflow watches the linked files of the editor's graph; a change sends a "stale" event.

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"time"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// The types the bound methods exchange with the window, and their conversions.
+
+// FileDrop is files dropped from the OS onto the window.
+type FileDrop struct {
+	X     int      `json:"x"`
+	Y     int      `json:"y"`
+	Paths []string `json:"paths"`
+}
+
+// WorkflowCard is one dashboard card.
+type WorkflowCard struct {
+	ID               string `json:"id"`
+	Name             string `json:"name"`
+	Description      string `json:"description"`
+	Versions         int    `json:"versions"`
+	CurrentVersionID string `json:"current_version_id"`
+	LastRunStatus    string `json:"last_run_status"`
+	LastRunAt        string `json:"last_run_at"`
+	UpdatedAt        string `json:"updated_at"`
+}
+
+func ts(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// WorkflowDetail is what the editor opens: the workflow, its versions, the current version's
+// graph and the autosaved draft if any.
+type WorkflowDetail struct {
+	Workflow      engine.Workflow  `json:"workflow"`
+	Versions      []engine.Version `json:"versions"`
+	Current       engine.Version   `json:"current"`
+	Draft         *engine.Graph    `json:"draft"`
+	DraftBaseID   string           `json:"draft_base_id"`
+	RunCap        int              `json:"run_cap"`
+	NodeTypeCount int              `json:"node_type_count"`
+}
+
+// RunInfo is a run as the window shows it.
+type RunInfo struct {
+	ID            string                       `json:"id"`
+	WorkflowID    string                       `json:"workflow_id"`
+	WorkflowName  string                       `json:"workflow_name"`
+	VersionID     string                       `json:"version_id"`
+	VersionLabel  string                       `json:"version_label"`
+	Status        string                       `json:"status"`
+	Mode          string                       `json:"mode"`
+	FromNode      string                       `json:"from_node"`
+	Label         string                       `json:"label"`
+	Number        int                          `json:"number"`
+	QueuePosition int                          `json:"queue_position"`
+	Inputs        map[string]any               `json:"inputs"`
+	Outputs       map[string]any               `json:"outputs"`
+	Nodes         map[string]engine.NodeRecord `json:"nodes"`
+	Approvals     map[string]engine.Approval   `json:"approvals"`
+	Error         string                       `json:"error"`
+	CreatedAt     string                       `json:"created_at"`
+	StartedAt     string                       `json:"started_at"`
+	FinishedAt    string                       `json:"finished_at"`
+	// SavedVersion is set when starting the run saved the draft as a new version.
+	SavedVersion string `json:"saved_version"`
+}
+
+func (a *App) runInfo(r engine.Run, names map[string]string) RunInfo {
+	ri := RunInfo{ID: r.ID, WorkflowID: r.WorkflowID, VersionID: r.VersionID, VersionLabel: r.VersionLabel, Status: string(r.Status),
+		Mode: string(r.Mode), FromNode: r.FromNode, Label: r.Label, Number: r.Number, QueuePosition: a.svc.QueuePosition(r.ID),
+		Inputs: r.Inputs, Outputs: r.Outputs, Nodes: r.Snapshot.Nodes, Approvals: r.Snapshot.Approvals, Error: r.Error, CreatedAt: ts(r.CreatedAt)}
+	if names != nil {
+		ri.WorkflowName = names[r.WorkflowID]
+	}
+	if r.StartedAt != nil {
+		ri.StartedAt = ts(*r.StartedAt)
+	}
+	if r.FinishedAt != nil {
+		ri.FinishedAt = ts(*r.FinishedAt)
+	}
+	return ri
+}
+
+// RunRequest is what the run form sends. With Graph set (the editor's draft), the run uses
+// the version equal to it, saving a new version first when none is.
+type RunRequest struct {
+	WorkflowID string         `json:"workflow_id"`
+	VersionID  string         `json:"version_id"`
+	Graph      *engine.Graph  `json:"graph"`
+	Inputs     map[string]any `json:"inputs"`
+	From       string         `json:"from"`
+}
