@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/flowbench/flowbench/engine"
 	"github.com/flowbench/flowbench/engine/memstore"
@@ -121,4 +122,37 @@ func TestApprovalPausesAndResumesAfterRestart(t *testing.T) {
 	if _, err := svc2.Approve(context.Background(), engine.ApproveRequest{RunID: run.ID}); err == nil {
 		t.Fatal("approving a completed run should fail")
 	}
+}
+
+// TestSnapshotSavedWhileRunning shows a long run's snapshot reaching the store as it goes,
+// so a crash mid-run leaves the finished nodes recorded.
+func TestSnapshotSavedWhileRunning(t *testing.T) {
+	t.Parallel()
+	st := memstore.New()
+	svc := libraryService(t, st)
+	importGraph(t, svc, "slow", engine.Graph{
+		Nodes: []engine.Node{node("a", "util.delay", map[string]any{"ms": 700}), node("b", "util.delay", map[string]any{"ms": 700}),
+			node("c", "util.delay", map[string]any{"ms": 3000})},
+		Edges: []engine.Edge{edge("a", "value", "b", "value"), edge("b", "value", "c", "value")},
+	})
+	r, err := svc.StartRun(context.Background(), engine.RunRequest{Workflow: "slow"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Cancel(context.Background(), r.ID)
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		got, err := st.GetRun(context.Background(), r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec := got.Snapshot.Nodes["b"]; rec.Status == engine.NodeExecuted && got.Status == engine.RunRunning {
+			if _, err := st.GetGeneration(context.Background(), rec.GenerationID); err != nil {
+				t.Fatalf("snapshot names an uncommitted generation: %v", err)
+			}
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("the running run's snapshot was never saved")
 }

@@ -137,7 +137,14 @@ func (s *Service) beginRun(ar *activeRun) {
 func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 	defer s.wg.Done()
 	run := ar.exec.Run
-	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now}
+	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now,
+		Checkpoint: func(nodes map[string]NodeRecord) {
+			r := run
+			r.Snapshot = Snapshot{Nodes: nodes, Approvals: ar.exec.Approvals}
+			if err := s.store.UpdateRun(context.Background(), r); err != nil {
+				s.log.Warn("saving run snapshot", "run_id", run.ID, "err", err)
+			}
+		}}
 	res := ex.Execute(ctx, ar.exec)
 	s.finishRun(run, res)
 	return res

@@ -81,7 +81,13 @@ type Executor struct {
 	Emit      func(Event)
 	NewID     func() string
 	Now       Clock
+	// Checkpoint, when set, receives the run's node records about once a second while it goes
+	// (after the generations they name are committed), so a crash leaves a useful snapshot.
+	Checkpoint func(nodes map[string]NodeRecord)
 }
+
+// checkpointEvery is how often a running run's snapshot is saved.
+const checkpointEvery = time.Second
 
 // Execution is everything one run needs.
 type Execution struct {
@@ -189,6 +195,7 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 	var firstErr string
 	pending := map[string]Approval{}
 
+	lastCheckpoint := time.Now()
 	var resolve func(r nodeResult)
 	resolve = func(r nodeResult) {
 		st := states[r.id]
@@ -224,6 +231,10 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 			if dst.remaining == 0 {
 				ready = append(ready, e.Target)
 			}
+		}
+		if ex.Checkpoint != nil && time.Since(lastCheckpoint) >= checkpointEvery {
+			lastCheckpoint = time.Now()
+			ex.checkpoint(ctx, &x, res.Nodes)
 		}
 		// Progress goes out when the whole percent changes: every node of a small graph, at
 		// most 100 events for a large one (the bus coalesces them further).
@@ -323,6 +334,19 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		res.Status = RunPaused
 	}
 	return res
+}
+
+func (ex *Executor) checkpoint(ctx context.Context, x *Execution, nodes map[string]NodeRecord) {
+	if ex.Committer != nil {
+		if err := ex.Committer.Sync(context.WithoutCancel(ctx), x.Run.ID); err != nil {
+			return
+		}
+	}
+	cp := make(map[string]NodeRecord, len(nodes))
+	for k, v := range nodes {
+		cp[k] = v
+	}
+	ex.Checkpoint(cp)
 }
 
 // reuse feeds a node's source generation on. quiet skips its event: a reused node that feeds
