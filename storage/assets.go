@@ -101,7 +101,7 @@ func syncDir(dir string) {
 
 // OpenAsset opens the bytes of an asset.
 func (s *Store) OpenAsset(ctx context.Context, sha string) (io.ReadCloser, error) {
-	if !validSHA(sha) {
+	if !engine.ValidSHA(sha) {
 		return nil, fmt.Errorf("opening asset %q: malformed hash: %w", sha, engine.ErrInvalid)
 	}
 	f, err := os.Open(s.assetFile(sha))
@@ -117,7 +117,7 @@ func (s *Store) OpenAsset(ctx context.Context, sha string) (io.ReadCloser, error
 // AssetPath returns the file holding an asset. Only a well-formed hash reaches the file
 // system, so no caller can name a path of its own.
 func (s *Store) AssetPath(sha string) (string, error) {
-	if !validSHA(sha) {
+	if !engine.ValidSHA(sha) {
 		return "", fmt.Errorf("asset path %q: malformed hash: %w", sha, engine.ErrInvalid)
 	}
 	p := s.assetFile(sha)
@@ -202,7 +202,7 @@ func (s *Store) unreferenced(ctx context.Context, tx *sql.Tx, candidates []strin
 // assetMu.
 func (s *Store) removeAssetFiles(shas []string) {
 	for _, sha := range shas {
-		if !validSHA(sha) {
+		if !engine.ValidSHA(sha) {
 			continue
 		}
 		if err := os.Remove(s.assetFile(sha)); err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -90,7 +90,7 @@ func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) e
 			e.cost.Valid = true
 		}
 		e.created = msOr(g.CreatedAt, now)
-		e.refs = assetRefs(g.Outputs)
+		e.refs = engine.AssetRefs(g.Outputs)
 		anyRefs = anyRefs || len(e.refs) > 0
 	}
 

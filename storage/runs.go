@@ -56,7 +56,7 @@ func encodeRun(r engine.Run) (runJSON, error) {
 	if j.snapshot, err = encode("run snapshot", r.Snapshot); err != nil {
 		return j, err
 	}
-	j.refs = append(assetRefs(r.Inputs), assetRefs(r.Outputs)...)
+	j.refs = append(engine.AssetRefs(r.Inputs), engine.AssetRefs(r.Outputs)...)
 	slices.Sort(j.refs)
 	j.refs = slices.Compact(j.refs)
 	return j, nil

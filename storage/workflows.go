@@ -133,7 +133,7 @@ func insertVersion(ctx context.Context, tx *sql.Tx, v *engine.Version, graph str
 	if err := decodeInto("version graph", graph, &g); err != nil {
 		return nil, err
 	}
-	refs := graphRefs(g)
+	refs := engine.GraphAssetRefs(g)
 	if err := linkAssets(ctx, tx, linkVersion, v.ID, refs); err != nil {
 		return nil, err
 	}
@@ -386,7 +386,7 @@ func (s *Store) SaveDraft(ctx context.Context, workflowID string, g engine.Graph
 	if err := decodeInto("draft", graph, &decoded); err != nil {
 		return err
 	}
-	refs := graphRefs(decoded)
+	refs := engine.GraphAssetRefs(decoded)
 	if err := linkAssets(ctx, tx, linkDraft, workflowID, refs); err != nil {
 		return err
 	}

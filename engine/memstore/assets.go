@@ -55,7 +55,7 @@ func (s *Store) PutAsset(ctx context.Context, data []byte, mime, name string) (e
 
 // OpenAsset returns the bytes of an asset.
 func (s *Store) OpenAsset(ctx context.Context, sha string) (io.ReadCloser, error) {
-	if !validSHA(sha) {
+	if !engine.ValidSHA(sha) {
 		return nil, fmt.Errorf("opening asset %q: malformed hash: %w", sha, engine.ErrInvalid)
 	}
 	s.mu.Lock()
@@ -69,7 +69,7 @@ func (s *Store) OpenAsset(ctx context.Context, sha string) (io.ReadCloser, error
 
 // AssetPath writes the asset to a temporary folder owned by the store and returns the file.
 func (s *Store) AssetPath(sha string) (string, error) {
-	if !validSHA(sha) {
+	if !engine.ValidSHA(sha) {
 		return "", fmt.Errorf("asset path %q: malformed hash: %w", sha, engine.ErrInvalid)
 	}
 	s.mu.Lock()

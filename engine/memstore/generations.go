@@ -49,7 +49,7 @@ func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) e
 		}
 		g.CreatedAt = msOr(g.CreatedAt, now)
 		g.Outputs, g.Cost, g.Selected, g.VersionLabel, g.RunLabel = nil, nil, false, "", ""
-		recs[i] = &genRec{g: g, outputs: outputs, cost: cost, refs: assetRefs(decode[map[string]any](outputs))}
+		recs[i] = &genRec{g: g, outputs: outputs, cost: cost, refs: engine.AssetRefs(decode[map[string]any](outputs))}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -197,7 +197,7 @@ func (s *Store) CreateWorkflow(ctx context.Context, w engine.Workflow, first eng
 }
 
 func (s *Store) putVersion(v engine.Version, graph []byte) {
-	rec := &versionRec{v: v, graph: graph, refs: graphRefs(decode[engine.Graph](graph))}
+	rec := &versionRec{v: v, graph: graph, refs: engine.GraphAssetRefs(decode[engine.Graph](graph))}
 	rec.v.Graph = engine.Graph{}
 	s.versions[v.ID] = rec
 	s.linked(rec.refs)
@@ -433,7 +433,7 @@ func (s *Store) SaveDraft(ctx context.Context, workflowID string, g engine.Graph
 		return fmt.Errorf("saving draft of workflow %s: %w", workflowID, engine.ErrNotFound)
 	}
 	// Assets the draft stops referencing are kept: undo in the editor may bring them back.
-	rec := &draftRec{graph: graph, base: baseVersionID, refs: graphRefs(decode[engine.Graph](graph))}
+	rec := &draftRec{graph: graph, base: baseVersionID, refs: engine.GraphAssetRefs(decode[engine.Graph](graph))}
 	s.drafts[workflowID] = rec
 	s.linked(rec.refs)
 	return nil

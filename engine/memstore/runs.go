@@ -72,7 +72,7 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 
 // runRefs lists the assets a run's inputs and outputs refer to.
 func runRefs(rec *runRec) []string {
-	refs := append(assetRefs(decode[map[string]any](rec.inputs)), assetRefs(decode[map[string]any](rec.outputs))...)
+	refs := append(engine.AssetRefs(decode[map[string]any](rec.inputs)), engine.AssetRefs(decode[map[string]any](rec.outputs))...)
 	slices.Sort(refs)
 	return slices.Compact(refs)
 }

@@ -1,14 +1,12 @@
-package memstore
+package engine
 
 import (
 	"encoding/json"
 	"slices"
-
-	"github.com/flowbench/flowbench/engine"
 )
 
-// validSHA reports whether s is a sha256 in 64 lowercase hex digits.
-func validSHA(s string) bool {
+// ValidSHA reports whether s is a sha256 in 64 lowercase hex digits.
+func ValidSHA(s string) bool {
 	if len(s) != 64 {
 		return false
 	}
@@ -21,16 +19,16 @@ func validSHA(s string) bool {
 	return true
 }
 
-// assetRefs returns the sorted, distinct hashes of the asset references nested in v.
-func assetRefs(v any) []string {
+// AssetRefs returns the sorted, distinct hashes of the asset references nested in v.
+func AssetRefs(v any) []string {
 	var refs []string
 	walkRefs(v, &refs)
 	slices.Sort(refs)
 	return slices.Compact(refs)
 }
 
-// graphRefs returns the assets a graph refers to, in node params and input defaults.
-func graphRefs(g engine.Graph) []string {
+// GraphAssetRefs returns the assets a graph refers to, in node params and input defaults.
+func GraphAssetRefs(g Graph) []string {
 	var refs []string
 	for _, n := range g.Nodes {
 		walkRefs(n.Params, &refs)
@@ -46,7 +44,7 @@ func walkRefs(v any, refs *[]string) {
 	switch x := v.(type) {
 	case nil, string, bool, float64, float32, int, int64, int32, uint, uint64, json.Number:
 	case map[string]any:
-		if ref, ok := engine.AsAssetRef(x); ok && validSHA(ref.Asset) {
+		if ref, ok := AsAssetRef(x); ok && ValidSHA(ref.Asset) {
 			*refs = append(*refs, ref.Asset)
 		}
 		for _, e := range x {
@@ -56,8 +54,8 @@ func walkRefs(v any, refs *[]string) {
 		for _, e := range x {
 			walkRefs(e, refs)
 		}
-	case engine.AssetRef, *engine.AssetRef:
-		if ref, ok := engine.AsAssetRef(x); ok && validSHA(ref.Asset) {
+	case AssetRef, *AssetRef:
+		if ref, ok := AsAssetRef(x); ok && ValidSHA(ref.Asset) {
 			*refs = append(*refs, ref.Asset)
 		}
 	default:
