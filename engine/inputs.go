@@ -87,7 +87,7 @@ func zeroValue(t string) any {
 
 func coerceMedia(d InputDecl, v any, media MediaResolver) (AssetRef, error) {
 	if ref, ok := AsAssetRef(v); ok {
-		if len(ref.Asset) != 64 {
+		if !ValidSHA(ref.Asset) {
 			return AssetRef{}, fmt.Errorf("asset reference %q is not a sha256", ref.Asset)
 		}
 		return ref, nil
