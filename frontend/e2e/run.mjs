@@ -2,7 +2,7 @@
 // Flowbench dev-tag backend at E2E_BASE_URL. Runs every e2e/*.spec.mjs in name order.
 //
 // A spec exports either `default async function (page, ctx)` (one test named after the file)
-// or `tests`: a list of `[name, fn]` pairs or `{ name, fn }` objects. Each test gets a fresh
+// or `tests`: a list of `[name, fn]` pairs or `{ name, fn, timeout? }` objects. Each test gets a fresh
 // browser context and page, already loaded and with the Wails bindings ready.
 // ctx: { baseURL, assert, pageErrors, unexpectedPageErrors(), consoleErrors, screenshot(name) }.
 //
@@ -49,7 +49,7 @@ async function loadSpecs() {
         if (typeof name !== "string" || typeof fn !== "function") {
           throw new Error(`${file}: each test needs a name and a function`);
         }
-        tests.push({ name, fn });
+        tests.push({ name, fn, timeout: Array.isArray(t) ? undefined : t.timeout });
       }
     } else if (typeof mod.default === "function") {
       tests.push({ name: basename(file, ".spec.mjs"), fn: mod.default });
@@ -106,7 +106,7 @@ async function runTest(browser, file, test) {
         });
         await test.fn(page, ctx);
       })(),
-      testTimeout,
+      test.timeout ?? testTimeout,
       "test",
     );
     return { ok: true, ms: Date.now() - started };

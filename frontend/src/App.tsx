@@ -6,6 +6,7 @@ import { onEvent } from "./api/events";
 import { Editor } from "./canvas/Editor";
 import { Dashboard } from "./dashboard/Dashboard";
 import { Toasts } from "./panels/Toasts";
+import { QueueOverlay } from "./queue/QueueOverlay";
 import { useGraph } from "./stores/graph";
 import { flushDraft } from "./stores/persist";
 import { toast, useUI } from "./stores/ui";
@@ -19,6 +20,7 @@ function DashboardShell() {
       <main className="app-main app-scroll">
         <Dashboard />
       </main>
+      <QueueOverlay inWindow />
     </div>
   );
 }

@@ -7,9 +7,11 @@ import type {
   Graph,
   ImportResult,
   NodeType,
+  Plan,
   Problem,
   RunInfo,
   RunRequest,
+  Timeline,
   Version,
   Workflow,
   WorkflowCard,
@@ -82,6 +84,23 @@ export const api = {
   pickFile: (title: string) => call<string>(() => App.PickFile(title)),
   openExternal: (url: string) => call<void>(() => App.OpenExternal(url)),
   watchWorkflow: (workflowId: string, g: Graph) => call<void>(() => App.WatchWorkflow(workflowId, g as Loose)),
+  /** startBatch queues one run per inputs object (Run ×N); every entry is checked first. */
+  startBatch: (req: Partial<RunRequest> & { workflow_id: string }, inputs: Record<string, unknown>[]) =>
+    call<RunInfo[]>(() => App.StartBatch({ version_id: "", inputs: {}, from: "", ...req } as Loose, inputs)).then((l) => l ?? []),
+  getRunCap: () => call<number>(() => App.GetRunCap()),
+  setRunCap: (n: number) => call<void>(() => App.SetRunCap(n)),
+  /** nodeTimeline is a node's generations, newest first, live ones included. */
+  nodeTimeline: (workflowId: string, nodeId: string) =>
+    call<Timeline>(() => App.NodeTimeline(workflowId, nodeId)).then((t) => ({ ...t, generations: t?.generations ?? [] })),
+  /** selectGeneration picks the generation that feeds downstream ("" clears the pick). */
+  selectGeneration: (workflowId: string, nodeId: string, generationId: string) =>
+    call<void>(() => App.SelectGeneration(workflowId, nodeId, generationId)),
+  deleteGeneration: (generationId: string) => call<void>(() => App.DeleteGeneration(generationId)),
+  /** planFrom previews a run from a node of a saved version ("" = the current version). */
+  planFrom: (workflowId: string, versionId: string, nodeId: string, inputs: Record<string, unknown> = {}) =>
+    call<Plan>(() => App.PlanFrom(workflowId, versionId, nodeId, inputs)),
+  /** importMedia copies a local file into the asset store (kind: image audio video file). */
+  importMedia: (path: string, kind: string) => call<AssetRef>(() => App.ImportMedia(path, kind)),
   unwatchWorkflow: (workflowId: string) => call<void>(() => App.UnwatchWorkflow(workflowId)),
 };
 

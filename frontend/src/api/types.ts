@@ -32,6 +32,10 @@ export type WorkflowCard = Plain<main.WorkflowCard>;
 export type WorkflowDetail = Plain<main.WorkflowDetail>;
 export type RunInfo = Plain<main.RunInfo>;
 export type RunRequest = Plain<main.RunRequest>;
+export type Generation = Plain<engine.Generation>;
+export type Timeline = Plain<engine.Timeline>;
+export type Plan = Plain<engine.Plan>;
+export type PlanNode = Plain<engine.PlanNode>;
 
 /** The declarable flow input types, in display order (engine.InputTypes). */
 export const INPUT_TYPES = [

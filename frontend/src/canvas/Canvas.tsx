@@ -10,10 +10,14 @@ import {
   type FinalConnectionState,
   type IsValidConnection,
 } from "@xyflow/react";
-import { useCallback, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { DropChoice, useFileDropEvents } from "../dnd/DropChoice";
+import { setDropContext } from "../dnd/fileDrop";
+import { ContextMenu, nodeMenuItems } from "../plan/NodeActions";
+import { QueueOverlay } from "../queue/QueueOverlay";
 import { checkConnection, outputHandles, typeClass } from "../lib/compat";
 import type { FbEdge, FbNode } from "../lib/flowtypes";
-import { connect } from "../lib/graphops";
+import { connect, selectOnly } from "../lib/graphops";
 import { nodeTypes } from "../nodes/FlowNode";
 import { useCatalog } from "../stores/catalog";
 import { addNode } from "../stores/editor";
@@ -21,6 +25,10 @@ import { useGraph } from "../stores/graph";
 import { toast } from "../stores/ui";
 
 export const PALETTE_MIME = "application/x-flowbench-node";
+
+/** Past this many nodes the canvas drops per-frame effects (the running pulse): repainting
+ * a large graph every frame would make the window sluggish while runs go. */
+const MANY_NODES = 60;
 
 function shape() {
   const s = useGraph.getState();
@@ -50,6 +58,19 @@ export function Canvas() {
   const onNodesChange = useGraph((s) => s.onNodesChange);
   const onEdgesChange = useGraph((s) => s.onEdgesChange);
   const rf = useReactFlow<FbNode, FbEdge>();
+  const [menu, setMenu] = useState<{ at: { x: number; y: number }; nodeId: string } | null>(null);
+
+  // Files dropped from the OS land at the drop point on this canvas.
+  useFileDropEvents();
+  useEffect(() => {
+    setDropContext({ toFlow: (p) => rf.screenToFlowPosition(p) });
+    return () => setDropContext(null);
+  }, [rf]);
+
+  const onNodeContextMenu = useCallback((e: React.MouseEvent, n: FbNode) => {
+    e.preventDefault();
+    setMenu({ at: { x: e.clientX, y: e.clientY }, nodeId: n.id });
+  }, []);
 
   // Edges take the colour of the value type they carry. Keyed on node ids and types only, so
   // dragging a node does not rebuild every edge.
@@ -107,7 +128,7 @@ export function Canvas() {
   );
 
   return (
-    <div className="canvas" data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className={`canvas${nodes.length > MANY_NODES ? " many-nodes" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<FbNode, FbEdge>
         nodes={nodes}
         edges={typedEdges}
@@ -116,6 +137,7 @@ export function Canvas() {
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
+        onNodeContextMenu={onNodeContextMenu}
         isValidConnection={isValidConnection}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
@@ -130,8 +152,24 @@ export function Canvas() {
       >
         <Background gap={20} size={1} />
         <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeStrokeWidth={2} ariaLabel="Minimap" style={{ width: 160, height: 110 }} />
+        <MiniMap position="top-right" pannable zoomable nodeStrokeWidth={2} ariaLabel="Minimap" style={{ width: 160, height: 110 }} />
       </ReactFlow>
+      <QueueOverlay />
+      <DropChoice />
+      {menu && (
+        <ContextMenu
+          at={menu.at}
+          onClose={() => setMenu(null)}
+          items={[
+            ...nodeMenuItems(menu.nodeId),
+            {
+              label: "Show its generations",
+              testId: "ctx-generations",
+              onSelect: () => useGraph.setState((s) => ({ nodes: selectOnly(s, new Set([menu.nodeId])).nodes })),
+            },
+          ]}
+        />
+      )}
       {nodes.length === 0 && (
         <div className="canvas-empty" aria-live="polite">
           <p className="empty-title">An empty workflow</p>

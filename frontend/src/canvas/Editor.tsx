@@ -11,7 +11,9 @@ import { RightPanel } from "../panels/Inspector";
 import { InputsPanel } from "../panels/InputsPanel";
 import { Palette } from "../panels/Palette";
 import { ResultsPanel } from "../panels/ResultsPanel";
-import { RunForm } from "../panels/RunForm";
+import { RunForm, rememberedValues } from "../panels/RunForm";
+import { startEditorSync } from "../generations/sync";
+import { RunManyDialog } from "../queue/RunManyDialog";
 import { RunHistory } from "../panels/RunHistory";
 import { SaveVersionDialog } from "../panels/SaveVersionDialog";
 import { addNode, openWorkflow } from "../stores/editor";
@@ -72,6 +74,8 @@ function Overlays() {
       return <HelpSheet />;
     case "run":
       return <RunForm />;
+    case "runMany":
+      return <RunManyDialog onClose={() => useUI.getState().close()} typed={rememberedValues(useGraph.getState().workflowId ?? "")} />;
     case "save":
       return <SaveVersionDialog />;
     default:
@@ -103,12 +107,14 @@ export function Editor({ workflowId }: { workflowId: string }) {
 
   useEffect(() => {
     let stop: (() => void) | null = null;
+    let stopSync: (() => void) | null = null;
     let cancelled = false;
     setState({ ready: false, error: "" });
     openWorkflow(workflowId)
       .then(() => {
         if (cancelled) return;
         stop = startDocSync();
+        stopSync = startEditorSync(workflowId);
         setState({ ready: true, error: "" });
         localStorage.setItem("flowbench.lastWorkflow", workflowId);
         void api.watchWorkflow(workflowId, graphOf(useGraph.getState())).catch(() => undefined);
@@ -121,6 +127,7 @@ export function Editor({ workflowId }: { workflowId: string }) {
       cancelled = true;
       offStale();
       stop?.();
+      stopSync?.();
       useGraph.getState().close();
       void api.unwatchWorkflow(workflowId).catch(() => undefined);
     };

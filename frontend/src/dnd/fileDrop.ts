@@ -5,7 +5,6 @@
 import { create } from "zustand";
 import { api } from "../api/backend";
 import type { FileDrop } from "../api/types";
-import { api2 } from "../generations/api";
 import type { FbNode } from "../lib/flowtypes";
 import { FB_NODE } from "../lib/flowtypes";
 import { selectOnly } from "../lib/graphops";
@@ -69,7 +68,7 @@ async function importAll(items: { path: string; kind: MediaKind }[]): Promise<(s
   return Promise.all(
     items.map(async (it) => {
       try {
-        const ref = await api2.importMedia(it.path, it.kind);
+        const ref = await api.importMedia(it.path, it.kind);
         return ref.asset;
       } catch (e) {
         toast("error", `${baseName(it.path)}: ${(e as Error).message}`);

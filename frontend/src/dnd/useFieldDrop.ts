@@ -2,7 +2,7 @@
 // against the field's type and imported into the asset store.
 import { useEffect, type RefObject } from "react";
 import type { AssetRef } from "../api/types";
-import { api2 } from "../generations/api";
+import { api } from "../api/backend";
 import { fieldAccepts } from "./dropmap";
 import { FIELD_DROP_EVENT, type FieldDropDetail } from "./fileDrop";
 
@@ -26,7 +26,7 @@ export function useFieldDrop(
         return;
       }
       try {
-        onAsset(await api2.importMedia(path, fieldType));
+        onAsset(await api.importMedia(path, fieldType));
       } catch (err) {
         onError((err as Error).message);
       }

@@ -7,7 +7,7 @@ import { assetSrc, summarizeOutputs } from "../previews/classify";
 import { TextBlock } from "../previews/TextBlock";
 import { OutputsView } from "../previews/ValuePreview";
 import { useRuns } from "../stores/runs";
-import { api2 } from "./api";
+import { api } from "../api/backend";
 import { refreshNode } from "./current";
 import { formatTime, indexOf, position, reconcile, runTitle, step, type Generation, type Timeline } from "./timeline";
 import { useTimeline } from "./useTimeline";
@@ -200,7 +200,7 @@ export function GenerationViewer({ workflowId, nodeId, onChanged, onError }: Gen
           </div>
           <div className="gen-actions">
             {g.selected ? (
-              <button type="button" disabled={busy} onClick={() => act(() => api2.selectGeneration(workflowId, nodeId, ""))} data-testid="gen-unselect">
+              <button type="button" disabled={busy} onClick={() => act(() => api.selectGeneration(workflowId, nodeId, ""))} data-testid="gen-unselect">
                 Unpick
               </button>
             ) : (
@@ -208,7 +208,7 @@ export function GenerationViewer({ workflowId, nodeId, onChanged, onError }: Gen
                 type="button"
                 className="primary"
                 disabled={busy || g.status !== "completed"}
-                onClick={() => act(() => api2.selectGeneration(workflowId, nodeId, g.id))}
+                onClick={() => act(() => api.selectGeneration(workflowId, nodeId, g.id))}
                 data-testid="gen-select"
                 title="Make this the node's result: it shows on the canvas and feeds downstream in a run from here"
               >
@@ -218,7 +218,7 @@ export function GenerationViewer({ workflowId, nodeId, onChanged, onError }: Gen
             {confirmDelete ? (
               <span className="gen-confirm">
                 Delete this result?
-                <button type="button" className="danger" disabled={busy} onClick={() => act(() => api2.deleteGeneration(g.id))} data-testid="gen-delete-yes">
+                <button type="button" className="danger" disabled={busy} onClick={() => act(() => api.deleteGeneration(g.id))} data-testid="gen-delete-yes">
                   Delete
                 </button>
                 <button type="button" onClick={() => setConfirmDelete(false)}>

@@ -86,11 +86,18 @@ export const CurrentPreview = memo(function CurrentPreview({
       </div>
     );
   }
-  if (!cur) return null;
-  const text = cur.summary.media ? `${cur.summary.media.name || cur.summary.media.mime}` : clip(cur.summary.text, 160);
-  if (!text) return null;
+  const text = cur ? (cur.summary.media ? `${cur.summary.media.name || cur.summary.media.mime}` : clip(cur.summary.text, 160)) : "";
+  if (!text) {
+    // the preview row is always there, so a node keeps its size when its first result lands
+    // (no reflow of the canvas while a new workflow runs for the first time)
+    return (
+      <div className="node-thumb-text node-thumb-empty" aria-hidden="true">
+        {cur ? "empty" : "no result yet"}
+      </div>
+    );
+  }
   return (
-    <div className="node-thumb-text" data-testid="node-current-text" title={cur.summary.text}>
+    <div className="node-thumb-text" data-testid="node-current-text" title={cur?.summary.text}>
       {text}
     </div>
   );

@@ -5,7 +5,7 @@
 import { create } from "zustand";
 import type { RunEvent } from "../api/types";
 import { summarizeOutputs, summarizePreview, type Summary } from "../previews/classify";
-import { api2 } from "./api";
+import { api } from "../api/backend";
 import type { Timeline } from "./timeline";
 
 export interface CurrentGen {
@@ -41,7 +41,7 @@ export async function loadCurrent(workflowId: string, nodeIds: readonly string[]
   const worker = async () => {
     for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
       try {
-        found[id] = fromTimeline(await api2.nodeTimeline(workflowId, id));
+        found[id] = fromTimeline(await api.nodeTimeline(workflowId, id));
       } catch {
         // a node id the backend refuses (malformed draft id) simply has no generations
       }
@@ -55,7 +55,7 @@ export async function loadCurrent(workflowId: string, nodeIds: readonly string[]
 /** refreshNode refetches one node's timeline after the user changed it (select, delete). */
 export async function refreshNode(workflowId: string, nodeId: string): Promise<Timeline | null> {
   try {
-    const tl = await api2.nodeTimeline(workflowId, nodeId);
+    const tl = await api.nodeTimeline(workflowId, nodeId);
     if (useCurrentGens.getState().workflowId === workflowId) {
       useCurrentGens.setState((s) => ({
         byNode: { ...s.byNode, [nodeId]: fromTimeline(tl) },

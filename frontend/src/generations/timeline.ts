@@ -1,11 +1,9 @@
 // Browsing a node's timeline of generations (newest first, as NodeTimeline returns it):
 // which one the viewer shows, stepping older/newer, and keeping the place when the timeline
 // refreshes (a live generation landing, a generation deleted, a new run appending one).
-import type { engine } from "../../wailsjs/go/models";
-import type { Plain } from "../api/types";
+import type { Generation, Timeline } from "../api/types";
 
-export type Generation = Plain<engine.Generation>;
-export type Timeline = Plain<engine.Timeline>;
+export type { Generation, Timeline };
 
 type TL = Pick<Timeline, "generations" | "current_generation_id">;
 

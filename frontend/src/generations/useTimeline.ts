@@ -2,7 +2,7 @@
 // whenever a node event of that workflow names the node, so generations of a running run
 // appear live and stay after it ends.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api2 } from "./api";
+import { api } from "../api/backend";
 import { useCurrentGens } from "./current";
 import type { Timeline } from "./timeline";
 
@@ -32,7 +32,7 @@ export function useTimeline(workflowId: string | null, nodeId: string | null): T
     last.current = Date.now();
     setLoading(true);
     try {
-      const tl = await api2.nodeTimeline(workflowId, nodeId);
+      const tl = await api.nodeTimeline(workflowId, nodeId);
       if (keyRef.current === asked) {
         setTimeline(tl);
         setError(null);

@@ -1,8 +1,12 @@
 // The one node component: everything it shows comes from the node type's schema (title,
-// handles with their types, params) and from the focused run's record of this node. Memoised;
-// each part subscribes to the smallest slice of the stores it needs.
+// handles with their types, params), from the focused run's record of this node (status,
+// progress, duration, error) and from the node's current generation (its preview, the
+// "picked" mark). A plan preview colours it; a stale badge says why its result is out of
+// date; hovering shows "Run from here". Memoised; each part subscribes to its own slice.
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
+import { CurrentPreview, PickedMark, PlanTag, StaleBadge, usePlanAction } from "../generations/NodeMarks";
+import { NodeRunToolbar, useHoverIntent } from "../plan/NodeActions";
 import type { HandleSpec, InputDecl } from "../api/types";
 import { inputHandles, outputHandles, typeClass } from "../lib/compat";
 import type { FbNode } from "../lib/flowtypes";
@@ -10,7 +14,7 @@ import { paramSummary } from "../lib/params";
 import { useCatalog } from "../stores/catalog";
 import { useGraph } from "../stores/graph";
 import { focusedNodeRun, useRuns } from "../stores/runs";
-import { NodePreview, NodeStatus, statusClass } from "./NodeStatus";
+import { NodeError, NodeProgress, NodeStatus, statusClass } from "./NodeStatus";
 import "./canvas.css";
 
 const NO_INPUTS: InputDecl[] = [];
@@ -62,6 +66,8 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
   const workflowId = useGraph((s) => s.workflowId);
   const problemCount = useGraph((s) => s.problems.filter((p) => p.node_id === id).length);
   const record = useRuns((s) => focusedNodeRun(s, workflowId, id));
+  const plan = usePlanAction(workflowId, id);
+  const { hover, enter, leave } = useHoverIntent();
 
   const ins = inputHandles(t);
   const outs = outputHandles(t, declared);
@@ -71,15 +77,21 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
 
   return (
     <div
-      className={`fb-node group-${t?.group ?? "unknown"} ${statusClass(record?.status)}${selected ? " selected" : ""}${t?.container ? " container" : ""}`}
+      className={`fb-node group-${t?.group ?? "unknown"} ${statusClass(record?.status)}${selected ? " selected" : ""}${t?.container ? " container" : ""}${plan ? ` plan-${plan}` : ""}`}
       data-testid={`node-${id}`}
       aria-label={`${title} (${id})`}
+      onMouseEnter={enter}
+      onMouseLeave={leave}
     >
+      <NodeRunToolbar nodeId={id} visible={hover} onEnter={enter} onLeave={leave} />
       <div className="fb-head">
         <span className="fb-dot" aria-hidden="true" />
         <span className="fb-title">{title}</span>
+        <StaleBadge workflowId={workflowId} nodeId={id} />
+        <PickedMark nodeId={id} />
         <NodeStatus record={record} />
       </div>
+      <NodeProgress record={record} />
       <div className="fb-sub">
         <span className="fb-id">{id}</span>
         <span className="fb-type">{data.type}</span>
@@ -108,7 +120,17 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
           ))}
         </dl>
       )}
-      <NodePreview record={record} />
+      <PlanTag workflowId={workflowId} nodeId={id} />
+      {record?.status === "failed" && record.error ? (
+        <NodeError error={record.error} />
+      ) : (
+        <CurrentPreview
+          nodeId={id}
+          type={data.type}
+          asset={data.params.asset}
+          live={record?.status === "running" ? record.stream : undefined}
+        />
+      )}
     </div>
   );
 }

@@ -142,9 +142,20 @@ export function EditorHeader() {
       >
         Save version
       </button>
-      <button type="button" className="button button-primary" onClick={() => open("run")} data-testid="run-button" title="Run (Ctrl+Enter)">
-        ▶ Run
-      </button>
+      <div className="button-group run-group" role="group" aria-label="Run">
+        <button type="button" className="button button-primary" onClick={() => open("run")} data-testid="run-button" title="Run (Ctrl+Enter)">
+          ▶ Run
+        </button>
+        <button
+          type="button"
+          className="button"
+          onClick={() => open("runMany")}
+          data-testid="run-many-open"
+          title="Run the workflow N times: the same inputs, a seed sweep, or a list of values"
+        >
+          Run ×N
+        </button>
+      </div>
     </header>
   );
 }

@@ -1,6 +1,6 @@
 // The inspector: the selected node's label and a params form built from its type's schema,
 // the backend's problems for it and what the focused run did with it. Below it sits the
-// node's extra panels (generations, in part 2). With no node selected it shows the graph's
+// node's generations. With no node selected it shows the graph's
 // own problems and a hint.
 import { useShallow } from "zustand/react/shallow";
 import type { Problem } from "../api/types";
@@ -11,7 +11,11 @@ import { statusLabel } from "../nodes/NodeStatus";
 import { useCatalog } from "../stores/catalog";
 import { selectedNodeId, useGraph } from "../stores/graph";
 import { focusedNodeRun, useRuns } from "../stores/runs";
-import { useUI } from "../stores/ui";
+import { toast, useUI } from "../stores/ui";
+import { GenerationViewer } from "../generations/GenerationViewer";
+import { refreshStale } from "../generations/sync";
+import { PlanPanel } from "../plan/PlanPanel";
+import { reasonText } from "../plan/reasons";
 import { ParamField } from "./ParamField";
 import { useSyncedText } from "./useSyncedText";
 
@@ -40,16 +44,18 @@ function NodeRunInfo({ nodeId }: { nodeId: string }) {
         <span className={`status-chip st-${rec.status}`}>{statusLabel(rec.status)}</span>
         {rec.durationMs !== undefined && rec.status !== "running" && <span className="muted"> {formatDuration(rec.durationMs)}</span>}
       </p>
-      {rec.reasons && rec.reasons.length > 0 && <p className="muted small">Why: {rec.reasons.join(", ")}</p>}
+      {rec.reasons && rec.reasons.length > 0 && <p className="muted small">Why: {rec.reasons.map(reasonText).join("; ")}.</p>}
       {rec.error && <pre className="run-error">{rec.error}</pre>}
       {rec.logs && rec.logs.length > 0 && <pre className="run-log">{rec.logs.join("\n")}</pre>}
     </section>
   );
 }
 
-/** NodeExtras is the seam for per-node panels under the inspector (generations: part 2). */
-export function NodeExtras(_props: { nodeId: string }) {
-  return null;
+/** NodeExtras are the per-node panels under the inspector: the node's generations. */
+export function NodeExtras({ nodeId }: { nodeId: string }) {
+  const wf = useGraph((s) => s.workflowId);
+  if (!wf) return null;
+  return <GenerationViewer key={nodeId} workflowId={wf} nodeId={nodeId} onChanged={() => refreshStale()} onError={(m) => toast("error", m)} />;
 }
 
 function NodeInspector({ nodeId }: { nodeId: string }) {
@@ -143,6 +149,7 @@ export function RightPanel() {
   const nodeId = useGraph(selectedNodeId);
   return (
     <aside className="right-panel" aria-label="Inspector">
+      <PlanPanel />
       {nodeId ? <NodeInspector key={nodeId} nodeId={nodeId} /> : <GraphOverview />}
       {nodeId && <NodeExtras nodeId={nodeId} />}
     </aside>

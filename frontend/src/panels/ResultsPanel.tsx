@@ -3,7 +3,7 @@ import { formatDuration } from "../lib/format";
 import { useGraph } from "../stores/graph";
 import { focusedRun, useRuns, type RunState } from "../stores/runs";
 import { useUI } from "../stores/ui";
-import { ValueView } from "./ValueView";
+import { ValuePreview } from "../previews/ValuePreview";
 
 function runTitle(r: RunState): string {
   return r.number ? `Run #${r.number}` : "Run";
@@ -70,7 +70,7 @@ export function ResultsPanel() {
                 <div key={name} className="output" data-testid={`output-${name}`}>
                   <dt className="output-name mono">{name}</dt>
                   <dd>
-                    <ValueView value={v} />
+                    <ValuePreview value={v} />
                   </dd>
                 </div>
               ))}

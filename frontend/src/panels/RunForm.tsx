@@ -1,7 +1,8 @@
 // The run form: one typed field per declared input of the graph being edited, prefilled with
 // defaults. Values are checked while typing, then by the backend (CheckInputs) before
 // anything runs; Run starts the run of the edited graph.
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
+import { useFieldDrop } from "../dnd/useFieldDrop";
 import { api, assetURL } from "../api/backend";
 import type { AssetRef, InputDecl } from "../api/types";
 import { isMediaType } from "../api/types";
@@ -14,10 +15,30 @@ import { Dialog } from "./Dialog";
 /** Values typed last time, per workflow and input, so a second run starts from them. */
 const remembered = new Map<string, Record<string, RawValue>>();
 
+/** rememberedValues are the run form's last values for a workflow (Run ×N starts from them). */
+export function rememberedValues(workflowId: string): Record<string, RawValue> | undefined {
+  return remembered.get(workflowId);
+}
+
 function MediaField({ decl, raw, set }: { decl: InputDecl; raw: RawValue; set: (v: RawValue) => void }) {
   const ref = raw && typeof raw === "object" ? (raw as AssetRef) : null;
+  const box = useRef<HTMLDivElement>(null);
+  const [dropError, setDropError] = useState("");
+  // a file dragged from the OS onto the field fills it (the window routes the drop here)
+  useFieldDrop(
+    box,
+    decl.type,
+    useCallback(
+      (a: AssetRef) => {
+        setDropError("");
+        set(a);
+      },
+      [set],
+    ),
+    setDropError,
+  );
   return (
-    <div className="media-field">
+    <div className="media-field" ref={box} data-drop-input={decl.name} title={`Drop a ${decl.type} file here, or choose one`}>
       {ref ? (
         <>
           {decl.type === "image" && <img className="media-thumb" src={assetURL(ref.asset)} alt="" />}
@@ -44,6 +65,11 @@ function MediaField({ decl, raw, set }: { decl: InputDecl; raw: RawValue; set: (
       >
         Choose {decl.type}…
       </button>
+      {dropError && (
+        <p className="field-error" role="alert">
+          {dropError}
+        </p>
+      )}
     </div>
   );
 }

@@ -1,13 +1,51 @@
 // Run from here, on a node: a toolbar shown while the pointer is over the node (or it is
 // selected), and a context menu on right click.
 import { NodeToolbar, Position } from "@xyflow/react";
-import { useEffect, useRef } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { createPortal } from "react-dom";
 import { runFromHere, showPlan } from "./actions";
 
-export function NodeRunToolbar({ nodeId, visible }: { nodeId: string; visible: boolean }) {
+/**
+ * useHoverIntent is true while the pointer is over the node or its toolbar, and for a moment
+ * after it leaves, so the pointer can travel from the node to the toolbar above it.
+ */
+export function useHoverIntent(delay = 250): { hover: boolean; enter: () => void; leave: () => void } {
+  const [hover, setHover] = useState(false);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const enter = useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = null;
+    setHover(true);
+  }, []);
+  const leave = useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => setHover(false), delay);
+  }, [delay]);
+  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+  return { hover, enter, leave };
+}
+
+export function NodeRunToolbar({
+  nodeId,
+  visible,
+  onEnter,
+  onLeave,
+}: {
+  nodeId: string;
+  visible: boolean;
+  onEnter?: () => void;
+  onLeave?: () => void;
+}) {
   return (
-    <NodeToolbar isVisible={visible} position={Position.Top} align="end" offset={6} className="node-toolbar">
+    <NodeToolbar
+      isVisible={visible}
+      position={Position.Top}
+      align="end"
+      offset={6}
+      className="node-toolbar"
+      onMouseEnter={onEnter}
+      onMouseLeave={onLeave}
+    >
       <button
         type="button"
         onClick={(e) => {

@@ -1,19 +1,29 @@
-// The plan preview: what a run from a node would do with every node, and why, in plain
-// words. While it is open the canvas colours nodes rerun / reuse / untouched.
+// The plan preview (top of the right panel): what a run from a node would do with every node,
+// and why, in plain words. While it is open the canvas colours nodes rerun / reuse / untouched.
+import { useEffect, useRef } from "react";
 import { useGraph } from "../stores/graph";
 import { runFromHere } from "./actions";
-import { actionWord, explainNode, planOrder, summarize } from "./reasons";
+import { actionWord, explainWhy, planOrder, summarize } from "./reasons";
 import { closePlan, usePlan } from "./store";
 import "./plan.css";
 
 export function PlanPanel() {
   const workflowId = useGraph((s) => s.workflowId);
   const dirty = useGraph((s) => s.dirty);
-  const labels = useGraph((s) => s.nodes);
   const { plan, from, loading, error, workflowId: planWf } = usePlan();
+  // an edit makes the plan out of date: it closes
+  const editSeq = useGraph((s) => s.editSeq);
+  const seenSeq = useRef(editSeq);
+  useEffect(() => {
+    if (editSeq !== seenSeq.current) {
+      seenSeq.current = editSeq;
+      if (usePlan.getState().from) closePlan();
+    }
+  }, [editSeq]);
   if (!from || planWf !== workflowId) return null;
   const title = (id: string) => {
-    const n = labels.find((x) => x.id === id);
+    // labels are read when the plan renders; an edit closes the plan anyway
+    const n = useGraph.getState().nodes.find((x) => x.id === id);
     return n?.data.label || id;
   };
   const sum = plan ? summarize(plan) : null;
@@ -51,7 +61,7 @@ export function PlanPanel() {
                 <li key={id} className={`plan-item plan-${pn.action}`} data-testid={`plan-item-${id}`}>
                   <span className="plan-chip">{actionWord(pn.action)}</span>
                   <span className="plan-node">{title(id)}</span>
-                  <span className="plan-why">{explainNode(pn)}</span>
+                  <span className="plan-why">{explainWhy(pn)}</span>
                 </li>
               ))}
           </ol>

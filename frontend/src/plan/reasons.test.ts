@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionWord, explainNode, planOrder, reasonText, REASONS, staleReasons, staleText, summarize } from "./reasons";
+import { actionWord, explainNode, explainWhy, planOrder, reasonText, REASONS, staleReasons, staleText, summarize } from "./reasons";
 
 describe("reason wording", () => {
   it("covers every reason word of SPEC §7", () => {
@@ -23,6 +23,8 @@ describe("reason wording", () => {
     expect(explainNode({ action: "untouched", reasons: [] })).toMatch(/^Not needed/);
     expect(explainNode(undefined)).toBe("Not in this plan.");
     expect(actionWord("rerun")).toBe("Runs again");
+    expect(explainWhy({ action: "rerun", reasons: ["config_changed"] })).toBe("Its settings changed since its last result.");
+    expect(explainWhy({ action: "reuse", reasons: [] })).toBe("Nothing it depends on changed.");
   });
 
   it("summarizes and orders a plan", () => {

@@ -1,10 +1,8 @@
 // Run-from-block decisions in plain words. The engine decides (SPEC §7); the window only
 // explains: each reason word becomes a phrase a person reads without knowing the engine.
-import type { engine } from "../../wailsjs/go/models";
-import type { Plain } from "../api/types";
+import type { Plan, PlanNode } from "../api/types";
 
-export type Plan = Plain<engine.Plan>;
-export type PlanNode = Plain<engine.PlanNode>;
+export type { Plan, PlanNode };
 export type PlanAction = "rerun" | "reuse" | "untouched";
 
 /** REASONS are SPEC §7's reason words with what they mean for the node. */
@@ -60,6 +58,17 @@ export function explainNode(pn: Pick<PlanNode, "action" | "reasons"> | undefined
 function joinWords(parts: string[]): string {
   if (parts.length <= 1) return parts.join("");
   return parts.slice(0, -1).join("; ") + "; and " + parts[parts.length - 1];
+}
+
+/** explainWhy is the reason part alone, as a sentence: "Its settings changed since …". */
+export function explainWhy(pn: Pick<PlanNode, "action" | "reasons"> | undefined): string {
+  if (!pn) return "";
+  const reasons = (pn.reasons ?? []).map(reasonText);
+  if (reasons.length === 0) {
+    return pn.action === "reuse" ? "Nothing it depends on changed." : pn.action === "untouched" ? "Nothing this run computes depends on it." : "";
+  }
+  const s = joinWords(reasons);
+  return s.charAt(0).toUpperCase() + s.slice(1) + ".";
 }
 
 export interface PlanSummary {

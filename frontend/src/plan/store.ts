@@ -3,7 +3,7 @@
 // The engine decides both; this store only asks and remembers the answer.
 import { create } from "zustand";
 import type { RunEvent } from "../api/types";
-import { api2 } from "../generations/api";
+import { api } from "../api/backend";
 import { staleReasons, staleText, type Plan, type PlanNode } from "./reasons";
 
 interface PlanState {
@@ -24,7 +24,7 @@ export async function previewPlan(workflowId: string, versionId: string, nodeId:
   const seq = ++planSeq;
   usePlan.setState({ workflowId, from: nodeId, plan: null, loading: true, error: null });
   try {
-    const plan = await api2.planFrom(workflowId, versionId, nodeId);
+    const plan = await api.planFrom(workflowId, versionId, nodeId);
     if (seq === planSeq) usePlan.setState({ plan, loading: false });
     return plan;
   } catch (e) {
@@ -127,7 +127,7 @@ export async function recomputeStale(
   const plans: Plan[] = [];
   for (const id of from) {
     try {
-      plans.push(await api2.planFrom(workflowId, versionId, id));
+      plans.push(await api.planFrom(workflowId, versionId, id));
     } catch {
       // a node of the draft that the saved version lacks: nothing to say about it yet
     }

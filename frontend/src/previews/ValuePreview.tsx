@@ -4,6 +4,7 @@ import { classify } from "./classify";
 import { JsonTree } from "./JsonTree";
 import { AudioPlayer, FileChip, ImageThumb, VideoPlayer } from "./Media";
 import { TextBlock } from "./TextBlock";
+import "./previews.css";
 
 export const ValuePreview = memo(function ValuePreview({ value }: { value: unknown }) {
   const c = classify(value);

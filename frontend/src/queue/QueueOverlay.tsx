@@ -1,20 +1,21 @@
 // The queue overlay (bottom right): runs of every workflow in Running, Queued and Done. The
 // run the open canvas shows is marked "On canvas"; clicking a card puts that run on the
 // canvas (opening its workflow first if needed); ✕ cancels that card's run.
-import { memo, useEffect, useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { api } from "../api/backend";
 import { formatDuration } from "../lib/format";
 import { useGraph } from "../stores/graph";
-import { useRuns, type RunState } from "../stores/runs";
+import { toLens, useRuns, type RunState } from "../stores/runs";
 import { toast, useUI } from "../stores/ui";
 import { groupRuns, isActiveRun, runDuration, statusWord, type LensRun } from "./lens";
-import { clearFinished, lensRuns, loadAllRuns, loadNames, onCanvasRun, useWorkflowNames } from "./runsView";
+import { clearFinished, loadAllRuns, loadNames, useWorkflowNames } from "./runsView";
 import "./queue.css";
 
-function useNow(active: boolean, ms = 1000): number {
+function useNow(active: boolean, ms = 500): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     if (!active) return;
+    setNow(Date.now());
     const t = setInterval(() => setNow(Date.now()), ms);
     return () => clearInterval(t);
   }, [active, ms]);
@@ -57,7 +58,7 @@ const RunCard = memo(function RunCard({
   const dur = runDuration(run, now);
   return (
     <li
-      className={`run-card st-${run.status}${onCanvas ? " on-canvas" : ""}`}
+      className={`run-card rc-${run.status}${onCanvas ? " on-canvas" : ""}`}
       data-testid="run-card"
       data-run-id={run.id}
       data-status={run.status}
@@ -75,7 +76,7 @@ const RunCard = memo(function RunCard({
         </span>
         {workflowName && <span className="run-wf">{workflowName}</span>}
         <span className="run-bar" aria-hidden={run.status === "queued"}>
-          <span className="run-bar-fill" style={{ transform: `scaleX(${frac})` }} />
+          <span className="run-bar-fill" style={{ width: `${(frac * 100).toFixed(1)}%` }} />
         </span>
         <span className="run-card-bottom">
           <span className="run-status">
@@ -85,7 +86,11 @@ const RunCard = memo(function RunCard({
           </span>
           {dur !== null && <span className="run-dur">{formatDuration(dur)}</span>}
         </span>
-        {run.status === "failed" && run.error && <span className="run-error" title={run.error}>{run.error}</span>}
+        {run.status === "failed" && run.error && (
+          <span className="run-card-error" title={run.error}>
+            {run.error}
+          </span>
+        )}
       </button>
       {active && (
         <button
@@ -103,15 +108,28 @@ const RunCard = memo(function RunCard({
   );
 });
 
-function Section({ title, runs, ...rest }: { title: string; runs: LensRun[]; testId: string } & SectionProps) {
+function Section({ title, runs, limit, ...rest }: { title: string; runs: LensRun[]; testId: string; limit?: number } & SectionProps) {
+  const [all, setAll] = useState(false);
   if (runs.length === 0) return null;
+  // the card on the canvas is always listed
+  let shown = runs;
+  if (limit && !all && runs.length > limit) {
+    shown = runs.slice(0, limit);
+    const onCanvas = runs.find((r) => r.id === rest.onCanvasId);
+    if (onCanvas && !shown.includes(onCanvas)) shown = [...shown.slice(0, limit - 1), onCanvas];
+  }
   return (
     <section className="queue-section" data-testid={rest.testId}>
       <h4>
         {title} <span className="queue-count">{runs.length}</span>
+        {limit && runs.length > limit && (
+          <button type="button" className="queue-more" onClick={() => setAll(!all)}>
+            {all ? "show fewer" : `show all`}
+          </button>
+        )}
       </h4>
       <ul>
-        {runs.map((r) => (
+        {shown.map((r) => (
           <RunCard
             key={r.id}
             run={r}
@@ -134,38 +152,49 @@ interface SectionProps {
   now: number;
 }
 
-export function QueueOverlay() {
+/** QueueOverlay sits at the bottom right of the canvas (inWindow: of the window). */
+export function QueueOverlay({ inWindow = false }: { inWindow?: boolean }) {
   const runs = useRuns((s) => s.runs);
-  const focused = useRuns((s) => s.focused);
   const openWf = useGraph((s) => s.workflowId);
+  const onCanvasId = useRuns((s) => (openWf ? (s.shown[openWf] ?? null) : null));
   const names = useWorkflowNames((s) => s.names);
-  const [open, setOpen] = useState(true);
+  // Folded while nothing ever ran (out of the canvas's way); a run going or waiting opens it,
+  // and it stays as it is until the user folds it.
+  const [userOpen, setUserOpen] = useState<boolean | null>(null);
 
   useEffect(() => {
     loadAllRuns().catch(() => {});
   }, []);
 
-  const lens = lensRuns(runs);
-  const groups = useMemo(() => groupRuns(Object.values(lens)), [lens]);
-  const onCanvasId = onCanvasRun({ runs, focused }, openWf);
+  const lens = useMemo(() => Object.values(runs).map(toLens), [runs]);
+  const groups = useMemo(() => groupRuns(lens), [lens]);
   const anyActive = groups.running.length > 0;
+  const busy = groups.running.length + groups.queued.length > 0;
+  const wasBusy = useRef(busy);
+  useEffect(() => {
+    if (busy && !wasBusy.current) setUserOpen(true);
+    wasBusy.current = busy;
+  }, [busy]);
+  const open = userOpen ?? busy;
+  const setOpen = (v: boolean) => setUserOpen(v);
   const now = useNow(anyActive && open);
 
   useEffect(() => {
-    if (Object.values(lens).some((r) => !names[r.workflow_id])) void loadNames();
+    if (lens.some((r) => !names[r.workflow_id])) void loadNames();
   }, [lens, names]);
 
   const total = groups.running.length + groups.queued.length + groups.done.length;
   if (total === 0) return null;
   const props: SectionProps = { states: runs, onCanvasId, openWf, names, now };
   return (
-    <div className={`queue-overlay${open ? " open" : ""}`} data-testid="queue-overlay" aria-label="Runs">
+    <div className={`queue-overlay${open ? " open" : ""}${inWindow ? " in-window" : ""}`} data-testid="queue-overlay" aria-label="Runs">
       <header className="queue-head">
         <button type="button" className="queue-toggle" onClick={() => setOpen(!open)} aria-expanded={open}>
           Runs
           <span className="queue-summary">
             {groups.running.length > 0 && ` · ${groups.running.length} running`}
             {groups.queued.length > 0 && ` · ${groups.queued.length} queued`}
+            {!busy && ` · ${groups.done.length} done`}
           </span>
           <span aria-hidden="true">{open ? " ▾" : " ▴"}</span>
         </button>
@@ -179,7 +208,7 @@ export function QueueOverlay() {
         <div className="queue-body">
           <Section title="Running" runs={groups.running} testId="queue-running" {...props} />
           <Section title="Queued" runs={groups.queued} testId="queue-queued" {...props} />
-          <Section title="Done" runs={groups.done} testId="queue-done" {...props} />
+          <Section title="Done" runs={groups.done} testId="queue-done" limit={3} {...props} />
         </div>
       )}
     </div>

@@ -3,7 +3,7 @@
 // inputs take their run form values (or defaults).
 import { useMemo, useState } from "react";
 import type { InputDecl } from "../api/types";
-import { api2 } from "../generations/api";
+import { api } from "../api/backend";
 import { initialRaw, runValues, type RawValue } from "../lib/inputs";
 import { Dialog } from "../panels/Dialog";
 import { useGraph, graphOf } from "../stores/graph";
@@ -59,7 +59,7 @@ export function RunManyDialog({ onClose, typed }: { onClose: () => void; typed?:
     try {
       await flushDraft();
       const graph = graphOf(useGraph.getState());
-      const runs = await serial(() => api2.startBatch({ workflow_id: wf, graph }, batch.inputs));
+      const runs = await serial(() => api.startBatch({ workflow_id: wf, graph }, batch.inputs));
       const st = useRuns.getState();
       for (const r of runs) st.applyRunInfo(r);
       rememberNames(runs);
@@ -92,7 +92,8 @@ export function RunManyDialog({ onClose, typed }: { onClose: () => void; typed?:
     >
       <div className="runmany-modes" role="radiogroup" aria-label="How the runs differ">
         <label>
-          <input type="radio" name="rm-mode" checked={mode === "repeat"} onChange={() => setMode("repeat")} /> Same inputs each time
+          <input type="radio" name="rm-mode" checked={mode === "repeat"} onChange={() => setMode("repeat")} data-testid="rm-repeat" /> Same
+          inputs each time
         </label>
         <label title={seeds.length ? undefined : "Declare an integer input (e.g. seed) to sweep it"}>
           <input type="radio" name="rm-mode" checked={mode === "seed"} disabled={!seeds.length} onChange={() => setMode("seed")} data-testid="rm-seed" />{" "}

@@ -24,11 +24,9 @@ export async function openWorkflow(id: string): Promise<WorkflowDetail> {
   useGraph.getState().load(d);
   setWindowTitle(d.workflow.name);
   recheck();
-  void loadRunHistory(d.workflow.id).then((list) => {
-    // Reopened: the canvas shows the latest run until the user starts or picks another.
-    const runs = useRuns.getState();
-    if (list.length && !runs.focused[d.workflow.id]) runs.focus(d.workflow.id, list[0].id);
-  }, (e: Error) => console.error("loading runs", e));
+  // Reopened: with no run picked, the canvas shows the latest active run, else the latest
+  // finished one (the lens's fallback in stores/runs.ts).
+  void loadRunHistory(d.workflow.id).catch((e: Error) => console.error("loading runs", e));
   return d;
 }
 

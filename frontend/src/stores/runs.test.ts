@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunEvent, RunInfo } from "../api/types";
-import { focusedNodeRun, focusedRun, reduceEvent, reduceRunInfo, type RunsMap } from "./runs";
+import { focusedNodeRun, focusedRun, reduceEvent, reduceEvents, reduceRunInfo, shownRuns, useRuns, type RunsMap } from "./runs";
 
 const ev = (e: Partial<RunEvent>): RunEvent => ({ type: "node", workflow_id: "w", run_id: "r1", time: 1, ...e });
 
@@ -53,6 +53,13 @@ describe("runs reducers", () => {
     expect(after).toBe(s);
   });
 
+  it("keeps node records the events already told when the stored run arrives", () => {
+    let s = reduceEvent({}, ev({ node_id: "t", status: "executed", duration_ms: 4, generation_id: "g1", reasons: [] }));
+    const before = s.r1.nodes.t;
+    s = reduceRunInfo(s, info());
+    expect(s.r1.nodes.t).toBe(before);
+  });
+
   it("does not let a late queued record undo a finished status", () => {
     let s = reduceEvent({}, ev({ type: "run", status: "failed", error: "x" }));
     s = reduceRunInfo(s, info({ status: "queued", outputs: {} }));
@@ -67,9 +74,95 @@ describe("runs reducers", () => {
 
   it("reads the focused run per workflow", () => {
     const runs = reduceRunInfo({}, info());
-    expect(focusedRun({ runs, focused: {} }, "w")).toBeNull();
+    // nothing picked: the canvas shows the workflow's latest run
+    expect(focusedRun({ runs, focused: {} }, "w")?.id).toBe("r1");
+    expect(focusedRun({ runs, focused: {} }, "other")).toBeNull();
     expect(focusedRun({ runs, focused: { w: "r1" } }, "w")?.id).toBe("r1");
     expect(focusedNodeRun({ runs, focused: { w: "r1" } }, "w", "t")?.status).toBe("executed");
     expect(focusedNodeRun({ runs, focused: { w: "r1" } }, "other", "t")).toBeUndefined();
+  });
+
+  it("starts a node afresh when it runs again, and times the run from its events", () => {
+    let s: RunsMap = reduceEvent({}, ev({ type: "run", status: "queued", time: Date.parse("2026-01-01T00:00:00Z") }));
+    expect(s.r1).toMatchObject({ status: "queued", startedAt: "", createdAt: "2026-01-01T00:00:00.000Z" });
+    s = reduceEvents(s, [
+      ev({ type: "run", status: "running", time: Date.parse("2026-01-01T00:00:02Z") }),
+      ev({ node_id: "t", status: "failed", error: "boom", duration_ms: 3 }),
+      ev({ node_id: "t", status: "running" }),
+      ev({ type: "stream", node_id: "t", text: "a" }),
+      ev({ type: "stream", node_id: "t", text: "b" }),
+    ]);
+    expect(s.r1.startedAt).toBe("2026-01-01T00:00:02.000Z");
+    expect(s.r1.nodes.t).toEqual({ status: "running", stream: "ab" });
+    s = reduceEvent(s, ev({ type: "run", status: "completed", time: Date.parse("2026-01-01T00:00:05Z") }));
+    expect(s.r1.finishedAt).toBe("2026-01-01T00:00:05.000Z");
+  });
+});
+
+describe("queue positions", () => {
+  it("keep a queued run's place when an event leaves it out, and drop it once it runs", () => {
+    let s = reduceEvent({}, ev({ type: "run", status: "queued", queue_position: 2 }));
+    s = reduceEvent(s, ev({ type: "run", status: "queued" }));
+    expect(s.r1.queuePosition).toBe(2);
+    s = reduceEvent(s, ev({ type: "run", status: "queued", queue_position: 1 }));
+    expect(s.r1.queuePosition).toBe(1);
+    s = reduceEvent(s, ev({ type: "run", status: "running" }));
+    expect(s.r1.queuePosition).toBe(0);
+  });
+});
+
+describe("batches", () => {
+  it("give the same state as event by event, without touching the old state", () => {
+    const evs = [
+      ev({ type: "run", status: "running" }),
+      ev({ node_id: "a", status: "running" }),
+      ev({ type: "progress", node_id: "a", progress: 0.2 }),
+      ev({ type: "progress", node_id: "a", progress: 0.7 }),
+      ev({ node_id: "a", status: "executed", duration_ms: 5, preview: "1" }),
+      ev({ run_id: "r2", node_id: "a", status: "running" }),
+      ev({ node_id: "b", status: "running" }),
+    ];
+    const start = reduceEvent({}, ev({ node_id: "z", status: "executed" }));
+    const frozen = JSON.stringify(start);
+    const one = evs.reduce(reduceEvent, start);
+    const batch = reduceEvents(start, evs);
+    expect(batch).toEqual(one);
+    expect(JSON.stringify(start)).toBe(frozen);
+    expect(batch.r1.nodes.z).toBe(start.r1.nodes.z); // untouched node keeps its object
+    expect(reduceEvents(batch, [])).toBe(batch);
+    expect(reduceEvents(batch, [ev({ type: "node", node_id: "" })])).toBe(batch);
+  });
+});
+
+describe("the lens", () => {
+  const at = (sec: number) => Date.parse(`2026-01-01T00:00:${String(sec).padStart(2, "0")}Z`);
+  const runs = reduceEvents({}, [
+    ev({ type: "run", run_id: "old", status: "completed", time: at(1) }),
+    ev({ type: "run", run_id: "live", status: "running", time: at(2) }),
+    ev({ type: "run", run_id: "late", status: "completed", time: at(3) }),
+    ev({ type: "run", run_id: "else", workflow_id: "x", status: "running", time: at(4) }),
+  ]);
+
+  it("shows the pick while it exists, else the latest active run, else the latest finished one", () => {
+    expect(shownRuns(runs, { w: "old" }).w).toBe("old");
+    expect(shownRuns(runs, {}).w).toBe("live");
+    expect(shownRuns(runs, { w: "gone" }).w).toBe("live");
+    const { live: _live, ...noActive } = runs;
+    void _live;
+    expect(shownRuns(noActive, { w: "gone" }).w).toBe("late");
+    expect(shownRuns(runs, {}).x).toBe("else");
+  });
+
+  it("falls back when the shown run is removed, and never mixes workflows", () => {
+    useRuns.setState({ runs, focused: {}, shown: {} });
+    const st = useRuns.getState();
+    st.focus("w", "old");
+    expect(useRuns.getState().shown.w).toBe("old");
+    useRuns.getState().removeRuns(["old"]);
+    expect(useRuns.getState().shown.w).toBe("live");
+    useRuns.getState().focus("w", "else"); // a run of another workflow is never shown on w
+    expect(useRuns.getState().shown.w).toBe("live");
+    useRuns.getState().applyEvents([ev({ type: "run", run_id: "live", status: "cancelled", time: at(9) })]);
+    expect(useRuns.getState().shown.w).toBe("live"); // finished now, and still the latest
   });
 });

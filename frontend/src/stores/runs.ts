@@ -1,11 +1,15 @@
 // Live and finished runs, keyed by run id (never by workflow alone: runs of one workflow run
-// side by side). Each workflow has a focused run — the one its canvas shows; the editor sets
-// it to the run the user started last, and a later lens can set it to any run.
+// side by side). Each workflow has a run its canvas shows — the lens: the run the user put
+// there (starting a run, or a click on its card in the queue overlay), else the latest active
+// run of the workflow, else its latest finished one. Window events arrive in bursts; they are
+// applied once per animation frame.
 import { create } from "zustand";
 import { api } from "../api/backend";
 import { onEvent } from "../api/events";
 import type { RunEvent, RunInfo } from "../api/types";
 import { isFinishedRun } from "../api/types";
+import { coalesceEvents, createBatcher } from "../queue/batcher";
+import { resolveFocus, type LensRun } from "../queue/lens";
 
 export interface NodeRun {
   status: string;
@@ -68,61 +72,120 @@ function blank(id: string, workflowId: string): RunState {
 
 const LOG_LINES = 200;
 
-/** reduceEvent applies one window event to the runs it names. Pure. */
-export function reduceEvent(runs: RunsMap, ev: RunEvent): RunsMap {
-  if (!ev.run_id) return runs;
-  const prev = runs[ev.run_id] ?? blank(ev.run_id, ev.workflow_id);
-  if (prev.final && ev.type !== "run") return runs; // the stored record is the truth now
-  let next: RunState = prev;
+function newRun(ev: RunEvent): RunState {
+  return {
+    ...blank(ev.run_id, ev.workflow_id),
+    // known from this event only: a run the window did not see start
+    status: ev.type === "run" ? "queued" : "running",
+    createdAt: new Date(ev.time || Date.now()).toISOString(),
+  };
+}
+
+/** applies reports whether an event changes a run (final runs take only run events). */
+function applies(prev: RunState | undefined, ev: RunEvent): boolean {
+  if (!ev.run_id) return false;
+  if (ev.type !== "run" && ev.type !== "node" && ev.type !== "progress" && ev.type !== "stream" && ev.type !== "log") return false;
+  if ((ev.type === "node" || ev.type === "stream" || ev.type === "log") && !ev.node_id) return false;
+  if (!prev) return true;
+  if (ev.type === "run") return !(prev.final && isFinishedRun(prev.status));
+  return !prev.final; // the stored record is the truth now
+}
+
+/**
+ * applyTo writes one event into a run the caller owns (a copy made for this update, whose
+ * nodes map is a copy too). Node records are replaced, never mutated, so a component holding
+ * one node's record sees a new object exactly when that node changed.
+ */
+function applyTo(run: RunState, ev: RunEvent): void {
+  const nodes = run.nodes;
   switch (ev.type) {
-    case "run":
-      if (prev.final && isFinishedRun(prev.status)) return runs;
-      next = {
-        ...prev,
-        status: ev.status ?? prev.status,
-        label: ev.label || prev.label,
-        versionLabel: ev.version_label || prev.versionLabel,
-        queuePosition: ev.queue_position ?? 0,
-        error: ev.error ?? prev.error,
-      };
-      break;
+    case "run": {
+      const status = ev.status ?? run.status;
+      const at = new Date(ev.time || Date.now()).toISOString();
+      run.status = status;
+      run.label = ev.label || run.label;
+      run.versionLabel = ev.version_label || run.versionLabel;
+      // a queued run's event may leave its place out (it is sent again when the queue moves)
+      run.queuePosition = status === "queued" ? ev.queue_position || run.queuePosition : 0;
+      run.error = ev.error ?? run.error;
+      run.createdAt = run.createdAt || at;
+      run.startedAt = run.startedAt || (status === "running" ? at : "");
+      run.finishedAt = isFinishedRun(status) ? run.finishedAt || at : "";
+      return;
+    }
     case "node": {
-      if (!ev.node_id) return runs;
-      const old = prev.nodes[ev.node_id] ?? { status: "pending" };
-      const rec: NodeRun = { ...old, status: ev.status ?? old.status };
+      const id = ev.node_id!;
+      const old = nodes[id] ?? { status: "pending" };
+      // a node starting (again, in a loop or a resumed run) begins with a clean record
+      const rec: NodeRun = ev.status === "running" ? { status: "running" } : { ...old, status: ev.status ?? old.status };
+      if (rec.status !== "running") rec.progress = undefined;
       if (ev.duration_ms !== undefined) rec.durationMs = ev.duration_ms;
       if (ev.error !== undefined) rec.error = ev.error;
       if (ev.reasons !== undefined) rec.reasons = ev.reasons;
       if (ev.generation_id) rec.generationId = ev.generation_id;
       if (ev.preview) rec.preview = ev.preview;
-      next = { ...prev, nodes: { ...prev.nodes, [ev.node_id]: rec } };
-      break;
+      nodes[id] = rec;
+      return;
     }
     case "progress":
-      if (ev.node_id) {
-        const old = prev.nodes[ev.node_id] ?? { status: "running" };
-        next = { ...prev, nodes: { ...prev.nodes, [ev.node_id]: { ...old, progress: ev.progress ?? 0 } } };
-      } else {
-        next = { ...prev, progress: { done: ev.done ?? 0, total: ev.total ?? 0 } };
-      }
-      break;
+      if (ev.node_id) nodes[ev.node_id] = { ...(nodes[ev.node_id] ?? { status: "running" }), progress: ev.progress ?? 0 };
+      else run.progress = { done: ev.done ?? 0, total: ev.total ?? 0 };
+      return;
     case "stream": {
-      if (!ev.node_id) return runs;
-      const old = prev.nodes[ev.node_id] ?? { status: "running" };
-      next = { ...prev, nodes: { ...prev.nodes, [ev.node_id]: { ...old, stream: (old.stream ?? "") + (ev.text ?? "") } } };
-      break;
+      const old = nodes[ev.node_id!] ?? { status: "running" };
+      nodes[ev.node_id!] = { ...old, stream: (old.stream ?? "") + (ev.text ?? "") };
+      return;
     }
     case "log": {
-      if (!ev.node_id) return runs;
-      const old = prev.nodes[ev.node_id] ?? { status: "running" };
-      const logs = [...(old.logs ?? []), ev.text ?? ""].slice(-LOG_LINES);
-      next = { ...prev, nodes: { ...prev.nodes, [ev.node_id]: { ...old, logs } } };
-      break;
+      const old = nodes[ev.node_id!] ?? { status: "running" };
+      nodes[ev.node_id!] = { ...old, logs: [...(old.logs ?? []), ev.text ?? ""].slice(-LOG_LINES) };
+      return;
     }
-    default:
-      return runs;
   }
-  return { ...runs, [ev.run_id]: next };
+}
+
+/** reduceEvent applies one window event to the runs it names. Pure. */
+export function reduceEvent(runs: RunsMap, ev: RunEvent): RunsMap {
+  const prev = runs[ev.run_id];
+  if (!applies(prev, ev)) return runs;
+  const run = { ...(prev ?? newRun(ev)) };
+  run.nodes = { ...run.nodes };
+  applyTo(run, ev);
+  return { ...runs, [ev.run_id]: run };
+}
+
+/**
+ * reduceEvents applies a batch of events (progress and stream coalesced first). Pure: the
+ * runs map, and each run an event touches with its nodes map, are copied once per batch.
+ */
+export function reduceEvents(runs: RunsMap, events: readonly RunEvent[]): RunsMap {
+  let out: RunsMap | null = null;
+  const owned = new Set<string>();
+  for (const ev of coalesceEvents(events)) {
+    const cur: RunsMap = out ?? runs;
+    const prev = cur[ev.run_id];
+    if (!applies(prev, ev)) continue;
+    out ??= { ...runs };
+    let run = prev;
+    if (!run || !owned.has(ev.run_id)) {
+      run = { ...(prev ?? newRun(ev)) };
+      run.nodes = { ...run.nodes };
+      out[ev.run_id] = run;
+      owned.add(ev.run_id);
+    }
+    applyTo(run, ev);
+  }
+  return out ?? runs;
+}
+
+function sameRecord(a: NodeRun, b: NodeRun): boolean {
+  return (
+    a.status === b.status &&
+    a.durationMs === b.durationMs &&
+    (a.error || undefined) === b.error &&
+    (a.generationId || undefined) === b.generationId &&
+    (a.reasons ?? []).join() === (b.reasons ?? []).join()
+  );
 }
 
 /** reduceRunInfo merges a run record from the backend (StartRun, GetRun, ListRuns). Pure. */
@@ -134,7 +197,7 @@ export function reduceRunInfo(runs: RunsMap, info: RunInfo): RunsMap {
   const nodes: Record<string, NodeRun> = { ...prev.nodes };
   for (const [id, rec] of Object.entries(info.nodes ?? {})) {
     const live = prev.nodes[id];
-    nodes[id] = {
+    const next: NodeRun = {
       ...live,
       status: rec.status,
       durationMs: rec.duration_ms,
@@ -142,6 +205,8 @@ export function reduceRunInfo(runs: RunsMap, info: RunInfo): RunsMap {
       reasons: rec.reasons ?? [],
       generationId: rec.generation_id || undefined,
     };
+    // a record the events already told keeps its object: its node need not render again
+    nodes[id] = live && sameRecord(live, next) ? live : next;
   }
   const next: RunState = {
     ...prev,
@@ -165,57 +230,175 @@ export function reduceRunInfo(runs: RunsMap, info: RunInfo): RunsMap {
   return { ...runs, [info.id]: next };
 }
 
-interface RunsStore {
-  runs: RunsMap;
-  /** workflow id → the run its canvas shows */
-  focused: Record<string, string>;
-  applyEvent: (ev: RunEvent) => void;
-  applyRunInfo: (info: RunInfo) => void;
-  focus: (workflowId: string, runId: string | null) => void;
+/** toLens is the lens's view of a run. */
+export function toLens(r: RunState): LensRun {
+  return {
+    id: r.id,
+    workflow_id: r.workflowId,
+    label: r.label,
+    version_label: r.versionLabel,
+    status: r.status,
+    queue_position: r.queuePosition,
+    created_at: r.createdAt,
+    started_at: r.startedAt,
+    finished_at: r.finishedAt,
+    number: r.number,
+    error: r.error,
+  };
 }
 
-export const useRuns = create<RunsStore>((set) => ({
-  runs: {},
-  focused: {},
-  applyEvent: (ev) => set((s) => ({ runs: reduceEvent(s.runs, ev) })),
-  applyRunInfo: (info) => set((s) => ({ runs: reduceRunInfo(s.runs, info) })),
-  focus: (workflowId, runId) =>
-    set((s) => {
-      const focused = { ...s.focused };
-      if (runId) focused[workflowId] = runId;
-      else delete focused[workflowId];
-      return { focused };
-    }),
-}));
+/** shownRuns resolves the lens of every workflow that has runs or a pick. Pure. */
+export function shownRuns(runs: RunsMap, focused: Record<string, string>): Record<string, string> {
+  const lens: Record<string, LensRun> = {};
+  const wfs = new Set(Object.keys(focused));
+  for (const [id, r] of Object.entries(runs)) {
+    lens[id] = toLens(r);
+    wfs.add(r.workflowId);
+  }
+  const shown: Record<string, string> = {};
+  for (const wf of wfs) {
+    const id = resolveFocus(lens, wf, focused[wf]);
+    if (id) shown[wf] = id;
+  }
+  return shown;
+}
+
+function sameMap(a: Record<string, string>, b: Record<string, string>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+interface RunsStore {
+  runs: RunsMap;
+  /** workflow id → the run the user put on its canvas (may be gone: see shown) */
+  focused: Record<string, string>;
+  /** workflow id → the run its canvas shows (the pick, else the fallback) */
+  shown: Record<string, string>;
+  applyEvent: (ev: RunEvent) => void;
+  applyEvents: (evs: readonly RunEvent[]) => void;
+  applyRunInfo: (info: RunInfo) => void;
+  focus: (workflowId: string, runId: string | null) => void;
+  /** removeRuns drops runs from the window's list (their results stay stored). */
+  removeRuns: (ids: readonly string[]) => void;
+}
+
+export const useRuns = create<RunsStore>((set) => {
+  /** withShown recomputes the lens after runs or picks changed, keeping its identity when equal. */
+  const withShown = (s: RunsStore, runs: RunsMap, focused: Record<string, string>) => {
+    const shown = shownRuns(runs, focused);
+    return { runs, focused, shown: sameMap(shown, s.shown) ? s.shown : shown };
+  };
+  return {
+    runs: {},
+    focused: {},
+    shown: {},
+    applyEvent: (ev) => set((s) => withShown(s, reduceEvent(s.runs, ev), s.focused)),
+    applyEvents: (evs) =>
+      set((s) => {
+        const runs = reduceEvents(s.runs, evs);
+        return runs === s.runs ? s : withShown(s, runs, s.focused);
+      }),
+    applyRunInfo: (info) => set((s) => withShown(s, reduceRunInfo(s.runs, info), s.focused)),
+    focus: (workflowId, runId) =>
+      set((s) => {
+        const focused = { ...s.focused };
+        if (runId) focused[workflowId] = runId;
+        else delete focused[workflowId];
+        return withShown(s, s.runs, focused);
+      }),
+    removeRuns: (ids) =>
+      set((s) => {
+        const runs = { ...s.runs };
+        for (const id of ids) delete runs[id];
+        return withShown(s, runs, s.focused);
+      }),
+  };
+});
+
+/** shownRunId is the id of the run a workflow's canvas shows, if any. */
+export function shownRunId(s: Pick<RunsStore, "runs" | "focused"> & { shown?: Record<string, string> }, workflowId: string | null): string | null {
+  if (!workflowId) return null;
+  if (s.shown) return s.shown[workflowId] ?? null;
+  return shownRuns(s.runs, s.focused)[workflowId] ?? null;
+}
 
 /** focusedRun is the run a workflow's canvas shows, if any. */
-export function focusedRun(s: Pick<RunsStore, "runs" | "focused">, workflowId: string | null): RunState | null {
-  if (!workflowId) return null;
-  const id = s.focused[workflowId];
+export function focusedRun(s: Pick<RunsStore, "runs" | "focused"> & { shown?: Record<string, string> }, workflowId: string | null): RunState | null {
+  const id = shownRunId(s, workflowId);
   return id ? (s.runs[id] ?? null) : null;
 }
 
 /** focusedNodeRun is one node's record in the focused run (the node component's slice). */
-export function focusedNodeRun(s: Pick<RunsStore, "runs" | "focused">, workflowId: string | null, nodeId: string): NodeRun | undefined {
+export function focusedNodeRun(
+  s: Pick<RunsStore, "runs" | "focused"> & { shown?: Record<string, string> },
+  workflowId: string | null,
+  nodeId: string,
+): NodeRun | undefined {
   return focusedRun(s, workflowId)?.nodes[nodeId];
+}
+
+type BatchListener = (evs: readonly RunEvent[]) => void;
+const batchListeners = new Set<BatchListener>();
+
+/** onRunEvents hears every batch of run events after the store took it (generations, stale). */
+export function onRunEvents(fn: BatchListener): () => void {
+  batchListeners.add(fn);
+  return () => {
+    batchListeners.delete(fn);
+  };
 }
 
 let connected = false;
 
-/** connectRunEvents feeds the window's run events into the store, once. A run event saying a
- * run finished fetches the stored run (outputs, final node records). */
+/** Events are applied on an animation frame, at most every FLUSH_MS (20 times a second). */
+const FLUSH_MS = 50;
+
+const fetching = new Set<string>();
+
+/**
+ * fetchShown loads the stored record (outputs, final node records) of finished runs that a
+ * canvas shows. Other runs are fetched when they are put on a canvas: ten runs finishing
+ * together cost ten small events, not ten full records.
+ */
+function fetchShown(): void {
+  const s = useRuns.getState();
+  for (const id of Object.values(s.shown)) {
+    const r = s.runs[id];
+    if (!r || r.final || !isFinishedRun(r.status) || fetching.has(id)) continue;
+    fetching.add(id);
+    void fetchRun(id).finally(() => fetching.delete(id));
+  }
+}
+
+/** connectRunEvents feeds the window's run events into the store, once, a frame's worth at a
+ * time. A paused run, or a finished run on a canvas, has its stored record fetched. */
 export function connectRunEvents(): void {
   if (connected) return;
   connected = true;
-  const apply = (ev: RunEvent) => useRuns.getState().applyEvent(ev);
-  onEvent("node", apply);
-  onEvent("progress", apply);
-  onEvent("stream", apply);
-  onEvent("log", apply);
-  onEvent("run", (ev) => {
-    apply(ev);
-    if (ev.status && (isFinishedRun(ev.status) || ev.status === "paused")) void fetchRun(ev.run_id);
+  useRuns.subscribe((s, prev) => {
+    if (s.shown !== prev.shown) fetchShown();
   });
+  const batch = createBatcher<RunEvent>(deliver, { minInterval: FLUSH_MS });
+  function deliver(evs: RunEvent[]) {
+    useRuns.getState().applyEvents(evs);
+    for (const ev of evs) {
+      if (ev.type === "run" && ev.status === "paused") void fetchRun(ev.run_id);
+    }
+    fetchShown();
+    for (const fn of batchListeners) {
+      try {
+        fn(evs);
+      } catch (e) {
+        console.error("handling run events", e);
+      }
+    }
+  }
+  const push = (ev: RunEvent) => batch.push(ev);
+  onEvent("node", push);
+  onEvent("progress", push);
+  onEvent("stream", push);
+  onEvent("log", push);
+  onEvent("run", push);
 }
 
 /** fetchRun loads a run's stored record into the store. */

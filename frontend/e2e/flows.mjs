@@ -1,0 +1,168 @@
+// Helpers shared by the part-2 end-to-end specs: workflows built in the test, opened in the
+// editor through the URL, and bound methods called the way the window calls them.
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { deflateSync } from "node:zlib";
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const docsDir = resolve(here, "..", "..", "docs");
+
+/** call invokes a bound method in the page: call(page, "ListRuns", "", 10). */
+export function call(page, method, ...args) {
+  return page.evaluate(([m, a]) => window.go.main.App[m](...a), [method, args]);
+}
+
+let seq = 0;
+/** importWorkflow imports a workflow file (object) under a unique name; returns its id. */
+export async function importWorkflow(page, wf) {
+  const name = `${wf.name ?? "Test"} ${Date.now().toString(36)}-${++seq}`;
+  const r = await call(page, "ImportJSON", JSON.stringify({ format: "flowbench.workflow/1", ...wf, name }), "");
+  return r.workflow_id;
+}
+
+/** openEditor shows a workflow in the editor and waits for its nodes. */
+export async function openEditor(page, workflowId, firstNode) {
+  await page.evaluate((id) => {
+    location.hash = `#/workflow/${encodeURIComponent(id)}`;
+  }, workflowId);
+  await page.locator(`[data-testid="node-${firstNode}"]`).waitFor({ state: "visible", timeout: 10_000 });
+}
+
+/** node is the canvas node element of an id. */
+export function node(page, id) {
+  return page.locator(`.react-flow__node[data-id="${id}"]`);
+}
+
+/** status is the status badge text of a node on the canvas ("" when none). */
+export async function status(page, id) {
+  const badge = node(page, id).locator('[data-testid="node-status"]');
+  return (await badge.count()) ? (await badge.first().textContent()).trim() : "";
+}
+
+/** waitRun waits until a run has finished and returns its record. */
+export async function waitRun(page, runId, timeout = 20_000) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const r = await call(page, "GetRun", runId);
+    if (["completed", "failed", "cancelled", "interrupted"].includes(r.status)) return r;
+    if (Date.now() > until) throw new Error(`run ${runId} still ${r.status} after ${timeout} ms`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** newRun waits for a run of the workflow that is not among known ids (started by a click). */
+export async function newRun(page, workflowId, known = [], timeout = 10_000) {
+  const seen = new Set(known);
+  return waitFor(
+    page,
+    async () => (await call(page, "ListRuns", workflowId, 20)).find((r) => !seen.has(r.id)),
+    "a new run",
+    timeout,
+  );
+}
+
+/** runIds are the ids of a workflow's runs so far. */
+export async function runIds(page, workflowId) {
+  return (await call(page, "ListRuns", workflowId, 200)).map((r) => r.id);
+}
+
+/** waitFor polls fn until it returns a truthy value. */
+export async function waitFor(page, fn, what, timeout = 10_000) {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await page.waitForTimeout(50);
+  }
+}
+
+/** selectNode clicks a node's title so the right panel shows it. */
+export async function selectNode(page, id) {
+  await node(page, id).locator(".fb-head").click();
+}
+
+/** shot saves a screenshot into docs/ (the README links them), toasts dismissed first. */
+export async function shot(page, name) {
+  mkdirSync(docsDir, { recursive: true });
+  for (const close of await page.locator('[data-testid="toast"] button').all()) await close.click().catch(() => {});
+  await page.waitForTimeout(150);
+  const path = resolve(docsDir, name);
+  await page.screenshot({ path });
+  return path;
+}
+
+// ---- a real PNG on disk -----------------------------------------------------------------
+
+function crc32(buf) {
+  let c;
+  const table = crc32.table ??= Array.from({ length: 256 }, (_, n) => {
+    c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  let crc = 0xffffffff;
+  for (const b of buf) crc = table[(crc ^ b) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type, data) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const td = Buffer.concat([Buffer.from(type, "ascii"), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(td));
+  return Buffer.concat([len, td, crc]);
+}
+
+/** writePNG writes a w×h RGB gradient PNG to path and returns the path. */
+export function writePNG(path, w = 64, h = 48) {
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    raw[y * (w * 3 + 1)] = 0;
+    for (let x = 0; x < w; x++) {
+      const o = y * (w * 3 + 1) + 1 + x * 3;
+      raw[o] = Math.round((x / w) * 255);
+      raw[o + 1] = Math.round((y / h) * 255);
+      raw[o + 2] = 160;
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // RGB
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, png);
+  return path;
+}
+
+/** chain is a workflow of n nodes in a line (util.delay ms each), for load tests. */
+export function chain(n, ms = 5) {
+  const nodes = [{ id: "in", type: "flow.inputs", position: { x: 0, y: 0 } }];
+  const edges = [];
+  let prev = "in";
+  let handle = "seed";
+  for (let i = 0; i < n; i++) {
+    const id = `d${i}`;
+    nodes.push({ id, type: "util.delay", params: { ms }, position: { x: 260 * ((i % 20) + 1), y: 140 * Math.floor(i / 20) } });
+    edges.push({ source: prev, sourceHandle: handle, target: id, targetHandle: "value" });
+    prev = id;
+    handle = "value";
+  }
+  nodes.push({ id: "out", type: "io.output", params: { name: "result" }, position: { x: 260 * 21, y: 0 } });
+  edges.push({ source: prev, sourceHandle: "value", target: "out", targetHandle: "value" });
+  return {
+    name: `Chain ${n}`,
+    inputs: [{ name: "seed", type: "integer", description: "", required: false, default: 1 }],
+    nodes,
+    edges,
+  };
+}

@@ -1,0 +1,123 @@
+// Generations: a node's timeline browsed with previous/next and as a grid, an older result
+// picked, and a run from its child using the picked value; live generations appear while a
+// run goes and stay after it.
+import { call, importWorkflow, newRun, node, openEditor, runIds, selectNode, shot, waitFor, waitRun } from "./flows.mjs";
+
+const times10 = {
+  name: "Generations",
+  inputs: [{ name: "n", type: "integer", description: "", required: true }],
+  nodes: [
+    { id: "in", type: "flow.inputs", position: { x: 0, y: 0 } },
+    { id: "p", type: "math.expr", label: "Times ten", params: { expression: "a * 10" }, position: { x: 260, y: 0 } },
+    { id: "c", type: "math.expr", label: "Plus one", params: { expression: "a + 1" }, position: { x: 520, y: 0 } },
+    { id: "out", type: "io.output", params: { name: "result" }, position: { x: 780, y: 0 } },
+  ],
+  edges: [
+    { source: "in", sourceHandle: "n", target: "p", targetHandle: "a" },
+    { source: "p", sourceHandle: "result", target: "c", targetHandle: "a" },
+    { source: "c", sourceHandle: "result", target: "out", targetHandle: "value" },
+  ],
+};
+
+const viewerText = async (page) => (await page.getByTestId("gen-single").innerText()).replace(/\s+/g, " ");
+
+export const tests = [
+  [
+    "three generations browsed, an older one picked, run from its child uses it",
+    async (page, { assert }) => {
+      const wf = await importWorkflow(page, times10);
+      await openEditor(page, wf, "p");
+      for (const n of [1, 2, 3]) {
+        const r = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: { n }, from: "" });
+        assert.equal((await waitRun(page, r.id)).status, "completed");
+      }
+      // the canvas shows p's current generation: the latest, 30
+      await waitFor(page, async () => (await node(page, "p").innerText()).includes("30"), "p shows 30");
+
+      await selectNode(page, "p");
+      const pos = page.getByTestId("gen-position");
+      await waitFor(page, async () => (await pos.textContent()) === "3 of 3", "3 of 3");
+      assert.match(await viewerText(page), /n=3/);
+      assert.match(await viewerText(page), /\b30\b/);
+      await page.getByTestId("gen-next").isDisabled().then((d) => assert.ok(d, "newest has no next"));
+      await page.getByTestId("gen-prev").click();
+      assert.equal(await pos.textContent(), "2 of 3");
+      assert.match(await viewerText(page), /\b20\b/);
+      await page.getByTestId("gen-prev").click();
+      assert.equal(await pos.textContent(), "1 of 3");
+      const older = await viewerText(page);
+      assert.match(older, /n=1/);
+      assert.match(older, /v1/);
+      assert.match(older, /\b10\b/);
+      assert.ok(await page.getByTestId("gen-prev").isDisabled(), "oldest has no previous");
+      await page.getByTestId("gen-next").click();
+      await page.getByTestId("gen-prev").click();
+
+      // pick the oldest: marked in the viewer and on the canvas node, which now shows 10
+      await page.getByTestId("gen-select").click();
+      await page.getByTestId("gen-picked").waitFor();
+      await node(page, "p").getByTestId("node-picked").waitFor();
+      await waitFor(page, async () => /\b10\b/.test(await node(page, "p").getByTestId("node-current-text").innerText()), "p shows 10");
+      const tl = await call(page, "NodeTimeline", wf, "p");
+      assert.equal(tl.generations.find((g) => g.id === tl.current_generation_id).outputs.result, 10);
+
+      // the grid: three tiles, the pick starred
+      await page.getByTestId("gen-grid-toggle").click();
+      const tiles = page.getByTestId("gen-tile");
+      assert.equal(await tiles.count(), 3);
+      assert.equal(await page.locator(".gen-tile.picked").count(), 1);
+      await shot(page, "generations.png");
+
+      // run from the child: it reads the picked 10, not the latest 30
+      const before = await runIds(page, wf);
+      await node(page, "c").hover();
+      await page.getByTestId("run-from-c").click();
+      const run = await newRun(page, wf, before);
+      assert.equal(run.mode, "from_block");
+      assert.equal(run.from_node, "c");
+      const done = await waitRun(page, run.id);
+      assert.equal(done.status, "completed");
+      assert.equal(done.outputs.result, 11);
+      assert.equal(done.nodes.p.status, "reused");
+      await waitFor(page, async () => /\b11\b/.test(await node(page, "c").innerText()), "c shows 11");
+      await selectNode(page, "c");
+      await waitFor(page, async () => (await page.getByTestId("gen-position").textContent()) === "4 of 4", "c has 4 generations");
+      assert.match(await viewerText(page), /\b11\b/);
+
+      // delete a generation of p: the timeline shrinks
+      await selectNode(page, "p");
+      await page.getByTestId("gen-single-toggle").click();
+      await waitFor(page, async () => (await pos.textContent()) === "1 of 3", "p opens on its pick");
+      await page.getByTestId("gen-next").click();
+      await page.getByTestId("gen-next").click();
+      await page.getByTestId("gen-delete").click();
+      await page.getByTestId("gen-delete-yes").click();
+      await waitFor(page, async () => (await pos.textContent())?.endsWith("of 2"), "2 generations left");
+      assert.equal((await call(page, "NodeTimeline", wf, "p")).generations.length, 2);
+    },
+  ],
+
+  [
+    "generations of a running run appear live and stay after it ends",
+    async (page, { assert }) => {
+      const wf = await importWorkflow(page, {
+        name: "Live",
+        nodes: [
+          { id: "start", type: "math.expr", params: { expression: "41 + 1" }, position: { x: 0, y: 0 } },
+          { id: "slow", type: "util.delay", params: { ms: 2500 }, position: { x: 260, y: 0 } },
+        ],
+        edges: [{ source: "start", sourceHandle: "result", target: "slow", targetHandle: "value" }],
+      });
+      await openEditor(page, wf, "slow");
+      await selectNode(page, "slow");
+      await page.getByTestId("gen-viewer").waitFor();
+      const r = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: {}, from: "" });
+      // the live generation shows while the node runs
+      await waitFor(page, async () => /running/.test(await page.getByTestId("gen-viewer").innerText()), "live generation");
+      assert.equal((await call(page, "GetRun", r.id)).status, "running");
+      await waitRun(page, r.id);
+      await waitFor(page, async () => /\b42\b/.test(await page.getByTestId("gen-viewer").innerText()), "persisted generation");
+      assert.equal(await page.getByTestId("gen-position").textContent(), "1 of 1");
+    },
+  ],
+];

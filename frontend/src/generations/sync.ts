@@ -1,0 +1,73 @@
+// While a workflow is open in the editor: its nodes' current generations (canvas previews,
+// picked marks) and stale badges follow what happens — node events of its runs, runs that
+// finish, linked files that change, picks and versions.
+import { onEvent } from "../api/events";
+import { isFinishedRun } from "../api/types";
+import { closePlan, recomputeStale, resetStale, applyStaleEvent } from "../plan/store";
+import { useGraph } from "../stores/graph";
+import { onRunEvents } from "../stores/runs";
+import { applyNodeEvents, loadCurrent, resetCurrent } from "./current";
+
+const STALE_DEBOUNCE_MS = 400;
+
+let staleTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** refreshStale asks the engine again (debounced) which nodes of the open workflow are stale. */
+export function refreshStale(delay = STALE_DEBOUNCE_MS): void {
+  if (staleTimer) clearTimeout(staleTimer);
+  staleTimer = setTimeout(() => {
+    staleTimer = null;
+    const s = useGraph.getState();
+    if (!s.workflowId) return;
+    const version = s.baseVersionId || s.currentVersionId;
+    if (!version) return;
+    // the saved version's graph is what the engine plans; the canvas may hold a draft
+    const v = s.versions.find((x) => x.id === version);
+    const g = v?.graph ?? { nodes: [], edges: [] };
+    void recomputeStale(
+      s.workflowId,
+      version,
+      (g.nodes ?? []).map((n) => n.id),
+      g.edges ?? [],
+    );
+  }, delay);
+}
+
+/** startEditorSync starts following a freshly opened workflow; it returns the stop function. */
+export function startEditorSync(workflowId: string): () => void {
+  resetStale(workflowId);
+  closePlan();
+  void loadCurrent(
+    workflowId,
+    useGraph.getState().nodes.map((n) => n.id),
+  );
+  refreshStale(0);
+
+  const offRuns = onRunEvents((evs) => {
+    applyNodeEvents(evs);
+    if (evs.some((e) => e.type === "run" && e.workflow_id === workflowId && e.status && isFinishedRun(e.status))) refreshStale();
+  });
+  const offStale = onEvent("stale", (e) => {
+    if (e.workflow_id !== workflowId) return;
+    applyStaleEvent(e);
+    refreshStale();
+  });
+  // a saved or switched version changes what the engine compares with
+  let version = useGraph.getState().baseVersionId;
+  const offGraph = useGraph.subscribe((s) => {
+    if (s.workflowId === workflowId && s.baseVersionId !== version) {
+      version = s.baseVersionId;
+      refreshStale();
+    }
+  });
+  return () => {
+    offRuns();
+    offStale();
+    offGraph();
+    if (staleTimer) clearTimeout(staleTimer);
+    staleTimer = null;
+    resetCurrent();
+    resetStale();
+    closePlan();
+  };
+}
