@@ -19,14 +19,27 @@ function workflowIdOf(page) {
   return decodeURIComponent(m[1]);
 }
 
+/** settledBox is an element's box once it stops moving (two reads 50 ms apart agree). */
+async function settledBox(page, locator) {
+  let prev = await locator.boundingBox();
+  for (let i = 0; i < 40; i++) {
+    await page.waitForTimeout(50);
+    const box = await locator.boundingBox();
+    if (box && prev && Math.abs(box.x - prev.x) < 0.5 && Math.abs(box.y - prev.y) < 0.5) return box;
+    prev = box;
+  }
+  return prev;
+}
+
 /** dragHandle drags from one handle to another with the mouse, as a person would. */
 async function dragHandle(page, fromTestId, toTestId) {
   const from = page.getByTestId(fromTestId);
   const to = page.getByTestId(toTestId);
   await from.waitFor();
   await to.waitFor();
-  const a = await from.boundingBox();
-  const b = await to.boundingBox();
+  // the canvas may still be fitting its view (auto-layout): read positions once they settle
+  const a = await settledBox(page, from);
+  const b = await settledBox(page, to);
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
   await page.mouse.down();
   await page.mouse.move((a.x + b.x) / 2 + 10, (a.y + b.y) / 2 + 10, { steps: 6 });
