@@ -131,4 +131,30 @@ export const tests = [
       assert.equal(done.inputs.photo.name, "photo.png");
     },
   ],
+  [
+    "a linked file that changes on disk marks its node stale, saying why",
+    async (page, { assert }) => {
+      const dir = mkdtempSync(join(tmpdir(), "flowbench-drop-"));
+      const png = writePNG(join(dir, "watched.png"), 32, 32);
+      const wf = await emptyEditor(page);
+      await page.getByTestId("canvas").click({ position: { x: 20, y: 20 } });
+      await page.keyboard.down("Alt");
+      await drop(page, [png]);
+      await page.keyboard.up("Alt");
+      await page.getByTestId("drop-choice").filter({ hasText: "Linked 1 file" }).waitFor();
+      const n = page.locator(".react-flow__node").filter({ hasText: "image.load" });
+      const id = await n.getAttribute("data-id");
+      await page.getByTestId("run-button").click();
+      await page.getByTestId("run-submit").click();
+      const done = await waitRun(page, (await newRun(page, wf, [])).id);
+      assert.equal(done.status, "completed", done.error);
+      assert.equal(await node(page, id).getByTestId("stale-badge").count(), 0);
+      // the file changes on disk: the watcher says so, the badge explains
+      await page.waitForTimeout(300);
+      writePNG(png, 40, 40);
+      const badge = node(page, id).getByTestId("stale-badge");
+      await badge.waitFor({ timeout: 10_000 });
+      assert.match(await badge.getAttribute("title"), /its linked file changed on disk/);
+    },
+  ],
 ];

@@ -87,7 +87,9 @@ export async function selectNode(page, id) {
 export async function shot(page, name) {
   mkdirSync(docsDir, { recursive: true });
   for (const close of await page.locator('[data-testid="toast"] button').all()) await close.click().catch(() => {});
-  await page.waitForTimeout(150);
+  // the pointer rests on the left rail: no hover toolbar on the canvas
+  await page.mouse.move(4, 796);
+  await page.waitForTimeout(500);
   const path = resolve(docsDir, name);
   await page.screenshot({ path });
   return path;

@@ -66,7 +66,6 @@ export const tests = [
       const tiles = page.getByTestId("gen-tile");
       assert.equal(await tiles.count(), 3);
       assert.equal(await page.locator(".gen-tile.picked").count(), 1);
-      await shot(page, "generations.png");
 
       // run from the child: it reads the picked 10, not the latest 30
       const before = await runIds(page, wf);
@@ -118,6 +117,59 @@ export const tests = [
       await waitRun(page, r.id);
       await waitFor(page, async () => /\b42\b/.test(await page.getByTestId("gen-viewer").innerText()), "persisted generation");
       assert.equal(await page.getByTestId("gen-position").textContent(), "1 of 1");
+    },
+  ],
+  [
+    "a seed sweep of a generated image browses as a grid of thumbnails (docs/generations.png)",
+    async (page, { assert }) => {
+      const wf = await importWorkflow(page, {
+        name: "Noise sweep",
+        inputs: [{ name: "seed", type: "integer", description: "", required: false, default: 1 }],
+        nodes: [
+          { id: "in", type: "flow.inputs", position: { x: 0, y: 0 } },
+          { id: "noise", type: "image.noise", label: "Noise", params: { width: 160, height: 110, seed: "{{seed}}", scale: 24 }, position: { x: 260, y: 0 } },
+          { id: "blur", type: "image.blur", label: "Soften", params: { radius: 1.5 }, position: { x: 520, y: 0 } },
+          { id: "out", type: "io.output", params: { name: "picture" }, position: { x: 780, y: 0 } },
+        ],
+        edges: [
+          { source: "noise", sourceHandle: "image", target: "blur", targetHandle: "image" },
+          { source: "blur", sourceHandle: "image", target: "out", targetHandle: "value" },
+        ],
+      });
+      await openEditor(page, wf, "noise");
+      const before = await runIds(page, wf);
+      // Run ×N: seeds 1…6
+      await page.getByTestId("run-many-open").click();
+      const dlg = page.getByTestId("run-many");
+      await dlg.getByTestId("rm-seed").check();
+      await dlg.locator("#rm-count").fill("6");
+      await dlg.locator("#rm-start").fill("1");
+      assert.match(await dlg.getByTestId("run-many-preview").innerText(), /6 runs: seed = 1…6/);
+      await dlg.getByTestId("run-many-submit").click();
+      await dlg.waitFor({ state: "detached" });
+      await waitFor(page, async () => (await runIds(page, wf)).length === before.length + 6, "six runs");
+      for (const r of await call(page, "ListRuns", wf, 10)) assert.equal((await waitRun(page, r.id)).status, "completed");
+      const runs = await call(page, "ListRuns", wf, 10);
+      assert.deepEqual(runs.map((r) => r.inputs.seed).sort(), [1, 2, 3, 4, 5, 6]);
+
+      await selectNode(page, "noise");
+      await waitFor(page, async () => (await page.getByTestId("gen-position").textContent()) === "6 of 6", "six generations");
+      await page.getByTestId("gen-prev").click();
+      await page.getByTestId("gen-prev").click();
+      await page.getByTestId("gen-select").click();
+      await page.getByTestId("gen-picked").waitFor();
+      await page.getByTestId("gen-grid-toggle").click();
+      const imgs = page.getByTestId("gen-grid").locator("img");
+      await waitFor(page, async () => (await imgs.count()) === 6, "six thumbnails");
+      await waitFor(page, () => imgs.evaluateAll((l) => l.every((el) => el.complete && el.naturalWidth === 160)), "thumbnails loaded");
+      await node(page, "noise").getByTestId("node-picked").waitFor();
+      // what it feeds is now out of date: the pick changed what Soften would receive
+      const stale = node(page, "blur").getByTestId("stale-badge");
+      await stale.waitFor({ timeout: 5000 });
+      assert.match(await stale.getAttribute("title"), /a value it reads changed/);
+      if ((await page.locator(".queue-toggle").getAttribute("aria-expanded")) === "true") await page.locator(".queue-toggle").click();
+      await page.waitForTimeout(300);
+      await shot(page, "generations.png");
     },
   ],
 ];

@@ -151,4 +151,23 @@ export const tests = [
       assert.equal((await waitRun(page, b.id)).status, "cancelled");
     },
   ],
+  [
+    "a card of another workflow's run opens that workflow with the run on its canvas",
+    async (page, { assert }) => {
+      const a = await importWorkflow(page, branching(5000));
+      const b = await importWorkflow(page, branching(100));
+      const run = await call(page, "StartRun", { workflow_id: a, version_id: "", inputs: { n: 2 }, from: "" });
+      await openEditor(page, b, "in");
+      const c = card(page, run.id);
+      await c.waitFor();
+      assert.match(await c.innerText(), /Lens/); // names its workflow
+      assert.equal(await c.getByTestId("on-canvas").count(), 0);
+      await c.locator(".run-card-main").click();
+      await page.waitForFunction((id) => location.hash.includes(id), a);
+      await card(page, run.id).getByTestId("on-canvas").waitFor();
+      await waitFor(page, async () => (await status(page, "big")).startsWith("running"), "a's run on a's canvas");
+      await card(page, run.id).getByTestId("run-cancel").click();
+      assert.equal((await waitRun(page, run.id)).status, "cancelled");
+    },
+  ],
 ];

@@ -55,7 +55,6 @@ export const tests = [
       assert.match(await cls(page, "x"), /plan-untouched/);
       assert.match(await node(page, "b").getByTestId("plan-tag").innerText(), /settings changed/);
       // the screenshot: pointer away (no hover toolbar), the queue overlay folded
-      await page.mouse.move(5, 790);
       if ((await page.locator(".queue-toggle").getAttribute("aria-expanded")) === "true") await page.locator(".queue-toggle").click();
       await page.waitForTimeout(400);
       await shot(page, "plan.png");

@@ -16,8 +16,8 @@ export const PickedMark = memo(function PickedMark({ nodeId }: { nodeId: string 
   const picked = useCurrentGens((s) => s.byNode[nodeId]?.picked ?? false);
   if (!picked) return null;
   return (
-    <span className="node-picked" data-testid="node-picked" title="A picked result feeds downstream">
-      ★ picked
+    <span className="node-picked" data-testid="node-picked" title="Picked: this node shows, and feeds downstream, the result you selected" aria-label="picked">
+      ★
     </span>
   );
 });
