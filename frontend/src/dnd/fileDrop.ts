@@ -173,8 +173,3 @@ export async function handleFileDrop(d: FileDrop): Promise<void> {
   }
   toast("info", "Drop files on the canvas to add load nodes, or on a file field of the run form.");
 }
-
-/** isLinkHeld tells whether a link modifier is held now (tests). */
-export function isLinkHeld(): boolean {
-  return linkHeld;
-}

@@ -43,7 +43,7 @@ export const PlanTag = memo(function PlanTag({ workflowId, nodeId }: { workflowI
   const first = (pn.reasons ?? []).find((r) => r !== "target" && r !== "downstream_of_target") ?? pn.reasons?.[0];
   return (
     <span className={`plan-tag plan-${pn.action}`} title={explainNode(pn)} data-testid="plan-tag" data-action={pn.action}>
-      {pn.action === "rerun" ? "runs again" : "reused"}
+      {pn.action === "rerun" ? "will run again" : "will be reused"}
       {first ? ` — ${reasonText(first)}` : ""}
     </span>
   );

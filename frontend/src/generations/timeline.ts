@@ -68,11 +68,6 @@ export function reconcile(prev: TL | null | undefined, next: TL, viewing: string
   return initialView(next);
 }
 
-/** isPicked: the user selected this generation (it feeds downstream). */
-export function isPicked(g: Pick<Generation, "selected">): boolean {
-  return !!g.selected;
-}
-
 /** pickedId is the selected generation of a timeline, "" when none is selected. */
 export function pickedId(tl: TL | null | undefined): string {
   return gens(tl).find((g) => g.selected)?.id ?? "";

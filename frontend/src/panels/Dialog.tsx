@@ -40,7 +40,7 @@ export function Dialog({
       b?.querySelector<HTMLElement>(".dialog-body input, .dialog-body textarea, .dialog-body select") ??
       b?.querySelector<HTMLElement>(".dialog-foot .button-primary, .dialog-foot .button-danger, .dialog-foot button");
     (first ?? b)?.focus();
-    return () => before?.focus?.();
+    return () => before?.focus?.({ preventScroll: true });
   }, []);
   return (
     <div

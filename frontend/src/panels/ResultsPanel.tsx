@@ -30,7 +30,17 @@ export function ResultsPanel() {
   const run = useRuns((s) => focusedRun(s, wf));
   const open = useUI((s) => s.resultsOpen);
   const setOpen = useUI((s) => s.setResultsOpen);
-  if (!run) return null;
+  // The bar is there before the first run too, so the canvas keeps its size when a run
+  // starts (resizing a canvas of hundreds of nodes relays all of them out).
+  if (!run) {
+    return (
+      <section className="results" aria-label="Run results" data-testid="results-panel">
+        <div className="results-bar results-empty">
+          <span className="muted">No run yet — Run shows each node's status here and on the canvas.</span>
+        </div>
+      </section>
+    );
+  }
   const outputs = Object.entries(run.outputs ?? {}).sort(([a], [b]) => a.localeCompare(b));
   return (
     <section className={`results${open ? " open" : ""}`} aria-label="Run results" data-testid="results-panel">

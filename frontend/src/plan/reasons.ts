@@ -3,7 +3,6 @@
 import type { Plan, PlanNode } from "../api/types";
 
 export type { Plan, PlanNode };
-export type PlanAction = "rerun" | "reuse" | "untouched";
 
 /** REASONS are SPEC §7's reason words with what they mean for the node. */
 export const REASONS: Readonly<Record<string, string>> = {

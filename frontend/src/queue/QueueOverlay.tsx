@@ -180,7 +180,8 @@ export function QueueOverlay({ inWindow = false }: { inWindow?: boolean }) {
   const now = useNow(anyActive && open);
 
   useEffect(() => {
-    if (lens.some((r) => !names[r.workflow_id])) void loadNames();
+    const unknown = [...new Set(lens.filter((r) => !names[r.workflow_id]).map((r) => r.workflow_id))];
+    if (unknown.length) void loadNames(unknown);
   }, [lens, names]);
 
   const total = groups.running.length + groups.queued.length + groups.done.length;

@@ -61,7 +61,7 @@ export function RunManyDialog({ onClose, typed }: { onClose: () => void; typed?:
       const graph = graphOf(useGraph.getState());
       const runs = await serial(() => api.startBatch({ workflow_id: wf, graph }, batch.inputs));
       const st = useRuns.getState();
-      for (const r of runs) st.applyRunInfo(r);
+      st.applyRunInfos(runs);
       rememberNames(runs);
       if (runs.length) st.focus(wf, runs[0].id);
       toast("success", `Started ${runs.length} runs.`);

@@ -20,27 +20,46 @@ export function rememberNames(runs: readonly Pick<RunInfo, "workflow_id" | "work
 }
 
 let namesLoading: Promise<void> | null = null;
-let namesLoadedAt = 0;
-/** loadNames fetches the names of every workflow (once at a time, at most every 5 s). */
-export function loadNames(): Promise<void> {
-  if (Date.now() - namesLoadedAt < 5000) return Promise.resolve();
-  namesLoading ??= api
+const asked = new Set<string>();
+
+/**
+ * loadNames fetches workflow names when a run names a workflow not asked about yet (one
+ * request at a time; a workflow deleted since is not asked about again).
+ */
+export function loadNames(ids: readonly string[]): Promise<void> {
+  const fresh = ids.filter((id) => !asked.has(id));
+  if (fresh.length === 0 || namesLoading) return namesLoading ?? Promise.resolve();
+  for (const id of fresh) asked.add(id);
+  namesLoading = api
     .listWorkflows()
     .then((cards) => rememberNames(cards.map((c) => ({ workflow_id: c.id, workflow_name: c.name }))))
-    .catch(() => {})
+    .catch(() => {
+      for (const id of fresh) asked.delete(id);
+    })
     .finally(() => {
       namesLoading = null;
-      namesLoadedAt = Date.now();
     });
   return namesLoading;
 }
 
-/** loadAllRuns fills the store with the recent runs of every workflow (the overlay's list). */
-export async function loadAllRuns(limit = 50): Promise<void> {
-  const list = await api.listRuns("", limit);
-  rememberNames(list);
-  const st = useRuns.getState();
-  for (const r of [...list].reverse()) st.applyRunInfo(r);
+let allLoaded: Promise<void> | null = null;
+
+/**
+ * loadAllRuns fills the store with the recent runs of every workflow (the overlay's list),
+ * once per window: events keep it current after that.
+ */
+export function loadAllRuns(limit = 50): Promise<void> {
+  allLoaded ??= api.listRuns("", limit).then(
+    (list) => {
+      rememberNames(list);
+      useRuns.getState().applyRunInfos([...list].reverse());
+    },
+    (e: Error) => {
+      allLoaded = null; // try again next time
+      throw e;
+    },
+  );
+  return allLoaded;
 }
 
 /** clearFinished removes finished runs from the list (their results stay stored). */

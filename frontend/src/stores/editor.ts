@@ -42,8 +42,7 @@ export async function refreshMeta(): Promise<void> {
 /** loadRunHistory puts a workflow's stored runs into the runs store (newest first). */
 export async function loadRunHistory(workflowId: string): Promise<RunInfo[]> {
   const list = await api.listRuns(workflowId, 100);
-  const runs = useRuns.getState();
-  for (const r of [...list].reverse()) runs.applyRunInfo(r);
+  useRuns.getState().applyRunInfos([...list].reverse());
   return list;
 }
 

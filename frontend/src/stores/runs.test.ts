@@ -60,6 +60,13 @@ describe("runs reducers", () => {
     expect(s.r1.nodes.t).toBe(before);
   });
 
+  it("does not let a late queued reply undo a running status", () => {
+    let s = reduceEvent({}, ev({ type: "run", status: "running" }));
+    s = reduceRunInfo(s, info({ status: "queued", queue_position: 0, outputs: {}, nodes: {} }));
+    expect(s.r1.status).toBe("running");
+    expect(s.r1.queuePosition).toBe(0);
+  });
+
   it("does not let a late queued record undo a finished status", () => {
     let s = reduceEvent({}, ev({ type: "run", status: "failed", error: "x" }));
     s = reduceRunInfo(s, info({ status: "queued", outputs: {} }));

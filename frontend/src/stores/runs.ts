@@ -178,6 +178,12 @@ export function reduceEvents(runs: RunsMap, events: readonly RunEvent[]): RunsMa
   return out ?? runs;
 }
 
+/** statusRank orders run statuses as a run moves through them. */
+function statusRank(status: string): number {
+  if (isFinishedRun(status)) return 2;
+  return status === "running" || status === "paused" ? 1 : 0;
+}
+
 function sameRecord(a: NodeRun, b: NodeRun): boolean {
   return (
     a.status === b.status &&
@@ -208,16 +214,18 @@ export function reduceRunInfo(runs: RunsMap, info: RunInfo): RunsMap {
     // a record the events already told keeps its object: its node need not render again
     nodes[id] = live && sameRecord(live, next) ? live : next;
   }
+  // A record fetched or answered late must not undo a status events already moved on
+  // (queued → running → finished; paused and running may follow each other).
+  const status = statusRank(info.status) >= statusRank(prev.status) ? info.status : prev.status;
   const next: RunState = {
     ...prev,
     workflowId: info.workflow_id,
-    // A queued/running record fetched late must not undo a status events already moved on.
-    status: finished || !isFinishedRun(prev.status) ? info.status : prev.status,
+    status,
     label: info.label || prev.label,
     number: info.number || prev.number,
     versionId: info.version_id || prev.versionId,
     versionLabel: info.version_label || prev.versionLabel,
-    queuePosition: info.queue_position ?? 0,
+    queuePosition: status === "queued" ? info.queue_position || prev.queuePosition : 0,
     error: info.error ?? "",
     nodes,
     outputs: info.outputs ?? prev.outputs,
@@ -277,6 +285,8 @@ interface RunsStore {
   applyEvent: (ev: RunEvent) => void;
   applyEvents: (evs: readonly RunEvent[]) => void;
   applyRunInfo: (info: RunInfo) => void;
+  /** applyRunInfos merges many records in one update (a history list). */
+  applyRunInfos: (infos: readonly RunInfo[]) => void;
   focus: (workflowId: string, runId: string | null) => void;
   /** removeRuns drops runs from the window's list (their results stay stored). */
   removeRuns: (ids: readonly string[]) => void;
@@ -299,6 +309,11 @@ export const useRuns = create<RunsStore>((set) => {
         return runs === s.runs ? s : withShown(s, runs, s.focused);
       }),
     applyRunInfo: (info) => set((s) => withShown(s, reduceRunInfo(s.runs, info), s.focused)),
+    applyRunInfos: (infos) =>
+      set((s) => {
+        if (infos.length === 0) return s;
+        return withShown(s, infos.reduce(reduceRunInfo, s.runs), s.focused);
+      }),
     focus: (workflowId, runId) =>
       set((s) => {
         const focused = { ...s.focused };
