@@ -73,7 +73,10 @@ export async function waitFor(page, fn, what, timeout = 10_000) {
   for (;;) {
     const v = await fn();
     if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > until) {
+      const overlay = await page.getByTestId("queue-overlay").innerText().catch(() => "(no overlay)");
+      throw new Error(`timed out waiting for ${what}; the runs overlay said: ${overlay.replace(/\s+/g, " ").slice(0, 300)}`);
+    }
     await page.waitForTimeout(50);
   }
 }

@@ -2,6 +2,7 @@
 // run the open canvas shows is marked "On canvas"; clicking a card puts that run on the
 // canvas (opening its workflow first if needed); ✕ cancels that card's run.
 import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { create } from "zustand";
 import { api } from "../api/backend";
 import { formatDuration } from "../lib/format";
 import { useGraph } from "../stores/graph";
@@ -21,6 +22,9 @@ function useNow(active: boolean, ms = 500): number {
   }, [active, ms]);
   return active ? now : Date.now();
 }
+
+/** Whether the overlay is open: null until a run goes or the user chooses. */
+const useOverlayOpen = create<{ open: boolean | null }>(() => ({ open: null }));
 
 /** focusRun puts a run on its workflow's canvas, opening that workflow when another is open. */
 export function focusRun(run: Pick<LensRun, "id" | "workflow_id">): void {
@@ -159,8 +163,10 @@ export function QueueOverlay({ inWindow = false }: { inWindow?: boolean }) {
   const onCanvasId = useRuns((s) => (openWf ? (s.shown[openWf] ?? null) : null));
   const names = useWorkflowNames((s) => s.names);
   // Folded while nothing ever ran (out of the canvas's way); a run going or waiting opens it,
-  // and it stays as it is until the user folds it.
-  const [userOpen, setUserOpen] = useState<boolean | null>(null);
+  // and it stays as it is until the user folds it. The choice outlives the component (the
+  // overlay is mounted again when another workflow opens).
+  const userOpen = useOverlayOpen((s) => s.open);
+  const setUserOpen = (open: boolean) => useOverlayOpen.setState({ open });
 
   useEffect(() => {
     loadAllRuns().catch(() => {});
@@ -172,7 +178,7 @@ export function QueueOverlay({ inWindow = false }: { inWindow?: boolean }) {
   const busy = groups.running.length + groups.queued.length > 0;
   const wasBusy = useRef(busy);
   useEffect(() => {
-    if (busy && !wasBusy.current) setUserOpen(true);
+    if (busy && (!wasBusy.current || useOverlayOpen.getState().open === null)) setUserOpen(true);
     wasBusy.current = busy;
   }, [busy]);
   const open = userOpen ?? busy;

@@ -118,6 +118,21 @@ describe("queue positions", () => {
   });
 });
 
+describe("out of order", () => {
+  it("never moves a run back to an earlier stage", () => {
+    let s = reduceEvent({}, ev({ type: "run", status: "running", time: 2 }));
+    s = reduceEvent(s, ev({ type: "run", status: "queued", time: 1 })); // sent earlier, came later
+    expect(s.r1.status).toBe("running");
+    s = reduceEvent(s, ev({ type: "run", status: "paused" }));
+    expect(s.r1.status).toBe("paused");
+    s = reduceEvent(s, ev({ type: "run", status: "running" })); // resumed
+    expect(s.r1.status).toBe("running");
+    s = reduceEvent(s, ev({ type: "run", status: "completed" }));
+    s = reduceEvent(s, ev({ type: "run", status: "running" }));
+    expect(s.r1.status).toBe("completed");
+  });
+});
+
 describe("batches", () => {
   it("give the same state as event by event, without touching the old state", () => {
     const evs = [

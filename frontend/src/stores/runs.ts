@@ -100,13 +100,15 @@ function applyTo(run: RunState, ev: RunEvent): void {
   const nodes = run.nodes;
   switch (ev.type) {
     case "run": {
-      const status = ev.status ?? run.status;
+      // Run events can reach the window out of order (the engine emits "queued" and
+      // "running" from different goroutines): a run never goes back to an earlier stage.
+      const status = ev.status && statusRank(ev.status) >= statusRank(run.status) ? ev.status : run.status;
       const at = new Date(ev.time || Date.now()).toISOString();
       run.status = status;
       run.label = ev.label || run.label;
       run.versionLabel = ev.version_label || run.versionLabel;
       // a queued run's event may leave its place out (it is sent again when the queue moves)
-      run.queuePosition = status === "queued" ? ev.queue_position || run.queuePosition : 0;
+      run.queuePosition = status === "queued" ? (ev.status === "queued" && ev.queue_position) || run.queuePosition : 0;
       run.error = ev.error ?? run.error;
       run.createdAt = run.createdAt || at;
       run.startedAt = run.startedAt || (status === "running" ? at : "");
