@@ -20,7 +20,7 @@ APT_PACKAGES := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev \
 
 NPM_STAMP := frontend/node_modules/.package-lock.json
 
-.PHONY: setup setup-apt setup-node setup-go frontend build run test bench bindings clean \
+.PHONY: window-shots setup setup-apt setup-node setup-go frontend build run test bench bindings clean \
 	test-gofmt test-vet test-go test-frontend test-fuzz test-build test-screenshot test-e2e
 
 ## setup: install missing Debian packages, npm modules and Go modules (idempotent)
@@ -67,6 +67,10 @@ run: setup build
 	  exit 1; \
 	fi
 	./$(BIN)
+
+## window-shots: real-window screenshots (generation grid, plan preview, lens) into docs/
+window-shots: build
+	scripts/window-views.sh docs
 
 ## bindings: regenerate frontend/wailsjs from the bound Go methods
 bindings:
