@@ -60,6 +60,9 @@ export const api = {
   checkGraph: (g: Graph) => call<Problem[]>(() => App.CheckGraph(g as Loose)).then((l) => l ?? []),
   checkInputs: (versionId: string, values: Record<string, unknown>) =>
     call<Problem[]>(() => App.CheckInputs(versionId, values)).then((l) => l ?? []),
+  /** checkRunInputs checks run form values against the inputs the editor's graph declares. */
+  checkRunInputs: (g: Graph, values: Record<string, unknown>) =>
+    call<Problem[]>(() => App.CheckRunInputs(g as Loose, values)).then((l) => l ?? []),
   saveDraft: (workflowId: string, g: Graph, baseVersionId: string) =>
     call<void>(() => App.SaveDraft(workflowId, g as Loose, baseVersionId)),
   discardDraft: (workflowId: string) => call<void>(() => App.DiscardDraft(workflowId)),

@@ -53,7 +53,7 @@ export function renameInput(g: Graph, types: Record<string, NodeType>, old: stri
   const nodes = (g.nodes ?? []).map((n) => {
     if (!n.params) return n;
     const t = types[n.type];
-    const local = LOCAL_NAMES[n.type] ?? [];
+    const local = t?.local_names ?? LOCAL_NAMES[n.type] ?? [];
     const kindOf = (p: string) => t?.params?.find((s) => s.name === p)?.kind ?? "string";
     const params: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(n.params)) {

@@ -7,8 +7,8 @@ import { api, assetURL } from "../api/backend";
 import type { AssetRef, InputDecl } from "../api/types";
 import { isMediaType } from "../api/types";
 import { initialRaw, runField, runValues, type RawValue } from "../lib/inputs";
-import { startRun, versionWithInputs } from "../stores/editor";
-import { useGraph } from "../stores/graph";
+import { startRun } from "../stores/editor";
+import { graphOf, useGraph } from "../stores/graph";
 import { toast, useUI } from "../stores/ui";
 import { Dialog } from "./Dialog";
 
@@ -162,9 +162,8 @@ export function RunForm() {
     if (Object.keys(local.errors).length) return;
     setBusy(true);
     try {
-      const v = versionWithInputs(inputs);
-      if (v) {
-        const problems = await api.checkInputs(v.id, local.values);
+      {
+        const problems = await api.checkRunInputs(graphOf(useGraph.getState()), local.values);
         if (problems.length) {
           const byInput: Record<string, string> = {};
           const general: string[] = [];

@@ -2,7 +2,7 @@
 // and pasting nodes, saving and switching versions, starting a run. Components call these;
 // the backend decides (validation, versions), the stores reflect what it said.
 import { api } from "../api/backend";
-import type { Graph, InputDecl, RunInfo, Version, WorkflowDetail } from "../api/types";
+import type { InputDecl, RunInfo, Version, WorkflowDetail } from "../api/types";
 import { setWindowTitle } from "../api/window";
 import { copyNodes, pasteClip, type Clip } from "../lib/clipboard";
 import { graphToFlow, type FlowGraph } from "../lib/convert";
@@ -13,7 +13,7 @@ import { layeredLayout } from "../lib/layout";
 import { defaultParams } from "../lib/params";
 import { renameInput } from "../lib/rename";
 import { useCatalog } from "./catalog";
-import { canonicalJSON, graphOf, useGraph } from "./graph";
+import { graphOf, useGraph } from "./graph";
 import { cancelPendingSave, flushDraft, recheck, serial } from "./persist";
 import { useRuns } from "./runs";
 import { toast, useUI } from "./ui";
@@ -179,15 +179,6 @@ export async function createVersionFrom(fromId: string, notes: string): Promise<
   const v = await api.createVersion(wf, fromId, notes);
   await refreshMeta();
   return v;
-}
-
-/** versionWithInputs finds a version declaring exactly these inputs (to CheckInputs against). */
-export function versionWithInputs(inputs: InputDecl[]): Version | undefined {
-  const s = useGraph.getState();
-  const want = canonicalJSON({ inputs, nodes: [], edges: [] } as Graph);
-  const same = (v: Version) => canonicalJSON({ inputs: v.graph.inputs ?? [], nodes: [], edges: [] }) === want;
-  const base = s.versions.find((v) => v.id === s.baseVersionId);
-  return base && same(base) ? base : s.versions.find(same);
 }
 
 /** startRun runs the edited graph with input values; the backend runs the version equal to
