@@ -1,6 +1,7 @@
 // The results dock under the canvas: the focused run's status, progress, error and outputs.
 import { formatDuration } from "../lib/format";
 import { useGraph } from "../stores/graph";
+import { useThrottledValue } from "../lib/throttle";
 import { focusedRun, useRuns, type RunState } from "../stores/runs";
 import { useUI } from "../stores/ui";
 import { ValuePreview } from "../previews/ValuePreview";
@@ -27,7 +28,8 @@ function nodeCounts(r: RunState): string {
 
 export function ResultsPanel() {
   const wf = useGraph((s) => s.workflowId);
-  const run = useRuns((s) => focusedRun(s, wf));
+  // a few updates a second are enough here; the canvas follows every batch
+  const run = useThrottledValue(useRuns, (s) => focusedRun(s, wf), 250, wf);
   const open = useUI((s) => s.resultsOpen);
   const setOpen = useUI((s) => s.setResultsOpen);
   // The bar is there before the first run too, so the canvas keeps its size when a run

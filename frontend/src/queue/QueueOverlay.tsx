@@ -6,6 +6,7 @@ import { create } from "zustand";
 import { api } from "../api/backend";
 import { formatDuration } from "../lib/format";
 import { useGraph } from "../stores/graph";
+import { useThrottledValue } from "../lib/throttle";
 import { toLens, useRuns, type RunState } from "../stores/runs";
 import { toast, useUI } from "../stores/ui";
 import { groupRuns, isActiveRun, runDuration, statusWord, type LensRun } from "./lens";
@@ -158,7 +159,8 @@ interface SectionProps {
 
 /** QueueOverlay sits at the bottom right of the canvas (inWindow: of the window). */
 export function QueueOverlay({ inWindow = false }: { inWindow?: boolean }) {
-  const runs = useRuns((s) => s.runs);
+  // the list follows the runs four times a second: enough for progress bars and durations
+  const runs = useThrottledValue(useRuns, (s) => s.runs, 250);
   const openWf = useGraph((s) => s.workflowId);
   const onCanvasId = useRuns((s) => (openWf ? (s.shown[openWf] ?? null) : null));
   const names = useWorkflowNames((s) => s.names);
