@@ -39,13 +39,16 @@ type Event struct {
 // Bus fans events out to subscribers. Progress and stream events are coalesced per run and
 // node so a subscriber gets at most about 30 of them a second per run.
 type Bus struct {
-	mu       sync.Mutex
-	subs     map[int]func(Event)
-	next     int
-	pending  map[string]*Event // key run\x00node\x00type → merged event
-	order    []string
-	interval time.Duration
-	timer    *time.Timer
+	// deliverMu delivers one batch at a time, so events reach subscribers in the order they
+	// were emitted (a run's "queued" never arrives after its "running").
+	deliverMu sync.Mutex
+	mu        sync.Mutex
+	subs      map[int]func(Event)
+	next      int
+	pending   map[string]*Event // key run\x00node\x00type → merged event
+	order     []string
+	interval  time.Duration
+	timer     *time.Timer
 }
 
 // NewBus returns a bus flushing coalesced events every 33 ms.
@@ -123,6 +126,8 @@ func (b *Bus) Flush() {
 }
 
 func (b *Bus) deliver(evs []Event) {
+	b.deliverMu.Lock()
+	defer b.deliverMu.Unlock()
 	b.mu.Lock()
 	subs := make([]func(Event), 0, len(b.subs))
 	for _, s := range b.subs {
