@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # window-views.sh [OUTDIR]
 # Drives the REAL window (build/bin/flowbench, WebKitGTK) under Xvfb with xdotool and saves
-# three screenshots: the generation grid, the plan preview and the lens with concurrent runs
-# (OUTDIR/window-generations.png, window-plan.png, window-lens.png; default docs/).
+# screenshots: the editor (OUTDIR/window-editor.png), the generation grid,
+# the plan preview and the lens with concurrent runs (OUTDIR/window-generations.png,
+# window-plan.png, window-lens.png; default docs/).
 # Playwright cannot drive a Wails window, so this clicks at the positions of the default
 # 1280×800 layout; if the layout changes, update the coordinates below and look at the PNGs.
 # Builds nothing: run `make build` first.
@@ -42,7 +43,8 @@ sleep 2
 click() { xdotool mousemove "$1" "$2" click 1; sleep "${3:-1}"; }
 shot() { xdotool mousemove 350 600; sleep "${2:-1}"; "$IMPORT" -window root "$out/$1"; echo "window-views: $out/$1"; }
 
-click 200 185 2          # open the "Seed sweep" card
+click 200 185 2          # open the "Seed sweep" card: the editor with its latest run
+shot window-editor.png
 click 480 382            # select "Times ten"
 click 1245 459           # generations: Grid
 shot window-generations.png
