@@ -32,7 +32,7 @@ func NewApp(svc *engine.Service, home string, log *slog.Logger) *App {
 
 func (a *App) startup(ctx context.Context) {
 	a.ctx = ctx
-	a.unsub = a.svc.Bus.Subscribe(func(e engine.Event) { runtime.EventsEmit(a.ctx, e.Type, e) })
+	a.unsub = a.svc.Bus.Subscribe(newEventBridge(ctx).forward)
 	if rep, err := a.svc.Recover(ctx, true); err != nil {
 		a.log.Error("recovering runs", "err", err)
 	} else if len(rep.Interrupted)+len(rep.Requeued) > 0 {

@@ -33,7 +33,12 @@ function ensureSubscribed(name: EventName) {
   const rt = runtime();
   if (!rt?.EventsOn) return; // no bridge (tests); emit() still delivers
   subscribed.add(name);
-  rt.EventsOn(name, (payload: unknown) => emit(name, payload as EventMap[typeof name]));
+  // The backend sends node events in batches (a list every 25 ms); each item is delivered
+  // on its own, in order.
+  rt.EventsOn(name, (payload: unknown) => {
+    if (Array.isArray(payload)) for (const item of payload) emit(name, item as EventMap[typeof name]);
+    else emit(name, payload as EventMap[typeof name]);
+  });
 }
 
 /** onEvent listens to a backend event; it returns the function that stops listening. */
