@@ -109,7 +109,12 @@ func (c *cmd) runCmd(args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	final, err := c.wait(run.ID)
+	return c.report(p, run.ID)
+}
+
+// report waits for a run and prints it (JSON or text); the exit status follows its status.
+func (c *cmd) report(p parsed, runID string) (int, error) {
+	final, err := c.wait(runID)
 	if err != nil {
 		return 0, err
 	}
@@ -283,13 +288,5 @@ func (c *cmd) approveCmd(args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	final, err := c.wait(run.ID)
-	if err != nil {
-		return 0, err
-	}
-	if p.has("json") {
-		return exitFor(final.Status), c.json(toRunJSON(final))
-	}
-	c.printHuman(final)
-	return exitFor(final.Status), nil
+	return c.report(p, run.ID)
 }
