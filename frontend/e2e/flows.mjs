@@ -6,7 +6,9 @@ import { fileURLToPath } from "node:url";
 import { deflateSync } from "node:zlib";
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const docsDir = resolve(here, "..", "..", "docs");
+// Screenshots go to frontend/test-results/ on every run; E2E_DOCS=1 writes them into docs/
+// instead (the README links them), so a test run leaves the tracked files alone.
+export const docsDir = process.env.E2E_DOCS === "1" ? resolve(here, "..", "..", "docs") : resolve(here, "..", "test-results");
 
 /** call invokes a bound method in the page: call(page, "ListRuns", "", 10). */
 export function call(page, method, ...args) {
@@ -86,7 +88,7 @@ export async function selectNode(page, id) {
   await node(page, id).locator(".fb-head").click();
 }
 
-/** shot saves a screenshot into docs/ (the README links them), toasts dismissed first. */
+/** shot saves a screenshot into docsDir, toasts dismissed first. */
 export async function shot(page, name) {
   mkdirSync(docsDir, { recursive: true });
   for (const close of await page.locator('[data-testid="toast"] button').all()) await close.click().catch(() => {});
