@@ -479,6 +479,18 @@ func (a *App) PlanFrom(workflowID, versionID, nodeID string, inputs map[string]a
 	return a.svc.PlanFrom(a.ctx, workflowID, versionID, nodeID, inputs)
 }
 
+// PlanGraph previews a run from a node of the editor's graph, saved or not (so unsaved edits
+// show as config_changed).
+func (a *App) PlanGraph(workflowID string, g engine.Graph, nodeID string, inputs map[string]any) (engine.Plan, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return engine.Plan{}, err
+	}
+	if err := checkID("node", nodeID); err != nil {
+		return engine.Plan{}, err
+	}
+	return a.svc.PlanGraph(a.ctx, workflowID, g, nodeID, inputs)
+}
+
 // Approve decides a pending approval of a paused run and resumes it. valueJSON, when not
 // empty, replaces the value (approve with an edited value).
 func (a *App) Approve(runID, nodeID string, reject bool, valueJSON string) (RunInfo, error) {

@@ -156,3 +156,29 @@ func TestSnapshotSavedWhileRunning(t *testing.T) {
 	}
 	t.Fatal("the running run's snapshot was never saved")
 }
+
+// TestPlanGraphPreviewsUnsavedEdits plans from the editor's graph before it is a version.
+func TestPlanGraphPreviewsUnsavedEdits(t *testing.T) {
+	t.Parallel()
+	reg, _ := testRegistry(t)
+	svc := newService(t, reg, 4)
+	g := chainGraph()
+	imp := importGraph(t, svc, "draft", g)
+	runAndWait(t, svc, engine.RunRequest{Workflow: "draft"})
+	plan, err := svc.PlanGraph(context.Background(), imp.WorkflowID, g, "out", nil)
+	if err != nil || plan.VersionID != imp.VersionID || plan.Nodes["a1"].Action != engine.ActionReuse {
+		t.Fatalf("saved graph: %v %s %+v", err, plan.VersionID, plan.Nodes["a1"])
+	}
+	g.Nodes[1].Params = map[string]any{"k": 5}
+	plan, err = svc.PlanGraph(context.Background(), imp.WorkflowID, g, "out", nil)
+	if err != nil || plan.VersionID != "" {
+		t.Fatalf("draft: %v %q", err, plan.VersionID)
+	}
+	if p := plan.Nodes["a1"]; p.Action != engine.ActionRerun || p.Reasons[0] != engine.ReasonConfigChanged {
+		t.Fatalf("edited node %+v", p)
+	}
+	vs, _ := svc.Runs(context.Background(), "draft", 0)
+	if len(vs) != 1 {
+		t.Fatalf("planning wrote runs: %d", len(vs))
+	}
+}

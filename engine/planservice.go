@@ -175,3 +175,31 @@ func (s *Service) filesChanged(g Graph, current map[string]Generation, inputs ma
 	}
 	return out
 }
+
+// PlanGraph previews a run from a block of the editor's graph, saved or not: the version
+// with the same content when there is one, else the unsaved graph itself (version_id "").
+// An invalid graph cannot be planned and is refused with its problems.
+func (s *Service) PlanGraph(ctx context.Context, wfRef string, g Graph, from string, given map[string]any) (Plan, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return Plan{}, err
+	}
+	g = NormalizeGraph(g)
+	if err := ValidateGraph(s.reg, g); err != nil {
+		return Plan{}, err
+	}
+	if !hasNode(g, from) {
+		return Plan{}, Invalid(Problem{NodeID: from, Message: "no such node in the graph"})
+	}
+	v := Version{WorkflowID: w.ID, Label: "draft", Graph: g, ContentHash: ContentHash(g)}
+	if vs, err := s.store.ListVersions(ctx, w.ID); err == nil {
+		for _, sv := range vs {
+			if sv.ContentHash == v.ContentHash {
+				v = sv
+				break
+			}
+		}
+	}
+	p, _, _, err := s.planFor(ctx, w, v, from, given)
+	return p, err
+}

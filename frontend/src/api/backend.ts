@@ -99,6 +99,9 @@ export const api = {
   selectGeneration: (workflowId: string, nodeId: string, generationId: string) =>
     call<void>(() => App.SelectGeneration(workflowId, nodeId, generationId)),
   deleteGeneration: (generationId: string) => call<void>(() => App.DeleteGeneration(generationId)),
+  /** planGraph previews a run from a node of the editor's graph, saved or not. */
+  planGraph: (workflowId: string, g: Graph, nodeId: string, inputs: Record<string, unknown> = {}) =>
+    call<Plan>(() => App.PlanGraph(workflowId, g as Loose, nodeId, inputs)),
   /** planFrom previews a run from a node of a saved version ("" = the current version). */
   planFrom: (workflowId: string, versionId: string, nodeId: string, inputs: Record<string, unknown> = {}) =>
     call<Plan>(() => App.PlanFrom(workflowId, versionId, nodeId, inputs)),

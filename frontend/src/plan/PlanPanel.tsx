@@ -50,8 +50,7 @@ export function PlanPanel() {
           </p>
           {dirty && (
             <p className="plan-note">
-              This plan is for the saved version. Your unsaved edits are saved as a new version when you run, and the nodes you
-              changed run again.
+              This plan includes your unsaved edits; running saves them as a new version first.
             </p>
           )}
           <ol className="plan-list">

@@ -4,6 +4,7 @@
 import { create } from "zustand";
 import type { RunEvent } from "../api/types";
 import { api } from "../api/backend";
+import { graphOf, useGraph } from "../stores/graph";
 import { staleReasons, staleText, type Plan, type PlanNode } from "./reasons";
 
 interface PlanState {
@@ -19,12 +20,20 @@ export const usePlan = create<PlanState>(() => ({ workflowId: null, from: null, 
 
 let planSeq = 0;
 
+/** planOf plans from the graph being edited (unsaved edits included) when it is the open
+ * workflow's, else from the saved version. */
+function planOf(workflowId: string, versionId: string, nodeId: string): Promise<Plan> {
+  const g = useGraph.getState();
+  if (g.workflowId === workflowId) return api.planGraph(workflowId, graphOf(g), nodeId);
+  return api.planFrom(workflowId, versionId, nodeId);
+}
+
 /** previewPlan asks the engine what a run from nodeId would do. */
 export async function previewPlan(workflowId: string, versionId: string, nodeId: string): Promise<Plan | null> {
   const seq = ++planSeq;
   usePlan.setState({ workflowId, from: nodeId, plan: null, loading: true, error: null });
   try {
-    const plan = await api.planFrom(workflowId, versionId, nodeId);
+    const plan = await planOf(workflowId, versionId, nodeId);
     if (seq === planSeq) usePlan.setState({ plan, loading: false });
     return plan;
   } catch (e) {
@@ -113,7 +122,7 @@ export function staleFromPlans(
 let staleSeq = 0;
 
 /**
- * recomputeStale asks the engine to plan from every sink of the saved version and keeps the
+ * recomputeStale asks the engine to plan from every sink of the edited graph and keeps the
  * nodes whose current result is out of date. Nodes never run are not stale (no result yet).
  */
 export async function recomputeStale(
@@ -127,9 +136,9 @@ export async function recomputeStale(
   const plans: Plan[] = [];
   for (const id of from) {
     try {
-      plans.push(await api.planFrom(workflowId, versionId, id));
+      plans.push(await planOf(workflowId, versionId, id));
     } catch {
-      // a node of the draft that the saved version lacks: nothing to say about it yet
+      // a graph that does not validate yet cannot be planned: nothing to say about it yet
     }
   }
   if (seq !== staleSeq) return;

@@ -59,6 +59,8 @@ export function PickMedia(arg1:string):Promise<engine.AssetRef>;
 
 export function PlanFrom(arg1:string,arg2:string,arg3:string,arg4:Record<string, any>):Promise<engine.Plan>;
 
+export function PlanGraph(arg1:string,arg2:engine.Graph,arg3:string,arg4:Record<string, any>):Promise<engine.Plan>;
+
 export function RenameWorkflow(arg1:string,arg2:string):Promise<engine.Workflow>;
 
 export function SaveDraft(arg1:string,arg2:engine.Graph,arg3:string):Promise<void>;

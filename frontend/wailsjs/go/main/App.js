@@ -114,6 +114,10 @@ export function PlanFrom(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['PlanFrom'](arg1, arg2, arg3, arg4);
 }
 
+export function PlanGraph(arg1, arg2, arg3, arg4) {
+  return window['go']['main']['App']['PlanGraph'](arg1, arg2, arg3, arg4);
+}
+
 export function RenameWorkflow(arg1, arg2) {
   return window['go']['main']['App']['RenameWorkflow'](arg1, arg2);
 }
