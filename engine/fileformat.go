@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -128,9 +129,9 @@ func describeJSONError(data []byte, err error) string {
 	var te *json.UnmarshalTypeError
 	off := int64(-1)
 	switch {
-	case asErr(err, &se):
+	case errors.As(err, &se):
 		off = se.Offset
-	case asErr(err, &te):
+	case errors.As(err, &te):
 		off = te.Offset
 		if te.Field != "" {
 			return fmt.Sprintf("field %q: want %s, got %s (%s)", te.Field, te.Type, te.Value, position(data, off))
