@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # window-views.sh [OUTDIR]
 # Drives the REAL window (build/bin/flowbench, WebKitGTK) under Xvfb with xdotool and saves
-# screenshots: the editor (OUTDIR/window-editor.png), the generation grid,
+# screenshots: the editor (OUTDIR/screenshot.png, OUTDIR/window-editor.png), the generation grid,
 # the plan preview and the lens with concurrent runs (OUTDIR/window-generations.png,
 # window-plan.png, window-lens.png; default docs/).
 # Playwright cannot drive a Wails window, so this clicks at the positions of the default
@@ -32,6 +32,9 @@ home="$work/home"
 # A workflow with three earlier runs (n = 1, 2, 3), so "Times ten" has three generations.
 "$bin" --home "$home" import "$root/testdata/seed-sweep.json" >/dev/null
 for n in 1 2 3; do "$bin" --home "$home" run "Seed sweep" --input n=$n --input wait=0 >/dev/null; done
+# The README's editor picture: a workflow of text, code and image nodes after a run.
+"$bin" --home "$home" import "$root/testdata/greeting-card.json" >/dev/null
+"$bin" --home "$home" run "Greeting card" --input name=Ada >/dev/null
 
 start_xvfb 1280x800x24
 mkdir -p "$work/user"
@@ -43,7 +46,11 @@ sleep 2
 click() { xdotool mousemove "$1" "$2" click 1; sleep "${3:-1}"; }
 shot() { xdotool mousemove 350 600; sleep "${2:-1}"; "$IMPORT" -window root "$out/$1"; echo "window-views: $out/$1"; }
 
-click 200 185 2          # open the "Seed sweep" card: the editor with its latest run
+click 200 185 2          # open the "Greeting card" card (cards sort by name)
+click 700 600 0.5        # click the empty canvas: nothing selected
+shot screenshot.png
+click 68 49 1.5          # back to the workflows
+click 485 185 2          # open the "Seed sweep" card: the editor with its latest run
 shot window-editor.png
 click 480 382            # select "Times ten"
 click 1245 459           # generations: Grid
