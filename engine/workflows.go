@@ -130,15 +130,7 @@ func (s *Service) EnsureVersion(ctx context.Context, workflowID string, g Graph,
 
 // CheckGraph validates a graph without saving it (the editor shows the problems).
 func (s *Service) CheckGraph(g Graph) []Problem {
-	err := ValidateGraph(s.reg, NormalizeGraph(g))
-	var ve *ValidationError
-	if errors.As(err, &ve) {
-		return ve.Problems
-	}
-	if err != nil {
-		return []Problem{{Message: err.Error()}}
-	}
-	return []Problem{}
+	return problemsOf(ValidateGraph(s.reg, NormalizeGraph(g)))
 }
 
 // CheckInputs validates flow input values against a version's declared inputs.
@@ -147,14 +139,7 @@ func (s *Service) CheckInputs(ctx context.Context, versionID string, values map[
 	if err != nil {
 		return nil, err
 	}
-	_, err = ValidateInputs(v.Graph.Inputs, values, func(d InputDecl, text string) (AssetRef, error) {
-		return AssetRef{}, fmt.Errorf("choose a %s file", d.Type)
-	})
-	var ve *ValidationError
-	if errors.As(err, &ve) {
-		return ve.Problems, nil
-	}
-	return []Problem{}, err
+	return s.CheckGraphInputs(v.Graph, values), nil
 }
 
 // CheckGraphInputs validates flow input values against the inputs a graph declares (the
@@ -163,6 +148,11 @@ func (s *Service) CheckGraphInputs(g Graph, values map[string]any) []Problem {
 	_, err := ValidateInputs(g.Inputs, values, func(d InputDecl, text string) (AssetRef, error) {
 		return AssetRef{}, fmt.Errorf("choose a %s file", d.Type)
 	})
+	return problemsOf(err)
+}
+
+// problemsOf lists a validation error's problems (one problem for any other error, none for nil).
+func problemsOf(err error) []Problem {
 	var ve *ValidationError
 	if errors.As(err, &ve) {
 		return ve.Problems
