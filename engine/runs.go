@@ -18,6 +18,8 @@ type activeRun struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	result Result
+	// stored is the run's final record once it is written (nil if writing it failed).
+	stored *Run
 }
 
 // Manager bounds running runs by a global cap and queues the rest FIFO. Runs of the same
@@ -195,18 +197,18 @@ func (m *Manager) CancelAll() {
 }
 
 // Wait blocks until the run ends and returns its result.
-func (m *Manager) Wait(ctx context.Context, id string) (Result, bool, error) {
+func (m *Manager) Wait(ctx context.Context, id string) (*activeRun, error) {
 	m.mu.Lock()
 	ar, ok := m.known[id]
 	m.mu.Unlock()
 	if !ok {
-		return Result{}, false, nil
+		return nil, nil
 	}
 	select {
 	case <-ar.done:
-		return ar.result, true, nil
+		return ar, nil
 	case <-ctx.Done():
-		return Result{}, true, ctx.Err()
+		return nil, ctx.Err()
 	}
 }
 

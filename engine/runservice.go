@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // RunRequest asks for a run of a workflow.
@@ -146,23 +147,28 @@ func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 			}
 		}}
 	res := ex.Execute(ctx, ar.exec)
-	s.finishRun(run, res)
+	if stored, ok := s.finishRun(run, res); ok {
+		ar.stored = &stored
+	}
 	return res
 }
 
-func (s *Service) finishRun(run Run, res Result) {
+// finishRun records a run's end; ok is false when the record could not be written.
+func (s *Service) finishRun(run Run, res Result) (stored Run, ok bool) {
 	done := s.now().UTC()
 	run.Status, run.Error, run.Outputs, run.FinishedAt = res.Status, res.Error, res.Outputs, &done
 	run.Snapshot = Snapshot{Nodes: res.Nodes, Approvals: res.Approvals}
 	if res.Status == RunPaused {
 		run.FinishedAt = nil
 	}
-	if err := s.store.UpdateRun(context.Background(), run); err != nil {
+	err := s.store.UpdateRun(context.Background(), run)
+	if err != nil {
 		s.log.Error("recording run end", "run_id", run.ID, "err", err)
 	}
 	s.Bus.Emit(runEvent(run, 0))
 	s.Bus.Flush()
 	s.live.forgetRun(run.ID)
+	return run, err == nil
 }
 
 func (s *Service) emitQueue(order []Run) {
@@ -182,12 +188,28 @@ func (s *Service) cancelledQueued(r Run) {
 }
 
 // Wait blocks until a run is finished or paused and returns its stored record with the
-// per-node result.
+// per-node result. A run of this process returns the record it wrote, without reading it back.
 func (s *Service) Wait(ctx context.Context, runID string) (Run, error) {
-	if _, _, err := s.runs.Wait(ctx, runID); err != nil {
+	ar, err := s.runs.Wait(ctx, runID)
+	if err != nil {
 		return Run{}, err
 	}
+	if ar != nil && ar.stored != nil {
+		r := *ar.stored
+		// as the store keeps them: to the millisecond
+		r.CreatedAt = r.CreatedAt.Truncate(time.Millisecond)
+		r.StartedAt, r.FinishedAt = truncMS(r.StartedAt), truncMS(r.FinishedAt)
+		return r, nil
+	}
 	return s.store.GetRun(ctx, runID)
+}
+
+func truncMS(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	ms := t.Truncate(time.Millisecond)
+	return &ms
 }
 
 // Cancel stops a queued or running run.

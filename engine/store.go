@@ -40,7 +40,9 @@ type RunStore interface {
 	// snapshot, owner and times.
 	UpdateRun(ctx context.Context, r Run) error
 	GetRun(ctx context.Context, id string) (Run, error)
-	// ListRuns returns runs newest first; workflowID "" means all workflows.
+	// ListRuns returns runs newest first; workflowID "" means all workflows. The runs come
+	// without their snapshot (Snapshot.Nodes nil): a list never carries every node record
+	// of every run, GetRun has them.
 	ListRuns(ctx context.Context, workflowID string, limit int) ([]Run, error)
 	// ListRunsByStatus returns runs in any of the statuses, oldest first.
 	ListRunsByStatus(ctx context.Context, statuses ...RunStatus) ([]Run, error)

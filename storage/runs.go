@@ -17,6 +17,9 @@ import (
 const runCols = `r.id, r.workflow_id, r.version_id, COALESCE(v.label, ''), r.number, r.status, r.mode, r.from_node,
 	r.inputs, r.label, r.error, r.outputs, r.snapshot, r.owner, r.created_at, r.started_at, r.finished_at`
 
+// runSummaryCols are runCols without the snapshot, for lists.
+var runSummaryCols = strings.Replace(runCols, "r.snapshot", "''", 1)
+
 const runFrom = ` FROM runs r LEFT JOIN versions v ON v.id = r.version_id `
 
 func scanRun(sc scanner) (engine.Run, error) {
@@ -34,6 +37,9 @@ func scanRun(sc scanner) (engine.Run, error) {
 	}
 	if err := decodeInto("run outputs", outputs, &r.Outputs); err != nil {
 		return r, err
+	}
+	if snapshot == "" {
+		return r, nil // a list leaves the snapshot out
 	}
 	return r, decodeInto("run snapshot", snapshot, &r.Snapshot)
 }
@@ -168,9 +174,10 @@ func (s *Store) GetRun(ctx context.Context, id string) (engine.Run, error) {
 	return r, nil
 }
 
-// ListRuns returns runs newest first; workflowID "" means all workflows, limit <= 0 no limit.
+// ListRuns returns runs newest first without their snapshots; workflowID "" means all
+// workflows, limit <= 0 no limit.
 func (s *Store) ListRuns(ctx context.Context, workflowID string, limit int) ([]engine.Run, error) {
-	q := `SELECT ` + runCols + runFrom
+	q := `SELECT ` + runSummaryCols + runFrom
 	var args []any
 	if workflowID != "" {
 		q += `WHERE r.workflow_id = ? `

@@ -126,7 +126,8 @@ func (s *Store) GetRun(ctx context.Context, id string) (engine.Run, error) {
 	return s.runLocked(rec), nil
 }
 
-// ListRuns returns runs newest first; workflowID "" means all workflows, limit <= 0 no limit.
+// ListRuns returns runs newest first without their snapshots; workflowID "" means all
+// workflows, limit <= 0 no limit.
 func (s *Store) ListRuns(ctx context.Context, workflowID string, limit int) ([]engine.Run, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -143,6 +144,7 @@ func (s *Store) ListRuns(ctx context.Context, workflowID string, limit int) ([]e
 	out := make([]engine.Run, len(recs))
 	for i, r := range recs {
 		out[i] = s.runLocked(r)
+		out[i].Snapshot = engine.Snapshot{} // lists leave snapshots out
 	}
 	return out, nil
 }

@@ -156,6 +156,15 @@ func testListRuns(t *testing.T, s engine.Store) {
 	if all[0].VersionLabel != "v1" || all[0].Inputs["width"] != float64(64) {
 		t.Errorf("listed run lacks fields: %+v", all[0])
 	}
+	// A list leaves the node records out; GetRun has them.
+	a3.Snapshot = engine.Snapshot{Nodes: map[string]engine.NodeRecord{"n": {Status: engine.NodeExecuted, Reasons: []string{}}}}
+	must(t, "UpdateRun", s.UpdateRun(ctx(), a3))
+	if listed, _ := s.ListRuns(ctx(), v.WorkflowID, 1); len(listed) != 1 || len(listed[0].Snapshot.Nodes) != 0 {
+		t.Errorf("ListRuns carries a snapshot: %+v", listed)
+	}
+	if got, _ := s.GetRun(ctx(), a3.ID); got.Snapshot.Nodes["n"].Status != engine.NodeExecuted {
+		t.Errorf("GetRun lost the snapshot: %+v", got.Snapshot)
+	}
 	none, err := s.ListRuns(ctx(), "nope", 0)
 	if err != nil || len(none) != 0 {
 		t.Errorf("ListRuns(unknown) = %v, %v", none, err)

@@ -53,6 +53,14 @@ describe("runs reducers", () => {
     expect(after).toBe(s);
   });
 
+  it("does not take a listed run (no node records) for its final record", () => {
+    let s = reduceRunInfo({}, info({ nodes: null as unknown as RunInfo["nodes"] }));
+    expect(s.r1).toMatchObject({ status: "completed", final: false });
+    s = reduceRunInfo(s, info());
+    expect(s.r1).toMatchObject({ final: true });
+    expect(s.r1.nodes.t).toMatchObject({ status: "executed" });
+  });
+
   it("keeps node records the events already told when the stored run arrives", () => {
     let s = reduceEvent({}, ev({ node_id: "t", status: "executed", duration_ms: 4, generation_id: "g1", reasons: [] }));
     const before = s.r1.nodes.t;

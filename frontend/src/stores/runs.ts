@@ -235,7 +235,8 @@ export function reduceRunInfo(runs: RunsMap, info: RunInfo): RunsMap {
     createdAt: info.created_at || prev.createdAt,
     startedAt: info.started_at || prev.startedAt,
     finishedAt: info.finished_at || prev.finishedAt,
-    final: prev.final || finished,
+    // A listed run (ListRuns) comes without node records: only a full record is final.
+    final: prev.final || (finished && info.nodes != null),
   };
   return { ...runs, [info.id]: next };
 }
