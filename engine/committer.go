@@ -15,6 +15,9 @@ type GroupCommitter struct {
 	emit  func(Event)
 	log   *slog.Logger
 	ch    chan commitItem
+	// saved, when set, hears of every committed batch with the epochs it produced, before
+	// the batch's events go out.
+	saved func(gens []Generation, epochs map[string]int64)
 
 	mu     sync.Mutex
 	failed map[string]error // run id → first write error
@@ -118,9 +121,13 @@ func (c *GroupCommitter) flush(ctx context.Context, batch []commitItem) {
 	}
 	var err error
 	if len(gens) > 0 {
-		err = c.store.SaveGenerations(context.WithoutCancel(ctx), gens)
+		var epochs map[string]int64
+		epochs, err = c.store.SaveGenerations(context.WithoutCancel(ctx), gens)
 		if err != nil && c.log != nil {
 			c.log.Error("saving generations", "err", err, "count", len(gens))
+		}
+		if err == nil && c.saved != nil {
+			c.saved(gens, epochs)
 		}
 	}
 	if err != nil {

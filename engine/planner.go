@@ -17,7 +17,7 @@ type PlanInput struct {
 	Graph    Graph
 	From     string
 	// Prior maps node id → the generation a reuse would feed: selected ?? latest completed.
-	Prior map[string]Generation
+	Prior map[string]*Generation
 	// LatestFailed marks nodes whose latest execution failed (and that have no selection).
 	LatestFailed map[string]bool
 	// Inputs are the flow input values of the new run; PrevInputs those of the run it builds on.
@@ -277,8 +277,7 @@ type planContext struct {
 	exprParams map[string][]string
 	// priors holds each node's prior generation (the source of a reuse); outHash the value
 	// hashes of its outputs that a fingerprint check reads, each hashed once.
-	priors   []Generation
-	hasPrior []bool
+	priors   []*Generation
 	outHash  [][]handleHash
 	// nowHash and runHash are the value hashes of the new run's inputs and of each run's.
 	nowHash map[string]string
@@ -292,7 +291,7 @@ type handleHash struct{ handle, hash string }
 func newPlanContext(in PlanInput, gi *graphIndex) *planContext {
 	n := len(in.Graph.Nodes)
 	pc := &planContext{in: in, g: in.Graph, gi: gi, types: map[string]*NodeType{}, children: map[string][]int{},
-		exprParams: map[string][]string{}, priors: make([]Generation, n), hasPrior: make([]bool, n),
+		exprParams: map[string][]string{}, priors: make([]*Generation, n),
 		outHash: make([][]handleHash, n), nowHash: hashValues(in.Inputs), runHash: map[string]map[string]string{},
 		changedSincePrev: map[string]bool{}}
 	for i, nd := range in.Graph.Nodes {
@@ -360,12 +359,12 @@ func (pc *planContext) decide(i int) ownDecision {
 		return ownDecision{reasons: []string{ReasonConfigChanged}, final: true}
 	}
 	d := ownDecision{typ: t, final: true}
-	prior := &pc.priors[i]
+	prior := pc.priors[i]
 	switch {
 	case in.LatestFailed[n.ID]:
 		d.reasons = []string{ReasonPriorError}
 		return d
-	case !pc.hasPrior[i]:
+	case prior == nil:
 		d.reasons = []string{ReasonNoPriorResult}
 		return d
 	case prior.Status != GenCompleted:
@@ -413,15 +412,15 @@ func (pc *planContext) decide(i int) ownDecision {
 	return d
 }
 
-// loadPrior copies node i's prior generation out of the map, once.
+// loadPrior looks node i's prior generation up, once.
 func (pc *planContext) loadPrior(i int) {
-	pc.priors[i], pc.hasPrior[i] = pc.in.Prior[pc.g.Nodes[i].ID]
+	pc.priors[i] = pc.in.Prior[pc.g.Nodes[i].ID]
 }
 
 // hashOutputs hashes the outputs of node i's prior generation that feed a node whose
 // fingerprint may be checked (in scope, not downstream of the target).
 func (pc *planContext) hashOutputs(i int) {
-	if !pc.hasPrior[i] {
+	if pc.priors[i] == nil {
 		return
 	}
 	outputs := pc.priors[i].Outputs

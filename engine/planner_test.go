@@ -102,7 +102,7 @@ func (h *history) exec(tb testing.TB, runID string, given map[string]any, plan *
 	x := engine.Execution{Run: engine.Run{ID: runID, WorkflowID: "wf", VersionID: "v", Inputs: inputs},
 		Version: engine.Version{ID: "v", Graph: h.g}, Plan: plan}
 	if plan != nil {
-		x.Current = h.current
+		x.Current = genPtrs(h.current)
 	}
 	res := ex.Execute(context.Background(), x)
 	for _, g := range c.gens {
@@ -148,10 +148,7 @@ func (h *history) planInput(tb testing.TB, from string, given map[string]any) en
 	if prev == nil {
 		prev = inputs
 	}
-	prior := make(map[string]engine.Generation, len(h.current))
-	for k, v := range h.current {
-		prior[k] = v
-	}
+	prior := genPtrs(h.current)
 	failed := map[string]bool{}
 	for k := range h.failed {
 		failed[k] = true
@@ -577,11 +574,24 @@ func nonNilStrings(s []string) []string {
 
 func currentGens(tb testing.TB, svc *engine.Service, workflowID string) map[string]engine.Generation {
 	tb.Helper()
-	cur, err := svc.Store().CurrentGenerations(context.Background(), workflowID)
+	st, err := svc.Store().CurrentGenerations(context.Background(), workflowID)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	cur := make(map[string]engine.Generation, len(st.Current))
+	for k, g := range st.Current {
+		cur[k] = *g
+	}
 	return cur
+}
+
+// genPtrs copies a map of generations into the form plans and executions take.
+func genPtrs(m map[string]engine.Generation) map[string]*engine.Generation {
+	out := make(map[string]*engine.Generation, len(m))
+	for k, g := range m {
+		out[k] = &g
+	}
+	return out
 }
 
 func versionGraph(tb testing.TB, svc *engine.Service, wf string) engine.Graph {

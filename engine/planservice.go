@@ -27,7 +27,7 @@ func (s *Service) PlanFrom(ctx context.Context, wfRef, versionRef, from string, 
 // planFor gathers what BuildPlan needs: the inputs of the run it builds on merged with the
 // given ones, the nodes' current generations, which nodes last failed, and the inputs of the
 // runs that made the current generations.
-func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from string, given map[string]any) (Plan, map[string]any, map[string]Generation, error) {
+func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from string, given map[string]any) (Plan, map[string]any, map[string]*Generation, error) {
 	runs, prev, err := s.lastInputs(ctx, w.ID)
 	if err != nil {
 		return Plan{}, nil, nil, err
@@ -57,24 +57,12 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	} else {
 		prevDeclared = inputs // never ran: nothing changed, nothing to compare
 	}
-	current, err := s.store.CurrentGenerations(ctx, w.ID)
+	state, err := s.current.get(ctx, s.store, w.ID)
 	if err != nil {
 		return Plan{}, nil, nil, err
 	}
-	failed := map[string]bool{}
-	for _, n := range v.Graph.Nodes {
-		if _, ok := current[n.ID]; ok {
-			continue
-		}
-		gens, err := s.store.ListGenerations(ctx, w.ID, n.ID)
-		if err != nil {
-			return Plan{}, nil, nil, err
-		}
-		if len(gens) > 0 && gens[0].Status == GenFailed {
-			failed[n.ID] = true
-		}
-	}
-	in := PlanInput{Registry: s.reg, Graph: v.Graph, From: from, Prior: current, LatestFailed: failed,
+	current := state.Current
+	in := PlanInput{Registry: s.reg, Graph: v.Graph, From: from, Prior: current, LatestFailed: state.Failed,
 		Inputs: inputs, PrevInputs: prevDeclared, FilesChanged: s.filesChanged(v.Graph, current, inputs)}
 	if in.RunInputs, err = s.runInputs(ctx, runs, current, flowReaders(s.reg, v.Graph)); err != nil {
 		return Plan{}, nil, nil, err
@@ -117,7 +105,7 @@ func (s *Service) lastInputs(ctx context.Context, workflowID string) ([]Run, map
 // runInputs maps the runs that made the current generations of the nodes reading flow inputs
 // to their input values, so the planner compares such a node with what it saw itself. The
 // other nodes' config does not depend on inputs. A run that is gone is left out.
-func (s *Service) runInputs(ctx context.Context, recent []Run, current map[string]Generation, readers map[string]bool) (map[string]map[string]any, error) {
+func (s *Service) runInputs(ctx context.Context, recent []Run, current map[string]*Generation, readers map[string]bool) (map[string]map[string]any, error) {
 	out := make(map[string]map[string]any, len(recent))
 	for _, r := range recent {
 		out[r.ID] = r.Inputs
@@ -147,7 +135,7 @@ func (s *Service) runInputs(ctx context.Context, recent []Run, current map[strin
 // filesChanged reports nodes whose linked file differs from what their prior generation read
 // (compared by content hash, so it holds across restarts, not only while a watch runs). A
 // path may name flow inputs ({{dir}}/a.png): it is resolved with the new run's values.
-func (s *Service) filesChanged(g Graph, current map[string]Generation, inputs map[string]any) map[string]bool {
+func (s *Service) filesChanged(g Graph, current map[string]*Generation, inputs map[string]any) map[string]bool {
 	var out map[string]bool
 	for _, n := range g.Nodes {
 		t, ok := s.reg.Get(n.Type)
@@ -166,7 +154,7 @@ func (s *Service) filesChanged(g Graph, current map[string]Generation, inputs ma
 		if path == "" {
 			continue
 		}
-		if sha := PriorFileSHA(prior); sha != "" && FileSHA(path) != sha {
+		if sha := PriorFileSHA(*prior); sha != "" && FileSHA(path) != sha {
 			if out == nil {
 				out = map[string]bool{}
 			}

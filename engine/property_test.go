@@ -187,10 +187,11 @@ func checkRunFromBlockProperty(t *testing.T, reg *engine.Registry, seed int64) {
 		from := g.Nodes[rng.Intn(len(g.Nodes))].ID
 		story = append(story, fmt.Sprintf("round %d: run from %s with %v", round, from, given))
 
-		before, err := svc.Store().CurrentGenerations(ctx, imp.WorkflowID)
+		state, err := svc.Store().CurrentGenerations(ctx, imp.WorkflowID)
 		if err != nil {
 			fail("%v", err)
 		}
+		before := state.Current
 		run := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID, From: from, Inputs: given})
 		if run.Status != engine.RunCompleted {
 			fail("run from %s: %s %s", from, run.Status, run.Error)

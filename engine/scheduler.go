@@ -96,7 +96,7 @@ type Execution struct {
 	// Plan is nil for a full run.
 	Plan *Plan
 	// Current maps node id → current generation, for early cutoff.
-	Current map[string]Generation
+	Current map[string]*Generation
 	// Approvals holds recorded approval decisions by node id.
 	Approvals map[string]Approval
 	// kept are records of a resumed run's nodes finished before it paused; they replace the

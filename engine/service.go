@@ -38,6 +38,7 @@ type Service struct {
 	live      *liveSet
 	watcher   *fileWatcher
 	versions  *versionCache
+	current   *currentCache
 	ctx       context.Context
 	stop      context.CancelFunc
 	wg        sync.WaitGroup
@@ -66,7 +67,9 @@ func NewService(cfg Config) (*Service, error) {
 	s.Bus.Subscribe(s.live.observe)
 	s.watcher = newFileWatcher(s.Bus.Emit)
 	s.versions = newVersionCache(16)
+	s.current = newCurrentCache(8)
 	s.committer = NewGroupCommitter(ctx, cfg.Store, s.Bus.Emit, cfg.Logger)
+	s.committer.saved = s.current.committed
 	runCap := cfg.RunCap
 	if runCap <= 0 {
 		runCap = s.storedCap(ctx)

@@ -51,15 +51,21 @@ type RunStore interface {
 // GenerationStore persists generations, selections and the asset links of generations.
 type GenerationStore interface {
 	// SaveGenerations commits generations in one transaction, linking each to the assets
-	// its outputs reference.
-	SaveGenerations(ctx context.Context, gens []Generation) error
+	// its outputs reference, and fills in each one's Seq. It returns each workflow's
+	// generation epoch after the commit.
+	SaveGenerations(ctx context.Context, gens []Generation) (map[string]int64, error)
 	GetGeneration(ctx context.Context, id string) (Generation, error)
 	// ListGenerations returns a node's generations newest first, with Selected, VersionLabel
 	// and RunLabel filled.
 	ListGenerations(ctx context.Context, workflowID, nodeID string) ([]Generation, error)
-	// CurrentGenerations returns, per node of the workflow, the current generation:
-	// the selected one, else the latest completed one.
-	CurrentGenerations(ctx context.Context, workflowID string) (map[string]Generation, error)
+	// CurrentGenerations returns, per node of the workflow, the current generation (the
+	// selected one, else the latest completed one), the nodes whose every execution failed,
+	// and the generation epoch, all as of one moment.
+	CurrentGenerations(ctx context.Context, workflowID string) (CurrentState, error)
+	// GenerationEpoch is a number that changes whenever the workflow's generations or
+	// selections change: it grows by the number of generations each commit adds and by one
+	// for each selection, cleared selection or deletion. Equal epochs mean equal generations.
+	GenerationEpoch(ctx context.Context, workflowID string) (int64, error)
 	// SelectGeneration marks one generation of a node as selected ("" clears the selection).
 	SelectGeneration(ctx context.Context, workflowID, nodeID, generationID string) error
 	// DeleteGeneration removes a generation and any asset no longer referenced.

@@ -211,6 +211,28 @@ type Generation struct {
 	InputFingerprint string         `json:"input_fingerprint"`
 	CreatedAt        time.Time      `json:"created_at"`
 	Selected         bool           `json:"selected"`
+	// Seq is the store's insertion number: with CreatedAt it orders generations (the later
+	// of two made in the same millisecond is the one stored last).
+	Seq int64 `json:"-"`
+}
+
+// newerThan reports whether g was made after o: CreatedAt, then Seq.
+func (g *Generation) newerThan(o *Generation) bool {
+	if !g.CreatedAt.Equal(o.CreatedAt) {
+		return g.CreatedAt.After(o.CreatedAt)
+	}
+	return g.Seq > o.Seq
+}
+
+// CurrentState is what a run from a block needs to know of a workflow's generations, read
+// at one moment.
+type CurrentState struct {
+	// Current maps node id → the node's current generation: selected ?? latest completed.
+	Current map[string]*Generation
+	// Failed marks nodes that have generations but no current one: each execution failed.
+	Failed map[string]bool
+	// Epoch is the workflow's generation epoch at that moment (GenerationStore).
+	Epoch int64
 }
 
 // AssetRef is how a media value refers to a file in the asset store.

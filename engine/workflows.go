@@ -70,6 +70,7 @@ func (s *Service) DeleteWorkflow(ctx context.Context, wfRef string) error {
 			}
 		}
 	}
+	s.current.forget(w.ID)
 	return s.store.DeleteWorkflow(ctx, w.ID)
 }
 

@@ -44,7 +44,7 @@ func BenchmarkSaveGenerationBatch(b *testing.B) {
 						ConfigHash: "0123456789abcdef0123456789abcdef", InputFingerprint: "fedcba9876543210fedcba9876543210",
 					}
 				}
-				if err := s.SaveGenerations(ctx, gens); err != nil {
+				if _, err := s.SaveGenerations(ctx, gens); err != nil {
 					b.Fatal(err)
 				}
 			}

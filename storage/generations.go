@@ -16,7 +16,7 @@ const insertGenerationSQL = `INSERT INTO generations (id, workflow_id, node_id, 
 	error, duration_ms, cost, config_hash, input_fingerprint, created_at)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-const genCols = `g.id, g.workflow_id, g.node_id, g.run_id, g.version_id, COALESCE(v.label, ''), COALESCE(r.label, ''),
+const genCols = `g.seq, g.id, g.workflow_id, g.node_id, g.run_id, g.version_id, COALESCE(v.label, ''), COALESCE(r.label, ''),
 	g.status, g.outputs, g.error, g.duration_ms, g.cost, g.config_hash, g.input_fingerprint, g.created_at,
 	sel.generation_id IS NOT NULL`
 
@@ -30,7 +30,7 @@ func scanGeneration(sc scanner) (engine.Generation, error) {
 	var outputs string
 	var cost sql.NullString
 	var created int64
-	if err := sc.Scan(&g.ID, &g.WorkflowID, &g.NodeID, &g.RunID, &g.VersionID, &g.VersionLabel, &g.RunLabel,
+	if err := sc.Scan(&g.Seq, &g.ID, &g.WorkflowID, &g.NodeID, &g.RunID, &g.VersionID, &g.VersionLabel, &g.RunLabel,
 		&g.Status, &outputs, &g.Error, &g.DurationMS, &cost, &g.ConfigHash, &g.InputFingerprint, &created, &g.Selected); err != nil {
 		return g, err
 	}
@@ -53,16 +53,19 @@ type encodedGen struct {
 	id, outputs string
 	cost        sql.NullString
 	created     int64
+	seq         int64
 	refs        []string
 }
 
 // SaveGenerations stores a batch of generations in one transaction, all or none, linking
-// each to the assets its outputs refer to. A generation without ID or CreatedAt gets one
-// (the caller does not learn the ID: the engine assigns its own).
-func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) error {
+// each to the assets its outputs refer to, and fills in each one's Seq. A generation without
+// ID or CreatedAt gets one (the caller does not learn the ID: the engine assigns its own).
+// It returns each workflow's generation epoch after the commit.
+func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) (map[string]int64, error) {
 	if len(gens) == 0 {
-		return nil
+		return map[string]int64{}, nil
 	}
+	perWorkflow := map[string]int64{}
 	enc := make([]encodedGen, len(gens))
 	now := time.Now()
 	anyRefs := false
@@ -74,21 +77,22 @@ func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) e
 			e.id = uuid.NewString()
 		}
 		if g.NodeID == "" {
-			return fmt.Errorf("saving generation %s: empty node id: %w", e.id, engine.ErrInvalid)
+			return nil, fmt.Errorf("saving generation %s: empty node id: %w", e.id, engine.ErrInvalid)
 		}
 		if !validGenStatus(g.Status) {
-			return fmt.Errorf("saving generation %s: status %q: %w", e.id, g.Status, engine.ErrInvalid)
+			return nil, fmt.Errorf("saving generation %s: status %q: %w", e.id, g.Status, engine.ErrInvalid)
 		}
 		var err error
 		if e.outputs, err = encode("generation outputs", g.Outputs); err != nil {
-			return err
+			return nil, err
 		}
 		if g.Cost != nil {
 			if e.cost.String, err = encode("generation cost", g.Cost); err != nil {
-				return err
+				return nil, err
 			}
 			e.cost.Valid = true
 		}
+		perWorkflow[g.WorkflowID]++
 		e.created = msOr(g.CreatedAt, now)
 		e.refs = engine.AssetRefs(g.Outputs)
 		anyRefs = anyRefs || len(e.refs) > 0
@@ -96,7 +100,7 @@ func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) e
 
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("saving generations: %w", err)
+		return nil, fmt.Errorf("saving generations: %w", err)
 	}
 	defer tx.Rollback()
 	ins := tx.StmtContext(ctx, s.stmts.insertGen)
@@ -106,31 +110,46 @@ func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) e
 	}
 	for i := range gens {
 		g, e := &gens[i], &enc[i]
-		_, err := ins.ExecContext(ctx, e.id, g.WorkflowID, g.NodeID, g.RunID, g.VersionID, string(g.Status), e.outputs,
+		res, err := ins.ExecContext(ctx, e.id, g.WorkflowID, g.NodeID, g.RunID, g.VersionID, string(g.Status), e.outputs,
 			g.Error, g.DurationMS, e.cost, g.ConfigHash, g.InputFingerprint, e.created)
 		switch {
 		case isForeignKey(err):
-			return fmt.Errorf("saving generation %s: workflow %s: %w", e.id, g.WorkflowID, engine.ErrNotFound)
+			return nil, fmt.Errorf("saving generation %s: workflow %s: %w", e.id, g.WorkflowID, engine.ErrNotFound)
 		case isUnique(err):
-			return fmt.Errorf("saving generation %s: %w", e.id, engine.ErrConflict)
+			return nil, fmt.Errorf("saving generation %s: %w", e.id, engine.ErrConflict)
 		case err != nil:
-			return fmt.Errorf("saving generation %s: %w", e.id, err)
+			return nil, fmt.Errorf("saving generation %s: %w", e.id, err)
+		}
+		if e.seq, err = res.LastInsertId(); err != nil {
+			return nil, fmt.Errorf("saving generation %s: %w", e.id, err)
 		}
 		for _, sha := range e.refs {
 			if _, err := link.ExecContext(ctx, e.id, sha); err != nil {
-				return fmt.Errorf("linking asset %s to generation %s: %w", sha, e.id, err)
+				return nil, fmt.Errorf("linking asset %s to generation %s: %w", sha, e.id, err)
 			}
 		}
 	}
+	epochs := make(map[string]int64, len(perWorkflow))
+	for wf, n := range perWorkflow {
+		var epoch int64
+		if err := tx.QueryRowContext(ctx, `UPDATE workflows SET generation_epoch = generation_epoch + ? WHERE id = ?
+			RETURNING generation_epoch`, n, wf).Scan(&epoch); err != nil {
+			return nil, fmt.Errorf("saving generations of workflow %s: %w", wf, err)
+		}
+		epochs[wf] = epoch
+	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("saving generations: %w", err)
+		return nil, fmt.Errorf("saving generations: %w", err)
+	}
+	for i := range gens {
+		gens[i].Seq = enc[i].seq
 	}
 	if anyRefs {
 		for i := range enc {
 			s.linked(enc[i].refs)
 		}
 	}
-	return nil
+	return epochs, nil
 }
 
 // GetGeneration returns one generation.
@@ -167,35 +186,77 @@ func (s *Store) ListGenerations(ctx context.Context, workflowID, nodeID string) 
 	return out, nil
 }
 
-// CurrentGenerations returns per node the selected generation, else the latest completed one.
-func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (map[string]engine.Generation, error) {
+// CurrentGenerations returns per node the selected generation, else the latest completed
+// one, the nodes whose every generation failed, and the generation epoch, in one read
+// transaction so they agree.
+func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (engine.CurrentState, error) {
+	st := engine.CurrentState{Current: map[string]*engine.Generation{}, Failed: map[string]bool{}}
+	fail := func(err error) (engine.CurrentState, error) {
+		return engine.CurrentState{}, fmt.Errorf("current generations of workflow %s: %w", workflowID, err)
+	}
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fail(err)
+	}
+	defer tx.Rollback()
+	err = tx.QueryRowContext(ctx, `SELECT generation_epoch FROM workflows WHERE id = ?`, workflowID).Scan(&st.Epoch)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, nil // no workflow, no generations
+	}
+	if err != nil {
+		return fail(err)
+	}
 	// One query returns, per node, the latest completed generation and the selected one;
 	// the selection wins below.
-	rows, err := s.r.QueryContext(ctx, `WITH latest AS (
+	rows, err := tx.QueryContext(ctx, `WITH latest AS (
 			SELECT seq, ROW_NUMBER() OVER (PARTITION BY node_id ORDER BY created_at DESC, seq DESC) AS rn
 			FROM generations WHERE workflow_id = ?1 AND status = 'completed'
 		)
 		SELECT `+genCols+genFrom+`WHERE g.workflow_id = ?1
 			AND (sel.generation_id IS NOT NULL OR g.seq IN (SELECT seq FROM latest WHERE rn = 1))`, workflowID)
 	if err != nil {
-		return nil, fmt.Errorf("current generations of workflow %s: %w", workflowID, err)
+		return fail(err)
 	}
 	defer rows.Close()
-	out := map[string]engine.Generation{}
 	for rows.Next() {
 		g, err := scanGeneration(rows)
 		if err != nil {
-			return nil, fmt.Errorf("current generations of workflow %s: %w", workflowID, err)
+			return fail(err)
 		}
-		if prev, ok := out[g.NodeID]; ok && prev.Selected {
+		if prev, ok := st.Current[g.NodeID]; ok && prev.Selected {
 			continue
 		}
-		out[g.NodeID] = g
+		st.Current[g.NodeID] = &g
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("current generations of workflow %s: %w", workflowID, err)
+		return fail(err)
 	}
-	return out, nil
+	failed, err := queryStrings(ctx, tx, `SELECT DISTINCT node_id FROM generations WHERE workflow_id = ? AND status = 'failed'`, workflowID)
+	if err != nil {
+		return fail(err)
+	}
+	for _, id := range failed {
+		if st.Current[id] == nil {
+			st.Failed[id] = true
+		}
+	}
+	return st, nil
+}
+
+// GenerationEpoch returns the workflow's generation epoch (0 for an unknown workflow).
+func (s *Store) GenerationEpoch(ctx context.Context, workflowID string) (int64, error) {
+	var epoch int64
+	err := s.r.QueryRowContext(ctx, `SELECT generation_epoch FROM workflows WHERE id = ?`, workflowID).Scan(&epoch)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("generation epoch of workflow %s: %w", workflowID, err)
+	}
+	return epoch, nil
+}
+
+// bumpEpoch records a selection or deletion in the workflow's generation epoch.
+func bumpEpoch(ctx context.Context, tx *sql.Tx, workflowID string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE workflows SET generation_epoch = generation_epoch + 1 WHERE id = ?`, workflowID)
+	return err
 }
 
 // SelectGeneration marks generationID as the pick of its node; "" clears the pick.
@@ -207,6 +268,9 @@ func (s *Store) SelectGeneration(ctx context.Context, workflowID, nodeID, genera
 	defer tx.Rollback()
 	if generationID == "" {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM selections WHERE workflow_id = ? AND node_id = ?`, workflowID, nodeID); err != nil {
+			return fmt.Errorf("clearing selection of node %s: %w", nodeID, err)
+		}
+		if err := bumpEpoch(ctx, tx, workflowID); err != nil {
 			return fmt.Errorf("clearing selection of node %s: %w", nodeID, err)
 		}
 		return tx.Commit()
@@ -225,6 +289,9 @@ func (s *Store) SelectGeneration(ctx context.Context, workflowID, nodeID, genera
 	if _, err := tx.ExecContext(ctx, `INSERT INTO selections (workflow_id, node_id, generation_id, selected_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (workflow_id, node_id) DO UPDATE SET generation_id = excluded.generation_id, selected_at = excluded.selected_at`,
 		workflowID, nodeID, generationID, time.Now().UnixMilli()); err != nil {
+		return fmt.Errorf("selecting generation %s: %w", generationID, err)
+	}
+	if err := bumpEpoch(ctx, tx, workflowID); err != nil {
 		return fmt.Errorf("selecting generation %s: %w", generationID, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -247,12 +314,16 @@ func (s *Store) DeleteGeneration(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("deleting generation %s: %w", id, err)
 	}
-	res, err := tx.ExecContext(ctx, `DELETE FROM generations WHERE id = ?`, id)
+	var workflowID string
+	err = tx.QueryRowContext(ctx, `DELETE FROM generations WHERE id = ? RETURNING workflow_id`, id).Scan(&workflowID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("deleting generation %s: %w", id, engine.ErrNotFound)
+	}
 	if err != nil {
 		return fmt.Errorf("deleting generation %s: %w", id, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("deleting generation %s: %w", id, engine.ErrNotFound)
+	if err := bumpEpoch(ctx, tx, workflowID); err != nil {
+		return fmt.Errorf("deleting generation %s: %w", id, err)
 	}
 	garbage, err := s.unreferenced(ctx, tx, candidates)
 	if err != nil {

@@ -54,6 +54,45 @@ func TestMigrateUpgradesOlderDatabase(t *testing.T) {
 	}
 }
 
+// TestEpochMigrationCountsExistingGenerations opens a database written by the build before
+// 0002: each workflow's generation epoch starts at its number of generations, so epoch 0
+// still means "never had a generation".
+func TestEpochMigrationCountsExistingGenerations(t *testing.T) {
+	ctx := context.Background()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(t.TempDir(), "m.db")+"?"+writerParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	log := slog.New(slog.DiscardHandler)
+	first, err := migrationsFS.ReadFile("migrations/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, db, fstest.MapFS{"migrations/0001_init.sql": {Data: first}}, log); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO workflows (id, name, created_at, updated_at) VALUES ('w1', 'used', 0, 0), ('w2', 'new', 0, 0)`,
+		`INSERT INTO generations (id, workflow_id, node_id, status, created_at) VALUES
+			('g1', 'w1', 'a', 'completed', 1), ('g2', 'w1', 'a', 'failed', 2), ('g3', 'w1', 'b', 'completed', 3)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := migrate(ctx, db, migrationsFS, log); err != nil {
+		t.Fatal(err)
+	}
+	for wf, want := range map[string]int64{"w1": 3, "w2": 0} {
+		var got int64
+		if err := db.QueryRow(`SELECT generation_epoch FROM workflows WHERE id = ?`, wf).Scan(&got); err != nil || got != want {
+			t.Errorf("epoch of %s = %d (%v), want %d", wf, got, err, want)
+		}
+	}
+}
+
 // TestMigrateFailureRollsBack shows a broken migration leaves no trace: neither its
 // changes nor its record.
 func TestMigrateFailureRollsBack(t *testing.T) {

@@ -23,25 +23,26 @@ func validGenStatus(st engine.GenStatus) bool {
 }
 
 // SaveGenerations stores a batch of generations, all or none, linking each to the
-// assets its outputs refer to. A generation without ID or CreatedAt gets one.
-func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) error {
+// assets its outputs refer to, and fills in each one's Seq. A generation without ID or
+// CreatedAt gets one. It returns each workflow's generation epoch after the commit.
+func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) (map[string]int64, error) {
 	recs := make([]*genRec, len(gens))
 	now := time.Now()
 	for i, g := range gens {
 		if g.NodeID == "" {
-			return fmt.Errorf("saving generation %s: empty node id: %w", g.ID, engine.ErrInvalid)
+			return nil, fmt.Errorf("saving generation %s: empty node id: %w", g.ID, engine.ErrInvalid)
 		}
 		if !validGenStatus(g.Status) {
-			return fmt.Errorf("saving generation %s: status %q: %w", g.ID, g.Status, engine.ErrInvalid)
+			return nil, fmt.Errorf("saving generation %s: status %q: %w", g.ID, g.Status, engine.ErrInvalid)
 		}
 		outputs, err := encode("generation outputs", g.Outputs)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var cost []byte
 		if g.Cost != nil {
 			if cost, err = encode("generation cost", g.Cost); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		if g.ID == "" {
@@ -56,19 +57,25 @@ func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) e
 	seen := map[string]bool{}
 	for _, rec := range recs {
 		if s.workflows[rec.g.WorkflowID] == nil {
-			return fmt.Errorf("saving generation %s: workflow %s: %w", rec.g.ID, rec.g.WorkflowID, engine.ErrNotFound)
+			return nil, fmt.Errorf("saving generation %s: workflow %s: %w", rec.g.ID, rec.g.WorkflowID, engine.ErrNotFound)
 		}
 		if s.gens[rec.g.ID] != nil || seen[rec.g.ID] {
-			return fmt.Errorf("saving generation %s: %w", rec.g.ID, engine.ErrConflict)
+			return nil, fmt.Errorf("saving generation %s: %w", rec.g.ID, engine.ErrConflict)
 		}
 		seen[rec.g.ID] = true
 	}
-	for _, rec := range recs {
+	epochs := map[string]int64{}
+	for i, rec := range recs {
 		rec.seq = s.nextSeq()
+		rec.g.Seq = rec.seq
+		gens[i].Seq = rec.seq
 		s.gens[rec.g.ID] = rec
 		s.linked(rec.refs)
+		w := s.workflows[rec.g.WorkflowID]
+		w.epoch++
+		epochs[rec.g.WorkflowID] = w.epoch
 	}
-	return nil
+	return epochs, nil
 }
 
 func (s *Store) genLocked(rec *genRec) engine.Generation {
@@ -116,13 +123,24 @@ func (s *Store) ListGenerations(ctx context.Context, workflowID, nodeID string) 
 	return out, nil
 }
 
-// CurrentGenerations returns per node the selected generation, else the latest completed one.
-func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (map[string]engine.Generation, error) {
+// CurrentGenerations returns per node the selected generation, else the latest completed
+// one, the nodes whose every generation failed, and the generation epoch.
+func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (engine.CurrentState, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	st := engine.CurrentState{Current: map[string]*engine.Generation{}, Failed: map[string]bool{}}
+	if w := s.workflows[workflowID]; w != nil {
+		st.Epoch = w.epoch
+	}
 	latest := map[string]*genRec{}
 	for _, g := range s.gens {
-		if g.g.WorkflowID != workflowID || g.g.Status != engine.GenCompleted {
+		if g.g.WorkflowID != workflowID {
+			continue
+		}
+		if g.g.Status != engine.GenCompleted {
+			if g.g.Status == engine.GenFailed {
+				st.Failed[g.g.NodeID] = true
+			}
 			continue
 		}
 		if cur := latest[g.g.NodeID]; cur == nil || newerGen(g, cur) {
@@ -134,11 +152,29 @@ func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (map[
 			latest[k.nodeID] = s.gens[id]
 		}
 	}
-	out := make(map[string]engine.Generation, len(latest))
 	for node, g := range latest {
-		out[node] = s.genLocked(g)
+		cur := s.genLocked(g)
+		st.Current[node] = &cur
+		delete(st.Failed, node)
 	}
-	return out, nil
+	return st, nil
+}
+
+// GenerationEpoch returns the workflow's generation epoch (0 for an unknown workflow).
+func (s *Store) GenerationEpoch(ctx context.Context, workflowID string) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if w := s.workflows[workflowID]; w != nil {
+		return w.epoch, nil
+	}
+	return 0, nil
+}
+
+// bumpEpoch records a selection or deletion in the workflow's generation epoch.
+func (s *Store) bumpEpoch(workflowID string) {
+	if w := s.workflows[workflowID]; w != nil {
+		w.epoch++
+	}
 }
 
 // SelectGeneration marks generationID as the pick of its node; "" clears the pick.
@@ -148,6 +184,7 @@ func (s *Store) SelectGeneration(ctx context.Context, workflowID, nodeID, genera
 	key := selKey{workflowID, nodeID}
 	if generationID == "" {
 		delete(s.selections, key)
+		s.bumpEpoch(workflowID)
 		return nil
 	}
 	g := s.gens[generationID]
@@ -158,6 +195,7 @@ func (s *Store) SelectGeneration(ctx context.Context, workflowID, nodeID, genera
 		return fmt.Errorf("selecting generation %s: not a generation of node %s of workflow %s: %w", generationID, nodeID, workflowID, engine.ErrInvalid)
 	}
 	s.selections[key] = generationID
+	s.bumpEpoch(workflowID)
 	return nil
 }
 
@@ -174,6 +212,7 @@ func (s *Store) DeleteGeneration(ctx context.Context, id string) error {
 	if s.selections[key] == id {
 		delete(s.selections, key)
 	}
+	s.bumpEpoch(g.g.WorkflowID)
 	s.collect(g.refs)
 	return nil
 }

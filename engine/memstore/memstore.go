@@ -51,6 +51,8 @@ type selKey struct{ workflowID, nodeID string }
 
 type workflowRec struct {
 	w engine.Workflow
+	// epoch is the workflow's generation epoch (engine.GenerationStore).
+	epoch int64
 }
 
 type versionRec struct {

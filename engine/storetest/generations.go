@@ -18,6 +18,63 @@ var generationTests = []test{
 	{"DeleteGeneration", testDeleteGeneration},
 	{"DeleteGenerationKeepsAssetsInUse", testDeleteKeepsAssetsInUse},
 	{"ConcurrentSavesAndReads", testConcurrentGenerations},
+	{"GenerationEpoch", testGenerationEpoch},
+}
+
+// testGenerationEpoch: the epoch grows with every change of a workflow's generations or
+// selections, by the batch size for a commit, and agrees with CurrentGenerations.
+func testGenerationEpoch(t *testing.T, s engine.Store) {
+	_, v := mkWorkflow(t, s, "A")
+	_, ov := mkWorkflow(t, s, "B")
+	wf := v.WorkflowID
+	epoch := func() int64 {
+		t.Helper()
+		e, err := s.GenerationEpoch(ctx(), wf)
+		must(t, "GenerationEpoch", err)
+		return e
+	}
+	if e := epoch(); e != 0 {
+		t.Fatalf("epoch of a workflow without generations = %d, want 0", e)
+	}
+	r := mkRun(t, s, v, at(1), "")
+	or := mkRun(t, s, ov, at(1), "")
+	a1, a2, b1 := mkGen(r, "a", engine.GenCompleted, at(2)), mkGen(r, "a", engine.GenCompleted, at(3)), mkGen(r, "b", engine.GenFailed, at(3))
+	batch := []engine.Generation{a1, a2, b1, mkGen(or, "a", engine.GenCompleted, at(2))}
+	epochs, err := s.SaveGenerations(ctx(), batch)
+	must(t, "SaveGenerations", err)
+	if epochs[wf] != 3 || epochs[ov.WorkflowID] != 1 || len(epochs) != 2 {
+		t.Errorf("epochs after a batch = %v, want %s:3 %s:1", epochs, wf, ov.WorkflowID)
+	}
+	if batch[0].Seq <= 0 || batch[1].Seq <= batch[0].Seq || batch[2].Seq <= batch[1].Seq {
+		t.Errorf("Seq not filled in order: %d %d %d", batch[0].Seq, batch[1].Seq, batch[2].Seq)
+	}
+	st, err := s.CurrentGenerations(ctx(), wf)
+	must(t, "CurrentGenerations", err)
+	if st.Epoch != 3 || st.Current["a"].Seq != batch[1].Seq {
+		t.Errorf("CurrentGenerations epoch %d, seq of a %d; want 3, %d", st.Epoch, st.Current["a"].Seq, batch[1].Seq)
+	}
+	last := epoch()
+	for _, step := range []struct {
+		what string
+		do   func() error
+	}{
+		{"select", func() error { return s.SelectGeneration(ctx(), wf, "a", a1.ID) }},
+		{"clear", func() error { return s.SelectGeneration(ctx(), wf, "a", "") }},
+		{"delete", func() error { return s.DeleteGeneration(ctx(), a2.ID) }},
+	} {
+		must(t, step.what, step.do())
+		if e := epoch(); e <= last {
+			t.Errorf("epoch after %s = %d, want more than %d", step.what, e, last)
+		} else {
+			last = e
+		}
+	}
+	if e, _ := s.GenerationEpoch(ctx(), ov.WorkflowID); e != 1 {
+		t.Errorf("another workflow's epoch moved to %d", e)
+	}
+	if e, err := s.GenerationEpoch(ctx(), "nope"); err != nil || e != 0 {
+		t.Errorf("epoch of an unknown workflow = %d, %v", e, err)
+	}
 }
 
 func testSaveGenerations(t *testing.T, s engine.Store) {
@@ -77,7 +134,8 @@ func testSaveGenerations(t *testing.T, s engine.Store) {
 	if again.Outputs["deep"].(map[string]any)["list"].([]any)[0] != float64(1) {
 		t.Errorf("mutating returned outputs changed the store")
 	}
-	must(t, "empty batch", s.SaveGenerations(ctx(), nil))
+	_, err = s.SaveGenerations(ctx(), nil)
+	must(t, "empty batch", err)
 }
 
 func testSaveAllOrNothing(t *testing.T, s engine.Store) {
@@ -86,22 +144,24 @@ func testSaveAllOrNothing(t *testing.T, s engine.Store) {
 	good := mkGen(r, "a", engine.GenCompleted, at(2))
 	bad := mkGen(r, "b", engine.GenCompleted, at(2))
 	bad.WorkflowID = "nope"
-	err := s.SaveGenerations(ctx(), []engine.Generation{good, bad})
+	_, err := s.SaveGenerations(ctx(), []engine.Generation{good, bad})
 	wantErr(t, "SaveGenerations with an unknown workflow", err, engine.ErrNotFound, engine.ErrInvalid)
 	if _, err := s.GetGeneration(ctx(), good.ID); err == nil {
 		t.Errorf("a refused batch wrote its first generation")
 	}
 	save(t, s, good)
 	dup := mkGen(r, "c", engine.GenCompleted, at(3))
-	err = s.SaveGenerations(ctx(), []engine.Generation{dup, good})
+	_, err = s.SaveGenerations(ctx(), []engine.Generation{dup, good})
 	wantErr(t, "SaveGenerations with a duplicate id", err, engine.ErrConflict)
 	if _, err := s.GetGeneration(ctx(), dup.ID); err == nil {
 		t.Errorf("a refused batch wrote its first generation")
 	}
 	noNode := mkGen(r, "", engine.GenCompleted, at(3))
-	wantErr(t, "SaveGenerations without node id", s.SaveGenerations(ctx(), []engine.Generation{noNode}), engine.ErrInvalid)
+	_, err = s.SaveGenerations(ctx(), []engine.Generation{noNode})
+	wantErr(t, "SaveGenerations without node id", err, engine.ErrInvalid)
 	noStatus := mkGen(r, "x", "", at(3))
-	wantErr(t, "SaveGenerations without status", s.SaveGenerations(ctx(), []engine.Generation{noStatus}), engine.ErrInvalid)
+	_, err = s.SaveGenerations(ctx(), []engine.Generation{noStatus})
+	wantErr(t, "SaveGenerations without status", err, engine.ErrInvalid)
 }
 
 func testListGenerations(t *testing.T, s engine.Store) {
@@ -150,8 +210,9 @@ func testCurrentGenerations(t *testing.T, s engine.Store) {
 	foreign := mkGen(or, "a", engine.GenCompleted, at(10))
 	save(t, s, old, latest, failedLatest, onlyFailed, selOld, cNew, foreign)
 	must(t, "SelectGeneration", s.SelectGeneration(ctx(), v.WorkflowID, "c", selOld.ID))
-	cur, err := s.CurrentGenerations(ctx(), v.WorkflowID)
+	st, err := s.CurrentGenerations(ctx(), v.WorkflowID)
 	must(t, "CurrentGenerations", err)
+	cur := st.Current
 	if len(cur) != 2 {
 		t.Errorf("CurrentGenerations has %d nodes, want 2 (a, c): %v", len(cur), cur)
 	}
@@ -161,6 +222,9 @@ func testCurrentGenerations(t *testing.T, s engine.Store) {
 	if _, ok := cur["b"]; ok {
 		t.Errorf("node with only a failed generation has a current one")
 	}
+	if !st.Failed["b"] || len(st.Failed) != 1 {
+		t.Errorf("Failed = %v, want only b (a has a completed generation)", st.Failed)
+	}
 	if cur["c"].ID != selOld.ID || !cur["c"].Selected {
 		t.Errorf("current of c = %s (selected %v), want the selected older %s", cur["c"].ID, cur["c"].Selected, selOld.ID)
 	}
@@ -168,7 +232,8 @@ func testCurrentGenerations(t *testing.T, s engine.Store) {
 		t.Errorf("current of a = %+v", cur["a"])
 	}
 	must(t, "clear selection", s.SelectGeneration(ctx(), v.WorkflowID, "c", ""))
-	cur, _ = s.CurrentGenerations(ctx(), v.WorkflowID)
+	st, _ = s.CurrentGenerations(ctx(), v.WorkflowID)
+	cur = st.Current
 	if cur["c"].ID != cNew.ID {
 		t.Errorf("after clearing, current of c = %s, want %s", cur["c"].ID, cNew.ID)
 	}
@@ -226,7 +291,8 @@ func testDeleteGeneration(t *testing.T, s engine.Store) {
 	must(t, "DeleteGeneration", s.DeleteGeneration(ctx(), g1.ID))
 	_, err = s.GetGeneration(ctx(), g1.ID)
 	wantErr(t, "GetGeneration after delete", err, engine.ErrNotFound)
-	cur, _ := s.CurrentGenerations(ctx(), wf)
+	st, _ := s.CurrentGenerations(ctx(), wf)
+	cur := st.Current
 	if cur["n"].ID != g2.ID || cur["n"].Selected {
 		t.Errorf("after deleting the selected generation, current = %s selected %v, want %s unselected", cur["n"].ID, cur["n"].Selected, g2.ID)
 	}
@@ -294,7 +360,8 @@ func testConcurrentGenerations(t *testing.T, s engine.Store) {
 			defer wg.Done()
 			for i := range perWriter {
 				g := mkGen(r, "n", engine.GenCompleted, at(w*100+i))
-				errs <- s.SaveGenerations(ctx(), []engine.Generation{g})
+				_, err := s.SaveGenerations(ctx(), []engine.Generation{g})
+				errs <- err
 			}
 		}()
 		go func() {

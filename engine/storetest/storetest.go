@@ -126,7 +126,7 @@ func mkGen(r engine.Run, node string, status engine.GenStatus, created time.Time
 
 func save(t *testing.T, s engine.Store, gens ...engine.Generation) {
 	t.Helper()
-	if err := s.SaveGenerations(ctx(), gens); err != nil {
+	if _, err := s.SaveGenerations(ctx(), gens); err != nil {
 		t.Fatalf("SaveGenerations: %v", err)
 	}
 }

@@ -324,7 +324,7 @@ func testDeleteWorkflow(t *testing.T, s engine.Store) {
 	wantErr(t, "GetGeneration after delete", err, engine.ErrNotFound)
 	_, _, err = s.GetDraft(ctx(), w.ID)
 	wantErr(t, "GetDraft after delete", err, engine.ErrNotFound)
-	if cur, _ := s.CurrentGenerations(ctx(), w.ID); len(cur) != 0 {
+	if cur, _ := s.CurrentGenerations(ctx(), w.ID); len(cur.Current) != 0 {
 		t.Errorf("CurrentGenerations after delete = %v", cur)
 	}
 	if runs, _ := s.ListRuns(ctx(), "", 0); len(runs) != 1 || runs[0].ID != kr.ID {

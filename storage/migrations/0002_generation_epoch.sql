@@ -1,0 +1,7 @@
+-- A number that changes whenever a workflow's generations or selections change: it grows
+-- by the number of generations each commit adds and by one for each selection or deletion.
+-- A process that keeps the current generations in memory compares it to know they are
+-- still what the database holds.
+ALTER TABLE workflows ADD COLUMN generation_epoch INTEGER NOT NULL DEFAULT 0;
+-- Epoch 0 then still means "no generation ever": existing ones count.
+UPDATE workflows SET generation_epoch = (SELECT COUNT(*) FROM generations g WHERE g.workflow_id = workflows.id);
