@@ -277,8 +277,8 @@ type planContext struct {
 	exprParams map[string][]string
 	// priors holds each node's prior generation (the source of a reuse); outHash the value
 	// hashes of its outputs that a fingerprint check reads, each hashed once.
-	priors   []*Generation
-	outHash  [][]handleHash
+	priors  []*Generation
+	outHash [][]handleHash
 	// nowHash and runHash are the value hashes of the new run's inputs and of each run's.
 	nowHash map[string]string
 	runHash map[string]map[string]string
