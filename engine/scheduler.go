@@ -141,8 +141,16 @@ type nodeResult struct {
 func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 	g := x.Version.Graph
 	res := Result{Status: RunCompleted, Nodes: make(map[string]NodeRecord, len(g.Nodes)), Outputs: map[string]any{}}
-	states := make(map[string]*nodeState, len(g.Nodes))
-	order := make([]string, 0, len(g.Nodes))
+	// Nodes that execute get a state; reused ones (a plan's) need nothing from upstream, so
+	// they only feed their generation on, up front. A run from the end of a long chain then
+	// costs little more than its rerun part.
+	states := map[string]*nodeState{}
+	type reusedNode struct {
+		node *Node
+		plan PlanNode
+	}
+	reused := map[string]*reusedNode{}
+	var order, reusedOrder []string
 	for i := range g.Nodes {
 		n := &g.Nodes[i]
 		if n.ParentID != "" {
@@ -151,8 +159,13 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		pn := PlanNode{Action: ActionRerun}
 		if x.Plan != nil {
 			p, ok := x.Plan.Nodes[n.ID]
-			if !ok || p.Action == ActionUntouched {
+			switch {
+			case !ok || p.Action == ActionUntouched:
 				res.Nodes[n.ID] = NodeRecord{Status: NodeUntouched, Reasons: []string{}}
+				continue
+			case p.Action == ActionReuse:
+				reused[n.ID] = &reusedNode{node: n, plan: p}
+				reusedOrder = append(reusedOrder, n.ID)
 				continue
 			}
 			pn = p
@@ -168,19 +181,28 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		}
 	}
 	out := make(map[string][]Edge, len(states))
+	feeds := map[string][]Edge{} // a reused node's edges into nodes that execute
 	for _, e := range g.Edges {
-		src, dst := states[e.Source], states[e.Target]
-		if src == nil || dst == nil {
+		dst := states[e.Target]
+		if dst == nil {
+			continue
+		}
+		if _, ok := dst.inputs[e.TargetHandle]; !ok {
+			dst.inputs[e.TargetHandle] = nil
+		}
+		if reused[e.Source] != nil {
+			feeds[e.Source] = append(feeds[e.Source], e)
+			dst.incoming++
+			continue
+		}
+		if states[e.Source] == nil {
 			continue
 		}
 		out[e.Source] = append(out[e.Source], e)
 		dst.remaining++
 		dst.incoming++
-		if _, ok := dst.inputs[e.TargetHandle]; !ok {
-			dst.inputs[e.TargetHandle] = nil
-		}
 	}
-	total := len(order)
+	total := len(order) + len(reusedOrder)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -209,11 +231,7 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 			firstErr = fmt.Sprintf("node %q: %s", r.id, r.record.Error)
 		}
 		if st.typ != nil && st.typ.Type == "io.output" && (r.record.Status == NodeExecuted || r.record.Status == NodeReused) {
-			name := ToText(st.node.Params["name"])
-			if name == "" {
-				name = st.node.ID
-			}
-			res.Outputs[name] = r.outputs["value"]
+			res.Outputs[outputName(st.node)] = r.outputs["value"]
 		}
 		for _, e := range out[r.id] {
 			if r.paused != nil {
@@ -243,21 +261,32 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		}
 	}
 
-	// Reused nodes need nothing from upstream, so they are all resolved first, in graph order.
-	// A run from the end of a long chain then costs little more than its rerun part.
-	for _, id := range order {
-		st := states[id]
-		if st.plan.Action != ActionReuse || ctx.Err() != nil {
-			continue
+	// Reused nodes first, in graph order. One that feeds no node that executes changes nothing
+	// the window must follow live: it goes without an event (the run's record has it).
+	for _, id := range reusedOrder {
+		r := reused[id]
+		p := &r.plan
+		rec := NodeRecord{Status: NodeReused, Reasons: nonNil(p.Reasons)}
+		var outs map[string]any
+		if p.Source != nil {
+			rec.GenerationID, outs = p.Source.ID, p.Source.Outputs
 		}
-		quiet := true
-		for _, e := range out[id] {
-			if states[e.Target].plan.Action != ActionReuse {
-				quiet = false
-				break
+		res.Nodes[id] = rec
+		resolved++
+		if r.node.Type == "io.output" {
+			res.Outputs[outputName(r.node)] = outs["value"]
+		}
+		if fs := feeds[id]; len(fs) > 0 {
+			ex.emitNode(&x, id, rec, nil)
+			for _, e := range fs {
+				dst := states[e.Target]
+				if v, ok := outs[e.SourceHandle]; ok {
+					dst.inputs[e.TargetHandle] = v
+					dst.connected[e.TargetHandle] = true
+					dst.active++
+				}
 			}
 		}
-		resolve(ex.reuse(&x, st, quiet))
 	}
 
 	for resolved < total {
@@ -266,13 +295,11 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 			ready = ready[1:]
 			st := states[id]
 			if st.done {
-				continue // a reused node, resolved up front
+				continue
 			}
 			switch {
 			case ctx.Err() != nil:
 				resolve(nodeResult{id: id, record: NodeRecord{Status: NodeCancelled, Reasons: st.plan.Reasons}})
-			case st.plan.Action == ActionReuse:
-				resolve(ex.reuse(&x, st, false))
 			case st.incoming > 0 && st.active == 0:
 				resolve(ex.skip(&x, st))
 			case running == 0 && len(ready) == 0:
@@ -336,6 +363,14 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 	return res
 }
 
+// outputName is the name an io.output node gives its value in the run's outputs.
+func outputName(n *Node) string {
+	if name := ToText(n.Params["name"]); name != "" {
+		return name
+	}
+	return n.ID
+}
+
 func (ex *Executor) checkpoint(ctx context.Context, x *Execution, nodes map[string]NodeRecord) {
 	if ex.Committer != nil {
 		if err := ex.Committer.Sync(context.WithoutCancel(ctx), x.Run.ID); err != nil {
@@ -347,21 +382,6 @@ func (ex *Executor) checkpoint(ctx context.Context, x *Execution, nodes map[stri
 		cp[k] = v
 	}
 	ex.Checkpoint(cp)
-}
-
-// reuse feeds a node's source generation on. quiet skips its event: a reused node that feeds
-// no node that runs changes nothing the window must follow live (the run's record has it).
-func (ex *Executor) reuse(x *Execution, st *nodeState, quiet bool) nodeResult {
-	rec := NodeRecord{Status: NodeReused, Reasons: nonNil(st.plan.Reasons)}
-	var outs map[string]any
-	if st.plan.Source != nil {
-		rec.GenerationID = st.plan.Source.ID
-		outs = st.plan.Source.Outputs
-	}
-	if !quiet {
-		ex.emitNode(x, st.node.ID, rec, nil)
-	}
-	return nodeResult{id: st.node.ID, outputs: outs, record: rec}
 }
 
 func (ex *Executor) skip(x *Execution, st *nodeState) nodeResult {

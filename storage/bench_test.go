@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -113,15 +114,22 @@ func BenchmarkRunSnapshot(b *testing.B) {
 					GenerationID: uuid.Must(uuid.NewV7()).String(), DurationMS: 1}
 			}
 			b.ReportAllocs()
+			var write, read time.Duration
 			for b.Loop() {
+				start := time.Now()
 				if err := s.UpdateRun(ctx, r); err != nil {
 					b.Fatal(err)
 				}
+				write += time.Since(start)
+				start = time.Now()
 				got, err := s.GetRun(ctx, r.ID)
 				if err != nil || len(got.Snapshot.Nodes) != n {
 					b.Fatalf("GetRun: %d nodes, %v", len(got.Snapshot.Nodes), err)
 				}
+				read += time.Since(start)
 			}
+			b.ReportMetric(float64(write.Microseconds())/1000/float64(b.N), "write-ms")
+			b.ReportMetric(float64(read.Microseconds())/1000/float64(b.N), "read-ms")
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n)/1000, "us/node")
 		})
 	}

@@ -59,8 +59,8 @@ func encodeRun(r engine.Run) (runJSON, error) {
 	if j.outputs, err = encode("run outputs", r.Outputs); err != nil {
 		return j, err
 	}
-	if j.snapshot, err = encode("run snapshot", r.Snapshot); err != nil {
-		return j, err
+	if j.snapshot, err = encodeSnapshot(r.Snapshot); err != nil {
+		return j, fmt.Errorf("%w: %w", err, engine.ErrInvalid)
 	}
 	j.refs = append(engine.AssetRefs(r.Inputs), engine.AssetRefs(r.Outputs)...)
 	slices.Sort(j.refs)
