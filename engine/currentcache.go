@@ -29,6 +29,47 @@ type currentEntry struct {
 	current map[string]*Generation
 	failed  map[string]bool
 	shared  bool
+	// hashes remembers the output value hashes of the current generations.
+	hashes *outputHashes
+}
+
+// cachedState is a workflow's current state with the hashes remembered for it.
+type cachedState struct {
+	CurrentState
+	hashes *outputHashes
+}
+
+// outputHashes remembers the value hash of a generation's output by handle (generations
+// never change). Safe for concurrent use; a nil one remembers nothing.
+type outputHashes struct{ m sync.Map }
+
+type outputKey struct {
+	g      *Generation
+	handle string
+}
+
+func (h *outputHashes) get(g *Generation, handle string) (string, bool) {
+	if h == nil {
+		return "", false
+	}
+	v, ok := h.m.Load(outputKey{g, handle})
+	if !ok {
+		return "", false
+	}
+	return v.(string), true
+}
+
+func (h *outputHashes) put(g *Generation, handle, sum string) {
+	if h != nil {
+		h.m.Store(outputKey{g, handle}, sum)
+	}
+}
+
+// drop forgets a generation that is no longer current.
+func (h *outputHashes) drop(g *Generation) {
+	for k := range g.Outputs {
+		h.m.Delete(outputKey{g, k})
+	}
 }
 
 func newCurrentCache(max int) *currentCache {
@@ -37,32 +78,37 @@ func newCurrentCache(max int) *currentCache {
 
 // get returns the workflow's current state, from the entry when the store's epoch says it is
 // still right, else read from the store (and kept). The maps are shared: read only.
-func (c *currentCache) get(ctx context.Context, store GenerationStore, workflowID string) (CurrentState, error) {
+func (c *currentCache) get(ctx context.Context, store GenerationStore, workflowID string) (cachedState, error) {
 	epoch, err := store.GenerationEpoch(ctx, workflowID)
 	if err != nil {
-		return CurrentState{}, err
+		return cachedState{}, err
 	}
 	c.mu.Lock()
 	if e := c.entries[workflowID]; e != nil && e.epoch == epoch {
 		e.shared = true
 		c.touch(workflowID)
-		st := CurrentState{Current: e.current, Failed: e.failed, Epoch: e.epoch}
+		st := cachedState{CurrentState{Current: e.current, Failed: e.failed, Epoch: e.epoch}, e.hashes}
 		c.mu.Unlock()
 		return st, nil
 	}
 	c.mu.Unlock()
 	st, err := store.CurrentGenerations(ctx, workflowID)
 	if err != nil {
-		return CurrentState{}, err
+		return cachedState{}, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	// A commit applied meanwhile may have moved the entry past what was read: keep the later.
-	if e := c.entries[workflowID]; e == nil || e.epoch < st.Epoch {
-		c.entries[workflowID] = &currentEntry{epoch: st.Epoch, current: st.Current, failed: st.Failed, shared: true}
+	e := c.entries[workflowID]
+	if e == nil || e.epoch < st.Epoch {
+		e = &currentEntry{epoch: st.Epoch, current: st.Current, failed: st.Failed, shared: true, hashes: &outputHashes{}}
+		c.entries[workflowID] = e
 		c.touch(workflowID)
 	}
-	return st, nil
+	if e.epoch == st.Epoch {
+		return cachedState{st, e.hashes}, nil
+	}
+	return cachedState{st, nil}, nil
 }
 
 // prime starts an entry for a workflow with no generations at all (a new one), so the
@@ -71,7 +117,8 @@ func (c *currentCache) prime(workflowID string, epoch int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.entries[workflowID]; !ok {
-		c.entries[workflowID] = &currentEntry{epoch: epoch, current: map[string]*Generation{}, failed: map[string]bool{}}
+		c.entries[workflowID] = &currentEntry{epoch: epoch, current: map[string]*Generation{}, failed: map[string]bool{},
+			hashes: &outputHashes{}}
 		c.touch(workflowID)
 	}
 }
@@ -116,6 +163,9 @@ func (e *currentEntry) apply(g Generation) {
 			g.Selected = false
 			e.current[g.NodeID] = &g
 			delete(e.failed, g.NodeID)
+			if cur != nil {
+				e.hashes.drop(cur)
+			}
 		}
 	case GenFailed:
 		if cur == nil {

@@ -6,18 +6,6 @@ import (
 	"strings"
 )
 
-// flowReaders lists the top-level nodes of g that read any flow input.
-func flowReaders(reg *Registry, g Graph) map[string]bool {
-	pc := newPlanContext(PlanInput{Registry: reg, Graph: g}, indexGraph(g))
-	out := map[string]bool{}
-	for i, n := range g.Nodes {
-		if n.ParentID == "" && pc.reads(i, pc.types[n.Type]).any() {
-			out[n.ID] = true
-		}
-	}
-	return out
-}
-
 // flowReads are the flow inputs a node reads: all of them, or the named ones.
 type flowReads struct {
 	all   bool
@@ -61,8 +49,8 @@ func (r flowReads) changedIn(changed map[string]bool) bool {
 	return false
 }
 
-// reads lists the flow inputs node i reads; a loop group reads what its children read.
-func (pc *planContext) reads(i int, t *NodeType) flowReads {
+// readsOf lists the flow inputs node i reads; a loop group reads what its children read.
+func (f *graphFacts) readsOf(i int) flowReads {
 	var r flowReads
 	add := func(name string) {
 		if !slices.Contains(r.names, name) {
@@ -74,7 +62,7 @@ func (pc *planContext) reads(i int, t *NodeType) flowReads {
 		if t == nil {
 			return
 		}
-		n := &pc.g.Nodes[i]
+		n := &f.g.Nodes[i]
 		if t.DynamicOutputs {
 			r.all = true
 		}
@@ -83,25 +71,25 @@ func (pc *planContext) reads(i int, t *NodeType) flowReads {
 				add(name)
 			}
 		}
-		for _, param := range pc.exprParams[n.Type] {
+		for _, param := range f.exprParams[n.Type] {
 			names, all := expressionInputRefs(ToText(n.Params[param]))
 			r.all = r.all || all
 			for _, name := range names {
 				add(name)
 			}
 		}
-		for _, k := range pc.gi.in(i) {
-			if st := pc.types[pc.g.Nodes[pc.gi.src[k]].Type]; st != nil && st.DynamicOutputs {
-				add(pc.g.Edges[k].SourceHandle)
+		for _, k := range f.gi.in(i) {
+			if st := f.types[f.gi.src[k]]; st != nil && st.DynamicOutputs {
+				add(f.g.Edges[k].SourceHandle)
 			}
 		}
 		if t.Container {
-			for _, c := range pc.children[n.ID] {
-				visit(c, pc.types[pc.g.Nodes[c].Type])
+			for _, c := range f.children[n.ID] {
+				visit(c, f.types[c])
 			}
 		}
 	}
-	visit(i, t)
+	visit(i, f.types[i])
 	return r
 }
 

@@ -29,6 +29,11 @@ type PlanInput struct {
 	// then compared with the values it saw itself, not only with the last run's: a node left
 	// untouched by a run that changed an input is still known to be stale.
 	RunInputs map[string]map[string]any
+
+	// facts, when set, are newGraphFacts(Registry, Graph), kept with a version; hashes
+	// remembers the value hashes of generations' outputs. Neither changes the plan.
+	facts  *graphFacts
+	hashes *outputHashes
 }
 
 // BuildPlan decides, for every node, rerun | reuse | untouched with the reasons of SPEC §7.
@@ -45,19 +50,17 @@ type PlanInput struct {
 func BuildPlan(in PlanInput) (Plan, error) {
 	g := in.Graph
 	n := len(g.Nodes)
-	gi := indexGraph(g)
+	f := in.facts
+	if f == nil {
+		f = newGraphFacts(in.Registry, g)
+	}
+	gi := f.gi
 	fromIdx, ok := gi.idx[in.From]
 	if !ok {
 		return Plan{}, Invalid(Problem{NodeID: in.From, Message: "no such node"})
 	}
 	// Children of a loop group plan with their group: a run from a child runs the group.
-	top := make([]int, n)
-	for i := range g.Nodes {
-		top[i] = i
-		if pi, ok := gi.idx[g.Nodes[i].ParentID]; ok && g.Nodes[i].ParentID != "" {
-			top[i] = pi
-		}
-	}
+	top := f.top
 	fromIdx = top[fromIdx]
 
 	// Forward: the target and everything downstream of it.
@@ -92,14 +95,13 @@ func BuildPlan(in PlanInput) (Plan, error) {
 			}
 		}
 	}
-	order, err := gi.topoOrder(g)
-	if err != nil {
-		return Plan{}, err
+	if f.orderErr != nil {
+		return Plan{}, f.orderErr
 	}
 
 	// What a node decides on its own account does not depend on other nodes' decisions:
 	// work it out for every node in scope first, in parallel on large graphs.
-	pc := newPlanContext(in, gi)
+	pc := newPlanContext(in, f)
 	pc.down, pc.scope = down, scope
 	work := make([]int, 0, n)
 	for i := range g.Nodes {
@@ -114,7 +116,7 @@ func BuildPlan(in PlanInput) (Plan, error) {
 
 	plan := Plan{Nodes: make(map[string]PlanNode, n), From: in.From}
 	rerun := make([]bool, n)
-	for _, i := range order {
+	for _, i := range f.order {
 		nd := &g.Nodes[i]
 		if nd.ParentID != "" {
 			continue
@@ -269,12 +271,9 @@ func (gi *graphIndex) counts(g Graph, k int) bool {
 type planContext struct {
 	in          PlanInput
 	g           Graph
+	f           *graphFacts
 	gi          *graphIndex
 	down, scope []bool
-	types       map[string]*NodeType
-	children    map[string][]int
-	// exprParams are, per node type, its expression and code params (they may read inputs.NAME).
-	exprParams map[string][]string
 	// priors holds each node's prior generation (the source of a reuse); outHash the value
 	// hashes of its outputs that a fingerprint check reads, each hashed once.
 	priors  []*Generation
@@ -288,26 +287,11 @@ type planContext struct {
 
 type handleHash struct{ handle, hash string }
 
-func newPlanContext(in PlanInput, gi *graphIndex) *planContext {
+func newPlanContext(in PlanInput, f *graphFacts) *planContext {
 	n := len(in.Graph.Nodes)
-	pc := &planContext{in: in, g: in.Graph, gi: gi, types: map[string]*NodeType{}, children: map[string][]int{},
-		exprParams: map[string][]string{}, priors: make([]*Generation, n),
+	pc := &planContext{in: in, g: in.Graph, f: f, gi: f.gi, priors: make([]*Generation, n),
 		outHash: make([][]handleHash, n), nowHash: hashValues(in.Inputs), runHash: map[string]map[string]string{},
 		changedSincePrev: map[string]bool{}}
-	for i, nd := range in.Graph.Nodes {
-		if _, seen := pc.types[nd.Type]; !seen {
-			t, _ := in.Registry.Get(nd.Type)
-			pc.types[nd.Type] = t
-			for _, spec := range typeParams(t) {
-				if spec.Kind == ParamExpression || spec.Kind == ParamCode {
-					pc.exprParams[nd.Type] = append(pc.exprParams[nd.Type], spec.Name)
-				}
-			}
-		}
-		if nd.ParentID != "" {
-			pc.children[nd.ParentID] = append(pc.children[nd.ParentID], i)
-		}
-	}
 	for id, vals := range in.RunInputs {
 		pc.runHash[id] = hashValues(vals)
 	}
@@ -354,7 +338,7 @@ type ownDecision struct {
 func (pc *planContext) decide(i int) ownDecision {
 	in := pc.in
 	n := &pc.g.Nodes[i]
-	t := pc.types[n.Type]
+	t := pc.f.types[i]
 	if t == nil {
 		return ownDecision{reasons: []string{ReasonConfigChanged}, final: true}
 	}
@@ -372,7 +356,7 @@ func (pc *planContext) decide(i int) ownDecision {
 		return d
 	}
 	d.final, d.prior = false, prior
-	reads := pc.reads(i, t)
+	reads := pc.f.reads[i]
 	then, haveThen := in.RunInputs[prior.RunID]
 	var readsChanged bool
 	if haveThen && !prior.Selected {
@@ -385,16 +369,25 @@ func (pc *planContext) decide(i int) ownDecision {
 	}
 	// A linked file is compared by FilesChanged, so hash the config with the file the prior
 	// generation saw: only a params edit counts as config_changed.
-	fileSHA := ""
-	if linksFile(t) {
-		fileSHA = PriorFileSHA(*prior)
+	var configChanged bool
+	if static := pc.f.static[i]; static != "" {
+		configChanged = static != prior.ConfigHash
+	} else {
+		fileSHA := ""
+		if pc.f.links[i] {
+			fileSHA = PriorFileSHA(*prior)
+		}
+		params, err := resolveFast(t, n.Params, in.Inputs)
+		configChanged = err != nil || configHash(t, NodeConfig(t, *n, params, in.Inputs, pc.g, fileSHA)) != prior.ConfigHash
 	}
-	params, err := resolveFast(t, n.Params, in.Inputs)
-	configChanged := err != nil || configHash(t, NodeConfig(t, *n, params, in.Inputs, pc.g, fileSHA)) != prior.ConfigHash
 	switch {
 	case configChanged && haveThen && reads.any():
 		// Hashed with the values the prior generation saw, a difference is an edit of the
 		// node itself, whatever the inputs did.
+		fileSHA := ""
+		if pc.f.links[i] {
+			fileSHA = PriorFileSHA(*prior)
+		}
 		thenParams, err := resolveFast(t, n.Params, then)
 		configChanged = err != nil || configHash(t, NodeConfig(t, *n, thenParams, then, pc.g, fileSHA)) != prior.ConfigHash
 	case configChanged && !haveThen && readsChanged:
@@ -434,7 +427,12 @@ func (pc *planContext) hashOutputs(i int) {
 		if !ok || slices.ContainsFunc(pc.outHash[i], func(x handleHash) bool { return x.handle == h }) {
 			continue
 		}
-		pc.outHash[i] = append(pc.outHash[i], handleHash{h, hashValue(v)})
+		sum, known := pc.in.hashes.get(pc.priors[i], h)
+		if !known {
+			sum = hashValue(v)
+			pc.in.hashes.put(pc.priors[i], h, sum)
+		}
+		pc.outHash[i] = append(pc.outHash[i], handleHash{h, sum})
 	}
 }
 

@@ -11,12 +11,31 @@ import (
 type versionCache struct {
 	mu    sync.Mutex
 	byID  map[string]Version
+	factsByID map[string]*graphFacts // what plans read of a version's graph, once worked out
 	order []string
 	max   int
 }
 
 func newVersionCache(max int) *versionCache {
-	return &versionCache{byID: map[string]Version{}, max: max}
+	return &versionCache{byID: map[string]Version{}, factsByID: map[string]*graphFacts{}, max: max}
+}
+
+// facts returns the plan facts of a version's graph, worked out once per cached version (an
+// unsaved graph, without an id, gets them afresh).
+func (c *versionCache) facts(reg *Registry, v Version) *graphFacts {
+	c.mu.Lock()
+	f, ok := c.factsByID[v.ID]
+	c.mu.Unlock()
+	if ok {
+		return f
+	}
+	f = newGraphFacts(reg, v.Graph)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, cached := c.byID[v.ID]; cached && v.ID != "" {
+		c.factsByID[v.ID] = f
+	}
+	return f
 }
 
 func (c *versionCache) get(id string) (Version, bool) {
@@ -34,6 +53,7 @@ func (c *versionCache) put(v Version) {
 	}
 	if len(c.order) >= c.max {
 		delete(c.byID, c.order[0])
+		delete(c.factsByID, c.order[0])
 		c.order = c.order[1:]
 	}
 	c.byID[v.ID] = v
