@@ -9,11 +9,11 @@ import (
 // valid for as long as the version exists; a deleted workflow's versions are simply never
 // asked for again (their ids are not reused).
 type versionCache struct {
-	mu    sync.Mutex
-	byID  map[string]Version
+	mu        sync.Mutex
+	byID      map[string]Version
 	factsByID map[string]*graphFacts // what plans read of a version's graph, once worked out
-	order []string
-	max   int
+	order     []string
+	max       int
 }
 
 func newVersionCache(max int) *versionCache {
