@@ -15,20 +15,21 @@ import (
 )
 
 const runCols = `r.id, r.workflow_id, r.version_id, COALESCE(v.label, ''), r.number, r.status, r.mode, r.from_node,
-	r.inputs, r.label, r.error, r.outputs, r.snapshot, r.owner, r.created_at, r.started_at, r.finished_at`
+	r.inputs, r.label, r.error, r.outputs, r.snapshot, r.reused, r.owner, r.created_at, r.started_at, r.finished_at`
 
 // runSummaryCols are runCols without the snapshot, for lists.
-var runSummaryCols = strings.Replace(runCols, "r.snapshot", "''", 1)
+var runSummaryCols = strings.Replace(runCols, "r.snapshot, r.reused", "'', NULL", 1)
 
 const runFrom = ` FROM runs r LEFT JOIN versions v ON v.id = r.version_id `
 
 func scanRun(sc scanner) (engine.Run, error) {
 	var r engine.Run
 	var inputs, outputs, snapshot string
+	var reused []byte
 	var created int64
 	var started, finished sql.NullInt64
 	if err := sc.Scan(&r.ID, &r.WorkflowID, &r.VersionID, &r.VersionLabel, &r.Number, &r.Status, &r.Mode, &r.FromNode,
-		&inputs, &r.Label, &r.Error, &outputs, &snapshot, &r.Owner, &created, &started, &finished); err != nil {
+		&inputs, &r.Label, &r.Error, &outputs, &snapshot, &reused, &r.Owner, &created, &started, &finished); err != nil {
 		return r, err
 	}
 	r.CreatedAt, r.StartedAt, r.FinishedAt = fromMS(created), fromNullMS(started), fromNullMS(finished)
@@ -41,12 +42,13 @@ func scanRun(sc scanner) (engine.Run, error) {
 	if snapshot == "" {
 		return r, nil // a list leaves the snapshot out
 	}
-	return r, decodeInto("run snapshot", snapshot, &r.Snapshot)
+	return r, decodeSnapshot(snapshot, reused, &r.Snapshot)
 }
 
 // runJSON is the encoded form of a run's JSON columns and the assets they refer to.
 type runJSON struct {
 	inputs, outputs, snapshot string
+	reused                    []byte
 	refs                      []string
 }
 
@@ -59,7 +61,7 @@ func encodeRun(r engine.Run) (runJSON, error) {
 	if j.outputs, err = encode("run outputs", r.Outputs); err != nil {
 		return j, err
 	}
-	if j.snapshot, err = encodeSnapshot(r.Snapshot); err != nil {
+	if j.snapshot, j.reused, err = encodeSnapshot(r.Snapshot); err != nil {
 		return j, fmt.Errorf("%w: %w", err, engine.ErrInvalid)
 	}
 	j.refs = append(engine.AssetRefs(r.Inputs), engine.AssetRefs(r.Outputs)...)
@@ -103,10 +105,10 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 		return engine.Run{}, fmt.Errorf("numbering run of workflow %s: %w", r.WorkflowID, err)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO runs (id, workflow_id, version_id, number, status, mode, from_node, inputs,
-			label, error, outputs, snapshot, owner, created_at, started_at, finished_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			label, error, outputs, snapshot, reused, owner, created_at, started_at, finished_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.WorkflowID, r.VersionID, r.Number, string(r.Status), string(r.Mode), r.FromNode, j.inputs,
-		r.Label, r.Error, j.outputs, j.snapshot, r.Owner, created, nullMS(r.StartedAt), nullMS(r.FinishedAt))
+		r.Label, r.Error, j.outputs, j.snapshot, j.reused, r.Owner, created, nullMS(r.StartedAt), nullMS(r.FinishedAt))
 	if isUnique(err) {
 		return engine.Run{}, fmt.Errorf("creating run %s: %w", r.ID, engine.ErrConflict)
 	}
@@ -126,7 +128,7 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 	out.Inputs, out.Outputs, out.Snapshot = nil, nil, engine.Snapshot{}
 	_ = decodeInto("run inputs", j.inputs, &out.Inputs)
 	_ = decodeInto("run outputs", j.outputs, &out.Outputs)
-	_ = decodeInto("run snapshot", j.snapshot, &out.Snapshot)
+	_ = decodeSnapshot(j.snapshot, j.reused, &out.Snapshot)
 	return out, nil
 }
 
@@ -141,10 +143,10 @@ func (s *Store) UpdateRun(ctx context.Context, r engine.Run) error {
 		return fmt.Errorf("updating run %s: %w", r.ID, err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, label = ?, error = ?, outputs = ?, snapshot = ?, owner = ?,
-			started_at = ?, finished_at = ?
+	res, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, label = ?, error = ?, outputs = ?, snapshot = ?, reused = ?,
+			owner = ?, started_at = ?, finished_at = ?
 		WHERE id = ?`,
-		string(r.Status), r.Label, r.Error, j.outputs, j.snapshot, r.Owner, nullMS(r.StartedAt), nullMS(r.FinishedAt), r.ID)
+		string(r.Status), r.Label, r.Error, j.outputs, j.snapshot, j.reused, r.Owner, nullMS(r.StartedAt), nullMS(r.FinishedAt), r.ID)
 	if err != nil {
 		return fmt.Errorf("updating run %s: %w", r.ID, err)
 	}

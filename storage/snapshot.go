@@ -1,19 +1,73 @@
 package storage
 
 import (
+	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
+
+	"github.com/google/uuid"
 
 	"github.com/flowbench/flowbench/engine"
 )
 
-// encodeSnapshot writes a run's snapshot as the JSON encoding/json would write, without its
-// reflection and key sorting: a run from the end of a 10,000-node graph records every node
-// (most of them reused), and its snapshot is written while the user waits for the result.
-// Node records come in map order; JSON objects are unordered, and decoding is unchanged.
-func encodeSnapshot(s engine.Snapshot) (string, error) {
-	b := make([]byte, 0, 64+len(s.Nodes)*110)
+// A run's snapshot is stored in two parts, written while the user waits for the run's end:
+// the plain reused node records, packed (column reused), and the rest as JSON (column
+// snapshot). A run from the end of a 10,000-node graph reuses nearly every node; packed, a
+// record takes 16 bytes and its node id instead of ~110 bytes of JSON.
+//
+// A record is plain when it says only "reused, feeding generation G": status reused, reasons
+// an empty list, no duration or error, and G a UUID in canonical form (the engine's ids).
+// The packed form is a version byte (1), then per record: uvarint length of the node id, the
+// id, the 16 bytes of G. Decoding gives back exactly the record that was packed.
+
+const packedReusedV1 = 1
+
+// plainReused reports whether a record can be packed, and its generation id's bytes.
+func plainReused(r engine.NodeRecord) (uuid.UUID, bool) {
+	if r.Status != engine.NodeReused || r.Reasons == nil || len(r.Reasons) != 0 || r.DurationMS != 0 || r.Error != "" {
+		return uuid.UUID{}, false
+	}
+	return canonicalUUID(r.GenerationID)
+}
+
+// canonicalUUID parses s when it is a UUID as uuid.UUID.String writes it (lowercase hex,
+// dashes at 8, 13, 18 and 23), so formatting the result gives s back.
+func canonicalUUID(s string) (u uuid.UUID, ok bool) {
+	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+		return u, false
+	}
+	for j, i := range uuidPairs {
+		hi, ok1 := lowerHex(s[i])
+		lo, ok2 := lowerHex(s[i+1])
+		if !ok1 || !ok2 {
+			return u, false
+		}
+		u[j] = hi<<4 | lo
+	}
+	return u, true
+}
+
+// uuidPairs are where the 16 hex pairs of a canonical UUID start.
+var uuidPairs = [16]int{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
+
+func lowerHex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	}
+	return 0, false
+}
+
+// encodeSnapshot writes a run's snapshot: the JSON of every record that is not plain reused,
+// as encoding/json would write it but without its reflection and key sorting (records come in
+// map order; JSON objects are unordered), and the packed plain reused ones (nil when none).
+func encodeSnapshot(s engine.Snapshot) (string, []byte, error) {
+	b := make([]byte, 0, 64)
+	var packed []byte
 	b = append(b, `{"nodes":`...)
 	if s.Nodes == nil {
 		b = append(b, "null"...)
@@ -21,6 +75,14 @@ func encodeSnapshot(s engine.Snapshot) (string, error) {
 		b = append(b, '{')
 		first := true
 		for id, rec := range s.Nodes {
+			if u, ok := plainReused(rec); ok {
+				if packed == nil {
+					packed = append(make([]byte, 0, 1+len(s.Nodes)*24), packedReusedV1)
+				}
+				packed = binary.AppendUvarint(packed, uint64(len(id)))
+				packed = append(append(packed, id...), u[:]...)
+				continue
+			}
 			if !first {
 				b = append(b, ',')
 			}
@@ -33,11 +95,40 @@ func encodeSnapshot(s engine.Snapshot) (string, error) {
 	if len(s.Approvals) > 0 {
 		a, err := json.Marshal(s.Approvals)
 		if err != nil {
-			return "", fmt.Errorf("encoding run snapshot approvals: %w", err)
+			return "", nil, fmt.Errorf("encoding run snapshot approvals: %w", err)
 		}
 		b = append(append(b, `,"approvals":`...), a...)
 	}
-	return string(append(b, '}')), nil
+	return string(append(b, '}')), packed, nil
+}
+
+// decodeSnapshot reads both parts of a stored snapshot.
+func decodeSnapshot(text string, packed []byte, into *engine.Snapshot) error {
+	if err := decodeInto("run snapshot", text, into); err != nil {
+		return err
+	}
+	if len(packed) == 0 {
+		return nil
+	}
+	if packed[0] != packedReusedV1 {
+		return fmt.Errorf("decoding run snapshot: reused records in format %d, not known to this build", packed[0])
+	}
+	if into.Nodes == nil {
+		into.Nodes = make(map[string]engine.NodeRecord, len(packed)/24)
+	}
+	errCorrupt := errors.New("decoding run snapshot: reused records cut short")
+	for p := packed[1:]; len(p) > 0; {
+		n, w := binary.Uvarint(p)
+		if w <= 0 || uint64(len(p)-w) < n+16 {
+			return errCorrupt
+		}
+		id := string(p[w : w+int(n)])
+		p = p[w+int(n):]
+		u := uuid.UUID(p[:16])
+		p = p[16:]
+		into.Nodes[id] = engine.NodeRecord{Status: engine.NodeReused, Reasons: []string{}, GenerationID: u.String()}
+	}
+	return nil
 }
 
 func appendNodeRecord(b []byte, r engine.NodeRecord) []byte {

@@ -3,6 +3,7 @@ package storage
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/flowbench/flowbench/engine"
@@ -20,6 +21,14 @@ func TestEncodeSnapshotMatchesEncodingJSON(t *testing.T) {
 			"n3":      {Status: engine.NodeFailed, Error: "bad \"quote\" \\ <tag> & é \x01 \xff", DurationMS: -1},
 			"ünïcode": {Status: engine.NodePending},
 		}},
+		"packed": {Nodes: map[string]engine.NodeRecord{
+			"plain":       {Status: engine.NodeReused, Reasons: []string{}, GenerationID: "0193f2a4-5b6c-7d8e-9f01-23456789abcd"},
+			"ïd \"x\"":    {Status: engine.NodeReused, Reasons: []string{}, GenerationID: "0193f2a4-5b6c-7d8e-9f01-23456789abce"},
+			"upper":       {Status: engine.NodeReused, Reasons: []string{}, GenerationID: "0193F2A4-5B6C-7D8E-9F01-23456789ABCD"},
+			"nil reasons": {Status: engine.NodeReused, GenerationID: "0193f2a4-5b6c-7d8e-9f01-23456789abcd"},
+			"with reason": {Status: engine.NodeReused, Reasons: []string{engine.ReasonInputsUnchanged}, GenerationID: "0193f2a4-5b6c-7d8e-9f01-23456789abcd"},
+			"not a uuid":  {Status: engine.NodeReused, Reasons: []string{}, GenerationID: "tmp12"},
+		}},
 		"approvals": {Nodes: map[string]engine.NodeRecord{"gate": {Status: engine.NodePaused, Reasons: []string{}}},
 			Approvals: map[string]engine.Approval{"gate": {Message: "ok?", Value: map[string]any{"x": 1.5}, Decided: true, Approved: true}}},
 	} {
@@ -29,7 +38,7 @@ func TestEncodeSnapshotMatchesEncodingJSON(t *testing.T) {
 
 func checkSnapshotEncoding(t *testing.T, s engine.Snapshot) {
 	t.Helper()
-	got, err := encodeSnapshot(s)
+	got, packed, err := encodeSnapshot(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +50,7 @@ func checkSnapshotEncoding(t *testing.T, s engine.Snapshot) {
 		t.Fatal(err)
 	}
 	var a, b engine.Snapshot
-	if err := json.Unmarshal([]byte(got), &a); err != nil {
+	if err := decodeSnapshot(got, packed, &a); err != nil {
 		t.Fatal(err)
 	}
 	if err := json.Unmarshal(want, &b); err != nil {
@@ -49,6 +58,28 @@ func checkSnapshotEncoding(t *testing.T, s engine.Snapshot) {
 	}
 	if !reflect.DeepEqual(a, b) {
 		t.Errorf("decoded differently:\n got %+v\nwant %+v", a, b)
+	}
+}
+
+// TestPackedReusedRecords: plain reused records go to the packed part, the others stay JSON,
+// and a packed part that is cut short or of an unknown format is an error, not a guess.
+func TestPackedReusedRecords(t *testing.T) {
+	s := engine.Snapshot{Nodes: map[string]engine.NodeRecord{
+		"a": {Status: engine.NodeReused, Reasons: []string{}, GenerationID: "0193f2a4-5b6c-7d8e-9f01-23456789abcd"},
+		"b": {Status: engine.NodeExecuted, Reasons: []string{}, GenerationID: "0193f2a4-5b6c-7d8e-9f01-23456789abcd"},
+	}}
+	text, packed, err := encodeSnapshot(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(packed) != 1+1+1+16 || strings.Contains(text, `"a"`) || !strings.Contains(text, `"b"`) {
+		t.Errorf("packed %d bytes, JSON %s", len(packed), text)
+	}
+	for name, bad := range map[string][]byte{"cut short": packed[:len(packed)-1], "unknown format": append([]byte{9}, packed[1:]...)} {
+		var got engine.Snapshot
+		if err := decodeSnapshot(text, bad, &got); err == nil {
+			t.Errorf("%s: decoded without error: %+v", name, got)
+		}
 	}
 }
 
@@ -61,5 +92,35 @@ func FuzzEncodeSnapshot(f *testing.F) {
 			id:  {Status: status, Reasons: []string{reason}, GenerationID: gen, DurationMS: ms, Error: msg},
 			"x": {Status: status},
 		}})
+	})
+}
+
+// TestCanonicalUUID accepts exactly what uuid.UUID.String writes.
+func TestCanonicalUUID(t *testing.T) {
+	for s, want := range map[string]bool{
+		"0193f2a4-5b6c-7d8e-9f01-23456789abcd":   true,
+		"00000000-0000-0000-0000-000000000000":   true,
+		"0193F2A4-5B6C-7D8E-9F01-23456789ABCD":   false,
+		"0193f2a45b6c-7d8e-9f01-23456789abcd-":   false,
+		"{0193f2a4-5b6c-7d8e-9f01-23456789abcd}": false,
+		"0193f2a4-5b6c-7d8e-9f01-23456789abcg":   false,
+		"0193f2a4-5b6c-7d8e-9f01-23456789abc":    false,
+		"":                                       false,
+	} {
+		u, ok := canonicalUUID(s)
+		if ok != want || (ok && u.String() != s) {
+			t.Errorf("canonicalUUID(%q) = %s, %v; want ok=%v", s, u, ok, want)
+		}
+	}
+}
+
+// FuzzCanonicalUUID: whatever it accepts formats back to itself.
+func FuzzCanonicalUUID(f *testing.F) {
+	f.Add("0193f2a4-5b6c-7d8e-9f01-23456789abcd")
+	f.Add("0193f2a4-5b6c-7d8e-9f01-23456789ABCD")
+	f.Fuzz(func(t *testing.T, s string) {
+		if u, ok := canonicalUUID(s); ok && u.String() != s {
+			t.Errorf("canonicalUUID(%q) accepted, formats as %s", s, u)
+		}
 	})
 }

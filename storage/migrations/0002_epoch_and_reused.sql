@@ -5,3 +5,8 @@
 ALTER TABLE workflows ADD COLUMN generation_epoch INTEGER NOT NULL DEFAULT 0;
 -- Epoch 0 then still means "no generation ever": existing ones count.
 UPDATE workflows SET generation_epoch = (SELECT COUNT(*) FROM generations g WHERE g.workflow_id = workflows.id);
+
+-- A run's reused node records, packed: a run from the end of a large graph reuses most of
+-- its nodes, and their records written as JSON would be most of what the run writes.
+-- (storage/snapshot.go has the format; the snapshot column keeps every other record.)
+ALTER TABLE runs ADD COLUMN reused BLOB;
