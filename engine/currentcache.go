@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"sync"
+	"sync/atomic"
 )
 
 // currentCache keeps, per workflow, the current generations a run from a block plans with,
@@ -29,47 +30,53 @@ type currentEntry struct {
 	current map[string]*Generation
 	failed  map[string]bool
 	shared  bool
-	// hashes remembers the output value hashes of the current generations.
-	hashes *outputHashes
 }
 
-// cachedState is a workflow's current state with the hashes remembered for it.
+// cachedState is a workflow's current state as the cache hands it out.
 type cachedState struct {
 	CurrentState
-	hashes *outputHashes
 }
 
-// outputHashes remembers the value hash of a generation's output by handle (generations
-// never change). Safe for concurrent use; a nil one remembers nothing.
-type outputHashes struct{ m sync.Map }
-
-type outputKey struct {
-	g      *Generation
-	handle string
+// genMemo is what plans work out about a generation kept as current: the value hash of
+// each output, hashed once when the generation enters the cache, and the last answer to
+// "do the upstream generations feed what this one saw" with the upstream generations it was
+// given for. Generations never change, so neither do the hashes.
+type genMemo struct {
+	outHash []handleHash
+	verdict atomic.Pointer[fpVerdict]
 }
 
-func (h *outputHashes) get(g *Generation, handle string) (string, bool) {
-	if h == nil {
+type fpVerdict struct {
+	facts    *graphFacts
+	upstream []*Generation
+	differs  bool
+}
+
+// remember gives a generation its memo, hashing its outputs. Only for a generation no one
+// else holds yet.
+func remember(g *Generation) {
+	m := &genMemo{outHash: make([]handleHash, 0, len(g.Outputs))}
+	for k, v := range g.Outputs {
+		m.outHash = append(m.outHash, handleHash{k, hashValue(v)})
+	}
+	g.memo = m
+}
+
+// outputHash is the value hash of output handle h, remembered or worked out now.
+func (g *Generation) outputHash(h string) (string, bool) {
+	if g.memo != nil {
+		for _, x := range g.memo.outHash {
+			if x.handle == h {
+				return x.hash, true
+			}
+		}
 		return "", false
 	}
-	v, ok := h.m.Load(outputKey{g, handle})
+	v, ok := g.Outputs[h]
 	if !ok {
 		return "", false
 	}
-	return v.(string), true
-}
-
-func (h *outputHashes) put(g *Generation, handle, sum string) {
-	if h != nil {
-		h.m.Store(outputKey{g, handle}, sum)
-	}
-}
-
-// drop forgets a generation that is no longer current.
-func (h *outputHashes) drop(g *Generation) {
-	for k := range g.Outputs {
-		h.m.Delete(outputKey{g, k})
-	}
+	return hashValue(v), true
 }
 
 func newCurrentCache(max int) *currentCache {
@@ -87,7 +94,7 @@ func (c *currentCache) get(ctx context.Context, store GenerationStore, workflowI
 	if e := c.entries[workflowID]; e != nil && e.epoch == epoch {
 		e.shared = true
 		c.touch(workflowID)
-		st := cachedState{CurrentState{Current: e.current, Failed: e.failed, Epoch: e.epoch}, e.hashes}
+		st := cachedState{CurrentState{Current: e.current, Failed: e.failed, Epoch: e.epoch}}
 		c.mu.Unlock()
 		return st, nil
 	}
@@ -96,19 +103,21 @@ func (c *currentCache) get(ctx context.Context, store GenerationStore, workflowI
 	if err != nil {
 		return cachedState{}, err
 	}
+	gens := make([]*Generation, 0, len(st.Current))
+	for _, g := range st.Current {
+		gens = append(gens, g)
+	}
+	forEachParallel(indexes(len(gens)), func(i int) { remember(gens[i]) })
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	// A commit applied meanwhile may have moved the entry past what was read: keep the later.
 	e := c.entries[workflowID]
 	if e == nil || e.epoch < st.Epoch {
-		e = &currentEntry{epoch: st.Epoch, current: st.Current, failed: st.Failed, shared: true, hashes: &outputHashes{}}
+		e = &currentEntry{epoch: st.Epoch, current: st.Current, failed: st.Failed, shared: true}
 		c.entries[workflowID] = e
 		c.touch(workflowID)
 	}
-	if e.epoch == st.Epoch {
-		return cachedState{st, e.hashes}, nil
-	}
-	return cachedState{st, nil}, nil
+	return cachedState{st}, nil
 }
 
 // prime starts an entry for a workflow with no generations at all (a new one), so the
@@ -117,8 +126,7 @@ func (c *currentCache) prime(workflowID string, epoch int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.entries[workflowID]; !ok {
-		c.entries[workflowID] = &currentEntry{epoch: epoch, current: map[string]*Generation{}, failed: map[string]bool{},
-			hashes: &outputHashes{}}
+		c.entries[workflowID] = &currentEntry{epoch: epoch, current: map[string]*Generation{}, failed: map[string]bool{}}
 		c.touch(workflowID)
 	}
 }
@@ -161,11 +169,9 @@ func (e *currentEntry) apply(g Generation) {
 	case GenCompleted:
 		if cur == nil || (!cur.Selected && g.newerThan(cur)) {
 			g.Selected = false
+			remember(&g)
 			e.current[g.NodeID] = &g
 			delete(e.failed, g.NodeID)
-			if cur != nil {
-				e.hashes.drop(cur)
-			}
 		}
 	case GenFailed:
 		if cur == nil {
@@ -199,4 +205,13 @@ func deleteString(s []string, x string) []string {
 		}
 	}
 	return s
+}
+
+// indexes is 0, 1, …, n-1.
+func indexes(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }

@@ -30,10 +30,9 @@ type PlanInput struct {
 	// untouched by a run that changed an input is still known to be stale.
 	RunInputs map[string]map[string]any
 
-	// facts, when set, are newGraphFacts(Registry, Graph), kept with a version; hashes
-	// remembers the value hashes of generations' outputs. Neither changes the plan.
-	facts  *graphFacts
-	hashes *outputHashes
+	// facts, when set, are newGraphFacts(Registry, Graph), kept with a version. They do not
+	// change the plan, only spare working them out.
+	facts *graphFacts
 }
 
 // BuildPlan decides, for every node, rerun | reuse | untouched with the reasons of SPEC §7.
@@ -110,7 +109,6 @@ func BuildPlan(in PlanInput) (Plan, error) {
 		}
 	}
 	forEachParallel(work, pc.loadPrior)
-	forEachParallel(work, pc.hashOutputs)
 	own := make([]ownDecision, n)
 	forEachParallel(work, func(i int) { own[i] = pc.decide(i) })
 
@@ -274,10 +272,8 @@ type planContext struct {
 	f           *graphFacts
 	gi          *graphIndex
 	down, scope []bool
-	// priors holds each node's prior generation (the source of a reuse); outHash the value
-	// hashes of its outputs that a fingerprint check reads, each hashed once.
-	priors  []*Generation
-	outHash [][]handleHash
+	// priors holds each node's prior generation (the source of a reuse).
+	priors []*Generation
 	// nowHash and runHash are the value hashes of the new run's inputs and of each run's.
 	nowHash map[string]string
 	runHash map[string]map[string]string
@@ -290,7 +286,7 @@ type handleHash struct{ handle, hash string }
 func newPlanContext(in PlanInput, f *graphFacts) *planContext {
 	n := len(in.Graph.Nodes)
 	pc := &planContext{in: in, g: in.Graph, f: f, gi: f.gi, priors: make([]*Generation, n),
-		outHash: make([][]handleHash, n), nowHash: hashValues(in.Inputs), runHash: map[string]map[string]string{},
+		nowHash: hashValues(in.Inputs), runHash: map[string]map[string]string{},
 		changedSincePrev: map[string]bool{}}
 	for id, vals := range in.RunInputs {
 		pc.runHash[id] = hashValues(vals)
@@ -400,7 +396,7 @@ func (pc *planContext) decide(i int) ownDecision {
 		d.reasons = append(d.reasons, ReasonFileChanged)
 	}
 	if len(d.reasons) == 0 && !pc.down[i] && !prior.Selected {
-		d.fingerprintDiffers = pc.fingerprint(i, prior.ConfigHash) != prior.InputFingerprint
+		d.fingerprintDiffers = pc.inputsDiffer(i, prior)
 	}
 	return d
 }
@@ -410,30 +406,43 @@ func (pc *planContext) loadPrior(i int) {
 	pc.priors[i] = pc.in.Prior[pc.g.Nodes[i].ID]
 }
 
-// hashOutputs hashes the outputs of node i's prior generation that feed a node whose
-// fingerprint may be checked (in scope, not downstream of the target).
-func (pc *planContext) hashOutputs(i int) {
-	if pc.priors[i] == nil {
-		return
+// inputsDiffer reports whether node i, fed the prior generations of its upstream nodes,
+// would see other values than its own prior generation saw. A generation kept in memory
+// remembers the answer with the upstream generations it was worked out for.
+func (pc *planContext) inputsDiffer(i int, prior *Generation) bool {
+	if prior.memo != nil {
+		if v := prior.memo.verdict.Load(); v != nil && v.facts == pc.f && pc.sameUpstream(i, v.upstream) {
+			return v.differs
+		}
 	}
-	outputs := pc.priors[i].Outputs
-	for _, k := range pc.gi.out(i) {
-		t := pc.gi.dst[k]
-		if !pc.scope[t] || pc.down[t] || pc.g.Nodes[t].ParentID != "" {
-			continue
-		}
-		h := pc.g.Edges[k].SourceHandle
-		v, ok := outputs[h]
-		if !ok || slices.ContainsFunc(pc.outHash[i], func(x handleHash) bool { return x.handle == h }) {
-			continue
-		}
-		sum, known := pc.in.hashes.get(pc.priors[i], h)
-		if !known {
-			sum = hashValue(v)
-			pc.in.hashes.put(pc.priors[i], h, sum)
-		}
-		pc.outHash[i] = append(pc.outHash[i], handleHash{h, sum})
+	differs := pc.fingerprint(i, prior.ConfigHash) != prior.InputFingerprint
+	if prior.memo != nil {
+		prior.memo.verdict.Store(&fpVerdict{facts: pc.f, upstream: pc.upstream(i), differs: differs})
 	}
+	return differs
+}
+
+// upstream lists the prior generations feeding node i, edge by edge.
+func (pc *planContext) upstream(i int) []*Generation {
+	in := pc.gi.in(i)
+	out := make([]*Generation, len(in))
+	for j, k := range in {
+		out[j] = pc.priors[pc.gi.src[k]]
+	}
+	return out
+}
+
+func (pc *planContext) sameUpstream(i int, ups []*Generation) bool {
+	in := pc.gi.in(i)
+	if len(in) != len(ups) {
+		return false
+	}
+	for j, k := range in {
+		if pc.priors[pc.gi.src[k]] != ups[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // fingerprint is what node i would see if every upstream node fed its prior generation:
@@ -443,19 +452,19 @@ func (pc *planContext) fingerprint(i int, cfgHash string) string {
 	var seen []handleHash // target handle → value hash; a later edge to a handle wins
 	for _, k := range pc.gi.in(i) {
 		s := pc.gi.src[k]
-		if pc.g.Nodes[s].ParentID != "" {
-			continue // a loop body's result edge, internal to the group
+		src := pc.priors[s]
+		if pc.g.Nodes[s].ParentID != "" || src == nil {
+			continue // a loop body's result edge, internal to the group; or nothing to feed
 		}
 		e := &pc.g.Edges[k]
-		for _, oh := range pc.outHash[s] {
-			if oh.handle != e.SourceHandle {
-				continue
-			}
-			if j := slices.IndexFunc(seen, func(x handleHash) bool { return x.handle == e.TargetHandle }); j >= 0 {
-				seen[j].hash = oh.hash
-			} else {
-				seen = append(seen, handleHash{e.TargetHandle, oh.hash})
-			}
+		sum, ok := src.outputHash(e.SourceHandle)
+		if !ok {
+			continue
+		}
+		if j := slices.IndexFunc(seen, func(x handleHash) bool { return x.handle == e.TargetHandle }); j >= 0 {
+			seen[j].hash = sum
+		} else {
+			seen = append(seen, handleHash{e.TargetHandle, sum})
 		}
 	}
 	slices.SortFunc(seen, func(a, b handleHash) int { return strings.Compare(a.handle, b.handle) })

@@ -64,7 +64,7 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	current := state.Current
 	in := PlanInput{Registry: s.reg, Graph: v.Graph, From: from, Prior: current, LatestFailed: state.Failed,
 		Inputs: inputs, PrevInputs: prevDeclared, FilesChanged: s.filesChanged(v.Graph, current, inputs)}
-	in.facts, in.hashes = s.versions.facts(s.reg, v), state.hashes
+	in.facts = s.versions.facts(s.reg, v)
 	if in.RunInputs, err = s.runInputs(ctx, runs, current, in.facts.readers()); err != nil {
 		return Plan{}, nil, nil, err
 	}

@@ -149,8 +149,8 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		node *Node
 		plan PlanNode
 	}
-	reused := map[string]*reusedNode{}
-	var order, reusedOrder []string
+	var reused []reusedNode // in graph order
+	var order []string
 	for i := range g.Nodes {
 		n := &g.Nodes[i]
 		if n.ParentID != "" {
@@ -164,8 +164,7 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 				res.Nodes[n.ID] = NodeRecord{Status: NodeUntouched, Reasons: []string{}}
 				continue
 			case p.Action == ActionReuse:
-				reused[n.ID] = &reusedNode{node: n, plan: p}
-				reusedOrder = append(reusedOrder, n.ID)
+				reused = append(reused, reusedNode{node: n, plan: p})
 				continue
 			}
 			pn = p
@@ -190,19 +189,18 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		if _, ok := dst.inputs[e.TargetHandle]; !ok {
 			dst.inputs[e.TargetHandle] = nil
 		}
-		if reused[e.Source] != nil {
-			feeds[e.Source] = append(feeds[e.Source], e)
-			dst.incoming++
-			continue
-		}
 		if states[e.Source] == nil {
+			if x.Plan != nil && x.Plan.Nodes[e.Source].Action == ActionReuse {
+				feeds[e.Source] = append(feeds[e.Source], e)
+				dst.incoming++
+			}
 			continue
 		}
 		out[e.Source] = append(out[e.Source], e)
 		dst.remaining++
 		dst.incoming++
 	}
-	total := len(order) + len(reusedOrder)
+	total := len(order) + len(reused)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -263,9 +261,9 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 
 	// Reused nodes first, in graph order. One that feeds no node that executes changes nothing
 	// the window must follow live: it goes without an event (the run's record has it).
-	for _, id := range reusedOrder {
-		r := reused[id]
-		p := &r.plan
+	for i := range reused {
+		r := &reused[i]
+		id, p := r.node.ID, &r.plan
 		rec := NodeRecord{Status: NodeReused, Reasons: nonNil(p.Reasons)}
 		var outs map[string]any
 		if p.Source != nil {

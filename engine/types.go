@@ -214,6 +214,8 @@ type Generation struct {
 	// Seq is the store's insertion number: with CreatedAt it orders generations (the later
 	// of two made in the same millisecond is the one stored last).
 	Seq int64 `json:"-"`
+	// memo holds what plans work out about a generation kept as current in memory.
+	memo *genMemo
 }
 
 // newerThan reports whether g was made after o: CreatedAt, then Seq.
