@@ -150,6 +150,9 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		plan PlanNode
 	}
 	var reused []reusedNode // in graph order
+	if x.Plan != nil {
+		reused = make([]reusedNode, 0, x.Plan.Reuse)
+	}
 	var order []string
 	for i := range g.Nodes {
 		n := &g.Nodes[i]

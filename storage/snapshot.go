@@ -39,9 +39,8 @@ func canonicalUUID(s string) (u uuid.UUID, ok bool) {
 		return u, false
 	}
 	for j, i := range uuidPairs {
-		hi, ok1 := lowerHex(s[i])
-		lo, ok2 := lowerHex(s[i+1])
-		if !ok1 || !ok2 {
+		hi, lo := hexValue[s[i]], hexValue[s[i+1]]
+		if hi|lo > 0xf {
 			return u, false
 		}
 		u[j] = hi<<4 | lo
@@ -49,18 +48,22 @@ func canonicalUUID(s string) (u uuid.UUID, ok bool) {
 	return u, true
 }
 
+// hexValue maps a lowercase hex digit to its value, anything else to 0xff.
+var hexValue = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = byte(c-'a') + 10
+	}
+	return t
+}()
+
 // uuidPairs are where the 16 hex pairs of a canonical UUID start.
 var uuidPairs = [16]int{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
-
-func lowerHex(c byte) (byte, bool) {
-	switch {
-	case c >= '0' && c <= '9':
-		return c - '0', true
-	case c >= 'a' && c <= 'f':
-		return c - 'a' + 10, true
-	}
-	return 0, false
-}
 
 // encodeSnapshot writes a run's snapshot: the JSON of every record that is not plain reused,
 // as encoding/json would write it but without its reflection and key sorting (records come in
