@@ -74,7 +74,7 @@ type RunInfo struct {
 func (a *App) runInfo(r engine.Run, names map[string]string) RunInfo {
 	ri := RunInfo{ID: r.ID, WorkflowID: r.WorkflowID, VersionID: r.VersionID, VersionLabel: r.VersionLabel, Status: string(r.Status),
 		Mode: string(r.Mode), FromNode: r.FromNode, Label: r.Label, Number: r.Number, QueuePosition: a.svc.QueuePosition(r.ID),
-		Inputs: r.Inputs, Outputs: r.Outputs, Nodes: r.Snapshot.Nodes, Approvals: r.Snapshot.Approvals, Error: r.Error, CreatedAt: ts(r.CreatedAt)}
+		Inputs: r.Inputs, Outputs: r.Outputs, Nodes: r.Snapshot.Records(), Approvals: r.Snapshot.Approvals, Error: r.Error, CreatedAt: ts(r.CreatedAt)}
 	if names != nil {
 		ri.WorkflowName = names[r.WorkflowID]
 	}

@@ -29,7 +29,7 @@ type runJSON struct {
 }
 
 func toRunJSON(r engine.Run) runJSON {
-	nodes := r.Snapshot.Nodes
+	nodes := r.Snapshot.Records()
 	if nodes == nil {
 		nodes = map[string]engine.NodeRecord{}
 	}
@@ -140,13 +140,14 @@ func (c *cmd) wait(runID string) (engine.Run, error) {
 
 func (c *cmd) printHuman(r engine.Run) {
 	c.printf("run %s  %s  %s  %s\n", r.ID, r.VersionLabel, r.Label, r.Status)
-	ids := make([]string, 0, len(r.Snapshot.Nodes))
-	for id := range r.Snapshot.Nodes {
+	records := r.Snapshot.Records()
+	ids := make([]string, 0, len(records))
+	for id := range records {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		n := r.Snapshot.Nodes[id]
+		n := records[id]
 		line := fmt.Sprintf("  %-20s %-9s", id, n.Status)
 		if n.DurationMS > 0 {
 			line += fmt.Sprintf(" %d ms", n.DurationMS)

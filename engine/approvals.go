@@ -60,7 +60,8 @@ func (s *Service) Approve(ctx context.Context, req ApproveRequest) (Run, error) 
 	}
 	plan := Plan{WorkflowID: r.WorkflowID, VersionID: r.VersionID, From: r.FromNode, Nodes: map[string]PlanNode{}}
 	kept := map[string]NodeRecord{}
-	for id, rec := range r.Snapshot.Nodes {
+	records := r.Snapshot.Records()
+	for id, rec := range records {
 		switch rec.Status {
 		case NodeExecuted, NodeReused:
 			if rec.GenerationID == "" {
@@ -84,7 +85,7 @@ func (s *Service) Approve(ctx context.Context, req ApproveRequest) (Run, error) 
 			// A resumed node keeps the reasons its run gave it (none in a full run): SPEC §8
 			// reasons are the words of §7, and resuming is not a reason to rerun.
 			reasons := []string{}
-			if rec, ok := r.Snapshot.Nodes[n.ID]; ok && len(rec.Reasons) > 0 {
+			if rec, ok := records[n.ID]; ok && len(rec.Reasons) > 0 {
 				reasons = rec.Reasons
 			}
 			plan.Nodes[n.ID] = PlanNode{Action: ActionRerun, Reasons: reasons}

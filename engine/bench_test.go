@@ -215,8 +215,8 @@ func BenchmarkFanOut(b *testing.B) {
 	cpu0 := perfCPUTime()
 	for i := 0; i < b.N; i++ {
 		runs := perfRunAll(b, svc, wf, []map[string]any{nil})
-		if len(runs[0].Snapshot.Nodes) != n+1 {
-			b.Fatalf("run recorded %d nodes, want %d", len(runs[0].Snapshot.Nodes), n+1)
+		if len(runs[0].Snapshot.Records()) != n+1 {
+			b.Fatalf("run recorded %d nodes, want %d", len(runs[0].Snapshot.Records()), n+1)
 		}
 	}
 	b.StopTimer()

@@ -115,8 +115,8 @@ func TestApprovalPausesAndResumesAfterRestart(t *testing.T) {
 	if final.Status != engine.RunCompleted || final.Outputs["post"] != "published: edited draft" {
 		t.Fatalf("after approval: %s %v %s", final.Status, final.Outputs, final.Error)
 	}
-	if final.Snapshot.Nodes["in"].Status != engine.NodeExecuted {
-		t.Fatalf("node finished before the pause lost its record: %+v", final.Snapshot.Nodes["in"])
+	if final.Snapshot.Records()["in"].Status != engine.NodeExecuted {
+		t.Fatalf("node finished before the pause lost its record: %+v", final.Snapshot.Records()["in"])
 	}
 	// A second approval of a finished run is refused.
 	if _, err := svc2.Approve(context.Background(), engine.ApproveRequest{RunID: run.ID}); err == nil {
@@ -146,7 +146,7 @@ func TestSnapshotSavedWhileRunning(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rec := got.Snapshot.Nodes["b"]; rec.Status == engine.NodeExecuted && got.Status == engine.RunRunning {
+		if rec := got.Snapshot.Records()["b"]; rec.Status == engine.NodeExecuted && got.Status == engine.RunRunning {
 			if _, err := st.GetGeneration(context.Background(), rec.GenerationID); err != nil {
 				t.Fatalf("snapshot names an uncommitted generation: %v", err)
 			}

@@ -552,7 +552,7 @@ func checkRecords(t *testing.T, run engine.Run, before map[string]engine.Generat
 		t.Fatalf("run %s: %s", run.Status, run.Error)
 	}
 	for id, w := range want {
-		rec := run.Snapshot.Nodes[id]
+		rec := run.Snapshot.Records()[id]
 		if rec.Status != w.status || !slicesEqual(rec.Reasons, nonNilStrings(w.reasons)) {
 			t.Errorf("%s: %s %v, want %s %v", id, rec.Status, rec.Reasons, w.status, nonNilStrings(w.reasons))
 		}
@@ -560,8 +560,8 @@ func checkRecords(t *testing.T, run engine.Run, before map[string]engine.Generat
 			t.Errorf("%s: reused generation %s, want its current one %s", id, rec.GenerationID, before[id].ID)
 		}
 	}
-	if len(want) != len(run.Snapshot.Nodes) {
-		t.Errorf("want names %d nodes, the run has %d: %+v", len(want), len(run.Snapshot.Nodes), run.Snapshot.Nodes)
+	if len(want) != len(run.Snapshot.Records()) {
+		t.Errorf("want names %d nodes, the run has %d: %+v", len(want), len(run.Snapshot.Records()), run.Snapshot.Records())
 	}
 }
 
@@ -690,11 +690,11 @@ func TestRunFromBlockEarlyCutoff(t *testing.T) {
 		// Run from the unseeded random node itself: it draws again and what depends on it
 		// executes (the odds of drawing the same number are 1 in 10⁹).
 		again := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID, From: "dice"})
-		if again.Snapshot.Nodes["dice"].Status != engine.NodeExecuted || again.Snapshot.Nodes["seeded"].Status != engine.NodeReused {
-			t.Errorf("from dice: %+v", again.Snapshot.Nodes)
+		if again.Snapshot.Records()["dice"].Status != engine.NodeExecuted || again.Snapshot.Records()["seeded"].Status != engine.NodeReused {
+			t.Errorf("from dice: %+v", again.Snapshot.Records())
 		}
-		if again.Outputs["result"] != first.Outputs["result"] && again.Snapshot.Nodes["double"].Status != engine.NodeExecuted {
-			t.Errorf("a new draw did not reach double: %+v", again.Snapshot.Nodes["double"])
+		if again.Outputs["result"] != first.Outputs["result"] && again.Snapshot.Records()["double"].Status != engine.NodeExecuted {
+			t.Errorf("a new draw did not reach double: %+v", again.Snapshot.Records()["double"])
 		}
 	})
 }
@@ -729,14 +729,14 @@ func TestRunFromBlockChangedInput(t *testing.T) {
 
 	// Without --input the next run builds on these values: nothing reads a changed one.
 	next := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID, From: "text"})
-	if next.Snapshot.Nodes["in"].Status != engine.NodeReused || next.Snapshot.Nodes["text"].Status != engine.NodeExecuted ||
+	if next.Snapshot.Records()["in"].Status != engine.NodeReused || next.Snapshot.Records()["text"].Status != engine.NodeExecuted ||
 		next.Outputs["text"] != "total: 1322" {
-		t.Errorf("next run: %v %+v", next.Outputs, next.Snapshot.Nodes)
+		t.Errorf("next run: %v %+v", next.Outputs, next.Snapshot.Records())
 	}
 	// side_x reads x as inputs.x in its expression: a new x reruns it.
 	side := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID, From: "side_out", Inputs: map[string]any{"x": 4}})
-	if side.Snapshot.Nodes["side_x"].Status != engine.NodeExecuted || side.Outputs["side"] != float64(5) {
-		t.Errorf("from side_out with x=4: %v %+v", side.Outputs, side.Snapshot.Nodes["side_x"])
+	if side.Snapshot.Records()["side_x"].Status != engine.NodeExecuted || side.Outputs["side"] != float64(5) {
+		t.Errorf("from side_out with x=4: %v %+v", side.Outputs, side.Snapshot.Records()["side_x"])
 	}
 }
 
@@ -753,7 +753,7 @@ func TestRunFromBlockFeedsSelectedGeneration(t *testing.T) {
 		imp := importFixture(t, svc, "random")
 		r1 := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID})
 		runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID})
-		pick := r1.Snapshot.Nodes["dice"].GenerationID
+		pick := r1.Snapshot.Records()["dice"].GenerationID
 		picked, err := svc.Store().GetGeneration(ctx, pick)
 		if err != nil {
 			t.Fatal(err)
@@ -766,7 +766,7 @@ func TestRunFromBlockFeedsSelectedGeneration(t *testing.T) {
 			t.Fatalf("timeline after the pick: current %s of %d", tl.CurrentGenerationID, len(tl.Generations))
 		}
 		run := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID, From: "add"})
-		if rec := run.Snapshot.Nodes["dice"]; rec.Status != engine.NodeReused || rec.GenerationID != pick {
+		if rec := run.Snapshot.Records()["dice"]; rec.Status != engine.NodeReused || rec.GenerationID != pick {
 			t.Errorf("dice: %+v, want reused %s", rec, pick)
 		}
 		seeded := r1.Outputs["result"].(float64)/2 - picked.Outputs["value"].(float64)
@@ -782,7 +782,7 @@ func TestRunFromBlockFeedsSelectedGeneration(t *testing.T) {
 		imp := importFixture(t, svc, "inputs")
 		r1 := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID})
 		runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID, Inputs: map[string]any{"x": 5}})
-		pick := r1.Snapshot.Nodes["edge_x"].GenerationID // 10, made from x = 1
+		pick := r1.Snapshot.Records()["edge_x"].GenerationID // 10, made from x = 1
 		if err := svc.SelectGeneration(ctx, imp.WorkflowID, "edge_x", pick); err != nil {
 			t.Fatal(err)
 		}
@@ -798,7 +798,7 @@ func TestRunFromBlockFeedsSelectedGeneration(t *testing.T) {
 		if run.Outputs["text"] != "total: 1225" {
 			t.Errorf("text %v, want the picked edge_x to feed sum", run.Outputs["text"])
 		}
-		if rec := run.Snapshot.Nodes["edge_x"]; rec.Status != engine.NodeReused || rec.GenerationID != pick {
+		if rec := run.Snapshot.Records()["edge_x"]; rec.Status != engine.NodeReused || rec.GenerationID != pick {
 			t.Errorf("edge_x: %+v", rec)
 		}
 	})
@@ -843,9 +843,9 @@ func TestRunFromBlockCondition(t *testing.T) {
 		t.Errorf("result %v", run.Outputs["result"])
 	}
 	flipped := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID, From: "fin", Inputs: map[string]any{"n": -2}})
-	if flipped.Snapshot.Nodes["check"].Status != engine.NodeExecuted || flipped.Snapshot.Nodes["pos"].Status != engine.NodeSkipped ||
-		flipped.Snapshot.Nodes["neg"].Status != engine.NodeExecuted {
-		t.Errorf("n = -2: %+v", flipped.Snapshot.Nodes)
+	if flipped.Snapshot.Records()["check"].Status != engine.NodeExecuted || flipped.Snapshot.Records()["pos"].Status != engine.NodeSkipped ||
+		flipped.Snapshot.Records()["neg"].Status != engine.NodeExecuted {
+		t.Errorf("n = -2: %+v", flipped.Snapshot.Records())
 	}
 	full := freshFullRun(t, reg, versionGraph(t, svc, imp.WorkflowID), map[string]any{"n": -2})
 	if flipped.Outputs["result"] != full.Outputs["result"] || flipped.Outputs["result"] != float64(3) {

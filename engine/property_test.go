@@ -206,7 +206,7 @@ func checkRunFromBlockProperty(t *testing.T, reg *engine.Registry, seed int64) {
 			fail("reference full run: %s %s", full.Status, full.Error)
 		}
 		wantOutputs := map[string]any{}
-		for id, rec := range run.Snapshot.Nodes {
+		for id, rec := range run.Snapshot.Records() {
 			switch rec.Status {
 			case engine.NodeUntouched:
 				continue
@@ -215,7 +215,7 @@ func checkRunFromBlockProperty(t *testing.T, reg *engine.Registry, seed int64) {
 				fail("node %s is %s in a run from %s", id, rec.Status, from)
 			}
 			got := generationOutputs(t, svc, rec.GenerationID)
-			want := generationOutputs(t, ref, full.Snapshot.Nodes[id].GenerationID)
+			want := generationOutputs(t, ref, full.Snapshot.Records()[id].GenerationID)
 			if !reflect.DeepEqual(got, want) {
 				fail("round %d: node %s (%s %v) holds %v, a full run gives %v", round, id, rec.Status, rec.Reasons, got, want)
 			}
@@ -228,7 +228,7 @@ func checkRunFromBlockProperty(t *testing.T, reg *engine.Registry, seed int64) {
 		}
 
 		// (b) nothing executed that had nothing new to see.
-		for id, rec := range run.Snapshot.Nodes {
+		for id, rec := range run.Snapshot.Records() {
 			if rec.Status != engine.NodeExecuted || id == from {
 				continue
 			}

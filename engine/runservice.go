@@ -144,9 +144,9 @@ func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 	defer s.wg.Done()
 	run := ar.exec.Run
 	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now,
-		Checkpoint: func(nodes map[string]NodeRecord) {
+		Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) {
 			r := run
-			r.Snapshot = Snapshot{Nodes: nodes, Approvals: ar.exec.Approvals}
+			r.Snapshot = Snapshot{Nodes: nodes, Reused: reused, Approvals: ar.exec.Approvals}
 			if err := s.store.UpdateRun(context.Background(), r); err != nil {
 				s.log.Warn("saving run snapshot", "run_id", run.ID, "err", err)
 			}
@@ -162,7 +162,7 @@ func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 func (s *Service) finishRun(run Run, res Result) (stored Run, ok bool) {
 	done := s.now().UTC()
 	run.Status, run.Error, run.Outputs, run.FinishedAt = res.Status, res.Error, res.Outputs, &done
-	run.Snapshot = Snapshot{Nodes: res.Nodes, Approvals: res.Approvals}
+	run.Snapshot = Snapshot{Nodes: res.Nodes, Reused: res.Reused, Approvals: res.Approvals}
 	if res.Status == RunPaused {
 		run.FinishedAt = nil
 	}

@@ -83,7 +83,7 @@ type Executor struct {
 	Now       Clock
 	// Checkpoint, when set, receives the run's node records about once a second while it goes
 	// (after the generations they name are committed), so a crash leaves a useful snapshot.
-	Checkpoint func(nodes map[string]NodeRecord)
+	Checkpoint func(nodes map[string]NodeRecord, reused []ReusedNode)
 }
 
 // checkpointEvery is how often a running run's snapshot is saved.
@@ -106,8 +106,10 @@ type Execution struct {
 
 // Result is what a run did.
 type Result struct {
-	Status  RunStatus             `json:"status"`
-	Nodes   map[string]NodeRecord `json:"nodes"`
+	Status RunStatus             `json:"status"`
+	Nodes  map[string]NodeRecord `json:"nodes"`
+	// Reused are the nodes fed an earlier generation with nothing more to say (Snapshot).
+	Reused  []ReusedNode          `json:"reused,omitempty"`
 	Outputs map[string]any        `json:"outputs"`
 	Error   string                `json:"error"`
 	// Approvals are the run's approval decisions, pending ones included.
@@ -152,6 +154,7 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 	var reused []reusedNode // in graph order
 	if x.Plan != nil {
 		reused = make([]reusedNode, 0, x.Plan.Reuse)
+		res.Reused = make([]ReusedNode, 0, x.Plan.Reuse)
 	}
 	var order []string
 	for i := range g.Nodes {
@@ -253,7 +256,7 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		}
 		if ex.Checkpoint != nil && time.Since(lastCheckpoint) >= checkpointEvery {
 			lastCheckpoint = time.Now()
-			ex.checkpoint(ctx, &x, res.Nodes)
+			ex.checkpoint(ctx, &x, res.Nodes, res.Reused)
 		}
 		// Progress goes out when the whole percent changes: every node of a small graph, at
 		// most 100 events for a large one (the bus coalesces them further).
@@ -272,7 +275,14 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		if p.Source != nil {
 			rec.GenerationID, outs = p.Source.ID, p.Source.Outputs
 		}
-		res.Nodes[id] = rec
+		switch kept, ok := x.kept[id]; {
+		case ok:
+			res.Nodes[id] = kept // a resumed run says what it executed before it paused
+		case len(rec.Reasons) == 0:
+			res.Reused = append(res.Reused, ReusedNode{NodeID: id, GenerationID: rec.GenerationID})
+		default:
+			res.Nodes[id] = rec
+		}
 		resolved++
 		if r.node.Type == "io.output" {
 			res.Outputs[outputName(r.node)] = outs["value"]
@@ -372,7 +382,7 @@ func outputName(n *Node) string {
 	return n.ID
 }
 
-func (ex *Executor) checkpoint(ctx context.Context, x *Execution, nodes map[string]NodeRecord) {
+func (ex *Executor) checkpoint(ctx context.Context, x *Execution, nodes map[string]NodeRecord, reused []ReusedNode) {
 	if ex.Committer != nil {
 		if err := ex.Committer.Sync(context.WithoutCancel(ctx), x.Run.ID); err != nil {
 			return
@@ -382,7 +392,7 @@ func (ex *Executor) checkpoint(ctx context.Context, x *Execution, nodes map[stri
 	for k, v := range nodes {
 		cp[k] = v
 	}
-	ex.Checkpoint(cp)
+	ex.Checkpoint(cp, reused)
 }
 
 func (ex *Executor) skip(x *Execution, st *nodeState) nodeResult {

@@ -39,7 +39,7 @@ func TestFullRunPersistsEveryNode(t *testing.T) {
 		t.Fatalf("run pinned to %s label %q", run.VersionID, run.Label)
 	}
 	for _, id := range []string{"c", "a1", "a2", "out"} {
-		rec := run.Snapshot.Nodes[id]
+		rec := run.Snapshot.Records()[id]
 		if rec.Status != engine.NodeExecuted || rec.GenerationID == "" {
 			t.Fatalf("node %s: %+v", id, rec)
 		}
@@ -80,11 +80,11 @@ func TestBranchSkipsInactiveSide(t *testing.T) {
 			skipped = []string{"yes"}
 		}
 		for _, id := range skipped {
-			if s := run.Snapshot.Nodes[id].Status; s != engine.NodeSkipped {
+			if s := run.Snapshot.Records()[id].Status; s != engine.NodeSkipped {
 				t.Fatalf("flag %v: %s is %s, want skipped", flag, id, s)
 			}
 		}
-		if s := run.Snapshot.Nodes["m"].Status; s != engine.NodeExecuted {
+		if s := run.Snapshot.Records()["m"].Status; s != engine.NodeExecuted {
 			t.Fatalf("merge %s", s)
 		}
 	}
@@ -102,8 +102,8 @@ func TestPanicBecomesNodeError(t *testing.T) {
 	if run.Status != engine.RunFailed || !strings.Contains(run.Error, `node "p"`) || !strings.Contains(run.Error, "boom") {
 		t.Fatalf("run %s: %s", run.Status, run.Error)
 	}
-	if run.Snapshot.Nodes["after"].Status != engine.NodeSkipped || run.Snapshot.Nodes["ok"].Status != engine.NodeExecuted {
-		t.Fatalf("nodes %+v", run.Snapshot.Nodes)
+	if run.Snapshot.Records()["after"].Status != engine.NodeSkipped || run.Snapshot.Records()["ok"].Status != engine.NodeExecuted {
+		t.Fatalf("nodes %+v", run.Snapshot.Records())
 	}
 	tl, _ := svc.NodeTimeline(context.Background(), "p", "p")
 	if len(tl.Generations) != 1 || tl.Generations[0].Status != engine.GenFailed || tl.CurrentGenerationID != "" {
@@ -202,8 +202,8 @@ func TestCancelRunningAndQueued(t *testing.T) {
 	if el := time.Since(start); el > 100*time.Millisecond {
 		t.Fatalf("cancel took %v", el)
 	}
-	if r1.Status != engine.RunCancelled || r1.Snapshot.Nodes["c"].Status != engine.NodeExecuted || r1.Snapshot.Nodes["s"].Status != engine.NodeCancelled {
-		t.Fatalf("running run: %s %+v", r1.Status, r1.Snapshot.Nodes)
+	if r1.Status != engine.RunCancelled || r1.Snapshot.Records()["c"].Status != engine.NodeExecuted || r1.Snapshot.Records()["s"].Status != engine.NodeCancelled {
+		t.Fatalf("running run: %s %+v", r1.Status, r1.Snapshot.Records())
 	}
 	tl, _ := svc.NodeTimeline(ctx, "slow", "c")
 	if len(tl.Generations) != 1 {

@@ -149,8 +149,34 @@ type NodeRecord struct {
 // Snapshot is the persisted execution state of a run, updated as it goes, so a paused or
 // interrupted run can be resumed or built on after a restart.
 type Snapshot struct {
-	Nodes     map[string]NodeRecord `json:"nodes"`
-	Approvals map[string]Approval   `json:"approvals,omitempty"`
+	Nodes map[string]NodeRecord `json:"nodes"`
+	// Reused are the nodes the run fed an earlier generation of, with nothing more to say
+	// (status reused, no reasons): a run from the end of a large graph has thousands, so
+	// they are kept as a list, not as records. Records merges them in.
+	Reused    []ReusedNode        `json:"reused,omitempty"`
+	Approvals map[string]Approval `json:"approvals,omitempty"`
+}
+
+// ReusedNode is a node a run fed the generation GenerationID of.
+type ReusedNode struct {
+	NodeID       string `json:"node_id"`
+	GenerationID string `json:"generation_id"`
+}
+
+// Records is every node's record: Nodes, and a record for each of Reused. Without Reused it
+// is Nodes itself.
+func (s Snapshot) Records() map[string]NodeRecord {
+	if len(s.Reused) == 0 {
+		return s.Nodes
+	}
+	out := make(map[string]NodeRecord, len(s.Nodes)+len(s.Reused))
+	for _, r := range s.Reused {
+		out[r.NodeID] = NodeRecord{Status: NodeReused, Reasons: []string{}, GenerationID: r.GenerationID}
+	}
+	for id, rec := range s.Nodes {
+		out[id] = rec
+	}
+	return out
 }
 
 // Approval is a pending or recorded decision of a control.approval node.

@@ -87,8 +87,8 @@ func TestLinkedFileChangeMakesNodeStale(t *testing.T) {
 		t.Fatalf("changed file plan %+v", p)
 	}
 	run2 := runAndWait(t, svc, engine.RunRequest{Workflow: "linked", From: "out"})
-	if run2.Status != engine.RunCompleted || run2.Snapshot.Nodes["load"].Status != engine.NodeExecuted {
-		t.Fatalf("rerun: %s %+v", run2.Status, run2.Snapshot.Nodes["load"])
+	if run2.Status != engine.RunCompleted || run2.Snapshot.Records()["load"].Status != engine.NodeExecuted {
+		t.Fatalf("rerun: %s %+v", run2.Status, run2.Snapshot.Records()["load"])
 	}
 
 	// Deleting the file is reported, and a run names the missing file instead of crashing.

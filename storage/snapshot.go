@@ -13,14 +13,15 @@ import (
 )
 
 // A run's snapshot is stored in two parts, written while the user waits for the run's end:
-// the plain reused node records, packed (column reused), and the rest as JSON (column
-// snapshot). A run from the end of a 10,000-node graph reuses nearly every node; packed, a
-// record takes 16 bytes and its node id instead of ~110 bytes of JSON.
+// its reused nodes (Snapshot.Reused), packed (column reused), and the rest as JSON (column
+// snapshot). A run from the end of a 10,000-node graph reuses nearly every node; packed, one
+// takes 16 bytes and its node id instead of ~110 bytes of JSON.
 //
-// A record is plain when it says only "reused, feeding generation G": status reused, reasons
-// an empty list, no duration or error, and G a UUID in canonical form (the engine's ids).
-// The packed form is a version byte (1), then per record: uvarint length of the node id, the
-// id, the 16 bytes of G. Decoding gives back exactly the record that was packed.
+// Packed are the entries of Reused whose generation id is a UUID in canonical form (the
+// engine's ids), and node records that say no more than such an entry (status reused,
+// reasons an empty list, no duration or error); they come back as entries of Reused. The
+// packed form is a version byte (1), then per node: uvarint length of the node id, the id,
+// the 16 bytes of the generation id.
 
 const packedReusedV1 = 1
 
@@ -71,6 +72,21 @@ var uuidPairs = [16]int{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 3
 func encodeSnapshot(s engine.Snapshot) (string, []byte, error) {
 	b := make([]byte, 0, 64)
 	var packed []byte
+	pack := func(id string, u uuid.UUID) {
+		if packed == nil {
+			packed = append(make([]byte, 0, 1+(len(s.Nodes)+len(s.Reused))*24), packedReusedV1)
+		}
+		packed = binary.AppendUvarint(packed, uint64(len(id)))
+		packed = append(append(packed, id...), u[:]...)
+	}
+	var loose []engine.ReusedNode // entries that do not pack
+	for _, r := range s.Reused {
+		if u, ok := canonicalUUID(r.GenerationID); ok {
+			pack(r.NodeID, u)
+		} else {
+			loose = append(loose, r)
+		}
+	}
 	b = append(b, `{"nodes":`...)
 	if s.Nodes == nil {
 		b = append(b, "null"...)
@@ -79,11 +95,7 @@ func encodeSnapshot(s engine.Snapshot) (string, []byte, error) {
 		first := true
 		for id, rec := range s.Nodes {
 			if u, ok := plainReused(rec); ok {
-				if packed == nil {
-					packed = append(make([]byte, 0, 1+len(s.Nodes)*24), packedReusedV1)
-				}
-				packed = binary.AppendUvarint(packed, uint64(len(id)))
-				packed = append(append(packed, id...), u[:]...)
+				pack(id, u)
 				continue
 			}
 			if !first {
@@ -94,6 +106,13 @@ func encodeSnapshot(s engine.Snapshot) (string, []byte, error) {
 			b = appendNodeRecord(append(b, ':'), rec)
 		}
 		b = append(b, '}')
+	}
+	if len(loose) > 0 {
+		l, err := json.Marshal(loose)
+		if err != nil {
+			return "", nil, fmt.Errorf("encoding run snapshot: %w", err)
+		}
+		b = append(append(b, `,"reused":`...), l...)
 	}
 	if len(s.Approvals) > 0 {
 		a, err := json.Marshal(s.Approvals)
@@ -116,8 +135,8 @@ func decodeSnapshot(text string, packed []byte, into *engine.Snapshot) error {
 	if packed[0] != packedReusedV1 {
 		return fmt.Errorf("decoding run snapshot: reused records in format %d, not known to this build", packed[0])
 	}
-	if into.Nodes == nil {
-		into.Nodes = make(map[string]engine.NodeRecord, len(packed)/24)
+	if into.Reused == nil {
+		into.Reused = make([]engine.ReusedNode, 0, len(packed)/24)
 	}
 	errCorrupt := errors.New("decoding run snapshot: reused records cut short")
 	for p := packed[1:]; len(p) > 0; {
@@ -129,7 +148,7 @@ func decodeSnapshot(text string, packed []byte, into *engine.Snapshot) error {
 		p = p[w+int(n):]
 		u := uuid.UUID(p[:16])
 		p = p[16:]
-		into.Nodes[id] = engine.NodeRecord{Status: engine.NodeReused, Reasons: []string{}, GenerationID: u.String()}
+		into.Reused = append(into.Reused, engine.ReusedNode{NodeID: id, GenerationID: u.String()})
 	}
 	return nil
 }
