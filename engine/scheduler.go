@@ -109,9 +109,9 @@ type Result struct {
 	Status RunStatus             `json:"status"`
 	Nodes  map[string]NodeRecord `json:"nodes"`
 	// Reused are the nodes fed an earlier generation with nothing more to say (Snapshot).
-	Reused  []ReusedNode          `json:"reused,omitempty"`
-	Outputs map[string]any        `json:"outputs"`
-	Error   string                `json:"error"`
+	Reused  []ReusedNode   `json:"reused,omitempty"`
+	Outputs map[string]any `json:"outputs"`
+	Error   string         `json:"error"`
 	// Approvals are the run's approval decisions, pending ones included.
 	Approvals map[string]Approval `json:"approvals,omitempty"`
 }
