@@ -47,6 +47,12 @@ type PlanInput struct {
 // run), even when it was made from other values than its upstream nodes now hold; its
 // downstream sees what changed (input_changed).
 func BuildPlan(in PlanInput) (Plan, error) {
+	return buildPlan(in, true)
+}
+
+// buildPlan is BuildPlan; without nodeMap the plan has its decisions only in graph order
+// (Plan.at), as a run needs them, not by node id.
+func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 	g := in.Graph
 	n := len(g.Nodes)
 	f := in.facts
@@ -112,7 +118,10 @@ func BuildPlan(in PlanInput) (Plan, error) {
 	own := make([]ownDecision, n)
 	forEachParallel(work, func(i int) { own[i] = pc.decide(i) })
 
-	plan := Plan{Nodes: make(map[string]PlanNode, n), From: in.From}
+	plan := Plan{From: in.From, list: make([]PlanNode, n)}
+	if nodeMap {
+		plan.Nodes = make(map[string]PlanNode, n)
+	}
 	rerun := make([]bool, n)
 	for _, i := range f.order {
 		nd := &g.Nodes[i]
@@ -120,7 +129,7 @@ func BuildPlan(in PlanInput) (Plan, error) {
 			continue
 		}
 		if !scope[i] {
-			plan.Nodes[nd.ID] = PlanNode{Action: ActionUntouched, Reasons: []string{}}
+			plan.list[i] = PlanNode{Action: ActionUntouched, Reasons: []string{}}
 			continue
 		}
 		var reasons []string
@@ -148,7 +157,7 @@ func BuildPlan(in PlanInput) (Plan, error) {
 			}
 		}
 		if len(reasons) == 0 {
-			plan.Nodes[nd.ID] = PlanNode{Action: ActionReuse, Reasons: []string{}, SourceGenerationID: o.prior.ID, Source: o.prior}
+			plan.list[i] = PlanNode{Action: ActionReuse, Reasons: []string{}, SourceGenerationID: o.prior.ID, Source: o.prior}
 			plan.Reuse++
 			continue
 		}
@@ -156,20 +165,27 @@ func BuildPlan(in PlanInput) (Plan, error) {
 			reasons = append(reasons, ReasonLoopRestart) // a group reruns whole
 		}
 		rerun[i] = true
-		plan.Nodes[nd.ID] = PlanNode{Action: ActionRerun, Reasons: dedupe(reasons)}
+		plan.list[i] = PlanNode{Action: ActionRerun, Reasons: dedupe(reasons)}
 		plan.Rerun++
 	}
 	// Children of loop groups follow their group.
-	for _, nd := range g.Nodes {
-		if nd.ParentID == "" {
+	for i := range g.Nodes {
+		if g.Nodes[i].ParentID == "" || top[i] == i {
 			continue
 		}
-		p := plan.Nodes[nd.ParentID]
+		p := plan.list[top[i]]
 		child := PlanNode{Action: p.Action, Reasons: []string{}}
 		if p.Action == ActionRerun {
 			child.Reasons = []string{ReasonLoopRestart}
 		}
-		plan.Nodes[nd.ID] = child
+		plan.list[i] = child
+	}
+	if nodeMap {
+		for i := range g.Nodes {
+			if plan.list[i].Action != "" {
+				plan.Nodes[g.Nodes[i].ID] = plan.list[i]
+			}
+		}
 	}
 	return plan, nil
 }

@@ -20,14 +20,15 @@ func (s *Service) PlanFrom(ctx context.Context, wfRef, versionRef, from string, 
 	if !hasNode(v.Graph, from) {
 		return Plan{}, Invalid(Problem{NodeID: from, Message: "no such node in " + v.Label})
 	}
-	p, _, _, err := s.planFor(ctx, w, v, from, given)
+	p, _, _, err := s.planFor(ctx, w, v, from, given, true)
 	return p, err
 }
 
 // planFor gathers what BuildPlan needs: the inputs of the run it builds on merged with the
 // given ones, the nodes' current generations, which nodes last failed, and the inputs of the
-// runs that made the current generations.
-func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from string, given map[string]any) (Plan, map[string]any, map[string]*Generation, error) {
+// runs that made the current generations. A plan for a run (not dry) has its decisions in
+// graph order only: Plan.Nodes is nil.
+func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from string, given map[string]any, dry bool) (Plan, map[string]any, map[string]*Generation, error) {
 	runs, prev, err := s.lastInputs(ctx, w.ID)
 	if err != nil {
 		return Plan{}, nil, nil, err
@@ -68,7 +69,7 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	if in.RunInputs, err = s.runInputs(ctx, runs, current, in.facts.readers()); err != nil {
 		return Plan{}, nil, nil, err
 	}
-	plan, err := BuildPlan(in)
+	plan, err := buildPlan(in, dry)
 	if err != nil {
 		return Plan{}, nil, nil, err
 	}
@@ -189,6 +190,6 @@ func (s *Service) PlanGraph(ctx context.Context, wfRef string, g Graph, from str
 			}
 		}
 	}
-	p, _, _, err := s.planFor(ctx, w, v, from, given)
+	p, _, _, err := s.planFor(ctx, w, v, from, given, true)
 	return p, err
 }

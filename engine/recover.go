@@ -71,11 +71,11 @@ func (s *Service) requeue(ctx context.Context, r Run) error {
 		if err != nil {
 			return err
 		}
-		plan, _, current, err := s.planFor(ctx, w, v, r.FromNode, r.Inputs)
+		plan, _, current, err := s.planFor(ctx, w, v, r.FromNode, r.Inputs, false)
 		if err != nil {
 			return err
 		}
-		x.Plan, x.Current = &plan, current
+		x.Plan, x.Current, x.facts = &plan, current, s.versions.facts(s.reg, v)
 	}
 	r.Owner = s.owner
 	if err := s.store.UpdateRun(ctx, r); err != nil {

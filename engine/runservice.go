@@ -66,12 +66,12 @@ func (s *Service) PrepareRun(ctx context.Context, req RunRequest) (PreparedRun, 
 		if !hasNode(v.Graph, req.From) {
 			return PreparedRun{}, Invalid(Problem{NodeID: req.From, Message: fmt.Sprintf("workflow %q %s has no node %q", w.Name, v.Label, req.From)})
 		}
-		plan, inputs, current, err := s.planFor(ctx, w, v, req.From, req.Inputs)
+		plan, inputs, current, err := s.planFor(ctx, w, v, req.From, req.Inputs, false)
 		if err != nil {
 			return PreparedRun{}, err
 		}
 		run.Mode, run.FromNode, run.Inputs = ModeFromBlock, req.From, inputs
-		x.Plan, x.Current = &plan, current
+		x.Plan, x.Current, x.facts = &plan, current, s.versions.facts(s.reg, v)
 	} else {
 		inputs, err := ValidateInputs(v.Graph.Inputs, req.Inputs, s.mediaResolver(ctx))
 		if err != nil {

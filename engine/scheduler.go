@@ -49,6 +49,23 @@ type Plan struct {
 	Nodes      map[string]PlanNode `json:"nodes"`
 	Rerun      int                 `json:"rerun"`
 	Reuse      int                 `json:"reuse"`
+	// list holds the decisions in the order of the graph's nodes, when BuildPlan made them.
+	list []PlanNode
+}
+
+// at is the decision for node i (id) of the plan's graph, nil when there is none.
+func (p *Plan) at(i int, id string) *PlanNode {
+	if p.list != nil {
+		if pn := &p.list[i]; pn.Action != "" {
+			return pn
+		}
+		return nil
+	}
+	pn, ok := p.Nodes[id]
+	if !ok {
+		return nil
+	}
+	return &pn
 }
 
 // cutoffEligible reports whether a rerun decision was made only because of what is upstream,
@@ -102,6 +119,17 @@ type Execution struct {
 	// kept are records of a resumed run's nodes finished before it paused; they replace the
 	// reuse records so the run still says what it executed.
 	kept map[string]NodeRecord
+	// facts are the version graph's plan facts, when the service has them (their index
+	// spares working one out).
+	facts *graphFacts
+}
+
+// index is the graph's edge index.
+func (x *Execution) index() *graphIndex {
+	if x.facts != nil {
+		return x.facts.gi
+	}
+	return indexGraph(x.Version.Graph)
 }
 
 // Result is what a run did.
@@ -142,21 +170,22 @@ type nodeResult struct {
 // channel and recover panics into node errors.
 func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 	g := x.Version.Graph
-	res := Result{Status: RunCompleted, Nodes: make(map[string]NodeRecord, len(g.Nodes)), Outputs: map[string]any{}}
+	gi := x.index()
+	reuse := 0
+	if x.Plan != nil {
+		reuse = x.Plan.Reuse
+	}
+	res := Result{Status: RunCompleted, Nodes: make(map[string]NodeRecord, len(g.Nodes)-reuse), Outputs: map[string]any{}}
 	// Nodes that execute get a state; reused ones (a plan's) need nothing from upstream, so
 	// they only feed their generation on, up front. A run from the end of a long chain then
 	// costs little more than its rerun part.
 	states := map[string]*nodeState{}
-	type reusedNode struct {
-		node *Node
-		plan PlanNode
-	}
-	var reused []reusedNode // in graph order
-	if x.Plan != nil {
-		reused = make([]reusedNode, 0, x.Plan.Reuse)
-		res.Reused = make([]ReusedNode, 0, x.Plan.Reuse)
-	}
 	var order []string
+	var stateIdx, reused []int // node indexes, in graph order
+	if x.Plan != nil {
+		reused = make([]int, 0, reuse)
+		res.Reused = make([]ReusedNode, 0, reuse)
+	}
 	for i := range g.Nodes {
 		n := &g.Nodes[i]
 		if n.ParentID != "" {
@@ -164,20 +193,21 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		}
 		pn := PlanNode{Action: ActionRerun}
 		if x.Plan != nil {
-			p, ok := x.Plan.Nodes[n.ID]
+			p := x.Plan.at(i, n.ID)
 			switch {
-			case !ok || p.Action == ActionUntouched:
+			case p == nil || p.Action == ActionUntouched:
 				res.Nodes[n.ID] = NodeRecord{Status: NodeUntouched, Reasons: []string{}}
 				continue
 			case p.Action == ActionReuse:
-				reused = append(reused, reusedNode{node: n, plan: p})
+				reused = append(reused, i)
 				continue
 			}
-			pn = p
+			pn = *p
 		}
 		t, _ := ex.Registry.Get(n.Type)
 		states[n.ID] = &nodeState{node: n, typ: t, plan: pn, inputs: map[string]any{}, connected: map[string]bool{}}
 		order = append(order, n.ID)
+		stateIdx = append(stateIdx, i)
 	}
 	bodies := buildBodies(g)
 	for id, b := range bodies {
@@ -186,25 +216,29 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		}
 	}
 	out := make(map[string][]Edge, len(states))
-	feeds := map[string][]Edge{} // a reused node's edges into nodes that execute
-	for _, e := range g.Edges {
-		dst := states[e.Target]
-		if dst == nil {
-			continue
-		}
-		if _, ok := dst.inputs[e.TargetHandle]; !ok {
-			dst.inputs[e.TargetHandle] = nil
-		}
-		if states[e.Source] == nil {
-			if x.Plan != nil && x.Plan.Nodes[e.Source].Action == ActionReuse {
-				feeds[e.Source] = append(feeds[e.Source], e)
-				dst.incoming++
+	feeds := map[int][]Edge{} // a reused node's edges into nodes that execute
+	for _, t := range stateIdx {
+		dst := states[g.Nodes[t].ID]
+		for _, k := range gi.in(t) {
+			e := g.Edges[k]
+			if _, ok := dst.inputs[e.TargetHandle]; !ok {
+				dst.inputs[e.TargetHandle] = nil
 			}
-			continue
+			if states[e.Source] == nil {
+				if x.Plan == nil {
+					continue // a loop body's result edge: internal to the group
+				}
+				s := gi.src[k]
+				if p := x.Plan.at(s, e.Source); g.Nodes[s].ParentID == "" && p != nil && p.Action == ActionReuse {
+					feeds[s] = append(feeds[s], e)
+					dst.incoming++
+				}
+				continue
+			}
+			out[e.Source] = append(out[e.Source], e)
+			dst.remaining++
+			dst.incoming++
 		}
-		out[e.Source] = append(out[e.Source], e)
-		dst.remaining++
-		dst.incoming++
 	}
 	total := len(order) + len(reused)
 	ctx, cancel := context.WithCancel(ctx)
@@ -267,9 +301,9 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 
 	// Reused nodes first, in graph order. One that feeds no node that executes changes nothing
 	// the window must follow live: it goes without an event (the run's record has it).
-	for i := range reused {
-		r := &reused[i]
-		id, p := r.node.ID, &r.plan
+	for _, i := range reused {
+		node := &g.Nodes[i]
+		id, p := node.ID, x.Plan.at(i, node.ID)
 		rec := NodeRecord{Status: NodeReused, Reasons: nonNil(p.Reasons)}
 		var outs map[string]any
 		if p.Source != nil {
@@ -284,10 +318,10 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 			res.Nodes[id] = rec
 		}
 		resolved++
-		if r.node.Type == "io.output" {
-			res.Outputs[outputName(r.node)] = outs["value"]
+		if node.Type == "io.output" {
+			res.Outputs[outputName(node)] = outs["value"]
 		}
-		if fs := feeds[id]; len(fs) > 0 {
+		if fs := feeds[i]; len(fs) > 0 {
 			ex.emitNode(&x, id, rec, nil)
 			for _, e := range fs {
 				dst := states[e.Target]
