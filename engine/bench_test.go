@@ -30,8 +30,15 @@ import (
 // perfService opens a SQLite store in a temporary home and builds a Service on it.
 func perfService(tb testing.TB, runCap int) *engine.Service {
 	tb.Helper()
+	return perfServiceAt(tb, tb.TempDir(), runCap)
+}
+
+// perfServiceAt is perfService on a given data home (a second one on the same home is what
+// another process sees).
+func perfServiceAt(tb testing.TB, home string, runCap int) *engine.Service {
+	tb.Helper()
 	ctx := context.Background()
-	st, err := storage.Open(ctx, tb.TempDir(), nil)
+	st, err := storage.Open(ctx, home, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
