@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # bench.sh [go test flags...]
 # Runs every Benchmark* of the engine and storage packages (./engine/... ./storage/...) and
-# prints them as a table: benchmark | ns/op | µs/node | runs/s | RSS MB | B/op | allocs/op.
-# Columns are picked by the unit a benchmark reports, so a benchmark that does not report
-# one shows "-":  b.ReportMetric(v, "us/node"), (v, "runs/s"), (v, "rss-MB").
+# prints them as a table: benchmark | ns/op | µs/node | runs/s | RSS MB | B/op | allocs/op |
+# other metrics. Columns are picked by the unit a benchmark reports, so a benchmark that does
+# not report one shows "-":  b.ReportMetric(v, "us/node"), (v, "runs/s"), (v, "rss-MB"); any
+# other unit it reports (e.g. "%-of-full") is listed in the last column.
 #
 # Extra arguments go to `go test`, e.g.
 #   scripts/bench.sh -bench='Chain|FanOut' -count=3
@@ -44,6 +45,7 @@ awk '
   /^Benchmark/ && NF >= 4 {
     name = $1; sub(/-[0-9]+$/, "", name); sub(/^Benchmark/, "", name)
     nsop = usnode = runs = rss = bop = allocs = "-"
+    other = ""
     for (i = 3; i < NF; i += 2) {
       v = $i; u = $(i + 1)
       if (u == "ns/op") nsop = v
@@ -52,14 +54,15 @@ awk '
       else if (u == "rss-MB") rss = v
       else if (u == "B/op") bop = v
       else if (u == "allocs/op") allocs = v
+      else other = other (other == "" ? "" : ", ") v " " u
     }
-    rows[++n] = sprintf("%-14s %-42s %14s %9s %9s %8s %12s %10s", pkg, name, nsop, usnode, runs, rss, bop, allocs)
+    rows[++n] = sprintf("%-14s %-42s %14s %9s %9s %8s %12s %10s  %s", pkg, name, nsop, usnode, runs, rss, bop, allocs, other)
   }
   END {
     if (n == 0) { print "bench: no benchmarks found"; exit 0 }
     # "µ" is two bytes to a byte-counting awk (mawk): widen its field so columns line up
     mu = 9 + length("µ") - 1
-    printf "%-14s %-42s %14s %" mu "s %9s %8s %12s %10s\n", "package", "benchmark", "ns/op", "µs/node", "runs/s", "RSS MB", "B/op", "allocs/op"
+    printf "%-14s %-42s %14s %" mu "s %9s %8s %12s %10s  %s\n", "package", "benchmark", "ns/op", "µs/node", "runs/s", "RSS MB", "B/op", "allocs/op", "other metrics"
     for (i = 1; i <= n; i++) print rows[i]
   }
 ' "$raw"
