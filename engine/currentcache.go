@@ -131,6 +131,14 @@ func (c *currentCache) prime(workflowID string, epoch int64) {
 	}
 }
 
+// has reports whether the workflow has an entry (valid or not).
+func (c *currentCache) has(workflowID string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.entries[workflowID]
+	return ok
+}
+
 // committed applies a batch of this process's generations, just saved; epochs are the
 // workflows' epochs the commit produced. An entry that was at the epoch right before the
 // commit takes the batch; one that is behind stays behind (the next get reads it again);

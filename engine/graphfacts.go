@@ -17,6 +17,8 @@ type graphFacts struct {
 	exprParams map[string][]string
 	reads      []flowReads
 	links      []bool
+	// linking are the top-level nodes that link a file, in graph order.
+	linking []int
 	// static is the config hash of a top-level node that reads no flow input and links no
 	// file; "" for the others.
 	static []string
@@ -55,6 +57,9 @@ func newGraphFacts(reg *Registry, g Graph) *graphFacts {
 		if g.Nodes[i].ParentID == "" && f.types[i] != nil {
 			f.reads[i] = f.readsOf(i)
 			f.links[i] = linksFile(f.types[i])
+			if f.links[i] {
+				f.linking = append(f.linking, i)
+			}
 			if !f.reads[i].any() && !f.links[i] {
 				work = append(work, i)
 			}

@@ -63,9 +63,9 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 		return Plan{}, nil, nil, err
 	}
 	current := state.Current
+	facts := s.versions.facts(s.reg, v)
 	in := PlanInput{Registry: s.reg, Graph: v.Graph, From: from, Prior: current, LatestFailed: state.Failed,
-		Inputs: inputs, PrevInputs: prevDeclared, FilesChanged: s.filesChanged(v.Graph, current, inputs)}
-	in.facts = s.versions.facts(s.reg, v)
+		Inputs: inputs, PrevInputs: prevDeclared, FilesChanged: filesChanged(facts, current, inputs), facts: facts}
 	if in.RunInputs, err = s.runInputs(ctx, runs, current, in.facts.readers()); err != nil {
 		return Plan{}, nil, nil, err
 	}
@@ -137,13 +137,10 @@ func (s *Service) runInputs(ctx context.Context, recent []Run, current map[strin
 // filesChanged reports nodes whose linked file differs from what their prior generation read
 // (compared by content hash, so it holds across restarts, not only while a watch runs). A
 // path may name flow inputs ({{dir}}/a.png): it is resolved with the new run's values.
-func (s *Service) filesChanged(g Graph, current map[string]*Generation, inputs map[string]any) map[string]bool {
+func filesChanged(f *graphFacts, current map[string]*Generation, inputs map[string]any) map[string]bool {
 	var out map[string]bool
-	for _, n := range g.Nodes {
-		t, ok := s.reg.Get(n.Type)
-		if !ok || !linksFile(t) {
-			continue
-		}
+	for _, i := range f.linking {
+		n, t := &f.g.Nodes[i], f.types[i]
 		prior, ok := current[n.ID]
 		if !ok {
 			continue

@@ -127,8 +127,10 @@ func (s *Service) beginRun(ar *activeRun) {
 	run := ar.exec.Run
 	// The first run of a workflow that never ran keeps its generations in memory as they land,
 	// for the runs from a block that follow. (Otherwise the first plan reads them.)
-	if epoch, err := s.store.GenerationEpoch(context.Background(), run.WorkflowID); err == nil && epoch == 0 {
-		s.current.prime(run.WorkflowID, 0)
+	if !s.current.has(run.WorkflowID) {
+		if epoch, err := s.store.GenerationEpoch(context.Background(), run.WorkflowID); err == nil && epoch == 0 {
+			s.current.prime(run.WorkflowID, 0)
+		}
 	}
 	started := s.now().UTC()
 	run.Status, run.StartedAt, run.Owner = RunRunning, &started, s.owner
