@@ -162,7 +162,7 @@ func BenchmarkPlanRunFromLast10k(b *testing.B) {
 	last := fmt.Sprintf("n%d", benchNodes-1)
 	fromLast := func(svc *engine.Service) {
 		r := runAndWait(b, svc, engine.RunRequest{Workflow: wf, From: last})
-		if r.Status != engine.RunCompleted || r.Outputs["result"] != float64(benchNodes) || r.Snapshot.Records()[last].Status != engine.NodeExecuted {
+		if r.Status != engine.RunCompleted || r.Outputs["result"] != float64(benchNodes) || r.Snapshot.Nodes[last].Status != engine.NodeExecuted {
 			b.Fatalf("from-block run: %s %v %s", r.Status, r.Outputs, r.Error)
 		}
 	}

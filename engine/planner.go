@@ -139,7 +139,7 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 			reasons = append(reasons, ReasonDownstreamOfTarget)
 		}
 		o := own[i]
-		reasons = append(reasons, o.reasons...)
+		reasons = o.reasons.appendTo(reasons)
 		if !o.final {
 			upstreamRerun := false
 			for _, k := range gi.in(i) {
@@ -161,7 +161,7 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 			plan.Reuse++
 			continue
 		}
-		if o.typ != nil && o.typ.Container {
+		if t := f.types[i]; t != nil && t.Container {
 			reasons = append(reasons, ReasonLoopRestart) // a group reruns whole
 		}
 		rerun[i] = true
@@ -338,13 +338,44 @@ func hashValues(m map[string]any) map[string]string {
 
 // ownDecision is why a node would rerun on its own account, before looking at upstream
 // decisions. final means nothing else applies (no usable prior generation, unknown type).
+// Small, as a plan holds one per node.
 type ownDecision struct {
-	typ *NodeType
 	// prior is the node's prior generation, the source of a reuse.
 	prior              *Generation
-	reasons            []string
+	reasons            reasonSet
 	final              bool
 	fingerprintDiffers bool
+}
+
+// reasonSet holds a node's own reasons as bits, listed in the order of ownReasons.
+type reasonSet uint8
+
+var ownReasons = [...]string{ReasonPriorError, ReasonNoPriorResult, ReasonInputChanged, ReasonConfigChanged, ReasonFileChanged}
+
+func reasonBit(r string) reasonSet {
+	for i, x := range ownReasons {
+		if x == r {
+			return 1 << i
+		}
+	}
+	panic("not a node's own reason: " + r)
+}
+
+var (
+	bitPriorError    = reasonBit(ReasonPriorError)
+	bitNoPriorResult = reasonBit(ReasonNoPriorResult)
+	bitInputChanged  = reasonBit(ReasonInputChanged)
+	bitConfigChanged = reasonBit(ReasonConfigChanged)
+	bitFileChanged   = reasonBit(ReasonFileChanged)
+)
+
+func (s reasonSet) appendTo(out []string) []string {
+	for i, r := range ownReasons {
+		if s&(1<<i) != 0 {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 func (pc *planContext) decide(i int) ownDecision {
@@ -352,19 +383,19 @@ func (pc *planContext) decide(i int) ownDecision {
 	n := &pc.g.Nodes[i]
 	t := pc.f.types[i]
 	if t == nil {
-		return ownDecision{reasons: []string{ReasonConfigChanged}, final: true}
+		return ownDecision{reasons: bitConfigChanged, final: true}
 	}
-	d := ownDecision{typ: t, final: true}
+	d := ownDecision{final: true}
 	prior := pc.priors[i]
 	switch {
 	case in.LatestFailed[n.ID]:
-		d.reasons = []string{ReasonPriorError}
+		d.reasons = bitPriorError
 		return d
 	case prior == nil:
-		d.reasons = []string{ReasonNoPriorResult}
+		d.reasons = bitNoPriorResult
 		return d
 	case prior.Status != GenCompleted:
-		d.reasons = []string{ReasonPriorError}
+		d.reasons = bitPriorError
 		return d
 	}
 	d.final, d.prior = false, prior
@@ -377,7 +408,7 @@ func (pc *planContext) decide(i int) ownDecision {
 		readsChanged = reads.changedIn(pc.changedSincePrev)
 	}
 	if readsChanged {
-		d.reasons = append(d.reasons, ReasonInputChanged)
+		d.reasons |= bitInputChanged
 	}
 	// A linked file is compared by FilesChanged, so hash the config with the file the prior
 	// generation saw: only a params edit counts as config_changed.
@@ -406,12 +437,12 @@ func (pc *planContext) decide(i int) ownDecision {
 		configChanged = false // explained by input_changed
 	}
 	if configChanged {
-		d.reasons = append(d.reasons, ReasonConfigChanged)
+		d.reasons |= bitConfigChanged
 	}
 	if in.FilesChanged[n.ID] {
-		d.reasons = append(d.reasons, ReasonFileChanged)
+		d.reasons |= bitFileChanged
 	}
-	if len(d.reasons) == 0 && !pc.down[i] && !prior.Selected {
+	if d.reasons == 0 && !pc.down[i] && !prior.Selected {
 		d.fingerprintDiffers = pc.inputsDiffer(i, prior)
 	}
 	return d
