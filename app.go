@@ -548,9 +548,14 @@ func (a *App) OpenExternal(url string) error {
 	return nil
 }
 
-// WatchWorkflow watches the linked files of the editor's graph; a change sends a "stale" event.
+// WatchWorkflow watches the linked files of the editor's graph (a change sends a "stale"
+// event) and the workflow's generations (another process's runs or picks send a
+// "generations" event).
 func (a *App) WatchWorkflow(workflowID string, g engine.Graph) error {
 	if err := checkID("workflow", workflowID); err != nil {
+		return err
+	}
+	if err := a.svc.FollowGenerations(a.ctx, workflowID); err != nil {
 		return err
 	}
 	return a.svc.WatchWorkflow(a.ctx, workflowID, g)
@@ -562,5 +567,23 @@ func (a *App) UnwatchWorkflow(workflowID string) error {
 		return err
 	}
 	a.svc.UnwatchWorkflow(workflowID)
+	a.svc.UnfollowGenerations(workflowID)
 	return nil
+}
+
+// CurrentGenerations returns each node's current generation (selected ?? latest completed),
+// what the canvas shows on the nodes, in one call.
+func (a *App) CurrentGenerations(workflowID string) (map[string]engine.Generation, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return nil, err
+	}
+	cur, err := a.svc.CurrentGenerations(a.ctx, workflowID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]engine.Generation, len(cur))
+	for id, g := range cur {
+		out[id] = *g
+	}
+	return out, nil
 }

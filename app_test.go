@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/flowbench/flowbench/cli"
+	"github.com/flowbench/flowbench/engine"
+	"github.com/flowbench/flowbench/engine/nodes"
+	"github.com/flowbench/flowbench/storage"
 )
 
 func TestAssetHandlerServesOnlyWellFormedHashes(t *testing.T) {
@@ -59,5 +62,60 @@ func TestCheckIDRefusesStrangeIDs(t *testing.T) {
 	}
 	if err := checkID("run", "01a1fdf6-3e64-7c15-840f-eb7ae84c1350"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCurrentGenerationsBinding: one call gives every node's current generation, picks
+// included, and refuses a malformed id.
+func TestCurrentGenerationsBinding(t *testing.T) {
+	ctx := context.Background()
+	st, err := storage.Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	reg := engine.NewRegistry()
+	if err := nodes.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	a := NewApp(svc, "", nil)
+	imp, err := a.ImportJSON(`{"format":"flowbench.workflow/1","name":"two","nodes":[
+		{"id":"a","type":"math.expr","params":{"expression":"6 * 7"}},
+		{"id":"out","type":"io.output","params":{"name":"answer"}}],
+		"edges":[{"source":"a","sourceHandle":"result","target":"out","targetHandle":"value"}]}`, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first string
+	for i := 0; i < 2; i++ {
+		r, err := svc.StartRun(ctx, engine.RunRequest{Workflow: imp.WorkflowID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done, err := svc.Wait(ctx, r.ID)
+		if err != nil || done.Status != engine.RunCompleted {
+			t.Fatalf("run: %v %v", done.Status, err)
+		}
+		if i == 0 {
+			first = done.Snapshot.Records()["a"].GenerationID
+		}
+	}
+	if err := a.SelectGeneration(imp.WorkflowID, "a", first); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := a.CurrentGenerations(imp.WorkflowID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cur) != 2 || cur["a"].ID != first || !cur["a"].Selected || cur["out"].Outputs["value"] != float64(42) {
+		t.Errorf("current generations: %+v", cur)
+	}
+	if _, err := a.CurrentGenerations("../etc"); err == nil {
+		t.Error("a malformed workflow id was accepted")
 	}
 }

@@ -18,6 +18,8 @@ type GroupCommitter struct {
 	// saved, when set, hears of every committed batch with the epochs it produced, before
 	// the batch's events go out.
 	saved func(gens []Generation, epochs map[string]int64)
+	// exclusive, when set, is held around a commit and its saved call.
+	exclusive sync.Locker
 
 	mu     sync.Mutex
 	failed map[string]error // run id → first write error
@@ -121,13 +123,19 @@ func (c *GroupCommitter) flush(ctx context.Context, batch []commitItem) {
 	}
 	var err error
 	if len(gens) > 0 {
+		if c.exclusive != nil {
+			c.exclusive.Lock()
+		}
 		var epochs map[string]int64
 		epochs, err = c.store.SaveGenerations(context.WithoutCancel(ctx), gens)
-		if err != nil && c.log != nil {
-			c.log.Error("saving generations", "err", err, "count", len(gens))
-		}
 		if err == nil && c.saved != nil {
 			c.saved(gens, epochs)
+		}
+		if c.exclusive != nil {
+			c.exclusive.Unlock()
+		}
+		if err != nil && c.log != nil {
+			c.log.Error("saving generations", "err", err, "count", len(gens))
 		}
 	}
 	if err != nil {

@@ -81,10 +81,38 @@ func (s *Service) SelectGeneration(ctx context.Context, wfRef, nodeID, generatio
 			return Invalid(Problem{NodeID: nodeID, Message: fmt.Sprintf("generation %s failed; only a completed generation can be selected", generationID)})
 		}
 	}
-	return s.store.SelectGeneration(ctx, w.ID, nodeID, generationID)
+	return s.follow.change(ctx, w.ID, func() error { return s.store.SelectGeneration(ctx, w.ID, nodeID, generationID) })
 }
 
 // DeleteGeneration removes a generation; its asset goes when nothing else refers to it.
 func (s *Service) DeleteGeneration(ctx context.Context, generationID string) error {
-	return s.store.DeleteGeneration(ctx, generationID)
+	g, err := s.store.GetGeneration(ctx, generationID)
+	if err != nil {
+		return err
+	}
+	return s.follow.change(ctx, g.WorkflowID, func() error { return s.store.DeleteGeneration(ctx, generationID) })
+}
+
+// FollowGenerations announces, with a "generations" event, changes other processes make to
+// the workflow's generations and picks (its runs from the command line, say) while the
+// window shows it. UnfollowGenerations stops that.
+func (s *Service) FollowGenerations(ctx context.Context, workflowID string) error {
+	return s.follow.follow(ctx, workflowID)
+}
+
+// UnfollowGenerations stops following a workflow.
+func (s *Service) UnfollowGenerations(workflowID string) { s.follow.unfollow(workflowID) }
+
+// CurrentGenerations returns every node's current generation (selected ?? latest completed)
+// in one call, as the canvas shows them. The generations are shared: read only.
+func (s *Service) CurrentGenerations(ctx context.Context, wfRef string) (map[string]*Generation, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.current.get(ctx, s.store, w.ID)
+	if err != nil {
+		return nil, err
+	}
+	return st.Current, nil
 }

@@ -22,6 +22,9 @@ type Config struct {
 	OwnerAlive func(owner string) bool
 	// RunCap overrides the stored run cap setting when > 0.
 	RunCap int
+	// FollowEvery is how often followed workflows are checked for other processes' changes
+	// (FollowGenerations); 0 means once a second.
+	FollowEvery time.Duration
 }
 
 // Service is the application's domain API, used by the CLI and the window alike.
@@ -39,6 +42,7 @@ type Service struct {
 	watcher   *fileWatcher
 	versions  *versionCache
 	current   *currentCache
+	follow    *follower
 	ctx       context.Context
 	stop      context.CancelFunc
 	wg        sync.WaitGroup
@@ -68,8 +72,13 @@ func NewService(cfg Config) (*Service, error) {
 	s.watcher = newFileWatcher(s.Bus.Emit)
 	s.versions = newVersionCache(16)
 	s.current = newCurrentCache(8)
+	s.follow = newFollower(cfg.Store, s.Bus.Emit, cfg.FollowEvery)
 	s.committer = NewGroupCommitter(ctx, cfg.Store, s.Bus.Emit, cfg.Logger)
-	s.committer.saved = s.current.committed
+	s.committer.saved = func(gens []Generation, epochs map[string]int64) {
+		s.current.committed(gens, epochs)
+		s.follow.committed(gens, epochs)
+	}
+	s.committer.exclusive = &s.follow.own
 	runCap := cfg.RunCap
 	if runCap <= 0 {
 		runCap = s.storedCap(ctx)
@@ -88,6 +97,7 @@ func (s *Service) Close() {
 	s.runs.Shutdown(func(Run) { s.wg.Done() })
 	s.wg.Wait()
 	s.watcher.close()
+	s.follow.close()
 	s.stop()
 }
 

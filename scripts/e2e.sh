@@ -55,7 +55,9 @@ for i in $(seq 300); do
 done
 
 status=0
-E2E_BASE_URL="http://$addr" node frontend/e2e/run.mjs "$@" || status=$?
+# E2E_HOME and E2E_BIN let a test run the same binary as a command against the app's home,
+# as a user would in a terminal beside the window.
+E2E_BASE_URL="http://$addr" E2E_HOME="$home" E2E_BIN="$root/$bin" node frontend/e2e/run.mjs "$@" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- app output (last 40 lines, debug lines left out) ---" >&2
   grep -v '^DEB |' "$applog" | tail -n 40 >&2 || true

@@ -91,7 +91,7 @@ export async function selectNode(page, id) {
 /** shot saves a screenshot into docsDir, toasts dismissed first. */
 export async function shot(page, name) {
   mkdirSync(docsDir, { recursive: true });
-  for (const close of await page.locator('[data-testid="toast"] button').all()) await close.click().catch(() => {});
+  for (const close of await page.locator('[data-testid="toast"] button').all()) await close.click({ timeout: 1_000 }).catch(() => {});
   // the pointer rests on the left rail: no hover toolbar on the canvas
   await page.mouse.move(4, 796);
   await page.waitForTimeout(500);

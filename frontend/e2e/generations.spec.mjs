@@ -1,7 +1,18 @@
 // Generations: a node's timeline browsed with previous/next and as a grid, an older result
 // picked, and a run from its child using the picked value; live generations appear while a
 // run goes and stay after it.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { call, importWorkflow, newRun, node, openEditor, runIds, selectNode, shot, waitFor, waitRun } from "./flows.mjs";
+
+/** flowbench runs the app's binary as a command on the app's data home, as a terminal would. */
+async function flowbench(...args) {
+  const { stdout } = await promisify(execFile)(process.env.E2E_BIN, [...args, "--home", process.env.E2E_HOME], {
+    env: { ...process.env, DISPLAY: "" },
+    timeout: 20_000,
+  });
+  return stdout;
+}
 
 const times10 = {
   name: "Generations",
@@ -172,4 +183,39 @@ export const tests = [
       await shot(page, "generations.png");
     },
   ],
+
+  {
+    name: "a run and a pick made on the command line show up in the open window",
+    timeout: 45_000,
+    fn: async (page, { assert }) => {
+      assert.ok(process.env.E2E_BIN && process.env.E2E_HOME, "e2e.sh passes the binary and the home");
+      const wf = await importWorkflow(page, times10);
+      await openEditor(page, wf, "p");
+      const r = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: { n: 1 }, from: "" });
+      assert.equal((await waitRun(page, r.id)).status, "completed");
+      const pText = () => node(page, "p").getByTestId("node-current-text").innerText();
+      await waitFor(page, async () => /\b10\b/.test(await pText()), "p shows 10");
+      await selectNode(page, "p");
+      await waitFor(page, async () => (await page.getByTestId("gen-position").textContent()) === "1 of 1", "1 of 1");
+
+      // a terminal beside the window: flowbench run … --input n=7
+      const cli = JSON.parse(await flowbench("run", wf, "--input", "n=7", "--json"));
+      assert.equal(cli.status, "completed");
+      assert.equal(cli.outputs.result, 71);
+      await waitFor(page, async () => /\b70\b/.test(await pText()), "p shows the command's 70", 8_000);
+      await waitFor(page, async () => (await page.getByTestId("gen-position").textContent())?.endsWith("of 2"), "the viewer lists it");
+      await page.getByText("Results changed outside this window").first().waitFor({ timeout: 5_000 });
+      // its run is in the window's run history too
+      await page.locator("#tab-runs").click();
+      await page.locator(".run-row", { hasText: "n=7" }).waitFor({ timeout: 5_000 });
+
+      // flowbench select … picks the first generation back: the node shows it, marked
+      const first = (await call(page, "NodeTimeline", wf, "p")).generations.find((g) => g.outputs.result === 10);
+      await flowbench("select", wf, "p", first.id);
+      await node(page, "p").getByTestId("node-picked").waitFor({ timeout: 8_000 });
+      await waitFor(page, async () => /\b10\b/.test(await pText()), "p shows the picked 10");
+      await page.waitForTimeout(300);
+      await shot(page, "outside-changes.png");
+    },
+  },
 ];

@@ -4,6 +4,7 @@
 import * as App from "../../wailsjs/go/main/App";
 import type {
   AssetRef,
+  Generation,
   Graph,
   ImportResult,
   NodeType,
@@ -92,6 +93,9 @@ export const api = {
     call<RunInfo[]>(() => App.StartBatch({ version_id: "", inputs: {}, from: "", ...req } as Loose, inputs)).then((l) => l ?? []),
   getRunCap: () => call<number>(() => App.GetRunCap()),
   setRunCap: (n: number) => call<void>(() => App.SetRunCap(n)),
+  /** currentGenerations is every node's current generation (selected ?? latest completed). */
+  currentGenerations: (workflowId: string) =>
+    call<Record<string, Generation>>(() => App.CurrentGenerations(workflowId)).then((m) => m ?? {}),
   /** nodeTimeline is a node's generations, newest first, live ones included. */
   nodeTimeline: (workflowId: string, nodeId: string) =>
     call<Timeline>(() => App.NodeTimeline(workflowId, nodeId)).then((t) => ({ ...t, generations: t?.generations ?? [] })),

@@ -10,6 +10,8 @@ export interface EventMap {
   stream: RunEvent;
   log: RunEvent;
   stale: RunEvent;
+  /** another process changed a followed workflow's generations or picks */
+  generations: RunEvent;
   menu: MenuAction;
   filedrop: FileDrop;
 }

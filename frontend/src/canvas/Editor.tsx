@@ -123,9 +123,13 @@ export function Editor({ workflowId }: { workflowId: string }) {
     const offStale = onEvent("stale", (ev) => {
       if (ev.workflow_id === workflowId) toast("info", `A linked file changed${ev.node_id ? ` (node ${ev.node_id})` : ""}: ${ev.text ?? ""}`);
     });
+    const offOthers = onEvent("generations", (ev) => {
+      if (ev.workflow_id === workflowId) toast("info", "Results changed outside this window (a command-line run or pick): updated");
+    });
     return () => {
       cancelled = true;
       offStale();
+      offOthers();
       stop?.();
       stopSync?.();
       useGraph.getState().close();

@@ -1,9 +1,10 @@
 // The current generation of each node of the open workflow (selected ?? latest successful):
-// what the canvas shows on a node, and whether the node carries a "picked" mark. Loaded from
-// NodeTimeline when a workflow opens, then kept up to date from node events (a new
-// generation becomes current unless the node has a pick) and after select/delete.
+// what the canvas shows on a node, and whether the node carries a "picked" mark. Loaded in one
+// call (CurrentGenerations) when a workflow opens or another process changed it, then kept up
+// to date from node events (a new generation becomes current unless the node has a pick) and
+// after select/delete.
 import { create } from "zustand";
-import type { RunEvent } from "../api/types";
+import type { Generation, RunEvent } from "../api/types";
 import { summarizeOutputs, summarizePreview, type Summary } from "../previews/classify";
 import { api } from "../api/backend";
 import type { Timeline } from "./timeline";
@@ -30,26 +31,36 @@ export function fromTimeline(tl: Timeline): CurrentGen | undefined {
   return { id: g.id, picked: !!g.selected, summary: summarizeOutputs(g.outputs) };
 }
 
+/** fromGeneration is a current generation as the canvas shows it. */
+export function fromGeneration(g: Generation): CurrentGen {
+  return { id: g.id, picked: !!g.selected, summary: summarizeOutputs(g.outputs) };
+}
+
 let loadSeq = 0;
 
-/** loadCurrent fetches the current generation of every node (a few requests at a time). */
-export async function loadCurrent(workflowId: string, nodeIds: readonly string[], concurrency = 4): Promise<void> {
+/**
+ * loadCurrent fetches the current generation of every node in one call. The timelines of the
+ * `changed` nodes (all of them when another process changed the workflow) count as changed
+ * too, so an open viewer fetches its node's again.
+ */
+export async function loadCurrent(workflowId: string, changed: readonly string[] = []): Promise<void> {
   const seq = ++loadSeq;
   if (useCurrentGens.getState().workflowId !== workflowId) useCurrentGens.setState({ workflowId, byNode: {}, rev: {} });
-  const queue = [...nodeIds];
-  const found: Record<string, CurrentGen | undefined> = {};
-  const worker = async () => {
-    for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-      try {
-        found[id] = fromTimeline(await api.nodeTimeline(workflowId, id));
-      } catch {
-        // a node id the backend refuses (malformed draft id) simply has no generations
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  let gens: Record<string, Generation>;
+  try {
+    gens = await api.currentGenerations(workflowId);
+  } catch {
+    return; // a workflow deleted meanwhile: nothing to show
+  }
   if (seq !== loadSeq || useCurrentGens.getState().workflowId !== workflowId) return;
-  useCurrentGens.setState((s) => ({ byNode: { ...s.byNode, ...found } }));
+  const byNode: Record<string, CurrentGen | undefined> = {};
+  for (const [id, g] of Object.entries(gens)) byNode[id] = fromGeneration(g);
+  useCurrentGens.setState((s) => {
+    if (!changed.length) return { byNode };
+    const rev = { ...s.rev };
+    for (const id of changed) rev[id] = (rev[id] ?? 0) + 1;
+    return { byNode, rev };
+  });
 }
 
 /** refreshNode refetches one node's timeline after the user changed it (select, delete). */

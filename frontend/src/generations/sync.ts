@@ -4,6 +4,7 @@
 import { onEvent } from "../api/events";
 import { isFinishedRun } from "../api/types";
 import { closePlan, recomputeStale, resetStale, applyStaleEvent } from "../plan/store";
+import { loadRunHistory } from "../stores/editor";
 import { useGraph } from "../stores/graph";
 import { onRunEvents } from "../stores/runs";
 import { applyNodeEvents, loadCurrent, resetCurrent } from "./current";
@@ -37,10 +38,7 @@ export function refreshStale(delay = STALE_DEBOUNCE_MS): void {
 export function startEditorSync(workflowId: string): () => void {
   resetStale(workflowId);
   closePlan();
-  void loadCurrent(
-    workflowId,
-    useGraph.getState().nodes.map((n) => n.id),
-  );
+  void loadCurrent(workflowId);
   refreshStale(0);
 
   const offRuns = onRunEvents((evs) => {
@@ -50,6 +48,17 @@ export function startEditorSync(workflowId: string): () => void {
   const offStale = onEvent("stale", (e) => {
     if (e.workflow_id !== workflowId) return;
     applyStaleEvent(e);
+    refreshStale();
+  });
+  // another process (a command-line run, a pick) changed the workflow's generations: show
+  // what it made, list its runs, and ask again what is stale
+  const offOthers = onEvent("generations", (e) => {
+    if (e.workflow_id !== workflowId) return;
+    void loadCurrent(
+      workflowId,
+      useGraph.getState().nodes.map((n) => n.id),
+    );
+    void loadRunHistory(workflowId).catch(() => undefined);
     refreshStale();
   });
   // a saved or switched version changes what the engine compares with
@@ -63,6 +72,7 @@ export function startEditorSync(workflowId: string): () => void {
   return () => {
     offRuns();
     offStale();
+    offOthers();
     offGraph();
     if (staleTimer) clearTimeout(staleTimer);
     staleTimer = null;

@@ -17,6 +17,8 @@ export function CreateVersion(arg1:string,arg2:string,arg3:string):Promise<engin
 
 export function CreateWorkflow(arg1:string):Promise<engine.Workflow>;
 
+export function CurrentGenerations(arg1:string):Promise<Record<string, engine.Generation>>;
+
 export function DeleteGeneration(arg1:string):Promise<void>;
 
 export function DeleteWorkflow(arg1:string):Promise<void>;

@@ -30,6 +30,10 @@ export function CreateWorkflow(arg1) {
   return window['go']['main']['App']['CreateWorkflow'](arg1);
 }
 
+export function CurrentGenerations(arg1) {
+  return window['go']['main']['App']['CurrentGenerations'](arg1);
+}
+
 export function DeleteGeneration(arg1) {
   return window['go']['main']['App']['DeleteGeneration'](arg1);
 }

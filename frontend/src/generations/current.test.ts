@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { api } from "../api/backend";
+import type { Generation } from "../api/types";
+import { loadCurrent, resetCurrent, useCurrentGens } from "./current";
+
+const gen = (id: string, node: string, value: unknown, selected = false): Generation =>
+  ({ id, node_id: node, outputs: { result: value }, selected }) as unknown as Generation;
+
+describe("current generations", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    resetCurrent();
+  });
+
+  it("loads every node's current generation in one call", async () => {
+    const spy = vi.spyOn(api, "currentGenerations").mockResolvedValue({ a: gen("g1", "a", 42), b: gen("g2", "b", "hi", true) });
+    await loadCurrent("w");
+    expect(spy).toHaveBeenCalledTimes(1);
+    const s = useCurrentGens.getState();
+    expect(s.workflowId).toBe("w");
+    expect(s.byNode.a).toMatchObject({ id: "g1", picked: false });
+    expect(s.byNode.b).toMatchObject({ id: "g2", picked: true });
+    expect(s.rev).toEqual({});
+  });
+
+  it("marks the named nodes changed when another process changed the workflow", async () => {
+    vi.spyOn(api, "currentGenerations").mockResolvedValueOnce({ a: gen("g1", "a", 1) }).mockResolvedValueOnce({ a: gen("g9", "a", 9) });
+    await loadCurrent("w");
+    await loadCurrent("w", ["a", "b"]);
+    const s = useCurrentGens.getState();
+    expect(s.byNode.a?.id).toBe("g9");
+    expect(s.rev).toEqual({ a: 1, b: 1 });
+  });
+
+  it("drops an answer that arrives after the workflow closed", async () => {
+    let answer: (v: Record<string, Generation>) => void = () => {};
+    vi.spyOn(api, "currentGenerations").mockReturnValue(new Promise((r) => (answer = r)));
+    const loading = loadCurrent("w");
+    resetCurrent();
+    answer({ a: gen("g1", "a", 1) });
+    await loading;
+    expect(useCurrentGens.getState().byNode).toEqual({});
+  });
+});
