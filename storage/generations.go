@@ -25,7 +25,7 @@ const genFrom = ` FROM generations g
 	LEFT JOIN runs r ON r.id = g.run_id
 	LEFT JOIN selections sel ON sel.workflow_id = g.workflow_id AND sel.node_id = g.node_id AND sel.generation_id = g.id `
 
-func scanGeneration(sc scanner) (engine.Generation, error) {
+func (s *Store) scanGeneration(sc scanner) (engine.Generation, error) {
 	var g engine.Generation
 	var outputs string
 	var cost sql.NullString
@@ -36,6 +36,9 @@ func scanGeneration(sc scanner) (engine.Generation, error) {
 	}
 	g.CreatedAt = fromMS(created)
 	if err := decodeInto("generation outputs", outputs, &g.Outputs); err != nil {
+		return g, err
+	}
+	if err := s.restoreValues("generation output", g.Outputs); err != nil {
 		return g, err
 	}
 	if cost.Valid {
@@ -83,7 +86,8 @@ func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) (
 			return nil, fmt.Errorf("saving generation %s: status %q: %w", e.id, g.Status, engine.ErrInvalid)
 		}
 		var err error
-		if e.outputs, err = encode("generation outputs", g.Outputs); err != nil {
+		var large []string
+		if e.outputs, large, err = s.encodeValues(ctx, "generation outputs", g.Outputs); err != nil {
 			return nil, err
 		}
 		if g.Cost != nil {
@@ -94,7 +98,7 @@ func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) (
 		}
 		perWorkflow[g.WorkflowID]++
 		e.created = msOr(g.CreatedAt, now)
-		e.refs = engine.AssetRefs(g.Outputs)
+		e.refs = append(engine.AssetRefs(g.Outputs), large...)
 		anyRefs = anyRefs || len(e.refs) > 0
 	}
 
@@ -154,7 +158,7 @@ func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) (
 
 // GetGeneration returns one generation.
 func (s *Store) GetGeneration(ctx context.Context, id string) (engine.Generation, error) {
-	g, err := scanGeneration(s.r.QueryRowContext(ctx, `SELECT `+genCols+genFrom+`WHERE g.id = ?`, id))
+	g, err := s.scanGeneration(s.r.QueryRowContext(ctx, `SELECT `+genCols+genFrom+`WHERE g.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return g, fmt.Errorf("getting generation %s: %w", id, engine.ErrNotFound)
 	}
@@ -174,7 +178,7 @@ func (s *Store) ListGenerations(ctx context.Context, workflowID, nodeID string) 
 	defer rows.Close()
 	out := []engine.Generation{}
 	for rows.Next() {
-		g, err := scanGeneration(rows)
+		g, err := s.scanGeneration(rows)
 		if err != nil {
 			return nil, fmt.Errorf("listing generations of node %s: %w", nodeID, err)
 		}
@@ -219,7 +223,7 @@ func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (engi
 	}
 	defer rows.Close()
 	for rows.Next() {
-		g, err := scanGeneration(rows)
+		g, err := s.scanGeneration(rows)
 		if err != nil {
 			return fail(err)
 		}

@@ -22,7 +22,7 @@ var runSummaryCols = strings.Replace(runCols, "r.snapshot, r.reused", "'', NULL"
 
 const runFrom = ` FROM runs r LEFT JOIN versions v ON v.id = r.version_id `
 
-func scanRun(sc scanner) (engine.Run, error) {
+func (s *Store) scanRun(sc scanner) (engine.Run, error) {
 	var r engine.Run
 	var inputs, outputs, snapshot string
 	var reused []byte
@@ -39,6 +39,9 @@ func scanRun(sc scanner) (engine.Run, error) {
 	if err := decodeInto("run outputs", outputs, &r.Outputs); err != nil {
 		return r, err
 	}
+	if err := s.restoreValues("run output", r.Outputs); err != nil {
+		return r, err
+	}
 	if snapshot == "" {
 		return r, nil // a list leaves the snapshot out
 	}
@@ -52,19 +55,20 @@ type runJSON struct {
 	refs                      []string
 }
 
-func encodeRun(r engine.Run) (runJSON, error) {
+func (s *Store) encodeRun(ctx context.Context, r engine.Run) (runJSON, error) {
 	var j runJSON
 	var err error
 	if j.inputs, err = encode("run inputs", r.Inputs); err != nil {
 		return j, err
 	}
-	if j.outputs, err = encode("run outputs", r.Outputs); err != nil {
+	var large []string
+	if j.outputs, large, err = s.encodeValues(ctx, "run outputs", r.Outputs); err != nil {
 		return j, err
 	}
 	if j.snapshot, j.reused, err = encodeSnapshot(r.Snapshot); err != nil {
 		return j, fmt.Errorf("%w: %w", err, engine.ErrInvalid)
 	}
-	j.refs = append(engine.AssetRefs(r.Inputs), engine.AssetRefs(r.Outputs)...)
+	j.refs = append(append(engine.AssetRefs(r.Inputs), engine.AssetRefs(r.Outputs)...), large...)
 	slices.Sort(j.refs)
 	j.refs = slices.Compact(j.refs)
 	return j, nil
@@ -72,7 +76,7 @@ func encodeRun(r engine.Run) (runJSON, error) {
 
 // CreateRun stores a new run of a version of its workflow and assigns its Number.
 func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error) {
-	j, err := encodeRun(r)
+	j, err := s.encodeRun(ctx, r)
 	if err != nil {
 		return engine.Run{}, err
 	}
@@ -128,13 +132,14 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 	out.Inputs, out.Outputs, out.Snapshot = nil, nil, engine.Snapshot{}
 	_ = decodeInto("run inputs", j.inputs, &out.Inputs)
 	_ = decodeInto("run outputs", j.outputs, &out.Outputs)
+	_ = s.restoreValues("run output", out.Outputs)
 	_ = decodeSnapshot(j.snapshot, j.reused, &out.Snapshot)
 	return out, nil
 }
 
 // UpdateRun replaces status, label, error, outputs, snapshot, owner and times of a run.
 func (s *Store) UpdateRun(ctx context.Context, r engine.Run) error {
-	j, err := encodeRun(engine.Run{Outputs: r.Outputs, Snapshot: r.Snapshot})
+	j, err := s.encodeRun(ctx, engine.Run{Outputs: r.Outputs, Snapshot: r.Snapshot})
 	if err != nil {
 		return err
 	}
@@ -166,7 +171,7 @@ func (s *Store) UpdateRun(ctx context.Context, r engine.Run) error {
 
 // GetRun returns one run.
 func (s *Store) GetRun(ctx context.Context, id string) (engine.Run, error) {
-	r, err := scanRun(s.r.QueryRowContext(ctx, `SELECT `+runCols+runFrom+`WHERE r.id = ?`, id))
+	r, err := s.scanRun(s.r.QueryRowContext(ctx, `SELECT `+runCols+runFrom+`WHERE r.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, fmt.Errorf("getting run %s: %w", id, engine.ErrNotFound)
 	}
@@ -215,7 +220,7 @@ func (s *Store) queryRuns(ctx context.Context, what, q string, args ...any) ([]e
 	defer rows.Close()
 	out := []engine.Run{}
 	for rows.Next() {
-		r, err := scanRun(rows)
+		r, err := s.scanRun(rows)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
 		}

@@ -1,0 +1,98 @@
+package storage_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// TestLargeValuesGoToTheAssetStore: an output over 64 KB of JSON is stored as an asset file,
+// not in the database row; reads give the value back unchanged; the file goes with the last
+// row that names it.
+func TestLargeValuesGoToTheAssetStore(t *testing.T) {
+	ctx := context.Background()
+	home := t.TempDir()
+	s := open(t, home)
+	defer s.Close()
+	w, v, err := s.CreateWorkflow(ctx, engine.Workflow{Name: "big"}, engine.Version{Graph: engine.Graph{Nodes: []engine.Node{{ID: "llm", Type: "text.template"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.CreateRun(ctx, engine.Run{WorkflowID: w.ID, VersionID: v.ID, Status: engine.RunRunning})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("a long answer é \"quoted\" ", 8000) // ~200 KB
+	rows := make([]any, 3000)
+	for i := range rows {
+		rows[i] = map[string]any{"i": float64(i), "name": "row"}
+	}
+	outputs := map[string]any{"text": long, "rows": rows, "small": "kept inline", "n": float64(3)}
+	g := engine.Generation{ID: "0193f2a4-5b6c-7d8e-9f01-23456789abcd", WorkflowID: w.ID, NodeID: "llm", RunID: r.ID,
+		VersionID: v.ID, Status: engine.GenCompleted, Outputs: outputs}
+	if _, err := s.SaveGenerations(ctx, []engine.Generation{g}); err != nil {
+		t.Fatal(err)
+	}
+	r.Status, r.Outputs = engine.RunCompleted, map[string]any{"answer": long}
+	if err := s.UpdateRun(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+
+	db := rawDB(t, home)
+	var rowOutputs string
+	if err := db.QueryRow(`SELECT outputs FROM generations WHERE id = ?`, g.ID).Scan(&rowOutputs); err != nil {
+		t.Fatal(err)
+	}
+	if len(rowOutputs) > 1000 || !strings.Contains(rowOutputs, "kept inline") {
+		t.Errorf("the generation row holds %d bytes of outputs: %.200s", len(rowOutputs), rowOutputs)
+	}
+	var runOutputs string
+	if err := db.QueryRow(`SELECT outputs FROM runs WHERE id = ?`, r.ID).Scan(&runOutputs); err != nil || len(runOutputs) > 1000 {
+		t.Errorf("the run row holds %d bytes of outputs (%v)", len(runOutputs), err)
+	}
+
+	got, err := s.GetGeneration(ctx, g.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Outputs, outputs) {
+		t.Errorf("outputs came back different (text %d bytes, rows %T)", len(engine.ToText(got.Outputs["text"])), got.Outputs["rows"])
+	}
+	cur, err := s.CurrentGenerations(ctx, w.ID)
+	if err != nil || cur.Current["llm"].Outputs["text"] != long {
+		t.Errorf("current generation lost its large value: %v", err)
+	}
+	gotRun, err := s.GetRun(ctx, r.ID)
+	if err != nil || gotRun.Outputs["answer"] != long {
+		t.Errorf("run output lost its large value: %v", err)
+	}
+	listed, err := s.ListRuns(ctx, w.ID, 1)
+	if err != nil || len(listed) != 1 || listed[0].Outputs["answer"] != long {
+		t.Errorf("listed run lost its large value: %v", err)
+	}
+
+	files := func() int {
+		n := 0
+		_ = filepath.WalkDir(filepath.Join(home, "assets"), func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				n++
+			}
+			return nil
+		})
+		return n
+	}
+	if n := files(); n != 2 { // the text (shared by the generation and the run) and the rows
+		t.Fatalf("%d asset files, want 2", n)
+	}
+	if err := s.DeleteGeneration(ctx, g.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := files(); n != 1 { // the run still names the text
+		t.Errorf("%d asset files after deleting the generation, want 1 (the run's)", n)
+	}
+}
