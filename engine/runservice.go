@@ -309,6 +309,9 @@ func DetectMime(path string, data []byte) string {
 
 // checkTypesKnown refuses a version that uses a node type this build does not have.
 func (s *Service) checkTypesKnown(v Version) error {
+	if v.ID != "" && s.versions.knownTypes(v.ID) {
+		return nil
+	}
 	var probs []Problem
 	for _, n := range v.Graph.Nodes {
 		if _, ok := s.reg.Get(n.Type); !ok {
@@ -318,5 +321,6 @@ func (s *Service) checkTypesKnown(v Version) error {
 	if len(probs) > 0 {
 		return &ValidationError{Problems: probs}
 	}
+	s.versions.setKnownTypes(v.ID)
 	return nil
 }

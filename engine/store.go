@@ -34,7 +34,8 @@ type WorkflowStore interface {
 
 // RunStore persists runs and their snapshots.
 type RunStore interface {
-	// CreateRun stores a new run; the store assigns Number (1, 2, … per workflow).
+	// CreateRun stores a new run; the store assigns Number (1, 2, … per workflow), and a run
+	// without a Label is labelled "Run #Number" in the same write.
 	CreateRun(ctx context.Context, r Run) (Run, error)
 	// UpdateRun replaces the mutable fields of a run: status, label, error, outputs,
 	// snapshot, owner and times.

@@ -12,12 +12,15 @@ type versionCache struct {
 	mu        sync.Mutex
 	byID      map[string]Version
 	factsByID map[string]*graphFacts // what plans read of a version's graph, once worked out
-	order     []string
-	max       int
+	// typesKnown are versions whose node types this build has (checked once: the registry
+	// does not change while the service lives).
+	typesKnown map[string]bool
+	order      []string
+	max        int
 }
 
 func newVersionCache(max int) *versionCache {
-	return &versionCache{byID: map[string]Version{}, factsByID: map[string]*graphFacts{}, max: max}
+	return &versionCache{byID: map[string]Version{}, factsByID: map[string]*graphFacts{}, typesKnown: map[string]bool{}, max: max}
 }
 
 // facts returns the plan facts of a version's graph, worked out once per cached version (an
@@ -54,10 +57,25 @@ func (c *versionCache) put(v Version) {
 	if len(c.order) >= c.max {
 		delete(c.byID, c.order[0])
 		delete(c.factsByID, c.order[0])
+		delete(c.typesKnown, c.order[0])
 		c.order = c.order[1:]
 	}
 	c.byID[v.ID] = v
 	c.order = append(c.order, v.ID)
+}
+
+func (c *versionCache) knownTypes(id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.typesKnown[id]
+}
+
+func (c *versionCache) setKnownTypes(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, cached := c.byID[id]; cached {
+		c.typesKnown[id] = true
+	}
 }
 
 // version returns a version by id through the cache. Callers must not modify the graph.

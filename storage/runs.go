@@ -108,6 +108,9 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM runs WHERE workflow_id = ?`, r.WorkflowID).Scan(&r.Number); err != nil {
 		return engine.Run{}, fmt.Errorf("numbering run of workflow %s: %w", r.WorkflowID, err)
 	}
+	if r.Label == "" {
+		r.Label = fmt.Sprintf("Run #%d", r.Number)
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO runs (id, workflow_id, version_id, number, status, mode, from_node, inputs,
 			label, error, outputs, snapshot, reused, owner, created_at, started_at, finished_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

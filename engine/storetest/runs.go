@@ -43,6 +43,10 @@ func testCreateRunNumbers(t *testing.T, s engine.Store) {
 	if r1.VersionLabel != "v1" {
 		t.Errorf("VersionLabel = %q, want v1", r1.VersionLabel)
 	}
+	// without a label, the number names it, in the same write
+	if stored, _ := s.GetRun(ctx(), r2.ID); r2.Label != "Run #2" || stored.Label != "Run #2" || r1.Label != "width=64" {
+		t.Errorf("labels %q (stored %q), %q; want Run #2 and width=64 kept", r2.Label, stored.Label, r1.Label)
+	}
 	got, err := s.GetRun(ctx(), r1.ID)
 	must(t, "GetRun", err)
 	if got.Number != 1 || got.WorkflowID != w.ID || got.VersionID != v.ID || got.VersionLabel != "v1" ||
