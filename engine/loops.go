@@ -2,7 +2,10 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
+	"time"
 )
 
 // A loop group (control.foreach, control.map) owns child nodes (ParentID = the group). Inside
@@ -125,9 +128,72 @@ func bodySpec(b *loopBody) any {
 	return map[string]any{"children": cs, "edges": b.edges}
 }
 
+// childRecords collects, while loop bodies run (items in parallel), the record of each child
+// node's latest execution; the run's record takes them when the group resolves.
+type childRecords struct {
+	mu   sync.Mutex
+	recs map[string]NodeRecord
+}
+
+func (c *childRecords) set(id string, rec NodeRecord) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.recs == nil {
+		c.recs = map[string]NodeRecord{}
+	}
+	c.recs[id] = rec
+}
+
+func (c *childRecords) take() map[string]NodeRecord {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	recs := c.recs
+	c.recs = nil
+	return recs
+}
+
+// childGeneration records one execution of a loop body's child for one item: a generation
+// (its timeline shows every item's result; the latest is its current one) committed before
+// its node event, as for any node.
+func (ex *Executor) childGeneration(x *Execution, n *Node, t *NodeType, cfgHash string, in *NodeInput, outs map[string]any,
+	runErr error, took time.Duration, kids *childRecords) {
+	now := time.Now
+	if ex.Now != nil {
+		now = ex.Now
+	}
+	gen := Generation{ID: ex.newID(), WorkflowID: x.Run.WorkflowID, NodeID: n.ID, RunID: x.Run.ID, VersionID: x.Run.VersionID,
+		VersionLabel: x.Run.VersionLabel, RunLabel: x.Run.Label, DurationMS: took.Milliseconds(), Cost: in.Cost,
+		ConfigHash: cfgHash, InputFingerprint: InputFingerprint(cfgHash, in.Inputs, in.Connected), CreatedAt: now().UTC()}
+	rec := NodeRecord{Status: NodeExecuted, Reasons: []string{}, GenerationID: gen.ID, DurationMS: gen.DurationMS}
+	if runErr != nil {
+		gen.Status, gen.Error, gen.Outputs = GenFailed, runErr.Error(), map[string]any{}
+		rec.Status, rec.Error = NodeFailed, runErr.Error()
+		outs = nil
+	} else {
+		gen.Status, gen.Outputs = GenCompleted, outs
+	}
+	kids.set(n.ID, rec)
+	ev := nodeEvent(x.Run, n.ID, rec, outs)
+	if ex.Committer != nil {
+		ex.Committer.Commit(gen, ev)
+	} else if ex.Emit != nil {
+		ex.Emit(ev)
+	}
+}
+
 // bodyRunner runs a group's children once for one item, in order, and returns the value that
-// reaches the group's `result` input.
-func (ex *Executor) bodyRunner(x Execution, b *loopBody, bodies map[string]*loopBody) BodyRunner {
+// reaches the group's `result` input. Each child's execution writes a generation.
+func (ex *Executor) bodyRunner(x Execution, b *loopBody, bodies map[string]*loopBody, kids *childRecords) BodyRunner {
+	// A child's config is the same for every item: hashed once.
+	cfgHashes := map[string]string{}
+	for i := range b.nodes {
+		n := &b.nodes[i]
+		if t, ok := ex.Registry.Get(n.Type); ok {
+			if params, err := ResolveNodeParams(t, n.Params, x.Run.Inputs); err == nil {
+				cfgHashes[n.ID] = ConfigHash(t, NodeConfig(t, *n, params, x.Run.Inputs, x.Version.Graph, ""))
+			}
+		}
+	}
 	return func(ctx context.Context, index int, item any) (map[string]any, error) {
 		vals := map[string]map[string]any{b.group: {"item": item, "index": float64(index)}}
 		for _, n := range b.nodes {
@@ -162,12 +228,17 @@ func (ex *Executor) bodyRunner(x Execution, b *loopBody, bodies map[string]*loop
 			in := &NodeInput{NodeID: n.ID, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, Inputs: inputs,
 				Connected: connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets}
 			if t.Container {
-				in.Body = ex.bodyRunner(x, bodies[n.ID], bodies)
+				in.Body = ex.bodyRunner(x, bodies[n.ID], bodies, kids)
 			}
+			start := time.Now()
 			outs, err := safeRun(ctx, t.Run, in)
 			if err == nil {
 				outs, err = NormalizeOutputs(outs)
 			}
+			if err != nil && (ctx.Err() != nil || errors.Is(err, ErrPause)) {
+				return nil, fmt.Errorf("item %d: node %q: %w", index, n.ID, err) // cancelled: nothing to keep
+			}
+			ex.childGeneration(&x, &n, t, cfgHashes[n.ID], in, outs, err, time.Since(start), kids)
 			if err != nil {
 				return nil, fmt.Errorf("item %d: node %q: %w", index, n.ID, err)
 			}

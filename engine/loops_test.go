@@ -182,3 +182,57 @@ func TestPlanGraphPreviewsUnsavedEdits(t *testing.T) {
 		t.Fatalf("planning wrote runs: %d", len(vs))
 	}
 }
+
+// TestLoopChildrenKeepGenerations: every execution of a loop body's child writes a
+// generation, so the child has a timeline like any node (one entry per item); the run
+// records the child's latest execution, and a failing item leaves a failed generation that
+// says why.
+func TestLoopChildrenKeepGenerations(t *testing.T) {
+	ctx := context.Background()
+	for _, typ := range []string{"control.foreach", "control.map"} {
+		svc := libraryService(t, memstore.New())
+		importGraph(t, svc, typ, loopGraph(typ))
+		run := runAndWait(t, svc, engine.RunRequest{Workflow: typ, Inputs: map[string]any{"items": "[1,2,3]"}})
+		if run.Status != engine.RunCompleted {
+			t.Fatalf("%s: %s %s", typ, run.Status, run.Error)
+		}
+		tl, err := svc.NodeTimeline(ctx, typ, "sq")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[float64]bool{}
+		for _, g := range tl.Generations {
+			if g.RunID != run.ID || g.Status != engine.GenCompleted || g.InputFingerprint == "" || g.ConfigHash == "" {
+				t.Errorf("%s: generation %+v", typ, g)
+			}
+			got[g.Outputs["result"].(float64)] = true
+		}
+		if len(tl.Generations) != 3 || !got[1] || !got[5] || !got[11] {
+			t.Errorf("%s: sq's timeline %v, want one generation per item: 1, 5, 11", typ, got)
+		}
+		rec := run.Snapshot.Records()["sq"]
+		if rec.Status != engine.NodeExecuted || rec.GenerationID == "" || tl.CurrentGenerationID == "" {
+			t.Errorf("%s: the run's record of sq %+v, current %q", typ, rec, tl.CurrentGenerationID)
+		}
+	}
+
+	// A child that fails on an item: its failed generation is kept, the run says which.
+	g := loopGraph("control.foreach")
+	g.Nodes[2].Params = map[string]any{"expression": `a == 2 ? fail("two is not allowed") : a * 10`}
+	svc := libraryService(t, memstore.New())
+	importGraph(t, svc, "failing", g)
+	run := runAndWait(t, svc, engine.RunRequest{Workflow: "failing", Inputs: map[string]any{"items": "[1,2,3]"}})
+	if run.Status != engine.RunFailed {
+		t.Fatalf("run %s, want failed", run.Status)
+	}
+	tl, err := svc.NodeTimeline(ctx, "failing", "sq")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tl.Generations) != 2 || tl.Generations[0].Status != engine.GenFailed || tl.Generations[1].Outputs["result"] != float64(10) {
+		t.Fatalf("timeline after item 2 failed: %+v", tl.Generations)
+	}
+	if rec := run.Snapshot.Records()["sq"]; rec.Status != engine.NodeFailed || rec.Error == "" {
+		t.Errorf("the run's record of sq: %+v", rec)
+	}
+}

@@ -210,9 +210,10 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		stateIdx = append(stateIdx, i)
 	}
 	bodies := buildBodies(g)
+	kids := &childRecords{} // loop bodies' children, as they execute
 	for id, b := range bodies {
 		if st := states[id]; st != nil && st.typ != nil && st.typ.Container {
-			st.body = ex.bodyRunner(x, b, bodies)
+			st.body = ex.bodyRunner(x, b, bodies, kids)
 		}
 	}
 	out := make(map[string][]Edge, len(states))
@@ -262,6 +263,9 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		st.done = true
 		resolved++
 		res.Nodes[r.id] = r.record
+		for id, rec := range kids.take() { // a group's children
+			res.Nodes[id] = rec
+		}
 		if r.paused != nil {
 			pending[r.id] = *r.paused
 		}
