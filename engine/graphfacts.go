@@ -1,5 +1,11 @@
 package engine
 
+import (
+	"fmt"
+	"slices"
+	"sort"
+)
+
 // graphFacts is what a plan reads of a graph that depends on the graph alone: its index and
 // order, each node's type, the flow inputs it reads, whether it links a file, and, for a node
 // whose config depends on neither, its config hash. Versions never change, so the service
@@ -83,4 +89,95 @@ func (f *graphFacts) readers() map[string]bool {
 		}
 	}
 	return out
+}
+
+// graphIndex is a graph's edges by node index, in and out lists packed in one array each.
+// An edge to or from a missing node is left out (validation reports it).
+type graphIndex struct {
+	idx              map[string]int
+	src, dst         []int // by edge; -1 for an edge left out
+	inAt, outAt      []int // node i's edges are inEdges[inAt[i]:inAt[i+1]]
+	inEdges, outEdge []int
+}
+
+func indexGraph(g Graph) *graphIndex {
+	n := len(g.Nodes)
+	gi := &graphIndex{idx: make(map[string]int, n), src: make([]int, len(g.Edges)), dst: make([]int, len(g.Edges)),
+		inAt: make([]int, n+1), outAt: make([]int, n+1)}
+	for i := range g.Nodes {
+		gi.idx[g.Nodes[i].ID] = i
+	}
+	for k := range g.Edges {
+		s, ok1 := gi.idx[g.Edges[k].Source]
+		t, ok2 := gi.idx[g.Edges[k].Target]
+		if !ok1 || !ok2 {
+			gi.src[k], gi.dst[k] = -1, -1
+			continue
+		}
+		gi.src[k], gi.dst[k] = s, t
+		gi.outAt[s+1]++
+		gi.inAt[t+1]++
+	}
+	for i := 0; i < n; i++ {
+		gi.outAt[i+1] += gi.outAt[i]
+		gi.inAt[i+1] += gi.inAt[i]
+	}
+	gi.inEdges, gi.outEdge = make([]int, gi.inAt[n]), make([]int, gi.outAt[n])
+	inFill, outFill := slices.Clone(gi.inAt[:n]), slices.Clone(gi.outAt[:n])
+	for k := range g.Edges {
+		if s, t := gi.src[k], gi.dst[k]; s >= 0 {
+			gi.outEdge[outFill[s]] = k
+			outFill[s]++
+			gi.inEdges[inFill[t]] = k
+			inFill[t]++
+		}
+	}
+	return gi
+}
+
+func (gi *graphIndex) in(i int) []int  { return gi.inEdges[gi.inAt[i]:gi.inAt[i+1]] }
+func (gi *graphIndex) out(i int) []int { return gi.outEdge[gi.outAt[i]:gi.outAt[i+1]] }
+
+// topoOrder returns node indexes so that every edge goes forward (Kahn's algorithm, ties
+// broken by position in the file for a stable order). Edges inside a loop body are ordered
+// by their group (see loops.go).
+func (gi *graphIndex) topoOrder(g Graph) ([]int, error) {
+	n := len(g.Nodes)
+	indeg := make([]int, n)
+	for k := range g.Edges {
+		if gi.counts(g, k) {
+			indeg[gi.dst[k]]++
+		}
+	}
+	ready := make([]int, 0, n)
+	for i := 0; i < n; i++ {
+		if indeg[i] == 0 {
+			ready = append(ready, i)
+		}
+	}
+	var newly []int
+	for head := 0; head < len(ready); head++ {
+		newly = newly[:0]
+		for _, k := range gi.out(ready[head]) {
+			if !gi.counts(g, k) {
+				continue
+			}
+			t := gi.dst[k]
+			if indeg[t]--; indeg[t] == 0 {
+				newly = append(newly, t)
+			}
+		}
+		sort.Ints(newly)
+		ready = append(ready, newly...)
+	}
+	if len(ready) != n {
+		return nil, invalidf(fmt.Sprintf("graph has a cycle (%d of %d nodes ordered)", len(ready), n))
+	}
+	return ready, nil
+}
+
+// counts reports whether edge k orders the outer graph (it joins two top-level nodes).
+func (gi *graphIndex) counts(g Graph, k int) bool {
+	s := gi.src[k]
+	return s >= 0 && g.Nodes[s].ParentID == "" && g.Nodes[gi.dst[k]].ParentID == ""
 }

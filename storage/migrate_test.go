@@ -14,12 +14,7 @@ import (
 // database with a build that knows 0002: only 0002 runs and the data stays.
 func TestMigrateUpgradesOlderDatabase(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(t.TempDir(), "m.db")+"?"+writerParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
+	db := migrationDB(t)
 	log := slog.New(slog.DiscardHandler)
 	older := fstest.MapFS{
 		"migrations/0001_init.sql": {Data: []byte(`CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL);`)},
@@ -59,12 +54,7 @@ func TestMigrateUpgradesOlderDatabase(t *testing.T) {
 // still means "never had a generation".
 func TestEpochMigrationCountsExistingGenerations(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(t.TempDir(), "m.db")+"?"+writerParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
+	db := migrationDB(t)
 	log := slog.New(slog.DiscardHandler)
 	first, err := migrationsFS.ReadFile("migrations/0001_init.sql")
 	if err != nil {
@@ -97,12 +87,7 @@ func TestEpochMigrationCountsExistingGenerations(t *testing.T) {
 // changes nor its record.
 func TestMigrateFailureRollsBack(t *testing.T) {
 	ctx := context.Background()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(t.TempDir(), "m.db")+"?"+writerParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
+	db := migrationDB(t)
 	broken := fstest.MapFS{
 		"migrations/0001_init.sql": {Data: []byte(`CREATE TABLE a (id INTEGER); CREATE TABLE a (id INTEGER);`)},
 	}
@@ -128,4 +113,17 @@ func TestEmbeddedMigrationsLoad(t *testing.T) {
 			t.Errorf("migration %s: numbers must be dense from 1", m.name)
 		}
 	}
+}
+
+// migrationDB is an empty database on the writer's settings, one connection, as migrate
+// sees it at start.
+func migrationDB(t *testing.T) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(t.TempDir(), "m.db")+"?"+writerParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1)
+	return db
 }

@@ -1,0 +1,74 @@
+package engine
+
+// The plan of a run from a block (SPEC §7): per node rerun | reuse | untouched, with reasons.
+// BuildPlan (planner.go) makes it; the executor (scheduler.go) carries it out.
+
+// Plan actions (SPEC §7).
+const (
+	ActionRerun     = "rerun"
+	ActionReuse     = "reuse"
+	ActionUntouched = "untouched"
+)
+
+// Reasons (SPEC §7, §8).
+const (
+	ReasonTarget             = "target"
+	ReasonDownstreamOfTarget = "downstream_of_target"
+	ReasonInputsUnchanged    = "inputs_unchanged"
+	ReasonNoPriorResult      = "no_prior_result"
+	ReasonPriorError         = "prior_error"
+	ReasonConfigChanged      = "config_changed"
+	ReasonFileChanged        = "file_changed"
+	ReasonUpstreamChanged    = "upstream_changed"
+	ReasonInputChanged       = "input_changed"
+	ReasonLoopRestart        = "loop_restart"
+)
+
+// PlanNode is the decision for one node.
+type PlanNode struct {
+	Action             string      `json:"action"`
+	Reasons            []string    `json:"reasons"`
+	SourceGenerationID string      `json:"source_generation_id"`
+	Source             *Generation `json:"-"`
+}
+
+// Plan is an immutable per-node decision list for a run from a block.
+type Plan struct {
+	WorkflowID string              `json:"workflow_id"`
+	VersionID  string              `json:"version_id"`
+	From       string              `json:"from"`
+	Nodes      map[string]PlanNode `json:"nodes"`
+	Rerun      int                 `json:"rerun"`
+	Reuse      int                 `json:"reuse"`
+	// list holds the decisions in the order of the graph's nodes, when BuildPlan made them.
+	list []PlanNode
+}
+
+// at is the decision for node i (id) of the plan's graph, nil when there is none.
+func (p *Plan) at(i int, id string) *PlanNode {
+	if p.list != nil {
+		if pn := &p.list[i]; pn.Action != "" {
+			return pn
+		}
+		return nil
+	}
+	pn, ok := p.Nodes[id]
+	if !ok {
+		return nil
+	}
+	return &pn
+}
+
+// cutoffEligible reports whether a rerun decision was made only because of what is upstream,
+// so identical inputs at run time may reuse the current generation (early cutoff).
+func cutoffEligible(reasons []string) bool {
+	if len(reasons) == 0 {
+		return false
+	}
+	for _, r := range reasons {
+		if r != ReasonDownstreamOfTarget && r != ReasonUpstreamChanged {
+			return false
+		}
+	}
+	return true
+}
