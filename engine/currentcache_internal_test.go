@@ -81,6 +81,15 @@ func TestCurrentCacheEpochs(t *testing.T) {
 		t.Errorf("a pick was replaced by %s", st.Current["a"].ID)
 	}
 
+	// Two generations of one millisecond: the one stored later wins, as in the store, whatever
+	// their sub-millisecond times say.
+	base := time.UnixMilli(100)
+	early := Generation{ID: "e", WorkflowID: "z", NodeID: "n", Status: GenCompleted, CreatedAt: base.Add(900 * time.Microsecond), Seq: 1}
+	late := Generation{ID: "l", WorkflowID: "z", NodeID: "n", Status: GenCompleted, CreatedAt: base.Add(100 * time.Microsecond), Seq: 2}
+	if !late.newerThan(&early) || early.newerThan(&late) {
+		t.Error("within a millisecond the later Seq is the newer")
+	}
+
 	// At most max workflows are kept.
 	c.prime("x", 0)
 	c.prime("y", 0)

@@ -41,6 +41,10 @@ func newFollower(store GenerationStore, emit func(Event), every time.Duration) *
 // follow starts following a workflow from its epoch now; following it already changes
 // nothing (a change not announced yet stays to be announced).
 func (f *follower) follow(ctx context.Context, workflowID string) error {
+	// Held across the read and the note, so a commit of ours cannot land between them and
+	// pass for another process's.
+	f.own.Lock()
+	defer f.own.Unlock()
 	f.mu.Lock()
 	_, already := f.known[workflowID]
 	f.mu.Unlock()
@@ -53,9 +57,7 @@ func (f *follower) follow(ctx context.Context, workflowID string) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if _, ok := f.known[workflowID]; !ok {
-		f.known[workflowID] = epoch
-	}
+	f.known[workflowID] = epoch
 	if !f.running {
 		f.running, f.stop = true, make(chan struct{})
 		go f.loop(f.stop)

@@ -129,19 +129,12 @@ func bodySpec(b *loopBody) any {
 }
 
 // childRecords collects, while loop bodies run (items in parallel), the record of each child
-// node's latest execution; the run's record takes them when the group resolves.
+// node's latest execution; the run's record takes them when the group resolves. Its lock
+// also orders the children's generations: stamped and committed in the order they are
+// recorded, so the latest recorded is the one the store makes current.
 type childRecords struct {
 	mu   sync.Mutex
 	recs map[string]NodeRecord
-}
-
-func (c *childRecords) set(id string, rec NodeRecord) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.recs == nil {
-		c.recs = map[string]NodeRecord{}
-	}
-	c.recs[id] = rec
 }
 
 func (c *childRecords) take() map[string]NodeRecord {
@@ -155,7 +148,7 @@ func (c *childRecords) take() map[string]NodeRecord {
 // childGeneration records one execution of a loop body's child for one item: a generation
 // (its timeline shows every item's result; the latest is its current one) committed before
 // its node event, as for any node.
-func (ex *Executor) childGeneration(x *Execution, n *Node, t *NodeType, cfgHash string, in *NodeInput, outs map[string]any,
+func (ex *Executor) childGeneration(x *Execution, n *Node, cfgHash string, reasons []string, in *NodeInput, outs map[string]any,
 	runErr error, took time.Duration, kids *childRecords) {
 	now := time.Now
 	if ex.Now != nil {
@@ -163,8 +156,8 @@ func (ex *Executor) childGeneration(x *Execution, n *Node, t *NodeType, cfgHash 
 	}
 	gen := Generation{ID: ex.newID(), WorkflowID: x.Run.WorkflowID, NodeID: n.ID, RunID: x.Run.ID, VersionID: x.Run.VersionID,
 		VersionLabel: x.Run.VersionLabel, RunLabel: x.Run.Label, DurationMS: took.Milliseconds(), Cost: in.Cost,
-		ConfigHash: cfgHash, InputFingerprint: InputFingerprint(cfgHash, in.Inputs, in.Connected), CreatedAt: now().UTC()}
-	rec := NodeRecord{Status: NodeExecuted, Reasons: []string{}, GenerationID: gen.ID, DurationMS: gen.DurationMS}
+		ConfigHash: cfgHash, InputFingerprint: InputFingerprint(cfgHash, in.Inputs, in.Connected)}
+	rec := NodeRecord{Status: NodeExecuted, Reasons: nonNil(reasons), GenerationID: gen.ID, DurationMS: gen.DurationMS}
 	if runErr != nil {
 		gen.Status, gen.Error, gen.Outputs = GenFailed, runErr.Error(), map[string]any{}
 		rec.Status, rec.Error = NodeFailed, runErr.Error()
@@ -172,7 +165,13 @@ func (ex *Executor) childGeneration(x *Execution, n *Node, t *NodeType, cfgHash 
 	} else {
 		gen.Status, gen.Outputs = GenCompleted, outs
 	}
-	kids.set(n.ID, rec)
+	kids.mu.Lock()
+	defer kids.mu.Unlock()
+	gen.CreatedAt = now().UTC()
+	if kids.recs == nil {
+		kids.recs = map[string]NodeRecord{}
+	}
+	kids.recs[n.ID] = rec
 	ev := nodeEvent(x.Run, n.ID, rec, outs)
 	if ex.Committer != nil {
 		ex.Committer.Commit(gen, ev)
@@ -184,13 +183,23 @@ func (ex *Executor) childGeneration(x *Execution, n *Node, t *NodeType, cfgHash 
 // bodyRunner runs a group's children once for one item, in order, and returns the value that
 // reaches the group's `result` input. Each child's execution writes a generation.
 func (ex *Executor) bodyRunner(x Execution, b *loopBody, bodies map[string]*loopBody, kids *childRecords) BodyRunner {
-	// A child's config is the same for every item: hashed once.
-	cfgHashes := map[string]string{}
+	// A child's config, and what a plan says of it (loop_restart when a run from a block
+	// reruns the group), are the same for every item: worked out once.
+	cfgHashes, reasons := map[string]string{}, map[string][]string{}
+	var gi *graphIndex
+	if x.Plan != nil {
+		gi = x.index()
+	}
 	for i := range b.nodes {
 		n := &b.nodes[i]
 		if t, ok := ex.Registry.Get(n.Type); ok {
 			if params, err := ResolveNodeParams(t, n.Params, x.Run.Inputs); err == nil {
 				cfgHashes[n.ID] = ConfigHash(t, NodeConfig(t, *n, params, x.Run.Inputs, x.Version.Graph, ""))
+			}
+		}
+		if gi != nil {
+			if p := x.Plan.at(gi.idx[n.ID], n.ID); p != nil {
+				reasons[n.ID] = p.Reasons
 			}
 		}
 	}
@@ -238,7 +247,7 @@ func (ex *Executor) bodyRunner(x Execution, b *loopBody, bodies map[string]*loop
 			if err != nil && (ctx.Err() != nil || errors.Is(err, ErrPause)) {
 				return nil, fmt.Errorf("item %d: node %q: %w", index, n.ID, err) // cancelled: nothing to keep
 			}
-			ex.childGeneration(&x, &n, t, cfgHashes[n.ID], in, outs, err, time.Since(start), kids)
+			ex.childGeneration(&x, &n, cfgHashes[n.ID], reasons[n.ID], in, outs, err, time.Since(start), kids)
 			if err != nil {
 				return nil, fmt.Errorf("item %d: node %q: %w", index, n.ID, err)
 			}

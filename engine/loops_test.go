@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -211,8 +212,13 @@ func TestLoopChildrenKeepGenerations(t *testing.T) {
 			t.Errorf("%s: sq's timeline %v, want one generation per item: 1, 5, 11", typ, got)
 		}
 		rec := run.Snapshot.Records()["sq"]
-		if rec.Status != engine.NodeExecuted || rec.GenerationID == "" || tl.CurrentGenerationID == "" {
-			t.Errorf("%s: the run's record of sq %+v, current %q", typ, rec, tl.CurrentGenerationID)
+		if rec.Status != engine.NodeExecuted || rec.GenerationID != tl.CurrentGenerationID {
+			t.Errorf("%s: the run's record of sq %+v names another generation than its current %q", typ, rec, tl.CurrentGenerationID)
+		}
+		// a run from the group reruns its body: the child says why, as the plan does
+		again := runAndWait(t, svc, engine.RunRequest{Workflow: typ, From: "loop"})
+		if got := again.Snapshot.Records()["sq"]; again.Status != engine.RunCompleted || !slices.Contains(got.Reasons, engine.ReasonLoopRestart) {
+			t.Errorf("%s: from the group, sq's record %+v (%s)", typ, got, again.Status)
 		}
 	}
 

@@ -52,8 +52,8 @@ type RunStore interface {
 // GenerationStore persists generations, selections and the asset links of generations.
 type GenerationStore interface {
 	// SaveGenerations commits generations in one transaction, linking each to the assets
-	// its outputs reference, and fills in each one's Seq. It returns each workflow's
-	// generation epoch after the commit.
+	// its outputs reference, and fills in each one's Seq and CreatedAt as stored (to the
+	// millisecond). It returns each workflow's generation epoch after the commit.
 	SaveGenerations(ctx context.Context, gens []Generation) (map[string]int64, error)
 	GetGeneration(ctx context.Context, id string) (Generation, error)
 	// ListGenerations returns a node's generations newest first, with Selected, VersionLabel

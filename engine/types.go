@@ -237,17 +237,18 @@ type Generation struct {
 	InputFingerprint string         `json:"input_fingerprint"`
 	CreatedAt        time.Time      `json:"created_at"`
 	Selected         bool           `json:"selected"`
-	// Seq is the store's insertion number: with CreatedAt it orders generations (the later
-	// of two made in the same millisecond is the one stored last).
+	// Seq is the store's insertion number: with CreatedAt (kept to the millisecond) it orders
+	// generations; the later of two made in the same millisecond is the one stored last.
 	Seq int64 `json:"-"`
 	// memo holds what plans work out about a generation kept as current in memory.
 	memo *genMemo
 }
 
-// newerThan reports whether g was made after o: CreatedAt, then Seq.
+// newerThan reports whether g was made after o as the stores order generations: CreatedAt
+// to the millisecond (what they keep), then Seq.
 func (g *Generation) newerThan(o *Generation) bool {
-	if !g.CreatedAt.Equal(o.CreatedAt) {
-		return g.CreatedAt.After(o.CreatedAt)
+	if a, b := g.CreatedAt.UnixMilli(), o.CreatedAt.UnixMilli(); a != b {
+		return a > b
 	}
 	return g.Seq > o.Seq
 }

@@ -38,9 +38,7 @@ func (s *Store) scanGeneration(sc scanner) (engine.Generation, error) {
 	if err := decodeInto("generation outputs", outputs, &g.Outputs); err != nil {
 		return g, err
 	}
-	if err := s.restoreValues("generation output", g.Outputs); err != nil {
-		return g, err
-	}
+	s.restoreValues("generation output", g.Outputs)
 	if cost.Valid {
 		return g, decodeInto("generation cost", cost.String, &g.Cost)
 	}
@@ -146,7 +144,7 @@ func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) (
 		return nil, fmt.Errorf("saving generations: %w", err)
 	}
 	for i := range gens {
-		gens[i].Seq = enc[i].seq
+		gens[i].Seq, gens[i].CreatedAt = enc[i].seq, fromMS(enc[i].created)
 	}
 	if anyRefs {
 		for i := range enc {

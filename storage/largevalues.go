@@ -16,6 +16,12 @@ import (
 // back, so nothing above storage sees the difference; the row links the asset, which goes
 // when the last row naming it does. Rows stay small, so listing and planning stay fast
 // whatever a node produced.
+//
+// A value of a node's own that looks like that (an object with either key below) is written
+// wrapped as {"$flowbench_escaped_value": value} and unwrapped on read, so no output can pass
+// for a stored one. A stored value that cannot be read back (its file removed by hand) stays
+// the reference it was written as, and the read goes on: one lost file does not make a
+// workflow's other results unreadable.
 
 // largeValue is the size, in bytes of JSON, above which an output value is stored as an asset.
 const largeValue = 64 << 10
@@ -23,15 +29,36 @@ const largeValue = 64 << 10
 // largeKey is the one key of the object that stands for a value in the asset store.
 const largeKey = "$flowbench_large_value"
 
+// escapedKey wraps an output value that looks like a stored-value reference.
+const escapedKey = "$flowbench_escaped_value"
+
 // largeMime is the media type of a stored large value.
 const largeMime = "application/json"
+
+// needsEscape reports whether v could be read as a reference or a wrapped value.
+func needsEscape(v any) bool {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return false
+	}
+	_, large := obj[largeKey]
+	_, escaped := obj[escapedKey]
+	return large || escaped
+}
 
 // encodeValues encodes a map of output values as JSON, storing each value over largeValue
 // bytes in the asset store; it returns the JSON and the assets it stored.
 func (s *Store) encodeValues(ctx context.Context, what string, m map[string]any) (string, []string, error) {
 	whole, err := encode(what, m)
-	if err != nil || len(whole) <= largeValue {
-		return whole, nil, err
+	if err != nil {
+		return "", nil, err
+	}
+	escape := false
+	for _, v := range m {
+		escape = escape || needsEscape(v)
+	}
+	if len(whole) <= largeValue && !escape {
+		return whole, nil, nil
 	}
 	out := make(map[string]any, len(m))
 	var shas []string
@@ -41,6 +68,9 @@ func (s *Store) encodeValues(ctx context.Context, what string, m map[string]any)
 			return "", nil, fmt.Errorf("encoding %s %q: %v: %w", what, k, err, engine.ErrInvalid)
 		}
 		if len(data) <= largeValue {
+			if needsEscape(v) {
+				v = map[string]any{escapedKey: v}
+			}
 			out[k] = v
 			continue
 		}
@@ -56,24 +86,31 @@ func (s *Store) encodeValues(ctx context.Context, what string, m map[string]any)
 	return enc, slices.Compact(shas), err
 }
 
-// restoreValues puts stored large values back into decoded output values.
-func (s *Store) restoreValues(what string, m map[string]any) error {
+// restoreValues puts stored large values back into decoded output values, and unwraps
+// escaped ones.
+func (s *Store) restoreValues(what string, m map[string]any) {
 	for k, v := range m {
+		if obj, ok := v.(map[string]any); ok && len(obj) == 1 {
+			if inner, ok := obj[escapedKey]; ok {
+				m[k] = inner
+				continue
+			}
+		}
 		sha, ok := largeRef(v)
 		if !ok {
 			continue
 		}
 		data, err := os.ReadFile(s.assetFile(sha))
-		if err != nil {
-			return fmt.Errorf("reading %s %q from the asset store: %w", what, k, err)
-		}
 		var val any
-		if err := json.Unmarshal(data, &val); err != nil {
-			return fmt.Errorf("decoding %s %q from asset %s: %w", what, k, sha, err)
+		if err == nil {
+			err = json.Unmarshal(data, &val)
+		}
+		if err != nil {
+			s.log.Warn("a stored large value cannot be read back", "what", what, "handle", k, "asset", sha, "err", err)
+			continue
 		}
 		m[k] = val
 	}
-	return nil
 }
 
 // largeRef reports whether v stands for a stored large value, and its asset.

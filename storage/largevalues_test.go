@@ -96,3 +96,52 @@ func TestLargeValuesGoToTheAssetStore(t *testing.T) {
 		t.Errorf("%d asset files after deleting the generation, want 1 (the run's)", n)
 	}
 }
+
+// TestOutputsThatLookLikeStoredValues: a node's own output shaped like a stored-value
+// reference comes back as it was (it is escaped, not followed); a stored value whose file is
+// gone leaves its reference and the other outputs readable.
+func TestOutputsThatLookLikeStoredValues(t *testing.T) {
+	ctx := context.Background()
+	home := t.TempDir()
+	s := open(t, home)
+	defer s.Close()
+	w, v, err := s.CreateWorkflow(ctx, engine.Workflow{Name: "tricky"}, engine.Version{Graph: engine.Graph{Nodes: []engine.Node{{ID: "n", Type: "json.parse"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sha := strings.Repeat("ab", 32)
+	lookalikes := map[string]any{
+		"ref":     map[string]any{"$flowbench_large_value": sha},
+		"escaped": map[string]any{"$flowbench_escaped_value": "x"},
+		"both":    map[string]any{"$flowbench_large_value": sha, "other": 1.0},
+		"plain":   "text",
+	}
+	big := strings.Repeat("z", 70<<10)
+	g1 := engine.Generation{ID: "0193f2a4-5b6c-7d8e-9f01-000000000001", WorkflowID: w.ID, NodeID: "n", VersionID: v.ID,
+		Status: engine.GenCompleted, Outputs: lookalikes}
+	g2 := engine.Generation{ID: "0193f2a4-5b6c-7d8e-9f01-000000000002", WorkflowID: w.ID, NodeID: "n", VersionID: v.ID,
+		Status: engine.GenCompleted, Outputs: map[string]any{"big": big, "small": 1.0}}
+	if _, err := s.SaveGenerations(ctx, []engine.Generation{g1, g2}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.GetGeneration(ctx, g1.ID)
+	if err != nil || !reflect.DeepEqual(got.Outputs, lookalikes) {
+		t.Errorf("look-alike outputs came back as %v (%v)", got.Outputs, err)
+	}
+
+	// remove the big value's file by hand: the read goes on
+	var ref string
+	if err := rawDB(t, home).QueryRow(`SELECT json_extract(outputs, '$.big."$flowbench_large_value"') FROM generations WHERE id = ?`, g2.ID).Scan(&ref); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(home, "assets", ref[:2], ref)); err != nil {
+		t.Fatal(err)
+	}
+	got, err = s.GetGeneration(ctx, g2.ID)
+	if err != nil || got.Outputs["small"] != 1.0 {
+		t.Fatalf("a lost file made the generation unreadable: %v %v", got.Outputs, err)
+	}
+	if cur, err := s.CurrentGenerations(ctx, w.ID); err != nil || cur.Current["n"] == nil {
+		t.Errorf("a lost file made the workflow's current generations unreadable: %v", err)
+	}
+}

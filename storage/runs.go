@@ -39,9 +39,7 @@ func (s *Store) scanRun(sc scanner) (engine.Run, error) {
 	if err := decodeInto("run outputs", outputs, &r.Outputs); err != nil {
 		return r, err
 	}
-	if err := s.restoreValues("run output", r.Outputs); err != nil {
-		return r, err
-	}
+	s.restoreValues("run output", r.Outputs)
 	if snapshot == "" {
 		return r, nil // a list leaves the snapshot out
 	}
@@ -135,7 +133,7 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 	out.Inputs, out.Outputs, out.Snapshot = nil, nil, engine.Snapshot{}
 	_ = decodeInto("run inputs", j.inputs, &out.Inputs)
 	_ = decodeInto("run outputs", j.outputs, &out.Outputs)
-	_ = s.restoreValues("run output", out.Outputs)
+	s.restoreValues("run output", out.Outputs)
 	_ = decodeSnapshot(j.snapshot, j.reused, &out.Snapshot)
 	return out, nil
 }

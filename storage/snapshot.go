@@ -141,7 +141,7 @@ func decodeSnapshot(text string, packed []byte, into *engine.Snapshot) error {
 	errCorrupt := errors.New("decoding run snapshot: reused records cut short")
 	for p := packed[1:]; len(p) > 0; {
 		n, w := binary.Uvarint(p)
-		if w <= 0 || uint64(len(p)-w) < n+16 {
+		if w <= 0 || n > uint64(len(p)-w) || uint64(len(p)-w)-n < 16 {
 			return errCorrupt
 		}
 		id := string(p[w : w+int(n)])

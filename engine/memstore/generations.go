@@ -68,7 +68,7 @@ func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) (
 	for i, rec := range recs {
 		rec.seq = s.nextSeq()
 		rec.g.Seq = rec.seq
-		gens[i].Seq = rec.seq
+		gens[i].Seq, gens[i].CreatedAt = rec.seq, rec.g.CreatedAt
 		s.gens[rec.g.ID] = rec
 		s.linked(rec.refs)
 		w := s.workflows[rec.g.WorkflowID]

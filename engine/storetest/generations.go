@@ -48,10 +48,18 @@ func testGenerationEpoch(t *testing.T, s engine.Store) {
 	if batch[0].Seq <= 0 || batch[1].Seq <= batch[0].Seq || batch[2].Seq <= batch[1].Seq {
 		t.Errorf("Seq not filled in order: %d %d %d", batch[0].Seq, batch[1].Seq, batch[2].Seq)
 	}
+	// CreatedAt comes back as stored (to the millisecond), so an in-memory order agrees.
+	sub := mkGen(r, "c", engine.GenCompleted, at(4).Add(1234567*time.Nanosecond))
+	saved := []engine.Generation{sub}
+	_, err = s.SaveGenerations(ctx(), saved)
+	must(t, "SaveGenerations", err)
+	if stored, _ := s.GetGeneration(ctx(), sub.ID); !saved[0].CreatedAt.Equal(stored.CreatedAt) || saved[0].Seq != stored.Seq {
+		t.Errorf("filled CreatedAt %v seq %d, stored %v seq %d", saved[0].CreatedAt, saved[0].Seq, stored.CreatedAt, stored.Seq)
+	}
 	st, err := s.CurrentGenerations(ctx(), wf)
 	must(t, "CurrentGenerations", err)
-	if st.Epoch != 3 || st.Current["a"].Seq != batch[1].Seq {
-		t.Errorf("CurrentGenerations epoch %d, seq of a %d; want 3, %d", st.Epoch, st.Current["a"].Seq, batch[1].Seq)
+	if st.Epoch != 4 || st.Current["a"].Seq != batch[1].Seq {
+		t.Errorf("CurrentGenerations epoch %d, seq of a %d; want 4, %d", st.Epoch, st.Current["a"].Seq, batch[1].Seq)
 	}
 	last := epoch()
 	for _, step := range []struct {

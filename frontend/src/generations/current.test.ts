@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { api } from "../api/backend";
 import type { Generation } from "../api/types";
-import { loadCurrent, resetCurrent, useCurrentGens } from "./current";
+import { applyNodeEvents, loadCurrent, resetCurrent, useCurrentGens } from "./current";
 
 const gen = (id: string, node: string, value: unknown, selected = false): Generation =>
   ({ id, node_id: node, outputs: { result: value }, selected }) as unknown as Generation;
@@ -30,6 +30,20 @@ describe("current generations", () => {
     const s = useCurrentGens.getState();
     expect(s.byNode.a?.id).toBe("g9");
     expect(s.rev).toEqual({ a: 1, b: 1 });
+  });
+
+  it("keeps what node events said while the answer was on its way", async () => {
+    let answer: (v: Record<string, Generation>) => void = () => {};
+    vi.spyOn(api, "currentGenerations").mockReturnValue(new Promise((r) => (answer = r)));
+    useCurrentGens.setState({ workflowId: "w", byNode: {}, rev: {} });
+    const loading = loadCurrent("w");
+    // this window's run finishes a (newer) generation of a before the answer lands
+    applyNodeEvents([{ type: "node", workflow_id: "w", run_id: "r", node_id: "a", status: "executed", generation_id: "new", time: 1 }]);
+    answer({ a: gen("old", "a", 1), b: gen("gb", "b", 2) });
+    await loading;
+    const s = useCurrentGens.getState();
+    expect(s.byNode.a?.id).toBe("new");
+    expect(s.byNode.b?.id).toBe("gb");
   });
 
   it("drops an answer that arrives after the workflow closed", async () => {

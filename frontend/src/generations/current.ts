@@ -46,6 +46,9 @@ let loadSeq = 0;
 export async function loadCurrent(workflowId: string, changed: readonly string[] = []): Promise<void> {
   const seq = ++loadSeq;
   if (useCurrentGens.getState().workflowId !== workflowId) useCurrentGens.setState({ workflowId, byNode: {}, rev: {} });
+  // a node whose events arrive while the answer is on its way keeps what they said: the
+  // answer may have been read before them
+  const revAtStart = useCurrentGens.getState().rev;
   let gens: Record<string, Generation>;
   try {
     gens = await api.currentGenerations(workflowId);
@@ -53,9 +56,12 @@ export async function loadCurrent(workflowId: string, changed: readonly string[]
     return; // a workflow deleted meanwhile: nothing to show
   }
   if (seq !== loadSeq || useCurrentGens.getState().workflowId !== workflowId) return;
-  const byNode: Record<string, CurrentGen | undefined> = {};
-  for (const [id, g] of Object.entries(gens)) byNode[id] = fromGeneration(g);
   useCurrentGens.setState((s) => {
+    const byNode: Record<string, CurrentGen | undefined> = {};
+    for (const [id, g] of Object.entries(gens)) byNode[id] = fromGeneration(g);
+    for (const id of Object.keys(s.rev)) {
+      if (s.rev[id] !== revAtStart[id]) byNode[id] = s.byNode[id];
+    }
     if (!changed.length) return { byNode };
     const rev = { ...s.rev };
     for (const id of changed) rev[id] = (rev[id] ?? 0) + 1;
