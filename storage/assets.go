@@ -63,8 +63,10 @@ func (s *Store) PutAsset(ctx context.Context, data []byte, mime, name string) (e
 		}
 		syncDir(dir)
 	}
-	if _, err := s.w.ExecContext(ctx, `INSERT OR IGNORE INTO assets (sha256, mime, size, created_at) VALUES (?, ?, ?, ?)`,
-		sha, mime, len(data), time.Now().UnixMilli()); err != nil {
+	now := time.Now().UnixMilli()
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO assets (sha256, mime, size, created_at, put_at, put_by) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (sha256) DO UPDATE SET put_at = excluded.put_at, put_by = excluded.put_by`,
+		sha, mime, len(data), now, now, s.instance); err != nil {
 		return ref, fmt.Errorf("storing asset %s: %w", sha, err)
 	}
 	s.pending[sha] = struct{}{}
@@ -172,17 +174,23 @@ func (s *Store) linked(refs []string) {
 // unreferenced deletes the asset rows of the candidates that no link refers to and that
 // are not pending, and returns them: their files go once tx commits. The caller holds
 // assetMu.
+// assetGrace is how long an asset another process put is kept though nothing links it yet:
+// that process links it with its next commit. (Within this process, pending says so exactly.)
+const assetGrace = 10 * time.Minute
+
 func (s *Store) unreferenced(ctx context.Context, tx *sql.Tx, candidates []string) ([]string, error) {
 	var garbage []string
+	recent := time.Now().Add(-assetGrace).UnixMilli()
 	for _, sha := range candidates {
 		if _, ok := s.pending[sha]; ok {
 			continue
 		}
 		used, err := exists(ctx, tx, `SELECT 1 WHERE
+			EXISTS (SELECT 1 FROM assets WHERE sha256 = ?1 AND put_at > ?2 AND put_by != ?3) OR
 			EXISTS (SELECT 1 FROM generation_assets WHERE sha256 = ?1) OR
 			EXISTS (SELECT 1 FROM version_assets WHERE sha256 = ?1) OR
 			EXISTS (SELECT 1 FROM run_assets WHERE sha256 = ?1) OR
-			EXISTS (SELECT 1 FROM draft_assets WHERE sha256 = ?1)`, sha)
+			EXISTS (SELECT 1 FROM draft_assets WHERE sha256 = ?1)`, sha, recent, s.instance)
 		if err != nil {
 			return nil, fmt.Errorf("checking asset %s: %w", sha, err)
 		}
@@ -244,4 +252,34 @@ func queryStrings(ctx context.Context, tx *sql.Tx, query string, args ...any) ([
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// sweepAssets removes assets nothing links that were put longer than assetGrace ago: left
+// by a process that stopped between storing a file and committing the row naming it.
+func (s *Store) sweepAssets(ctx context.Context) error {
+	s.assetMu.Lock()
+	defer s.assetMu.Unlock()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	candidates, err := queryStrings(ctx, tx, `SELECT sha256 FROM assets a WHERE put_at <= ?
+		AND NOT EXISTS (SELECT 1 FROM generation_assets l WHERE l.sha256 = a.sha256)
+		AND NOT EXISTS (SELECT 1 FROM version_assets l WHERE l.sha256 = a.sha256)
+		AND NOT EXISTS (SELECT 1 FROM run_assets l WHERE l.sha256 = a.sha256)
+		AND NOT EXISTS (SELECT 1 FROM draft_assets l WHERE l.sha256 = a.sha256)`,
+		time.Now().Add(-assetGrace).UnixMilli())
+	if err != nil || len(candidates) == 0 {
+		return err
+	}
+	garbage, err := s.unreferenced(ctx, tx, candidates)
+	if err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.removeAssetFiles(garbage)
+	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/flowbench/flowbench/engine"
@@ -56,6 +57,9 @@ type Store struct {
 	// assetMu orders asset file writes against asset collection, so a file is never
 	// removed while PutAsset is storing the same bytes again.
 	assetMu sync.Mutex
+	// instance names this open store in the assets it puts (assets.put_by), so another
+	// process's deletion knows an asset may be about to be linked here.
+	instance string
 	// pending holds assets put but not yet linked to anything, so a concurrent delete
 	// does not collect an asset a running node is about to save a generation for.
 	pending map[string]struct{}
@@ -89,7 +93,7 @@ func Open(ctx context.Context, home string, logger *slog.Logger) (*Store, error)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{home: home, assets: assets, log: logger, w: w, pending: map[string]struct{}{}}
+	s := &Store{home: home, assets: assets, log: logger, w: w, pending: map[string]struct{}{}, instance: uuid.NewString()}
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("opening %s: %w", path, err)
@@ -123,6 +127,9 @@ func Open(ctx context.Context, home string, logger *slog.Logger) (*Store, error)
 	}
 	s.ckpt = startCheckpointer(cdb, s)
 	s.removeTempFiles()
+	if err := s.sweepAssets(ctx); err != nil {
+		s.log.Warn("sweeping unlinked assets", "err", err) // they stay; the next open tries again
+	}
 	return s, nil
 }
 

@@ -10,3 +10,11 @@ UPDATE workflows SET generation_epoch = (SELECT COUNT(*) FROM generations g WHER
 -- its nodes, and their records written as JSON would be most of what the run writes.
 -- (storage/snapshot.go has the format; the snapshot column keeps every other record.)
 ALTER TABLE runs ADD COLUMN reused BLOB;
+
+-- When and by which open store (process) an asset was last stored (PutAsset). An asset another
+-- process put a moment ago may be about to be linked by its next commit: a deletion here
+-- leaves it alone until it is old enough, and Open sweeps what stayed unlinked (a process
+-- that stopped between the two).
+ALTER TABLE assets ADD COLUMN put_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE assets ADD COLUMN put_by TEXT NOT NULL DEFAULT '';
+UPDATE assets SET put_at = created_at;
