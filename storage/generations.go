@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -208,14 +209,57 @@ func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (engi
 	if err != nil {
 		return fail(err)
 	}
-	// One query returns, per node, the latest completed generation and the selected one;
-	// the selection wins below.
-	rows, err := tx.QueryContext(ctx, `WITH latest AS (
-			SELECT seq, ROW_NUMBER() OVER (PARTITION BY node_id ORDER BY created_at DESC, seq DESC) AS rn
-			FROM generations WHERE workflow_id = ?1 AND status = 'completed'
+	// The latest completed generation of each node is found through the index on
+	// (workflow_id, node_id, created_at) — rowid, which is seq, ends every index entry — one
+	// node at a time (a skip scan), so the cost follows the number of nodes, not of runs.
+	// Nodes with no completed generation come back without one.
+	type pick struct {
+		node   string
+		seq    sql.NullInt64
+		failed bool
+	}
+	rows, err := tx.QueryContext(ctx, `WITH RECURSIVE nodes(id) AS (
+			SELECT (SELECT MIN(node_id) FROM generations WHERE workflow_id = ?1)
+			UNION ALL
+			SELECT (SELECT MIN(node_id) FROM generations WHERE workflow_id = ?1 AND node_id > nodes.id)
+			FROM nodes WHERE nodes.id IS NOT NULL
+		), latest AS (
+			SELECT id, (SELECT x.seq FROM generations x WHERE x.workflow_id = ?1 AND x.node_id = nodes.id
+				AND x.status = 'completed' ORDER BY x.created_at DESC, x.seq DESC LIMIT 1) AS seq
+			FROM nodes WHERE id IS NOT NULL
 		)
-		SELECT `+genCols+genFrom+`WHERE g.workflow_id = ?1
-			AND (sel.generation_id IS NOT NULL OR g.seq IN (SELECT seq FROM latest WHERE rn = 1))`, workflowID)
+		SELECT id, seq, seq IS NULL AND EXISTS (SELECT 1 FROM generations f
+			WHERE f.workflow_id = ?1 AND f.node_id = latest.id AND f.status = 'failed') FROM latest`, workflowID)
+	if err != nil {
+		return fail(err)
+	}
+	var picks []pick
+	for rows.Next() {
+		var p pick
+		if err := rows.Scan(&p.node, &p.seq, &p.failed); err != nil {
+			rows.Close()
+			return fail(err)
+		}
+		picks = append(picks, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fail(err)
+	}
+	seqs := make([]int64, 0, len(picks))
+	for _, p := range picks {
+		if p.seq.Valid {
+			seqs = append(seqs, p.seq.Int64)
+		}
+	}
+	list, err := json.Marshal(seqs)
+	if err != nil {
+		return fail(err)
+	}
+	// Those generations and the selected ones; a selection wins.
+	rows, err = tx.QueryContext(ctx, `SELECT `+genCols+genFrom+`WHERE g.seq IN (SELECT value FROM json_each(?2)
+		UNION SELECT p.seq FROM selections s JOIN generations p ON p.id = s.generation_id WHERE s.workflow_id = ?1)`,
+		workflowID, string(list))
 	if err != nil {
 		return fail(err)
 	}
@@ -233,13 +277,9 @@ func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (engi
 	if err := rows.Err(); err != nil {
 		return fail(err)
 	}
-	failed, err := queryStrings(ctx, tx, `SELECT DISTINCT node_id FROM generations WHERE workflow_id = ? AND status = 'failed'`, workflowID)
-	if err != nil {
-		return fail(err)
-	}
-	for _, id := range failed {
-		if st.Current[id] == nil {
-			st.Failed[id] = true
+	for _, p := range picks {
+		if p.failed && st.Current[p.node] == nil {
+			st.Failed[p.node] = true
 		}
 	}
 	return st, nil
