@@ -18,6 +18,7 @@ import { QueueOverlay } from "../queue/QueueOverlay";
 import { checkConnection, outputHandles, typeClass } from "../lib/compat";
 import type { FbEdge, FbNode } from "../lib/flowtypes";
 import { connect, selectOnly } from "../lib/graphops";
+import { reparent } from "../lib/groups";
 import { nodeTypes } from "../nodes/FlowNode";
 import { useCatalog } from "../stores/catalog";
 import { addNode } from "../stores/editor";
@@ -110,6 +111,24 @@ export function Canvas() {
     if (!v.ok) toast("error", v.reason);
   }, []);
 
+  // A node dropped on a loop group's frame joins its body; a child dragged out of its frame
+  // leaves it. (Groups do not go inside groups.)
+  const onNodeDragStop = useCallback(
+    (_e: MouseEvent | TouchEvent, node: FbNode) => {
+      const types = useCatalog.getState().types;
+      const isGroup = (n: FbNode) => Boolean(types[n.data.type]?.container);
+      if (isGroup(node)) return;
+      const hit = rf.getIntersectingNodes(node).find((n) => n.id !== node.id && isGroup(n) && !n.parentId);
+      const group = hit?.id ?? null;
+      if (group === (node.parentId ?? null)) return;
+      const abs = (id: string) => rf.getInternalNode(id)?.internals.positionAbsolute;
+      useGraph.getState().edit((f) => reparent(f, node.id, group, abs));
+      const title = (id: string) => useGraph.getState().nodes.find((n) => n.id === id)?.data.label || id;
+      toast("info", group ? `${title(node.id)} now runs inside ${title(group)}, once per item` : `${title(node.id)} left its loop`);
+    },
+    [rf],
+  );
+
   const onDragOver = useCallback((e: React.DragEvent) => {
     if (e.dataTransfer.types.includes(PALETTE_MIME)) {
       e.preventDefault();
@@ -138,6 +157,7 @@ export function Canvas() {
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         onNodeContextMenu={onNodeContextMenu}
+        onNodeDragStop={onNodeDragStop}
         isValidConnection={isValidConnection}
         deleteKeyCode={null}
         selectionKeyCode="Shift"

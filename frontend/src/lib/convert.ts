@@ -3,6 +3,7 @@
 // params, labels, parents and explicit edge ids.
 import type { Graph, GraphEdge, GraphNode, InputDecl } from "../api/types";
 import { FB_NODE, type FbEdge, type FbNode } from "./flowtypes";
+import { bodyToCanvas, canvasToBody } from "./groups";
 
 /** edgeKey is the id the canvas gives an edge the file did not name. */
 export function edgeKey(e: { source: string; sourceHandle?: string | null; target: string; targetHandle?: string | null }): string {
@@ -10,10 +11,12 @@ export function edgeKey(e: { source: string; sourceHandle?: string | null; targe
 }
 
 export function toFlowNode(n: GraphNode): FbNode {
+  const at = { x: n.position?.x ?? 0, y: n.position?.y ?? 0 };
   const node: FbNode = {
     id: n.id,
     type: FB_NODE,
-    position: { x: n.position?.x ?? 0, y: n.position?.y ?? 0 },
+    // a loop group's child: stored relative to the group's body, drawn relative to its box
+    position: n.parentId ? bodyToCanvas(at) : at,
     data: { type: n.type, params: { ...(n.params ?? {}) } },
   };
   if (n.label) node.data.label = n.label;
@@ -25,7 +28,8 @@ export function fromFlowNode(n: FbNode): GraphNode {
   const out: GraphNode = { id: n.id, type: n.data.type };
   if (n.data.label) out.label = n.data.label;
   if (n.data.params && Object.keys(n.data.params).length > 0) out.params = { ...n.data.params };
-  out.position = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
+  const at = n.parentId ? canvasToBody(n.position) : n.position;
+  out.position = { x: Math.round(at.x), y: Math.round(at.y) };
   if (n.parentId) out.parentId = n.parentId;
   return out;
 }

@@ -4,12 +4,13 @@
 // "picked" mark). A plan preview colours it; a stale badge says why its result is out of
 // date; hovering shows "Run from here". Memoised; each part subscribes to its own slice.
 import { Handle, Position, type NodeProps } from "@xyflow/react";
-import { memo } from "react";
+import { memo, useRef } from "react";
 import { CurrentPreview, PickedMark, PlanTag, StaleBadge, usePlanAction } from "../generations/NodeMarks";
 import { NodeRunToolbar, useHoverIntent } from "../plan/NodeActions";
 import type { HandleSpec, InputDecl } from "../api/types";
 import { inputHandles, outputHandles, typeClass } from "../lib/compat";
 import type { FbNode } from "../lib/flowtypes";
+import { frameSize } from "../lib/groups";
 import { paramSummary } from "../lib/params";
 import { useCatalog } from "../stores/catalog";
 import { useGraph } from "../stores/graph";
@@ -18,6 +19,35 @@ import { NodeError, NodeProgress, NodeStatus, statusClass } from "./NodeStatus";
 import "./canvas.css";
 
 const NO_INPUTS: InputDecl[] = [];
+
+/** frameOf is the frame size of group id as "WxHxD" (a string, so the selector is stable):
+ * sized to the children not being dragged; D is 1 while one of them is. */
+function frameOf(nodes: readonly FbNode[], id: string): string {
+  let dragging = 0;
+  const kids = [];
+  for (const n of nodes) {
+    if (n.parentId !== id) continue;
+    if (n.dragging) dragging = 1;
+    else kids.push({ x: n.position.x, y: n.position.y, width: n.measured?.width ?? 220, height: n.measured?.height ?? 110 });
+  }
+  const f = frameSize(kids);
+  return `${f.width}x${f.height}x${dragging}`;
+}
+
+/** useFrame is a group's frame size. While one of its children is dragged the frame keeps the
+ * size it had (it neither follows the child out nor shrinks under it), so a child dropped
+ * outside it leaves the group. */
+function useFrame(id: string, container: boolean): { width: number; height: number } | undefined {
+  const frame = useGraph((s) => (container ? frameOf(s.nodes, id) : ""));
+  const stable = useRef({ width: 0, height: 0 });
+  if (!frame) return undefined;
+  const [width, height, dragging] = frame.split("x").map(Number);
+  if (!dragging) {
+    stable.current = { width, height };
+    return stable.current;
+  }
+  return { width: Math.max(width, stable.current.width), height: Math.max(height, stable.current.height) };
+}
 
 function HandleRow({ nodeId, input, output }: { nodeId: string; input?: HandleSpec; output?: HandleSpec }) {
   return (
@@ -74,16 +104,12 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
   const rows = Math.max(ins.length, outs.length);
   const summary = paramSummary(t, data.params);
   const title = data.label || t?.title || data.type;
+  const container = Boolean(t?.container);
+  const frame = useFrame(id, container);
+  const empty = useGraph((s) => container && !s.nodes.some((n) => n.parentId === id));
 
-  return (
-    <div
-      className={`fb-node group-${t?.group ?? "unknown"} ${statusClass(record?.status)}${selected ? " selected" : ""}${t?.container ? " container" : ""}${plan ? ` plan-${plan}` : ""}`}
-      data-testid={`node-${id}`}
-      aria-label={`${title} (${id})`}
-      onMouseEnter={enter}
-      onMouseLeave={leave}
-    >
-      <NodeRunToolbar nodeId={id} visible={hover} onEnter={enter} onLeave={leave} />
+  const content = (
+    <>
       <div className="fb-head">
         <span className="fb-dot" aria-hidden="true" />
         <span className="fb-title">{title}</span>
@@ -130,6 +156,29 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
           asset={data.params.asset}
           live={record?.status === "running" ? record.stream : undefined}
         />
+      )}
+    </>
+  );
+
+  return (
+    <div
+      className={`fb-node group-${t?.group ?? "unknown"} ${statusClass(record?.status)}${selected ? " selected" : ""}${container ? " container" : ""}${plan ? ` plan-${plan}` : ""}`}
+      data-testid={`node-${id}`}
+      aria-label={`${title} (${id})`}
+      style={frame}
+      onMouseEnter={enter}
+      onMouseLeave={leave}
+    >
+      <NodeRunToolbar nodeId={id} visible={hover} onEnter={enter} onLeave={leave} />
+      {container ? (
+        <>
+          <div className="fb-group-head">{content}</div>
+          <div className="fb-group-body" data-testid={`group-body-${id}`}>
+            {empty && <span>Drop nodes here: they run once per item</span>}
+          </div>
+        </>
+      ) : (
+        content
       )}
     </div>
   );
