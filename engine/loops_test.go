@@ -2,7 +2,9 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -240,5 +242,28 @@ func TestLoopChildrenKeepGenerations(t *testing.T) {
 	}
 	if rec := run.Snapshot.Records()["sq"]; rec.Status != engine.NodeFailed || rec.Error == "" {
 		t.Errorf("the run's record of sq: %+v", rec)
+	}
+}
+
+// TestApprovalCannotGoInsideALoop: a node that pauses for a person inside a loop body is
+// refused when the graph is checked, naming the node and the loop.
+func TestApprovalCannotGoInsideALoop(t *testing.T) {
+	reg := engine.NewRegistry()
+	if err := nodes.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	g := loopGraph("control.foreach")
+	g.Nodes = append(g.Nodes, engine.Node{ID: "ok?", Type: "control.approval", ParentID: "loop"})
+	g.Edges = append(g.Edges, edge("loop", "item", "ok?", "value"))
+	err := engine.ValidateGraph(reg, g)
+	var ve *engine.ValidationError
+	if !errors.As(err, &ve) || len(ve.Problems) != 1 || ve.Problems[0].NodeID != "ok?" ||
+		!strings.Contains(ve.Problems[0].Message, `inside the loop "loop"`) {
+		t.Fatalf("validation: %v", err)
+	}
+	g.Nodes[len(g.Nodes)-1].ParentID = ""
+	g.Edges = g.Edges[:len(g.Edges)-1]
+	if err := engine.ValidateGraph(reg, g); err != nil {
+		t.Errorf("an approval outside the loop: %v", err)
 	}
 }

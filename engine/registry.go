@@ -64,6 +64,9 @@ type NodeType struct {
 	DynamicOutputs bool `json:"dynamic_outputs,omitempty"`
 	// Container marks loop groups whose children (nodes with ParentID) run per item.
 	Container bool `json:"container,omitempty"`
+	// Pauses marks a node that may pause the run for a person (control.approval): a run
+	// pauses between nodes, so such a node cannot go inside a loop group's body.
+	Pauses bool `json:"pauses,omitempty"`
 	// LocalNames are {{name}} references the node resolves itself (text.template's handles);
 	// the engine neither resolves nor validates them as flow inputs.
 	LocalNames []string `json:"local_names,omitempty"`

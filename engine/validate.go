@@ -66,6 +66,8 @@ func ValidateGraph(reg *Registry, g Graph) error {
 			add(Problem{NodeID: n.ID, Message: fmt.Sprintf("parent %q does not exist", n.ParentID)})
 		} else if t := types[p.ID]; t != nil && !t.Container {
 			add(Problem{NodeID: n.ID, Message: fmt.Sprintf("parent %q (%s) is not a loop group", p.ID, p.Type)})
+		} else if ct := types[n.ID]; ct != nil && ct.Pauses {
+			add(Problem{NodeID: n.ID, Message: fmt.Sprintf("%s cannot go inside the loop %q: a run pauses for a person between nodes, not once per item; put it before or after the loop", n.Type, p.ID)})
 		}
 	}
 

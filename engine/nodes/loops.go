@@ -74,6 +74,7 @@ func registerLoops(r *engine.Registry) error {
 			},
 			// A rerun approval asks again; it is never cut off by unchanged inputs.
 			Deterministic: false,
+			Pauses:        true,
 			Run:           runApproval,
 		},
 	)

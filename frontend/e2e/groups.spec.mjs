@@ -12,6 +12,7 @@ const loops = {
     { id: "sq", type: "math.expr", label: "Square", parentId: "loop", params: { expression: "a * a" }, position: { x: 40, y: 10 } },
     { id: "out", type: "io.output", params: { name: "squares" }, position: { x: 760, y: 0 } },
     { id: "extra", type: "text.template", label: "Loose", params: { template: "item {{a}}" }, position: { x: 280, y: 560 } },
+    { id: "gate", type: "control.approval", label: "Check", position: { x: 760, y: 560 } },
   ],
   edges: [
     { source: "in", sourceHandle: "items", target: "loop", targetHandle: "items" },
@@ -55,12 +56,20 @@ export const tests = [
       await waitFor(page, async () => (await draftParent(page, wf, "extra")) === "loop", "the draft names the group", 5_000);
       await waitFor(page, async () => inside(await node(page, "extra").boundingBox(), await body()), "the frame grew around it");
 
-      // runs: the child inside executes once per item
-      const r = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: {}, from: "", graph: null });
+      // runs (what the output needs; the approval off to the side is left alone): the child
+      // inside executes once per item
+      const r = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: {}, from: "out", graph: null });
       const done = await waitRun(page, r.id);
       assert.equal(done.status, "completed");
       assert.deepEqual(done.outputs.squares, [1, 4, 9]);
       await shot(page, "groups.png");
+
+      // an approval cannot go inside: refused, saying why
+      const g = await node(page, "gate").locator(".fb-head").boundingBox();
+      const b1 = await body();
+      await drag(page, { x: g.x + 30, y: g.y + g.height / 2 }, { x: b1.x + 60, y: b1.y + b1.height - 30 });
+      await page.getByText("An approval cannot go inside a loop").first().waitFor({ timeout: 5_000 });
+      assert.equal(await draftParent(page, wf, "gate"), "");
 
       // dragged out below the frame, it leaves the loop
       const h2 = await node(page, "extra").locator(".fb-head").boundingBox();

@@ -10,7 +10,7 @@ import {
   type FinalConnectionState,
   type IsValidConnection,
 } from "@xyflow/react";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { DropChoice, useFileDropEvents } from "../dnd/DropChoice";
 import { setDropContext } from "../dnd/fileDrop";
 import { ContextMenu, nodeMenuItems } from "../plan/NodeActions";
@@ -113,6 +113,10 @@ export function Canvas() {
 
   // A node dropped on a loop group's frame joins its body; a child dragged out of its frame
   // leaves it. (Groups do not go inside groups.)
+  const dragStart = useRef<{ id: string; position: { x: number; y: number } } | null>(null);
+  const onNodeDragStart = useCallback((_e: MouseEvent | TouchEvent, node: FbNode) => {
+    dragStart.current = { id: node.id, position: node.position };
+  }, []);
   const onNodeDragStop = useCallback(
     (_e: MouseEvent | TouchEvent, node: FbNode) => {
       const types = useCatalog.getState().types;
@@ -121,6 +125,14 @@ export function Canvas() {
       const hit = rf.getIntersectingNodes(node).find((n) => n.id !== node.id && isGroup(n) && !n.parentId);
       const group = hit?.id ?? null;
       if (group === (node.parentId ?? null)) return;
+      if (group && types[node.data.type]?.pauses) {
+        const start = dragStart.current;
+        if (start?.id === node.id) {
+          useGraph.getState().edit((f) => ({ ...f, nodes: f.nodes.map((n) => (n.id === node.id ? { ...n, position: start.position } : n)) }));
+        }
+        toast("error", "An approval cannot go inside a loop: a run pauses for a person between nodes, not once per item.");
+        return;
+      }
       const abs = (id: string) => rf.getInternalNode(id)?.internals.positionAbsolute;
       useGraph.getState().edit((f) => reparent(f, node.id, group, abs));
       const title = (id: string) => useGraph.getState().nodes.find((n) => n.id === id)?.data.label || id;
@@ -157,6 +169,7 @@ export function Canvas() {
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         onNodeContextMenu={onNodeContextMenu}
+        onNodeDragStart={onNodeDragStart}
         onNodeDragStop={onNodeDragStop}
         isValidConnection={isValidConnection}
         deleteKeyCode={null}

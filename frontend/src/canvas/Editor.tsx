@@ -123,8 +123,12 @@ export function Editor({ workflowId }: { workflowId: string }) {
     const offStale = onEvent("stale", (ev) => {
       if (ev.workflow_id === workflowId) toast("info", `A linked file changed${ev.node_id ? ` (node ${ev.node_id})` : ""}: ${ev.text ?? ""}`);
     });
+    // said once, not for every run of a batch going on in a terminal
+    let toldAt = 0;
     const offOthers = onEvent("generations", (ev) => {
-      if (ev.workflow_id === workflowId) toast("info", "Results changed outside this window (a command-line run or pick): updated");
+      if (ev.workflow_id !== workflowId || Date.now() - toldAt < 10_000) return;
+      toldAt = Date.now();
+      toast("info", "Results changed outside this window (a command-line run or pick): updated");
     });
     return () => {
       cancelled = true;

@@ -36,8 +36,9 @@ describe("loop groups on the canvas", () => {
     const out = inside.nodes.find((n) => n.id === "out")!;
     expect(out.parentId).toBe("loop");
     expect(out.position).toEqual({ x: 80, y: 250 });
-    // React Flow wants the group before its children
-    expect(inside.nodes.map((n) => n.id).indexOf("loop")).toBeLessThan(inside.nodes.map((n) => n.id).indexOf("out"));
+    // React Flow wants the group before its children; the newcomer comes last among them
+    // (drawn over its neighbours, as it was dropped)
+    expect(inside.nodes.map((n) => n.id)).toEqual(["loop", "sq", "out"]);
     // stored relative to the body
     expect(flowToGraph(inside).nodes.find((n) => n.id === "out")?.position).toEqual({ x: 80, y: 250 - BODY_TOP });
 

@@ -62,7 +62,14 @@ export function reparent(f: FlowGraph, nodeId: string, group: string | null, abs
   const moved: FbNode = { ...node, position: { x: Math.round(position.x), y: Math.round(position.y) } };
   if (group) moved.parentId = group;
   else delete moved.parentId;
+  // last in its group (or in the graph): drawn over its new neighbours, as it was dropped
   const rest = f.nodes.filter((n) => n.id !== nodeId);
-  const at = group ? rest.findIndex((n) => n.id === group) + 1 : rest.length;
+  let at = rest.length;
+  if (group) {
+    at = rest.findIndex((n) => n.id === group) + 1;
+    rest.forEach((n, i) => {
+      if (n.parentId === group) at = Math.max(at, i + 1);
+    });
+  }
   return { ...f, nodes: [...rest.slice(0, at), moved, ...rest.slice(at)] };
 }

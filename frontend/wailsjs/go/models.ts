@@ -319,6 +319,7 @@ export namespace engine {
 	    deterministic: boolean;
 	    dynamic_outputs?: boolean;
 	    container?: boolean;
+	    pauses?: boolean;
 	    local_names?: string[];
 	
 	    static createFrom(source: any = {}) {
@@ -338,6 +339,7 @@ export namespace engine {
 	        this.deterministic = source["deterministic"];
 	        this.dynamic_outputs = source["dynamic_outputs"];
 	        this.container = source["container"];
+	        this.pauses = source["pauses"];
 	        this.local_names = source["local_names"];
 	    }
 	
