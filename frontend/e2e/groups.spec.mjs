@@ -12,7 +12,7 @@ const loops = {
     { id: "sq", type: "math.expr", label: "Square", parentId: "loop", params: { expression: "a * a" }, position: { x: 40, y: 10 } },
     { id: "out", type: "io.output", params: { name: "squares" }, position: { x: 760, y: 0 } },
     { id: "extra", type: "text.template", label: "Loose", params: { template: "item {{a}}" }, position: { x: 280, y: 560 } },
-    { id: "gate", type: "control.approval", label: "Check", position: { x: 760, y: 560 } },
+    { id: "gate", type: "control.approval", label: "Check", position: { x: 0, y: 560 } },
   ],
   edges: [
     { source: "in", sourceHandle: "items", target: "loop", targetHandle: "items" },
@@ -56,12 +56,16 @@ export const tests = [
       await waitFor(page, async () => (await draftParent(page, wf, "extra")) === "loop", "the draft names the group", 5_000);
       await waitFor(page, async () => inside(await node(page, "extra").boundingBox(), await body()), "the frame grew around it");
 
-      // runs (what the output needs; the approval off to the side is left alone): the child
-      // inside executes once per item
-      const r = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: {}, from: "out", graph: null });
+      // the edited graph runs (what the output needs; the approval off to the side is left
+      // alone, as the window's Run does with a draft): the node now inside runs once per item
+      const draft = (await call(page, "OpenWorkflow", wf)).draft;
+      const r = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: {}, from: "out", graph: draft });
       const done = await waitRun(page, r.id);
       assert.equal(done.status, "completed");
       assert.deepEqual(done.outputs.squares, [1, 4, 9]);
+      assert.equal(done.nodes.extra.status, "executed");
+      assert.equal((await call(page, "NodeTimeline", wf, "extra")).generations.length, 3, "a generation per item");
+      if ((await page.locator(".queue-toggle").getAttribute("aria-expanded")) === "true") await page.locator(".queue-toggle").click();
       await shot(page, "groups.png");
 
       // an approval cannot go inside: refused, saying why
