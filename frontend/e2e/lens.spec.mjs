@@ -106,17 +106,19 @@ export const tests = [
         await openEditor(page, wf, "in");
         await runMany(page, { mode: "repeat", count: 2 });
         const queued = page.locator('[data-testid="queue-queued"] [data-testid="run-card"]');
-        await waitFor(page, async () => (await queued.count()) === 1, "one queued card", 15_000);
-        const q = queued.first();
-        const runId = await q.getAttribute("data-run-id");
-        assert.match(await q.innerText(), /#1 in queue/);
+        const running = page.locator('[data-testid="queue-running"] [data-testid="run-card"]');
+        // both runs start out queued; wait for the first to be running and the second to wait
+        await waitFor(page, async () => (await queued.count()) === 1 && (await running.count()) === 1, "one running, one queued", 15_000);
+        const runId = await queued.first().getAttribute("data-run-id");
+        const q = page.locator(`[data-testid="queue-queued"] [data-run-id="${runId}"]`);
+        // the card shows its place once the queue's event lands (the run's own "queued" may come first)
+        await waitFor(page, async () => /#1 in queue/.test(await q.innerText()), "its place in the queue", 5_000);
         await q.getByTestId("run-cancel").click();
         const done = page.locator(`[data-testid="queue-done"] [data-run-id="${runId}"]`);
         await done.waitFor({ timeout: 5000 });
         assert.equal(await done.getAttribute("data-status"), "cancelled");
         assert.equal((await call(page, "GetRun", runId)).status, "cancelled");
         // the running one keeps running, then is cancelled too
-        const running = page.locator('[data-testid="queue-running"] [data-testid="run-card"]');
         assert.equal(await running.count(), 1);
         const other = await running.first().getAttribute("data-run-id");
         assert.equal((await call(page, "GetRun", other)).status, "running");
