@@ -290,3 +290,40 @@ func BenchmarkManyRuns(b *testing.B) {
 	b.ReportMetric(float64((perfCPUTime()-cpu0).Microseconds())/float64(b.N*runs*(chain+1)), "cpu-us/node")
 	b.ReportMetric(perfRSSMB(), "rss-MB")
 }
+
+// BenchmarkLoopItems runs a control.map over 1,000 items whose body is one math.expr: each
+// item's execution of the child writes a generation, like a node of a chain.
+func BenchmarkLoopItems(b *testing.B) {
+	const n = 1000
+	items := make([]any, n)
+	for i := range items {
+		items[i] = float64(i)
+	}
+	g := engine.Graph{
+		Inputs: []engine.InputDecl{{Name: "items", Type: engine.TypeArray, Default: items}},
+		Nodes: []engine.Node{
+			perfNode("in", "flow.inputs", nil),
+			perfNode("loop", "control.map", map[string]any{"concurrency": 2}),
+			{ID: "sq", Type: "math.expr", ParentID: "loop", Params: map[string]any{"expression": "a * a"}},
+			perfNode("out", "io.output", map[string]any{"name": "squares"}),
+		},
+		Edges: []engine.Edge{
+			perfEdge("in", "items", "loop", "items"),
+			perfEdge("loop", "item", "sq", "a"),
+			perfEdge("sq", "result", "loop", "result"),
+			perfEdge("loop", "results", "out", "value"),
+		},
+	}
+	svc := perfService(b, 0)
+	wf := perfImport(b, svc, "loop", g)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		runs := perfRunAll(b, svc, wf, []map[string]any{nil})
+		if got := runs[0].Outputs["squares"].([]any); len(got) != n || got[n-1] != float64((n-1)*(n-1)) {
+			b.Fatalf("squares: %d items", len(got))
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "us/item")
+}
