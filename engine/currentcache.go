@@ -32,11 +32,6 @@ type currentEntry struct {
 	shared  bool
 }
 
-// cachedState is a workflow's current state as the cache hands it out.
-type cachedState struct {
-	CurrentState
-}
-
 // genMemo is what plans work out about a generation kept as current: the value hash of
 // each output, hashed once when the generation enters the cache, and the last answer to
 // "do the upstream generations feed what this one saw" with the upstream generations it was
@@ -85,23 +80,23 @@ func newCurrentCache(max int) *currentCache {
 
 // get returns the workflow's current state, from the entry when the store's epoch says it is
 // still right, else read from the store (and kept). The maps are shared: read only.
-func (c *currentCache) get(ctx context.Context, store GenerationStore, workflowID string) (cachedState, error) {
+func (c *currentCache) get(ctx context.Context, store GenerationStore, workflowID string) (CurrentState, error) {
 	epoch, err := store.GenerationEpoch(ctx, workflowID)
 	if err != nil {
-		return cachedState{}, err
+		return CurrentState{}, err
 	}
 	c.mu.Lock()
 	if e := c.entries[workflowID]; e != nil && e.epoch == epoch {
 		e.shared = true
 		c.touch(workflowID)
-		st := cachedState{CurrentState{Current: e.current, Failed: e.failed, Epoch: e.epoch}}
+		st := CurrentState{Current: e.current, Failed: e.failed, Epoch: e.epoch}
 		c.mu.Unlock()
 		return st, nil
 	}
 	c.mu.Unlock()
 	st, err := store.CurrentGenerations(ctx, workflowID)
 	if err != nil {
-		return cachedState{}, err
+		return CurrentState{}, err
 	}
 	gens := make([]*Generation, 0, len(st.Current))
 	for _, g := range st.Current {
@@ -117,7 +112,7 @@ func (c *currentCache) get(ctx context.Context, store GenerationStore, workflowI
 		c.entries[workflowID] = e
 		c.touch(workflowID)
 	}
-	return cachedState{st}, nil
+	return st, nil
 }
 
 // prime starts an entry for a workflow with no generations at all (a new one), so the

@@ -34,12 +34,14 @@ type PlanNode struct {
 
 // Plan is an immutable per-node decision list for a run from a block.
 type Plan struct {
-	WorkflowID string              `json:"workflow_id"`
-	VersionID  string              `json:"version_id"`
-	From       string              `json:"from"`
-	Nodes      map[string]PlanNode `json:"nodes"`
-	Rerun      int                 `json:"rerun"`
-	Reuse      int                 `json:"reuse"`
+	WorkflowID string `json:"workflow_id"`
+	VersionID  string `json:"version_id"`
+	From       string `json:"from"`
+	// Nodes holds the decisions by node id; a plan made only to be run (not shown) leaves it
+	// nil and keeps them in graph order (at).
+	Nodes map[string]PlanNode `json:"nodes"`
+	Rerun int                 `json:"rerun"`
+	Reuse int                 `json:"reuse"`
 	// list holds the decisions in the order of the graph's nodes, when BuildPlan made them.
 	list []PlanNode
 }
