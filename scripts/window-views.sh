@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # window-views.sh [OUTDIR]
 # Drives the REAL window (build/bin/flowbench, WebKitGTK) under Xvfb with xdotool and saves
-# screenshots: the editor (OUTDIR/screenshot.png, OUTDIR/window-editor.png), the generation grid,
-# the plan preview and the lens with concurrent runs (OUTDIR/window-generations.png,
-# window-plan.png, window-lens.png; default docs/).
+# screenshots: the editor (OUTDIR/screenshot.png, OUTDIR/window-editor.png), loop groups
+# (window-loops.png), the generation grid, the plan preview and the lens with concurrent runs
+# (OUTDIR/window-generations.png, window-plan.png, window-lens.png; default docs/).
 # Playwright cannot drive a Wails window, so this clicks at the positions of the default
 # 1280×800 layout; if the layout changes, update the coordinates below and look at the PNGs.
 # Builds nothing: run `make build` first.
@@ -35,6 +35,9 @@ for n in 1 2 3; do "$bin" --home "$home" run "Seed sweep" --input n=$n --input w
 # The README's editor picture: a workflow of text, code and image nodes after a run.
 "$bin" --home "$home" import "$root/testdata/greeting-card.json" >/dev/null
 "$bin" --home "$home" run "Greeting card" --input name=Ada >/dev/null
+# Loop groups: two frames, each running its body once per item.
+"$bin" --home "$home" import "$root/testdata/loops.json" >/dev/null
+"$bin" --home "$home" run "Loops" >/dev/null
 
 start_xvfb 1280x800x24
 mkdir -p "$work/user"
@@ -50,7 +53,11 @@ click 200 185 2          # open the "Greeting card" card (cards sort by name)
 click 700 600 0.5        # click the empty canvas: nothing selected
 shot screenshot.png
 click 68 49 1.5          # back to the workflows
-click 485 185 2          # open the "Seed sweep" card: the editor with its latest run
+click 485 185 2          # open the "Loops" card
+click 900 620 0.5        # click the empty canvas
+shot window-loops.png
+click 68 49 1.5          # back to the workflows
+click 770 185 2          # open the "Seed sweep" card: the editor with its latest run
 shot window-editor.png
 click 480 382            # select "Times ten"
 click 1245 459           # generations: Grid
