@@ -73,7 +73,17 @@ func TestOpenSweepsAssetsLeftUnlinked(t *testing.T) {
 	leftPath, _ := s.AssetPath(left.Asset)
 	recentPath, _ := s.AssetPath(recent.Asset)
 	s.Close()
-	if _, err := rawDB(t, home).Exec(`UPDATE assets SET put_at = ? WHERE sha256 = ?`, time.Now().Add(-time.Hour).UnixMilli(), left.Asset); err != nil {
+	db := rawDB(t, home)
+	if _, err := db.Exec(`UPDATE assets SET put_at = ? WHERE sha256 = ?`, time.Now().Add(-time.Hour).UnixMilli(), left.Asset); err != nil {
+		t.Fatal(err)
+	}
+	// a store opened again within a day does not sweep; a day later it does
+	s = open(t, home)
+	s.Close()
+	if _, err := os.Stat(leftPath); err != nil {
+		t.Fatalf("swept sooner than a day after the last sweep: %v", err)
+	}
+	if _, err := db.Exec(`UPDATE settings SET value = ? WHERE key = 'assets_swept_at'`, time.Now().Add(-25*time.Hour).UnixMilli()); err != nil {
 		t.Fatal(err)
 	}
 	s = open(t, home)

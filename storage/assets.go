@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/flowbench/flowbench/engine"
@@ -254,9 +255,26 @@ func queryStrings(ctx context.Context, tx *sql.Tx, query string, args ...any) ([
 	return out, rows.Err()
 }
 
+// sweepEvery is how often opening the store sweeps unlinked assets: a command-line call opens
+// it every time, and the sweep reads every asset row.
+const sweepEvery = 24 * time.Hour
+
+// settingSweptAt records when assets were last swept (Unix ms).
+const settingSweptAt = "assets_swept_at"
+
 // sweepAssets removes assets nothing links that were put longer than assetGrace ago: left
-// by a process that stopped between storing a file and committing the row naming it.
+// by a process that stopped between storing a file and committing the row naming it. It runs
+// at most once every sweepEvery.
 func (s *Store) sweepAssets(ctx context.Context) error {
+	now := time.Now()
+	if last, ok, err := s.GetSetting(ctx, settingSweptAt); err != nil {
+		return err
+	} else if ms, perr := strconv.ParseInt(last, 10, 64); ok && perr == nil && now.Sub(time.UnixMilli(ms)) < sweepEvery {
+		return nil
+	}
+	if err := s.SetSetting(ctx, settingSweptAt, strconv.FormatInt(now.UnixMilli(), 10)); err != nil {
+		return err
+	}
 	s.assetMu.Lock()
 	defer s.assetMu.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
