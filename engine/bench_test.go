@@ -37,16 +37,22 @@ func perfService(tb testing.TB, runCap int) *engine.Service {
 // another process sees).
 func perfServiceAt(tb testing.TB, home string, runCap int) *engine.Service {
 	tb.Helper()
-	ctx := context.Background()
-	st, err := storage.Open(ctx, home, nil)
+	return serviceAt(tb, home, engine.Config{RunCap: runCap})
+}
+
+// serviceAt opens the SQLite store of home and builds a Service on it with the node library;
+// cfg gives the rest of the configuration.
+func serviceAt(tb testing.TB, home string, cfg engine.Config) *engine.Service {
+	tb.Helper()
+	st, err := storage.Open(context.Background(), home, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	reg := engine.NewRegistry()
-	if err := nodes.Register(reg); err != nil {
+	cfg.Store, cfg.Registry = st, engine.NewRegistry()
+	if err := nodes.Register(cfg.Registry); err != nil {
 		tb.Fatal(err)
 	}
-	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg, RunCap: runCap})
+	svc, err := engine.NewService(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 )
@@ -188,26 +189,17 @@ func (c *currentCache) forget(workflowID string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.entries, workflowID)
-	c.order = deleteString(c.order, workflowID)
+	c.order = slices.DeleteFunc(c.order, func(id string) bool { return id == workflowID })
 }
 
 // touch marks an entry most recently used, dropping the least recently used beyond max.
 // c.mu is held.
 func (c *currentCache) touch(workflowID string) {
-	c.order = append(deleteString(c.order, workflowID), workflowID)
+	c.order = append(slices.DeleteFunc(c.order, func(id string) bool { return id == workflowID }), workflowID)
 	for len(c.order) > c.max {
 		delete(c.entries, c.order[0])
 		c.order = c.order[1:]
 	}
-}
-
-func deleteString(s []string, x string) []string {
-	for i, v := range s {
-		if v == x {
-			return append(s[:i], s[i+1:]...)
-		}
-	}
-	return s
 }
 
 // indexes is 0, 1, …, n-1.

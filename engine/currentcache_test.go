@@ -7,7 +7,6 @@ import (
 
 	"github.com/flowbench/flowbench/engine"
 	"github.com/flowbench/flowbench/engine/memstore"
-	"github.com/flowbench/flowbench/storage"
 )
 
 // countingStore counts how often the current generations are read whole.
@@ -77,22 +76,7 @@ func TestRunsFromBlockPlanFromMemory(t *testing.T) {
 func TestCurrentGenerationsFollowOtherProcesses(t *testing.T) {
 	ctx := context.Background()
 	home := t.TempDir()
-	open := func() *engine.Service {
-		st, err := storage.Open(ctx, home, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc, err := engine.NewService(engine.Config{Store: st, Registry: libRegistry(t), RunCap: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			svc.Close()
-			st.Close()
-		})
-		return svc
-	}
-	a, b := open(), open()
+	a, b := perfServiceAt(t, home, 2), perfServiceAt(t, home, 2)
 	wf := importGraph(t, a, "chain", smallChain()).WorkflowID
 	first := runAndWait(t, a, engine.RunRequest{Workflow: wf})
 	source := func(node string) string {

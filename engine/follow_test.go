@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/flowbench/flowbench/engine"
-	"github.com/flowbench/flowbench/storage"
 )
 
 // generationEvents collects a service's "generations" events.
@@ -28,22 +27,8 @@ func (g *generationEvents) count() int {
 func TestFollowGenerationsAnnouncesOtherProcesses(t *testing.T) {
 	ctx := context.Background()
 	home := t.TempDir()
-	open := func() *engine.Service {
-		st, err := storage.Open(ctx, home, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc, err := engine.NewService(engine.Config{Store: st, Registry: libRegistry(t), RunCap: 2, FollowEvery: 10 * time.Millisecond})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			svc.Close()
-			st.Close()
-		})
-		return svc
-	}
-	window, cli := open(), open()
+	cfg := engine.Config{RunCap: 2, FollowEvery: 10 * time.Millisecond}
+	window, cli := serviceAt(t, home, cfg), serviceAt(t, home, cfg)
 	wf := importGraph(t, window, "chain", smallChain()).WorkflowID
 	other := importGraph(t, window, "other", smallChain()).WorkflowID
 	ev := &generationEvents{}
