@@ -31,7 +31,7 @@ const (
 // Commands lists the subcommands; anything else opens the window.
 var Commands = map[string]bool{"import": true, "export": true, "list": true, "versions": true, "version": true,
 	"run": true, "plan": true, "approve": true, "runs": true, "generations": true, "select": true, "nodes": true,
-	"help": true, "--help": true, "-h": true}
+	"help": true, "--help": true, "-h": true, "--version": true}
 
 // IsCommand reports whether args (without --home) name a subcommand.
 func IsCommand(args []string) bool { return len(args) > 0 && Commands[args[0]] }
@@ -103,6 +103,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	if home == "" {
 		home = DefaultHome()
+	}
+	if len(args) > 0 && args[0] == "--version" {
+		fmt.Fprintln(stdout, "flowbench", Version)
+		return ExitOK
 	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
 		fmt.Fprint(stdout, usage)
