@@ -21,7 +21,7 @@ APT_PACKAGES := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev \
 NPM_STAMP := frontend/node_modules/.package-lock.json
 
 .PHONY: window-shots setup setup-apt setup-node setup-go frontend build run test bench bindings clean \
-	test-gofmt test-vet test-go test-frontend test-fuzz test-build test-screenshot test-e2e
+	test-gofmt test-vet test-lint test-go test-frontend test-fuzz test-build test-screenshot test-e2e
 
 ## setup: install missing Debian packages, npm modules and Go modules (idempotent)
 setup: setup-apt setup-node setup-go
@@ -80,7 +80,7 @@ bindings:
 	@echo "bindings: frontend/wailsjs regenerated"
 
 ## test: every check CI runs, in order, with the time each stage took
-TEST_STAGES := test-gofmt test-vet test-go test-frontend test-fuzz test-build test-screenshot test-e2e
+TEST_STAGES := test-gofmt test-vet test-lint test-go test-frontend test-fuzz test-build test-screenshot test-e2e
 
 test: setup
 	@summary=""; total=$$(date +%s); \
@@ -101,6 +101,14 @@ test-gofmt:
 
 test-vet:
 	$(GO) vet -tags $(TAGS) ./...
+
+# staticcheck pinned and run through `go run` (no separate install); ESLint with the TypeScript
+# and React hooks rules (frontend/eslint.config.js).
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+test-lint: setup-node
+	$(GO) run $(STATICCHECK) -tags $(TAGS) ./...
+	cd frontend && npm run lint
 
 test-go:
 	$(GO) test -race -tags $(TAGS) ./...
