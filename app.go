@@ -356,7 +356,7 @@ func (a *App) StartBatch(req RunRequest, inputs []map[string]any) ([]RunInfo, er
 	if len(inputs) == 0 || len(inputs) > 1000 {
 		return nil, fmt.Errorf("a batch holds 1 to 1000 runs, got %d: %w", len(inputs), engine.ErrInvalid)
 	}
-	vid, _, err := a.resolveRunVersion(req, inputs...)
+	vid, saved, err := a.resolveRunVersion(req, inputs...)
 	if err != nil {
 		return nil, err
 	}
@@ -368,13 +368,16 @@ func (a *App) StartBatch(req RunRequest, inputs []map[string]any) ([]RunInfo, er
 		}
 		prepared[i] = p
 	}
+	engine.LabelBatch(prepared)
 	out := make([]RunInfo, 0, len(prepared))
 	for _, p := range prepared {
 		r, err := a.svc.Enqueue(a.ctx, p)
 		if err != nil {
 			return out, err
 		}
-		out = append(out, a.runInfo(r, nil))
+		ri := a.runInfo(r, nil)
+		ri.SavedVersion = saved
+		out = append(out, ri)
 	}
 	return out, nil
 }
@@ -568,6 +571,15 @@ func (a *App) UnwatchWorkflow(workflowID string) error {
 	a.svc.UnwatchWorkflow(workflowID)
 	a.svc.UnfollowGenerations(workflowID)
 	return nil
+}
+
+// RunGenerations returns, per node, the generation a run wrote or (for a node it reused) fed
+// downstream: what the canvas shows with that run in the lens.
+func (a *App) RunGenerations(runID string) (map[string]engine.Generation, error) {
+	if err := checkID("run", runID); err != nil {
+		return nil, err
+	}
+	return a.svc.RunGenerations(a.ctx, runID)
 }
 
 // CurrentGenerations returns each node's current generation (selected ?? latest completed),
