@@ -198,11 +198,10 @@ func (a *App) ExportDialog(id, versionID string, bundle bool) (string, error) {
 	if err != nil || path == "" {
 		return "", err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(text+"\n"), 0o644); err != nil {
+	if err := engine.WriteFileAtomic(path, []byte(text+"\n")); err != nil {
 		return "", err
 	}
-	return path, os.Rename(tmp, path)
+	return path, nil
 }
 
 func safeFileName(s string) string {
