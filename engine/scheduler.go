@@ -187,8 +187,7 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 	pending := map[string]Approval{}
 
 	lastCheckpoint := time.Now()
-	var resolve func(r nodeResult)
-	resolve = func(r nodeResult) {
+	resolve := func(r nodeResult) {
 		st := states[r.id]
 		st.done = true
 		resolved++
