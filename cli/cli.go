@@ -31,6 +31,7 @@ const (
 // Commands lists the subcommands; anything else opens the window.
 var Commands = map[string]bool{"import": true, "export": true, "list": true, "versions": true, "version": true,
 	"run": true, "plan": true, "approve": true, "runs": true, "generations": true, "select": true, "nodes": true,
+	"diff": true, "restore": true,
 	"help": true, "--help": true, "-h": true, "--version": true}
 
 // IsCommand reports whether args (without --home) name a subcommand.
@@ -152,6 +153,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		code, err = c.generationsCmd(args[1:])
 	case "select":
 		code, err = c.selectCmd(args[1:])
+	case "diff":
+		code, err = c.diffCmd(args[1:])
+	case "restore":
+		code, err = c.restoreCmd(args[1:])
 	default:
 		err = usageErr("unknown command %q (see flowbench help)", args[0])
 	}
@@ -216,6 +221,10 @@ With no arguments flowbench opens the window. Subcommands work headless:
   flowbench generations WORKFLOW NODE [--json]
   flowbench select WORKFLOW NODE GENERATION   (GENERATION "none" clears the selection)
   flowbench nodes [--json]
+  flowbench diff RUN_A RUN_B [--json]            (compare two runs)
+  flowbench diff --versions WORKFLOW V1 V2 [--json]
+  flowbench restore RUN [--json]                 (the run's version and generations become current)
+  flowbench restore --undo WORKFLOW [--json]     (put back what the last restore replaced)
 
 --home DIR (or FLOWBENCH_HOME) chooses the data folder; it may come before or after the command.
 Exit status: 0 success, 1 run failed or cancelled, 2 bad usage or refused input, 3 paused for approval.
