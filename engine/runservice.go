@@ -29,6 +29,25 @@ type RunRequest struct {
 type PreparedRun struct {
 	run  Run
 	exec Execution
+	// labelled: label was worked out over the run's whole batch (LabelBatch); "" numbers it
+	labelled bool
+	label    string
+}
+
+// LabelBatch labels the runs of one batch by what differs between them (SweepLabels). A
+// batch of one keeps the label of a single run.
+func LabelBatch(batch []PreparedRun) {
+	if len(batch) < 2 {
+		return
+	}
+	sets := make([]map[string]any, len(batch))
+	for i := range batch {
+		sets[i] = batch[i].run.Inputs
+	}
+	labels := SweepLabels(batch[0].exec.Version.Graph.Inputs, sets)
+	for i := range batch {
+		batch[i].labelled, batch[i].label = true, labels[i]
+	}
 }
 
 // Run returns the run row that will be written.
@@ -88,14 +107,16 @@ func (s *Service) Enqueue(ctx context.Context, p PreparedRun) (Run, error) {
 	// A label drawn from the inputs is written with the row, so a crash right after the
 	// insert leaves no unlabelled run; only "Run #n" needs the number the store assigns.
 	decls := p.exec.Version.Graph.Inputs
-	if label := RunLabel(decls, p.run.Inputs, 0); label != RunLabel(nil, nil, 0) {
+	if p.labelled {
+		p.run.Label = p.label // "" : the store names it "Run #n"
+	} else if label := RunLabel(decls, p.run.Inputs, 0); label != RunLabel(nil, nil, 0) {
 		p.run.Label = label
 	}
 	run, err := s.store.CreateRun(ctx, p.run)
 	if err != nil {
 		return Run{}, err
 	}
-	if label := RunLabel(decls, run.Inputs, run.Number); label != run.Label {
+	if label := RunLabel(decls, run.Inputs, run.Number); !p.labelled && label != run.Label {
 		run.Label = label
 		if err := s.store.UpdateRun(ctx, run); err != nil {
 			return Run{}, err
