@@ -30,7 +30,7 @@ const (
 
 // commandOrder lists the subcommands in the order help shows them.
 var commandOrder = []string{"import", "export", "list", "versions", "version", "run", "plan", "approve", "runs",
-	"generations", "select", "nodes", "help"}
+	"generations", "select", "nodes", "diff", "restore", "help"}
 
 // commandHelp is each subcommand's usage lines and what it does (`flowbench CMD --help`).
 var commandHelp = map[string]string{
@@ -89,6 +89,20 @@ Picks the generation that feeds NODE's downstream ("none" clears the pick).
 	"nodes": `usage: flowbench nodes [--json]
 
 Lists the node types with their handles, params schema and determinism.
+`,
+	"diff": `usage: flowbench diff RUN_A RUN_B [--json]
+       flowbench diff --versions WORKFLOW V1 V2 [--json]
+
+Compares two runs (any two, even of different workflows or still running): versions, inputs
+that differ, the graph diff, each node's status and whether its outputs are the same, and the
+outputs. With --versions, compares two versions of a workflow: graph and declared inputs.
+`,
+	"restore": `usage: flowbench restore RUN [--json]
+       flowbench restore --undo WORKFLOW [--json]
+
+Makes RUN's version current and selects, for every node it executed or reused, the generation
+that run used, so a run from any block builds on it. Nodes whose generation was deleted are
+listed as missing. --undo puts back what the workflow's last restore replaced.
 `,
 	"help": `usage: flowbench help [COMMAND]
 
@@ -265,6 +279,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		code, err = c.generationsCmd(args[1:])
 	case "select":
 		code, err = c.selectCmd(args[1:])
+	case "diff":
+		code, err = c.diffCmd(args[1:])
+	case "restore":
+		code, err = c.restoreCmd(args[1:])
 	default:
 		err = usageErr("unknown command %q (see flowbench help)", args[0])
 	}
@@ -330,6 +348,10 @@ With no arguments flowbench opens the window. Subcommands work headless
   flowbench generations WORKFLOW NODE [--json]
   flowbench select WORKFLOW NODE GENERATION   (GENERATION "none" clears the selection)
   flowbench nodes [--json]
+  flowbench diff RUN_A RUN_B [--json]            (compare two runs)
+  flowbench diff --versions WORKFLOW V1 V2 [--json]
+  flowbench restore RUN [--json]                 (the run's version and generations become current)
+  flowbench restore --undo WORKFLOW [--json]     (put back what the last restore replaced)
   flowbench version | --version
   flowbench help [COMMAND]           (or flowbench COMMAND --help)
 

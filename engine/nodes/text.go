@@ -113,13 +113,17 @@ func separatorParam(def string) engine.ParamSpec {
 }
 
 func runTemplate(_ context.Context, in *engine.NodeInput) (map[string]any, error) {
+	// One pass over the template as written fills handles and flow inputs alike: filling
+	// the engine-resolved text would expand a {{name}} that arrived inside a value.
 	tpl := in.String("template", "")
+	if raw, ok := in.RawParams["template"]; ok && raw != nil {
+		tpl = engine.ToText(raw)
+	}
 	text, err := engine.RenderTemplate(tpl, func(name string) (any, bool) {
 		switch name {
 		case "a", "b", "c", "d":
 			return in.Inputs[name], true
 		}
-		// Flow inputs are normally resolved by the engine before the node runs.
 		v, ok := in.FlowInputs[name]
 		return v, ok
 	})
