@@ -12,6 +12,7 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"github.com/flowbench/flowbench/cli"
 	"github.com/flowbench/flowbench/engine"
 )
 
@@ -65,7 +66,7 @@ func checkID(kind, id string) error {
 }
 
 // Version returns the build's version string.
-func (a *App) Version() string { return "0.1.0" }
+func (a *App) Version() string { return cli.Version }
 
 // Home returns the data folder in use.
 func (a *App) Home() string { return a.home }
@@ -197,11 +198,10 @@ func (a *App) ExportDialog(id, versionID string, bundle bool) (string, error) {
 	if err != nil || path == "" {
 		return "", err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(text+"\n"), 0o644); err != nil {
+	if err := engine.WriteFileAtomic(path, []byte(text+"\n")); err != nil {
 		return "", err
 	}
-	return path, os.Rename(tmp, path)
+	return path, nil
 }
 
 func safeFileName(s string) string {

@@ -13,6 +13,7 @@ import { inputHandles, outputHandles, typeClass } from "../lib/compat";
 import type { FbNode } from "../lib/flowtypes";
 import { frameSize } from "../lib/groups";
 import { paramSummary } from "../lib/params";
+import { badgeTitle } from "../lib/problems";
 import { useCatalog } from "../stores/catalog";
 import { useGraph } from "../stores/graph";
 import { NodeError, NodeProgress, NodeStatus, statusClass } from "./NodeStatus";
@@ -94,6 +95,7 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
   const t = useCatalog((s) => s.types[data.type]);
   const declared = useGraph((s) => (t?.dynamic_outputs ? s.inputs : NO_INPUTS));
   const workflowId = useGraph((s) => s.workflowId);
+  const problemTitle = useGraph((s) => badgeTitle(s.problems, id));
   const problemCount = useGraph((s) => s.problems.filter((p) => p.node_id === id).length);
   // what the canvas shows on this node: the lens run's record, or its current generation
   const lens = useLensNode(workflowId, id);
@@ -124,8 +126,8 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
         <span className="fb-id">{id}</span>
         <span className="fb-type">{data.type}</span>
         {problemCount > 0 && (
-          <span className="fb-problems" title="This node has problems; see the inspector">
-            ⚠ {problemCount}
+          <span className="fb-problems" data-testid="node-problems" role="img" aria-label={`${problemCount} problem${problemCount === 1 ? "" : "s"}: ${problemTitle}`} title={problemTitle}>
+            {problemCount > 1 ? `! ${problemCount}` : "!"}
           </span>
         )}
       </div>
