@@ -5,6 +5,7 @@ import {
   Controls,
   MiniMap,
   ReactFlow,
+  useNodesInitialized,
   useReactFlow,
   type Connection,
   type FinalConnectionState,
@@ -19,6 +20,7 @@ import { checkConnection, outputHandles, typeClass } from "../lib/compat";
 import type { FbEdge, FbNode } from "../lib/flowtypes";
 import { connect, selectOnly } from "../lib/graphops";
 import { reparent } from "../lib/groups";
+import { boundsOf, readableViewport } from "../lib/viewport";
 import { nodeTypes } from "../nodes/FlowNode";
 import { useCatalog } from "../stores/catalog";
 import { addNode } from "../stores/editor";
@@ -26,6 +28,12 @@ import { useGraph } from "../stores/graph";
 import { toast } from "../stores/ui";
 
 export const PALETTE_MIME = "application/x-flowbench-node";
+
+/** dropSpot is where a node dropped at a canvas point goes: the pointer on the middle of its
+ * title bar, at any zoom (the offset is in canvas units, not screen pixels). */
+export function dropSpot(p: { x: number; y: number }): { x: number; y: number } {
+  return { x: p.x - 110, y: p.y - 14 };
+}
 
 /** Past this many nodes the canvas drops per-frame effects (the running pulse): repainting
  * a large graph every frame would make the window sluggish while runs go. */
@@ -67,6 +75,32 @@ export function Canvas() {
     setDropContext({ toFlow: (p) => rf.screenToFlowPosition(p) });
     return () => setDropContext(null);
   }, [rf]);
+
+  // A workflow opens at a zoom whose text is readable: whole when it fits so, else from its
+  // start (fit view bounded by a readable minimum zoom).
+  const workflowId = useGraph((s) => s.workflowId);
+  const hasNodes = useGraph((s) => s.nodes.length > 0);
+  const initialized = useNodesInitialized();
+  const fitted = useRef<string | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!workflowId || fitted.current === workflowId) return;
+    if (!hasNodes) {
+      fitted.current = workflowId; // opened empty: nodes added later stay where they are put
+      return;
+    }
+    const fit = () => {
+      const el = box.current;
+      const b = boundsOf(useGraph.getState().nodes.filter((n) => !n.parentId));
+      if (!el || !b || fitted.current === workflowId) return;
+      fitted.current = workflowId;
+      void rf.setViewport(readableViewport(b, { width: el.clientWidth, height: el.clientHeight }));
+    };
+    if (initialized) return fit();
+    // a large graph drawn only where it is visible is never measured whole: go by positions
+    const t = setTimeout(fit, 500);
+    return () => clearTimeout(t);
+  }, [workflowId, hasNodes, initialized, rf]);
 
   const onNodeContextMenu = useCallback((e: React.MouseEvent, n: FbNode) => {
     e.preventDefault();
@@ -153,13 +187,13 @@ export function Canvas() {
       const type = e.dataTransfer.getData(PALETTE_MIME);
       if (!type) return;
       e.preventDefault();
-      addNode(type, rf.screenToFlowPosition({ x: e.clientX - 110, y: e.clientY - 20 }));
+      addNode(type, dropSpot(rf.screenToFlowPosition({ x: e.clientX, y: e.clientY })), true);
     },
     [rf],
   );
 
   return (
-    <div className={`canvas${nodes.length > MANY_NODES ? " many-nodes" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div ref={box} className={`canvas${nodes.length > MANY_NODES ? " many-nodes" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
       <ReactFlow<FbNode, FbEdge>
         nodes={nodes}
         edges={typedEdges}
@@ -176,7 +210,6 @@ export function Canvas() {
         selectionKeyCode="Shift"
         multiSelectionKeyCode={["Meta", "Control"]}
         colorMode="system"
-        fitView
         fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
         minZoom={0.2}
         maxZoom={2}

@@ -1,0 +1,58 @@
+// Where the canvas opens: the whole graph when it fits at a zoom whose text is readable,
+// else at that readable zoom from the graph's start (top left, where a flow begins to read),
+// never zoomed in past 1.
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface Viewport {
+  x: number;
+  y: number;
+  zoom: number;
+}
+
+export interface ReadableOptions {
+  /** the smallest zoom at which node text stays readable */
+  minZoom?: number;
+  maxZoom?: number;
+  /** screen pixels kept free around the graph */
+  padding?: number;
+}
+
+/** READABLE_ZOOM: node text is 11–13 px; below this it is too small to read. */
+export const READABLE_ZOOM = 0.75;
+
+/** boundsOf is the box around nodes (their size when measured, else a typical node's). */
+export function boundsOf(nodes: readonly { position: { x: number; y: number }; measured?: { width?: number; height?: number } }[]): Box | null {
+  if (nodes.length === 0) return null;
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const n of nodes) {
+    const w = n.measured?.width ?? 220;
+    const h = n.measured?.height ?? 150;
+    x0 = Math.min(x0, n.position.x);
+    y0 = Math.min(y0, n.position.y);
+    x1 = Math.max(x1, n.position.x + w);
+    y1 = Math.max(y1, n.position.y + h);
+  }
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/** readableViewport fits the box in the view, within [minZoom, maxZoom]; along an axis
+ * where it does not fit at that zoom, the view starts at the box's start. */
+export function readableViewport(box: Box, view: { width: number; height: number }, o: ReadableOptions = {}): Viewport {
+  const minZoom = o.minZoom ?? READABLE_ZOOM;
+  const maxZoom = o.maxZoom ?? 1;
+  const p = o.padding ?? 32;
+  const fit = Math.min((view.width - 2 * p) / Math.max(box.width, 1), (view.height - 2 * p) / Math.max(box.height, 1));
+  const zoom = Math.min(maxZoom, Math.max(minZoom, fit));
+  const axis = (start: number, size: number, room: number) =>
+    size * zoom <= room - 2 * p ? (room - size * zoom) / 2 - start * zoom : p - start * zoom;
+  return { x: axis(box.x, box.width, view.width), y: axis(box.y, box.height, view.height), zoom };
+}
