@@ -21,6 +21,7 @@ import (
 var assets embed.FS
 
 func main() {
+	attachConsole()
 	args, home, err := cli.ExtractHome(os.Args[1:])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "flowbench:", err)
