@@ -9,16 +9,20 @@ export GOFLAGS ?= -buildvcs=false
 
 GO        ?= go
 TAGS      := webkit2_41
-BIN       := build/bin/flowbench
-FUZZTIME  ?= 5s
-SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-
-# VERSION: `git describe --tags --always` (a leading v dropped); with no tag 0.1.0-dev+<sha>
-# (SPEC §16). Stamped into cli.Version; `flowbench --version` prints it.
-ifeq ($(origin VERSION),undefined)
-VERSION   := $(or $(shell git describe --tags --always 2>/dev/null | sed -E 's/^v([0-9])/\1/; /^[0-9]+\./!s/^/0.1.0-dev+/'),0.1.0-dev)
+# Two binaries (docs/PERFORMANCE.md): build/bin/flowbench is the command users run, every
+# subcommand headless and linked without GTK/WebKit (cmd/flowbench); with no subcommand it
+# starts build/bin/flowbench-window next to it (the root package), which also runs subcommands.
+BIN        := build/bin/flowbench
+WINDOW_BIN := build/bin/flowbench-window
+# The version both binaries print (and `make dist` names packages by): the git tag without its
+# "v" (v0.2.0 → 0.2.0, v0.2.0-3-gabc1234 → 0.2.0-3-gabc1234), or 0.1.0-dev+<sha> with no tag.
+# `make VERSION=1.2.3 …` overrides it.
+ifneq ($(origin VERSION),command line)
+VERSION   := $(or $(shell git describe --tags --always 2>/dev/null | sed -E 's/^v([0-9])/\1/; s/^([0-9a-f]{7,40})$$/0.1.0-dev+\1/'),0.1.0-dev)
 endif
 LDFLAGS   := -w -s -X github.com/flowbench/flowbench/cli.Version=$(VERSION)
+FUZZTIME  ?= 5s
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Debian packages: cgo + GTK/WebKit headers for the build, Xvfb and friends for the
 # window screenshot, Chromium for the browser e2e, ffmpeg for media nodes.
@@ -31,8 +35,9 @@ APT_DIST_PACKAGES := gcc-mingw-w64-x86-64 nsis wine wine64
 
 NPM_STAMP := frontend/node_modules/.package-lock.json
 
-.PHONY: window-shots setup setup-apt apt-install setup-dist setup-node setup-go frontend build run test bench bindings clean version \
-	dist test-gofmt test-vet test-go test-frontend test-fuzz test-build test-screenshot test-e2e \
+.PHONY: build-cli bench-cli print-version window-shots setup setup-apt apt-install setup-dist setup-node setup-go frontend \
+	build run test bench bindings clean dist \
+	test-gofmt test-vet test-lint test-go test-frontend test-fuzz test-build test-screenshot test-e2e \
 	test-workflows test-dist
 
 ## setup: install missing Debian packages, npm modules and Go modules (idempotent)
@@ -73,9 +78,21 @@ setup-go:
 frontend: setup-node
 	cd frontend && npm run build
 
-## build: the desktop binary build/bin/flowbench
-build: frontend
-	$(GO) build -tags desktop,production,$(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) .
+## build: build/bin/flowbench (command line, no GUI libraries) and build/bin/flowbench-window
+build: frontend build-cli
+	$(GO) build -tags desktop,production,$(TAGS) -ldflags "$(LDFLAGS)" -o $(WINDOW_BIN) .
+
+## build-cli: only the command-line binary build/bin/flowbench (no frontend, no WebKit)
+build-cli:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/flowbench
+
+## print-version: the version the binaries are stamped with
+print-version:
+	@echo $(VERSION)
+
+## bench-cli: time CLI commands, light binary vs window binary (docs/PERFORMANCE.md)
+bench-cli:
+	scripts/bench-cli.sh
 
 ## run: set up, build and open the window
 run: setup build
@@ -98,17 +115,13 @@ bindings:
 	@test -f frontend/wailsjs/go/main/App.d.ts && test -f frontend/wailsjs/runtime/runtime.js
 	@echo "bindings: frontend/wailsjs regenerated"
 
-## version: print the version `make build` and `make dist` stamp
-version:
-	@echo $(VERSION)
-
 ## dist: release artifacts in dist/ (.deb, tarball, Windows exe and installer), see scripts/dist.sh
 dist: setup-dist frontend
 	@start=$$(date +%s); VERSION="$(VERSION)" GO="$(GO)" scripts/dist.sh; \
 	echo "dist: $(VERSION) built in $$(( $$(date +%s) - start )) s"
 
 ## test: every check CI runs, in order, with the time each stage took
-TEST_STAGES := test-gofmt test-vet test-go test-frontend test-fuzz test-build test-screenshot test-e2e \
+TEST_STAGES := test-gofmt test-vet test-lint test-go test-frontend test-fuzz test-build test-screenshot test-e2e \
 	test-workflows test-dist
 
 test: setup
@@ -130,6 +143,14 @@ test-gofmt:
 
 test-vet:
 	$(GO) vet -tags $(TAGS) ./...
+
+# staticcheck pinned and run through `go run` (no separate install); ESLint with the TypeScript
+# and React hooks rules (frontend/eslint.config.js).
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+test-lint: setup-node
+	$(GO) run $(STATICCHECK) -tags $(TAGS) ./...
+	cd frontend && npm run lint
 
 test-go:
 	$(GO) test -race -tags $(TAGS) ./...

@@ -97,6 +97,9 @@ grep -q 'pattern="\*.flowbench.json"' "$droot/usr/share/mime/packages/flowbench.
   fail "256 px icon is not 256x256"
 roundtrip "deb (dpkg -x)" "$tmp/home-deb" "$workflow" "$droot/usr/bin/flowbench"
 [ -x "$droot/usr/bin/flowbench-window" ] || fail "flowbench-window is not executable in the package"
+[ "$("$droot/usr/bin/flowbench-window" --version)" = "flowbench $VERSION" ] || fail "flowbench-window --version"
+exec_line="$(sed -n 's/^Exec=//p' "$desktop")"
+[ "${exec_line%% *}" = flowbench ] || fail "desktop entry runs '$exec_line', not flowbench"
 
 # ---- 3. dpkg -i / dpkg -r
 step "deb dpkg -i / -r"
@@ -163,6 +166,9 @@ rm -rf "$appdata_home"
 env -u FLOWBENCH_HOME timeout 120 wine "$wexe" list --json | jcheck "windows list" 'Array.isArray(j.workflows)'
 [ -f "$appdata_home/flowbench.db" ] || fail "the Windows build's default home is not %APPDATA%\\Flowbench ($appdata_home)"
 rm -rf "$appdata_home"
+# A mistyped subcommand is a usage error (exit 2), never the window (SPEC §8).
+set +e; w no-such-command >/dev/null 2>&1; rc=$?; set -e
+[ "$rc" = 2 ] || fail "windows exe: an unknown subcommand exited $rc, want 2"
 
 # ---- 6. installer
 step "installer is an NSIS PE"

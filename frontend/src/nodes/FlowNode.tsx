@@ -12,6 +12,7 @@ import { inputHandles, outputHandles, typeClass } from "../lib/compat";
 import type { FbNode } from "../lib/flowtypes";
 import { frameSize } from "../lib/groups";
 import { paramSummary } from "../lib/params";
+import { badgeTitle } from "../lib/problems";
 import { useCatalog } from "../stores/catalog";
 import { useGraph } from "../stores/graph";
 import { focusedNodeRun, useRuns } from "../stores/runs";
@@ -94,6 +95,7 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
   const t = useCatalog((s) => s.types[data.type]);
   const declared = useGraph((s) => (t?.dynamic_outputs ? s.inputs : NO_INPUTS));
   const workflowId = useGraph((s) => s.workflowId);
+  const problemTitle = useGraph((s) => badgeTitle(s.problems, id));
   const problemCount = useGraph((s) => s.problems.filter((p) => p.node_id === id).length);
   const record = useRuns((s) => focusedNodeRun(s, workflowId, id));
   const plan = usePlanAction(workflowId, id);
@@ -122,8 +124,8 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
         <span className="fb-id">{id}</span>
         <span className="fb-type">{data.type}</span>
         {problemCount > 0 && (
-          <span className="fb-problems" title="This node has problems; see the inspector">
-            ⚠ {problemCount}
+          <span className="fb-problems" data-testid="node-problems" role="img" aria-label={`${problemCount} problem${problemCount === 1 ? "" : "s"}: ${problemTitle}`} title={problemTitle}>
+            {problemCount > 1 ? `! ${problemCount}` : "!"}
           </span>
         )}
       </div>
