@@ -28,6 +28,8 @@ targets=("$@")
 
 [ -f frontend/dist/index.html ] || { echo "dist: frontend/dist is not built; run 'make frontend'" >&2; exit 1; }
 mkdir -p "$OUT"
+# Artifacts of other versions would only confuse an upload: drop them.
+find "$OUT" -maxdepth 1 -name 'flowbench*' ! -name "*$VERSION*" -delete
 
 # Windows version resources and NSIS want four numbers: 1.2.3 from 1.2.3-dev+abc, else 0.0.0.
 numeric_version() {

@@ -3,7 +3,8 @@
 #  1. .deb: control fields (dpkg-deb -I) and file list (dpkg-deb -c).
 #  2. .deb unpacked with dpkg -x into a throwaway root: --version, headless import, run, generations.
 #  3. .deb installed and removed with dpkg -i / dpkg -r (root or sudo only; skipped when a
-#     flowbench package is already installed, so a real installation is never touched).
+#     flowbench package is already installed, so a real installation is never touched); while
+#     installed, the window opened from the desktop entry's Exec line under Xvfb.
 #  4. tarball: the binary, desktop entry and icons, and --version.
 #  5. Windows exe under Wine (64-bit only, headless, its own prefix): --version, import, run,
 #     generations with --json, and the default data home %APPDATA%\Flowbench.
@@ -115,6 +116,15 @@ else
     $SUDO dpkg -i "$deb" >"$tmp/dpkg-i.log" 2>&1 || { cat "$tmp/dpkg-i.log" >&2; fail "dpkg -i"; }
     [ "$(/usr/bin/flowbench --version)" = "flowbench $VERSION" ] || fail "installed flowbench --version"
     dpkg -L flowbench | grep -qx /usr/share/applications/flowbench.desktop || fail "dpkg -L lacks the desktop entry"
+    # The window from the installed desktop entry's Exec line, under Xvfb (scripts/screenshot.sh
+    # fails on a missing or blank window). INSTALLED_SHOT keeps the picture (docs/installed-linux.png).
+    exec_cmd="$(sed -n 's/^Exec=//p' /usr/share/applications/flowbench.desktop)"
+    shot_home="$tmp/home-installed"
+    mkdir -p "$shot_home"
+    /usr/bin/flowbench --home "$shot_home" import testdata/json-math.json >/dev/null
+    /usr/bin/flowbench --home "$shot_home" import testdata/text-pipeline.json >/dev/null
+    FLOWBENCH_BIN="$(command -v "${exec_cmd%% *}")" scripts/screenshot.sh "${INSTALLED_SHOT:-$tmp/installed.png}" \
+      --home "$shot_home" >"$tmp/shot.log" 2>&1 || { cat "$tmp/shot.log" >&2; fail "the installed app's window did not show"; }
     $SUDO dpkg -r flowbench >"$tmp/dpkg-r.log" 2>&1 || { cat "$tmp/dpkg-r.log" >&2; fail "dpkg -r"; }
     for f in /usr/bin/flowbench /usr/bin/flowbench-window /usr/share/applications/flowbench.desktop \
       /usr/share/mime/packages/flowbench.xml /usr/share/icons/hicolor/512x512/apps/flowbench.png; do
