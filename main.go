@@ -40,6 +40,10 @@ func main() {
 	}
 	defer closeFn()
 	app := NewApp(svc, home, logger)
+	if err := guardDevServer(); err != nil {
+		fmt.Fprintln(os.Stderr, "flowbench:", err)
+		os.Exit(1)
+	}
 	err = wails.Run(&options.App{
 		Title:            "Flowbench",
 		Width:            1280,

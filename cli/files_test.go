@@ -4,7 +4,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+
+	"github.com/flowbench/flowbench/engine"
 )
 
 // leftovers lists the entries of dir whose names contain ".tmp".
@@ -54,5 +57,60 @@ func TestExportOntoFolderLeavesNothing(t *testing.T) {
 	}
 	if l := leftovers(t, parent); len(l) > 0 {
 		t.Errorf("a good export left %v", l)
+	}
+}
+
+// photoFile is flow.inputs(photo image) → out ("photo").
+func photoFile(t testing.TB) string {
+	t.Helper()
+	return writeWorkflow(t, "Photo", []engine.InputDecl{{Name: "photo", Type: engine.TypeImage, Required: true}},
+		[]engine.Node{nd("in", "flow.inputs", nil), nd("out", "io.output", params{"name": "photo"})},
+		[]engine.Edge{ed("in", "photo", "out", "value")})
+}
+
+// TestFIFOAndFakeMediaRefused: a FIFO given as a media input, a batch file, an inputs file
+// or an import file is refused at once (exit 2, naming it) instead of hanging; a symlink
+// named .png to a text file is not an image. Every command runs under a deadline that only a
+// hang misses.
+func TestFIFOAndFakeMediaRefused(t *testing.T) {
+	t.Parallel()
+	h := newHome(t)
+	imp := h.importFile(photoFile(t))
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "photo.png")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	secret := filepath.Join(dir, "secret.txt")
+	if err := os.WriteFile(secret, []byte("root:x:0:0:root:/root:/bin/bash\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fake := filepath.Join(dir, "cat.png")
+	if err := os.Symlink(secret, fake); err != nil {
+		t.Fatal(err)
+	}
+	batch := filepath.Join(dir, "batch.jsonl")
+	if err := os.WriteFile(batch, []byte(`{"photo": "@`+fifo+`"}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"media input", []string{"run", imp.WorkflowID, "--input", "photo=@" + fifo}, []string{fifo, "FIFO"}},
+		{"batch file", []string{"run", imp.WorkflowID, "--batch", fifo}, []string{"--batch", fifo, "FIFO"}},
+		{"inputs file", []string{"run", imp.WorkflowID, "--inputs", fifo}, []string{"--inputs", fifo, "FIFO"}},
+		{"import file", []string{"import", fifo}, []string{fifo, "FIFO"}},
+		{"media input in a batch line", []string{"run", imp.WorkflowID, "--batch", batch}, []string{"line 1", fifo, "FIFO"}},
+		{"plan input", []string{"plan", imp.WorkflowID, "--from", "out", "--input", "photo=@" + fifo}, []string{fifo, "FIFO"}},
+		{"symlink named .png to text", []string{"run", imp.WorkflowID, "--input", "photo=@" + fake}, []string{fake, "not a readable image"}},
+		{"folder as a media input", []string{"run", imp.WorkflowID, "--input", "photo=@" + dir}, []string{dir, "folder"}},
+	} {
+		t.Log(c.name)
+		h.refused(c.want, c.args...)
+	}
+	if runs := h.runs(); len(runs.Runs) != 0 {
+		t.Errorf("refused runs left %d runs", len(runs.Runs))
 	}
 }
