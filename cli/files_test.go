@@ -1,6 +1,9 @@
 package cli_test
 
 import (
+	"bytes"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,5 +115,31 @@ func TestFIFOAndFakeMediaRefused(t *testing.T) {
 	}
 	if runs := h.runs(); len(runs.Runs) != 0 {
 		t.Errorf("refused runs left %d runs", len(runs.Runs))
+	}
+}
+
+// TestImageLimitFromEnv: FLOWBENCH_MAX_IMAGE_PIXELS sets the decoded image size limit of a
+// process; an image input over it is refused naming its size.
+func TestImageLimitFromEnv(t *testing.T) {
+	t.Parallel()
+	h := newHome(t)
+	imp := h.importFile(photoFile(t))
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewNRGBA(image.Rect(0, 0, 4, 3))); err != nil {
+		t.Fatal(err)
+	}
+	pic := filepath.Join(t.TempDir(), "pic.png")
+	if err := os.WriteFile(pic, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"run", imp.WorkflowID, "--input", "photo=@" + pic, "--home", h.dir}
+	if r := runCLI(t, []string{"FLOWBENCH_MAX_IMAGE_PIXELS=10"}, args...); r.code != 2 || !strings.Contains(r.stderr, "4×3") {
+		t.Errorf("a 4×3 image under a 10-pixel limit: want exit 2 naming its size\n%s", r)
+	}
+	if r := runCLI(t, []string{"FLOWBENCH_MAX_IMAGE_PIXELS=lots"}, args...); r.code == 0 || !strings.Contains(r.stderr, "FLOWBENCH_MAX_IMAGE_PIXELS") {
+		t.Errorf("a malformed limit: want an error naming the variable\n%s", r)
+	}
+	if r := runCLI(t, []string{"FLOWBENCH_MAX_IMAGE_PIXELS=12"}, args...); r.code != 0 {
+		t.Errorf("a 4×3 image under a 12-pixel limit: want exit 0\n%s", r)
 	}
 }
