@@ -11,6 +11,7 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"github.com/flowbench/flowbench/cli"
 	"github.com/flowbench/flowbench/engine"
 )
 
@@ -70,7 +71,7 @@ func checkID(kind, id string) error {
 }
 
 // Version returns the build's version string.
-func (a *App) Version() string { return "0.1.0" }
+func (a *App) Version() string { return cli.Version }
 
 // Home returns the data folder in use.
 func (a *App) Home() string { return a.home }

@@ -435,7 +435,7 @@ func (ex *Executor) work(ctx context.Context, x *Execution, st *nodeState) nodeR
 	if ex.Emit != nil {
 		ex.Emit(Event{Type: EventNode, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Status: NodeRunning, Reasons: rec.Reasons})
 	}
-	in := &NodeInput{NodeID: id, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, Inputs: st.inputs,
+	in := &NodeInput{NodeID: id, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, RawParams: st.node.Params, Inputs: st.inputs,
 		Connected: st.connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets,
 		Limits: ex.Limits}
 	if a, ok := x.Approvals[id]; ok {
