@@ -217,11 +217,13 @@ build_macos() {
 }
 
 for t in "${targets[@]}"; do
+  started=$SECONDS
   case "$t" in
     linux) build_linux ;;
     windows) build_windows ;;
     macos) build_macos ;;
     *) echo "dist: unknown target $t (linux, windows, macos)" >&2; exit 2 ;;
   esac
+  echo "dist: $t artifacts in $((SECONDS - started)) s"
 done
 ls -l "$OUT"
