@@ -106,6 +106,16 @@ exec_line="$(sed -n 's/^Exec=//p' "$desktop")"
 
 # ---- 3. dpkg -i / dpkg -r
 step "deb dpkg -i / -r"
+# dpkg_retry ARGS: dpkg, waiting (up to 2 min) while another apt or dpkg holds the lock.
+dpkg_retry() {
+  local i out
+  for ((i = 0; i < 60; i++)); do
+    if out="$($SUDO dpkg "$@" 2>&1)"; then printf '%s\n' "$out"; return 0; fi
+    grep -q 'lock' <<<"$out" || { printf '%s\n' "$out"; return 1; }
+    sleep 2
+  done
+  printf '%s\n' "$out"; return 1
+}
 if [ -n "$SUDO" ] && ! sudo -n true 2>/dev/null; then
   echo "test-dist: skipping dpkg -i (not root and no passwordless sudo)"
 elif dpkg-query -W -f='${Status}' flowbench 2>/dev/null | grep -q 'install ok installed'; then
@@ -115,7 +125,7 @@ else
     exec 9>/tmp/flowbench-test-dist-dpkg.lock
     flock 9
     trap '$SUDO dpkg -r flowbench >/dev/null 2>&1 || true' EXIT
-    $SUDO dpkg -i "$deb" >"$tmp/dpkg-i.log" 2>&1 || { cat "$tmp/dpkg-i.log" >&2; fail "dpkg -i"; }
+    dpkg_retry -i "$deb" >"$tmp/dpkg-i.log" 2>&1 || { cat "$tmp/dpkg-i.log" >&2; fail "dpkg -i"; }
     [ "$(/usr/bin/flowbench --version)" = "flowbench $VERSION" ] || fail "installed flowbench --version"
     dpkg -L flowbench | grep -qx /usr/share/applications/flowbench.desktop || fail "dpkg -L lacks the desktop entry"
     # The window from the installed desktop entry's Exec line, under Xvfb (scripts/screenshot.sh
@@ -127,7 +137,7 @@ else
     /usr/bin/flowbench --home "$shot_home" import testdata/text-pipeline.json >/dev/null
     FLOWBENCH_BIN="$(command -v "${exec_cmd%% *}")" scripts/screenshot.sh "${INSTALLED_SHOT:-$tmp/installed.png}" \
       --home "$shot_home" >"$tmp/shot.log" 2>&1 || { cat "$tmp/shot.log" >&2; fail "the installed app's window did not show"; }
-    $SUDO dpkg -r flowbench >"$tmp/dpkg-r.log" 2>&1 || { cat "$tmp/dpkg-r.log" >&2; fail "dpkg -r"; }
+    dpkg_retry -r flowbench >"$tmp/dpkg-r.log" 2>&1 || { cat "$tmp/dpkg-r.log" >&2; fail "dpkg -r"; }
     for f in /usr/bin/flowbench /usr/bin/flowbench-window /usr/share/applications/flowbench.desktop \
       /usr/share/mime/packages/flowbench.xml /usr/share/icons/hicolor/512x512/apps/flowbench.png; do
       if [ -e "$f" ] || [ -L "$f" ]; then fail "$f is still there after dpkg -r"; fi
