@@ -9,7 +9,7 @@ import { graphToFlow, type FlowGraph } from "../lib/convert";
 import { FB_NODE, type FbNode } from "../lib/flowtypes";
 import { freeSpot, removeSelected, selectOnly } from "../lib/graphops";
 import { baseIdFor, uniqueId } from "../lib/ids";
-import { layeredLayout } from "../lib/layout";
+import { layoutAsync } from "../lib/layoutAsync";
 import { defaultParams } from "../lib/params";
 import { renameInput } from "../lib/rename";
 import { useCatalog } from "./catalog";
@@ -110,14 +110,20 @@ export function selectAll(): void {
   useGraph.setState({ nodes: selectOnly(s, all).nodes });
 }
 
-/** autoLayout arranges the graph left to right by depth. */
-export function autoLayout(): void {
+/** autoLayout arranges the graph left to right by depth, computed in a worker (a graph of
+ * thousands of nodes does not freeze the window), as one undo step. Nodes added meanwhile
+ * keep their place; a workflow closed meanwhile is left alone. */
+export async function autoLayout(): Promise<void> {
   const s = useGraph.getState();
-  const pos = layeredLayout(
+  const wf = s.workflowId;
+  if (!wf) return;
+  const pos = await layoutAsync(
     s.nodes.map((n) => ({ id: n.id, parentId: n.parentId, width: n.measured?.width, height: n.measured?.height })),
     s.edges,
   );
-  s.edit((f: FlowGraph) => ({ ...f, nodes: f.nodes.map((n) => (pos[n.id] ? { ...n, position: pos[n.id] } : n)) }));
+  const now = useGraph.getState();
+  if (now.workflowId !== wf) return;
+  now.edit((f: FlowGraph) => ({ ...f, nodes: f.nodes.map((n) => (pos[n.id] ? { ...n, position: pos[n.id] } : n)) }));
 }
 
 /** setInputs replaces the declared inputs (one undo step per field burst). */
