@@ -9,7 +9,18 @@ export GOFLAGS ?= -buildvcs=false
 
 GO        ?= go
 TAGS      := webkit2_41
-BIN       := build/bin/flowbench
+# Two binaries (docs/PERFORMANCE.md): build/bin/flowbench is the command users run, every
+# subcommand headless and linked without GTK/WebKit (cmd/flowbench); with no subcommand it
+# starts build/bin/flowbench-window next to it (the root package), which also runs subcommands.
+BIN        := build/bin/flowbench
+WINDOW_BIN := build/bin/flowbench-window
+# The version both binaries print (and `make dist` names packages by): the git tag without its
+# "v" (v0.2.0 → 0.2.0, v0.2.0-3-gabc1234 → 0.2.0-3-gabc1234), or 0.1.0-dev+<sha> with no tag.
+# `make VERSION=1.2.3 …` overrides it.
+ifneq ($(origin VERSION),command line)
+VERSION   := $(or $(shell git describe --tags --always 2>/dev/null | sed -E 's/^v([0-9])/\1/; s/^([0-9a-f]{7,40})$$/0.1.0-dev+\1/'),0.1.0-dev)
+endif
+LDFLAGS   := -w -s -X github.com/flowbench/flowbench/cli.Version=$(VERSION)
 FUZZTIME  ?= 5s
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -20,8 +31,8 @@ APT_PACKAGES := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev \
 
 NPM_STAMP := frontend/node_modules/.package-lock.json
 
-.PHONY: window-shots setup setup-apt setup-node setup-go frontend build run test bench bindings clean \
-	test-gofmt test-vet test-go test-frontend test-fuzz test-build test-screenshot test-e2e
+.PHONY: build-cli bench-cli print-version window-shots setup setup-apt setup-node setup-go frontend build run test bench bindings clean \
+	test-gofmt test-vet test-lint test-go test-frontend test-fuzz test-build test-screenshot test-e2e
 
 ## setup: install missing Debian packages, npm modules and Go modules (idempotent)
 setup: setup-apt setup-node setup-go
@@ -54,9 +65,21 @@ setup-go:
 frontend: setup-node
 	cd frontend && npm run build
 
-## build: the desktop binary build/bin/flowbench
-build: frontend
-	$(GO) build -tags desktop,production,$(TAGS) -ldflags "-w -s" -o $(BIN) .
+## build: build/bin/flowbench (command line, no GUI libraries) and build/bin/flowbench-window
+build: frontend build-cli
+	$(GO) build -tags desktop,production,$(TAGS) -ldflags "$(LDFLAGS)" -o $(WINDOW_BIN) .
+
+## build-cli: only the command-line binary build/bin/flowbench (no frontend, no WebKit)
+build-cli:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/flowbench
+
+## print-version: the version the binaries are stamped with
+print-version:
+	@echo $(VERSION)
+
+## bench-cli: time CLI commands, light binary vs window binary (docs/PERFORMANCE.md)
+bench-cli:
+	scripts/bench-cli.sh
 
 ## run: set up, build and open the window
 run: setup build
@@ -80,7 +103,7 @@ bindings:
 	@echo "bindings: frontend/wailsjs regenerated"
 
 ## test: every check CI runs, in order, with the time each stage took
-TEST_STAGES := test-gofmt test-vet test-go test-frontend test-fuzz test-build test-screenshot test-e2e
+TEST_STAGES := test-gofmt test-vet test-lint test-go test-frontend test-fuzz test-build test-screenshot test-e2e
 
 test: setup
 	@summary=""; total=$$(date +%s); \
@@ -101,6 +124,14 @@ test-gofmt:
 
 test-vet:
 	$(GO) vet -tags $(TAGS) ./...
+
+# staticcheck pinned and run through `go run` (no separate install); ESLint with the TypeScript
+# and React hooks rules (frontend/eslint.config.js).
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+test-lint: setup-node
+	$(GO) run $(STATICCHECK) -tags $(TAGS) ./...
+	cd frontend && npm run lint
 
 test-go:
 	$(GO) test -race -tags $(TAGS) ./...

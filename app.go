@@ -12,6 +12,7 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"github.com/flowbench/flowbench/cli"
 	"github.com/flowbench/flowbench/engine"
 )
 
@@ -65,7 +66,7 @@ func checkID(kind, id string) error {
 }
 
 // Version returns the build's version string.
-func (a *App) Version() string { return "0.1.0" }
+func (a *App) Version() string { return cli.Version }
 
 // Home returns the data folder in use.
 func (a *App) Home() string { return a.home }
@@ -197,11 +198,10 @@ func (a *App) ExportDialog(id, versionID string, bundle bool) (string, error) {
 	if err != nil || path == "" {
 		return "", err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, []byte(text+"\n"), 0o644); err != nil {
+	if err := engine.WriteFileAtomic(path, []byte(text+"\n")); err != nil {
 		return "", err
 	}
-	return path, os.Rename(tmp, path)
+	return path, nil
 }
 
 func safeFileName(s string) string {
@@ -357,7 +357,7 @@ func (a *App) StartBatch(req RunRequest, inputs []map[string]any) ([]RunInfo, er
 	if len(inputs) == 0 || len(inputs) > 1000 {
 		return nil, fmt.Errorf("a batch holds 1 to 1000 runs, got %d: %w", len(inputs), engine.ErrInvalid)
 	}
-	vid, _, err := a.resolveRunVersion(req, inputs...)
+	vid, saved, err := a.resolveRunVersion(req, inputs...)
 	if err != nil {
 		return nil, err
 	}
@@ -369,13 +369,16 @@ func (a *App) StartBatch(req RunRequest, inputs []map[string]any) ([]RunInfo, er
 		}
 		prepared[i] = p
 	}
+	engine.LabelBatch(prepared)
 	out := make([]RunInfo, 0, len(prepared))
 	for _, p := range prepared {
 		r, err := a.svc.Enqueue(a.ctx, p)
 		if err != nil {
 			return out, err
 		}
-		out = append(out, a.runInfo(r, nil))
+		ri := a.runInfo(r, nil)
+		ri.SavedVersion = saved
+		out = append(out, ri)
 	}
 	return out, nil
 }
@@ -569,6 +572,15 @@ func (a *App) UnwatchWorkflow(workflowID string) error {
 	a.svc.UnwatchWorkflow(workflowID)
 	a.svc.UnfollowGenerations(workflowID)
 	return nil
+}
+
+// RunGenerations returns, per node, the generation a run wrote or (for a node it reused) fed
+// downstream: what the canvas shows with that run in the lens.
+func (a *App) RunGenerations(runID string) (map[string]engine.Generation, error) {
+	if err := checkID("run", runID); err != nil {
+		return nil, err
+	}
+	return a.svc.RunGenerations(a.ctx, runID)
 }
 
 // CurrentGenerations returns each node's current generation (selected ?? latest completed),

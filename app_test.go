@@ -119,3 +119,64 @@ func TestCurrentGenerationsBinding(t *testing.T) {
 		t.Error("a malformed workflow id was accepted")
 	}
 }
+
+// TestStartBatchOfDraftReportsSavedVersion: Run ×N on an edited draft saves it as a version
+// and every run of the batch says so (the header then shows that version, not the draft);
+// the runs are labelled by the input that varies, the default-valued one included.
+func TestStartBatchOfDraftReportsSavedVersion(t *testing.T) {
+	ctx := context.Background()
+	st, err := storage.Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	reg := engine.NewRegistry()
+	if err := nodes.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	a := NewApp(svc, "", nil)
+	imp, err := a.ImportJSON(`{"format":"flowbench.workflow/1","name":"sweep",
+		"inputs":[{"name":"seed","type":"integer","default":1},{"name":"topic","type":"string","default":"owls"}],
+		"nodes":[{"id":"in","type":"flow.inputs"},{"id":"a","type":"math.expr","params":{"expression":"a * 2"}}],
+		"edges":[{"source":"in","sourceHandle":"seed","target":"a","targetHandle":"a"}]}`, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, vs, err := svc.Versions(ctx, imp.WorkflowID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := vs[0].Graph
+	g.Nodes[1].Params = map[string]any{"expression": "a * 3"} // the edited draft
+	runs, err := a.StartBatch(RunRequest{WorkflowID: imp.WorkflowID, Graph: &g},
+		[]map[string]any{{"seed": 1, "topic": "owls"}, {"seed": 2, "topic": "owls"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range runs {
+		if r.SavedVersion != "v2" || r.VersionLabel != "v2" {
+			t.Errorf("run %d: saved %q, version %q; want v2", i+1, r.SavedVersion, r.VersionLabel)
+		}
+		if want := []string{"seed=1", "seed=2"}[i]; r.Label != want {
+			t.Errorf("run %d labelled %q, want %q", i+1, r.Label, want)
+		}
+		if _, err := svc.Wait(ctx, r.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gens, err := a.RunGenerations(runs[1].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := engine.ToFloat(gens["a"].Outputs["result"]); v != 6 || gens["a"].RunID != runs[1].ID {
+		t.Errorf("run 2's generation of a: %+v", gens["a"])
+	}
+	if _, err := a.RunGenerations("../x"); err == nil {
+		t.Error("a malformed run id was accepted")
+	}
+}

@@ -1,4 +1,6 @@
-// Command flowbench is the Flowbench desktop app; with a subcommand it runs headless.
+// Command flowbench-window is the Flowbench desktop window (build/bin/flowbench-window, started
+// by the command-line binary cmd/flowbench when it gets no subcommand). With a subcommand it
+// runs headless like cmd/flowbench, so on Windows it ships alone as flowbench.exe.
 package main
 
 import (
@@ -21,13 +23,18 @@ import (
 var assets embed.FS
 
 func main() {
-	args, home, err := cli.ExtractHome(os.Args[1:])
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "flowbench:", err)
-		os.Exit(cli.ExitUsage)
-	}
-	if cli.IsCommand(args) {
-		os.Exit(cli.Main(os.Args[1:], os.Stdout, os.Stderr))
+	cli.QuietPanics()
+	os.Exit(cli.Entry(os.Args[1:], os.Stdout, os.Stderr, openWindow))
+}
+
+// openWindow runs the window until it closes. Subcommands never get here (cli.Entry runs
+// them headless), so this binary also serves as the single executable on Windows.
+func openWindow(_ []string, home string) int {
+	if !generatingBindings {
+		if err := cli.CheckDisplay(); err != nil {
+			fmt.Fprintln(os.Stderr, "flowbench:", err)
+			return cli.ExitUsage
+		}
 	}
 	if home == "" {
 		home = cli.DefaultHome()
@@ -36,7 +43,7 @@ func main() {
 	svc, closeFn, err := cli.Open(context.Background(), home, logger)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "flowbench: opening", home+":", err)
-		os.Exit(1)
+		return cli.ExitFailed
 	}
 	defer closeFn()
 	app := NewApp(svc, home, logger)
@@ -59,8 +66,9 @@ func main() {
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "flowbench:", err)
-		os.Exit(1)
+		return cli.ExitFailed
 	}
+	return cli.ExitOK
 }
 
 // appMenu is the native application menu; items call into the window through events.

@@ -28,13 +28,112 @@ const (
 	ExitPaused = 3
 )
 
-// Commands lists the subcommands; anything else opens the window.
-var Commands = map[string]bool{"import": true, "export": true, "list": true, "versions": true, "version": true,
-	"run": true, "plan": true, "approve": true, "runs": true, "generations": true, "select": true, "nodes": true,
-	"help": true, "--help": true, "-h": true, "--version": true}
+// commandOrder lists the subcommands in the order help shows them.
+var commandOrder = []string{"import", "export", "list", "versions", "version", "run", "plan", "approve", "runs",
+	"generations", "select", "nodes", "diff", "restore", "help"}
+
+// commandHelp is each subcommand's usage lines and what it does (`flowbench CMD --help`).
+var commandHelp = map[string]string{
+	"import": `usage: flowbench import FILE [--into WORKFLOW] [--json]
+
+Imports a workflow file (or a bundle) as a new workflow; with --into, saves the file's graph
+as a new current version of WORKFLOW (no new version if it equals the current one).
+`,
+	"export": `usage: flowbench export WORKFLOW [--version V] [--bundle] [-o FILE]
+
+Writes a version (default: current) as a workflow file, or with --bundle the whole workflow
+with every version, to stdout or FILE.
+`,
+	"list": `usage: flowbench list [--json]
+
+Lists the workflows with their number of versions.
+`,
+	"versions": `usage: flowbench versions WORKFLOW [--json]
+
+Lists a workflow's versions, newest first; * marks the current one.
+`,
+	"version": `usage: flowbench version [--json]
+       flowbench version create WORKFLOW [--from V] [--notes TEXT] [--json]
+       flowbench version use WORKFLOW V
+
+Alone, prints flowbench's version. create copies a version (default current) as a new one;
+use makes V the current version.
+`,
+	"run": `usage: flowbench run WORKFLOW [--version V] [--input NAME=VALUE]... [--inputs FILE.json] [--from NODE] [--json]
+       flowbench run WORKFLOW --batch FILE.jsonl [--max-concurrent N] [--json]
+
+Runs a workflow and waits for it. --input photo=@cat.png reads a file for a media input.
+--from NODE runs from a block, reusing unchanged upstream work. --batch queues one run per
+line of a JSON Lines file at once. Exit 0 completed, 1 failed or cancelled, 3 paused.
+`,
+	"plan": `usage: flowbench plan WORKFLOW --from NODE [--version V] [--input NAME=VALUE]... [--json]
+
+Shows what a run from NODE would rerun and reuse, and why, without running anything.
+`,
+	"approve": `usage: flowbench approve RUN [--node NODE] [--reject] [--value JSON] [--json]
+
+Decides a paused run's approval and resumes it.
+`,
+	"runs": `usage: flowbench runs [WORKFLOW] [--json]
+
+Lists runs, newest first.
+`,
+	"generations": `usage: flowbench generations WORKFLOW NODE [--json]
+
+Lists a node's generations, newest first; * marks the one that feeds downstream.
+`,
+	"select": `usage: flowbench select WORKFLOW NODE GENERATION
+
+Picks the generation that feeds NODE's downstream ("none" clears the pick).
+`,
+	"nodes": `usage: flowbench nodes [--json]
+
+Lists the node types with their handles, params schema and determinism.
+`,
+	"diff": `usage: flowbench diff RUN_A RUN_B [--json]
+       flowbench diff --versions WORKFLOW V1 V2 [--json]
+
+Compares two runs (any two, even of different workflows or still running): versions, inputs
+that differ, the graph diff, each node's status and whether its outputs are the same, and the
+outputs. With --versions, compares two versions of a workflow: graph and declared inputs.
+`,
+	"restore": `usage: flowbench restore RUN [--json]
+       flowbench restore --undo WORKFLOW [--json]
+
+Makes RUN's version current and selects, for every node it executed or reused, the generation
+that run used, so a run from any block builds on it. Nodes whose generation was deleted are
+listed as missing. --undo puts back what the workflow's last restore replaced.
+`,
+	"help": `usage: flowbench help [COMMAND]
+
+Shows the overview, or one command's usage (the same as flowbench COMMAND --help).
+`,
+}
+
+// Commands lists the subcommands and top-level flags that run headless.
+var Commands = func() map[string]bool {
+	m := map[string]bool{"--help": true, "-h": true, "-help": true, "--version": true, "-version": true}
+	for _, c := range commandOrder {
+		m[c] = true
+	}
+	return m
+}()
 
 // IsCommand reports whether args (without --home) name a subcommand.
 func IsCommand(args []string) bool { return len(args) > 0 && Commands[args[0]] }
+
+// wantsHelp reports whether a subcommand's arguments ask for its usage (before any "--").
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "--help", "-h", "-help":
+			return true
+		}
+	}
+	return false
+}
 
 // DefaultHome is the data home: FLOWBENCH_HOME, else the OS user data folder (SPEC §2).
 func DefaultHome() string {
@@ -104,12 +203,40 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if home == "" {
 		home = DefaultHome()
 	}
-	if len(args) > 0 && args[0] == "--version" {
+	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version" || (args[0] == "version" && len(args) == 1)) {
 		fmt.Fprintln(stdout, "flowbench", Version)
 		return ExitOK
 	}
-	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
+	if len(args) == 2 && args[0] == "version" && args[1] == "--json" {
+		fmt.Fprintf(stdout, "{\"version\":%q}\n", Version)
+		return ExitOK
+	}
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" || args[0] == "-help" {
 		fmt.Fprint(stdout, usage)
+		return ExitOK
+	}
+	if args[0] == "help" {
+		if wantsHelp(args[1:]) {
+			fmt.Fprint(stdout, commandHelp["help"])
+			return ExitOK
+		}
+		if len(args) == 1 {
+			fmt.Fprint(stdout, usage)
+			return ExitOK
+		}
+		h, ok := commandHelp[args[1]]
+		if !ok {
+			fmt.Fprintf(stderr, "flowbench: unknown command %q%s (see flowbench help)\n", args[1], suggest(args[1]))
+			return ExitUsage
+		}
+		fmt.Fprint(stdout, h)
+		return ExitOK
+	}
+	if h, ok := commandHelp[args[0]]; !ok {
+		fmt.Fprintf(stderr, "flowbench: unknown command %q%s (see flowbench help)\n", args[0], suggest(args[0]))
+		return ExitUsage
+	} else if wantsHelp(args[1:]) {
+		fmt.Fprint(stdout, h)
 		return ExitOK
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -152,6 +279,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		code, err = c.generationsCmd(args[1:])
 	case "select":
 		code, err = c.selectCmd(args[1:])
+	case "diff":
+		code, err = c.diffCmd(args[1:])
+	case "restore":
+		code, err = c.restoreCmd(args[1:])
 	default:
 		err = usageErr("unknown command %q (see flowbench help)", args[0])
 	}
@@ -200,7 +331,8 @@ func needArgs(p parsed, n int, what string) error {
 
 const usage = `flowbench — build and run node-based workflows
 
-With no arguments flowbench opens the window. Subcommands work headless:
+With no arguments flowbench opens the window. Subcommands work headless
+(flowbench COMMAND --help shows one command's usage):
 
   flowbench import FILE [--into WORKFLOW] [--json]
   flowbench export WORKFLOW [--version V] [--bundle] [-o FILE]
@@ -216,6 +348,12 @@ With no arguments flowbench opens the window. Subcommands work headless:
   flowbench generations WORKFLOW NODE [--json]
   flowbench select WORKFLOW NODE GENERATION   (GENERATION "none" clears the selection)
   flowbench nodes [--json]
+  flowbench diff RUN_A RUN_B [--json]            (compare two runs)
+  flowbench diff --versions WORKFLOW V1 V2 [--json]
+  flowbench restore RUN [--json]                 (the run's version and generations become current)
+  flowbench restore --undo WORKFLOW [--json]     (put back what the last restore replaced)
+  flowbench version | --version
+  flowbench help [COMMAND]           (or flowbench COMMAND --help)
 
 --home DIR (or FLOWBENCH_HOME) chooses the data folder; it may come before or after the command.
 Exit status: 0 success, 1 run failed or cancelled, 2 bad usage or refused input, 3 paused for approval.

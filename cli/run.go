@@ -207,6 +207,7 @@ func (c *cmd) batch(p parsed) (int, error) {
 	if len(prepared) == 0 {
 		return 0, usageErr("batch file %s has no runs", p.str("batch"))
 	}
+	engine.LabelBatch(prepared)
 	ids := make([]string, len(prepared))
 	for i, pr := range prepared {
 		r, err := c.svc.Enqueue(c.ctx, pr)

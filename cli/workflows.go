@@ -59,16 +59,7 @@ func (c *cmd) exportCmd(args []string) (int, error) {
 		_, err = c.out.Write(data)
 		return 0, err
 	}
-	return 0, writeFileAtomic(out, data)
-}
-
-// writeFileAtomic writes via a temporary file and rename so a crash never leaves half a file.
-func writeFileAtomic(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return 0, engine.WriteFileAtomic(out, data)
 }
 
 func (c *cmd) listCmd(args []string) (int, error) {

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 )
@@ -115,4 +116,37 @@ func (s *Service) CurrentGenerations(ctx context.Context, wfRef string) (map[str
 		return nil, err
 	}
 	return st.Current, nil
+}
+
+// maxRunGenerations bounds how many generations RunGenerations reads for one run.
+const maxRunGenerations = 20000
+
+// RunGenerations returns, per node, the generation a run shows for it: the one it wrote, or
+// for a node it reused, the one it fed downstream (what the window's lens shows on each
+// node). Nodes without a generation (skipped, untouched, still running) are left out, and so
+// are generations deleted since.
+func (s *Service) RunGenerations(ctx context.Context, runID string) (map[string]Generation, error) {
+	r, err := s.store.GetRun(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	recs := r.Snapshot.Records()
+	out := make(map[string]Generation, len(recs))
+	for nodeID, rec := range recs {
+		if rec.GenerationID == "" {
+			continue
+		}
+		if len(out) >= maxRunGenerations {
+			break
+		}
+		g, err := s.store.GetGeneration(ctx, rec.GenerationID)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[nodeID] = g
+	}
+	return out, nil
 }

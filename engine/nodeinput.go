@@ -28,6 +28,10 @@ type NodeInput struct {
 	WorkflowID string
 	// Params are the node's settings with {{name}} references resolved.
 	Params map[string]any
+	// RawParams are the settings as written, before resolution: a node that fills
+	// templates itself (text.template) substitutes in one pass, so a value containing
+	// {{name}} is never expanded a second time.
+	RawParams map[string]any
 	// Inputs maps each input handle to the value on it (nil when unconnected or inactive).
 	Inputs map[string]any
 	// Connected tells which input handles have an active edge.

@@ -78,9 +78,10 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 }
 
 // lastInputs are the flow input values of the workflow's latest run that started (nil if
-// none did: a run cancelled while queued never ran, nothing builds on it), with the runs it
-// looked at, newest first. Usually the latest run is the one, so it is fetched alone first:
-// a run carries its whole snapshot, which is large for a large graph.
+// none did: a run cancelled while queued never ran, nothing builds on it), with the recent
+// runs it looked at, newest first. Usually the latest run is the one, so it is fetched alone
+// first; behind a long queue (a batch, or runs of a process that died) the store finds the
+// latest started run itself, however many newer runs never started.
 func (s *Service) lastInputs(ctx context.Context, workflowID string) ([]Run, map[string]any, error) {
 	var runs []Run
 	for _, limit := range []int{1, 50} {
@@ -90,18 +91,32 @@ func (s *Service) lastInputs(ctx context.Context, workflowID string) ([]Run, map
 			return nil, nil, err
 		}
 		for _, r := range runs {
-			if r.Status != RunQueued && r.StartedAt != nil {
-				if r.Inputs == nil {
-					return runs, map[string]any{}, nil
-				}
-				return runs, r.Inputs, nil
+			if started(r) {
+				return runs, inputsOf(r), nil
 			}
 		}
 		if len(runs) < limit {
-			break
+			return runs, nil, nil
 		}
 	}
-	return runs, nil, nil
+	r, err := s.store.LatestStartedRun(ctx, workflowID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return runs, nil, nil
+	case err != nil:
+		return nil, nil, err
+	}
+	return append(runs, r), inputsOf(r), nil
+}
+
+// started reports whether a run began executing: a run cancelled while queued never did.
+func started(r Run) bool { return r.Status != RunQueued && r.StartedAt != nil }
+
+func inputsOf(r Run) map[string]any {
+	if r.Inputs == nil {
+		return map[string]any{}
+	}
+	return r.Inputs
 }
 
 // runInputs maps the runs that made the current generations of the nodes reading flow inputs

@@ -29,6 +29,25 @@ type RunRequest struct {
 type PreparedRun struct {
 	run  Run
 	exec Execution
+	// labelled: label was worked out over the run's whole batch (LabelBatch); "" numbers it
+	labelled bool
+	label    string
+}
+
+// LabelBatch labels the runs of one batch by what differs between them (SweepLabels). A
+// batch of one keeps the label of a single run.
+func LabelBatch(batch []PreparedRun) {
+	if len(batch) < 2 {
+		return
+	}
+	sets := make([]map[string]any, len(batch))
+	for i := range batch {
+		sets[i] = batch[i].run.Inputs
+	}
+	labels := SweepLabels(batch[0].exec.Version.Graph.Inputs, sets)
+	for i := range batch {
+		batch[i].labelled, batch[i].label = true, labels[i]
+	}
 }
 
 // Run returns the run row that will be written.
@@ -88,14 +107,16 @@ func (s *Service) Enqueue(ctx context.Context, p PreparedRun) (Run, error) {
 	// A label drawn from the inputs is written with the row, so a crash right after the
 	// insert leaves no unlabelled run; only "Run #n" needs the number the store assigns.
 	decls := p.exec.Version.Graph.Inputs
-	if label := RunLabel(decls, p.run.Inputs, 0); label != RunLabel(nil, nil, 0) {
+	if p.labelled {
+		p.run.Label = p.label // "" : the store names it "Run #n"
+	} else if label := RunLabel(decls, p.run.Inputs, 0); label != RunLabel(nil, nil, 0) {
 		p.run.Label = label
 	}
 	run, err := s.store.CreateRun(ctx, p.run)
 	if err != nil {
 		return Run{}, err
 	}
-	if label := RunLabel(decls, run.Inputs, run.Number); label != run.Label {
+	if label := RunLabel(decls, run.Inputs, run.Number); !p.labelled && label != run.Label {
 		run.Label = label
 		if err := s.store.UpdateRun(ctx, run); err != nil {
 			return Run{}, err
@@ -307,16 +328,26 @@ func DetectMime(path string, data []byte) string {
 	return mt
 }
 
-// checkTypesKnown refuses a version that uses a node type this build does not have.
+// checkTypesKnown refuses a version that uses a node type this build does not have or holds
+// a param that cannot run (checked once per version; versions never change).
 func (s *Service) checkTypesKnown(v Version) error {
 	if v.ID != "" && s.versions.knownTypes(v.ID) {
 		return nil
 	}
 	var probs []Problem
+	declared := make(map[string]InputDecl, len(v.Graph.Inputs))
+	for _, in := range v.Graph.Inputs {
+		declared[in.Name] = in
+	}
 	for _, n := range v.Graph.Nodes {
-		if _, ok := s.reg.Get(n.Type); !ok {
+		t, ok := s.reg.Get(n.Type)
+		if !ok {
 			probs = append(probs, Problem{NodeID: n.ID, Message: fmt.Sprintf("unknown node type %q (made by a newer build?)", n.Type)})
+			continue
 		}
+		// A version saved by a build that did not check params yet may hold one that cannot
+		// run (SPEC §4): refuse the run before any upstream work, naming node and param.
+		probs = append(probs, validateParams(n, t, declared)...)
 	}
 	if len(probs) > 0 {
 		return &ValidationError{Problems: probs}

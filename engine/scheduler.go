@@ -187,8 +187,7 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 	pending := map[string]Approval{}
 
 	lastCheckpoint := time.Now()
-	var resolve func(r nodeResult)
-	resolve = func(r nodeResult) {
+	resolve := func(r nodeResult) {
 		st := states[r.id]
 		st.done = true
 		resolved++
@@ -434,7 +433,7 @@ func (ex *Executor) work(ctx context.Context, x *Execution, st *nodeState) nodeR
 	if ex.Emit != nil {
 		ex.Emit(Event{Type: EventNode, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Status: NodeRunning, Reasons: rec.Reasons})
 	}
-	in := &NodeInput{NodeID: id, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, Inputs: st.inputs,
+	in := &NodeInput{NodeID: id, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, RawParams: st.node.Params, Inputs: st.inputs,
 		Connected: st.connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets}
 	if a, ok := x.Approvals[id]; ok {
 		in.Approval = &a

@@ -47,6 +47,10 @@ type RunStore interface {
 	ListRuns(ctx context.Context, workflowID string, limit int) ([]Run, error)
 	// ListRunsByStatus returns runs in any of the statuses, oldest first.
 	ListRunsByStatus(ctx context.Context, statuses ...RunStatus) ([]Run, error)
+	// LatestStartedRun returns the newest run of the workflow that started (its StartedAt
+	// is set and it is not queued), without its snapshot; ErrNotFound when none did. A
+	// run-from-block builds on it however many newer runs are still waiting.
+	LatestStartedRun(ctx context.Context, workflowID string) (Run, error)
 }
 
 // GenerationStore persists generations, selections and the asset links of generations.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # screenshot.sh OUT.png [--home DIR]
-# Opens the real window (build/bin/flowbench) under Xvfb, saves a screenshot of the screen
+# Opens the real window (build/bin/flowbench, which starts build/bin/flowbench-window) under Xvfb, saves a screenshot of the screen
 # to OUT.png and fails if the picture is blank. Builds nothing: run `make build` first.
 set -euo pipefail
 
@@ -26,6 +26,9 @@ IMPORT=/usr/bin/import      # /usr/local/bin/convert on these machines is not Im
 IDENTIFY=/usr/bin/identify
 
 [ -x "$bin" ] || { echo "screenshot: $bin not found; run 'make build' first" >&2; exit 1; }
+# The command-line binary opens the window by starting flowbench-window from its own folder.
+[ "$(basename "$bin")" != flowbench ] || [ -x "$(dirname "$bin")/flowbench-window" ] ||
+  { echo "screenshot: $(dirname "$bin")/flowbench-window not found; run 'make build' first" >&2; exit 1; }
 for tool in Xvfb xdotool "$IMPORT" "$IDENTIFY"; do
   command -v "$tool" >/dev/null || { echo "screenshot: $tool is missing; run 'make setup'" >&2; exit 1; }
 done

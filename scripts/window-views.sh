@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # window-views.sh [OUTDIR]
-# Drives the REAL window (build/bin/flowbench, WebKitGTK) under Xvfb with xdotool and saves
+# Drives the REAL window (build/bin/flowbench, which starts build/bin/flowbench-window, WebKitGTK) under Xvfb with xdotool and saves
 # screenshots: the editor (OUTDIR/screenshot.png, OUTDIR/window-editor.png), loop groups
 # (window-loops.png), the generation grid, the plan preview and the lens with concurrent runs
 # (OUTDIR/window-generations.png, window-plan.png, window-lens.png; default docs/).
@@ -14,6 +14,9 @@ out="${1:-$root/docs}"
 bin="${FLOWBENCH_BIN:-$root/build/bin/flowbench}"
 IMPORT=/usr/bin/import
 [ -x "$bin" ] || { echo "window-views: $bin not found; run 'make build' first" >&2; exit 1; }
+# The command-line binary opens the window by starting flowbench-window from its own folder.
+[ "$(basename "$bin")" != flowbench ] || [ -x "$(dirname "$bin")/flowbench-window" ] ||
+  { echo "window-views: $(dirname "$bin")/flowbench-window not found; run 'make build' first" >&2; exit 1; }
 mkdir -p "$out"
 
 # shellcheck source=scripts/xvfb.sh

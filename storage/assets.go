@@ -136,10 +136,9 @@ func (s *Store) AssetPath(sha string) (string, error) {
 type linkTable struct{ table, owner string }
 
 var (
-	linkGeneration = linkTable{"generation_assets", "generation_id"}
-	linkVersion    = linkTable{"version_assets", "version_id"}
-	linkDraft      = linkTable{"draft_assets", "workflow_id"}
-	linkRun        = linkTable{"run_assets", "run_id"}
+	linkVersion = linkTable{"version_assets", "version_id"}
+	linkDraft   = linkTable{"draft_assets", "workflow_id"}
+	linkRun     = linkTable{"run_assets", "run_id"}
 )
 
 // linkAssets records that owner refers to each asset in refs.

@@ -199,6 +199,20 @@ func (s *Store) ListRuns(ctx context.Context, workflowID string, limit int) ([]e
 	return s.queryRuns(ctx, "listing runs", q, args...)
 }
 
+// LatestStartedRun returns the newest run of the workflow that started, without its snapshot.
+func (s *Store) LatestStartedRun(ctx context.Context, workflowID string) (engine.Run, error) {
+	q := `SELECT ` + runSummaryCols + runFrom + `WHERE r.workflow_id = ? AND r.started_at IS NOT NULL AND r.status != ?
+		ORDER BY r.created_at DESC, r.seq DESC LIMIT 1`
+	r, err := s.scanRun(s.r.QueryRowContext(ctx, q, workflowID, string(engine.RunQueued)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("latest started run of workflow %s: %w", workflowID, engine.ErrNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("latest started run of workflow %s: %w", workflowID, err)
+	}
+	return r, nil
+}
+
 // ListRunsByStatus returns the runs in any of the statuses, oldest first.
 func (s *Store) ListRunsByStatus(ctx context.Context, statuses ...engine.RunStatus) ([]engine.Run, error) {
 	if len(statuses) == 0 {

@@ -152,6 +152,27 @@ func (s *Store) ListRuns(ctx context.Context, workflowID string, limit int) ([]e
 	return out, nil
 }
 
+// LatestStartedRun returns the newest run of the workflow that started, without its snapshot.
+func (s *Store) LatestStartedRun(ctx context.Context, workflowID string) (engine.Run, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var best *runRec
+	for _, r := range s.runs {
+		if r.r.WorkflowID != workflowID || r.r.StartedAt == nil || r.r.Status == engine.RunQueued {
+			continue
+		}
+		if best == nil || newerRun(r, best) {
+			best = r
+		}
+	}
+	if best == nil {
+		return engine.Run{}, fmt.Errorf("latest started run of workflow %s: %w", workflowID, engine.ErrNotFound)
+	}
+	out := s.runLocked(best)
+	out.Snapshot = engine.Snapshot{}
+	return out, nil
+}
+
 // ListRunsByStatus returns the runs in any of the statuses, oldest first.
 func (s *Store) ListRunsByStatus(ctx context.Context, statuses ...engine.RunStatus) ([]engine.Run, error) {
 	s.mu.Lock()

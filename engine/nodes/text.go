@@ -25,7 +25,8 @@ func registerText(r *engine.Registry) error {
 			Outputs: textOut,
 			Params: []engine.ParamSpec{
 				{Name: "template", Kind: engine.ParamText, Label: "Template", Default: "{{a}}",
-					Description: "Text with {{a}}…{{d}} for the handles and {{name}} for flow inputs"},
+					Description: "Text with {{a}}…{{d}} for the handles and {{name}} for flow inputs",
+					Check:       checkTemplate},
 			},
 			LocalNames:    abcd,
 			Deterministic: true,
@@ -93,11 +94,12 @@ func registerText(r *engine.Registry) error {
 			},
 			Params: []engine.ParamSpec{
 				{Name: "pattern", Kind: engine.ParamString, Label: "Pattern", Required: true,
-					Description: `Regular expression, e.g. (\w+)@(\w+)`},
+					Description: `Regular expression, e.g. (\w+)@(\w+)`, Check: checkRegexPattern},
 				{Name: "replace", Kind: engine.ParamString, Label: "Replace with", Default: "",
 					Description: "Replacement for each match; $1 or ${name} insert groups (empty removes matches)"},
 				{Name: "flags", Kind: engine.ParamString, Label: "Flags", Default: "",
-					Description: "i: ignore case, m: ^ and $ match at line breaks, s: . matches line breaks"},
+					Description: "i: ignore case, m: ^ and $ match at line breaks, s: . matches line breaks",
+					Check:       checkRegexFlags},
 			},
 			Deterministic: true,
 			Run:           runRegex,
@@ -111,13 +113,17 @@ func separatorParam(def string) engine.ParamSpec {
 }
 
 func runTemplate(_ context.Context, in *engine.NodeInput) (map[string]any, error) {
+	// One pass over the template as written fills handles and flow inputs alike: filling
+	// the engine-resolved text would expand a {{name}} that arrived inside a value.
 	tpl := in.String("template", "")
+	if raw, ok := in.RawParams["template"]; ok && raw != nil {
+		tpl = engine.ToText(raw)
+	}
 	text, err := engine.RenderTemplate(tpl, func(name string) (any, bool) {
 		switch name {
 		case "a", "b", "c", "d":
 			return in.Inputs[name], true
 		}
-		// Flow inputs are normally resolved by the engine before the node runs.
 		v, ok := in.FlowInputs[name]
 		return v, ok
 	})

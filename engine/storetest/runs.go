@@ -24,6 +24,7 @@ var runTests = []test{
 	{"UpdateRunRoundTrip", testUpdateRun},
 	{"ListRuns", testListRuns},
 	{"ListRunsByStatus", testListRunsByStatus},
+	{"LatestStartedRun", testLatestStartedRun},
 }
 
 func testCreateRunNumbers(t *testing.T, s engine.Store) {
@@ -197,5 +198,35 @@ func testListRunsByStatus(t *testing.T, s engine.Store) {
 	}
 	if got, _ := s.ListRunsByStatus(ctx()); len(got) != 0 {
 		t.Errorf("ListRunsByStatus() = %d runs, want none", len(got))
+	}
+}
+
+// testLatestStartedRun: the newest run that started, past any number of newer runs that
+// never did (queued, or cancelled while queued), and not another workflow's.
+func testLatestStartedRun(t *testing.T, s engine.Store) {
+	_, v := mkWorkflow(t, s, "A")
+	_, ov := mkWorkflow(t, s, "B")
+	_, err := s.LatestStartedRun(ctx(), v.WorkflowID)
+	wantErr(t, "LatestStartedRun of a workflow that never ran", err, engine.ErrNotFound)
+	start := func(r engine.Run, st engine.RunStatus) engine.Run {
+		started := r.CreatedAt.Add(time.Second)
+		r.Status, r.StartedAt = st, &started
+		must(t, "UpdateRun", s.UpdateRun(ctx(), r))
+		return r
+	}
+	start(mkRun(t, s, v, at(1), "old"), engine.RunCompleted)
+	want := start(mkRun(t, s, v, at(2), "ran"), engine.RunFailed)
+	for i := range 3 {
+		r := mkRun(t, s, v, at(3+i), "")
+		if i == 1 {
+			r.Status = engine.RunCancelled // cancelled while queued: no start time
+			must(t, "UpdateRun", s.UpdateRun(ctx(), r))
+		}
+	}
+	start(mkRun(t, s, ov, at(9), "other workflow"), engine.RunCompleted)
+	got, err := s.LatestStartedRun(ctx(), v.WorkflowID)
+	must(t, "LatestStartedRun", err)
+	if got.ID != want.ID || got.Label != "ran" || got.StartedAt == nil || len(got.Inputs) != 1 {
+		t.Errorf("LatestStartedRun = %s %q %+v, want %s", got.ID, got.Label, got, want.ID)
 	}
 }

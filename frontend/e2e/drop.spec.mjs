@@ -55,7 +55,7 @@ export const tests = [
 
   [
     "link instead of copy: a modifier key held, or chosen after the drop",
-    async (page, { assert }) => {
+    async (page) => {
       const dir = mkdtempSync(join(tmpdir(), "flowbench-drop-"));
       const png = writePNG(join(dir, "linked.png"), 32, 32);
       await emptyEditor(page);

@@ -15,7 +15,8 @@ function chatServer(chunks, gapMs) {
       res.writeHead(404).end();
       return;
     }
-    for await (const _ of req); // the request body is not needed
+    req.resume(); // the request body is not needed
+    await new Promise((done) => req.on("end", done));
     res.writeHead(200, { "Content-Type": "text/event-stream", "Cache-Control": "no-cache" });
     for (const c of chunks) {
       res.write(`data: ${JSON.stringify({ choices: [{ delta: { content: c } }] })}\n\n`);

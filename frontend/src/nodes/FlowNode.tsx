@@ -7,16 +7,17 @@
 import { Handle, Position, useStoreApi, type NodeProps } from "@xyflow/react";
 import { createContext, memo, useContext, useLayoutEffect, useRef } from "react";
 import { DetailContext } from "../canvas/detail";
-import { CurrentPreview, PickedMark, PlanTag, StaleBadge, usePlanAction } from "../generations/NodeMarks";
+import { PickedMark, PlanTag, ShownPreview, StaleBadge, usePlanAction } from "../generations/NodeMarks";
+import { useLensNode } from "../generations/shown";
 import { NodeRunToolbar, useHoverIntent } from "../plan/NodeActions";
 import type { HandleSpec, InputDecl } from "../api/types";
 import { inputHandles, outputHandles, typeClass } from "../lib/compat";
 import type { FbNode } from "../lib/flowtypes";
 import { frameSize } from "../lib/groups";
 import { paramSummary } from "../lib/params";
+import { badgeTitle } from "../lib/problems";
 import { useCatalog } from "../stores/catalog";
 import { useGraph } from "../stores/graph";
-import { focusedNodeRun, useRuns } from "../stores/runs";
 import { NodeError, NodeProgress, NodeStatus, statusClass } from "./NodeStatus";
 import "./canvas.css";
 
@@ -98,8 +99,11 @@ function FullNode({ id, data, selected, rootRef }: NodeProps<FbNode> & Root) {
   const t = useCatalog((s) => s.types[data.type]);
   const declared = useGraph((s) => (t?.dynamic_outputs ? s.inputs : NO_INPUTS));
   const workflowId = useGraph((s) => s.workflowId);
+  const problemTitle = useGraph((s) => badgeTitle(s.problems, id));
   const problemCount = useGraph((s) => s.problems.filter((p) => p.node_id === id).length);
-  const record = useRuns((s) => focusedNodeRun(s, workflowId, id));
+  // what the canvas shows on this node: the lens run's record, or its current generation
+  const lens = useLensNode(workflowId, id);
+  const record = lens.record;
   const plan = usePlanAction(workflowId, id);
   const { hover, enter, leave } = useHoverIntent();
 
@@ -118,7 +122,7 @@ function FullNode({ id, data, selected, rootRef }: NodeProps<FbNode> & Root) {
         <span className="fb-dot" aria-hidden="true" />
         <span className="fb-title">{title}</span>
         <StaleBadge workflowId={workflowId} nodeId={id} />
-        <PickedMark nodeId={id} />
+        <PickedMark nodeId={id} shownId={lens.kind === "run" ? (lens.genId ?? "") : undefined} />
         <NodeStatus record={record} />
       </div>
       <NodeProgress record={record} />
@@ -126,8 +130,8 @@ function FullNode({ id, data, selected, rootRef }: NodeProps<FbNode> & Root) {
         <span className="fb-id">{id}</span>
         <span className="fb-type">{data.type}</span>
         {problemCount > 0 && (
-          <span className="fb-problems" title="This node has problems; see the inspector">
-            ⚠ {problemCount}
+          <span className="fb-problems" data-testid="node-problems" role="img" aria-label={`${problemCount} problem${problemCount === 1 ? "" : "s"}: ${problemTitle}`} title={problemTitle}>
+            {problemCount > 1 ? `! ${problemCount}` : "!"}
           </span>
         )}
       </div>
@@ -154,12 +158,7 @@ function FullNode({ id, data, selected, rootRef }: NodeProps<FbNode> & Root) {
       {record?.status === "failed" && record.error ? (
         <NodeError error={record.error} />
       ) : (
-        <CurrentPreview
-          nodeId={id}
-          type={data.type}
-          asset={data.params.asset}
-          live={record?.status === "running" ? record.stream : undefined}
-        />
+        <ShownPreview workflowId={workflowId} nodeId={id} type={data.type} asset={data.params.asset} lens={lens} />
       )}
     </>
   );
@@ -167,8 +166,9 @@ function FullNode({ id, data, selected, rootRef }: NodeProps<FbNode> & Root) {
   return (
     <div
       ref={rootRef}
-      className={`fb-node group-${t?.group ?? "unknown"} ${statusClass(record?.status)}${selected ? " selected" : ""}${container ? " container" : ""}${plan ? ` plan-${plan}` : ""}`}
+      className={`fb-node group-${t?.group ?? "unknown"} ${statusClass(record?.status)}${selected ? " selected" : ""}${container ? " container" : ""}${plan ? ` plan-${plan}` : ""}${lens.untouched ? " lens-untouched" : ""}`}
       data-testid={`node-${id}`}
+      data-lens={lens.untouched ? "untouched" : lens.kind}
       aria-label={`${title} (${id})`}
       style={frame}
       onMouseEnter={enter}
@@ -197,10 +197,12 @@ function FullNode({ id, data, selected, rootRef }: NodeProps<FbNode> & Root) {
 function FarNode({ id, data, selected, rootRef }: NodeProps<FbNode> & Root) {
   const t = useCatalog((s) => s.types[data.type]);
   const workflowId = useContext(WorkflowContext);
-  const status = useRuns((s) => focusedNodeRun(s, workflowId, id)?.status);
+  // the lens, as on a node drawn in full: the shown run's record, untouched nodes dimmed
+  const lens = useLensNode(workflowId, id);
+  const status = lens.record?.status;
   const plan = usePlanAction(workflowId, id);
   const title = data.label || t?.title || data.type;
-  const className = `fb-node fb-far group-${t?.group ?? "unknown"} ${statusClass(status)}${selected ? " selected" : ""}${plan ? ` plan-${plan}` : ""}`;
+  const className = `fb-node fb-far group-${t?.group ?? "unknown"} ${statusClass(status)}${selected ? " selected" : ""}${plan ? ` plan-${plan}` : ""}${lens.untouched ? " lens-untouched" : ""}`;
   const label = `${title} (${id})${status && status !== "untouched" ? `: ${status}` : ""}`;
   if (t?.container) return <FarGroup id={id} className={className} label={label} title={title} rootRef={rootRef} />;
   return (

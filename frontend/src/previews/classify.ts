@@ -82,7 +82,7 @@ export function summarizePreview(preview: string | undefined, max = 120): Summar
   const p = preview ?? "";
   const m = previewRefRE.exec(p);
   if (m) {
-    let name = "";
+    let name: string;
     try {
       name = m[3] ? (JSON.parse(`"${m[3]}"`) as string) : "";
     } catch {

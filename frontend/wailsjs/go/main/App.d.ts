@@ -65,6 +65,8 @@ export function PlanGraph(arg1:string,arg2:engine.Graph,arg3:string,arg4:Record<
 
 export function RenameWorkflow(arg1:string,arg2:string):Promise<engine.Workflow>;
 
+export function RunGenerations(arg1:string):Promise<Record<string, engine.Generation>>;
+
 export function SaveDraft(arg1:string,arg2:engine.Graph,arg3:string):Promise<void>;
 
 export function SaveVersion(arg1:string,arg2:engine.Graph,arg3:string):Promise<engine.Version>;

@@ -126,6 +126,10 @@ export function RenameWorkflow(arg1, arg2) {
   return window['go']['main']['App']['RenameWorkflow'](arg1, arg2);
 }
 
+export function RunGenerations(arg1) {
+  return window['go']['main']['App']['RunGenerations'](arg1);
+}
+
 export function SaveDraft(arg1, arg2, arg3) {
   return window['go']['main']['App']['SaveDraft'](arg1, arg2, arg3);
 }
