@@ -28,7 +28,7 @@ import { useGraph } from "../stores/graph";
 import { toast, useUI } from "../stores/ui";
 import { DetailContext } from "./detail";
 import { edgeTypes } from "./edges";
-import { FIRST_CHUNK, detailAt, fitViewport, graphBounds, minZoomFor, nextChunk, type Detail } from "./lod";
+import { FIRST_CHUNK, VIRTUALIZE_FROM, detailAt, fitViewport, graphBounds, minZoomFor, nextChunk, type Detail } from "./lod";
 
 export const PALETTE_MIME = "application/x-flowbench-node";
 
@@ -113,20 +113,14 @@ function useChunkedDrawing(
       setChunk({ ...chunk, count: Infinity });
       return;
     }
-    // the next chunk goes in the frame after this one was drawn; its size follows how long
-    // this one took, from asking for it to the frame after it was painted
-    let second = 0;
-    const first = requestAnimationFrame(() => {
-      second = requestAnimationFrame(() => {
-        const now = performance.now();
-        const size = nextChunk(chunk.size, now - chunk.at);
-        setChunk((c) => (c.seq === chunk.seq && c.count === chunk.count ? { seq: c.seq, count: c.count + size, size, at: now } : c));
-      });
+    // the next chunk goes in the next frame; its size follows how long this one's frame took
+    // (from the frame that asked for it to this one: drawing, measuring and painting it)
+    const frame = requestAnimationFrame(() => {
+      const now = performance.now();
+      const size = nextChunk(chunk.size, now - chunk.at);
+      setChunk((c) => (c.seq === chunk.seq && c.count === chunk.count ? { seq: c.seq, count: c.count + size, size, at: now } : c));
     });
-    return () => {
-      cancelAnimationFrame(first);
-      cancelAnimationFrame(second);
-    };
+    return () => cancelAnimationFrame(frame);
   }, [chunk, loadSeq, total]);
   return { count, done: count === Infinity };
 }
@@ -279,7 +273,7 @@ export function Canvas() {
         edges={drawnEdges}
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
-        onlyRenderVisibleElements
+        onlyRenderVisibleElements={nodes.length >= VIRTUALIZE_FROM}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}

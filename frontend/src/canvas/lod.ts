@@ -19,6 +19,11 @@ export function detailAt(zoom: number, prev: Detail = "full"): Detail {
   return prev;
 }
 
+/** From this many nodes on, only the nodes and edges on screen are drawn (React Flow's
+ * onlyRenderVisibleElements). A smaller graph is drawn whole: that is cheap, and a node
+ * added off screen is still there for whoever looks for it. */
+export const VIRTUALIZE_FROM = 300;
+
 export interface Box {
   x: number;
   y: number;
@@ -86,15 +91,16 @@ export function fitViewport(
 
 /**
  * Chunks: a large graph is handed to the canvas a chunk at a time, one chunk a frame, so no
- * single task draws thousands of nodes. nextChunk sizes the next chunk from how long the last
- * one took, from asking for it to the second frame after (two frames, ~33 ms, of that are
- * waiting): it grows while that stays under the budget and shrinks when it took more than
- * twice the budget, between MIN_CHUNK and MAX_CHUNK.
+ * single task draws thousands of nodes. nextChunk sizes the next chunk from how long the frame
+ * that drew the last one took (drawing, measuring and painting it): it grows while that stays
+ * under the budget and shrinks when it took more than twice the budget, between MIN_CHUNK
+ * and MAX_CHUNK. (A frame also paints what is already drawn, which a smaller chunk does not
+ * make cheaper: MIN_CHUNK keeps a slow webview from crawling.)
  */
-export const MIN_CHUNK = 50;
+export const MIN_CHUNK = 150;
 export const MAX_CHUNK = 1000;
 export const FIRST_CHUNK = 250;
-export const CHUNK_BUDGET_MS = 60;
+export const CHUNK_BUDGET_MS = 50;
 
 export function nextChunk(prev: number, frameMs: number): number {
   let n = prev;
