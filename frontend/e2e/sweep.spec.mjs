@@ -112,7 +112,10 @@ export const tests = [
 
       // a run from a block: what it did not touch is dimmed; the node it reused shows the
       // generation it fed downstream (the current one)
-      const from = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: {}, from: "small" });
+      // (with the inputs of the run whose noise is current, so noise is reused)
+      const curNoise = (await call(page, "CurrentGenerations", wf)).noise;
+      const curInputs = (await call(page, "GetRun", curNoise.run_id)).inputs;
+      const from = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: curInputs, from: "small" });
       const fromDone = await waitRun(page, from.id);
       assert.equal(fromDone.nodes.noise.status, "reused");
       await openQueue(page);

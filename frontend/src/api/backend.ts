@@ -42,6 +42,8 @@ async function call<T>(p: () => Promise<unknown>): Promise<T> {
 type Loose = any;
 
 export const api = {
+  /** The build's version (cli.Version, stamped by make build / make dist). */
+  version: () => call<string>(() => App.Version()),
   listWorkflows: () => call<WorkflowCard[]>(() => App.ListWorkflows()).then((l) => l ?? []),
   openWorkflow: (id: string) => call<WorkflowDetail>(() => App.OpenWorkflow(id)),
   createWorkflow: (name: string) => call<Workflow>(() => App.CreateWorkflow(name)),
