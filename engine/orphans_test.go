@@ -5,8 +5,8 @@ import (
 	"errors"
 	"strings"
 	"sync"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/flowbench/flowbench/engine"
 )
@@ -226,4 +226,3 @@ func TestCancelRunOfAnotherLiveProcess(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
-
