@@ -30,7 +30,7 @@ const (
 
 // commandOrder lists the subcommands in the order help shows them.
 var commandOrder = []string{"import", "export", "list", "versions", "version", "run", "plan", "approve", "runs",
-	"generations", "select", "nodes", "queue", "cancel", "resume", "help"}
+	"generations", "select", "nodes", "diff", "restore", "queue", "cancel", "resume", "help"}
 
 // commandHelp is each subcommand's usage lines and what it does (`flowbench CMD --help`).
 var commandHelp = map[string]string{
@@ -112,6 +112,20 @@ refused (exit 2, naming it). --orphaned cancels every queued run of processes th
 Runs queued runs left behind by a process that stopped (a killed batch), in their order, in
 this process, and waits for them like run --batch (one line, or one JSON object per line).
 `,
+	"diff": `usage: flowbench diff RUN_A RUN_B [--json]
+       flowbench diff --versions WORKFLOW V1 V2 [--json]
+
+Compares two runs (any two, even of different workflows or still running): versions, inputs
+that differ, the graph diff, each node's status and whether its outputs are the same, and the
+outputs. With --versions, compares two versions of a workflow: graph and declared inputs.
+`,
+	"restore": `usage: flowbench restore RUN [--json]
+       flowbench restore --undo WORKFLOW [--json]
+
+Makes RUN's version current and selects, for every node it executed or reused, the generation
+that run used, so a run from any block builds on it. Nodes whose generation was deleted are
+listed as missing. --undo puts back what the workflow's last restore replaced.
+`,
 	"help": `usage: flowbench help [COMMAND]
 
 Shows the overview, or one command's usage (the same as flowbench COMMAND --help).
@@ -148,17 +162,28 @@ func DefaultHome() string {
 	if h := os.Getenv("FLOWBENCH_HOME"); h != "" {
 		return h
 	}
-	switch runtime.GOOS {
-	case "linux":
-		if x := os.Getenv("XDG_DATA_HOME"); x != "" {
-			return filepath.Join(x, "flowbench")
+	return osDataHome(runtime.GOOS, os.Getenv, os.UserHomeDir)
+}
+
+// osDataHome is the OS user data folder + Flowbench on goos: Windows %APPDATA%\Flowbench,
+// macOS ~/Library/Application Support/Flowbench, else $XDG_DATA_HOME/flowbench or
+// ~/.local/share/flowbench. Without any of those it falls back to ./flowbench-data.
+func osDataHome(goos string, getenv func(string) string, userHome func() (string, error)) string {
+	switch goos {
+	case "windows":
+		if d := getenv("APPDATA"); d != "" {
+			return filepath.Join(d, "Flowbench")
 		}
-		if h, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(h, ".local", "share", "flowbench")
+	case "darwin", "ios":
+		if h, err := userHome(); err == nil && h != "" {
+			return filepath.Join(h, "Library", "Application Support", "Flowbench")
 		}
 	default:
-		if d, err := os.UserConfigDir(); err == nil {
-			return filepath.Join(d, "Flowbench")
+		if x := getenv("XDG_DATA_HOME"); x != "" && filepath.IsAbs(x) {
+			return filepath.Join(x, "flowbench")
+		}
+		if h, err := userHome(); err == nil && h != "" {
+			return filepath.Join(h, ".local", "share", "flowbench")
 		}
 	}
 	return "flowbench-data"
@@ -298,6 +323,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		code, err = c.resumeCmd(args[1:])
 	case "queue":
 		code, err = c.queueCmd(args[1:])
+	case "diff":
+		code, err = c.diffCmd(args[1:])
+	case "restore":
+		code, err = c.restoreCmd(args[1:])
 	default:
 		err = usageErr("unknown command %q (see flowbench help)", args[0])
 	}
@@ -366,6 +395,10 @@ With no arguments flowbench opens the window. Subcommands work headless
   flowbench queue [--json]
   flowbench cancel RUN... | --orphaned [--json]
   flowbench resume RUN... | --orphaned [--max-concurrent N] [--json]
+  flowbench diff RUN_A RUN_B [--json]            (compare two runs)
+  flowbench diff --versions WORKFLOW V1 V2 [--json]
+  flowbench restore RUN [--json]                 (the run's version and generations become current)
+  flowbench restore --undo WORKFLOW [--json]     (put back what the last restore replaced)
   flowbench version | --version
   flowbench help [COMMAND]           (or flowbench COMMAND --help)
 
