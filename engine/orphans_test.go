@@ -202,7 +202,7 @@ func TestCancelRunOfAnotherLiveProcess(t *testing.T) {
 	}
 	window, cli := serviceAt(t, home, cfg("window")), serviceAt(t, home, cfg("cli"))
 	imp := importGraph(t, window, "slow", engine.Graph{
-		Nodes: []engine.Node{node("a", "util.delay", map[string]any{"ms": 60000}), node("out", "io.output", nil)},
+		Nodes: []engine.Node{node("a", "util.delay", map[string]any{"ms": 60000}), node("out", "io.output", map[string]any{"name": "v"})},
 		Edges: []engine.Edge{edge("a", "value", "out", "value")}})
 	running, err := window.StartRun(ctx, engine.RunRequest{Workflow: imp.WorkflowID})
 	if err != nil {
