@@ -6,6 +6,7 @@ import { onEvent } from "./api/events";
 import { Editor } from "./canvas/Editor";
 import { Dashboard } from "./dashboard/Dashboard";
 import { Toasts } from "./panels/Toasts";
+import { OrphanedRunsDialog } from "./queue/OrphanedRunsDialog";
 import { QueueOverlay } from "./queue/QueueOverlay";
 import { useGraph } from "./stores/graph";
 import { flushDraft } from "./stores/persist";
@@ -76,6 +77,7 @@ export default function App() {
   return (
     <>
       {route.page === "editor" ? <Editor key={route.workflowId} workflowId={route.workflowId} /> : <DashboardShell />}
+      <OrphanedRunsDialog />
       <Toasts />
     </>
   );

@@ -6,6 +6,10 @@ export function Approve(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['Approve'](arg1, arg2, arg3, arg4);
 }
 
+export function CancelOrphanedRuns() {
+  return window['go']['main']['App']['CancelOrphanedRuns']();
+}
+
 export function CancelRun(arg1) {
   return window['go']['main']['App']['CancelRun'](arg1);
 }
@@ -106,6 +110,10 @@ export function OpenWorkflow(arg1) {
   return window['go']['main']['App']['OpenWorkflow'](arg1);
 }
 
+export function OrphanedRuns() {
+  return window['go']['main']['App']['OrphanedRuns']();
+}
+
 export function PickFile(arg1) {
   return window['go']['main']['App']['PickFile'](arg1);
 }
@@ -124,6 +132,10 @@ export function PlanGraph(arg1, arg2, arg3, arg4) {
 
 export function RenameWorkflow(arg1, arg2) {
   return window['go']['main']['App']['RenameWorkflow'](arg1, arg2);
+}
+
+export function ResumeOrphanedRuns() {
+  return window['go']['main']['App']['ResumeOrphanedRuns']();
 }
 
 export function RunGenerations(arg1) {
