@@ -140,17 +140,28 @@ func DefaultHome() string {
 	if h := os.Getenv("FLOWBENCH_HOME"); h != "" {
 		return h
 	}
-	switch runtime.GOOS {
-	case "linux":
-		if x := os.Getenv("XDG_DATA_HOME"); x != "" {
-			return filepath.Join(x, "flowbench")
+	return osDataHome(runtime.GOOS, os.Getenv, os.UserHomeDir)
+}
+
+// osDataHome is the OS user data folder + Flowbench on goos: Windows %APPDATA%\Flowbench,
+// macOS ~/Library/Application Support/Flowbench, else $XDG_DATA_HOME/flowbench or
+// ~/.local/share/flowbench. Without any of those it falls back to ./flowbench-data.
+func osDataHome(goos string, getenv func(string) string, userHome func() (string, error)) string {
+	switch goos {
+	case "windows":
+		if d := getenv("APPDATA"); d != "" {
+			return filepath.Join(d, "Flowbench")
 		}
-		if h, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(h, ".local", "share", "flowbench")
+	case "darwin", "ios":
+		if h, err := userHome(); err == nil && h != "" {
+			return filepath.Join(h, "Library", "Application Support", "Flowbench")
 		}
 	default:
-		if d, err := os.UserConfigDir(); err == nil {
-			return filepath.Join(d, "Flowbench")
+		if x := getenv("XDG_DATA_HOME"); x != "" && filepath.IsAbs(x) {
+			return filepath.Join(x, "flowbench")
+		}
+		if h, err := userHome(); err == nil && h != "" {
+			return filepath.Join(h, ".local", "share", "flowbench")
 		}
 	}
 	return "flowbench-data"

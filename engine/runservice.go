@@ -328,16 +328,26 @@ func DetectMime(path string, data []byte) string {
 	return mt
 }
 
-// checkTypesKnown refuses a version that uses a node type this build does not have.
+// checkTypesKnown refuses a version that uses a node type this build does not have or holds
+// a param that cannot run (checked once per version; versions never change).
 func (s *Service) checkTypesKnown(v Version) error {
 	if v.ID != "" && s.versions.knownTypes(v.ID) {
 		return nil
 	}
 	var probs []Problem
+	declared := make(map[string]InputDecl, len(v.Graph.Inputs))
+	for _, in := range v.Graph.Inputs {
+		declared[in.Name] = in
+	}
 	for _, n := range v.Graph.Nodes {
-		if _, ok := s.reg.Get(n.Type); !ok {
+		t, ok := s.reg.Get(n.Type)
+		if !ok {
 			probs = append(probs, Problem{NodeID: n.ID, Message: fmt.Sprintf("unknown node type %q (made by a newer build?)", n.Type)})
+			continue
 		}
+		// A version saved by a build that did not check params yet may hold one that cannot
+		// run (SPEC §4): refuse the run before any upstream work, naming node and param.
+		probs = append(probs, validateParams(n, t, declared)...)
 	}
 	if len(probs) > 0 {
 		return &ValidationError{Problems: probs}

@@ -50,7 +50,8 @@ func registerCode(r *engine.Registry) error {
 		Params: []engine.ParamSpec{
 			{Name: "code", Kind: engine.ParamCode, Label: "Code", Required: true,
 				Default:     "return a;",
-				Description: "A function body over a, b, c, d and inputs.NAME; return gives the result"},
+				Description: "A function body over a, b, c, d and inputs.NAME; return gives the result",
+				Check:       checkCode},
 			{Name: "timeout_ms", Kind: engine.ParamInteger, Label: "Time limit (ms)",
 				Default: codeDefaultTimeout, Description: "The code is stopped after this long (at most 60000)"},
 		},
@@ -152,10 +153,9 @@ func runCode(ctx context.Context, in *engine.NodeInput) (map[string]any, error) 
 	if err != nil {
 		return nil, err
 	}
-	// The wrapper shares the first line with the code, so line numbers match the editor's.
-	prg, err := goja.Compile(codeSrcName, "(function (a, b, c, d, inputs) {"+src+"\n})", false)
+	prg, err := compileCode(src)
 	if err != nil {
-		return nil, codeSyntaxError(err)
+		return nil, err
 	}
 	boot, err := codeBootstrapProgram()
 	if err != nil {

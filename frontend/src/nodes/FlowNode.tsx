@@ -5,16 +5,17 @@
 // date; hovering shows "Run from here". Memoised; each part subscribes to its own slice.
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo, useRef } from "react";
-import { CurrentPreview, PickedMark, PlanTag, StaleBadge, usePlanAction } from "../generations/NodeMarks";
+import { PickedMark, PlanTag, ShownPreview, StaleBadge, usePlanAction } from "../generations/NodeMarks";
+import { useLensNode } from "../generations/shown";
 import { NodeRunToolbar, useHoverIntent } from "../plan/NodeActions";
 import type { HandleSpec, InputDecl } from "../api/types";
 import { inputHandles, outputHandles, typeClass } from "../lib/compat";
 import type { FbNode } from "../lib/flowtypes";
 import { frameSize } from "../lib/groups";
 import { paramSummary } from "../lib/params";
+import { badgeTitle } from "../lib/problems";
 import { useCatalog } from "../stores/catalog";
 import { useGraph } from "../stores/graph";
-import { focusedNodeRun, useRuns } from "../stores/runs";
 import { NodeError, NodeProgress, NodeStatus, statusClass } from "./NodeStatus";
 import "./canvas.css";
 
@@ -94,8 +95,11 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
   const t = useCatalog((s) => s.types[data.type]);
   const declared = useGraph((s) => (t?.dynamic_outputs ? s.inputs : NO_INPUTS));
   const workflowId = useGraph((s) => s.workflowId);
+  const problemTitle = useGraph((s) => badgeTitle(s.problems, id));
   const problemCount = useGraph((s) => s.problems.filter((p) => p.node_id === id).length);
-  const record = useRuns((s) => focusedNodeRun(s, workflowId, id));
+  // what the canvas shows on this node: the lens run's record, or its current generation
+  const lens = useLensNode(workflowId, id);
+  const record = lens.record;
   const plan = usePlanAction(workflowId, id);
   const { hover, enter, leave } = useHoverIntent();
 
@@ -114,7 +118,7 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
         <span className="fb-dot" aria-hidden="true" />
         <span className="fb-title">{title}</span>
         <StaleBadge workflowId={workflowId} nodeId={id} />
-        <PickedMark nodeId={id} />
+        <PickedMark nodeId={id} shownId={lens.kind === "run" ? (lens.genId ?? "") : undefined} />
         <NodeStatus record={record} />
       </div>
       <NodeProgress record={record} />
@@ -122,8 +126,8 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
         <span className="fb-id">{id}</span>
         <span className="fb-type">{data.type}</span>
         {problemCount > 0 && (
-          <span className="fb-problems" title="This node has problems; see the inspector">
-            ⚠ {problemCount}
+          <span className="fb-problems" data-testid="node-problems" role="img" aria-label={`${problemCount} problem${problemCount === 1 ? "" : "s"}: ${problemTitle}`} title={problemTitle}>
+            {problemCount > 1 ? `! ${problemCount}` : "!"}
           </span>
         )}
       </div>
@@ -150,20 +154,16 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
       {record?.status === "failed" && record.error ? (
         <NodeError error={record.error} />
       ) : (
-        <CurrentPreview
-          nodeId={id}
-          type={data.type}
-          asset={data.params.asset}
-          live={record?.status === "running" ? record.stream : undefined}
-        />
+        <ShownPreview workflowId={workflowId} nodeId={id} type={data.type} asset={data.params.asset} lens={lens} />
       )}
     </>
   );
 
   return (
     <div
-      className={`fb-node group-${t?.group ?? "unknown"} ${statusClass(record?.status)}${selected ? " selected" : ""}${container ? " container" : ""}${plan ? ` plan-${plan}` : ""}`}
+      className={`fb-node group-${t?.group ?? "unknown"} ${statusClass(record?.status)}${selected ? " selected" : ""}${container ? " container" : ""}${plan ? ` plan-${plan}` : ""}${lens.untouched ? " lens-untouched" : ""}`}
       data-testid={`node-${id}`}
+      data-lens={lens.untouched ? "untouched" : lens.kind}
       aria-label={`${title} (${id})`}
       style={frame}
       onMouseEnter={enter}

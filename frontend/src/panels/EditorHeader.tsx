@@ -7,6 +7,7 @@ import { autoLayout, refreshMeta } from "../stores/editor";
 import { useGraph } from "../stores/graph";
 import { flushDraft } from "../stores/persist";
 import { toast, useUI } from "../stores/ui";
+import { LensSwitch } from "./LensSwitch";
 import { Menu } from "./Menu";
 import { VersionMenu } from "./VersionMenu";
 
@@ -108,6 +109,7 @@ export function EditorHeader() {
       <VersionMenu />
       <DraftState />
       <span className="spacer" />
+      <LensSwitch />
       <div className="button-group" role="group" aria-label="Edit">
         <button type="button" className="icon-button" aria-label="Undo" title="Undo (Ctrl+Z)" disabled={!canUndo} onClick={() => useGraph.getState().undo()}>
           ↶

@@ -199,11 +199,20 @@ export async function startRun(inputs: Record<string, unknown>): Promise<RunInfo
   useRuns.getState().applyRunInfo(info);
   useRuns.getState().focus(wf, info.id);
   useUI.getState().setResultsOpen(true);
+  noteSavedVersion(info, seq);
+  return info;
+}
+
+/**
+ * noteSavedVersion: a run (or batch) that saved the draft as a new version to run it makes
+ * that version the editor's base (the header shows it, not the draft), unless the graph was
+ * edited meanwhile (editSeq moved on). seq is editSeq when the graph was sent.
+ */
+export function noteSavedVersion(info: Pick<RunInfo, "saved_version" | "version_id">, seq: number): void {
   if (info.saved_version) {
     if (useGraph.getState().editSeq === seq) useGraph.getState().markSaved(info.version_id);
     else useGraph.getState().setBase(info.version_id);
     toast("info", `Saved the draft as ${info.saved_version} to run it.`);
   }
   void refreshMeta();
-  return info;
 }
