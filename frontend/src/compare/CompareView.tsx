@@ -38,7 +38,10 @@ function RunHead({ r, side }: { r: RunInfo; side: "A" | "B" }) {
 /** ChangedParams lists each changed node's params as before → after (the selected one first). */
 export function ChangedParams({ graph, selected, onSelect }: { graph: GraphDiff; selected: string | null; onSelect: (id: string | null) => void }) {
   const ids = Object.keys(graph.nodes_changed).sort();
-  if (selected && ids.includes(selected)) ids.splice(ids.indexOf(selected), 1), ids.unshift(selected);
+  if (selected && ids.includes(selected)) {
+    ids.splice(ids.indexOf(selected), 1);
+    ids.unshift(selected);
+  }
   return (
     <div className="cmp-params" data-testid="changed-params">
       <h4>Graph changes</h4>

@@ -69,7 +69,7 @@ export function CompareBar() {
           Grid
         </button>
       )}
-      <button type="button" className="link-button" onClick={() => useCompare.getState().clear()}>
+      <button type="button" className="link-button" data-testid="compare-clear" onClick={() => useCompare.getState().clear()}>
         Clear
       </button>
     </div>

@@ -230,8 +230,17 @@ export function ValueDiff({ a, b }: { a: unknown; b: unknown }) {
   if ((ka.kind === "json" || ka.kind === "empty") && (kb.kind === "json" || kb.kind === "empty")) return <JsonDiff a={a ?? null} b={b ?? null} />;
   return (
     <div className="cmp-two">
-      <pre className="cmp-text">{ka.kind === "empty" ? "—" : toText(a, 2)}</pre>
-      <pre className="cmp-text">{kb.kind === "empty" ? "—" : toText(b, 2)}</pre>
+      <OneSide v={a} />
+      <OneSide v={b} />
     </div>
   );
+}
+
+/** OneSide shows one value when the two are of different kinds (or one is missing). */
+function OneSide({ v }: { v: unknown }) {
+  const k = classify(v);
+  if (k.kind === "image") return <img src={assetSrc(k.ref.asset)} alt={k.ref.name || "image"} />;
+  if (k.kind === "audio") return <audio src={assetSrc(k.ref.asset)} controls preload="metadata" />;
+  if (k.kind === "video") return <video src={assetSrc(k.ref.asset)} controls preload="metadata" />;
+  return <pre className="cmp-text">{k.kind === "empty" ? "— (no value)" : toText(v, 2)}</pre>;
 }

@@ -1,9 +1,9 @@
 // Restore a run (its version and generations become current) and undo it, then show it.
 import { loadCurrent } from "../generations/current";
+import { setShowCurrent } from "../generations/shown";
 import { openWorkflow } from "../stores/editor";
 import { useGraph } from "../stores/graph";
 import { flushDraft } from "../stores/persist";
-import { useRuns } from "../stores/runs";
 import { toast } from "../stores/ui";
 import { compareApi, type RestoreResult } from "./api";
 import { useCompare } from "./store";
@@ -12,7 +12,7 @@ async function reshow(workflowId: string): Promise<void> {
   if (useGraph.getState().workflowId !== workflowId) return;
   await openWorkflow(workflowId);
   // the canvas shows the current generations, which are now the restored run's
-  useRuns.getState().focus(workflowId, null);
+  setShowCurrent(workflowId, true);
   await loadCurrent(
     workflowId,
     useGraph.getState().nodes.map((n) => n.id),
