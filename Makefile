@@ -116,8 +116,8 @@ bindings:
 	@echo "bindings: frontend/wailsjs regenerated"
 
 ## dist: release artifacts in dist/ (.deb, tarball, Windows exe and installer), see scripts/dist.sh
-dist: setup-dist frontend
-	@start=$$(date +%s); VERSION="$(VERSION)" GO="$(GO)" scripts/dist.sh; \
+dist: setup-dist build
+	@start=$$(date +%s); VERSION="$(VERSION)" GO="$(GO)" PREBUILT=build/bin scripts/dist.sh; \
 	echo "dist: $(VERSION) built in $$(( $$(date +%s) - start )) s"
 
 ## test: every check CI runs, in order, with the time each stage took

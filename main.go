@@ -48,6 +48,10 @@ func openWindow(_ []string, home string) int {
 	}
 	defer closeFn()
 	app := NewApp(svc, home, logger)
+	if err := guardDevServer(); err != nil {
+		fmt.Fprintln(os.Stderr, "flowbench:", err)
+		return cli.ExitFailed
+	}
 	err = wails.Run(&options.App{
 		Title:            "Flowbench",
 		Width:            1280,

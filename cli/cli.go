@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -175,6 +176,10 @@ type Env struct {
 
 // Open opens the data home: storage, owner lock, registry and service.
 func Open(ctx context.Context, home string, logger *slog.Logger) (*engine.Service, func(), error) {
+	maxPixels, err := imageLimitFromEnv()
+	if err != nil {
+		return nil, nil, err
+	}
 	st, err := storage.Open(ctx, home, logger)
 	if err != nil {
 		return nil, nil, err
@@ -190,7 +195,8 @@ func Open(ctx context.Context, home string, logger *slog.Logger) (*engine.Servic
 		st.Close()
 		return nil, nil, err
 	}
-	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg, Logger: logger, Owner: lock.ID, OwnerAlive: lock.Alive})
+	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg, Logger: logger, Owner: lock.ID, OwnerAlive: lock.Alive,
+		MaxImagePixels: maxPixels})
 	if err != nil {
 		lock.Release()
 		st.Close()
@@ -202,6 +208,23 @@ func Open(ctx context.Context, home string, logger *slog.Logger) (*engine.Servic
 		lock.Release()
 	}
 	return svc, closeFn, nil
+}
+
+// EnvMaxImagePixels overrides the decoded image size limit (the max_image_pixels setting,
+// default 100 megapixels) for one process.
+const EnvMaxImagePixels = "FLOWBENCH_MAX_IMAGE_PIXELS"
+
+// imageLimitFromEnv reads EnvMaxImagePixels; 0 when unset.
+func imageLimitFromEnv() (int64, error) {
+	v := strings.TrimSpace(os.Getenv(EnvMaxImagePixels))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%s=%q: want a whole number of pixels ≥ 1", EnvMaxImagePixels, v)
+	}
+	return n, nil
 }
 
 // Main runs a subcommand and returns the exit status.

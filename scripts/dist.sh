@@ -44,9 +44,8 @@ native_path() { if command -v cygpath >/dev/null; then cygpath -w "$1"; else ech
 # split reports whether the light command-line binary (./cmd/flowbench, no GTK) exists yet.
 split() { [ -f cmd/flowbench/main.go ]; }
 
-build_linux() {
-  local dir="$STAGE/linux" name="flowbench-$VERSION-linux-amd64"
-  rm -rf "$dir" && mkdir -p "$dir/bin"
+build_linux_binaries() {
+  local dir="$1"
   echo "dist: linux binaries ($VERSION)"
   "$GO" build -tags desktop,production,webkit2_41 -ldflags "$LDFLAGS" -o "$dir/bin/flowbench-window" .
   if split; then
@@ -56,6 +55,22 @@ build_linux() {
     # Before the split, the window binary also answers every subcommand: ship it as flowbench
     # and point flowbench-window at it.
     mv "$dir/bin/flowbench-window" "$dir/bin/flowbench"
+  fi
+}
+
+build_linux() {
+  local dir="$STAGE/linux" name="flowbench-$VERSION-linux-amd64"
+  rm -rf "$dir" && mkdir -p "$dir/bin"
+  # `make dist` has just run `make build` (same tags and ldflags): reuse those binaries when
+  # they carry this version instead of linking them again.
+  local pre="${PREBUILT:-}"
+  if [ -n "$pre" ] && split && [ -x "$pre/flowbench" ] && [ -x "$pre/flowbench-window" ] &&
+    [ "$("$pre/flowbench" --version 2>/dev/null)" = "flowbench $VERSION" ] &&
+    [ "$("$pre/flowbench-window" --version 2>/dev/null)" = "flowbench $VERSION" ]; then
+    echo "dist: linux binaries from $pre ($VERSION)"
+    cp "$pre/flowbench" "$pre/flowbench-window" "$dir/bin/"
+  else
+    build_linux_binaries "$dir"
   fi
 
   # nfpm config written here so it follows the split; contents are relative to the repo root.
@@ -202,11 +217,13 @@ build_macos() {
 }
 
 for t in "${targets[@]}"; do
+  started=$SECONDS
   case "$t" in
     linux) build_linux ;;
     windows) build_windows ;;
     macos) build_macos ;;
     *) echo "dist: unknown target $t (linux, windows, macos)" >&2; exit 2 ;;
   esac
+  echo "dist: $t artifacts in $((SECONDS - started)) s"
 done
 ls -l "$OUT"

@@ -8,7 +8,9 @@
 #  4. tarball: the binary, desktop entry and icons, and --version.
 #  5. Windows exe under Wine (64-bit only, headless, its own prefix): --version, import, run,
 #     generations with --json, and the default data home %APPDATA%\Flowbench.
-#  6. Installer: a PE file carrying the NSIS header.
+#     Also the exe's icon and version resource.
+#  6. Installer: a PE file carrying the NSIS header. (Running it needs a 32-bit Wine: NSIS's
+#     stub is x86 and wine32 needs the i386 architecture, too heavy for this check.)
 # Each step prints its time; the total is printed at the end.
 set -euo pipefail
 
@@ -104,6 +106,16 @@ exec_line="$(sed -n 's/^Exec=//p' "$desktop")"
 
 # ---- 3. dpkg -i / dpkg -r
 step "deb dpkg -i / -r"
+# dpkg_retry ARGS: dpkg, waiting (up to 2 min) while another apt or dpkg holds the lock.
+dpkg_retry() {
+  local i out
+  for ((i = 0; i < 60; i++)); do
+    if out="$($SUDO dpkg "$@" 2>&1)"; then printf '%s\n' "$out"; return 0; fi
+    grep -q 'lock' <<<"$out" || { printf '%s\n' "$out"; return 1; }
+    sleep 2
+  done
+  printf '%s\n' "$out"; return 1
+}
 if [ -n "$SUDO" ] && ! sudo -n true 2>/dev/null; then
   echo "test-dist: skipping dpkg -i (not root and no passwordless sudo)"
 elif dpkg-query -W -f='${Status}' flowbench 2>/dev/null | grep -q 'install ok installed'; then
@@ -113,7 +125,7 @@ else
     exec 9>/tmp/flowbench-test-dist-dpkg.lock
     flock 9
     trap '$SUDO dpkg -r flowbench >/dev/null 2>&1 || true' EXIT
-    $SUDO dpkg -i "$deb" >"$tmp/dpkg-i.log" 2>&1 || { cat "$tmp/dpkg-i.log" >&2; fail "dpkg -i"; }
+    dpkg_retry -i "$deb" >"$tmp/dpkg-i.log" 2>&1 || { cat "$tmp/dpkg-i.log" >&2; fail "dpkg -i"; }
     [ "$(/usr/bin/flowbench --version)" = "flowbench $VERSION" ] || fail "installed flowbench --version"
     dpkg -L flowbench | grep -qx /usr/share/applications/flowbench.desktop || fail "dpkg -L lacks the desktop entry"
     # The window from the installed desktop entry's Exec line, under Xvfb (scripts/screenshot.sh
@@ -125,10 +137,10 @@ else
     /usr/bin/flowbench --home "$shot_home" import testdata/text-pipeline.json >/dev/null
     FLOWBENCH_BIN="$(command -v "${exec_cmd%% *}")" scripts/screenshot.sh "${INSTALLED_SHOT:-$tmp/installed.png}" \
       --home "$shot_home" >"$tmp/shot.log" 2>&1 || { cat "$tmp/shot.log" >&2; fail "the installed app's window did not show"; }
-    $SUDO dpkg -r flowbench >"$tmp/dpkg-r.log" 2>&1 || { cat "$tmp/dpkg-r.log" >&2; fail "dpkg -r"; }
+    dpkg_retry -r flowbench >"$tmp/dpkg-r.log" 2>&1 || { cat "$tmp/dpkg-r.log" >&2; fail "dpkg -r"; }
     for f in /usr/bin/flowbench /usr/bin/flowbench-window /usr/share/applications/flowbench.desktop \
       /usr/share/mime/packages/flowbench.xml /usr/share/icons/hicolor/512x512/apps/flowbench.png; do
-      [ ! -e "$f" ] && [ ! -L "$f" ] || fail "$f is still there after dpkg -r"
+      if [ -e "$f" ] || [ -L "$f" ]; then fail "$f is still there after dpkg -r"; fi
     done
   )
 fi
@@ -180,6 +192,14 @@ rm -rf "$appdata_home"
 set +e; w no-such-command >/dev/null 2>&1; rc=$?; set -e
 [ "$rc" = 2 ] || fail "windows exe: an unknown subcommand exited $rc, want 2"
 
+# The icon and version resource (go-winres reads them back out of the exe).
+go run github.com/tc-hib/go-winres@v0.3.3 extract --dir "$tmp/winres" "$exe" >/dev/null 2>&1 ||
+  fail "go-winres cannot read the exe's resources"
+[ -n "$(find "$tmp/winres" -name '*.ico' -size +1k)" ] || fail "the exe has no icon resource"
+jcheck "exe resources" 'j.RT_GROUP_ICON && Object.values(j.RT_VERSION["#1"]).some((v) =>
+  v.info && Object.values(v.info).some((i) => i.ProductName === "Flowbench" && i.OriginalFilename === "flowbench.exe"))' \
+  <"$tmp/winres/winres.json"
+
 # ---- 6. installer
 step "installer is an NSIS PE"
 [ "$(head -c2 "$installer")" = MZ ] || fail "installer has no MZ header"
@@ -190,5 +210,5 @@ grep -qa 'NullsoftInst' "$installer" || fail "installer carries no NSIS header (
 size=$(stat -c %s "$installer")
 [ "$size" -gt 5000000 ] || fail "installer is only $size bytes; the exe and WebView2 bootstrapper are missing"
 
-step done
+step "end"
 echo "test-dist: all checks passed in $(( $(date +%s) - t_all )) s"

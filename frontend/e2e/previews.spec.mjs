@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { call, importWorkflow, node, openEditor, selectNode, waitFor, waitRun } from "./flows.mjs";
+import { call, choosePaths, importWorkflow, node, openEditor, selectNode, waitFor, waitRun } from "./flows.mjs";
 
 /** chatServer streams `chunks` as server-sent events, `gapMs` apart. */
 function chatServer(chunks, gapMs) {
@@ -92,11 +92,14 @@ export const tests = [
     "image, JSON, text, audio and video outputs each show as what they are",
     async (page, { assert }) => {
       const dir = mkdtempSync(join(tmpdir(), "flowbench-previews-"));
-      const sound = await call(page, "ImportMedia", wav(join(dir, "tone.wav")), "audio");
+      const tone = wav(join(dir, "tone.wav"));
+      await choosePaths(page, [tone]);
+      const sound = await call(page, "ImportMedia", tone, "audio");
       let movie = null;
       if (existsSync("/usr/bin/ffmpeg")) {
         const out = join(dir, "clip.webm");
         execFileSync("/usr/bin/ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=1:size=64x48:rate=5", "-y", out]);
+        await choosePaths(page, [out]);
         movie = await call(page, "ImportMedia", out, "video");
       }
       const wf = await importWorkflow(page, {
