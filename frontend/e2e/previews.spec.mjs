@@ -161,4 +161,39 @@ export const tests = [
       }
     },
   ],
+  [
+    "an SVG asset shows as an image; opened on its own, its script does not run",
+    async (page, { assert }) => {
+      const dir = mkdtempSync(join(tmpdir(), "flowbench-svg-"));
+      const path = join(dir, "badge.svg");
+      writeFileSync(
+        path,
+        `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><script>document.title = "pwned"</script>` +
+          `<rect width="40" height="20" fill="teal"/></svg>`,
+      );
+      // bound methods read only files the person chose: choose it as the dialog would
+      await choosePaths(page, [path]);
+      const ref = await call(page, "ImportMedia", path, "file");
+      const res = await page.evaluate(async (sha) => {
+        const r = await fetch(`/assets/${sha}`);
+        return { type: r.headers.get("content-type"), csp: r.headers.get("content-security-policy") };
+      }, ref.asset);
+      assert.equal(res.type, "image/svg+xml");
+      assert.match(res.csp, /sandbox/);
+      const width = await page.evaluate(
+        (sha) =>
+          new Promise((resolve) => {
+            const img = new Image();
+            img.onload = () => resolve(img.naturalWidth);
+            img.onerror = () => resolve(-1);
+            img.src = `/assets/${sha}`;
+          }),
+        ref.asset,
+      );
+      assert.equal(width, 40, "the SVG renders in an <img>");
+      await page.goto(new URL(`/assets/${ref.asset}`, page.url()).href);
+      await page.waitForTimeout(300);
+      assert.notEqual(await page.title(), "pwned", "the SVG's script ran");
+    },
+  ],
 ];
