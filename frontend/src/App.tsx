@@ -7,6 +7,7 @@ import { Editor } from "./canvas/Editor";
 import { Dashboard } from "./dashboard/Dashboard";
 import { CompareRoot } from "./compare/CompareRoot";
 import { Toasts } from "./panels/Toasts";
+import { OrphanedRunsDialog } from "./queue/OrphanedRunsDialog";
 import { QueueOverlay } from "./queue/QueueOverlay";
 import { useGraph } from "./stores/graph";
 import { flushDraft } from "./stores/persist";
@@ -78,6 +79,7 @@ export default function App() {
     <>
       {route.page === "editor" ? <Editor key={route.workflowId} workflowId={route.workflowId} /> : <DashboardShell />}
       <CompareRoot />
+      <OrphanedRunsDialog />
       <Toasts />
     </>
   );

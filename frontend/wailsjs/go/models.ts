@@ -914,6 +914,61 @@ export namespace main {
 		    return a;
 		}
 	}
+	export class OrphanedRun {
+	    id: string;
+	    workflow_id: string;
+	    workflow_name: string;
+	    version_label: string;
+	    label: string;
+	    created_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new OrphanedRun(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.workflow_id = source["workflow_id"];
+	        this.workflow_name = source["workflow_name"];
+	        this.version_label = source["version_label"];
+	        this.label = source["label"];
+	        this.created_at = source["created_at"];
+	    }
+	}
+	export class OrphanedQueue {
+	    count: number;
+	    runs: OrphanedRun[];
+	
+	    static createFrom(source: any = {}) {
+	        return new OrphanedQueue(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.count = source["count"];
+	        this.runs = this.convertValues(source["runs"], OrphanedRun);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	
 	export class RunRequest {
 	    workflow_id: string;

@@ -5,6 +5,8 @@ import {engine} from '../models';
 
 export function Approve(arg1:string,arg2:string,arg3:boolean,arg4:string):Promise<main.RunInfo>;
 
+export function CancelOrphanedRuns():Promise<number>;
+
 export function CancelRun(arg1:string):Promise<void>;
 
 export function CheckGraph(arg1:engine.Graph):Promise<Array<engine.Problem>>;
@@ -61,6 +63,8 @@ export function OpenExternal(arg1:string):Promise<void>;
 
 export function OpenWorkflow(arg1:string):Promise<main.WorkflowDetail>;
 
+export function OrphanedRuns():Promise<main.OrphanedQueue>;
+
 export function PickFile(arg1:string):Promise<string>;
 
 export function PickMedia(arg1:string):Promise<engine.AssetRef>;
@@ -74,6 +78,8 @@ export function RenameWorkflow(arg1:string,arg2:string):Promise<engine.Workflow>
 export function RestoreRun(arg1:string):Promise<engine.RestoreResult>;
 
 export function RestoredRun(arg1:string):Promise<string>;
+
+export function ResumeOrphanedRuns():Promise<number>;
 
 export function RunGenerations(arg1:string):Promise<Record<string, engine.Generation>>;
 

@@ -6,6 +6,10 @@ export function Approve(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['Approve'](arg1, arg2, arg3, arg4);
 }
 
+export function CancelOrphanedRuns() {
+  return window['go']['main']['App']['CancelOrphanedRuns']();
+}
+
 export function CancelRun(arg1) {
   return window['go']['main']['App']['CancelRun'](arg1);
 }
@@ -118,6 +122,10 @@ export function OpenWorkflow(arg1) {
   return window['go']['main']['App']['OpenWorkflow'](arg1);
 }
 
+export function OrphanedRuns() {
+  return window['go']['main']['App']['OrphanedRuns']();
+}
+
 export function PickFile(arg1) {
   return window['go']['main']['App']['PickFile'](arg1);
 }
@@ -144,6 +152,10 @@ export function RestoreRun(arg1) {
 
 export function RestoredRun(arg1) {
   return window['go']['main']['App']['RestoredRun'](arg1);
+}
+
+export function ResumeOrphanedRuns() {
+  return window['go']['main']['App']['ResumeOrphanedRuns']();
 }
 
 export function RunGenerations(arg1) {
