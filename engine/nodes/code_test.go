@@ -158,7 +158,7 @@ func TestCodeJSMemoryGuard(t *testing.T) {
 	src := "let s = 'x'.repeat(1000); const xs = []; while (true) { s = s + s.slice(0, 1000); xs.push(s); }"
 	// The memory guard, not the 30 s time limit, must be what stops it: the error says which.
 	_, err := runNode(t, "code.js", nodeInput(map[string]any{"code": src, "timeout_ms": 30000.0}, nil))
-	if err == nil || !strings.Contains(err.Error(), "code.js: stopped: memory grew by more than 64 MB") {
+	if err == nil || !strings.Contains(err.Error(), "code.js: stopped at the memory limit: it grew the heap by more than 64 MB") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -1,7 +1,7 @@
 // The window as a new user finds it (issue 11, items 18–21): the runs overlay keeps to the
 // open workflow and out of the way, examples open readable and tidy, nodes land where they
 // are dropped, the run form remembers, small texts read right.
-import { call, importWorkflow, node, openEditor, openQueue, shot, waitFor, waitRun } from "./flows.mjs";
+import { call, importWorkflow, openEditor, openQueue, shot, waitFor, waitRun } from "./flows.mjs";
 
 const slow = (ms) => ({
   name: "Slow",

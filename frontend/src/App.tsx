@@ -5,7 +5,9 @@ import { api } from "./api/backend";
 import { onEvent } from "./api/events";
 import { Editor } from "./canvas/Editor";
 import { Dashboard } from "./dashboard/Dashboard";
+import { CompareRoot } from "./compare/CompareRoot";
 import { Toasts } from "./panels/Toasts";
+import { OrphanedRunsDialog } from "./queue/OrphanedRunsDialog";
 import { QueueOverlay } from "./queue/QueueOverlay";
 import { useGraph } from "./stores/graph";
 import { flushDraft } from "./stores/persist";
@@ -46,6 +48,12 @@ export default function App() {
         } catch (e) {
           toast("error", `Import failed: ${(e as Error).message}`);
         }
+      } else if (action === "about") {
+        try {
+          toast("info", `Flowbench ${await api.version()}`);
+        } catch (e) {
+          toast("error", (e as Error).message);
+        }
       } else if (action === "export") {
         const wf = useGraph.getState().workflowId;
         if (ui.route.page !== "editor" || !wf) {
@@ -70,6 +78,8 @@ export default function App() {
   return (
     <>
       {route.page === "editor" ? <Editor key={route.workflowId} workflowId={route.workflowId} /> : <DashboardShell />}
+      <CompareRoot />
+      <OrphanedRunsDialog />
       <Toasts />
     </>
   );

@@ -7,6 +7,8 @@ import {
   ReactFlow,
   useNodesInitialized,
   useReactFlow,
+  useStore,
+  useStoreApi,
   type Connection,
   type FinalConnectionState,
   type IsValidConnection,
@@ -20,12 +22,15 @@ import { checkConnection, outputHandles, typeClass } from "../lib/compat";
 import type { FbEdge, FbNode } from "../lib/flowtypes";
 import { connect, selectOnly } from "../lib/graphops";
 import { reparent } from "../lib/groups";
-import { boundsOf, readableViewport } from "../lib/viewport";
-import { nodeTypes } from "../nodes/FlowNode";
+import { readableViewport } from "../lib/viewport";
+import { WorkflowContext, nodeTypes } from "../nodes/FlowNode";
 import { useCatalog } from "../stores/catalog";
 import { addNode } from "../stores/editor";
 import { useGraph } from "../stores/graph";
-import { toast } from "../stores/ui";
+import { toast, useUI } from "../stores/ui";
+import { DetailContext } from "./detail";
+import { edgeTypes } from "./edges";
+import { FIRST_CHUNK, VIRTUALIZE_FROM, detailAt, fitViewport, graphBounds, minZoomFor, nextChunk, type Detail } from "./lod";
 
 export const PALETTE_MIME = "application/x-flowbench-node";
 
@@ -33,6 +38,14 @@ export const PALETTE_MIME = "application/x-flowbench-node";
  * title bar, at any zoom (the offset is in canvas units, not screen pixels). */
 export function dropSpot(p: { x: number; y: number }): { x: number; y: number } {
   return { x: p.x - 110, y: p.y - 14 };
+}
+
+/** placeView is where a freshly opened graph is shown: a graph that is drawn whole opens at a
+ * readable zoom (whole when it fits so, else from its start); a large one opens whole, far out
+ * (level-of-detail drawing). */
+function placeView(bounds: ReturnType<typeof graphBounds>, size: { width: number; height: number }, count: number, least: number) {
+  if (bounds && count < VIRTUALIZE_FROM && size.width > 0 && size.height > 0) return readableViewport(bounds, size);
+  return fitViewport(bounds, size, least, 1, 0.2);
 }
 
 /** Past this many nodes the canvas drops per-frame effects (the running pulse): repainting
@@ -59,9 +72,82 @@ function verdict(c: { source: string; sourceHandle?: string | null; target: stri
 
 const isValidConnection: IsValidConnection<FbEdge> = (c) => verdict(c).ok;
 
+const FIT_VIEW = { maxZoom: 1, padding: 0.2 };
+
+/** coloured keeps the coloured copy of each stored edge (see typedEdges). */
+const coloured = new WeakMap<FbEdge, FbEdge>();
+
+/** useDetail is the level of detail at the current zoom; the component re-renders only when
+ * it changes, not on every pan or zoom step. */
+function useDetail(): Detail {
+  const prev = useRef<Detail>("full");
+  const detail = useStore((s) => detailAt(s.transform[2], prev.current));
+  prev.current = detail;
+  return detail;
+}
+
+/**
+ * useChunkedDrawing hands a freshly loaded graph to React Flow a chunk of nodes a frame (a
+ * group comes before its children: graphToFlow orders them so), so no single task draws
+ * thousands of nodes, and puts the viewport where "fit view" will put it before the first
+ * node is drawn (so nodes are drawn once, at the right level of detail). It returns how many
+ * nodes to draw (Infinity: all) and whether the graph is fully drawn.
+ */
+function useChunkedDrawing(
+  total: number,
+  loadSeq: number,
+  minZoom: number,
+  pane: React.RefObject<HTMLDivElement | null>,
+): { count: number; done: boolean } {
+  const rf = useReactFlow<FbNode, FbEdge>();
+  const store = useStoreApi<FbNode, FbEdge>();
+  // at: when this chunk was asked for, so its time includes rendering it
+  const [chunk, setChunk] = useState({ seq: -1, count: Infinity, size: FIRST_CHUNK, at: 0 });
+  let count = chunk.count;
+  if (chunk.seq !== loadSeq) {
+    // a new graph: nothing is drawn until the viewport is placed (the layout effect below)
+    count = 0;
+    setChunk({ seq: loadSeq, count, size: FIRST_CHUNK, at: 0 });
+  }
+  // A passive effect, not a layout one: when the canvas mounts with the graph already loaded,
+  // React Flow's pan and zoom start in its own effects, which run before this one.
+  useEffect(() => {
+    if (chunk.seq !== loadSeq || chunk.count !== 0) return;
+    const nodes = useGraph.getState().nodes;
+    const size = { width: pane.current?.clientWidth ?? 0, height: pane.current?.clientHeight ?? 0 };
+    const bounds = graphBounds(nodes);
+    // the least zoom from the pane itself: on a first render React Flow has not measured it
+    // yet, and it clamps the viewport to its least zoom
+    const least = Math.min(minZoom, minZoomFor(bounds, size));
+    store.getState().setMinZoom(least);
+    void rf.setViewport(placeView(bounds, size, nodes.length, least));
+    setChunk({ seq: loadSeq, count: nodes.length > FIRST_CHUNK ? FIRST_CHUNK : Infinity, size: FIRST_CHUNK, at: performance.now() });
+  }, [chunk, loadSeq, minZoom, rf, pane, store]);
+  useEffect(() => {
+    if (chunk.seq !== loadSeq || chunk.count === 0 || chunk.count === Infinity) return;
+    if (chunk.count >= total) {
+      setChunk({ ...chunk, count: Infinity });
+      return;
+    }
+    // the next chunk goes in the next frame; its size follows how long this one's frame took
+    // (from the frame that asked for it to this one: drawing, measuring and painting it)
+    const frame = requestAnimationFrame(() => {
+      const now = performance.now();
+      const size = nextChunk(chunk.size, now - chunk.at);
+      setChunk((c) => (c.seq === chunk.seq && c.count === chunk.count ? { seq: c.seq, count: c.count + size, size, at: now } : c));
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [chunk, loadSeq, total]);
+  return { count, done: count === Infinity };
+}
+
 export function Canvas() {
   const nodes = useGraph((s) => s.nodes);
   const edges = useGraph((s) => s.edges);
+  const loadSeq = useGraph((s) => s.loadSeq);
+  const openWf = useGraph((s) => s.workflowId);
+  const routeWf = useUI((s) => (s.route.page === "editor" ? s.route.workflowId : null));
+  const paneSize = useStore((s) => `${s.width}x${s.height}`);
   const inputs = useGraph((s) => s.inputs);
   const types = useCatalog((s) => s.types);
   const onNodesChange = useGraph((s) => s.onNodesChange);
@@ -75,32 +161,6 @@ export function Canvas() {
     setDropContext({ toFlow: (p) => rf.screenToFlowPosition(p) });
     return () => setDropContext(null);
   }, [rf]);
-
-  // A workflow opens at a zoom whose text is readable: whole when it fits so, else from its
-  // start (fit view bounded by a readable minimum zoom).
-  const workflowId = useGraph((s) => s.workflowId);
-  const hasNodes = useGraph((s) => s.nodes.length > 0);
-  const initialized = useNodesInitialized();
-  const fitted = useRef<string | null>(null);
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!workflowId || fitted.current === workflowId) return;
-    if (!hasNodes) {
-      fitted.current = workflowId; // opened empty: nodes added later stay where they are put
-      return;
-    }
-    const fit = () => {
-      const el = box.current;
-      const b = boundsOf(useGraph.getState().nodes.filter((n) => !n.parentId));
-      if (!el || !b || fitted.current === workflowId) return;
-      fitted.current = workflowId;
-      void rf.setViewport(readableViewport(b, { width: el.clientWidth, height: el.clientHeight }));
-    };
-    if (initialized) return fit();
-    // a large graph drawn only where it is visible is never measured whole: go by positions
-    const t = setTimeout(fit, 500);
-    return () => clearTimeout(t);
-  }, [workflowId, hasNodes, initialized, rf]);
 
   const onNodeContextMenu = useCallback((e: React.MouseEvent, n: FbNode) => {
     e.preventDefault();
@@ -116,9 +176,55 @@ export function Canvas() {
       const srcType = typeOf.get(e.source);
       const out = outputHandles(srcType ? types[srcType] : undefined, inputs).find((h) => h.name === e.sourceHandle);
       const cls = typeClass(out?.type ?? "any");
-      return e.className === cls ? e : { ...e, className: cls };
+      if (e.className === cls) return e;
+      // the same coloured edge for the same stored edge: React Flow redraws an edge whose
+      // object changed, and this list is rebuilt for every node added or removed
+      const known = coloured.get(e);
+      if (known?.className === cls) return known;
+      const next = { ...e, className: cls };
+      coloured.set(e, next);
+      return next;
     });
   }, [edges, nodeTypesKey, types, inputs]);
+
+  // The least zoom lets "fit view" show the whole graph (10,000 nodes need about 0.02).
+  // Follows the node count and pane size, not every move.
+  const nodesRef = useRef(nodes);
+  nodesRef.current = nodes;
+  const paneRef = useRef<HTMLDivElement | null>(null);
+  const minZoom = useMemo(() => {
+    const [w, h] = paneSize.split("x").map(Number);
+    const el = paneRef.current;
+    return minZoomFor(graphBounds(nodesRef.current), { width: el?.clientWidth || w, height: el?.clientHeight || h });
+  }, [nodes.length, loadSeq, paneSize]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const detail = useDetail();
+  const drawing = useChunkedDrawing(nodes.length, loadSeq, minZoom, paneRef);
+  const drawnNodes = useMemo(() => (drawing.done ? nodes : nodes.slice(0, drawing.count)), [nodes, drawing.done, drawing.count]);
+  const drawnEdges = useMemo(() => {
+    if (drawing.done) return typedEdges;
+    const ids = new Set(drawnNodes.map((n) => n.id));
+    return typedEdges.filter((e) => ids.has(e.source) && ids.has(e.target));
+  }, [typedEdges, drawnNodes, drawing.done]);
+  const opening = routeWf !== null && openWf !== routeWf;
+
+  // Once a small graph is drawn and measured, its view is placed again with the real sizes
+  // (once per opening: nodes added later, or dropped, stay where they are put).
+  const initialized = useNodesInitialized();
+  const placed = useRef(-1);
+  useEffect(() => {
+    if (!drawing.done || placed.current === loadSeq) return;
+    const all = useGraph.getState().nodes;
+    if (all.length === 0 || all.length > FIRST_CHUNK) {
+      placed.current = loadSeq;
+      return;
+    }
+    if (!initialized) return;
+    placed.current = loadSeq;
+    const el = paneRef.current;
+    const size = { width: el?.clientWidth ?? 0, height: el?.clientHeight ?? 0 };
+    void rf.setViewport(placeView(graphBounds(all), size, all.length, minZoom));
+  }, [drawing.done, initialized, loadSeq, minZoom, rf]);
 
   const onConnect = useCallback((c: Connection) => {
     const v = verdict(c);
@@ -193,11 +299,15 @@ export function Canvas() {
   );
 
   return (
-    <div ref={box} className={`canvas${nodes.length > MANY_NODES ? " many-nodes" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div ref={paneRef} className={`canvas${nodes.length > MANY_NODES ? " many-nodes" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <WorkflowContext.Provider value={openWf}>
+      <DetailContext.Provider value={detail}>
       <ReactFlow<FbNode, FbEdge>
-        nodes={nodes}
-        edges={typedEdges}
+        nodes={drawnNodes}
+        edges={drawnEdges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onlyRenderVisibleElements={nodes.length >= VIRTUALIZE_FROM}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
@@ -210,8 +320,8 @@ export function Canvas() {
         selectionKeyCode="Shift"
         multiSelectionKeyCode={["Meta", "Control"]}
         colorMode="system"
-        fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
-        minZoom={0.2}
+        fitViewOptions={FIT_VIEW}
+        minZoom={minZoom}
         maxZoom={2}
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ type: "default" }}
@@ -220,6 +330,16 @@ export function Canvas() {
         <Controls showInteractive={false} />
         <MiniMap position="top-right" pannable zoomable nodeStrokeWidth={2} ariaLabel="Minimap" style={{ width: 160, height: 110 }} />
       </ReactFlow>
+      </DetailContext.Provider>
+      </WorkflowContext.Provider>
+      {(opening || !drawing.done) && (
+        <div className="canvas-loading" role="status" aria-live="polite" data-testid="canvas-loading">
+          <span className="canvas-loading-text">
+            {opening ? "Opening the workflow…" : `Drawing ${Math.min(drawing.count, nodes.length).toLocaleString()} of ${nodes.length.toLocaleString()} nodes…`}
+          </span>
+          <progress max={nodes.length || 1} value={opening ? undefined : Math.min(drawing.count, nodes.length)} />
+        </div>
+      )}
       <QueueOverlay />
       <DropChoice />
       {menu && (
@@ -236,7 +356,7 @@ export function Canvas() {
           ]}
         />
       )}
-      {nodes.length === 0 && (
+      {nodes.length === 0 && !opening && (
         <div className="canvas-empty" aria-live="polite">
           <p className="empty-title">An empty workflow</p>
           <p className="empty-hint">

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { boundsOf, readableViewport, READABLE_ZOOM } from "./viewport";
+import { readableViewport, READABLE_ZOOM } from "./viewport";
 
 describe("where the canvas opens", () => {
   it("a small graph is centred, never zoomed in past 1", () => {
@@ -19,9 +19,5 @@ describe("where the canvas opens", () => {
     expect(v.zoom).toBeLessThanOrEqual(1);
     expect(v.x + 100 * v.zoom).toBeGreaterThanOrEqual(0);
     expect(v.x + 800 * v.zoom).toBeLessThanOrEqual(730);
-  });
-  it("bounds use measured sizes, else a typical node's", () => {
-    expect(boundsOf([{ position: { x: 0, y: 0 } }, { position: { x: 300, y: 50 }, measured: { width: 100, height: 40 } }])).toEqual({ x: 0, y: 0, width: 400, height: 150 });
-    expect(boundsOf([])).toBeNull();
   });
 });

@@ -26,24 +26,6 @@ export interface ReadableOptions {
 /** READABLE_ZOOM: node text is 11–13 px; below this it is too small to read. */
 export const READABLE_ZOOM = 0.75;
 
-/** boundsOf is the box around nodes (their size when measured, else a typical node's). */
-export function boundsOf(nodes: readonly { position: { x: number; y: number }; measured?: { width?: number; height?: number } }[]): Box | null {
-  if (nodes.length === 0) return null;
-  let x0 = Infinity;
-  let y0 = Infinity;
-  let x1 = -Infinity;
-  let y1 = -Infinity;
-  for (const n of nodes) {
-    const w = n.measured?.width ?? 220;
-    const h = n.measured?.height ?? 150;
-    x0 = Math.min(x0, n.position.x);
-    y0 = Math.min(y0, n.position.y);
-    x1 = Math.max(x1, n.position.x + w);
-    y1 = Math.max(y1, n.position.y + h);
-  }
-  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
-}
-
 /** readableViewport fits the box in the view, within [minZoom, maxZoom]; along an axis
  * where it does not fit at that zoom, the view starts at the box's start. */
 export function readableViewport(box: Box, view: { width: number; height: number }, o: ReadableOptions = {}): Viewport {

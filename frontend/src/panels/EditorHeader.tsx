@@ -87,8 +87,7 @@ export function EditorHeader() {
   const workflowId = useGraph((s) => s.workflowId);
   const rf = useReactFlow();
   const layout = () => {
-    autoLayout();
-    requestAnimationFrame(() => void rf.fitView({ padding: 0.2, maxZoom: 1 }));
+    void autoLayout().then(() => requestAnimationFrame(() => void rf.fitView({ padding: 0.2, maxZoom: 1 })));
   };
   const exportAs = async (bundle: boolean) => {
     if (!workflowId) return;

@@ -9,7 +9,8 @@ import { graphToFlow, type FlowGraph } from "../lib/convert";
 import { FB_NODE, type FbNode } from "../lib/flowtypes";
 import { freeSpot, removeSelected, selectOnly } from "../lib/graphops";
 import { baseIdFor, uniqueId } from "../lib/ids";
-import { layeredLayout } from "../lib/layout";
+import { layeredLayout, type Positions } from "../lib/layout";
+import { layoutAsync } from "../lib/layoutAsync";
 import { defaultParams } from "../lib/params";
 import { renameInput } from "../lib/rename";
 import { useCatalog } from "./catalog";
@@ -111,14 +112,28 @@ export function selectAll(): void {
   useGraph.setState({ nodes: selectOnly(s, all).nodes });
 }
 
-/** autoLayout arranges the graph left to right by depth. */
-export function autoLayout(): void {
+/** Graphs at least this big are laid out in a worker; a smaller one takes a few milliseconds
+ * here, less than starting a worker and copying the graph to it. */
+export const LAYOUT_IN_WORKER = 400;
+
+/** autoLayout arranges the graph left to right by depth, as one undo step. A large graph is
+ * laid out in a worker (the window does not freeze), a small one at once. Nodes added
+ * meanwhile keep their place; a workflow closed meanwhile is left alone. */
+export function autoLayout(): Promise<void> {
   const s = useGraph.getState();
-  const pos = layeredLayout(
-    s.nodes.map((n) => ({ id: n.id, parentId: n.parentId, width: n.measured?.width, height: n.measured?.height })),
-    s.edges,
-  );
-  s.edit((f: FlowGraph) => ({ ...f, nodes: f.nodes.map((n) => (pos[n.id] ? { ...n, position: pos[n.id] } : n)) }));
+  const wf = s.workflowId;
+  if (!wf) return Promise.resolve();
+  const nodes = s.nodes.map((n) => ({ id: n.id, parentId: n.parentId, width: n.measured?.width, height: n.measured?.height }));
+  const apply = (pos: Positions) => {
+    const now = useGraph.getState();
+    if (now.workflowId !== wf) return;
+    now.edit((f: FlowGraph) => ({ ...f, nodes: f.nodes.map((n) => (pos[n.id] ? { ...n, position: pos[n.id] } : n)) }));
+  };
+  if (nodes.length < LAYOUT_IN_WORKER) {
+    apply(layeredLayout(nodes, s.edges));
+    return Promise.resolve();
+  }
+  return layoutAsync(nodes, s.edges).then(apply);
 }
 
 /** setInputs replaces the declared inputs (one undo step per field burst). */
