@@ -113,11 +113,11 @@ export const tests = [
         // both runs start out queued; wait for the first to be running and the second to wait
         await waitFor(page, async () => (await queued.count()) === 1 && (await running.count()) === 1, "one running, one queued", 15_000);
         const runId = await queued.first().getAttribute("data-run-id");
-        const q = page.locator(`[data-testid="queue-queued"] [data-run-id="${runId}"]`);
+        const q = page.locator(`[data-testid="queue-queued"] [data-testid="run-card"][data-run-id="${runId}"]`);
         // the card shows its place once the queue's event lands (the run's own "queued" may come first)
         await waitFor(page, async () => /#1 in queue/.test(await q.innerText()), "its place in the queue", 5_000);
         await q.getByTestId("run-cancel").click();
-        const done = page.locator(`[data-testid="queue-done"] [data-run-id="${runId}"]`);
+        const done = page.locator(`[data-testid="queue-done"] [data-testid="run-card"][data-run-id="${runId}"]`);
         await done.waitFor({ timeout: 5000 });
         assert.equal(await done.getAttribute("data-status"), "cancelled");
         assert.equal((await call(page, "GetRun", runId)).status, "cancelled");

@@ -51,7 +51,7 @@ export const tests = [
       await page.getByText("An empty workflow").waitFor();
       await page.waitForTimeout(500);
       const overlay = page.getByTestId("queue-overlay");
-      assert.equal(await page.locator(`[data-run-id="${done.id}"]`).count(), 0, "another workflow's run is not listed");
+      assert.equal(await page.locator(`[data-testid="run-card"][data-run-id="${done.id}"]`).count(), 0, "another workflow's run is not listed");
       if (await overlay.count()) {
         assert.equal(await overlay.locator(".queue-toggle").getAttribute("aria-expanded"), "false");
         const o = await overlay.boundingBox();
@@ -67,7 +67,7 @@ export const tests = [
       const cards = page.locator('[data-testid="queue-running"] [data-testid="run-card"]');
       await waitFor(page, async () => (await cards.count()) === 1, "its running card");
       assert.equal(await overlay.locator(".queue-toggle").getAttribute("aria-expanded"), "true");
-      assert.equal(await page.locator(`[data-run-id="${done.id}"]`).count(), 0, "only this workflow's runs");
+      assert.equal(await page.locator(`[data-testid="run-card"][data-run-id="${done.id}"]`).count(), 0, "only this workflow's runs");
       const o = await overlay.boundingBox();
       const c = await page.getByTestId("canvas").boundingBox();
       assert.ok(o.width * o.height < (c.width * c.height) / 4, `open overlay ${o.width}×${o.height} covers under a quarter of ${c.width}×${c.height}`);
@@ -75,7 +75,7 @@ export const tests = [
       await openQueue(page, true);
       await page.locator(`[data-testid="run-card"][data-run-id="${done.id}"]`).waitFor();
       await openQueue(page, false);
-      assert.equal(await page.locator(`[data-run-id="${done.id}"]`).count(), 0);
+      assert.equal(await page.locator(`[data-testid="run-card"][data-run-id="${done.id}"]`).count(), 0);
       // the run ends: the overlay folds by itself
       const id = await cards.first().getAttribute("data-run-id");
       await waitRun(page, id);
