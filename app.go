@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -502,7 +501,7 @@ func (a *App) Approve(runID, nodeID string, reject bool, valueJSON string) (RunI
 	}
 	req := engine.ApproveRequest{RunID: runID, NodeID: nodeID, Reject: reject}
 	if strings.TrimSpace(valueJSON) != "" {
-		if err := json.Unmarshal([]byte(valueJSON), &req.Value); err != nil {
+		if err := engine.UnmarshalJSON([]byte(valueJSON), &req.Value); err != nil {
 			return RunInfo{}, fmt.Errorf("edited value is not JSON: %v: %w", err, engine.ErrInvalid)
 		}
 		req.HasValue = true
