@@ -29,17 +29,30 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev \
 	xvfb xauth x11-utils imagemagick xdotool chromium fonts-liberation ffmpeg curl
 
+# Only for `make dist` / `make test-dist`: the Windows cross compiler, NSIS and Wine (64-bit
+# only: the Windows build is amd64, so no i386 architecture is needed).
+APT_DIST_PACKAGES := gcc-mingw-w64-x86-64 nsis wine wine64
+
 NPM_STAMP := frontend/node_modules/.package-lock.json
 
-.PHONY: build-cli bench-cli print-version window-shots setup setup-apt setup-node setup-go frontend build run test bench bindings clean \
-	test-gofmt test-vet test-lint test-go test-frontend test-fuzz test-build test-screenshot test-e2e
+.PHONY: build-cli bench-cli print-version window-shots setup setup-apt apt-install setup-dist setup-node setup-go frontend \
+	build run test bench bindings clean dist \
+	test-gofmt test-vet test-lint test-go test-frontend test-fuzz test-build test-screenshot test-e2e \
+	test-workflows test-dist
 
 ## setup: install missing Debian packages, npm modules and Go modules (idempotent)
 setup: setup-apt setup-node setup-go
 
 setup-apt:
+	@$(MAKE) --no-print-directory apt-install PKGS="$(APT_PACKAGES)"
+
+## setup-dist: the extra Debian packages `make dist` and `make test-dist` need
+setup-dist: setup
+	@$(MAKE) --no-print-directory apt-install PKGS="$(APT_DIST_PACKAGES)"
+
+apt-install:
 	@missing=""; \
-	for p in $(APT_PACKAGES); do \
+	for p in $(PKGS); do \
 	  dpkg -s "$$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -102,8 +115,14 @@ bindings:
 	@test -f frontend/wailsjs/go/main/App.d.ts && test -f frontend/wailsjs/runtime/runtime.js
 	@echo "bindings: frontend/wailsjs regenerated"
 
+## dist: release artifacts in dist/ (.deb, tarball, Windows exe and installer), see scripts/dist.sh
+dist: setup-dist build
+	@start=$$(date +%s); VERSION="$(VERSION)" GO="$(GO)" PREBUILT=build/bin scripts/dist.sh; \
+	echo "dist: $(VERSION) built in $$(( $$(date +%s) - start )) s"
+
 ## test: every check CI runs, in order, with the time each stage took
-TEST_STAGES := test-gofmt test-vet test-lint test-go test-frontend test-fuzz test-build test-screenshot test-e2e
+TEST_STAGES := test-gofmt test-vet test-lint test-go test-frontend test-fuzz test-build test-screenshot test-e2e \
+	test-workflows test-dist
 
 test: setup
 	@summary=""; total=$$(date +%s); \
@@ -158,11 +177,21 @@ test-screenshot:
 test-e2e:
 	scripts/e2e.sh
 
+# The release workflow, checked by actionlint (pinned, run from the Go module proxy).
+test-workflows:
+	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 -no-color .github/workflows/*.yml
+	@echo "actionlint: ok"
+
+# Builds the artifacts, then checks the .deb (control, files, dpkg -x and dpkg -i/-r), the
+# Windows exe under Wine and the installer (scripts/test-dist.sh).
+test-dist: dist
+	VERSION="$(VERSION)" scripts/test-dist.sh
+
 ## bench: Go benchmarks of engine and storage as a table
 bench: setup-go
 	scripts/bench.sh
 
 ## clean: remove build outputs (keeps node_modules and frontend/dist/.gitkeep)
 clean:
-	rm -rf build/bin test-results frontend/test-results bindgen
+	rm -rf build/bin build/dist dist test-results frontend/test-results bindgen rsrc_windows_*.syso
 	find frontend/dist -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +

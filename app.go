@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -23,24 +22,30 @@ type App struct {
 	home  string
 	log   *slog.Logger
 	unsub func()
+	// chosen are the paths the person picked or dropped: bound methods read no others.
+	chosen chosenPaths
+	emit   func(ctx context.Context, name string, data ...any)
 }
 
 // NewApp binds a service to the window.
 func NewApp(svc *engine.Service, home string, log *slog.Logger) *App {
-	return &App{svc: svc, home: home, log: log, ctx: context.Background()}
+	a := &App{svc: svc, home: home, log: log, emit: runtime.EventsEmit}
+	a.ctx = engine.WithPathGuard(context.Background(), a.chosen.check)
+	return a
 }
 
 func (a *App) startup(ctx context.Context) {
-	a.ctx = ctx
+	// Every bound method works with this context: files it names are read only when the
+	// person chose or dropped them.
+	a.ctx = engine.WithPathGuard(ctx, a.chosen.check)
 	a.unsub = a.svc.Bus.Subscribe(newEventBridge(ctx).forward)
 	if rep, err := a.svc.Recover(ctx, true); err != nil {
 		a.log.Error("recovering runs", "err", err)
 	} else if len(rep.Interrupted)+len(rep.Requeued) > 0 {
 		a.log.Info("recovered runs", "interrupted", len(rep.Interrupted), "requeued", len(rep.Requeued))
 	}
-	runtime.OnFileDrop(ctx, func(x, y int, paths []string) {
-		runtime.EventsEmit(a.ctx, "filedrop", FileDrop{X: x, Y: y, Paths: paths})
-	})
+	runtime.OnFileDrop(ctx, a.dropped)
+	a.devHooks(ctx)
 }
 
 func (a *App) shutdown(ctx context.Context) {
@@ -162,7 +167,7 @@ func (a *App) ImportDialog() (engine.ImportResult, error) {
 	if err != nil || path == "" {
 		return engine.ImportResult{}, err
 	}
-	data, err := os.ReadFile(path)
+	data, err := engine.ReadFile(a.ctx, path, 64<<20)
 	if err != nil {
 		return engine.ImportResult{}, err
 	}
@@ -513,8 +518,9 @@ func (a *App) Approve(runID, nodeID string, reject bool, valueJSON string) (RunI
 	return a.runInfo(r, nil), nil
 }
 
-// ImportMedia copies a local file (dropped or picked) into the asset store. kind is image,
-// audio, video or file.
+// ImportMedia copies a local file into the asset store. kind is image, audio, video or file.
+// Only a file the person dropped on the window or chose in a dialog in this session is
+// read; its content must match kind.
 func (a *App) ImportMedia(path, kind string) (engine.AssetRef, error) {
 	if !filepath.IsAbs(path) {
 		return engine.AssetRef{}, fmt.Errorf("path %q is not absolute: %w", path, engine.ErrInvalid)
@@ -533,12 +539,17 @@ func (a *App) PickMedia(kind string) (engine.AssetRef, error) {
 	if err != nil || path == "" {
 		return engine.AssetRef{}, err
 	}
+	a.chosen.add(path)
 	return a.ImportMedia(path, kind)
 }
 
 // PickFile asks for a file path without importing it (linked files).
 func (a *App) PickFile(title string) (string, error) {
-	return runtime.OpenFileDialog(a.ctx, runtime.OpenDialogOptions{Title: title})
+	path, err := runtime.OpenFileDialog(a.ctx, runtime.OpenDialogOptions{Title: title})
+	if err == nil {
+		a.chosen.add(path)
+	}
+	return path, err
 }
 
 // OpenExternal opens a link in the OS browser, never inside the app.

@@ -28,10 +28,18 @@ func TestEventBridgeBatchesNodeEventsInOrder(t *testing.T) {
 	b.forward(engine.Event{Type: engine.EventNode, NodeID: "b"})
 	b.forward(engine.Event{Type: engine.EventRun, Status: "completed"})
 	b.forward(engine.Event{Type: engine.EventNode, NodeID: "c"})
-	time.Sleep(3 * nodeBatchEvery)
+	want := []string{"run:running", "node:a", "node:b", "run:completed", "node:c"}
+	// The last node event travels when the batch timer fires: wait for it (a hang guard only).
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(nodeBatchEvery) {
+		mu.Lock()
+		n := len(got)
+		mu.Unlock()
+		if n >= len(want) {
+			break
+		}
+	}
 	mu.Lock()
 	defer mu.Unlock()
-	want := []string{"run:running", "node:a", "node:b", "run:completed", "node:c"}
 	if len(got) != len(want) {
 		t.Fatalf("got %v", got)
 	}

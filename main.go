@@ -23,6 +23,7 @@ import (
 var assets embed.FS
 
 func main() {
+	attachConsole()
 	cli.QuietPanics()
 	os.Exit(cli.Entry(os.Args[1:], os.Stdout, os.Stderr, openWindow))
 }
@@ -47,6 +48,10 @@ func openWindow(_ []string, home string) int {
 	}
 	defer closeFn()
 	app := NewApp(svc, home, logger)
+	if err := guardDevServer(); err != nil {
+		fmt.Fprintln(os.Stderr, "flowbench:", err)
+		return cli.ExitFailed
+	}
 	err = wails.Run(&options.App{
 		Title:            "Flowbench",
 		Width:            1280,
@@ -89,5 +94,7 @@ func appMenu(app *App) *menu.Menu {
 	edit.AddText("Copy\tCtrl+C", nil, func(*menu.CallbackData) { app.menuEvent("copy") })
 	edit.AddText("Paste\tCtrl+V", nil, func(*menu.CallbackData) { app.menuEvent("paste") })
 	edit.AddText("Select all\tCtrl+A", nil, func(*menu.CallbackData) { app.menuEvent("selectAll") })
+	help := m.AddSubmenu("Help")
+	help.AddText("About Flowbench", nil, func(*menu.CallbackData) { app.menuEvent("about") })
 	return m
 }

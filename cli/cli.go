@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -30,7 +31,7 @@ const (
 
 // commandOrder lists the subcommands in the order help shows them.
 var commandOrder = []string{"import", "export", "list", "versions", "version", "run", "plan", "approve", "runs",
-	"generations", "select", "nodes", "help"}
+	"generations", "select", "nodes", "diff", "restore", "help"}
 
 // commandHelp is each subcommand's usage lines and what it does (`flowbench CMD --help`).
 var commandHelp = map[string]string{
@@ -90,6 +91,20 @@ Picks the generation that feeds NODE's downstream ("none" clears the pick).
 
 Lists the node types with their handles, params schema and determinism.
 `,
+	"diff": `usage: flowbench diff RUN_A RUN_B [--json]
+       flowbench diff --versions WORKFLOW V1 V2 [--json]
+
+Compares two runs (any two, even of different workflows or still running): versions, inputs
+that differ, the graph diff, each node's status and whether its outputs are the same, and the
+outputs. With --versions, compares two versions of a workflow: graph and declared inputs.
+`,
+	"restore": `usage: flowbench restore RUN [--json]
+       flowbench restore --undo WORKFLOW [--json]
+
+Makes RUN's version current and selects, for every node it executed or reused, the generation
+that run used, so a run from any block builds on it. Nodes whose generation was deleted are
+listed as missing. --undo puts back what the workflow's last restore replaced.
+`,
 	"help": `usage: flowbench help [COMMAND]
 
 Shows the overview, or one command's usage (the same as flowbench COMMAND --help).
@@ -126,17 +141,28 @@ func DefaultHome() string {
 	if h := os.Getenv("FLOWBENCH_HOME"); h != "" {
 		return h
 	}
-	switch runtime.GOOS {
-	case "linux":
-		if x := os.Getenv("XDG_DATA_HOME"); x != "" {
-			return filepath.Join(x, "flowbench")
+	return osDataHome(runtime.GOOS, os.Getenv, os.UserHomeDir)
+}
+
+// osDataHome is the OS user data folder + Flowbench on goos: Windows %APPDATA%\Flowbench,
+// macOS ~/Library/Application Support/Flowbench, else $XDG_DATA_HOME/flowbench or
+// ~/.local/share/flowbench. Without any of those it falls back to ./flowbench-data.
+func osDataHome(goos string, getenv func(string) string, userHome func() (string, error)) string {
+	switch goos {
+	case "windows":
+		if d := getenv("APPDATA"); d != "" {
+			return filepath.Join(d, "Flowbench")
 		}
-		if h, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(h, ".local", "share", "flowbench")
+	case "darwin", "ios":
+		if h, err := userHome(); err == nil && h != "" {
+			return filepath.Join(h, "Library", "Application Support", "Flowbench")
 		}
 	default:
-		if d, err := os.UserConfigDir(); err == nil {
-			return filepath.Join(d, "Flowbench")
+		if x := getenv("XDG_DATA_HOME"); x != "" && filepath.IsAbs(x) {
+			return filepath.Join(x, "flowbench")
+		}
+		if h, err := userHome(); err == nil && h != "" {
+			return filepath.Join(h, ".local", "share", "flowbench")
 		}
 	}
 	return "flowbench-data"
@@ -150,6 +176,10 @@ type Env struct {
 
 // Open opens the data home: storage, owner lock, registry and service.
 func Open(ctx context.Context, home string, logger *slog.Logger) (*engine.Service, func(), error) {
+	maxPixels, err := imageLimitFromEnv()
+	if err != nil {
+		return nil, nil, err
+	}
 	st, err := storage.Open(ctx, home, logger)
 	if err != nil {
 		return nil, nil, err
@@ -165,7 +195,8 @@ func Open(ctx context.Context, home string, logger *slog.Logger) (*engine.Servic
 		st.Close()
 		return nil, nil, err
 	}
-	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg, Logger: logger, Owner: lock.ID, OwnerAlive: lock.Alive})
+	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg, Logger: logger, Owner: lock.ID, OwnerAlive: lock.Alive,
+		MaxImagePixels: maxPixels})
 	if err != nil {
 		lock.Release()
 		st.Close()
@@ -177,6 +208,23 @@ func Open(ctx context.Context, home string, logger *slog.Logger) (*engine.Servic
 		lock.Release()
 	}
 	return svc, closeFn, nil
+}
+
+// EnvMaxImagePixels overrides the decoded image size limit (the max_image_pixels setting,
+// default 100 megapixels) for one process.
+const EnvMaxImagePixels = "FLOWBENCH_MAX_IMAGE_PIXELS"
+
+// imageLimitFromEnv reads EnvMaxImagePixels; 0 when unset.
+func imageLimitFromEnv() (int64, error) {
+	v := strings.TrimSpace(os.Getenv(EnvMaxImagePixels))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%s=%q: want a whole number of pixels ≥ 1", EnvMaxImagePixels, v)
+	}
+	return n, nil
 }
 
 // Main runs a subcommand and returns the exit status.
@@ -265,6 +313,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		code, err = c.generationsCmd(args[1:])
 	case "select":
 		code, err = c.selectCmd(args[1:])
+	case "diff":
+		code, err = c.diffCmd(args[1:])
+	case "restore":
+		code, err = c.restoreCmd(args[1:])
 	default:
 		err = usageErr("unknown command %q (see flowbench help)", args[0])
 	}
@@ -330,6 +382,10 @@ With no arguments flowbench opens the window. Subcommands work headless
   flowbench generations WORKFLOW NODE [--json]
   flowbench select WORKFLOW NODE GENERATION   (GENERATION "none" clears the selection)
   flowbench nodes [--json]
+  flowbench diff RUN_A RUN_B [--json]            (compare two runs)
+  flowbench diff --versions WORKFLOW V1 V2 [--json]
+  flowbench restore RUN [--json]                 (the run's version and generations become current)
+  flowbench restore --undo WORKFLOW [--json]     (put back what the last restore replaced)
   flowbench version | --version
   flowbench help [COMMAND]           (or flowbench COMMAND --help)
 

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -56,13 +55,36 @@ func exitFor(s engine.RunStatus) int {
 	return ExitFailed
 }
 
+// Largest files the commands read whole: workflow and inputs files, batch files.
+const (
+	maxTextFile  = 64 << 20
+	maxBatchFile = 256 << 20
+)
+
+// readArgFile reads a file named on the command line (a regular file only; a FIFO or a
+// stalled file fails naming it). Refused or unreadable files are usage errors (exit 2); an
+// interrupt (Ctrl-C) while reading stays an interrupt.
+func (c *cmd) readArgFile(flag, path string, maxBytes int64) ([]byte, error) {
+	data, err := engine.ReadFile(c.ctx, path, maxBytes)
+	if err == nil {
+		return data, nil
+	}
+	if errors.Is(err, context.Canceled) {
+		return nil, err
+	}
+	if flag != "" {
+		return nil, usageErr("%s: %v", flag, err)
+	}
+	return nil, usageErr("%v", err)
+}
+
 // collectInputs reads --inputs FILE.json then applies each --input NAME=VALUE over it.
-func collectInputs(p parsed) (map[string]any, error) {
+func (c *cmd) collectInputs(p parsed) (map[string]any, error) {
 	inputs := map[string]any{}
 	if f := p.str("inputs"); f != "" {
-		data, err := os.ReadFile(f)
+		data, err := c.readArgFile("--inputs", f, maxTextFile)
 		if err != nil {
-			return nil, usageErr("reading --inputs %s: %v", f, err)
+			return nil, err
 		}
 		if err := engine.UnmarshalJSON(data, &inputs); err != nil {
 			return nil, fmt.Errorf("--inputs %s: want a JSON object of input values: %v: %w", f, err, engine.ErrInvalid)
@@ -100,7 +122,7 @@ func (c *cmd) runCmd(args []string) (int, error) {
 		}
 		return c.batch(p)
 	}
-	inputs, err := collectInputs(p)
+	inputs, err := c.collectInputs(p)
 	if err != nil {
 		return 0, err
 	}
@@ -175,9 +197,9 @@ func (c *cmd) printHuman(r engine.Run) {
 // batch validates every line of a JSON Lines file before queuing anything, queues all runs at
 // once and prints one run object per line in input order.
 func (c *cmd) batch(p parsed) (int, error) {
-	data, err := os.ReadFile(p.str("batch"))
+	data, err := c.readArgFile("--batch", p.str("batch"), maxBatchFile)
 	if err != nil {
-		return 0, usageErr("reading --batch %s: %v", p.str("batch"), err)
+		return 0, err
 	}
 	var prepared []engine.PreparedRun
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -249,7 +271,7 @@ func (c *cmd) planCmd(args []string) (int, error) {
 	if p.str("from") == "" {
 		return 0, usageErr("plan needs --from NODE")
 	}
-	inputs, err := collectInputs(p)
+	inputs, err := c.collectInputs(p)
 	if err != nil {
 		return 0, err
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/flowbench/flowbench/engine"
@@ -16,9 +15,9 @@ func (c *cmd) importCmd(args []string) (int, error) {
 	if err := needArgs(p, 1, "import FILE [--into WORKFLOW] [--json]"); err != nil {
 		return 0, err
 	}
-	data, err := os.ReadFile(p.pos[0])
+	data, err := c.readArgFile("", p.pos[0], maxTextFile)
 	if err != nil {
-		return 0, usageErr("reading %s: %v", p.pos[0], err)
+		return 0, err
 	}
 	res, err := c.svc.Import(c.ctx, data, p.str("into"))
 	if err != nil {

@@ -401,6 +401,42 @@ func TestRefusedImports(t *testing.T) {
 		{"unknown node type", func(t *testing.T) string {
 			return writeWorkflow(t, "Bad", in, []engine.Node{nd("mystery", "no.such.type", nil)}, nil)
 		}, []string{"mystery", "no.such.type"}},
+		// Params are checked on import (SPEC §4), not when a run reaches the node.
+		{"expression that does not compile", func(t *testing.T) string {
+			return writeWorkflow(t, "Bad", in,
+				[]engine.Node{nd("in", "flow.inputs", nil), nd("calc", "math.expr", params{"expression": "int(a) %% 2 +"}), nd("out", "io.output", params{"name": "o"})},
+				[]engine.Edge{ed("in", "x", "calc", "a"), ed("calc", "result", "out", "value")})
+		}, []string{`node "calc" param "expression"`, "int(a) %% 2 +"}},
+		{"condition that does not compile", func(t *testing.T) string {
+			return writeWorkflow(t, "Bad", in,
+				[]engine.Node{nd("in", "flow.inputs", nil), nd("gate", "control.if", params{"condition": "value >"})},
+				[]engine.Edge{ed("in", "x", "gate", "value")})
+		}, []string{`node "gate" param "condition"`}},
+		{"empty output name", func(t *testing.T) string {
+			return writeWorkflow(t, "Bad", in,
+				[]engine.Node{nd("in", "flow.inputs", nil), nd("out", "io.output", params{"name": " "})},
+				[]engine.Edge{ed("in", "x", "out", "value")})
+		}, []string{`node "out" param "name"`, "required"}},
+		{"regex that does not compile", func(t *testing.T) string {
+			return writeWorkflow(t, "Bad", in,
+				[]engine.Node{nd("find", "text.regex", params{"pattern": "(a"})}, nil)
+		}, []string{`node "find" param "pattern"`, "missing closing )"}},
+		{"JSON param that does not parse", func(t *testing.T) string {
+			return writeWorkflow(t, "Bad", in,
+				[]engine.Node{nd("get", "http.request", params{"url": "http://example.invalid/", "headers": `{"Accept": }`})}, nil)
+		}, []string{`node "get" param "headers"`, "JSON"}},
+		{"code that does not compile", func(t *testing.T) string {
+			return writeWorkflow(t, "Bad", in,
+				[]engine.Node{nd("js", "code.js", params{"code": "return (a;"})}, nil)
+		}, []string{`node "js" param "code"`, "SyntaxError"}},
+		{"unclosed template", func(t *testing.T) string {
+			return writeWorkflow(t, "Bad", in,
+				[]engine.Node{nd("greet", "text.template", params{"template": "hi {{a"})}, nil)
+		}, []string{`node "greet" param "template"`, "never closed"}},
+		{"choice not among the options", func(t *testing.T) string {
+			return writeWorkflow(t, "Bad", in,
+				[]engine.Node{nd("get", "http.request", params{"url": "http://example.invalid/", "method": "FETCH"})}, nil)
+		}, []string{`node "get" param "method"`, "FETCH"}},
 		{"malformed JSON", func(t *testing.T) string {
 			return writeFile(t, "bad.json", "{\n  \"format\": \"flowbench.workflow/1\",\n  \"nodes\": [\n}")
 		}, []string{"JSON", "line"}},

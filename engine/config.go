@@ -3,8 +3,8 @@ package engine
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
-	"os"
 )
 
 // NodeConfig is what a node's config hash covers: its resolved params; for flow.inputs the
@@ -53,7 +53,10 @@ func LinkedPath(t *NodeType, params map[string]any) string {
 
 // FileSHA is the sha256 of a file's content, or "missing" when it cannot be read.
 func FileSHA(path string) string {
-	f, err := os.Open(path)
+	f, err := OpenFile(path)
+	if errors.Is(err, ErrInvalid) {
+		return "unreadable"
+	}
 	if err != nil {
 		return "missing"
 	}

@@ -19,15 +19,19 @@ var (
 
 // Problem is one validation finding, naming what it is about.
 type Problem struct {
-	NodeID  string `json:"node_id,omitempty"`
-	Handle  string `json:"handle,omitempty"`
-	Input   string `json:"input,omitempty"`
+	NodeID string `json:"node_id,omitempty"`
+	Handle string `json:"handle,omitempty"`
+	Input  string `json:"input,omitempty"`
+	// Param names the node's setting the problem is about; the editor shows it under that field.
+	Param   string `json:"param,omitempty"`
 	Message string `json:"message"`
 }
 
 func (p Problem) String() string {
 	var b strings.Builder
 	switch {
+	case p.NodeID != "" && p.Param != "":
+		b.WriteString("node " + quote(p.NodeID) + " param " + quote(p.Param) + ": ")
 	case p.NodeID != "" && p.Handle != "":
 		b.WriteString("node " + quote(p.NodeID) + " handle " + quote(p.Handle) + ": ")
 	case p.NodeID != "":

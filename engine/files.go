@@ -70,6 +70,19 @@ func ReadFile(ctx context.Context, path string, maxBytes int64) ([]byte, error) 
 	}
 }
 
+// OpenFile opens a file a person named for streaming (hashing a linked file). Like ReadFile
+// it refuses anything but a regular file before opening it and opens without blocking.
+func OpenFile(path string) (io.ReadCloser, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, unwrapPathErr(err))
+	}
+	if err := CheckRegular(path, fi); err != nil {
+		return nil, err
+	}
+	return openChecked(path)
+}
+
 // readChecked does ReadFile's work; more reports progress and says whether to go on.
 func readChecked(path string, maxBytes int64, more func() bool) ([]byte, error) {
 	fi, err := os.Stat(path)
@@ -127,6 +140,27 @@ func openRegular(path string) (io.ReadCloser, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// pathGuardKey carries a PathGuard in a context.
+type pathGuardKey struct{}
+
+// PathGuard says whether a file named in a call may be read (nil error) or why not.
+type PathGuard func(path string) error
+
+// WithPathGuard returns ctx carrying guard: files named by calls made with it (ImportFile, a
+// media input given as a path) are read only when guard allows them. The window uses it so
+// bound methods read only paths the person chose in a dialog or dropped (SPEC §17).
+func WithPathGuard(ctx context.Context, guard PathGuard) context.Context {
+	return context.WithValue(ctx, pathGuardKey{}, guard)
+}
+
+// PathAllowed applies ctx's path guard to path; without a guard every path is allowed.
+func PathAllowed(ctx context.Context, path string) error {
+	if g, ok := ctx.Value(pathGuardKey{}).(PathGuard); ok && g != nil {
+		return g(path)
+	}
+	return nil
 }
 
 // CheckRegular refuses, naming path, a file that is not a regular file.

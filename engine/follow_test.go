@@ -42,18 +42,22 @@ func TestFollowGenerationsAnnouncesOtherProcesses(t *testing.T) {
 	if err := window.FollowGenerations(ctx, wf); err != nil {
 		t.Fatal(err)
 	}
-	quiet := func(what string) {
+	// Each check counts the events from before the action: the poller may announce a change
+	// the moment it lands, before the action's call has even returned to the test.
+	quiet := func(what string, action func()) {
 		t.Helper()
 		before := ev.count()
-		time.Sleep(100 * time.Millisecond) // ten polls
+		action()
+		time.Sleep(100 * time.Millisecond) // ten polls (a slow machine can only hide a bug here, not fail)
 		if n := ev.count(); n != before {
 			t.Errorf("%s: %d generations events, want none", what, n-before)
 		}
 	}
-	announced := func(what string) {
+	announced := func(what string, action func()) {
 		t.Helper()
 		before := ev.count()
-		deadline := time.Now().Add(5 * time.Second)
+		action()
+		deadline := time.Now().Add(30 * time.Second) // a hang guard: the poll runs every 10 ms
 		for ev.count() == before && time.Now().Before(deadline) {
 			time.Sleep(5 * time.Millisecond)
 		}
@@ -65,27 +69,20 @@ func TestFollowGenerationsAnnouncesOtherProcesses(t *testing.T) {
 		}
 	}
 
-	own := runAndWait(t, window, engine.RunRequest{Workflow: wf})
-	quiet("the window's own run")
-	runAndWait(t, cli, engine.RunRequest{Workflow: wf})
-	announced("a run by another process")
-	runAndWait(t, cli, engine.RunRequest{Workflow: other})
-	quiet("another process's run of a workflow not followed")
+	var own engine.Run
+	quiet("the window's own run", func() { own = runAndWait(t, window, engine.RunRequest{Workflow: wf}) })
+	announced("a run by another process", func() { runAndWait(t, cli, engine.RunRequest{Workflow: wf}) })
+	quiet("another process's run of a workflow not followed", func() { runAndWait(t, cli, engine.RunRequest{Workflow: other}) })
 	pick := own.Snapshot.Records()["a"].GenerationID
-	if err := window.SelectGeneration(ctx, wf, "a", pick); err != nil {
-		t.Fatal(err)
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
-	quiet("the window's own pick")
-	if err := cli.SelectGeneration(ctx, wf, "a", ""); err != nil {
-		t.Fatal(err)
-	}
-	announced("a pick cleared by another process")
-	if err := cli.DeleteGeneration(ctx, pick); err != nil {
-		t.Fatal(err)
-	}
-	announced("a deletion by another process")
+	quiet("the window's own pick", func() { must(window.SelectGeneration(ctx, wf, "a", pick)) })
+	announced("a pick cleared by another process", func() { must(cli.SelectGeneration(ctx, wf, "a", "")) })
+	announced("a deletion by another process", func() { must(cli.DeleteGeneration(ctx, pick)) })
 
 	window.UnfollowGenerations(wf)
-	runAndWait(t, cli, engine.RunRequest{Workflow: wf})
-	quiet("a run after the window stopped following")
+	quiet("a run after the window stopped following", func() { runAndWait(t, cli, engine.RunRequest{Workflow: wf}) })
 }

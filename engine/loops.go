@@ -235,7 +235,8 @@ func (ex *Executor) bodyRunner(x Execution, b *loopBody, bodies map[string]*loop
 				return nil, fmt.Errorf("item %d: node %q: %w", index, n.ID, err)
 			}
 			in := &NodeInput{NodeID: n.ID, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, RawParams: n.Params, Inputs: inputs,
-				Connected: connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets}
+				Connected: connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets,
+				Limits: ex.Limits}
 			if t.Container {
 				in.Body = ex.bodyRunner(x, bodies[n.ID], bodies, kids)
 			}

@@ -41,6 +41,8 @@ type NodeInput struct {
 	// Declared are the version's input declarations (flow.inputs reads them).
 	Declared []InputDecl
 	Assets   AssetStore
+	// Limits bound what the node may make the process hold (decoded image size).
+	Limits Limits
 	// Cost, when a node sets it, is recorded on its generation (e.g. token usage).
 	Cost map[string]any
 	// Body runs a loop group's children for one item (nil for other nodes).

@@ -39,6 +39,11 @@ type ParamSpec struct {
 	Default     any      `json:"default,omitempty"`
 	Options     []string `json:"options,omitempty"`
 	Required    bool     `json:"required,omitempty"`
+	// Check, when set, validates the param's text as part of graph validation (an expression
+	// compiles, a regex compiles, …): a version never holds a setting that cannot run. It is
+	// given the param as text, before flow inputs are filled in, and returns a message-ready
+	// error or nil.
+	Check func(text string) error `json:"-"`
 }
 
 // RunFunc executes one node. It returns the values of its active output handles: a handle

@@ -166,7 +166,7 @@ func (s *Service) beginRun(ar *activeRun) {
 func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 	defer s.wg.Done()
 	run := ar.exec.Run
-	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now,
+	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits,
 		Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) {
 			r := run
 			r.Snapshot = Snapshot{Nodes: nodes, Reused: reused, Approvals: ar.exec.Approvals}
@@ -291,15 +291,20 @@ func (s *Service) mediaResolver(ctx context.Context) MediaResolver {
 	}
 }
 
-// ImportFile copies a file into the asset store, checking it is of the wanted media kind.
+// ImportFile copies a file into the asset store. It must be a regular file whose content (not
+// its name) is of the wanted media kind; an image must also be within the decoded size limit.
+// Refusals name the path and wrap ErrInvalid.
 func (s *Service) ImportFile(ctx context.Context, path, kind string) (AssetRef, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return AssetRef{}, fmt.Errorf("reading %s: %w", path, unwrapPathErr(err))
+	if err := PathAllowed(ctx, path); err != nil {
+		return AssetRef{}, err
 	}
-	mt := DetectMime(path, data)
-	if kind != "" && kind != TypeFile && !strings.HasPrefix(mt, kind+"/") {
-		return AssetRef{}, fmt.Errorf("%s is %s, not an %s file", filepath.Base(path), mt, kind)
+	data, err := ReadFile(ctx, path, 0)
+	if err != nil {
+		return AssetRef{}, err
+	}
+	mt, err := MediaMime(kind, path, data, s.limits)
+	if err != nil {
+		return AssetRef{}, fmt.Errorf("%s: %w: %w", path, err, ErrInvalid)
 	}
 	return s.store.PutAsset(ctx, data, mt, filepath.Base(path))
 }
@@ -328,16 +333,26 @@ func DetectMime(path string, data []byte) string {
 	return mt
 }
 
-// checkTypesKnown refuses a version that uses a node type this build does not have.
+// checkTypesKnown refuses a version that uses a node type this build does not have or holds
+// a param that cannot run (checked once per version; versions never change).
 func (s *Service) checkTypesKnown(v Version) error {
 	if v.ID != "" && s.versions.knownTypes(v.ID) {
 		return nil
 	}
 	var probs []Problem
+	declared := make(map[string]InputDecl, len(v.Graph.Inputs))
+	for _, in := range v.Graph.Inputs {
+		declared[in.Name] = in
+	}
 	for _, n := range v.Graph.Nodes {
-		if _, ok := s.reg.Get(n.Type); !ok {
+		t, ok := s.reg.Get(n.Type)
+		if !ok {
 			probs = append(probs, Problem{NodeID: n.ID, Message: fmt.Sprintf("unknown node type %q (made by a newer build?)", n.Type)})
+			continue
 		}
+		// A version saved by a build that did not check params yet may hold one that cannot
+		// run (SPEC §4): refuse the run before any upstream work, naming node and param.
+		probs = append(probs, validateParams(n, t, declared)...)
 	}
 	if len(probs) > 0 {
 		return &ValidationError{Problems: probs}

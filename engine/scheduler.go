@@ -31,6 +31,8 @@ type Executor struct {
 	// Checkpoint, when set, receives the run's node records about once a second while it goes
 	// (after the generations they name are committed), so a crash leaves a useful snapshot.
 	Checkpoint func(nodes map[string]NodeRecord, reused []ReusedNode)
+	// Limits bound what a node may make the process hold; the zero value means the defaults.
+	Limits Limits
 }
 
 // checkpointEvery is how often a running run's snapshot is saved.
@@ -434,7 +436,8 @@ func (ex *Executor) work(ctx context.Context, x *Execution, st *nodeState) nodeR
 		ex.Emit(Event{Type: EventNode, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Status: NodeRunning, Reasons: rec.Reasons})
 	}
 	in := &NodeInput{NodeID: id, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, RawParams: st.node.Params, Inputs: st.inputs,
-		Connected: st.connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets}
+		Connected: st.connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets,
+		Limits: ex.Limits}
 	if a, ok := x.Approvals[id]; ok {
 		in.Approval = &a
 	}

@@ -22,6 +22,9 @@ type Config struct {
 	OwnerAlive func(owner string) bool
 	// RunCap overrides the stored run cap setting when > 0.
 	RunCap int
+	// MaxImagePixels overrides the stored decoded image size limit (setting
+	// max_image_pixels, default DefaultMaxImagePixels) when > 0.
+	MaxImagePixels int64
 	// FollowEvery is how often followed workflows are checked for other processes' changes
 	// (FollowGenerations); 0 means once a second.
 	FollowEvery time.Duration
@@ -35,6 +38,7 @@ type Service struct {
 	now       Clock
 	owner     string
 	alive     func(string) bool
+	limits    Limits
 	Bus       *Bus
 	committer *GroupCommitter
 	runs      *Manager
@@ -83,6 +87,10 @@ func NewService(cfg Config) (*Service, error) {
 	if runCap <= 0 {
 		runCap = s.storedCap(ctx)
 	}
+	s.limits.MaxImagePixels = cfg.MaxImagePixels
+	if s.limits.MaxImagePixels <= 0 {
+		s.limits.MaxImagePixels = storedImageLimit(ctx, cfg.Store)
+	}
 	s.runs = newManager(runCap)
 	s.runs.begin = s.beginRun
 	s.runs.start = s.executeRun
@@ -100,6 +108,9 @@ func (s *Service) Close() {
 	s.follow.close()
 	s.stop()
 }
+
+// Limits returns the limits nodes run under (SPEC §17).
+func (s *Service) Limits() Limits { return s.limits }
 
 // Registry returns the node registry.
 func (s *Service) Registry() *Registry { return s.reg }

@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -154,17 +156,79 @@ func validateParams(n Node, t *NodeType, declared map[string]InputDecl) []Proble
 			continue // unknown params are kept but ignored, so newer files open in older builds
 		}
 		if msg := checkParamKind(spec, n.Params[k]); msg != "" {
-			probs = append(probs, Problem{NodeID: n.ID, Message: fmt.Sprintf("param %q: %s", k, msg)})
+			probs = append(probs, Problem{NodeID: n.ID, Param: k, Message: msg})
+			continue
+		}
+		if msg := checkParamValue(spec, n.Params[k]); msg != "" {
+			probs = append(probs, Problem{NodeID: n.ID, Param: k, Message: msg})
 		}
 	}
 	for _, spec := range t.Params {
 		if spec.Required {
-			if v, ok := n.Params[spec.Name]; !ok || v == nil || v == "" {
-				probs = append(probs, Problem{NodeID: n.ID, Message: fmt.Sprintf("param %q is required", spec.Name)})
+			if v, ok := n.Params[spec.Name]; !ok || v == nil || (isText(v) && strings.TrimSpace(v.(string)) == "") {
+				probs = append(probs, Problem{NodeID: n.ID, Param: spec.Name, Message: "is required"})
 			}
 		}
 	}
 	return probs
+}
+
+func isText(v any) bool {
+	_, ok := v.(string)
+	return ok
+}
+
+// checkParamValue checks what a param says, once its kind is right: JSON text parses, and
+// the node type's own Check (an expression compiles, a regex compiles…) passes. A param that
+// is exactly one {{name}} is left alone: its value is only known when the run starts.
+func checkParamValue(spec ParamSpec, v any) string {
+	var text string
+	switch x := v.(type) {
+	case string:
+		if _, exact := exactRef(x); exact || strings.TrimSpace(x) == "" {
+			return ""
+		}
+		text = x
+	case float64, bool, int, int64:
+		text = ToText(x)
+	default:
+		return ""
+	}
+	if spec.Kind == ParamJSON {
+		t := strings.TrimSpace(text)
+		if (strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[")) && len(TemplateRefs(t)) == 0 && !json.Valid([]byte(t)) {
+			var x any
+			err := json.Unmarshal([]byte(t), &x)
+			return "not valid JSON: " + jsonSyntaxMessage(t, err)
+		}
+	}
+	if spec.Check != nil {
+		if err := spec.Check(text); err != nil {
+			return err.Error()
+		}
+	}
+	return ""
+}
+
+// jsonSyntaxMessage words a JSON parse error for a person: what is wrong and where, without
+// Go's package prefix.
+func jsonSyntaxMessage(text string, err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		line, col := 1, 1
+		for _, r := range text[:min(int(se.Offset), len(text))] {
+			if r == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+		}
+		return fmt.Sprintf("%s (line %d, column %d)", strings.TrimPrefix(se.Error(), "json: "), line, col)
+	}
+	if err == nil {
+		return "unreadable"
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
 }
 
 func checkParamKind(spec ParamSpec, v any) string {

@@ -76,7 +76,7 @@ func TestLinkedFileChangeMakesNodeStale(t *testing.T) {
 		if e.NodeID != "load" || e.WorkflowID != imp.WorkflowID || !slices.Contains(e.Reasons, engine.ReasonFileChanged) {
 			t.Fatalf("stale event %+v", e)
 		}
-	case <-time.After(5 * time.Second):
+	case <-time.After(30 * time.Second): // a hang guard
 		t.Fatal("no stale event after the file changed")
 	}
 	plan, err = svc.PlanFrom(context.Background(), "linked", "", "out", nil)
@@ -95,7 +95,7 @@ func TestLinkedFileChangeMakesNodeStale(t *testing.T) {
 	if err := os.Remove(photo); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.After(5 * time.Second)
+	deadline := time.After(30 * time.Second) // a hang guard
 	for deleted := false; !deleted; {
 		select {
 		case e := <-stale:

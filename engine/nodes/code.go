@@ -29,7 +29,7 @@ const (
 
 // codeHeapLimit is how far the process heap may grow during one execution before it is
 // stopped; a variable so tests can lower it.
-var codeHeapLimit uint64 = 512 << 20
+var codeHeapLimit uint64 = 256 << 20
 
 // codeMemSample is how often the watchdog samples the heap.
 const codeMemSample = 10 * time.Millisecond
@@ -50,7 +50,8 @@ func registerCode(r *engine.Registry) error {
 		Params: []engine.ParamSpec{
 			{Name: "code", Kind: engine.ParamCode, Label: "Code", Required: true,
 				Default:     "return a;",
-				Description: "A function body over a, b, c, d and inputs.NAME; return gives the result"},
+				Description: "A function body over a, b, c, d and inputs.NAME; return gives the result",
+				Check:       checkCode},
 			{Name: "timeout_ms", Kind: engine.ParamInteger, Label: "Time limit (ms)",
 				Default: codeDefaultTimeout, Description: "The code is stopped after this long (at most 60000)"},
 		},
@@ -133,9 +134,11 @@ var (
 // has grown by more than codeHeapLimit since the execution started. That guard is
 // approximate: the heap is shared with every other node running at the time (a busy
 // process may stop code that allocates little, and two executions may each stay under
-// the limit together), and a single builtin call (say "x".repeat(1e9)) allocates before
-// the runtime can be interrupted, since goja only checks for interrupts between
-// JavaScript instructions.
+// the limit together). goja only checks for interrupts between JavaScript instructions,
+// so the built-ins that work or allocate in one long Go call are guarded before the code
+// runs (codelimits.go): sizes checked against the memory limit first, the default sort
+// order and JSON.stringify's walk made of instructions the limits can stop, backtracking
+// regular expressions bounded by a match timeout.
 func runCode(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
 	src := in.String("code", "")
 	if strings.TrimSpace(src) == "" {
@@ -152,10 +155,9 @@ func runCode(ctx context.Context, in *engine.NodeInput) (map[string]any, error) 
 	if err != nil {
 		return nil, err
 	}
-	// The wrapper shares the first line with the code, so line numbers match the editor's.
-	prg, err := goja.Compile(codeSrcName, "(function (a, b, c, d, inputs) {"+src+"\n})", false)
+	prg, err := compileCode(src)
 	if err != nil {
-		return nil, codeSyntaxError(err)
+		return nil, err
 	}
 	boot, err := codeBootstrapProgram()
 	if err != nil {
@@ -164,6 +166,9 @@ func runCode(ctx context.Context, in *engine.NodeInput) (map[string]any, error) 
 
 	vm := goja.New()
 	vm.SetMaxCallStackSize(codeMaxCallDepth)
+	if err := installCodeGuards(vm); err != nil {
+		return nil, fmt.Errorf("code.js: guards: %w", err)
+	}
 	stop := codeWatchdog(ctx, vm, time.Duration(ms)*time.Millisecond)
 	defer stop()
 
@@ -175,7 +180,7 @@ func runCode(ctx context.Context, in *engine.NodeInput) (map[string]any, error) 
 			case errCodeTimeout:
 				return nil, fmt.Errorf("code.js: stopped after the %d ms time limit", ms)
 			case errCodeMemory:
-				return nil, fmt.Errorf("code.js: stopped: memory grew by more than %d MB", codeHeapLimit>>20)
+				return nil, fmt.Errorf("code.js: stopped at the memory limit: it grew the heap by more than %d MB", codeHeapLimit>>20)
 			default:
 				if e, ok := reason.(error); ok {
 					return nil, fmt.Errorf("code.js: %w", e)

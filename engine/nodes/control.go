@@ -17,7 +17,8 @@ func registerControl(r *engine.Registry) error {
 	switchOut := make([]engine.Handle, 0, len(switchCases)+1)
 	switchParams := []engine.ParamSpec{
 		{Name: "expression", Kind: engine.ParamExpression, Label: "Expression", Default: "value",
-			Description: "expr-lang over value and inputs.NAME; its result, as text, is compared with the cases"},
+			Description: "expr-lang over value and inputs.NAME; its result, as text, is compared with the cases",
+			Check:       checkExpression(valueEnv)},
 	}
 	for i, c := range switchCases {
 		switchOut = append(switchOut, engine.Handle{Name: c, Type: engine.TypeAny,
@@ -43,7 +44,8 @@ func registerControl(r *engine.Registry) error {
 			Params: []engine.ParamSpec{
 				{Name: "condition", Kind: engine.ParamExpression, Label: "Condition", Default: "",
 					Description: "expr-lang over value and inputs.NAME, e.g. value > 10; empty tests value itself " +
-						"(null, false, 0, \"\" and empty lists are false)"},
+						"(null, false, 0, \"\" and empty lists are false)",
+					Check: checkExpression(valueEnv)},
 			},
 			Deterministic:     true,
 			DeterministicWhen: deterministicUnlessClock("condition"),
@@ -78,12 +80,12 @@ func registerControl(r *engine.Registry) error {
 	)
 }
 
-func runIf(_ context.Context, in *engine.NodeInput) (map[string]any, error) {
+func runIf(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
 	value := in.Inputs["value"]
 	cond := in.String("condition", "")
 	ok := truthy(value)
 	if strings.TrimSpace(cond) != "" {
-		res, err := valueEnv.eval("condition", cond, map[string]any{"value": value, "inputs": flowInputs(in)})
+		res, err := valueEnv.eval(ctx, "condition", cond, map[string]any{"value": value, "inputs": flowInputs(in)})
 		if err != nil {
 			return nil, err
 		}
@@ -95,13 +97,13 @@ func runIf(_ context.Context, in *engine.NodeInput) (map[string]any, error) {
 	return map[string]any{"false": value}, nil
 }
 
-func runSwitch(_ context.Context, in *engine.NodeInput) (map[string]any, error) {
+func runSwitch(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
 	value := in.Inputs["value"]
 	src := in.String("expression", "value")
 	if strings.TrimSpace(src) == "" {
 		src = "value"
 	}
-	res, err := valueEnv.eval("expression", src, map[string]any{"value": value, "inputs": flowInputs(in)})
+	res, err := valueEnv.eval(ctx, "expression", src, map[string]any{"value": value, "inputs": flowInputs(in)})
 	if err != nil {
 		return nil, err
 	}

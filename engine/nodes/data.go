@@ -60,7 +60,8 @@ func registerData(r *engine.Registry) error {
 			},
 			Params: []engine.ParamSpec{
 				{Name: "expression", Kind: engine.ParamExpression, Label: "Expression", Default: "a",
-					Required: true, Description: "expr-lang over a, b, c, d and inputs.NAME"},
+					Required: true, Description: "expr-lang over a, b, c, d and inputs.NAME",
+					Check: checkExpression(mathEnv)},
 			},
 			Deterministic:     true,
 			DeterministicWhen: deterministicUnlessClock("expression"),
@@ -146,7 +147,7 @@ func getPath(v any, path string) (any, error) {
 	return v, nil
 }
 
-func runMathExpr(_ context.Context, in *engine.NodeInput) (map[string]any, error) {
+func runMathExpr(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
 	src := in.String("expression", "")
 	if strings.TrimSpace(src) == "" {
 		return nil, fmt.Errorf("param %q is required", "expression")
@@ -158,7 +159,7 @@ func runMathExpr(_ context.Context, in *engine.NodeInput) (map[string]any, error
 		"d":      in.Inputs["d"],
 		"inputs": flowInputs(in),
 	}
-	v, err := mathEnv.eval("expression", src, vars)
+	v, err := mathEnv.eval(ctx, "expression", src, vars)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package nodes
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -34,8 +35,9 @@ var valueEnv = newExprEnv()
 // allowed), so the checker types them as any: a nil in the env map would type them as nil
 // and refuse a + 1. The caller puts them in the env it runs with.
 func newExprEnv() *exprEnv {
-	env := map[string]any{"inputs": map[string]any{}}
-	return &exprEnv{opts: []expr.Option{expr.Env(env), expr.AllowUndefinedVariables()}}
+	env := map[string]any{"inputs": map[string]any{}, exprLimitsVar: (*exprLimits)(nil)}
+	opts := append([]expr.Option{expr.Env(env), expr.AllowUndefinedVariables()}, exprGuardOptions()...)
+	return &exprEnv{opts: opts}
 }
 
 // maxCachedPrograms bounds each program cache; past it the cache starts afresh, which
@@ -72,13 +74,15 @@ func (e *exprEnv) compileUncached(src string) (p *vm.Program, err error) {
 	return expr.Compile(src, e.opts...)
 }
 
-// eval compiles (or reuses) src and runs it over vars. Errors name the param and quote
-// the expression.
-func (e *exprEnv) eval(param, src string, vars map[string]any) (any, error) {
+// eval compiles (or reuses) src and runs it over vars, within the limits of one
+// evaluation (exprlimits.go); a cancelled ctx stops it. Errors name the param and quote the
+// expression.
+func (e *exprEnv) eval(ctx context.Context, param, src string, vars map[string]any) (any, error) {
 	p, err := e.compile(src)
 	if err != nil {
 		return nil, fmt.Errorf("param %q: %s: %s", param, quoteExpr(src), exprMessage(err))
 	}
+	vars[exprLimitsVar] = newExprLimits(ctx)
 	machine := machines.Get().(*vm.VM)
 	out, err := machine.Run(p, vars)
 	machines.Put(machine)

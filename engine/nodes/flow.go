@@ -29,7 +29,7 @@ func registerFlow(r *engine.Registry) error {
 			},
 			Outputs: []engine.Handle{},
 			Params: []engine.ParamSpec{
-				{Name: "name", Kind: engine.ParamString, Label: "Name", Default: "output",
+				{Name: "name", Kind: engine.ParamString, Label: "Name", Default: "output", Required: true,
 					Description: "Name of the run output"},
 			},
 			Deterministic: true,

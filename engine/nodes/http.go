@@ -63,7 +63,7 @@ func registerHTTP(r *engine.Registry) error {
 				{Name: "url", Kind: engine.ParamString, Label: "URL", Required: true,
 					Description: "An http:// or https:// address"},
 				{Name: "headers", Kind: engine.ParamJSON, Label: "Headers",
-					Description: `Request headers as a JSON object, e.g. {"Accept": "application/json"}`},
+					Description: `Request headers as a JSON object, e.g. {"Accept": "application/json"}`, Check: checkHeaders},
 				{Name: "timeout_ms", Kind: engine.ParamInteger, Label: "Timeout (ms)", Default: httpDefaultTimeout,
 					Description: "The whole request, body included, must finish within this"},
 				{Name: "body", Kind: engine.ParamText, Label: "Body",

@@ -186,7 +186,7 @@ func runImageLoad(ctx context.Context, in *engine.NodeInput) (map[string]any, er
 	case in.Has("path"):
 		path := in.String("path", "")
 		what, name = path, filepath.Base(path)
-		if data, err = readLinkedFile(path); err != nil {
+		if data, err = readLinkedFile(ctx, path); err != nil {
 			return nil, fmt.Errorf("image.load: %w", err)
 		}
 	case in.Has("asset"):
@@ -201,7 +201,7 @@ func runImageLoad(ctx context.Context, in *engine.NodeInput) (map[string]any, er
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	_, mime, err := decodeImage(data)
+	_, mime, err := decodeImage(data, in.Limits)
 	if err != nil {
 		return nil, fmt.Errorf("image.load: %s is %w", what, err)
 	}

@@ -10,8 +10,6 @@ import (
 	_ "image/jpeg" // JPEG decoding for image.Decode
 	"image/png"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -24,40 +22,30 @@ import (
 // gigabytes of memory.
 const maxImageSide = 8192
 
-// maxDecodePixels bounds the images nodes decode (a decompression bomb is a small file
-// that claims a huge size).
-const maxDecodePixels = 16384 * 16384
-
-// imageMimes maps image.Decode's format names to the mime type stored with the asset.
-var imageMimes = map[string]string{
-	"png":  "image/png",
-	"jpeg": "image/jpeg",
-	"gif":  "image/gif",
-	"webp": "image/webp",
-}
-
 // errNotImage marks bytes that do not decode as a supported image.
 var errNotImage = errors.New("not a readable image (PNG, JPEG, GIF or WebP)")
 
 // decodeImage decodes PNG, JPEG, GIF (first frame) or WebP bytes and returns the image with
-// the mime type of its format. Truncated or foreign bytes give an error wrapping errNotImage.
-func decodeImage(data []byte) (image.Image, string, error) {
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+// the mime type of its format. Only the header is read before the size is checked against
+// the limit (a decompression bomb is a small file that claims a huge size). Truncated or
+// foreign bytes give an error wrapping errNotImage.
+func decodeImage(data []byte, limits engine.Limits) (image.Image, string, error) {
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: %v", errNotImage, err)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return nil, "", fmt.Errorf("%w: empty image (%d×%d)", errNotImage, cfg.Width, cfg.Height)
 	}
-	if int64(cfg.Width)*int64(cfg.Height) > maxDecodePixels {
-		return nil, "", fmt.Errorf("image is %d×%d, larger than the limit of %d pixels",
-			cfg.Width, cfg.Height, maxDecodePixels)
+	mime, _, err := engine.CheckImage(data, limits.ImagePixels())
+	if err != nil {
+		return nil, "", err
 	}
 	img, _, err := decodeSafely(data)
 	if err != nil {
 		return nil, "", fmt.Errorf("%w: %v", errNotImage, err)
 	}
-	return img, imageMimes[format], nil
+	return img, mime, nil
 }
 
 // decodeSafely is image.Decode with a decoder panic (malformed input) turned into an error.
@@ -128,7 +116,7 @@ func inputImage(ctx context.Context, in *engine.NodeInput, name string) (image.I
 	if err != nil {
 		return nil, ref, fmt.Errorf("input %q: %w", name, err)
 	}
-	img, _, err := decodeImage(data)
+	img, _, err := decodeImage(data, in.Limits)
 	if err != nil {
 		return nil, ref, fmt.Errorf("input %q (%s): %w", name, displayName(ref), err)
 	}
@@ -175,18 +163,11 @@ func shortSHA(sha string) string {
 	return sha
 }
 
-// readLinkedFile reads a file named by a path param. A missing file reads
+// readLinkedFile reads a file named by a path param: a regular file only, failing with its
+// name when it cannot be read within a few seconds. A missing file reads
 // "reading /x/y.png: no such file or directory" rather than Go's "open …" wording.
-func readLinkedFile(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
-	return data, nil
+func readLinkedFile(ctx context.Context, path string) ([]byte, error) {
+	return engine.ReadFile(ctx, path, 0)
 }
 
 // checkSide validates a width or height param of a produced image.

@@ -215,14 +215,21 @@ func TestLLMChatCancel(t *testing.T) {
 	srv := (&fakeLLM{}).serve(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
-	start := time.Now()
 	in := nodeInput(map[string]any{"base_url": srv.URL + "/v1", "model": "slow", "prompt": "go on"}, nil)
-	_, err := nodeType(t, "llm.chat").Run(ctx, in)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("err = %v, want context.Canceled", err)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Fatalf("returned %v after start, want soon after the cancel at 100ms", d)
+	// The "slow" model streams until the request is cancelled: returning at all, with the
+	// cancel as its error, is the test (a hang guard of 30 s, no wall-clock assertion).
+	done := make(chan error, 1)
+	go func() {
+		_, err := nodeType(t, "llm.chat").Run(ctx, in)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("llm.chat did not stop on cancel")
 	}
 }
 

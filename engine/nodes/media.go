@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"mime"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,13 +40,6 @@ var extMimes = map[string]string{
 	".mov": "video/quicktime", ".mkv": "video/x-matroska", ".avi": "video/x-msvideo",
 	".txt": "text/plain", ".md": "text/markdown", ".csv": "text/csv", ".json": "application/json",
 	".bin": "application/octet-stream",
-}
-
-// mimeAliases maps the names DetectContentType uses to the usual ones.
-var mimeAliases = map[string]string{
-	"audio/wave":  "audio/wav",
-	"audio/x-wav": "audio/wav",
-	"video/avi":   "video/x-msvideo",
 }
 
 // containerSubtypes are sniffed formats that may hold either audio or video.
@@ -90,36 +82,12 @@ func extForMime(m string) string {
 	return ""
 }
 
-// sniffMime is the mime type of data by content alone (no parameters), recognising a few
-// media formats DetectContentType does not.
-func sniffMime(data []byte) string {
-	m, _, err := mime.ParseMediaType(http.DetectContentType(data))
-	if err != nil {
-		return "application/octet-stream"
-	}
-	if a, ok := mimeAliases[m]; ok {
-		return a
-	}
-	if m != "application/octet-stream" {
-		return m
-	}
-	switch {
-	case bytes.HasPrefix(data, []byte("fLaC")):
-		return "audio/flac"
-	case len(data) >= 12 && string(data[4:8]) == "ftyp" && string(data[8:11]) == "M4A":
-		return "audio/mp4"
-	case len(data) >= 12 && string(data[4:8]) == "ftyp" && string(data[8:12]) == "qt  ":
-		return "video/quicktime"
-	case len(data) >= 4 && data[0] == 0xff && data[1]&0xe0 == 0xe0 && data[1]&0x06 != 0 &&
-		data[2]&0xf0 != 0xf0:
-		return "audio/mpeg" // an MPEG audio frame header without an ID3 tag
-	}
-	return m
-}
+// sniffMime is the mime type of data by content alone (no parameters).
+func sniffMime(data []byte) string { return engine.SniffMime(data) }
 
 // mediaMime decides the mime type of an audio or video file (kind is "audio" or "video"):
-// by content, falling back to the extension only when the content is a container that may
-// hold either kind or is not recognised at all.
+// by content alone; the extension only names the format of a container that may hold either
+// kind (.oga, .m4a). Content that is not recognised is refused whatever the extension.
 func mediaMime(kind string, data []byte, name string) (string, error) {
 	sniffed := sniffMime(data)
 	if strings.HasPrefix(sniffed, kind+"/") {
@@ -131,9 +99,6 @@ func mediaMime(kind string, data []byte, name string) (string, error) {
 			return byExt, nil
 		}
 		return kind + "/" + sub, nil
-	}
-	if sniffed == "application/octet-stream" && strings.HasPrefix(byExt, kind+"/") {
-		return byExt, nil
 	}
 	return "", fmt.Errorf("is not %s %s file (its content looks like %s)", article(kind), kind, sniffed)
 }
@@ -268,7 +233,7 @@ func loadSource(ctx context.Context, in *engine.NodeInput, typ string) (loaded, 
 	switch {
 	case in.Has("path"):
 		path := in.String("path", "")
-		data, err := readLinkedFile(path)
+		data, err := readLinkedFile(ctx, path)
 		if err != nil {
 			return loaded{}, fmt.Errorf("%s: %w", typ, err)
 		}

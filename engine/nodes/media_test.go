@@ -95,7 +95,7 @@ func TestMediaLoadKinds(t *testing.T) {
 		{"audio.load", "id3.mp3", []byte("ID3\x03\x00\x00\x00\x00\x00\x00rest"), "audio/mpeg", ""},
 		{"audio.load", "song.flac", []byte("fLaC\x00\x00\x00\x22"), "audio/flac", ""},
 		{"audio.load", "song.ogg", []byte("OggS\x00\x02\x00\x00"), "audio/ogg", ""},
-		{"audio.load", "unknown.mp3", make([]byte, 64), "audio/mpeg", ""}, // unrecognised bytes: extension
+		{"audio.load", "unknown.mp3", make([]byte, 64), "", "is not an audio file (its content looks like application/octet-stream)"}, // not by extension alone (SPEC §17)
 		{"audio.load", "notes.mp3", []byte("just some text"), "", "is not an audio file (its content looks like text/plain)"},
 		{"audio.load", "pic.wav", pngBytes(t, testImage(2, 2)), "", "is not an audio file (its content looks like image/png)"},
 		{"video.load", "clip.mp4", mp4Header, "video/mp4", ""},

@@ -1,10 +1,10 @@
 // Files dropped from the OS: the window gets the Wails "filedrop" event (window point + paths).
-// Here the event is emitted from the page (window.runtime.EventsEmit delivers to the page's
-// own listeners, exactly as the Go side's OnFileDrop forward does).
+// Here the dev build's "e2e:filedrop" hands the drop to the Go handler of real OS drops, which
+// records the paths as chosen (bound methods read no others) and sends "filedrop" to the page.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { call, newRun, node, waitFor, waitRun, writePNG } from "./flows.mjs";
+import { call, dropFiles, newRun, node, waitFor, waitRun, writePNG } from "./flows.mjs";
 
 async function emptyEditor(page) {
   const wf = await call(page, "CreateWorkflow", `Drop ${Date.now().toString(36)}`);
@@ -18,7 +18,7 @@ async function drop(page, paths, at) {
   const box = await page.getByTestId("canvas").boundingBox();
   const x = at?.x ?? Math.round(box.x + box.width / 2);
   const y = at?.y ?? Math.round(box.y + box.height / 2);
-  await page.evaluate((d) => window.runtime.EventsEmit("filedrop", d), { x, y, paths });
+  await dropFiles(page, { x, y, paths });
   return { x, y };
 }
 
@@ -62,8 +62,9 @@ export const tests = [
       await page.getByTestId("canvas").click({ position: { x: 20, y: 20 } });
       await page.keyboard.down("Alt");
       await drop(page, [png]);
-      await page.keyboard.up("Alt");
+      // the drop reaches the page through the app, as from the OS: the key stays held till then
       await page.getByTestId("drop-choice").filter({ hasText: "Linked 1 file" }).waitFor();
+      await page.keyboard.up("Alt");
       const n = page.locator(".react-flow__node").filter({ hasText: "image.load" });
       await n.click();
       await waitFor(page, async () => (await page.getByTestId("inspector").innerText()).includes("linked.png"), "path param shown");
@@ -140,8 +141,9 @@ export const tests = [
       await page.getByTestId("canvas").click({ position: { x: 20, y: 20 } });
       await page.keyboard.down("Alt");
       await drop(page, [png]);
-      await page.keyboard.up("Alt");
+      // the drop reaches the page through the app, as from the OS: the key stays held till then
       await page.getByTestId("drop-choice").filter({ hasText: "Linked 1 file" }).waitFor();
+      await page.keyboard.up("Alt");
       const n = page.locator(".react-flow__node").filter({ hasText: "image.load" });
       const id = await n.getAttribute("data-id");
       await page.getByTestId("run-button").click();

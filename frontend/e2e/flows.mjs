@@ -15,6 +15,32 @@ export function call(page, method, ...args) {
   return page.evaluate(([m, a]) => window.go.main.App[m](...a), [method, args]);
 }
 
+/**
+ * choosePaths does for the dev build what choosing files in a file dialog does: bound methods
+ * may then read them (they read no path the person did not choose or drop). It resolves once
+ * the app has taken them.
+ */
+export function choosePaths(page, paths) {
+  return page.evaluate(
+    (paths) =>
+      new Promise((resolve) => {
+        const token = `${Date.now()}-${Math.random()}`;
+        const off = window.runtime.EventsOn("e2e:chosen", (t) => {
+          if (t !== token) return;
+          if (typeof off === "function") off();
+          resolve();
+        });
+        window.runtime.EventsEmit("e2e:choose", { paths, token });
+      }),
+    paths,
+  );
+}
+
+/** dropFiles drops files on the window at a point, as the OS does (dev build). */
+export function dropFiles(page, d) {
+  return page.evaluate((d) => window.runtime.EventsEmit("e2e:filedrop", d), d);
+}
+
 let seq = 0;
 /** importWorkflow imports a workflow file (object) under a unique name; returns its id. */
 export async function importWorkflow(page, wf) {

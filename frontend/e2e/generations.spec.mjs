@@ -164,9 +164,12 @@ export const tests = [
       assert.deepEqual(runs.map((r) => r.inputs.seed).sort(), [1, 2, 3, 4, 5, 6]);
 
       await selectNode(page, "noise");
-      await waitFor(page, async () => (await page.getByTestId("gen-position").textContent()) === "6 of 6", "six generations");
-      await page.getByTestId("gen-prev").click();
-      await page.getByTestId("gen-prev").click();
+      // the viewer opens at the generation the canvas shows: the run on the canvas's
+      await waitFor(page, async () => / of 6$/.test(await page.getByTestId("gen-position").textContent()), "six generations");
+      const onCanvas = (await call(page, "ListRuns", wf, 10)).find((r) => r.inputs.seed === 1);
+      await page.locator(`[data-testid="gen-single"][data-generation="${(await call(page, "GetRun", onCanvas.id)).nodes.noise.generation_id}"]`).waitFor();
+      if (await page.getByTestId("gen-prev").isEnabled()) await page.getByTestId("gen-prev").click();
+      else await page.getByTestId("gen-next").click();
       await page.getByTestId("gen-select").click();
       await page.getByTestId("gen-picked").waitFor();
       await page.getByTestId("gen-grid-toggle").click();
@@ -212,6 +215,9 @@ export const tests = [
       // flowbench select … picks the first generation back: the node shows it, marked
       const first = (await call(page, "NodeTimeline", wf, "p")).generations.find((g) => g.outputs.result === 10);
       await flowbench("select", wf, "p", first.id);
+      // the canvas shows the run in the lens (n=7) until it is switched to current results
+      await page.getByTestId("lens-showing").filter({ hasText: "n=7" }).waitFor();
+      await page.getByTestId("lens-current-toggle").click();
       await node(page, "p").getByTestId("node-picked").waitFor({ timeout: 8_000 });
       await waitFor(page, async () => /\b10\b/.test(await pText()), "p shows the picked 10");
       await page.waitForTimeout(300);

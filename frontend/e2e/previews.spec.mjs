@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { call, importWorkflow, node, openEditor, selectNode, waitFor, waitRun } from "./flows.mjs";
+import { call, choosePaths, importWorkflow, node, openEditor, selectNode, waitFor, waitRun } from "./flows.mjs";
 
 /** chatServer streams `chunks` as server-sent events, `gapMs` apart. */
 function chatServer(chunks, gapMs) {
@@ -92,11 +92,14 @@ export const tests = [
     "image, JSON, text, audio and video outputs each show as what they are",
     async (page, { assert }) => {
       const dir = mkdtempSync(join(tmpdir(), "flowbench-previews-"));
-      const sound = await call(page, "ImportMedia", wav(join(dir, "tone.wav")), "audio");
+      const tone = wav(join(dir, "tone.wav"));
+      await choosePaths(page, [tone]);
+      const sound = await call(page, "ImportMedia", tone, "audio");
       let movie = null;
       if (existsSync("/usr/bin/ffmpeg")) {
         const out = join(dir, "clip.webm");
         execFileSync("/usr/bin/ffmpeg", ["-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=1:size=64x48:rate=5", "-y", out]);
+        await choosePaths(page, [out]);
         movie = await call(page, "ImportMedia", out, "video");
       }
       const wf = await importWorkflow(page, {
@@ -156,6 +159,41 @@ export const tests = [
         await video.waitFor();
         await waitFor(page, () => video.evaluate((el) => el.readyState >= 1 && el.videoWidth === 64), "video metadata");
       }
+    },
+  ],
+  [
+    "an SVG asset shows as an image; opened on its own, its script does not run",
+    async (page, { assert }) => {
+      const dir = mkdtempSync(join(tmpdir(), "flowbench-svg-"));
+      const path = join(dir, "badge.svg");
+      writeFileSync(
+        path,
+        `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><script>document.title = "pwned"</script>` +
+          `<rect width="40" height="20" fill="teal"/></svg>`,
+      );
+      // bound methods read only files the person chose: choose it as the dialog would
+      await choosePaths(page, [path]);
+      const ref = await call(page, "ImportMedia", path, "file");
+      const res = await page.evaluate(async (sha) => {
+        const r = await fetch(`/assets/${sha}`);
+        return { type: r.headers.get("content-type"), csp: r.headers.get("content-security-policy") };
+      }, ref.asset);
+      assert.equal(res.type, "image/svg+xml");
+      assert.match(res.csp, /sandbox/);
+      const width = await page.evaluate(
+        (sha) =>
+          new Promise((resolve) => {
+            const img = new Image();
+            img.onload = () => resolve(img.naturalWidth);
+            img.onerror = () => resolve(-1);
+            img.src = `/assets/${sha}`;
+          }),
+        ref.asset,
+      );
+      assert.equal(width, 40, "the SVG renders in an <img>");
+      await page.goto(new URL(`/assets/${ref.asset}`, page.url()).href);
+      await page.waitForTimeout(300);
+      assert.notEqual(await page.title(), "pwned", "the SVG's script ran");
     },
   ],
 ];

@@ -15,6 +15,13 @@ export const tests = [
     assert.match(version, /^\d+\.\d+\.\d+/);
   }],
 
+  ["the dashboard shows the build's version (About)", async (page, { assert }) => {
+    const version = await page.evaluate(() => window.go.main.App.Version());
+    const footer = page.getByTestId("app-version");
+    await footer.waitFor({ state: "visible" });
+    assert.equal((await footer.textContent()).trim(), `Flowbench ${version}`);
+  }],
+
   ["loading raises no unexpected page error", async (page, { assert, unexpectedPageErrors }) => {
     await page.waitForTimeout(300);
     assert.deepEqual(unexpectedPageErrors().map((e) => e.message), []);

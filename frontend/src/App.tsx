@@ -46,6 +46,12 @@ export default function App() {
         } catch (e) {
           toast("error", `Import failed: ${(e as Error).message}`);
         }
+      } else if (action === "about") {
+        try {
+          toast("info", `Flowbench ${await api.version()}`);
+        } catch (e) {
+          toast("error", (e as Error).message);
+        }
       } else if (action === "export") {
         const wf = useGraph.getState().workflowId;
         if (ui.route.page !== "editor" || !wf) {

@@ -42,6 +42,8 @@ async function call<T>(p: () => Promise<unknown>): Promise<T> {
 type Loose = any;
 
 export const api = {
+  /** The build's version (cli.Version, stamped by make build / make dist). */
+  version: () => call<string>(() => App.Version()),
   listWorkflows: () => call<WorkflowCard[]>(() => App.ListWorkflows()).then((l) => l ?? []),
   openWorkflow: (id: string) => call<WorkflowDetail>(() => App.OpenWorkflow(id)),
   createWorkflow: (name: string) => call<Workflow>(() => App.CreateWorkflow(name)),
@@ -96,6 +98,9 @@ export const api = {
   /** currentGenerations is every node's current generation (selected ?? latest completed). */
   currentGenerations: (workflowId: string) =>
     call<Record<string, Generation>>(() => App.CurrentGenerations(workflowId)).then((m) => m ?? {}),
+  /** runGenerations is, per node, the generation a run wrote or (reused) fed downstream. */
+  runGenerations: (runId: string) =>
+    call<Record<string, Generation>>(() => App.RunGenerations(runId)).then((m) => m ?? {}),
   /** nodeTimeline is a node's generations, newest first, live ones included. */
   nodeTimeline: (workflowId: string, nodeId: string) =>
     call<Timeline>(() => App.NodeTimeline(workflowId, nodeId)).then((t) => ({ ...t, generations: t?.generations ?? [] })),

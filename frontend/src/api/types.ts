@@ -79,7 +79,7 @@ export interface RunEvent {
 }
 
 /** MenuAction is the payload of the native menu's "menu" event. */
-export type MenuAction = "new" | "import" | "export" | "undo" | "redo" | "copy" | "paste" | "selectAll";
+export type MenuAction = "new" | "import" | "export" | "undo" | "redo" | "copy" | "paste" | "selectAll" | "about";
 
 /** FileDrop is the payload of the "filedrop" event (files dropped from the OS). */
 export interface FileDrop {

@@ -6,6 +6,8 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
+  useStore,
+  useStoreApi,
   type Connection,
   type FinalConnectionState,
   type IsValidConnection,
@@ -19,11 +21,14 @@ import { checkConnection, outputHandles, typeClass } from "../lib/compat";
 import type { FbEdge, FbNode } from "../lib/flowtypes";
 import { connect, selectOnly } from "../lib/graphops";
 import { reparent } from "../lib/groups";
-import { nodeTypes } from "../nodes/FlowNode";
+import { WorkflowContext, nodeTypes } from "../nodes/FlowNode";
 import { useCatalog } from "../stores/catalog";
 import { addNode } from "../stores/editor";
 import { useGraph } from "../stores/graph";
-import { toast } from "../stores/ui";
+import { toast, useUI } from "../stores/ui";
+import { DetailContext } from "./detail";
+import { edgeTypes } from "./edges";
+import { FIRST_CHUNK, VIRTUALIZE_FROM, detailAt, fitViewport, graphBounds, minZoomFor, nextChunk, type Detail } from "./lod";
 
 export const PALETTE_MIME = "application/x-flowbench-node";
 
@@ -51,9 +56,82 @@ function verdict(c: { source: string; sourceHandle?: string | null; target: stri
 
 const isValidConnection: IsValidConnection<FbEdge> = (c) => verdict(c).ok;
 
+const FIT_VIEW = { maxZoom: 1, padding: 0.2 };
+
+/** coloured keeps the coloured copy of each stored edge (see typedEdges). */
+const coloured = new WeakMap<FbEdge, FbEdge>();
+
+/** useDetail is the level of detail at the current zoom; the component re-renders only when
+ * it changes, not on every pan or zoom step. */
+function useDetail(): Detail {
+  const prev = useRef<Detail>("full");
+  const detail = useStore((s) => detailAt(s.transform[2], prev.current));
+  prev.current = detail;
+  return detail;
+}
+
+/**
+ * useChunkedDrawing hands a freshly loaded graph to React Flow a chunk of nodes a frame (a
+ * group comes before its children: graphToFlow orders them so), so no single task draws
+ * thousands of nodes, and puts the viewport where "fit view" will put it before the first
+ * node is drawn (so nodes are drawn once, at the right level of detail). It returns how many
+ * nodes to draw (Infinity: all) and whether the graph is fully drawn.
+ */
+function useChunkedDrawing(
+  total: number,
+  loadSeq: number,
+  minZoom: number,
+  pane: React.RefObject<HTMLDivElement | null>,
+): { count: number; done: boolean } {
+  const rf = useReactFlow<FbNode, FbEdge>();
+  const store = useStoreApi<FbNode, FbEdge>();
+  // at: when this chunk was asked for, so its time includes rendering it
+  const [chunk, setChunk] = useState({ seq: -1, count: Infinity, size: FIRST_CHUNK, at: 0 });
+  let count = chunk.count;
+  if (chunk.seq !== loadSeq) {
+    // a new graph: nothing is drawn until the viewport is placed (the layout effect below)
+    count = 0;
+    setChunk({ seq: loadSeq, count, size: FIRST_CHUNK, at: 0 });
+  }
+  // A passive effect, not a layout one: when the canvas mounts with the graph already loaded,
+  // React Flow's pan and zoom start in its own effects, which run before this one.
+  useEffect(() => {
+    if (chunk.seq !== loadSeq || chunk.count !== 0) return;
+    const nodes = useGraph.getState().nodes;
+    const size = { width: pane.current?.clientWidth ?? 0, height: pane.current?.clientHeight ?? 0 };
+    const bounds = graphBounds(nodes);
+    // the least zoom from the pane itself: on a first render React Flow has not measured it
+    // yet, and it clamps the viewport to its least zoom
+    const least = Math.min(minZoom, minZoomFor(bounds, size));
+    store.getState().setMinZoom(least);
+    void rf.setViewport(fitViewport(bounds, size, least, 1, 0.2));
+    setChunk({ seq: loadSeq, count: nodes.length > FIRST_CHUNK ? FIRST_CHUNK : Infinity, size: FIRST_CHUNK, at: performance.now() });
+  }, [chunk, loadSeq, minZoom, rf, pane, store]);
+  useEffect(() => {
+    if (chunk.seq !== loadSeq || chunk.count === 0 || chunk.count === Infinity) return;
+    if (chunk.count >= total) {
+      setChunk({ ...chunk, count: Infinity });
+      return;
+    }
+    // the next chunk goes in the next frame; its size follows how long this one's frame took
+    // (from the frame that asked for it to this one: drawing, measuring and painting it)
+    const frame = requestAnimationFrame(() => {
+      const now = performance.now();
+      const size = nextChunk(chunk.size, now - chunk.at);
+      setChunk((c) => (c.seq === chunk.seq && c.count === chunk.count ? { seq: c.seq, count: c.count + size, size, at: now } : c));
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [chunk, loadSeq, total]);
+  return { count, done: count === Infinity };
+}
+
 export function Canvas() {
   const nodes = useGraph((s) => s.nodes);
   const edges = useGraph((s) => s.edges);
+  const loadSeq = useGraph((s) => s.loadSeq);
+  const openWf = useGraph((s) => s.workflowId);
+  const routeWf = useUI((s) => (s.route.page === "editor" ? s.route.workflowId : null));
+  const paneSize = useStore((s) => `${s.width}x${s.height}`);
   const inputs = useGraph((s) => s.inputs);
   const types = useCatalog((s) => s.types);
   const onNodesChange = useGraph((s) => s.onNodesChange);
@@ -82,9 +160,37 @@ export function Canvas() {
       const srcType = typeOf.get(e.source);
       const out = outputHandles(srcType ? types[srcType] : undefined, inputs).find((h) => h.name === e.sourceHandle);
       const cls = typeClass(out?.type ?? "any");
-      return e.className === cls ? e : { ...e, className: cls };
+      if (e.className === cls) return e;
+      // the same coloured edge for the same stored edge: React Flow redraws an edge whose
+      // object changed, and this list is rebuilt for every node added or removed
+      const known = coloured.get(e);
+      if (known?.className === cls) return known;
+      const next = { ...e, className: cls };
+      coloured.set(e, next);
+      return next;
     });
   }, [edges, nodeTypesKey, types, inputs]);
+
+  // The least zoom lets "fit view" show the whole graph (10,000 nodes need about 0.02).
+  // Follows the node count and pane size, not every move.
+  const nodesRef = useRef(nodes);
+  nodesRef.current = nodes;
+  const paneRef = useRef<HTMLDivElement | null>(null);
+  const minZoom = useMemo(() => {
+    const [w, h] = paneSize.split("x").map(Number);
+    const el = paneRef.current;
+    return minZoomFor(graphBounds(nodesRef.current), { width: el?.clientWidth || w, height: el?.clientHeight || h });
+  }, [nodes.length, loadSeq, paneSize]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const detail = useDetail();
+  const drawing = useChunkedDrawing(nodes.length, loadSeq, minZoom, paneRef);
+  const drawnNodes = useMemo(() => (drawing.done ? nodes : nodes.slice(0, drawing.count)), [nodes, drawing.done, drawing.count]);
+  const drawnEdges = useMemo(() => {
+    if (drawing.done) return typedEdges;
+    const ids = new Set(drawnNodes.map((n) => n.id));
+    return typedEdges.filter((e) => ids.has(e.source) && ids.has(e.target));
+  }, [typedEdges, drawnNodes, drawing.done]);
+  const opening = routeWf !== null && openWf !== routeWf;
 
   const onConnect = useCallback((c: Connection) => {
     const v = verdict(c);
@@ -159,11 +265,15 @@ export function Canvas() {
   );
 
   return (
-    <div className={`canvas${nodes.length > MANY_NODES ? " many-nodes" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div ref={paneRef} className={`canvas${nodes.length > MANY_NODES ? " many-nodes" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <WorkflowContext.Provider value={openWf}>
+      <DetailContext.Provider value={detail}>
       <ReactFlow<FbNode, FbEdge>
-        nodes={nodes}
-        edges={typedEdges}
+        nodes={drawnNodes}
+        edges={drawnEdges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onlyRenderVisibleElements={nodes.length >= VIRTUALIZE_FROM}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
@@ -176,9 +286,9 @@ export function Canvas() {
         selectionKeyCode="Shift"
         multiSelectionKeyCode={["Meta", "Control"]}
         colorMode="system"
-        fitView
-        fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
-        minZoom={0.2}
+        fitView={drawing.done && nodes.length <= FIRST_CHUNK}
+        fitViewOptions={FIT_VIEW}
+        minZoom={minZoom}
         maxZoom={2}
         proOptions={{ hideAttribution: true }}
         defaultEdgeOptions={{ type: "default" }}
@@ -187,6 +297,16 @@ export function Canvas() {
         <Controls showInteractive={false} />
         <MiniMap position="top-right" pannable zoomable nodeStrokeWidth={2} ariaLabel="Minimap" style={{ width: 160, height: 110 }} />
       </ReactFlow>
+      </DetailContext.Provider>
+      </WorkflowContext.Provider>
+      {(opening || !drawing.done) && (
+        <div className="canvas-loading" role="status" aria-live="polite" data-testid="canvas-loading">
+          <span className="canvas-loading-text">
+            {opening ? "Opening the workflow…" : `Drawing ${Math.min(drawing.count, nodes.length).toLocaleString()} of ${nodes.length.toLocaleString()} nodes…`}
+          </span>
+          <progress max={nodes.length || 1} value={opening ? undefined : Math.min(drawing.count, nodes.length)} />
+        </div>
+      )}
       <QueueOverlay />
       <DropChoice />
       {menu && (
@@ -203,7 +323,7 @@ export function Canvas() {
           ]}
         />
       )}
-      {nodes.length === 0 && (
+      {nodes.length === 0 && !opening && (
         <div className="canvas-empty" aria-live="polite">
           <p className="empty-title">An empty workflow</p>
           <p className="empty-hint">

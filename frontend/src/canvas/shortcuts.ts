@@ -73,8 +73,7 @@ export function useEditorShortcuts(): void {
         case "fit":
           return void rf.fitView({ padding: 0.2, maxZoom: 1, duration: 200 });
         case "layout":
-          autoLayout();
-          requestAnimationFrame(() => void rf.fitView({ padding: 0.2, maxZoom: 1 }));
+          void autoLayout().then(() => requestAnimationFrame(() => void rf.fitView({ padding: 0.2, maxZoom: 1 })));
           return;
       }
     };

@@ -28,8 +28,13 @@ export function Dashboard() {
   const [loadError, setLoadError] = useState("");
   const [dialog, setDialog] = useState<DialogState>(null);
   const [dropping, setDropping] = useState(false);
+  const [version, setVersion] = useState("");
   const navigate = useUI((s) => s.navigate);
   const intent = useUI((s) => s.intent);
+
+  useEffect(() => {
+    api.version().then(setVersion, () => setVersion(""));
+  }, []);
 
   const reload = useCallback(async () => {
     try {
@@ -200,6 +205,11 @@ export function Dashboard() {
           </li>
         ))}
       </ul>
+      {version && (
+        <p className="dash-version muted" data-testid="app-version">
+          Flowbench {version}
+        </p>
+      )}
 
       {dialog?.kind === "new" && (
         <NameDialog

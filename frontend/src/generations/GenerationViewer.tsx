@@ -9,6 +9,7 @@ import { OutputsView } from "../previews/ValuePreview";
 import { useRuns } from "../stores/runs";
 import { api } from "../api/backend";
 import { refreshNode } from "./current";
+import { setShowCurrent, useShownGenerationId } from "./shown";
 import { formatTime, indexOf, position, reconcile, runTitle, step, type Generation, type Timeline } from "./timeline";
 import { useTimeline } from "./useTimeline";
 import "./generations.css";
@@ -95,6 +96,11 @@ export function GenerationViewer({ workflowId, nodeId, onChanged, onError }: Gen
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const prevTl = useRef<Timeline | null>(null);
+  // the generation the canvas shows on this node: the viewer opens on it, and follows it when
+  // the canvas moves to another run
+  const shown = useShownGenerationId(workflowId, nodeId) ?? null;
+  const shownRef = useRef(shown);
+  shownRef.current = shown;
 
   useEffect(() => {
     setViewing(null);
@@ -104,9 +110,13 @@ export function GenerationViewer({ workflowId, nodeId, onChanged, onError }: Gen
 
   useEffect(() => {
     if (!timeline) return;
-    setViewing((v) => reconcile(prevTl.current, timeline, v));
+    setViewing((v) => reconcile(prevTl.current, timeline, v, shownRef.current));
     prevTl.current = timeline;
   }, [timeline]);
+
+  useEffect(() => {
+    if (shown && indexOf(prevTl.current, shown) >= 0) setViewing(shown);
+  }, [shown]);
 
   const gens = timeline?.generations ?? [];
   const i = indexOf(timeline, viewing);
@@ -208,7 +218,13 @@ export function GenerationViewer({ workflowId, nodeId, onChanged, onError }: Gen
                 type="button"
                 className="primary"
                 disabled={busy || g.status !== "completed"}
-                onClick={() => act(() => api.selectGeneration(workflowId, nodeId, g.id))}
+                onClick={() =>
+                  act(async () => {
+                    await api.selectGeneration(workflowId, nodeId, g.id);
+                    // a pick is about the current results: the canvas shows them
+                    setShowCurrent(workflowId, true);
+                  })
+                }
                 data-testid="gen-select"
                 title="Make this the node's result: it shows on the canvas and feeds downstream in a run from here"
               >

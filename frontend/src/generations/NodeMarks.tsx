@@ -1,19 +1,26 @@
 // What part 2 adds to a node on the canvas: the "picked" mark, the stale badge, the plan's
 // decision, and a preview of the node's current generation (an image thumbnail or a line of
 // text). Each subscribes to its own slice; all are memoised.
-import { memo } from "react";
+import { memo, useEffect } from "react";
 import type { AssetRef } from "../api/types";
 import { clip } from "../previews/classify";
 import { ImageThumb } from "../previews/Media";
 import { explainNode, reasonText } from "../plan/reasons";
 import { planNodeOf, usePlan, useStale } from "../plan/store";
+import type { Summary } from "../previews/classify";
+import { shownRunId, useRuns } from "../stores/runs";
 import { useCurrentGens } from "./current";
+import { needGenerations, useLens, type LensNode } from "./shown";
 import "../previews/previews.css";
 import "../plan/plan.css";
 import "./generations.css";
 
-export const PickedMark = memo(function PickedMark({ nodeId }: { nodeId: string }) {
-  const picked = useCurrentGens((s) => s.byNode[nodeId]?.picked ?? false);
+/** PickedMark: the generation the node shows is the one picked for it. */
+export const PickedMark = memo(function PickedMark({ nodeId, shownId }: { nodeId: string; shownId?: string }) {
+  const picked = useCurrentGens((s) => {
+    const cur = s.byNode[nodeId];
+    return !!cur?.picked && (shownId === undefined || cur.id === shownId);
+  });
   if (!picked) return null;
   return (
     <span className="node-picked" data-testid="node-picked" title="Picked: this node shows, and feeds downstream, the result you selected" aria-label="picked">
@@ -49,24 +56,46 @@ export const PlanTag = memo(function PlanTag({ workflowId, nodeId }: { workflowI
   );
 });
 
+/** useShownSummary is the summary of the generation a node shows, fetching it when the run
+ * in the lens names one not known yet. */
+function useShownSummary(workflowId: string | null, nodeId: string, lens: LensNode): { summary?: Summary; known: boolean } {
+  const cur = useCurrentGens((s) => s.byNode[nodeId]);
+  const cached = useLens((s) => (lens.genId ? s.gens[lens.genId] : undefined));
+  const runId = useRuns((s) => (lens.kind === "run" ? shownRunId(s, workflowId) : null));
+  const runFinal = useRuns((s) => (runId ? `${s.runs[runId]?.status}:${s.runs[runId]?.final}` : ""));
+  const missing = lens.kind === "run" && !!lens.genId && (!cached || cached.partial) && cur?.id !== lens.genId;
+  useEffect(() => {
+    if (!missing || !runId) return;
+    const r = useRuns.getState().runs[runId];
+    if (r) needGenerations(r);
+  }, [missing, runId, runFinal]);
+  if (lens.kind === "current") return { summary: cur?.summary, known: !!cur };
+  if (!lens.genId) return { known: false };
+  const summary = cur?.id === lens.genId ? cur.summary : cached?.summary;
+  return { summary, known: !!summary };
+}
+
 /**
- * CurrentPreview shows the node's current generation. A load node holding an asset shows it
- * before it ever ran; text streamed by the focused run shows while the node runs.
+ * ShownPreview shows the generation the canvas shows on this node (SPEC §6): the lens run's
+ * generation of it, or its current one. A load node holding an asset shows it before it ever
+ * ran; text streamed by the lens run shows while the node runs.
  */
-export const CurrentPreview = memo(function CurrentPreview({
+export const ShownPreview = memo(function ShownPreview({
+  workflowId,
   nodeId,
   type,
   asset,
-  live,
+  lens,
 }: {
+  workflowId: string | null;
   nodeId: string;
   type: string;
   /** the node's asset param (load nodes) */
   asset?: unknown;
-  /** text the focused run is streaming into this node */
-  live?: string;
+  lens: LensNode;
 }) {
-  const cur = useCurrentGens((s) => s.byNode[nodeId]);
+  const { summary, known } = useShownSummary(workflowId, nodeId, lens);
+  const live = lens.record?.status === "running" ? lens.record.stream : undefined;
   if (live) {
     return (
       <div className="node-thumb-text" data-testid="node-live-text">
@@ -75,29 +104,36 @@ export const CurrentPreview = memo(function CurrentPreview({
     );
   }
   const image: AssetRef | undefined =
-    cur?.summary.image ??
-    (!cur && type === "image.load" && typeof asset === "string" && /^[0-9a-f]{64}$/.test(asset)
+    summary?.image ??
+    (!known && lens.kind === "current" && type === "image.load" && typeof asset === "string" && /^[0-9a-f]{64}$/.test(asset)
       ? { asset, mime: "image/*", name: "" }
       : undefined);
   if (image) {
     return (
-      <div className="node-thumb nodrag" data-testid="node-thumb">
+      <div className="node-thumb nodrag" data-testid="node-thumb" data-generation={lens.genId ?? ""}>
         <ImageThumb refValue={image} size="md" />
       </div>
     );
   }
-  const text = cur ? (cur.summary.media ? `${cur.summary.media.name || cur.summary.media.mime}` : clip(cur.summary.text, 160)) : "";
+  const text = summary ? (summary.media ? `${summary.media.name || summary.media.mime}` : clip(summary.text, 160)) : "";
   if (!text) {
     // the preview row is always there, so a node keeps its size when its first result lands
     // (no reflow of the canvas while a new workflow runs for the first time)
+    let note = known ? "empty" : "no result yet";
+    if (lens.kind === "run") {
+      if (lens.untouched) note = "not in this run";
+      else if (lens.record?.status === "skipped") note = "skipped in this run";
+      else if (lens.genId && !known) note = "loading…";
+      else if (!lens.record || lens.record.status === "pending") note = "waiting";
+    }
     return (
-      <div className="node-thumb-text node-thumb-empty" aria-hidden="true">
-        {cur ? "empty" : "no result yet"}
+      <div className="node-thumb-text node-thumb-empty" aria-hidden="true" data-testid="node-preview-empty">
+        {note}
       </div>
     );
   }
   return (
-    <div className="node-thumb-text" data-testid="node-current-text" title={cur?.summary.text}>
+    <div className="node-thumb-text" data-testid="node-current-text" data-generation={lens.genId ?? ""} title={summary?.text}>
       {text}
     </div>
   );

@@ -6,8 +6,9 @@ import { isFinishedRun } from "../api/types";
 import { closePlan, recomputeStale, resetStale, applyStaleEvent } from "../plan/store";
 import { loadRunHistory } from "../stores/editor";
 import { useGraph } from "../stores/graph";
-import { onRunEvents } from "../stores/runs";
+import { onRunEvents, useRuns } from "../stores/runs";
 import { applyNodeEvents, loadCurrent, resetCurrent } from "./current";
+import { applyLensEvents, setShowCurrent } from "./shown";
 
 const STALE_DEBOUNCE_MS = 400;
 
@@ -43,6 +44,7 @@ export function startEditorSync(workflowId: string): () => void {
 
   const offRuns = onRunEvents((evs) => {
     applyNodeEvents(evs);
+    applyLensEvents(evs);
     if (evs.some((e) => e.type === "run" && e.workflow_id === workflowId && e.status && isFinishedRun(e.status))) refreshStale();
   });
   const offStale = onEvent("stale", (e) => {
@@ -69,8 +71,14 @@ export function startEditorSync(workflowId: string): () => void {
       refreshStale();
     }
   });
+  // a run put on the canvas (started here, a click on its card) is what the canvas shows
+  const offFocus = useRuns.subscribe((s, prev) => {
+    const id = s.focused[workflowId];
+    if (id && id !== prev.focused[workflowId]) setShowCurrent(workflowId, false);
+  });
   return () => {
     offRuns();
+    offFocus();
     offStale();
     offOthers();
     offGraph();

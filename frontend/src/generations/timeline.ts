@@ -17,10 +17,12 @@ export function indexOf(tl: TL | null | undefined, id: string | null | undefined
   return gens(tl).findIndex((g) => g.id === id);
 }
 
-/** initialView is what the viewer opens on: the node's current generation, else the newest. */
-export function initialView(tl: TL | null | undefined): string | null {
+/** initialView is what the viewer opens on: the generation the canvas shows on the node
+ * (shown), else the node's current generation, else the newest. */
+export function initialView(tl: TL | null | undefined, shown?: string | null): string | null {
   const list = gens(tl);
   if (list.length === 0) return null;
+  if (shown && indexOf(tl, shown) >= 0) return shown;
   if (tl?.current_generation_id && indexOf(tl, tl.current_generation_id) >= 0) return tl.current_generation_id;
   return list[0].id;
 }
@@ -46,10 +48,10 @@ export function position(tl: TL | null | undefined, viewing: string | null): { n
  * followed to its persisted form (same run); a deleted one gives way to its older neighbour
  * (else the newer); a viewer on the newest follows new generations as they appear.
  */
-export function reconcile(prev: TL | null | undefined, next: TL, viewing: string | null): string | null {
+export function reconcile(prev: TL | null | undefined, next: TL, viewing: string | null, shown?: string | null): string | null {
   const list = gens(next);
   if (list.length === 0) return null;
-  if (!viewing) return initialView(next);
+  if (!viewing) return initialView(next, shown);
   const before = gens(prev);
   const wasNewest = before.length > 0 && before[0].id === viewing;
   if (indexOf(next, viewing) >= 0) {

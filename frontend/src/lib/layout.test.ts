@@ -58,3 +58,24 @@ describe("layered layout", () => {
     expect(pos.after.x).toBeGreaterThan(pos.loop.x);
   });
 });
+
+describe("layout at scale", () => {
+  it("lays out a chain of 10,000 nodes in columns", () => {
+    const n = 10_000;
+    const nodes = Array.from({ length: n }, (_, i) => ({ id: `n${i}` }));
+    const edges = nodes.slice(1).map((x, i) => ({ source: `n${i}`, target: x.id }));
+    const d = depths(nodes.map((x) => x.id), edges);
+    expect(d.get(`n${n - 1}`)).toBe(n - 1);
+    const pos = layeredLayout(nodes, edges);
+    expect(pos[`n${n - 1}`].x).toBeGreaterThan(pos[`n${n - 2}`].x);
+  });
+
+  it("gives a cycle the same depths as before (the walk stops where it came round)", () => {
+    const d = depths(["a", "b", "c"], [
+      { source: "a", target: "b" },
+      { source: "b", target: "c" },
+      { source: "c", target: "b" },
+    ]);
+    expect([d.get("a"), d.get("b"), d.get("c")]).toEqual([0, 2, 1]);
+  });
+});

@@ -23,7 +23,9 @@ export interface LayoutOptions {
 
 export type Positions = Record<string, { x: number; y: number }>;
 
-/** depths assigns each node its longest-path depth; nodes on a cycle get the depth reached. */
+/** depths assigns each node its longest-path depth; nodes on a cycle get the depth reached.
+ * A depth-first walk with its own stack rather than recursion: a chain of n nodes is n deep,
+ * and a webview's call stack is smaller than Node's. */
 export function depths(ids: string[], edges: LayoutEdge[]): Map<string, number> {
   const known = new Set(ids);
   const preds = new Map<string, string[]>(ids.map((id) => [id, []]));
@@ -32,18 +34,34 @@ export function depths(ids: string[], edges: LayoutEdge[]): Map<string, number> 
   }
   const depth = new Map<string, number>();
   const visiting = new Set<string>();
-  const visit = (id: string): number => {
-    const d = depth.get(id);
-    if (d !== undefined) return d;
-    if (visiting.has(id)) return 0; // a cycle: stop here
-    visiting.add(id);
-    let best = 0;
-    for (const p of preds.get(id)!) best = Math.max(best, visit(p) + 1);
-    visiting.delete(id);
-    depth.set(id, best);
-    return best;
-  };
-  ids.forEach(visit);
+  type Frame = { id: string; next: number; best: number };
+  for (const root of ids) {
+    if (depth.has(root)) continue;
+    const stack: Frame[] = [{ id: root, next: 0, best: 0 }];
+    visiting.add(root);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const ps = preds.get(top.id)!;
+      if (top.next < ps.length) {
+        const p = ps[top.next++];
+        const d = depth.get(p);
+        if (d !== undefined) top.best = Math.max(top.best, d + 1);
+        else if (visiting.has(p)) top.best = Math.max(top.best, 1); // a cycle: stop here (depth 0)
+        else {
+          visiting.add(p);
+          stack.push({ id: p, next: 0, best: 0 });
+        }
+        continue;
+      }
+      stack.pop();
+      visiting.delete(top.id);
+      depth.set(top.id, top.best);
+      if (stack.length) {
+        const parent = stack[stack.length - 1];
+        parent.best = Math.max(parent.best, top.best + 1);
+      }
+    }
+  }
   return depth;
 }
 

@@ -3,18 +3,21 @@
 // progress, duration, error) and from the node's current generation (its preview, the
 // "picked" mark). A plan preview colours it; a stale badge says why its result is out of
 // date; hovering shows "Run from here". Memoised; each part subscribes to its own slice.
-import { Handle, Position, type NodeProps } from "@xyflow/react";
-import { memo, useRef } from "react";
-import { CurrentPreview, PickedMark, PlanTag, StaleBadge, usePlanAction } from "../generations/NodeMarks";
+// Zoomed far out (canvas/lod.ts) a node is drawn as its title and status colour only.
+import { Handle, Position, useStoreApi, type NodeProps } from "@xyflow/react";
+import { createContext, memo, useContext, useLayoutEffect, useRef } from "react";
+import { DetailContext } from "../canvas/detail";
+import { PickedMark, PlanTag, ShownPreview, StaleBadge, usePlanAction } from "../generations/NodeMarks";
+import { useLensNode } from "../generations/shown";
 import { NodeRunToolbar, useHoverIntent } from "../plan/NodeActions";
 import type { HandleSpec, InputDecl } from "../api/types";
 import { inputHandles, outputHandles, typeClass } from "../lib/compat";
 import type { FbNode } from "../lib/flowtypes";
 import { frameSize } from "../lib/groups";
 import { paramSummary } from "../lib/params";
+import { badgeTitle } from "../lib/problems";
 import { useCatalog } from "../stores/catalog";
 import { useGraph } from "../stores/graph";
-import { focusedNodeRun, useRuns } from "../stores/runs";
 import { NodeError, NodeProgress, NodeStatus, statusClass } from "./NodeStatus";
 import "./canvas.css";
 
@@ -90,12 +93,17 @@ function HandleRow({ nodeId, input, output }: { nodeId: string; input?: HandleSp
   );
 }
 
-function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
+type Root = { rootRef: React.RefObject<HTMLDivElement | null> };
+
+function FullNode({ id, data, selected, rootRef }: NodeProps<FbNode> & Root) {
   const t = useCatalog((s) => s.types[data.type]);
   const declared = useGraph((s) => (t?.dynamic_outputs ? s.inputs : NO_INPUTS));
   const workflowId = useGraph((s) => s.workflowId);
+  const problemTitle = useGraph((s) => badgeTitle(s.problems, id));
   const problemCount = useGraph((s) => s.problems.filter((p) => p.node_id === id).length);
-  const record = useRuns((s) => focusedNodeRun(s, workflowId, id));
+  // what the canvas shows on this node: the lens run's record, or its current generation
+  const lens = useLensNode(workflowId, id);
+  const record = lens.record;
   const plan = usePlanAction(workflowId, id);
   const { hover, enter, leave } = useHoverIntent();
 
@@ -114,7 +122,7 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
         <span className="fb-dot" aria-hidden="true" />
         <span className="fb-title">{title}</span>
         <StaleBadge workflowId={workflowId} nodeId={id} />
-        <PickedMark nodeId={id} />
+        <PickedMark nodeId={id} shownId={lens.kind === "run" ? (lens.genId ?? "") : undefined} />
         <NodeStatus record={record} />
       </div>
       <NodeProgress record={record} />
@@ -122,8 +130,8 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
         <span className="fb-id">{id}</span>
         <span className="fb-type">{data.type}</span>
         {problemCount > 0 && (
-          <span className="fb-problems" title="This node has problems; see the inspector">
-            ⚠ {problemCount}
+          <span className="fb-problems" data-testid="node-problems" role="img" aria-label={`${problemCount} problem${problemCount === 1 ? "" : "s"}: ${problemTitle}`} title={problemTitle}>
+            {problemCount > 1 ? `! ${problemCount}` : "!"}
           </span>
         )}
       </div>
@@ -150,26 +158,26 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
       {record?.status === "failed" && record.error ? (
         <NodeError error={record.error} />
       ) : (
-        <CurrentPreview
-          nodeId={id}
-          type={data.type}
-          asset={data.params.asset}
-          live={record?.status === "running" ? record.stream : undefined}
-        />
+        <ShownPreview workflowId={workflowId} nodeId={id} type={data.type} asset={data.params.asset} lens={lens} />
       )}
     </>
   );
 
   return (
     <div
-      className={`fb-node group-${t?.group ?? "unknown"} ${statusClass(record?.status)}${selected ? " selected" : ""}${container ? " container" : ""}${plan ? ` plan-${plan}` : ""}`}
+      ref={rootRef}
+      className={`fb-node group-${t?.group ?? "unknown"} ${statusClass(record?.status)}${selected ? " selected" : ""}${container ? " container" : ""}${plan ? ` plan-${plan}` : ""}${lens.untouched ? " lens-untouched" : ""}`}
       data-testid={`node-${id}`}
+      data-lens={lens.untouched ? "untouched" : lens.kind}
       aria-label={`${title} (${id})`}
       style={frame}
       onMouseEnter={enter}
       onMouseLeave={leave}
     >
-      <NodeRunToolbar nodeId={id} visible={hover} onEnter={enter} onLeave={leave} />
+      {/* mounted only while hovered: a node toolbar follows every pan and every change of
+          any node (React Flow's NodeToolbar selects over all nodes), which cost O(n²) per
+          frame with one on every node */}
+      {hover && <NodeRunToolbar nodeId={id} visible onEnter={enter} onLeave={leave} />}
       {container ? (
         <>
           <div className="fb-group-head">{content}</div>
@@ -182,6 +190,84 @@ function FlowNodeView({ id, data, selected }: NodeProps<FbNode>) {
       )}
     </div>
   );
+}
+
+/** FarNode is a node zoomed far out: its title on its status colour, no ports, params or
+ * previews, and as few subscriptions as can be (thousands are drawn at once). */
+function FarNode({ id, data, selected, rootRef }: NodeProps<FbNode> & Root) {
+  const t = useCatalog((s) => s.types[data.type]);
+  const workflowId = useContext(WorkflowContext);
+  // the lens, as on a node drawn in full: the shown run's record, untouched nodes dimmed
+  const lens = useLensNode(workflowId, id);
+  const status = lens.record?.status;
+  const plan = usePlanAction(workflowId, id);
+  const title = data.label || t?.title || data.type;
+  const className = `fb-node fb-far group-${t?.group ?? "unknown"} ${statusClass(status)}${selected ? " selected" : ""}${plan ? ` plan-${plan}` : ""}${lens.untouched ? " lens-untouched" : ""}`;
+  const label = `${title} (${id})${status && status !== "untouched" ? `: ${status}` : ""}`;
+  if (t?.container) return <FarGroup id={id} className={className} label={label} title={title} rootRef={rootRef} />;
+  return (
+    <div ref={rootRef} className={className} data-testid={`node-${id}`} data-detail="far" aria-label={label}>
+      <FarHandles />
+      <span className="fb-far-title">{title}</span>
+    </div>
+  );
+}
+
+function FarGroup({ id, className, label, title, rootRef }: { id: string; className: string; label: string; title: string } & Root) {
+  const frame = useFrame(id, true);
+  return (
+    <div ref={rootRef} className={`${className} container`} data-testid={`node-${id}`} data-detail="far" aria-label={label} style={frame}>
+      <FarHandles />
+      <span className="fb-far-title">{title}</span>
+    </div>
+  );
+}
+
+/**
+ * FarHandles are one anchor on each side for the node's edges. Plain elements with the
+ * classes and attributes React Flow measures handles by: its Handle component subscribes to
+ * the canvas store (every pan frame), which for thousands of nodes costs more than drawing
+ * them. React Flow attaches an edge to a node's only handle whatever the edge's handle name;
+ * they cannot be dragged from (zoom in to connect).
+ */
+function FarHandles() {
+  return (
+    <>
+      <div className="react-flow__handle react-flow__handle-left target fb-far-handle" data-handlepos="left" />
+      <div className="react-flow__handle react-flow__handle-right source fb-far-handle" data-handlepos="right" />
+    </>
+  );
+}
+
+/** WorkflowContext is the open workflow's id, given once by the canvas rather than selected
+ * from the graph store by every node. */
+export const WorkflowContext = createContext<string | null>(null);
+
+/** The batch of nodes whose drawing changed level this frame: React Flow measures their
+ * handles again in one update (a node keeping its size is not measured on its own). */
+const remeasure = new Map<string, { id: string; nodeElement: HTMLDivElement; force: boolean }>();
+let remeasureFrame = 0;
+
+function FlowNodeView(props: NodeProps<FbNode>) {
+  const detail = useContext(DetailContext);
+  const store = useStoreApi<FbNode>();
+  const rootRef = useRef<HTMLDivElement | null>(null);
+  const drawn = useRef(detail);
+  useLayoutEffect(() => {
+    if (drawn.current === detail) return;
+    drawn.current = detail;
+    const el = rootRef.current?.closest<HTMLDivElement>(".react-flow__node");
+    if (!el) return;
+    remeasure.set(props.id, { id: props.id, nodeElement: el, force: true });
+    if (remeasureFrame) return;
+    remeasureFrame = requestAnimationFrame(() => {
+      remeasureFrame = 0;
+      const updates = new Map(remeasure);
+      remeasure.clear();
+      store.getState().updateNodeInternals(updates, { triggerFitView: false });
+    });
+  }, [detail, props.id, store]);
+  return detail === "far" ? <FarNode {...props} rootRef={rootRef} /> : <FullNode {...props} rootRef={rootRef} />;
 }
 
 export const FlowNode = memo(FlowNodeView);

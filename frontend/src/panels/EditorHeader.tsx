@@ -7,6 +7,7 @@ import { autoLayout, refreshMeta } from "../stores/editor";
 import { useGraph } from "../stores/graph";
 import { flushDraft } from "../stores/persist";
 import { toast, useUI } from "../stores/ui";
+import { LensSwitch } from "./LensSwitch";
 import { Menu } from "./Menu";
 import { VersionMenu } from "./VersionMenu";
 
@@ -86,8 +87,7 @@ export function EditorHeader() {
   const workflowId = useGraph((s) => s.workflowId);
   const rf = useReactFlow();
   const layout = () => {
-    autoLayout();
-    requestAnimationFrame(() => void rf.fitView({ padding: 0.2, maxZoom: 1 }));
+    void autoLayout().then(() => requestAnimationFrame(() => void rf.fitView({ padding: 0.2, maxZoom: 1 })));
   };
   const exportAs = async (bundle: boolean) => {
     if (!workflowId) return;
@@ -108,6 +108,7 @@ export function EditorHeader() {
       <VersionMenu />
       <DraftState />
       <span className="spacer" />
+      <LensSwitch />
       <div className="button-group" role="group" aria-label="Edit">
         <button type="button" className="icon-button" aria-label="Undo" title="Undo (Ctrl+Z)" disabled={!canUndo} onClick={() => useGraph.getState().undo()}>
           ↶

@@ -7,6 +7,7 @@ import type { Problem } from "../api/types";
 import { formatDuration } from "../lib/format";
 import { patchNode } from "../lib/graphops";
 import { paramValue } from "../lib/params";
+import { nodeProblems } from "../lib/problems";
 import { statusLabel } from "../nodes/NodeStatus";
 import { useCatalog } from "../stores/catalog";
 import { selectedNodeId, useGraph } from "../stores/graph";
@@ -64,7 +65,12 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
   const t = useCatalog((s) => (node ? s.types[node.data.type] : undefined));
   const [label, setLabel] = useSyncedText(node?.data.label ?? "", (v) => String(v ?? ""), (x) => ({ ok: true, value: x }));
   if (!node) return null;
-  const problems = problemsAll.filter((p) => p.node_id === nodeId);
+  // A problem about one param shows under its field (SPEC §4); the others on top.
+  const { byParam, other: problems } = nodeProblems(
+    problemsAll,
+    nodeId,
+    (t?.params ?? []).map((p) => p.name),
+  );
   const edit = (patch: Parameters<typeof patchNode>[2], key: string) => useGraph.getState().edit((f) => patchNode(f, nodeId, patch), key);
   return (
     <div className="inspector" data-testid="inspector">
@@ -98,6 +104,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
           spec={spec}
           nodeId={nodeId}
           value={paramValue(spec, node.data.params)}
+          problem={byParam[spec.name]}
           onChange={(v) => edit({ params: { [spec.name]: v } }, `param:${nodeId}:${spec.name}`)}
         />
       ))}

@@ -36,15 +36,22 @@ export function ParamField({
   value,
   nodeId,
   onChange,
+  problem,
 }: {
   spec: ParamSpec;
   value: unknown;
   nodeId: string;
   onChange: (v: unknown) => void;
+  /** the backend's problem with the param's saved value (CheckGraph), shown under the field */
+  problem?: string;
 }) {
   const [text, setText] = useSyncedText(value, (v) => formatParam(spec.kind, v), (t) => parseParam(spec.kind, t));
   const [error, setError] = useState<string | null>(null);
   const id = `param-${nodeId}-${spec.name}`;
+  // The field's own parse error (say, JSON being typed) comes first: until the text parses,
+  // the backend's problem is about an older value.
+  const shown = error ?? problem ?? null;
+  const errorId = shown ? `${id}-error` : undefined;
   const label = spec.label || spec.name;
   const placeholder = spec.default !== undefined && spec.default !== null ? formatParam(spec.kind, spec.default) : undefined;
 
@@ -79,7 +86,7 @@ export function ParamField({
     }
     case "select":
       control = (
-        <select id={id} className="input" value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || undefined)}>
+        <select id={id} className="input" aria-invalid={Boolean(shown)} aria-describedby={errorId} value={typeof value === "string" ? value : ""} onChange={(e) => onChange(e.target.value || undefined)}>
           {!spec.options?.includes(String(value ?? "")) && <option value="">—</option>}
           {(spec.options ?? []).map((o) => (
             <option key={o} value={o}>
@@ -102,7 +109,8 @@ export function ParamField({
           placeholder={spec.kind === "strings" ? "one per line" : placeholder}
           title={spec.kind === "code" ? "Tab indents; press Escape, then Tab, to leave" : undefined}
           spellCheck={spec.kind === "text"}
-          aria-invalid={Boolean(error)}
+          aria-invalid={Boolean(shown)}
+          aria-describedby={errorId}
           onChange={(e) => change(e.target.value)}
           onKeyDown={spec.kind === "code" ? (e) => onCodeKey(e, change) : undefined}
         />
@@ -111,7 +119,7 @@ export function ParamField({
     case "path":
       control = (
         <div className="path-field">
-          <input id={id} className="input mono" value={text} placeholder={placeholder ?? "/path/to/file"} onChange={(e) => change(e.target.value)} />
+          <input id={id} className="input mono" aria-invalid={Boolean(shown)} aria-describedby={errorId} value={text} placeholder={placeholder ?? "/path/to/file"} onChange={(e) => change(e.target.value)} />
           <button
             type="button"
             className="button"
@@ -137,7 +145,8 @@ export function ParamField({
           value={text}
           inputMode={spec.kind === "number" || spec.kind === "integer" ? "decimal" : undefined}
           placeholder={placeholder}
-          aria-invalid={Boolean(error)}
+          aria-invalid={Boolean(shown)}
+          aria-describedby={errorId}
           spellCheck={false}
           onChange={(e) => change(e.target.value)}
         />
@@ -152,7 +161,11 @@ export function ParamField({
         <span className="field-kind">{spec.kind}</span>
       </label>
       {control}
-      {error && <p className="field-error">{error}</p>}
+      {shown && (
+        <p id={errorId} className="field-error" data-testid="param-error">
+          {shown}
+        </p>
+      )}
       {spec.description && <p className="field-help">{spec.description}</p>}
     </div>
   );

@@ -7,6 +7,7 @@ import { api } from "../api/backend";
 import { initialRaw, runValues, type RawValue } from "../lib/inputs";
 import { Dialog } from "../panels/Dialog";
 import { useGraph, graphOf } from "../stores/graph";
+import { noteSavedVersion } from "../stores/editor";
 import { flushDraft, serial } from "../stores/persist";
 import { useRuns } from "../stores/runs";
 import { toast } from "../stores/ui";
@@ -59,7 +60,9 @@ export function RunManyDialog({ onClose, typed }: { onClose: () => void; typed?:
     try {
       await flushDraft();
       const graph = graphOf(useGraph.getState());
+      const seq = useGraph.getState().editSeq;
       const runs = await serial(() => api.startBatch({ workflow_id: wf, graph }, batch.inputs));
+      if (runs.length) noteSavedVersion(runs[0], seq);
       const st = useRuns.getState();
       st.applyRunInfos(runs);
       rememberNames(runs);

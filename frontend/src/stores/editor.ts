@@ -9,7 +9,8 @@ import { graphToFlow, type FlowGraph } from "../lib/convert";
 import { FB_NODE, type FbNode } from "../lib/flowtypes";
 import { freeSpot, removeSelected, selectOnly } from "../lib/graphops";
 import { baseIdFor, uniqueId } from "../lib/ids";
-import { layeredLayout } from "../lib/layout";
+import { layeredLayout, type Positions } from "../lib/layout";
+import { layoutAsync } from "../lib/layoutAsync";
 import { defaultParams } from "../lib/params";
 import { renameInput } from "../lib/rename";
 import { useCatalog } from "./catalog";
@@ -110,14 +111,28 @@ export function selectAll(): void {
   useGraph.setState({ nodes: selectOnly(s, all).nodes });
 }
 
-/** autoLayout arranges the graph left to right by depth. */
-export function autoLayout(): void {
+/** Graphs at least this big are laid out in a worker; a smaller one takes a few milliseconds
+ * here, less than starting a worker and copying the graph to it. */
+export const LAYOUT_IN_WORKER = 400;
+
+/** autoLayout arranges the graph left to right by depth, as one undo step. A large graph is
+ * laid out in a worker (the window does not freeze), a small one at once. Nodes added
+ * meanwhile keep their place; a workflow closed meanwhile is left alone. */
+export function autoLayout(): Promise<void> {
   const s = useGraph.getState();
-  const pos = layeredLayout(
-    s.nodes.map((n) => ({ id: n.id, parentId: n.parentId, width: n.measured?.width, height: n.measured?.height })),
-    s.edges,
-  );
-  s.edit((f: FlowGraph) => ({ ...f, nodes: f.nodes.map((n) => (pos[n.id] ? { ...n, position: pos[n.id] } : n)) }));
+  const wf = s.workflowId;
+  if (!wf) return Promise.resolve();
+  const nodes = s.nodes.map((n) => ({ id: n.id, parentId: n.parentId, width: n.measured?.width, height: n.measured?.height }));
+  const apply = (pos: Positions) => {
+    const now = useGraph.getState();
+    if (now.workflowId !== wf) return;
+    now.edit((f: FlowGraph) => ({ ...f, nodes: f.nodes.map((n) => (pos[n.id] ? { ...n, position: pos[n.id] } : n)) }));
+  };
+  if (nodes.length < LAYOUT_IN_WORKER) {
+    apply(layeredLayout(nodes, s.edges));
+    return Promise.resolve();
+  }
+  return layoutAsync(nodes, s.edges).then(apply);
 }
 
 /** setInputs replaces the declared inputs (one undo step per field burst). */
@@ -199,11 +214,20 @@ export async function startRun(inputs: Record<string, unknown>): Promise<RunInfo
   useRuns.getState().applyRunInfo(info);
   useRuns.getState().focus(wf, info.id);
   useUI.getState().setResultsOpen(true);
+  noteSavedVersion(info, seq);
+  return info;
+}
+
+/**
+ * noteSavedVersion: a run (or batch) that saved the draft as a new version to run it makes
+ * that version the editor's base (the header shows it, not the draft), unless the graph was
+ * edited meanwhile (editSeq moved on). seq is editSeq when the graph was sent.
+ */
+export function noteSavedVersion(info: Pick<RunInfo, "saved_version" | "version_id">, seq: number): void {
   if (info.saved_version) {
     if (useGraph.getState().editSeq === seq) useGraph.getState().markSaved(info.version_id);
     else useGraph.getState().setBase(info.version_id);
     toast("info", `Saved the draft as ${info.saved_version} to run it.`);
   }
   void refreshMeta();
-  return info;
 }

@@ -32,6 +32,8 @@ export interface GraphState {
   baseJSON: string;
   problems: Problem[];
   dragging: boolean;
+  /** counts graphs loaded from the backend: the canvas draws a new one in chunks */
+  loadSeq: number;
 
   load: (d: WorkflowDetail) => void;
   close: () => void;
@@ -86,6 +88,7 @@ const closed = {
   baseJSON: "",
   problems: [],
   dragging: false,
+  loadSeq: 0,
 };
 
 export const useGraph = create<GraphState>((set, get) => {
@@ -113,6 +116,7 @@ export const useGraph = create<GraphState>((set, get) => {
       const f = flowFromGraph(d.draft ?? d.current.graph);
       set({
         ...closed,
+        loadSeq: get().loadSeq + 1,
         workflowId: d.workflow.id,
         workflow: d.workflow,
         versions: d.versions,
@@ -126,7 +130,7 @@ export const useGraph = create<GraphState>((set, get) => {
       });
     },
 
-    close: () => set({ ...closed }),
+    close: () => set({ ...closed, loadSeq: get().loadSeq }),
 
     setMeta: ({ workflow, versions, currentVersionId }) => {
       if (get().workflowId !== workflow.id) return;

@@ -424,6 +424,7 @@ export namespace engine {
 	    node_id?: string;
 	    handle?: string;
 	    input?: string;
+	    param?: string;
 	    message: string;
 	
 	    static createFrom(source: any = {}) {
@@ -435,6 +436,7 @@ export namespace engine {
 	        this.node_id = source["node_id"];
 	        this.handle = source["handle"];
 	        this.input = source["input"];
+	        this.param = source["param"];
 	        this.message = source["message"];
 	    }
 	}

@@ -1,0 +1,446 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Pair holds what two sides of a comparison have (SPEC §13): a and b.
+type Pair struct {
+	A any `json:"a"`
+	B any `json:"b"`
+}
+
+// SidePair is a pair with whether both sides are the same.
+type SidePair struct {
+	A    any  `json:"a"`
+	B    any  `json:"b"`
+	Same bool `json:"same"`
+}
+
+// GraphDiff is what changed from graph a to graph b. Nodes are matched by id; edges are
+// written "source.handle->target.handle".
+type GraphDiff struct {
+	NodesAdded   []string                   `json:"nodes_added"`
+	NodesRemoved []string                   `json:"nodes_removed"`
+	NodesChanged map[string]map[string]Pair `json:"nodes_changed"`
+	EdgesAdded   []string                   `json:"edges_added"`
+	EdgesRemoved []string                   `json:"edges_removed"`
+}
+
+// Empty reports whether the two graphs have the same nodes, params and edges.
+func (d GraphDiff) Empty() bool {
+	return len(d.NodesAdded)+len(d.NodesRemoved)+len(d.NodesChanged)+len(d.EdgesAdded)+len(d.EdgesRemoved) == 0
+}
+
+// NodeSide is what one run did with a node.
+type NodeSide struct {
+	Status       string   `json:"status"`
+	Reasons      []string `json:"reasons"`
+	GenerationID string   `json:"generation_id"`
+	DurationMS   int64    `json:"duration_ms"`
+}
+
+// NodeDiff compares what two runs did with one node. A side is null when the node is not in
+// that run's version.
+type NodeDiff struct {
+	A          *NodeSide `json:"a"`
+	B          *NodeSide `json:"b"`
+	SameOutput bool      `json:"same_output"`
+}
+
+// RunDiff is the comparison of two runs (SPEC §13). Workflows is set only when the runs
+// belong to different workflows (nodes are then matched by id).
+type RunDiff struct {
+	A         string              `json:"a"`
+	B         string              `json:"b"`
+	Workflows *SidePair           `json:"workflows,omitempty"`
+	Version   SidePair            `json:"version"`
+	Inputs    map[string]Pair     `json:"inputs"`
+	Graph     GraphDiff           `json:"graph"`
+	Nodes     map[string]NodeDiff `json:"nodes"`
+	Outputs   map[string]SidePair `json:"outputs"`
+}
+
+// VersionDiff is the comparison of two versions of a workflow (SPEC §13).
+type VersionDiff struct {
+	Graph              GraphDiff                  `json:"graph"`
+	InputsAdded        []string                   `json:"inputs_added"`
+	InputsRemoved      []string                   `json:"inputs_removed"`
+	InputsChanged      map[string]map[string]Pair `json:"inputs_changed"`
+	versionA, versionB Version
+}
+
+// Versions returns the two versions compared (a, b).
+func (d VersionDiff) Versions() (Version, Version) { return d.versionA, d.versionB }
+
+// GenerationBatch is implemented by stores that read or select many generations in one
+// go; the engine falls back to one call per generation otherwise.
+type GenerationBatch interface {
+	// GetGenerations returns the generations of ids that exist, by id.
+	GetGenerations(ctx context.Context, ids []string) (map[string]Generation, error)
+	// SelectGenerations applies picks (node id → generation id, "" clears) of one workflow
+	// in one transaction, checked as SelectGeneration checks one.
+	SelectGenerations(ctx context.Context, workflowID string, picks map[string]string) error
+}
+
+// getGenerations reads the generations of ids that exist.
+func (s *Service) getGenerations(ctx context.Context, ids []string) (map[string]Generation, error) {
+	if b, ok := s.store.(GenerationBatch); ok {
+		return b.GetGenerations(ctx, ids)
+	}
+	out := make(map[string]Generation, len(ids))
+	for _, id := range ids {
+		g, err := s.store.GetGeneration(ctx, id)
+		if err != nil {
+			if isNotFound(err) {
+				continue
+			}
+			return nil, err
+		}
+		out[id] = g
+	}
+	return out, nil
+}
+
+// twoRuns reads two distinct runs, naming the id that is wrong.
+func (s *Service) twoRuns(ctx context.Context, a, b string) (Run, Run, error) {
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	if a == "" || b == "" {
+		return Run{}, Run{}, invalidf("two run ids are needed")
+	}
+	if a == b {
+		return Run{}, Run{}, invalidf(fmt.Sprintf("run %s is given twice: compare two different runs", a))
+	}
+	ra, err := s.store.GetRun(ctx, a)
+	if err != nil {
+		return Run{}, Run{}, runErr(a, err)
+	}
+	rb, err := s.store.GetRun(ctx, b)
+	if err != nil {
+		return Run{}, Run{}, runErr(b, err)
+	}
+	return ra, rb, nil
+}
+
+func runErr(id string, err error) error {
+	if isNotFound(err) {
+		return fmt.Errorf("run %q: %w", id, ErrNotFound)
+	}
+	return err
+}
+
+// DiffRuns compares two runs: versions, inputs that differ, the graph diff of their versions,
+// what each did with every node and whether the outputs are the same. The runs may belong to
+// different workflows, and may still be going.
+func (s *Service) DiffRuns(ctx context.Context, runA, runB string) (RunDiff, error) {
+	ra, rb, err := s.twoRuns(ctx, runA, runB)
+	if err != nil {
+		return RunDiff{}, err
+	}
+	va, err := s.version(ctx, ra.VersionID)
+	if err != nil {
+		return RunDiff{}, err
+	}
+	vb := va
+	if rb.VersionID != ra.VersionID {
+		if vb, err = s.version(ctx, rb.VersionID); err != nil {
+			return RunDiff{}, err
+		}
+	}
+	d := RunDiff{A: ra.ID, B: rb.ID,
+		Version: SidePair{A: ra.VersionID, B: rb.VersionID, Same: ra.VersionID == rb.VersionID},
+		Inputs:  diffValues(ra.Inputs, rb.Inputs),
+		Graph:   emptyGraphDiff(),
+	}
+	if ra.WorkflowID != rb.WorkflowID {
+		d.Workflows = &SidePair{A: ra.WorkflowID, B: rb.WorkflowID, Same: false}
+	}
+	if !d.Version.Same && va.ContentHash != vb.ContentHash {
+		d.Graph = DiffGraphs(va.Graph, vb.Graph)
+	}
+	recA, recB := ra.Snapshot.Records(), rb.Snapshot.Records()
+	inA := nodeSet(va.Graph)
+	inB := inA
+	if vb.ID != va.ID {
+		inB = nodeSet(vb.Graph)
+	}
+	// The generations whose outputs decide same_output: those the two runs differ on.
+	var ids []string
+	for id := range inA {
+		ga, gb := recA[id].GenerationID, recB[id].GenerationID
+		if inB[id] && ga != "" && gb != "" && ga != gb {
+			ids = append(ids, ga, gb)
+		}
+	}
+	gens, err := s.getGenerations(ctx, ids)
+	if err != nil {
+		return RunDiff{}, err
+	}
+	d.Nodes = make(map[string]NodeDiff, len(inA)+len(inB))
+	side := func(in map[string]bool, rec map[string]NodeRecord, id string) *NodeSide {
+		if !in[id] {
+			return nil
+		}
+		r, ok := rec[id]
+		if !ok {
+			return &NodeSide{Status: NodeUntouched, Reasons: []string{}}
+		}
+		reasons := r.Reasons
+		if reasons == nil {
+			reasons = []string{}
+		}
+		return &NodeSide{Status: r.Status, Reasons: reasons, GenerationID: r.GenerationID, DurationMS: r.DurationMS}
+	}
+	add := func(id string) {
+		if _, done := d.Nodes[id]; done {
+			return
+		}
+		nd := NodeDiff{A: side(inA, recA, id), B: side(inB, recB, id)}
+		if nd.A != nil && nd.B != nil && nd.A.GenerationID != "" && nd.B.GenerationID != "" {
+			if nd.A.GenerationID == nd.B.GenerationID {
+				nd.SameOutput = true
+			} else {
+				ga, okA := gens[nd.A.GenerationID]
+				gb, okB := gens[nd.B.GenerationID]
+				nd.SameOutput = okA && okB && ga.Status == GenCompleted && gb.Status == GenCompleted && SameValue(ga.Outputs, gb.Outputs)
+			}
+		}
+		d.Nodes[id] = nd
+	}
+	for _, n := range va.Graph.Nodes {
+		add(n.ID)
+	}
+	for _, n := range vb.Graph.Nodes {
+		add(n.ID)
+	}
+	d.Outputs = map[string]SidePair{}
+	for name, a := range ra.Outputs {
+		b, ok := rb.Outputs[name]
+		d.Outputs[name] = SidePair{A: a, B: b, Same: ok && SameValue(a, b)}
+	}
+	for name, b := range rb.Outputs {
+		if _, ok := ra.Outputs[name]; !ok {
+			d.Outputs[name] = SidePair{A: nil, B: b}
+		}
+	}
+	return d, nil
+}
+
+// DiffVersions compares two versions of a workflow: the graph and the declared inputs.
+func (s *Service) DiffVersions(ctx context.Context, wfRef, v1, v2 string) (VersionDiff, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return VersionDiff{}, err
+	}
+	if strings.TrimSpace(v1) == "" || strings.TrimSpace(v2) == "" {
+		return VersionDiff{}, invalidf("two versions are needed")
+	}
+	va, err := s.ResolveVersion(ctx, w, v1)
+	if err != nil {
+		return VersionDiff{}, err
+	}
+	vb, err := s.ResolveVersion(ctx, w, v2)
+	if err != nil {
+		return VersionDiff{}, err
+	}
+	if va.ID == vb.ID {
+		return VersionDiff{}, invalidf(fmt.Sprintf("version %s is given twice: compare two different versions", v1))
+	}
+	d := VersionDiff{Graph: DiffGraphs(va.Graph, vb.Graph), InputsAdded: []string{}, InputsRemoved: []string{},
+		InputsChanged: map[string]map[string]Pair{}, versionA: va, versionB: vb}
+	declA := map[string]InputDecl{}
+	for _, in := range va.Graph.Inputs {
+		declA[in.Name] = in
+	}
+	declB := map[string]InputDecl{}
+	for _, in := range vb.Graph.Inputs {
+		declB[in.Name] = in
+		a, ok := declA[in.Name]
+		if !ok {
+			d.InputsAdded = append(d.InputsAdded, in.Name)
+			continue
+		}
+		ch := map[string]Pair{}
+		if a.Type != in.Type {
+			ch["type"] = Pair{a.Type, in.Type}
+		}
+		if a.Required != in.Required {
+			ch["required"] = Pair{a.Required, in.Required}
+		}
+		if a.Description != in.Description {
+			ch["description"] = Pair{a.Description, in.Description}
+		}
+		if !SameValue(a.Default, in.Default) {
+			ch["default"] = Pair{a.Default, in.Default}
+		}
+		if len(ch) > 0 {
+			d.InputsChanged[in.Name] = ch
+		}
+	}
+	for _, in := range va.Graph.Inputs {
+		if _, ok := declB[in.Name]; !ok {
+			d.InputsRemoved = append(d.InputsRemoved, in.Name)
+		}
+	}
+	slices.Sort(d.InputsAdded)
+	slices.Sort(d.InputsRemoved)
+	return d, nil
+}
+
+func emptyGraphDiff() GraphDiff {
+	return GraphDiff{NodesAdded: []string{}, NodesRemoved: []string{}, NodesChanged: map[string]map[string]Pair{},
+		EdgesAdded: []string{}, EdgesRemoved: []string{}}
+}
+
+func nodeSet(g Graph) map[string]bool {
+	m := make(map[string]bool, len(g.Nodes))
+	for _, n := range g.Nodes {
+		m[n.ID] = true
+	}
+	return m
+}
+
+// EdgeKey writes an edge as SPEC §13 does: "source.handle->target.handle".
+func EdgeKey(e Edge) string {
+	return e.Source + "." + e.SourceHandle + "->" + e.Target + "." + e.TargetHandle
+}
+
+// DiffGraphs compares graph a with graph b. Nodes are matched by id; a node whose type
+// changed lists "@type", one moved into or out of a group "@parent", then each param whose
+// value differs (absent is null).
+func DiffGraphs(a, b Graph) GraphDiff {
+	d := emptyGraphDiff()
+	na := make(map[string]*Node, len(a.Nodes))
+	for i := range a.Nodes {
+		na[a.Nodes[i].ID] = &a.Nodes[i]
+	}
+	nb := make(map[string]bool, len(b.Nodes))
+	for i := range b.Nodes {
+		n := &b.Nodes[i]
+		nb[n.ID] = true
+		o, ok := na[n.ID]
+		if !ok {
+			d.NodesAdded = append(d.NodesAdded, n.ID)
+			continue
+		}
+		ch := map[string]Pair{}
+		if o.Type != n.Type {
+			ch["@type"] = Pair{o.Type, n.Type}
+		}
+		if o.ParentID != n.ParentID {
+			ch["@parent"] = Pair{o.ParentID, n.ParentID}
+		}
+		for k, v := range o.Params {
+			w, ok := n.Params[k]
+			if !ok || !SameValue(v, w) {
+				ch[k] = Pair{v, w}
+			}
+		}
+		for k, w := range n.Params {
+			if _, ok := o.Params[k]; !ok {
+				ch[k] = Pair{nil, w}
+			}
+		}
+		if len(ch) > 0 {
+			d.NodesChanged[n.ID] = ch
+		}
+	}
+	for _, n := range a.Nodes {
+		if !nb[n.ID] {
+			d.NodesRemoved = append(d.NodesRemoved, n.ID)
+		}
+	}
+	ea := make(map[string]bool, len(a.Edges))
+	for _, e := range a.Edges {
+		ea[EdgeKey(e)] = true
+	}
+	eb := make(map[string]bool, len(b.Edges))
+	for _, e := range b.Edges {
+		k := EdgeKey(e)
+		eb[k] = true
+		if !ea[k] {
+			d.EdgesAdded = append(d.EdgesAdded, k)
+		}
+	}
+	for _, e := range a.Edges {
+		if k := EdgeKey(e); !eb[k] {
+			d.EdgesRemoved = append(d.EdgesRemoved, k)
+		}
+	}
+	for _, l := range []*[]string{&d.NodesAdded, &d.NodesRemoved, &d.EdgesAdded, &d.EdgesRemoved} {
+		slices.Sort(*l)
+		*l = slices.Compact(*l)
+	}
+	return d
+}
+
+// diffValues returns the names whose values differ between a and b (absent is null).
+func diffValues(a, b map[string]any) map[string]Pair {
+	out := map[string]Pair{}
+	for k, v := range a {
+		w, ok := b[k]
+		if !ok || !SameValue(v, w) {
+			out[k] = Pair{v, w}
+		}
+	}
+	for k, w := range b {
+		if _, ok := a[k]; !ok {
+			out[k] = Pair{nil, w}
+		}
+	}
+	return out
+}
+
+// SameValue reports whether two values are equal as JSON says (1 and 1.0 are the same;
+// object keys in any order). Media values are the same when they name the same asset
+// content, whatever their file names.
+func SameValue(a, b any) bool {
+	if ra, ok := assetOf(a); ok {
+		rb, ok := assetOf(b)
+		return ok && ra == rb
+	}
+	ja, errA := comparableJSON(a)
+	jb, errB := comparableJSON(b)
+	return errA == nil && errB == nil && bytes.Equal(ja, jb)
+}
+
+// assetOf returns the asset hash of a media value.
+func assetOf(v any) (string, bool) {
+	switch r := v.(type) {
+	case AssetRef:
+		return r.Asset, r.Asset != ""
+	case *AssetRef:
+		if r != nil {
+			return r.Asset, r.Asset != ""
+		}
+	case map[string]any:
+		if sha, ok := r["asset"].(string); ok && sha != "" && len(r) <= 3 {
+			return sha, true
+		}
+	}
+	return "", false
+}
+
+// comparableJSON is v's canonical JSON with media values nested in a map reduced to their
+// asset hash.
+func comparableJSON(v any) ([]byte, error) {
+	if m, ok := v.(map[string]any); ok {
+		norm := make(map[string]any, len(m))
+		for k, x := range m {
+			if sha, ok := assetOf(x); ok {
+				norm[k] = map[string]any{"asset": sha}
+			} else {
+				norm[k] = x
+			}
+		}
+		v = norm
+	}
+	return canonicalJSON(v)
+}
+
+func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -1,0 +1,95 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+var _ engine.GenerationBatch = (*Store)(nil)
+
+// GetGenerations returns the generations of ids that exist, by id, in one query.
+func (s *Store) GetGenerations(ctx context.Context, ids []string) (map[string]engine.Generation, error) {
+	out := make(map[string]engine.Generation, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+genCols+genFrom+`WHERE g.id IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("getting %d generations: %w", len(ids), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		g, err := s.scanGeneration(rows)
+		if err != nil {
+			return nil, fmt.Errorf("getting %d generations: %w", len(ids), err)
+		}
+		out[g.ID] = g
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("getting %d generations: %w", len(ids), err)
+	}
+	return out, nil
+}
+
+// SelectGenerations applies picks (node id → generation id, "" clears the pick) of one
+// workflow in one transaction; the generation epoch grows by one. A generation that does not
+// exist or is not of that node refuses the whole batch.
+func (s *Store) SelectGenerations(ctx context.Context, workflowID string, picks map[string]string) error {
+	if len(picks) == 0 {
+		return nil
+	}
+	nodes := make([]string, 0, len(picks))
+	for n := range picks {
+		nodes = append(nodes, n)
+	}
+	sort.Strings(nodes)
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("selecting generations: %w", err)
+	}
+	defer tx.Rollback()
+	now := time.Now().UnixMilli()
+	for _, node := range nodes {
+		gid := picks[node]
+		if gid == "" {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM selections WHERE workflow_id = ? AND node_id = ?`, workflowID, node); err != nil {
+				return fmt.Errorf("clearing selection of node %s: %w", node, err)
+			}
+			continue
+		}
+		var gw, gn string
+		err := tx.QueryRowContext(ctx, `SELECT workflow_id, node_id FROM generations WHERE id = ?`, gid).Scan(&gw, &gn)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("selecting generation %s: %w", gid, engine.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("selecting generation %s: %w", gid, err)
+		}
+		if gw != workflowID || gn != node {
+			return fmt.Errorf("selecting generation %s: not a generation of node %s of workflow %s: %w", gid, node, workflowID, engine.ErrInvalid)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO selections (workflow_id, node_id, generation_id, selected_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (workflow_id, node_id) DO UPDATE SET generation_id = excluded.generation_id, selected_at = excluded.selected_at`,
+			workflowID, node, gid, now); err != nil {
+			return fmt.Errorf("selecting generation %s: %w", gid, err)
+		}
+	}
+	if err := bumpEpoch(ctx, tx, workflowID); err != nil {
+		return fmt.Errorf("selecting generations: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("selecting generations: %w", err)
+	}
+	return nil
+}
