@@ -224,6 +224,12 @@ func safeFileName(s string) string {
 // NodeTypes returns every node type's schema: handles, params, determinism.
 func (a *App) NodeTypes() []*engine.NodeType { return a.svc.Registry().Types() }
 
+// NodeDeterministic reports whether a node of this type with these params is deterministic
+// (image.noise with a seed is, without one is not), for the inspector.
+func (a *App) NodeDeterministic(nodeType string, params map[string]any) (bool, error) {
+	return a.svc.Registry().NodeDeterministic(nodeType, params)
+}
+
 // CheckGraph validates a draft graph and returns its problems (empty when valid).
 func (a *App) CheckGraph(g engine.Graph) []engine.Problem { return a.svc.CheckGraph(g) }
 

@@ -199,6 +199,11 @@ func reuse(source string) wantNode {
 	return wantNode{action: engine.ActionReuse, reasons: []string{}, source: source}
 }
 
+// picked is the reuse of a selected generation, which says so.
+func picked(source string) wantNode {
+	return wantNode{action: engine.ActionReuse, reasons: []string{engine.ReasonSelected}, source: source}
+}
+
 func rerun(reasons ...string) wantNode {
 	return wantNode{action: engine.ActionRerun, reasons: reasons}
 }
@@ -420,7 +425,7 @@ func TestBuildPlan(t *testing.T) {
 				h.selectGen(tb, "r1/dice")
 				return "double", nil
 			},
-			want: map[string]wantNode{"dice": reuse("r1/dice"), "seeded": reuse("r2/seeded"), "add": rerun(inputChg),
+			want: map[string]wantNode{"dice": picked("r1/dice"), "seeded": reuse("r2/seeded"), "add": rerun(inputChg),
 				"clock": rerun(upstream), "double": rerun(target, upstream), "out": rerun(downstream, upstream)},
 			rerun: 4, reuse: 2,
 		},
@@ -432,7 +437,7 @@ func TestBuildPlan(t *testing.T) {
 				h.selectGen(tb, "r1/edge_x") // made from x = 1; the last run had x = 5
 				return "total", nil
 			},
-			want: map[string]wantNode{"in": reuse("r2/in"), "edge_x": reuse("r1/edge_x"), "edge_y": reuse("r2/edge_y"),
+			want: map[string]wantNode{"in": reuse("r2/in"), "edge_x": picked("r1/edge_x"), "edge_y": reuse("r2/edge_y"),
 				"param_x": reuse("r2/param_x"), "expr_y": reuse("r2/expr_y"), "const": reuse("r2/const"), "sum": rerun(inputChg),
 				"total": rerun(target, upstream), "text": rerun(downstream, upstream), "out": rerun(downstream, upstream),
 				"side_x": untouched, "side_out": untouched},
