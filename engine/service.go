@@ -20,6 +20,12 @@ type Config struct {
 	// process still runs (a lock the OS releases when a process dies).
 	Owner      string
 	OwnerAlive func(owner string) bool
+	// RequestCancel asks the live process owning a run to cancel it (Cancel of a run queued
+	// or running in another process); CancelRequests returns the runs others asked this
+	// process to cancel, polled every CancelEvery (0: 250 ms).
+	RequestCancel  func(owner, runID string) error
+	CancelRequests func() []string
+	CancelEvery    time.Duration
 	// RunCap overrides the stored run cap setting when > 0.
 	RunCap int
 	// MaxImagePixels overrides the stored decoded image size limit (setting
@@ -38,6 +44,7 @@ type Service struct {
 	now       Clock
 	owner     string
 	alive     func(string) bool
+	reqCancel func(owner, runID string) error
 	limits    Limits
 	Bus       *Bus
 	committer *GroupCommitter
@@ -71,7 +78,7 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Service{store: cfg.Store, reg: cfg.Registry, log: cfg.Logger, now: cfg.Now, owner: cfg.Owner,
-		alive: cfg.OwnerAlive, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet()}
+		alive: cfg.OwnerAlive, reqCancel: cfg.RequestCancel, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet()}
 	s.Bus.Subscribe(s.live.observe)
 	s.watcher = newFileWatcher(s.Bus.Emit)
 	s.versions = newVersionCache(16)
@@ -96,7 +103,29 @@ func NewService(cfg Config) (*Service, error) {
 	s.runs.start = s.executeRun
 	s.runs.queued = s.emitQueue
 	s.runs.cancelled = s.cancelledQueued
+	if cfg.CancelRequests != nil {
+		go s.serveCancelRequests(ctx, cfg.CancelRequests, cfg.CancelEvery)
+	}
 	return s, nil
+}
+
+// serveCancelRequests cancels the runs of this process that other processes asked to cancel.
+func (s *Service) serveCancelRequests(ctx context.Context, take func() []string, every time.Duration) {
+	if every <= 0 {
+		every = 250 * time.Millisecond
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			for _, id := range take() {
+				s.runs.Cancel(id)
+			}
+		}
+	}
 }
 
 // Close cancels running runs and waits for them to record their end; queued runs stay queued
@@ -355,6 +384,11 @@ func (s *Service) CreateVersion(ctx context.Context, wfRef, fromRef, notes strin
 	}
 	from, err := s.ResolveVersion(ctx, w, fromRef)
 	if err != nil {
+		return Version{}, err
+	}
+	// A version stored by a build that checked less may not pass today's validation (SPEC §4:
+	// a version never is invalid): its copy is refused, naming what to fix.
+	if err := ValidateGraph(s.reg, from.Graph); err != nil {
 		return Version{}, err
 	}
 	if notes == "" {

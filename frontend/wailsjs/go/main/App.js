@@ -6,6 +6,10 @@ export function Approve(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['Approve'](arg1, arg2, arg3, arg4);
 }
 
+export function CancelOrphanedRuns() {
+  return window['go']['main']['App']['CancelOrphanedRuns']();
+}
+
 export function CancelRun(arg1) {
   return window['go']['main']['App']['CancelRun'](arg1);
 }
@@ -20,6 +24,14 @@ export function CheckInputs(arg1, arg2) {
 
 export function CheckRunInputs(arg1, arg2) {
   return window['go']['main']['App']['CheckRunInputs'](arg1, arg2);
+}
+
+export function CompareRuns(arg1, arg2) {
+  return window['go']['main']['App']['CompareRuns'](arg1, arg2);
+}
+
+export function CompareVersions(arg1, arg2, arg3) {
+  return window['go']['main']['App']['CompareVersions'](arg1, arg2, arg3);
 }
 
 export function CreateVersion(arg1, arg2, arg3) {
@@ -56,6 +68,10 @@ export function ExportDialog(arg1, arg2, arg3) {
 
 export function ExportJSON(arg1, arg2, arg3) {
   return window['go']['main']['App']['ExportJSON'](arg1, arg2, arg3);
+}
+
+export function Generations(arg1) {
+  return window['go']['main']['App']['Generations'](arg1);
 }
 
 export function GetRun(arg1) {
@@ -110,6 +126,10 @@ export function OpenWorkflow(arg1) {
   return window['go']['main']['App']['OpenWorkflow'](arg1);
 }
 
+export function OrphanedRuns() {
+  return window['go']['main']['App']['OrphanedRuns']();
+}
+
 export function PickFile(arg1) {
   return window['go']['main']['App']['PickFile'](arg1);
 }
@@ -128,6 +148,18 @@ export function PlanGraph(arg1, arg2, arg3, arg4) {
 
 export function RenameWorkflow(arg1, arg2) {
   return window['go']['main']['App']['RenameWorkflow'](arg1, arg2);
+}
+
+export function RestoreRun(arg1) {
+  return window['go']['main']['App']['RestoreRun'](arg1);
+}
+
+export function RestoredRun(arg1) {
+  return window['go']['main']['App']['RestoredRun'](arg1);
+}
+
+export function ResumeOrphanedRuns() {
+  return window['go']['main']['App']['ResumeOrphanedRuns']();
 }
 
 export function RunGenerations(arg1) {
@@ -156,6 +188,10 @@ export function StartBatch(arg1, arg2) {
 
 export function StartRun(arg1) {
   return window['go']['main']['App']['StartRun'](arg1);
+}
+
+export function UndoRestore(arg1) {
+  return window['go']['main']['App']['UndoRestore'](arg1);
 }
 
 export function UnwatchWorkflow(arg1) {
