@@ -45,6 +45,8 @@ type NodeInput struct {
 	Limits Limits
 	// Providers resolves the provider a node names (SPEC §12); nil outside a service.
 	Providers *Providers
+	// Settings reads the data home's settings (the ffmpeg path); nil when there are none.
+	Settings SettingReader
 	// Cost, when a node sets it, is recorded on its generation (e.g. token usage).
 	Cost map[string]any
 	// Body runs a loop group's children for one item (nil for other nodes).

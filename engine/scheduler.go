@@ -35,6 +35,8 @@ type Executor struct {
 	Limits Limits
 	// Providers resolves the providers nodes name (SPEC §12).
 	Providers *Providers
+	// Settings are handed to nodes (tool paths); nil means none are set.
+	Settings SettingReader
 }
 
 // checkpointEvery is how often a running run's snapshot is saved.
@@ -439,7 +441,7 @@ func (ex *Executor) work(ctx context.Context, x *Execution, st *nodeState) nodeR
 	}
 	in := &NodeInput{NodeID: id, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, RawParams: st.node.Params, Inputs: st.inputs,
 		Connected: st.connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets,
-		Limits: ex.Limits, Providers: ex.Providers}
+		Limits: ex.Limits, Providers: ex.Providers, Settings: ex.Settings}
 	if a, ok := x.Approvals[id]; ok {
 		in.Approval = &a
 	}
