@@ -88,6 +88,38 @@ type GenerationBatch interface {
 	SelectGenerations(ctx context.Context, workflowID string, picks map[string]string) error
 }
 
+// OutputsComparer is implemented by stores that compare the outputs of generations where
+// they keep them, without reading them into values: a diff of two runs of a large workflow
+// compares thousands.
+type OutputsComparer interface {
+	// SameOutputs reports, per pair of generation ids, whether both generations exist, both
+	// completed and their outputs are the same as SameValue says. Pairs it does not list are
+	// not the same.
+	SameOutputs(ctx context.Context, pairs [][2]string) (map[[2]string]bool, error)
+}
+
+// sameOutputs compares the outputs of the generation pairs (a, b) laid out flat in ids.
+func (s *Service) sameOutputs(ctx context.Context, ids []string) (map[[2]string]bool, error) {
+	pairs := make([][2]string, 0, len(ids)/2)
+	for i := 0; i+1 < len(ids); i += 2 {
+		pairs = append(pairs, [2]string{ids[i], ids[i+1]})
+	}
+	if c, ok := s.store.(OutputsComparer); ok {
+		return c.SameOutputs(ctx, pairs)
+	}
+	gens, err := s.getGenerations(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[[2]string]bool, len(pairs))
+	for _, p := range pairs {
+		ga, okA := gens[p[0]]
+		gb, okB := gens[p[1]]
+		out[p] = okA && okB && ga.Status == GenCompleted && gb.Status == GenCompleted && SameValue(ga.Outputs, gb.Outputs)
+	}
+	return out, nil
+}
+
 // getGenerations reads the generations of ids that exist.
 func (s *Service) getGenerations(ctx context.Context, ids []string) (map[string]Generation, error) {
 	if b, ok := s.store.(GenerationBatch); ok {
@@ -177,7 +209,7 @@ func (s *Service) DiffRuns(ctx context.Context, runA, runB string) (RunDiff, err
 			ids = append(ids, ga, gb)
 		}
 	}
-	gens, err := s.getGenerations(ctx, ids)
+	same, err := s.sameOutputs(ctx, ids)
 	if err != nil {
 		return RunDiff{}, err
 	}
@@ -202,13 +234,7 @@ func (s *Service) DiffRuns(ctx context.Context, runA, runB string) (RunDiff, err
 		}
 		nd := NodeDiff{A: side(inA, recA, id), B: side(inB, recB, id)}
 		if nd.A != nil && nd.B != nil && nd.A.GenerationID != "" && nd.B.GenerationID != "" {
-			if nd.A.GenerationID == nd.B.GenerationID {
-				nd.SameOutput = true
-			} else {
-				ga, okA := gens[nd.A.GenerationID]
-				gb, okB := gens[nd.B.GenerationID]
-				nd.SameOutput = okA && okB && ga.Status == GenCompleted && gb.Status == GenCompleted && SameValue(ga.Outputs, gb.Outputs)
-			}
+			nd.SameOutput = nd.A.GenerationID == nd.B.GenerationID || same[[2]string{nd.A.GenerationID, nd.B.GenerationID}]
 		}
 		d.Nodes[id] = nd
 	}

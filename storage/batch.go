@@ -93,3 +93,52 @@ func (s *Store) SelectGenerations(ctx context.Context, workflowID string, picks 
 	}
 	return nil
 }
+
+var _ engine.OutputsComparer = (*Store)(nil)
+
+// SameOutputs compares the stored outputs of generation pairs in one query. Outputs are
+// stored as canonical JSON (sorted keys, large values by content hash), so equal text is
+// equal values; unequal text holding media values is decoded and compared by asset, since
+// two references to the same file may carry different names.
+func (s *Store) SameOutputs(ctx context.Context, pairs [][2]string) (map[[2]string]bool, error) {
+	out := make(map[[2]string]bool, len(pairs))
+	if len(pairs) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(pairs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT p.key, a.status = 'completed' AND b.status = 'completed', a.outputs = b.outputs,
+			CASE WHEN a.outputs <> b.outputs AND (instr(a.outputs, '"asset"') > 0 OR instr(b.outputs, '"asset"') > 0) THEN a.outputs END,
+			CASE WHEN a.outputs <> b.outputs AND (instr(a.outputs, '"asset"') > 0 OR instr(b.outputs, '"asset"') > 0) THEN b.outputs END
+		FROM json_each(?) p
+		JOIN generations a ON a.id = json_extract(p.value, '$[0]')
+		JOIN generations b ON b.id = json_extract(p.value, '$[1]')`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("comparing the outputs of %d generation pairs: %w", len(pairs), err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i int
+		var completed, equal bool
+		var ta, tb sql.NullString
+		if err := rows.Scan(&i, &completed, &equal, &ta, &tb); err != nil {
+			return nil, fmt.Errorf("comparing generation outputs: %w", err)
+		}
+		same := completed && equal
+		if completed && !equal && ta.Valid && tb.Valid {
+			var va, vb map[string]any
+			if decodeInto("generation outputs", ta.String, &va) == nil && decodeInto("generation outputs", tb.String, &vb) == nil {
+				same = engine.SameValue(va, vb)
+			}
+		}
+		if i >= 0 && i < len(pairs) {
+			out[pairs[i]] = same
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("comparing generation outputs: %w", err)
+	}
+	return out, nil
+}
