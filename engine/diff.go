@@ -148,13 +148,21 @@ func (s *Service) twoRuns(ctx context.Context, a, b string) (Run, Run, error) {
 	if a == b {
 		return Run{}, Run{}, invalidf(fmt.Sprintf("run %s is given twice: compare two different runs", a))
 	}
-	ra, err := s.store.GetRun(ctx, a)
-	if err != nil {
-		return Run{}, Run{}, runErr(a, err)
+	// both at once: a run of a large workflow is a large snapshot to read
+	var rb Run
+	var errB error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rb, errB = s.store.GetRun(ctx, b)
+	}()
+	ra, errA := s.store.GetRun(ctx, a)
+	<-done
+	if errA != nil {
+		return Run{}, Run{}, runErr(a, errA)
 	}
-	rb, err := s.store.GetRun(ctx, b)
-	if err != nil {
-		return Run{}, Run{}, runErr(b, err)
+	if errB != nil {
+		return Run{}, Run{}, runErr(b, errB)
 	}
 	return ra, rb, nil
 }
@@ -174,15 +182,25 @@ func (s *Service) DiffRuns(ctx context.Context, runA, runB string) (RunDiff, err
 	if err != nil {
 		return RunDiff{}, err
 	}
-	va, err := s.version(ctx, ra.VersionID)
+	var va, vb Version
+	var errB error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if rb.VersionID != ra.VersionID {
+			vb, errB = s.version(ctx, rb.VersionID)
+		}
+	}()
+	va, err = s.version(ctx, ra.VersionID)
+	<-done
 	if err != nil {
 		return RunDiff{}, err
 	}
-	vb := va
-	if rb.VersionID != ra.VersionID {
-		if vb, err = s.version(ctx, rb.VersionID); err != nil {
-			return RunDiff{}, err
-		}
+	if errB != nil {
+		return RunDiff{}, errB
+	}
+	if rb.VersionID == ra.VersionID {
+		vb = va
 	}
 	d := RunDiff{A: ra.ID, B: rb.ID,
 		Version: SidePair{A: ra.VersionID, B: rb.VersionID, Same: ra.VersionID == rb.VersionID},
@@ -192,9 +210,14 @@ func (s *Service) DiffRuns(ctx context.Context, runA, runB string) (RunDiff, err
 	if ra.WorkflowID != rb.WorkflowID {
 		d.Workflows = &SidePair{A: ra.WorkflowID, B: rb.WorkflowID, Same: false}
 	}
-	if !d.Version.Same && va.ContentHash != vb.ContentHash {
-		d.Graph = DiffGraphs(va.Graph, vb.Graph)
-	}
+	graph := d.Graph
+	graphDone := make(chan struct{})
+	go func() {
+		defer close(graphDone)
+		if ra.VersionID != rb.VersionID && va.ContentHash != vb.ContentHash {
+			graph = DiffGraphs(va.Graph, vb.Graph)
+		}
+	}()
 	recA, recB := ra.Snapshot.Records(), rb.Snapshot.Records()
 	inA := nodeSet(va.Graph)
 	inB := inA
@@ -210,9 +233,11 @@ func (s *Service) DiffRuns(ctx context.Context, runA, runB string) (RunDiff, err
 		}
 	}
 	same, err := s.sameOutputs(ctx, ids)
+	<-graphDone
 	if err != nil {
 		return RunDiff{}, err
 	}
+	d.Graph = graph
 	d.Nodes = make(map[string]NodeDiff, len(inA)+len(inB))
 	side := func(in map[string]bool, rec map[string]NodeRecord, id string) *NodeSide {
 		if !in[id] {
