@@ -445,7 +445,10 @@ func cmdNodes(args []string, out io.Writer) error {
 	}
 	for _, t := range types {
 		det := "deterministic"
-		if !t.Deterministic {
+		switch {
+		case t.DeterministicWhen != nil:
+			det = "deterministic or not by its params" // image.noise: with a seed
+		case !t.Deterministic:
 			det = "nondeterministic"
 		}
 		fmt.Fprintf(out, "%-18s %-8s %s (%s)\n", t.Type, t.Group, t.Title, det)

@@ -204,7 +204,7 @@ func (ex *Executor) bodyRunner(x Execution, b *loopBody, bodies map[string]*loop
 		}
 	}
 	return func(ctx context.Context, index int, item any) (map[string]any, error) {
-		vals := map[string]map[string]any{b.group: {"item": item, "index": float64(index)}}
+		vals := map[string]map[string]any{b.group: {"item": item, "index": int64(index)}}
 		for _, n := range b.nodes {
 			if err := ctx.Err(); err != nil {
 				return nil, err

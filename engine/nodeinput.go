@@ -112,8 +112,14 @@ func (in *NodeInput) Float(name string, def float64) (float64, error) {
 	return f, nil
 }
 
-// Int returns param name as an integer, or def when absent.
+// Int returns param name as an integer, or def when absent. An int64 param is taken exactly.
 func (in *NodeInput) Int(name string, def int) (int, error) {
+	if i, ok := in.Params[name].(int64); ok {
+		if int64(int(i)) != i {
+			return 0, fmt.Errorf("param %q: %d is out of range", name, i)
+		}
+		return int(i), nil
+	}
 	f, err := in.Float(name, float64(def))
 	if err != nil {
 		return 0, err
@@ -139,6 +145,8 @@ func (in *NodeInput) Bool(name string, def bool) bool {
 			return p
 		}
 	case float64:
+		return b != 0
+	case int64:
 		return b != 0
 	}
 	return def
@@ -180,6 +188,8 @@ func ToText(v any) string {
 		return s
 	case float64:
 		return strconv.FormatFloat(s, 'f', -1, 64)
+	case int64:
+		return strconv.FormatInt(s, 10)
 	case bool:
 		return strconv.FormatBool(s)
 	}

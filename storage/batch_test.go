@@ -27,7 +27,7 @@ func TestGenerationBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got["g1"].Outputs["value"] != float64(1) || got["g3"].NodeID != "b" {
+	if len(got) != 2 || got["g1"].Outputs["value"] != int64(1) || got["g3"].NodeID != "b" {
 		t.Fatalf("GetGenerations = %+v", got)
 	}
 	epoch, _ := s.GenerationEpoch(ctx, w.ID)

@@ -1,6 +1,6 @@
 // Package memstore is an in-memory engine.Store for tests. It keeps every JSON-like value
 // in its encoded form, so what it returns has the same shape as after a round trip through
-// the SQLite store (numbers as float64, fresh maps) and callers may mutate it freely.
+// the SQLite store (numbers as int64 or float64, fresh maps) and callers may mutate it freely.
 package memstore
 
 import (
@@ -150,7 +150,7 @@ func encode(what string, v any) ([]byte, error) {
 func decode[T any](b []byte) T {
 	var v T
 	if len(b) > 0 {
-		_ = json.Unmarshal(b, &v) // bytes came from json.Marshal
+		_ = engine.UnmarshalJSON(b, &v) // bytes came from json.Marshal
 	}
 	return v
 }
