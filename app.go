@@ -350,20 +350,29 @@ func (a *App) UseVersion(workflowID, versionID string) (engine.Version, error) {
 	if err := checkID("version", versionID); err != nil {
 		return engine.Version{}, err
 	}
-	if g, _, ok, err := a.svc.Draft(a.ctx, workflowID); err != nil {
+	if err := a.settleDraft(workflowID); err != nil {
 		return engine.Version{}, err
+	}
+	return a.svc.UseVersion(a.ctx, workflowID, versionID)
+}
+
+// settleDraft saves a valid draft that differs from every version as a version and drops
+// it, before the current version changes under it.
+func (a *App) settleDraft(workflowID string) error {
+	if g, _, ok, err := a.svc.Draft(a.ctx, workflowID); err != nil {
+		return err
 	} else if ok {
 		if len(a.svc.CheckGraph(g)) == 0 {
 			if _, _, err := a.svc.EnsureVersion(a.ctx, workflowID, g, "draft saved before switching version"); err != nil {
-				return engine.Version{}, err
+				return err
 			}
 			if err := a.svc.DiscardDraft(a.ctx, workflowID); err != nil {
-				return engine.Version{}, err
+				return err
 			}
 		}
 		// An invalid draft stays as the draft: it cannot become a version, and is not lost.
 	}
-	return a.svc.UseVersion(a.ctx, workflowID, versionID)
+	return nil
 }
 
 func (a *App) resolveRunVersion(req RunRequest, inputSets ...map[string]any) (string, string, error) {

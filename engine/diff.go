@@ -444,3 +444,11 @@ func comparableJSON(v any) ([]byte, error) {
 }
 
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// Generations returns the generations of ids that exist, by id (the compare grid's cells).
+func (s *Service) Generations(ctx context.Context, ids []string) (map[string]Generation, error) {
+	if len(ids) > 10000 {
+		return nil, invalidf(fmt.Sprintf("at most 10000 generations at once, got %d", len(ids)))
+	}
+	return s.getGenerations(ctx, ids)
+}

@@ -43,6 +43,8 @@ type NodeInput struct {
 	Assets   AssetStore
 	// Limits bound what the node may make the process hold (decoded image size).
 	Limits Limits
+	// Settings reads the data home's settings (the ffmpeg path); nil when there are none.
+	Settings SettingReader
 	// Cost, when a node sets it, is recorded on its generation (e.g. token usage).
 	Cost map[string]any
 	// Body runs a loop group's children for one item (nil for other nodes).

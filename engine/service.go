@@ -386,6 +386,11 @@ func (s *Service) CreateVersion(ctx context.Context, wfRef, fromRef, notes strin
 	if err != nil {
 		return Version{}, err
 	}
+	// A version stored by a build that checked less may not pass today's validation (SPEC §4:
+	// a version never is invalid): its copy is refused, naming what to fix.
+	if err := ValidateGraph(s.reg, from.Graph); err != nil {
+		return Version{}, err
+	}
 	if notes == "" {
 		notes = "copy of " + from.Label
 	}

@@ -21,6 +21,7 @@ func Register(r *engine.Registry) error {
 		registerUtility,
 		registerImage,
 		registerMedia,
+		registerVideo,
 		registerLoops,
 		registerCode,
 		registerHTTP,

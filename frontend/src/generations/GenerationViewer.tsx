@@ -8,6 +8,7 @@ import { TextBlock } from "../previews/TextBlock";
 import { OutputsView } from "../previews/ValuePreview";
 import { useRuns } from "../stores/runs";
 import { api } from "../api/backend";
+import { CompareCheck } from "../compare/Controls";
 import { refreshNode } from "./current";
 import { setShowCurrent, useShownGenerationId } from "./shown";
 import { formatTime, indexOf, position, reconcile, runTitle, step, type Generation, type Timeline } from "./timeline";
@@ -65,6 +66,7 @@ const Tile = memo(function Tile({ g, current, active, onOpen }: { g: Generation;
   const s = summarizeOutputs(g.outputs, 60);
   return (
     <li className={`gen-tile${active ? " active" : ""}${g.selected ? " picked" : ""}`} data-testid="gen-tile" data-generation={g.id}>
+      {g.run_id && g.status !== "running" && <CompareCheck runId={g.run_id} title="Choose this tile's run to compare" />}
       <button type="button" className="gen-tile-btn" onClick={onOpen} title={`${runTitle(g)} · ${g.version_label} · ${formatTime(g.created_at)}`}>
         <span className="gen-tile-body">
           {s.image ? (

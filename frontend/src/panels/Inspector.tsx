@@ -26,7 +26,13 @@ function Problems({ problems }: { problems: Problem[] }) {
     <ul className="problems" aria-label="Problems" data-testid="problems">
       {problems.map((p, i) => (
         <li key={i} className="problem">
-          {p.handle ? <span className="mono">{p.handle}: </span> : p.input ? <span className="mono">{`{{${p.input}}}`}: </span> : null}
+          {p.param ? (
+            <span className="mono">{p.param}: </span>
+          ) : p.handle ? (
+            <span className="mono">{p.handle}: </span>
+          ) : p.input ? (
+            <span className="mono">{`{{${p.input}}}`}: </span>
+          ) : null}
           {p.message}
         </li>
       ))}

@@ -4,6 +4,7 @@
 import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { create } from "zustand";
 import { api } from "../api/backend";
+import { RunCompareTools } from "../compare/Controls";
 import { formatDuration } from "../lib/format";
 import { useGraph } from "../stores/graph";
 import { useThrottledValue } from "../lib/throttle";
@@ -69,6 +70,7 @@ const RunCard = memo(function RunCard({
       data-status={run.status}
       aria-current={onCanvas ? "true" : undefined}
     >
+      <RunCompareTools run={run} />
       <button type="button" className="run-card-main" onClick={() => focusRun(run)} title="Show this run on the canvas">
         <span className="run-card-top">
           <span className="run-label">{run.label || "Run"}</span>

@@ -15,6 +15,10 @@ export function CheckInputs(arg1:string,arg2:Record<string, any>):Promise<Array<
 
 export function CheckRunInputs(arg1:engine.Graph,arg2:Record<string, any>):Promise<Array<engine.Problem>>;
 
+export function CompareRuns(arg1:string,arg2:string):Promise<main.CompareRunsResult>;
+
+export function CompareVersions(arg1:string,arg2:string,arg3:string):Promise<main.CompareVersionsResult>;
+
 export function CreateVersion(arg1:string,arg2:string,arg3:string):Promise<engine.Version>;
 
 export function CreateWorkflow(arg1:string):Promise<engine.Workflow>;
@@ -32,6 +36,8 @@ export function DuplicateWorkflow(arg1:string):Promise<engine.Workflow>;
 export function ExportDialog(arg1:string,arg2:string,arg3:boolean):Promise<string>;
 
 export function ExportJSON(arg1:string,arg2:string,arg3:boolean):Promise<string>;
+
+export function Generations(arg1:Array<string>):Promise<Record<string, engine.Generation>>;
 
 export function GetRun(arg1:string):Promise<main.RunInfo>;
 
@@ -69,6 +75,10 @@ export function PlanGraph(arg1:string,arg2:engine.Graph,arg3:string,arg4:Record<
 
 export function RenameWorkflow(arg1:string,arg2:string):Promise<engine.Workflow>;
 
+export function RestoreRun(arg1:string):Promise<engine.RestoreResult>;
+
+export function RestoredRun(arg1:string):Promise<string>;
+
 export function ResumeOrphanedRuns():Promise<number>;
 
 export function RunGenerations(arg1:string):Promise<Record<string, engine.Generation>>;
@@ -84,6 +94,8 @@ export function SetRunCap(arg1:number):Promise<void>;
 export function StartBatch(arg1:main.RunRequest,arg2:Array<Record<string, any>>):Promise<Array<main.RunInfo>>;
 
 export function StartRun(arg1:main.RunRequest):Promise<main.RunInfo>;
+
+export function UndoRestore(arg1:string):Promise<engine.RestoreResult>;
 
 export function UnwatchWorkflow(arg1:string):Promise<void>;
 

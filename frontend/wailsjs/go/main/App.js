@@ -26,6 +26,14 @@ export function CheckRunInputs(arg1, arg2) {
   return window['go']['main']['App']['CheckRunInputs'](arg1, arg2);
 }
 
+export function CompareRuns(arg1, arg2) {
+  return window['go']['main']['App']['CompareRuns'](arg1, arg2);
+}
+
+export function CompareVersions(arg1, arg2, arg3) {
+  return window['go']['main']['App']['CompareVersions'](arg1, arg2, arg3);
+}
+
 export function CreateVersion(arg1, arg2, arg3) {
   return window['go']['main']['App']['CreateVersion'](arg1, arg2, arg3);
 }
@@ -60,6 +68,10 @@ export function ExportDialog(arg1, arg2, arg3) {
 
 export function ExportJSON(arg1, arg2, arg3) {
   return window['go']['main']['App']['ExportJSON'](arg1, arg2, arg3);
+}
+
+export function Generations(arg1) {
+  return window['go']['main']['App']['Generations'](arg1);
 }
 
 export function GetRun(arg1) {
@@ -134,6 +146,14 @@ export function RenameWorkflow(arg1, arg2) {
   return window['go']['main']['App']['RenameWorkflow'](arg1, arg2);
 }
 
+export function RestoreRun(arg1) {
+  return window['go']['main']['App']['RestoreRun'](arg1);
+}
+
+export function RestoredRun(arg1) {
+  return window['go']['main']['App']['RestoredRun'](arg1);
+}
+
 export function ResumeOrphanedRuns() {
   return window['go']['main']['App']['ResumeOrphanedRuns']();
 }
@@ -164,6 +184,10 @@ export function StartBatch(arg1, arg2) {
 
 export function StartRun(arg1) {
   return window['go']['main']['App']['StartRun'](arg1);
+}
+
+export function UndoRestore(arg1) {
+  return window['go']['main']['App']['UndoRestore'](arg1);
 }
 
 export function UnwatchWorkflow(arg1) {

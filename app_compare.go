@@ -1,0 +1,116 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// The compare view's bound methods (SPEC §13): thin calls into the engine.
+
+// CompareRunsResult is a run diff with what the compare view shows around it: both runs and
+// both versions' graphs (drawn on its canvas).
+type CompareRunsResult struct {
+	Diff   engine.RunDiff `json:"diff"`
+	RunA   RunInfo        `json:"run_a"`
+	RunB   RunInfo        `json:"run_b"`
+	GraphA engine.Graph   `json:"graph_a"`
+	GraphB engine.Graph   `json:"graph_b"`
+}
+
+// CompareRuns compares two runs.
+func (a *App) CompareRuns(runA, runB string) (CompareRunsResult, error) {
+	if err := checkID("run", runA); err != nil {
+		return CompareRunsResult{}, err
+	}
+	if err := checkID("run", runB); err != nil {
+		return CompareRunsResult{}, err
+	}
+	d, err := a.svc.DiffRuns(a.ctx, runA, runB)
+	if err != nil {
+		return CompareRunsResult{}, err
+	}
+	out := CompareRunsResult{Diff: d}
+	for _, side := range []struct {
+		id    string
+		run   *RunInfo
+		graph *engine.Graph
+	}{{runA, &out.RunA, &out.GraphA}, {runB, &out.RunB, &out.GraphB}} {
+		r, _, err := a.svc.GetRun(a.ctx, side.id)
+		if err != nil {
+			return CompareRunsResult{}, err
+		}
+		*side.run = a.runInfo(r, nil)
+		v, err := a.svc.GetVersion(a.ctx, r.VersionID)
+		if err != nil {
+			return CompareRunsResult{}, err
+		}
+		*side.graph = v.Graph
+	}
+	return out, nil
+}
+
+// CompareVersionsResult is a version diff with both versions.
+type CompareVersionsResult struct {
+	Diff     engine.VersionDiff `json:"diff"`
+	VersionA engine.Version     `json:"version_a"`
+	VersionB engine.Version     `json:"version_b"`
+}
+
+// CompareVersions compares two versions of a workflow.
+func (a *App) CompareVersions(workflowID, v1, v2 string) (CompareVersionsResult, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return CompareVersionsResult{}, err
+	}
+	d, err := a.svc.DiffVersions(a.ctx, workflowID, v1, v2)
+	if err != nil {
+		return CompareVersionsResult{}, err
+	}
+	va, vb := d.Versions()
+	return CompareVersionsResult{Diff: d, VersionA: va, VersionB: vb}, nil
+}
+
+// Generations returns the generations of ids that exist, by id.
+func (a *App) Generations(ids []string) (map[string]engine.Generation, error) {
+	for _, id := range ids {
+		if err := checkID("generation", id); err != nil {
+			return nil, err
+		}
+	}
+	return a.svc.Generations(a.ctx, ids)
+}
+
+// RestoreRun makes a run's version and generations current. A draft that differs from every
+// version is saved as a version first, as switching versions does, so no edit is lost.
+func (a *App) RestoreRun(runID string) (engine.RestoreResult, error) {
+	if err := checkID("run", runID); err != nil {
+		return engine.RestoreResult{}, err
+	}
+	r, _, err := a.svc.GetRun(a.ctx, runID)
+	if err != nil {
+		return engine.RestoreResult{}, fmt.Errorf("run %q: %w", runID, err)
+	}
+	if err := a.settleDraft(r.WorkflowID); err != nil {
+		return engine.RestoreResult{}, err
+	}
+	return a.svc.RestoreRun(a.ctx, runID)
+}
+
+// UndoRestore puts back what the workflow's last restore replaced.
+func (a *App) UndoRestore(workflowID string) (engine.RestoreResult, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return engine.RestoreResult{}, err
+	}
+	if err := a.settleDraft(workflowID); err != nil {
+		return engine.RestoreResult{}, err
+	}
+	return a.svc.UndoRestore(a.ctx, workflowID)
+}
+
+// RestoredRun is the run whose restore UndoRestore would take back, "" when none.
+func (a *App) RestoredRun(workflowID string) (string, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return "", err
+	}
+	return a.svc.CanUndoRestore(a.ctx, workflowID)
+}
