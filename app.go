@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -288,6 +287,12 @@ func safeFileName(s string) string {
 
 // NodeTypes returns every node type's schema: handles, params, determinism.
 func (a *App) NodeTypes() []*engine.NodeType { return a.svc.Registry().Types() }
+
+// NodeDeterministic reports whether a node of this type with these params is deterministic
+// (image.noise with a seed is, without one is not), for the inspector.
+func (a *App) NodeDeterministic(nodeType string, params map[string]any) (bool, error) {
+	return a.svc.Registry().NodeDeterministic(nodeType, params)
+}
 
 // CheckGraph validates a draft graph and returns its problems (empty when valid).
 func (a *App) CheckGraph(g engine.Graph) []engine.Problem { return a.svc.CheckGraph(g) }
@@ -584,7 +589,7 @@ func (a *App) Approve(runID, nodeID string, reject bool, valueJSON string) (RunI
 	}
 	req := engine.ApproveRequest{RunID: runID, NodeID: nodeID, Reject: reject}
 	if strings.TrimSpace(valueJSON) != "" {
-		if err := json.Unmarshal([]byte(valueJSON), &req.Value); err != nil {
+		if err := engine.UnmarshalJSON([]byte(valueJSON), &req.Value); err != nil {
 			return RunInfo{}, fmt.Errorf("edited value is not JSON: %v: %w", err, engine.ErrInvalid)
 		}
 		req.HasValue = true

@@ -112,7 +112,7 @@ func TestCurrentGenerationsBinding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cur) != 2 || cur["a"].ID != first || !cur["a"].Selected || cur["out"].Outputs["value"] != float64(42) {
+	if len(cur) != 2 || cur["a"].ID != first || !cur["a"].Selected || cur["out"].Outputs["value"] != int64(42) {
 		t.Errorf("current generations: %+v", cur)
 	}
 	if _, err := a.CurrentGenerations("../etc"); err == nil {

@@ -31,7 +31,7 @@ const (
 
 // commandOrder lists the subcommands in the order help shows them.
 var commandOrder = []string{"import", "export", "list", "versions", "version", "run", "plan", "approve", "runs",
-	"generations", "select", "nodes", "diff", "restore", "queue", "cancel", "resume", "settings", "help"}
+	"generations", "select", "nodes", "diff", "restore", "queue", "cancel", "resume", "providers", "settings", "help"}
 
 // commandHelp is each subcommand's usage lines and what it does (`flowbench CMD --help`).
 var commandHelp = map[string]string{
@@ -127,6 +127,7 @@ Makes RUN's version current and selects, for every node it executed or reused, t
 that run used, so a run from any block builds on it. Nodes whose generation was deleted are
 listed as missing. --undo puts back what the workflow's last restore replaced.
 `,
+	"providers": providersHelp,
 	"settings": `usage: flowbench settings [--json]
        flowbench settings set KEY VALUE
 
@@ -357,6 +358,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		code, err = c.diffCmd(args[1:])
 	case "restore":
 		code, err = c.restoreCmd(args[1:])
+	case "providers":
+		code, err = c.providersCmd(args[1:])
 	case "settings":
 		code, err = c.settingsCmd(args[1:])
 	default:
@@ -431,6 +434,9 @@ With no arguments flowbench opens the window. Subcommands work headless
   flowbench diff --versions WORKFLOW V1 V2 [--json]
   flowbench restore RUN [--json]                 (the run's version and generations become current)
   flowbench restore --undo WORKFLOW [--json]     (put back what the last restore replaced)
+  flowbench providers [--json]                   (local AI servers nodes use)
+  flowbench providers set NAME --kind K --url URL [--url URL]... [--concurrency N] [--api-key-env VAR]
+  flowbench providers test NAME [--json] | remove NAME
   flowbench version | --version
   flowbench help [COMMAND]           (or flowbench COMMAND --help)
 
@@ -455,7 +461,10 @@ func cmdNodes(args []string, out io.Writer) error {
 	}
 	for _, t := range types {
 		det := "deterministic"
-		if !t.Deterministic {
+		switch {
+		case t.DeterministicWhen != nil:
+			det = "deterministic or not by its params" // image.noise: with a seed
+		case !t.Deterministic:
 			det = "nondeterministic"
 		}
 		fmt.Fprintf(out, "%-18s %-8s %s (%s)\n", t.Type, t.Group, t.Title, det)

@@ -167,7 +167,7 @@ func (s *Service) beginRun(ar *activeRun) {
 func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 	defer s.wg.Done()
 	run := ar.exec.Run
-	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits, Settings: s.store,
+	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits, Providers: s.providers, Settings: s.store,
 		Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) {
 			r := run
 			r.Snapshot = Snapshot{Nodes: nodes, Reused: reused, Approvals: ar.exec.Approvals}

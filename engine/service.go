@@ -34,6 +34,8 @@ type Config struct {
 	// FollowEvery is how often followed workflows are checked for other processes' changes
 	// (FollowGenerations); 0 means once a second.
 	FollowEvery time.Duration
+	// Getenv reads the environment variables holding providers' API keys (nil: os.Getenv).
+	Getenv func(string) string
 }
 
 // Service is the application's domain API, used by the CLI and the window alike.
@@ -46,6 +48,7 @@ type Service struct {
 	alive     func(string) bool
 	reqCancel func(owner, runID string) error
 	limits    Limits
+	providers *Providers
 	Bus       *Bus
 	committer *GroupCommitter
 	runs      *Manager
@@ -98,6 +101,7 @@ func NewService(cfg Config) (*Service, error) {
 	if s.limits.MaxImagePixels <= 0 {
 		s.limits.MaxImagePixels = storedImageLimit(ctx, cfg.Store)
 	}
+	s.providers = NewProviders(cfg.Store, cfg.Now, cfg.Getenv)
 	s.runs = newManager(runCap)
 	s.runs.begin = s.beginRun
 	s.runs.start = s.executeRun

@@ -111,7 +111,7 @@ func TestMediaFilesFixture(t *testing.T) {
 	if want := "# Copy (6 bytes)\n\nhello\n"; string(got) != want {
 		t.Fatalf("copy = %q, want %q", got, want)
 	}
-	if run.Outputs["size"] != 6.0 {
+	if run.Outputs["size"] != int64(6) {
 		t.Fatalf("size = %v", run.Outputs["size"])
 	}
 }

@@ -62,6 +62,9 @@ export const api = {
     call<string>(() => App.ExportDialog(id, versionId, bundle)),
   nodeTypes: () => call<NodeType[]>(() => App.NodeTypes()).then((l) => l ?? []),
   checkGraph: (g: Graph) => call<Problem[]>(() => App.CheckGraph(g as Loose)).then((l) => l ?? []),
+  /** nodeDeterministic is one node's answer: image.noise with a seed is deterministic, without one not. */
+  nodeDeterministic: (type: string, params: Record<string, unknown>) =>
+    call<boolean>(() => App.NodeDeterministic(type, params as Loose)),
   checkInputs: (versionId: string, values: Record<string, unknown>) =>
     call<Problem[]>(() => App.CheckInputs(versionId, values)).then((l) => l ?? []),
   /** checkRunInputs checks run form values against the inputs the editor's graph declares. */

@@ -55,6 +55,8 @@ export function ListRuns(arg1:string,arg2:number):Promise<Array<main.RunInfo>>;
 
 export function ListWorkflows():Promise<Array<main.WorkflowCard>>;
 
+export function NodeDeterministic(arg1:string,arg2:Record<string, any>):Promise<boolean>;
+
 export function NodeTimeline(arg1:string,arg2:string):Promise<engine.Timeline>;
 
 export function NodeTypes():Promise<Array<engine.NodeType>>;

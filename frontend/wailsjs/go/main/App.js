@@ -106,6 +106,10 @@ export function ListWorkflows() {
   return window['go']['main']['App']['ListWorkflows']();
 }
 
+export function NodeDeterministic(arg1, arg2) {
+  return window['go']['main']['App']['NodeDeterministic'](arg1, arg2);
+}
+
 export function NodeTimeline(arg1, arg2) {
   return window['go']['main']['App']['NodeTimeline'](arg1, arg2);
 }
