@@ -31,7 +31,7 @@ const (
 
 // commandOrder lists the subcommands in the order help shows them.
 var commandOrder = []string{"import", "export", "list", "versions", "version", "run", "plan", "approve", "runs",
-	"generations", "select", "nodes", "diff", "restore", "queue", "cancel", "resume", "providers", "help"}
+	"generations", "select", "nodes", "diff", "restore", "queue", "cancel", "resume", "providers", "settings", "help"}
 
 // commandHelp is each subcommand's usage lines and what it does (`flowbench CMD --help`).
 var commandHelp = map[string]string{
@@ -131,6 +131,14 @@ that run used, so a run from any block builds on it. Nodes whose generation was 
 listed as missing. --undo puts back what the workflow's last restore replaced.
 `,
 	"providers": providersHelp,
+	"settings": `usage: flowbench settings [--json]
+       flowbench settings set KEY VALUE
+
+Lists the settings of the data home (run_cap, max_image_pixels, ffmpeg_path) with their
+values, or changes one; an empty VALUE ("") puts back the default. ffmpeg_path is the ffmpeg
+executable, or a folder holding ffmpeg and ffprobe, the video and audio nodes run (default:
+found on PATH). --json: {"settings": [{"key","value","default","set","description"}]}.
+`,
 	"help": `usage: flowbench help [COMMAND]
 
 Shows the overview, or one command's usage (the same as flowbench COMMAND --help).
@@ -355,6 +363,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		code, err = c.restoreCmd(args[1:])
 	case "providers":
 		code, err = c.providersCmd(args[1:])
+	case "settings":
+		code, err = c.settingsCmd(args[1:])
 	default:
 		err = usageErr("unknown command %q (see flowbench help)", args[0])
 	}

@@ -601,3 +601,22 @@ func noiseImage(w, h int, seed uint32) *image.NRGBA {
 	}
 	return img
 }
+
+// TestVideoContactSheetFixture runs testdata/video-contact-sheet.json through the service
+// with the clip given as @path (as the CLI's --input video=@clip.mp4 does): four frames of
+// the clip tiled two by two.
+func TestVideoContactSheetFixture(t *testing.T) {
+	needFFmpeg(t)
+	t.Parallel()
+	run, store := runFixture(t, "video-contact-sheet.json", map[string]any{"video": "@" + testVideo(t, 2)}, nil)
+	frames, _ := run.Outputs["frames"].([]any)
+	if len(frames) != 4 {
+		t.Fatalf("frames = %v, want 4", run.Outputs["frames"])
+	}
+	if w, h, _ := imageSize(t, store, frames[0]); w != 480 || h != 360 {
+		t.Errorf("a frame is %d×%d, want 480×360 (the 320×240 clip at width 480)", w, h)
+	}
+	if w, h, _ := imageSize(t, store, run.Outputs["sheet"]); w != 2*480+4 || h != 2*480+4 {
+		t.Errorf("sheet is %d×%d, want 964×964", w, h)
+	}
+}
