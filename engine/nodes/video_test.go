@@ -620,3 +620,24 @@ func TestVideoContactSheetFixture(t *testing.T) {
 		t.Errorf("sheet is %d×%d, want 964×964", w, h)
 	}
 }
+
+// TestVideoFramesLongerSound: a sound track longer than the picture does not send the
+// frames past the last picture; a thumbnail there is refused, naming the video's length.
+func TestVideoFramesLongerSound(t *testing.T) {
+	needFFmpeg(t)
+	t.Parallel()
+	store := newStore(t)
+	clip := makeMedia(t, t.TempDir(), "short-picture.mp4",
+		"-f", "lavfi", "-i", "testsrc=size=96x64:rate=10:duration=1",
+		"-f", "lavfi", "-i", "sine=duration=3",
+		"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac")
+	video := putFile(t, store, clip, "video/mp4")
+	out := mustRunMedia(t, store, "video.frames", map[string]any{"count": 4.0}, map[string]any{"video": video})
+	if images, _ := out["images"].([]any); len(images) != 4 {
+		t.Fatalf("images = %v, want 4", out["images"])
+	}
+	_, err := runMedia(t, store, "video.thumbnail", map[string]any{"at_s": 2.0}, map[string]any{"video": video})
+	if err == nil || !strings.Contains(err.Error(), "past the end of the video (1 s long)") {
+		t.Fatalf("thumbnail at 2 s of a 1 s picture: err = %v", err)
+	}
+}
