@@ -92,12 +92,15 @@ Picks the generation that feeds NODE's downstream ("none" clears the pick).
 Lists the node types with their handles, params schema and determinism.
 `,
 	"queue": `usage: flowbench queue [--json]
+       flowbench queue pause | resume
 
 Lists the running and queued runs of the data home, oldest first, across every process, with
 whether the process that owns each one still runs. Queued runs of a process that stopped
 ("orphaned") wait until flowbench resume --orphaned runs them or cancel --orphaned drops them.
---json: {"cap", "running": [run…], "queued": [run…]}, each run as in runs --json plus
-"owner_alive" and "position".
+--json: {"paused", "cap", "running": [run…], "queued": [run…]}, each run as in runs --json
+plus "owner_alive" and "position".
+pause: running runs finish, queued ones (of every process, the window's too) wait, kept
+across restarts; resume starts them again.
 `,
 	"cancel": `usage: flowbench cancel RUN... [--json]
        flowbench cancel --orphaned [--json]
@@ -391,6 +394,8 @@ type cmd struct {
 	out  io.Writer
 	errw io.Writer
 	ctx  context.Context
+	// pausedNoted: the "queue is paused" note was printed once.
+	pausedNoted bool
 }
 
 func (c *cmd) json(v any) error {
@@ -427,7 +432,7 @@ With no arguments flowbench opens the window. Subcommands work headless
   flowbench generations WORKFLOW NODE [--json]
   flowbench select WORKFLOW NODE GENERATION   (GENERATION "none" clears the selection)
   flowbench nodes [--json]
-  flowbench queue [--json]
+  flowbench queue [--json] | queue pause | queue resume
   flowbench cancel RUN... | --orphaned [--json]
   flowbench resume RUN... | --orphaned [--max-concurrent N] [--json]
   flowbench diff RUN_A RUN_B [--json]            (compare two runs)
