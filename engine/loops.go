@@ -236,7 +236,7 @@ func (ex *Executor) bodyRunner(x Execution, b *loopBody, bodies map[string]*loop
 			}
 			in := &NodeInput{NodeID: n.ID, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, RawParams: n.Params, Inputs: inputs,
 				Connected: connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets,
-				Limits: ex.Limits, Settings: ex.Settings}
+				Limits: ex.Limits, Providers: ex.Providers, Settings: ex.Settings}
 			if t.Container {
 				in.Body = ex.bodyRunner(x, bodies[n.ID], bodies, kids)
 			}

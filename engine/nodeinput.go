@@ -43,6 +43,8 @@ type NodeInput struct {
 	Assets   AssetStore
 	// Limits bound what the node may make the process hold (decoded image size).
 	Limits Limits
+	// Providers resolves the provider a node names (SPEC §12); nil outside a service.
+	Providers *Providers
 	// Settings reads the data home's settings (the ffmpeg path); nil when there are none.
 	Settings SettingReader
 	// Cost, when a node sets it, is recorded on its generation (e.g. token usage).

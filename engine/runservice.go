@@ -126,6 +126,7 @@ func (s *Service) Enqueue(ctx context.Context, p PreparedRun) (Run, error) {
 	p.exec.Run = run
 	s.wg.Add(1)
 	s.Bus.Emit(runEvent(run, 0))
+	s.runs.SetPaused(s.storedPaused(ctx)) // another process may have paused the queue since
 	s.runs.Submit(s.ctx, run, p.exec)
 	return run, nil
 }
@@ -167,7 +168,7 @@ func (s *Service) beginRun(ar *activeRun) {
 func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 	defer s.wg.Done()
 	run := ar.exec.Run
-	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits, Settings: s.store,
+	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits, Providers: s.providers, Settings: s.store,
 		Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) {
 			r := run
 			r.Snapshot = Snapshot{Nodes: nodes, Reused: reused, Approvals: ar.exec.Approvals}

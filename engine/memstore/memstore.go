@@ -43,6 +43,8 @@ type Store struct {
 	// collect an asset a running node is about to link.
 	pending  map[string]struct{}
 	settings map[string]string
+	// providers starts with the default provider, as a fresh data home does.
+	providers map[string]engine.Provider
 	// dir holds asset files written on demand by AssetPath.
 	dir string
 }
@@ -101,6 +103,7 @@ func New() *Store {
 		assets:     map[string]*assetRec{},
 		pending:    map[string]struct{}{},
 		settings:   map[string]string{},
+		providers:  map[string]engine.Provider{engine.DefaultProviderName: cloneProvider(engine.DefaultProvider)},
 	}
 }
 
