@@ -847,7 +847,7 @@ export namespace main {
 	    run_a: RunInfo;
 	    run_b: RunInfo;
 	    graph_a: engine.Graph;
-	    graph_b: engine.Graph;
+	    graph_b?: engine.Graph;
 	
 	    static createFrom(source: any = {}) {
 	        return new CompareRunsResult(source);
