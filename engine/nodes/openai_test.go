@@ -300,8 +300,9 @@ func TestGenerativeNodeErrors(t *testing.T) {
 		{"bad base_url", "llm.embed", map[string]any{"base_url": "localhost:11434", "model": "m"}, text,
 			[]string{`param "base_url"`, `"localhost:11434"`}},
 		{"image-to-image on openai", "image.generate", map[string]any{"provider": "local", "model": "fake-image", "prompt": "x"},
-			map[string]any{"image": map[string]any{"asset": strings.Repeat("a", 64), "mime": "image/png"}},
-			[]string{"image-to-image needs a comfyui or a1111 provider"}},
+			map[string]any{"image": startImage(t, e.store)}, []string{"image-to-image needs a comfyui or a1111 provider"}},
+		{"a non-image start image", "image.generate", map[string]any{"provider": "local", "model": "fake-image", "prompt": "x"},
+			map[string]any{"image": wavAsset(t, e.store)}, []string{`input "image" (clip.wav)`, "not a readable image"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -317,3 +318,77 @@ func TestGenerativeNodeErrors(t *testing.T) {
 		})
 	}
 }
+
+func startImage(t *testing.T, st *memstore.Store) map[string]any {
+	t.Helper()
+	ref, err := st.PutAsset(context.Background(), fakes.FakePNG(16, 16, "start"), "image/png", "start.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]any{"asset": ref.Asset, "mime": ref.Mime, "name": ref.Name}
+}
+
+func wavAsset(t *testing.T, st *memstore.Store) map[string]any {
+	t.Helper()
+	ref, err := st.PutAsset(context.Background(), fakes.FakeWAV(0.1, 8000), "audio/wav", "clip.wav")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return map[string]any{"asset": ref.Asset, "mime": ref.Mime, "name": ref.Name}
+}
+
+func TestImageGenerateA1111(t *testing.T) {
+	t.Parallel()
+	e := newAIEnv(t, fakes.OpenAIOptions{})
+	fake := fakes.NewA1111(fakes.A1111Options{})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	e.setProvider(t, engine.Provider{Name: "sd", Kind: engine.ProviderA1111, URLs: []string{srv.URL}, Concurrency: 1})
+	params := map[string]any{"provider": "sd", "model": "sd_xl_base_1.0", "prompt": "a castle", "negative_prompt": "blurry",
+		"width": 96.0, "height": 64.0, "steps": 12.0, "cfg": 5.5, "seed": 99.0}
+	out, in, err := e.run(t, "image.generate", params, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(assetBytes(t, e.store, out["image"])))
+	if err != nil || img.Bounds().Dx() != 96 || img.Bounds().Dy() != 64 || out["seed"] != 99.0 {
+		t.Fatalf("txt2img output %v (%v)", out, err)
+	}
+	req := fake.LastRequest("/sdapi/v1/txt2img")
+	ov, _ := req["override_settings"].(map[string]any)
+	if ov["sd_model_checkpoint"] != "sd_xl_base_1.0" || req["negative_prompt"] != "blurry" || toJSONText(req["steps"]) != "12" ||
+		toJSONText(req["cfg_scale"]) != "5.5" || toJSONText(req["seed"]) != "99" {
+		t.Fatalf("txt2img request %v", req)
+	}
+	checkCost(t, in.Cost, map[string]any{"provider": "sd", "url": srv.URL, "model": "sd_xl_base_1.0", "seed": 99.0})
+
+	// With a start image: img2img, strength as denoising_strength.
+	params["strength"] = 0.4
+	if _, _, err := e.run(t, "image.generate", params, map[string]any{"image": startImage(t, e.store)}); err != nil {
+		t.Fatal(err)
+	}
+	req = fake.LastRequest("/sdapi/v1/img2img")
+	if inits, _ := req["init_images"].([]any); len(inits) != 1 || toJSONText(req["denoising_strength"]) != "0.4" {
+		t.Fatalf("img2img request %v", req)
+	}
+
+	// The server's refusals reach the node error with the URL.
+	params["model"] = "nope"
+	if _, _, err := e.run(t, "image.generate", params, nil); err == nil || !strings.Contains(err.Error(), `checkpoint "nope" not found`) ||
+		!strings.Contains(err.Error(), srv.URL+"/sdapi/v1/txt2img") {
+		t.Fatalf("unknown checkpoint: %v", err)
+	}
+	params["model"], params["width"] = "sd_xl_base_1.0", 10.0
+	if _, _, err := e.run(t, "image.generate", params, nil); err == nil || !strings.Contains(err.Error(), "HTTP 422") ||
+		!strings.Contains(err.Error(), "width: ensure this value is between 64 and 8192") {
+		t.Fatalf("width refused by the server: %v", err)
+	}
+
+	// providers test lists the a1111 checkpoints.
+	res := e.provs.Test(context.Background(), engine.Provider{Name: "sd", Kind: engine.ProviderA1111, URLs: []string{srv.URL}}, 0)
+	if !res.OK || strings.Join(res.URLs[0].Models, ",") != "sd_xl_base_1.0,v1-5-pruned-emaonly" {
+		t.Fatalf("test of the a1111 provider: %+v", res)
+	}
+}
+
+func toJSONText(v any) string { return engine.ToText(v) }
