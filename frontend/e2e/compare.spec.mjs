@@ -1,6 +1,6 @@
 // Compare runs and versions, the sweep grid, and restore (SPEC §13, issue 14), as a user:
 // runs are chosen with the checkboxes of the queue overlay and the Runs tab.
-import { call, docsDir, importWorkflow, node, openEditor, runIds, newRun, shot, waitFor, waitRun } from "./flows.mjs";
+import { call, docsDir, importWorkflow, node, openEditor, runIds, newRun, selectNode, shot, waitFor, waitRun } from "./flows.mjs";
 
 /** A small sweep: n → n*10 → +1 → out. */
 function sweep() {
@@ -98,12 +98,13 @@ export const tests = [
       // choose them on the queue overlay's cards
       const overlay = page.getByTestId("queue-overlay");
       await overlay.waitFor();
-      if ((await overlay.getAttribute("class")).indexOf("open") < 0) await overlay.locator(".queue-toggle").click();
       // the Done section lists three cards until "show all"; the list follows the runs as they land
       const cards = () => Promise.all(runs.map((r) => overlay.locator(`[data-testid="run-card"][data-run-id="${r.id}"]`).count()));
       await waitFor(
         page,
         async () => {
+          // the overlay folds itself when the last run ends, unless the user opened it
+          if (!/\bopen\b/.test((await overlay.getAttribute("class")) ?? "")) await overlay.locator(".queue-toggle").click();
           const more = overlay.locator(".queue-more", { hasText: "show all" });
           if (await more.count()) await more.first().click();
           return (await cards()).every((c) => c === 1);
@@ -129,6 +130,20 @@ export const tests = [
       assert.equal(tl.current_generation_id, runs[0].nodes.out.generation_id, "the grid's pick is the node's current generation");
       await shot(page, "compare-grid.png");
       await grid.getByTestId("compare-close").click();
+      await page.getByTestId("compare-clear").click();
+
+      // two tiles of the node's generation grid: their runs side by side
+      await selectNode(page, "plus");
+      await page.getByTestId("gen-grid-toggle").click();
+      const tiles = page.getByTestId("gen-tile");
+      await waitFor(page, async () => (await tiles.count()) === 4, "four tiles");
+      await tiles.nth(0).getByTestId("compare-check").check();
+      await tiles.nth(1).getByTestId("compare-check").check();
+      await page.getByTestId("compare-open").click();
+      const view = page.getByTestId("compare-view");
+      await view.getByTestId("inputs-diff").waitFor();
+      assert.match(await view.getByTestId("inputs-diff").innerText(), /\bn\b/);
+      await view.getByTestId("compare-close").click();
       await page.getByTestId("compare-clear").click();
     },
   },
