@@ -416,7 +416,8 @@ func runVideoFrames(ctx context.Context, in *engine.NodeInput) (map[string]any, 
 	if !info.HasVideo {
 		return nil, fmt.Errorf("input %q: %s has no video stream", "video", displayName(src.ref))
 	}
-	start, end, err := span(in, info.Duration)
+	// The video stream's length: a longer sound track has no frames to take.
+	start, end, err := span(in, info.VideoDuration)
 	if err != nil {
 		return nil, err
 	}
@@ -520,8 +521,8 @@ func runVideoThumbnail(ctx context.Context, in *engine.NodeInput) (map[string]an
 	if !info.HasVideo {
 		return nil, fmt.Errorf("input %q: %s has no video stream", "video", displayName(src.ref))
 	}
-	if info.Duration > 0 && at >= info.Duration {
-		return nil, fmt.Errorf("param %q: %g s is at or past the end of the video (%g s long)", "at_s", at, info.Duration)
+	if info.VideoDuration > 0 && at >= info.VideoDuration {
+		return nil, fmt.Errorf("param %q: %g s is at or past the end of the video (%g s long)", "at_s", at, info.VideoDuration)
 	}
 	dir, cleanup, err := tempDir()
 	if err != nil {
