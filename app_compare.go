@@ -8,14 +8,15 @@ import (
 
 // The compare view's bound methods (SPEC §13): thin calls into the engine.
 
-// CompareRunsResult is a run diff with what the compare view shows around it: both runs and
-// both versions' graphs (drawn on its canvas).
+// CompareRunsResult is a run diff with what the compare view shows around it: both runs
+// (without their node records and outputs, which the diff holds) and both versions' graphs
+// (drawn on its canvas; GraphB is null when both runs ran the same version).
 type CompareRunsResult struct {
 	Diff   engine.RunDiff `json:"diff"`
 	RunA   RunInfo        `json:"run_a"`
 	RunB   RunInfo        `json:"run_b"`
 	GraphA engine.Graph   `json:"graph_a"`
-	GraphB engine.Graph   `json:"graph_b"`
+	GraphB *engine.Graph  `json:"graph_b"`
 }
 
 // CompareRuns compares two runs.
@@ -31,21 +32,30 @@ func (a *App) CompareRuns(runA, runB string) (CompareRunsResult, error) {
 		return CompareRunsResult{}, err
 	}
 	out := CompareRunsResult{Diff: d}
-	for _, side := range []struct {
-		id    string
-		run   *RunInfo
-		graph *engine.Graph
-	}{{runA, &out.RunA, &out.GraphA}, {runB, &out.RunB, &out.GraphB}} {
-		r, _, err := a.svc.GetRun(a.ctx, side.id)
+	for i, id := range []string{runA, runB} {
+		r, _, err := a.svc.GetRun(a.ctx, id)
 		if err != nil {
 			return CompareRunsResult{}, err
 		}
-		*side.run = a.runInfo(r, nil)
+		r.Snapshot, r.Outputs = engine.Snapshot{}, nil
+		info := a.runInfo(r, nil)
+		if i == 1 {
+			out.RunB = info
+			if d.Version.Same {
+				break
+			}
+		} else {
+			out.RunA = info
+		}
 		v, err := a.svc.GetVersion(a.ctx, r.VersionID)
 		if err != nil {
 			return CompareRunsResult{}, err
 		}
-		*side.graph = v.Graph
+		if i == 0 {
+			out.GraphA = v.Graph
+		} else {
+			out.GraphB = &v.Graph
+		}
 	}
 	return out, nil
 }

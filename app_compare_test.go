@@ -55,7 +55,7 @@ func TestCompareAndRestoreBindings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.RunA.ID != runs[0].ID || c.RunB.ID != runs[1].ID || len(c.GraphA.Nodes) != 3 || c.Diff.Outputs["answer"].Same {
+	if c.RunA.ID != runs[0].ID || c.RunB.ID != runs[1].ID || len(c.GraphA.Nodes) != 3 || c.GraphB != nil || c.Diff.Outputs["answer"].Same {
 		t.Fatalf("compare: %+v", c)
 	}
 	if _, err := a.CompareRuns(runs[0].ID, "../x"); err == nil {

@@ -31,7 +31,7 @@ const (
 
 // commandOrder lists the subcommands in the order help shows them.
 var commandOrder = []string{"import", "export", "list", "versions", "version", "run", "plan", "approve", "runs",
-	"generations", "select", "nodes", "diff", "restore", "queue", "cancel", "resume", "providers", "help"}
+	"generations", "select", "nodes", "diff", "restore", "queue", "cancel", "resume", "providers", "settings", "help"}
 
 // commandHelp is each subcommand's usage lines and what it does (`flowbench CMD --help`).
 var commandHelp = map[string]string{
@@ -92,12 +92,15 @@ Picks the generation that feeds NODE's downstream ("none" clears the pick).
 Lists the node types with their handles, params schema and determinism.
 `,
 	"queue": `usage: flowbench queue [--json]
+       flowbench queue pause | resume
 
 Lists the running and queued runs of the data home, oldest first, across every process, with
 whether the process that owns each one still runs. Queued runs of a process that stopped
 ("orphaned") wait until flowbench resume --orphaned runs them or cancel --orphaned drops them.
---json: {"cap", "running": [run…], "queued": [run…]}, each run as in runs --json plus
-"owner_alive" and "position".
+--json: {"paused", "cap", "running": [run…], "queued": [run…]}, each run as in runs --json
+plus "owner_alive" and "position".
+pause: running runs finish, queued ones (of every process, the window's too) wait, kept
+across restarts; resume starts them again.
 `,
 	"cancel": `usage: flowbench cancel RUN... [--json]
        flowbench cancel --orphaned [--json]
@@ -128,6 +131,14 @@ that run used, so a run from any block builds on it. Nodes whose generation was 
 listed as missing. --undo puts back what the workflow's last restore replaced.
 `,
 	"providers": providersHelp,
+	"settings": `usage: flowbench settings [--json]
+       flowbench settings set KEY VALUE
+
+Lists the settings of the data home (run_cap, max_image_pixels, ffmpeg_path) with their
+values, or changes one; an empty VALUE ("") puts back the default. ffmpeg_path is the ffmpeg
+executable, or a folder holding ffmpeg and ffprobe, the video and audio nodes run (default:
+found on PATH). --json: {"settings": [{"key","value","default","set","description"}]}.
+`,
 	"help": `usage: flowbench help [COMMAND]
 
 Shows the overview, or one command's usage (the same as flowbench COMMAND --help).
@@ -352,6 +363,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		code, err = c.restoreCmd(args[1:])
 	case "providers":
 		code, err = c.providersCmd(args[1:])
+	case "settings":
+		code, err = c.settingsCmd(args[1:])
 	default:
 		err = usageErr("unknown command %q (see flowbench help)", args[0])
 	}
@@ -381,6 +394,8 @@ type cmd struct {
 	out  io.Writer
 	errw io.Writer
 	ctx  context.Context
+	// pausedNoted: the "queue is paused" note was printed once.
+	pausedNoted bool
 }
 
 func (c *cmd) json(v any) error {
@@ -417,7 +432,7 @@ With no arguments flowbench opens the window. Subcommands work headless
   flowbench generations WORKFLOW NODE [--json]
   flowbench select WORKFLOW NODE GENERATION   (GENERATION "none" clears the selection)
   flowbench nodes [--json]
-  flowbench queue [--json]
+  flowbench queue [--json] | queue pause | queue resume
   flowbench cancel RUN... | --orphaned [--json]
   flowbench resume RUN... | --orphaned [--max-concurrent N] [--json]
   flowbench diff RUN_A RUN_B [--json]            (compare two runs)

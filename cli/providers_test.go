@@ -2,7 +2,9 @@ package cli_test
 
 import (
 	"bytes"
+	"context"
 	"io/fs"
+	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -10,7 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/flowbench/flowbench/engine"
 	"github.com/flowbench/flowbench/internal/fakes"
+	"github.com/flowbench/flowbench/storage"
 )
 
 type providersList struct {
@@ -173,5 +177,55 @@ func TestProvidersBadInputIsRefused(t *testing.T) {
 	h.json(&l, "providers", "--json")
 	if l.Providers[1].Name != "x" || l.Providers[1].Concurrency != 1 {
 		t.Fatalf("a1111 provider = %+v, want concurrency 1 by default", l.Providers[1])
+	}
+}
+
+func TestRunImageGenerateThroughAProvider(t *testing.T) {
+	t.Parallel()
+	fake := httptest.NewServer(fakes.NewOpenAI(fakes.OpenAIOptions{}))
+	defer fake.Close()
+	dead := httptest.NewServer(nil)
+	deadURL := dead.URL
+	dead.Close()
+	h := newHome(t)
+	h.ok("providers", "set", "gpus", "--kind", "openai", "--url", deadURL, "--url", fake.URL)
+	file := writeWorkflow(t, "Generate", nil,
+		[]engine.Node{
+			nd("gen", "image.generate", params{"provider": "gpus", "model": "fake-image", "prompt": "a red fox",
+				"width": 48, "height": 48, "seed": 5}),
+			nd("out", "io.output", params{"name": "seed"}),
+		},
+		[]engine.Edge{ed("gen", "seed", "out", "value")})
+	imp := h.importFile(file)
+	run := h.runJSON(0, imp.WorkflowID)
+	if run.Status != "completed" || run.Outputs["seed"] != 5.0 {
+		t.Fatalf("run = %+v", run)
+	}
+	gens := h.generations(imp.WorkflowID, "gen")
+	if len(gens.Generations) != 1 {
+		t.Fatalf("generations = %+v", gens)
+	}
+	img, ok := gens.Generations[0].Outputs["image"].(map[string]any)
+	if !ok || img["mime"] != "image/png" {
+		t.Fatalf("image output = %v", gens.Generations[0].Outputs["image"])
+	}
+
+	// The generation's cost records provider, URL, model, seed and duration.
+	st, err := storage.Open(context.Background(), h.dir, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	g, err := st.GetGeneration(context.Background(), gens.Generations[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range map[string]any{"provider": "gpus", "url": fake.URL, "model": "fake-image", "seed": 5.0} {
+		if !jsonEqual(g.Cost[k], want) {
+			t.Errorf("cost[%s] = %v, want %v (cost %v)", k, g.Cost[k], want, g.Cost)
+		}
+	}
+	if _, ok := g.Cost["duration_ms"]; !ok {
+		t.Errorf("cost %v has no duration_ms", g.Cost)
 	}
 }

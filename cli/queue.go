@@ -47,15 +47,40 @@ func (c *cmd) queueCmd(args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if len(p.pos) > 0 {
-		return 0, usageErr("unknown queue command %q (usage: flowbench queue [--json])", p.pos[0])
+	if len(p.pos) > 1 {
+		return 0, usageErr("usage: flowbench queue [--json] | queue pause | queue resume")
+	}
+	if len(p.pos) == 1 {
+		switch p.pos[0] {
+		case "pause":
+			err = c.svc.PauseQueue(c.ctx)
+		case "resume":
+			err = c.svc.ResumeQueue(c.ctx)
+		default:
+			return 0, usageErr("unknown queue command %q (pause or resume)", p.pos[0])
+		}
+		if err != nil {
+			return 0, err
+		}
+		if p.has("json") {
+			return 0, c.json(map[string]bool{"paused": p.pos[0] == "pause"})
+		}
+		if p.pos[0] == "pause" {
+			c.printf("queue paused: running runs finish, queued ones wait (flowbench queue resume)\n")
+		} else {
+			c.printf("queue resumed\n")
+		}
+		return 0, nil
 	}
 	q, err := c.svc.Queue(c.ctx)
 	if err != nil {
 		return 0, err
 	}
 	if p.has("json") {
-		return 0, c.json(map[string]any{"cap": q.Cap, "running": toQueueItems(q.Running), "queued": toQueueItems(q.Queued)})
+		return 0, c.json(map[string]any{"paused": q.Paused, "cap": q.Cap, "running": toQueueItems(q.Running), "queued": toQueueItems(q.Queued)})
+	}
+	if q.Paused {
+		c.printf("paused (flowbench queue resume): ")
 	}
 	orphans := 0
 	for _, q := range q.Queued {

@@ -196,3 +196,30 @@ func TestCancelRunOfAnotherProcess(t *testing.T) {
 	}
 	h.refused([]string{id, "cancelled"}, "cancel", id)
 }
+
+// TestQueuePauseAndResume: `queue pause` holds a run another command queues (it waits,
+// listed as queued), `queue --json` says so, and `queue resume` lets it run to the end.
+func TestQueuePauseAndResume(t *testing.T) {
+	t.Parallel()
+	h := newHome(t)
+	h.importFile(crashWorkflow(t))
+	h.ok("queue", "pause")
+	_, wait := startCLI(t, h, "run", "Crash", "--input", "seed=4", "--input", "ms=0", "--json")
+	q := waitQueue(t, h, "the run queued", func(q queueOut) bool { return len(q.Queued) == 1 })
+	var paused struct {
+		Paused bool `json:"paused"`
+	}
+	h.json(&paused, "queue", "--json")
+	if !paused.Paused || len(q.Running) != 0 || !q.Queued[0].OwnerAlive {
+		t.Fatalf("paused queue: %+v, paused %v", q, paused.Paused)
+	}
+	h.ok("queue", "resume")
+	r := wait()
+	if r.code != 0 || !strings.Contains(r.stdout, `"status":"completed"`) || !strings.Contains(r.stderr, "queue is paused") {
+		t.Fatalf("the run after resume:\n%s", r)
+	}
+	h.json(&paused, "queue", "--json")
+	if paused.Paused {
+		t.Fatal("still paused after resume")
+	}
+}

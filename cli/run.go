@@ -148,6 +148,10 @@ func (c *cmd) report(p parsed, runID string) (int, error) {
 
 // wait waits for a run; an interrupt (Ctrl-C) cancels it and still reports its end.
 func (c *cmd) wait(runID string) (engine.Run, error) {
+	if c.svc.QueuePaused() && !c.pausedNoted {
+		c.pausedNoted = true
+		fmt.Fprintln(c.errw, "flowbench: the queue is paused: runs wait until `flowbench queue resume`")
+	}
 	r, err := c.svc.Wait(c.ctx, runID)
 	if err == nil {
 		return r, nil

@@ -97,6 +97,7 @@ func (s *Service) interrupt(ctx context.Context, r Run) error {
 // QueueState is every run waiting or running on the data home, across processes, with
 // whether each one's process still runs.
 type QueueState struct {
+	Paused  bool        `json:"paused"`
 	Cap     int         `json:"cap"`
 	Running []QueuedRun `json:"running"`
 	Queued  []QueuedRun `json:"queued"`
@@ -118,7 +119,7 @@ func (s *Service) Queue(ctx context.Context) (QueueState, error) {
 	if err != nil {
 		return QueueState{}, err
 	}
-	q := QueueState{Cap: s.RunCap(), Running: []QueuedRun{}, Queued: []QueuedRun{}}
+	q := QueueState{Paused: s.storedPaused(ctx), Cap: s.RunCap(), Running: []QueuedRun{}, Queued: []QueuedRun{}}
 	oc := s.newOwnerCheck()
 	for _, r := range runs {
 		r.Snapshot = Snapshot{}

@@ -226,3 +226,39 @@ func TestCancelRunOfAnotherLiveProcess(t *testing.T) {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// TestQueuePauseAcrossProcesses: a pause made by one process holds runs queued in another
+// (they wait, none starts), is kept for a process that opens the home later, and resuming
+// from the first process lets the waiting run finish.
+func TestQueuePauseAcrossProcesses(t *testing.T) {
+	ctx := context.Background()
+	home := t.TempDir()
+	cfg := engine.Config{RunCap: 2, CancelEvery: 10 * time.Millisecond}
+	a, b := serviceAt(t, home, cfg), serviceAt(t, home, cfg)
+	imp := importGraph(t, a, "chain", smallChain())
+	if err := a.PauseQueue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r, err := b.StartRun(ctx, engine.RunRequest{Workflow: imp.WorkflowID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.QueuePaused() || b.QueuePosition(r.ID) != 1 {
+		t.Fatalf("a run started in a paused queue: paused %v, position %d", b.QueuePaused(), b.QueuePosition(r.ID))
+	}
+	if q, _ := b.Queue(ctx); !q.Paused || len(q.Queued) != 1 || len(q.Running) != 0 {
+		t.Fatalf("queue while paused: %+v", q)
+	}
+	if later := serviceAt(t, home, cfg); !later.QueuePaused() {
+		t.Fatal("the pause was not kept for a process opening the home later")
+	}
+	if err := a.ResumeQueue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitCtx, stop := context.WithTimeout(ctx, time.Minute) // a hang guard
+	defer stop()
+	final, err := b.Wait(waitCtx, r.ID)
+	if err != nil || final.Status != engine.RunCompleted {
+		t.Fatalf("after resume: %s, %v", final.Status, err)
+	}
+}

@@ -133,7 +133,7 @@ func NormalizeServerURL(raw string) (string, error) {
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return "", fmt.Errorf("URL %q: want an http:// or https:// address", raw)
+		return "", fmt.Errorf("URL %q: only http:// and https:// addresses are allowed", raw)
 	case u.Host == "" || u.Hostname() == "":
 		return "", fmt.Errorf("URL %q has no host", raw)
 	case u.User != nil:
@@ -383,14 +383,14 @@ func (p *Pool) Do(ctx context.Context, call func(ctx context.Context, url string
 		return fmt.Errorf("the pool has no URL: %w", ErrInvalid)
 	}
 	tried := map[*poolURL]bool{}
-	var failures []string
+	var failures []URLFailure
 	for {
 		u, err := p.acquire(ctx, tried)
 		if err != nil {
 			return err
 		}
 		if u == nil {
-			return fmt.Errorf("no server of the pool could be reached: %s", strings.Join(failures, "; "))
+			return &UnreachableError{Failures: failures}
 		}
 		tried[u] = true
 		err = call(ctx, u.url)
@@ -399,8 +399,37 @@ func (p *Pool) Do(ctx context.Context, call func(ctx context.Context, url string
 		if !refused {
 			return err
 		}
-		failures = append(failures, fmt.Sprintf("%s: %s", u.url, connectCause(err)))
+		failures = append(failures, URLFailure{URL: u.url, Cause: connectCause(err), Err: err})
 	}
+}
+
+// URLFailure is one URL of a pool that could not be reached.
+type URLFailure struct {
+	URL   string
+	Cause string // short: "connection refused", "unknown host h"
+	Err   error
+}
+
+// UnreachableError is a pool call that reached none of the pool's URLs.
+type UnreachableError struct{ Failures []URLFailure }
+
+func (e *UnreachableError) Error() string {
+	if len(e.Failures) == 1 {
+		return fmt.Sprintf("cannot reach %s: %s", e.Failures[0].URL, e.Failures[0].Cause)
+	}
+	parts := make([]string, len(e.Failures))
+	for i, f := range e.Failures {
+		parts[i] = f.URL + ": " + f.Cause
+	}
+	return "no server of the pool could be reached: " + strings.Join(parts, "; ")
+}
+
+// Unwrap is the first failure's error (errors.Is(err, syscall.ECONNREFUSED) holds).
+func (e *UnreachableError) Unwrap() error {
+	if len(e.Failures) == 0 {
+		return nil
+	}
+	return e.Failures[0].Err
 }
 
 // connectCause is the short reason a connection failed.

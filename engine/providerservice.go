@@ -270,6 +270,7 @@ func unwrapURL(err error) error {
 func ServerMessage(data []byte) string {
 	var v struct {
 		Error   json.RawMessage `json:"error"`
+		Errors  string          `json:"errors"` // Automatic1111's exception text
 		Message string          `json:"message"`
 		Detail  any             `json:"detail"`
 	}
@@ -278,6 +279,9 @@ func ServerMessage(data []byte) string {
 		case len(v.Error) > 0 && string(v.Error) != "null":
 			var s string
 			if json.Unmarshal(v.Error, &s) == nil {
+				if v.Errors != "" {
+					return s + ": " + v.Errors
+				}
 				return s
 			}
 			var o struct {
@@ -290,7 +294,7 @@ func ServerMessage(data []byte) string {
 		case v.Message != "":
 			return v.Message
 		case v.Detail != nil:
-			return ToText(v.Detail)
+			return detailText(v.Detail)
 		}
 	}
 	s := strings.TrimSpace(string(data))
@@ -305,4 +309,34 @@ func clip(s string, n int) string {
 		return s
 	}
 	return strings.ToValidUTF8(s[:n], "") + "…"
+}
+
+// detailText reads FastAPI's "detail": a string, or validation errors [{"loc", "msg"}].
+func detailText(d any) string {
+	list, ok := d.([]any)
+	if !ok {
+		return ToText(d)
+	}
+	parts := make([]string, 0, len(list))
+	for _, e := range list {
+		m, _ := e.(map[string]any)
+		msg, _ := m["msg"].(string)
+		if msg == "" {
+			parts = append(parts, ToText(e))
+			continue
+		}
+		var loc []string
+		if l, ok := m["loc"].([]any); ok {
+			for _, x := range l {
+				if s := ToText(x); s != "body" {
+					loc = append(loc, s)
+				}
+			}
+		}
+		if len(loc) > 0 {
+			msg = strings.Join(loc, ".") + ": " + msg
+		}
+		parts = append(parts, msg)
+	}
+	return strings.Join(parts, "; ")
 }

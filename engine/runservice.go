@@ -126,6 +126,7 @@ func (s *Service) Enqueue(ctx context.Context, p PreparedRun) (Run, error) {
 	p.exec.Run = run
 	s.wg.Add(1)
 	s.Bus.Emit(runEvent(run, 0))
+	s.runs.SetPaused(s.storedPaused(ctx)) // another process may have paused the queue since
 	s.runs.Submit(s.ctx, run, p.exec)
 	return run, nil
 }

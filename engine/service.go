@@ -107,14 +107,22 @@ func NewService(cfg Config) (*Service, error) {
 	s.runs.start = s.executeRun
 	s.runs.queued = s.emitQueue
 	s.runs.cancelled = s.cancelledQueued
-	if cfg.CancelRequests != nil {
-		go s.serveCancelRequests(ctx, cfg.CancelRequests, cfg.CancelEvery)
-	}
+	s.runs.SetPaused(s.storedPaused(ctx))
+	go s.serveOtherProcesses(ctx, cfg.CancelRequests, cfg.CancelEvery)
 	return s, nil
 }
 
-// serveCancelRequests cancels the runs of this process that other processes asked to cancel.
-func (s *Service) serveCancelRequests(ctx context.Context, take func() []string, every time.Duration) {
+// SettingQueuePaused is the settings key of the queue's pause (SPEC §14), "1" when paused.
+const SettingQueuePaused = "queue_paused"
+
+func (s *Service) storedPaused(ctx context.Context) bool {
+	v, ok, err := s.store.GetSetting(ctx, SettingQueuePaused)
+	return err == nil && ok && v == "1"
+}
+
+// serveOtherProcesses follows what other processes on the data home ask of this one: runs
+// to cancel (take, when set), and the queue's pause while runs wait here.
+func (s *Service) serveOtherProcesses(ctx context.Context, take func() []string, every time.Duration) {
 	if every <= 0 {
 		every = 250 * time.Millisecond
 	}
@@ -125,11 +133,38 @@ func (s *Service) serveCancelRequests(ctx context.Context, take func() []string,
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			for _, id := range take() {
-				s.runs.Cancel(id)
+			if take != nil {
+				for _, id := range take() {
+					s.runs.Cancel(id)
+				}
+			}
+			if _, queued := s.runs.Counts(); queued > 0 {
+				s.runs.SetPaused(s.storedPaused(ctx))
 			}
 		}
 	}
+}
+
+// QueuePaused reports whether the queue is paused.
+func (s *Service) QueuePaused() bool { return s.runs.Paused() }
+
+// PauseQueue pauses the queue of every process on the data home (kept across restarts):
+// running runs finish, queued ones wait until ResumeQueue.
+func (s *Service) PauseQueue(ctx context.Context) error { return s.setPaused(ctx, true) }
+
+// ResumeQueue lifts the pause; queued runs start as slots free.
+func (s *Service) ResumeQueue(ctx context.Context) error { return s.setPaused(ctx, false) }
+
+func (s *Service) setPaused(ctx context.Context, p bool) error {
+	v := "0"
+	if p {
+		v = "1"
+	}
+	if err := s.store.SetSetting(ctx, SettingQueuePaused, v); err != nil {
+		return err
+	}
+	s.runs.SetPaused(p)
+	return nil
 }
 
 // Close cancels running runs and waits for them to record their end; queued runs stay queued

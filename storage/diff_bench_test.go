@@ -74,6 +74,7 @@ func BenchmarkDiffRuns(b *testing.B) {
 	}
 	defer svc.Close()
 	b.ResetTimer()
+	cpu0 := cpuMS()
 	for b.Loop() {
 		d, err := svc.DiffRuns(ctx, ids[0], ids[1])
 		if err != nil || len(d.Nodes) != n || len(d.Graph.NodesChanged) != 1 {
@@ -81,4 +82,5 @@ func BenchmarkDiffRuns(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/op")
+	b.ReportMetric((cpuMS()-cpu0)/float64(b.N), "cpu-ms/op")
 }

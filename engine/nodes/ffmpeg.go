@@ -217,6 +217,7 @@ func readProgress(sc *bufio.Scanner, duration float64, report func(float64)) {
 // mediaInfo is what ffprobe says about a media file.
 type mediaInfo struct {
 	Duration      float64 // seconds, 0 when unknown
+	VideoDuration float64 // of the first video stream, seconds, 0 when unknown
 	Width, Height int     // of the first video stream
 	HasVideo      bool
 	HasAudio      bool
@@ -263,6 +264,7 @@ func probeMedia(ctx context.Context, in *engine.NodeInput, path string) (mediaIn
 		case "video":
 			if !mi.HasVideo {
 				mi.HasVideo, mi.Width, mi.Height = true, s.Width, s.Height
+				mi.VideoDuration, _ = strconv.ParseFloat(s.Duration, 64)
 			}
 		case "audio":
 			mi.HasAudio = true
@@ -275,6 +277,9 @@ func probeMedia(ctx context.Context, in *engine.NodeInput, path string) (mediaIn
 	}
 	if mi.Duration < 0 {
 		mi.Duration = 0
+	}
+	if mi.VideoDuration <= 0 || mi.VideoDuration > mi.Duration && mi.Duration > 0 {
+		mi.VideoDuration = mi.Duration
 	}
 	return mi, nil
 }

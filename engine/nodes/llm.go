@@ -8,10 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
-	"syscall"
 
 	"github.com/flowbench/flowbench/engine"
 )
@@ -20,8 +18,7 @@ import (
 const (
 	llmDefaultBaseURL     = "http://127.0.0.1:11434/v1" // Ollama's OpenAI-compatible API
 	llmDefaultTemperature = 0.7
-	llmMaxErrorBody       = 64 << 10 // bytes of an error response read for its message
-	llmMaxLine            = 8 << 20  // longest SSE line accepted
+	llmMaxLine            = 8 << 20 // longest SSE line accepted
 )
 
 // registerLLM adds llm.chat.
@@ -42,8 +39,9 @@ func registerLLM(r *engine.Registry) error {
 				Description: "Token counts (prompt_tokens, completion_tokens, total_tokens); null when the server reports none"},
 		},
 		Params: []engine.ParamSpec{
-			{Name: "base_url", Kind: engine.ParamString, Label: "Server", Default: llmDefaultBaseURL,
-				Description: "Base URL of the OpenAI-compatible API; /chat/completions is added"},
+			providerParam,
+			{Name: "base_url", Kind: engine.ParamString, Label: "Server",
+				Description: "One OpenAI-compatible server instead of a provider: its API base, e.g. " + llmDefaultBaseURL + " (/chat/completions is added)"},
 			{Name: "model", Kind: engine.ParamString, Label: "Model", Required: true,
 				Description: "Model name as the server knows it, e.g. llama3.2"},
 			{Name: "system", Kind: engine.ParamText, Label: "System prompt",
@@ -114,15 +112,11 @@ type chatChunk struct {
 }
 
 func runLLM(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
-	base := strings.TrimRight(strings.TrimSpace(in.String("base_url", llmDefaultBaseURL)), "/")
-	if base == "" {
-		base = llmDefaultBaseURL
-	}
-	endpoint, err := httpURL("llm.chat", base+"/chat/completions")
+	req, err := llmRequest(in)
 	if err != nil {
 		return nil, err
 	}
-	req, err := llmRequest(in)
+	srv, err := connectAI(ctx, in, "llm.chat", "is Ollama or llama.cpp running?", []string{engine.ProviderOpenAI}, in.String("api_key", ""))
 	if err != nil {
 		return nil, err
 	}
@@ -130,48 +124,32 @@ func runLLM(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
-	if err != nil {
-		return nil, fmt.Errorf("llm.chat: %w", err)
-	}
-	hreq.Header.Set("Content-Type", "application/json")
-	hreq.Header.Set("Accept", "text/event-stream, application/json")
-	if key := in.String("api_key", ""); key != "" {
-		hreq.Header.Set("Authorization", "Bearer "+key)
-	}
-
-	resp, err := httpClient.Do(hreq)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("llm.chat: %w", ctx.Err())
-		}
-		return nil, llmReachError(base, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode >= 400 {
-		data, _ := io.ReadAll(io.LimitReader(resp.Body, llmMaxErrorBody))
-		msg := serverMessage(data)
-		if msg == "" {
-			return nil, fmt.Errorf("llm.chat: HTTP %s from %s", resp.Status, endpoint)
-		}
-		return nil, fmt.Errorf("llm.chat: HTTP %s: %s", resp.Status, msg)
-	}
-
 	var res llmResult
-	br := bufio.NewReader(resp.Body)
-	if isEventStream(resp.Header.Get("Content-Type"), br) {
-		err = res.readStream(br, in)
-	} else {
-		err = res.readCompletion(br, in)
-	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("llm.chat: %w", ctx.Err())
+	err = srv.do(ctx, func(ctx context.Context, base string) (*http.Request, error) {
+		hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, engine.OpenAIBase(base)+"/chat/completions", bytes.NewReader(body))
+		if err != nil {
+			return nil, err
 		}
+		hreq.Header.Set("Content-Type", "application/json")
+		hreq.Header.Set("Accept", "text/event-stream, application/json")
+		return hreq, nil
+	}, func(resp *http.Response) error {
+		res = llmResult{}
+		br := bufio.NewReader(resp.Body)
+		if isEventStream(resp.Header.Get("Content-Type"), br) {
+			return res.readStream(br, in)
+		}
+		return res.readCompletion(br, in)
+	})
+	if err != nil {
 		return nil, err
 	}
 	if res.finish == "length" {
 		in.Log("llm.chat: the answer was cut off at max_tokens")
+	}
+	extra := map[string]any{}
+	if req.Seed != nil {
+		extra["seed"] = float64(*req.Seed)
 	}
 	var usage any
 	if res.usage != nil {
@@ -179,18 +157,16 @@ func runLLM(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
 		if u.TotalTokens == 0 {
 			u.TotalTokens = u.PromptTokens + u.CompletionTokens
 		}
-		cost := map[string]any{
-			"prompt_tokens":     u.PromptTokens,
-			"completion_tokens": u.CompletionTokens,
-			"total_tokens":      u.TotalTokens,
-		}
-		in.Cost = cost
+		extra["prompt_tokens"] = u.PromptTokens
+		extra["completion_tokens"] = u.CompletionTokens
+		extra["total_tokens"] = u.TotalTokens
 		usage = map[string]any{
 			"prompt_tokens":     u.PromptTokens,
 			"completion_tokens": u.CompletionTokens,
 			"total_tokens":      u.TotalTokens,
 		}
 	}
+	in.Cost = srv.cost(req.Model, extra)
 	return map[string]any{"text": res.text.String(), "usage": usage}, nil
 }
 
@@ -357,40 +333,6 @@ func isEventStream(ct string, br *bufio.Reader) bool {
 		return true
 	}
 	return true
-}
-
-// llmReachError explains a failed connection, pointing at the usual cause: no server.
-func llmReachError(base string, err error) error {
-	if errors.Is(err, syscall.ECONNREFUSED) {
-		return fmt.Errorf("llm.chat: cannot reach %s (is Ollama or llama.cpp running?)", base)
-	}
-	var op *net.OpError
-	var dns *net.DNSError
-	if errors.As(err, &dns) || (errors.As(err, &op) && op.Op == "dial") {
-		return fmt.Errorf("llm.chat: cannot reach %s (is Ollama or llama.cpp running?): %w", base, unwrapURLError(err))
-	}
-	return fmt.Errorf("llm.chat: %s: %w", base, unwrapURLError(err))
-}
-
-// serverMessage extracts the error message of an error response: OpenAI's
-// {"error": {"message": …}}, Ollama's and llama.cpp's {"error": "…"}, or the text itself.
-func serverMessage(data []byte) string {
-	var v struct {
-		Error   json.RawMessage `json:"error"`
-		Message string          `json:"message"`
-		Detail  any             `json:"detail"`
-	}
-	if json.Unmarshal(data, &v) == nil {
-		switch {
-		case len(v.Error) > 0 && string(v.Error) != "null":
-			return errorText(v.Error)
-		case v.Message != "":
-			return v.Message
-		case v.Detail != nil:
-			return engine.ToText(v.Detail)
-		}
-	}
-	return clipText(strings.TrimSpace(string(data)), 500)
 }
 
 // errorText reads an "error" value: a string, or an object with a message.

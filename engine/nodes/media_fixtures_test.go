@@ -11,7 +11,7 @@ import (
 )
 
 // mediaFixtures are the example workflows of the media family.
-var mediaFixtures = []string{"image-pipeline.json", "media-files.json"}
+var mediaFixtures = []string{"image-pipeline.json", "media-files.json", "video-contact-sheet.json"}
 
 func TestMediaFixturesValidate(t *testing.T) {
 	t.Parallel()

@@ -26,6 +26,7 @@ func Register(r *engine.Registry) error {
 		registerCode,
 		registerHTTP,
 		registerLLM,
+		registerGenerative,
 	}
 	var errs []error
 	for _, register := range families {

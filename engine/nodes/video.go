@@ -341,7 +341,9 @@ func stem(ref engine.AssetRef, def string) string {
 func extractFrames(ctx context.Context, in *engine.NodeInput, bin, src, dir string, times []float64, width int) ([][]byte, error) {
 	var args []string
 	for _, t := range times {
-		args = append(args, "-ss", secs(t), "-i", "file:"+src)
+		// One decoding thread a frame: frame threads would decode frames past the one wanted,
+		// and the workers already run processes side by side.
+		args = append(args, "-threads", "1", "-ss", secs(t), "-i", "file:"+src)
 	}
 	outs := make([]string, len(times))
 	for i := range times {
@@ -351,7 +353,8 @@ func extractFrames(ctx context.Context, in *engine.NodeInput, bin, src, dir stri
 			args = append(args, "-vf", fmt.Sprintf("scale=%d:-2", width))
 		}
 		args = append(args, bitexact...)
-		args = append(args, "-c:v", "png", "-f", "image2", "file:"+outs[i])
+		// Fast PNG compression, as encodePNG does: frames are working files.
+		args = append(args, "-c:v", "png", "-compression_level", "1", "-f", "image2", "file:"+outs[i])
 	}
 	if err := (ffmpegRun{bin: bin, args: args}).run(ctx); err != nil {
 		return nil, err
@@ -413,7 +416,8 @@ func runVideoFrames(ctx context.Context, in *engine.NodeInput) (map[string]any, 
 	if !info.HasVideo {
 		return nil, fmt.Errorf("input %q: %s has no video stream", "video", displayName(src.ref))
 	}
-	start, end, err := span(in, info.Duration)
+	// The video stream's length: a longer sound track has no frames to take.
+	start, end, err := span(in, info.VideoDuration)
 	if err != nil {
 		return nil, err
 	}
@@ -517,8 +521,8 @@ func runVideoThumbnail(ctx context.Context, in *engine.NodeInput) (map[string]an
 	if !info.HasVideo {
 		return nil, fmt.Errorf("input %q: %s has no video stream", "video", displayName(src.ref))
 	}
-	if info.Duration > 0 && at >= info.Duration {
-		return nil, fmt.Errorf("param %q: %g s is at or past the end of the video (%g s long)", "at_s", at, info.Duration)
+	if info.VideoDuration > 0 && at >= info.VideoDuration {
+		return nil, fmt.Errorf("param %q: %g s is at or past the end of the video (%g s long)", "at_s", at, info.VideoDuration)
 	}
 	dir, cleanup, err := tempDir()
 	if err != nil {

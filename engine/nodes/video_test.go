@@ -335,10 +335,15 @@ func TestAudioConvert(t *testing.T) {
 	if !magic(data, "wav") || binary.LittleEndian.Uint16(data[22:24]) != 1 || binary.LittleEndian.Uint32(data[24:28]) != 16000 {
 		t.Fatalf("want a mono 16 kHz WAV, header %x", data[:min(len(data), 44)])
 	}
-	// Converting the same audio twice gives the same bytes (deterministic, as declared).
-	again := mustRunMedia(t, store, "audio.convert", map[string]any{"sample_rate": 16000, "channels": 1}, map[string]any{"audio": audio})
-	if fmt.Sprint(again["audio"]) != fmt.Sprint(out["audio"]) {
-		t.Error("converting twice gave different files")
+	// Converting the same audio twice gives the same bytes (deterministic, as declared): no
+	// dates, encoder versions or random Ogg stream serials in the files.
+	for _, format := range []string{"wav", "ogg", "mp3", "flac"} {
+		params := map[string]any{"format": format, "sample_rate": 16000, "channels": 1}
+		first := mustRunMedia(t, store, "audio.convert", params, map[string]any{"audio": audio})
+		again := mustRunMedia(t, store, "audio.convert", params, map[string]any{"audio": audio})
+		if fmt.Sprint(again["audio"]) != fmt.Sprint(first["audio"]) {
+			t.Errorf("%s: converting twice gave different files", format)
+		}
 	}
 	if _, err := runMedia(t, store, "audio.convert", map[string]any{"format": "aac"}, map[string]any{"audio": audio}); err == nil || !strings.Contains(err.Error(), `"format"`) {
 		t.Fatalf("format aac: err = %v", err)
@@ -600,4 +605,44 @@ func noiseImage(w, h int, seed uint32) *image.NRGBA {
 		}
 	}
 	return img
+}
+
+// TestVideoContactSheetFixture runs testdata/video-contact-sheet.json through the service
+// with the clip given as @path (as the CLI's --input video=@clip.mp4 does): four frames of
+// the clip tiled two by two.
+func TestVideoContactSheetFixture(t *testing.T) {
+	needFFmpeg(t)
+	t.Parallel()
+	run, store := runFixture(t, "video-contact-sheet.json", map[string]any{"video": "@" + testVideo(t, 2)}, nil)
+	frames, _ := run.Outputs["frames"].([]any)
+	if len(frames) != 4 {
+		t.Fatalf("frames = %v, want 4", run.Outputs["frames"])
+	}
+	if w, h, _ := imageSize(t, store, frames[0]); w != 480 || h != 360 {
+		t.Errorf("a frame is %d×%d, want 480×360 (the 320×240 clip at width 480)", w, h)
+	}
+	if w, h, _ := imageSize(t, store, run.Outputs["sheet"]); w != 2*480+4 || h != 2*480+4 {
+		t.Errorf("sheet is %d×%d, want 964×964", w, h)
+	}
+}
+
+// TestVideoFramesLongerSound: a sound track longer than the picture does not send the
+// frames past the last picture; a thumbnail there is refused, naming the video's length.
+func TestVideoFramesLongerSound(t *testing.T) {
+	needFFmpeg(t)
+	t.Parallel()
+	store := newStore(t)
+	clip := makeMedia(t, t.TempDir(), "short-picture.mp4",
+		"-f", "lavfi", "-i", "testsrc=size=96x64:rate=10:duration=1",
+		"-f", "lavfi", "-i", "sine=duration=3",
+		"-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac")
+	video := putFile(t, store, clip, "video/mp4")
+	out := mustRunMedia(t, store, "video.frames", map[string]any{"count": 4.0}, map[string]any{"video": video})
+	if images, _ := out["images"].([]any); len(images) != 4 {
+		t.Fatalf("images = %v, want 4", out["images"])
+	}
+	_, err := runMedia(t, store, "video.thumbnail", map[string]any{"at_s": 2.0}, map[string]any{"video": video})
+	if err == nil || !strings.Contains(err.Error(), "past the end of the video (1 s long)") {
+		t.Fatalf("thumbnail at 2 s of a 1 s picture: err = %v", err)
+	}
 }

@@ -1,6 +1,6 @@
 // Compare runs and versions, the sweep grid, and restore (SPEC §13, issue 14), as a user:
 // runs are chosen with the checkboxes of the queue overlay and the Runs tab.
-import { call, docsDir, importWorkflow, node, openEditor, runIds, newRun, shot, waitFor, waitRun } from "./flows.mjs";
+import { call, docsDir, importWorkflow, node, openEditor, runIds, newRun, selectNode, shot, waitFor, waitRun } from "./flows.mjs";
 
 /** A small sweep: n → n*10 → +1 → out. */
 function sweep() {
@@ -62,6 +62,30 @@ function check(page, runId) {
   return page.locator(`.run-history [data-testid="compare-check"][data-run-id="${runId}"]`);
 }
 
+/** wide(n): one input and n-1 math.expr nodes reading it, laid out in rows. */
+function wide(n) {
+  const nodes = [{ id: "in", type: "flow.inputs", position: { x: 0, y: 0 } }];
+  const edges = [];
+  for (let i = 1; i < n; i++) {
+    const id = `n${String(i).padStart(5, "0")}`;
+    nodes.push({ id, type: "math.expr", params: { expression: i % 2 ? `a + ${i}` : `0 * a + ${i}` }, position: { x: 260 + (i % 40) * 240, y: Math.floor(i / 40) * 120 } });
+    edges.push({ source: "in", sourceHandle: "n", target: id, targetHandle: "a" });
+  }
+  return { name: "Wide", inputs: [{ name: "n", type: "integer", description: "", required: false, default: 1 }], nodes, edges };
+}
+
+/** text(seed): about 1 MB of report lines, one in 97 edited depending on seed. */
+function bigText(seed) {
+  const lines = [];
+  let size = 0;
+  for (let i = 0; size < 1 << 20; i++) {
+    const l = `line ${i} of the report: value ${(i * 7919) % 10007} ${i % 97 === seed ? "edited" : "kept"}`;
+    lines.push(l);
+    size += l.length + 1;
+  }
+  return lines.join("\n");
+}
+
 export const tests = [
   {
     name: "a seed sweep compared in a grid, and a pick made from it",
@@ -74,9 +98,19 @@ export const tests = [
       // choose them on the queue overlay's cards
       const overlay = page.getByTestId("queue-overlay");
       await overlay.waitFor();
-      if ((await overlay.getAttribute("class")).indexOf("open") < 0) await overlay.locator(".queue-toggle").click();
-      const more = overlay.locator(".queue-more");
-      if (await more.count()) await more.first().click();
+      // the Done section lists three cards until "show all"; the list follows the runs as they land
+      const cards = () => Promise.all(runs.map((r) => overlay.locator(`[data-testid="run-card"][data-run-id="${r.id}"]`).count()));
+      await waitFor(
+        page,
+        async () => {
+          // the overlay folds itself when the last run ends, unless the user opened it
+          if (!/\bopen\b/.test((await overlay.getAttribute("class")) ?? "")) await overlay.locator(".queue-toggle").click();
+          const more = overlay.locator(".queue-more", { hasText: "show all" });
+          if (await more.count()) await more.first().click();
+          return (await cards()).every((c) => c === 1);
+        },
+        "the four cards listed",
+      );
       for (const r of runs) await overlay.locator(`[data-testid="run-card"][data-run-id="${r.id}"] [data-testid="compare-check"]`).check();
       await page.getByTestId("compare-bar").waitFor();
       await page.getByTestId("compare-grid").click();
@@ -96,6 +130,20 @@ export const tests = [
       assert.equal(tl.current_generation_id, runs[0].nodes.out.generation_id, "the grid's pick is the node's current generation");
       await shot(page, "compare-grid.png");
       await grid.getByTestId("compare-close").click();
+      await page.getByTestId("compare-clear").click();
+
+      // two tiles of the node's generation grid: their runs side by side
+      await selectNode(page, "plus");
+      await page.getByTestId("gen-grid-toggle").click();
+      const tiles = page.getByTestId("gen-tile");
+      await waitFor(page, async () => (await tiles.count()) === 4, "four tiles");
+      await tiles.nth(0).getByTestId("compare-check").check();
+      await tiles.nth(1).getByTestId("compare-check").check();
+      await page.getByTestId("compare-open").click();
+      const view = page.getByTestId("compare-view");
+      await view.getByTestId("inputs-diff").waitFor();
+      assert.match(await view.getByTestId("inputs-diff").innerText(), /\bn\b/);
+      await view.getByTestId("compare-close").click();
       await page.getByTestId("compare-clear").click();
     },
   },
@@ -190,6 +238,60 @@ export const tests = [
       const tl = await call(page, "NodeTimeline", wf, "plus");
       assert.equal(tl.current_generation_id, r2.nodes.plus.generation_id);
       assert.equal(tl.generations.filter((g) => g.selected).length, 0);
+    },
+  },
+  {
+    name: "timed: the compare view of two 2,000-node runs, and a line diff of two 1 MB texts (printed)",
+    timeout: 180_000,
+    fn: async (page, { assert }) => {
+      const wf = await importWorkflow(page, wide(2000));
+      const a = await startRun(page, wf, { n: 1 });
+      const b = await startRun(page, wf, { n: 2 });
+      assert.equal(b.status, "completed");
+      await openEditor(page, wf, "in");
+      await openRunsTab(page);
+      await check(page, a.id).check();
+      await check(page, b.id).check();
+      const c0 = Date.now();
+      await call(page, "CompareRuns", a.id, b.id);
+      console.log(`      measured: CompareRuns of two 2,000-node runs through the bridge ${Date.now() - c0} ms`);
+      const t0 = Date.now();
+      await page.getByTestId("compare-open").click();
+      const view = page.getByTestId("compare-view");
+      await view.getByTestId("node-table").waitFor({ timeout: 60_000 });
+      await view.locator('[data-testid="diff-node"]').first().waitFor({ timeout: 60_000 });
+      const opened = Date.now() - t0;
+      const rows = await view.getByTestId("node-row").count();
+      assert.ok(rows > 0, "differing rows listed");
+      console.log(`      measured: compare view of two 2,000-node runs opened in ${opened} ms (click to node table and canvas shown)`);
+      await view.getByTestId("compare-close").click();
+      await page.getByTestId("compare-clear").click();
+
+      const tw = await importWorkflow(page, {
+        name: "Texts",
+        inputs: [{ name: "t", type: "string", description: "", required: false, default: "" }],
+        nodes: [
+          { id: "in", type: "flow.inputs", position: { x: 0, y: 0 } },
+          { id: "out", type: "io.output", params: { name: "report" }, position: { x: 260, y: 0 } },
+        ],
+        edges: [{ source: "in", sourceHandle: "t", target: "out", targetHandle: "value" }],
+      });
+      const ta = await startRun(page, tw, { t: bigText(1) });
+      const tb = await startRun(page, tw, { t: bigText(2) });
+      await page.evaluate(() => delete window.__lastLineDiffMs);
+      await call(page, "GetRun", ta.id);
+      await openEditor(page, tw, "in");
+      await openRunsTab(page);
+      await check(page, ta.id).check();
+      await check(page, tb.id).check();
+      await page.getByTestId("compare-open").click();
+      const text = page.locator('[data-testid="output-diff"][data-output="report"] [data-testid="text-diff"]');
+      await text.waitFor({ timeout: 60_000 });
+      const ms = await page.evaluate(() => window.__lastLineDiffMs);
+      assert.ok(typeof ms === "number", "the line diff ran");
+      console.log(`      measured: line diff of two 1 MB texts in the window (worker, incl. its start) ${Math.round(ms)} ms`);
+      await page.getByTestId("compare-close").click();
+      await page.getByTestId("compare-clear").click();
     },
   },
 ];

@@ -211,7 +211,7 @@ export function CompareRunsView({ a, b, onClose }: { a: string; b: string; onClo
               </span>
             </h3>
             <div className="cmp-graph">
-              <DiffCanvas a={data.graph_a} b={data.graph_b} diff={data.diff.graph} selected={selected} onSelect={setSelected} />
+              <DiffCanvas a={data.graph_a} b={data.graph_b ?? data.graph_a} diff={data.diff.graph} selected={selected} onSelect={setSelected} />
               <ChangedParams graph={data.diff.graph} selected={selected} onSelect={setSelected} />
             </div>
           </section>

@@ -70,6 +70,13 @@ export function DiffCanvas({
     }
     return { nodes: out, edges: es };
   }, [a, b, diff, selected]);
+  // A large graph opens on what changed (drawing thousands of nodes at once is slow and shows
+  // nothing readable); a small one shows whole.
+  const fitOptions = useMemo(() => {
+    if (nodes.length <= 300) return undefined;
+    const marked = [...diff.nodes_added, ...diff.nodes_removed, ...Object.keys(diff.nodes_changed)].slice(0, 50);
+    return { nodes: (marked.length ? marked : nodes.slice(0, 20).map((n) => n.id)).map((id) => ({ id })), maxZoom: 1, minZoom: 0.2 };
+  }, [nodes, diff]);
   return (
     <div className="cmp-canvas" data-testid="diff-canvas">
       <ReactFlow
@@ -77,6 +84,7 @@ export function DiffCanvas({
         edges={edges}
         nodeTypes={nodeTypes}
         fitView
+        fitViewOptions={fitOptions}
         minZoom={0.05}
         onlyRenderVisibleElements={nodes.length > 300}
         nodesDraggable={false}

@@ -194,12 +194,37 @@ function MediaPair({ a, b, kind }: { a: AssetValue; b: AssetValue; kind: "audio"
   const ra = useRef<HTMLMediaElement | null>(null);
   const rb = useRef<HTMLMediaElement | null>(null);
   const both = (fn: (m: HTMLMediaElement) => void) => [ra.current, rb.current].forEach((m) => m && fn(m));
+  // in sync: play, pause and seek on one player do the same on the other
+  const follow = (from: "a" | "b", what: "play" | "pause" | "seeked") => () => {
+    const src = from === "a" ? ra.current : rb.current;
+    const dst = from === "a" ? rb.current : ra.current;
+    if (!src || !dst) return;
+    if (what === "seeked" && Math.abs(dst.currentTime - src.currentTime) > 0.25) dst.currentTime = src.currentTime;
+    if (what === "play" && dst.paused) void dst.play().catch(() => undefined);
+    if (what === "pause" && !dst.paused) dst.pause();
+  };
   const Tag = kind;
   return (
     <div data-testid={`${kind}-compare`}>
       <div className="cmp-two">
-        <Tag ref={(el: HTMLMediaElement | null) => void (ra.current = el)} src={assetSrc(a.asset)} controls preload="metadata" />
-        <Tag ref={(el: HTMLMediaElement | null) => void (rb.current = el)} src={assetSrc(b.asset)} controls preload="metadata" />
+        <Tag
+          ref={(el: HTMLMediaElement | null) => void (ra.current = el)}
+          src={assetSrc(a.asset)}
+          controls
+          preload="metadata"
+          onPlay={follow("a", "play")}
+          onPause={follow("a", "pause")}
+          onSeeked={follow("a", "seeked")}
+        />
+        <Tag
+          ref={(el: HTMLMediaElement | null) => void (rb.current = el)}
+          src={assetSrc(b.asset)}
+          controls
+          preload="metadata"
+          onPlay={follow("b", "play")}
+          onPause={follow("b", "pause")}
+          onSeeked={follow("b", "seeked")}
+        />
       </div>
       <button
         type="button"

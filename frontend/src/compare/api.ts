@@ -21,7 +21,8 @@ export interface CompareRuns {
   run_a: RunInfo;
   run_b: RunInfo;
   graph_a: Graph;
-  graph_b: Graph;
+  /** null when both runs ran the same version */
+  graph_b: Graph | null;
 }
 
 export interface VersionDiff {
