@@ -527,6 +527,84 @@ export namespace engine {
 	        this.message = source["message"];
 	    }
 	}
+	export class Provider {
+	    name: string;
+	    kind: string;
+	    urls: string[];
+	    concurrency: number;
+	    api_key_env?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Provider(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.kind = source["kind"];
+	        this.urls = source["urls"];
+	        this.concurrency = source["concurrency"];
+	        this.api_key_env = source["api_key_env"];
+	    }
+	}
+	export class URLTest {
+	    url: string;
+	    ok: boolean;
+	    models: string[];
+	    error?: string;
+	    duration_ms: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new URLTest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.url = source["url"];
+	        this.ok = source["ok"];
+	        this.models = source["models"];
+	        this.error = source["error"];
+	        this.duration_ms = source["duration_ms"];
+	    }
+	}
+	export class ProviderTest {
+	    name: string;
+	    kind: string;
+	    ok: boolean;
+	    urls: URLTest[];
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProviderTest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.kind = source["kind"];
+	        this.ok = source["ok"];
+	        this.urls = this.convertValues(source["urls"], URLTest);
+	        this.error = source["error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class RestoreResult {
 	    workflow_id: string;
 	    version_id: string;
@@ -642,6 +720,48 @@ export namespace engine {
 		    return a;
 		}
 	}
+	export class URLState {
+	    url: string;
+	    busy: number;
+	    concurrency: number;
+	    jobs: number;
+	    // Go type: time
+	    set_aside_until: any;
+	    last_error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new URLState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.url = source["url"];
+	        this.busy = source["busy"];
+	        this.concurrency = source["concurrency"];
+	        this.jobs = source["jobs"];
+	        this.set_aside_until = this.convertValues(source["set_aside_until"], null);
+	        this.last_error = source["last_error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class Version {
 	    id: string;
 	    workflow_id: string;
@@ -969,6 +1089,46 @@ export namespace main {
 		}
 	}
 	
+	export class ProviderInfo {
+	    name: string;
+	    kind: string;
+	    urls: string[];
+	    concurrency: number;
+	    api_key_env: string;
+	    pool: engine.URLState[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ProviderInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.kind = source["kind"];
+	        this.urls = source["urls"];
+	        this.concurrency = source["concurrency"];
+	        this.api_key_env = source["api_key_env"];
+	        this.pool = this.convertValues(source["pool"], engine.URLState);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
 	export class RunRequest {
 	    workflow_id: string;

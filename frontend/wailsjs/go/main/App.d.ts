@@ -51,6 +51,8 @@ export function ImportJSON(arg1:string,arg2:string):Promise<engine.ImportResult>
 
 export function ImportMedia(arg1:string,arg2:string):Promise<engine.AssetRef>;
 
+export function ListProviders():Promise<Array<main.ProviderInfo>>;
+
 export function ListRuns(arg1:string,arg2:number):Promise<Array<main.RunInfo>>;
 
 export function ListWorkflows():Promise<Array<main.WorkflowCard>>;
@@ -75,6 +77,8 @@ export function PlanFrom(arg1:string,arg2:string,arg3:string,arg4:Record<string,
 
 export function PlanGraph(arg1:string,arg2:engine.Graph,arg3:string,arg4:Record<string, any>):Promise<engine.Plan>;
 
+export function RemoveProvider(arg1:string):Promise<void>;
+
 export function RenameWorkflow(arg1:string,arg2:string):Promise<engine.Workflow>;
 
 export function RestoreRun(arg1:string):Promise<engine.RestoreResult>;
@@ -91,11 +95,15 @@ export function SaveVersion(arg1:string,arg2:engine.Graph,arg3:string):Promise<e
 
 export function SelectGeneration(arg1:string,arg2:string,arg3:string):Promise<void>;
 
+export function SetProvider(arg1:engine.Provider):Promise<engine.Provider>;
+
 export function SetRunCap(arg1:number):Promise<void>;
 
 export function StartBatch(arg1:main.RunRequest,arg2:Array<Record<string, any>>):Promise<Array<main.RunInfo>>;
 
 export function StartRun(arg1:main.RunRequest):Promise<main.RunInfo>;
+
+export function TestProvider(arg1:string):Promise<engine.ProviderTest>;
 
 export function UndoRestore(arg1:string):Promise<engine.RestoreResult>;
 

@@ -98,6 +98,10 @@ export function ImportMedia(arg1, arg2) {
   return window['go']['main']['App']['ImportMedia'](arg1, arg2);
 }
 
+export function ListProviders() {
+  return window['go']['main']['App']['ListProviders']();
+}
+
 export function ListRuns(arg1, arg2) {
   return window['go']['main']['App']['ListRuns'](arg1, arg2);
 }
@@ -146,6 +150,10 @@ export function PlanGraph(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['PlanGraph'](arg1, arg2, arg3, arg4);
 }
 
+export function RemoveProvider(arg1) {
+  return window['go']['main']['App']['RemoveProvider'](arg1);
+}
+
 export function RenameWorkflow(arg1, arg2) {
   return window['go']['main']['App']['RenameWorkflow'](arg1, arg2);
 }
@@ -178,6 +186,10 @@ export function SelectGeneration(arg1, arg2, arg3) {
   return window['go']['main']['App']['SelectGeneration'](arg1, arg2, arg3);
 }
 
+export function SetProvider(arg1) {
+  return window['go']['main']['App']['SetProvider'](arg1);
+}
+
 export function SetRunCap(arg1) {
   return window['go']['main']['App']['SetRunCap'](arg1);
 }
@@ -188,6 +200,10 @@ export function StartBatch(arg1, arg2) {
 
 export function StartRun(arg1) {
   return window['go']['main']['App']['StartRun'](arg1);
+}
+
+export function TestProvider(arg1) {
+  return window['go']['main']['App']['TestProvider'](arg1);
 }
 
 export function UndoRestore(arg1) {
