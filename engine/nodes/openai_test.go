@@ -507,3 +507,49 @@ func TestImageGenerateComfyUICancelInterrupts(t *testing.T) {
 		t.Fatalf("interrupts = %d, want the server job interrupted once", slow.Interrupts())
 	}
 }
+
+func TestLLMChatImagesAndJSONSchema(t *testing.T) {
+	t.Parallel()
+	e := newAIEnv(t, fakes.OpenAIOptions{})
+	img := startImage(t, e.store)
+	out, _, err := e.run(t, "llm.chat", map[string]any{"provider": "local", "model": "fake-chat", "prompt": "what is it?"},
+		map[string]any{"image": img, "images": []any{img, img}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out["text"] != "Echo: what is it? [3 image(s) seen]" || out["json"] != nil {
+		t.Fatalf("outputs %v", out)
+	}
+	msgs := e.fake.LastRequest("/v1/chat/completions")["messages"].([]any)
+	parts := msgs[len(msgs)-1].(map[string]any)["content"].([]any)
+	if len(parts) != 4 || !strings.HasPrefix(parts[1].(map[string]any)["image_url"].(map[string]any)["url"].(string), "data:image/png;base64,") {
+		t.Fatalf("user message parts %v", parts)
+	}
+	if _, _, err := e.run(t, "llm.chat", map[string]any{"provider": "local", "model": "fake-chat", "prompt": "x"},
+		map[string]any{"images": []any{wavAsset(t, e.store)}}); err == nil || !strings.Contains(err.Error(), `input "images" item 0 (clip.wav)`) {
+		t.Fatalf("a sound among the images: %v", err)
+	}
+
+	schema := `{"type":"object","properties":{"echo":{"type":"string"}},"required":["echo"],"additionalProperties":false}`
+	out, _, err = e.run(t, "llm.chat", map[string]any{"provider": "local", "model": "fake-chat", "prompt": "hi", "json_schema": schema}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j, _ := out["json"].(map[string]any); j["echo"] != "hi" {
+		t.Fatalf("json output %v", out["json"])
+	}
+	rf := e.fake.LastRequest("/v1/chat/completions")["response_format"].(map[string]any)
+	if rf["type"] != "json_schema" || rf["json_schema"].(map[string]any)["schema"] == nil {
+		t.Fatalf("response_format sent %v", rf)
+	}
+	wrong := `{"type":"object","required":["answer"]}`
+	_, _, err = e.run(t, "llm.chat", map[string]any{"provider": "local", "model": "fake-chat", "prompt": "hi", "json_schema": wrong}, nil)
+	if err == nil || !strings.Contains(err.Error(), "does not match json_schema") || !strings.Contains(err.Error(), "answer") ||
+		!strings.Contains(err.Error(), e.url) {
+		t.Fatalf("answer not matching the schema: %v", err)
+	}
+	spec, _ := nodeType(t, "llm.chat").Param("json_schema")
+	if spec.Check(`{"type": 12}`) == nil || spec.Check(`[1]`) == nil || spec.Check(schema) != nil {
+		t.Fatal("json_schema param check accepts a bad schema or refuses a good one")
+	}
+}
