@@ -60,7 +60,7 @@ func registerLLM(r *engine.Registry) error {
 				Description: "Stops the answer after this many tokens; empty for the server's default"},
 			{Name: "json_schema", Kind: engine.ParamJSON, Label: "JSON schema",
 				Description: "Asks for structured output: the answer must be JSON matching this JSON Schema (checked)",
-				Check: checkJSONSchemaParam},
+				Check:       checkJSONSchemaParam},
 			{Name: "api_key", Kind: engine.ParamString, Label: "API key",
 				Description: "Sent as a Bearer token; local servers need none"},
 		},
@@ -98,15 +98,15 @@ type reqMessage struct {
 }
 
 type chatRequest struct {
-	Model         string         `json:"model"`
-	Messages      []reqMessage   `json:"messages"`
+	Model    string       `json:"model"`
+	Messages []reqMessage `json:"messages"`
 	// ResponseFormat asks for structured output (json_schema).
 	ResponseFormat map[string]any `json:"response_format,omitempty"`
-	Stream        bool           `json:"stream"`
-	StreamOptions map[string]any `json:"stream_options,omitempty"`
-	Temperature   float64        `json:"temperature"`
-	Seed          *int           `json:"seed,omitempty"`
-	MaxTokens     *int           `json:"max_tokens,omitempty"`
+	Stream         bool           `json:"stream"`
+	StreamOptions  map[string]any `json:"stream_options,omitempty"`
+	Temperature    float64        `json:"temperature"`
+	Seed           *int           `json:"seed,omitempty"`
+	MaxTokens      *int           `json:"max_tokens,omitempty"`
 }
 
 type chatUsage struct {
