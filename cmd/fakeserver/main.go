@@ -1,7 +1,7 @@
 // Command fakeserver serves one of Flowbench's fake AI servers (internal/fakes) for the
 // end-to-end suite and for trying the generative nodes without a GPU:
 //
-//	fakeserver -kind openai|a1111 -addr 127.0.0.1:0 [-api-key KEY]
+//	fakeserver -kind openai|a1111|comfyui -addr 127.0.0.1:0 [-api-key KEY]
 //
 // It prints the base URL it listens on as its first line of output and serves until
 // interrupted.
@@ -22,7 +22,7 @@ import (
 )
 
 func main() {
-	kind := flag.String("kind", "openai", "API to serve: openai or a1111")
+	kind := flag.String("kind", "openai", "API to serve: openai, a1111 or comfyui")
 	addr := flag.String("addr", "127.0.0.1:0", "address to listen on")
 	key := flag.String("api-key", "", "API key clients must send as a Bearer token")
 	flag.Parse()
@@ -32,8 +32,10 @@ func main() {
 		h = fakes.NewOpenAI(fakes.OpenAIOptions{APIKey: *key})
 	case "a1111":
 		h = fakes.NewA1111(fakes.A1111Options{})
+	case "comfyui":
+		h = fakes.NewComfyUI(fakes.ComfyUIOptions{})
 	default:
-		fmt.Fprintf(os.Stderr, "fakeserver: unknown -kind %q (want openai or a1111)\n", *kind)
+		fmt.Fprintf(os.Stderr, "fakeserver: unknown -kind %q (want openai, a1111 or comfyui)\n", *kind)
 		os.Exit(2)
 	}
 	l, err := net.Listen("tcp", *addr)

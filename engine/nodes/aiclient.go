@@ -1,6 +1,7 @@
 package nodes
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -169,4 +170,43 @@ func readLimited(r io.Reader, limit int64, what string) ([]byte, error) {
 		return nil, fmt.Errorf("the %s is larger than %d MB", what, limit>>20)
 	}
 	return data, nil
+}
+
+// session runs a job of several requests on one URL of the pool, holding its slot for the
+// whole job (a ComfyUI prompt, its polling and its download).
+func (s *aiServer) session(ctx context.Context, job func(ctx context.Context, base string) error) error {
+	err := s.conn.Pool.Do(ctx, func(ctx context.Context, base string) error {
+		s.url = base
+		return job(ctx, base)
+	})
+	return s.wrap(ctx, err)
+}
+
+// send does one request of a session and returns the response body (at most limit bytes);
+// an answer with status ≥ 400 is an *httpStatusError holding the server's message.
+func (s *aiServer) send(ctx context.Context, method, endpoint string, body []byte, contentType string, limit int64) ([]byte, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, endpoint, rd)
+	if err != nil {
+		return nil, err
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if s.conn.APIKey != "" {
+		req.Header.Set("Authorization", "Bearer "+s.conn.APIKey)
+	}
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		data, _ := io.ReadAll(io.LimitReader(resp.Body, aiMaxErrorBody))
+		return nil, &httpStatusError{status: resp.Status, method: method, endpoint: endpoint, message: comfyMessage(data)}
+	}
+	return readLimited(resp.Body, limit, "answer of "+endpoint)
 }

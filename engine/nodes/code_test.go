@@ -257,8 +257,8 @@ func TestCodeServicesSchema(t *testing.T) {
 	for _, tc := range []struct{ typ, group, inputs, outputs, params string }{
 		{"code.js", "code", "a b c d", "result", "code timeout_ms"},
 		{"http.request", "services", "body", "status body json headers", "method url headers timeout_ms body"},
-		{"llm.chat", "ai", "prompt", "text usage",
-			"provider base_url model system prompt temperature seed max_tokens api_key"},
+		{"llm.chat", "ai", "prompt image images", "text usage json",
+			"provider base_url model system prompt temperature seed max_tokens json_schema api_key"},
 		// SPEC §12's handles and params.
 		{"image.generate", "ai", "prompt image", "image seed",
 			"provider base_url model prompt negative_prompt width height steps cfg seed strength"},

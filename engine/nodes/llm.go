@@ -32,11 +32,15 @@ func registerLLM(r *engine.Registry) error {
 			"temperature 0 and a seed.",
 		Inputs: []engine.Handle{
 			{Name: "prompt", Type: engine.TypeString, Description: "The user message; overrides the prompt param"},
+			{Name: "image", Type: engine.TypeImage, Description: "An image sent with the prompt (vision models)"},
+			{Name: "images", Type: engine.TypeArray, Description: "Images sent with the prompt (vision models)"},
 		},
 		Outputs: []engine.Handle{
 			{Name: "text", Type: engine.TypeString, Description: "The model's answer"},
 			{Name: "usage", Type: engine.TypeObject,
 				Description: "Token counts (prompt_tokens, completion_tokens, total_tokens); null when the server reports none"},
+			{Name: "json", Type: engine.TypeAny,
+				Description: "With json_schema: the answer parsed and checked against the schema; null otherwise"},
 		},
 		Params: []engine.ParamSpec{
 			providerParam,
@@ -54,6 +58,9 @@ func registerLLM(r *engine.Registry) error {
 				Description: "With temperature 0, makes the answer repeatable"},
 			{Name: "max_tokens", Kind: engine.ParamInteger, Label: "Max tokens",
 				Description: "Stops the answer after this many tokens; empty for the server's default"},
+			{Name: "json_schema", Kind: engine.ParamJSON, Label: "JSON schema",
+				Description: "Asks for structured output: the answer must be JSON matching this JSON Schema (checked)",
+				Check:       checkJSONSchemaParam},
 			{Name: "api_key", Kind: engine.ParamString, Label: "API key",
 				Description: "Sent as a Bearer token; local servers need none"},
 		},
@@ -84,14 +91,22 @@ type chatMessage struct {
 	Content string `json:"content"`
 }
 
+// reqMessage is a message sent: Content is text, or an array of text and image_url parts.
+type reqMessage struct {
+	Role    string `json:"role"`
+	Content any    `json:"content"`
+}
+
 type chatRequest struct {
-	Model         string         `json:"model"`
-	Messages      []chatMessage  `json:"messages"`
-	Stream        bool           `json:"stream"`
-	StreamOptions map[string]any `json:"stream_options,omitempty"`
-	Temperature   float64        `json:"temperature"`
-	Seed          *int           `json:"seed,omitempty"`
-	MaxTokens     *int           `json:"max_tokens,omitempty"`
+	Model    string       `json:"model"`
+	Messages []reqMessage `json:"messages"`
+	// ResponseFormat asks for structured output (json_schema).
+	ResponseFormat map[string]any `json:"response_format,omitempty"`
+	Stream         bool           `json:"stream"`
+	StreamOptions  map[string]any `json:"stream_options,omitempty"`
+	Temperature    float64        `json:"temperature"`
+	Seed           *int           `json:"seed,omitempty"`
+	MaxTokens      *int           `json:"max_tokens,omitempty"`
 }
 
 type chatUsage struct {
@@ -113,6 +128,13 @@ type chatChunk struct {
 
 func runLLM(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
 	req, err := llmRequest(in)
+	if err != nil {
+		return nil, err
+	}
+	if err := addChatImages(ctx, in, &req); err != nil {
+		return nil, err
+	}
+	schema, err := chatSchema(in, &req)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +189,15 @@ func runLLM(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
 		}
 	}
 	in.Cost = srv.cost(req.Model, extra)
-	return map[string]any{"text": res.text.String(), "usage": usage}, nil
+	out := map[string]any{"text": res.text.String(), "usage": usage, "json": nil}
+	if schema != nil {
+		v, err := schema.check(res.text.String())
+		if err != nil {
+			return nil, fmt.Errorf("llm.chat: the answer of %s (model %s) %w", srv.url, req.Model, err)
+		}
+		out["json"] = v
+	}
+	return out, nil
 }
 
 // llmRequest builds the chat request from the params and the prompt input.
@@ -203,9 +233,9 @@ func llmRequest(in *engine.NodeInput) (chatRequest, error) {
 		Temperature:   temp,
 	}
 	if sys := in.String("system", ""); strings.TrimSpace(sys) != "" {
-		req.Messages = append(req.Messages, chatMessage{Role: "system", Content: sys})
+		req.Messages = append(req.Messages, reqMessage{Role: "system", Content: sys})
 	}
-	req.Messages = append(req.Messages, chatMessage{Role: "user", Content: prompt})
+	req.Messages = append(req.Messages, reqMessage{Role: "user", Content: prompt})
 	if in.Has("seed") {
 		seed, err := in.Int("seed", 0)
 		if err != nil {

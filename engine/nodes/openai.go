@@ -188,7 +188,7 @@ func runImageGenerate(ctx context.Context, in *engine.NodeInput) (map[string]any
 	if err != nil {
 		return nil, err
 	}
-	srv, err := connectAI(ctx, in, node, aiHint, []string{engine.ProviderOpenAI, engine.ProviderA1111}, "")
+	srv, err := connectAI(ctx, in, node, aiHint, engine.ProviderKinds, "")
 	if err != nil {
 		return nil, err
 	}
@@ -196,6 +196,8 @@ func runImageGenerate(ctx context.Context, in *engine.NodeInput) (map[string]any
 	switch srv.kind() {
 	case engine.ProviderA1111:
 		data, job.seed, err = generateA1111(ctx, srv, job)
+	case engine.ProviderComfyUI:
+		data, err = generateComfyUI(ctx, srv, job, in)
 	default:
 		if job.init != nil {
 			return nil, fmt.Errorf("%s: image-to-image needs a comfyui or a1111 provider; provider %q is %s",

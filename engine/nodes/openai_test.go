@@ -3,11 +3,13 @@ package nodes_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image/png"
 	"net"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flowbench/flowbench/engine"
 	"github.com/flowbench/flowbench/engine/memstore"
@@ -392,3 +394,162 @@ func TestImageGenerateA1111(t *testing.T) {
 }
 
 func toJSONText(v any) string { return engine.ToText(v) }
+
+func TestImageGenerateComfyUIPool(t *testing.T) {
+	t.Parallel()
+	e := newAIEnv(t, fakes.OpenAIOptions{})
+	a, b := fakes.NewComfyUI(fakes.ComfyUIOptions{}), fakes.NewComfyUI(fakes.ComfyUIOptions{Polls: 2})
+	sa, sb := httptest.NewServer(a), httptest.NewServer(b)
+	defer sa.Close()
+	defer sb.Close()
+	e.setProvider(t, engine.Provider{Name: "comfy", Kind: engine.ProviderComfyUI, URLs: []string{sa.URL, sb.URL}, Concurrency: 1})
+	params := func(seed int) map[string]any {
+		return map[string]any{"provider": "comfy", "model": "sd_xl_base_1.0.safetensors", "prompt": "a harbour",
+			"negative_prompt": "text", "width": 40.0, "height": 24.0, "steps": 8.0, "seed": float64(seed)}
+	}
+	type res struct {
+		out  map[string]any
+		cost map[string]any
+		err  error
+	}
+	results := make(chan res, 4)
+	for i := range 4 {
+		go func() {
+			out, in, err := e.run(t, "image.generate", params(i), nil)
+			results <- res{out, in.Cost, err}
+		}()
+	}
+	urls := map[any]int{}
+	for range 4 {
+		r := <-results
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		img, err := png.Decode(bytes.NewReader(assetBytes(t, e.store, r.out["image"])))
+		if err != nil || img.Bounds().Dx() != 40 || img.Bounds().Dy() != 24 {
+			t.Fatalf("comfyui image: %v", err)
+		}
+		urls[r.cost["url"]]++
+	}
+	// Least busy first, ties to the least recently used URL: both servers work.
+	if urls[sa.URL] == 0 || urls[sb.URL] == 0 || urls[sa.URL]+urls[sb.URL] != 4 || a.Calls("/prompt")+b.Calls("/prompt") != 4 {
+		t.Fatalf("4 jobs on a pool of 2 ComfyUI URLs × 1 went %v, want both URLs used", urls)
+	}
+	g := a.LastPrompt()
+	ks := g["3"].(map[string]any)["inputs"].(map[string]any)
+	ck := g["4"].(map[string]any)["inputs"].(map[string]any)
+	if ck["ckpt_name"] != "sd_xl_base_1.0.safetensors" || toJSONText(ks["steps"]) != "8" || toJSONText(ks["denoise"]) != "1" {
+		t.Fatalf("graph sent: %v", g)
+	}
+
+	// Image-to-image uploads the start image and encodes it instead of an empty latent.
+	p := params(1)
+	p["strength"] = 0.3
+	e.setProvider(t, engine.Provider{Name: "one", Kind: engine.ProviderComfyUI, URLs: []string{sa.URL}})
+	p["provider"] = "one"
+	if _, _, err := e.run(t, "image.generate", p, map[string]any{"image": startImage(t, e.store)}); err != nil {
+		t.Fatal(err)
+	}
+	g = a.LastPrompt()
+	if a.Calls("/upload/image") != 1 || g["10"] == nil || g["5"] != nil ||
+		toJSONText(g["3"].(map[string]any)["inputs"].(map[string]any)["denoise"]) != "0.3" {
+		t.Fatalf("img2img graph: %v", g)
+	}
+
+	// A checkpoint the server lacks: ComfyUI's validation message, with the node and URL.
+	p = params(1)
+	p["provider"], p["model"] = "one", "missing.safetensors"
+	_, _, err := e.run(t, "image.generate", p, nil)
+	for _, want := range []string{"image.generate: HTTP 400", "Prompt outputs failed validation",
+		"node 4 CheckpointLoaderSimple: Value not in list", "missing.safetensors", sa.URL + "/prompt"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("missing checkpoint error %v does not contain %q", err, want)
+		}
+	}
+	res2 := e.provs.Test(context.Background(), engine.Provider{Name: "one", Kind: engine.ProviderComfyUI, URLs: []string{sa.URL}}, 0)
+	if !res2.OK || strings.Join(res2.URLs[0].Models, ",") != strings.Join(fakes.DefaultComfyCheckpoints, ",") {
+		t.Fatalf("test of a comfyui provider: %+v", res2)
+	}
+}
+
+func TestImageGenerateComfyUICancelInterrupts(t *testing.T) {
+	t.Parallel()
+	e := newAIEnv(t, fakes.OpenAIOptions{})
+	slow := fakes.NewComfyUI(fakes.ComfyUIOptions{Polls: 1 << 30}) // never finishes
+	srv := httptest.NewServer(slow)
+	defer srv.Close()
+	e.setProvider(t, engine.Provider{Name: "slow", Kind: engine.ProviderComfyUI, URLs: []string{srv.URL}})
+	ctx, cancel := context.WithCancel(context.Background())
+	in := nodeInput(map[string]any{"provider": "slow", "model": "sd_xl_base_1.0.safetensors", "prompt": "x", "width": 8.0, "height": 8.0}, nil)
+	in.Assets, in.Providers = e.store, e.provs
+	done := make(chan error, 1)
+	go func() {
+		_, err := nodeType(t, "image.generate").Run(ctx, in)
+		done <- err
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for slow.Calls("/history") == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the job was never polled")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("image.generate did not stop on cancel")
+	}
+	if slow.Interrupts() != 1 {
+		t.Fatalf("interrupts = %d, want the server job interrupted once", slow.Interrupts())
+	}
+}
+
+func TestLLMChatImagesAndJSONSchema(t *testing.T) {
+	t.Parallel()
+	e := newAIEnv(t, fakes.OpenAIOptions{})
+	img := startImage(t, e.store)
+	out, _, err := e.run(t, "llm.chat", map[string]any{"provider": "local", "model": "fake-chat", "prompt": "what is it?"},
+		map[string]any{"image": img, "images": []any{img, img}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out["text"] != "Echo: what is it? [3 image(s) seen]" || out["json"] != nil {
+		t.Fatalf("outputs %v", out)
+	}
+	msgs := e.fake.LastRequest("/v1/chat/completions")["messages"].([]any)
+	parts := msgs[len(msgs)-1].(map[string]any)["content"].([]any)
+	if len(parts) != 4 || !strings.HasPrefix(parts[1].(map[string]any)["image_url"].(map[string]any)["url"].(string), "data:image/png;base64,") {
+		t.Fatalf("user message parts %v", parts)
+	}
+	if _, _, err := e.run(t, "llm.chat", map[string]any{"provider": "local", "model": "fake-chat", "prompt": "x"},
+		map[string]any{"images": []any{wavAsset(t, e.store)}}); err == nil || !strings.Contains(err.Error(), `input "images" item 0 (clip.wav)`) {
+		t.Fatalf("a sound among the images: %v", err)
+	}
+
+	schema := `{"type":"object","properties":{"echo":{"type":"string"}},"required":["echo"],"additionalProperties":false}`
+	out, _, err = e.run(t, "llm.chat", map[string]any{"provider": "local", "model": "fake-chat", "prompt": "hi", "json_schema": schema}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j, _ := out["json"].(map[string]any); j["echo"] != "hi" {
+		t.Fatalf("json output %v", out["json"])
+	}
+	rf := e.fake.LastRequest("/v1/chat/completions")["response_format"].(map[string]any)
+	if rf["type"] != "json_schema" || rf["json_schema"].(map[string]any)["schema"] == nil {
+		t.Fatalf("response_format sent %v", rf)
+	}
+	wrong := `{"type":"object","required":["answer"]}`
+	_, _, err = e.run(t, "llm.chat", map[string]any{"provider": "local", "model": "fake-chat", "prompt": "hi", "json_schema": wrong}, nil)
+	if err == nil || !strings.Contains(err.Error(), "does not match json_schema") || !strings.Contains(err.Error(), "answer") ||
+		!strings.Contains(err.Error(), e.url) {
+		t.Fatalf("answer not matching the schema: %v", err)
+	}
+	spec, _ := nodeType(t, "llm.chat").Param("json_schema")
+	if spec.Check(`{"type": 12}`) == nil || spec.Check(`[1]`) == nil || spec.Check(schema) != nil {
+		t.Fatal("json_schema param check accepts a bad schema or refuses a good one")
+	}
+}
