@@ -258,7 +258,8 @@ async function concurrent(page, RUNS = 10) {
   );
   await dlg.getByTestId("run-many-submit").click();
   const m = await finished;
-  await waitFor(page, async () => /done/.test(await node(page, "d199").innerText()), "last node done on canvas", 60_000);
+  // done on the canvas: the badge drawn in full, or the status colour of a far node
+  await waitFor(page, async () => /\bst-executed\b/.test((await node(page, "d199").locator(".fb-node").getAttribute("class")) ?? ""), "last node done on canvas", 60_000);
   const runs = (await call(page, "ListRuns", wf, 20)).filter((r) => r.mode === "full");
   return {
     runs: RUNS,
