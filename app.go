@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -40,13 +40,76 @@ func (a *App) startup(ctx context.Context) {
 	// person chose or dropped them.
 	a.ctx = engine.WithPathGuard(ctx, a.chosen.check)
 	a.unsub = a.svc.Bus.Subscribe(newEventBridge(ctx).forward)
-	if rep, err := a.svc.Recover(ctx, true); err != nil {
-		a.log.Error("recovering runs", "err", err)
-	} else if len(rep.Interrupted)+len(rep.Requeued) > 0 {
-		a.log.Info("recovered runs", "interrupted", len(rep.Interrupted), "requeued", len(rep.Requeued))
-	}
+	a.recoverRuns(ctx)
 	runtime.OnFileDrop(ctx, a.dropped)
 	a.devHooks(ctx)
+}
+
+// autoResumeOrphans is how many queued runs left by a process that stopped the window
+// resumes by itself when it opens; with more, it asks first (OrphanedRuns).
+const autoResumeOrphans = 5
+
+// recoverRuns settles the runs of processes that are gone when the window opens: running
+// ones become interrupted; a handful of queued ones are resumed here; more wait for the
+// person's answer to "N queued runs from a previous session" (Resume / Cancel).
+func (a *App) recoverRuns(ctx context.Context) {
+	rep, err := a.svc.Recover(ctx, false)
+	if err != nil {
+		a.log.Error("recovering runs", "err", err)
+		return
+	}
+	resumed := 0
+	if n := len(rep.Queued); n > 0 && n <= autoResumeOrphans {
+		runs, err := a.svc.ResumeOrphaned(ctx, rep.Queued...)
+		if err != nil {
+			a.log.Error("resuming queued runs", "err", err)
+		}
+		resumed = len(runs)
+	}
+	if len(rep.Interrupted)+len(rep.Queued) > 0 {
+		a.log.Info("recovered runs", "interrupted", len(rep.Interrupted), "resumed", resumed, "waiting", len(rep.Queued)-resumed)
+	}
+}
+
+// orphanListMax is how many of the orphaned runs OrphanedRuns describes one by one.
+const orphanListMax = 8
+
+// OrphanedRuns describes the queued runs left by processes that stopped (a killed batch, a
+// window closed while runs waited): how many, and the oldest few.
+func (a *App) OrphanedRuns() (OrphanedQueue, error) {
+	runs, err := a.svc.OrphanedRuns(a.ctx)
+	if err != nil {
+		return OrphanedQueue{}, err
+	}
+	q := OrphanedQueue{Count: len(runs), Runs: []OrphanedRun{}}
+	names := map[string]string{}
+	for _, r := range runs {
+		if len(q.Runs) >= orphanListMax {
+			break
+		}
+		name, ok := names[r.WorkflowID]
+		if !ok {
+			if w, err := a.svc.ResolveWorkflow(a.ctx, r.WorkflowID); err == nil {
+				name = w.Name
+			}
+			names[r.WorkflowID] = name
+		}
+		q.Runs = append(q.Runs, OrphanedRun{ID: r.ID, WorkflowID: r.WorkflowID, WorkflowName: name, VersionLabel: r.VersionLabel,
+			Label: r.Label, CreatedAt: ts(r.CreatedAt)})
+	}
+	return q, nil
+}
+
+// ResumeOrphanedRuns queues every orphaned run again in this window; it returns how many.
+func (a *App) ResumeOrphanedRuns() (int, error) {
+	runs, err := a.svc.ResumeOrphaned(a.ctx)
+	return len(runs), err
+}
+
+// CancelOrphanedRuns cancels every orphaned run; it returns how many.
+func (a *App) CancelOrphanedRuns() (int, error) {
+	runs, err := a.svc.CancelOrphaned(a.ctx)
+	return len(runs), err
 }
 
 func (a *App) shutdown(ctx context.Context) {
@@ -225,6 +288,12 @@ func safeFileName(s string) string {
 // NodeTypes returns every node type's schema: handles, params, determinism.
 func (a *App) NodeTypes() []*engine.NodeType { return a.svc.Registry().Types() }
 
+// NodeDeterministic reports whether a node of this type with these params is deterministic
+// (image.noise with a seed is, without one is not), for the inspector.
+func (a *App) NodeDeterministic(nodeType string, params map[string]any) (bool, error) {
+	return a.svc.Registry().NodeDeterministic(nodeType, params)
+}
+
 // CheckGraph validates a draft graph and returns its problems (empty when valid).
 func (a *App) CheckGraph(g engine.Graph) []engine.Problem { return a.svc.CheckGraph(g) }
 
@@ -286,20 +355,29 @@ func (a *App) UseVersion(workflowID, versionID string) (engine.Version, error) {
 	if err := checkID("version", versionID); err != nil {
 		return engine.Version{}, err
 	}
-	if g, _, ok, err := a.svc.Draft(a.ctx, workflowID); err != nil {
+	if err := a.settleDraft(workflowID); err != nil {
 		return engine.Version{}, err
+	}
+	return a.svc.UseVersion(a.ctx, workflowID, versionID)
+}
+
+// settleDraft saves a valid draft that differs from every version as a version and drops
+// it, before the current version changes under it.
+func (a *App) settleDraft(workflowID string) error {
+	if g, _, ok, err := a.svc.Draft(a.ctx, workflowID); err != nil {
+		return err
 	} else if ok {
 		if len(a.svc.CheckGraph(g)) == 0 {
 			if _, _, err := a.svc.EnsureVersion(a.ctx, workflowID, g, "draft saved before switching version"); err != nil {
-				return engine.Version{}, err
+				return err
 			}
 			if err := a.svc.DiscardDraft(a.ctx, workflowID); err != nil {
-				return engine.Version{}, err
+				return err
 			}
 		}
 		// An invalid draft stays as the draft: it cannot become a version, and is not lost.
 	}
-	return a.svc.UseVersion(a.ctx, workflowID, versionID)
+	return nil
 }
 
 func (a *App) resolveRunVersion(req RunRequest, inputSets ...map[string]any) (string, string, error) {
@@ -388,12 +466,16 @@ func (a *App) StartBatch(req RunRequest, inputs []map[string]any) ([]RunInfo, er
 	return out, nil
 }
 
-// CancelRun stops a queued or running run.
+// CancelRun stops a queued or running run (one of a command-line process is asked to stop:
+// its run event arrives when it has).
 func (a *App) CancelRun(runID string) error {
 	if err := checkID("run", runID); err != nil {
 		return err
 	}
-	return a.svc.Cancel(a.ctx, runID)
+	if err := a.svc.Cancel(a.ctx, runID); err != nil && !errors.Is(err, engine.ErrCancelRequested) {
+		return err
+	}
+	return nil
 }
 
 // GetRun returns one run.
@@ -507,7 +589,7 @@ func (a *App) Approve(runID, nodeID string, reject bool, valueJSON string) (RunI
 	}
 	req := engine.ApproveRequest{RunID: runID, NodeID: nodeID, Reject: reject}
 	if strings.TrimSpace(valueJSON) != "" {
-		if err := json.Unmarshal([]byte(valueJSON), &req.Value); err != nil {
+		if err := engine.UnmarshalJSON([]byte(valueJSON), &req.Value); err != nil {
 			return RunInfo{}, fmt.Errorf("edited value is not JSON: %v: %w", err, engine.ErrInvalid)
 		}
 		req.HasValue = true

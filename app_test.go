@@ -112,7 +112,7 @@ func TestCurrentGenerationsBinding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cur) != 2 || cur["a"].ID != first || !cur["a"].Selected || cur["out"].Outputs["value"] != float64(42) {
+	if len(cur) != 2 || cur["a"].ID != first || !cur["a"].Selected || cur["out"].Outputs["value"] != int64(42) {
 		t.Errorf("current generations: %+v", cur)
 	}
 	if _, err := a.CurrentGenerations("../etc"); err == nil {
@@ -178,5 +178,63 @@ func TestStartBatchOfDraftReportsSavedVersion(t *testing.T) {
 	}
 	if _, err := a.RunGenerations("../x"); err == nil {
 		t.Error("a malformed run id was accepted")
+	}
+}
+
+// TestWindowAsksBeforeResumingMany: when the window opens it resumes a handful of queued
+// runs left by a process that stopped by itself, but more than that wait for the person's
+// answer (OrphanedRuns lists them; ResumeOrphanedRuns / CancelOrphanedRuns act on them).
+func TestWindowAsksBeforeResumingMany(t *testing.T) {
+	for _, n := range []int{autoResumeOrphans, autoResumeOrphans + 1} {
+		home := t.TempDir()
+		svc, closeFn, err := cli.Open(context.Background(), home, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		imp, err := svc.Import(context.Background(), []byte(`{"format":"flowbench.workflow/1","name":"W","nodes":[
+			{"id":"a","type":"math.expr","params":{"expression":"2"}},{"id":"out","type":"io.output","params":{"name":"r"}}],
+			"edges":[{"source":"a","sourceHandle":"result","target":"out","targetHandle":"value"}]}`), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for i := 0; i < n; i++ {
+			r, err := svc.Store().CreateRun(context.Background(), engine.Run{ID: engine.NewID(), WorkflowID: imp.WorkflowID, VersionID: imp.VersionID,
+				Status: engine.RunQueued, Mode: engine.ModeFull, Owner: "11111111-1111-1111-1111-111111111111", Inputs: map[string]any{}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, r.ID)
+		}
+		app := NewApp(svc, home, slog.New(slog.DiscardHandler))
+		app.recoverRuns(context.Background())
+		q, err := app.OrphanedRuns()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n <= autoResumeOrphans {
+			if q.Count != 0 {
+				t.Fatalf("%d orphans: %d left to ask about, want all resumed", n, q.Count)
+			}
+			for _, id := range ids {
+				if r, err := svc.Wait(context.Background(), id); err != nil || r.Status != engine.RunCompleted {
+					t.Fatalf("resumed run %s: %s %v", id, r.Status, err)
+				}
+			}
+		} else {
+			if q.Count != n || len(q.Runs) == 0 || q.Runs[0].ID != ids[0] || q.Runs[0].WorkflowName != "W" {
+				t.Fatalf("%d orphans: asked about %+v", n, q)
+			}
+			if r, _, _ := svc.GetRun(context.Background(), ids[0]); r.Status != engine.RunQueued {
+				t.Fatalf("an orphan started without asking: %s", r.Status)
+			}
+			if c, err := app.CancelOrphanedRuns(); err != nil || c != n {
+				t.Fatalf("cancel: %d, %v", c, err)
+			}
+			if q, _ := app.OrphanedRuns(); q.Count != 0 {
+				t.Fatalf("after cancel: %+v", q)
+			}
+		}
+		closeFn()
 	}
 }

@@ -96,3 +96,20 @@ type RunRequest struct {
 	Inputs     map[string]any `json:"inputs"`
 	From       string         `json:"from"`
 }
+
+// OrphanedQueue is what the window asks about when it opens: queued runs of a process that
+// stopped, how many and the oldest few.
+type OrphanedQueue struct {
+	Count int           `json:"count"`
+	Runs  []OrphanedRun `json:"runs"`
+}
+
+// OrphanedRun is one queued run of a process that stopped.
+type OrphanedRun struct {
+	ID           string `json:"id"`
+	WorkflowID   string `json:"workflow_id"`
+	WorkflowName string `json:"workflow_name"`
+	VersionLabel string `json:"version_label"`
+	Label        string `json:"label"`
+	CreatedAt    string `json:"created_at"`
+}

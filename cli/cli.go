@@ -31,7 +31,7 @@ const (
 
 // commandOrder lists the subcommands in the order help shows them.
 var commandOrder = []string{"import", "export", "list", "versions", "version", "run", "plan", "approve", "runs",
-	"generations", "select", "nodes", "diff", "restore", "help"}
+	"generations", "select", "nodes", "diff", "restore", "queue", "cancel", "resume", "providers", "settings", "help"}
 
 // commandHelp is each subcommand's usage lines and what it does (`flowbench CMD --help`).
 var commandHelp = map[string]string{
@@ -91,6 +91,31 @@ Picks the generation that feeds NODE's downstream ("none" clears the pick).
 
 Lists the node types with their handles, params schema and determinism.
 `,
+	"queue": `usage: flowbench queue [--json]
+       flowbench queue pause | resume
+
+Lists the running and queued runs of the data home, oldest first, across every process, with
+whether the process that owns each one still runs. Queued runs of a process that stopped
+("orphaned") wait until flowbench resume --orphaned runs them or cancel --orphaned drops them.
+--json: {"paused", "cap", "running": [run…], "queued": [run…]}, each run as in runs --json
+plus "owner_alive" and "position".
+pause: running runs finish, queued ones (of every process, the window's too) wait, kept
+across restarts; resume starts them again.
+`,
+	"cancel": `usage: flowbench cancel RUN... [--json]
+       flowbench cancel --orphaned [--json]
+
+Cancels queued or running runs: those of this data home's other processes (the window, a
+batch) are asked to stop and the command waits until they have; a paused run, or one whose
+process is gone, is recorded cancelled. A run that does not exist or has already finished is
+refused (exit 2, naming it). --orphaned cancels every queued run of processes that stopped.
+`,
+	"resume": `usage: flowbench resume --orphaned [--max-concurrent N] [--json]
+       flowbench resume RUN... [--max-concurrent N] [--json]
+
+Runs queued runs left behind by a process that stopped (a killed batch), in their order, in
+this process, and waits for them like run --batch (one line, or one JSON object per line).
+`,
 	"diff": `usage: flowbench diff RUN_A RUN_B [--json]
        flowbench diff --versions WORKFLOW V1 V2 [--json]
 
@@ -104,6 +129,15 @@ outputs. With --versions, compares two versions of a workflow: graph and declare
 Makes RUN's version current and selects, for every node it executed or reused, the generation
 that run used, so a run from any block builds on it. Nodes whose generation was deleted are
 listed as missing. --undo puts back what the workflow's last restore replaced.
+`,
+	"providers": providersHelp,
+	"settings": `usage: flowbench settings [--json]
+       flowbench settings set KEY VALUE
+
+Lists the settings of the data home (run_cap, max_image_pixels, ffmpeg_path) with their
+values, or changes one; an empty VALUE ("") puts back the default. ffmpeg_path is the ffmpeg
+executable, or a folder holding ffmpeg and ffprobe, the video and audio nodes run (default:
+found on PATH). --json: {"settings": [{"key","value","default","set","description"}]}.
 `,
 	"help": `usage: flowbench help [COMMAND]
 
@@ -196,7 +230,8 @@ func Open(ctx context.Context, home string, logger *slog.Logger) (*engine.Servic
 		return nil, nil, err
 	}
 	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg, Logger: logger, Owner: lock.ID, OwnerAlive: lock.Alive,
-		MaxImagePixels: maxPixels})
+		RequestCancel:  func(owner, runID string) error { return storage.RequestCancel(home, owner, runID) },
+		CancelRequests: lock.TakeCancelRequests, MaxImagePixels: maxPixels})
 	if err != nil {
 		lock.Release()
 		st.Close()
@@ -285,7 +320,10 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return ExitFailed
 	}
 	defer closeFn()
-	if _, err := svc.Recover(ctx, false); err != nil {
+	// Only the running runs of processes that are gone are settled here: the queued ones of
+	// such processes wait for `flowbench resume --orphaned` or `cancel --orphaned`, and a
+	// start never reads them all.
+	if _, err := svc.RecoverInterrupted(ctx); err != nil {
 		logger.Warn("recovering runs", "err", err)
 	}
 	c := &cmd{svc: svc, out: stdout, errw: stderr, ctx: ctx}
@@ -313,10 +351,20 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		code, err = c.generationsCmd(args[1:])
 	case "select":
 		code, err = c.selectCmd(args[1:])
+	case "cancel":
+		code, err = c.cancelCmd(args[1:])
+	case "resume":
+		code, err = c.resumeCmd(args[1:])
+	case "queue":
+		code, err = c.queueCmd(args[1:])
 	case "diff":
 		code, err = c.diffCmd(args[1:])
 	case "restore":
 		code, err = c.restoreCmd(args[1:])
+	case "providers":
+		code, err = c.providersCmd(args[1:])
+	case "settings":
+		code, err = c.settingsCmd(args[1:])
 	default:
 		err = usageErr("unknown command %q (see flowbench help)", args[0])
 	}
@@ -346,6 +394,8 @@ type cmd struct {
 	out  io.Writer
 	errw io.Writer
 	ctx  context.Context
+	// pausedNoted: the "queue is paused" note was printed once.
+	pausedNoted bool
 }
 
 func (c *cmd) json(v any) error {
@@ -382,10 +432,16 @@ With no arguments flowbench opens the window. Subcommands work headless
   flowbench generations WORKFLOW NODE [--json]
   flowbench select WORKFLOW NODE GENERATION   (GENERATION "none" clears the selection)
   flowbench nodes [--json]
+  flowbench queue [--json] | queue pause | queue resume
+  flowbench cancel RUN... | --orphaned [--json]
+  flowbench resume RUN... | --orphaned [--max-concurrent N] [--json]
   flowbench diff RUN_A RUN_B [--json]            (compare two runs)
   flowbench diff --versions WORKFLOW V1 V2 [--json]
   flowbench restore RUN [--json]                 (the run's version and generations become current)
   flowbench restore --undo WORKFLOW [--json]     (put back what the last restore replaced)
+  flowbench providers [--json]                   (local AI servers nodes use)
+  flowbench providers set NAME --kind K --url URL [--url URL]... [--concurrency N] [--api-key-env VAR]
+  flowbench providers test NAME [--json] | remove NAME
   flowbench version | --version
   flowbench help [COMMAND]           (or flowbench COMMAND --help)
 
@@ -410,7 +466,10 @@ func cmdNodes(args []string, out io.Writer) error {
 	}
 	for _, t := range types {
 		det := "deterministic"
-		if !t.Deterministic {
+		switch {
+		case t.DeterministicWhen != nil:
+			det = "deterministic or not by its params" // image.noise: with a seed
+		case !t.Deterministic:
 			det = "nondeterministic"
 		}
 		fmt.Fprintf(out, "%-18s %-8s %s (%s)\n", t.Type, t.Group, t.Title, det)

@@ -11,7 +11,7 @@ import (
 
 // everyCommand is the subcommands of SPEC §8 and §14 that this build has.
 var everyCommand = []string{"import", "export", "list", "versions", "version", "run", "plan", "approve", "runs",
-	"generations", "select", "nodes", "help"}
+	"generations", "select", "nodes", "diff", "restore", "queue", "cancel", "resume", "help"}
 
 // entry runs cli.Entry in this process with a fake window.
 func entry(args ...string) (code int, stdout, stderr string) {

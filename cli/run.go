@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -87,7 +86,7 @@ func (c *cmd) collectInputs(p parsed) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal(data, &inputs); err != nil {
+		if err := engine.UnmarshalJSON(data, &inputs); err != nil {
 			return nil, fmt.Errorf("--inputs %s: want a JSON object of input values: %v: %w", f, err, engine.ErrInvalid)
 		}
 	}
@@ -149,6 +148,10 @@ func (c *cmd) report(p parsed, runID string) (int, error) {
 
 // wait waits for a run; an interrupt (Ctrl-C) cancels it and still reports its end.
 func (c *cmd) wait(runID string) (engine.Run, error) {
+	if c.svc.QueuePaused() && !c.pausedNoted {
+		c.pausedNoted = true
+		fmt.Fprintln(c.errw, "flowbench: the queue is paused: runs wait until `flowbench queue resume`")
+	}
 	r, err := c.svc.Wait(c.ctx, runID)
 	if err == nil {
 		return r, nil
@@ -213,9 +216,12 @@ func (c *cmd) batch(p parsed) (int, error) {
 			continue
 		}
 		var inputs map[string]any
-		dec := json.NewDecoder(strings.NewReader(text))
-		if err := dec.Decode(&inputs); err != nil || inputs == nil {
-			return 0, fmt.Errorf("batch line %d: want a JSON object of input values: %w", line, engine.ErrInvalid)
+		if err := engine.UnmarshalJSON([]byte(text), &inputs); err != nil || inputs == nil {
+			why := ""
+			if errors.Is(err, engine.ErrNumberRange) {
+				why = fmt.Sprintf(" (%v)", err)
+			}
+			return 0, fmt.Errorf("batch line %d: want a JSON object of input values%s: %w", line, why, engine.ErrInvalid)
 		}
 		pr, err := c.svc.PrepareRun(c.ctx, engine.RunRequest{Workflow: p.pos[0], Version: p.str("version"), Inputs: inputs})
 		if err != nil {
@@ -304,7 +310,7 @@ func (c *cmd) approveCmd(args []string) (int, error) {
 	var value any
 	hasValue := p.has("value")
 	if hasValue {
-		if err := json.Unmarshal([]byte(p.str("value")), &value); err != nil {
+		if err := engine.UnmarshalJSON([]byte(p.str("value")), &value); err != nil {
 			return 0, fmt.Errorf("--value: want JSON (quote text as \"…\"): %v: %w", err, engine.ErrInvalid)
 		}
 	}

@@ -326,7 +326,7 @@ func BenchmarkLoopItems(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		runs := perfRunAll(b, svc, wf, []map[string]any{nil})
-		if got := runs[0].Outputs["squares"].([]any); len(got) != n || got[n-1] != float64((n-1)*(n-1)) {
+		if got := runs[0].Outputs["squares"].([]any); len(got) != n || got[n-1] != int64((n-1)*(n-1)) {
 			b.Fatalf("squares: %d items", len(got))
 		}
 	}

@@ -47,7 +47,7 @@ func TestRunsFromBlockPlanFromMemory(t *testing.T) {
 	full := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID})
 	for i := 0; i < 3; i++ {
 		r := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID, From: "c"})
-		if r.Status != engine.RunCompleted || r.Outputs["result"] != float64(21) {
+		if r.Status != engine.RunCompleted || r.Outputs["result"] != int64(21) {
 			t.Fatalf("run from c: %s %v %s", r.Status, r.Outputs, r.Error)
 		}
 	}

@@ -88,6 +88,38 @@ type GenerationBatch interface {
 	SelectGenerations(ctx context.Context, workflowID string, picks map[string]string) error
 }
 
+// OutputsComparer is implemented by stores that compare the outputs of generations where
+// they keep them, without reading them into values: a diff of two runs of a large workflow
+// compares thousands.
+type OutputsComparer interface {
+	// SameOutputs reports, per pair of generation ids, whether both generations exist, both
+	// completed and their outputs are the same as SameValue says. Pairs it does not list are
+	// not the same.
+	SameOutputs(ctx context.Context, pairs [][2]string) (map[[2]string]bool, error)
+}
+
+// sameOutputs compares the outputs of the generation pairs (a, b) laid out flat in ids.
+func (s *Service) sameOutputs(ctx context.Context, ids []string) (map[[2]string]bool, error) {
+	pairs := make([][2]string, 0, len(ids)/2)
+	for i := 0; i+1 < len(ids); i += 2 {
+		pairs = append(pairs, [2]string{ids[i], ids[i+1]})
+	}
+	if c, ok := s.store.(OutputsComparer); ok {
+		return c.SameOutputs(ctx, pairs)
+	}
+	gens, err := s.getGenerations(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[[2]string]bool, len(pairs))
+	for _, p := range pairs {
+		ga, okA := gens[p[0]]
+		gb, okB := gens[p[1]]
+		out[p] = okA && okB && ga.Status == GenCompleted && gb.Status == GenCompleted && SameValue(ga.Outputs, gb.Outputs)
+	}
+	return out, nil
+}
+
 // getGenerations reads the generations of ids that exist.
 func (s *Service) getGenerations(ctx context.Context, ids []string) (map[string]Generation, error) {
 	if b, ok := s.store.(GenerationBatch); ok {
@@ -116,13 +148,21 @@ func (s *Service) twoRuns(ctx context.Context, a, b string) (Run, Run, error) {
 	if a == b {
 		return Run{}, Run{}, invalidf(fmt.Sprintf("run %s is given twice: compare two different runs", a))
 	}
-	ra, err := s.store.GetRun(ctx, a)
-	if err != nil {
-		return Run{}, Run{}, runErr(a, err)
+	// both at once: a run of a large workflow is a large snapshot to read
+	var rb Run
+	var errB error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rb, errB = s.store.GetRun(ctx, b)
+	}()
+	ra, errA := s.store.GetRun(ctx, a)
+	<-done
+	if errA != nil {
+		return Run{}, Run{}, runErr(a, errA)
 	}
-	rb, err := s.store.GetRun(ctx, b)
-	if err != nil {
-		return Run{}, Run{}, runErr(b, err)
+	if errB != nil {
+		return Run{}, Run{}, runErr(b, errB)
 	}
 	return ra, rb, nil
 }
@@ -142,15 +182,25 @@ func (s *Service) DiffRuns(ctx context.Context, runA, runB string) (RunDiff, err
 	if err != nil {
 		return RunDiff{}, err
 	}
-	va, err := s.version(ctx, ra.VersionID)
+	var va, vb Version
+	var errB error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if rb.VersionID != ra.VersionID {
+			vb, errB = s.version(ctx, rb.VersionID)
+		}
+	}()
+	va, err = s.version(ctx, ra.VersionID)
+	<-done
 	if err != nil {
 		return RunDiff{}, err
 	}
-	vb := va
-	if rb.VersionID != ra.VersionID {
-		if vb, err = s.version(ctx, rb.VersionID); err != nil {
-			return RunDiff{}, err
-		}
+	if errB != nil {
+		return RunDiff{}, errB
+	}
+	if rb.VersionID == ra.VersionID {
+		vb = va
 	}
 	d := RunDiff{A: ra.ID, B: rb.ID,
 		Version: SidePair{A: ra.VersionID, B: rb.VersionID, Same: ra.VersionID == rb.VersionID},
@@ -160,9 +210,14 @@ func (s *Service) DiffRuns(ctx context.Context, runA, runB string) (RunDiff, err
 	if ra.WorkflowID != rb.WorkflowID {
 		d.Workflows = &SidePair{A: ra.WorkflowID, B: rb.WorkflowID, Same: false}
 	}
-	if !d.Version.Same && va.ContentHash != vb.ContentHash {
-		d.Graph = DiffGraphs(va.Graph, vb.Graph)
-	}
+	graph := d.Graph
+	graphDone := make(chan struct{})
+	go func() {
+		defer close(graphDone)
+		if ra.VersionID != rb.VersionID && va.ContentHash != vb.ContentHash {
+			graph = DiffGraphs(va.Graph, vb.Graph)
+		}
+	}()
 	recA, recB := ra.Snapshot.Records(), rb.Snapshot.Records()
 	inA := nodeSet(va.Graph)
 	inB := inA
@@ -177,10 +232,12 @@ func (s *Service) DiffRuns(ctx context.Context, runA, runB string) (RunDiff, err
 			ids = append(ids, ga, gb)
 		}
 	}
-	gens, err := s.getGenerations(ctx, ids)
+	same, err := s.sameOutputs(ctx, ids)
+	<-graphDone
 	if err != nil {
 		return RunDiff{}, err
 	}
+	d.Graph = graph
 	d.Nodes = make(map[string]NodeDiff, len(inA)+len(inB))
 	side := func(in map[string]bool, rec map[string]NodeRecord, id string) *NodeSide {
 		if !in[id] {
@@ -202,13 +259,7 @@ func (s *Service) DiffRuns(ctx context.Context, runA, runB string) (RunDiff, err
 		}
 		nd := NodeDiff{A: side(inA, recA, id), B: side(inB, recB, id)}
 		if nd.A != nil && nd.B != nil && nd.A.GenerationID != "" && nd.B.GenerationID != "" {
-			if nd.A.GenerationID == nd.B.GenerationID {
-				nd.SameOutput = true
-			} else {
-				ga, okA := gens[nd.A.GenerationID]
-				gb, okB := gens[nd.B.GenerationID]
-				nd.SameOutput = okA && okB && ga.Status == GenCompleted && gb.Status == GenCompleted && SameValue(ga.Outputs, gb.Outputs)
-			}
+			nd.SameOutput = nd.A.GenerationID == nd.B.GenerationID || same[[2]string{nd.A.GenerationID, nd.B.GenerationID}]
 		}
 		d.Nodes[id] = nd
 	}
@@ -444,3 +495,11 @@ func comparableJSON(v any) ([]byte, error) {
 }
 
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// Generations returns the generations of ids that exist, by id (the compare grid's cells).
+func (s *Service) Generations(ctx context.Context, ids []string) (map[string]Generation, error) {
+	if len(ids) > 10000 {
+		return nil, invalidf(fmt.Sprintf("at most 10000 generations at once, got %d", len(ids)))
+	}
+	return s.getGenerations(ctx, ids)
+}

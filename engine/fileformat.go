@@ -109,7 +109,8 @@ func ParseFile(data []byte) (ParsedFile, error) {
 
 func strictUnmarshal(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
-	return dec.Decode(v)
+	dec.UseNumber()
+	return DecodeJSON(dec, v)
 }
 
 func (f *WorkflowFile) normalize() {
@@ -164,7 +165,7 @@ func parseLegacy(data []byte, head map[string]json.RawMessage) (WorkflowFile, er
 		Nodes       []Node          `json:"nodes"`
 		Edges       []Edge          `json:"edges"`
 	}
-	if err := json.Unmarshal(data, &f); err != nil {
+	if err := UnmarshalJSON(data, &f); err != nil {
 		return WorkflowFile{}, invalidf("legacy workflow: " + describeJSONError(data, err))
 	}
 	out := WorkflowFile{Name: f.Name, Description: f.Description, Tags: f.Tags, Nodes: f.Nodes, Edges: f.Edges, Inputs: f.Inputs}
@@ -200,8 +201,10 @@ func legacyLocal(typ string) []string {
 
 func parseInputSchema(raw json.RawMessage) ([]InputDecl, error) {
 	var list []InputDecl
-	if err := json.Unmarshal(raw, &list); err == nil {
+	if err := UnmarshalJSON(raw, &list); err == nil {
 		return list, nil
+	} else if errors.Is(err, ErrNumberRange) {
+		return nil, invalidf("input_schema: " + err.Error())
 	}
 	var schema struct {
 		Properties map[string]struct {
@@ -211,7 +214,10 @@ func parseInputSchema(raw json.RawMessage) ([]InputDecl, error) {
 		} `json:"properties"`
 		Required []string `json:"required"`
 	}
-	if err := json.Unmarshal(raw, &schema); err != nil {
+	if err := UnmarshalJSON(raw, &schema); err != nil {
+		if errors.Is(err, ErrNumberRange) {
+			return nil, invalidf("input_schema: " + err.Error())
+		}
 		return nil, invalidf("input_schema: want a list of inputs or a JSON schema object")
 	}
 	req := map[string]bool{}

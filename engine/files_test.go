@@ -298,3 +298,36 @@ func TestPathGuard(t *testing.T) {
 		t.Errorf("allowed: %v", err)
 	}
 }
+
+// TestLinkedFIFOFailsTheNode: a load node whose linked path is a FIFO neither blocks the plan
+// (which hashes linked files) nor the run: the run fails at once, naming the FIFO.
+func TestLinkedFIFOFailsTheNode(t *testing.T) {
+	t.Parallel()
+	fifo := filepath.Join(t.TempDir(), "photo.png")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	svc := libraryService(t, memstore.New())
+	g := engine.Graph{
+		Nodes: []engine.Node{node("load", "image.load", map[string]any{"path": fifo}), node("out", "io.output", map[string]any{"name": "img"})},
+		Edges: []engine.Edge{edge("load", "image", "out", "value")},
+	}
+	importGraph(t, svc, "fifo", g)
+	run := hangGuard(t, "a run linking a FIFO", func() engine.Run {
+		r, err := svc.StartRun(context.Background(), engine.RunRequest{Workflow: "fifo"})
+		if err == nil {
+			r, err = svc.Wait(context.Background(), r.ID)
+		}
+		if err != nil {
+			r.Error = err.Error()
+		}
+		return r
+	})
+	if run.Status != engine.RunFailed || !strings.Contains(run.Error, fifo) || !strings.Contains(run.Error, "FIFO") {
+		t.Errorf("run: %s %q, want failed naming the FIFO", run.Status, run.Error)
+	}
+	hangGuard(t, "a plan linking a FIFO", func() error {
+		_, err := svc.PlanFrom(context.Background(), "fifo", "", "out", nil)
+		return err
+	})
+}

@@ -63,6 +63,10 @@ func appendPlainJSON(b []byte, v any) ([]byte, bool) {
 			return b, false
 		}
 		return strconv.AppendFloat(b, x, 'f', -1, 64), true
+	case int64:
+		return strconv.AppendInt(b, x, 10), true
+	case int:
+		return strconv.AppendInt(b, int64(x), 10), true
 	case string:
 		return appendPlainString(b, x)
 	case map[string]any:

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -110,44 +111,12 @@ func CoerceValue(t string, v any) (any, error) {
 		switch x := v.(type) {
 		case string:
 			return x, nil
-		case float64, bool:
+		case float64, int64, int, bool:
 			return ToText(x), nil
 		}
 		return nil, fmt.Errorf("want text, got %s", jsonKind(v))
 	case TypeNumber, TypeInteger:
-		var f float64
-		switch x := v.(type) {
-		case float64:
-			f = x
-		case int:
-			f = float64(x)
-		case int64:
-			f = float64(x)
-		case json.Number:
-			p, err := x.Float64()
-			if err != nil {
-				return nil, fmt.Errorf("want a number, got %q", x.String())
-			}
-			f = p
-		case string:
-			p, err := parseNumber(x)
-			if err != nil {
-				return nil, fmt.Errorf("want %s, got %q", article(t), x)
-			}
-			f = p
-		default:
-			return nil, fmt.Errorf("want %s, got %s", article(t), jsonKind(v))
-		}
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return nil, fmt.Errorf("want a finite number, got %v", f)
-		}
-		if t == TypeInteger && f != math.Trunc(f) {
-			return nil, fmt.Errorf("want an integer, got %v", f)
-		}
-		if t == TypeInteger && math.Abs(f) > 1<<53 {
-			return nil, fmt.Errorf("integer %v is too large", f)
-		}
-		return f, nil
+		return coerceNumber(t, v)
 	case TypeBoolean:
 		switch x := v.(type) {
 		case bool:
@@ -165,7 +134,7 @@ func CoerceValue(t string, v any) (any, error) {
 	case TypeObject, TypeArray:
 		if s, ok := v.(string); ok {
 			var parsed any
-			if err := json.Unmarshal([]byte(s), &parsed); err != nil {
+			if err := UnmarshalJSON([]byte(s), &parsed); err != nil {
 				return nil, fmt.Errorf("want %s as JSON: %v", article(t), err)
 			}
 			v = parsed
@@ -188,12 +157,101 @@ func CoerceValue(t string, v any) (any, error) {
 	return nil, fmt.Errorf("unknown type %q", t)
 }
 
-func parseNumber(s string) (float64, error) {
+// coerceNumber gives a number input its canonical value (int64 when whole, else float64).
+// An integer input refuses a fraction, and a float64 past 2^53 (a number that came through
+// JavaScript or a float may already be rounded there: such an integer is given as text or
+// as a JSON integer, which are read exactly).
+func coerceNumber(t string, v any) (any, error) {
+	var n any
+	var err error
+	fromFloat := false
+	switch x := v.(type) {
+	case string:
+		n, err = ParseNumber(x)
+		if err != nil {
+			if errors.Is(err, ErrNumberRange) {
+				return nil, err
+			}
+			return nil, fmt.Errorf("want %s, got %q", article(t), x)
+		}
+	case json.Number:
+		if n, err = NumberFromJSON(x); err != nil {
+			return nil, err
+		}
+	case float64, float32:
+		fromFloat = true
+		if n, err = Normalize(x); err != nil {
+			return nil, fmt.Errorf("want a finite number, got %v", x)
+		}
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		if n, err = Normalize(x); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("want %s, got %s", article(t), jsonKind(v))
+	}
+	if t != TypeInteger {
+		return n, nil
+	}
+	switch y := n.(type) {
+	case float64:
+		if y == math.Trunc(y) {
+			return nil, fmt.Errorf("integer %v: %w", v, ErrNumberRange)
+		}
+		return nil, fmt.Errorf("want an integer, got %v", v)
+	case int64:
+		if fromFloat && (y >= maxExactFloat || y <= -maxExactFloat) {
+			return nil, fmt.Errorf("integer %v is past 2^53, where a floating-point number may already be rounded: give it as text", v)
+		}
+	}
+	return n, nil
+}
+
+// ParseNumber reads a number written as text (a command line, a form field): an integer
+// exactly as int64, anything else as float64, in the canonical shape of NumberFromJSON.
+// An integer beyond int64 is an error wrapping ErrNumberRange, never a rounded float.
+func ParseNumber(s string) (any, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, fmt.Errorf("empty")
+		return nil, fmt.Errorf("empty")
 	}
-	return strconv.ParseFloat(s, 64)
+	if isIntegerText(s) {
+		i, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w (a 64-bit integer holds -9223372036854775808 to 9223372036854775807)", s, ErrNumberRange)
+		}
+		return i, nil
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil, fmt.Errorf("%q is not a finite number", s)
+	}
+	return numberFromFloat(f)
+}
+
+// isIntegerText reports whether s is an optional sign and decimal digits.
+func isIntegerText(s string) bool {
+	if s[0] == '-' || s[0] == '+' {
+		s = s[1:]
+	}
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func parseNumber(s string) (float64, error) {
+	n, err := ParseNumber(s)
+	if err != nil {
+		return 0, err
+	}
+	f, _ := ToFloat(n)
+	return f, nil
 }
 
 func article(t string) string {

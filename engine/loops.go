@@ -204,7 +204,7 @@ func (ex *Executor) bodyRunner(x Execution, b *loopBody, bodies map[string]*loop
 		}
 	}
 	return func(ctx context.Context, index int, item any) (map[string]any, error) {
-		vals := map[string]map[string]any{b.group: {"item": item, "index": float64(index)}}
+		vals := map[string]map[string]any{b.group: {"item": item, "index": int64(index)}}
 		for _, n := range b.nodes {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -236,7 +236,7 @@ func (ex *Executor) bodyRunner(x Execution, b *loopBody, bodies map[string]*loop
 			}
 			in := &NodeInput{NodeID: n.ID, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, RawParams: n.Params, Inputs: inputs,
 				Connected: connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets,
-				Limits: ex.Limits}
+				Limits: ex.Limits, Providers: ex.Providers, Settings: ex.Settings}
 			if t.Container {
 				in.Body = ex.bodyRunner(x, bodies[n.ID], bodies, kids)
 			}

@@ -203,12 +203,12 @@ func TestLoopChildrenKeepGenerations(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := map[float64]bool{}
+		got := map[int64]bool{}
 		for _, g := range tl.Generations {
 			if g.RunID != run.ID || g.Status != engine.GenCompleted || g.InputFingerprint == "" || g.ConfigHash == "" {
 				t.Errorf("%s: generation %+v", typ, g)
 			}
-			got[g.Outputs["result"].(float64)] = true
+			got[g.Outputs["result"].(int64)] = true
 		}
 		if len(tl.Generations) != 3 || !got[1] || !got[5] || !got[11] {
 			t.Errorf("%s: sq's timeline %v, want one generation per item: 1, 5, 11", typ, got)
@@ -237,7 +237,7 @@ func TestLoopChildrenKeepGenerations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tl.Generations) != 2 || tl.Generations[0].Status != engine.GenFailed || tl.Generations[1].Outputs["result"] != float64(10) {
+	if len(tl.Generations) != 2 || tl.Generations[0].Status != engine.GenFailed || tl.Generations[1].Outputs["result"] != int64(10) {
 		t.Fatalf("timeline after item 2 failed: %+v", tl.Generations)
 	}
 	if rec := run.Snapshot.Records()["sq"]; rec.Status != engine.NodeFailed || rec.Error == "" {

@@ -43,6 +43,10 @@ type NodeInput struct {
 	Assets   AssetStore
 	// Limits bound what the node may make the process hold (decoded image size).
 	Limits Limits
+	// Providers resolves the provider a node names (SPEC §12); nil outside a service.
+	Providers *Providers
+	// Settings reads the data home's settings (the ffmpeg path); nil when there are none.
+	Settings SettingReader
 	// Cost, when a node sets it, is recorded on its generation (e.g. token usage).
 	Cost map[string]any
 	// Body runs a loop group's children for one item (nil for other nodes).
@@ -110,8 +114,14 @@ func (in *NodeInput) Float(name string, def float64) (float64, error) {
 	return f, nil
 }
 
-// Int returns param name as an integer, or def when absent.
+// Int returns param name as an integer, or def when absent. An int64 param is taken exactly.
 func (in *NodeInput) Int(name string, def int) (int, error) {
+	if i, ok := in.Params[name].(int64); ok {
+		if int64(int(i)) != i {
+			return 0, fmt.Errorf("param %q: %d is out of range", name, i)
+		}
+		return int(i), nil
+	}
 	f, err := in.Float(name, float64(def))
 	if err != nil {
 		return 0, err
@@ -137,6 +147,8 @@ func (in *NodeInput) Bool(name string, def bool) bool {
 			return p
 		}
 	case float64:
+		return b != 0
+	case int64:
 		return b != 0
 	}
 	return def
@@ -178,6 +190,8 @@ func ToText(v any) string {
 		return s
 	case float64:
 		return strconv.FormatFloat(s, 'f', -1, 64)
+	case int64:
+		return strconv.FormatInt(s, 10)
 	case bool:
 		return strconv.FormatBool(s)
 	}

@@ -84,6 +84,9 @@ func TestParamChecksRefuseBeforeAnyWork(t *testing.T) {
 	if runs, _ := svc.Runs(ctx, res.WorkflowID, 0); len(runs) != 0 || executions.Load() != before {
 		t.Fatalf("a refused run was written (%d runs) or ran nodes", len(runs))
 	}
+	// Nor can it be copied into a new version.
+	_, err = svc.CreateVersion(ctx, res.WorkflowID, old.ID, "")
+	names(err, "rule")
 	if run := runAndWait(t, svc, engine.RunRequest{Workflow: res.WorkflowID}); run.Status != engine.RunCompleted {
 		t.Fatalf("the valid version's run: %s %s", run.Status, run.Error)
 	}

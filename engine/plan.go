@@ -22,6 +22,8 @@ const (
 	ReasonUpstreamChanged    = "upstream_changed"
 	ReasonInputChanged       = "input_changed"
 	ReasonLoopRestart        = "loop_restart"
+	// ReasonSelected explains a reuse: the node feeds the generation the user picked.
+	ReasonSelected = "selected"
 )
 
 // PlanNode is the decision for one node.

@@ -156,13 +156,13 @@ func BenchmarkPlanRunFromLast10k(b *testing.B) {
 	start := time.Now()
 	full := runAndWait(b, svc, engine.RunRequest{Workflow: wf})
 	fullDur := time.Since(start)
-	if full.Status != engine.RunCompleted || full.Outputs["result"] != float64(benchNodes) {
+	if full.Status != engine.RunCompleted || full.Outputs["result"] != int64(benchNodes) {
 		b.Fatalf("full run: %s %v %s", full.Status, full.Outputs, full.Error)
 	}
 	last := fmt.Sprintf("n%d", benchNodes-1)
 	fromLast := func(svc *engine.Service) {
 		r := runAndWait(b, svc, engine.RunRequest{Workflow: wf, From: last})
-		if r.Status != engine.RunCompleted || r.Outputs["result"] != float64(benchNodes) || r.Snapshot.Nodes[last].Status != engine.NodeExecuted {
+		if r.Status != engine.RunCompleted || r.Outputs["result"] != int64(benchNodes) || r.Snapshot.Nodes[last].Status != engine.NodeExecuted {
 			b.Fatalf("from-block run: %s %v %s", r.Status, r.Outputs, r.Error)
 		}
 	}

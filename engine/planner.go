@@ -18,6 +18,10 @@ type PlanInput struct {
 	Prior map[string]*Generation
 	// LatestFailed marks nodes whose latest execution failed (and that have no selection).
 	LatestFailed map[string]bool
+	// FailedGeneration, when set, returns the latest failed generation of a node in
+	// LatestFailed, so a node whose settings were edited since it failed says config_changed
+	// as well as prior_error. It is called only for such nodes in scope, concurrently.
+	FailedGeneration func(nodeID string) *Generation
 	// Inputs are the flow input values of the new run; PrevInputs those of the run it builds on.
 	Inputs     map[string]any
 	PrevInputs map[string]any
@@ -155,7 +159,11 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 			}
 		}
 		if len(reasons) == 0 {
-			plan.list[i] = PlanNode{Action: ActionReuse, Reasons: []string{}, SourceGenerationID: o.prior.ID, Source: o.prior}
+			why := []string{}
+			if o.prior.Selected {
+				why = []string{ReasonSelected} // the user's pick, whatever it was made from
+			}
+			plan.list[i] = PlanNode{Action: ActionReuse, Reasons: why, SourceGenerationID: o.prior.ID, Source: o.prior}
 			plan.Reuse++
 			continue
 		}
@@ -294,20 +302,28 @@ func (pc *planContext) decide(i int) ownDecision {
 	}
 	d := ownDecision{final: true}
 	prior := pc.priors[i]
+	reads := pc.f.reads[i]
 	switch {
 	case in.LatestFailed[n.ID]:
 		d.reasons = bitPriorError
+		if in.FailedGeneration != nil {
+			if failed := in.FailedGeneration(n.ID); failed != nil && pc.editedSince(i, failed, reads.changedIn(pc.changedSincePrev)) {
+				d.reasons |= bitConfigChanged
+			}
+		}
 		return d
 	case prior == nil:
 		d.reasons = bitNoPriorResult
 		return d
 	case prior.Status != GenCompleted:
 		d.reasons = bitPriorError
+		if pc.editedSince(i, prior, reads.changedIn(pc.changedSincePrev)) {
+			d.reasons |= bitConfigChanged
+		}
 		return d
 	}
 	d.final, d.prior = false, prior
-	reads := pc.f.reads[i]
-	then, haveThen := in.RunInputs[prior.RunID]
+	_, haveThen := in.RunInputs[prior.RunID]
 	var readsChanged bool
 	if haveThen && !prior.Selected {
 		readsChanged = reads.differ(pc.nowHash, pc.runHash[prior.RunID])
@@ -317,33 +333,7 @@ func (pc *planContext) decide(i int) ownDecision {
 	if readsChanged {
 		d.reasons |= bitInputChanged
 	}
-	// A linked file is compared by FilesChanged, so hash the config with the file the prior
-	// generation saw: only a params edit counts as config_changed.
-	var configChanged bool
-	if static := pc.f.static[i]; static != "" {
-		configChanged = static != prior.ConfigHash
-	} else {
-		fileSHA := ""
-		if pc.f.links[i] {
-			fileSHA = PriorFileSHA(*prior)
-		}
-		params, err := resolveFast(t, n.Params, in.Inputs)
-		configChanged = err != nil || configHash(t, NodeConfig(t, *n, params, in.Inputs, pc.g, fileSHA)) != prior.ConfigHash
-	}
-	switch {
-	case configChanged && haveThen && reads.any():
-		// Hashed with the values the prior generation saw, a difference is an edit of the
-		// node itself, whatever the inputs did.
-		fileSHA := ""
-		if pc.f.links[i] {
-			fileSHA = PriorFileSHA(*prior)
-		}
-		thenParams, err := resolveFast(t, n.Params, then)
-		configChanged = err != nil || configHash(t, NodeConfig(t, *n, thenParams, then, pc.g, fileSHA)) != prior.ConfigHash
-	case configChanged && !haveThen && readsChanged:
-		configChanged = false // explained by input_changed
-	}
-	if configChanged {
+	if pc.editedSince(i, prior, readsChanged) {
 		d.reasons |= bitConfigChanged
 	}
 	if in.FilesChanged[n.ID] {
@@ -353,6 +343,38 @@ func (pc *planContext) decide(i int) ownDecision {
 		d.fingerprintDiffers = pc.inputsDiffer(i, prior)
 	}
 	return d
+}
+
+// editedSince reports whether node i's own settings differ from those gen ran with: its
+// config hash differs, and not only because a flow input it reads has another value now.
+// A linked file is compared by FilesChanged, so the config is hashed with the file gen saw:
+// only a params edit counts.
+func (pc *planContext) editedSince(i int, gen *Generation, readsChanged bool) bool {
+	in := pc.in
+	n := &pc.g.Nodes[i]
+	t := pc.f.types[i]
+	if static := pc.f.static[i]; static != "" {
+		return static != gen.ConfigHash
+	}
+	fileSHA := ""
+	if pc.f.links[i] {
+		fileSHA = PriorFileSHA(*gen)
+	}
+	params, err := resolveFast(t, n.Params, in.Inputs)
+	if err == nil && configHash(t, NodeConfig(t, *n, params, in.Inputs, pc.g, fileSHA)) == gen.ConfigHash {
+		return false
+	}
+	then, haveThen := in.RunInputs[gen.RunID]
+	switch {
+	case haveThen && pc.f.reads[i].any():
+		// Hashed with the values gen saw, a difference is an edit of the node itself,
+		// whatever the inputs did.
+		thenParams, err := resolveFast(t, n.Params, then)
+		return err != nil || configHash(t, NodeConfig(t, *n, thenParams, then, pc.g, fileSHA)) != gen.ConfigHash
+	case !haveThen && readsChanged:
+		return false // explained by input_changed
+	}
+	return true
 }
 
 // loadPrior looks node i's prior generation up, once.

@@ -199,6 +199,11 @@ func reuse(source string) wantNode {
 	return wantNode{action: engine.ActionReuse, reasons: []string{}, source: source}
 }
 
+// picked is the reuse of a selected generation, which says so.
+func picked(source string) wantNode {
+	return wantNode{action: engine.ActionReuse, reasons: []string{engine.ReasonSelected}, source: source}
+}
+
 func rerun(reasons ...string) wantNode {
 	return wantNode{action: engine.ActionRerun, reasons: reasons}
 }
@@ -389,7 +394,7 @@ func TestBuildPlan(t *testing.T) {
 			rerun: 4, reuse: 3,
 			check: func(t *testing.T, p engine.Plan) {
 				src := p.Nodes["check"].Source
-				if src == nil || len(src.Outputs) != 1 || src.Outputs["true"] != float64(3) {
+				if src == nil || len(src.Outputs) != 1 || src.Outputs["true"] != int64(3) {
 					t.Errorf("check's source outputs = %+v, want only the true handle", src)
 				}
 			},
@@ -420,7 +425,7 @@ func TestBuildPlan(t *testing.T) {
 				h.selectGen(tb, "r1/dice")
 				return "double", nil
 			},
-			want: map[string]wantNode{"dice": reuse("r1/dice"), "seeded": reuse("r2/seeded"), "add": rerun(inputChg),
+			want: map[string]wantNode{"dice": picked("r1/dice"), "seeded": reuse("r2/seeded"), "add": rerun(inputChg),
 				"clock": rerun(upstream), "double": rerun(target, upstream), "out": rerun(downstream, upstream)},
 			rerun: 4, reuse: 2,
 		},
@@ -432,7 +437,7 @@ func TestBuildPlan(t *testing.T) {
 				h.selectGen(tb, "r1/edge_x") // made from x = 1; the last run had x = 5
 				return "total", nil
 			},
-			want: map[string]wantNode{"in": reuse("r2/in"), "edge_x": reuse("r1/edge_x"), "edge_y": reuse("r2/edge_y"),
+			want: map[string]wantNode{"in": reuse("r2/in"), "edge_x": picked("r1/edge_x"), "edge_y": reuse("r2/edge_y"),
 				"param_x": reuse("r2/param_x"), "expr_y": reuse("r2/expr_y"), "const": reuse("r2/const"), "sum": rerun(inputChg),
 				"total": rerun(target, upstream), "text": rerun(downstream, upstream), "out": rerun(downstream, upstream),
 				"side_x": untouched, "side_out": untouched},
@@ -616,7 +621,7 @@ func TestRunFromBlockExecutesTargetAndDownstream(t *testing.T) {
 	svc := newService(t, reg, 4)
 	imp := importFixture(t, svc, "diamond")
 	ctx := context.Background()
-	if r := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID}); r.Outputs["sum"] != float64(11+20+100) {
+	if r := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID}); r.Outputs["sum"] != int64(11+20+100) {
 		t.Fatalf("full run: %v %s", r.Outputs, r.Error)
 	}
 	g := versionGraph(t, svc, imp.WorkflowID)
@@ -634,7 +639,7 @@ func TestRunFromBlockExecutesTargetAndDownstream(t *testing.T) {
 		"left": executed(target, configChg), "join": executed(downstream, upstream), "out": executed(downstream, upstream),
 	})
 	full := freshFullRun(t, reg, g, nil)
-	if !reflect.DeepEqual(run.Outputs, full.Outputs) || run.Outputs["sum"] != float64(15+20+100) {
+	if !reflect.DeepEqual(run.Outputs, full.Outputs) || run.Outputs["sum"] != int64(15+20+100) {
 		t.Errorf("outputs %v, a full run gives %v", run.Outputs, full.Outputs)
 	}
 	for id, n := range map[string]int{"src": 1, "left": 2, "join": 2, "side": 1} {
@@ -719,7 +724,7 @@ func TestRunFromBlockChangedInput(t *testing.T) {
 		"edge_x": reused(cutoff...), "param_x": reused(), "const": reused(),
 		"side_x": {engine.NodeUntouched, nil}, "side_out": {engine.NodeUntouched, nil},
 	})
-	if run.Inputs["y"] != float64(3) || run.Inputs["x"] != float64(1) || run.Inputs["label"] != "total" {
+	if run.Inputs["y"] != int64(3) || run.Inputs["x"] != int64(1) || run.Inputs["label"] != "total" {
 		t.Errorf("run inputs %v", run.Inputs)
 	}
 	full := freshFullRun(t, reg, versionGraph(t, svc, imp.WorkflowID), run.Inputs)
@@ -735,7 +740,7 @@ func TestRunFromBlockChangedInput(t *testing.T) {
 	}
 	// side_x reads x as inputs.x in its expression: a new x reruns it.
 	side := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID, From: "side_out", Inputs: map[string]any{"x": 4}})
-	if side.Snapshot.Records()["side_x"].Status != engine.NodeExecuted || side.Outputs["side"] != float64(5) {
+	if side.Snapshot.Records()["side_x"].Status != engine.NodeExecuted || side.Outputs["side"] != int64(5) {
 		t.Errorf("from side_out with x=4: %v %+v", side.Outputs, side.Snapshot.Records()["side_x"])
 	}
 }
@@ -769,8 +774,8 @@ func TestRunFromBlockFeedsSelectedGeneration(t *testing.T) {
 		if rec := run.Snapshot.Records()["dice"]; rec.Status != engine.NodeReused || rec.GenerationID != pick {
 			t.Errorf("dice: %+v, want reused %s", rec, pick)
 		}
-		seeded := r1.Outputs["result"].(float64)/2 - picked.Outputs["value"].(float64)
-		want := (picked.Outputs["value"].(float64) + seeded) * 2
+		seeded := r1.Outputs["result"].(int64)/2 - picked.Outputs["value"].(int64)
+		want := (picked.Outputs["value"].(int64) + seeded) * 2
 		if run.Outputs["result"] != want {
 			t.Errorf("result %v, want %v from the picked draw", run.Outputs["result"], want)
 		}
@@ -820,7 +825,7 @@ func TestRunFromBlockNeverRun(t *testing.T) {
 		"src": executed(noPrior), "m1": executed(noPrior), "m2": executed(target, noPrior),
 		"m3": executed(downstream, noPrior), "out": executed(downstream, noPrior),
 	})
-	if run.Outputs["result"] != float64((2+1)*3-4) {
+	if run.Outputs["result"] != int64((2+1)*3-4) {
 		t.Errorf("result %v", run.Outputs["result"])
 	}
 }
@@ -839,7 +844,7 @@ func TestRunFromBlockCondition(t *testing.T) {
 		"in": reused(), "check": reused(), "pos": reused(), "neg": {engine.NodeSkipped, []string{noPrior}},
 		"merge": reused(cutoff...), "fin": executed(target, upstream), "out": reused(append([]string{downstream}, cutoff...)...),
 	})
-	if run.Outputs["result"] != float64(7) {
+	if run.Outputs["result"] != int64(7) {
 		t.Errorf("result %v", run.Outputs["result"])
 	}
 	flipped := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID, From: "fin", Inputs: map[string]any{"n": -2}})
@@ -848,7 +853,7 @@ func TestRunFromBlockCondition(t *testing.T) {
 		t.Errorf("n = -2: %+v", flipped.Snapshot.Records())
 	}
 	full := freshFullRun(t, reg, versionGraph(t, svc, imp.WorkflowID), map[string]any{"n": -2})
-	if flipped.Outputs["result"] != full.Outputs["result"] || flipped.Outputs["result"] != float64(3) {
+	if flipped.Outputs["result"] != full.Outputs["result"] || flipped.Outputs["result"] != int64(3) {
 		t.Errorf("result %v, a full run gives %v", flipped.Outputs["result"], full.Outputs["result"])
 	}
 }

@@ -66,6 +66,18 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	facts := s.versions.facts(s.reg, v)
 	in := PlanInput{Registry: s.reg, Graph: v.Graph, From: from, Prior: current, LatestFailed: state.Failed,
 		Inputs: inputs, PrevInputs: prevDeclared, FilesChanged: filesChanged(facts, current, inputs), facts: facts}
+	in.FailedGeneration = func(nodeID string) *Generation {
+		gens, err := s.store.ListGenerations(ctx, w.ID, nodeID)
+		if err != nil {
+			return nil // the plan still says prior_error
+		}
+		for i := range gens { // newest first
+			if gens[i].Status == GenFailed {
+				return &gens[i]
+			}
+		}
+		return nil
+	}
 	if in.RunInputs, err = s.runInputs(ctx, runs, current, in.facts.readers()); err != nil {
 		return Plan{}, nil, nil, err
 	}

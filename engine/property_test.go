@@ -24,12 +24,16 @@ var (
 // propRounds is how many edit-then-run-from-block rounds follow each graph's full run.
 const propRounds = 3
 
-// TestPropertyRunFromBlock generates random deterministic DAGs of math.expr nodes, runs
-// each in full, then a few times edits some expressions and the flow input and runs from a
-// random block. Each time it checks that
+// TestPropertyRunFromBlock generates random deterministic DAGs of math.expr nodes over
+// integers (+ - *, %, divisions whose result is whole, comparisons), runs each in full, then
+// a few times edits some expressions and the flow input and runs from a random block. Every
+// tenth graph runs on the SQLite store, the others on the in-memory one; both hand reused
+// values back as they read them from storage. Each time it checks that
 //
 //	(a) every node the run executed or reused holds the value a full run of the same version
-//	    with the same inputs gives (in a fresh service), so the outputs are equal too;
+//	    with the same inputs gives (in a fresh service), with the same Go types, so the
+//	    outputs are equal too, and every output is an int64 (integers stay integers through
+//	    handles, expressions, storage and reuse);
 //	(b) no node but the target executed although its config and inputs were those of its
 //	    current generation: its new input fingerprint differs from that generation's, or it
 //	    reads the flow input as inputs.x (which the fingerprint does not cover) and x differs
@@ -60,7 +64,7 @@ func randomPropGraph(rng *rand.Rand) propGraph {
 	n := 5 + rng.Intn(36)
 	pg := propGraph{handles: map[string][]string{}}
 	g := engine.Graph{
-		Inputs: []engine.InputDecl{{Name: "x", Type: engine.TypeNumber, Default: float64(1)}},
+		Inputs: []engine.InputDecl{{Name: "x", Type: engine.TypeInteger, Default: int64(1)}},
 		Nodes:  []engine.Node{node("in", "flow.inputs", nil)},
 	}
 	read := map[string]bool{}
@@ -106,23 +110,65 @@ func randomPropGraph(rng *rand.Rand) propGraph {
 }
 
 // randomExpr combines the handles, a small integer and maybe the flow input (as inputs.x or
-// {{x}}) with + - *, clamped so values stay small.
+// {{x}}) two at a time with + - *, a remainder or a comparison, clamped so values stay
+// small, and sometimes ends with a division whose result is whole (a float64 in expr-lang,
+// which must reach the next node as an integer). Every operand is an integer, so % works
+// only if integers stay integers.
 func randomExpr(rng *rand.Rand, handles []string) string {
 	terms := append([]string{}, handles...)
 	terms = append(terms, fmt.Sprint(rng.Intn(19)-9))
-	switch rng.Intn(5) {
+	switch rng.Intn(6) {
 	case 0:
 		terms = append(terms, "inputs.x")
 	case 1:
 		terms = append(terms, "({{x}})")
+	case 2:
+		terms = append(terms, fmt.Sprintf("inputs.x %% %d", 2+rng.Intn(4)))
 	}
 	rng.Shuffle(len(terms), func(i, j int) { terms[i], terms[j] = terms[j], terms[i] })
-	ops := []string{"+", "-", "*"}
+	clamp := func(e string) string { return fmt.Sprintf("min(max(%s, -1000), 1000)", e) }
 	expr := terms[0]
-	for _, term := range terms[1:] {
-		expr += " " + ops[rng.Intn(len(ops))] + " " + term
+	for _, r := range terms[1:] {
+		l := clamp(expr)
+		k := 2 + rng.Intn(6)
+		switch rng.Intn(8) {
+		case 0:
+			expr = fmt.Sprintf("%s + %s", l, r)
+		case 1:
+			expr = fmt.Sprintf("%s - %s", l, r)
+		case 2:
+			expr = fmt.Sprintf("%s * %s", l, r)
+		case 3:
+			expr = fmt.Sprintf("%s %% %d + %s", l, k, r)
+		case 4:
+			expr = fmt.Sprintf("(%s %% 2 == 0 ? %s : %s)", l, l, r)
+		case 5:
+			expr = fmt.Sprintf("(%s > %s ? %s : %s)", l, r, l, r)
+		case 6:
+			expr = fmt.Sprintf("(%s / %d == %s ? 1 : 0)", l, k, r)
+		default:
+			expr = fmt.Sprintf("(%s <= %s ? %s - %s : %s %% %d)", l, r, l, r, r, k)
+		}
 	}
-	return fmt.Sprintf("min(max(%s, -1000), 1000)", expr)
+	if rng.Intn(3) == 0 {
+		// A whole result of /, a float64 in expr-lang, crosses the handle as an integer.
+		k := 2 + rng.Intn(6)
+		expr = fmt.Sprintf("(%s * %d) / %d", clamp(expr), k, k)
+	}
+	return clamp(expr)
+}
+
+// propX is a value for the integer input x as a caller may give it: an integer, a whole
+// float (a JSON number from the window), or text (the command line). Each is an int64 in the run.
+func propX(rng *rand.Rand) (given any, want int64) {
+	want = int64(rng.Intn(11) - 5)
+	switch rng.Intn(3) {
+	case 0:
+		return float64(want), want
+	case 1:
+		return fmt.Sprint(want), want
+	}
+	return want, want
 }
 
 func cloneGraph(g engine.Graph) engine.Graph {
@@ -148,12 +194,15 @@ func checkRunFromBlockProperty(t *testing.T, reg *engine.Registry, seed int64) {
 	}
 
 	svc := newService(t, reg, 2)
+	if seed%10 == 0 {
+		svc = serviceAt(t, t.TempDir(), engine.Config{RunCap: 2}) // read back from SQLite
+	}
 	ref := newService(t, reg, 2) // full runs only: history never matters there
 	imp := importGraph(t, svc, "prop", g)
 	refImp := importGraph(t, ref, "prop", g)
-	x := float64(rng.Intn(11) - 5)
-	first := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID, Inputs: map[string]any{"x": x}})
-	story = append(story, fmt.Sprintf("full run with x=%v: %s %s", x, first.Status, first.Error))
+	givenX, x := propX(rng)
+	first := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID, Inputs: map[string]any{"x": givenX}})
+	story = append(story, fmt.Sprintf("full run with x=%#v: %s %s", givenX, first.Status, first.Error))
 	if first.Status != engine.RunCompleted {
 		fail("full run failed")
 	}
@@ -181,8 +230,8 @@ func checkRunFromBlockProperty(t *testing.T, reg *engine.Registry, seed int64) {
 		}
 		var given map[string]any
 		if rng.Intn(2) == 0 {
-			x = float64(rng.Intn(11) - 5)
-			given = map[string]any{"x": x}
+			givenX, x = propX(rng)
+			given = map[string]any{"x": givenX}
 		}
 		from := g.Nodes[rng.Intn(len(g.Nodes))].ID
 		story = append(story, fmt.Sprintf("round %d: run from %s with %v", round, from, given))
@@ -197,7 +246,7 @@ func checkRunFromBlockProperty(t *testing.T, reg *engine.Registry, seed int64) {
 			fail("run from %s: %s %s", from, run.Status, run.Error)
 		}
 		if run.Inputs["x"] != x {
-			fail("run from %s had x=%v, want %v", from, run.Inputs["x"], x)
+			fail("run from %s had x=%#v, want %#v", from, run.Inputs["x"], x)
 		}
 
 		// (a) every value the run used equals the full run's.
@@ -225,6 +274,11 @@ func checkRunFromBlockProperty(t *testing.T, reg *engine.Registry, seed int64) {
 		}
 		if !reflect.DeepEqual(run.Outputs, wantOutputs) {
 			fail("round %d: outputs %v, a full run gives %v for the same outputs", round, run.Outputs, wantOutputs)
+		}
+		for id, v := range run.Outputs {
+			if _, ok := v.(int64); !ok {
+				fail("round %d: output %s is %#v, want an int64", round, id, v)
+			}
 		}
 
 		// (b) nothing executed that had nothing new to see.

@@ -14,30 +14,28 @@ type RecoverReport struct {
 }
 
 // Recover settles runs whose owning process is gone (SPEC §5): running ones become
-// interrupted (their finished generations stay usable), queued ones are queued again in this
-// process when resume is set (the window), else left queued (CLI commands list them); paused
-// ones stay paused. Runs whose owner is alive are left alone.
+// interrupted (their finished generations stay usable and recorded), queued ones are queued
+// again in this process when resume is set, else listed in Queued (the window asks before
+// resuming more than a handful: ResumeOrphaned, CancelOrphaned); paused ones stay paused.
+// Runs whose owner is alive are left alone. A command-line start uses RecoverInterrupted.
 func (s *Service) Recover(ctx context.Context, resume bool) (RecoverReport, error) {
 	var rep RecoverReport
 	runs, err := s.store.ListRunsByStatus(ctx, RunRunning, RunQueued, RunPaused)
 	if err != nil {
 		return rep, err
 	}
+	oc := s.newOwnerCheck()
 	for _, r := range runs {
-		if r.Owner == s.owner || (s.alive != nil && s.alive(r.Owner)) {
+		if oc.alive(r.Owner) {
 			continue
 		}
 		switch r.Status {
 		case RunPaused:
 			rep.Paused = append(rep.Paused, r.ID)
 		case RunRunning:
-			done := s.now().UTC()
-			r.Status, r.FinishedAt = RunInterrupted, &done
-			r.Error = "interrupted: the process running it stopped"
-			if err := s.store.UpdateRun(ctx, r); err != nil {
+			if err := s.interrupt(ctx, r); err != nil {
 				return rep, err
 			}
-			s.Bus.Emit(runEvent(r, 0))
 			rep.Interrupted = append(rep.Interrupted, r.ID)
 		case RunQueued:
 			if !resume {
@@ -83,6 +81,7 @@ func (s *Service) requeue(ctx context.Context, r Run) error {
 	}
 	x.Run = r
 	s.wg.Add(1)
+	s.runs.SetPaused(s.storedPaused(ctx)) // another process may have paused the queue since
 	s.runs.Submit(s.ctx, r, x)
 	return nil
 }

@@ -160,6 +160,17 @@ func (r *Registry) Get(typ string) (*NodeType, bool) {
 	return t, ok
 }
 
+// NodeDeterministic reports whether a node of type typ with these params is deterministic:
+// the per-node answer (image.noise and util.random with a seed are, without one are not),
+// which is what the inspector shows and early cutoff uses.
+func (r *Registry) NodeDeterministic(typ string, params map[string]any) (bool, error) {
+	t, ok := r.Get(typ)
+	if !ok {
+		return false, fmt.Errorf("unknown node type %q: %w", typ, ErrInvalid)
+	}
+	return t.IsDeterministic(params), nil
+}
+
 // Types lists every registered type sorted by name.
 func (r *Registry) Types() []*NodeType {
 	r.mu.RLock()

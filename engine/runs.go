@@ -30,6 +30,8 @@ type Manager struct {
 	drainMu sync.Mutex
 	mu      sync.Mutex
 	cap     int
+	// paused: queued runs wait (running ones finish); SetPaused(false) starts them.
+	paused  bool
 	running map[string]*activeRun
 	queue   []*activeRun
 	known   map[string]*activeRun
@@ -69,6 +71,24 @@ func (m *Manager) SetCap(n int) {
 	m.drain()
 }
 
+// SetPaused pauses or resumes the queue; resuming starts queued runs as slots allow.
+func (m *Manager) SetPaused(p bool) {
+	m.mu.Lock()
+	changed := m.paused != p
+	m.paused = p
+	m.mu.Unlock()
+	if changed && !p {
+		m.drain()
+	}
+}
+
+// Paused reports whether the queue is paused.
+func (m *Manager) Paused() bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.paused
+}
+
 // Submit queues a run; it starts at once when a slot is free.
 func (m *Manager) Submit(parent context.Context, r Run, x Execution) {
 	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
@@ -85,7 +105,7 @@ func (m *Manager) drain() {
 	defer m.drainMu.Unlock()
 	m.mu.Lock()
 	var starting []*activeRun
-	for len(m.running) < m.cap && len(m.queue) > 0 {
+	for !m.paused && len(m.running) < m.cap && len(m.queue) > 0 {
 		ar := m.queue[0]
 		m.queue = m.queue[1:]
 		m.running[ar.run.ID] = ar

@@ -3,6 +3,7 @@ package engine
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -125,6 +126,7 @@ func (s *Service) Enqueue(ctx context.Context, p PreparedRun) (Run, error) {
 	p.exec.Run = run
 	s.wg.Add(1)
 	s.Bus.Emit(runEvent(run, 0))
+	s.runs.SetPaused(s.storedPaused(ctx)) // another process may have paused the queue since
 	s.runs.Submit(s.ctx, run, p.exec)
 	return run, nil
 }
@@ -166,7 +168,7 @@ func (s *Service) beginRun(ar *activeRun) {
 func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 	defer s.wg.Done()
 	run := ar.exec.Run
-	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits,
+	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits, Providers: s.providers, Settings: s.store,
 		Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) {
 			r := run
 			r.Snapshot = Snapshot{Nodes: nodes, Reused: reused, Approvals: ar.exec.Approvals}
@@ -240,17 +242,32 @@ func truncMS(t *time.Time) *time.Time {
 	return &ms
 }
 
-// Cancel stops a queued or running run.
+// ErrCancelRequested: the run belongs to another live process, which was asked to cancel it;
+// its stored status changes when that process has stopped it (WaitFinished).
+var ErrCancelRequested = errors.New("cancel requested from the process running it")
+
+// Cancel stops a queued or running run: one of this process at once; one of another live
+// process by asking it (ErrCancelRequested); a paused one, or one whose process is gone, by
+// recording the cancel. A run that does not exist or has finished is refused, naming it.
 func (s *Service) Cancel(ctx context.Context, runID string) error {
 	if s.runs.Cancel(runID) {
 		return nil
 	}
 	r, err := s.store.GetRun(ctx, runID)
+	if errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("run %q does not exist: %w", runID, ErrNotFound)
+	}
 	if err != nil {
 		return err
 	}
 	if r.Status.Finished() {
 		return fmt.Errorf("run %s is already %s: %w", runID, r.Status, ErrConflict)
+	}
+	if r.Status != RunPaused && r.Owner != s.owner && s.OwnerAlive(r.Owner) && s.reqCancel != nil {
+		if err := s.reqCancel(r.Owner, r.ID); err != nil {
+			return fmt.Errorf("asking the process running %s to cancel it: %w", runID, err)
+		}
+		return ErrCancelRequested
 	}
 	// A paused run, or one owned by a process that is gone: record the cancel.
 	done := s.now().UTC()
@@ -260,6 +277,25 @@ func (s *Service) Cancel(ctx context.Context, runID string) error {
 	}
 	s.Bus.Emit(runEvent(r, 0))
 	return nil
+}
+
+// WaitFinished waits until a run's stored record is finished (or paused), reading the store
+// every poll; a run of this process is waited for directly.
+func (s *Service) WaitFinished(ctx context.Context, runID string, poll time.Duration) (Run, error) {
+	if s.runs.done(runID) != nil {
+		return s.Wait(ctx, runID)
+	}
+	for {
+		r, err := s.store.GetRun(ctx, runID)
+		if err != nil || r.Status.Finished() || r.Status == RunPaused {
+			return r, err
+		}
+		select {
+		case <-ctx.Done():
+			return r, ctx.Err()
+		case <-time.After(poll):
+		}
+	}
 }
 
 // GetRun returns one run with its queue position (0 when not queued here).

@@ -33,6 +33,10 @@ type Executor struct {
 	Checkpoint func(nodes map[string]NodeRecord, reused []ReusedNode)
 	// Limits bound what a node may make the process hold; the zero value means the defaults.
 	Limits Limits
+	// Providers resolves the providers nodes name (SPEC §12).
+	Providers *Providers
+	// Settings are handed to nodes (tool paths); nil means none are set.
+	Settings SettingReader
 }
 
 // checkpointEvery is how often a running run's snapshot is saved.
@@ -437,7 +441,7 @@ func (ex *Executor) work(ctx context.Context, x *Execution, st *nodeState) nodeR
 	}
 	in := &NodeInput{NodeID: id, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, RawParams: st.node.Params, Inputs: st.inputs,
 		Connected: st.connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets,
-		Limits: ex.Limits}
+		Limits: ex.Limits, Providers: ex.Providers, Settings: ex.Settings}
 	if a, ok := x.Approvals[id]; ok {
 		in.Approval = &a
 	}

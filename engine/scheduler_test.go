@@ -32,7 +32,7 @@ func TestFullRunPersistsEveryNode(t *testing.T) {
 	if run.Status != engine.RunCompleted {
 		t.Fatalf("status %s (%s)", run.Status, run.Error)
 	}
-	if got := run.Outputs["result"]; got != float64(3) {
+	if got := run.Outputs["result"]; got != int64(3) {
 		t.Fatalf("result = %v, want 3", got)
 	}
 	if run.VersionID != imp.VersionID || run.Label != "Run #1" {
@@ -142,7 +142,7 @@ func TestRefusedInputsWriteNothing(t *testing.T) {
 		t.Fatalf("refused runs were written: %d", len(runs))
 	}
 	run := runAndWait(t, svc, engine.RunRequest{Workflow: "in", Inputs: map[string]any{"count": "7"}})
-	if run.Outputs["n"] != float64(7) || run.Label != "count=7" {
+	if run.Outputs["n"] != int64(7) || run.Label != "count=7" {
 		t.Fatalf("outputs %v label %q", run.Outputs, run.Label)
 	}
 }
@@ -234,7 +234,7 @@ func TestManyRunsUnderCap(t *testing.T) {
 		var mu sync.Mutex
 		running, maxRunning := 0, 0
 		var started []string
-		seedOf := map[string]float64{}
+		seedOf := map[string]int64{}
 		bad := []string{}
 		svc.Bus.Subscribe(func(e engine.Event) {
 			mu.Lock()
@@ -263,7 +263,7 @@ func TestManyRunsUnderCap(t *testing.T) {
 				t.Fatal(err)
 			}
 			ids = append(ids, r.ID)
-			seedOf[r.ID] = float64(i)
+			seedOf[r.ID] = int64(i)
 		}
 		for _, id := range ids {
 			r, err := svc.Wait(ctx, id)

@@ -20,6 +20,12 @@ type Config struct {
 	// process still runs (a lock the OS releases when a process dies).
 	Owner      string
 	OwnerAlive func(owner string) bool
+	// RequestCancel asks the live process owning a run to cancel it (Cancel of a run queued
+	// or running in another process); CancelRequests returns the runs others asked this
+	// process to cancel, polled every CancelEvery (0: 250 ms).
+	RequestCancel  func(owner, runID string) error
+	CancelRequests func() []string
+	CancelEvery    time.Duration
 	// RunCap overrides the stored run cap setting when > 0.
 	RunCap int
 	// MaxImagePixels overrides the stored decoded image size limit (setting
@@ -28,6 +34,8 @@ type Config struct {
 	// FollowEvery is how often followed workflows are checked for other processes' changes
 	// (FollowGenerations); 0 means once a second.
 	FollowEvery time.Duration
+	// Getenv reads the environment variables holding providers' API keys (nil: os.Getenv).
+	Getenv func(string) string
 }
 
 // Service is the application's domain API, used by the CLI and the window alike.
@@ -38,7 +46,9 @@ type Service struct {
 	now       Clock
 	owner     string
 	alive     func(string) bool
+	reqCancel func(owner, runID string) error
 	limits    Limits
+	providers *Providers
 	Bus       *Bus
 	committer *GroupCommitter
 	runs      *Manager
@@ -71,7 +81,7 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Service{store: cfg.Store, reg: cfg.Registry, log: cfg.Logger, now: cfg.Now, owner: cfg.Owner,
-		alive: cfg.OwnerAlive, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet()}
+		alive: cfg.OwnerAlive, reqCancel: cfg.RequestCancel, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet()}
 	s.Bus.Subscribe(s.live.observe)
 	s.watcher = newFileWatcher(s.Bus.Emit)
 	s.versions = newVersionCache(16)
@@ -91,12 +101,70 @@ func NewService(cfg Config) (*Service, error) {
 	if s.limits.MaxImagePixels <= 0 {
 		s.limits.MaxImagePixels = storedImageLimit(ctx, cfg.Store)
 	}
+	s.providers = NewProviders(cfg.Store, cfg.Now, cfg.Getenv)
 	s.runs = newManager(runCap)
 	s.runs.begin = s.beginRun
 	s.runs.start = s.executeRun
 	s.runs.queued = s.emitQueue
 	s.runs.cancelled = s.cancelledQueued
+	s.runs.SetPaused(s.storedPaused(ctx))
+	go s.serveOtherProcesses(ctx, cfg.CancelRequests, cfg.CancelEvery)
 	return s, nil
+}
+
+// SettingQueuePaused is the settings key of the queue's pause (SPEC §14), "1" when paused.
+const SettingQueuePaused = "queue_paused"
+
+func (s *Service) storedPaused(ctx context.Context) bool {
+	v, ok, err := s.store.GetSetting(ctx, SettingQueuePaused)
+	return err == nil && ok && v == "1"
+}
+
+// serveOtherProcesses follows what other processes on the data home ask of this one: runs
+// to cancel (take, when set), and the queue's pause while runs wait here.
+func (s *Service) serveOtherProcesses(ctx context.Context, take func() []string, every time.Duration) {
+	if every <= 0 {
+		every = 250 * time.Millisecond
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if take != nil {
+				for _, id := range take() {
+					s.runs.Cancel(id)
+				}
+			}
+			if _, queued := s.runs.Counts(); queued > 0 {
+				s.runs.SetPaused(s.storedPaused(ctx))
+			}
+		}
+	}
+}
+
+// QueuePaused reports whether the queue is paused.
+func (s *Service) QueuePaused() bool { return s.runs.Paused() }
+
+// PauseQueue pauses the queue of every process on the data home (kept across restarts):
+// running runs finish, queued ones wait until ResumeQueue.
+func (s *Service) PauseQueue(ctx context.Context) error { return s.setPaused(ctx, true) }
+
+// ResumeQueue lifts the pause; queued runs start as slots free.
+func (s *Service) ResumeQueue(ctx context.Context) error { return s.setPaused(ctx, false) }
+
+func (s *Service) setPaused(ctx context.Context, p bool) error {
+	v := "0"
+	if p {
+		v = "1"
+	}
+	if err := s.store.SetSetting(ctx, SettingQueuePaused, v); err != nil {
+		return err
+	}
+	s.runs.SetPaused(p)
+	return nil
 }
 
 // Close cancels running runs and waits for them to record their end; queued runs stay queued
@@ -355,6 +423,11 @@ func (s *Service) CreateVersion(ctx context.Context, wfRef, fromRef, notes strin
 	}
 	from, err := s.ResolveVersion(ctx, w, fromRef)
 	if err != nil {
+		return Version{}, err
+	}
+	// A version stored by a build that checked less may not pass today's validation (SPEC §4:
+	// a version never is invalid): its copy is refused, naming what to fix.
+	if err := ValidateGraph(s.reg, from.Graph); err != nil {
 		return Version{}, err
 	}
 	if notes == "" {

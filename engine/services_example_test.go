@@ -68,7 +68,7 @@ func TestServicesExample(t *testing.T) {
 	if run.Status != engine.RunCompleted {
 		t.Fatalf("run %s: %s", run.Status, run.Error)
 	}
-	if run.Outputs["status"] != float64(200) || run.Outputs["summary"] != "A tool shipped." || gotPrompt != "Summarise: Flowbench ships" {
+	if run.Outputs["status"] != int64(200) || run.Outputs["summary"] != "A tool shipped." || gotPrompt != "Summarise: Flowbench ships" {
 		t.Fatalf("outputs %v, prompt %q", run.Outputs, gotPrompt)
 	}
 	mu.Lock()
@@ -77,7 +77,7 @@ func TestServicesExample(t *testing.T) {
 	}
 	mu.Unlock()
 	tl, err := svc.NodeTimeline(context.Background(), "Services", "ask")
-	if err != nil || len(tl.Generations) != 1 || tl.Generations[0].Cost["total_tokens"] != float64(15) {
+	if err != nil || len(tl.Generations) != 1 || tl.Generations[0].Cost["total_tokens"] != int64(15) {
 		t.Fatalf("cost not recorded: %v %+v", err, tl.Generations)
 	}
 }

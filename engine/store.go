@@ -90,6 +90,7 @@ type Store interface {
 	GenerationStore
 	SettingsStore
 	AssetStore
+	ProviderStore
 	Close() error
 }
 

@@ -243,6 +243,9 @@ func checkParamKind(spec ParamSpec, v any) string {
 	switch spec.Kind {
 	case ParamNumber, ParamInteger:
 		f, ok := v.(float64)
+		if i, isInt := v.(int64); isInt {
+			f, ok = float64(i), true
+		}
 		if !ok {
 			s, isStr := v.(string)
 			if !isStr {
@@ -279,7 +282,7 @@ func checkParamKind(spec ParamSpec, v any) string {
 		}
 	case ParamString, ParamText, ParamCode, ParamExpression, ParamPath:
 		switch v.(type) {
-		case string, float64, bool:
+		case string, float64, int64, bool:
 		default:
 			return fmt.Sprintf("want text, got %s", jsonKind(v))
 		}

@@ -41,6 +41,8 @@ numeric_version() {
 # native_path: a path makensis.exe understands when this runs in Git Bash on Windows.
 native_path() { if command -v cygpath >/dev/null; then cygpath -w "$1"; else echo "$1"; fi; }
 
+WINDOWS_SYSO="rsrc_windows_amd64.syso"
+
 # split reports whether the light command-line binary (./cmd/flowbench, no GTK) exists yet.
 split() { [ -f cmd/flowbench/main.go ]; }
 
@@ -144,7 +146,7 @@ EOF
 }
 
 build_windows() {
-  local dir="$STAGE/windows" numver exe syso="rsrc_windows_amd64.syso"
+  local dir="$STAGE/windows" numver exe
   local cc="${WINDOWS_CC:-x86_64-w64-mingw32-gcc}"
   command -v "$cc" >/dev/null || { echo "dist: $cc not found; run 'make setup-dist'" >&2; exit 1; }
   command -v makensis >/dev/null || { echo "dist: makensis not found; run 'make setup-dist'" >&2; exit 1; }
@@ -153,8 +155,8 @@ build_windows() {
   exe="$OUT/flowbench-$VERSION-windows-amd64.exe"
 
   # Icon, version info and manifest as a .syso in the root package, picked up by go build for
-  # windows/amd64 only, and removed afterwards.
-  trap 'rm -f "$root/$syso"' RETURN
+  # windows/amd64 only, and removed when the script ends (it is in .gitignore too).
+  trap 'rm -f "$root/$WINDOWS_SYSO"' EXIT
   "$GO" run "$WINRES" simply --arch amd64 --out rsrc --manifest gui \
     --icon build/windows/flowbench.ico --product-name Flowbench --original-filename flowbench.exe \
     --file-description "Flowbench" --copyright "Flowbench authors" \

@@ -18,6 +18,8 @@ done
 
 echo "e2e: building $bin"
 go build -tags dev,webkit2_41 -o "$bin" .
+# The fake AI servers (internal/fakes) the provider and generative-node specs talk to.
+go build -o build/bin/fakeserver ./cmd/fakeserver
 
 # shellcheck source=scripts/xvfb.sh
 . "$root/scripts/xvfb.sh"
@@ -57,7 +59,7 @@ done
 status=0
 # E2E_HOME and E2E_BIN let a test run the same binary as a command against the app's home,
 # as a user would in a terminal beside the window.
-E2E_BASE_URL="http://$addr" E2E_HOME="$home" E2E_BIN="$root/$bin" node frontend/e2e/run.mjs "$@" || status=$?
+E2E_BASE_URL="http://$addr" E2E_HOME="$home" E2E_BIN="$root/$bin" E2E_FAKESERVER="$root/build/bin/fakeserver" node frontend/e2e/run.mjs "$@" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- app output (last 40 lines, debug lines left out) ---" >&2
   grep -v '^DEB |' "$applog" | tail -n 40 >&2 || true

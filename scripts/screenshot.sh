@@ -65,14 +65,24 @@ if ! timeout "$timeout_s" xdotool search --sync --onlyvisible --name '^Flowbench
   echo "--- app output ---" >&2; tail -n 50 "$applog" >&2
   exit 1
 fi
-sleep "${SCREENSHOT_SETTLE:-2}"   # let WebKit paint the page
+sleep "${SCREENSHOT_SETTLE:-2}"   # let WebKit start painting
 if ! kill -0 "$APP_PID" 2>/dev/null; then
   echo "screenshot: the app exited before the screenshot" >&2
   tail -n 50 "$applog" >&2
   exit 1
 fi
 
-"$IMPORT" -display "$DISPLAY" -window root "$out"
+# Wait for WebKit to paint the page rather than for a fixed time: on a busy machine the first
+# seconds show only the native menu bar (~90 colours; the painted dashboard has over 1000).
+paint_min="${SCREENSHOT_PAINTED_COLOURS:-300}"
+paint_until=$(( $(date +%s) + ${SCREENSHOT_PAINT_TIMEOUT:-60} ))
+while :; do
+  "$IMPORT" -display "$DISPLAY" -window root "$out"
+  [ "$("$IDENTIFY" -format '%k' "$out")" -le "$paint_min" ] || break
+  [ "$(date +%s)" -lt "$paint_until" ] || break
+  kill -0 "$APP_PID" 2>/dev/null || break
+  sleep 1
+done
 
 colours="$("$IDENTIFY" -format '%k' "$out")"
 stddev="$("$IDENTIFY" -format '%[fx:standard_deviation]' "$out")"

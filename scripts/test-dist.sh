@@ -128,6 +128,11 @@ else
     dpkg_retry -i "$deb" >"$tmp/dpkg-i.log" 2>&1 || { cat "$tmp/dpkg-i.log" >&2; fail "dpkg -i"; }
     [ "$(/usr/bin/flowbench --version)" = "flowbench $VERSION" ] || fail "installed flowbench --version"
     dpkg -L flowbench | grep -qx /usr/share/applications/flowbench.desktop || fail "dpkg -L lacks the desktop entry"
+    # dpkg's shared-mime-info trigger has compiled our type: the glob maps to it.
+    if command -v update-mime-database >/dev/null; then
+      grep -q ':application/x-flowbench+json:\*\.flowbench\.json' /usr/share/mime/globs2 ||
+        fail "the MIME database has no *.flowbench.json glob after dpkg -i"
+    fi
     # The window from the installed desktop entry's Exec line, under Xvfb (scripts/screenshot.sh
     # fails on a missing or blank window). INSTALLED_SHOT keeps the picture (docs/installed-linux.png).
     exec_cmd="$(sed -n 's/^Exec=//p' /usr/share/applications/flowbench.desktop)"

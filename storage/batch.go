@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/flowbench/flowbench/engine"
@@ -92,4 +93,63 @@ func (s *Store) SelectGenerations(ctx context.Context, workflowID string, picks 
 		return fmt.Errorf("selecting generations: %w", err)
 	}
 	return nil
+}
+
+var _ engine.OutputsComparer = (*Store)(nil)
+
+// SameOutputs compares the stored outputs of generation pairs, read in one query. Outputs
+// are stored as canonical JSON (sorted keys, large values by content hash), so equal text is
+// equal values; unequal text holding media values is decoded and compared by asset, since
+// two references to the same file may carry different names.
+func (s *Store) SameOutputs(ctx context.Context, pairs [][2]string) (map[[2]string]bool, error) {
+	out := make(map[[2]string]bool, len(pairs))
+	if len(pairs) == 0 {
+		return out, nil
+	}
+	ids := make([]string, 0, 2*len(pairs))
+	for _, p := range pairs {
+		ids = append(ids, p[0], p[1])
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, status = 'completed', outputs FROM generations
+		WHERE id IN (SELECT value FROM json_each(?))`, string(list))
+	if err != nil {
+		return nil, fmt.Errorf("comparing the outputs of %d generation pairs: %w", len(pairs), err)
+	}
+	defer rows.Close()
+	type stored struct {
+		completed bool
+		outputs   string
+	}
+	got := make(map[string]stored, len(ids))
+	for rows.Next() {
+		var id string
+		var st stored
+		if err := rows.Scan(&id, &st.completed, &st.outputs); err != nil {
+			return nil, fmt.Errorf("comparing generation outputs: %w", err)
+		}
+		got[id] = st
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("comparing generation outputs: %w", err)
+	}
+	for _, p := range pairs {
+		a, okA := got[p[0]]
+		b, okB := got[p[1]]
+		same := okA && okB && a.completed && b.completed
+		if same && a.outputs != b.outputs {
+			same = false
+			if strings.Contains(a.outputs, `"asset"`) && strings.Contains(b.outputs, `"asset"`) {
+				var va, vb map[string]any
+				if decodeInto("generation outputs", a.outputs, &va) == nil && decodeInto("generation outputs", b.outputs, &vb) == nil {
+					same = engine.SameValue(va, vb)
+				}
+			}
+		}
+		out[p] = same
+	}
+	return out, nil
 }

@@ -27,7 +27,7 @@ func TestGenerationBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != 2 || got["g1"].Outputs["value"] != float64(1) || got["g3"].NodeID != "b" {
+	if len(got) != 2 || got["g1"].Outputs["value"] != int64(1) || got["g3"].NodeID != "b" {
 		t.Fatalf("GetGenerations = %+v", got)
 	}
 	epoch, _ := s.GenerationEpoch(ctx, w.ID)
@@ -59,5 +59,48 @@ func TestGenerationBatch(t *testing.T) {
 	cur, _ = s.CurrentGenerations(ctx, w.ID)
 	if cur.Current["a"].ID != "g2" || cur.Current["a"].Selected {
 		t.Fatalf("cleared pick: %+v", cur.Current["a"])
+	}
+}
+
+func TestSameOutputs(t *testing.T) {
+	s := open(t, t.TempDir())
+	defer s.Close()
+	ctx := context.Background()
+	w, v, err := s.CreateWorkflow(ctx, engine.Workflow{ID: "wf", Name: "Same"}, engine.Version{Graph: engine.Graph{Nodes: []engine.Node{{ID: "a", Type: "util.random"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := s.PutAsset(ctx, []byte("pixels"), "image/png", "one.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := ref
+	renamed.Name = "two.png"
+	other, _ := s.PutAsset(ctx, []byte("other pixels"), "image/png", "one.png")
+	gen := func(id string, st engine.GenStatus, out map[string]any) engine.Generation {
+		return engine.Generation{ID: id, WorkflowID: w.ID, NodeID: "a", VersionID: v.ID, Status: st, Outputs: out}
+	}
+	if _, err := s.SaveGenerations(ctx, []engine.Generation{
+		gen("n1", engine.GenCompleted, map[string]any{"x": 1, "y": map[string]any{"b": 2, "a": 1}}),
+		gen("n2", engine.GenCompleted, map[string]any{"y": map[string]any{"a": 1, "b": 2}, "x": 1.0}),
+		gen("n3", engine.GenCompleted, map[string]any{"x": 2}),
+		gen("i1", engine.GenCompleted, map[string]any{"image": ref}),
+		gen("i2", engine.GenCompleted, map[string]any{"image": renamed}),
+		gen("i3", engine.GenCompleted, map[string]any{"image": other}),
+		gen("f1", engine.GenFailed, map[string]any{}),
+		gen("f2", engine.GenFailed, map[string]any{}),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	pairs := [][2]string{{"n1", "n2"}, {"n1", "n3"}, {"i1", "i2"}, {"i1", "i3"}, {"f1", "f2"}, {"n1", "gone"}}
+	got, err := s.SameOutputs(ctx, pairs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []bool{true, false, true, false, false, false}
+	for i, p := range pairs {
+		if got[p] != want[i] {
+			t.Errorf("SameOutputs%v = %v, want %v", p, got[p], want[i])
+		}
 	}
 }

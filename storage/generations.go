@@ -377,3 +377,28 @@ func (s *Store) DeleteGeneration(ctx context.Context, id string) error {
 	s.removeAssetFiles(garbage)
 	return nil
 }
+
+// ListRunResults returns the generations one run wrote, oldest first, without their outputs
+// (engine.RunResultLister: recovery records what an interrupted run finished).
+func (s *Store) ListRunResults(ctx context.Context, workflowID, runID string) ([]engine.Generation, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, node_id, status, error, duration_ms, created_at FROM generations
+		WHERE workflow_id = ? AND run_id = ? ORDER BY seq`, workflowID, runID)
+	if err != nil {
+		return nil, fmt.Errorf("listing the results of run %s: %w", runID, err)
+	}
+	defer rows.Close()
+	out := []engine.Generation{}
+	for rows.Next() {
+		g := engine.Generation{WorkflowID: workflowID, RunID: runID}
+		var created int64
+		if err := rows.Scan(&g.ID, &g.NodeID, &g.Status, &g.Error, &g.DurationMS, &created); err != nil {
+			return nil, fmt.Errorf("listing the results of run %s: %w", runID, err)
+		}
+		g.CreatedAt = fromMS(created)
+		out = append(out, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing the results of run %s: %w", runID, err)
+	}
+	return out, nil
+}

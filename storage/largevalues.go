@@ -103,7 +103,7 @@ func (s *Store) restoreValues(what string, m map[string]any) {
 		data, err := os.ReadFile(s.assetFile(sha))
 		var val any
 		if err == nil {
-			err = json.Unmarshal(data, &val)
+			err = engine.UnmarshalJSON(data, &val)
 		}
 		if err != nil {
 			s.log.Warn("a stored large value cannot be read back", "what", what, "handle", k, "asset", sha, "err", err)

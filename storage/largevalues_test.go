@@ -30,9 +30,9 @@ func TestLargeValuesGoToTheAssetStore(t *testing.T) {
 	long := strings.Repeat("a long answer é \"quoted\" ", 8000) // ~200 KB
 	rows := make([]any, 3000)
 	for i := range rows {
-		rows[i] = map[string]any{"i": float64(i), "name": "row"}
+		rows[i] = map[string]any{"i": int64(i), "name": "row"}
 	}
-	outputs := map[string]any{"text": long, "rows": rows, "small": "kept inline", "n": float64(3)}
+	outputs := map[string]any{"text": long, "rows": rows, "small": "kept inline", "n": int64(3), "half": 0.5}
 	g := engine.Generation{ID: "0193f2a4-5b6c-7d8e-9f01-23456789abcd", WorkflowID: w.ID, NodeID: "llm", RunID: r.ID,
 		VersionID: v.ID, Status: engine.GenCompleted, Outputs: outputs}
 	if _, err := s.SaveGenerations(ctx, []engine.Generation{g}); err != nil {
@@ -113,14 +113,14 @@ func TestOutputsThatLookLikeStoredValues(t *testing.T) {
 	lookalikes := map[string]any{
 		"ref":     map[string]any{"$flowbench_large_value": sha},
 		"escaped": map[string]any{"$flowbench_escaped_value": "x"},
-		"both":    map[string]any{"$flowbench_large_value": sha, "other": 1.0},
+		"both":    map[string]any{"$flowbench_large_value": sha, "other": int64(1)},
 		"plain":   "text",
 	}
 	big := strings.Repeat("z", 70<<10)
 	g1 := engine.Generation{ID: "0193f2a4-5b6c-7d8e-9f01-000000000001", WorkflowID: w.ID, NodeID: "n", VersionID: v.ID,
 		Status: engine.GenCompleted, Outputs: lookalikes}
 	g2 := engine.Generation{ID: "0193f2a4-5b6c-7d8e-9f01-000000000002", WorkflowID: w.ID, NodeID: "n", VersionID: v.ID,
-		Status: engine.GenCompleted, Outputs: map[string]any{"big": big, "small": 1.0}}
+		Status: engine.GenCompleted, Outputs: map[string]any{"big": big, "small": int64(1)}}
 	if _, err := s.SaveGenerations(ctx, []engine.Generation{g1, g2}); err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestOutputsThatLookLikeStoredValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	got, err = s.GetGeneration(ctx, g2.ID)
-	if err != nil || got.Outputs["small"] != 1.0 {
+	if err != nil || got.Outputs["small"] != int64(1) {
 		t.Fatalf("a lost file made the generation unreadable: %v %v", got.Outputs, err)
 	}
 	if cur, err := s.CurrentGenerations(ctx, w.ID); err != nil || cur.Current["n"] == nil {

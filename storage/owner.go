@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
+	"time"
 
 	"github.com/google/uuid"
 )
@@ -36,7 +38,82 @@ func AcquireOwner(home string) (*OwnerLock, error) {
 		return nil, fmt.Errorf("locking owner file: %w", err)
 	}
 	fmt.Fprintf(f, "%d\n", os.Getpid())
-	return &OwnerLock{ID: id, dir: dir, file: f}, nil
+	l := &OwnerLock{ID: id, dir: dir, file: f}
+	l.sweep(time.Now())
+	return l, nil
+}
+
+// staleAfter is how old an unlocked owner file must be before a sweep removes it: a file
+// just created is unlocked for a moment before its process takes the lock.
+const staleAfter = time.Minute
+
+// sweep removes the owner files (and cancel requests) of processes that are gone: a killed
+// process cannot remove its own. It costs one lock probe per file, and files only pile up
+// while processes die, so each start finds at most the few left since the last one.
+func (l *OwnerLock) sweep(now time.Time) (removed int) {
+	entries, err := os.ReadDir(l.dir)
+	if err != nil {
+		return 0
+	}
+	for _, e := range entries {
+		name := e.Name()
+		owner, isLock := strings.CutSuffix(name, ".lock")
+		if !isLock {
+			// a cancel request "<owner>.<run>.cancel" whose owner is gone
+			if o, _, ok := strings.Cut(name, "."); ok && strings.HasSuffix(name, ".cancel") && o != l.ID && ownerRE.MatchString(o) {
+				if _, err := os.Stat(filepath.Join(l.dir, o+".lock")); errors.Is(err, os.ErrNotExist) && old(e, now) {
+					if os.Remove(filepath.Join(l.dir, name)) == nil {
+						removed++
+					}
+				}
+			}
+			continue
+		}
+		if owner == l.ID || !ownerRE.MatchString(owner) || !old(e, now) {
+			continue
+		}
+		if !l.Alive(owner) { // Alive removes the file of a gone owner
+			removed++
+		}
+	}
+	return removed
+}
+
+func old(e os.DirEntry, now time.Time) bool {
+	info, err := e.Info()
+	return err == nil && now.Sub(info.ModTime()) > staleAfter
+}
+
+// RequestCancel asks the live process that owns a run to cancel it: a file
+// "<owner>.<run>.cancel" that the owner picks up (TakeCancelRequests).
+func RequestCancel(home, owner, runID string) error {
+	if !ownerRE.MatchString(owner) || strings.ContainsAny(runID, `/\.`) || runID == "" {
+		return fmt.Errorf("cannot ask owner %q to cancel run %q", owner, runID)
+	}
+	path := filepath.Join(home, "owners", owner+"."+runID+".cancel")
+	return os.WriteFile(path, nil, 0o644)
+}
+
+// TakeCancelRequests returns the runs other processes asked this one to cancel, and removes
+// the requests.
+func (l *OwnerLock) TakeCancelRequests() []string {
+	entries, err := os.ReadDir(l.dir)
+	if err != nil {
+		return nil
+	}
+	var ids []string
+	prefix := l.ID + "."
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, prefix) || !strings.HasSuffix(name, ".cancel") {
+			continue
+		}
+		id := strings.TrimSuffix(strings.TrimPrefix(name, prefix), ".cancel")
+		if os.Remove(filepath.Join(l.dir, name)) == nil && id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // Alive reports whether the process that owns id still holds its lock. An unknown or

@@ -259,7 +259,7 @@ func decodeInto(what, text string, v any) error {
 	if text == "" {
 		return nil
 	}
-	if err := json.Unmarshal([]byte(text), v); err != nil {
+	if err := engine.UnmarshalJSON([]byte(text), v); err != nil {
 		return fmt.Errorf("decoding %s: %w", what, err)
 	}
 	return nil

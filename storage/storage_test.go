@@ -105,7 +105,7 @@ func checkSome(t *testing.T, s engine.Store) {
 		t.Errorf("running runs = %d, %v; want 1", len(runs), err)
 	}
 	g, err := s.GetGeneration(ctx, "g1")
-	if err != nil || g.Outputs["value"] != float64(7) {
+	if err != nil || g.Outputs["value"] != int64(7) {
 		t.Fatalf("generation lost: %+v %v", g, err)
 	}
 	ref, _ := engine.AsAssetRef(g.Outputs["file"])

@@ -216,3 +216,23 @@ func (s *Store) DeleteGeneration(ctx context.Context, id string) error {
 	s.collect(g.refs)
 	return nil
 }
+
+// ListRunResults returns the generations one run wrote, oldest first, without their outputs.
+func (s *Store) ListRunResults(ctx context.Context, workflowID, runID string) ([]engine.Generation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var recs []*genRec
+	for _, rec := range s.gens {
+		if rec.g.WorkflowID == workflowID && rec.g.RunID == runID {
+			recs = append(recs, rec)
+		}
+	}
+	sort.Slice(recs, func(i, j int) bool { return recs[i].seq < recs[j].seq })
+	out := make([]engine.Generation, 0, len(recs))
+	for _, rec := range recs {
+		g := rec.g
+		g.Outputs, g.Cost = nil, nil
+		out = append(out, g)
+	}
+	return out, nil
+}

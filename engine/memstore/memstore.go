@@ -1,6 +1,6 @@
 // Package memstore is an in-memory engine.Store for tests. It keeps every JSON-like value
 // in its encoded form, so what it returns has the same shape as after a round trip through
-// the SQLite store (numbers as float64, fresh maps) and callers may mutate it freely.
+// the SQLite store (numbers as int64 or float64, fresh maps) and callers may mutate it freely.
 package memstore
 
 import (
@@ -43,6 +43,8 @@ type Store struct {
 	// collect an asset a running node is about to link.
 	pending  map[string]struct{}
 	settings map[string]string
+	// providers starts with the default provider, as a fresh data home does.
+	providers map[string]engine.Provider
 	// dir holds asset files written on demand by AssetPath.
 	dir string
 }
@@ -101,6 +103,7 @@ func New() *Store {
 		assets:     map[string]*assetRec{},
 		pending:    map[string]struct{}{},
 		settings:   map[string]string{},
+		providers:  map[string]engine.Provider{engine.DefaultProviderName: cloneProvider(engine.DefaultProvider)},
 	}
 }
 
@@ -150,7 +153,7 @@ func encode(what string, v any) ([]byte, error) {
 func decode[T any](b []byte) T {
 	var v T
 	if len(b) > 0 {
-		_ = json.Unmarshal(b, &v) // bytes came from json.Marshal
+		_ = engine.UnmarshalJSON(b, &v) // bytes came from json.Marshal
 	}
 	return v
 }

@@ -93,7 +93,9 @@ func TestCodeJSConsoleLog(t *testing.T) {
 	t.Parallel()
 	// Heavy logging is capped (TestCodeJSExample checks that lines reach the run log);
 	// it must neither fail nor stall the node.
-	in := nodeInput(map[string]any{"code": "for (let i = 0; i < 1500; i++) console.log('line', i, {i}); console.log('x'.repeat(50000)); return 'ok';"}, nil)
+	// The longest limit: under -race on a busy machine the logging alone can outlast 5 s,
+	// and this test is about the cap on lines, not about speed.
+	in := nodeInput(map[string]any{"code": "for (let i = 0; i < 1500; i++) console.log('line', i, {i}); console.log('x'.repeat(50000)); return 'ok';", "timeout_ms": 60000.0}, nil)
 	got, err := runNode(t, "code.js", in)
 	if err != nil || got["result"] != "ok" {
 		t.Fatalf("got %v, %v", got, err)
@@ -255,8 +257,14 @@ func TestCodeServicesSchema(t *testing.T) {
 	for _, tc := range []struct{ typ, group, inputs, outputs, params string }{
 		{"code.js", "code", "a b c d", "result", "code timeout_ms"},
 		{"http.request", "services", "body", "status body json headers", "method url headers timeout_ms body"},
-		{"llm.chat", "ai", "prompt", "text usage",
-			"base_url model system prompt temperature seed max_tokens api_key"},
+		{"llm.chat", "ai", "prompt image images", "text usage json",
+			"provider base_url model system prompt temperature seed max_tokens json_schema api_key"},
+		// SPEC §12's handles and params.
+		{"image.generate", "ai", "prompt image", "image seed",
+			"provider base_url model prompt negative_prompt width height steps cfg seed strength"},
+		{"audio.speak", "ai", "text", "audio", "provider base_url model voice format speed"},
+		{"audio.transcribe", "ai", "audio", "text segments language", "provider base_url model language prompt"},
+		{"llm.embed", "ai", "text", "embedding embeddings", "provider base_url model"},
 	} {
 		nt := nodeType(t, tc.typ)
 		if nt.Group != tc.group || nt.Title == "" || nt.Description == "" {

@@ -124,7 +124,8 @@ const codeGuards = `(function (limits) {
 	// Arrays: every method works over this.length items.
 	function thisItems(self) { items(lengthOf(self), "an array"); }
 	// Left alone: the lazy iterators, what is guarded below, and what does not loop.
-	var lazy = { constructor: 1, keys: 1, values: 1, entries: 1, sort: 1, toSorted: 1, join: 1, push: 1, pop: 1, at: 1 };
+	var lazy = { constructor: 1, keys: 1, values: 1, entries: 1, sort: 1, toSorted: 1, join: 1, push: 1, pop: 1, at: 1,
+		concat: 1, flat: 1 };
 	names(AP).forEach(function (name) {
 		if (!lazy[name] && typeof AP[name] === "function") put(AP, name, thisItems);
 	});
@@ -138,6 +139,27 @@ const codeGuards = `(function (limits) {
 			if (typeof x === "string") size += x.length;
 		}
 		chars(size, "a joined text");
+	});
+	put(AP, "concat", function (self, args) {
+		var n = lengthOf(self);
+		for (var i = 0; i < args.length && n <= MAX; i++) n += isArray(args[i]) ? args[i].length : 1;
+		items(n, "a joined array");
+	});
+	// flat visits what it copies in Go: count the visits in JavaScript first (the time
+	// limit can stop the count), as many as the result's items and the arrays holding them.
+	function visits(a, depth, acc) {
+		var n = lengthOf(a);
+		items(n, "an array");
+		for (var i = 0; i < n; i++) {
+			var x = a[i];
+			if (++acc > MAX) over("a flattened array of more than " + MAX + " items");
+			if (depth >= 1 && isArray(x)) acc = visits(x, depth - 1, acc);
+		}
+		return acc;
+	}
+	put(AP, "flat", function (self, args) {
+		var d = args.length && args[0] !== undefined ? +args[0] : 1;
+		visits(self, d !== d ? 0 : d, 0);
 	});
 	// The default order, compared in JavaScript so the time limit can stop a long sort.
 	function byText(x, y) {

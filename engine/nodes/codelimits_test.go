@@ -57,6 +57,12 @@ func TestCodeJSLimitsInsideBuiltins(t *testing.T) {
 		{"repeat", "return 'abc'.repeat(1e9).length;", 5000, "memory limit"},
 		{"padStart", "return 'a'.padStart(2e9).length;", 5000, "memory limit"},
 		{"apply with a huge argument list", "return Math.max.apply(null, {length: 1e9});", 5000, "memory limit"},
+		// Building the inputs of these takes seconds on a busy machine under -race, so the
+		// time limit may come first: either limit is the right end.
+		{"concat into a huge array", "const xs = new Array(1e6).fill(1); return xs.concat(xs, xs, xs, xs).length;", 5000, ""},
+		{"flat of many references", "const xs = new Array(1e5).fill(1); const n = []; for (let i = 0; i < 100; i++) n.push(xs); return n.flat().length;", 5000, ""},
+		{"flat of a doubling tree", "let t = [1]; for (let i = 0; i < 60; i++) t = [t, t]; return t.flat(Infinity).length;", 5000, ""},
+		{"text of a sparse giant", "const xs = []; xs[2e9] = 1; return String(xs).length;", 5000, "memory limit"},
 		{"typed array", "return new Float64Array(1e9).length;", 5000, "memory limit"},
 		{"buffer", "return new ArrayBuffer(4e9).byteLength;", 5000, "memory limit"},
 		// The default order compares as text: two million numbers take far longer than the
@@ -85,6 +91,7 @@ func TestCodeJSGuardsKeepMeaning(t *testing.T) {
 		{"return [10, 9, 1, undefined, 'b', 'a', , 2].sort();", "[1 10 2 9 a b <nil> <nil>]"},
 		{"return [3, 1, 2].sort((x, y) => y - x);", "[3 2 1]"},
 		{"return [3, 1, 2].toSorted();", "[1 2 3]"},
+		{"return [[[1, [2]], 3].flat(), [[1, [2]], 3].flat(Infinity), [1].concat([2, [3]], 4), [[1], [2]].flatMap(x => x)];", "[[1 [2] 3] [1 2 3] [1 2 [3] 4] [1 2]]"},
 		{"return Array.from(new Float64Array([3, NaN, -0, 0, -1]).sort()).map(x => Object.is(x, -0) ? '-0' : String(x));", "[-1 -0 0 3 NaN]"},
 		{"return [new Array(3).length, Array(2, 3), Array.of(7), Array.from('ab'), Array.from({length: 2}, (_, i) => i * 2)];", "[3 [2 3] [7] [a b] [0 2]]"},
 		{"class L extends Array {}; const l = new L(); l.push(1); return [l instanceof L, l instanceof Array, Array.isArray(l), [].constructor === Array, l.map(x => x + 1) instanceof L];", "[true true true true true]"},

@@ -80,7 +80,7 @@ func runJSONParse(_ context.Context, in *engine.NodeInput) (map[string]any, erro
 		return map[string]any{"value": v}, nil // already a value
 	}
 	var out any
-	if err := json.Unmarshal([]byte(text), &out); err != nil {
+	if err := engine.UnmarshalJSON([]byte(text), &out); err != nil {
 		return nil, fmt.Errorf("input %q: %w", "text", jsonError(text, err))
 	}
 	return map[string]any{"value": out}, nil

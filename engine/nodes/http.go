@@ -141,7 +141,7 @@ func runHTTP(ctx context.Context, in *engine.NodeInput) (map[string]any, error) 
 
 	var parsed any
 	if isJSONType(resp.Header.Get("Content-Type")) && len(bytes.TrimSpace(data)) > 0 {
-		if err := json.Unmarshal(data, &parsed); err != nil {
+		if err := engine.UnmarshalJSON(data, &parsed); err != nil {
 			in.Log(fmt.Sprintf("response says it is JSON but is not: %v", err))
 			parsed = nil
 		}

@@ -8,10 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
-	"syscall"
 
 	"github.com/flowbench/flowbench/engine"
 )
@@ -20,8 +18,7 @@ import (
 const (
 	llmDefaultBaseURL     = "http://127.0.0.1:11434/v1" // Ollama's OpenAI-compatible API
 	llmDefaultTemperature = 0.7
-	llmMaxErrorBody       = 64 << 10 // bytes of an error response read for its message
-	llmMaxLine            = 8 << 20  // longest SSE line accepted
+	llmMaxLine            = 8 << 20 // longest SSE line accepted
 )
 
 // registerLLM adds llm.chat.
@@ -35,15 +32,20 @@ func registerLLM(r *engine.Registry) error {
 			"temperature 0 and a seed.",
 		Inputs: []engine.Handle{
 			{Name: "prompt", Type: engine.TypeString, Description: "The user message; overrides the prompt param"},
+			{Name: "image", Type: engine.TypeImage, Description: "An image sent with the prompt (vision models)"},
+			{Name: "images", Type: engine.TypeArray, Description: "Images sent with the prompt (vision models)"},
 		},
 		Outputs: []engine.Handle{
 			{Name: "text", Type: engine.TypeString, Description: "The model's answer"},
 			{Name: "usage", Type: engine.TypeObject,
 				Description: "Token counts (prompt_tokens, completion_tokens, total_tokens); null when the server reports none"},
+			{Name: "json", Type: engine.TypeAny,
+				Description: "With json_schema: the answer parsed and checked against the schema; null otherwise"},
 		},
 		Params: []engine.ParamSpec{
-			{Name: "base_url", Kind: engine.ParamString, Label: "Server", Default: llmDefaultBaseURL,
-				Description: "Base URL of the OpenAI-compatible API; /chat/completions is added"},
+			providerParam,
+			{Name: "base_url", Kind: engine.ParamString, Label: "Server",
+				Description: "One OpenAI-compatible server instead of a provider: its API base, e.g. " + llmDefaultBaseURL + " (/chat/completions is added)"},
 			{Name: "model", Kind: engine.ParamString, Label: "Model", Required: true,
 				Description: "Model name as the server knows it, e.g. llama3.2"},
 			{Name: "system", Kind: engine.ParamText, Label: "System prompt",
@@ -56,6 +58,9 @@ func registerLLM(r *engine.Registry) error {
 				Description: "With temperature 0, makes the answer repeatable"},
 			{Name: "max_tokens", Kind: engine.ParamInteger, Label: "Max tokens",
 				Description: "Stops the answer after this many tokens; empty for the server's default"},
+			{Name: "json_schema", Kind: engine.ParamJSON, Label: "JSON schema",
+				Description: "Asks for structured output: the answer must be JSON matching this JSON Schema (checked)",
+				Check:       checkJSONSchemaParam},
 			{Name: "api_key", Kind: engine.ParamString, Label: "API key",
 				Description: "Sent as a Bearer token; local servers need none"},
 		},
@@ -86,14 +91,22 @@ type chatMessage struct {
 	Content string `json:"content"`
 }
 
+// reqMessage is a message sent: Content is text, or an array of text and image_url parts.
+type reqMessage struct {
+	Role    string `json:"role"`
+	Content any    `json:"content"`
+}
+
 type chatRequest struct {
-	Model         string         `json:"model"`
-	Messages      []chatMessage  `json:"messages"`
-	Stream        bool           `json:"stream"`
-	StreamOptions map[string]any `json:"stream_options,omitempty"`
-	Temperature   float64        `json:"temperature"`
-	Seed          *int           `json:"seed,omitempty"`
-	MaxTokens     *int           `json:"max_tokens,omitempty"`
+	Model    string       `json:"model"`
+	Messages []reqMessage `json:"messages"`
+	// ResponseFormat asks for structured output (json_schema).
+	ResponseFormat map[string]any `json:"response_format,omitempty"`
+	Stream         bool           `json:"stream"`
+	StreamOptions  map[string]any `json:"stream_options,omitempty"`
+	Temperature    float64        `json:"temperature"`
+	Seed           *int           `json:"seed,omitempty"`
+	MaxTokens      *int           `json:"max_tokens,omitempty"`
 }
 
 type chatUsage struct {
@@ -114,15 +127,18 @@ type chatChunk struct {
 }
 
 func runLLM(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
-	base := strings.TrimRight(strings.TrimSpace(in.String("base_url", llmDefaultBaseURL)), "/")
-	if base == "" {
-		base = llmDefaultBaseURL
-	}
-	endpoint, err := httpURL("llm.chat", base+"/chat/completions")
+	req, err := llmRequest(in)
 	if err != nil {
 		return nil, err
 	}
-	req, err := llmRequest(in)
+	if err := addChatImages(ctx, in, &req); err != nil {
+		return nil, err
+	}
+	schema, err := chatSchema(in, &req)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := connectAI(ctx, in, "llm.chat", "is Ollama or llama.cpp running?", []string{engine.ProviderOpenAI}, in.String("api_key", ""))
 	if err != nil {
 		return nil, err
 	}
@@ -130,48 +146,32 @@ func runLLM(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
-	if err != nil {
-		return nil, fmt.Errorf("llm.chat: %w", err)
-	}
-	hreq.Header.Set("Content-Type", "application/json")
-	hreq.Header.Set("Accept", "text/event-stream, application/json")
-	if key := in.String("api_key", ""); key != "" {
-		hreq.Header.Set("Authorization", "Bearer "+key)
-	}
-
-	resp, err := httpClient.Do(hreq)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("llm.chat: %w", ctx.Err())
-		}
-		return nil, llmReachError(base, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode >= 400 {
-		data, _ := io.ReadAll(io.LimitReader(resp.Body, llmMaxErrorBody))
-		msg := serverMessage(data)
-		if msg == "" {
-			return nil, fmt.Errorf("llm.chat: HTTP %s from %s", resp.Status, endpoint)
-		}
-		return nil, fmt.Errorf("llm.chat: HTTP %s: %s", resp.Status, msg)
-	}
-
 	var res llmResult
-	br := bufio.NewReader(resp.Body)
-	if isEventStream(resp.Header.Get("Content-Type"), br) {
-		err = res.readStream(br, in)
-	} else {
-		err = res.readCompletion(br, in)
-	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("llm.chat: %w", ctx.Err())
+	err = srv.do(ctx, func(ctx context.Context, base string) (*http.Request, error) {
+		hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, engine.OpenAIBase(base)+"/chat/completions", bytes.NewReader(body))
+		if err != nil {
+			return nil, err
 		}
+		hreq.Header.Set("Content-Type", "application/json")
+		hreq.Header.Set("Accept", "text/event-stream, application/json")
+		return hreq, nil
+	}, func(resp *http.Response) error {
+		res = llmResult{}
+		br := bufio.NewReader(resp.Body)
+		if isEventStream(resp.Header.Get("Content-Type"), br) {
+			return res.readStream(br, in)
+		}
+		return res.readCompletion(br, in)
+	})
+	if err != nil {
 		return nil, err
 	}
 	if res.finish == "length" {
 		in.Log("llm.chat: the answer was cut off at max_tokens")
+	}
+	extra := map[string]any{}
+	if req.Seed != nil {
+		extra["seed"] = float64(*req.Seed)
 	}
 	var usage any
 	if res.usage != nil {
@@ -179,19 +179,25 @@ func runLLM(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
 		if u.TotalTokens == 0 {
 			u.TotalTokens = u.PromptTokens + u.CompletionTokens
 		}
-		cost := map[string]any{
-			"prompt_tokens":     u.PromptTokens,
-			"completion_tokens": u.CompletionTokens,
-			"total_tokens":      u.TotalTokens,
-		}
-		in.Cost = cost
+		extra["prompt_tokens"] = u.PromptTokens
+		extra["completion_tokens"] = u.CompletionTokens
+		extra["total_tokens"] = u.TotalTokens
 		usage = map[string]any{
 			"prompt_tokens":     u.PromptTokens,
 			"completion_tokens": u.CompletionTokens,
 			"total_tokens":      u.TotalTokens,
 		}
 	}
-	return map[string]any{"text": res.text.String(), "usage": usage}, nil
+	in.Cost = srv.cost(req.Model, extra)
+	out := map[string]any{"text": res.text.String(), "usage": usage, "json": nil}
+	if schema != nil {
+		v, err := schema.check(res.text.String())
+		if err != nil {
+			return nil, fmt.Errorf("llm.chat: the answer of %s (model %s) %w", srv.url, req.Model, err)
+		}
+		out["json"] = v
+	}
+	return out, nil
 }
 
 // llmRequest builds the chat request from the params and the prompt input.
@@ -227,9 +233,9 @@ func llmRequest(in *engine.NodeInput) (chatRequest, error) {
 		Temperature:   temp,
 	}
 	if sys := in.String("system", ""); strings.TrimSpace(sys) != "" {
-		req.Messages = append(req.Messages, chatMessage{Role: "system", Content: sys})
+		req.Messages = append(req.Messages, reqMessage{Role: "system", Content: sys})
 	}
-	req.Messages = append(req.Messages, chatMessage{Role: "user", Content: prompt})
+	req.Messages = append(req.Messages, reqMessage{Role: "user", Content: prompt})
 	if in.Has("seed") {
 		seed, err := in.Int("seed", 0)
 		if err != nil {
@@ -357,40 +363,6 @@ func isEventStream(ct string, br *bufio.Reader) bool {
 		return true
 	}
 	return true
-}
-
-// llmReachError explains a failed connection, pointing at the usual cause: no server.
-func llmReachError(base string, err error) error {
-	if errors.Is(err, syscall.ECONNREFUSED) {
-		return fmt.Errorf("llm.chat: cannot reach %s (is Ollama or llama.cpp running?)", base)
-	}
-	var op *net.OpError
-	var dns *net.DNSError
-	if errors.As(err, &dns) || (errors.As(err, &op) && op.Op == "dial") {
-		return fmt.Errorf("llm.chat: cannot reach %s (is Ollama or llama.cpp running?): %w", base, unwrapURLError(err))
-	}
-	return fmt.Errorf("llm.chat: %s: %w", base, unwrapURLError(err))
-}
-
-// serverMessage extracts the error message of an error response: OpenAI's
-// {"error": {"message": …}}, Ollama's and llama.cpp's {"error": "…"}, or the text itself.
-func serverMessage(data []byte) string {
-	var v struct {
-		Error   json.RawMessage `json:"error"`
-		Message string          `json:"message"`
-		Detail  any             `json:"detail"`
-	}
-	if json.Unmarshal(data, &v) == nil {
-		switch {
-		case len(v.Error) > 0 && string(v.Error) != "null":
-			return errorText(v.Error)
-		case v.Message != "":
-			return v.Message
-		case v.Detail != nil:
-			return engine.ToText(v.Detail)
-		}
-	}
-	return clipText(strings.TrimSpace(string(data)), 500)
 }
 
 // errorText reads an "error" value: a string, or an object with a message.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -145,7 +146,17 @@ func TestLLMChat(t *testing.T) {
 				t.Errorf("text = %q, want %q", got["text"], tc.text)
 			}
 			checkJSON(t, "usage", got["usage"], tc.usage)
-			checkJSON(t, "cost", in.Cost, tc.usage)
+			// The cost records the tokens, the server and the model (SPEC §12).
+			wantCost := map[string]any{"url": strings.TrimRight(tc.params["base_url"].(string), "/"), "model": tc.params["model"]}
+			for k, v := range tc.usage {
+				wantCost[k] = v
+			}
+			cost := maps.Clone(in.Cost)
+			if _, ok := cost["duration_ms"].(float64); !ok {
+				t.Errorf("cost %v has no duration_ms", in.Cost)
+			}
+			delete(cost, "duration_ms")
+			checkJSON(t, "cost", cost, wantCost)
 		})
 	}
 }

@@ -291,7 +291,7 @@ func runMediaLoad(ctx context.Context, in *engine.NodeInput, typ, kind string) (
 // probeDuration asks ffprobe for the length of a media file in seconds. Without ffprobe,
 // or when it cannot tell, it reports false: the duration is optional, never a failure.
 func probeDuration(ctx context.Context, in *engine.NodeInput, path string) (float64, bool) {
-	bin, err := exec.LookPath("ffprobe")
+	bin, err := findTool(ctx, in, "ffprobe") // PATH or the ffmpeg_path setting
 	if err != nil {
 		return 0, false
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 // mediaFixtures are the example workflows of the media family.
-var mediaFixtures = []string{"image-pipeline.json", "media-files.json"}
+var mediaFixtures = []string{"image-pipeline.json", "media-files.json", "video-contact-sheet.json"}
 
 func TestMediaFixturesValidate(t *testing.T) {
 	t.Parallel()
@@ -111,7 +111,7 @@ func TestMediaFilesFixture(t *testing.T) {
 	if want := "# Copy (6 bytes)\n\nhello\n"; string(got) != want {
 		t.Fatalf("copy = %q, want %q", got, want)
 	}
-	if run.Outputs["size"] != 6.0 {
+	if run.Outputs["size"] != int64(6) {
 		t.Fatalf("size = %v", run.Outputs["size"])
 	}
 }

@@ -21,10 +21,12 @@ func Register(r *engine.Registry) error {
 		registerUtility,
 		registerImage,
 		registerMedia,
+		registerVideo,
 		registerLoops,
 		registerCode,
 		registerHTTP,
 		registerLLM,
+		registerGenerative,
 	}
 	var errs []error
 	for _, register := range families {

@@ -19,6 +19,55 @@ var generationTests = []test{
 	{"DeleteGenerationKeepsAssetsInUse", testDeleteKeepsAssetsInUse},
 	{"ConcurrentSavesAndReads", testConcurrentGenerations},
 	{"GenerationEpoch", testGenerationEpoch},
+	{"NumbersKeepTheirType", testNumbersKeepTheirType},
+}
+
+// testNumbersKeepTheirType: every value read back has the Go types of engine.Normalize —
+// whole numbers int64 (exact past 2^53), others float64 — in generation outputs and cost,
+// run inputs, outputs and approvals, and graph params and defaults.
+func testNumbersKeepTheirType(t *testing.T, s engine.Store) {
+	const big = int64(9007199254740993)
+	value := map[string]any{"big": big, "half": 0.5, "whole": int64(4), "neg": int64(-3),
+		"nested": map[string]any{"list": []any{int64(1), 2.5, big}}}
+	w, v, err := s.CreateWorkflow(ctx(), engine.Workflow{Name: "numbers"}, engine.Version{Graph: engine.Graph{
+		Inputs: []engine.InputDecl{{Name: "n", Type: engine.TypeInteger, Default: big}},
+		Nodes:  []engine.Node{{ID: "a", Type: "t", Params: map[string]any{"seed": big, "scale": 0.25, "obj": value}}},
+	}})
+	must(t, "CreateWorkflow", err)
+	r, err := s.CreateRun(ctx(), engine.Run{WorkflowID: w.ID, VersionID: v.ID, Inputs: value})
+	must(t, "CreateRun", err)
+	r.Status, r.Outputs = engine.RunCompleted, value
+	r.Snapshot = engine.Snapshot{Approvals: map[string]engine.Approval{"a": {Message: "ok?", Value: value}}}
+	must(t, "UpdateRun", s.UpdateRun(ctx(), r))
+	g := mkGen(r, "a", engine.GenCompleted, at(1))
+	g.Outputs, g.Cost = value, map[string]any{"tokens": int64(12), "usd": 0.002}
+	save(t, s, g)
+
+	check := func(what string, got, want any) {
+		t.Helper()
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s = %#v\nwant %#v", what, got, want)
+		}
+	}
+	gv, err := s.GetVersion(ctx(), v.ID)
+	must(t, "GetVersion", err)
+	check("input default", gv.Graph.Inputs[0].Default, big)
+	check("params", gv.Graph.Nodes[0].Params, map[string]any{"seed": big, "scale": 0.25, "obj": value})
+	gr, err := s.GetRun(ctx(), r.ID)
+	must(t, "GetRun", err)
+	check("run inputs", gr.Inputs, value)
+	check("run outputs", gr.Outputs, value)
+	check("approval value", gr.Snapshot.Approvals["a"].Value, value)
+	listed, err := s.ListRuns(ctx(), w.ID, 1)
+	must(t, "ListRuns", err)
+	check("listed run inputs", listed[0].Inputs, value)
+	gg, err := s.GetGeneration(ctx(), g.ID)
+	must(t, "GetGeneration", err)
+	check("generation outputs", gg.Outputs, value)
+	check("generation cost", gg.Cost, map[string]any{"tokens": int64(12), "usd": 0.002})
+	cur, err := s.CurrentGenerations(ctx(), w.ID)
+	must(t, "CurrentGenerations", err)
+	check("current generation outputs", cur.Current["a"].Outputs, value)
 }
 
 // testGenerationEpoch: the epoch grows with every change of a workflow's generations or
@@ -114,15 +163,15 @@ func testSaveGenerations(t *testing.T, s engine.Store) {
 	if !reflect.DeepEqual(got.Outputs, wantOut) {
 		t.Errorf("outputs = %#v\nwant %#v", got.Outputs, wantOut)
 	}
-	if got.Outputs["n"] != float64(7) {
-		t.Errorf("number output = %#v, want float64", got.Outputs["n"])
+	if got.Outputs["n"] != int64(7) {
+		t.Errorf("number output = %#v, want int64 (a whole number stays an integer)", got.Outputs["n"])
 	}
 	if got.WorkflowID != v.WorkflowID || got.NodeID != "small" || got.RunID != r.ID || got.VersionID != v.ID ||
 		got.Status != engine.GenCompleted || got.DurationMS != 42 || got.ConfigHash != "cfg1" || got.InputFingerprint != "fp1" ||
 		got.Error != "" {
 		t.Errorf("GetGeneration = %+v", got)
 	}
-	if got.Cost["tokens"] != float64(12) {
+	if got.Cost["tokens"] != int64(12) {
 		t.Errorf("cost = %#v", got.Cost)
 	}
 	if want := created.Truncate(time.Millisecond); !got.CreatedAt.Equal(want) {
@@ -139,7 +188,7 @@ func testSaveGenerations(t *testing.T, s engine.Store) {
 	// Returned values are copies.
 	got.Outputs["deep"].(map[string]any)["list"].([]any)[0] = "mutated"
 	again, _ := s.GetGeneration(ctx(), ok.ID)
-	if again.Outputs["deep"].(map[string]any)["list"].([]any)[0] != float64(1) {
+	if again.Outputs["deep"].(map[string]any)["list"].([]any)[0] != int64(1) {
 		t.Errorf("mutating returned outputs changed the store")
 	}
 	_, err = s.SaveGenerations(ctx(), nil)

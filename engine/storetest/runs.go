@@ -55,7 +55,7 @@ func testCreateRunNumbers(t *testing.T, s engine.Store) {
 		got.Status != engine.RunQueued || !got.CreatedAt.Equal(at(1)) || got.StartedAt != nil || got.FinishedAt != nil {
 		t.Errorf("GetRun = %+v", got)
 	}
-	if got.Inputs["width"] != float64(64) || got.Inputs["photo"].(map[string]any)["mime"] != "image/png" {
+	if got.Inputs["width"] != int64(64) || got.Inputs["photo"].(map[string]any)["mime"] != "image/png" {
 		t.Errorf("inputs = %#v", got.Inputs)
 	}
 }
@@ -113,7 +113,7 @@ func testUpdateRun(t *testing.T, s engine.Store) {
 	if got.StartedAt == nil || !got.StartedAt.Equal(started) || got.FinishedAt == nil || !got.FinishedAt.Equal(finished) {
 		t.Errorf("times = %v %v, want %v %v", got.StartedAt, got.FinishedAt, started, finished)
 	}
-	if got.Inputs["width"] != float64(64) {
+	if got.Inputs["width"] != int64(64) {
 		t.Errorf("UpdateRun changed inputs: %v", got.Inputs)
 	}
 	wantOut, _ := engine.NormalizeOutputs(r.Outputs)
@@ -158,7 +158,7 @@ func testListRuns(t *testing.T, s engine.Store) {
 	if got, want := ids(limited, runID), []string{a3.ID, a2.ID}; !equalStrings(got, want) {
 		t.Errorf("ListRuns(A, 2) = %v, want %v", got, want)
 	}
-	if all[0].VersionLabel != "v1" || all[0].Inputs["width"] != float64(64) {
+	if all[0].VersionLabel != "v1" || all[0].Inputs["width"] != int64(64) {
 		t.Errorf("listed run lacks fields: %+v", all[0])
 	}
 	// A list leaves the node records out; GetRun has them.

@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) engine.Store) {
 		{"generations", generationTests},
 		{"assets", assetTests},
 		{"settings", settingsTests},
+		{"providers", providerTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

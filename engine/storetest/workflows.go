@@ -59,11 +59,11 @@ func testCreateWorkflow(t *testing.T, s engine.Store) {
 	if !reflect.DeepEqual(have, want) {
 		t.Errorf("graph round trip:\n got %v\nwant %v", have, want)
 	}
-	if n := gv.Graph.Nodes[1].Params["height"]; n != float64(0) {
-		t.Errorf("number param = %#v, want float64 0", n)
+	if n := gv.Graph.Nodes[1].Params["height"]; n != int64(0) {
+		t.Errorf("number param = %#v, want int64 0", n)
 	}
-	if gv.Graph.Inputs[0].Default != float64(256) {
-		t.Errorf("input default = %#v, want float64 256", gv.Graph.Inputs[0].Default)
+	if gv.Graph.Inputs[0].Default != int64(256) {
+		t.Errorf("input default = %#v, want int64 256", gv.Graph.Inputs[0].Default)
 	}
 }
 

@@ -66,7 +66,8 @@ export const tests = [
       await page.getByTestId("drop-choice").filter({ hasText: "Linked 1 file" }).waitFor();
       await page.keyboard.up("Alt");
       const n = page.locator(".react-flow__node").filter({ hasText: "image.load" });
-      await n.click();
+      // the node stays where it was dropped, the popover just below the pointer: click its title
+      await n.locator(".fb-head").click();
       await waitFor(page, async () => (await page.getByTestId("inspector").innerText()).includes("linked.png"), "path param shown");
       // and back to a copy
       await page.getByTestId("drop-copy-instead").click();

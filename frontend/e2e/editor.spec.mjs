@@ -102,9 +102,9 @@ export const tests = [
     assert.match(await nameHandle.getAttribute("class"), /\bt-string\b/);
 
     await dragHandle(page, "handle-out-in-name", "handle-in-template-a");
-    await page.getByTestId("rf__edge-in:name->template:a").waitFor();
+    await page.getByTestId("rf__edge-in:name->template:a").waitFor({ state: "attached" }); // a level edge has no height: "visible" never holds
     await dragHandle(page, "handle-out-template-text", "handle-in-out-value");
-    await page.getByTestId("rf__edge-template:text->out:value").waitFor();
+    await page.getByTestId("rf__edge-template:text->out:value").waitFor({ state: "attached" });
 
     // string → image is refused, with the reason on screen.
     await dragHandle(page, "handle-out-in-name", "handle-in-blur-image");

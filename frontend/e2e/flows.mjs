@@ -109,6 +109,15 @@ export async function waitFor(page, fn, what, timeout = 10_000) {
   }
 }
 
+/** openQueue unfolds the runs overlay (it folds by itself once its runs have ended);
+ * all: list every workflow's runs, not only the open one's. */
+export async function openQueue(page, all = false) {
+  const toggle = page.getByTestId("queue-overlay").locator(".queue-toggle");
+  if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+  const box = page.getByTestId("queue-all");
+  if ((await box.count()) && (await box.isChecked()) !== all) await box.setChecked(all);
+}
+
 /** selectNode clicks a node's title so the right panel shows it. */
 export async function selectNode(page, id) {
   await node(page, id).locator(".fb-head").click();

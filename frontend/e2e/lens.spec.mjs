@@ -1,7 +1,7 @@
 // Concurrent runs and the lens: two runs of one workflow overlap, and the canvas shows the
 // statuses of whichever run the queue overlay puts on it; a queued run is cancelled from its
 // card; Run ×N starts a seed sweep; focus falls back when the focused run is cleared.
-import { call, importWorkflow, openEditor, shot, status, waitFor, waitRun } from "./flows.mjs";
+import { call, importWorkflow, openEditor, openQueue, shot, status, waitFor, waitRun } from "./flows.mjs";
 
 /** A branch on n: n > 1 runs "big", otherwise "small"; both branches take a while. */
 function branching(ms = 6000) {
@@ -85,6 +85,9 @@ export const tests = [
       // Back to n=1 once both finished: its own final statuses, not n=2's.
       await waitRun(page, one.id);
       await waitRun(page, two.id);
+      // the overlay folds once its runs have ended
+      await waitFor(page, async () => (await page.locator(".queue-toggle").getAttribute("aria-expanded")) === "false", "the overlay folded");
+      await openQueue(page);
       await card(page, one.id).locator(".run-card-main").click();
       await waitFor(page, async () => (await status(page, "small")).startsWith("done"), "small done in n=1");
       assert.match(await status(page, "big"), /^skipped/);
@@ -110,11 +113,11 @@ export const tests = [
         // both runs start out queued; wait for the first to be running and the second to wait
         await waitFor(page, async () => (await queued.count()) === 1 && (await running.count()) === 1, "one running, one queued", 15_000);
         const runId = await queued.first().getAttribute("data-run-id");
-        const q = page.locator(`[data-testid="queue-queued"] [data-run-id="${runId}"]`);
+        const q = page.locator(`[data-testid="queue-queued"] [data-testid="run-card"][data-run-id="${runId}"]`);
         // the card shows its place once the queue's event lands (the run's own "queued" may come first)
         await waitFor(page, async () => /#1 in queue/.test(await q.innerText()), "its place in the queue", 5_000);
         await q.getByTestId("run-cancel").click();
-        const done = page.locator(`[data-testid="queue-done"] [data-run-id="${runId}"]`);
+        const done = page.locator(`[data-testid="queue-done"] [data-testid="run-card"][data-run-id="${runId}"]`);
         await done.waitFor({ timeout: 5000 });
         assert.equal(await done.getAttribute("data-status"), "cancelled");
         assert.equal((await call(page, "GetRun", runId)).status, "cancelled");
@@ -138,6 +141,7 @@ export const tests = [
       const start = (inputs) => call(page, "StartRun", { workflow_id: wf, version_id: "", inputs, from: "" });
       const a = await start({ n: 1, ms: 50 });
       await waitRun(page, a.id);
+      await openQueue(page);
       await card(page, a.id).locator(".run-card-main").click();
       await card(page, a.id).getByTestId("on-canvas").waitFor();
       await waitFor(page, async () => (await status(page, "small")).startsWith("done"), "n=1 on canvas");
@@ -163,7 +167,10 @@ export const tests = [
       const b = await importWorkflow(page, branching(100));
       const run = await call(page, "StartRun", { workflow_id: a, version_id: "", inputs: { n: 2 }, from: "" });
       await openEditor(page, b, "in");
+      // by default the overlay lists the open workflow's runs only: b has none, so it is folded
       const c = card(page, run.id);
+      assert.equal(await c.count(), 0);
+      await openQueue(page, true);
       await c.waitFor();
       assert.match(await c.innerText(), /Lens/); // names its workflow
       assert.equal(await c.getByTestId("on-canvas").count(), 0);

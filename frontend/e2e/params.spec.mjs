@@ -20,7 +20,7 @@ const parity = {
 export const tests = [
   [
     "a broken expression typed in the inspector shows under the field and as a badge on the node",
-    async (page, { assert }) => {
+    async (page, { assert, screenshot }) => {
       const wf = await importWorkflow(page, parity);
       await openEditor(page, wf, "calc");
       await selectNode(page, "calc");
@@ -57,6 +57,16 @@ export const tests = [
 
       const path = await shot(page, "param-error.png");
       assert.ok(path.endsWith("param-error.png"));
+
+      // Run refuses too, before any node runs, and says which node and param
+      const before = (await call(page, "ListRuns", wf, 50)).length;
+      await page.getByRole("button", { name: "Run", exact: false }).filter({ hasText: /^▶?\s*Run$/ }).first().click();
+      const form = page.getByTestId("run-form");
+      if (await form.isVisible().catch(() => false)) await page.getByTestId("run-submit").click();
+      await page.getByText(/node "calc" param "expression"/).first().waitFor({ timeout: 10_000 });
+      assert.equal((await call(page, "ListRuns", wf, 50)).length, before, "no run was queued");
+      await screenshot("run-refused");
+      if (await form.isVisible().catch(() => false)) await form.getByRole("button", { name: "Cancel" }).click();
 
       // fixed, both go away
       await input.fill("int(a) % 2");

@@ -2,7 +2,7 @@
 // saves it as v2 and the header says so; the sweep's runs are labelled by the seed; each run
 // put on the canvas shows its own images on every node, a run from a block dims the nodes it
 // did not touch, and "Current" shows each node's current generation.
-import { call, importWorkflow, node, openEditor, selectNode, shot, waitFor, waitRun } from "./flows.mjs";
+import { call, importWorkflow, node, openEditor, openQueue, selectNode, shot, waitFor, waitRun } from "./flows.mjs";
 
 const sweepFlow = {
   name: "Seed sweep",
@@ -28,11 +28,6 @@ async function thumbAsset(page, id) {
   if (!(await img.count())) return "";
   const src = (await img.first().getAttribute("src")) ?? "";
   return src.split("/").pop();
-}
-
-async function openQueue(page) {
-  const toggle = page.getByTestId("queue-overlay").locator(".queue-toggle");
-  if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
 }
 
 function card(page, runId) {

@@ -5,7 +5,9 @@ import { api } from "./api/backend";
 import { onEvent } from "./api/events";
 import { Editor } from "./canvas/Editor";
 import { Dashboard } from "./dashboard/Dashboard";
+import { CompareRoot } from "./compare/CompareRoot";
 import { Toasts } from "./panels/Toasts";
+import { OrphanedRunsDialog } from "./queue/OrphanedRunsDialog";
 import { QueueOverlay } from "./queue/QueueOverlay";
 import { useGraph } from "./stores/graph";
 import { flushDraft } from "./stores/persist";
@@ -76,6 +78,8 @@ export default function App() {
   return (
     <>
       {route.page === "editor" ? <Editor key={route.workflowId} workflowId={route.workflowId} /> : <DashboardShell />}
+      <CompareRoot />
+      <OrphanedRunsDialog />
       <Toasts />
     </>
   );

@@ -18,6 +18,7 @@ import type {
   WorkflowCard,
   WorkflowDetail,
 } from "./types";
+import type { OrphanedQueue } from "../queue/orphans";
 
 /** toError makes an Error of whatever a binding rejected with. */
 export function toError(e: unknown): Error {
@@ -61,6 +62,9 @@ export const api = {
     call<string>(() => App.ExportDialog(id, versionId, bundle)),
   nodeTypes: () => call<NodeType[]>(() => App.NodeTypes()).then((l) => l ?? []),
   checkGraph: (g: Graph) => call<Problem[]>(() => App.CheckGraph(g as Loose)).then((l) => l ?? []),
+  /** nodeDeterministic is one node's answer: image.noise with a seed is deterministic, without one not. */
+  nodeDeterministic: (type: string, params: Record<string, unknown>) =>
+    call<boolean>(() => App.NodeDeterministic(type, params as Loose)),
   checkInputs: (versionId: string, values: Record<string, unknown>) =>
     call<Problem[]>(() => App.CheckInputs(versionId, values)).then((l) => l ?? []),
   /** checkRunInputs checks run form values against the inputs the editor's graph declares. */
@@ -80,6 +84,10 @@ export const api = {
       App.StartRun({ version_id: "", inputs: {}, from: "", ...req } as Loose),
     ),
   cancelRun: (runId: string) => call<void>(() => App.CancelRun(runId)),
+  /** orphanedRuns: queued runs left by a process that stopped (how many, the oldest few). */
+  orphanedRuns: () => call<OrphanedQueue>(() => App.OrphanedRuns()).then((q) => ({ count: q?.count ?? 0, runs: q?.runs ?? [] })),
+  resumeOrphanedRuns: () => call<number>(() => App.ResumeOrphanedRuns()),
+  cancelOrphanedRuns: () => call<number>(() => App.CancelOrphanedRuns()),
   getRun: (runId: string) => call<RunInfo>(() => App.GetRun(runId)),
   listRuns: (workflowId: string, limit = 200) =>
     call<RunInfo[]>(() => App.ListRuns(workflowId, limit)).then((l) => l ?? []),

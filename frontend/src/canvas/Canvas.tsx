@@ -5,6 +5,7 @@ import {
   Controls,
   MiniMap,
   ReactFlow,
+  useNodesInitialized,
   useReactFlow,
   useStore,
   useStoreApi,
@@ -21,6 +22,7 @@ import { checkConnection, outputHandles, typeClass } from "../lib/compat";
 import type { FbEdge, FbNode } from "../lib/flowtypes";
 import { connect, selectOnly } from "../lib/graphops";
 import { reparent } from "../lib/groups";
+import { readableViewport } from "../lib/viewport";
 import { WorkflowContext, nodeTypes } from "../nodes/FlowNode";
 import { useCatalog } from "../stores/catalog";
 import { addNode } from "../stores/editor";
@@ -31,6 +33,20 @@ import { edgeTypes } from "./edges";
 import { FIRST_CHUNK, VIRTUALIZE_FROM, detailAt, fitViewport, graphBounds, minZoomFor, nextChunk, type Detail } from "./lod";
 
 export const PALETTE_MIME = "application/x-flowbench-node";
+
+/** dropSpot is where a node dropped at a canvas point goes: the pointer on the middle of its
+ * title bar, at any zoom (the offset is in canvas units, not screen pixels). */
+export function dropSpot(p: { x: number; y: number }): { x: number; y: number } {
+  return { x: p.x - 110, y: p.y - 14 };
+}
+
+/** placeView is where a freshly opened graph is shown: a graph that is drawn whole opens at a
+ * readable zoom (whole when it fits so, else from its start); a large one opens whole, far out
+ * (level-of-detail drawing). */
+function placeView(bounds: ReturnType<typeof graphBounds>, size: { width: number; height: number }, count: number, least: number) {
+  if (bounds && count < VIRTUALIZE_FROM && size.width > 0 && size.height > 0) return readableViewport(bounds, size);
+  return fitViewport(bounds, size, least, 1, 0.2);
+}
 
 /** Past this many nodes the canvas drops per-frame effects (the running pulse): repainting
  * a large graph every frame would make the window sluggish while runs go. */
@@ -104,7 +120,7 @@ function useChunkedDrawing(
     // yet, and it clamps the viewport to its least zoom
     const least = Math.min(minZoom, minZoomFor(bounds, size));
     store.getState().setMinZoom(least);
-    void rf.setViewport(fitViewport(bounds, size, least, 1, 0.2));
+    void rf.setViewport(placeView(bounds, size, nodes.length, least));
     setChunk({ seq: loadSeq, count: nodes.length > FIRST_CHUNK ? FIRST_CHUNK : Infinity, size: FIRST_CHUNK, at: performance.now() });
   }, [chunk, loadSeq, minZoom, rf, pane, store]);
   useEffect(() => {
@@ -192,6 +208,24 @@ export function Canvas() {
   }, [typedEdges, drawnNodes, drawing.done]);
   const opening = routeWf !== null && openWf !== routeWf;
 
+  // Once a small graph is drawn and measured, its view is placed again with the real sizes
+  // (once per opening: nodes added later, or dropped, stay where they are put).
+  const initialized = useNodesInitialized();
+  const placed = useRef(-1);
+  useEffect(() => {
+    if (!drawing.done || placed.current === loadSeq) return;
+    const all = useGraph.getState().nodes;
+    if (all.length === 0 || all.length > FIRST_CHUNK) {
+      placed.current = loadSeq;
+      return;
+    }
+    if (!initialized) return;
+    placed.current = loadSeq;
+    const el = paneRef.current;
+    const size = { width: el?.clientWidth ?? 0, height: el?.clientHeight ?? 0 };
+    void rf.setViewport(placeView(graphBounds(all), size, all.length, minZoom));
+  }, [drawing.done, initialized, loadSeq, minZoom, rf]);
+
   const onConnect = useCallback((c: Connection) => {
     const v = verdict(c);
     if (!v.ok) {
@@ -259,7 +293,7 @@ export function Canvas() {
       const type = e.dataTransfer.getData(PALETTE_MIME);
       if (!type) return;
       e.preventDefault();
-      addNode(type, rf.screenToFlowPosition({ x: e.clientX - 110, y: e.clientY - 20 }));
+      addNode(type, dropSpot(rf.screenToFlowPosition({ x: e.clientX, y: e.clientY })), true);
     },
     [rf],
   );
@@ -286,7 +320,6 @@ export function Canvas() {
         selectionKeyCode="Shift"
         multiSelectionKeyCode={["Meta", "Control"]}
         colorMode="system"
-        fitView={drawing.done && nodes.length <= FIRST_CHUNK}
         fitViewOptions={FIT_VIEW}
         minZoom={minZoom}
         maxZoom={2}

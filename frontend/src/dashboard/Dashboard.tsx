@@ -8,6 +8,7 @@ import { ConfirmDialog } from "../panels/Dialog";
 import { toast, useUI } from "../stores/ui";
 import { EXAMPLES, type Example } from "./examples";
 import { NameDialog, PasteDialog } from "./NameDialog";
+import { ProvidersDialog } from "../settings/ProvidersDialog";
 import { WorkflowCardView, type CardActions } from "./WorkflowCardView";
 import "./dashboard.css";
 
@@ -15,6 +16,7 @@ type DialogState =
   | null
   | { kind: "new" }
   | { kind: "paste" }
+  | { kind: "providers" }
   | { kind: "rename"; card: WorkflowCard }
   | { kind: "delete"; card: WorkflowCard };
 
@@ -162,6 +164,9 @@ export function Dashboard() {
       <div className="dash-head">
         <h2 className="dash-title">Workflows</h2>
         <div className="dash-actions">
+          <button type="button" className="button" onClick={() => setDialog({ kind: "providers" })}>
+            Settings…
+          </button>
           <button type="button" className="button" onClick={() => setDialog({ kind: "paste" })}>
             Paste JSON…
           </button>
@@ -211,6 +216,7 @@ export function Dashboard() {
         </p>
       )}
 
+      {dialog?.kind === "providers" && <ProvidersDialog onClose={() => setDialog(null)} />}
       {dialog?.kind === "new" && (
         <NameDialog
           title="New workflow"

@@ -1,16 +1,17 @@
 // The generation viewer of the selected node (right panel, under the inspector): step
 // through the node's timeline or see it as a grid; select the generation that feeds
 // downstream ("picked"), or delete one.
-import { memo, useEffect, useRef, useState } from "react";
+import { memo, useEffect, useMemo, useRef, useState } from "react";
 import { formatDuration } from "../lib/format";
 import { assetSrc, summarizeOutputs } from "../previews/classify";
 import { TextBlock } from "../previews/TextBlock";
 import { OutputsView } from "../previews/ValuePreview";
 import { useRuns } from "../stores/runs";
 import { api } from "../api/backend";
+import { CompareCheck } from "../compare/Controls";
 import { refreshNode } from "./current";
 import { setShowCurrent, useShownGenerationId } from "./shown";
-import { formatTime, indexOf, position, reconcile, runTitle, step, type Generation, type Timeline } from "./timeline";
+import { formatTime, indexOf, position, reconcile, runTitle, step, tileLabels, type Generation, type Timeline } from "./timeline";
 import { useTimeline } from "./useTimeline";
 import "./generations.css";
 import "../previews/previews.css";
@@ -61,10 +62,24 @@ function LiveText({ runId, nodeId }: { runId: string; nodeId: string }) {
   return <TextBlock text={text} live />;
 }
 
-const Tile = memo(function Tile({ g, current, active, onOpen }: { g: Generation; current: boolean; active: boolean; onOpen: () => void }) {
+const Tile = memo(function Tile({
+  g,
+  label,
+  current,
+  active,
+  onOpen,
+}: {
+  g: Generation;
+  /** what the tile says about its run: the part of its label that differs from the others' */
+  label: string;
+  current: boolean;
+  active: boolean;
+  onOpen: () => void;
+}) {
   const s = summarizeOutputs(g.outputs, 60);
   return (
     <li className={`gen-tile${active ? " active" : ""}${g.selected ? " picked" : ""}`} data-testid="gen-tile" data-generation={g.id}>
+      {g.run_id && g.status !== "running" && <CompareCheck runId={g.run_id} title="Choose this tile's run to compare" />}
       <button type="button" className="gen-tile-btn" onClick={onOpen} title={`${runTitle(g)} · ${g.version_label} · ${formatTime(g.created_at)}`}>
         <span className="gen-tile-body">
           {s.image ? (
@@ -78,7 +93,9 @@ const Tile = memo(function Tile({ g, current, active, onOpen }: { g: Generation;
           )}
         </span>
         <span className="gen-tile-meta">
-          <span className="gen-run">{runTitle(g)}</span>
+          <span className="gen-run" data-testid="gen-tile-label">
+            {label}
+          </span>
           <span className="gen-version">{g.version_label}</span>
           <span className="gen-time">{formatTime(g.created_at)}</span>
         </span>
@@ -123,6 +140,7 @@ export function GenerationViewer({ workflowId, nodeId, onChanged, onError }: Gen
   const g = i >= 0 ? gens[i] : undefined;
   const pos = position(timeline, viewing);
   const currentId = timeline?.current_generation_id ?? "";
+  const labels = useMemo(() => tileLabels((timeline?.generations ?? []).map(runTitle)), [timeline]);
 
   const act = async (what: () => Promise<void>) => {
     setBusy(true);
@@ -157,10 +175,11 @@ export function GenerationViewer({ workflowId, nodeId, onChanged, onError }: Gen
       {timeline && gens.length === 0 && <p className="pv-muted">No results yet. Run the workflow to make one.</p>}
       {grid && gens.length > 0 && (
         <ul className="gen-grid" data-testid="gen-grid">
-          {gens.map((x) => (
+          {gens.map((x, j) => (
             <Tile
               key={x.id}
               g={x}
+              label={labels[j]}
               current={x.id === currentId}
               active={x.id === viewing}
               onOpen={() => {

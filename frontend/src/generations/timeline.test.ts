@@ -83,3 +83,18 @@ describe("labels", () => {
     expect(runTitle({ run_label: "", run_id: "0123456789" })).toBe("Run 01234567");
   });
 });
+
+describe("tile labels", () => {
+  it("drop what every run of the grid shares, so the varying input shows", async () => {
+    const { tileLabels, labelParts } = await import("./timeline");
+    expect(labelParts('topic="owls, big" count=3 seed=2')).toEqual(['topic="owls, big"', "count=3", "seed=2"]);
+    expect(labelParts("Run #3")).toEqual(["Run #3"]);
+    expect(tileLabels(['topic="owls" count=3 seed=1', 'topic="owls" count=3 seed=2', 'topic="owls" count=3 seed=3'])).toEqual([
+      "seed=1",
+      "seed=2",
+      "seed=3",
+    ]);
+    expect(tileLabels(["seed=1", "Run #4"])).toEqual(["seed=1", "Run #4"]);
+    expect(tileLabels(["x=1", "x=1"])).toEqual(["x=1", "x=1"]);
+  });
+});

@@ -91,3 +91,27 @@ export function formatTime(created: unknown, now = new Date()): string {
 export function runTitle(g: Pick<Generation, "run_label" | "run_id">): string {
   return g.run_label || (g.run_id ? `Run ${g.run_id.slice(0, 8)}` : "Run");
 }
+
+const partRE = /([A-Za-z_][\w.-]*)=("(?:[^"\\]|\\.)*"?|\S+)/g;
+
+/** labelParts splits a run label (`topic="red fox" seed=7`) into its name=value parts; a
+ * label that is not made of them ("Run #3") is one part. */
+export function labelParts(label: string): string[] {
+  const parts = label.match(partRE);
+  return parts && parts.join(" ").length >= label.replace(/…$/, "").trim().length - 1 ? parts : [label];
+}
+
+/**
+ * tileLabels is what the grid's tiles say about their runs: each label without the parts
+ * every label shares (a sweep's common inputs), so what differs is what shows. A label left
+ * empty keeps its full text.
+ */
+export function tileLabels(labels: readonly string[]): string[] {
+  if (labels.length < 2) return [...labels];
+  const split = labels.map(labelParts);
+  const common = split[0].filter((p) => split.every((ps) => ps.includes(p)));
+  return split.map((ps, i) => {
+    const rest = ps.filter((p) => !common.includes(p));
+    return rest.length ? rest.join(" ") : labels[i];
+  });
+}

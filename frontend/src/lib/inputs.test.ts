@@ -12,6 +12,7 @@ describe("coerceValue mirrors engine.CoerceValue", () => {
     ["boolean", "maybe", 'want true or false, got "maybe"'],
     ["object", "[1]", "want an object, got an array"],
     ["array", "{}", "want an array, got an object"],
+    ["integer", "9223372036854775808", "integer 9223372036854775808 is outside the 64-bit range"],
   ])("%s %j is refused: %s", (type, v, msg) => {
     const r = coerceValue(type, v);
     expect(r.ok).toBe(false);
@@ -27,6 +28,10 @@ describe("coerceValue mirrors engine.CoerceValue", () => {
     ["string", 5, "5"],
     ["object", '{"a":1}', { a: 1 }],
     ["array", "[1,2]", [1, 2]],
+    // Past 2^53 a whole number stays text, which the engine reads exactly as an int64.
+    ["integer", "9007199254740993", "9007199254740993"],
+    ["number", "-9007199254740993", "-9007199254740993"],
+    ["integer", "9007199254740991", 9007199254740991],
   ])("%s %j becomes %j", (type, v, want) => {
     expect(coerceValue(type, v)).toEqual({ ok: true, value: want });
   });

@@ -7,6 +7,9 @@ import { isMediaType } from "../api/types";
 export type Coerced = { ok: true; value: unknown } | { ok: false; error: string };
 
 const INPUT_NAME_RE = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const INTEGER_TEXT_RE = /^[+-]?\d+$/;
+const INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n);
 
 function article(t: string): string {
   return t === "integer" || t === "object" || t === "array" ? `an ${t}` : `a ${t}`;
@@ -45,14 +48,21 @@ export function coerceValue(type: string, v: unknown): Coerced {
     case "integer": {
       let f: number;
       if (typeof v === "number") f = v;
-      else if (typeof v === "string") {
+      else if (typeof v === "string" && INTEGER_TEXT_RE.test(v.trim())) {
+        // A whole number is read exactly: past 2^53 a JavaScript number would round it, so
+        // such an integer goes to the engine as its text, which reads it as a 64-bit integer.
+        const b = BigInt(v.trim());
+        if (b > INT64_MAX || b < INT64_MIN) return { ok: false, error: `integer ${v.trim()} is outside the 64-bit range` };
+        if (b > BigInt(Number.MAX_SAFE_INTEGER) || b < -BigInt(Number.MAX_SAFE_INTEGER)) return { ok: true, value: v.trim().replace(/^\+/, "") };
+        f = Number(b);
+      } else if (typeof v === "string") {
         const p = parseNumber(v);
         if (p === null) return { ok: false, error: `want ${article(type)}, got ${JSON.stringify(v)}` };
         f = p;
       } else return { ok: false, error: `want ${article(type)}, got ${jsonKind(v)}` };
       if (!Number.isFinite(f)) return { ok: false, error: `want a finite number, got ${f}` };
       if (type === "integer" && !Number.isInteger(f)) return { ok: false, error: `want an integer, got ${f}` };
-      if (type === "integer" && Math.abs(f) > 2 ** 53) return { ok: false, error: `integer ${f} is too large` };
+      if (type === "integer" && !Number.isSafeInteger(f)) return { ok: false, error: `integer ${f} is past 2^53 and may be rounded: type it as text` };
       return { ok: true, value: f };
     }
     case "boolean":

@@ -59,6 +59,36 @@ describe("layered layout", () => {
   });
 });
 
+describe("layout of unconnected parts", () => {
+  it("sets unconnected nodes in a grid, not one tall column", async () => {
+    const { layeredLayout } = await import("./layout");
+    const nodes = Array.from({ length: 12 }, (_, i) => ({ id: `n${i}`, width: 220, height: 150 }));
+    const pos = layeredLayout(nodes, []);
+    const xs = new Set(Object.values(pos).map((p) => p.x));
+    const ys = new Set(Object.values(pos).map((p) => p.y));
+    expect(xs.size).toBeGreaterThanOrEqual(3);
+    expect(ys.size).toBeLessThanOrEqual(4);
+    // no two overlap
+    const list = Object.values(pos);
+    for (let i = 0; i < list.length; i++)
+      for (let j = i + 1; j < list.length; j++) {
+        const a = list[i];
+        const b = list[j];
+        expect(Math.abs(a.x - b.x) >= 220 || Math.abs(a.y - b.y) >= 150).toBe(true);
+      }
+  });
+  it("keeps each connected part laid out in layers, parts side by side or below", async () => {
+    const { layeredLayout, components } = await import("./layout");
+    const nodes = [{ id: "a" }, { id: "b" }, { id: "c" }, { id: "lone" }];
+    const edges = [{ source: "a", target: "b" }, { source: "b", target: "c" }];
+    expect(components(nodes, edges)).toEqual([["a", "b", "c"], ["lone"]]);
+    const pos = layeredLayout(nodes, edges, { gapX: 80, defaultWidth: 200 });
+    expect([pos.a.x, pos.b.x, pos.c.x]).toEqual([0, 280, 560]);
+    expect(pos.a.y).toBe(pos.b.y);
+    expect(pos.lone.x >= 760 || pos.lone.y >= 120).toBe(true);
+  });
+});
+
 describe("layout at scale", () => {
   it("lays out a chain of 10,000 nodes in columns", () => {
     const n = 10_000;

@@ -65,8 +65,91 @@ export function depths(ids: string[], edges: LayoutEdge[]): Map<string, number> 
   return depth;
 }
 
-/** layeredLayout returns new top-left positions for the top-level nodes. */
+/**
+ * layeredLayout returns new top-left positions for the top-level nodes. Each connected part
+ * of the graph is laid out in layers; the parts are then set in rows, left to right, as a
+ * grid about as wide as it is tall (unconnected nodes do not make one tall column).
+ */
 export function layeredLayout(nodes: LayoutNode[], edges: LayoutEdge[], opts: LayoutOptions = {}): Positions {
+  const gapX = opts.gapX ?? 80;
+  const gapY = opts.gapY ?? 40;
+  const dw = opts.defaultWidth ?? 220;
+  const dh = opts.defaultHeight ?? 120;
+  const parts = components(nodes, edges);
+  if (parts.length <= 1) return layerPart(nodes, edges, opts);
+  const laid = parts.map((part) => {
+    const ids = new Set(part);
+    const sub = nodes.filter((n) => ids.has(n.id) || (n.parentId && ids.has(n.parentId)));
+    const pos = layerPart(sub, edges, opts);
+    let w = 0;
+    let h = 0;
+    for (const n of sub) {
+      const p = pos[n.id];
+      if (!p) continue;
+      w = Math.max(w, p.x + (n.width ?? dw));
+      h = Math.max(h, p.y + (n.height ?? dh));
+    }
+    return { pos, w, h };
+  });
+  const area = laid.reduce((a, l) => a + (l.w + gapX) * (l.h + gapY), 0);
+  const rowWidth = Math.max(...laid.map((l) => l.w), Math.sqrt(area) * 1.5);
+  const out: Positions = {};
+  let x = 0;
+  let y = 0;
+  let rowH = 0;
+  for (const l of laid) {
+    if (x > 0 && x + l.w > rowWidth) {
+      x = 0;
+      y += rowH + gapY;
+      rowH = 0;
+    }
+    for (const [id, p] of Object.entries(l.pos)) out[id] = { x: p.x + x, y: p.y + y };
+    x += l.w + gapX;
+    rowH = Math.max(rowH, l.h);
+  }
+  return out;
+}
+
+/** components are the connected parts of the top-level graph (an edge to or from a child
+ * counts as its group's), each a list of node ids, in the order their first node comes. */
+export function components(nodes: LayoutNode[], edges: LayoutEdge[]): string[][] {
+  const parentOf = new Map(nodes.map((n) => [n.id, n.parentId ?? ""]));
+  const top = (id: string) => {
+    let cur = id;
+    for (let i = 0; i < nodes.length && parentOf.get(cur); i++) cur = parentOf.get(cur)!;
+    return cur;
+  };
+  const root = new Map<string, string>();
+  const find = (id: string): string => {
+    let r = id;
+    while (root.get(r) !== r) r = root.get(r)!;
+    // every node on the way now points at the root: later finds are short
+    for (let c = id; c !== r; ) {
+      const next = root.get(c)!;
+      root.set(c, r);
+      c = next;
+    }
+    return r;
+  };
+  const ids = nodes.filter((n) => !n.parentId).map((n) => n.id);
+  for (const id of ids) root.set(id, id);
+  for (const e of edges) {
+    const a = top(e.source);
+    const b = top(e.target);
+    if (root.has(a) && root.has(b)) root.set(find(a), find(b));
+  }
+  const parts = new Map<string, string[]>();
+  for (const id of ids) {
+    const r = find(id);
+    const list = parts.get(r);
+    if (list) list.push(id);
+    else parts.set(r, [id]);
+  }
+  return [...parts.values()];
+}
+
+/** layerPart lays out one connected part in layers, left to right. */
+function layerPart(nodes: LayoutNode[], edges: LayoutEdge[], opts: LayoutOptions = {}): Positions {
   const gapX = opts.gapX ?? 80;
   const gapY = opts.gapY ?? 40;
   const dw = opts.defaultWidth ?? 220;

@@ -2,7 +2,9 @@
 // the backend's problems for it and what the focused run did with it. Below it sits the
 // node's generations. With no node selected it shows the graph's
 // own problems and a hint.
+import { useEffect, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
+import { api } from "../api/backend";
 import type { Problem } from "../api/types";
 import { formatDuration } from "../lib/format";
 import { patchNode } from "../lib/graphops";
@@ -26,12 +28,41 @@ function Problems({ problems }: { problems: Problem[] }) {
     <ul className="problems" aria-label="Problems" data-testid="problems">
       {problems.map((p, i) => (
         <li key={i} className="problem">
-          {p.handle ? <span className="mono">{p.handle}: </span> : p.input ? <span className="mono">{`{{${p.input}}}`}: </span> : null}
+          {p.param ? (
+            <span className="mono">{p.param}: </span>
+          ) : p.handle ? (
+            <span className="mono">{p.handle}: </span>
+          ) : p.input ? (
+            <span className="mono">{`{{${p.input}}}`}: </span>
+          ) : null}
           {p.message}
         </li>
       ))}
     </ul>
   );
+}
+
+/**
+ * useDeterministic is the backend's answer for this node with its params (a seed makes
+ * image.noise deterministic), the type's flag until it comes.
+ */
+function useDeterministic(type: string | undefined, params: Record<string, unknown> | undefined, byType: boolean | undefined): boolean | undefined {
+  const [answer, setAnswer] = useState<{ key: string; value: boolean } | null>(null);
+  const key = type ? type + "\u0000" + JSON.stringify(params ?? {}) : "";
+  useEffect(() => {
+    if (!type) return;
+    let live = true;
+    api.nodeDeterministic(type, params ?? {}).then(
+      (value) => live && setAnswer({ key, value }),
+      () => undefined, // keep the type's flag
+    );
+    return () => {
+      live = false;
+    };
+    // params are compared by their JSON (key), not by identity
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  return answer && answer.key === key ? answer.value : byType;
 }
 
 function NodeRunInfo({ nodeId }: { nodeId: string }) {
@@ -63,6 +94,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
   const node = useGraph((s) => s.nodes.find((n) => n.id === nodeId));
   const problemsAll = useGraph((s) => s.problems);
   const t = useCatalog((s) => (node ? s.types[node.data.type] : undefined));
+  const deterministic = useDeterministic(node?.data.type, node?.data.params, t?.deterministic);
   const [label, setLabel] = useSyncedText(node?.data.label ?? "", (v) => String(v ?? ""), (x) => ({ ok: true, value: x }));
   if (!node) return null;
   // A problem about one param shows under its field (SPEC §4); the others on top.
@@ -78,7 +110,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
         <h2 className="inspector-title">{node.data.label || t?.title || node.data.type}</h2>
         <p className="muted small">
           <span className="mono">{node.id}</span> · <span className="mono">{node.data.type}</span>
-          {t && !t.deterministic && <span title="May give different results for the same inputs"> · nondeterministic</span>}
+          {t && deterministic === false && <span title="May give different results for the same inputs"> · nondeterministic</span>}
         </p>
         {t?.description && <p className="small">{t.description}</p>}
       </div>

@@ -2,6 +2,7 @@
 // on the canvas (it becomes the focused run).
 import { useEffect } from "react";
 import { useShallow } from "zustand/react/shallow";
+import { RunCompareTools } from "../compare/Controls";
 import { loadRunHistory } from "../stores/editor";
 import { useGraph } from "../stores/graph";
 import { fetchRun, useRuns } from "../stores/runs";
@@ -22,7 +23,8 @@ export function RunHistory() {
       {sorted.length === 0 && <p className="muted">No runs yet. Press Run in the header.</p>}
       <ol className="run-list" aria-label="Runs">
         {sorted.map((r) => (
-          <li key={r.id}>
+          <li key={r.id} className="run-history-item">
+            <RunCompareTools run={{ id: r.id, workflow_id: wf, label: r.label, status: r.status }} />
             <button
               type="button"
               className={`run-row${r.id === focusedId ? " focused" : ""}`}

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { Version } from "../api/types";
 import { dateTime } from "../lib/time";
+import { useCompare } from "../compare/store";
 import { createVersionFrom, discardDraft, switchVersion } from "../stores/editor";
 import { useGraph } from "../stores/graph";
 import { toast } from "../stores/ui";
@@ -121,6 +122,20 @@ export function VersionMenu() {
                     >
                       New version from {v.label}…
                     </button>
+                    {versions.length > 1 && (
+                      <button
+                        type="button"
+                        className="link-button"
+                        data-testid="version-compare-with"
+                        onClick={() => {
+                          const other = isCurrent ? versions.find((x) => x.id !== v.id)! : current ?? versions[0];
+                          useCompare.getState().open({ kind: "versions", workflowId: v.workflow_id, a: v.id, b: other.id });
+                          setOpen(false);
+                        }}
+                      >
+                        Compare with…
+                      </button>
+                    )}
                   </div>
                 </li>
               );

@@ -3,13 +3,14 @@ import { actionWord, explainNode, explainWhy, planOrder, reasonText, REASONS, st
 
 describe("reason wording", () => {
   it("covers every reason word of SPEC §7", () => {
-    const words = "target downstream_of_target inputs_unchanged no_prior_result prior_error config_changed file_changed upstream_changed input_changed loop_restart".split(" ");
+    const words = "target downstream_of_target inputs_unchanged no_prior_result prior_error config_changed file_changed upstream_changed input_changed loop_restart selected".split(" ");
     for (const w of words) {
       expect(REASONS[w], w).toBeTruthy();
       expect(reasonText(w)).not.toContain("_");
     }
     expect(reasonText("config_changed")).toBe("its settings changed since its last result");
     expect(reasonText("brand_new")).toBe("brand new");
+    expect(explainNode({ action: "reuse", reasons: ["selected"] })).toBe("Reuses its current result: you picked this result.");
   });
 
   it("explains a node's decision in one sentence", () => {

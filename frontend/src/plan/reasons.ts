@@ -16,6 +16,7 @@ export const REASONS: Readonly<Record<string, string>> = {
   upstream_changed: "a node before it runs again",
   input_changed: "a value it reads changed (a flow input, or the picked result of a node before it)",
   loop_restart: "it is inside a loop that runs again",
+  selected: "you picked this result",
   resume: "the run resumes from here",
 };
 

@@ -1,9 +1,11 @@
-// The queue overlay (bottom right): runs of every workflow in Running, Queued and Done. The
+// The queue overlay (bottom right): the open workflow's runs (or every workflow's, "All") in
+// Running, Queued and Done; open while they go, folded when they end unless the user chose. The
 // run the open canvas shows is marked "On canvas"; clicking a card puts that run on the
 // canvas (opening its workflow first if needed); ✕ cancels that card's run.
-import { memo, useEffect, useMemo, useRef, useState } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import { create } from "zustand";
 import { api } from "../api/backend";
+import { RunCompareTools } from "../compare/Controls";
 import { formatDuration } from "../lib/format";
 import { useGraph } from "../stores/graph";
 import { useThrottledValue } from "../lib/throttle";
@@ -24,8 +26,24 @@ function useNow(active: boolean, ms = 500): number {
   return active ? now : Date.now();
 }
 
-/** Whether the overlay is open: null until a run goes or the user chooses. */
-const useOverlayOpen = create<{ open: boolean | null }>(() => ({ open: null }));
+/**
+ * The overlay's state, outliving a remount (it is mounted again when another workflow opens):
+ * open is the user's choice (null: none yet — then it is open exactly while runs it lists are
+ * going, and folds when they end); all lists every workflow's runs instead of the open one's.
+ */
+export const useOverlayState = create<{ open: boolean | null; all: boolean }>(() => ({ open: null, all: false }));
+
+/** overlayRuns are the runs the overlay lists: the open workflow's, or every workflow's
+ * (all, or no workflow open). */
+export function overlayRuns<T extends { workflow_id: string }>(runs: readonly T[], openWf: string | null, all: boolean): T[] {
+  if (all || !openWf) return [...runs];
+  return runs.filter((r) => r.workflow_id === openWf);
+}
+
+/** overlayOpen: the user's choice, else open while a listed run is queued or running. */
+export function overlayOpen(choice: boolean | null, busy: boolean): boolean {
+  return choice ?? busy;
+}
 
 /** focusRun puts a run on its workflow's canvas, opening that workflow when another is open. */
 export function focusRun(run: Pick<LensRun, "id" | "workflow_id">): void {
@@ -69,6 +87,7 @@ const RunCard = memo(function RunCard({
       data-status={run.status}
       aria-current={onCanvas ? "true" : undefined}
     >
+      <RunCompareTools run={run} />
       <button type="button" className="run-card-main" onClick={() => focusRun(run)} title="Show this run on the canvas">
         <span className="run-card-top">
           <span className="run-label">{run.label || "Run"}</span>
@@ -161,30 +180,27 @@ interface SectionProps {
 export function QueueOverlay({ inWindow = false }: { inWindow?: boolean }) {
   // the list follows the runs four times a second: enough for progress bars and durations
   const runs = useThrottledValue(useRuns, (s) => s.runs, 250);
-  const openWf = useGraph((s) => s.workflowId);
+  // on the dashboard (inWindow) no workflow is open: every run is listed
+  const openWf = useGraph((s) => (inWindow ? null : s.workflowId));
   const onCanvasId = useRuns((s) => (openWf ? (s.shown[openWf] ?? null) : null));
   const names = useWorkflowNames((s) => s.names);
-  // Folded while nothing ever ran (out of the canvas's way); a run going or waiting opens it,
-  // and it stays as it is until the user folds it. The choice outlives the component (the
-  // overlay is mounted again when another workflow opens).
-  const userOpen = useOverlayOpen((s) => s.open);
-  const setUserOpen = (open: boolean) => useOverlayOpen.setState({ open });
+  // Open while runs it lists are going, folded when they end, unless the user chose; by
+  // default it lists the open workflow's runs only.
+  const userOpen = useOverlayState((s) => s.open);
+  const all = useOverlayState((s) => s.all);
 
   useEffect(() => {
     loadAllRuns().catch(() => {});
   }, []);
 
-  const lens = useMemo(() => Object.values(runs).map(toLens), [runs]);
+  const allLens = useMemo(() => Object.values(runs).map(toLens), [runs]);
+  const lens = useMemo(() => overlayRuns(allLens, openWf, all), [allLens, openWf, all]);
+  const others = allLens.length - lens.length;
   const groups = useMemo(() => groupRuns(lens), [lens]);
   const anyActive = groups.running.length > 0;
   const busy = groups.running.length + groups.queued.length > 0;
-  const wasBusy = useRef(busy);
-  useEffect(() => {
-    if (busy && (!wasBusy.current || useOverlayOpen.getState().open === null)) setUserOpen(true);
-    wasBusy.current = busy;
-  }, [busy]);
-  const open = userOpen ?? busy;
-  const setOpen = (v: boolean) => setUserOpen(v);
+  const open = overlayOpen(userOpen, busy);
+  const setOpen = (v: boolean) => useOverlayState.setState({ open: v });
   const now = useNow(anyActive && open);
 
   useEffect(() => {
@@ -193,7 +209,8 @@ export function QueueOverlay({ inWindow = false }: { inWindow?: boolean }) {
   }, [lens, names]);
 
   const total = groups.running.length + groups.queued.length + groups.done.length;
-  if (total === 0) return null;
+  // nothing of this workflow to list: no overlay (a quiet link to the others' runs)
+  if (total === 0 && (others === 0 || !openWf)) return null;
   const props: SectionProps = { states: runs, onCanvasId, openWf, names, now };
   return (
     <div className={`queue-overlay${open ? " open" : ""}${inWindow ? " in-window" : ""}`} data-testid="queue-overlay" aria-label="Runs">
@@ -207,6 +224,11 @@ export function QueueOverlay({ inWindow = false }: { inWindow?: boolean }) {
           </span>
           <span aria-hidden="true">{open ? " ▾" : " ▴"}</span>
         </button>
+        {open && openWf && (
+          <label className="queue-all" title="List the runs of every workflow, not only this one's">
+            <input type="checkbox" checked={all} onChange={(e) => useOverlayState.setState({ all: e.target.checked })} data-testid="queue-all" /> All
+          </label>
+        )}
         {open && groups.done.length > 0 && (
           <button type="button" className="queue-clear" onClick={clearFinished} title="Remove finished runs from this list (their results stay)">
             Clear done

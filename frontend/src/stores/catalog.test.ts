@@ -31,3 +31,17 @@ describe("palette grouping", () => {
     expect(groupTypes(list, "nothing-like-this")).toEqual([]);
   });
 });
+
+describe("palette search by words", () => {
+  const resize = t("image.resize", "media", "Resize image", "Scales an image.");
+  const blur = t("image.blur", "media", "Blur image", "Softens an image.");
+  const list2 = [...list, resize, blur];
+  const found = (q: string) => groupTypes(list2, q).flatMap((g) => g.types.map((x) => x.type));
+  it("matches words in any order, abbreviated too", () => {
+    expect(found("resize img")).toEqual(["image.resize"]);
+    expect(found("img resize")).toEqual(["image.resize"]);
+    expect(found("image resize")).toEqual(["image.resize"]);
+    expect(found("img")).toEqual(["image.blur", "image.resize"]);
+    expect(found("resize text")).toEqual([]);
+  });
+});

@@ -49,15 +49,30 @@ export function groupTitle(g: string): string {
   return GROUP_TITLES[g] ?? g.charAt(0).toUpperCase() + g.slice(1);
 }
 
+/** isAbbrev: w is h shortened by leaving letters out, from its first letter ("img" of "image"). */
+function isAbbrev(w: string, h: string): boolean {
+  if (w.length < 2 || h[0] !== w[0]) return false;
+  let i = 0;
+  for (const c of h) if (c === w[i]) i++;
+  return i === w.length;
+}
+
+/**
+ * matchesQuery: every word of the query, in any order, is found in the node type's name,
+ * title, description or group — as a part of a word, or as an abbreviation of one
+ * ("resize img" finds image.resize).
+ */
+export function matchesQuery(t: Pick<NodeType, "type" | "title" | "description" | "group">, query: string): boolean {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const text = `${t.type} ${t.title} ${t.description ?? ""} ${t.group}`.toLowerCase();
+  const tokens = text.split(/[^a-z0-9]+/).filter(Boolean);
+  return words.every((w) => text.includes(w) || tokens.some((h) => isAbbrev(w, h)));
+}
+
 /** groupTypes filters the catalog by a search text and groups it in palette order. */
 export function groupTypes(list: NodeType[], query: string): { group: string; types: NodeType[] }[] {
-  const q = query.trim().toLowerCase();
-  const match = (t: NodeType) =>
-    !q ||
-    t.type.toLowerCase().includes(q) ||
-    t.title.toLowerCase().includes(q) ||
-    (t.description ?? "").toLowerCase().includes(q) ||
-    t.group.toLowerCase().includes(q);
+  const match = (t: NodeType) => matchesQuery(t, query);
   const groups = new Map<string, NodeType[]>();
   for (const t of list) {
     if (!match(t)) continue;

@@ -65,9 +65,10 @@ function newNode(type: string, at: { x: number; y: number }, taken: Set<string>)
 }
 
 /** addNode places a node of a type on the canvas, selected, and returns its id. */
-export function addNode(type: string, at: { x: number; y: number }): string {
+export function addNode(type: string, at: { x: number; y: number }, exact = false): string {
   const g = useGraph.getState();
-  const node = newNode(type, freeSpot(g.nodes, at), new Set(g.nodes.map((n) => n.id)));
+  // a node dropped at a point lands there; one added by a click finds a free spot near it
+  const node = newNode(type, exact ? { x: Math.round(at.x), y: Math.round(at.y) } : freeSpot(g.nodes, at), new Set(g.nodes.map((n) => n.id)));
   g.edit((f) => {
     const sel = selectOnly(f, new Set());
     return { ...sel, nodes: [...sel.nodes, node] };

@@ -225,6 +225,26 @@ export namespace engine {
 		    return a;
 		}
 	}
+	export class GraphDiff {
+	    nodes_added: string[];
+	    nodes_removed: string[];
+	    nodes_changed: Record<string, any>;
+	    edges_added: string[];
+	    edges_removed: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new GraphDiff(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.nodes_added = source["nodes_added"];
+	        this.nodes_removed = source["nodes_removed"];
+	        this.nodes_changed = source["nodes_changed"];
+	        this.edges_added = source["edges_added"];
+	        this.edges_removed = source["edges_removed"];
+	    }
+	}
 	export class Handle {
 	    name: string;
 	    type: string;
@@ -263,6 +283,58 @@ export namespace engine {
 	}
 	
 	
+	export class NodeSide {
+	    status: string;
+	    reasons: string[];
+	    generation_id: string;
+	    duration_ms: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new NodeSide(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.reasons = source["reasons"];
+	        this.generation_id = source["generation_id"];
+	        this.duration_ms = source["duration_ms"];
+	    }
+	}
+	export class NodeDiff {
+	    a?: NodeSide;
+	    b?: NodeSide;
+	    same_output: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new NodeDiff(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.a = this.convertValues(source["a"], NodeSide);
+	        this.b = this.convertValues(source["b"], NodeSide);
+	        this.same_output = source["same_output"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class NodeRecord {
 	    status: string;
 	    reasons: string[];
@@ -283,6 +355,7 @@ export namespace engine {
 	        this.error = source["error"];
 	    }
 	}
+	
 	export class ParamSpec {
 	    name: string;
 	    kind: string;
@@ -360,6 +433,20 @@ export namespace engine {
 		    }
 		    return a;
 		}
+	}
+	export class Pair {
+	    a: any;
+	    b: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Pair(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.a = source["a"];
+	        this.b = source["b"];
+	    }
 	}
 	
 	export class PlanNode {
@@ -440,6 +527,163 @@ export namespace engine {
 	        this.message = source["message"];
 	    }
 	}
+	export class Provider {
+	    name: string;
+	    kind: string;
+	    urls: string[];
+	    concurrency: number;
+	    api_key_env?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Provider(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.kind = source["kind"];
+	        this.urls = source["urls"];
+	        this.concurrency = source["concurrency"];
+	        this.api_key_env = source["api_key_env"];
+	    }
+	}
+	export class URLTest {
+	    url: string;
+	    ok: boolean;
+	    models: string[];
+	    error?: string;
+	    duration_ms: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new URLTest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.url = source["url"];
+	        this.ok = source["ok"];
+	        this.models = source["models"];
+	        this.error = source["error"];
+	        this.duration_ms = source["duration_ms"];
+	    }
+	}
+	export class ProviderTest {
+	    name: string;
+	    kind: string;
+	    ok: boolean;
+	    urls: URLTest[];
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new ProviderTest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.kind = source["kind"];
+	        this.ok = source["ok"];
+	        this.urls = this.convertValues(source["urls"], URLTest);
+	        this.error = source["error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RestoreResult {
+	    workflow_id: string;
+	    version_id: string;
+	    selected: Record<string, string>;
+	    missing: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RestoreResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.workflow_id = source["workflow_id"];
+	        this.version_id = source["version_id"];
+	        this.selected = source["selected"];
+	        this.missing = source["missing"];
+	    }
+	}
+	export class SidePair {
+	    a: any;
+	    b: any;
+	    same: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new SidePair(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.a = source["a"];
+	        this.b = source["b"];
+	        this.same = source["same"];
+	    }
+	}
+	export class RunDiff {
+	    a: string;
+	    b: string;
+	    workflows?: SidePair;
+	    version: SidePair;
+	    inputs: Record<string, Pair>;
+	    graph: GraphDiff;
+	    nodes: Record<string, NodeDiff>;
+	    outputs: Record<string, SidePair>;
+	
+	    static createFrom(source: any = {}) {
+	        return new RunDiff(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.a = source["a"];
+	        this.b = source["b"];
+	        this.workflows = this.convertValues(source["workflows"], SidePair);
+	        this.version = this.convertValues(source["version"], SidePair);
+	        this.inputs = this.convertValues(source["inputs"], Pair, true);
+	        this.graph = this.convertValues(source["graph"], GraphDiff);
+	        this.nodes = this.convertValues(source["nodes"], NodeDiff, true);
+	        this.outputs = this.convertValues(source["outputs"], SidePair, true);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class Timeline {
 	    workflow_id: string;
 	    node_id: string;
@@ -476,6 +720,48 @@ export namespace engine {
 		    return a;
 		}
 	}
+	export class URLState {
+	    url: string;
+	    busy: number;
+	    concurrency: number;
+	    jobs: number;
+	    // Go type: time
+	    set_aside_until: any;
+	    last_error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new URLState(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.url = source["url"];
+	        this.busy = source["busy"];
+	        this.concurrency = source["concurrency"];
+	        this.jobs = source["jobs"];
+	        this.set_aside_until = this.convertValues(source["set_aside_until"], null);
+	        this.last_error = source["last_error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class Version {
 	    id: string;
 	    workflow_id: string;
@@ -503,6 +789,42 @@ export namespace engine {
 	        this.graph = this.convertValues(source["graph"], Graph);
 	        this.content_hash = source["content_hash"];
 	        this.created_at = this.convertValues(source["created_at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class VersionDiff {
+	    graph: GraphDiff;
+	    inputs_added: string[];
+	    inputs_removed: string[];
+	    inputs_changed: Record<string, any>;
+	
+	    static createFrom(source: any = {}) {
+	        return new VersionDiff(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.graph = this.convertValues(source["graph"], GraphDiff);
+	        this.inputs_added = source["inputs_added"];
+	        this.inputs_removed = source["inputs_removed"];
+	        this.inputs_changed = source["inputs_changed"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -640,6 +962,174 @@ export namespace main {
 		    return a;
 		}
 	}
+	export class CompareRunsResult {
+	    diff: engine.RunDiff;
+	    run_a: RunInfo;
+	    run_b: RunInfo;
+	    graph_a: engine.Graph;
+	    graph_b?: engine.Graph;
+	
+	    static createFrom(source: any = {}) {
+	        return new CompareRunsResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.diff = this.convertValues(source["diff"], engine.RunDiff);
+	        this.run_a = this.convertValues(source["run_a"], RunInfo);
+	        this.run_b = this.convertValues(source["run_b"], RunInfo);
+	        this.graph_a = this.convertValues(source["graph_a"], engine.Graph);
+	        this.graph_b = this.convertValues(source["graph_b"], engine.Graph);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class CompareVersionsResult {
+	    diff: engine.VersionDiff;
+	    version_a: engine.Version;
+	    version_b: engine.Version;
+	
+	    static createFrom(source: any = {}) {
+	        return new CompareVersionsResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.diff = this.convertValues(source["diff"], engine.VersionDiff);
+	        this.version_a = this.convertValues(source["version_a"], engine.Version);
+	        this.version_b = this.convertValues(source["version_b"], engine.Version);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class OrphanedRun {
+	    id: string;
+	    workflow_id: string;
+	    workflow_name: string;
+	    version_label: string;
+	    label: string;
+	    created_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new OrphanedRun(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.workflow_id = source["workflow_id"];
+	        this.workflow_name = source["workflow_name"];
+	        this.version_label = source["version_label"];
+	        this.label = source["label"];
+	        this.created_at = source["created_at"];
+	    }
+	}
+	export class OrphanedQueue {
+	    count: number;
+	    runs: OrphanedRun[];
+	
+	    static createFrom(source: any = {}) {
+	        return new OrphanedQueue(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.count = source["count"];
+	        this.runs = this.convertValues(source["runs"], OrphanedRun);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class ProviderInfo {
+	    name: string;
+	    kind: string;
+	    urls: string[];
+	    concurrency: number;
+	    api_key_env: string;
+	    pool: engine.URLState[];
+	
+	    static createFrom(source: any = {}) {
+	        return new ProviderInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.kind = source["kind"];
+	        this.urls = source["urls"];
+	        this.concurrency = source["concurrency"];
+	        this.api_key_env = source["api_key_env"];
+	        this.pool = this.convertValues(source["pool"], engine.URLState);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
 	export class RunRequest {
 	    workflow_id: string;
 	    version_id: string;

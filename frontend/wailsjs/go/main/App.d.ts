@@ -5,6 +5,8 @@ import {engine} from '../models';
 
 export function Approve(arg1:string,arg2:string,arg3:boolean,arg4:string):Promise<main.RunInfo>;
 
+export function CancelOrphanedRuns():Promise<number>;
+
 export function CancelRun(arg1:string):Promise<void>;
 
 export function CheckGraph(arg1:engine.Graph):Promise<Array<engine.Problem>>;
@@ -12,6 +14,10 @@ export function CheckGraph(arg1:engine.Graph):Promise<Array<engine.Problem>>;
 export function CheckInputs(arg1:string,arg2:Record<string, any>):Promise<Array<engine.Problem>>;
 
 export function CheckRunInputs(arg1:engine.Graph,arg2:Record<string, any>):Promise<Array<engine.Problem>>;
+
+export function CompareRuns(arg1:string,arg2:string):Promise<main.CompareRunsResult>;
+
+export function CompareVersions(arg1:string,arg2:string,arg3:string):Promise<main.CompareVersionsResult>;
 
 export function CreateVersion(arg1:string,arg2:string,arg3:string):Promise<engine.Version>;
 
@@ -31,6 +37,8 @@ export function ExportDialog(arg1:string,arg2:string,arg3:boolean):Promise<strin
 
 export function ExportJSON(arg1:string,arg2:string,arg3:boolean):Promise<string>;
 
+export function Generations(arg1:Array<string>):Promise<Record<string, engine.Generation>>;
+
 export function GetRun(arg1:string):Promise<main.RunInfo>;
 
 export function GetRunCap():Promise<number>;
@@ -43,9 +51,13 @@ export function ImportJSON(arg1:string,arg2:string):Promise<engine.ImportResult>
 
 export function ImportMedia(arg1:string,arg2:string):Promise<engine.AssetRef>;
 
+export function ListProviders():Promise<Array<main.ProviderInfo>>;
+
 export function ListRuns(arg1:string,arg2:number):Promise<Array<main.RunInfo>>;
 
 export function ListWorkflows():Promise<Array<main.WorkflowCard>>;
+
+export function NodeDeterministic(arg1:string,arg2:Record<string, any>):Promise<boolean>;
 
 export function NodeTimeline(arg1:string,arg2:string):Promise<engine.Timeline>;
 
@@ -55,6 +67,8 @@ export function OpenExternal(arg1:string):Promise<void>;
 
 export function OpenWorkflow(arg1:string):Promise<main.WorkflowDetail>;
 
+export function OrphanedRuns():Promise<main.OrphanedQueue>;
+
 export function PickFile(arg1:string):Promise<string>;
 
 export function PickMedia(arg1:string):Promise<engine.AssetRef>;
@@ -63,7 +77,15 @@ export function PlanFrom(arg1:string,arg2:string,arg3:string,arg4:Record<string,
 
 export function PlanGraph(arg1:string,arg2:engine.Graph,arg3:string,arg4:Record<string, any>):Promise<engine.Plan>;
 
+export function RemoveProvider(arg1:string):Promise<void>;
+
 export function RenameWorkflow(arg1:string,arg2:string):Promise<engine.Workflow>;
+
+export function RestoreRun(arg1:string):Promise<engine.RestoreResult>;
+
+export function RestoredRun(arg1:string):Promise<string>;
+
+export function ResumeOrphanedRuns():Promise<number>;
 
 export function RunGenerations(arg1:string):Promise<Record<string, engine.Generation>>;
 
@@ -73,11 +95,17 @@ export function SaveVersion(arg1:string,arg2:engine.Graph,arg3:string):Promise<e
 
 export function SelectGeneration(arg1:string,arg2:string,arg3:string):Promise<void>;
 
+export function SetProvider(arg1:engine.Provider):Promise<engine.Provider>;
+
 export function SetRunCap(arg1:number):Promise<void>;
 
 export function StartBatch(arg1:main.RunRequest,arg2:Array<Record<string, any>>):Promise<Array<main.RunInfo>>;
 
 export function StartRun(arg1:main.RunRequest):Promise<main.RunInfo>;
+
+export function TestProvider(arg1:string):Promise<engine.ProviderTest>;
+
+export function UndoRestore(arg1:string):Promise<engine.RestoreResult>;
 
 export function UnwatchWorkflow(arg1:string):Promise<void>;
 

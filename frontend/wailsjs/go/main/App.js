@@ -6,6 +6,10 @@ export function Approve(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['Approve'](arg1, arg2, arg3, arg4);
 }
 
+export function CancelOrphanedRuns() {
+  return window['go']['main']['App']['CancelOrphanedRuns']();
+}
+
 export function CancelRun(arg1) {
   return window['go']['main']['App']['CancelRun'](arg1);
 }
@@ -20,6 +24,14 @@ export function CheckInputs(arg1, arg2) {
 
 export function CheckRunInputs(arg1, arg2) {
   return window['go']['main']['App']['CheckRunInputs'](arg1, arg2);
+}
+
+export function CompareRuns(arg1, arg2) {
+  return window['go']['main']['App']['CompareRuns'](arg1, arg2);
+}
+
+export function CompareVersions(arg1, arg2, arg3) {
+  return window['go']['main']['App']['CompareVersions'](arg1, arg2, arg3);
 }
 
 export function CreateVersion(arg1, arg2, arg3) {
@@ -58,6 +70,10 @@ export function ExportJSON(arg1, arg2, arg3) {
   return window['go']['main']['App']['ExportJSON'](arg1, arg2, arg3);
 }
 
+export function Generations(arg1) {
+  return window['go']['main']['App']['Generations'](arg1);
+}
+
 export function GetRun(arg1) {
   return window['go']['main']['App']['GetRun'](arg1);
 }
@@ -82,12 +98,20 @@ export function ImportMedia(arg1, arg2) {
   return window['go']['main']['App']['ImportMedia'](arg1, arg2);
 }
 
+export function ListProviders() {
+  return window['go']['main']['App']['ListProviders']();
+}
+
 export function ListRuns(arg1, arg2) {
   return window['go']['main']['App']['ListRuns'](arg1, arg2);
 }
 
 export function ListWorkflows() {
   return window['go']['main']['App']['ListWorkflows']();
+}
+
+export function NodeDeterministic(arg1, arg2) {
+  return window['go']['main']['App']['NodeDeterministic'](arg1, arg2);
 }
 
 export function NodeTimeline(arg1, arg2) {
@@ -106,6 +130,10 @@ export function OpenWorkflow(arg1) {
   return window['go']['main']['App']['OpenWorkflow'](arg1);
 }
 
+export function OrphanedRuns() {
+  return window['go']['main']['App']['OrphanedRuns']();
+}
+
 export function PickFile(arg1) {
   return window['go']['main']['App']['PickFile'](arg1);
 }
@@ -122,8 +150,24 @@ export function PlanGraph(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['PlanGraph'](arg1, arg2, arg3, arg4);
 }
 
+export function RemoveProvider(arg1) {
+  return window['go']['main']['App']['RemoveProvider'](arg1);
+}
+
 export function RenameWorkflow(arg1, arg2) {
   return window['go']['main']['App']['RenameWorkflow'](arg1, arg2);
+}
+
+export function RestoreRun(arg1) {
+  return window['go']['main']['App']['RestoreRun'](arg1);
+}
+
+export function RestoredRun(arg1) {
+  return window['go']['main']['App']['RestoredRun'](arg1);
+}
+
+export function ResumeOrphanedRuns() {
+  return window['go']['main']['App']['ResumeOrphanedRuns']();
 }
 
 export function RunGenerations(arg1) {
@@ -142,6 +186,10 @@ export function SelectGeneration(arg1, arg2, arg3) {
   return window['go']['main']['App']['SelectGeneration'](arg1, arg2, arg3);
 }
 
+export function SetProvider(arg1) {
+  return window['go']['main']['App']['SetProvider'](arg1);
+}
+
 export function SetRunCap(arg1) {
   return window['go']['main']['App']['SetRunCap'](arg1);
 }
@@ -152,6 +200,14 @@ export function StartBatch(arg1, arg2) {
 
 export function StartRun(arg1) {
   return window['go']['main']['App']['StartRun'](arg1);
+}
+
+export function TestProvider(arg1) {
+  return window['go']['main']['App']['TestProvider'](arg1);
+}
+
+export function UndoRestore(arg1) {
+  return window['go']['main']['App']['UndoRestore'](arg1);
 }
 
 export function UnwatchWorkflow(arg1) {

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/flowbench/flowbench/engine"
+	"github.com/flowbench/flowbench/engine/nodes"
+	"github.com/flowbench/flowbench/internal/fakes"
+	"github.com/flowbench/flowbench/storage"
+)
+
+func TestProviderBindings(t *testing.T) {
+	ctx := context.Background()
+	st, err := storage.Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	reg := engine.NewRegistry()
+	if err := nodes.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer svc.Close()
+	a := NewApp(svc, "", nil)
+	a.ctx = ctx
+	fake := httptest.NewServer(fakes.NewOpenAI(fakes.OpenAIOptions{}))
+	defer fake.Close()
+
+	saved, err := a.SetProvider(engine.Provider{Name: "gpus", Kind: "comfyui", URLs: []string{fake.URL + "/", "http://10.0.0.2:8188"}})
+	if err != nil || saved.Concurrency != 1 || saved.URLs[0] != fake.URL {
+		t.Fatalf("SetProvider = %+v, %v", saved, err)
+	}
+	if _, err := a.SetProvider(engine.Provider{Name: "x", Kind: "nope", URLs: []string{"http://h"}}); !errors.Is(err, engine.ErrInvalid) ||
+		!strings.Contains(err.Error(), `"nope"`) {
+		t.Fatalf("SetProvider with an unknown kind: %v", err)
+	}
+	list, err := a.ListProviders()
+	if err != nil || len(list) != 2 || list[0].Name != "gpus" || len(list[0].Pool) != 2 || list[0].Pool[1].Concurrency != 1 {
+		t.Fatalf("ListProviders = %+v, %v", list, err)
+	}
+	if _, err := a.SetProvider(engine.Provider{Name: "gpus", Kind: "openai", URLs: []string{fake.URL}}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.TestProvider("gpus")
+	if err != nil || !res.OK || len(res.URLs[0].Models) == 0 {
+		t.Fatalf("TestProvider = %+v, %v", res, err)
+	}
+	if err := a.RemoveProvider("gpus"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.RemoveProvider("gpus"); !errors.Is(err, engine.ErrNotFound) {
+		t.Fatalf("second RemoveProvider: %v", err)
+	}
+}

@@ -1,0 +1,213 @@
+package fakes
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"image"
+	_ "image/jpeg" // init images may be JPEG
+	"io"
+	"math"
+	"mime"
+	"net/http"
+	"slices"
+	"sync"
+)
+
+// A1111Options configure a fake Automatic1111 (stable-diffusion-webui --api) server.
+type A1111Options struct {
+	// Models are the checkpoint names (model_name) the server has (default DefaultA1111Models).
+	Models []string
+}
+
+// DefaultA1111Models are the checkpoints a fake Automatic1111 server has by default.
+var DefaultA1111Models = []string{"sd_xl_base_1.0", "v1-5-pruned-emaonly"}
+
+// A1111 is a fake Automatic1111 API: GET /sdapi/v1/sd-models, POST /sdapi/v1/txt2img and
+// /sdapi/v1/img2img. Like the real one (FastAPI), a request body that does not validate is a
+// 422 with {"detail": [{"loc", "msg", "type"}]}, an unknown path a 404 {"detail": "Not Found"}
+// and a wrong method a 405 {"detail": "Method Not Allowed"}.
+type A1111 struct {
+	opts A1111Options
+	mux  *http.ServeMux
+
+	mu    sync.Mutex
+	calls map[string]int
+	last  map[string]map[string]any
+}
+
+// NewA1111 returns a fake Automatic1111 API handler.
+func NewA1111(opts A1111Options) *A1111 {
+	if len(opts.Models) == 0 {
+		opts.Models = DefaultA1111Models
+	}
+	f := &A1111{opts: opts, mux: http.NewServeMux(), calls: map[string]int{}, last: map[string]map[string]any{}}
+	f.route("/sdapi/v1/sd-models", http.MethodGet, f.models)
+	f.route("/sdapi/v1/txt2img", http.MethodPost, func(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+		return f.generate(w, r, false)
+	})
+	f.route("/sdapi/v1/img2img", http.MethodPost, func(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+		return f.generate(w, r, true)
+	})
+	f.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not Found"})
+	})
+	return f
+}
+
+// ServeHTTP serves the API.
+func (f *A1111) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.mux.ServeHTTP(w, r) }
+
+// Calls is how many requests reached path.
+func (f *A1111) Calls(path string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[path]
+}
+
+// LastRequest is the JSON body of the last accepted request to path.
+func (f *A1111) LastRequest(path string) map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.last[path]
+}
+
+func (f *A1111) route(path, method string, h func(w http.ResponseWriter, r *http.Request) (map[string]any, bool)) {
+	f.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		f.calls[path]++
+		f.mu.Unlock()
+		if r.Method != method {
+			w.Header().Set("Allow", method)
+			writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"detail": "Method Not Allowed"})
+			return
+		}
+		if body, ok := h(w, r); ok {
+			f.mu.Lock()
+			f.last[path] = body
+			f.mu.Unlock()
+		}
+	})
+}
+
+func (f *A1111) models(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	out := make([]map[string]any, len(f.opts.Models))
+	for i, m := range f.opts.Models {
+		out[i] = map[string]any{"title": m + ".safetensors [0123456789]", "model_name": m, "hash": "0123456789",
+			"sha256": nil, "filename": "/models/Stable-diffusion/" + m + ".safetensors", "config": nil}
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil, true
+}
+
+// unprocessable is FastAPI's validation error.
+func unprocessable(w http.ResponseWriter, field, msg, typ string) {
+	writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"detail": []any{
+		map[string]any{"loc": []any{"body", field}, "msg": msg, "type": typ}}})
+}
+
+func (f *A1111) generate(w http.ResponseWriter, r *http.Request, img2img bool) (map[string]any, bool) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var body map[string]any
+	dec := json.NewDecoder(io.LimitReader(r.Body, 256<<20))
+	dec.UseNumber()
+	if ct != "application/json" || dec.Decode(&body) != nil || body == nil {
+		unprocessable(w, "", "value is not a valid dict", "type_error.dict")
+		return nil, false
+	}
+	str := func(field, def string) (string, bool) {
+		v, ok := body[field]
+		if !ok || v == nil {
+			return def, true
+		}
+		s, isStr := v.(string)
+		if !isStr {
+			unprocessable(w, field, "str type expected", "type_error.str")
+		}
+		return s, isStr
+	}
+	num := func(field string, def, lo, hi float64, integer bool) (float64, bool) {
+		v, ok := body[field]
+		if !ok || v == nil {
+			return def, true
+		}
+		n, isNum := v.(json.Number)
+		x, err := n.Float64()
+		if !isNum || err != nil || (integer && x != math.Trunc(x)) {
+			kind := "float"
+			if integer {
+				kind = "integer"
+			}
+			unprocessable(w, field, "value is not a valid "+kind, "type_error."+kind)
+			return 0, false
+		}
+		if x < lo || x > hi {
+			unprocessable(w, field, fmt.Sprintf("ensure this value is between %v and %v", lo, hi), "value_error.number")
+			return 0, false
+		}
+		return x, true
+	}
+	prompt, ok := str("prompt", "")
+	if !ok {
+		return nil, false
+	}
+	if _, ok := str("negative_prompt", ""); !ok {
+		return nil, false
+	}
+	width, ok1 := num("width", 512, 64, 8192, true)
+	height, ok2 := num("height", 512, 64, 8192, true)
+	steps, ok3 := num("steps", 20, 1, 150, true)
+	cfg, ok4 := num("cfg_scale", 7, 1, 30, false)
+	seed, ok5 := num("seed", -1, -1, math.MaxUint32, true)
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
+		return nil, false
+	}
+	model := ""
+	if os, present := body["override_settings"]; present && os != nil {
+		m, isObj := os.(map[string]any)
+		if !isObj {
+			unprocessable(w, "override_settings", "value is not a valid dict", "type_error.dict")
+			return nil, false
+		}
+		if ck, has := m["sd_model_checkpoint"]; has {
+			model, _ = ck.(string)
+			if !slices.Contains(f.opts.Models, model) {
+				// The web UI answers an unknown checkpoint with a 500 and this message.
+				writeJSON(w, http.StatusInternalServerError, map[string]any{"error": "RuntimeError",
+					"detail": "", "body": "", "errors": fmt.Sprintf("checkpoint %q not found; available: %v", model, f.opts.Models)})
+				return nil, false
+			}
+		}
+	}
+	if img2img {
+		inits, isArr := body["init_images"].([]any)
+		if !isArr || len(inits) == 0 {
+			unprocessable(w, "init_images", "field required", "value_error.missing")
+			return nil, false
+		}
+		s, _ := inits[0].(string)
+		data, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			writeJSON(w, http.StatusInternalServerError, map[string]any{"error": "Error", "errors": "Invalid encoded image"})
+			return nil, false
+		}
+		if _, _, err := image.DecodeConfig(bytes.NewReader(data)); err != nil {
+			writeJSON(w, http.StatusInternalServerError, map[string]any{"error": "UnidentifiedImageError",
+				"errors": "cannot identify image file"})
+			return nil, false
+		}
+		if _, ok := num("denoising_strength", 0.75, 0, 1, false); !ok {
+			return nil, false
+		}
+	}
+	if seed == -1 {
+		seed = 1234567
+	}
+	png := FakePNG(int(width), int(height), fmt.Sprintf("a1111|%s|%s|%v|%v|%v|%v", model, prompt, seed, steps, cfg, img2img))
+	info, _ := json.Marshal(map[string]any{"prompt": prompt, "seed": int64(seed), "all_seeds": []int64{int64(seed)},
+		"width": int(width), "height": int(height), "steps": int(steps), "cfg_scale": cfg, "sd_model_name": model})
+	writeJSON(w, http.StatusOK, map[string]any{"images": []string{base64.StdEncoding.EncodeToString(png)},
+		"parameters": body, "info": string(info)})
+	return body, true
+}

@@ -1,0 +1,689 @@
+// Package fakes holds strict fake servers of the APIs Flowbench's generative nodes speak
+// (SPEC §12), for Go tests and, through cmd/fakeserver, the end-to-end suite. They follow the
+// documented request and response shapes, refuse what the real servers refuse, and answer
+// with real media bytes (PNG, WAV, MP3) made deterministically from the request.
+package fakes
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"math"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// OpenAIOptions configure a fake OpenAI-compatible server.
+type OpenAIOptions struct {
+	// APIKey, when set, is required as "Authorization: Bearer KEY" (else 401).
+	APIKey string
+	// Models are the model ids the server knows (default DefaultOpenAIModels); any other
+	// model is a 404 model_not_found, as from OpenAI and Ollama.
+	Models []string
+	// EmbeddingDims is the length of embedding vectors (default 8).
+	EmbeddingDims int
+}
+
+// DefaultOpenAIModels are the models a fake OpenAI server knows by default.
+var DefaultOpenAIModels = []string{"fake-chat", "fake-image", "fake-tts", "fake-whisper", "fake-embed"}
+
+// OpenAI is a fake OpenAI-compatible server: an http.Handler.
+type OpenAI struct {
+	opts OpenAIOptions
+	mux  *http.ServeMux
+
+	mu    sync.Mutex
+	calls map[string]int
+	last  map[string]map[string]any
+}
+
+// NewOpenAI returns a fake OpenAI-compatible server handler.
+func NewOpenAI(opts OpenAIOptions) *OpenAI {
+	if len(opts.Models) == 0 {
+		opts.Models = DefaultOpenAIModels
+	}
+	if opts.EmbeddingDims <= 0 {
+		opts.EmbeddingDims = 8
+	}
+	f := &OpenAI{opts: opts, mux: http.NewServeMux(), calls: map[string]int{}, last: map[string]map[string]any{}}
+	f.route("/v1/models", http.MethodGet, f.models)
+	f.route("/v1/chat/completions", http.MethodPost, f.chat)
+	f.route("/v1/images/generations", http.MethodPost, f.images)
+	f.route("/v1/audio/speech", http.MethodPost, f.speech)
+	f.route("/v1/audio/transcriptions", http.MethodPost, f.transcriptions)
+	f.route("/v1/embeddings", http.MethodPost, f.embeddings)
+	f.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		apiError(w, http.StatusNotFound, "invalid_request_error", "", fmt.Sprintf("Invalid URL (%s %s)", r.Method, r.URL.Path))
+	})
+	return f
+}
+
+// ServeHTTP serves the API.
+func (f *OpenAI) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.mux.ServeHTTP(w, r) }
+
+// Calls is how many requests reached path (any outcome).
+func (f *OpenAI) Calls(path string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[path]
+}
+
+// LastRequest is the JSON body (or, for multipart, the form fields) of the last accepted
+// request to path.
+func (f *OpenAI) LastRequest(path string) map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.last[path]
+}
+
+func (f *OpenAI) route(path, method string, h func(w http.ResponseWriter, r *http.Request) (map[string]any, bool)) {
+	f.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		f.calls[path]++
+		f.mu.Unlock()
+		if r.Method != method {
+			w.Header().Set("Allow", method)
+			apiError(w, http.StatusMethodNotAllowed, "invalid_request_error", "",
+				fmt.Sprintf("Method %s not allowed for %s (use %s)", r.Method, path, method))
+			return
+		}
+		if f.opts.APIKey != "" && r.Header.Get("Authorization") != "Bearer "+f.opts.APIKey {
+			apiErrorCode(w, http.StatusUnauthorized, "invalid_request_error", "", "invalid_api_key",
+				"Incorrect API key provided. You can find your API key in your provider's settings.")
+			return
+		}
+		body, ok := h(w, r)
+		if ok {
+			f.mu.Lock()
+			f.last[path] = body
+			f.mu.Unlock()
+		}
+	})
+}
+
+// apiError writes OpenAI's error shape: {"error": {"message", "type", "param", "code"}}.
+func apiError(w http.ResponseWriter, status int, typ, param, msg string) {
+	apiErrorCode(w, status, typ, param, "", msg)
+}
+
+func apiErrorCode(w http.ResponseWriter, status int, typ, param, code, msg string) {
+	e := map[string]any{"message": msg, "type": typ, "param": nil, "code": nil}
+	if param != "" {
+		e["param"] = param
+	}
+	if code != "" {
+		e["code"] = code
+	}
+	writeJSON(w, status, map[string]any{"error": e})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// readJSON decodes a JSON object body; a body that is not one is a 400.
+func readJSON(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "application/json" {
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "",
+			fmt.Sprintf("Unsupported content type %q: send application/json", r.Header.Get("Content-Type")))
+		return nil, false
+	}
+	var body map[string]any
+	dec := json.NewDecoder(io.LimitReader(r.Body, 64<<20))
+	dec.UseNumber()
+	if err := dec.Decode(&body); err != nil || body == nil {
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "",
+			"We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly.)")
+		return nil, false
+	}
+	return body, true
+}
+
+// requireString reads a required non-empty string field; its absence is a 400 naming it.
+func requireString(w http.ResponseWriter, body map[string]any, field string) (string, bool) {
+	v, present := body[field]
+	s, isString := v.(string)
+	switch {
+	case !present || v == nil:
+		apiError(w, http.StatusBadRequest, "invalid_request_error", field, fmt.Sprintf("Missing required parameter: '%s'.", field))
+		return "", false
+	case !isString:
+		apiError(w, http.StatusBadRequest, "invalid_request_error", field,
+			fmt.Sprintf("Invalid type for '%s': expected a string, but got %s instead.", field, jsonTypeName(v)))
+		return "", false
+	case strings.TrimSpace(s) == "":
+		apiError(w, http.StatusBadRequest, "invalid_request_error", field, fmt.Sprintf("'%s' must not be empty.", field))
+		return "", false
+	}
+	return s, true
+}
+
+// knownModel checks the model field names a model the server has (404 otherwise).
+func (f *OpenAI) knownModel(w http.ResponseWriter, body map[string]any) (string, bool) {
+	m, ok := requireString(w, body, "model")
+	if !ok {
+		return "", false
+	}
+	if !slices.Contains(f.opts.Models, m) {
+		apiErrorCode(w, http.StatusNotFound, "invalid_request_error", "model", "model_not_found",
+			fmt.Sprintf("The model `%s` does not exist or you do not have access to it.", m))
+		return "", false
+	}
+	return m, true
+}
+
+// optNumber reads an optional number field within [lo, hi].
+func optNumber(w http.ResponseWriter, body map[string]any, field string, lo, hi float64) (float64, bool, bool) {
+	v, present := body[field]
+	if !present || v == nil {
+		return 0, false, true
+	}
+	n, isNum := v.(json.Number)
+	f, err := n.Float64()
+	if !isNum || err != nil {
+		apiError(w, http.StatusBadRequest, "invalid_request_error", field,
+			fmt.Sprintf("Invalid type for '%s': expected a number, but got %s instead.", field, jsonTypeName(v)))
+		return 0, false, false
+	}
+	if f < lo || f > hi {
+		apiError(w, http.StatusBadRequest, "invalid_request_error", field,
+			fmt.Sprintf("Invalid '%s': %v is not between %v and %v.", field, f, lo, hi))
+		return 0, false, false
+	}
+	return f, true, true
+}
+
+func jsonTypeName(v any) string {
+	switch v.(type) {
+	case string:
+		return "a string"
+	case json.Number, float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return "null"
+}
+
+func (f *OpenAI) models(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	data := make([]map[string]any, len(f.opts.Models))
+	for i, m := range f.opts.Models {
+		data[i] = map[string]any{"id": m, "object": "model", "created": 1700000000, "owned_by": "flowbench-fake"}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data})
+	return nil, true
+}
+
+// ---- chat ----
+
+func (f *OpenAI) chat(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	body, ok := readJSON(w, r)
+	if !ok {
+		return nil, false
+	}
+	model, ok := f.knownModel(w, body)
+	if !ok {
+		return nil, false
+	}
+	msgs, isArr := body["messages"].([]any)
+	if _, present := body["messages"]; !present {
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "messages", "Missing required parameter: 'messages'.")
+		return nil, false
+	}
+	if !isArr || len(msgs) == 0 {
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "messages", "Invalid 'messages': expected a non-empty array.")
+		return nil, false
+	}
+	var lastUser string
+	images := 0
+	for i, m := range msgs {
+		mo, _ := m.(map[string]any)
+		role, _ := mo["role"].(string)
+		if !slices.Contains([]string{"system", "developer", "user", "assistant", "tool"}, role) {
+			apiError(w, http.StatusBadRequest, "invalid_request_error", fmt.Sprintf("messages[%d].role", i),
+				fmt.Sprintf("Invalid value for 'messages[%d].role': %q.", i, role))
+			return nil, false
+		}
+		text, n, err := messageText(mo["content"])
+		if err != nil {
+			apiError(w, http.StatusBadRequest, "invalid_request_error", fmt.Sprintf("messages[%d].content", i),
+				fmt.Sprintf("Invalid 'messages[%d].content': %v", i, err))
+			return nil, false
+		}
+		images += n
+		if role == "user" {
+			lastUser = text
+		}
+	}
+	if _, _, ok := optNumber(w, body, "temperature", 0, 2); !ok {
+		return nil, false
+	}
+	answer := "Echo: " + lastUser
+	if images > 0 {
+		answer += fmt.Sprintf(" [%d image(s) seen]", images)
+	}
+	if rf, _ := body["response_format"].(map[string]any); rf != nil && rf["type"] == "json_schema" {
+		answer = `{"echo":` + strconv.Quote(lastUser) + `}`
+	}
+	words := strings.SplitAfter(answer, " ")
+	prompt := 0
+	for _, m := range msgs {
+		t, _, _ := messageText(m.(map[string]any)["content"])
+		prompt += len(strings.Fields(t))
+	}
+	usage := map[string]any{"prompt_tokens": prompt, "completion_tokens": len(words), "total_tokens": prompt + len(words)}
+	id := "chatcmpl-fake"
+	if stream, _ := body["stream"].(bool); stream {
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.Header().Set("Cache-Control", "no-cache")
+		fl, _ := w.(http.Flusher)
+		send := func(v any) {
+			b, _ := json.Marshal(v)
+			fmt.Fprintf(w, "data: %s\n\n", b)
+			if fl != nil {
+				fl.Flush()
+			}
+		}
+		for i, wd := range words {
+			delta := map[string]any{"content": wd}
+			if i == 0 {
+				delta["role"] = "assistant"
+			}
+			send(map[string]any{"id": id, "object": "chat.completion.chunk", "created": time.Now().Unix(), "model": model,
+				"choices": []any{map[string]any{"index": 0, "delta": delta, "finish_reason": nil}}})
+		}
+		send(map[string]any{"id": id, "object": "chat.completion.chunk", "created": time.Now().Unix(), "model": model,
+			"choices": []any{map[string]any{"index": 0, "delta": map[string]any{}, "finish_reason": "stop"}}})
+		if so, _ := body["stream_options"].(map[string]any); so != nil && so["include_usage"] == true {
+			send(map[string]any{"id": id, "object": "chat.completion.chunk", "created": time.Now().Unix(), "model": model,
+				"choices": []any{}, "usage": usage})
+		}
+		fmt.Fprint(w, "data: [DONE]\n\n")
+		return body, true
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"id": id, "object": "chat.completion", "created": time.Now().Unix(), "model": model,
+		"choices": []any{map[string]any{"index": 0, "message": map[string]any{"role": "assistant", "content": answer},
+			"finish_reason": "stop"}}, "usage": usage})
+	return body, true
+}
+
+// messageText is a message's text and its number of image parts; content is a string or an
+// array of {"type": "text", "text"} and {"type": "image_url", "image_url": {"url"}} parts.
+func messageText(c any) (string, int, error) {
+	switch v := c.(type) {
+	case string:
+		return v, 0, nil
+	case []any:
+		var b strings.Builder
+		n := 0
+		for i, p := range v {
+			po, _ := p.(map[string]any)
+			switch po["type"] {
+			case "text":
+				s, ok := po["text"].(string)
+				if !ok {
+					return "", 0, fmt.Errorf("part %d: a text part needs a string 'text'", i)
+				}
+				b.WriteString(s)
+			case "image_url":
+				iu, _ := po["image_url"].(map[string]any)
+				u, _ := iu["url"].(string)
+				if !strings.HasPrefix(u, "data:image/") && !strings.HasPrefix(u, "http") {
+					return "", 0, fmt.Errorf("part %d: image_url.url must be an http(s) URL or a data:image/… URL", i)
+				}
+				n++
+			default:
+				return "", 0, fmt.Errorf("part %d: unknown type %v", i, po["type"])
+			}
+		}
+		return b.String(), n, nil
+	case nil:
+		return "", 0, nil
+	}
+	return "", 0, fmt.Errorf("expected a string or an array of parts")
+}
+
+// ---- images ----
+
+func (f *OpenAI) images(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	body, ok := readJSON(w, r)
+	if !ok {
+		return nil, false
+	}
+	model, ok := f.knownModel(w, body)
+	if !ok {
+		return nil, false
+	}
+	prompt, ok := requireString(w, body, "prompt")
+	if !ok {
+		return nil, false
+	}
+	n := 1
+	if v, set, ok := optNumber(w, body, "n", 1, 10); !ok {
+		return nil, false
+	} else if set {
+		n = int(v)
+	}
+	width, height := 1024, 1024
+	if s, present := body["size"]; present && s != nil {
+		size, _ := s.(string)
+		ws, hs, cut := strings.Cut(size, "x")
+		wi, err1 := strconv.Atoi(ws)
+		hi, err2 := strconv.Atoi(hs)
+		if !cut || err1 != nil || err2 != nil || wi < 1 || hi < 1 || wi > 4096 || hi > 4096 {
+			apiError(w, http.StatusBadRequest, "invalid_request_error", "size",
+				fmt.Sprintf("Invalid 'size': %v is not WIDTHxHEIGHT (e.g. 1024x1024).", s))
+			return nil, false
+		}
+		width, height = wi, hi
+	}
+	format := "url"
+	if v, present := body["response_format"]; present && v != nil {
+		format, _ = v.(string)
+		if format != "url" && format != "b64_json" {
+			apiError(w, http.StatusBadRequest, "invalid_request_error", "response_format",
+				fmt.Sprintf("Invalid 'response_format': %v (want 'url' or 'b64_json').", v))
+			return nil, false
+		}
+	}
+	// seed is an extension local servers (LocalAI, SD.Next's OpenAI API) accept.
+	var seed int64
+	if v, set, ok := optNumber(w, body, "seed", -1, math.MaxInt64); !ok {
+		return nil, false
+	} else if set {
+		seed = int64(v)
+	}
+	data := make([]any, n)
+	for i := range n {
+		img := FakePNG(width, height, fmt.Sprintf("%s|%s|%d|%d", model, prompt, seed, i))
+		item := map[string]any{"revised_prompt": prompt}
+		if format == "b64_json" {
+			item["b64_json"] = base64.StdEncoding.EncodeToString(img)
+		} else {
+			item["url"] = "data:image/png;base64," + base64.StdEncoding.EncodeToString(img)
+		}
+		data[i] = item
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"created": time.Now().Unix(), "data": data})
+	return body, true
+}
+
+// FakePNG is a real PNG image of width×height whose colours depend only on key.
+func FakePNG(width, height int, key string) []byte {
+	sum := sha256.Sum256([]byte(key))
+	img := image.NewNRGBA(image.Rect(0, 0, width, height))
+	for y := range height {
+		for x := range width {
+			img.SetNRGBA(x, y, color.NRGBA{
+				R: sum[0] + uint8(x*255/max(width, 1)),
+				G: sum[1] + uint8(y*255/max(height, 1)),
+				B: sum[2] ^ uint8((x/8+y/8)%2*64),
+				A: 255,
+			})
+		}
+	}
+	var buf bytes.Buffer
+	_ = (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, img)
+	return buf.Bytes()
+}
+
+// ---- audio ----
+
+func (f *OpenAI) speech(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	body, ok := readJSON(w, r)
+	if !ok {
+		return nil, false
+	}
+	if _, ok := f.knownModel(w, body); !ok {
+		return nil, false
+	}
+	input, ok := requireString(w, body, "input")
+	if !ok {
+		return nil, false
+	}
+	if len(input) > 4096 {
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "input", "'input' is longer than 4096 characters.")
+		return nil, false
+	}
+	if _, ok := requireString(w, body, "voice"); !ok {
+		return nil, false
+	}
+	speed := 1.0
+	if v, set, ok := optNumber(w, body, "speed", 0.25, 4); !ok {
+		return nil, false
+	} else if set {
+		speed = v
+	}
+	format := "mp3"
+	if v, present := body["response_format"]; present && v != nil {
+		format, _ = v.(string)
+	}
+	seconds := math.Min(0.2+float64(len(input))*0.02/speed, 30)
+	switch format {
+	case "wav":
+		w.Header().Set("Content-Type", "audio/wav")
+		_, _ = w.Write(FakeWAV(seconds, 16000))
+	case "mp3":
+		w.Header().Set("Content-Type", "audio/mpeg")
+		_, _ = w.Write(FakeMP3(seconds))
+	default:
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "response_format",
+			fmt.Sprintf("Invalid 'response_format': %q (this server makes 'mp3' and 'wav').", format))
+		return nil, false
+	}
+	return body, true
+}
+
+// FakeWAV is a real 16-bit mono PCM WAV file of a 440 Hz tone.
+func FakeWAV(seconds float64, rate int) []byte {
+	n := int(seconds * float64(rate))
+	var buf bytes.Buffer
+	le := binary.LittleEndian
+	buf.WriteString("RIFF")
+	_ = binary.Write(&buf, le, uint32(36+2*n))
+	buf.WriteString("WAVEfmt ")
+	_ = binary.Write(&buf, le, uint32(16))
+	_ = binary.Write(&buf, le, uint16(1)) // PCM
+	_ = binary.Write(&buf, le, uint16(1)) // mono
+	_ = binary.Write(&buf, le, uint32(rate))
+	_ = binary.Write(&buf, le, uint32(rate*2))
+	_ = binary.Write(&buf, le, uint16(2))
+	_ = binary.Write(&buf, le, uint16(16))
+	buf.WriteString("data")
+	_ = binary.Write(&buf, le, uint32(2*n))
+	for i := range n {
+		s := int16(8000 * math.Sin(2*math.Pi*440*float64(i)/float64(rate)))
+		_ = binary.Write(&buf, le, s)
+	}
+	return buf.Bytes()
+}
+
+// FakeMP3 is a real MPEG-1 Layer III stream of silence (128 kbit/s, 44.1 kHz, mono): each
+// frame a valid header with empty side information, which decoders play as silence.
+func FakeMP3(seconds float64) []byte {
+	const frameSize = 144 * 128000 / 44100 // 417 bytes, no padding
+	frames := max(1, int(seconds*44100/1152))
+	out := make([]byte, 0, frames*frameSize)
+	for range frames {
+		frame := make([]byte, frameSize)
+		copy(frame, []byte{0xFF, 0xFB, 0x90, 0xC4})
+		out = append(out, frame...)
+	}
+	return out
+}
+
+// audioKind names the audio container of data, or "" when it is not audio.
+func audioKind(data []byte) string {
+	switch {
+	case len(data) >= 12 && string(data[:4]) == "RIFF" && string(data[8:12]) == "WAVE":
+		return "wav"
+	case bytes.HasPrefix(data, []byte("ID3")), len(data) >= 2 && data[0] == 0xFF && data[1]&0xE0 == 0xE0:
+		return "mp3"
+	case bytes.HasPrefix(data, []byte("OggS")):
+		return "ogg"
+	case bytes.HasPrefix(data, []byte("fLaC")):
+		return "flac"
+	case len(data) >= 12 && string(data[4:8]) == "ftyp":
+		return "m4a"
+	case bytes.HasPrefix(data, []byte{0x1A, 0x45, 0xDF, 0xA3}):
+		return "webm"
+	}
+	return ""
+}
+
+func (f *OpenAI) transcriptions(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct != "multipart/form-data" {
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "",
+			"Transcriptions take multipart/form-data with a 'file' and a 'model'.")
+		return nil, false
+	}
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "", "Could not parse multipart form: "+err.Error())
+		return nil, false
+	}
+	fields := map[string]any{}
+	for k, v := range r.MultipartForm.Value {
+		fields[k] = v[0]
+	}
+	if _, ok := f.knownModel(w, fields); !ok {
+		return nil, false
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "file", "Missing required parameter: 'file'.")
+		return nil, false
+	}
+	data, _ := io.ReadAll(file)
+	file.Close()
+	kind := audioKind(data)
+	if kind == "" {
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "file",
+			"Invalid file format. Supported formats: ['flac', 'm4a', 'mp3', 'mp4', 'mpeg', 'mpga', 'oga', 'ogg', 'wav', 'webm']")
+		return nil, false
+	}
+	fields["filename"] = hdr.Filename
+	fields["bytes"] = len(data)
+	language, _ := fields["language"].(string)
+	if language == "" {
+		language = "english"
+	}
+	text := fmt.Sprintf("A %s recording of %d bytes.", kind, len(data))
+	if p, _ := fields["prompt"].(string); p != "" {
+		text += " Context: " + p
+	}
+	duration := 1.0
+	segs := []any{
+		map[string]any{"id": 0, "seek": 0, "start": 0.0, "end": duration / 2, "text": fmt.Sprintf(" A %s recording", kind),
+			"tokens": []int{50364, 316}, "temperature": 0.0, "avg_logprob": -0.2, "compression_ratio": 1.0, "no_speech_prob": 0.01},
+		map[string]any{"id": 1, "seek": 0, "start": duration / 2, "end": duration, "text": strings.TrimPrefix(text, fmt.Sprintf("A %s recording", kind)),
+			"tokens": []int{295, 50414}, "temperature": 0.0, "avg_logprob": -0.2, "compression_ratio": 1.0, "no_speech_prob": 0.01},
+	}
+	switch format, _ := fields["response_format"].(string); format {
+	case "", "json":
+		writeJSON(w, http.StatusOK, map[string]any{"text": text})
+	case "text":
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, text)
+	case "verbose_json":
+		writeJSON(w, http.StatusOK, map[string]any{"task": "transcribe", "language": language, "duration": duration,
+			"text": text, "segments": segs})
+	default:
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "response_format",
+			fmt.Sprintf("Invalid 'response_format': %q (want json, text or verbose_json).", format))
+		return nil, false
+	}
+	return fields, true
+}
+
+// ---- embeddings ----
+
+func (f *OpenAI) embeddings(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	body, ok := readJSON(w, r)
+	if !ok {
+		return nil, false
+	}
+	model, ok := f.knownModel(w, body)
+	if !ok {
+		return nil, false
+	}
+	var inputs []string
+	switch v := body["input"].(type) {
+	case nil:
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "input", "Missing required parameter: 'input'.")
+		return nil, false
+	case string:
+		inputs = []string{v}
+	case []any:
+		for i, e := range v {
+			s, isString := e.(string)
+			if !isString {
+				apiError(w, http.StatusBadRequest, "invalid_request_error", "input",
+					fmt.Sprintf("Invalid 'input[%d]': expected a string.", i))
+				return nil, false
+			}
+			inputs = append(inputs, s)
+		}
+	default:
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "input", "Invalid 'input': expected a string or an array of strings.")
+		return nil, false
+	}
+	if len(inputs) == 0 {
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "input", "'input' must not be empty.")
+		return nil, false
+	}
+	if ef, present := body["encoding_format"]; present && ef != "float" {
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "encoding_format", "This server only answers encoding_format 'float'.")
+		return nil, false
+	}
+	data := make([]any, len(inputs))
+	tokens := 0
+	for i, s := range inputs {
+		if s == "" {
+			apiError(w, http.StatusBadRequest, "invalid_request_error", "input", fmt.Sprintf("'input[%d]' must not be empty.", i))
+			return nil, false
+		}
+		tokens += len(strings.Fields(s))
+		data[i] = map[string]any{"object": "embedding", "index": i, "embedding": FakeEmbedding(s, f.opts.EmbeddingDims)}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": data, "model": model,
+		"usage": map[string]any{"prompt_tokens": tokens, "total_tokens": tokens}})
+	return body, true
+}
+
+// FakeEmbedding is a unit vector of dims numbers that depends only on text.
+func FakeEmbedding(text string, dims int) []float64 {
+	out := make([]float64, dims)
+	var norm float64
+	for i := range out {
+		sum := sha256.Sum256([]byte(fmt.Sprintf("%d|%s", i, text)))
+		out[i] = float64(binary.BigEndian.Uint16(sum[:2]))/32768 - 1
+		norm += out[i] * out[i]
+	}
+	norm = math.Sqrt(norm)
+	for i := range out {
+		if norm > 0 {
+			out[i] /= norm
+		}
+	}
+	return out
+}
