@@ -616,9 +616,17 @@ func (a *App) ImportMedia(path, kind string) (engine.AssetRef, error) {
 	return a.svc.ImportFile(a.ctx, path, kind)
 }
 
+// pickTitle is the file dialog's title for a media kind: "Choose an image file".
+func pickTitle(kind string) string {
+	if kind == "" {
+		return "Choose a file"
+	}
+	return "Choose " + engine.Article(kind) + " file"
+}
+
 // PickMedia asks for a file of the given kind and imports it ("" asset when cancelled).
 func (a *App) PickMedia(kind string) (engine.AssetRef, error) {
-	path, err := runtime.OpenFileDialog(a.ctx, runtime.OpenDialogOptions{Title: "Choose a " + kind + " file"})
+	path, err := runtime.OpenFileDialog(a.ctx, runtime.OpenDialogOptions{Title: pickTitle(kind)})
 	if err != nil || path == "" {
 		return engine.AssetRef{}, err
 	}

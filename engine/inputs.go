@@ -95,7 +95,7 @@ func coerceMedia(d InputDecl, v any, media MediaResolver) (AssetRef, error) {
 	}
 	s, ok := v.(string)
 	if !ok || s == "" {
-		return AssetRef{}, fmt.Errorf("want a %s file (@path or an asset reference), got %s", d.Type, jsonKind(v))
+		return AssetRef{}, fmt.Errorf("want %s file (@path or an asset reference), got %s", article(d.Type), jsonKind(v))
 	}
 	if media == nil {
 		return AssetRef{}, fmt.Errorf("cannot read files here")
@@ -254,13 +254,10 @@ func parseNumber(s string) (float64, error) {
 	return f, nil
 }
 
-func article(t string) string {
-	switch t {
-	case TypeInteger, TypeObject, TypeArray:
-		return "an " + t
-	}
-	return "a " + t
-}
+func article(t string) string { return withArticle(t) }
+
+// Article puts "a" or "an" before a word ("an image", "a video"), for messages.
+func Article(word string) string { return withArticle(word) }
 
 // jsonKind names the JSON type of a value for error messages.
 func jsonKind(v any) string {

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/flowbench/flowbench/engine"
@@ -121,5 +122,30 @@ func TestBatchLabelsAndRunGenerations(t *testing.T) {
 	}
 	if _, err := svc.RunGenerations(ctx, "no-such-run"); err == nil {
 		t.Error("an unknown run gave generations")
+	}
+}
+
+// TestMediaMessagesReadRight: messages about media inputs say "an image file", "an audio
+// file", "a video file" — never "a image".
+func TestMediaMessagesReadRight(t *testing.T) {
+	reg, _ := testRegistry(t)
+	svc := newService(t, reg, 1)
+	g := engine.Graph{Inputs: []engine.InputDecl{{Name: "pic", Type: engine.TypeImage, Required: true}, {Name: "clip", Type: engine.TypeAudio}, {Name: "film", Type: engine.TypeVideo}}}
+	probs := svc.CheckGraphInputs(g, map[string]any{"pic": "@/tmp/x.png", "clip": "@/tmp/x.wav", "film": "@/tmp/x.mp4"})
+	want := map[string]string{"pic": "choose an image file", "clip": "choose an audio file", "film": "choose a video file"}
+	for _, p := range probs {
+		if w, ok := want[p.Input]; ok && !strings.Contains(p.Message, w) {
+			t.Errorf("%s: %q, want %q", p.Input, p.Message, w)
+		}
+		delete(want, p.Input)
+	}
+	if len(want) > 0 {
+		t.Errorf("no message for %v: %+v", want, probs)
+	}
+	if _, err := engine.ValidateInputs(g.Inputs, map[string]any{"pic": 5}, nil); err == nil || !strings.Contains(err.Error(), "want an image file") {
+		t.Errorf("a number for an image: %v", err)
+	}
+	if engine.Article("image") != "an image" || engine.Article("video") != "a video" {
+		t.Error("Article")
 	}
 }

@@ -147,7 +147,7 @@ func (s *Service) CheckInputs(ctx context.Context, versionID string, values map[
 // editor's draft, which may not be a version yet). Media values must already be assets.
 func (s *Service) CheckGraphInputs(g Graph, values map[string]any) []Problem {
 	_, err := ValidateInputs(g.Inputs, values, func(d InputDecl, text string) (AssetRef, error) {
-		return AssetRef{}, fmt.Errorf("choose a %s file", d.Type)
+		return AssetRef{}, fmt.Errorf("choose %s file", article(d.Type))
 	})
 	return problemsOf(err)
 }

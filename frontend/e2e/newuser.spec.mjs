@@ -1,7 +1,32 @@
 // The window as a new user finds it (issue 11, items 18–21): the runs overlay keeps to the
 // open workflow and out of the way, examples open readable and tidy, nodes land where they
 // are dropped, the run form remembers, small texts read right.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { call, importWorkflow, openEditor, openQueue, shot, waitFor, waitRun } from "./flows.mjs";
+
+/** flowbench runs the app's binary as a command against the app's home (a terminal beside it). */
+async function flowbench(...args) {
+  const { stdout } = await promisify(execFile)(process.env.E2E_BIN, [...args, "--home", process.env.E2E_HOME], {
+    env: { ...process.env, DISPLAY: "" },
+    timeout: 20_000,
+  });
+  return stdout;
+}
+
+/** formValues opens the run form and reads its text fields; the form is left open. */
+async function formValues(page) {
+  await page.getByTestId("run-button").click();
+  const form = page.getByTestId("run-form");
+  await form.waitFor();
+  await page.waitForTimeout(400); // the form asks the backend for the last run's inputs
+  return { n: await page.locator("#run-input-n").inputValue(), word: await page.locator("#run-input-word").inputValue() };
+}
+
+async function closeForm(page) {
+  await page.getByTestId("run-form").getByRole("button", { name: "Cancel" }).click();
+  await page.getByTestId("run-form").waitFor({ state: "detached" });
+}
 
 const slow = (ms) => ({
   name: "Slow",
@@ -117,6 +142,153 @@ export const tests = [
       const box = await page.getByTestId("node-template").boundingBox();
       assert.ok(box.x <= at.x && at.x <= box.x + box.width && box.y <= at.y && at.y <= box.y + box.height * 0.3,
         `dropped at ${at.x},${at.y}; node at ${box.x},${box.y} ${box.width}×${box.height}`);
+    },
+  },
+
+  {
+    name: "the run form remembers the last inputs (after a reload, after a command-line run); run again with a run's inputs; palette words in any order",
+    timeout: 60_000,
+    fn: async (page, { assert }) => {
+      const wf = await importWorkflow(page, {
+        name: "Remember",
+        inputs: [
+          { name: "n", type: "integer", description: "", required: false, default: 1 },
+          { name: "word", type: "string", description: "", required: false, default: "owl" },
+        ],
+        nodes: [
+          { id: "in", type: "flow.inputs", position: { x: 0, y: 0 } },
+          { id: "calc", type: "math.expr", params: { expression: "a * 2" }, position: { x: 280, y: 0 } },
+        ],
+        edges: [{ source: "in", sourceHandle: "n", target: "calc", targetHandle: "a" }],
+      });
+      await openEditor(page, wf, "calc");
+      assert.deepEqual(await formValues(page), { n: "1", word: "owl" }, "defaults at first");
+      await page.locator("#run-input-n").fill("7");
+      await page.locator("#run-input-word").fill("fox");
+      await page.getByTestId("run-submit").click();
+      await page.getByTestId("run-form").waitFor({ state: "detached" });
+      const first = (await call(page, "ListRuns", wf, 1))[0];
+      await waitRun(page, first.id);
+
+      // a reload: the form opens with the last run's inputs
+      await page.reload();
+      await page.waitForFunction(() => window.go?.main?.App && window.runtime?.EventsOn);
+      await page.getByTestId("node-calc").waitFor();
+      assert.deepEqual(await formValues(page), { n: "7", word: "fox" }, "after a reload");
+      await closeForm(page);
+
+      // a run from the command line: the form follows it
+      await flowbench("run", wf, "--input", "n=9", "--input", "word=bee");
+      assert.deepEqual(await formValues(page), { n: "9", word: "bee" }, "after a command-line run");
+      await closeForm(page);
+
+      // Run again with a run's inputs, from the Runs tab
+      const three = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: { n: 3, word: "cat" }, from: "" });
+      await waitRun(page, three.id);
+      await page.locator("#tab-runs").click();
+      const row = page.locator(".run-history-item", { hasText: "n=3" });
+      await row.getByTestId("run-again").click();
+      await page.getByTestId("run-form").waitFor();
+      assert.equal(await page.locator("#run-input-n").inputValue(), "3");
+      assert.equal(await page.locator("#run-input-word").inputValue(), "cat");
+      await shot(page, "run-again.png");
+      await page.getByTestId("run-submit").click();
+      await page.getByTestId("run-form").waitFor({ state: "detached" });
+      await waitFor(page, async () => (await call(page, "ListRuns", wf, 10)).filter((r) => r.inputs.n === 3).length === 2, "a second run with n=3");
+
+      // palette search: words in any order, abbreviated
+      await page.locator("#tab-nodes").click();
+      await page.getByLabel("Search nodes").fill("resize img");
+      await page.getByTestId("palette-image.resize").waitFor();
+      assert.equal(await page.getByTestId("palette-image.blur").count(), 0);
+      assert.equal(await page.getByTestId("palette-text.template").count(), 0);
+    },
+  },
+
+  {
+    name: "small texts read right: Copy clear of the text, menus above toasts, the node toolbar inside the canvas, a/an, clean JSON errors",
+    timeout: 60_000,
+    fn: async (page, { assert }) => {
+      const long = "All work and no play makes a long line that runs right across the preview box. ".repeat(3);
+      const wf = await importWorkflow(page, {
+        name: "Texts",
+        inputs: [
+          { name: "pic", type: "image", description: "", required: false },
+          { name: "opts", type: "object", description: "", required: false, default: { a: 1 } },
+        ],
+        nodes: [
+          { id: "words", type: "text.template", params: { template: long }, position: { x: 0, y: 0 } },
+          { id: "out", type: "io.output", params: { name: "words" }, position: { x: 300, y: 0 } },
+        ],
+        edges: [{ source: "words", sourceHandle: "text", target: "out", targetHandle: "value" }],
+      });
+      await openEditor(page, wf, "words");
+
+      // a/an: the run form's image field
+      await page.getByTestId("run-button").click();
+      assert.equal(await page.locator('[data-drop-input="pic"]').getAttribute("title"), "Drop an image file here, or choose one");
+      await page.getByTestId("run-submit").click();
+      await page.getByTestId("run-form").waitFor({ state: "detached" });
+      const run = (await call(page, "ListRuns", wf, 1))[0];
+      await waitRun(page, run.id);
+
+      // the Copy button sits clear of the text it copies
+      await page.getByTestId("node-out").locator(".fb-head").click();
+      const pre = page.getByTestId("gen-viewer").getByTestId("text-preview");
+      await pre.waitFor();
+      const clear = await pre.evaluate((el) => {
+        const btn = el.parentElement.querySelector(".pv-copy").getBoundingClientRect();
+        const r = el.getBoundingClientRect();
+        const cs = getComputedStyle(el);
+        const textRight = r.left + el.clientLeft + el.clientWidth - parseFloat(cs.paddingRight);
+        return { textRight, copyLeft: btn.left };
+      });
+      assert.ok(clear.copyLeft >= clear.textRight, `Copy at ${clear.copyLeft} over text ending at ${clear.textRight}`);
+
+      // a toast never covers the open version menu
+      await page.getByTestId("run-many-open").click();
+      await page.getByTestId("run-many").getByTestId("rm-repeat").check();
+      await page.getByTestId("run-many").locator("#rm-count").fill("2");
+      await page.getByTestId("run-many-submit").click();
+      await page.getByTestId("toast").first().waitFor();
+      await page.getByTestId("version-menu").click();
+      const pop = page.locator(".version-pop");
+      await pop.waitFor();
+      const covered = await pop.evaluate((el) => {
+        const r = el.getBoundingClientRect();
+        const out = [];
+        for (let x = r.left + 8; x < r.right; x += 24)
+          for (let y = r.top + 8; y < r.bottom; y += 16) {
+            const hit = document.elementFromPoint(x, y);
+            if (hit && !el.contains(hit)) out.push(`${Math.round(x)},${Math.round(y)}: ${hit.className}`);
+          }
+        return out;
+      });
+      assert.deepEqual(covered.slice(0, 3), [], "points of the open version menu covered");
+      await page.keyboard.press("Escape");
+
+      // the node toolbar stays inside the canvas for a node at its top edge
+      const c = await page.getByTestId("canvas").boundingBox();
+      const n = await page.getByTestId("node-words").boundingBox();
+      await page.mouse.move(c.x + c.width - 40, c.y + c.height - 120);
+      await page.mouse.down();
+      await page.mouse.move(c.x + c.width - 40, c.y + c.height - 120 - (n.y - c.y) + 4, { steps: 8 });
+      await page.mouse.up();
+      await page.getByTestId("node-words").locator(".fb-head").hover();
+      const bar = page.getByTestId("run-from-words");
+      await bar.waitFor();
+      const b = await bar.boundingBox();
+      assert.ok(b.y >= c.y, `toolbar top ${b.y} above the canvas top ${c.y}`);
+
+      // a JSON error says where, not the parser's words
+      await page.locator("#tab-inputs").click();
+      const row = page.getByTestId("input-row-1"); // pic, then opts
+      await row.getByLabel("Default of opts").fill('{"a": 1,}');
+      const err = row.getByTestId("default-error");
+      await err.waitFor();
+      const text = await err.innerText();
+      assert.match(text, /line 1, column 9/);
+      assert.doesNotMatch(text, /position|Unexpected token|SyntaxError/);
     },
   },
 ];

@@ -3,6 +3,7 @@
 // checks again (CheckInputs, StartRun) and its word is final.
 import type { AssetRef, InputDecl } from "../api/types";
 import { isMediaType } from "../api/types";
+import { jsonError, withArticle } from "./jsonerror";
 
 export type Coerced = { ok: true; value: unknown } | { ok: false; error: string };
 
@@ -12,7 +13,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 const INT64_MIN = -(2n ** 63n);
 
 function article(t: string): string {
-  return t === "integer" || t === "object" || t === "array" ? `an ${t}` : `a ${t}`;
+  return withArticle(t);
 }
 
 function jsonKind(v: unknown): string {
@@ -80,8 +81,8 @@ export function coerceValue(type: string, v: unknown): Coerced {
       if (typeof v === "string") {
         try {
           parsed = JSON.parse(v);
-        } catch (e) {
-          return { ok: false, error: `want ${article(type)} as JSON: ${(e as Error).message}` };
+        } catch {
+          return { ok: false, error: `want ${article(type)} as JSON; ${jsonError(v)}` };
         }
       }
       if (type === "object" && (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))) {
@@ -149,7 +150,7 @@ export function runField(d: InputDecl, raw: RawValue): FieldResult {
   }
   if (isMediaType(d.type)) {
     const ref = raw as AssetRef;
-    if (typeof ref !== "object" || !ref.asset) return { given: false, error: `choose a ${d.type} file` };
+    if (typeof ref !== "object" || !ref.asset) return { given: false, error: `choose ${article(d.type)} file` };
     return { given: true, value: { asset: ref.asset, mime: ref.mime, name: ref.name } };
   }
   const c = coerceValue(d.type, raw);
@@ -170,4 +171,16 @@ export function runValues(decls: InputDecl[], raws: Record<string, RawValue>): {
     else if (r.given) values[d.name] = r.value;
   }
   return { values, errors };
+}
+
+/** rawFromValue is a run form field showing a value a run was given (its inputs). */
+export function rawFromValue(d: InputDecl, v: unknown): RawValue {
+  if (v === undefined || v === null) return initialRaw(d);
+  if (isMediaType(d.type)) return v && typeof v === "object" && typeof (v as AssetRef).asset === "string" ? (v as AssetRef) : null;
+  return initialRaw({ ...d, default: v });
+}
+
+/** rawsFromInputs fills every declared field from a run's input values (defaults for the rest). */
+export function rawsFromInputs(decls: readonly InputDecl[], inputs: Record<string, unknown> | null | undefined): Record<string, RawValue> {
+  return Object.fromEntries(decls.map((d) => [d.name, rawFromValue(d, inputs?.[d.name])]));
 }

@@ -20,7 +20,7 @@ describe("param field parsing", () => {
   it.each([
     ["integer", "1.5", /whole number/],
     ["number", "abc", /number/],
-    ["json", "{bad", /not JSON/],
+    ["json", "{bad", /^not valid JSON: unexpected "b" at line 1, column 2$/],
   ])("refuses %s %j", (kind, text, re) => {
     const r = parseParam(kind, text);
     expect(r.ok).toBe(false);

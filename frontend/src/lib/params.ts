@@ -1,6 +1,7 @@
 // Node params in the inspector form: the text a field shows for a value, the value a field's
 // text stands for (with an error while it is not valid), and the short summary on a node.
 import type { NodeType, ParamSpec } from "../api/types";
+import { jsonError } from "./jsonerror";
 
 export type Parsed = { ok: true; value: unknown } | { ok: false; error: string };
 
@@ -33,8 +34,8 @@ export function parseParam(kind: string, text: string): Parsed {
       if (text.trim() === "") return { ok: true, value: undefined };
       try {
         return { ok: true, value: JSON.parse(text) };
-      } catch (e) {
-        return { ok: false, error: `not JSON: ${(e as Error).message}` };
+      } catch {
+        return { ok: false, error: jsonError(text) };
       }
     }
     case "strings": {

@@ -63,7 +63,7 @@ function DefaultField({ decl, index, inputs }: { decl: InputDecl; index: number;
           <option value="false">false</option>
         </select>
       ) : decl.type === "object" || decl.type === "array" ? (
-        <textarea id={id} className="input mono" rows={3} value={text} aria-invalid={Boolean(error)} onChange={(e) => change(e.target.value)} />
+        <textarea id={id} className="input mono" rows={3} value={text} aria-invalid={Boolean(error)} aria-label={`Default of ${decl.name}`} onChange={(e) => change(e.target.value)} />
       ) : (
         <input
           id={id}

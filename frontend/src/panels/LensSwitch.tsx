@@ -23,7 +23,7 @@ export function LensSwitch() {
   const onRun = !showCurrent && name !== "";
   return (
     <div className="lens-switch" role="group" aria-label="What the canvas shows">
-      <span className="lens-showing" data-testid="lens-showing" title={onRun ? "Every node shows this run's result; nodes it did not touch are dimmed" : "Every node shows its current result (picked, else latest)"}>
+      <span className="lens-showing" data-testid="lens-showing" title={onRun ? `${name}: every node shows this run's result; nodes it did not touch are dimmed` : "Every node shows its current result (picked, else latest)"}>
         Showing: <strong>{onRun ? name : "Current"}</strong>
       </span>
       {name !== "" && (

@@ -1,19 +1,73 @@
 // The run form: one typed field per declared input of the graph being edited, prefilled with
 // defaults. Values are checked while typing, then by the backend (CheckInputs) before
 // anything runs; Run starts the run of the edited graph.
-import { useCallback, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useFieldDrop } from "../dnd/useFieldDrop";
 import { api, assetURL } from "../api/backend";
 import type { AssetRef, InputDecl } from "../api/types";
 import { isMediaType } from "../api/types";
-import { initialRaw, runField, runValues, type RawValue } from "../lib/inputs";
+import { withArticle } from "../lib/jsonerror";
+import { initialRaw, rawsFromInputs, runField, runValues, type RawValue } from "../lib/inputs";
 import { startRun } from "../stores/editor";
 import { graphOf, useGraph } from "../stores/graph";
+import { useRuns, type RunState } from "../stores/runs";
 import { toast, useUI } from "../stores/ui";
 import { Dialog } from "./Dialog";
 
 /** Values typed last time, per workflow and input, so a second run starts from them. */
 const remembered = new Map<string, Record<string, RawValue>>();
+/** Input values the next run form of a workflow opens with ("Run again with these inputs"). */
+const presets = new Map<string, Record<string, unknown>>();
+
+/** latestInputs are the inputs of the newest run of a workflow the window knows. */
+function latestInputs(workflowId: string): Record<string, unknown> | null {
+  let best: RunState | null = null;
+  for (const r of Object.values(useRuns.getState().runs)) {
+    if (r.workflowId !== workflowId || !r.inputs) continue;
+    if (!best || (r.createdAt || "") > (best.createdAt || "") || (r.createdAt === best.createdAt && r.number > best.number)) best = r;
+  }
+  return best?.inputs ?? null;
+}
+
+/**
+ * runAgainWith opens the run form of the open workflow filled with the inputs a run was given
+ * ("Run again with these inputs"); they can be changed before Run.
+ */
+export async function runAgainWith(runId: string): Promise<void> {
+  try {
+    let r: { workflowId: string; inputs: Record<string, unknown> | null } | undefined = useRuns.getState().runs[runId];
+    if (!r?.inputs) {
+      const info = await api.getRun(runId);
+      r = { workflowId: info.workflow_id, inputs: info.inputs ?? {} };
+    }
+    if (r.workflowId !== useGraph.getState().workflowId) return;
+    presets.set(r.workflowId, r.inputs ?? {});
+    remembered.delete(r.workflowId);
+    useUI.getState().open("run");
+  } catch (e) {
+    toast("error", `Run again: ${(e as Error).message}`);
+  }
+}
+
+/** RunAgainButton sits on a run of the open workflow (a queue card, a Runs tab row). */
+export function RunAgainButton({ runId, workflowId, className = "cmp-restore" }: { runId: string; workflowId: string; className?: string }) {
+  const openWf = useGraph((s) => s.workflowId);
+  if (workflowId !== openWf) return null;
+  return (
+    <button
+      type="button"
+      className={className}
+      data-testid="run-again"
+      title="Run again with these inputs: opens the Run form filled with them"
+      onClick={(e) => {
+        e.stopPropagation();
+        void runAgainWith(runId);
+      }}
+    >
+      Run again
+    </button>
+  );
+}
 
 /** rememberedValues are the run form's last values for a workflow (Run ×N starts from them). */
 export function rememberedValues(workflowId: string): Record<string, RawValue> | undefined {
@@ -38,7 +92,7 @@ function MediaField({ decl, raw, set }: { decl: InputDecl; raw: RawValue; set: (
     setDropError,
   );
   return (
-    <div className="media-field" ref={box} data-drop-input={decl.name} title={`Drop a ${decl.type} file here, or choose one`}>
+    <div className="media-field" ref={box} data-drop-input={decl.name} title={`Drop ${withArticle(decl.type)} file here, or choose one`}>
       {ref ? (
         <>
           {decl.type === "image" && <img className="media-thumb" src={assetURL(ref.asset)} alt="" />}
@@ -131,11 +185,36 @@ export function RunForm() {
   const close = useUI((s) => s.close);
   const inputs = useGraph((s) => s.inputs);
   const workflowId = useGraph((s) => s.workflowId)!;
+  // The fields open with: a run's inputs ("Run again"), else what was typed last in this
+  // window, else the inputs of the workflow's last run (a reload, a command-line run), else
+  // the defaults.
+  const [source] = useState<"preset" | "typed" | "last">(() =>
+    presets.has(workflowId) ? "preset" : remembered.has(workflowId) ? "typed" : "last",
+  );
   const [raws, setRaws] = useState<Record<string, RawValue>>(() => {
-    const prev = remembered.get(workflowId) ?? {};
-    return Object.fromEntries(inputs.map((d) => [d.name, d.name in prev ? prev[d.name] : initialRaw(d)]));
+    const preset = presets.get(workflowId);
+    presets.delete(workflowId);
+    if (preset) return rawsFromInputs(inputs, preset);
+    const prev = remembered.get(workflowId);
+    if (prev) return Object.fromEntries(inputs.map((d) => [d.name, d.name in prev ? prev[d.name] : initialRaw(d)]));
+    return rawsFromInputs(inputs, latestInputs(workflowId));
   });
   const [touched, setTouched] = useState<Set<string>>(new Set());
+  // the stored last run may be newer than what this window knows (another process ran it)
+  const typedRef = useRef(false);
+  useEffect(() => {
+    if (source !== "last") return;
+    let live = true;
+    api
+      .listRuns(workflowId, 1)
+      .then((list) => {
+        if (live && !typedRef.current && list[0]?.inputs) setRaws(rawsFromInputs(inputs, list[0].inputs));
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [source, workflowId, inputs]);
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState("");
@@ -143,6 +222,7 @@ export function RunForm() {
   const local = useMemo(() => runValues(inputs, raws), [inputs, raws]);
 
   const set = (name: string, v: RawValue) => {
+    typedRef.current = true;
     setRaws((r) => ({ ...r, [name]: v }));
     setTouched((t) => new Set(t).add(name));
     setServerErrors((e) => ({ ...e, [name]: "" }));

@@ -8,6 +8,7 @@ import { useGraph } from "../stores/graph";
 import { fetchRun, useRuns } from "../stores/runs";
 import { useUI } from "../stores/ui";
 import { relativeTime } from "../lib/time";
+import { RunAgainButton } from "./RunForm";
 
 export function RunHistory() {
   const wf = useGraph((s) => s.workflowId);
@@ -24,7 +25,10 @@ export function RunHistory() {
       <ol className="run-list" aria-label="Runs">
         {sorted.map((r) => (
           <li key={r.id} className="run-history-item">
-            <RunCompareTools run={{ id: r.id, workflow_id: wf, label: r.label, status: r.status }} />
+            <span className="cmp-tools run-again-tools">
+              <RunCompareTools run={{ id: r.id, workflow_id: wf, label: r.label, status: r.status }} />
+              <RunAgainButton runId={r.id} workflowId={wf} />
+            </span>
             <button
               type="button"
               className={`run-row${r.id === focusedId ? " focused" : ""}`}

@@ -25,6 +25,33 @@ export function useHoverIntent(delay = 250): { hover: boolean; enter: () => void
   return { hover, enter, leave };
 }
 
+/** Room the toolbar takes: its height above the node, its width beside the node's right edge. */
+const TOOLBAR_H = 40;
+const TOOLBAR_W = 230;
+
+/**
+ * toolbarPlace keeps the toolbar inside the canvas: above the node unless the node is near the
+ * canvas's top edge (then below it); its right edge on the node's unless that would put its
+ * left end past the canvas's left edge (then its left edge on the node's).
+ */
+export function toolbarPlace(node: { top: number; left: number; right: number }, canvas: { top: number; left: number }): { below: boolean; start: boolean } {
+  return { below: node.top - canvas.top < TOOLBAR_H, start: node.right - TOOLBAR_W < canvas.left };
+}
+
+/** useToolbarPlace measures the node against the canvas when the toolbar shows. */
+function useToolbarPlace(nodeId: string, visible: boolean): { below: boolean; start: boolean } {
+  const [place, setPlace] = useState({ below: false, start: false });
+  useEffect(() => {
+    if (!visible) return;
+    const el = document.querySelector(`.react-flow__node[data-id="${CSS.escape(nodeId)}"]`);
+    const pane = el?.closest(".react-flow");
+    if (!el || !pane) return;
+    const next = toolbarPlace(el.getBoundingClientRect(), pane.getBoundingClientRect());
+    setPlace((p) => (p.below === next.below && p.start === next.start ? p : next));
+  }, [visible, nodeId]);
+  return place;
+}
+
 export function NodeRunToolbar({
   nodeId,
   visible,
@@ -36,11 +63,12 @@ export function NodeRunToolbar({
   onEnter?: () => void;
   onLeave?: () => void;
 }) {
+  const place = useToolbarPlace(nodeId, visible);
   return (
     <NodeToolbar
       isVisible={visible}
-      position={Position.Top}
-      align="end"
+      position={place.below ? Position.Bottom : Position.Top}
+      align={place.start ? "start" : "end"}
       offset={6}
       className="node-toolbar"
       onMouseEnter={onEnter}
