@@ -36,7 +36,7 @@ APT_DIST_PACKAGES := gcc-mingw-w64-x86-64 nsis wine wine64
 NPM_STAMP := frontend/node_modules/.package-lock.json
 
 .PHONY: build-cli bench-cli print-version window-shots setup setup-apt apt-install setup-dist setup-node setup-go frontend \
-	build run test bench bindings clean dist \
+	build run test bench bench-ui bindings clean dist \
 	test-gofmt test-vet test-lint test-go test-frontend test-fuzz test-build test-screenshot test-e2e \
 	test-workflows test-dist
 
@@ -190,6 +190,10 @@ test-dist: dist
 ## bench: Go benchmarks of engine and storage as a table
 bench: setup-go
 	scripts/bench.sh
+
+## bench-ui: the window at scale (300 / 2,000 / 10,000 nodes) in Chromium and the real window, as a table
+bench-ui: build
+	scripts/bench-ui.sh
 
 ## clean: remove build outputs (keeps node_modules and frontend/dist/.gitkeep)
 clean:

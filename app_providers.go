@@ -1,6 +1,9 @@
 package main
 
 import (
+	"sort"
+	"time"
+
 	"github.com/flowbench/flowbench/engine"
 )
 
@@ -48,3 +51,28 @@ func (a *App) TestProvider(name string) (engine.ProviderTest, error) {
 
 // RemoveProvider deletes a provider.
 func (a *App) RemoveProvider(name string) error { return a.svc.RemoveProvider(a.ctx, name) }
+
+// ProviderModels lists the models of a provider ("" is the default provider, ollama) as its
+// reachable URLs report them, for a node's model field; an unreachable provider lists none.
+func (a *App) ProviderModels(name string) ([]string, error) {
+	if name == "" {
+		name = engine.DefaultProviderName
+	}
+	p, err := a.svc.Store().GetProvider(a.ctx, name)
+	if err != nil {
+		return []string{}, nil // an unknown provider is the node's error to report, on run
+	}
+	res := a.svc.Providers().Test(a.ctx, p, 3*time.Second)
+	seen := map[string]bool{}
+	out := []string{}
+	for _, u := range res.URLs {
+		for _, m := range u.Models {
+			if !seen[m] {
+				seen[m] = true
+				out = append(out, m)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}

@@ -53,6 +53,12 @@ func TestProviderBindings(t *testing.T) {
 	if err != nil || !res.OK || len(res.URLs[0].Models) == 0 {
 		t.Fatalf("TestProvider = %+v, %v", res, err)
 	}
+	if models, err := a.ProviderModels("gpus"); err != nil || len(models) != len(fakes.DefaultOpenAIModels) || models[0] != "fake-chat" {
+		t.Fatalf("ProviderModels = %v, %v", models, err)
+	}
+	if models, err := a.ProviderModels("nope"); err != nil || len(models) != 0 {
+		t.Fatalf("ProviderModels of an unknown provider = %v, %v", models, err)
+	}
 	if err := a.RemoveProvider("gpus"); err != nil {
 		t.Fatal(err)
 	}

@@ -8,9 +8,9 @@
 #     time to first nodes drawn, the longest main-thread task while opening, pan frame time
 #     (median and p95 of 30 moves), zoom step time and run end → canvas (BENCH_RUN_SIZES,
 #     default "300 2000"), and prints a table of best / median.
-#  3. The real window (build/bin/flowbench, WebKitGTK) under Xvfb, unless BENCH_WINDOW=0: for
-#     each size, the time from the click on its dashboard card to its nodes on the screen,
-#     taken from screenshots (xwd) grabbed as fast as the X server gives them.
+#  3. The real window (build/bin/flowbench, WebKitGTK) under Xvfb, unless BENCH_WINDOW=0
+#     (scripts/bench-window.sh): for each size, the time from the click on its dashboard card
+#     to the graph drawn on the screen, read from the screen grabbed 20 times a second.
 # Needs frontend/dist (make frontend), frontend/node_modules and, for step 3, make build.
 # BENCH_ASSETS serves another build of the frontend to Chromium (e.g. an older one, to compare).
 set -euo pipefail
@@ -75,4 +75,4 @@ if [ ! -x "$winbin" ]; then
   exit 0
 fi
 echo "bench-ui: the real window (WebKitGTK) under Xvfb on $DISPLAY"
-BENCH_HOME="$home" BENCH_BIN="$winbin" BENCH_WORK="$work" scripts/bench-window.sh "${sizes[@]}"
+BENCH_BIN="$winbin" scripts/bench-window.sh "${sizes[@]}"

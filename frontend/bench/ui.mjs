@@ -3,9 +3,10 @@
 // named in BENCH_WORKFLOWS ("300=<id>,2000=<id>,..."). For each size it measures, BENCH_REPEAT
 // times on a freshly loaded page:
 //   open   time from the dashboard navigating to the workflow to its first nodes drawn
-//          (a node element laid out and visible, then one more frame so it was painted)
+//          (a node element laid out and visible; the time is taken a frame later)
+//   all    time to the whole graph drawn (the canvas's progress indicator gone)
 //   task   the longest main-thread task (PerformanceObserver "longtask") from the navigation
-//          until one second after the nodes were drawn
+//          until one second after the whole graph was drawn
 //   pan    frame time of 30 drag moves of the canvas (median, p95): each move is sent at the
 //          start of a frame and timed to the start of the next one
 //   zoom   mean frame time of 10 wheel zoom steps
@@ -60,7 +61,7 @@ function measureOpen(page, id) {
         });
         obs.observe({ type: "longtask", buffered: false });
         const t0 = performance.now();
-        const limit = setTimeout(() => fail(new Error("no node drawn within 120 s")), 120_000);
+        const limit = setTimeout(() => fail(new Error("the graph was not drawn within 300 s")), 300_000);
         location.hash = `#/workflow/${encodeURIComponent(id)}`;
         const drawn = () => {
           for (const n of document.querySelectorAll(".react-flow__node")) {
@@ -68,16 +69,20 @@ function measureOpen(page, id) {
           }
           return false;
         };
+        let first = 0;
         const poll = () => {
-          if (!drawn()) return requestAnimationFrame(poll);
+          if (!first && drawn()) first = performance.now() - t0;
+          // the whole graph drawn: the canvas's progress indicator is gone
+          if (!first || document.querySelector('[data-testid="canvas-loading"]')) return requestAnimationFrame(poll);
           // one more frame: the one with the nodes has been painted
           requestAnimationFrame(() => {
-            const open = performance.now() - t0;
+            const all = performance.now() - t0;
             clearTimeout(limit);
             setTimeout(() => {
               obs.disconnect();
               done({
-                open: Math.round(open),
+                open: Math.round(first),
+                all: Math.round(all),
                 task: Math.round(long.reduce((a, b) => Math.max(a, b), 0)),
                 nodesInDom: document.querySelectorAll(".react-flow__node").length,
               });
@@ -253,7 +258,8 @@ async function concurrent(page, RUNS = 10) {
   );
   await dlg.getByTestId("run-many-submit").click();
   const m = await finished;
-  await waitFor(page, async () => /done/.test(await node(page, "d199").innerText()), "last node done on canvas", 60_000);
+  // done on the canvas: the badge drawn in full, or the status colour of a far node
+  await waitFor(page, async () => /\bst-executed\b/.test((await node(page, "d199").locator(".fb-node").getAttribute("class")) ?? ""), "last node done on canvas", 60_000);
   const runs = (await call(page, "ListRuns", wf, 20)).filter((r) => r.mode === "full");
   return {
     runs: RUNS,
@@ -289,7 +295,8 @@ if (process.env.BENCH_CONCURRENT !== "0") {
 await browser.close();
 
 const cols = [
-  ["open", "open to nodes drawn (ms)"],
+  ["open", "open to first nodes drawn (ms)"],
+  ["all", "open to the whole graph drawn (ms)"],
   ["task", "longest task while opening (ms)"],
   ["panMedian", "pan frame median (ms)"],
   ["panP95", "pan frame p95 (ms)"],

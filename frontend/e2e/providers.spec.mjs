@@ -3,7 +3,7 @@
 import { execFile, spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { promisify } from "node:util";
-import { shot, waitFor } from "./flows.mjs";
+import { call, importWorkflow, node, openEditor, selectNode, shot, waitFor, waitRun } from "./flows.mjs";
 
 async function cli(...args) {
   const { stdout } = await promisify(execFile)(process.env.E2E_BIN, [...args, "--home", process.env.E2E_HOME], {
@@ -95,6 +95,42 @@ export const tests = [
         await row.getByRole("button", { name: "Remove" }).click();
         await row.waitFor({ state: "detached" });
         assert.ok(!(await cli("providers", "--json")).includes('"gpus"'));
+      } finally {
+        fake.stop();
+      }
+    },
+  },
+  {
+    name: "an image.generate node offers its provider's models and runs on the provider's pool",
+    timeout: 60_000,
+    fn: async (page, { assert }) => {
+      const fake = await startFake("openai");
+      const dead = await deadURL();
+      try {
+        await cli("providers", "set", "local-gpus", "--kind", "openai", "--url", dead, "--url", fake.url);
+        const id = await importWorkflow(page, {
+          name: "Generated image",
+          nodes: [
+            { id: "gen", type: "image.generate", position: { x: 0, y: 0 },
+              params: { provider: "local-gpus", model: "fake-image", prompt: "a lighthouse at dusk", width: 256, height: 192, seed: 7 } },
+          ],
+          edges: [],
+        });
+        await openEditor(page, id, "gen");
+        await selectNode(page, "gen");
+        const options = page.getByTestId("param-model-options").locator("option");
+        await waitFor(page, async () => (await options.count()) === 5, "the provider's 5 models offered", 15_000);
+        assert.ok((await options.evaluateAll((os) => os.map((o) => o.value))).includes("fake-image"));
+        const r = await call(page, "StartRun", { workflow_id: id, version_id: "", inputs: {}, from: "" });
+        const done = await waitRun(page, r.id);
+        assert.equal(done.status, "completed", done.error);
+        // The dead URL was set aside and the job went to the live one.
+        const gen = (await call(page, "RunGenerations", r.id)).gen;
+        assert.equal(gen.cost.url, fake.url);
+        assert.equal(gen.cost.provider, "local-gpus");
+        assert.equal(gen.cost.seed, 7);
+        await node(page, "gen").locator("img").first().waitFor({ state: "visible", timeout: 15_000 });
+        await shot(page, "generated-image.png");
       } finally {
         fake.stop();
       }

@@ -34,6 +34,9 @@ type OpenAIOptions struct {
 	Models []string
 	// EmbeddingDims is the length of embedding vectors (default 8).
 	EmbeddingDims int
+	// Delay is how long each image generation takes, like a GPU would (the request's
+	// cancellation ends it early).
+	Delay time.Duration
 }
 
 // DefaultOpenAIModels are the models a fake OpenAI server knows by default.
@@ -411,6 +414,13 @@ func (f *OpenAI) images(w http.ResponseWriter, r *http.Request) (map[string]any,
 		return nil, false
 	} else if set {
 		seed = int64(v)
+	}
+	if f.opts.Delay > 0 {
+		select {
+		case <-time.After(f.opts.Delay):
+		case <-r.Context().Done():
+			return nil, false
+		}
 	}
 	data := make([]any, n)
 	for i := range n {

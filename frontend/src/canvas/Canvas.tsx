@@ -328,7 +328,9 @@ export function Canvas() {
       >
         <Background gap={20} size={1} />
         <Controls showInteractive={false} />
-        <MiniMap position="top-right" pannable zoomable nodeStrokeWidth={2} ariaLabel="Minimap" style={{ width: 160, height: 110 }} />
+        {/* the minimap draws every node again: it joins once the graph is drawn, not for
+            every chunk */}
+        {drawing.done && <MiniMap position="top-right" pannable zoomable nodeStrokeWidth={2} ariaLabel="Minimap" style={{ width: 160, height: 110 }} />}
       </ReactFlow>
       </DetailContext.Provider>
       </WorkflowContext.Provider>

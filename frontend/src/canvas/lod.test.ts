@@ -59,10 +59,10 @@ describe("zoom limits and the opening viewport", () => {
 
 describe("drawing a large graph in chunks", () => {
   it("grows chunks while frames are quick and shrinks them after a slow one, within bounds", () => {
-    expect(nextChunk(250, 40)).toBe(500);
-    expect(nextChunk(250, 90)).toBe(250);
-    expect(nextChunk(400, 250)).toBe(200);
-    expect(nextChunk(250, 250)).toBe(MIN_CHUNK);
+    expect(nextChunk(400, 40)).toBe(800);
+    expect(nextChunk(400, 120)).toBe(400);
+    expect(nextChunk(800, 400)).toBe(400);
+    expect(nextChunk(400, 400)).toBe(MIN_CHUNK);
     expect(nextChunk(MIN_CHUNK, 1000)).toBe(MIN_CHUNK);
     expect(nextChunk(MAX_CHUNK, 1)).toBe(MAX_CHUNK);
   });

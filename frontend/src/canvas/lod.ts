@@ -93,18 +93,19 @@ export function fitViewport(
  * Chunks: a large graph is handed to the canvas a chunk at a time, one chunk a frame, so no
  * single task draws thousands of nodes. nextChunk sizes the next chunk from how long the frame
  * that drew the last one took (drawing, measuring and painting it): it grows while that stays
- * under the budget and shrinks when it took more than twice the budget, between MIN_CHUNK
- * and MAX_CHUNK. (A frame also paints what is already drawn, which a smaller chunk does not
- * make cheaper: MIN_CHUNK keeps a slow webview from crawling.)
+ * under the budget and shrinks when it took more than three times the budget, between
+ * MIN_CHUNK and MAX_CHUNK. (A frame also paints what is already drawn, which a smaller chunk
+ * does not make cheaper: in WebKitGTK that is most of a frame, and MIN_CHUNK keeps it from
+ * crawling.)
  */
-export const MIN_CHUNK = 150;
+export const MIN_CHUNK = 300;
 export const MAX_CHUNK = 1000;
-export const FIRST_CHUNK = 250;
+export const FIRST_CHUNK = 300;
 export const CHUNK_BUDGET_MS = 50;
 
 export function nextChunk(prev: number, frameMs: number): number {
   let n = prev;
   if (frameMs < CHUNK_BUDGET_MS) n = prev * 2;
-  else if (frameMs > 2 * CHUNK_BUDGET_MS) n = Math.floor(prev / 2);
+  else if (frameMs > 3 * CHUNK_BUDGET_MS) n = Math.floor(prev / 2);
   return Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, n));
 }

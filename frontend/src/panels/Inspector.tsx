@@ -20,6 +20,7 @@ import { refreshStale } from "../generations/sync";
 import { PlanPanel } from "../plan/PlanPanel";
 import { reasonText } from "../plan/reasons";
 import { ParamField } from "./ParamField";
+import { modelSource, providerModels } from "../settings/providers";
 import { useSyncedText } from "./useSyncedText";
 
 function Problems({ problems }: { problems: Problem[] }) {
@@ -90,11 +91,28 @@ export function NodeExtras({ nodeId }: { nodeId: string }) {
   return <GenerationViewer key={nodeId} workflowId={wf} nodeId={nodeId} onChanged={() => refreshStale()} onError={(m) => toast("error", m)} />;
 }
 
+/** useModels lists the models of a node's provider when the node has a provider param
+ * (SPEC §12: a node's model param offers the provider's models). */
+function useModels(hasProvider: boolean, params: Record<string, unknown> | undefined): string[] | undefined {
+  const source = hasProvider ? modelSource(params) : null;
+  const [models, setModels] = useState<{ source: string; list: string[] } | null>(null);
+  useEffect(() => {
+    if (source === null) return;
+    let live = true;
+    void providerModels(source).then((list) => live && setModels({ source, list }));
+    return () => {
+      live = false;
+    };
+  }, [source]);
+  return source !== null && models?.source === source ? models.list : undefined;
+}
+
 function NodeInspector({ nodeId }: { nodeId: string }) {
   const node = useGraph((s) => s.nodes.find((n) => n.id === nodeId));
   const problemsAll = useGraph((s) => s.problems);
   const t = useCatalog((s) => (node ? s.types[node.data.type] : undefined));
   const deterministic = useDeterministic(node?.data.type, node?.data.params, t?.deterministic);
+  const models = useModels(Boolean(t?.params?.some((p) => p.name === "provider")), node?.data.params);
   const [label, setLabel] = useSyncedText(node?.data.label ?? "", (v) => String(v ?? ""), (x) => ({ ok: true, value: x }));
   if (!node) return null;
   // A problem about one param shows under its field (SPEC §4); the others on top.
@@ -137,6 +155,7 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
           nodeId={nodeId}
           value={paramValue(spec, node.data.params)}
           problem={byParam[spec.name]}
+          suggestions={spec.name === "model" ? models : undefined}
           onChange={(v) => edit({ params: { [spec.name]: v } }, `param:${nodeId}:${spec.name}`)}
         />
       ))}

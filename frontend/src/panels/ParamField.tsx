@@ -37,6 +37,7 @@ export function ParamField({
   nodeId,
   onChange,
   problem,
+  suggestions,
 }: {
   spec: ParamSpec;
   value: unknown;
@@ -44,6 +45,8 @@ export function ParamField({
   onChange: (v: unknown) => void;
   /** the backend's problem with the param's saved value (CheckGraph), shown under the field */
   problem?: string;
+  /** values offered while typing (the models a node's provider lists) */
+  suggestions?: string[];
 }) {
   const [text, setText] = useSyncedText(value, (v) => formatParam(spec.kind, v), (t) => parseParam(spec.kind, t));
   const [error, setError] = useState<string | null>(null);
@@ -148,9 +151,22 @@ export function ParamField({
           aria-invalid={Boolean(shown)}
           aria-describedby={errorId}
           spellCheck={false}
+          list={suggestions?.length ? `${id}-options` : undefined}
           onChange={(e) => change(e.target.value)}
         />
       );
+      if (suggestions?.length) {
+        control = (
+          <>
+            {control}
+            <datalist id={`${id}-options`} data-testid={`param-${spec.name}-options`}>
+              {suggestions.map((s) => (
+                <option key={s} value={s} />
+              ))}
+            </datalist>
+          </>
+        );
+      }
   }
 
   return (

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { Dialog } from "../panels/Dialog";
 import {
+  forgetModels,
   KIND_HELP,
   PROVIDER_KINDS,
   parseConcurrency,
@@ -41,6 +42,7 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
   }, [reload]);
 
   const test = async (name: string) => {
+    forgetModels();
     setTests((t) => ({ ...t, [name]: "testing" }));
     try {
       const res = await providersApi.test(name);

@@ -26,3 +26,28 @@ describe("providers helpers", () => {
     expect(urlStateText({ ...s, set_aside_until: undefined } as never, now)).toBe("1/2 busy · 3 jobs");
   });
 });
+
+describe("model suggestions", () => {
+  it("lists the node's provider, the default one, or none for a base_url", async () => {
+    const { modelSource } = await import("./providers");
+    expect(modelSource({ provider: " gpus " })).toBe("gpus");
+    expect(modelSource({})).toBe("");
+    expect(modelSource({ base_url: "http://h:1/v1" })).toBeNull();
+    expect(modelSource({ provider: "", base_url: "" })).toBe("");
+  });
+  it("asks once per provider and again after a failure", async () => {
+    const { providerModels, forgetModels } = await import("./providers");
+    forgetModels();
+    let calls = 0;
+    const ok = (n: string) => {
+      calls++;
+      return Promise.resolve([n + "-model"]);
+    };
+    expect(await providerModels("a", ok)).toEqual(["a-model"]);
+    expect(await providerModels("a", ok)).toEqual(["a-model"]);
+    expect(calls).toBe(1);
+    const failing = () => Promise.reject(new Error("down"));
+    expect(await providerModels("b", failing)).toEqual([]);
+    expect(await providerModels("b", ok)).toEqual(["b-model"]);
+  });
+});

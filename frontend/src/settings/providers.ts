@@ -69,3 +69,39 @@ export function urlStateText(s: URLState, now: number): string {
   }
   return parts.join(" · ");
 }
+
+// ---- a node's model field: the models its provider lists ----
+
+const modelCache = new Map<string, Promise<string[]>>();
+
+/** providerModels lists a provider's models ("" = the default provider), asked once per
+ * provider while the window is open (Settings → Providers → Test asks again). */
+export function providerModels(name: string, fetch: (n: string) => Promise<string[]> = fetchModels): Promise<string[]> {
+  let p = modelCache.get(name);
+  if (!p) {
+    p = fetch(name).catch(() => {
+      modelCache.delete(name);
+      return [];
+    });
+    modelCache.set(name, p);
+  }
+  return p;
+}
+
+/** forgetModels drops the cached model lists (after a provider changed). */
+export function forgetModels() {
+  modelCache.clear();
+}
+
+function fetchModels(name: string): Promise<string[]> {
+  return call<string[]>(() => App.ProviderModels(name)).then((l) => l ?? []);
+}
+
+/** modelSource is the provider a node's model field lists models of: its provider param,
+ * else none when it names a base_url, else the default provider (""). */
+export function modelSource(params: Record<string, unknown> | undefined): string | null {
+  const provider = typeof params?.provider === "string" ? params.provider.trim() : "";
+  if (provider) return provider;
+  const base = typeof params?.base_url === "string" ? params.base_url.trim() : "";
+  return base ? null : "";
+}

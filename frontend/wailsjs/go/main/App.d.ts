@@ -77,6 +77,8 @@ export function PlanFrom(arg1:string,arg2:string,arg3:string,arg4:Record<string,
 
 export function PlanGraph(arg1:string,arg2:engine.Graph,arg3:string,arg4:Record<string, any>):Promise<engine.Plan>;
 
+export function ProviderModels(arg1:string):Promise<Array<string>>;
+
 export function RemoveProvider(arg1:string):Promise<void>;
 
 export function RenameWorkflow(arg1:string,arg2:string):Promise<engine.Workflow>;

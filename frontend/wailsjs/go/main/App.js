@@ -150,6 +150,10 @@ export function PlanGraph(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['PlanGraph'](arg1, arg2, arg3, arg4);
 }
 
+export function ProviderModels(arg1) {
+  return window['go']['main']['App']['ProviderModels'](arg1);
+}
+
 export function RemoveProvider(arg1) {
   return window['go']['main']['App']['RemoveProvider'](arg1);
 }
