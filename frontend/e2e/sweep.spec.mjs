@@ -100,6 +100,15 @@ export const tests = [
       await selectNode(page, "noise");
       await page.locator(`[data-testid="gen-single"][data-generation="${genOf(done[1], "noise")}"]`).waitFor();
 
+      // the grid's tiles name each run by its seed, uncut
+      await page.getByTestId("gen-grid-toggle").click();
+      const tileLabels = page.getByTestId("gen-grid").getByTestId("gen-tile-label");
+      await waitFor(page, async () => (await tileLabels.count()) === 3, "three tiles");
+      const tiles = await tileLabels.evaluateAll((els) => els.map((el) => ({ text: el.textContent, cut: el.scrollWidth > el.clientWidth })));
+      assert.deepEqual(tiles.map((t) => t.text).sort(), ["seed=1", "seed=2", "seed=3"]);
+      assert.ok(tiles.every((t) => !t.cut), "a tile label is cut");
+      await page.getByTestId("gen-single-toggle").click();
+
       // Current: each node's current generation (the newest run, seed=3)
       // (runs of a sweep finish in any order: the current one is the last to finish)
       const assetC = (await call(page, "CurrentGenerations", wf)).noise.outputs.image.asset;
