@@ -34,6 +34,14 @@ function card(page, runId) {
   return page.locator(`[data-testid="run-card"][data-run-id="${runId}"]`);
 }
 
+/** showRun unfolds the overlay and lists every finished run, so the run's card is there. */
+async function showRun(page, runId) {
+  await openQueue(page);
+  const more = page.getByTestId("queue-done").getByRole("button", { name: "show all" });
+  if (await more.count()) await more.click();
+  return card(page, runId);
+}
+
 export const tests = [
   {
     name: "a seed sweep through the lens: each run shows its own images, Current shows current ones",
@@ -76,16 +84,14 @@ export const tests = [
       assert.notEqual(assetA, assetB, "two seeds, two images");
 
       // run A on the canvas: every node shows run A's record
-      await openQueue(page);
-      await card(page, done[0].id).locator(".run-card-main").click();
+      await (await showRun(page, done[0].id)).locator(".run-card-main").click();
       await page.getByTestId("lens-showing").filter({ hasText: /Run #1 seed=1/ }).waitFor();
       await waitFor(page, async () => (await thumbAsset(page, "noise")) === assetA, "noise shows run A's image");
       const smallA = (await call(page, "RunGenerations", done[0].id)).small.outputs.image.asset;
       await waitFor(page, async () => (await thumbAsset(page, "small")) === smallA, "small shows run A's image");
 
       // run B: the previews change to run B's images
-      await openQueue(page);
-      await card(page, done[1].id).locator(".run-card-main").click();
+      await (await showRun(page, done[1].id)).locator(".run-card-main").click();
       await page.getByTestId("lens-showing").filter({ hasText: /Run #2 seed=2/ }).waitFor();
       await waitFor(page, async () => (await thumbAsset(page, "noise")) === assetB, "noise shows run B's image");
       assert.notEqual(await thumbAsset(page, "small"), smallA, "small no longer shows run A's image");
@@ -93,6 +99,15 @@ export const tests = [
       // the generation viewer opens at the generation the canvas shows
       await selectNode(page, "noise");
       await page.locator(`[data-testid="gen-single"][data-generation="${genOf(done[1], "noise")}"]`).waitFor();
+
+      // the grid's tiles name each run by its seed, uncut
+      await page.getByTestId("gen-grid-toggle").click();
+      const tileLabels = page.getByTestId("gen-grid").getByTestId("gen-tile-label");
+      await waitFor(page, async () => (await tileLabels.count()) === 3, "three tiles");
+      const tiles = await tileLabels.evaluateAll((els) => els.map((el) => ({ text: el.textContent, cut: el.scrollWidth > el.clientWidth })));
+      assert.deepEqual(tiles.map((t) => t.text).sort(), ["seed=1", "seed=2", "seed=3"]);
+      assert.ok(tiles.every((t) => !t.cut), "a tile label is cut");
+      await page.getByTestId("gen-single-toggle").click();
 
       // Current: each node's current generation (the newest run, seed=3)
       // (runs of a sweep finish in any order: the current one is the last to finish)
@@ -113,18 +128,18 @@ export const tests = [
       const from = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: curInputs, from: "small" });
       const fromDone = await waitRun(page, from.id);
       assert.equal(fromDone.nodes.noise.status, "reused");
-      await openQueue(page);
-      await card(page, from.id).locator(".run-card-main").click();
+      await (await showRun(page, from.id)).locator(".run-card-main").click();
       await waitFor(page, async () => (await page.locator('[data-testid="node-title"][data-lens="untouched"]').count()) > 0, "title dimmed");
       await waitFor(page, async () => (await thumbAsset(page, "noise")) === assetC, "reused noise shows what it fed");
       assert.equal(await page.locator('[data-testid="node-noise"][data-lens="untouched"]').count(), 0);
       const opacity = await page.getByTestId("node-title").evaluate((el) => getComputedStyle(el).opacity);
       assert.ok(Number(opacity) < 0.8, `untouched node opacity ${opacity}`);
 
-      // the screenshot: run B of the sweep on the canvas
-      await card(page, done[1].id).locator(".run-card-main").click();
+      // the screenshot: run B of the sweep on the canvas, the run from a block cleared away
+      await (await showRun(page, done[1].id)).locator(".run-card-main").click();
       await waitFor(page, async () => (await thumbAsset(page, "noise")) === assetB, "run B again");
-      await page.getByTestId("node-noise").click();
+      await page.getByTestId("node-noise").locator(".fb-head").click();
+      await page.waitForTimeout(4500); // toasts of the sweep gone
       await shot(page, "lens-sweep.png");
     },
   },

@@ -6,7 +6,6 @@ import { memo, useEffect, useMemo, useState } from "react";
 import { create } from "zustand";
 import { api } from "../api/backend";
 import { RunCompareTools } from "../compare/Controls";
-import { RunAgainButton } from "../panels/RunForm";
 import { formatDuration } from "../lib/format";
 import { useGraph } from "../stores/graph";
 import { useThrottledValue } from "../lib/throttle";
@@ -88,10 +87,7 @@ const RunCard = memo(function RunCard({
       data-status={run.status}
       aria-current={onCanvas ? "true" : undefined}
     >
-      <span className="cmp-tools run-again-tools">
-        <RunCompareTools run={run} />
-        <RunAgainButton runId={run.id} workflowId={run.workflow_id} />
-      </span>
+      <RunCompareTools run={run} />
       <button type="button" className="run-card-main" onClick={() => focusRun(run)} title="Show this run on the canvas">
         <span className="run-card-top">
           <span className="run-label">{run.label || "Run"}</span>
