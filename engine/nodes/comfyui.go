@@ -76,10 +76,14 @@ func generateComfyUI(ctx context.Context, srv *aiServer, job imageJob, in *engin
 			}
 			uploaded = name
 		}
-		promptID, err := comfyQueue(ctx, srv, base, comfyTextToImage(job, uploaded), in)
+		clientID := "flowbench-" + engine.NewID()
+		watch := watchComfy(ctx, base, clientID, in)
+		defer watch.stop()
+		promptID, err := comfyQueue(ctx, srv, base, comfyTextToImage(job, uploaded), clientID)
 		if err != nil {
 			return err
 		}
+		watch.follow(promptID)
 		outs, err := comfyWait(ctx, srv, base, promptID, 0)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -99,8 +103,8 @@ func generateComfyUI(ctx context.Context, srv *aiServer, job imageJob, in *engin
 }
 
 // comfyQueue sends an API-format graph to POST /prompt and returns the job's prompt id.
-func comfyQueue(ctx context.Context, srv *aiServer, base string, graph map[string]any, in *engine.NodeInput) (string, error) {
-	body, err := json.Marshal(map[string]any{"prompt": graph, "client_id": "flowbench-" + in.RunID})
+func comfyQueue(ctx context.Context, srv *aiServer, base string, graph map[string]any, clientID string) (string, error) {
+	body, err := json.Marshal(map[string]any{"prompt": graph, "client_id": clientID})
 	if err != nil {
 		return "", err
 	}

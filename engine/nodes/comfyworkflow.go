@@ -181,10 +181,14 @@ func runComfyWorkflow(ctx context.Context, in *engine.NodeInput) (map[string]any
 			vals["image"] = name
 		}
 		g := fillComfyPlaceholders(graph, vals).(map[string]any)
-		id, err := comfyQueue(ctx, srv, base, g, in)
+		clientID := "flowbench-" + engine.NewID()
+		watch := watchComfy(ctx, base, clientID, in)
+		defer watch.stop()
+		id, err := comfyQueue(ctx, srv, base, g, clientID)
 		if err != nil {
 			return err
 		}
+		watch.follow(id)
 		outs, err := comfyWait(ctx, srv, base, id, time.Duration(timeoutMS)*time.Millisecond)
 		if err != nil {
 			if ctx.Err() != nil {

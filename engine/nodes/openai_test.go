@@ -3,6 +3,7 @@ package nodes_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"image/png"
 	"net"
@@ -651,5 +652,39 @@ func TestComfyUIWorkflowErrors(t *testing.T) {
 	spec, _ := nodeType(t, "comfyui.workflow").Param("workflow")
 	if spec.Check(uiFormat) == nil || spec.Check(apiWorkflow) != nil {
 		t.Fatal("workflow param check")
+	}
+}
+
+func TestComfyUIStepProgressReachesTheNode(t *testing.T) {
+	t.Parallel()
+	fake := fakes.NewComfyUI(fakes.ComfyUIOptions{Polls: 3})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	wf := engine.WorkflowFile{
+		Format: engine.FormatWorkflow,
+		Name:   "comfy",
+		Inputs: []engine.InputDecl{{Name: "topic", Type: engine.TypeString, Default: "Turner"}},
+		Nodes: []engine.Node{
+			{ID: "wf", Type: "comfyui.workflow", Params: map[string]any{"base_url": srv.URL, "workflow": apiWorkflow}},
+			{ID: "out", Type: "io.output", Params: map[string]any{"name": "n"}},
+		},
+		Edges: []engine.Edge{{Source: "wf", SourceHandle: "images", Target: "out", TargetHandle: "value"}},
+	}
+	data, err := json.Marshal(wf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, events := runWorkflowFile(t, data, nil)
+	if run.Status != engine.RunCompleted {
+		t.Fatalf("run %s: %s", run.Status, run.Error)
+	}
+	var steps []float64
+	for _, e := range events {
+		if e.Type == engine.EventProgress && e.NodeID == "wf" && e.Progress > 0 && e.Progress < 1 {
+			steps = append(steps, e.Progress)
+		}
+	}
+	if len(steps) == 0 {
+		t.Fatal("no step progress reached the node from ComfyUI's websocket")
 	}
 }
