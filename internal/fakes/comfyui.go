@@ -225,7 +225,7 @@ func (f *ComfyUI) prompt(w http.ResponseWriter, r *http.Request) {
 		case "CheckpointLoaderSimple":
 			if ck, _ := inputs["ckpt_name"].(string); !slices.Contains(f.opts.Checkpoints, ck) {
 				errs = append(errs, map[string]any{"type": "value_not_in_list", "message": "Value not in list",
-					"details": fmt.Sprintf("ckpt_name: '%v' not in %v", inputs["ckpt_name"], f.opts.Checkpoints),
+					"details":    fmt.Sprintf("ckpt_name: '%v' not in %v", inputs["ckpt_name"], f.opts.Checkpoints),
 					"extra_info": map[string]any{"input_name": "ckpt_name"}})
 			}
 		case "EmptyLatentImage":
