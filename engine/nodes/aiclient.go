@@ -49,7 +49,7 @@ func connectAI(ctx context.Context, in *engine.NodeInput, node, hint string, kin
 		}
 		s.conn = c
 	case base != "":
-		c, err := in.Providers.Direct(engine.ProviderOpenAI, base, apiKey)
+		c, err := in.Providers.Direct(kinds[0], base, apiKey) // a base_url speaks the node's first kind
 		if err != nil {
 			return nil, fmt.Errorf("%s: param %q: %w", node, "base_url", err)
 		}
@@ -67,7 +67,7 @@ func connectAI(ctx context.Context, in *engine.NodeInput, node, hint string, kin
 		s.conn = c
 	}
 	if !slices.Contains(kinds, s.conn.Provider.Kind) {
-		return nil, fmt.Errorf("%s: provider %q is a %s provider; this node needs one of kind %s",
+		return nil, fmt.Errorf("%s: provider %q is of kind %s; this node needs one of kind %s",
 			node, s.conn.Label(), s.conn.Provider.Kind, strings.Join(kinds, " or "))
 	}
 	return s, nil

@@ -76,32 +76,49 @@ func generateComfyUI(ctx context.Context, srv *aiServer, job imageJob, in *engin
 			}
 			uploaded = name
 		}
-		body, err := json.Marshal(map[string]any{"prompt": comfyTextToImage(job, uploaded), "client_id": "flowbench-" + in.RunID})
+		clientID := "flowbench-" + engine.NewID()
+		watch := watchComfy(ctx, base, clientID, in)
+		defer watch.stop()
+		promptID, err := comfyQueue(ctx, srv, base, comfyTextToImage(job, uploaded), clientID)
 		if err != nil {
 			return err
 		}
-		raw, err := srv.send(ctx, http.MethodPost, base+"/prompt", body, "application/json", aiMaxJSONBody)
-		if err != nil {
-			return err
-		}
-		var queued struct {
-			PromptID string `json:"prompt_id"`
-		}
-		if err := json.Unmarshal(raw, &queued); err != nil || queued.PromptID == "" {
-			return fmt.Errorf("POST %s/prompt: no prompt_id in the answer (is this ComfyUI?)", base)
-		}
-		img, err := comfyWait(ctx, srv, base, queued.PromptID, in)
+		watch.follow(promptID)
+		outs, err := comfyWait(ctx, srv, base, promptID, 0)
 		if err != nil {
 			if ctx.Err() != nil {
 				comfyInterrupt(srv, base)
 			}
 			return err
 		}
-		q := url.Values{"filename": {img.Filename}, "subfolder": {img.Subfolder}, "type": {img.Type}}
-		data, err = srv.send(ctx, http.MethodGet, base+"/view?"+q.Encode(), nil, "", aiMaxImageBody)
+		imgs := outs.files("images")
+		if len(imgs) == 0 {
+			return fmt.Errorf("ComfyUI job %s finished without an image", promptID)
+		}
+		in.Progress(1)
+		data, err = comfyView(ctx, srv, base, imgs[0])
 		return err
 	})
 	return data, err
+}
+
+// comfyQueue sends an API-format graph to POST /prompt and returns the job's prompt id.
+func comfyQueue(ctx context.Context, srv *aiServer, base string, graph map[string]any, clientID string) (string, error) {
+	body, err := json.Marshal(map[string]any{"prompt": graph, "client_id": clientID})
+	if err != nil {
+		return "", err
+	}
+	raw, err := srv.send(ctx, http.MethodPost, base+"/prompt", body, "application/json", aiMaxJSONBody)
+	if err != nil {
+		return "", err
+	}
+	var queued struct {
+		PromptID string `json:"prompt_id"`
+	}
+	if err := json.Unmarshal(raw, &queued); err != nil || queued.PromptID == "" {
+		return "", fmt.Errorf("POST %s/prompt: no prompt_id in the answer (is this ComfyUI?)", base)
+	}
+	return queued.PromptID, nil
 }
 
 type comfyImage struct {
@@ -110,58 +127,82 @@ type comfyImage struct {
 	Type      string `json:"type"`
 }
 
-// comfyWait polls /history/{id} until the job is done and returns its first image.
-func comfyWait(ctx context.Context, srv *aiServer, base, id string, in *engine.NodeInput) (comfyImage, error) {
-	deadline := time.Now().Add(comfyMaxJobTime)
+// comfyOutputs are a finished job's outputs: node id → output kind ("images", "gifs",
+// "audio", …) → value.
+type comfyOutputs map[string]map[string]json.RawMessage
+
+// comfyWait polls /history/{id} until the job is done (or timeout passes, when > 0) and
+// returns its outputs.
+func comfyWait(ctx context.Context, srv *aiServer, base, id string, timeout time.Duration) (comfyOutputs, error) {
+	if timeout <= 0 {
+		timeout = comfyMaxJobTime
+	}
+	deadline := time.Now().Add(timeout)
 	t := time.NewTicker(comfyPollEvery)
 	defer t.Stop()
 	for {
 		raw, err := srv.send(ctx, http.MethodGet, base+"/history/"+url.PathEscape(id), nil, "", aiMaxJSONBody)
 		if err != nil {
-			return comfyImage{}, err
+			return nil, err
 		}
 		var hist map[string]struct {
-			Outputs map[string]struct {
-				Images []comfyImage `json:"images"`
-			} `json:"outputs"`
-			Status struct {
+			Outputs comfyOutputs `json:"outputs"`
+			Status  struct {
 				StatusStr string `json:"status_str"`
 				Completed bool   `json:"completed"`
 				Messages  []any  `json:"messages"`
 			} `json:"status"`
 		}
 		if err := json.Unmarshal(raw, &hist); err != nil {
-			return comfyImage{}, fmt.Errorf("GET %s/history/%s: unreadable answer: %v", base, id, err)
+			return nil, fmt.Errorf("GET %s/history/%s: unreadable answer: %v", base, id, err)
 		}
 		if h, ok := hist[id]; ok {
 			if h.Status.StatusStr == "error" {
-				return comfyImage{}, fmt.Errorf("ComfyUI job %s failed: %s", id, comfyExecError(h.Status.Messages))
+				return nil, fmt.Errorf("ComfyUI job %s failed: %s", id, comfyExecError(h.Status.Messages))
 			}
-			keys := make([]string, 0, len(h.Outputs))
-			for k := range h.Outputs {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				if imgs := h.Outputs[k].Images; len(imgs) > 0 {
-					in.Progress(1)
-					return imgs[0], nil
-				}
-			}
-			if h.Status.Completed || h.Status.StatusStr == "success" {
-				return comfyImage{}, fmt.Errorf("ComfyUI job %s finished without an image", id)
+			if h.Status.Completed || h.Status.StatusStr == "success" || len(h.Outputs) > 0 {
+				return h.Outputs, nil
 			}
 		}
 		if time.Now().After(deadline) {
 			comfyInterrupt(srv, base)
-			return comfyImage{}, fmt.Errorf("ComfyUI job %s did not finish within %s", id, comfyMaxJobTime)
+			return nil, fmt.Errorf("ComfyUI job %s did not finish within %s (interrupted)", id, timeout)
 		}
 		select {
 		case <-ctx.Done():
-			return comfyImage{}, ctx.Err()
+			return nil, ctx.Err()
 		case <-t.C:
 		}
 	}
+}
+
+// files lists the files of one output kind ("images"), in node id order.
+func (o comfyOutputs) files(kinds ...string) []comfyImage {
+	ids := make([]string, 0, len(o))
+	for id := range o {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	var out []comfyImage
+	for _, id := range ids {
+		for _, k := range kinds {
+			var fs []comfyImage
+			if json.Unmarshal(o[id][k], &fs) == nil {
+				for _, f := range fs {
+					if f.Filename != "" {
+						out = append(out, f)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// comfyView downloads one output file.
+func comfyView(ctx context.Context, srv *aiServer, base string, f comfyImage) ([]byte, error) {
+	q := url.Values{"filename": {f.Filename}, "subfolder": {f.Subfolder}, "type": {f.Type}}
+	return srv.send(ctx, http.MethodGet, base+"/view?"+q.Encode(), nil, "", aiMaxImageBody)
 }
 
 // comfyInterrupt stops the job running on a ComfyUI server (the run was cancelled).

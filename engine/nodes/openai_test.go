@@ -3,6 +3,7 @@ package nodes_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"image/png"
 	"net"
@@ -292,7 +293,7 @@ func TestGenerativeNodeErrors(t *testing.T) {
 		{"unknown provider", "llm.embed", map[string]any{"provider": "nope", "model": "m"}, text,
 			[]string{`unknown provider "nope"`}},
 		{"wrong kind", "audio.speak", map[string]any{"provider": "comfy", "model": "m"}, text,
-			[]string{`provider "comfy" is a comfyui provider`}},
+			[]string{`provider "comfy" is of kind comfyui`}},
 		{"no model param", "image.generate", map[string]any{"provider": "local", "prompt": "x"}, nil,
 			[]string{`param "model" is required`}},
 		{"empty prompt", "image.generate", map[string]any{"provider": "local", "model": "fake-image"}, nil,
@@ -551,5 +552,139 @@ func TestLLMChatImagesAndJSONSchema(t *testing.T) {
 	spec, _ := nodeType(t, "llm.chat").Param("json_schema")
 	if spec.Check(`{"type": 12}`) == nil || spec.Check(`[1]`) == nil || spec.Check(schema) != nil {
 		t.Fatal("json_schema param check accepts a bad schema or refuses a good one")
+	}
+}
+
+// apiWorkflow is a ComfyUI API-format text-to-image workflow with placeholders.
+const apiWorkflow = `{
+  "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "v1-5-pruned-emaonly.safetensors"}},
+  "5": {"class_type": "EmptyLatentImage", "inputs": {"width": 32, "height": 16, "batch_size": 1}},
+  "6": {"class_type": "CLIPTextEncode", "inputs": {"text": "{{a}}, by {{topic}}", "clip": ["4", 1]}},
+  "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "", "clip": ["4", 1]}},
+  "3": {"class_type": "KSampler", "inputs": {"seed": "{{b}}", "steps": 4, "cfg": 7, "sampler_name": "euler",
+        "scheduler": "normal", "denoise": 1, "model": ["4", 0], "positive": ["6", 0], "negative": ["7", 0], "latent_image": ["5", 0]}},
+  "8": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["4", 2]}},
+  "9": {"class_type": "SaveImage", "inputs": {"filename_prefix": "mine", "images": ["8", 0]}}
+}`
+
+func TestComfyUIWorkflow(t *testing.T) {
+	t.Parallel()
+	e := newAIEnv(t, fakes.OpenAIOptions{})
+	fake := fakes.NewComfyUI(fakes.ComfyUIOptions{})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	e.setProvider(t, engine.Provider{Name: "comfy", Kind: engine.ProviderComfyUI, URLs: []string{srv.URL}})
+	// {{topic}} is a flow input the engine fills before the node runs.
+	wf := strings.ReplaceAll(apiWorkflow, "{{topic}}", "Turner")
+	out, in, err := e.run(t, "comfyui.workflow", map[string]any{"provider": "comfy", "workflow": wf},
+		map[string]any{"a": "a stormy sea", "b": 1234.0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := fake.LastPrompt()
+	if txt := g["6"].(map[string]any)["inputs"].(map[string]any)["text"]; txt != "a stormy sea, by Turner" {
+		t.Fatalf("text sent %v", txt)
+	}
+	if seed := g["3"].(map[string]any)["inputs"].(map[string]any)["seed"]; toJSONText(seed) != "1234" {
+		t.Fatalf("a whole-string placeholder must keep the number: seed sent %#v", seed)
+	}
+	imgs, _ := out["images"].([]any)
+	if len(imgs) != 1 || out["image"] == nil || len(out["videos"].([]any)) != 0 {
+		t.Fatalf("outputs %v", out)
+	}
+	if img, err := png.Decode(bytes.NewReader(assetBytes(t, e.store, out["image"]))); err != nil || img.Bounds().Dx() != 32 {
+		t.Fatalf("image output: %v", err)
+	}
+	if o, _ := out["outputs"].(map[string]any); o["9"] == nil {
+		t.Fatalf("raw outputs %v", out["outputs"])
+	}
+	checkCost(t, in.Cost, map[string]any{"provider": "comfy", "url": srv.URL})
+
+	// The input image is uploaded and {{image}} names it.
+	withImage := `{"1": {"class_type": "LoadImage", "inputs": {"image": "{{image}}"}},
+		"2": {"class_type": "SaveImage", "inputs": {"filename_prefix": "copy", "images": ["1", 0]}}}`
+	if _, _, err := e.run(t, "comfyui.workflow", map[string]any{"base_url": srv.URL, "workflow": withImage},
+		map[string]any{"image": startImage(t, e.store)}); err != nil {
+		t.Fatal(err)
+	}
+	if name, _ := fake.LastPrompt()["1"].(map[string]any)["inputs"].(map[string]any)["image"].(string); !strings.HasPrefix(name, "flowbench-") {
+		t.Fatalf("{{image}} became %q", name)
+	}
+}
+
+func TestComfyUIWorkflowErrors(t *testing.T) {
+	t.Parallel()
+	e := newAIEnv(t, fakes.OpenAIOptions{})
+	slow := fakes.NewComfyUI(fakes.ComfyUIOptions{Polls: 1 << 30})
+	srv := httptest.NewServer(slow)
+	defer srv.Close()
+	uiFormat := `{"last_node_id": 9, "nodes": [{"id": 3, "type": "KSampler"}], "links": [[1, 4, 0, 3, 0, "MODEL"]]}`
+	cases := []struct {
+		name   string
+		params map[string]any
+		want   []string
+	}{
+		{"UI format", map[string]any{"base_url": srv.URL, "workflow": uiFormat}, []string{`param "workflow"`, "UI-format", "Export (API)"}},
+		{"no class_type", map[string]any{"base_url": srv.URL, "workflow": `{"3": {"inputs": {}}}`}, []string{`node "3" has no class_type`}},
+		{"not JSON", map[string]any{"base_url": srv.URL, "workflow": `{"3": `}, []string{"not JSON"}},
+		{"unknown class on the server", map[string]any{"base_url": srv.URL, "workflow": `{"1": {"class_type": "Upscaler9000", "inputs": {}}}`},
+			[]string{"comfyui.workflow: HTTP 400", "Upscaler9000 does not exist", srv.URL + "/prompt"}},
+		{"a job that never finishes", map[string]any{"base_url": srv.URL, "workflow": apiWorkflow, "timeout_ms": 300.0},
+			[]string{"did not finish within 300ms", "interrupted"}},
+		{"openai provider", map[string]any{"provider": "local", "workflow": apiWorkflow}, []string{`provider "local" is of kind openai`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := e.run(t, "comfyui.workflow", tc.params, map[string]any{"a": "x", "b": 1.0})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+	if slow.Interrupts() != 1 {
+		t.Fatalf("interrupts = %d, want the timed-out job interrupted", slow.Interrupts())
+	}
+	spec, _ := nodeType(t, "comfyui.workflow").Param("workflow")
+	if spec.Check(uiFormat) == nil || spec.Check(apiWorkflow) != nil {
+		t.Fatal("workflow param check")
+	}
+}
+
+func TestComfyUIStepProgressReachesTheNode(t *testing.T) {
+	t.Parallel()
+	fake := fakes.NewComfyUI(fakes.ComfyUIOptions{Polls: 3})
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	wf := engine.WorkflowFile{
+		Format: engine.FormatWorkflow,
+		Name:   "comfy",
+		Inputs: []engine.InputDecl{{Name: "topic", Type: engine.TypeString, Default: "Turner"}},
+		Nodes: []engine.Node{
+			{ID: "wf", Type: "comfyui.workflow", Params: map[string]any{"base_url": srv.URL, "workflow": apiWorkflow}},
+			{ID: "out", Type: "io.output", Params: map[string]any{"name": "n"}},
+		},
+		Edges: []engine.Edge{{Source: "wf", SourceHandle: "images", Target: "out", TargetHandle: "value"}},
+	}
+	data, err := json.Marshal(wf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, events := runWorkflowFile(t, data, nil)
+	if run.Status != engine.RunCompleted {
+		t.Fatalf("run %s: %s", run.Status, run.Error)
+	}
+	var steps []float64
+	for _, e := range events {
+		if e.Type == engine.EventProgress && e.NodeID == "wf" && e.Progress > 0 && e.Progress < 1 {
+			steps = append(steps, e.Progress)
+		}
+	}
+	if len(steps) == 0 {
+		t.Fatal("no step progress reached the node from ComfyUI's websocket")
 	}
 }

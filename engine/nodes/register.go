@@ -27,6 +27,7 @@ func Register(r *engine.Registry) error {
 		registerHTTP,
 		registerLLM,
 		registerGenerative,
+		registerComfyWorkflow,
 	}
 	var errs []error
 	for _, register := range families {

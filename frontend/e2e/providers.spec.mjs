@@ -136,4 +136,45 @@ export const tests = [
       }
     },
   },
+  {
+    name: "a seed sweep of six image.generate runs spreads over both ComfyUI URLs of a provider",
+    timeout: 90_000,
+    fn: async (page, { assert }) => {
+      const a = await startFake("comfyui");
+      const b = await startFake("comfyui");
+      try {
+        await cli("providers", "set", "comfy-pool", "--kind", "comfyui", "--url", a.url, "--url", b.url);
+        const id = await importWorkflow(page, {
+          name: "Seed sweep",
+          inputs: [{ name: "seed", type: "integer", required: true }],
+          nodes: [
+            { id: "in", type: "flow.inputs", position: { x: 0, y: 0 } },
+            { id: "gen", type: "image.generate", position: { x: 260, y: 0 },
+              params: { provider: "comfy-pool", model: "sd_xl_base_1.0.safetensors", prompt: "a lighthouse, seed {{seed}}",
+                width: 192, height: 128, steps: 8, seed: "{{seed}}" } },
+          ],
+          edges: [],
+        });
+        await openEditor(page, id, "gen");
+        const runs = await call(page, "StartBatch", { workflow_id: id, version_id: "", inputs: {}, from: "" },
+          [1, 2, 3, 4, 5, 6].map((seed) => ({ seed })));
+        assert.equal(runs.length, 6);
+        const urls = {};
+        for (const r of runs) {
+          const done = await waitRun(page, r.id, 60_000);
+          assert.equal(done.status, "completed", done.error);
+          const gen = (await call(page, "RunGenerations", r.id)).gen;
+          urls[gen.cost.url] = (urls[gen.cost.url] ?? 0) + 1;
+          assert.equal(gen.outputs.seed, gen.cost.seed);
+        }
+        assert.ok(urls[a.url] > 0 && urls[b.url] > 0, `work went to both URLs: ${JSON.stringify(urls)}`);
+        assert.equal(urls[a.url] + urls[b.url], 6);
+        await node(page, "gen").locator("img").first().waitFor({ state: "visible", timeout: 15_000 });
+        await shot(page, "comfyui-seed-sweep.png");
+      } finally {
+        a.stop();
+        b.stop();
+      }
+    },
+  },
 ];

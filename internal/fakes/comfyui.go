@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/gorilla/websocket"
 )
 
 // ComfyUIOptions configure a fake ComfyUI server.
@@ -56,6 +58,19 @@ type ComfyUI struct {
 	interrupts int
 	counter    int
 	prompts    []map[string]any
+	sockets    map[string]*comfySocket // by clientId
+}
+
+// comfySocket is a websocket client of /ws, written to by one goroutine at a time.
+type comfySocket struct {
+	mu   sync.Mutex
+	conn *websocket.Conn
+}
+
+func (c *comfySocket) send(v any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_ = c.conn.WriteJSON(v)
 }
 
 type comfyJob struct {
@@ -66,6 +81,7 @@ type comfyJob struct {
 	save   string // id of the SaveImage node
 	prefix string
 	done   bool
+	client string
 }
 
 // NewComfyUI returns a fake ComfyUI handler.
@@ -76,7 +92,9 @@ func NewComfyUI(opts ComfyUIOptions) *ComfyUI {
 	if opts.Polls <= 0 {
 		opts.Polls = 1
 	}
-	f := &ComfyUI{opts: opts, mux: http.NewServeMux(), calls: map[string]int{}, jobs: map[string]*comfyJob{}, files: map[string][]byte{}}
+	f := &ComfyUI{opts: opts, mux: http.NewServeMux(), calls: map[string]int{}, jobs: map[string]*comfyJob{}, files: map[string][]byte{},
+		sockets: map[string]*comfySocket{}}
+	f.mux.HandleFunc("/ws", f.ws)
 	f.mux.HandleFunc("/prompt", f.count("/prompt", http.MethodPost, f.prompt))
 	f.mux.HandleFunc("/history/{id}", f.count("/history", http.MethodGet, f.history))
 	f.mux.HandleFunc("/view", f.count("/view", http.MethodGet, f.view))
@@ -207,7 +225,7 @@ func (f *ComfyUI) prompt(w http.ResponseWriter, r *http.Request) {
 		case "CheckpointLoaderSimple":
 			if ck, _ := inputs["ckpt_name"].(string); !slices.Contains(f.opts.Checkpoints, ck) {
 				errs = append(errs, map[string]any{"type": "value_not_in_list", "message": "Value not in list",
-					"details": fmt.Sprintf("ckpt_name: '%v' not in %v", inputs["ckpt_name"], f.opts.Checkpoints),
+					"details":    fmt.Sprintf("ckpt_name: '%v' not in %v", inputs["ckpt_name"], f.opts.Checkpoints),
 					"extra_info": map[string]any{"input_name": "ckpt_name"}})
 			}
 		case "EmptyLatentImage":
@@ -241,6 +259,7 @@ func (f *ComfyUI) prompt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	job.key = strings.Join(keyParts, "|")
+	job.client, _ = body["client_id"].(string)
 	id := newUUID()
 	f.mu.Lock()
 	f.jobs[id] = job
@@ -256,10 +275,16 @@ func (f *ComfyUI) history(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	job, ok := f.jobs[id]
 	if !ok || job.polls < f.opts.Polls {
+		var sock *comfySocket
 		if ok {
 			job.polls++
+			sock = f.sockets[job.client]
 		}
 		f.mu.Unlock()
+		if sock != nil { // a sampler step per poll, as ComfyUI reports them on its websocket
+			sock.send(map[string]any{"type": "progress", "data": map[string]any{"value": job.polls, "max": f.opts.Polls + 1,
+				"prompt_id": id, "node": "3"}})
+		}
 		writeJSON(w, http.StatusOK, map[string]any{})
 		return
 	}
@@ -335,4 +360,32 @@ func newUUID() string {
 	_, _ = rand.Read(b[:])
 	h := hex.EncodeToString(b[:])
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+
+// ws is ComfyUI's /ws?clientId=…: it sends a status message, then the progress of the jobs
+// queued with that client_id.
+func (f *ComfyUI) ws(w http.ResponseWriter, r *http.Request) {
+	client := r.URL.Query().Get("clientId")
+	conn, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	sock := &comfySocket{conn: conn}
+	f.mu.Lock()
+	f.sockets[client] = sock
+	f.mu.Unlock()
+	sock.send(map[string]any{"type": "status", "data": map[string]any{"status": map[string]any{"exec_info": map[string]any{"queue_remaining": 0}}, "sid": client}})
+	for {
+		if _, _, err := conn.ReadMessage(); err != nil {
+			break
+		}
+	}
+	f.mu.Lock()
+	if f.sockets[client] == sock {
+		delete(f.sockets, client)
+	}
+	f.mu.Unlock()
+	conn.Close()
 }
