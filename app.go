@@ -26,6 +26,10 @@ type App struct {
 	// chosen are the paths the person picked or dropped: bound methods read no others.
 	chosen chosenPaths
 	emit   func(ctx context.Context, name string, data ...any)
+	// openPath is the workflow file the window was started with ("" for none); opened holds
+	// what its import gave until the window takes it (openfile.go).
+	openPath string
+	opened   openedFile
 }
 
 // NewApp binds a service to the window.
@@ -43,6 +47,7 @@ func (a *App) startup(ctx context.Context) {
 	a.recoverRuns(ctx)
 	runtime.OnFileDrop(ctx, a.dropped)
 	a.devHooks(ctx)
+	a.openAtStart(a.ctx, a.openPath)
 }
 
 // autoResumeOrphans is how many queued runs left by a process that stopped the window

@@ -30,7 +30,7 @@ func main() {
 
 // openWindow runs the window until it closes. Subcommands never get here (cli.Entry runs
 // them headless), so this binary also serves as the single executable on Windows.
-func openWindow(_ []string, home string) int {
+func openWindow(args []string, home string) int {
 	if !generatingBindings {
 		if err := cli.CheckDisplay(); err != nil {
 			fmt.Fprintln(os.Stderr, "flowbench:", err)
@@ -48,6 +48,7 @@ func openWindow(_ []string, home string) int {
 	}
 	defer closeFn()
 	app := NewApp(svc, home, logger)
+	app.openPath = cli.FileArg(args) // `flowbench FILE.json`: imported and opened once the window is up
 	if err := guardDevServer(); err != nil {
 		fmt.Fprintln(os.Stderr, "flowbench:", err)
 		return cli.ExitFailed

@@ -12,14 +12,17 @@ import (
 )
 
 // WindowFunc opens the window with the command line's arguments (--home included) and the
-// data home it names ("" for the default); it returns the exit status.
+// data home it names ("" for the default); it returns the exit status. A workflow file to open
+// (FileArg) is among the arguments as an absolute path.
 type WindowFunc func(args []string, home string) int
 
 // Entry is the whole command line of both binaries (SPEC §8): a subcommand runs headless; no
 // subcommand opens the window through window (which checks there is a display: CheckDisplay,
-// exit 2 without one). A first
-// argument that is neither a subcommand nor a flag is a usage error, never the window. No
-// panic reaches the user as a trace: it becomes one line and exit 1.
+// exit 2 without one). A first argument that is an existing regular file named *.json (a
+// desktop entry's %f: the file manager opening a .flowbench.json) opens the window with that
+// file, passed on as an absolute path; any other first argument that is neither a subcommand
+// nor a flag is a usage error, never the window. No panic reaches the user as a trace: it
+// becomes one line and exit 1.
 func Entry(args []string, stdout, stderr io.Writer, window WindowFunc) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -36,14 +39,69 @@ func Entry(args []string, stdout, stderr io.Writer, window WindowFunc) (code int
 		return Main(args, stdout, stderr)
 	}
 	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		fmt.Fprintf(stderr, "flowbench: unknown command %q%s (see flowbench help)\n", rest[0], suggest(rest[0]))
-		return ExitUsage
+		if abs, ok := openableFile(rest[0]); ok {
+			args = replaceArg(args, rest[0], abs)
+		} else if strings.HasSuffix(strings.ToLower(rest[0]), ".json") {
+			fmt.Fprintf(stderr, "flowbench: cannot open %q: it is not an existing regular file (see flowbench help)\n", rest[0])
+			return ExitUsage
+		} else {
+			fmt.Fprintf(stderr, "flowbench: unknown command %q%s (see flowbench help)\n", rest[0], suggest(rest[0]))
+			return ExitUsage
+		}
 	}
 	if window == nil {
 		fmt.Fprintln(stderr, "flowbench: this build has no window; subcommands work (see flowbench help)")
 		return ExitUsage
 	}
 	return window(args, home)
+}
+
+// openableFile says whether arg names a workflow file the window opens: an existing regular
+// file (symlinks followed) whose name ends in .json; it returns its absolute path.
+func openableFile(arg string) (string, bool) {
+	if !strings.HasSuffix(strings.ToLower(arg), ".json") {
+		return "", false
+	}
+	fi, err := os.Stat(arg)
+	if err != nil || !fi.Mode().IsRegular() {
+		return "", false
+	}
+	abs, err := filepath.Abs(arg)
+	if err != nil {
+		return "", false
+	}
+	return abs, true
+}
+
+// replaceArg returns args with the first argument equal to old (outside --home's value)
+// replaced by new.
+func replaceArg(args []string, old, new string) []string {
+	out := append([]string(nil), args...)
+	for i := 0; i < len(out); i++ {
+		if out[i] == "--home" || out[i] == "-home" {
+			i++
+			continue
+		}
+		if out[i] == old {
+			out[i] = new
+			break
+		}
+	}
+	return out
+}
+
+// FileArg is the workflow file the window was asked to open (the first argument besides
+// --home and its value, when it is not a flag), or "". Entry has already checked it is an
+// existing *.json file and made it absolute.
+func FileArg(args []string) string {
+	rest, _, err := ExtractHome(args)
+	if err != nil || len(rest) == 0 || strings.HasPrefix(rest[0], "-") || !filepath.IsAbs(rest[0]) {
+		return ""
+	}
+	if !strings.HasSuffix(strings.ToLower(rest[0]), ".json") {
+		return ""
+	}
+	return rest[0]
 }
 
 // QuietPanics keeps the report of a panic this process cannot recover (one on another

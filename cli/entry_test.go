@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -125,3 +126,41 @@ func TestUnknownCommandInProcess(t *testing.T) {
 }
 
 func statDir(path string) (os.FileInfo, error) { return os.Stat(path) }
+
+// TestFileArgumentOpensWindow: `flowbench FILE.json` (the desktop entry's Exec=flowbench %f)
+// opens the window with the file as an absolute path, which FileArg finds; a missing file, a
+// directory, a file not named *.json and a mistyped command stay usage errors (exit 2, named).
+func TestFileArgumentOpensWindow(t *testing.T) {
+	dir := t.TempDir()
+	wf := filepath.Join(dir, "x.flowbench.json")
+	if err := os.WriteFile(wf, []byte(`{"format":"flowbench.workflow/v1"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "d.json"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, args := range [][]string{{wf}, {"x.flowbench.json"}, {"--home", "/tmp/h", "./x.flowbench.json"}} {
+		code, out, errOut := entry(args...)
+		if code != 0 || !strings.HasPrefix(out, "window opened: ") || !strings.Contains(out, wf) || errOut != "" {
+			t.Errorf("flowbench %s: exit %d, stdout %q, stderr %q; want the window with %s", strings.Join(args, " "), code, out, errOut, wf)
+			continue
+		}
+		got := strings.Fields(strings.TrimPrefix(strings.SplitN(out, " (home", 2)[0], "window opened: "))
+		if f := cli.FileArg(got); f != wf {
+			t.Errorf("flowbench %s: the window's FileArg(%q) = %q, want %q", strings.Join(args, " "), got, f, wf)
+		}
+	}
+	if f := cli.FileArg([]string{"--home", "/tmp/h"}); f != "" {
+		t.Errorf("FileArg without a file = %q", f)
+	}
+	for _, bad := range []string{"missing.json", "d.json", "notes.txt", "runz"} {
+		code, out, errOut := entry(bad)
+		if code != cli.ExitUsage || strings.Contains(out, "window opened") || !strings.Contains(errOut, `"`+bad+`"`) {
+			t.Errorf("flowbench %s: exit %d, stdout %q, stderr %q; want exit 2 naming it and no window", bad, code, out, errOut)
+		}
+	}
+}

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# screenshot.sh OUT.png [--home DIR]
+# screenshot.sh OUT.png [--home DIR] [--open FILE.json]
 # Opens the real window (build/bin/flowbench, which starts build/bin/flowbench-window) under Xvfb, saves a screenshot of the screen
-# to OUT.png and fails if the picture is blank. Builds nothing: run `make build` first.
+# to OUT.png and fails if the picture is blank. Builds nothing: run `make build` first. --open
+# starts it as the desktop entry does for a double-clicked file (`flowbench FILE`).
 set -euo pipefail
 
-usage() { echo "usage: $0 OUT.png [--home DIR]" >&2; exit 2; }
+usage() { echo "usage: $0 OUT.png [--home DIR] [--open FILE.json]" >&2; exit 2; }
 
-out="" home=""
+out="" home="" open=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --home) [ $# -ge 2 ] || usage; home="$2"; shift 2 ;;
     --home=*) home="${1#--home=}"; shift ;;
+    --open) [ $# -ge 2 ] || usage; open=("$2"); shift 2 ;;
     -h|--help) usage ;;
     -*) usage ;;
     *) [ -z "$out" ] || usage; out="$1"; shift ;;
@@ -56,7 +58,7 @@ mkdir -p "$home" "$(dirname "$out")"
 start_xvfb 1280x800x24
 echo "screenshot: Xvfb on $DISPLAY, home $home"
 
-FLOWBENCH_HOME="$home" "$bin" --home "$home" >"$applog" 2>&1 &
+FLOWBENCH_HOME="$home" "$bin" --home "$home" "${open[@]}" >"$applog" 2>&1 &
 APP_PID=$!
 
 if ! timeout "$timeout_s" xdotool search --sync --onlyvisible --name '^Flowbench' >/dev/null; then

@@ -102,7 +102,7 @@ roundtrip "deb (dpkg -x)" "$tmp/home-deb" "$workflow" "$droot/usr/bin/flowbench"
 [ -x "$droot/usr/bin/flowbench-window" ] || fail "flowbench-window is not executable in the package"
 [ "$("$droot/usr/bin/flowbench-window" --version)" = "flowbench $VERSION" ] || fail "flowbench-window --version"
 exec_line="$(sed -n 's/^Exec=//p' "$desktop")"
-[ "${exec_line%% *}" = flowbench ] || fail "desktop entry runs '$exec_line', not flowbench"
+[ "$exec_line" = "flowbench %f" ] || fail "desktop entry runs '$exec_line', not flowbench %f (a double-clicked .flowbench.json opens through %f)"
 
 # ---- 3. dpkg -i / dpkg -r
 step "deb dpkg -i / -r"
@@ -142,6 +142,15 @@ else
     /usr/bin/flowbench --home "$shot_home" import testdata/text-pipeline.json >/dev/null
     FLOWBENCH_BIN="$(command -v "${exec_cmd%% *}")" scripts/screenshot.sh "${INSTALLED_SHOT:-$tmp/installed.png}" \
       --home "$shot_home" >"$tmp/shot.log" 2>&1 || { cat "$tmp/shot.log" >&2; fail "the installed app's window did not show"; }
+    # A double-clicked .flowbench.json runs the Exec line with %f as the file: the window opens
+    # and imports it (the workflow is then in the data home).
+    cp testdata/branching.json "$tmp/opened.flowbench.json"
+    FLOWBENCH_BIN="$(command -v "${exec_cmd%% *}")" scripts/screenshot.sh "$tmp/opened.png" --home "$shot_home" \
+      --open "$tmp/opened.flowbench.json" >"$tmp/shot-open.log" 2>&1 ||
+      { cat "$tmp/shot-open.log" >&2; fail "the installed app's window did not show for a file"; }
+    name="$(sed -n 's/^  "name": "\(.*\)",$/\1/p' testdata/branching.json | head -n 1)"
+    /usr/bin/flowbench --home "$shot_home" list | grep -qF " $name " ||
+      fail "opening $tmp/opened.flowbench.json from the desktop entry did not import it"
     dpkg_retry -r flowbench >"$tmp/dpkg-r.log" 2>&1 || { cat "$tmp/dpkg-r.log" >&2; fail "dpkg -r"; }
     for f in /usr/bin/flowbench /usr/bin/flowbench-window /usr/share/applications/flowbench.desktop \
       /usr/share/mime/packages/flowbench.xml /usr/share/icons/hicolor/512x512/apps/flowbench.png; do

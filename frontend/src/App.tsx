@@ -5,6 +5,7 @@ import { api } from "./api/backend";
 import { onEvent } from "./api/events";
 import { Editor } from "./canvas/Editor";
 import { Dashboard } from "./dashboard/Dashboard";
+import { watchOpenedFile } from "./dashboard/openedFile";
 import { CompareRoot } from "./compare/CompareRoot";
 import { Toasts } from "./panels/Toasts";
 import { OrphanedRunsDialog } from "./queue/OrphanedRunsDialog";
@@ -69,9 +70,19 @@ export default function App() {
         }
       }
     });
+    // `flowbench FILE.json`: the file the window was started with opens in the editor.
+    const offOpened = watchOpenedFile(api.takeOpenedFile, (o) => {
+      if (o.kind === "error") {
+        toast("error", o.message);
+      } else if (o.kind === "open") {
+        toast("success", o.message);
+        useUI.getState().navigate({ page: "editor", workflowId: o.workflowId });
+      }
+    });
     return () => {
       window.removeEventListener("hashchange", onHash);
       offMenu();
+      offOpened();
     };
   }, []);
 

@@ -8,6 +8,7 @@ import type {
   Graph,
   ImportResult,
   NodeType,
+  OpenedFile,
   Plan,
   Problem,
   RunInfo,
@@ -55,6 +56,8 @@ export const api = {
   /** importDialog resolves to null when the user cancelled the file dialog. */
   importDialog: () =>
     call<ImportResult>(() => App.ImportDialog()).then((r) => (r && r.workflow_id ? r : null)),
+  /** takeOpenedFile is the result of importing the file the window was started with, once. */
+  takeOpenedFile: () => call<OpenedFile>(() => App.TakeOpenedFile()),
   exportJSON: (id: string, versionId = "", bundle = false) =>
     call<string>(() => App.ExportJSON(id, versionId, bundle)),
   /** exportDialog resolves to the written path, "" when cancelled. */

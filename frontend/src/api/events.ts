@@ -14,6 +14,8 @@ export interface EventMap {
   generations: RunEvent;
   menu: MenuAction;
   filedrop: FileDrop;
+  /** the workflow file the window was started with is imported (payload: its path) */
+  openfile: string;
 }
 export type EventName = keyof EventMap;
 

@@ -81,6 +81,15 @@ export interface RunEvent {
 /** MenuAction is the payload of the native menu's "menu" event. */
 export type MenuAction = "new" | "import" | "export" | "undo" | "redo" | "copy" | "paste" | "selectAll" | "about";
 
+/** OpenedFile is what became of the workflow file the window was started with (TakeOpenedFile). */
+export interface OpenedFile {
+  path: string;
+  workflow_id: string;
+  version_label: string;
+  created: boolean;
+  error: string;
+}
+
 /** FileDrop is the payload of the "filedrop" event (files dropped from the OS). */
 export interface FileDrop {
   x: number;

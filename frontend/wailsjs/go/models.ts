@@ -1034,6 +1034,26 @@ export namespace main {
 		    return a;
 		}
 	}
+	export class OpenedFile {
+	    path: string;
+	    workflow_id: string;
+	    version_label: string;
+	    created: boolean;
+	    error: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new OpenedFile(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.workflow_id = source["workflow_id"];
+	        this.version_label = source["version_label"];
+	        this.created = source["created"];
+	        this.error = source["error"];
+	    }
+	}
 	export class OrphanedRun {
 	    id: string;
 	    workflow_id: string;

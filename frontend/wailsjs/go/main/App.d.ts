@@ -105,6 +105,8 @@ export function StartBatch(arg1:main.RunRequest,arg2:Array<Record<string, any>>)
 
 export function StartRun(arg1:main.RunRequest):Promise<main.RunInfo>;
 
+export function TakeOpenedFile():Promise<main.OpenedFile>;
+
 export function TestProvider(arg1:string):Promise<engine.ProviderTest>;
 
 export function UndoRestore(arg1:string):Promise<engine.RestoreResult>;

@@ -206,6 +206,10 @@ export function StartRun(arg1) {
   return window['go']['main']['App']['StartRun'](arg1);
 }
 
+export function TakeOpenedFile() {
+  return window['go']['main']['App']['TakeOpenedFile']();
+}
+
 export function TestProvider(arg1) {
   return window['go']['main']['App']['TestProvider'](arg1);
 }
