@@ -53,13 +53,14 @@ func (a *App) openAtStart(ctx context.Context, path string) (done <-chan struct{
 	return ch
 }
 
-// importFile reads a chosen workflow file and imports it as a new workflow.
+// importFile reads a chosen workflow file and imports it (engine.OpenFile: the same file
+// opened again gives the workflow it was imported as).
 func (a *App) importFile(ctx context.Context, path string) (engine.ImportResult, error) {
 	data, err := engine.ReadFile(ctx, path, 64<<20)
 	if err != nil {
 		return engine.ImportResult{}, err
 	}
-	return a.svc.Import(ctx, data, "")
+	return a.svc.OpenFile(ctx, data)
 }
 
 // TakeOpenedFile returns the result of importing the file the window was started with, once:

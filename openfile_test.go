@@ -53,6 +53,14 @@ func TestOpenAtStartImportsTheFile(t *testing.T) {
 	if again := a.TakeOpenedFile(); again.Path != "" {
 		t.Errorf("taken twice: %+v", again)
 	}
+	// The same file opened again (a second double-click): the workflow it became, no copy.
+	wait(a.openAtStart(a.ctx, path))
+	if again := a.TakeOpenedFile(); again.Path != path || again.Error != "" || again.Created || again.WorkflowID != got.WorkflowID {
+		t.Fatalf("opened again: %+v; want workflow %s, created false", again, got.WorkflowID)
+	}
+	if l, _ := a.ListWorkflows(); len(l) != 1 {
+		t.Fatalf("%d workflows after opening one file twice", len(l))
+	}
 	d, err := a.OpenWorkflow(got.WorkflowID)
 	if err != nil {
 		t.Fatalf("the imported workflow does not open: %v", err)
@@ -61,8 +69,8 @@ func TestOpenAtStartImportsTheFile(t *testing.T) {
 		t.Errorf("imported workflow has no name: %+v", d.Workflow)
 	}
 	mu.Lock()
-	if len(events) != 1 || events[0] != "openfile" {
-		t.Errorf("events %q, want one openfile", events)
+	if len(events) != 2 || events[0] != "openfile" || events[1] != "openfile" {
+		t.Errorf("events %q, want two openfile", events)
 	}
 	mu.Unlock()
 
