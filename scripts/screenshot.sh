@@ -74,6 +74,16 @@ if ! kill -0 "$APP_PID" 2>/dev/null; then
   exit 1
 fi
 
+# With --open, the file is imported after start-up and then opened in the editor, which titles
+# the window "Flowbench — NAME": wait for that (a hang guard, not a timing), so the data home
+# holds the workflow before the app is closed.
+if [ ${#open[@]} -gt 0 ] &&
+  ! timeout "${SCREENSHOT_OPEN_TIMEOUT:-60}" xdotool search --sync --onlyvisible --name '^Flowbench — ' >/dev/null; then
+  echo "screenshot: the window never showed the opened workflow (title 'Flowbench — NAME')" >&2
+  echo "--- app output ---" >&2; tail -n 50 "$applog" >&2
+  exit 1
+fi
+
 # Wait for WebKit to paint the page rather than for a fixed time: on a busy machine the first
 # seconds show only the native menu bar (~90 colours; the painted dashboard has over 1000).
 paint_min="${SCREENSHOT_PAINTED_COLOURS:-300}"
