@@ -32,15 +32,24 @@ function runtime(): WailsRuntime | undefined {
   return typeof window === "undefined" ? undefined : (window as unknown as { runtime?: WailsRuntime }).runtime;
 }
 
+const BATCHED = new Set<string>(["node", "progress", "stream", "log"]);
+
+/** itemName is the event an item of a batched "node" message is: its own type. */
+function itemName(name: EventName, item: unknown): EventName {
+  const t = (item as { type?: unknown } | null)?.type;
+  return name === "node" && typeof t === "string" && BATCHED.has(t) ? (t as EventName) : name;
+}
+
 function ensureSubscribed(name: EventName) {
   if (subscribed.has(name)) return;
   const rt = runtime();
   if (!rt?.EventsOn) return; // no bridge (tests); emit() still delivers
   subscribed.add(name);
   // The backend sends node events in batches (a list every 25 ms); each item is delivered
-  // on its own, in order.
+  // on its own, in order. A "node" list also carries the progress, stream and log events
+  // between them: each goes to the listeners of its own type.
   rt.EventsOn(name, (payload: unknown) => {
-    if (Array.isArray(payload)) for (const item of payload) emit(name, item as EventMap[typeof name]);
+    if (Array.isArray(payload)) for (const item of payload) emit(itemName(name, item), item as EventMap[typeof name]);
     else emit(name, payload as EventMap[typeof name]);
   });
 }

@@ -62,8 +62,10 @@ function useShownSummary(workflowId: string | null, nodeId: string, lens: LensNo
   const cur = useCurrentGens((s) => s.byNode[nodeId]);
   const cached = useLens((s) => (lens.genId ? s.gens[lens.genId] : undefined));
   const runId = useRuns((s) => (lens.kind === "run" ? shownRunId(s, workflowId) : null));
-  const runFinal = useRuns((s) => (runId ? `${s.runs[runId]?.status}:${s.runs[runId]?.final}` : ""));
   const missing = lens.kind === "run" && !!lens.genId && (!cached || cached.partial) && cur?.id !== lens.genId;
+  // only a node missing its generation follows the run's status (to fetch again at its end):
+  // the others do not render when the run ends
+  const runFinal = useRuns((s) => (missing && runId ? `${s.runs[runId]?.status}:${s.runs[runId]?.final}` : ""));
   useEffect(() => {
     if (!missing || !runId) return;
     const r = useRuns.getState().runs[runId];

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { runName } from "../panels/LensSwitch";
 import { useCurrentGens } from "./current";
-import { applyLensEvents, lensNode, resetLens, shownGenerationId, setShowCurrent, useLens } from "./shown";
+import { applyLensEvents, lensNode, lensPhase, resetLens, shownGenerationId, setShowCurrent, useLens } from "./shown";
 import { initialView, reconcile } from "./timeline";
 import { useRuns } from "../stores/runs";
 import type { Generation } from "../api/types";
@@ -9,6 +9,17 @@ import type { Generation } from "../api/types";
 const sha = (c: string) => c.repeat(64);
 
 describe("what the canvas shows on a node (the lens)", () => {
+  it("selects the lens run's phase, which changes only at its end, and decides as the status would", () => {
+    for (const st of ["queued", "running", "paused"]) expect(lensPhase(st)).toBe("running");
+    for (const st of ["completed", "failed", "cancelled"]) expect(lensPhase(st)).toBe("completed");
+    expect(lensPhase("")).toBe("");
+    for (const st of ["", "queued", "running", "paused", "completed", "failed", "cancelled"]) {
+      for (const rec of [undefined, { status: "executed", generationId: "g" }, { status: "untouched" }]) {
+        expect(lensNode(lensPhase(st), rec, false, "c")).toEqual(lensNode(st, rec, false, "c"));
+      }
+    }
+  });
+
   it("shows the lens run's own generation, not the current one", () => {
     const n = lensNode("completed", { status: "executed", generationId: "g-a" }, false, "g-newest");
     expect(n).toMatchObject({ kind: "run", genId: "g-a", untouched: false });

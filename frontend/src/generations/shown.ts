@@ -107,6 +107,17 @@ export function lensNode(runStatus: string, record: NodeRun | undefined, showCur
   return { kind: "run", record, genId: record?.generationId, untouched };
 }
 
+/**
+ * lensPhase is all lensNode needs of the lens run's status: none (""), going ("running") or
+ * finished ("completed"). A node selects it rather than the status, so that a run moving on
+ * (queued → running, running → paused, completed after running) renders no node whose own
+ * drawing does not change: only the run's end, which dims untouched nodes, is seen.
+ */
+export function lensPhase(status: string): "" | "running" | "completed" {
+  if (!status) return "";
+  return isFinishedRun(status) ? "completed" : "running";
+}
+
 /** useShowCurrent: whether the open workflow's canvas is in "Current" mode. */
 export function useShowCurrent(workflowId: string | null): boolean {
   return useLens((s) => (workflowId ? !!s.current[workflowId] : false));
@@ -116,7 +127,9 @@ export function useShowCurrent(workflowId: string | null): boolean {
  * when this node's record, the run's status or the node's current generation do. */
 export function useLensNode(workflowId: string | null, nodeId: string): LensNode {
   const showCurrent = useShowCurrent(workflowId);
-  const runStatus = useRuns((s) => (showCurrent ? "" : (focusedRun(s, workflowId)?.status ?? "")));
+  // the run's phase only, not its status: a run going from queued to running, or from running
+  // to completed, would otherwise draw every node of the canvas again (2,000 at once)
+  const runStatus = useRuns((s) => (showCurrent ? "" : lensPhase(focusedRun(s, workflowId)?.status ?? "")));
   const record = useRuns((s) => (showCurrent ? undefined : focusedNodeRun(s, workflowId, nodeId)));
   const currentId = useCurrentGens((s) => s.byNode[nodeId]?.id);
   return lensNode(runStatus, record, showCurrent, currentId);
