@@ -27,10 +27,7 @@ const (
 
 // audioFormats are the formats audio.convert and video.extract_audio write: the ffmpeg
 // muxer and encoder options, the extension and the mime type.
-var audioFormats = map[string]struct {
-	args      []string
-	ext, mime string
-}{
+var audioFormats = map[string]audioFormat{
 	"wav":  {[]string{"-c:a", "pcm_s16le", "-f", "wav"}, ".wav", "audio/wav"},
 	"mp3":  {[]string{"-c:a", "libmp3lame", "-q:a", "2", "-f", "mp3"}, ".mp3", "audio/mpeg"},
 	"ogg":  {[]string{"-c:a", "libvorbis", "-q:a", "5", "-f", "ogg"}, ".ogg", "audio/ogg"},
@@ -38,6 +35,22 @@ var audioFormats = map[string]struct {
 }
 
 var audioFormatNames = []string{"wav", "mp3", "ogg", "flac"}
+
+// audioFormat is how ffmpeg writes one audio format.
+type audioFormat struct {
+	args      []string
+	ext, mime string
+}
+
+// audioFormatParam is the format named by param "format" (wav by default).
+func audioFormatParam(in *engine.NodeInput) (audioFormat, error) {
+	format := in.String("format", "wav")
+	af, ok := audioFormats[format]
+	if !ok {
+		return audioFormat{}, fmt.Errorf("param %q: %q is not one of %s", "format", format, strings.Join(audioFormatNames, ", "))
+	}
+	return af, nil
+}
 
 // checkSeconds accepts a time in seconds that is 0 or more.
 func checkSeconds(text string) error {
@@ -712,10 +725,9 @@ func runExtractAudio(ctx context.Context, in *engine.NodeInput) (map[string]any,
 	if err != nil {
 		return nil, err
 	}
-	format := in.String("format", "wav")
-	af, ok := audioFormats[format]
-	if !ok {
-		return nil, fmt.Errorf("param %q: %q is not one of %s", "format", format, strings.Join(audioFormatNames, ", "))
+	af, err := audioFormatParam(in)
+	if err != nil {
+		return nil, err
 	}
 	bin, info, err := ffmpegForStream(ctx, in, src, "video", true, "sound track")
 	if err != nil {
@@ -735,10 +747,9 @@ func runAudioConvert(ctx context.Context, in *engine.NodeInput) (map[string]any,
 	if err != nil {
 		return nil, err
 	}
-	format := in.String("format", "wav")
-	af, ok := audioFormats[format]
-	if !ok {
-		return nil, fmt.Errorf("param %q: %q is not one of %s", "format", format, strings.Join(audioFormatNames, ", "))
+	af, err := audioFormatParam(in)
+	if err != nil {
+		return nil, err
 	}
 	rate, err := optionalInt(in, "sample_rate", 8000, 192000)
 	if err != nil {
