@@ -7,29 +7,13 @@ import (
 	"testing"
 
 	"github.com/flowbench/flowbench/engine"
-	"github.com/flowbench/flowbench/engine/nodes"
-	"github.com/flowbench/flowbench/storage"
 )
 
 // TestCompareAndRestoreBindings: CompareRuns brings both runs and graphs; RestoreRun keeps an
 // edited draft as a version before the current version changes; refusals name the id.
 func TestCompareAndRestoreBindings(t *testing.T) {
 	ctx := context.Background()
-	st, err := storage.Open(ctx, t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	reg := engine.NewRegistry()
-	if err := nodes.Register(reg); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
-	a := NewApp(svc, "", nil)
+	a, svc := newStoredApp(ctx, t)
 	a.ctx = ctx
 	imp, err := a.ImportJSON(`{"format":"flowbench.workflow/1","name":"cmp","inputs":[{"name":"x","type":"integer","default":1}],"nodes":[
 		{"id":"in","type":"flow.inputs"},

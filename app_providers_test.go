@@ -8,28 +8,12 @@ import (
 	"testing"
 
 	"github.com/flowbench/flowbench/engine"
-	"github.com/flowbench/flowbench/engine/nodes"
 	"github.com/flowbench/flowbench/internal/fakes"
-	"github.com/flowbench/flowbench/storage"
 )
 
 func TestProviderBindings(t *testing.T) {
 	ctx := context.Background()
-	st, err := storage.Open(ctx, t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	reg := engine.NewRegistry()
-	if err := nodes.Register(reg); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
-	a := NewApp(svc, "", nil)
+	a, _ := newStoredApp(ctx, t)
 	a.ctx = ctx
 	fake := httptest.NewServer(fakes.NewOpenAI(fakes.OpenAIOptions{}))
 	defer fake.Close()

@@ -69,21 +69,7 @@ func TestCheckIDRefusesStrangeIDs(t *testing.T) {
 // included, and refuses a malformed id.
 func TestCurrentGenerationsBinding(t *testing.T) {
 	ctx := context.Background()
-	st, err := storage.Open(ctx, t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	reg := engine.NewRegistry()
-	if err := nodes.Register(reg); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
-	a := NewApp(svc, "", nil)
+	a, svc := newStoredApp(ctx, t)
 	imp, err := a.ImportJSON(`{"format":"flowbench.workflow/1","name":"two","nodes":[
 		{"id":"a","type":"math.expr","params":{"expression":"6 * 7"}},
 		{"id":"out","type":"io.output","params":{"name":"answer"}}],
@@ -125,21 +111,7 @@ func TestCurrentGenerationsBinding(t *testing.T) {
 // the runs are labelled by the input that varies, the default-valued one included.
 func TestStartBatchOfDraftReportsSavedVersion(t *testing.T) {
 	ctx := context.Background()
-	st, err := storage.Open(ctx, t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	reg := engine.NewRegistry()
-	if err := nodes.Register(reg); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer svc.Close()
-	a := NewApp(svc, "", nil)
+	a, svc := newStoredApp(ctx, t)
 	imp, err := a.ImportJSON(`{"format":"flowbench.workflow/1","name":"sweep",
 		"inputs":[{"name":"seed","type":"integer","default":1},{"name":"topic","type":"string","default":"owls"}],
 		"nodes":[{"id":"in","type":"flow.inputs"},{"id":"a","type":"math.expr","params":{"expression":"a * 2"}}],
@@ -237,4 +209,25 @@ func TestWindowAsksBeforeResumingMany(t *testing.T) {
 		}
 		closeFn()
 	}
+}
+
+// newStoredApp is an App on a service with every node type over a store in a temporary
+// folder; both are closed when the test ends.
+func newStoredApp(ctx context.Context, t *testing.T) (*App, *engine.Service) {
+	t.Helper()
+	st, err := storage.Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	reg := engine.NewRegistry()
+	if err := nodes.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Close)
+	return NewApp(svc, "", nil), svc
 }

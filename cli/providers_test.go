@@ -134,11 +134,7 @@ func TestProvidersSetTestRemove(t *testing.T) {
 
 func TestProvidersTestReportsEachURL(t *testing.T) {
 	t.Parallel()
-	fake := httptest.NewServer(fakes.NewOpenAI(fakes.OpenAIOptions{}))
-	defer fake.Close()
-	dead := httptest.NewServer(nil)
-	deadURL := dead.URL
-	dead.Close()
+	fake, deadURL := openAIAndDeadURL(t)
 	h := newHome(t)
 	h.ok("providers", "set", "pool", "--kind", "openai", "--url", fake.URL, "--url", deadURL)
 	var res providerTest
@@ -182,11 +178,7 @@ func TestProvidersBadInputIsRefused(t *testing.T) {
 
 func TestRunImageGenerateThroughAProvider(t *testing.T) {
 	t.Parallel()
-	fake := httptest.NewServer(fakes.NewOpenAI(fakes.OpenAIOptions{}))
-	defer fake.Close()
-	dead := httptest.NewServer(nil)
-	deadURL := dead.URL
-	dead.Close()
+	fake, deadURL := openAIAndDeadURL(t)
 	h := newHome(t)
 	h.ok("providers", "set", "gpus", "--kind", "openai", "--url", deadURL, "--url", fake.URL)
 	file := writeWorkflow(t, "Generate", nil,
@@ -228,4 +220,15 @@ func TestRunImageGenerateThroughAProvider(t *testing.T) {
 	if _, ok := g.Cost["duration_ms"]; !ok {
 		t.Errorf("cost %v has no duration_ms", g.Cost)
 	}
+}
+
+// openAIAndDeadURL starts a fake OpenAI server, closed when the test ends, and returns it
+// with the URL of a server already closed (its connections are refused).
+func openAIAndDeadURL(t *testing.T) (*httptest.Server, string) {
+	t.Helper()
+	fake := httptest.NewServer(fakes.NewOpenAI(fakes.OpenAIOptions{}))
+	t.Cleanup(fake.Close)
+	dead := httptest.NewServer(nil)
+	dead.Close()
+	return fake, dead.URL
 }

@@ -20,24 +20,15 @@ const (
 // queueItem is a run in `queue --json`: the `runs --json` fields, its owner's state and its
 // place in this process's queue.
 type queueItem struct {
-	ID           string `json:"id"`
-	WorkflowID   string `json:"workflow_id"`
-	VersionID    string `json:"version_id"`
-	VersionLabel string `json:"version_label"`
-	Status       string `json:"status"`
-	Mode         string `json:"mode"`
-	Label        string `json:"label"`
-	CreatedAt    string `json:"created_at"`
-	OwnerAlive   bool   `json:"owner_alive"`
-	Position     int    `json:"position"`
+	runItem
+	OwnerAlive bool `json:"owner_alive"`
+	Position   int  `json:"position"`
 }
 
 func toQueueItems(qs []engine.QueuedRun) []queueItem {
 	out := make([]queueItem, 0, len(qs))
 	for _, q := range qs {
-		r := q.Run
-		out = append(out, queueItem{r.ID, r.WorkflowID, r.VersionID, r.VersionLabel, string(r.Status), string(r.Mode), r.Label,
-			r.CreatedAt.Format(time.RFC3339Nano), !q.Orphaned, q.Position})
+		out = append(out, queueItem{toRunItem(q.Run), !q.Orphaned, q.Position})
 	}
 	return out
 }
@@ -208,22 +199,9 @@ func (c *cmd) resumeCmd(args []string) (int, error) {
 	if len(runs) == 0 && !p.has("json") {
 		c.printf("no queued runs of a stopped process\n")
 	}
-	code := ExitOK
-	for _, q := range runs {
-		r, err := c.wait(q.ID)
-		if err != nil {
-			return 0, err
-		}
-		if e := exitFor(r.Status); e > code {
-			code = e
-		}
-		if p.has("json") {
-			if err := c.json(toRunJSON(r)); err != nil {
-				return 0, err
-			}
-		} else {
-			c.printf("%s  %-9s %s\n", r.ID, r.Status, r.Label)
-		}
+	ids := make([]string, len(runs))
+	for i, q := range runs {
+		ids[i] = q.ID
 	}
-	return code, nil
+	return c.waitAndReport(ids, p.has("json"))
 }

@@ -244,6 +244,12 @@ func (c *cmd) batch(p parsed) (int, error) {
 		}
 		ids[i] = r.ID
 	}
+	return c.waitAndReport(ids, p.has("json"))
+}
+
+// waitAndReport waits for each run in turn, prints it (a runJSON line with asJSON, else a
+// summary line) and returns the worst exit code of their statuses.
+func (c *cmd) waitAndReport(ids []string, asJSON bool) (int, error) {
 	code := ExitOK
 	for _, id := range ids {
 		r, err := c.wait(id)
@@ -253,7 +259,7 @@ func (c *cmd) batch(p parsed) (int, error) {
 		if e := exitFor(r.Status); e > code {
 			code = e
 		}
-		if p.has("json") {
+		if asJSON {
 			if err := c.json(toRunJSON(r)); err != nil {
 				return 0, err
 			}

@@ -188,19 +188,9 @@ func (c *cmd) runsCmd(args []string) (int, error) {
 		return 0, err
 	}
 	if p.has("json") {
-		type item struct {
-			ID           string `json:"id"`
-			WorkflowID   string `json:"workflow_id"`
-			VersionID    string `json:"version_id"`
-			VersionLabel string `json:"version_label"`
-			Status       string `json:"status"`
-			Mode         string `json:"mode"`
-			Label        string `json:"label"`
-			CreatedAt    string `json:"created_at"`
-		}
-		items := make([]item, 0, len(runs))
+		items := make([]runItem, 0, len(runs))
 		for _, r := range runs {
-			items = append(items, item{r.ID, r.WorkflowID, r.VersionID, r.VersionLabel, string(r.Status), string(r.Mode), r.Label, r.CreatedAt.Format(time.RFC3339Nano)})
+			items = append(items, toRunItem(r))
 		}
 		return 0, c.json(map[string]any{"runs": items})
 	}
@@ -281,4 +271,20 @@ func (c *cmd) selectCmd(args []string) (int, error) {
 		c.printf("%s now feeds %s downstream\n", gen, p.pos[1])
 	}
 	return 0, nil
+}
+
+// runItem is a run in `runs --json` (and the common part of a `queue --json` item).
+type runItem struct {
+	ID           string `json:"id"`
+	WorkflowID   string `json:"workflow_id"`
+	VersionID    string `json:"version_id"`
+	VersionLabel string `json:"version_label"`
+	Status       string `json:"status"`
+	Mode         string `json:"mode"`
+	Label        string `json:"label"`
+	CreatedAt    string `json:"created_at"`
+}
+
+func toRunItem(r engine.Run) runItem {
+	return runItem{r.ID, r.WorkflowID, r.VersionID, r.VersionLabel, string(r.Status), string(r.Mode), r.Label, r.CreatedAt.Format(time.RFC3339Nano)}
 }

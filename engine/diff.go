@@ -304,43 +304,59 @@ func (s *Service) DiffVersions(ctx context.Context, wfRef, v1, v2 string) (Versi
 	}
 	d := VersionDiff{Graph: DiffGraphs(va.Graph, vb.Graph), InputsAdded: []string{}, InputsRemoved: []string{},
 		InputsChanged: map[string]map[string]Pair{}, versionA: va, versionB: vb}
-	declA := map[string]InputDecl{}
-	for _, in := range va.Graph.Inputs {
-		declA[in.Name] = in
-	}
-	declB := map[string]InputDecl{}
-	for _, in := range vb.Graph.Inputs {
-		declB[in.Name] = in
-		a, ok := declA[in.Name]
-		if !ok {
-			d.InputsAdded = append(d.InputsAdded, in.Name)
-			continue
-		}
-		ch := map[string]Pair{}
-		if a.Type != in.Type {
-			ch["type"] = Pair{a.Type, in.Type}
-		}
-		if a.Required != in.Required {
-			ch["required"] = Pair{a.Required, in.Required}
-		}
-		if a.Description != in.Description {
-			ch["description"] = Pair{a.Description, in.Description}
-		}
-		if !SameValue(a.Default, in.Default) {
-			ch["default"] = Pair{a.Default, in.Default}
-		}
-		if len(ch) > 0 {
-			d.InputsChanged[in.Name] = ch
-		}
-	}
-	for _, in := range va.Graph.Inputs {
-		if _, ok := declB[in.Name]; !ok {
-			d.InputsRemoved = append(d.InputsRemoved, in.Name)
-		}
-	}
+	diffByKey(va.Graph.Inputs, vb.Graph.Inputs, func(in *InputDecl) string { return in.Name }, diffInputDecl,
+		&d.InputsAdded, &d.InputsRemoved, d.InputsChanged)
 	slices.Sort(d.InputsAdded)
 	slices.Sort(d.InputsRemoved)
 	return d, nil
+}
+
+// diffInputDecl lists the fields of an input declaration that differ between a and in.
+func diffInputDecl(a, in *InputDecl) map[string]Pair {
+	ch := map[string]Pair{}
+	if a.Type != in.Type {
+		ch["type"] = Pair{a.Type, in.Type}
+	}
+	if a.Required != in.Required {
+		ch["required"] = Pair{a.Required, in.Required}
+	}
+	if a.Description != in.Description {
+		ch["description"] = Pair{a.Description, in.Description}
+	}
+	if !SameValue(a.Default, in.Default) {
+		ch["default"] = Pair{a.Default, in.Default}
+	}
+	return ch
+}
+
+// diffByKey matches the items of a and b by key (the last of a key wins): keys only in b are
+// appended to added, keys only in a to removed, and keys in both whose changes(old, new) is not
+// empty go into changed.
+func diffByKey[T any](a, b []T, key func(*T) string, changes func(old, cur *T) map[string]Pair,
+	added, removed *[]string, changed map[string]map[string]Pair) {
+	inA := make(map[string]*T, len(a))
+	for i := range a {
+		inA[key(&a[i])] = &a[i]
+	}
+	inB := make(map[string]bool, len(b))
+	for i := range b {
+		cur := &b[i]
+		k := key(cur)
+		inB[k] = true
+		old, ok := inA[k]
+		if !ok {
+			*added = append(*added, k)
+			continue
+		}
+		if ch := changes(old, cur); len(ch) > 0 {
+			changed[k] = ch
+		}
+	}
+	for i := range a {
+		if k := key(&a[i]); !inB[k] {
+			*removed = append(*removed, k)
+		}
+	}
 }
 
 func emptyGraphDiff() GraphDiff {
@@ -366,46 +382,7 @@ func EdgeKey(e Edge) string {
 // value differs (absent is null).
 func DiffGraphs(a, b Graph) GraphDiff {
 	d := emptyGraphDiff()
-	na := make(map[string]*Node, len(a.Nodes))
-	for i := range a.Nodes {
-		na[a.Nodes[i].ID] = &a.Nodes[i]
-	}
-	nb := make(map[string]bool, len(b.Nodes))
-	for i := range b.Nodes {
-		n := &b.Nodes[i]
-		nb[n.ID] = true
-		o, ok := na[n.ID]
-		if !ok {
-			d.NodesAdded = append(d.NodesAdded, n.ID)
-			continue
-		}
-		ch := map[string]Pair{}
-		if o.Type != n.Type {
-			ch["@type"] = Pair{o.Type, n.Type}
-		}
-		if o.ParentID != n.ParentID {
-			ch["@parent"] = Pair{o.ParentID, n.ParentID}
-		}
-		for k, v := range o.Params {
-			w, ok := n.Params[k]
-			if !ok || !SameValue(v, w) {
-				ch[k] = Pair{v, w}
-			}
-		}
-		for k, w := range n.Params {
-			if _, ok := o.Params[k]; !ok {
-				ch[k] = Pair{nil, w}
-			}
-		}
-		if len(ch) > 0 {
-			d.NodesChanged[n.ID] = ch
-		}
-	}
-	for _, n := range a.Nodes {
-		if !nb[n.ID] {
-			d.NodesRemoved = append(d.NodesRemoved, n.ID)
-		}
-	}
+	diffByKey(a.Nodes, b.Nodes, func(n *Node) string { return n.ID }, diffNode, &d.NodesAdded, &d.NodesRemoved, d.NodesChanged)
 	ea := make(map[string]bool, len(a.Edges))
 	for _, e := range a.Edges {
 		ea[EdgeKey(e)] = true
@@ -428,6 +405,30 @@ func DiffGraphs(a, b Graph) GraphDiff {
 		*l = slices.Compact(*l)
 	}
 	return d
+}
+
+// diffNode lists how node n differs from node o: "@type", "@parent", then each param whose
+// value differs (absent is null).
+func diffNode(o, n *Node) map[string]Pair {
+	ch := map[string]Pair{}
+	if o.Type != n.Type {
+		ch["@type"] = Pair{o.Type, n.Type}
+	}
+	if o.ParentID != n.ParentID {
+		ch["@parent"] = Pair{o.ParentID, n.ParentID}
+	}
+	for k, v := range o.Params {
+		w, ok := n.Params[k]
+		if !ok || !SameValue(v, w) {
+			ch[k] = Pair{v, w}
+		}
+	}
+	for k, w := range n.Params {
+		if _, ok := o.Params[k]; !ok {
+			ch[k] = Pair{nil, w}
+		}
+	}
+	return ch
 }
 
 // diffValues returns the names whose values differ between a and b (absent is null).

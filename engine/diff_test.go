@@ -23,14 +23,26 @@ func compareGraph(k float64) engine.Graph {
 	}
 }
 
-func TestDiffRunsSameVersion(t *testing.T) {
+// newCompareWorkflow is a service with the compareGraph(1) workflow imported.
+func newCompareWorkflow(t *testing.T) (*engine.Service, engine.ImportResult) {
+	t.Helper()
 	reg, _ := testRegistry(t)
 	svc := newService(t, reg, 2)
+	return svc, importGraph(t, svc, "cmp", compareGraph(1))
+}
+
+// runX runs workflow wf with input x and waits for its end.
+func runX(t *testing.T, svc *engine.Service, wf engine.ImportResult, x any) engine.Run {
+	t.Helper()
+	return runAndWait(t, svc, engine.RunRequest{Workflow: wf.WorkflowID, Inputs: map[string]any{"x": x}})
+}
+
+func TestDiffRunsSameVersion(t *testing.T) {
+	svc, wf := newCompareWorkflow(t)
 	ctx := context.Background()
-	wf := importGraph(t, svc, "cmp", compareGraph(1))
-	r1 := runAndWait(t, svc, engine.RunRequest{Workflow: wf.WorkflowID, Inputs: map[string]any{"x": 1}})
-	r2 := runAndWait(t, svc, engine.RunRequest{Workflow: wf.WorkflowID, Inputs: map[string]any{"x": 2}})
-	r3 := runAndWait(t, svc, engine.RunRequest{Workflow: wf.WorkflowID, Inputs: map[string]any{"x": 1}})
+	r1 := runX(t, svc, wf, 1)
+	r2 := runX(t, svc, wf, 2)
+	r3 := runX(t, svc, wf, 1)
 
 	d, err := svc.DiffRuns(ctx, r1.ID, r2.ID)
 	if err != nil {
@@ -87,11 +99,9 @@ func TestDiffRunsSameVersion(t *testing.T) {
 }
 
 func TestDiffRunsAcrossVersions(t *testing.T) {
-	reg, _ := testRegistry(t)
-	svc := newService(t, reg, 2)
+	svc, wf := newCompareWorkflow(t)
 	ctx := context.Background()
-	wf := importGraph(t, svc, "cmp", compareGraph(1))
-	r1 := runAndWait(t, svc, engine.RunRequest{Workflow: wf.WorkflowID, Inputs: map[string]any{"x": 1}})
+	r1 := runX(t, svc, wf, 1)
 	g2 := compareGraph(5)
 	g2.Nodes = append(g2.Nodes, node("extra", "t.text", map[string]any{"text": "new"}))
 	g2.Edges = []engine.Edge{edge("in", "x", "add", "b"), g2.Edges[1], g2.Edges[2]}
@@ -99,7 +109,7 @@ func TestDiffRunsAcrossVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r2 := runAndWait(t, svc, engine.RunRequest{Workflow: wf.WorkflowID, Inputs: map[string]any{"x": 1}})
+	r2 := runX(t, svc, wf, 1)
 	d, err := svc.DiffRuns(ctx, r1.ID, r2.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -149,10 +159,8 @@ func TestDiffRunsOfTwoWorkflows(t *testing.T) {
 }
 
 func TestDiffRunsRefusals(t *testing.T) {
-	reg, _ := testRegistry(t)
-	svc := newService(t, reg, 2)
+	svc, wf := newCompareWorkflow(t)
 	ctx := context.Background()
-	wf := importGraph(t, svc, "cmp", compareGraph(1))
 	r1 := runAndWait(t, svc, engine.RunRequest{Workflow: wf.WorkflowID})
 	if _, err := svc.DiffRuns(ctx, r1.ID, "nope-123"); !errors.Is(err, engine.ErrNotFound) || !strings.Contains(err.Error(), "nope-123") {
 		t.Fatalf("unknown run: %v", err)
@@ -178,11 +186,9 @@ func TestDiffRunsRefusals(t *testing.T) {
 }
 
 func TestDiffRunsWhileRunning(t *testing.T) {
-	reg, _ := testRegistry(t)
-	svc := newService(t, reg, 2)
+	svc, wf := newCompareWorkflow(t)
 	ctx := context.Background()
-	wf := importGraph(t, svc, "cmp", compareGraph(1))
-	r1 := runAndWait(t, svc, engine.RunRequest{Workflow: wf.WorkflowID, Inputs: map[string]any{"x": 1}})
+	r1 := runX(t, svc, wf, 1)
 	g := compareGraph(1)
 	g.Nodes = append(g.Nodes, node("slow", "t.sleep", map[string]any{"ms": 60000}))
 	g.Edges = append(g.Edges, edge("add", "out", "slow", "value"))

@@ -33,14 +33,12 @@ func runGens(r engine.Run) map[string]string {
 }
 
 func TestRestoreRunAndUndo(t *testing.T) {
-	reg, _ := testRegistry(t)
-	svc := newService(t, reg, 2)
+	svc, wf := newCompareWorkflow(t)
 	ctx := context.Background()
-	wf := importGraph(t, svc, "cmp", compareGraph(1))
-	r1 := runAndWait(t, svc, engine.RunRequest{Workflow: wf.WorkflowID, Inputs: map[string]any{"x": 1}})
+	r1 := runX(t, svc, wf, 1)
 	// A pick the user made before the restore, on a node the restore changes.
-	r2 := runAndWait(t, svc, engine.RunRequest{Workflow: wf.WorkflowID, Inputs: map[string]any{"x": 2}})
-	r3 := runAndWait(t, svc, engine.RunRequest{Workflow: wf.WorkflowID, Inputs: map[string]any{"x": 3}})
+	r2 := runX(t, svc, wf, 2)
+	r3 := runX(t, svc, wf, 3)
 	if err := svc.SelectGeneration(ctx, wf.WorkflowID, "add", r2.Snapshot.Nodes["add"].GenerationID); err != nil {
 		t.Fatal(err)
 	}
@@ -102,12 +100,10 @@ func TestRestoreRunAndUndo(t *testing.T) {
 }
 
 func TestRestoreRunWithDeletedGeneration(t *testing.T) {
-	reg, _ := testRegistry(t)
-	svc := newService(t, reg, 2)
+	svc, wf := newCompareWorkflow(t)
 	ctx := context.Background()
-	wf := importGraph(t, svc, "cmp", compareGraph(1))
-	r1 := runAndWait(t, svc, engine.RunRequest{Workflow: wf.WorkflowID, Inputs: map[string]any{"x": 1}})
-	runAndWait(t, svc, engine.RunRequest{Workflow: wf.WorkflowID, Inputs: map[string]any{"x": 2}})
+	r1 := runX(t, svc, wf, 1)
+	runX(t, svc, wf, 2)
 	if err := svc.DeleteGeneration(ctx, r1.Snapshot.Nodes["add"].GenerationID); err != nil {
 		t.Fatal(err)
 	}

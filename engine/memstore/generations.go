@@ -105,17 +105,23 @@ func (s *Store) GetGeneration(ctx context.Context, id string) (engine.Generation
 	return s.genLocked(rec), nil
 }
 
+// sortedGensLocked returns the generations keep accepts, ordered by less (s.mu held).
+func (s *Store) sortedGensLocked(keep func(*genRec) bool, less func(a, b *genRec) bool) []*genRec {
+	var recs []*genRec
+	for _, g := range s.gens {
+		if keep(g) {
+			recs = append(recs, g)
+		}
+	}
+	sort.Slice(recs, func(i, j int) bool { return less(recs[i], recs[j]) })
+	return recs
+}
+
 // ListGenerations returns a node's generations newest first.
 func (s *Store) ListGenerations(ctx context.Context, workflowID, nodeID string) ([]engine.Generation, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var recs []*genRec
-	for _, g := range s.gens {
-		if g.g.WorkflowID == workflowID && g.g.NodeID == nodeID {
-			recs = append(recs, g)
-		}
-	}
-	sort.Slice(recs, func(i, j int) bool { return newerGen(recs[i], recs[j]) })
+	recs := s.sortedGensLocked(func(g *genRec) bool { return g.g.WorkflowID == workflowID && g.g.NodeID == nodeID }, newerGen)
 	out := make([]engine.Generation, len(recs))
 	for i, r := range recs {
 		out[i] = s.genLocked(r)
@@ -221,13 +227,8 @@ func (s *Store) DeleteGeneration(ctx context.Context, id string) error {
 func (s *Store) ListRunResults(ctx context.Context, workflowID, runID string) ([]engine.Generation, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var recs []*genRec
-	for _, rec := range s.gens {
-		if rec.g.WorkflowID == workflowID && rec.g.RunID == runID {
-			recs = append(recs, rec)
-		}
-	}
-	sort.Slice(recs, func(i, j int) bool { return recs[i].seq < recs[j].seq })
+	recs := s.sortedGensLocked(func(g *genRec) bool { return g.g.WorkflowID == workflowID && g.g.RunID == runID },
+		func(a, b *genRec) bool { return a.seq < b.seq })
 	out := make([]engine.Generation, 0, len(recs))
 	for _, rec := range recs {
 		g := rec.g

@@ -27,10 +27,7 @@ const (
 
 // audioFormats are the formats audio.convert and video.extract_audio write: the ffmpeg
 // muxer and encoder options, the extension and the mime type.
-var audioFormats = map[string]struct {
-	args      []string
-	ext, mime string
-}{
+var audioFormats = map[string]audioFormat{
 	"wav":  {[]string{"-c:a", "pcm_s16le", "-f", "wav"}, ".wav", "audio/wav"},
 	"mp3":  {[]string{"-c:a", "libmp3lame", "-q:a", "2", "-f", "mp3"}, ".mp3", "audio/mpeg"},
 	"ogg":  {[]string{"-c:a", "libvorbis", "-q:a", "5", "-f", "ogg"}, ".ogg", "audio/ogg"},
@@ -38,6 +35,22 @@ var audioFormats = map[string]struct {
 }
 
 var audioFormatNames = []string{"wav", "mp3", "ogg", "flac"}
+
+// audioFormat is how ffmpeg writes one audio format.
+type audioFormat struct {
+	args      []string
+	ext, mime string
+}
+
+// audioFormatParam is the format named by param "format" (wav by default).
+func audioFormatParam(in *engine.NodeInput) (audioFormat, error) {
+	format := in.String("format", "wav")
+	af, ok := audioFormats[format]
+	if !ok {
+		return audioFormat{}, fmt.Errorf("param %q: %q is not one of %s", "format", format, strings.Join(audioFormatNames, ", "))
+	}
+	return af, nil
+}
 
 // checkSeconds accepts a time in seconds that is 0 or more.
 func checkSeconds(text string) error {
@@ -262,6 +275,23 @@ func ffmpegFor(ctx context.Context, in *engine.NodeInput, src mediaSource) (stri
 	return bin, info, nil
 }
 
+// ffmpegForStream is ffmpegFor for a node that needs src's audio (audio) or video stream: an
+// error naming input handle and the missing stream (what) when src has none.
+func ffmpegForStream(ctx context.Context, in *engine.NodeInput, src mediaSource, handle string, audio bool, what string) (string, mediaInfo, error) {
+	bin, info, err := ffmpegFor(ctx, in, src)
+	if err != nil {
+		return "", mediaInfo{}, err
+	}
+	has := info.HasVideo
+	if audio {
+		has = info.HasAudio
+	}
+	if !has {
+		return "", mediaInfo{}, fmt.Errorf("input %q: %s has no %s", handle, displayName(src.ref), what)
+	}
+	return bin, info, nil
+}
+
 // secondsOf reads a seconds param (def when absent), refusing negative values.
 func secondsOf(in *engine.NodeInput, name string, def float64) (float64, error) {
 	f, err := in.Float(name, def)
@@ -323,6 +353,21 @@ func tempDir() (string, func(), error) {
 		return "", nil, fmt.Errorf("making a temporary folder: %w", err)
 	}
 	return dir, func() { _ = os.RemoveAll(dir) }, nil
+}
+
+// h264Output finds bin's H.264 encoder (an error when it has none) and makes a temporary
+// folder for the output, removed by the returned func.
+func h264Output(ctx context.Context, bin string) (enc, dir string, cleanup func(), err error) {
+	if enc, err = h264Encoder(ctx, bin); err != nil {
+		return "", "", nil, err
+	}
+	if enc == "" {
+		return "", "", nil, fmt.Errorf("this ffmpeg (%s) has no H.264 encoder (libx264 or libopenh264). %s", bin, ffmpegInstallHint)
+	}
+	if dir, cleanup, err = tempDir(); err != nil {
+		return "", "", nil, err
+	}
+	return enc, dir, cleanup, nil
 }
 
 // stem is an asset name without its extension, for naming outputs after their source.
@@ -409,12 +454,9 @@ func runVideoFrames(ctx context.Context, in *engine.NodeInput) (map[string]any, 
 			return nil, fmt.Errorf("param %q: want frames per second above 0 and at most 120, got %v", "fps", fps)
 		}
 	}
-	bin, info, err := ffmpegFor(ctx, in, src)
+	bin, info, err := ffmpegForStream(ctx, in, src, "video", false, "video stream")
 	if err != nil {
 		return nil, err
-	}
-	if !info.HasVideo {
-		return nil, fmt.Errorf("input %q: %s has no video stream", "video", displayName(src.ref))
 	}
 	// The video stream's length: a longer sound track has no frames to take.
 	start, end, err := span(in, info.VideoDuration)
@@ -514,12 +556,9 @@ func runVideoThumbnail(ctx context.Context, in *engine.NodeInput) (map[string]an
 	if err != nil {
 		return nil, err
 	}
-	bin, info, err := ffmpegFor(ctx, in, src)
+	bin, info, err := ffmpegForStream(ctx, in, src, "video", false, "video stream")
 	if err != nil {
 		return nil, err
-	}
-	if !info.HasVideo {
-		return nil, fmt.Errorf("input %q: %s has no video stream", "video", displayName(src.ref))
 	}
 	if info.VideoDuration > 0 && at >= info.VideoDuration {
 		return nil, fmt.Errorf("param %q: %g s is at or past the end of the video (%g s long)", "at_s", at, info.VideoDuration)
@@ -570,25 +609,15 @@ func runVideoTrim(ctx context.Context, in *engine.NodeInput) (map[string]any, er
 	if err != nil {
 		return nil, err
 	}
-	bin, info, err := ffmpegFor(ctx, in, src)
+	bin, info, err := ffmpegForStream(ctx, in, src, "video", false, "video stream")
 	if err != nil {
 		return nil, err
-	}
-	if !info.HasVideo {
-		return nil, fmt.Errorf("input %q: %s has no video stream", "video", displayName(src.ref))
 	}
 	start, end, err := span(in, info.Duration)
 	if err != nil {
 		return nil, err
 	}
-	enc, err := h264Encoder(ctx, bin)
-	if err != nil {
-		return nil, err
-	}
-	if enc == "" {
-		return nil, fmt.Errorf("this ffmpeg (%s) has no H.264 encoder (libx264 or libopenh264). %s", bin, ffmpegInstallHint)
-	}
-	dir, cleanup, err := tempDir()
+	enc, dir, cleanup, err := h264Output(ctx, bin)
 	if err != nil {
 		return nil, err
 	}
@@ -636,14 +665,7 @@ func runVideoFromImages(ctx context.Context, in *engine.NodeInput) (map[string]a
 	if err != nil {
 		return nil, err
 	}
-	enc, err := h264Encoder(ctx, bin)
-	if err != nil {
-		return nil, err
-	}
-	if enc == "" {
-		return nil, fmt.Errorf("this ffmpeg (%s) has no H.264 encoder (libx264 or libopenh264). %s", bin, ffmpegInstallHint)
-	}
-	dir, cleanup, err := tempDir()
+	enc, dir, cleanup, err := h264Output(ctx, bin)
 	if err != nil {
 		return nil, err
 	}
@@ -703,17 +725,13 @@ func runExtractAudio(ctx context.Context, in *engine.NodeInput) (map[string]any,
 	if err != nil {
 		return nil, err
 	}
-	format := in.String("format", "wav")
-	af, ok := audioFormats[format]
-	if !ok {
-		return nil, fmt.Errorf("param %q: %q is not one of %s", "format", format, strings.Join(audioFormatNames, ", "))
-	}
-	bin, info, err := ffmpegFor(ctx, in, src)
+	af, err := audioFormatParam(in)
 	if err != nil {
 		return nil, err
 	}
-	if !info.HasAudio {
-		return nil, fmt.Errorf("input %q: %s has no sound track", "video", displayName(src.ref))
+	bin, info, err := ffmpegForStream(ctx, in, src, "video", true, "sound track")
+	if err != nil {
+		return nil, err
 	}
 	dir, cleanup, err := tempDir()
 	if err != nil {
@@ -729,10 +747,9 @@ func runAudioConvert(ctx context.Context, in *engine.NodeInput) (map[string]any,
 	if err != nil {
 		return nil, err
 	}
-	format := in.String("format", "wav")
-	af, ok := audioFormats[format]
-	if !ok {
-		return nil, fmt.Errorf("param %q: %q is not one of %s", "format", format, strings.Join(audioFormatNames, ", "))
+	af, err := audioFormatParam(in)
+	if err != nil {
+		return nil, err
 	}
 	rate, err := optionalInt(in, "sample_rate", 8000, 192000)
 	if err != nil {
@@ -742,12 +759,9 @@ func runAudioConvert(ctx context.Context, in *engine.NodeInput) (map[string]any,
 	if err != nil {
 		return nil, err
 	}
-	bin, info, err := ffmpegFor(ctx, in, src)
+	bin, info, err := ffmpegForStream(ctx, in, src, "audio", true, "audio stream")
 	if err != nil {
 		return nil, err
-	}
-	if !info.HasAudio {
-		return nil, fmt.Errorf("input %q: %s has no audio stream", "audio", displayName(src.ref))
 	}
 	start, end, err := span(in, info.Duration)
 	if err != nil {
@@ -788,12 +802,9 @@ func runAudioWaveform(ctx context.Context, in *engine.NodeInput) (map[string]any
 	if height < 16 || height > 4096 {
 		return nil, fmt.Errorf("param %q: %d is out of range (16..4096)", "height", height)
 	}
-	bin, info, err := ffmpegFor(ctx, in, src)
+	bin, info, err := ffmpegForStream(ctx, in, src, "audio", true, "audio stream")
 	if err != nil {
 		return nil, err
-	}
-	if !info.HasAudio {
-		return nil, fmt.Errorf("input %q: %s has no audio stream", "audio", displayName(src.ref))
 	}
 	dir, cleanup, err := tempDir()
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 	"mime"
 	"net/http"
 	"slices"
-	"sync"
 )
 
 // A1111Options configure a fake Automatic1111 (stable-diffusion-webui --api) server.
@@ -29,12 +28,8 @@ var DefaultA1111Models = []string{"sd_xl_base_1.0", "v1-5-pruned-emaonly"}
 // 422 with {"detail": [{"loc", "msg", "type"}]}, an unknown path a 404 {"detail": "Not Found"}
 // and a wrong method a 405 {"detail": "Method Not Allowed"}.
 type A1111 struct {
+	recorder
 	opts A1111Options
-	mux  *http.ServeMux
-
-	mu    sync.Mutex
-	calls map[string]int
-	last  map[string]map[string]any
 }
 
 // NewA1111 returns a fake Automatic1111 API handler.
@@ -42,7 +37,8 @@ func NewA1111(opts A1111Options) *A1111 {
 	if len(opts.Models) == 0 {
 		opts.Models = DefaultA1111Models
 	}
-	f := &A1111{opts: opts, mux: http.NewServeMux(), calls: map[string]int{}, last: map[string]map[string]any{}}
+	f := &A1111{opts: opts}
+	f.init()
 	f.route("/sdapi/v1/sd-models", http.MethodGet, f.models)
 	f.route("/sdapi/v1/txt2img", http.MethodPost, func(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
 		return f.generate(w, r, false)
@@ -56,39 +52,15 @@ func NewA1111(opts A1111Options) *A1111 {
 	return f
 }
 
-// ServeHTTP serves the API.
-func (f *A1111) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.mux.ServeHTTP(w, r) }
-
-// Calls is how many requests reached path.
-func (f *A1111) Calls(path string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.calls[path]
-}
-
-// LastRequest is the JSON body of the last accepted request to path.
-func (f *A1111) LastRequest(path string) map[string]any {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.last[path]
-}
-
 func (f *A1111) route(path, method string, h func(w http.ResponseWriter, r *http.Request) (map[string]any, bool)) {
-	f.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
-		f.mu.Lock()
-		f.calls[path]++
-		f.mu.Unlock()
+	f.handle(path, func(w http.ResponseWriter, r *http.Request) bool {
 		if r.Method != method {
 			w.Header().Set("Allow", method)
 			writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"detail": "Method Not Allowed"})
-			return
+			return true
 		}
-		if body, ok := h(w, r); ok {
-			f.mu.Lock()
-			f.last[path] = body
-			f.mu.Unlock()
-		}
-	})
+		return false
+	}, h)
 }
 
 func (f *A1111) models(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {

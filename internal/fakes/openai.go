@@ -21,7 +21,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -44,12 +43,8 @@ var DefaultOpenAIModels = []string{"fake-chat", "fake-image", "fake-tts", "fake-
 
 // OpenAI is a fake OpenAI-compatible server: an http.Handler.
 type OpenAI struct {
+	recorder
 	opts OpenAIOptions
-	mux  *http.ServeMux
-
-	mu    sync.Mutex
-	calls map[string]int
-	last  map[string]map[string]any
 }
 
 // NewOpenAI returns a fake OpenAI-compatible server handler.
@@ -60,7 +55,8 @@ func NewOpenAI(opts OpenAIOptions) *OpenAI {
 	if opts.EmbeddingDims <= 0 {
 		opts.EmbeddingDims = 8
 	}
-	f := &OpenAI{opts: opts, mux: http.NewServeMux(), calls: map[string]int{}, last: map[string]map[string]any{}}
+	f := &OpenAI{opts: opts}
+	f.init()
 	f.route("/v1/models", http.MethodGet, f.models)
 	f.route("/v1/chat/completions", http.MethodPost, f.chat)
 	f.route("/v1/images/generations", http.MethodPost, f.images)
@@ -73,47 +69,21 @@ func NewOpenAI(opts OpenAIOptions) *OpenAI {
 	return f
 }
 
-// ServeHTTP serves the API.
-func (f *OpenAI) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.mux.ServeHTTP(w, r) }
-
-// Calls is how many requests reached path (any outcome).
-func (f *OpenAI) Calls(path string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.calls[path]
-}
-
-// LastRequest is the JSON body (or, for multipart, the form fields) of the last accepted
-// request to path.
-func (f *OpenAI) LastRequest(path string) map[string]any {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.last[path]
-}
-
 func (f *OpenAI) route(path, method string, h func(w http.ResponseWriter, r *http.Request) (map[string]any, bool)) {
-	f.mux.HandleFunc(path, func(w http.ResponseWriter, r *http.Request) {
-		f.mu.Lock()
-		f.calls[path]++
-		f.mu.Unlock()
+	f.handle(path, func(w http.ResponseWriter, r *http.Request) bool {
 		if r.Method != method {
 			w.Header().Set("Allow", method)
 			apiError(w, http.StatusMethodNotAllowed, "invalid_request_error", "",
 				fmt.Sprintf("Method %s not allowed for %s (use %s)", r.Method, path, method))
-			return
+			return true
 		}
 		if f.opts.APIKey != "" && r.Header.Get("Authorization") != "Bearer "+f.opts.APIKey {
 			apiErrorCode(w, http.StatusUnauthorized, "invalid_request_error", "", "invalid_api_key",
 				"Incorrect API key provided. You can find your API key in your provider's settings.")
-			return
+			return true
 		}
-		body, ok := h(w, r)
-		if ok {
-			f.mu.Lock()
-			f.last[path] = body
-			f.mu.Unlock()
-		}
-	})
+		return false
+	}, h)
 }
 
 // apiError writes OpenAI's error shape: {"error": {"message", "type", "param", "code"}}.
@@ -177,6 +147,18 @@ func requireString(w http.ResponseWriter, body map[string]any, field string) (st
 }
 
 // knownModel checks the model field names a model the server has (404 otherwise).
+// readModelRequest reads a JSON request body naming one of the served models; on a bad one it
+// writes the API error and returns ok false.
+func (f *OpenAI) readModelRequest(w http.ResponseWriter, r *http.Request) (body map[string]any, model string, ok bool) {
+	if body, ok = readJSON(w, r); !ok {
+		return nil, "", false
+	}
+	if model, ok = f.knownModel(w, body); !ok {
+		return nil, "", false
+	}
+	return body, model, true
+}
+
 func (f *OpenAI) knownModel(w http.ResponseWriter, body map[string]any) (string, bool) {
 	m, ok := requireString(w, body, "model")
 	if !ok {
@@ -239,11 +221,7 @@ func (f *OpenAI) models(w http.ResponseWriter, r *http.Request) (map[string]any,
 // ---- chat ----
 
 func (f *OpenAI) chat(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
-	body, ok := readJSON(w, r)
-	if !ok {
-		return nil, false
-	}
-	model, ok := f.knownModel(w, body)
+	body, model, ok := f.readModelRequest(w, r)
 	if !ok {
 		return nil, false
 	}
@@ -368,11 +346,7 @@ func messageText(c any) (string, int, error) {
 // ---- images ----
 
 func (f *OpenAI) images(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
-	body, ok := readJSON(w, r)
-	if !ok {
-		return nil, false
-	}
-	model, ok := f.knownModel(w, body)
+	body, model, ok := f.readModelRequest(w, r)
 	if !ok {
 		return nil, false
 	}
@@ -459,11 +433,8 @@ func FakePNG(width, height int, key string) []byte {
 // ---- audio ----
 
 func (f *OpenAI) speech(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
-	body, ok := readJSON(w, r)
+	body, _, ok := f.readModelRequest(w, r)
 	if !ok {
-		return nil, false
-	}
-	if _, ok := f.knownModel(w, body); !ok {
 		return nil, false
 	}
 	input, ok := requireString(w, body, "input")
@@ -628,11 +599,7 @@ func (f *OpenAI) transcriptions(w http.ResponseWriter, r *http.Request) (map[str
 // ---- embeddings ----
 
 func (f *OpenAI) embeddings(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
-	body, ok := readJSON(w, r)
-	if !ok {
-		return nil, false
-	}
-	model, ok := f.knownModel(w, body)
+	body, model, ok := f.readModelRequest(w, r)
 	if !ok {
 		return nil, false
 	}
