@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { runName } from "../panels/LensSwitch";
 import { useCurrentGens } from "./current";
-import { applyLensEvents, lensNode, lensPhase, resetLens, shownGenerationId, setShowCurrent, useLens } from "./shown";
+import { applyLensEvents, lensDrawKey, lensNode, lensPhase, resetLens, shownGenerationId, setShowCurrent, useLens } from "./shown";
 import { initialView, reconcile } from "./timeline";
 import { useRuns } from "../stores/runs";
 import type { Generation } from "../api/types";
@@ -9,6 +9,25 @@ import type { Generation } from "../api/types";
 const sha = (c: string) => c.repeat(64);
 
 describe("what the canvas shows on a node (the lens)", () => {
+  it("a far node's drawing key changes only when its own status or dimming does", () => {
+    const state = (status: string, nodes: Record<string, { status: string }>) => ({
+      runs: { r1: { id: "r1", workflowId: "wf", status, nodes } as never },
+      focused: { wf: "r1" },
+      shown: { wf: "r1" },
+    });
+    const none = lensDrawKey({ runs: {}, focused: {}, shown: {} }, "wf", "a", false);
+    // a run going onto the canvas, and moving on, changes nothing on a node it has not reached
+    expect(lensDrawKey(state("queued", {}), "wf", "a", false)).toBe(none);
+    expect(lensDrawKey(state("running", { b: { status: "running" } }), "wf", "a", false)).toBe(none);
+    // its own status does; an equal record or the run's end does not
+    const done = lensDrawKey(state("running", { a: { status: "executed" } }), "wf", "a", false);
+    expect(done).not.toBe(none);
+    expect(lensDrawKey(state("completed", { a: { status: "executed" } }), "wf", "a", false)).toBe(done);
+    // a node the finished run did not touch is dimmed
+    expect(lensDrawKey(state("completed", {}), "wf", "a", false)).not.toBe(none);
+    expect(lensDrawKey(state("completed", {}), "wf", "a", true)).toBe(none);
+  });
+
   it("selects the lens run's phase, which changes only at its end, and decides as the status would", () => {
     for (const st of ["queued", "running", "paused"]) expect(lensPhase(st)).toBe("running");
     for (const st of ["completed", "failed", "cancelled"]) expect(lensPhase(st)).toBe("completed");

@@ -135,6 +135,35 @@ export function useLensNode(workflowId: string | null, nodeId: string): LensNode
   return lensNode(runStatus, record, showCurrent, currentId);
 }
 
+/**
+ * lensDrawKey is all a node drawn far out shows of the lens: its status in the lens run and
+ * whether it is dimmed, as "status|untouched" ("" for neither). A string, so a far node renders
+ * only when its own drawing changes — not when a run goes onto the canvas, its status moves
+ * on, or its record is replaced by an equal one (the stored record merged at the end).
+ */
+export function lensDrawKey(
+  s: Parameters<typeof focusedRun>[0],
+  workflowId: string | null,
+  nodeId: string,
+  showCurrent: boolean,
+): string {
+  if (showCurrent) return "";
+  const run = focusedRun(s, workflowId);
+  if (!run) return "";
+  const n = lensNode(lensPhase(run.status), run.nodes[nodeId], false, undefined);
+  const status = n.record?.status ?? "";
+  return status || n.untouched ? `${status}|${n.untouched ? 1 : 0}` : "";
+}
+
+/** useLensDraw is lensDrawKey for a node of the open workflow: its status and dimming. */
+export function useLensDraw(workflowId: string | null, nodeId: string): { status?: string; untouched: boolean } {
+  const showCurrent = useShowCurrent(workflowId);
+  const key = useRuns((s) => lensDrawKey(s, workflowId, nodeId, showCurrent));
+  if (!key) return { untouched: false };
+  const [status, untouched] = key.split("|");
+  return { status: status || undefined, untouched: untouched === "1" };
+}
+
 /** shownGenerationId is the generation the canvas shows on a node (the viewer opens on it). */
 export function shownGenerationId(workflowId: string, nodeId: string): string | undefined {
   const showCurrent = !!useLens.getState().current[workflowId];

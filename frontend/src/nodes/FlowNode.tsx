@@ -8,7 +8,7 @@ import { Handle, Position, useStoreApi, type NodeProps } from "@xyflow/react";
 import { createContext, memo, useContext, useLayoutEffect, useRef } from "react";
 import { DetailContext } from "../canvas/detail";
 import { PickedMark, PlanTag, ShownPreview, StaleBadge, usePlanAction } from "../generations/NodeMarks";
-import { useLensNode } from "../generations/shown";
+import { useLensDraw, useLensNode } from "../generations/shown";
 import { NodeRunToolbar, useHoverIntent } from "../plan/NodeActions";
 import type { HandleSpec, InputDecl } from "../api/types";
 import { inputHandles, outputHandles, typeClass } from "../lib/compat";
@@ -197,9 +197,10 @@ function FullNode({ id, data, selected, rootRef }: NodeProps<FbNode> & Root) {
 function FarNode({ id, data, selected, rootRef }: NodeProps<FbNode> & Root) {
   const t = useCatalog((s) => s.types[data.type]);
   const workflowId = useContext(WorkflowContext);
-  // the lens, as on a node drawn in full: the shown run's record, untouched nodes dimmed
-  const lens = useLensNode(workflowId, id);
-  const status = lens.record?.status;
+  // the lens, as on a node drawn in full: the shown run's status of it, untouched nodes
+  // dimmed (one string selected: the node renders only when its own drawing changes)
+  const lens = useLensDraw(workflowId, id);
+  const status = lens.status;
   const plan = usePlanAction(workflowId, id);
   const title = data.label || t?.title || data.type;
   const className = `fb-node fb-far group-${t?.group ?? "unknown"} ${statusClass(status)}${selected ? " selected" : ""}${plan ? ` plan-${plan}` : ""}${lens.untouched ? " lens-untouched" : ""}`;
