@@ -3,7 +3,6 @@ package nodes
 import (
 	"context"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -24,86 +23,6 @@ const (
 	// framesPerProcess is how many frames one ffmpeg process of video.frames takes at most.
 	framesPerProcess = 8
 )
-
-// audioFormats are the formats audio.convert and video.extract_audio write: the ffmpeg
-// muxer and encoder options, the extension and the mime type.
-var audioFormats = map[string]audioFormat{
-	"wav":  {[]string{"-c:a", "pcm_s16le", "-f", "wav"}, ".wav", "audio/wav"},
-	"mp3":  {[]string{"-c:a", "libmp3lame", "-q:a", "2", "-f", "mp3"}, ".mp3", "audio/mpeg"},
-	"ogg":  {[]string{"-c:a", "libvorbis", "-q:a", "5", "-f", "ogg"}, ".ogg", "audio/ogg"},
-	"flac": {[]string{"-c:a", "flac", "-f", "flac"}, ".flac", "audio/flac"},
-}
-
-var audioFormatNames = []string{"wav", "mp3", "ogg", "flac"}
-
-// audioFormat is how ffmpeg writes one audio format.
-type audioFormat struct {
-	args      []string
-	ext, mime string
-}
-
-// audioFormatParam is the format named by param "format" (wav by default).
-func audioFormatParam(in *engine.NodeInput) (audioFormat, error) {
-	format := in.String("format", "wav")
-	af, ok := audioFormats[format]
-	if !ok {
-		return audioFormat{}, fmt.Errorf("param %q: %q is not one of %s", "format", format, strings.Join(audioFormatNames, ", "))
-	}
-	return af, nil
-}
-
-// checkSeconds accepts a time in seconds that is 0 or more.
-func checkSeconds(text string) error {
-	if hasInputRefs(text) {
-		return nil
-	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
-	if err != nil {
-		return fmt.Errorf("want a number of seconds, got %q", text)
-	}
-	if f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
-		return fmt.Errorf("want 0 or more seconds, got %s", text)
-	}
-	return nil
-}
-
-// checkIntRange returns a Check accepting whole numbers from lo to hi.
-func checkIntRange(lo, hi int) func(string) error {
-	return func(text string) error {
-		if hasInputRefs(text) {
-			return nil
-		}
-		f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
-		if err != nil || f != math.Trunc(f) {
-			return fmt.Errorf("want a whole number from %d to %d, got %q", lo, hi, text)
-		}
-		if f < float64(lo) || f > float64(hi) {
-			return fmt.Errorf("want a whole number from %d to %d, got %s", lo, hi, text)
-		}
-		return nil
-	}
-}
-
-// checkFPS accepts a frame rate above 0 and at most 120.
-func checkFPS(text string) error {
-	if hasInputRefs(text) {
-		return nil
-	}
-	f, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
-	if err != nil || !(f > 0 && f <= 120) {
-		return fmt.Errorf("want frames per second above 0 and at most 120, got %q", text)
-	}
-	return nil
-}
-
-func secondsParam(name, label, desc string) engine.ParamSpec {
-	return engine.ParamSpec{Name: name, Kind: engine.ParamNumber, Label: label, Description: desc, Check: checkSeconds}
-}
-
-func intParam(name, label, desc string, def any, lo, hi int) engine.ParamSpec {
-	return engine.ParamSpec{Name: name, Kind: engine.ParamInteger, Label: label, Description: desc, Default: def,
-		Check: checkIntRange(lo, hi)}
-}
 
 // registerVideo adds the ffmpeg nodes.
 func registerVideo(r *engine.Registry) error {
@@ -291,60 +210,6 @@ func ffmpegForStream(ctx context.Context, in *engine.NodeInput, src mediaSource,
 	}
 	return bin, info, nil
 }
-
-// secondsOf reads a seconds param (def when absent), refusing negative values.
-func secondsOf(in *engine.NodeInput, name string, def float64) (float64, error) {
-	f, err := in.Float(name, def)
-	if err != nil {
-		return 0, err
-	}
-	if f < 0 || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, fmt.Errorf("param %q: want 0 or more seconds, got %v", name, f)
-	}
-	return f, nil
-}
-
-// optionalInt reads an integer param within lo..hi; 0 means absent.
-func optionalInt(in *engine.NodeInput, name string, lo, hi int) (int, error) {
-	if !in.Has(name) {
-		return 0, nil
-	}
-	n, err := in.Int(name, 0)
-	if err != nil {
-		return 0, err
-	}
-	if n < lo || n > hi {
-		return 0, fmt.Errorf("param %q: %d is out of range (%d..%d)", name, n, lo, hi)
-	}
-	return n, nil
-}
-
-// span reads start_s and end_s against a media duration (0: unknown): end defaults to the
-// duration and is clamped to it; start must come before end.
-func span(in *engine.NodeInput, duration float64) (start, end float64, err error) {
-	if start, err = secondsOf(in, "start_s", 0); err != nil {
-		return 0, 0, err
-	}
-	end = duration
-	if in.Has("end_s") {
-		if end, err = secondsOf(in, "end_s", 0); err != nil {
-			return 0, 0, err
-		}
-		if duration > 0 && end > duration {
-			end = duration
-		}
-	}
-	if end <= 0 {
-		return 0, 0, fmt.Errorf("the length of the media is unknown: set param %q", "end_s")
-	}
-	if start >= end {
-		return 0, 0, fmt.Errorf("param %q: %g s is not before the end (%g s)", "start_s", start, end)
-	}
-	return start, end, nil
-}
-
-// secs formats seconds for an ffmpeg option.
-func secs(f float64) string { return strconv.FormatFloat(f, 'f', 6, 64) }
 
 // tempDir makes a folder for ffmpeg's output, removed by the returned func.
 func tempDir() (string, func(), error) {
@@ -718,101 +583,4 @@ func runVideoFromImages(ctx context.Context, in *engine.NodeInput) (map[string]a
 	args = append(args, h264Args(enc)...)
 	args = append(args, "-movflags", "+faststart", "-f", "mp4")
 	return encodeToAsset(ctx, in, bin, args, float64(len(list))/fps, dir, "out.mp4", "video", "video/mp4", "images.mp4")
-}
-
-func runExtractAudio(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
-	src, err := inputMedia(ctx, in, "video", engine.TypeVideo)
-	if err != nil {
-		return nil, err
-	}
-	af, err := audioFormatParam(in)
-	if err != nil {
-		return nil, err
-	}
-	bin, info, err := ffmpegForStream(ctx, in, src, "video", true, "sound track")
-	if err != nil {
-		return nil, err
-	}
-	dir, cleanup, err := tempDir()
-	if err != nil {
-		return nil, err
-	}
-	defer cleanup()
-	args := append([]string{"-i", "file:" + src.path, "-map", "0:a:0", "-vn", "-sn"}, af.args...)
-	return encodeToAsset(ctx, in, bin, args, info.Duration, dir, "audio"+af.ext, "audio", af.mime, stem(src.ref, "video")+af.ext)
-}
-
-func runAudioConvert(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
-	src, err := inputMedia(ctx, in, "audio", engine.TypeAudio)
-	if err != nil {
-		return nil, err
-	}
-	af, err := audioFormatParam(in)
-	if err != nil {
-		return nil, err
-	}
-	rate, err := optionalInt(in, "sample_rate", 8000, 192000)
-	if err != nil {
-		return nil, err
-	}
-	channels, err := optionalInt(in, "channels", 1, 8)
-	if err != nil {
-		return nil, err
-	}
-	bin, info, err := ffmpegForStream(ctx, in, src, "audio", true, "audio stream")
-	if err != nil {
-		return nil, err
-	}
-	start, end, err := span(in, info.Duration)
-	if err != nil {
-		return nil, err
-	}
-	dir, cleanup, err := tempDir()
-	if err != nil {
-		return nil, err
-	}
-	defer cleanup()
-	args := []string{"-ss", secs(start), "-i", "file:" + src.path, "-t", secs(end - start), "-map", "0:a:0", "-vn", "-sn"}
-	if rate > 0 {
-		args = append(args, "-ar", strconv.Itoa(rate))
-	}
-	if channels > 0 {
-		args = append(args, "-ac", strconv.Itoa(channels))
-	}
-	args = append(args, af.args...)
-	return encodeToAsset(ctx, in, bin, args, end-start, dir, "audio"+af.ext, "audio", af.mime, stem(src.ref, "audio")+af.ext)
-}
-
-func runAudioWaveform(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
-	src, err := inputMedia(ctx, in, "audio", engine.TypeAudio)
-	if err != nil {
-		return nil, err
-	}
-	width, err := in.Int("width", 800)
-	if err != nil {
-		return nil, err
-	}
-	height, err := in.Int("height", 200)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkSide("width", width, 16); err != nil {
-		return nil, err
-	}
-	if height < 16 || height > 4096 {
-		return nil, fmt.Errorf("param %q: %d is out of range (16..4096)", "height", height)
-	}
-	bin, info, err := ffmpegForStream(ctx, in, src, "audio", true, "audio stream")
-	if err != nil {
-		return nil, err
-	}
-	dir, cleanup, err := tempDir()
-	if err != nil {
-		return nil, err
-	}
-	defer cleanup()
-	args := []string{"-i", "file:" + src.path, "-filter_complex",
-		fmt.Sprintf("[0:a:0]aformat=channel_layouts=mono,showwavespic=s=%dx%d:colors=0x3b82f6[w]", width, height),
-		"-map", "[w]", "-frames:v", "1", "-c:v", "png", "-f", "image2"}
-	return encodeToAsset(ctx, in, bin, args, info.Duration, dir, "waveform.png", "image", "image/png", stem(src.ref, "audio")+"-waveform.png")
 }
