@@ -56,12 +56,20 @@ for i in $(seq 300); do
   sleep 0.1
 done
 
-status=0
 # E2E_HOME and E2E_BIN let a test run the same binary as a command against the app's home,
 # as a user would in a terminal beside the window.
-E2E_BASE_URL="http://$addr" E2E_HOME="$home" E2E_BIN="$root/$bin" E2E_FAKESERVER="$root/build/bin/fakeserver" node frontend/e2e/run.mjs "$@" || status=$?
+testlog="$home/e2e-output.txt"
+set +e
+E2E_BASE_URL="http://$addr" E2E_HOME="$home" E2E_BIN="$root/$bin" E2E_FAKESERVER="$root/build/bin/fakeserver" \
+  node frontend/e2e/run.mjs "$@" 2>&1 | tee "$testlog"
+status=${PIPESTATUS[0]}
+set -e
 if [ "$status" -ne 0 ]; then
-  echo "--- app output (last 40 lines, debug lines left out) ---" >&2
-  grep -v '^DEB |' "$applog" | tail -n 40 >&2 || true
+  # (Wails' dev IPC logs every page load's runtime:ready as unknown: noise, left out)
+  echo "--- app output (last 40 lines, debug and runtime:ready lines left out) ---" >&2
+  grep -v -e '^DEB |' -e 'runtime:ready' "$applog" | tail -n 40 >&2 || true
+  # the failures again, last, where a CI log's tail shows them
+  echo "--- e2e failures ---" >&2
+  grep -A3 -e '^  ✗' -e '^e2e:' "$testlog" >&2 || true
 fi
 exit "$status"

@@ -113,7 +113,11 @@ export async function waitFor(page, fn, what, timeout = 10_000) {
  * all: list every workflow's runs, not only the open one's. */
 export async function openQueue(page, all = false) {
   const toggle = page.getByTestId("queue-overlay").locator(".queue-toggle");
-  if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+  // Open by the user's choice: an overlay open only because runs are going folds by itself
+  // when they end (which the page may learn a moment later), so fold it first, then open it.
+  if ((await toggle.getAttribute("aria-expanded")) === "true") await toggle.click();
+  await toggle.click();
+  await page.locator('[data-testid="queue-overlay"] .queue-toggle[aria-expanded="true"]').waitFor();
   const box = page.getByTestId("queue-all");
   if ((await box.count()) && (await box.isChecked()) !== all) await box.setChecked(all);
 }
