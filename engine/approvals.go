@@ -101,6 +101,3 @@ func (s *Service) Approve(ctx context.Context, req ApproveRequest) (Run, error) 
 	s.runs.Submit(s.ctx, r, x)
 	return r, nil
 }
-
-// SetRunCapLocal changes the cap for this process only (flowbench run --max-concurrent).
-func (s *Service) SetRunCapLocal(n int) { s.runs.SetCap(n) }

@@ -1,7 +1,7 @@
 package engine
 
 // The plan of a run from a block (SPEC §7): per node rerun | reuse | untouched, with reasons.
-// BuildPlan (planner.go) makes it; the executor (scheduler.go) carries it out.
+// BuildPlan (planner.go) makes it; the executor (executor.go) carries it out.
 
 // Plan actions (SPEC §7).
 const (

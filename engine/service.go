@@ -51,7 +51,7 @@ type Service struct {
 	providers *Providers
 	Bus       *Bus
 	committer *GroupCommitter
-	runs      *Manager
+	runs      *RunQueue
 	live      *liveSet
 	watcher   *fileWatcher
 	versions  *versionCache
@@ -102,7 +102,7 @@ func NewService(cfg Config) (*Service, error) {
 		s.limits.MaxImagePixels = storedImageLimit(ctx, cfg.Store)
 	}
 	s.providers = NewProviders(cfg.Store, cfg.Now, cfg.Getenv)
-	s.runs = newManager(runCap)
+	s.runs = newRunQueue(runCap)
 	s.runs.begin = s.beginRun
 	s.runs.start = s.executeRun
 	s.runs.queued = s.emitQueue
@@ -472,3 +472,6 @@ func (s *Service) UseVersion(ctx context.Context, wfRef, versionRef string) (Ver
 	}
 	return v, s.store.SetCurrentVersion(ctx, w.ID, v.ID)
 }
+
+// SetRunCapLocal changes the cap for this process only (flowbench run --max-concurrent).
+func (s *Service) SetRunCapLocal(n int) { s.runs.SetCap(n) }

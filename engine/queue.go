@@ -2,9 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
-	"sort"
-	"strings"
 	"sync"
 )
 
@@ -23,9 +20,9 @@ type activeRun struct {
 	stored *Run
 }
 
-// Manager bounds running runs by a global cap and queues the rest FIFO. Runs of the same
+// RunQueue bounds running runs by a global cap and queues the rest FIFO. Runs of the same
 // workflow are never serialised by workflow; only the cap limits them.
-type Manager struct {
+type RunQueue struct {
 	// drainMu orders starts: runs leave the queue and are marked started in FIFO order.
 	drainMu sync.Mutex
 	mu      sync.Mutex
@@ -42,26 +39,24 @@ type Manager struct {
 	queued func(order []Run)
 	// cancelled is called for a queued run cancelled before it started.
 	cancelled func(r Run)
-	// finished is called after a run ends.
-	finished func(r Run, res Result)
 }
 
-func newManager(cap int) *Manager {
+func newRunQueue(cap int) *RunQueue {
 	if cap < 1 {
 		cap = DefaultRunCap
 	}
-	return &Manager{cap: cap, running: map[string]*activeRun{}, known: map[string]*activeRun{}}
+	return &RunQueue{cap: cap, running: map[string]*activeRun{}, known: map[string]*activeRun{}}
 }
 
 // Cap returns the global cap.
-func (m *Manager) Cap() int {
+func (m *RunQueue) Cap() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.cap
 }
 
 // SetCap changes the cap; raising it starts queued runs at once.
-func (m *Manager) SetCap(n int) {
+func (m *RunQueue) SetCap(n int) {
 	if n < 1 {
 		n = 1
 	}
@@ -72,7 +67,7 @@ func (m *Manager) SetCap(n int) {
 }
 
 // SetPaused pauses or resumes the queue; resuming starts queued runs as slots allow.
-func (m *Manager) SetPaused(p bool) {
+func (m *RunQueue) SetPaused(p bool) {
 	m.mu.Lock()
 	changed := m.paused != p
 	m.paused = p
@@ -83,14 +78,14 @@ func (m *Manager) SetPaused(p bool) {
 }
 
 // Paused reports whether the queue is paused.
-func (m *Manager) Paused() bool {
+func (m *RunQueue) Paused() bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.paused
 }
 
 // Submit queues a run; it starts at once when a slot is free.
-func (m *Manager) Submit(parent context.Context, r Run, x Execution) {
+func (m *RunQueue) Submit(parent context.Context, r Run, x Execution) {
 	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
 	ar := &activeRun{run: r, exec: x, ctx: ctx, cancel: cancel, done: make(chan struct{})}
 	m.mu.Lock()
@@ -100,7 +95,7 @@ func (m *Manager) Submit(parent context.Context, r Run, x Execution) {
 	m.drain()
 }
 
-func (m *Manager) drain() {
+func (m *RunQueue) drain() {
 	m.drainMu.Lock()
 	defer m.drainMu.Unlock()
 	m.mu.Lock()
@@ -124,7 +119,7 @@ func (m *Manager) drain() {
 	}
 }
 
-func (m *Manager) queueOrderLocked() []Run {
+func (m *RunQueue) queueOrderLocked() []Run {
 	out := make([]Run, len(m.queue))
 	for i, ar := range m.queue {
 		out[i] = ar.run
@@ -132,7 +127,7 @@ func (m *Manager) queueOrderLocked() []Run {
 	return out
 }
 
-func (m *Manager) execute(ar *activeRun) {
+func (m *RunQueue) execute(ar *activeRun) {
 	res := m.start(ar.ctx, ar)
 	ar.result = res
 	m.mu.Lock()
@@ -140,16 +135,13 @@ func (m *Manager) execute(ar *activeRun) {
 	delete(m.known, ar.run.ID)
 	m.mu.Unlock()
 	ar.cancel()
-	if m.finished != nil {
-		m.finished(ar.run, res)
-	}
 	close(ar.done)
 	m.drain()
 }
 
 // Cancel stops a queued run (it never starts) or a running one (its context is cancelled).
 // It reports false when the run is not active in this process.
-func (m *Manager) Cancel(id string) bool {
+func (m *RunQueue) Cancel(id string) bool {
 	m.mu.Lock()
 	ar, ok := m.known[id]
 	if !ok {
@@ -184,7 +176,7 @@ func (m *Manager) Cancel(id string) bool {
 
 // Shutdown stops the manager: queued runs leave the queue but stay queued in the store (the
 // next start queues them again), running runs are cancelled. dropped is called per queued run.
-func (m *Manager) Shutdown(dropped func(Run)) {
+func (m *RunQueue) Shutdown(dropped func(Run)) {
 	m.mu.Lock()
 	m.cap = 0 // nothing starts any more
 	queued := m.queue
@@ -205,7 +197,7 @@ func (m *Manager) Shutdown(dropped func(Run)) {
 }
 
 // CancelAll cancels every queued and running run.
-func (m *Manager) CancelAll() {
+func (m *RunQueue) CancelAll() {
 	m.mu.Lock()
 	ids := make([]string, 0, len(m.known))
 	for id := range m.known {
@@ -218,7 +210,7 @@ func (m *Manager) CancelAll() {
 }
 
 // Wait blocks until the run ends and returns its result.
-func (m *Manager) Wait(ctx context.Context, id string) (*activeRun, error) {
+func (m *RunQueue) Wait(ctx context.Context, id string) (*activeRun, error) {
 	m.mu.Lock()
 	ar, ok := m.known[id]
 	m.mu.Unlock()
@@ -234,7 +226,7 @@ func (m *Manager) Wait(ctx context.Context, id string) (*activeRun, error) {
 }
 
 // done returns a channel closed when the run ends, or nil if it is not active.
-func (m *Manager) done(id string) <-chan struct{} {
+func (m *RunQueue) done(id string) <-chan struct{} {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if ar, ok := m.known[id]; ok {
@@ -244,7 +236,7 @@ func (m *Manager) done(id string) <-chan struct{} {
 }
 
 // QueuePosition is the 1-based place of a queued run, 0 when not queued.
-func (m *Manager) QueuePosition(id string) int {
+func (m *RunQueue) QueuePosition(id string) int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	for i, ar := range m.queue {
@@ -256,100 +248,8 @@ func (m *Manager) QueuePosition(id string) int {
 }
 
 // Counts returns how many runs are running and queued.
-func (m *Manager) Counts() (running, queued int) {
+func (m *RunQueue) Counts() (running, queued int) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return len(m.running), len(m.queue)
-}
-
-// RunLabel names a run by the input values that distinguish it from the defaults
-// (`prompt="red fox" seed=7`), else "Run #n".
-func RunLabel(decls []InputDecl, inputs map[string]any, n int) string {
-	var parts []string
-	for _, d := range decls {
-		v, ok := inputs[d.Name]
-		if !ok || v == nil {
-			continue
-		}
-		if d.Default != nil {
-			if def, err := CoerceValue(d.Type, d.Default); err == nil && HashValue(def) == HashValue(v) {
-				continue
-			}
-		} else if v == "" {
-			continue
-		}
-		parts = append(parts, d.Name+"="+labelValue(v))
-	}
-	if len(parts) == 0 {
-		return fmt.Sprintf("Run #%d", n)
-	}
-	s := strings.Join(parts, " ")
-	if len([]rune(s)) > 80 {
-		s = string([]rune(s)[:79]) + "…"
-	}
-	return s
-}
-
-// SweepLabels names each run of a batch (Run ×N, a seed sweep, a --batch file) by what
-// differs between the batch's runs: the inputs whose values are not the same in every run,
-// the one with the most distinct values first, each named even where its value is the
-// default (`seed=1`). Inputs common to all runs are left out. A run whose label would be
-// empty (every run alike) gets "" and is numbered ("Run #n") when stored.
-func SweepLabels(decls []InputDecl, sets []map[string]any) []string {
-	type varying struct {
-		name     string
-		distinct int
-		order    int
-	}
-	var vs []varying
-	for i, d := range decls {
-		seen := map[string]bool{}
-		for _, in := range sets {
-			v, ok := in[d.Name]
-			if !ok || v == nil {
-				seen["\x00missing"] = true
-				continue
-			}
-			seen[HashValue(v)] = true
-		}
-		if len(seen) > 1 {
-			vs = append(vs, varying{d.Name, len(seen), i})
-		}
-	}
-	sort.SliceStable(vs, func(i, j int) bool { return vs[i].distinct > vs[j].distinct })
-	out := make([]string, len(sets))
-	for i, in := range sets {
-		var parts []string
-		for _, v := range vs {
-			if x, ok := in[v.name]; ok && x != nil {
-				parts = append(parts, v.name+"="+labelValue(x))
-			}
-		}
-		s := strings.Join(parts, " ")
-		if len([]rune(s)) > 80 {
-			s = string([]rune(s)[:79]) + "…"
-		}
-		out[i] = s
-	}
-	return out
-}
-
-func labelValue(v any) string {
-	if ref, ok := AsAssetRef(v); ok {
-		return ref.Name
-	}
-	switch x := v.(type) {
-	case string:
-		if len([]rune(x)) > 30 {
-			x = string([]rune(x)[:29]) + "…"
-		}
-		return fmt.Sprintf("%q", x)
-	case map[string]any, []any:
-		s := ToText(x)
-		if len(s) > 30 {
-			s = s[:29] + "…"
-		}
-		return s
-	}
-	return ToText(v)
 }
