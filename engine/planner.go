@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"runtime"
 	"slices"
 	"strings"
@@ -246,7 +244,7 @@ func typeParams(t *NodeType) []ParamSpec {
 func hashValues(m map[string]any) map[string]string {
 	out := make(map[string]string, len(m))
 	for k, v := range m {
-		out[k] = hashValue(v)
+		out[k] = HashValue(v)
 	}
 	return out
 }
@@ -360,8 +358,8 @@ func (pc *planContext) editedSince(i int, gen *Generation, readsChanged bool) bo
 	if pc.f.links[i] {
 		fileSHA = PriorFileSHA(*gen)
 	}
-	params, err := resolveFast(t, n.Params, in.Inputs)
-	if err == nil && configHash(t, NodeConfig(t, *n, params, in.Inputs, pc.g, fileSHA)) == gen.ConfigHash {
+	params, err := ResolveNodeParams(t, n.Params, in.Inputs)
+	if err == nil && ConfigHash(t, NodeConfig(t, *n, params, in.Inputs, pc.g, fileSHA)) == gen.ConfigHash {
 		return false
 	}
 	then, haveThen := in.RunInputs[gen.RunID]
@@ -369,8 +367,8 @@ func (pc *planContext) editedSince(i int, gen *Generation, readsChanged bool) bo
 	case haveThen && pc.f.reads[i].any():
 		// Hashed with the values gen saw, a difference is an edit of the node itself,
 		// whatever the inputs did.
-		thenParams, err := resolveFast(t, n.Params, then)
-		return err != nil || configHash(t, NodeConfig(t, *n, thenParams, then, pc.g, fileSHA)) != gen.ConfigHash
+		thenParams, err := ResolveNodeParams(t, n.Params, then)
+		return err != nil || ConfigHash(t, NodeConfig(t, *n, thenParams, then, pc.g, fileSHA)) != gen.ConfigHash
 	case !haveThen && readsChanged:
 		return false // explained by input_changed
 	}
@@ -443,33 +441,13 @@ func (pc *planContext) fingerprint(i int, cfgHash string) string {
 			seen = append(seen, handleHash{e.TargetHandle, sum})
 		}
 	}
-	slices.SortFunc(seen, func(a, b handleHash) int { return strings.Compare(a.handle, b.handle) })
-	bp := hashBufs.Get().(*[]byte)
-	b := append((*bp)[:0], cfgHash...)
-	for _, x := range seen {
-		b = append(b, 0)
-		b = append(b, x.handle...)
-		b = append(b, 1)
-		b = append(b, x.hash...)
-	}
-	sum := sha256.Sum256(b)
-	keepBuf(bp, b)
-	return hex.EncodeToString(sum[:16])
+	return fingerprintOf(cfgHash, seen)
 }
 
 // linksFile reports whether nodes of type t may link a file on disk (see LinkedPath).
 func linksFile(t *NodeType) bool {
 	spec, ok := t.Param("path")
 	return ok && spec.Kind == ParamPath
-}
-
-// resolveFast is ResolveNodeParams, which the scheduler runs, skipping the copy when no
-// param refers to a flow input.
-func resolveFast(t *NodeType, params, inputs map[string]any) (map[string]any, error) {
-	if !hasTemplate(params) {
-		return params, nil
-	}
-	return ResolveNodeParams(t, params, inputs)
 }
 
 func hasTemplate(v any) bool {
