@@ -17,6 +17,8 @@ type RunRequest struct {
 	Inputs map[string]any
 	// From, when set, runs from this block (SPEC §7).
 	From string
+	// Changed runs what changed and what depends on it (SPEC §14); not with From.
+	Changed bool
 }
 
 // PreparedRun is a validated run that has not been queued yet (a batch validates every line
@@ -76,8 +78,11 @@ func (s *Service) PrepareRun(ctx context.Context, req RunRequest) (PreparedRun, 
 	run := Run{ID: NewID(), WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Status: RunQueued, Mode: ModeFull,
 		Owner: s.owner, CreatedAt: s.now().UTC(), Outputs: map[string]any{}, Snapshot: Snapshot{Nodes: map[string]NodeRecord{}}}
 	x := Execution{Version: v}
-	if req.From != "" {
-		if !hasNode(v.Graph, req.From) {
+	if req.From != "" && req.Changed {
+		return PreparedRun{}, Invalid(Problem{NodeID: req.From, Message: "a changed run has no start block: choose a run from a block or a changed run"})
+	}
+	if req.From != "" || req.Changed {
+		if req.From != "" && !hasNode(v.Graph, req.From) {
 			return PreparedRun{}, Invalid(Problem{NodeID: req.From, Message: fmt.Sprintf("workflow %q %s has no node %q", w.Name, v.Label, req.From)})
 		}
 		plan, inputs, current, err := s.planFor(ctx, w, v, req.From, req.Inputs, false)
@@ -85,6 +90,9 @@ func (s *Service) PrepareRun(ctx context.Context, req RunRequest) (PreparedRun, 
 			return PreparedRun{}, err
 		}
 		run.Mode, run.FromNode, run.Inputs = ModeFromBlock, req.From, inputs
+		if req.Changed {
+			run.Mode = ModeChanged
+		}
 		x.Plan, x.Current, x.facts = &plan, current, s.versions.facts(s.reg, v)
 	} else {
 		inputs, err := ValidateInputs(v.Graph.Inputs, req.Inputs, s.mediaResolver(ctx))
