@@ -37,6 +37,9 @@ type Executor struct {
 	Providers *Providers
 	// Settings are handed to nodes (tool paths); nil means none are set.
 	Settings SettingReader
+	// Child runs a flow.subworkflow node's child run (the service's runChild); nil outside a
+	// service, where such a node fails saying so.
+	Child func(ctx context.Context, c ChildCall) (map[string]any, error)
 }
 
 // checkpointEvery is how often a running run's snapshot is saved.
@@ -446,6 +449,11 @@ func (ex *Executor) work(ctx context.Context, x *Execution, st *nodeState) nodeR
 		in.Approval = &a
 	}
 	in.Body = st.body
+	if st.typ.Subflow && ex.Child != nil {
+		in.Child = func(ctx context.Context) (map[string]any, error) {
+			return ex.Child(ctx, ChildCall{Parent: x.Run, NodeID: id, Params: params, Inputs: st.inputs, Connected: st.connected, Progress: in.Progress})
+		}
+	}
 	if ex.Emit != nil {
 		in.progress = func(p float64) {
 			ex.Emit(Event{Type: EventProgress, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Progress: p})

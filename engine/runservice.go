@@ -73,6 +73,9 @@ func (s *Service) PrepareRun(ctx context.Context, req RunRequest) (PreparedRun, 
 	if err := s.checkTypesKnown(v); err != nil {
 		return PreparedRun{}, err
 	}
+	if err := s.checkSubflows(ctx, w, v); err != nil {
+		return PreparedRun{}, err
+	}
 	run := Run{ID: NewID(), WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Status: RunQueued, Mode: ModeFull,
 		Owner: s.owner, CreatedAt: s.now().UTC(), Outputs: map[string]any{}, Snapshot: Snapshot{Nodes: map[string]NodeRecord{}}}
 	x := Execution{Version: v}
@@ -162,7 +165,7 @@ func (s *Service) beginRun(ar *activeRun) {
 func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 	defer s.wg.Done()
 	run := ar.exec.Run
-	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits, Providers: s.providers, Settings: s.store,
+	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits, Providers: s.providers, Settings: s.store, Child: s.runChild,
 		Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) {
 			r := run
 			r.Snapshot = Snapshot{Nodes: nodes, Reused: reused, Approvals: ar.exec.Approvals}
@@ -244,7 +247,7 @@ var ErrCancelRequested = errors.New("cancel requested from the process running i
 // process by asking it (ErrCancelRequested); a paused one, or one whose process is gone, by
 // recording the cancel. A run that does not exist or has finished is refused, naming it.
 func (s *Service) Cancel(ctx context.Context, runID string) error {
-	if s.runs.Cancel(runID) {
+	if s.runs.Cancel(runID) || s.cancelChild(runID) {
 		return nil
 	}
 	r, err := s.store.GetRun(ctx, runID)
