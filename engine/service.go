@@ -286,7 +286,7 @@ func (s *Service) Import(ctx context.Context, data []byte, into string) (ImportR
 	}
 	if pf.Bundle != nil {
 		if into != "" {
-			return ImportResult{}, invalidf("a bundle imports as a new workflow; --into takes a workflow file")
+			return ImportResult{}, invalidf(fmt.Sprintf("a bundle imports as a new workflow, not into workflow %q (a single workflow file does)", into))
 		}
 		return s.importBundle(ctx, *pf.Bundle)
 	}
