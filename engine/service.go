@@ -64,8 +64,8 @@ type Service struct {
 	children sync.Map
 	nesting  int
 	ctx      context.Context
-	stop      context.CancelFunc
-	wg        sync.WaitGroup
+	stop     context.CancelFunc
+	wg       sync.WaitGroup
 }
 
 // SettingRunCap is the settings key of the global run cap.

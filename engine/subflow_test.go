@@ -17,7 +17,7 @@ func subRegistry(tb testing.TB) *engine.Registry {
 	tb.Helper()
 	reg, _ := testRegistry(tb)
 	reg.MustRegister(engine.NodeType{Type: engine.TypeSubworkflow, Subflow: true,
-		Params: []engine.ParamSpec{{Name: "workflow", Kind: engine.ParamString, Required: true}, {Name: "version", Kind: engine.ParamString, Required: true}},
+		Params:            []engine.ParamSpec{{Name: "workflow", Kind: engine.ParamString, Required: true}, {Name: "version", Kind: engine.ParamString, Required: true}},
 		DeterministicWhen: func(p map[string]any) bool { return engine.PinnedDeterministic(engine.ToText(p["version"])) },
 		Run: func(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
 			if in.Child == nil {
