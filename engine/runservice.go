@@ -86,6 +86,7 @@ func (s *Service) PrepareRun(ctx context.Context, req RunRequest) (PreparedRun, 
 		}
 		run.Mode, run.FromNode, run.Inputs = ModeFromBlock, req.From, inputs
 		x.Plan, x.Current, x.facts = &plan, current, s.versions.facts(s.reg, v)
+		x.bodyPrior = s.bodyPrior(w.ID, current)
 	} else {
 		inputs, err := ValidateInputs(v.Graph.Inputs, req.Inputs, s.mediaResolver(ctx))
 		if err != nil {
@@ -123,6 +124,29 @@ func (s *Service) Enqueue(ctx context.Context, p PreparedRun) (Run, error) {
 	s.runs.SetPaused(s.storedPaused(ctx)) // another process may have paused the queue since
 	s.runs.Submit(s.ctx, run, p.exec)
 	return run, nil
+}
+
+// bodyPrior finds a loop body child's completed generations of the run that made its current
+// generation, by input fingerprint: what early cutoff inside a rerun loop compares an item with.
+func (s *Service) bodyPrior(workflowID string, current map[string]*Generation) func(ctx context.Context, nodeID string) map[string]*Generation {
+	return func(ctx context.Context, nodeID string) map[string]*Generation {
+		cur := current[nodeID]
+		if cur == nil {
+			return nil
+		}
+		gens, err := s.store.ListGenerations(ctx, workflowID, nodeID)
+		if err != nil {
+			return nil // no cutoff: the child reruns
+		}
+		out := map[string]*Generation{}
+		for i := range gens { // newest first
+			g := &gens[i]
+			if _, seen := out[g.InputFingerprint]; !seen && g.RunID == cur.RunID && g.Status == GenCompleted && g.InputFingerprint != "" {
+				out[g.InputFingerprint] = g
+			}
+		}
+		return out
+	}
 }
 
 func hasNode(g Graph, id string) bool {
