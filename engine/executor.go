@@ -29,7 +29,8 @@ type Executor struct {
 	Now       Clock
 	// Checkpoint, when set, receives the run's node records about once a second while it goes
 	// (after the generations they name are committed), so a crash leaves a useful snapshot.
-	Checkpoint func(nodes map[string]NodeRecord, reused []ReusedNode)
+	// An error stops the run, failed with it: it would go on with nothing to resume from.
+	Checkpoint func(nodes map[string]NodeRecord, reused []ReusedNode) error
 	// Limits bound what a node may make the process hold; the zero value means the defaults.
 	Limits Limits
 	// Providers resolves the providers nodes name (SPEC §12).
@@ -212,6 +213,8 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 	defer cancel()
 
 	var firstErr string
+	// saveErr is a snapshot that could not be saved: the run stops, failed with it.
+	var saveErr error
 	pending := map[string]Approval{}
 
 	lastCheckpoint := time.Now()
@@ -231,9 +234,11 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		if st.typ != nil && st.typ.Type == "io.output" && (r.record.Status == NodeExecuted || r.record.Status == NodeReused) {
 			res.Outputs[outputName(st.node)] = r.outputs["value"]
 		}
-		if ex.Checkpoint != nil && time.Since(lastCheckpoint) >= checkpointEvery {
+		if ex.Checkpoint != nil && saveErr == nil && time.Since(lastCheckpoint) >= checkpointEvery {
 			lastCheckpoint = time.Now()
-			ex.checkpoint(ctx, &x, res.Nodes, res.Reused)
+			if saveErr = ex.checkpoint(ctx, &x, res.Nodes, res.Reused); saveErr != nil {
+				cancel()
+			}
 		}
 		// Progress goes out when the whole percent changes: every node of a small graph, at
 		// most 100 events for a large one (the bus coalesces them further).
@@ -304,6 +309,9 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		}
 	}
 	switch {
+	case saveErr != nil:
+		res.Status = RunFailed
+		res.Error = "saving the run's snapshot: " + saveErr.Error()
 	case ctx.Err() != nil:
 		res.Status = RunCancelled
 		res.Error = "cancelled"
@@ -402,15 +410,17 @@ func outputName(n *Node) string {
 	return n.ID
 }
 
-func (ex *Executor) checkpoint(ctx context.Context, x *Execution, nodes map[string]NodeRecord, reused []ReusedNode) {
+// checkpoint saves the run's snapshot once the generations it names are committed. A failed
+// commit is not the snapshot's error: the run reports it when it ends (Sync there).
+func (ex *Executor) checkpoint(ctx context.Context, x *Execution, nodes map[string]NodeRecord, reused []ReusedNode) error {
 	if ex.Committer != nil {
 		if err := ex.Committer.Sync(context.WithoutCancel(ctx), x.Run.ID); err != nil {
-			return
+			return nil
 		}
 	}
 	cp := make(map[string]NodeRecord, len(nodes))
 	for k, v := range nodes {
 		cp[k] = v
 	}
-	ex.Checkpoint(cp, reused)
+	return ex.Checkpoint(cp, reused)
 }

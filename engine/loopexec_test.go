@@ -90,7 +90,7 @@ func TestLoopBodyEventsReachTheBus(t *testing.T) {
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		key := e.Type
+		key := string(e.Type)
 		if e.Type == engine.EventNode {
 			key += ":" + e.Status
 		}
@@ -106,10 +106,10 @@ func TestLoopBodyEventsReachTheBus(t *testing.T) {
 	svc.Bus.Flush()
 	mu.Lock()
 	defer mu.Unlock()
-	if seen[engine.EventProgress] == 0 || seen[engine.EventStream] == 0 {
+	if seen[string(engine.EventProgress)] == 0 || seen[string(engine.EventStream)] == 0 {
 		t.Errorf("no progress or stream event from the body node: %v", seen)
 	}
-	if seen[engine.EventNode+":"+engine.NodeRunning] != 3 || seen[engine.EventNode+":"+engine.NodeExecuted] != 3 {
+	if seen[string(engine.EventNode)+":"+string(engine.NodeRunning)] != 3 || seen[string(engine.EventNode)+":"+string(engine.NodeExecuted)] != 3 {
 		t.Errorf("node events of the body node %v, want running and executed once per item", seen)
 	}
 	slices.Sort(logs)

@@ -37,7 +37,7 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 	}
 
 	if ex.Emit != nil {
-		ex.Emit(Event{Type: EventNode, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Status: NodeRunning, Reasons: rec.Reasons})
+		ex.Emit(Event{Type: EventNode, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Status: string(NodeRunning), Reasons: rec.Reasons})
 	}
 	in := &NodeInput{NodeID: id, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, RawParams: st.node.Params, Inputs: st.inputs,
 		Connected: st.connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets,
@@ -163,7 +163,7 @@ func (ex *Executor) emitNode(x *Execution, nodeID string, rec NodeRecord, output
 }
 
 func nodeEvent(r Run, nodeID string, rec NodeRecord, outputs map[string]any) Event {
-	return Event{Type: EventNode, WorkflowID: r.WorkflowID, RunID: r.ID, NodeID: nodeID, Status: rec.Status,
+	return Event{Type: EventNode, WorkflowID: r.WorkflowID, RunID: r.ID, NodeID: nodeID, Status: string(rec.Status),
 		GenerationID: rec.GenerationID, DurationMS: rec.DurationMS, Reasons: rec.Reasons, Error: rec.Error, Preview: Preview(outputs)}
 }
 
