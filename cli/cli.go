@@ -10,15 +10,12 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/flowbench/flowbench/engine"
 	"github.com/flowbench/flowbench/engine/nodes"
-	"github.com/flowbench/flowbench/storage"
+	datahome "github.com/flowbench/flowbench/home"
 )
 
 // Exit statuses (SPEC §8).
@@ -170,98 +167,6 @@ func wantsHelp(args []string) bool {
 	return false
 }
 
-// DefaultHome is the data home: FLOWBENCH_HOME, else the OS user data folder (SPEC §2).
-func DefaultHome() string {
-	if h := os.Getenv("FLOWBENCH_HOME"); h != "" {
-		return h
-	}
-	return osDataHome(runtime.GOOS, os.Getenv, os.UserHomeDir)
-}
-
-// osDataHome is the OS user data folder + Flowbench on goos: Windows %APPDATA%\Flowbench,
-// macOS ~/Library/Application Support/Flowbench, else $XDG_DATA_HOME/flowbench or
-// ~/.local/share/flowbench. Without any of those it falls back to ./flowbench-data.
-func osDataHome(goos string, getenv func(string) string, userHome func() (string, error)) string {
-	switch goos {
-	case "windows":
-		if d := getenv("APPDATA"); d != "" {
-			return filepath.Join(d, "Flowbench")
-		}
-	case "darwin", "ios":
-		if h, err := userHome(); err == nil && h != "" {
-			return filepath.Join(h, "Library", "Application Support", "Flowbench")
-		}
-	default:
-		if x := getenv("XDG_DATA_HOME"); x != "" && filepath.IsAbs(x) {
-			return filepath.Join(x, "flowbench")
-		}
-		if h, err := userHome(); err == nil && h != "" {
-			return filepath.Join(h, ".local", "share", "flowbench")
-		}
-	}
-	return "flowbench-data"
-}
-
-// Env is what a command runs with.
-type Env struct {
-	Stdout, Stderr io.Writer
-	Home           string
-}
-
-// Open opens the data home: storage, owner lock, registry and service.
-func Open(ctx context.Context, home string, logger *slog.Logger) (*engine.Service, func(), error) {
-	maxPixels, err := imageLimitFromEnv()
-	if err != nil {
-		return nil, nil, err
-	}
-	st, err := storage.Open(ctx, home, logger)
-	if err != nil {
-		return nil, nil, err
-	}
-	lock, err := storage.AcquireOwner(home)
-	if err != nil {
-		st.Close()
-		return nil, nil, err
-	}
-	reg := engine.NewRegistry()
-	if err := nodes.Register(reg); err != nil {
-		lock.Release()
-		st.Close()
-		return nil, nil, err
-	}
-	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg, Logger: logger, Owner: lock.ID, OwnerAlive: lock.Alive,
-		RequestCancel:  func(owner, runID string) error { return storage.RequestCancel(home, owner, runID) },
-		CancelRequests: lock.TakeCancelRequests, MaxImagePixels: maxPixels})
-	if err != nil {
-		lock.Release()
-		st.Close()
-		return nil, nil, err
-	}
-	closeFn := func() {
-		svc.Close()
-		st.Close()
-		lock.Release()
-	}
-	return svc, closeFn, nil
-}
-
-// EnvMaxImagePixels overrides the decoded image size limit (the max_image_pixels setting,
-// default 100 megapixels) for one process.
-const EnvMaxImagePixels = "FLOWBENCH_MAX_IMAGE_PIXELS"
-
-// imageLimitFromEnv reads EnvMaxImagePixels; 0 when unset.
-func imageLimitFromEnv() (int64, error) {
-	v := strings.TrimSpace(os.Getenv(EnvMaxImagePixels))
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 1 {
-		return 0, fmt.Errorf("%s=%q: want a whole number of pixels ≥ 1", EnvMaxImagePixels, v)
-	}
-	return n, nil
-}
-
 // Main runs a subcommand and returns the exit status.
 func Main(args []string, stdout, stderr io.Writer) int {
 	args, home, err := ExtractHome(args)
@@ -270,7 +175,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	if home == "" {
-		home = DefaultHome()
+		home = datahome.Default()
 	}
 	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version" || (args[0] == "version" && len(args) == 1)) {
 		fmt.Fprintln(stdout, "flowbench", Version)
@@ -314,12 +219,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if args[0] == "nodes" {
 		return report(stderr, cmdNodes(args[1:], stdout))
 	}
-	svc, closeFn, err := Open(ctx, home, logger)
+	h, err := datahome.Open(ctx, home, logger)
 	if err != nil {
 		fmt.Fprintln(stderr, "flowbench: opening", home+":", err)
 		return ExitFailed
 	}
-	defer closeFn()
+	defer h.Close()
+	svc := h.Service
 	// Only the running runs of processes that are gone are settled here: the queued ones of
 	// such processes wait for `flowbench resume --orphaned` or `cancel --orphaned`, and a
 	// start never reads them all.

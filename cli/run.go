@@ -321,7 +321,11 @@ func (c *cmd) approveCmd(args []string) (int, error) {
 		}
 	}
 	run, err := c.svc.Approve(c.ctx, engine.ApproveRequest{RunID: p.pos[0], NodeID: p.str("node"), Reject: p.has("reject"), Value: value, HasValue: hasValue})
-	if err != nil {
+	var choice *engine.ApprovalChoiceError
+	switch {
+	case errors.As(err, &choice):
+		return 0, usageErr("run %s waits at %d approvals (%s): name one with --node", choice.RunID, len(choice.Pending), strings.Join(choice.Pending, ", "))
+	case err != nil:
 		return 0, err
 	}
 	return c.report(p, run.ID)
