@@ -346,12 +346,14 @@ func (s *Service) runChild(ctx context.Context, c ChildCall) (map[string]any, er
 			}
 			s.Bus.Emit(e)
 		},
-		Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) {
+		Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) error {
 			r := run
 			r.Snapshot = Snapshot{Nodes: nodes, Reused: reused}
 			if err := s.store.UpdateRun(context.Background(), r); err != nil {
-				s.log.Warn("saving run snapshot", "run_id", run.ID, "err", err)
+				s.log.Error("saving run snapshot", "run_id", run.ID, "err", err)
+				return err
 			}
+			return nil
 		}}
 	res := ex.Execute(cctx, x)
 	if res.Status == RunPaused {

@@ -225,7 +225,7 @@ func TestSubworkflowCancelParentCancelsChild(t *testing.T) {
 
 	started := make(chan string, 1)
 	unsub := svc.Bus.Subscribe(func(e engine.Event) {
-		if e.Type == engine.EventNode && e.NodeID == "wait" && e.Status == engine.NodeRunning {
+		if e.Type == engine.EventNode && e.NodeID == "wait" && e.Status == string(engine.NodeRunning) {
 			select {
 			case started <- e.RunID:
 			default:
