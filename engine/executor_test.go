@@ -183,7 +183,7 @@ func TestCancelRunningAndQueued(t *testing.T) {
 	ctx := context.Background()
 	sleeping := make(chan struct{}, 4)
 	svc.Bus.Subscribe(func(e engine.Event) {
-		if e.Type == engine.EventNode && e.NodeID == "s" && e.Status == engine.NodeRunning {
+		if e.Type == engine.EventNode && e.NodeID == "s" && e.Status == string(engine.NodeRunning) {
 			sleeping <- struct{}{}
 		}
 	})

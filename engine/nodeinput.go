@@ -54,10 +54,17 @@ type NodeInput struct {
 	// Approval is the recorded decision for a control.approval node, if any.
 	Approval *Approval
 
+	// exec is the executor running the node (Executor).
+	exec *Executor
+
 	progress func(float64)
 	stream   func(string)
 	log      func(string)
 }
+
+// Executor is the executor running the node, for a node that executes another graph as a
+// child run (Executor.Execute); nil when the node runs outside one.
+func (in *NodeInput) Executor() *Executor { return in.exec }
 
 // Progress reports completion in 0..1; it is coalesced before reaching the window.
 func (in *NodeInput) Progress(p float64) {

@@ -3,11 +3,14 @@ package engine
 // The plan of a run from a block (SPEC §7): per node rerun | reuse | untouched, with reasons.
 // BuildPlan (planner.go) makes it; the executor (executor.go) carries it out.
 
+// PlanAction is what a plan decides for one node (SPEC §7).
+type PlanAction string
+
 // Plan actions (SPEC §7).
 const (
-	ActionRerun     = "rerun"
-	ActionReuse     = "reuse"
-	ActionUntouched = "untouched"
+	ActionRerun     PlanAction = "rerun"
+	ActionReuse     PlanAction = "reuse"
+	ActionUntouched PlanAction = "untouched"
 )
 
 // Reasons (SPEC §7, §8).
@@ -28,7 +31,7 @@ const (
 
 // PlanNode is the decision for one node.
 type PlanNode struct {
-	Action             string      `json:"action"`
+	Action             PlanAction  `json:"action"`
 	Reasons            []string    `json:"reasons"`
 	SourceGenerationID string      `json:"source_generation_id"`
 	Source             *Generation `json:"-"`

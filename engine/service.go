@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -59,7 +58,6 @@ type Service struct {
 	follow    *follower
 	ctx       context.Context
 	stop      context.CancelFunc
-	wg        sync.WaitGroup
 }
 
 // SettingRunCap is the settings key of the global run cap.
@@ -102,11 +100,16 @@ func NewService(cfg Config) (*Service, error) {
 		s.limits.MaxImagePixels = storedImageLimit(ctx, cfg.Store)
 	}
 	s.providers = NewProviders(cfg.Store, cfg.Now, cfg.Getenv)
-	s.runs = newRunQueue(runCap)
-	s.runs.begin = s.beginRun
-	s.runs.start = s.executeRun
-	s.runs.queued = s.emitQueue
-	s.runs.cancelled = s.cancelledQueued
+	s.runs = newRunQueue(runCap, runHooks{
+		announce:  func(r Run) { s.Bus.Emit(runEvent(r, 0)) },
+		slots:     s.takeSlots,
+		begin:     s.beginRun,
+		execute:   s.executeRun,
+		failed:    s.failRun,
+		release:   s.releaseSlot,
+		cancelled: s.cancelledQueued,
+		order:     s.emitQueue,
+	})
 	s.runs.SetPaused(s.storedPaused(ctx))
 	go s.serveOtherProcesses(ctx, cfg.CancelRequests, cfg.CancelEvery)
 	return s, nil
@@ -135,18 +138,21 @@ func (s *Service) serveOtherProcesses(ctx context.Context, take func() []string,
 		case <-t.C:
 			if take != nil {
 				for _, id := range take() {
-					s.runs.Cancel(id)
+					if _, err := s.runs.Cancel(id); err != nil {
+						s.log.Error("cancelling run for another process", "run_id", id, "err", err)
+					}
 				}
 			}
-			if _, queued := s.runs.Counts(); queued > 0 {
+			if s.runs.waiting() > 0 {
 				s.runs.SetPaused(s.storedPaused(ctx))
+				s.runs.drain() // slots another process gave back
 			}
 		}
 	}
 }
 
-// QueuePaused reports whether the queue is paused.
-func (s *Service) QueuePaused() bool { return s.runs.Paused() }
+// QueuePaused reports whether the data home's queue is paused.
+func (s *Service) QueuePaused() bool { return s.storedPaused(s.ctx) }
 
 // PauseQueue pauses the queue of every process on the data home (kept across restarts):
 // running runs finish, queued ones wait until ResumeQueue.
@@ -170,8 +176,7 @@ func (s *Service) setPaused(ctx context.Context, p bool) error {
 // Close cancels running runs and waits for them to record their end; queued runs stay queued
 // for the next start. Then it stops the writer.
 func (s *Service) Close() {
-	s.runs.Shutdown(func(Run) { s.wg.Done() })
-	s.wg.Wait()
+	s.runs.Shutdown()
 	s.watcher.close()
 	s.follow.close()
 	s.stop()

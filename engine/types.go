@@ -124,26 +124,29 @@ const (
 	ModeFromBlock RunMode = "from_block"
 )
 
+// NodeStatus is what a run did, or is doing, with one node (SPEC §8).
+type NodeStatus string
+
 // Node statuses inside a run result (SPEC §8).
 const (
-	NodePending   = "pending"
-	NodeRunning   = "running"
-	NodeExecuted  = "executed"
-	NodeReused    = "reused"
-	NodeSkipped   = "skipped"
-	NodeUntouched = "untouched"
-	NodeFailed    = "failed"
-	NodeCancelled = "cancelled"
-	NodePaused    = "paused"
+	NodePending   NodeStatus = "pending"
+	NodeRunning   NodeStatus = "running"
+	NodeExecuted  NodeStatus = "executed"
+	NodeReused    NodeStatus = "reused"
+	NodeSkipped   NodeStatus = "skipped"
+	NodeUntouched NodeStatus = "untouched"
+	NodeFailed    NodeStatus = "failed"
+	NodeCancelled NodeStatus = "cancelled"
+	NodePaused    NodeStatus = "paused"
 )
 
 // NodeRecord is what a run did with one node.
 type NodeRecord struct {
-	Status       string   `json:"status"`
-	Reasons      []string `json:"reasons"`
-	GenerationID string   `json:"generation_id"`
-	DurationMS   int64    `json:"duration_ms"`
-	Error        string   `json:"error"`
+	Status       NodeStatus `json:"status"`
+	Reasons      []string   `json:"reasons"`
+	GenerationID string     `json:"generation_id"`
+	DurationMS   int64      `json:"duration_ms"`
+	Error        string     `json:"error"`
 }
 
 // Snapshot is the persisted execution state of a run, updated as it goes, so a paused or

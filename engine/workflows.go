@@ -64,7 +64,7 @@ func (s *Service) DeleteWorkflow(ctx context.Context, wfRef string) error {
 	}
 	for _, r := range runs {
 		if r.WorkflowID == w.ID {
-			s.runs.Cancel(r.ID)
+			_, _ = s.runs.Cancel(r.ID) // its row goes with the workflow next
 			if ch := s.runs.done(r.ID); ch != nil {
 				<-ch
 			}

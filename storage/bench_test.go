@@ -97,7 +97,7 @@ func BenchmarkGetVersion(b *testing.B) {
 func BenchmarkRunSnapshot(b *testing.B) {
 	for _, c := range []struct {
 		n      int
-		status string
+		status engine.NodeStatus
 	}{{1000, engine.NodeExecuted}, {10000, engine.NodeExecuted}, {10000, engine.NodeReused}} {
 		n := c.n
 		b.Run(fmt.Sprintf("nodes=%d/%s", n, c.status), func(b *testing.B) {

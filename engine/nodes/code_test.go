@@ -234,7 +234,7 @@ func runWorkflowFile(tb testing.TB, file []byte, inputs map[string]any) (engine.
 }
 
 // eventText joins the Text of the events of one type from one node.
-func eventText(events []engine.Event, typ, nodeID string) string {
+func eventText(events []engine.Event, typ engine.EventType, nodeID string) string {
 	var b strings.Builder
 	for _, e := range events {
 		if e.Type == typ && e.NodeID == nodeID {

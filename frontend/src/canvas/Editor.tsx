@@ -16,7 +16,7 @@ import { startEditorSync } from "../generations/sync";
 import { RunManyDialog } from "../queue/RunManyDialog";
 import { RunHistory } from "../panels/RunHistory";
 import { SaveVersionDialog } from "../panels/SaveVersionDialog";
-import { addNode, openWorkflow } from "../stores/editor";
+import { addNode, openWorkflow } from "../commands/editor";
 import { graphOf, useGraph } from "../stores/graph";
 import { startDocSync } from "../stores/persist";
 import { toast, useUI, type LeftTab } from "../stores/ui";

@@ -3,7 +3,7 @@
 import { useReactFlow } from "@xyflow/react";
 import { useState } from "react";
 import { api } from "../api/backend";
-import { autoLayout, refreshMeta } from "../stores/editor";
+import { autoLayout, refreshMeta } from "../commands/editor";
 import { useGraph } from "../stores/graph";
 import { flushDraft } from "../stores/persist";
 import { toast, useUI } from "../stores/ui";

@@ -7,7 +7,7 @@ import { graphOf, useGraph } from "../stores/graph";
 import { flushDraft, serial } from "../stores/persist";
 import { useRuns } from "../stores/runs";
 import { toast } from "../stores/ui";
-import { closePlan, previewPlan } from "./store";
+import { closePlan, previewPlan } from "../stores/plan";
 
 /** planVersionId is the saved version a plan preview reads: the one the canvas shows. */
 export function planVersionId(): string {

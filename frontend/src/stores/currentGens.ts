@@ -7,7 +7,7 @@ import { create } from "zustand";
 import type { Generation, RunEvent } from "../api/types";
 import { summarizeOutputs, summarizePreview, type Summary } from "../previews/classify";
 import { api } from "../api/backend";
-import type { Timeline } from "./timeline";
+import type { Timeline } from "../generations/timeline";
 
 export interface CurrentGen {
   id: string;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { api } from "../api/backend";
 import type { Generation } from "../api/types";
-import { applyNodeEvents, loadCurrent, resetCurrent, useCurrentGens } from "./current";
+import { applyNodeEvents, loadCurrent, resetCurrent, useCurrentGens } from "./currentGens";
 
 const gen = (id: string, node: string, value: unknown, selected = false): Generation =>
   ({ id, node_id: node, outputs: { result: value }, selected }) as unknown as Generation;
