@@ -94,56 +94,6 @@ func (s *Service) GetVersion(ctx context.Context, id string) (Version, error) {
 	return s.store.GetVersion(ctx, id)
 }
 
-// SaveDraft autosaves the editor's graph; drafts may be invalid while edited.
-func (s *Service) SaveDraft(ctx context.Context, workflowID string, g Graph, baseVersionID string) error {
-	if _, err := s.store.GetWorkflow(ctx, workflowID); err != nil {
-		return err
-	}
-	return s.store.SaveDraft(ctx, workflowID, g, baseVersionID)
-}
-
-// Draft returns the autosaved draft, if any.
-func (s *Service) Draft(ctx context.Context, workflowID string) (Graph, string, bool, error) {
-	g, base, err := s.store.GetDraft(ctx, workflowID)
-	if errors.Is(err, ErrNotFound) {
-		return Graph{}, "", false, nil
-	}
-	return g, base, err == nil, err
-}
-
-// DiscardDraft drops the autosaved draft.
-func (s *Service) DiscardDraft(ctx context.Context, workflowID string) error {
-	return s.store.DeleteDraft(ctx, workflowID)
-}
-
-// EnsureVersion returns the version whose content equals g, saving g as a new current version
-// first when none does (SPEC §4: running a changed draft saves it; an unchanged one does not).
-func (s *Service) EnsureVersion(ctx context.Context, workflowID string, g Graph, notes string) (Version, bool, error) {
-	w, err := s.store.GetWorkflow(ctx, workflowID)
-	if err != nil {
-		return Version{}, false, err
-	}
-	g = NormalizeGraph(g)
-	hash := ContentHash(g)
-	vs, err := s.store.ListVersions(ctx, w.ID)
-	if err != nil {
-		return Version{}, false, err
-	}
-	for _, v := range vs {
-		if v.ContentHash == hash {
-			return v, false, nil
-		}
-	}
-	if notes == "" {
-		notes = "saved automatically to run the edited draft"
-	}
-	v, err := s.SaveVersion(ctx, w.ID, g, notes, "", true)
-	if err != nil {
-		return Version{}, false, err
-	}
-	return v, true, nil
-}
-
 // CheckGraph validates a graph without saving it (the editor shows the problems).
 func (s *Service) CheckGraph(g Graph) []Problem {
 	return s.CheckWorkflowGraph(context.Background(), "", g)
