@@ -82,6 +82,9 @@ func (s *Service) PrepareRun(ctx context.Context, req RunRequest) (PreparedRun, 
 // prepare validates a run of version v of w (its inputs, or its plan from a block) without
 // writing anything; req.Workflow and req.Version are not read.
 func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunRequest) (PreparedRun, error) {
+	if err := s.checkSubflows(ctx, w, v); err != nil {
+		return PreparedRun{}, err
+	}
 	run := Run{ID: NewID(), WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Status: RunQueued, Mode: ModeFull,
 		Owner: s.owner, CreatedAt: s.now().UTC(), Outputs: map[string]any{}, Snapshot: Snapshot{Nodes: map[string]NodeRecord{}}}
 	x := Execution{Version: v}
@@ -206,7 +209,7 @@ func (s *Service) failRun(ar *activeRun, err error) {
 // unrecorded would leave nothing to resume after a crash.
 func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 	run := ar.exec.Run
-	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits, Providers: s.providers, Settings: s.store,
+	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits, Providers: s.providers, Settings: s.store, Child: s.runChild,
 		Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) error {
 			r := run
 			r.Snapshot = Snapshot{Nodes: nodes, Reused: reused, Approvals: ar.exec.Approvals}
@@ -298,6 +301,9 @@ var ErrCancelRequested = errors.New("cancel requested from the process running i
 // process by asking it (ErrCancelRequested); a paused one, or one whose process is gone, by
 // recording the cancel. A run that does not exist or has finished is refused, naming it.
 func (s *Service) Cancel(ctx context.Context, runID string) error {
+	if s.cancelChild(runID) {
+		return nil
+	}
 	if ok, err := s.runs.Cancel(runID); ok {
 		return err
 	}

@@ -54,9 +54,24 @@ func (s *Service) DuplicateWorkflow(ctx context.Context, wfRef string) (Workflow
 // DeleteWorkflow removes a workflow with its versions, runs and generations. Active runs of it
 // are cancelled first.
 func (s *Service) DeleteWorkflow(ctx context.Context, wfRef string) error {
+	return s.deleteWorkflow(ctx, wfRef, false)
+}
+
+// DeleteWorkflowAnyway deletes a workflow even when others use it as a subworkflow: their
+// versions then fail validation, naming the missing workflow.
+func (s *Service) DeleteWorkflowAnyway(ctx context.Context, wfRef string) error {
+	return s.deleteWorkflow(ctx, wfRef, true)
+}
+
+func (s *Service) deleteWorkflow(ctx context.Context, wfRef string, anyway bool) error {
 	w, err := s.ResolveWorkflow(ctx, wfRef)
 	if err != nil {
 		return err
+	}
+	if !anyway {
+		if err := s.checkNotUsed(ctx, w); err != nil {
+			return err
+		}
 	}
 	runs, err := s.store.ListRunsByStatus(ctx, RunQueued, RunRunning)
 	if err != nil {
@@ -81,7 +96,13 @@ func (s *Service) GetVersion(ctx context.Context, id string) (Version, error) {
 
 // CheckGraph validates a graph without saving it (the editor shows the problems).
 func (s *Service) CheckGraph(g Graph) []Problem {
-	return problemsOf(ValidateGraph(s.reg, NormalizeGraph(g)))
+	return s.CheckWorkflowGraph(context.Background(), "", g)
+}
+
+// CheckWorkflowGraph validates the draft graph of a workflow (workflowID may be ""), with its
+// subworkflow nodes checked against the versions they pin.
+func (s *Service) CheckWorkflowGraph(ctx context.Context, workflowID string, g Graph) []Problem {
+	return problemsOf(s.validateGraph(ctx, workflowID, NormalizeGraph(g)))
 }
 
 // CheckInputs validates flow input values against a version's declared inputs.
