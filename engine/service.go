@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -35,6 +36,8 @@ type Config struct {
 	FollowEvery time.Duration
 	// Getenv reads the environment variables holding providers' API keys (nil: os.Getenv).
 	Getenv func(string) string
+	// MaxNesting bounds how deep subworkflows nest (0: DefaultMaxNesting).
+	MaxNesting int
 }
 
 // Service is the application's domain API, used by the CLI and the window alike.
@@ -56,8 +59,12 @@ type Service struct {
 	versions  *versionCache
 	current   *currentCache
 	follow    *follower
-	ctx       context.Context
-	stop      context.CancelFunc
+	// children cancels the running child runs of subworkflow nodes by run id; nesting is
+	// Config.MaxNesting.
+	children sync.Map
+	nesting  int
+	ctx      context.Context
+	stop     context.CancelFunc
 }
 
 // SettingRunCap is the settings key of the global run cap.
@@ -79,7 +86,7 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Service{store: cfg.Store, reg: cfg.Registry, log: cfg.Logger, now: cfg.Now, owner: cfg.Owner,
-		alive: cfg.OwnerAlive, reqCancel: cfg.RequestCancel, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet()}
+		alive: cfg.OwnerAlive, reqCancel: cfg.RequestCancel, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet(), nesting: cfg.MaxNesting}
 	s.Bus.Subscribe(s.live.observe)
 	s.watcher = newFileWatcher(s.Bus.Emit)
 	s.versions = newVersionCache(16)
@@ -290,8 +297,14 @@ func (s *Service) Import(ctx context.Context, data []byte, into string) (ImportR
 		return s.importBundle(ctx, *pf.Bundle)
 	}
 	f := *pf.Workflow
-	g := NormalizeGraph(f.Graph())
-	if err := ValidateGraph(s.reg, g); err != nil {
+	g := s.pinByName(ctx, NormalizeGraph(f.Graph()))
+	selfID := ""
+	if into != "" {
+		if w, err := s.ResolveWorkflow(ctx, into); err == nil {
+			selfID = w.ID
+		}
+	}
+	if err := s.validateGraph(ctx, selfID, g); err != nil {
 		return ImportResult{}, err
 	}
 	notes := "imported"
@@ -326,12 +339,23 @@ func (s *Service) Import(ctx context.Context, data []byte, into string) (ImportR
 	return ImportResult{WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Created: true}, nil
 }
 
-func (s *Service) importBundle(ctx context.Context, b BundleFile) (ImportResult, error) {
+func (s *Service) importBundle(ctx context.Context, b BundleFile) (res ImportResult, err error) {
+	pins, created, err := s.importChildren(ctx, b.Children)
+	defer func() {
+		if err != nil { // children made for a bundle that did not import go with it
+			for _, id := range created {
+				_ = s.store.DeleteWorkflow(ctx, id)
+			}
+		}
+	}()
+	if err != nil {
+		return ImportResult{}, err
+	}
 	var probs []Problem
 	graphs := make([]Graph, len(b.Versions))
 	for i, bv := range b.Versions {
-		graphs[i] = NormalizeGraph(Graph{Inputs: bv.Inputs, Nodes: bv.Nodes, Edges: bv.Edges})
-		if err := ValidateGraph(s.reg, graphs[i]); err != nil {
+		graphs[i] = NormalizeGraph(pins.repin(Graph{Inputs: bv.Inputs, Nodes: bv.Nodes, Edges: bv.Edges}))
+		if err := s.validateGraph(ctx, "", graphs[i]); err != nil {
 			var ve *ValidationError
 			if errors.As(err, &ve) {
 				for _, p := range ve.Problems {
@@ -387,22 +411,39 @@ func orNow(t, now time.Time) time.Time {
 
 // Export renders a version (default current) as a workflow file, or the whole workflow as a bundle.
 func (s *Service) Export(ctx context.Context, wfRef, versionRef string, bundle bool) ([]byte, error) {
+	data, _, err := s.ExportWithWarnings(ctx, wfRef, versionRef, bundle)
+	return data, err
+}
+
+// ExportWithWarnings is Export that also says what the file leaves out: a workflow file does
+// not carry the workflows its subworkflow nodes run; a bundle does (Children).
+func (s *Service) ExportWithWarnings(ctx context.Context, wfRef, versionRef string, bundle bool) ([]byte, []string, error) {
 	w, err := s.ResolveWorkflow(ctx, wfRef)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if bundle {
 		vs, err := s.store.ListVersions(ctx, w.ID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return ExportBundle(w, vs)
+		graphs := make([]Graph, len(vs))
+		for i := range vs {
+			graphs[len(vs)-1-i] = vs[i].Graph // oldest first
+		}
+		children, err := s.bundleChildren(ctx, graphs)
+		if err != nil {
+			return nil, nil, err
+		}
+		data, err := exportBundle(w, vs, children)
+		return data, nil, err
 	}
 	v, err := s.ResolveVersion(ctx, w, versionRef)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return ExportWorkflow(w, v)
+	data, err := ExportWorkflow(w, v)
+	return data, ExportWarnings(v), err
 }
 
 // ListWorkflows returns every workflow with its dashboard summary.
@@ -432,7 +473,7 @@ func (s *Service) CreateVersion(ctx context.Context, wfRef, fromRef, notes strin
 	}
 	// A version stored by a build that checked less may not pass today's validation (SPEC §4:
 	// a version never is invalid): its copy is refused, naming what to fix.
-	if err := ValidateGraph(s.reg, from.Graph); err != nil {
+	if err := s.validateGraph(ctx, w.ID, from.Graph); err != nil {
 		return Version{}, err
 	}
 	if notes == "" {
@@ -451,7 +492,7 @@ func (s *Service) SaveVersion(ctx context.Context, wfRef string, g Graph, notes,
 		return Version{}, err
 	}
 	g = NormalizeGraph(g)
-	if err := ValidateGraph(s.reg, g); err != nil {
+	if err := s.validateGraph(ctx, w.ID, g); err != nil {
 		return Version{}, err
 	}
 	if parentID == "" {
