@@ -294,11 +294,7 @@ func (a *App) SaveVersion(workflowID string, g engine.Graph, notes string) (engi
 	if err := checkID("workflow", workflowID); err != nil {
 		return engine.Version{}, err
 	}
-	v, err := a.svc.SaveVersion(a.ctx, workflowID, g, notes, "", true)
-	if err != nil {
-		return engine.Version{}, err
-	}
-	return v, a.svc.DiscardDraft(a.ctx, workflowID)
+	return a.svc.CommitDraft(a.ctx, workflowID, g, notes)
 }
 
 // CreateVersion clones a version (not made current).
@@ -318,29 +314,7 @@ func (a *App) UseVersion(workflowID, versionID string) (engine.Version, error) {
 	if err := checkID("version", versionID); err != nil {
 		return engine.Version{}, err
 	}
-	if err := a.settleDraft(workflowID); err != nil {
-		return engine.Version{}, err
-	}
-	return a.svc.UseVersion(a.ctx, workflowID, versionID)
-}
-
-// settleDraft saves a valid draft that differs from every version as a version and drops
-// it, before the current version changes under it.
-func (a *App) settleDraft(workflowID string) error {
-	if g, _, ok, err := a.svc.Draft(a.ctx, workflowID); err != nil {
-		return err
-	} else if ok {
-		if len(a.svc.CheckGraph(g)) == 0 {
-			if _, _, err := a.svc.EnsureVersion(a.ctx, workflowID, g, "draft saved before switching version"); err != nil {
-				return err
-			}
-			if err := a.svc.DiscardDraft(a.ctx, workflowID); err != nil {
-				return err
-			}
-		}
-		// An invalid draft stays as the draft: it cannot become a version, and is not lost.
-	}
-	return nil
+	return a.svc.SwitchVersion(a.ctx, workflowID, versionID)
 }
 
 // NodeTimeline returns a node's generations, live ones included.
