@@ -6,8 +6,40 @@ import (
 	"fmt"
 )
 
-// The editor's draft (SPEC §4): the graph being edited, autosaved, possibly invalid, and
-// turned into a version when it is saved, run, or left for another version.
+// The editor's workflow and its draft (SPEC §4): the graph being edited, autosaved, possibly
+// invalid, and turned into a version when it is saved, run, or left for another version.
+
+// Editing is what the editor opens: the workflow, its versions newest first, the current
+// version, and the autosaved draft (nil when none) with the version it was based on.
+type Editing struct {
+	Workflow    Workflow
+	Versions    []Version
+	Current     Version
+	Draft       *Graph
+	DraftBaseID string
+}
+
+// OpenForEditing gathers what the editor shows of a workflow.
+func (s *Service) OpenForEditing(ctx context.Context, wfRef string) (Editing, error) {
+	w, vs, err := s.Versions(ctx, wfRef)
+	if err != nil {
+		return Editing{}, err
+	}
+	e := Editing{Workflow: w, Versions: vs}
+	for _, v := range vs {
+		if v.ID == w.CurrentVersionID {
+			e.Current = v
+		}
+	}
+	g, base, ok, err := s.Draft(ctx, w.ID)
+	if err != nil {
+		return Editing{}, err
+	}
+	if ok {
+		e.Draft, e.DraftBaseID = &g, base
+	}
+	return e, nil
+}
 
 // SaveDraft autosaves the editor's graph; drafts may be invalid while edited.
 func (s *Service) SaveDraft(ctx context.Context, workflowID string, g Graph, baseVersionID string) error {

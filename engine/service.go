@@ -345,12 +345,23 @@ func (s *Service) Import(ctx context.Context, data []byte, into string) (ImportR
 	return ImportResult{WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Created: true}, nil
 }
 
-func (s *Service) importBundle(ctx context.Context, b BundleFile) (ImportResult, error) {
+func (s *Service) importBundle(ctx context.Context, b BundleFile) (res ImportResult, err error) {
+	pins, created, err := s.importChildren(ctx, b.Children)
+	defer func() {
+		if err != nil { // children made for a bundle that did not import go with it
+			for _, id := range created {
+				_ = s.store.DeleteWorkflow(ctx, id)
+			}
+		}
+	}()
+	if err != nil {
+		return ImportResult{}, err
+	}
 	var probs []Problem
 	graphs := make([]Graph, len(b.Versions))
 	for i, bv := range b.Versions {
-		graphs[i] = NormalizeGraph(Graph{Inputs: bv.Inputs, Nodes: bv.Nodes, Edges: bv.Edges})
-		if err := ValidateGraph(s.reg, graphs[i]); err != nil {
+		graphs[i] = NormalizeGraph(pins.repin(Graph{Inputs: bv.Inputs, Nodes: bv.Nodes, Edges: bv.Edges}))
+		if err := s.validateGraph(ctx, "", graphs[i]); err != nil {
 			var ve *ValidationError
 			if errors.As(err, &ve) {
 				for _, p := range ve.Problems {
@@ -406,22 +417,39 @@ func orNow(t, now time.Time) time.Time {
 
 // Export renders a version (default current) as a workflow file, or the whole workflow as a bundle.
 func (s *Service) Export(ctx context.Context, wfRef, versionRef string, bundle bool) ([]byte, error) {
+	data, _, err := s.ExportWithWarnings(ctx, wfRef, versionRef, bundle)
+	return data, err
+}
+
+// ExportWithWarnings is Export that also says what the file leaves out: a workflow file does
+// not carry the workflows its subworkflow nodes run; a bundle does (Children).
+func (s *Service) ExportWithWarnings(ctx context.Context, wfRef, versionRef string, bundle bool) ([]byte, []string, error) {
 	w, err := s.ResolveWorkflow(ctx, wfRef)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if bundle {
 		vs, err := s.store.ListVersions(ctx, w.ID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return ExportBundle(w, vs)
+		graphs := make([]Graph, len(vs))
+		for i := range vs {
+			graphs[len(vs)-1-i] = vs[i].Graph // oldest first
+		}
+		children, err := s.bundleChildren(ctx, graphs)
+		if err != nil {
+			return nil, nil, err
+		}
+		data, err := exportBundle(w, vs, children)
+		return data, nil, err
 	}
 	v, err := s.ResolveVersion(ctx, w, versionRef)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return ExportWorkflow(w, v)
+	data, err := ExportWorkflow(w, v)
+	return data, ExportWarnings(v), err
 }
 
 // ListWorkflows returns every workflow with its dashboard summary.

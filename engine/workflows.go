@@ -19,8 +19,8 @@ func (s *Service) CreateWorkflow(ctx context.Context, name string) (Workflow, Ve
 		Version{ID: NewID(), Notes: "created", Graph: g, ContentHash: ContentHash(g), CreatedAt: now})
 }
 
-// RenameWorkflow changes a workflow's name and description.
-func (s *Service) RenameWorkflow(ctx context.Context, wfRef, name, description string) (Workflow, error) {
+// RenameWorkflow changes a workflow's name; its description stays.
+func (s *Service) RenameWorkflow(ctx context.Context, wfRef, name string) (Workflow, error) {
 	w, err := s.ResolveWorkflow(ctx, wfRef)
 	if err != nil {
 		return Workflow{}, err
@@ -29,7 +29,7 @@ func (s *Service) RenameWorkflow(ctx context.Context, wfRef, name, description s
 	if name == "" {
 		return Workflow{}, invalidf("a workflow needs a name")
 	}
-	w.Name, w.Description, w.UpdatedAt = name, description, s.now().UTC()
+	w.Name, w.UpdatedAt = name, s.now().UTC()
 	return w, s.store.UpdateWorkflow(ctx, w)
 }
 
