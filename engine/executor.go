@@ -37,6 +37,9 @@ type Executor struct {
 	Providers *Providers
 	// Settings are handed to nodes (tool paths); nil means none are set.
 	Settings SettingReader
+	// Child runs a flow.subworkflow node's child run (the service's runChild); nil outside a
+	// service, where such a node fails saying so.
+	Child func(ctx context.Context, c ChildCall) (map[string]any, error)
 }
 
 // checkpointEvery is how often a running run's snapshot is saved.
