@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -65,6 +66,8 @@ type Service struct {
 	nesting  int
 	ctx      context.Context
 	stop     context.CancelFunc
+	// capOverride replaces the stored run cap when > 0 (Config.RunCap, until SetRunCap).
+	capOverride atomic.Int64
 }
 
 // SettingRunCap is the settings key of the global run cap.
@@ -98,16 +101,13 @@ func NewService(cfg Config) (*Service, error) {
 		s.follow.committed(gens, epochs)
 	}
 	s.committer.exclusive = &s.follow.own
-	runCap := cfg.RunCap
-	if runCap <= 0 {
-		runCap = s.storedCap(ctx)
-	}
+	s.capOverride.Store(int64(max(cfg.RunCap, 0)))
 	s.limits.MaxImagePixels = cfg.MaxImagePixels
 	if s.limits.MaxImagePixels <= 0 {
 		s.limits.MaxImagePixels = storedImageLimit(ctx, cfg.Store)
 	}
 	s.providers = NewProviders(cfg.Store, cfg.Now, cfg.Getenv)
-	s.runs = newRunQueue(runCap, runHooks{
+	s.runs = newRunQueue(runHooks{
 		announce:  func(r Run) { s.Bus.Emit(runEvent(r, 0)) },
 		slots:     s.takeSlots,
 		begin:     s.beginRun,
@@ -210,8 +210,13 @@ func (s *Service) storedCap(ctx context.Context) int {
 	return n
 }
 
-// RunCap returns the global cap on running runs.
-func (s *Service) RunCap() int { return s.runs.Cap() }
+// RunCap returns the data home's cap on running runs.
+func (s *Service) RunCap() int {
+	if n := s.capOverride.Load(); n > 0 {
+		return int(n)
+	}
+	return s.storedCap(s.ctx)
+}
 
 // SetRunCap stores and applies the global cap.
 func (s *Service) SetRunCap(ctx context.Context, n int) error {
@@ -221,7 +226,8 @@ func (s *Service) SetRunCap(ctx context.Context, n int) error {
 	if err := s.store.SetSetting(ctx, SettingRunCap, fmt.Sprint(n)); err != nil {
 		return err
 	}
-	s.runs.SetCap(n)
+	s.capOverride.Store(0)
+	s.runs.drain() // a raised cap starts queued runs at once
 	return nil
 }
 
@@ -519,5 +525,6 @@ func (s *Service) UseVersion(ctx context.Context, wfRef, versionRef string) (Ver
 	return v, s.store.SetCurrentVersion(ctx, w.ID, v.ID)
 }
 
-// SetRunCapLocal changes the cap for this process only (flowbench run --max-concurrent).
+// SetRunCapLocal bounds the runs of this process only (flowbench run --max-concurrent),
+// within the data home's cap.
 func (s *Service) SetRunCapLocal(n int) { s.runs.SetCap(n) }
