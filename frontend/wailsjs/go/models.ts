@@ -394,6 +394,7 @@ export namespace engine {
 	    container?: boolean;
 	    run_output?: boolean;
 	    pauses?: boolean;
+	    subflow?: boolean;
 	    local_names?: string[];
 	
 	    static createFrom(source: any = {}) {
@@ -415,6 +416,7 @@ export namespace engine {
 	        this.container = source["container"];
 	        this.run_output = source["run_output"];
 	        this.pauses = source["pauses"];
+	        this.subflow = source["subflow"];
 	        this.local_names = source["local_names"];
 	    }
 	
@@ -471,9 +473,13 @@ export namespace engine {
 	    workflow_id: string;
 	    version_id: string;
 	    from: string;
+	    changed?: boolean;
 	    nodes: Record<string, PlanNode>;
 	    rerun: number;
 	    reuse: number;
+	    workflow_name?: string;
+	    version_label?: string;
+	    children?: Record<string, Plan>;
 	
 	    static createFrom(source: any = {}) {
 	        return new Plan(source);
@@ -484,9 +490,13 @@ export namespace engine {
 	        this.workflow_id = source["workflow_id"];
 	        this.version_id = source["version_id"];
 	        this.from = source["from"];
+	        this.changed = source["changed"];
 	        this.nodes = this.convertValues(source["nodes"], PlanNode, true);
 	        this.rerun = source["rerun"];
 	        this.reuse = source["reuse"];
+	        this.workflow_name = source["workflow_name"];
+	        this.version_label = source["version_label"];
+	        this.children = this.convertValues(source["children"], Plan, true);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1158,6 +1168,7 @@ export namespace main {
 	    graph?: engine.Graph;
 	    inputs: Record<string, any>;
 	    from: string;
+	    changed: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new RunRequest(source);
@@ -1170,6 +1181,7 @@ export namespace main {
 	        this.graph = this.convertValues(source["graph"], engine.Graph);
 	        this.inputs = source["inputs"];
 	        this.from = source["from"];
+	        this.changed = source["changed"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
