@@ -56,6 +56,7 @@ type Service struct {
 	versions  *versionCache
 	current   *currentCache
 	follow    *follower
+	shared    *SharedWork
 	ctx       context.Context
 	stop      context.CancelFunc
 }
@@ -79,7 +80,7 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Service{store: cfg.Store, reg: cfg.Registry, log: cfg.Logger, now: cfg.Now, owner: cfg.Owner,
-		alive: cfg.OwnerAlive, reqCancel: cfg.RequestCancel, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet()}
+		alive: cfg.OwnerAlive, reqCancel: cfg.RequestCancel, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet(), shared: NewSharedWork()}
 	s.Bus.Subscribe(s.live.observe)
 	s.watcher = newFileWatcher(s.Bus.Emit)
 	s.versions = newVersionCache(16)
