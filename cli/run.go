@@ -205,7 +205,8 @@ func (c *cmd) batch(p parsed) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var prepared []engine.PreparedRun
+	var sets []map[string]any
+	var lines []int // the file line of each run
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	line := 0
@@ -223,25 +224,24 @@ func (c *cmd) batch(p parsed) (int, error) {
 			}
 			return 0, fmt.Errorf("batch line %d: want a JSON object of input values%s: %w", line, why, engine.ErrInvalid)
 		}
-		pr, err := c.svc.PrepareRun(c.ctx, engine.RunRequest{Workflow: p.pos[0], Version: p.str("version"), Inputs: inputs})
-		if err != nil {
-			return 0, fmt.Errorf("batch line %d: %w", line, err)
-		}
-		prepared = append(prepared, pr)
+		sets, lines = append(sets, inputs), append(lines, line)
 	}
 	if err := sc.Err(); err != nil {
 		return 0, err
 	}
-	if len(prepared) == 0 {
+	if len(sets) == 0 {
 		return 0, usageErr("batch file %s has no runs", p.str("batch"))
 	}
-	engine.LabelBatch(prepared)
-	ids := make([]string, len(prepared))
-	for i, pr := range prepared {
-		r, err := c.svc.Enqueue(c.ctx, pr)
-		if err != nil {
-			return 0, err
-		}
+	st, err := c.svc.StartBatch(c.ctx, engine.RunRequest{Workflow: p.pos[0], Version: p.str("version")}, sets)
+	var refused *engine.BatchError
+	if errors.As(err, &refused) {
+		return 0, fmt.Errorf("batch line %d: %w", lines[refused.Index], refused.Err)
+	}
+	if err != nil {
+		return 0, err
+	}
+	ids := make([]string, len(st.Runs))
+	for i, r := range st.Runs {
 		ids[i] = r.ID
 	}
 	return c.waitAndReport(ids, p.has("json"))

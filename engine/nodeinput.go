@@ -51,6 +51,10 @@ type NodeInput struct {
 	Cost map[string]any
 	// Body runs a loop group's children for one item (nil for other nodes).
 	Body BodyRunner
+	// Child runs the pinned child version of a flow.subworkflow node with the node's inputs
+	// as its flow inputs and returns the child run's outputs (nil for other nodes, and
+	// outside a service).
+	Child func(ctx context.Context) (map[string]any, error)
 	// Approval is the recorded decision for a control.approval node, if any.
 	Approval *Approval
 

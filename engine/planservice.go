@@ -20,7 +20,13 @@ func (s *Service) PlanFrom(ctx context.Context, wfRef, versionRef, from string, 
 	if !hasNode(v.Graph, from) {
 		return Plan{}, Invalid(Problem{NodeID: from, Message: "no such node in " + v.Label})
 	}
+	if err := s.checkSubflows(ctx, w, v); err != nil {
+		return Plan{}, err
+	}
 	p, _, _, err := s.planFor(ctx, w, v, from, given, true)
+	if err == nil {
+		s.addChildPlans(ctx, v.Graph, &p)
+	}
 	return p, err
 }
 
@@ -199,7 +205,7 @@ func (s *Service) PlanGraph(ctx context.Context, wfRef string, g Graph, from str
 		return Plan{}, err
 	}
 	g = NormalizeGraph(g)
-	if err := ValidateGraph(s.reg, g); err != nil {
+	if err := s.validateGraph(ctx, w.ID, g); err != nil {
 		return Plan{}, err
 	}
 	if !hasNode(g, from) {
@@ -215,5 +221,8 @@ func (s *Service) PlanGraph(ctx context.Context, wfRef string, g Graph, from str
 		}
 	}
 	p, _, _, err := s.planFor(ctx, w, v, from, given, true)
+	if err == nil {
+		s.addChildPlans(ctx, v.Graph, &p)
+	}
 	return p, err
 }

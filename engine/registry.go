@@ -72,6 +72,9 @@ type NodeType struct {
 	// Pauses marks a node that may pause the run for a person (control.approval): a run
 	// pauses between nodes, so such a node cannot go inside a loop group's body.
 	Pauses bool `json:"pauses,omitempty"`
+	// Subflow marks flow.subworkflow (SPEC §15): its handles are those of the child version
+	// its params pin (Service.SubflowSpec), and it runs that version as a child run.
+	Subflow bool `json:"subflow,omitempty"`
 	// LocalNames are {{name}} references the node resolves itself (text.template's handles);
 	// the engine neither resolves nor validates them as flow inputs.
 	LocalNames []string `json:"local_names,omitempty"`

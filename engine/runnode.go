@@ -66,6 +66,11 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 	if a, ok := x.Approvals[id]; ok {
 		in.Approval = &a
 	}
+	if st.typ.Subflow && ex.Child != nil {
+		in.Child = func(ctx context.Context) (map[string]any, error) {
+			return ex.Child(ctx, ChildCall{Parent: x.Run, NodeID: id, Params: params, Inputs: st.inputs, Connected: st.connected, Progress: in.Progress})
+		}
+	}
 	if ex.Emit != nil {
 		in.progress = func(p float64) {
 			ex.Emit(Event{Type: EventProgress, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Progress: p})

@@ -17,6 +17,8 @@ type RunRequest struct {
 	Inputs map[string]any
 	// From, when set, runs from this block (SPEC §7).
 	From string
+	// Draft, when set, is the editor's graph, run in place of Version (RunDraft, StartBatch).
+	Draft *Graph
 }
 
 // PreparedRun is a validated run that has not been queued yet (a batch validates every line
@@ -49,16 +51,17 @@ func LabelBatch(batch []PreparedRun) {
 func (p PreparedRun) Run() Run { return p.run }
 
 // StartRun validates and queues a run; it returns at once with the run queued or started.
-// Refused input writes nothing.
+// Refused input writes nothing. A req.Draft runs as RunDraft runs it.
 func (s *Service) StartRun(ctx context.Context, req RunRequest) (Run, error) {
-	p, err := s.PrepareRun(ctx, req)
+	st, err := s.start(ctx, req, []map[string]any{req.Inputs}, false)
 	if err != nil {
 		return Run{}, err
 	}
-	return s.Enqueue(ctx, p)
+	return st.Runs[0], nil
 }
 
-// PrepareRun resolves and validates a run request without writing anything.
+// PrepareRun resolves and validates a run request without writing anything; req.Draft is
+// not read (StartBatch prepares a draft's runs).
 func (s *Service) PrepareRun(ctx context.Context, req RunRequest) (PreparedRun, error) {
 	w, err := s.ResolveWorkflow(ctx, req.Workflow)
 	if err != nil {
@@ -73,12 +76,25 @@ func (s *Service) PrepareRun(ctx context.Context, req RunRequest) (PreparedRun, 
 	if err := s.checkTypesKnown(v); err != nil {
 		return PreparedRun{}, err
 	}
+	return s.prepare(ctx, w, v, req)
+}
+
+// prepare validates a run of version v of w (its inputs, or its plan from a block) without
+// writing anything; req.Workflow and req.Version are not read.
+func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunRequest) (PreparedRun, error) {
+	if err := s.checkSubflows(ctx, w, v); err != nil {
+		return PreparedRun{}, err
+	}
 	run := Run{ID: NewID(), WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Status: RunQueued, Mode: ModeFull,
 		Owner: s.owner, CreatedAt: s.now().UTC(), Outputs: map[string]any{}, Snapshot: Snapshot{Nodes: map[string]NodeRecord{}}}
 	x := Execution{Version: v}
 	if req.From != "" {
 		if !hasNode(v.Graph, req.From) {
-			return PreparedRun{}, Invalid(Problem{NodeID: req.From, Message: fmt.Sprintf("workflow %q %s has no node %q", w.Name, v.Label, req.From)})
+			in := v.Label
+			if in == "" {
+				in = "draft" // the editor's graph, not saved as a version yet (RunDraft)
+			}
+			return PreparedRun{}, Invalid(Problem{NodeID: req.From, Message: fmt.Sprintf("workflow %q %s has no node %q", w.Name, in, req.From)})
 		}
 		plan, inputs, current, err := s.planFor(ctx, w, v, req.From, req.Inputs, false)
 		if err != nil {
@@ -193,7 +209,7 @@ func (s *Service) failRun(ar *activeRun, err error) {
 // unrecorded would leave nothing to resume after a crash.
 func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 	run := ar.exec.Run
-	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits, Providers: s.providers, Settings: s.store,
+	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits, Providers: s.providers, Settings: s.store, Child: s.runChild,
 		Shared: s.shared, Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) error {
 			r := run
 			r.Snapshot = Snapshot{Nodes: nodes, Reused: reused, Approvals: ar.exec.Approvals}
@@ -285,6 +301,9 @@ var ErrCancelRequested = errors.New("cancel requested from the process running i
 // process by asking it (ErrCancelRequested); a paused one, or one whose process is gone, by
 // recording the cancel. A run that does not exist or has finished is refused, naming it.
 func (s *Service) Cancel(ctx context.Context, runID string) error {
+	if s.cancelChild(runID) {
+		return nil
+	}
 	if ok, err := s.runs.Cancel(runID); ok {
 		return err
 	}

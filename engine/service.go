@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -35,6 +36,8 @@ type Config struct {
 	FollowEvery time.Duration
 	// Getenv reads the environment variables holding providers' API keys (nil: os.Getenv).
 	Getenv func(string) string
+	// MaxNesting bounds how deep subworkflows nest (0: DefaultMaxNesting).
+	MaxNesting int
 }
 
 // Service is the application's domain API, used by the CLI and the window alike.
@@ -56,9 +59,14 @@ type Service struct {
 	versions  *versionCache
 	current   *currentCache
 	follow    *follower
-	shared    *SharedWork
-	ctx       context.Context
-	stop      context.CancelFunc
+	// children cancels the running child runs of subworkflow nodes by run id; nesting is
+	// Config.MaxNesting.
+	children sync.Map
+	nesting  int
+	// shared lets concurrent runs execute the same deterministic work once (SPEC §14).
+	shared *SharedWork
+	ctx    context.Context
+	stop   context.CancelFunc
 }
 
 // SettingRunCap is the settings key of the global run cap.
@@ -80,7 +88,7 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Service{store: cfg.Store, reg: cfg.Registry, log: cfg.Logger, now: cfg.Now, owner: cfg.Owner,
-		alive: cfg.OwnerAlive, reqCancel: cfg.RequestCancel, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet(), shared: NewSharedWork()}
+		alive: cfg.OwnerAlive, reqCancel: cfg.RequestCancel, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet(), nesting: cfg.MaxNesting, shared: NewSharedWork()}
 	s.Bus.Subscribe(s.live.observe)
 	s.watcher = newFileWatcher(s.Bus.Emit)
 	s.versions = newVersionCache(16)
@@ -291,8 +299,14 @@ func (s *Service) Import(ctx context.Context, data []byte, into string) (ImportR
 		return s.importBundle(ctx, *pf.Bundle)
 	}
 	f := *pf.Workflow
-	g := NormalizeGraph(f.Graph())
-	if err := ValidateGraph(s.reg, g); err != nil {
+	g := s.pinByName(ctx, NormalizeGraph(f.Graph()))
+	selfID := ""
+	if into != "" {
+		if w, err := s.ResolveWorkflow(ctx, into); err == nil {
+			selfID = w.ID
+		}
+	}
+	if err := s.validateGraph(ctx, selfID, g); err != nil {
 		return ImportResult{}, err
 	}
 	notes := "imported"
@@ -433,7 +447,7 @@ func (s *Service) CreateVersion(ctx context.Context, wfRef, fromRef, notes strin
 	}
 	// A version stored by a build that checked less may not pass today's validation (SPEC §4:
 	// a version never is invalid): its copy is refused, naming what to fix.
-	if err := ValidateGraph(s.reg, from.Graph); err != nil {
+	if err := s.validateGraph(ctx, w.ID, from.Graph); err != nil {
 		return Version{}, err
 	}
 	if notes == "" {
@@ -452,7 +466,7 @@ func (s *Service) SaveVersion(ctx context.Context, wfRef string, g Graph, notes,
 		return Version{}, err
 	}
 	g = NormalizeGraph(g)
-	if err := ValidateGraph(s.reg, g); err != nil {
+	if err := s.validateGraph(ctx, w.ID, g); err != nil {
 		return Version{}, err
 	}
 	if parentID == "" {

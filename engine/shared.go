@@ -71,10 +71,10 @@ func (s *SharedWork) wait(d int) {
 }
 
 // sharable reports whether a node's execution may be shared between runs: deterministic
-// for these params, and not a group (a loop's execution is its children's, which share on
-// their own).
+// for these params, and not a group or a subworkflow (their execution is their children's,
+// which share on their own, and each run keeps its own children).
 func sharable(t *NodeType, params map[string]any) bool {
-	return !t.Container && !t.Pauses && t.IsDeterministic(params)
+	return !t.Container && !t.Subflow && !t.Pauses && t.IsDeterministic(params)
 }
 
 // awaitShared takes part in the shared execution of a node with input fingerprint fp. It
