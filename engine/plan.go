@@ -47,6 +47,9 @@ type Plan struct {
 	Nodes map[string]PlanNode `json:"nodes"`
 	Rerun int                 `json:"rerun"`
 	Reuse int                 `json:"reuse"`
+	// WorkflowName and VersionLabel name a child's plan for a person (Children).
+	WorkflowName string `json:"workflow_name,omitempty"`
+	VersionLabel string `json:"version_label,omitempty"`
 	// Children holds, under each subworkflow node that reruns, the plan of its child run.
 	Children map[string]*Plan `json:"children,omitempty"`
 	// list holds the decisions in the order of the graph's nodes, when BuildPlan made them.
