@@ -1161,6 +1161,22 @@ export namespace main {
 		    return a;
 		}
 	}
+	export class QueueControl {
+	    paused: boolean;
+	    cap: number;
+	    cleared_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new QueueControl(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.paused = source["paused"];
+	        this.cap = source["cap"];
+	        this.cleared_at = source["cleared_at"];
+	    }
+	}
 	
 	export class RunRequest {
 	    workflow_id: string;
