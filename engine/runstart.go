@@ -62,7 +62,7 @@ func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[str
 	if err != nil {
 		return Started{}, err
 	}
-	prepared := make([]PreparedRun, len(inputSets))
+	prepared := make([]preparedRun, len(inputSets))
 	for i, in := range inputSets {
 		r := req
 		r.Inputs = in
@@ -74,7 +74,7 @@ func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[str
 		}
 	}
 	if batch {
-		LabelBatch(prepared)
+		labelBatch(prepared)
 	}
 	var out Started
 	if isNew {
@@ -90,7 +90,7 @@ func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[str
 		}
 	}
 	for _, p := range prepared {
-		r, err := s.Enqueue(ctx, p)
+		r, err := s.enqueue(ctx, p)
 		if err != nil {
 			return out, err
 		}
@@ -121,7 +121,7 @@ func (s *Service) runVersion(ctx context.Context, w Workflow, req RunRequest) (v
 }
 
 // onVersion points a run prepared on a draft at the version the draft was saved as.
-func (p *PreparedRun) onVersion(v Version) {
+func (p *preparedRun) onVersion(v Version) {
 	p.run.VersionID, p.run.VersionLabel = v.ID, v.Label
 	p.exec.Version, p.exec.Run = v, p.run
 	if p.exec.Plan != nil {
