@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"sort"
 	"sync"
 )
 
@@ -27,9 +28,10 @@ type activeRun struct {
 type runHooks struct {
 	// announce tells the window a run entered the queue.
 	announce func(r Run)
-	// slots grants run slots (SPEC §5: one cap per data home) to queued runs of this process,
-	// given in queue order, at most limit of them; it returns the granted ids.
-	slots func(queued []string, limit int) ([]string, error)
+	// slots grants run slots (SPEC §5: one cap per data home) to queued runs of this process
+	// while it runs running of them under its own cap localCap (0: none); it returns the
+	// granted ids.
+	slots func(queued []string, running, localCap int) ([]string, error)
 	// begin records a run as running (called in queue order, before it executes).
 	begin func(ar *activeRun) error
 	// execute runs a begun run and records its end in ar.stored.
@@ -52,8 +54,8 @@ type RunQueue struct {
 	// drainMu orders starts: runs leave the queue and are marked started in FIFO order.
 	drainMu sync.Mutex
 	mu      sync.Mutex
-	// cap bounds the runs this process runs at once (the data home's cap is held in the
-	// store, hooks.slots); SetCap lowers it for one process (run --max-concurrent).
+	// cap, when > 0, bounds the runs this process runs at once (run --max-concurrent); the
+	// data home's cap bounds them all (hooks.slots).
 	cap int
 	// paused: queued runs wait (running ones finish); SetPaused(false) starts them.
 	paused  bool
@@ -66,24 +68,15 @@ type RunQueue struct {
 	wg sync.WaitGroup
 }
 
-func newRunQueue(cap int, hooks runHooks) *RunQueue {
-	if cap < 1 {
-		cap = DefaultRunCap
-	}
-	return &RunQueue{cap: cap, running: map[string]*activeRun{}, known: map[string]*activeRun{}, hooks: hooks}
+func newRunQueue(hooks runHooks) *RunQueue {
+	return &RunQueue{running: map[string]*activeRun{}, known: map[string]*activeRun{}, hooks: hooks}
 }
 
-// Cap returns this process's cap.
-func (m *RunQueue) Cap() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.cap
-}
-
-// SetCap changes the cap; raising it starts queued runs at once.
+// SetCap bounds the runs of this process alone (0: only the data home's cap); raising it
+// starts queued runs at once.
 func (m *RunQueue) SetCap(n int) {
-	if n < 1 {
-		n = 1
+	if n < 0 {
+		n = 0
 	}
 	m.mu.Lock()
 	m.cap = n
@@ -131,22 +124,17 @@ func (m *RunQueue) drain() {
 	m.drainMu.Lock()
 	defer m.drainMu.Unlock()
 	m.mu.Lock()
-	limit := m.cap - len(m.running)
-	if m.paused || m.closed {
-		limit = 0
-	}
+	stopped := m.paused || m.closed || (m.cap > 0 && len(m.running) >= m.cap)
+	running, localCap := len(m.running), m.cap
 	ids := make([]string, len(m.queue))
 	for i, ar := range m.queue {
 		ids[i] = ar.run.ID
 	}
 	m.mu.Unlock()
 	var granted []string
-	if limit > 0 && len(ids) > 0 {
-		if m.hooks.slots == nil {
-			granted = ids[:min(limit, len(ids))]
-		} else if g, err := m.hooks.slots(ids, limit); err == nil {
-			granted = g // on an error the runs stay queued: the next drain asks again
-		}
+	if !stopped && len(ids) > 0 && m.hooks.slots != nil {
+		// On an error the runs stay queued: the next drain (a run's end, the poll) asks again.
+		granted, _ = m.hooks.slots(ids, running, localCap)
 	}
 	ok := make(map[string]bool, len(granted))
 	for _, id := range granted {
@@ -338,6 +326,22 @@ func (m *RunQueue) QueuePosition(id string) int {
 		}
 	}
 	return 0
+}
+
+// reorder sorts this process's queue as order (the data home's queue order) lists its runs,
+// and tells the new positions.
+func (m *RunQueue) reorder(order []string) {
+	at := make(map[string]int, len(order))
+	for i, id := range order {
+		at[id] = i
+	}
+	m.mu.Lock()
+	sort.SliceStable(m.queue, func(i, j int) bool { return at[m.queue[i].run.ID] < at[m.queue[j].run.ID] })
+	runs := m.queueOrderLocked()
+	m.mu.Unlock()
+	if m.hooks.order != nil {
+		m.hooks.order(runs)
+	}
 }
 
 // waiting reports how many runs wait in this process's queue.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -65,6 +66,8 @@ type Service struct {
 	nesting  int
 	ctx      context.Context
 	stop     context.CancelFunc
+	// capOverride replaces the stored run cap when > 0 (Config.RunCap, until SetRunCap).
+	capOverride atomic.Int64
 }
 
 // SettingRunCap is the settings key of the global run cap.
@@ -98,16 +101,13 @@ func NewService(cfg Config) (*Service, error) {
 		s.follow.committed(gens, epochs)
 	}
 	s.committer.exclusive = &s.follow.own
-	runCap := cfg.RunCap
-	if runCap <= 0 {
-		runCap = s.storedCap(ctx)
-	}
+	s.capOverride.Store(int64(max(cfg.RunCap, 0)))
 	s.limits.MaxImagePixels = cfg.MaxImagePixels
 	if s.limits.MaxImagePixels <= 0 {
 		s.limits.MaxImagePixels = storedImageLimit(ctx, cfg.Store)
 	}
 	s.providers = NewProviders(cfg.Store, cfg.Now, cfg.Getenv)
-	s.runs = newRunQueue(runCap, runHooks{
+	s.runs = newRunQueue(runHooks{
 		announce:  func(r Run) { s.Bus.Emit(runEvent(r, 0)) },
 		slots:     s.takeSlots,
 		begin:     s.beginRun,
@@ -210,8 +210,13 @@ func (s *Service) storedCap(ctx context.Context) int {
 	return n
 }
 
-// RunCap returns the global cap on running runs.
-func (s *Service) RunCap() int { return s.runs.Cap() }
+// RunCap returns the data home's cap on running runs.
+func (s *Service) RunCap() int {
+	if n := s.capOverride.Load(); n > 0 {
+		return int(n)
+	}
+	return s.storedCap(s.ctx)
+}
 
 // SetRunCap stores and applies the global cap.
 func (s *Service) SetRunCap(ctx context.Context, n int) error {
@@ -221,7 +226,8 @@ func (s *Service) SetRunCap(ctx context.Context, n int) error {
 	if err := s.store.SetSetting(ctx, SettingRunCap, fmt.Sprint(n)); err != nil {
 		return err
 	}
-	s.runs.SetCap(n)
+	s.capOverride.Store(0)
+	s.runs.drain() // a raised cap starts queued runs at once
 	return nil
 }
 
@@ -339,12 +345,23 @@ func (s *Service) Import(ctx context.Context, data []byte, into string) (ImportR
 	return ImportResult{WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Created: true}, nil
 }
 
-func (s *Service) importBundle(ctx context.Context, b BundleFile) (ImportResult, error) {
+func (s *Service) importBundle(ctx context.Context, b BundleFile) (res ImportResult, err error) {
+	pins, created, err := s.importChildren(ctx, b.Children)
+	defer func() {
+		if err != nil { // children made for a bundle that did not import go with it
+			for _, id := range created {
+				_ = s.store.DeleteWorkflow(ctx, id)
+			}
+		}
+	}()
+	if err != nil {
+		return ImportResult{}, err
+	}
 	var probs []Problem
 	graphs := make([]Graph, len(b.Versions))
 	for i, bv := range b.Versions {
-		graphs[i] = NormalizeGraph(Graph{Inputs: bv.Inputs, Nodes: bv.Nodes, Edges: bv.Edges})
-		if err := ValidateGraph(s.reg, graphs[i]); err != nil {
+		graphs[i] = NormalizeGraph(pins.repin(Graph{Inputs: bv.Inputs, Nodes: bv.Nodes, Edges: bv.Edges}))
+		if err := s.validateGraph(ctx, "", graphs[i]); err != nil {
 			var ve *ValidationError
 			if errors.As(err, &ve) {
 				for _, p := range ve.Problems {
@@ -400,22 +417,39 @@ func orNow(t, now time.Time) time.Time {
 
 // Export renders a version (default current) as a workflow file, or the whole workflow as a bundle.
 func (s *Service) Export(ctx context.Context, wfRef, versionRef string, bundle bool) ([]byte, error) {
+	data, _, err := s.ExportWithWarnings(ctx, wfRef, versionRef, bundle)
+	return data, err
+}
+
+// ExportWithWarnings is Export that also says what the file leaves out: a workflow file does
+// not carry the workflows its subworkflow nodes run; a bundle does (Children).
+func (s *Service) ExportWithWarnings(ctx context.Context, wfRef, versionRef string, bundle bool) ([]byte, []string, error) {
 	w, err := s.ResolveWorkflow(ctx, wfRef)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if bundle {
 		vs, err := s.store.ListVersions(ctx, w.ID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return ExportBundle(w, vs)
+		graphs := make([]Graph, len(vs))
+		for i := range vs {
+			graphs[len(vs)-1-i] = vs[i].Graph // oldest first
+		}
+		children, err := s.bundleChildren(ctx, graphs)
+		if err != nil {
+			return nil, nil, err
+		}
+		data, err := exportBundle(w, vs, children)
+		return data, nil, err
 	}
 	v, err := s.ResolveVersion(ctx, w, versionRef)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return ExportWorkflow(w, v)
+	data, err := ExportWorkflow(w, v)
+	return data, ExportWarnings(v), err
 }
 
 // ListWorkflows returns every workflow with its dashboard summary.
@@ -491,5 +525,6 @@ func (s *Service) UseVersion(ctx context.Context, wfRef, versionRef string) (Ver
 	return v, s.store.SetCurrentVersion(ctx, w.ID, v.ID)
 }
 
-// SetRunCapLocal changes the cap for this process only (flowbench run --max-concurrent).
+// SetRunCapLocal bounds the runs of this process only (flowbench run --max-concurrent),
+// within the data home's cap.
 func (s *Service) SetRunCapLocal(n int) { s.runs.SetCap(n) }

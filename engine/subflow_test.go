@@ -361,3 +361,62 @@ func num(v any, want float64) bool {
 	f, ok := engine.ToFloat(v)
 	return ok && f == want
 }
+
+func TestSubworkflowBundleCarriesChildren(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	src := newSubService(t, 4, 0)
+	leaf := importGraph(t, src, "Leaf", childGraph(1))
+	mid := importGraph(t, src, "Mid", engine.Graph{
+		Inputs: []engine.InputDecl{{Name: "x", Type: engine.TypeInteger, Required: true}},
+		Nodes: []engine.Node{node("in", "flow.inputs", nil), node("s", engine.TypeSubworkflow, map[string]any{"workflow": leaf.WorkflowID, "version": leaf.VersionID}),
+			node("out", "io.output", map[string]any{"name": "y"})},
+		Edges: []engine.Edge{edge("in", "x", "s", "x"), edge("s", "y", "out", "value")},
+	})
+	parent := importGraph(t, src, "Parent", parentGraph(mid))
+
+	data, warnings, err := src.ExportWithWarnings(ctx, parent.WorkflowID, "", false)
+	if err != nil || len(warnings) != 1 || !strings.Contains(warnings[0], `"sub"`) || !strings.Contains(warnings[0], "--bundle") {
+		t.Errorf("plain export warnings = %q, %v; want one naming sub and --bundle", warnings, err)
+	}
+	_ = data
+	bundle, warnings, err := src.ExportWithWarnings(ctx, parent.WorkflowID, "", true)
+	if err != nil || len(warnings) != 0 {
+		t.Fatalf("bundle export = %q, %v", warnings, err)
+	}
+
+	dst := newSubService(t, 4, 0)
+	res, err := dst.Import(ctx, bundle, "")
+	if err != nil {
+		t.Fatalf("import bundle: %v", err)
+	}
+	run := runAndWait(t, dst, engine.RunRequest{Workflow: res.WorkflowID})
+	if run.Status != engine.RunCompleted || !num(run.Outputs["result"], 42) {
+		t.Fatalf("imported parent run = %s %v (%s)", run.Status, run.Outputs, run.Error)
+	}
+	count := func(svc *engine.Service) map[string]int {
+		ws, _ := svc.ListWorkflows(ctx)
+		out := map[string]int{}
+		for _, w := range ws {
+			out[w.Name]++
+		}
+		return out
+	}
+	if got := count(dst); got["Leaf"] != 1 || got["Mid"] != 1 || got["Parent"] != 1 {
+		t.Errorf("after import: %v, want one of each", got)
+	}
+	// again: the children exist with the same content and are reused
+	if _, err := dst.Import(ctx, bundle, ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(dst); got["Leaf"] != 1 || got["Mid"] != 1 || got["Parent"] != 2 {
+		t.Errorf("after a second import: %v, want the children reused", got)
+	}
+	// into the home it came from: the very same children
+	if _, err := src.Import(ctx, bundle, ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(src); got["Leaf"] != 1 || got["Mid"] != 1 {
+		t.Errorf("re-import at the source: %v, want the children reused", got)
+	}
+}

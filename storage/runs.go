@@ -112,11 +112,11 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 		r.Label = fmt.Sprintf("Run #%d", r.Number)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO runs (id, workflow_id, version_id, number, status, mode, from_node, inputs,
-			label, error, outputs, snapshot, reused, owner, created_at, started_at, finished_at, parent_run_id, parent_node_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			label, error, outputs, snapshot, reused, owner, created_at, started_at, finished_at, parent_run_id, parent_node_id, queue_rank)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.WorkflowID, r.VersionID, r.Number, string(r.Status), string(r.Mode), r.FromNode, j.inputs,
 		r.Label, r.Error, j.outputs, j.snapshot, j.reused, r.Owner, created, nullMS(r.StartedAt), nullMS(r.FinishedAt),
-		r.ParentRunID, r.ParentNodeID)
+		r.ParentRunID, r.ParentNodeID, created*rankPerMS)
 	if isUnique(err) {
 		return engine.Run{}, fmt.Errorf("creating run %s: %w", r.ID, engine.ErrConflict)
 	}
@@ -216,7 +216,8 @@ func (s *Store) LatestStartedRun(ctx context.Context, workflowID string) (engine
 	return r, nil
 }
 
-// ListRunsByStatus returns the runs in any of the statuses, oldest first.
+// ListRunsByStatus returns the runs in any of the statuses in queue order (oldest first
+// unless moved).
 func (s *Store) ListRunsByStatus(ctx context.Context, statuses ...engine.RunStatus) ([]engine.Run, error) {
 	if len(statuses) == 0 {
 		return []engine.Run{}, nil
@@ -226,7 +227,7 @@ func (s *Store) ListRunsByStatus(ctx context.Context, statuses ...engine.RunStat
 		args[i] = string(st)
 	}
 	q := `SELECT ` + runCols + runFrom + `WHERE r.status IN (?` + strings.Repeat(", ?", len(statuses)-1) + `)
-		ORDER BY r.created_at, r.seq`
+		ORDER BY r.queue_rank, r.created_at, r.seq`
 	return s.queryRuns(ctx, "listing runs by status", q, args...)
 }
 

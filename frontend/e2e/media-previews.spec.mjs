@@ -96,6 +96,8 @@ export const tests = [
         assert.equal(await page.getByTestId("output-frames").getByTestId("image-strip").locator("img").count(), 4);
         await shot(page, "previews-generative-results.png");
       } finally {
+        // the data home is shared by the whole suite: leave it with the providers it had
+        await cli("providers", "remove", "fake-ai").catch(() => {});
         fake.stop();
       }
     },
