@@ -17,6 +17,8 @@ type RunRequest struct {
 	Inputs map[string]any
 	// From, when set, runs from this block (SPEC §7).
 	From string
+	// Changed runs what changed and what depends on it (SPEC §14); not with From.
+	Changed bool
 	// Draft, when set, is the editor's graph, run in place of Version (RunDraft, StartBatch).
 	Draft *Graph
 }
@@ -66,8 +68,11 @@ func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunReq
 	run := Run{ID: NewID(), WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Status: RunQueued, Mode: ModeFull,
 		Owner: s.owner, CreatedAt: s.now().UTC(), Outputs: map[string]any{}, Snapshot: Snapshot{Nodes: map[string]NodeRecord{}}}
 	x := Execution{Version: v}
-	if req.From != "" {
-		if !hasNode(v.Graph, req.From) {
+	if req.From != "" && req.Changed {
+		return PreparedRun{}, Invalid(Problem{NodeID: req.From, Message: "a changed run has no start block: choose a run from a block or a changed run"})
+	}
+	if req.From != "" || req.Changed {
+		if req.From != "" && !hasNode(v.Graph, req.From) {
 			in := v.Label
 			if in == "" {
 				in = "draft" // the editor's graph, not saved as a version yet (RunDraft)
@@ -79,6 +84,9 @@ func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunReq
 			return preparedRun{}, err
 		}
 		run.Mode, run.FromNode, run.Inputs = ModeFromBlock, req.From, inputs
+		if req.Changed {
+			run.Mode = ModeChanged
+		}
 		x.Plan, x.Current, x.facts = &plan, current, s.versions.facts(s.reg, v)
 		x.bodyPrior = s.bodyPrior(w.ID, current)
 	} else {

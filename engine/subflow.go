@@ -373,7 +373,7 @@ func (s *Service) runChild(ctx context.Context, c ChildCall) (map[string]any, er
 // childPlan is the plan of a subworkflow's child when the node reruns: every node reruns
 // (downstream of the node's inputs), early cutoff reusing those whose inputs did not change.
 func childPlan(w Workflow, v Version) Plan {
-	p := Plan{WorkflowID: w.ID, VersionID: v.ID, Nodes: make(map[string]PlanNode, len(v.Graph.Nodes))}
+	p := Plan{WorkflowID: w.ID, VersionID: v.ID, WorkflowName: w.Name, VersionLabel: v.Label, Nodes: make(map[string]PlanNode, len(v.Graph.Nodes))}
 	for _, n := range v.Graph.Nodes {
 		if n.ParentID != "" {
 			continue
