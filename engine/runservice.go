@@ -69,7 +69,7 @@ func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunReq
 		Owner: s.owner, CreatedAt: s.now().UTC(), Outputs: map[string]any{}, Snapshot: Snapshot{Nodes: map[string]NodeRecord{}}}
 	x := Execution{Version: v}
 	if req.From != "" && req.Changed {
-		return PreparedRun{}, Invalid(Problem{NodeID: req.From, Message: "a changed run has no start block: choose a run from a block or a changed run"})
+		return preparedRun{}, Invalid(Problem{NodeID: req.From, Message: "a changed run has no start block: choose a run from a block or a changed run"})
 	}
 	if req.From != "" || req.Changed {
 		if req.From != "" && !hasNode(v.Graph, req.From) {

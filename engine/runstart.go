@@ -45,8 +45,8 @@ func (s *Service) StartBatch(ctx context.Context, req RunRequest, inputSets []ma
 	if len(inputSets) == 0 {
 		return Started{}, invalidf("a batch needs at least one run")
 	}
-	if req.From != "" {
-		return Started{}, Invalid(Problem{NodeID: req.From, Message: "a batch runs the whole workflow, not from a block"})
+	if req.From != "" || req.Changed {
+		return Started{}, Invalid(Problem{NodeID: req.From, Message: "a batch runs the whole workflow, not from a block or only what changed"})
 	}
 	return s.start(ctx, req, inputSets, true)
 }
