@@ -394,6 +394,7 @@ export namespace engine {
 	    container?: boolean;
 	    run_output?: boolean;
 	    pauses?: boolean;
+	    subflow?: boolean;
 	    local_names?: string[];
 	
 	    static createFrom(source: any = {}) {
@@ -415,6 +416,7 @@ export namespace engine {
 	        this.container = source["container"];
 	        this.run_output = source["run_output"];
 	        this.pauses = source["pauses"];
+	        this.subflow = source["subflow"];
 	        this.local_names = source["local_names"];
 	    }
 	
@@ -474,6 +476,7 @@ export namespace engine {
 	    nodes: Record<string, PlanNode>;
 	    rerun: number;
 	    reuse: number;
+	    children?: Record<string, Plan>;
 	
 	    static createFrom(source: any = {}) {
 	        return new Plan(source);
@@ -487,6 +490,7 @@ export namespace engine {
 	        this.nodes = this.convertValues(source["nodes"], PlanNode, true);
 	        this.rerun = source["rerun"];
 	        this.reuse = source["reuse"];
+	        this.children = this.convertValues(source["children"], Plan, true);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1150,6 +1154,22 @@ export namespace main {
 		    }
 		    return a;
 		}
+	}
+	export class QueueControl {
+	    paused: boolean;
+	    cap: number;
+	    cleared_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new QueueControl(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.paused = source["paused"];
+	        this.cap = source["cap"];
+	        this.cleared_at = source["cleared_at"];
+	    }
 	}
 	
 	export class RunRequest {
