@@ -99,6 +99,21 @@ func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[str
 	return out, nil
 }
 
+// prepareRun checks one run of a version without writing anything (Retry); req.Draft is not
+// read.
+func (s *Service) prepareRun(ctx context.Context, req RunRequest) (preparedRun, error) {
+	w, err := s.ResolveWorkflow(ctx, req.Workflow)
+	if err != nil {
+		return preparedRun{}, err
+	}
+	req.Draft = nil
+	v, _, err := s.runVersion(ctx, w, req)
+	if err != nil {
+		return preparedRun{}, err
+	}
+	return s.prepare(ctx, w, v, req)
+}
+
 // runVersion is the version a start of req runs, checked to be runnable: req.Version, or
 // with req.Draft the version equal to the draft, or the new version the draft becomes
 // (isNew: validated, not stored yet).
