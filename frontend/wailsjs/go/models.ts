@@ -392,7 +392,9 @@ export namespace engine {
 	    deterministic: boolean;
 	    dynamic_outputs?: boolean;
 	    container?: boolean;
+	    run_output?: boolean;
 	    pauses?: boolean;
+	    subflow?: boolean;
 	    local_names?: string[];
 	
 	    static createFrom(source: any = {}) {
@@ -412,7 +414,9 @@ export namespace engine {
 	        this.deterministic = source["deterministic"];
 	        this.dynamic_outputs = source["dynamic_outputs"];
 	        this.container = source["container"];
+	        this.run_output = source["run_output"];
 	        this.pauses = source["pauses"];
+	        this.subflow = source["subflow"];
 	        this.local_names = source["local_names"];
 	    }
 	
@@ -472,6 +476,7 @@ export namespace engine {
 	    nodes: Record<string, PlanNode>;
 	    rerun: number;
 	    reuse: number;
+	    children?: Record<string, Plan>;
 	
 	    static createFrom(source: any = {}) {
 	        return new Plan(source);
@@ -485,6 +490,7 @@ export namespace engine {
 	        this.nodes = this.convertValues(source["nodes"], PlanNode, true);
 	        this.rerun = source["rerun"];
 	        this.reuse = source["reuse"];
+	        this.children = this.convertValues(source["children"], Plan, true);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1148,6 +1154,22 @@ export namespace main {
 		    }
 		    return a;
 		}
+	}
+	export class QueueControl {
+	    paused: boolean;
+	    cap: number;
+	    cleared_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new QueueControl(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.paused = source["paused"];
+	        this.cap = source["cap"];
+	        this.cleared_at = source["cleared_at"];
+	    }
 	}
 	
 	export class RunRequest {

@@ -15,6 +15,8 @@ export function CheckInputs(arg1:string,arg2:Record<string, any>):Promise<Array<
 
 export function CheckRunInputs(arg1:engine.Graph,arg2:Record<string, any>):Promise<Array<engine.Problem>>;
 
+export function ClearFinishedRuns():Promise<main.QueueControl>;
+
 export function CompareRuns(arg1:string,arg2:string):Promise<main.CompareRunsResult>;
 
 export function CompareVersions(arg1:string,arg2:string,arg3:string):Promise<main.CompareVersionsResult>;
@@ -39,6 +41,8 @@ export function ExportJSON(arg1:string,arg2:string,arg3:boolean):Promise<string>
 
 export function Generations(arg1:Array<string>):Promise<Record<string, engine.Generation>>;
 
+export function GetQueueControl():Promise<main.QueueControl>;
+
 export function GetRun(arg1:string):Promise<main.RunInfo>;
 
 export function GetRunCap():Promise<number>;
@@ -56,6 +60,8 @@ export function ListProviders():Promise<Array<main.ProviderInfo>>;
 export function ListRuns(arg1:string,arg2:number):Promise<Array<main.RunInfo>>;
 
 export function ListWorkflows():Promise<Array<main.WorkflowCard>>;
+
+export function MoveQueuedRun(arg1:string,arg2:string):Promise<void>;
 
 export function NodeDeterministic(arg1:string,arg2:Record<string, any>):Promise<boolean>;
 
@@ -89,6 +95,8 @@ export function RestoredRun(arg1:string):Promise<string>;
 
 export function ResumeOrphanedRuns():Promise<number>;
 
+export function RetryRun(arg1:string):Promise<main.RunInfo>;
+
 export function RunGenerations(arg1:string):Promise<Record<string, engine.Generation>>;
 
 export function SaveDraft(arg1:string,arg2:engine.Graph,arg3:string):Promise<void>;
@@ -98,6 +106,8 @@ export function SaveVersion(arg1:string,arg2:engine.Graph,arg3:string):Promise<e
 export function SelectGeneration(arg1:string,arg2:string,arg3:string):Promise<void>;
 
 export function SetProvider(arg1:engine.Provider):Promise<engine.Provider>;
+
+export function SetQueuePaused(arg1:boolean):Promise<main.QueueControl>;
 
 export function SetRunCap(arg1:number):Promise<void>;
 

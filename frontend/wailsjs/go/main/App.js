@@ -26,6 +26,10 @@ export function CheckRunInputs(arg1, arg2) {
   return window['go']['main']['App']['CheckRunInputs'](arg1, arg2);
 }
 
+export function ClearFinishedRuns() {
+  return window['go']['main']['App']['ClearFinishedRuns']();
+}
+
 export function CompareRuns(arg1, arg2) {
   return window['go']['main']['App']['CompareRuns'](arg1, arg2);
 }
@@ -74,6 +78,10 @@ export function Generations(arg1) {
   return window['go']['main']['App']['Generations'](arg1);
 }
 
+export function GetQueueControl() {
+  return window['go']['main']['App']['GetQueueControl']();
+}
+
 export function GetRun(arg1) {
   return window['go']['main']['App']['GetRun'](arg1);
 }
@@ -108,6 +116,10 @@ export function ListRuns(arg1, arg2) {
 
 export function ListWorkflows() {
   return window['go']['main']['App']['ListWorkflows']();
+}
+
+export function MoveQueuedRun(arg1, arg2) {
+  return window['go']['main']['App']['MoveQueuedRun'](arg1, arg2);
 }
 
 export function NodeDeterministic(arg1, arg2) {
@@ -174,6 +186,10 @@ export function ResumeOrphanedRuns() {
   return window['go']['main']['App']['ResumeOrphanedRuns']();
 }
 
+export function RetryRun(arg1) {
+  return window['go']['main']['App']['RetryRun'](arg1);
+}
+
 export function RunGenerations(arg1) {
   return window['go']['main']['App']['RunGenerations'](arg1);
 }
@@ -192,6 +208,10 @@ export function SelectGeneration(arg1, arg2, arg3) {
 
 export function SetProvider(arg1) {
   return window['go']['main']['App']['SetProvider'](arg1);
+}
+
+export function SetQueuePaused(arg1) {
+  return window['go']['main']['App']['SetQueuePaused'](arg1);
 }
 
 export function SetRunCap(arg1) {
