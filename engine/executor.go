@@ -37,6 +37,9 @@ type Executor struct {
 	Providers *Providers
 	// Settings are handed to nodes (tool paths); nil means none are set.
 	Settings SettingReader
+	// Shared, when set, executes a deterministic node once for every run about to execute it
+	// with the same input fingerprint at the same time (SPEC §14); nil: each run executes.
+	Shared *SharedWork
 	// Child runs a flow.subworkflow node's child run (the service's runChild); nil outside a
 	// service, where such a node fails saying so.
 	Child func(ctx context.Context, c ChildCall) (map[string]any, error)
@@ -234,7 +237,7 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		if r.record.Status == NodeFailed && firstErr == "" {
 			firstErr = fmt.Sprintf("node %q: %s", r.id, r.record.Error)
 		}
-		if st.typ != nil && st.typ.Type == "io.output" && (r.record.Status == NodeExecuted || r.record.Status == NodeReused) {
+		if st.typ != nil && st.typ.RunOutput && (r.record.Status == NodeExecuted || r.record.Status == NodeReused) {
 			res.Outputs[outputName(st.node)] = r.outputs["value"]
 		}
 		if ex.Checkpoint != nil && saveErr == nil && time.Since(lastCheckpoint) >= checkpointEvery {
@@ -252,6 +255,16 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 
 	// Reused nodes first, in graph order. One that feeds no node that executes changes nothing
 	// the window must follow live: it goes without an event (the run's record has it).
+	isOutput := map[string]bool{} // node type → RunOutput, looked up once per type
+	runOutput := func(typ string) bool {
+		v, ok := isOutput[typ]
+		if !ok {
+			t, _ := ex.Registry.Get(typ)
+			v = t != nil && t.RunOutput
+			isOutput[typ] = v
+		}
+		return v
+	}
 	for _, i := range reused {
 		node := &g.Nodes[i]
 		id, p := node.ID, x.Plan.at(i, node.ID)
@@ -269,7 +282,7 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 			res.Nodes[id] = rec
 		}
 		resolved++
-		if node.Type == "io.output" {
+		if runOutput(node.Type) {
 			res.Outputs[outputName(node)] = outs["value"]
 		}
 		if fs := feeds[i]; len(fs) > 0 {

@@ -193,7 +193,9 @@ func parseLegacy(data []byte, head map[string]json.RawMessage) (WorkflowFile, er
 	return out, nil
 }
 
-// legacyLocal are the names a node type resolves itself, known without a registry.
+// legacyLocal are the names a node type resolves itself (NodeType.LocalNames), known here
+// without a registry: a legacy file is read before any registry is at hand, so this one
+// type name stays written out.
 func legacyLocal(typ string) []string {
 	if typ == "text.template" {
 		return []string{"a", "b", "c", "d"}

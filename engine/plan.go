@@ -25,6 +25,12 @@ const (
 	ReasonUpstreamChanged    = "upstream_changed"
 	ReasonInputChanged       = "input_changed"
 	ReasonLoopRestart        = "loop_restart"
+	// ReasonChanged marks, in a changed run (SPEC §14), a node that reruns on its own
+	// account; what depends on it reruns as upstream_changed.
+	ReasonChanged = "changed"
+	// ReasonCached marks a node a run did not execute because a completed generation with
+	// the same input fingerprint exists, in any workflow of the data home (SPEC §14).
+	ReasonCached = "cached"
 	// ReasonSelected explains a reuse: the node feeds the generation the user picked.
 	ReasonSelected = "selected"
 )
@@ -42,6 +48,8 @@ type Plan struct {
 	WorkflowID string `json:"workflow_id"`
 	VersionID  string `json:"version_id"`
 	From       string `json:"from"`
+	// Changed marks the plan of a changed run (From is then "").
+	Changed bool `json:"changed,omitempty"`
 	// Nodes holds the decisions by node id; a plan made only to be run (not shown) leaves it
 	// nil and keeps them in graph order (at).
 	Nodes map[string]PlanNode `json:"nodes"`

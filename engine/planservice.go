@@ -30,7 +30,22 @@ func (s *Service) PlanFrom(ctx context.Context, wfRef, versionRef, from string, 
 	return p, err
 }
 
-// planFor gathers what BuildPlan needs: the inputs of the run it builds on merged with the
+// PlanChanged builds the plan of a changed run (SPEC §14) without executing it: which nodes
+// rerun on their own account (reason changed), what reruns because of them, what is reused.
+func (s *Service) PlanChanged(ctx context.Context, wfRef, versionRef string, given map[string]any) (Plan, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return Plan{}, err
+	}
+	v, err := s.ResolveVersion(ctx, w, versionRef)
+	if err != nil {
+		return Plan{}, err
+	}
+	p, _, _, err := s.planFor(ctx, w, v, "", given, true)
+	return p, err
+}
+
+// planFor gathers what BuildPlan needs (from "" plans a changed run): the inputs of the run it builds on merged with the
 // given ones, the nodes' current generations, which nodes last failed, and the inputs of the
 // runs that made the current generations. A plan for a run (not dry) has its decisions in
 // graph order only: Plan.Nodes is nil.
@@ -70,7 +85,7 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	}
 	current := state.Current
 	facts := s.versions.facts(s.reg, v)
-	in := PlanInput{Registry: s.reg, Graph: v.Graph, From: from, Prior: current, LatestFailed: state.Failed,
+	in := PlanInput{Registry: s.reg, Graph: v.Graph, From: from, Changed: from == "", Prior: current, LatestFailed: state.Failed,
 		Inputs: inputs, PrevInputs: prevDeclared, FilesChanged: filesChanged(facts, current, inputs), facts: facts}
 	in.FailedGeneration = func(nodeID string) *Generation {
 		gens, err := s.store.ListGenerations(ctx, w.ID, nodeID)

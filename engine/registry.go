@@ -69,6 +69,9 @@ type NodeType struct {
 	DynamicOutputs bool `json:"dynamic_outputs,omitempty"`
 	// Container marks loop groups whose children (nodes with ParentID) run per item.
 	Container bool `json:"container,omitempty"`
+	// RunOutput marks io.output: the value reaching its "value" input is one of the run's
+	// outputs, named by its "name" param (else its id), when the run executes or reuses it.
+	RunOutput bool `json:"run_output,omitempty"`
 	// Pauses marks a node that may pause the run for a person (control.approval): a run
 	// pauses between nodes, so such a node cannot go inside a loop group's body.
 	Pauses bool `json:"pauses,omitempty"`

@@ -17,6 +17,8 @@ type RunRequest struct {
 	Inputs map[string]any
 	// From, when set, runs from this block (SPEC §7).
 	From string
+	// Changed runs what changed and what depends on it (SPEC §14); not with From.
+	Changed bool
 	// Draft, when set, is the editor's graph, run in place of Version (RunDraft, StartBatch).
 	Draft *Graph
 }
@@ -88,8 +90,11 @@ func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunReq
 	run := Run{ID: NewID(), WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Status: RunQueued, Mode: ModeFull,
 		Owner: s.owner, CreatedAt: s.now().UTC(), Outputs: map[string]any{}, Snapshot: Snapshot{Nodes: map[string]NodeRecord{}}}
 	x := Execution{Version: v}
-	if req.From != "" {
-		if !hasNode(v.Graph, req.From) {
+	if req.From != "" && req.Changed {
+		return PreparedRun{}, Invalid(Problem{NodeID: req.From, Message: "a changed run has no start block: choose a run from a block or a changed run"})
+	}
+	if req.From != "" || req.Changed {
+		if req.From != "" && !hasNode(v.Graph, req.From) {
 			in := v.Label
 			if in == "" {
 				in = "draft" // the editor's graph, not saved as a version yet (RunDraft)
@@ -101,6 +106,9 @@ func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunReq
 			return PreparedRun{}, err
 		}
 		run.Mode, run.FromNode, run.Inputs = ModeFromBlock, req.From, inputs
+		if req.Changed {
+			run.Mode = ModeChanged
+		}
 		x.Plan, x.Current, x.facts = &plan, current, s.versions.facts(s.reg, v)
 		x.bodyPrior = s.bodyPrior(w.ID, current)
 	} else {
@@ -210,7 +218,7 @@ func (s *Service) failRun(ar *activeRun, err error) {
 func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 	run := ar.exec.Run
 	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits, Providers: s.providers, Settings: s.store, Child: s.runChild,
-		Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) error {
+		Shared: s.shared, Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) error {
 			r := run
 			r.Snapshot = Snapshot{Nodes: nodes, Reused: reused, Approvals: ar.exec.Approvals}
 			if err := s.store.UpdateRun(context.Background(), r); err != nil {

@@ -122,6 +122,8 @@ type RunMode string
 const (
 	ModeFull      RunMode = "full"
 	ModeFromBlock RunMode = "from_block"
+	// ModeChanged runs what changed and what depends on it (SPEC §14).
+	ModeChanged RunMode = "changed"
 )
 
 // NodeStatus is what a run did, or is doing, with one node (SPEC §8).

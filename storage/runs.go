@@ -109,7 +109,7 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 		return engine.Run{}, fmt.Errorf("numbering run of workflow %s: %w", r.WorkflowID, err)
 	}
 	if r.Label == "" {
-		r.Label = fmt.Sprintf("Run #%d", r.Number)
+		r.Label = engine.NumberedLabel(r.Number)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO runs (id, workflow_id, version_id, number, status, mode, from_node, inputs,
 			label, error, outputs, snapshot, reused, owner, created_at, started_at, finished_at, parent_run_id, parent_node_id, queue_rank)

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/flowbench/flowbench/internal/fakes"
@@ -27,11 +28,16 @@ func main() {
 	key := flag.String("api-key", "", "API key clients must send as a Bearer token")
 	dims := flag.Int("dims", 0, "length of embedding vectors (openai; default 8)")
 	chatJSON := flag.String("chat-json", "", "the answer to chat requests asking for json_schema output (openai; default {\"echo\": the prompt})")
+	models := flag.String("models", "", "comma-separated model names the server knows (openai; default the fakes' own)")
 	flag.Parse()
+	var modelList []string
+	if *models != "" {
+		modelList = strings.Split(*models, ",")
+	}
 	var h http.Handler
 	switch *kind {
 	case "openai":
-		h = fakes.NewOpenAI(fakes.OpenAIOptions{APIKey: *key, EmbeddingDims: *dims, ChatJSON: *chatJSON})
+		h = fakes.NewOpenAI(fakes.OpenAIOptions{APIKey: *key, EmbeddingDims: *dims, ChatJSON: *chatJSON, Models: modelList})
 	case "a1111":
 		h = fakes.NewA1111(fakes.A1111Options{})
 	case "comfyui":

@@ -55,7 +55,7 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 	}
 	r.Number = number + 1
 	if r.Label == "" {
-		r.Label = fmt.Sprintf("Run #%d", r.Number)
+		r.Label = engine.NumberedLabel(r.Number)
 	}
 	if r.Status == "" {
 		r.Status = engine.RunQueued

@@ -34,6 +34,7 @@ func registerFlow(r *engine.Registry) error {
 					Description: "Name of the run output"},
 			},
 			Deterministic: true,
+			RunOutput:     true,
 			Run:           runOutput,
 		},
 		engine.NodeType{

@@ -430,6 +430,7 @@ export namespace engine {
 	    deterministic: boolean;
 	    dynamic_outputs?: boolean;
 	    container?: boolean;
+	    run_output?: boolean;
 	    pauses?: boolean;
 	    subflow?: boolean;
 	    local_names?: string[];
@@ -451,6 +452,7 @@ export namespace engine {
 	        this.deterministic = source["deterministic"];
 	        this.dynamic_outputs = source["dynamic_outputs"];
 	        this.container = source["container"];
+	        this.run_output = source["run_output"];
 	        this.pauses = source["pauses"];
 	        this.subflow = source["subflow"];
 	        this.local_names = source["local_names"];
@@ -509,6 +511,7 @@ export namespace engine {
 	    workflow_id: string;
 	    version_id: string;
 	    from: string;
+	    changed?: boolean;
 	    nodes: Record<string, PlanNode>;
 	    rerun: number;
 	    reuse: number;
@@ -525,6 +528,7 @@ export namespace engine {
 	        this.workflow_id = source["workflow_id"];
 	        this.version_id = source["version_id"];
 	        this.from = source["from"];
+	        this.changed = source["changed"];
 	        this.nodes = this.convertValues(source["nodes"], PlanNode, true);
 	        this.rerun = source["rerun"];
 	        this.reuse = source["reuse"];
@@ -1246,6 +1250,22 @@ export namespace main {
 		    }
 		    return a;
 		}
+	}
+	export class QueueControl {
+	    paused: boolean;
+	    cap: number;
+	    cleared_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new QueueControl(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.paused = source["paused"];
+	        this.cap = source["cap"];
+	        this.cleared_at = source["cleared_at"];
+	    }
 	}
 	
 	export class RunRequest {

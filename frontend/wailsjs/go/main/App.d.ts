@@ -19,6 +19,8 @@ export function CheckWorkflowGraph(arg1:string,arg2:engine.Graph):Promise<Array<
 
 export function ChildRuns(arg1:string):Promise<Array<main.RunInfo>>;
 
+export function ClearFinishedRuns():Promise<main.QueueControl>;
+
 export function CompareRuns(arg1:string,arg2:string):Promise<main.CompareRunsResult>;
 
 export function CompareVersions(arg1:string,arg2:string,arg3:string):Promise<main.CompareVersionsResult>;
@@ -45,6 +47,8 @@ export function ExportJSON(arg1:string,arg2:string,arg3:boolean):Promise<string>
 
 export function Generations(arg1:Array<string>):Promise<Record<string, engine.Generation>>;
 
+export function GetQueueControl():Promise<main.QueueControl>;
+
 export function GetRun(arg1:string):Promise<main.RunInfo>;
 
 export function GetRunCap():Promise<number>;
@@ -64,6 +68,8 @@ export function ListRuns(arg1:string,arg2:number):Promise<Array<main.RunInfo>>;
 export function ListWorkflows():Promise<Array<main.WorkflowCard>>;
 
 export function MakeSubworkflow(arg1:string,arg2:engine.Graph,arg3:Array<string>,arg4:string):Promise<engine.MadeSubflow>;
+
+export function MoveQueuedRun(arg1:string,arg2:string):Promise<void>;
 
 export function NodeDeterministic(arg1:string,arg2:Record<string, any>):Promise<boolean>;
 
@@ -97,6 +103,8 @@ export function RestoredRun(arg1:string):Promise<string>;
 
 export function ResumeOrphanedRuns():Promise<number>;
 
+export function RetryRun(arg1:string):Promise<main.RunInfo>;
+
 export function RunGenerations(arg1:string):Promise<Record<string, engine.Generation>>;
 
 export function SaveDraft(arg1:string,arg2:engine.Graph,arg3:string):Promise<void>;
@@ -106,6 +114,8 @@ export function SaveVersion(arg1:string,arg2:engine.Graph,arg3:string):Promise<e
 export function SelectGeneration(arg1:string,arg2:string,arg3:string):Promise<void>;
 
 export function SetProvider(arg1:engine.Provider):Promise<engine.Provider>;
+
+export function SetQueuePaused(arg1:boolean):Promise<main.QueueControl>;
 
 export function SetRunCap(arg1:number):Promise<void>;
 

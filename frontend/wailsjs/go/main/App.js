@@ -34,6 +34,10 @@ export function ChildRuns(arg1) {
   return window['go']['main']['App']['ChildRuns'](arg1);
 }
 
+export function ClearFinishedRuns() {
+  return window['go']['main']['App']['ClearFinishedRuns']();
+}
+
 export function CompareRuns(arg1, arg2) {
   return window['go']['main']['App']['CompareRuns'](arg1, arg2);
 }
@@ -86,6 +90,10 @@ export function Generations(arg1) {
   return window['go']['main']['App']['Generations'](arg1);
 }
 
+export function GetQueueControl() {
+  return window['go']['main']['App']['GetQueueControl']();
+}
+
 export function GetRun(arg1) {
   return window['go']['main']['App']['GetRun'](arg1);
 }
@@ -124,6 +132,10 @@ export function ListWorkflows() {
 
 export function MakeSubworkflow(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['MakeSubworkflow'](arg1, arg2, arg3, arg4);
+}
+
+export function MoveQueuedRun(arg1, arg2) {
+  return window['go']['main']['App']['MoveQueuedRun'](arg1, arg2);
 }
 
 export function NodeDeterministic(arg1, arg2) {
@@ -190,6 +202,10 @@ export function ResumeOrphanedRuns() {
   return window['go']['main']['App']['ResumeOrphanedRuns']();
 }
 
+export function RetryRun(arg1) {
+  return window['go']['main']['App']['RetryRun'](arg1);
+}
+
 export function RunGenerations(arg1) {
   return window['go']['main']['App']['RunGenerations'](arg1);
 }
@@ -208,6 +224,10 @@ export function SelectGeneration(arg1, arg2, arg3) {
 
 export function SetProvider(arg1) {
   return window['go']['main']['App']['SetProvider'](arg1);
+}
+
+export function SetQueuePaused(arg1) {
+  return window['go']['main']['App']['SetQueuePaused'](arg1);
 }
 
 export function SetRunCap(arg1) {
