@@ -149,10 +149,12 @@ listed as missing. --undo puts back what the workflow's last restore replaced.
 	"settings": `usage: flowbench settings [--json]
        flowbench settings set KEY VALUE
 
-Lists the settings of the data home (run_cap, max_image_pixels, ffmpeg_path) with their
-values, or changes one; an empty VALUE ("") puts back the default. ffmpeg_path is the ffmpeg
-executable, or a folder holding ffmpeg and ffprobe, the video and audio nodes run (default:
-found on PATH). --json: {"settings": [{"key","value","default","set","description"}]}.
+Lists the settings of the data home (run_cap, max_image_pixels, ffmpeg_path, cache) with
+their values, or changes one; an empty VALUE ("") puts back the default. ffmpeg_path is the
+ffmpeg executable, or a folder holding ffmpeg and ffprobe, the video and audio nodes run
+(default: found on PATH). cache on|off (default on): a run from a block or a changed run
+reuses a completed result with the same inputs from any workflow (reason cached).
+--json: {"settings": [{"key","value","default","set","description"}]}.
 `,
 	"help": `usage: flowbench help [COMMAND]
 

@@ -18,6 +18,7 @@ import type {
   Workflow,
   WorkflowCard,
   WorkflowDetail,
+  Setting,
 } from "./types";
 import type { OrphanedQueue } from "../queue/orphans";
 
@@ -104,6 +105,9 @@ export const api = {
   /** startBatch queues one run per inputs object (Run ×N); every entry is checked first. */
   startBatch: (req: Partial<RunRequest> & { workflow_id: string }, inputs: Record<string, unknown>[]) =>
     call<RunInfo[]>(() => App.StartBatch({ version_id: "", inputs: {}, from: "", ...req } as Loose, inputs)).then((l) => l ?? []),
+  /** settings are the data home's settings (run_cap, cache, …), as `flowbench settings`. */
+  settings: () => call<Setting[]>(() => App.Settings()).then((l) => l ?? []),
+  setSetting: (key: string, value: string) => call<void>(() => App.SetSetting(key, value)),
   getRunCap: () => call<number>(() => App.GetRunCap()),
   setRunCap: (n: number) => call<void>(() => App.SetRunCap(n)),
   /** currentGenerations is every node's current generation (selected ?? latest completed). */

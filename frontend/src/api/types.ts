@@ -33,6 +33,7 @@ export type WorkflowDetail = Plain<main.WorkflowDetail>;
 export type RunInfo = Plain<main.RunInfo>;
 export type RunRequest = Plain<main.RunRequest>;
 export type Generation = Plain<engine.Generation>;
+export type Setting = Plain<engine.Setting>;
 export type Timeline = Plain<engine.Timeline>;
 export type Plan = Plain<engine.Plan>;
 export type PlanNode = Plain<engine.PlanNode>;

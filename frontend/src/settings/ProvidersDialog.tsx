@@ -2,6 +2,7 @@
 // result per URL with its models) and remove providers; each URL's pool state in this window.
 import { useCallback, useEffect, useState } from "react";
 import { Dialog } from "../panels/Dialog";
+import { CacheSwitch } from "./CacheSwitch";
 import {
   forgetModels,
   KIND_HELP,
@@ -68,7 +69,7 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
 
   return (
     <Dialog
-      title="Settings — Providers"
+      title="Settings"
       onClose={onClose}
       wide
       testId="providers-dialog"
@@ -83,6 +84,7 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
         </>
       }
     >
+      <CacheSwitch />
       <p className="muted providers-intro">
         Providers are the AI servers nodes such as <span className="mono">llm.chat</span> and{" "}
         <span className="mono">image.generate</span> use. Give a provider several URLs to spread jobs over several

@@ -733,6 +733,26 @@ export namespace engine {
 		    return a;
 		}
 	}
+	export class Setting {
+	    key: string;
+	    value: string;
+	    default: string;
+	    set: boolean;
+	    description: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Setting(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.value = source["value"];
+	        this.default = source["default"];
+	        this.set = source["set"];
+	        this.description = source["description"];
+	    }
+	}
 	
 	export class SubflowSpec {
 	    workflow_id: string;

@@ -119,6 +119,10 @@ export function SetQueuePaused(arg1:boolean):Promise<main.QueueControl>;
 
 export function SetRunCap(arg1:number):Promise<void>;
 
+export function SetSetting(arg1:string,arg2:string):Promise<void>;
+
+export function Settings():Promise<Array<engine.Setting>>;
+
 export function StartBatch(arg1:main.RunRequest,arg2:Array<Record<string, any>>):Promise<Array<main.RunInfo>>;
 
 export function StartRun(arg1:main.RunRequest):Promise<main.RunInfo>;

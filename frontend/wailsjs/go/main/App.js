@@ -234,6 +234,14 @@ export function SetRunCap(arg1) {
   return window['go']['main']['App']['SetRunCap'](arg1);
 }
 
+export function SetSetting(arg1, arg2) {
+  return window['go']['main']['App']['SetSetting'](arg1, arg2);
+}
+
+export function Settings() {
+  return window['go']['main']['App']['Settings']();
+}
+
 export function StartBatch(arg1, arg2) {
   return window['go']['main']['App']['StartBatch'](arg1, arg2);
 }
