@@ -9,19 +9,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/flowbench/flowbench/cli"
 	"github.com/flowbench/flowbench/engine"
-	"github.com/flowbench/flowbench/engine/nodes"
-	"github.com/flowbench/flowbench/storage"
+	datahome "github.com/flowbench/flowbench/home"
 )
 
 func TestAssetHandlerServesOnlyWellFormedHashes(t *testing.T) {
 	home := t.TempDir()
-	svc, closeFn, err := cli.Open(context.Background(), home, slog.New(slog.DiscardHandler))
+	dh, err := datahome.Open(context.Background(), home, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer closeFn()
+	defer dh.Close()
+	svc := dh.Service
 	app := NewApp(svc, home, slog.New(slog.DiscardHandler))
 	png := []byte("\x89PNG\r\n\x1a\n0000")
 	ref, err := svc.Store().PutAsset(context.Background(), png, "image/png", "a.png")
@@ -159,10 +158,11 @@ func TestStartBatchOfDraftReportsSavedVersion(t *testing.T) {
 func TestWindowAsksBeforeResumingMany(t *testing.T) {
 	for _, n := range []int{autoResumeOrphans, autoResumeOrphans + 1} {
 		home := t.TempDir()
-		svc, closeFn, err := cli.Open(context.Background(), home, slog.New(slog.DiscardHandler))
+		h, err := datahome.Open(context.Background(), home, slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}
+		svc := h.Service
 		imp, err := svc.Import(context.Background(), []byte(`{"format":"flowbench.workflow/1","name":"W","nodes":[
 			{"id":"a","type":"math.expr","params":{"expression":"2"}},{"id":"out","type":"io.output","params":{"name":"r"}}],
 			"edges":[{"source":"a","sourceHandle":"result","target":"out","targetHandle":"value"}]}`), "")
@@ -207,7 +207,7 @@ func TestWindowAsksBeforeResumingMany(t *testing.T) {
 				t.Fatalf("after cancel: %+v", q)
 			}
 		}
-		closeFn()
+		h.Close()
 	}
 }
 
@@ -215,19 +215,10 @@ func TestWindowAsksBeforeResumingMany(t *testing.T) {
 // folder; both are closed when the test ends.
 func newStoredApp(ctx context.Context, t *testing.T) (*App, *engine.Service) {
 	t.Helper()
-	st, err := storage.Open(ctx, t.TempDir(), nil)
+	h, err := datahome.Open(ctx, t.TempDir(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
-	reg := engine.NewRegistry()
-	if err := nodes.Register(reg); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(svc.Close)
-	return NewApp(svc, "", nil), svc
+	t.Cleanup(h.Close)
+	return NewApp(h.Service, "", nil), h.Service
 }

@@ -53,7 +53,7 @@ func (b *eventBridge) forward(e engine.Event) {
 		return
 	}
 	b.flushLocked()
-	b.emit(b.ctx, e.Type, e)
+	b.emit(b.ctx, string(e.Type), e)
 }
 
 func (b *eventBridge) flush() {
@@ -72,5 +72,5 @@ func (b *eventBridge) flushLocked() {
 	}
 	batch := b.pending
 	b.pending = nil
-	b.emit(b.ctx, engine.EventNode, batch)
+	b.emit(b.ctx, string(engine.EventNode), batch)
 }

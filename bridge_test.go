@@ -19,7 +19,7 @@ func TestEventBridgeBatchesNodeAndProgressEventsInOrder(t *testing.T) {
 		messages++
 		if evs, ok := data[0].([]engine.Event); ok {
 			for _, e := range evs {
-				got = append(got, name+":"+e.Type+":"+e.NodeID)
+				got = append(got, name+":"+string(e.Type)+":"+e.NodeID)
 			}
 			return
 		}

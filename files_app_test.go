@@ -22,19 +22,19 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/flowbench/flowbench/cli"
+	datahome "github.com/flowbench/flowbench/home"
 )
 
 // testApp is an App over a fresh data home, with the window's events recorded.
 func testApp(t *testing.T) (*App, *[]FileDrop) {
 	t.Helper()
 	home := t.TempDir()
-	svc, closeFn, err := cli.Open(context.Background(), home, slog.New(slog.DiscardHandler))
+	h, err := datahome.Open(context.Background(), home, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(closeFn)
-	a := NewApp(svc, home, slog.New(slog.DiscardHandler))
+	t.Cleanup(h.Close)
+	a := NewApp(h.Service, home, slog.New(slog.DiscardHandler))
 	var mu sync.Mutex
 	var drops []FileDrop
 	a.emit = func(_ context.Context, name string, data ...any) {

@@ -17,6 +17,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 
 	"github.com/flowbench/flowbench/cli"
+	datahome "github.com/flowbench/flowbench/home"
 )
 
 //go:embed all:frontend/dist
@@ -38,16 +39,16 @@ func openWindow(args []string, home string) int {
 		}
 	}
 	if home == "" {
-		home = cli.DefaultHome()
+		home = datahome.Default()
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	svc, closeFn, err := cli.Open(context.Background(), home, logger)
+	h, err := datahome.Open(context.Background(), home, logger)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "flowbench: opening", home+":", err)
 		return cli.ExitFailed
 	}
-	defer closeFn()
-	app := NewApp(svc, home, logger)
+	defer h.Close()
+	app := NewApp(h.Service, home, logger)
 	app.openPath = cli.FileArg(args) // `flowbench FILE.json`: imported and opened once the window is up
 	if err := guardDevServer(); err != nil {
 		fmt.Fprintln(os.Stderr, "flowbench:", err)

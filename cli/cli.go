@@ -10,15 +10,12 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/flowbench/flowbench/engine"
 	"github.com/flowbench/flowbench/engine/nodes"
-	"github.com/flowbench/flowbench/storage"
+	datahome "github.com/flowbench/flowbench/home"
 )
 
 // Exit statuses (SPEC §8).
@@ -31,7 +28,7 @@ const (
 
 // commandOrder lists the subcommands in the order help shows them.
 var commandOrder = []string{"import", "export", "list", "versions", "version", "run", "plan", "approve", "runs",
-	"generations", "select", "nodes", "diff", "restore", "queue", "cancel", "resume", "providers", "settings", "help"}
+	"generations", "select", "nodes", "diff", "restore", "queue", "cancel", "retry", "resume", "providers", "settings", "help"}
 
 // commandHelp is each subcommand's usage lines and what it does (`flowbench CMD --help`).
 var commandHelp = map[string]string{
@@ -61,15 +58,20 @@ Alone, prints flowbench's version. create copies a version (default current) as 
 use makes V the current version.
 `,
 	"run": `usage: flowbench run WORKFLOW [--version V] [--input NAME=VALUE]... [--inputs FILE.json] [--from NODE] [--json]
+       flowbench run WORKFLOW --changed [--json]
        flowbench run WORKFLOW --batch FILE.jsonl [--max-concurrent N] [--json]
 
 Runs a workflow and waits for it. --input photo=@cat.png reads a file for a media input.
---from NODE runs from a block, reusing unchanged upstream work. --batch queues one run per
+--from NODE runs from a block, reusing unchanged upstream work. --changed runs every node
+that changed since its last result (settings, inputs, files, failures) and what depends on
+it, reusing the rest, like make. --batch queues one run per
 line of a JSON Lines file at once. Exit 0 completed, 1 failed or cancelled, 3 paused.
 `,
 	"plan": `usage: flowbench plan WORKFLOW --from NODE [--version V] [--input NAME=VALUE]... [--json]
+       flowbench plan WORKFLOW --changed [--version V] [--input NAME=VALUE]... [--json]
 
-Shows what a run from NODE would rerun and reuse, and why, without running anything.
+Shows what a run from NODE (or a changed run) would rerun and reuse, and why, without
+running anything.
 `,
 	"approve": `usage: flowbench approve RUN [--node NODE] [--reject] [--value JSON] [--json]
 
@@ -93,14 +95,27 @@ Lists the node types with their handles, params schema and determinism.
 `,
 	"queue": `usage: flowbench queue [--json]
        flowbench queue pause | resume
+       flowbench queue move RUN --to N
+       flowbench queue clear
 
-Lists the running and queued runs of the data home, oldest first, across every process, with
+Lists the running and queued runs of the data home in queue order, across every process, with
 whether the process that owns each one still runs. Queued runs of a process that stopped
 ("orphaned") wait until flowbench resume --orphaned runs them or cancel --orphaned drops them.
 --json: {"paused", "cap", "running": [run…], "queued": [run…]}, each run as in runs --json
 plus "owner_alive" and "position".
 pause: running runs finish, queued ones (of every process, the window's too) wait, kept
-across restarts; resume starts them again.
+across restarts; resume starts them again. The run cap (flowbench settings) bounds the
+running runs of every process together; queued runs start in queue order.
+move: puts a queued run at position N of the queue (1 starts next; past the end: last).
+clear: clears finished runs from the window's queue list (they stay in flowbench runs, with
+their generations).
+A run that does not exist or is not queued is refused (exit 2, naming it).
+`,
+	"retry": `usage: flowbench retry RUN [--json]
+
+Runs a failed, cancelled or interrupted run again as a new run: the same version, mode and
+inputs, labelled "retry of …". Waits for it and reports it like run (--json: a run object as
+run --json). A run that does not exist or is in another state is refused (exit 2, naming it).
 `,
 	"cancel": `usage: flowbench cancel RUN... [--json]
        flowbench cancel --orphaned [--json]
@@ -170,98 +185,6 @@ func wantsHelp(args []string) bool {
 	return false
 }
 
-// DefaultHome is the data home: FLOWBENCH_HOME, else the OS user data folder (SPEC §2).
-func DefaultHome() string {
-	if h := os.Getenv("FLOWBENCH_HOME"); h != "" {
-		return h
-	}
-	return osDataHome(runtime.GOOS, os.Getenv, os.UserHomeDir)
-}
-
-// osDataHome is the OS user data folder + Flowbench on goos: Windows %APPDATA%\Flowbench,
-// macOS ~/Library/Application Support/Flowbench, else $XDG_DATA_HOME/flowbench or
-// ~/.local/share/flowbench. Without any of those it falls back to ./flowbench-data.
-func osDataHome(goos string, getenv func(string) string, userHome func() (string, error)) string {
-	switch goos {
-	case "windows":
-		if d := getenv("APPDATA"); d != "" {
-			return filepath.Join(d, "Flowbench")
-		}
-	case "darwin", "ios":
-		if h, err := userHome(); err == nil && h != "" {
-			return filepath.Join(h, "Library", "Application Support", "Flowbench")
-		}
-	default:
-		if x := getenv("XDG_DATA_HOME"); x != "" && filepath.IsAbs(x) {
-			return filepath.Join(x, "flowbench")
-		}
-		if h, err := userHome(); err == nil && h != "" {
-			return filepath.Join(h, ".local", "share", "flowbench")
-		}
-	}
-	return "flowbench-data"
-}
-
-// Env is what a command runs with.
-type Env struct {
-	Stdout, Stderr io.Writer
-	Home           string
-}
-
-// Open opens the data home: storage, owner lock, registry and service.
-func Open(ctx context.Context, home string, logger *slog.Logger) (*engine.Service, func(), error) {
-	maxPixels, err := imageLimitFromEnv()
-	if err != nil {
-		return nil, nil, err
-	}
-	st, err := storage.Open(ctx, home, logger)
-	if err != nil {
-		return nil, nil, err
-	}
-	lock, err := storage.AcquireOwner(home)
-	if err != nil {
-		st.Close()
-		return nil, nil, err
-	}
-	reg := engine.NewRegistry()
-	if err := nodes.Register(reg); err != nil {
-		lock.Release()
-		st.Close()
-		return nil, nil, err
-	}
-	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg, Logger: logger, Owner: lock.ID, OwnerAlive: lock.Alive,
-		RequestCancel:  func(owner, runID string) error { return storage.RequestCancel(home, owner, runID) },
-		CancelRequests: lock.TakeCancelRequests, MaxImagePixels: maxPixels})
-	if err != nil {
-		lock.Release()
-		st.Close()
-		return nil, nil, err
-	}
-	closeFn := func() {
-		svc.Close()
-		st.Close()
-		lock.Release()
-	}
-	return svc, closeFn, nil
-}
-
-// EnvMaxImagePixels overrides the decoded image size limit (the max_image_pixels setting,
-// default 100 megapixels) for one process.
-const EnvMaxImagePixels = "FLOWBENCH_MAX_IMAGE_PIXELS"
-
-// imageLimitFromEnv reads EnvMaxImagePixels; 0 when unset.
-func imageLimitFromEnv() (int64, error) {
-	v := strings.TrimSpace(os.Getenv(EnvMaxImagePixels))
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 1 {
-		return 0, fmt.Errorf("%s=%q: want a whole number of pixels ≥ 1", EnvMaxImagePixels, v)
-	}
-	return n, nil
-}
-
 // Main runs a subcommand and returns the exit status.
 func Main(args []string, stdout, stderr io.Writer) int {
 	args, home, err := ExtractHome(args)
@@ -270,7 +193,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 	if home == "" {
-		home = DefaultHome()
+		home = datahome.Default()
 	}
 	if len(args) > 0 && (args[0] == "--version" || args[0] == "-version" || (args[0] == "version" && len(args) == 1)) {
 		fmt.Fprintln(stdout, "flowbench", Version)
@@ -314,12 +237,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if args[0] == "nodes" {
 		return report(stderr, cmdNodes(args[1:], stdout))
 	}
-	svc, closeFn, err := Open(ctx, home, logger)
+	h, err := datahome.Open(ctx, home, logger)
 	if err != nil {
 		fmt.Fprintln(stderr, "flowbench: opening", home+":", err)
 		return ExitFailed
 	}
-	defer closeFn()
+	defer h.Close()
+	svc := h.Service
 	// Only the running runs of processes that are gone are settled here: the queued ones of
 	// such processes wait for `flowbench resume --orphaned` or `cancel --orphaned`, and a
 	// start never reads them all.
@@ -355,6 +279,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		code, err = c.cancelCmd(args[1:])
 	case "resume":
 		code, err = c.resumeCmd(args[1:])
+	case "retry":
+		code, err = c.retryCmd(args[1:])
 	case "queue":
 		code, err = c.queueCmd(args[1:])
 	case "diff":

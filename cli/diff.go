@@ -139,7 +139,7 @@ func sideText(s *engine.NodeSide) string {
 	if s == nil {
 		return "(not in version)"
 	}
-	t := s.Status
+	t := string(s.Status)
 	if len(s.Reasons) > 0 {
 		t += " (" + strings.Join(s.Reasons, ",") + ")"
 	}

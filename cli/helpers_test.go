@@ -193,13 +193,14 @@ var (
 	versionKeys    = []string{"id", "label", "notes", "parent_id", "created_at"}
 	runsItemKeys   = []string{"id", "workflow_id", "version_id", "version_label", "status", "mode", "label", "created_at"}
 	gensKeys       = []string{"workflow_id", "node_id", "current_generation_id", "generations"}
-	genItemKeys    = []string{"id", "run_id", "version_id", "version_label", "status", "outputs", "error", "created_at", "selected"}
+	genItemKeys    = []string{"id", "run_id", "version_id", "version_label", "status", "outputs", "error", "created_at", "selected", "cost"}
 )
 
 // specReasons are the reason words of SPEC §7/§8.
 var specReasons = []string{"target", "downstream_of_target", "inputs_unchanged", "no_prior_result", "prior_error",
 	"config_changed", "file_changed", "upstream_changed", "input_changed", "loop_restart",
-	"selected"} // a reuse of the picked generation says so (issue 11)
+	"selected",                    // a reuse of the picked generation says so (issue 11)
+	"changed", "shared", "cached"} // SPEC §14
 
 // checkReasons checks a reasons value is a list of SPEC words.
 func checkReasons(t testing.TB, what string, raw json.RawMessage) {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -139,6 +140,9 @@ func (c *cmd) providersSet(args []string) (int, error) {
 		pr.APIKeyEnv = strings.TrimPrefix(p.str("api-key-env"), "$")
 	}
 	saved, err := c.svc.SetProvider(c.ctx, pr)
+	if errors.Is(err, engine.ErrURLCredentials) {
+		return 0, fmt.Errorf("%w; name its variable with --api-key-env", err)
+	}
 	if err != nil {
 		return 0, err
 	}

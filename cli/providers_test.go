@@ -232,3 +232,14 @@ func openAIAndDeadURL(t *testing.T) (*httptest.Server, string) {
 	dead.Close()
 	return fake, dead.URL
 }
+
+// TestProvidersSetRefusesCredentialsInTheURL: a URL holding a password is refused, pointing
+// at the flag that names the API key's variable; nothing is saved.
+func TestProvidersSetRefusesCredentialsInTheURL(t *testing.T) {
+	t.Parallel()
+	h := newHome(t)
+	h.refused([]string{"credentials", "--api-key-env"}, "providers", "set", "local", "--kind", "openai", "--url", "http://u:secret@127.0.0.1:1")
+	if r := h.run("providers", "--json"); strings.Contains(r.stdout, "local") {
+		t.Errorf("a refused provider was saved: %s", r.stdout)
+	}
+}

@@ -468,3 +468,17 @@ func TestBatch(t *testing.T) {
 	h.refused([]string{"--max-concurrent"}, "run", "Seeded", "--batch", good, "--max-concurrent", "0")
 	h.refused([]string{"--batch"}, "run", "Seeded", "--batch", good, "--input", "seed=1")
 }
+
+// TestApproveAsksForTheNodeWithItsFlag: a run paused at two approvals needs the node named;
+// the engine says so in its words and the command line adds its own flag.
+func TestApproveAsksForTheNodeWithItsFlag(t *testing.T) {
+	t.Parallel()
+	h := newHome(t)
+	h.importFile(writeWorkflow(t, "Gates", nil,
+		[]engine.Node{nd("a", "control.approval", nil), nd("b", "control.approval", nil)}, nil))
+	paused := h.runJSON(3, "Gates")
+	h.refused([]string{paused.RunID, "2 approvals (a, b)", "--node"}, "approve", paused.RunID)
+	if final := h.runJSONCmd(3, "approve", paused.RunID, "--node", "a"); final.Status != "paused" {
+		t.Errorf("after approving a: %s, want still paused at b", final.Status)
+	}
+}

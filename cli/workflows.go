@@ -45,9 +45,12 @@ func (c *cmd) exportCmd(args []string) (int, error) {
 	if p.has("bundle") && p.has("version") {
 		return 0, usageErr("--bundle exports every version; drop --version")
 	}
-	data, err := c.svc.Export(c.ctx, p.pos[0], p.str("version"), p.has("bundle"))
+	data, warnings, err := c.svc.ExportWithWarnings(c.ctx, p.pos[0], p.str("version"), p.has("bundle"))
 	if err != nil {
 		return 0, err
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(c.errw, "flowbench: warning:", w)
 	}
 	data = append(data, '\n')
 	out := p.str("o")
@@ -223,10 +226,14 @@ func (c *cmd) generationsCmd(args []string) (int, error) {
 			Error        string         `json:"error"`
 			CreatedAt    string         `json:"created_at"`
 			Selected     bool           `json:"selected"`
+			// Cost is the server work a generative node recorded (provider, url, model, seed,
+			// duration_ms, tokens); null for other nodes.
+			Cost map[string]any `json:"cost"`
 		}
 		items := make([]item, 0, len(tl.Generations))
 		for _, g := range tl.Generations {
-			items = append(items, item{g.ID, g.RunID, g.VersionID, g.VersionLabel, string(g.Status), g.Outputs, g.Error, g.CreatedAt.Format(time.RFC3339Nano), g.Selected})
+			items = append(items, item{g.ID, g.RunID, g.VersionID, g.VersionLabel, string(g.Status), g.Outputs, g.Error,
+				g.CreatedAt.Format(time.RFC3339Nano), g.Selected, g.Cost})
 		}
 		return 0, c.json(map[string]any{"workflow_id": tl.WorkflowID, "node_id": tl.NodeID, "current_generation_id": tl.CurrentGenerationID, "generations": items})
 	}
@@ -243,6 +250,9 @@ func (c *cmd) generationsCmd(args []string) (int, error) {
 			detail = "error: " + g.Error
 		}
 		c.printf("%s %s  %-9s %-4s %s  %s\n", mark, g.ID, g.Status, g.VersionLabel, g.CreatedAt.Local().Format("15:04:05"), detail)
+		if line := costLine(g.Cost); line != "" {
+			c.printf("    %s\n", line)
+		}
 	}
 	return 0, nil
 }
@@ -283,8 +293,12 @@ type runItem struct {
 	Mode         string `json:"mode"`
 	Label        string `json:"label"`
 	CreatedAt    string `json:"created_at"`
+	// ParentRunID and ParentNodeID name the run and subworkflow node of a child run.
+	ParentRunID  string `json:"parent_run_id,omitempty"`
+	ParentNodeID string `json:"parent_node_id,omitempty"`
 }
 
 func toRunItem(r engine.Run) runItem {
-	return runItem{r.ID, r.WorkflowID, r.VersionID, r.VersionLabel, string(r.Status), string(r.Mode), r.Label, r.CreatedAt.Format(time.RFC3339Nano)}
+	return runItem{r.ID, r.WorkflowID, r.VersionID, r.VersionLabel, string(r.Status), string(r.Mode), r.Label, r.CreatedAt.Format(time.RFC3339Nano),
+		r.ParentRunID, r.ParentNodeID}
 }

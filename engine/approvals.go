@@ -39,7 +39,7 @@ func (s *Service) Approve(ctx context.Context, req ApproveRequest) (Run, error) 
 	case node == "" && len(pending) == 1:
 		node = pending[0]
 	case node == "":
-		return Run{}, invalidf(fmt.Sprintf("run %s waits at %d approvals (%s): name one with --node", r.ID, len(pending), strings.Join(pending, ", ")))
+		return Run{}, &ApprovalChoiceError{RunID: r.ID, Pending: pending}
 	}
 	a, ok := r.Snapshot.Approvals[node]
 	if !ok || a.Decided {
@@ -49,7 +49,7 @@ func (s *Service) Approve(ctx context.Context, req ApproveRequest) (Run, error) 
 	if req.HasValue && !req.Reject {
 		v, err := Normalize(req.Value)
 		if err != nil {
-			return Run{}, invalidf("--value: " + err.Error())
+			return Run{}, Invalid(Problem{NodeID: node, Message: "edited value: " + err.Error()})
 		}
 		a.Value, a.Edited = v, true
 	}
@@ -96,8 +96,6 @@ func (s *Service) Approve(ctx context.Context, req ApproveRequest) (Run, error) 
 		return Run{}, err
 	}
 	x := Execution{Run: r, Version: v, Plan: &plan, Approvals: r.Snapshot.Approvals, kept: kept}
-	s.wg.Add(1)
-	s.Bus.Emit(runEvent(r, 0))
 	s.runs.Submit(s.ctx, r, x)
 	return r, nil
 }

@@ -39,10 +39,10 @@ func (d GraphDiff) Empty() bool {
 
 // NodeSide is what one run did with a node.
 type NodeSide struct {
-	Status       string   `json:"status"`
-	Reasons      []string `json:"reasons"`
-	GenerationID string   `json:"generation_id"`
-	DurationMS   int64    `json:"duration_ms"`
+	Status       NodeStatus `json:"status"`
+	Reasons      []string   `json:"reasons"`
+	GenerationID string     `json:"generation_id"`
+	DurationMS   int64      `json:"duration_ms"`
 }
 
 // NodeDiff compares what two runs did with one node. A side is null when the node is not in

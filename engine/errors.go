@@ -2,6 +2,7 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -15,7 +16,24 @@ var (
 	ErrAmbiguous = errors.New("ambiguous")
 	// ErrConflict means the request conflicts with the current state (e.g. approving a run that is not paused).
 	ErrConflict = errors.New("conflict")
+	// ErrURLCredentials means a server URL holds a user name or password; an API key is read
+	// from an environment variable instead. Errors with it also match ErrInvalid.
+	ErrURLCredentials = errors.New("credentials do not go in the URL")
 )
+
+// ApprovalChoiceError refuses a decision that names no node while a run waits at several
+// approvals; it lists them so an edge can ask in its own words. It matches ErrInvalid.
+type ApprovalChoiceError struct {
+	RunID   string
+	Pending []string
+}
+
+func (e *ApprovalChoiceError) Error() string {
+	return fmt.Sprintf("run %s waits at %d approvals (%s): name the node to decide", e.RunID, len(e.Pending), strings.Join(e.Pending, ", "))
+}
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *ApprovalChoiceError) Is(target error) bool { return target == ErrInvalid }
 
 // Problem is one validation finding, naming what it is about.
 type Problem struct {

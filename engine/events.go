@@ -5,35 +5,38 @@ import (
 	"time"
 )
 
+// EventType says what an Event is about (SPEC §10).
+type EventType string
+
 // Event types sent to the window (SPEC §10).
 const (
-	EventRun      = "run"
-	EventNode     = "node"
-	EventProgress = "progress"
-	EventStream   = "stream"
-	EventLog      = "log"
+	EventRun      EventType = "run"
+	EventNode     EventType = "node"
+	EventProgress EventType = "progress"
+	EventStream   EventType = "stream"
+	EventLog      EventType = "log"
 )
 
 // Event is one notification about a run. Every event names its workflow and run.
 type Event struct {
-	Type          string   `json:"type"`
-	WorkflowID    string   `json:"workflow_id"`
-	RunID         string   `json:"run_id"`
-	NodeID        string   `json:"node_id,omitempty"`
-	Status        string   `json:"status,omitempty"`
-	QueuePosition int      `json:"queue_position,omitempty"`
-	Label         string   `json:"label,omitempty"`
-	VersionLabel  string   `json:"version_label,omitempty"`
-	GenerationID  string   `json:"generation_id,omitempty"`
-	DurationMS    int64    `json:"duration_ms,omitempty"`
-	Reasons       []string `json:"reasons,omitempty"`
-	Preview       string   `json:"preview,omitempty"`
-	Progress      float64  `json:"progress,omitempty"`
-	Text          string   `json:"text,omitempty"`
-	Error         string   `json:"error,omitempty"`
-	Done          int      `json:"done,omitempty"`
-	Total         int      `json:"total,omitempty"`
-	Time          int64    `json:"time"`
+	Type          EventType `json:"type"`
+	WorkflowID    string    `json:"workflow_id"`
+	RunID         string    `json:"run_id"`
+	NodeID        string    `json:"node_id,omitempty"`
+	Status        string    `json:"status,omitempty"`
+	QueuePosition int       `json:"queue_position,omitempty"`
+	Label         string    `json:"label,omitempty"`
+	VersionLabel  string    `json:"version_label,omitempty"`
+	GenerationID  string    `json:"generation_id,omitempty"`
+	DurationMS    int64     `json:"duration_ms,omitempty"`
+	Reasons       []string  `json:"reasons,omitempty"`
+	Preview       string    `json:"preview,omitempty"`
+	Progress      float64   `json:"progress,omitempty"`
+	Text          string    `json:"text,omitempty"`
+	Error         string    `json:"error,omitempty"`
+	Done          int       `json:"done,omitempty"`
+	Total         int       `json:"total,omitempty"`
+	Time          int64     `json:"time"`
 }
 
 // Bus fans events out to subscribers. Progress and stream events are coalesced per run and
@@ -86,7 +89,7 @@ func (b *Bus) Emit(e Event) {
 }
 
 func (b *Bus) coalesce(e Event) {
-	key := e.RunID + "\x00" + e.NodeID + "\x00" + e.Type
+	key := e.RunID + "\x00" + e.NodeID + "\x00" + string(e.Type)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if p, ok := b.pending[key]; ok {

@@ -25,7 +25,7 @@ func (l *liveSet) observe(e Event) {
 	k := liveKey{e.WorkflowID, e.RunID, e.NodeID}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if e.Status == NodeRunning {
+	if e.Status == string(NodeRunning) {
 		l.nodes[k] = Generation{ID: "live:" + e.RunID + ":" + e.NodeID, WorkflowID: e.WorkflowID, NodeID: e.NodeID,
 			RunID: e.RunID, Status: GenRunning, Outputs: map[string]any{}, CreatedAt: time.UnixMilli(e.Time).UTC()}
 		return

@@ -190,7 +190,7 @@ func (h *history) fromBlock(tb testing.TB, runID, from string, given map[string]
 }
 
 type wantNode struct {
-	action  string
+	action  engine.PlanAction
 	reasons []string
 	source  string
 }
@@ -542,7 +542,7 @@ func freshFullRun(tb testing.TB, reg *engine.Registry, g engine.Graph, inputs ma
 }
 
 type wantRecord struct {
-	status  string
+	status  engine.NodeStatus
 	reasons []string
 }
 
@@ -901,7 +901,7 @@ func TestPlanFromIsStable(t *testing.T) {
 		t.Errorf("plan JSON %s", data)
 	}
 	for id, n := range shape.Nodes {
-		if n.Reasons == nil || (n.Action == engine.ActionReuse) != (n.SourceGenerationID != "") {
+		if n.Reasons == nil || (n.Action == string(engine.ActionReuse)) != (n.SourceGenerationID != "") {
 			t.Errorf("%s: %+v", id, n)
 		}
 	}

@@ -137,7 +137,7 @@ func NormalizeServerURL(raw string) (string, error) {
 	case u.Host == "" || u.Hostname() == "":
 		return "", fmt.Errorf("URL %q has no host", raw)
 	case u.User != nil:
-		return "", fmt.Errorf("URL %q: credentials do not go in the URL (use --api-key-env)", raw)
+		return "", fmt.Errorf("URL %q: %w (the API key is read from an environment variable)", raw, ErrURLCredentials)
 	case u.RawQuery != "" || u.Fragment != "":
 		return "", fmt.Errorf("URL %q: a base URL has no query or fragment", raw)
 	}

@@ -122,28 +122,33 @@ type RunMode string
 const (
 	ModeFull      RunMode = "full"
 	ModeFromBlock RunMode = "from_block"
+	// ModeChanged runs what changed and what depends on it (SPEC §14).
+	ModeChanged RunMode = "changed"
 )
+
+// NodeStatus is what a run did, or is doing, with one node (SPEC §8).
+type NodeStatus string
 
 // Node statuses inside a run result (SPEC §8).
 const (
-	NodePending   = "pending"
-	NodeRunning   = "running"
-	NodeExecuted  = "executed"
-	NodeReused    = "reused"
-	NodeSkipped   = "skipped"
-	NodeUntouched = "untouched"
-	NodeFailed    = "failed"
-	NodeCancelled = "cancelled"
-	NodePaused    = "paused"
+	NodePending   NodeStatus = "pending"
+	NodeRunning   NodeStatus = "running"
+	NodeExecuted  NodeStatus = "executed"
+	NodeReused    NodeStatus = "reused"
+	NodeSkipped   NodeStatus = "skipped"
+	NodeUntouched NodeStatus = "untouched"
+	NodeFailed    NodeStatus = "failed"
+	NodeCancelled NodeStatus = "cancelled"
+	NodePaused    NodeStatus = "paused"
 )
 
 // NodeRecord is what a run did with one node.
 type NodeRecord struct {
-	Status       string   `json:"status"`
-	Reasons      []string `json:"reasons"`
-	GenerationID string   `json:"generation_id"`
-	DurationMS   int64    `json:"duration_ms"`
-	Error        string   `json:"error"`
+	Status       NodeStatus `json:"status"`
+	Reasons      []string   `json:"reasons"`
+	GenerationID string     `json:"generation_id"`
+	DurationMS   int64      `json:"duration_ms"`
+	Error        string     `json:"error"`
 }
 
 // Snapshot is the persisted execution state of a run, updated as it goes, so a paused or
@@ -205,9 +210,13 @@ type Run struct {
 	Outputs      map[string]any `json:"outputs"`
 	Snapshot     Snapshot       `json:"snapshot"`
 	Owner        string         `json:"owner"`
-	CreatedAt    time.Time      `json:"created_at"`
-	StartedAt    *time.Time     `json:"started_at,omitempty"`
-	FinishedAt   *time.Time     `json:"finished_at,omitempty"`
+	// ParentRunID and ParentNodeID name the run and flow.subworkflow node that started this
+	// run as a child (SPEC §15); empty for a run someone started.
+	ParentRunID  string     `json:"parent_run_id,omitempty"`
+	ParentNodeID string     `json:"parent_node_id,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+	StartedAt    *time.Time `json:"started_at,omitempty"`
+	FinishedAt   *time.Time `json:"finished_at,omitempty"`
 }
 
 // GenStatus is the state of a generation.

@@ -68,7 +68,7 @@ func benchGraph(n int) engine.Graph {
 	return g
 }
 
-// BenchmarkGetVersion reads a version back: every run start does it (engine PrepareRun).
+// BenchmarkGetVersion reads a version back: every run start does it (engine StartRun).
 func BenchmarkGetVersion(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		b.Run(fmt.Sprintf("nodes=%d", n), func(b *testing.B) {
@@ -97,7 +97,7 @@ func BenchmarkGetVersion(b *testing.B) {
 func BenchmarkRunSnapshot(b *testing.B) {
 	for _, c := range []struct {
 		n      int
-		status string
+		status engine.NodeStatus
 	}{{1000, engine.NodeExecuted}, {10000, engine.NodeExecuted}, {10000, engine.NodeReused}} {
 		n := c.n
 		b.Run(fmt.Sprintf("nodes=%d/%s", n, c.status), func(b *testing.B) {

@@ -155,7 +155,7 @@ func decodeSnapshot(text string, packed []byte, into *engine.Snapshot) error {
 
 func appendNodeRecord(b []byte, r engine.NodeRecord) []byte {
 	b = append(b, `{"status":`...)
-	b = appendJSONString(b, r.Status)
+	b = appendJSONString(b, string(r.Status))
 	b = append(b, `,"reasons":`...)
 	if r.Reasons == nil {
 		b = append(b, "null"...)

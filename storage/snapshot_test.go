@@ -101,8 +101,8 @@ func FuzzEncodeSnapshot(f *testing.F) {
 	f.Add("a\"b", "failed", "\\", "<&>", "é\x00\xff", int64(-7))
 	f.Fuzz(func(t *testing.T, id, status, reason, gen, msg string, ms int64) {
 		checkSnapshotEncoding(t, engine.Snapshot{Nodes: map[string]engine.NodeRecord{
-			id:  {Status: status, Reasons: []string{reason}, GenerationID: gen, DurationMS: ms, Error: msg},
-			"x": {Status: status},
+			id:  {Status: engine.NodeStatus(status), Reasons: []string{reason}, GenerationID: gen, DurationMS: ms, Error: msg},
+			"x": {Status: engine.NodeStatus(status)},
 		}})
 	})
 }

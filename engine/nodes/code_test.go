@@ -234,7 +234,7 @@ func runWorkflowFile(tb testing.TB, file []byte, inputs map[string]any) (engine.
 }
 
 // eventText joins the Text of the events of one type from one node.
-func eventText(events []engine.Event, typ, nodeID string) string {
+func eventText(events []engine.Event, typ engine.EventType, nodeID string) string {
 	var b strings.Builder
 	for _, e := range events {
 		if e.Type == typ && e.NodeID == nodeID {
@@ -261,7 +261,7 @@ func TestCodeServicesSchema(t *testing.T) {
 			"provider base_url model system prompt temperature seed max_tokens json_schema api_key"},
 		// SPEC §12's handles and params.
 		{"image.generate", "ai", "prompt image", "image seed",
-			"provider base_url model prompt negative_prompt width height steps cfg seed strength"},
+			"provider base_url model prompt negative_prompt width height steps cfg seed strength timeout_ms"},
 		{"audio.speak", "ai", "text", "audio", "provider base_url model voice format speed"},
 		{"audio.transcribe", "ai", "audio", "text segments language", "provider base_url model language prompt"},
 		{"llm.embed", "ai", "text", "embedding embeddings", "provider base_url model"},

@@ -180,7 +180,10 @@ export const tests = [
       // what it feeds is now out of date: the pick changed what Soften would receive
       const stale = node(page, "blur").getByTestId("stale-badge");
       await stale.waitFor({ timeout: 5000 });
-      assert.match(await stale.getAttribute("title"), /a value it reads changed/);
+      // Why depends on which seed was picked: the plan uses the last started run's inputs, so a
+      // pick from that run changes what Soften reads, a pick from another seed makes Noise run
+      // again first (the generation next to seed 1's depends on the order the runs finished).
+      assert.match(await stale.getAttribute("title"), /a value it reads changed|a node before it runs again/);
       if ((await page.locator(".queue-toggle").getAttribute("aria-expanded")) === "true") await page.locator(".queue-toggle").click();
       await page.waitForTimeout(300);
       await shot(page, "generations.png");

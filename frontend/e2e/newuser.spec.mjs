@@ -97,9 +97,10 @@ export const tests = [
       const c = await page.getByTestId("canvas").boundingBox();
       assert.ok(o.width * o.height < (c.width * c.height) / 4, `open overlay ${o.width}×${o.height} covers under a quarter of ${c.width}×${c.height}`);
       // All lists the other workflow's run too
-      await openQueue(page, true);
+      // (the All box, not openQueue: that opens the overlay by choice, and this one must fold itself)
+      await overlay.getByTestId("queue-all").setChecked(true);
       await page.locator(`[data-testid="run-card"][data-run-id="${done.id}"]`).waitFor();
-      await openQueue(page, false);
+      await overlay.getByTestId("queue-all").setChecked(false);
       assert.equal(await page.locator(`[data-testid="run-card"][data-run-id="${done.id}"]`).count(), 0);
       // the run ends: the overlay folds by itself
       const id = await cards.first().getAttribute("data-run-id");

@@ -25,7 +25,7 @@ import { reparent } from "../lib/groups";
 import { readableViewport } from "../lib/viewport";
 import { WorkflowContext, nodeTypes } from "../nodes/FlowNode";
 import { useCatalog } from "../stores/catalog";
-import { addNode } from "../stores/editor";
+import { addNode } from "../commands/editor";
 import { useGraph } from "../stores/graph";
 import { toast, useUI } from "../stores/ui";
 import { DetailContext } from "./detail";

@@ -11,12 +11,13 @@ import { RightPanel } from "../panels/Inspector";
 import { InputsPanel } from "../panels/InputsPanel";
 import { Palette } from "../panels/Palette";
 import { ResultsPanel } from "../panels/ResultsPanel";
+import { NeedsServer } from "../settings/NeedsServer";
 import { RunForm, rememberedValues } from "../panels/RunForm";
 import { startEditorSync } from "../generations/sync";
 import { RunManyDialog } from "../queue/RunManyDialog";
 import { RunHistory } from "../panels/RunHistory";
 import { SaveVersionDialog } from "../panels/SaveVersionDialog";
-import { addNode, openWorkflow } from "../stores/editor";
+import { addNode, openWorkflow } from "../commands/editor";
 import { graphOf, useGraph } from "../stores/graph";
 import { startDocSync } from "../stores/persist";
 import { toast, useUI, type LeftTab } from "../stores/ui";
@@ -91,6 +92,7 @@ function EditorLayout() {
       <div className="editor-body">
         <LeftRail />
         <main className="editor-center" onMouseMove={trackPointer}>
+          <NeedsServer />
           <Canvas />
           <ResultsPanel />
         </main>

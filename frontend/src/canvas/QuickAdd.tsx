@@ -2,7 +2,7 @@
 // pointer over the canvas or at its centre. Arrow keys choose, Enter adds, Escape closes.
 import { useMemo, useState } from "react";
 import { groupTypes, useCatalog } from "../stores/catalog";
-import { addNode } from "../stores/editor";
+import { addNode } from "../commands/editor";
 import { useUI } from "../stores/ui";
 import { canvasCenterScreen, useFlowPoint } from "./useCanvasPoint";
 

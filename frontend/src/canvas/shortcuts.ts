@@ -3,7 +3,7 @@
 import { useReactFlow } from "@xyflow/react";
 import { useEffect } from "react";
 import { onEvent } from "../api/events";
-import { autoLayout, copySelection, deleteSelection, pasteClipboard, selectAll } from "../stores/editor";
+import { autoLayout, copySelection, deleteSelection, pasteClipboard, selectAll } from "../commands/editor";
 import { useGraph } from "../stores/graph";
 import { selectOnly } from "../lib/graphops";
 import { toast, useUI } from "../stores/ui";

@@ -3,7 +3,7 @@
 import { useEffect } from "react";
 import { CompareBar, RestoreBanner } from "./Controls";
 import { CompareRunsView } from "./CompareView";
-import { useCompare } from "./store";
+import { useCompare } from "../stores/compare";
 import { SweepGrid } from "./SweepGrid";
 import { VersionCompareView } from "./VersionCompare";
 

@@ -2,7 +2,7 @@
 // opens the compare view for the chosen runs; the banner that undoes a restore.
 import { isFinishedRun } from "../api/types";
 import { useGraph } from "../stores/graph";
-import { MAX_CHOSEN, compareChosen, useCompare } from "./store";
+import { MAX_CHOSEN, compareChosen, useCompare } from "../stores/compare";
 import { restoreRun, undoRestore } from "./restore";
 import "./compare.css";
 

@@ -4,14 +4,14 @@
 import { useEffect, useMemo, useState } from "react";
 import { api } from "../api/backend";
 import type { Generation, Graph, RunInfo } from "../api/types";
-import { refreshNode } from "../generations/current";
+import { refreshNode } from "../stores/currentGens";
 import { formatDuration } from "../lib/format";
 import { assetSrc, summarizeOutputs } from "../previews/classify";
 import { useGraph } from "../stores/graph";
 import { toast } from "../stores/ui";
 import { compareApi } from "./api";
 import { orderGrid, showValue } from "./logic";
-import { useCompare } from "./store";
+import { useCompare } from "../stores/compare";
 
 function defaultColumns(g: Graph | undefined): string[] {
   const nodes = g?.nodes ?? [];

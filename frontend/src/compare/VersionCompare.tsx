@@ -6,7 +6,7 @@ import { compareApi, type CompareVersions } from "./api";
 import { ChangedParams } from "./CompareView";
 import { DiffCanvas } from "./DiffCanvas";
 import { showValue } from "./logic";
-import { useCompare } from "./store";
+import { useCompare } from "../stores/compare";
 
 export function VersionCompareView({ workflowId, a, b, onClose }: { workflowId: string; a: string; b: string; onClose: () => void }) {
   const versions = useGraph((s) => (s.workflowId === workflowId ? s.versions : []));

@@ -1,12 +1,12 @@
 // Restore a run (its version and generations become current) and undo it, then show it.
-import { loadCurrent } from "../generations/current";
-import { setShowCurrent } from "../generations/shown";
-import { openWorkflow } from "../stores/editor";
+import { loadCurrent } from "../stores/currentGens";
+import { setShowCurrent } from "../stores/shown";
+import { openWorkflow } from "../commands/editor";
 import { useGraph } from "../stores/graph";
 import { flushDraft } from "../stores/persist";
 import { toast } from "../stores/ui";
 import { compareApi, type RestoreResult } from "./api";
-import { useCompare } from "./store";
+import { useCompare } from "../stores/compare";
 
 async function reshow(workflowId: string): Promise<void> {
   if (useGraph.getState().workflowId !== workflowId) return;

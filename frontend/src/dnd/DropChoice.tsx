@@ -3,7 +3,8 @@
 import { useEffect } from "react";
 import { onEvent } from "../api/events";
 import { useGraph } from "../stores/graph";
-import { handleFileDrop, switchMode, useDropChoice } from "./fileDrop";
+import { useDropChoice } from "../stores/dropChoice";
+import { handleFileDrop, switchMode } from "./fileDrop";
 import "./dnd.css";
 
 /** useFileDropEvents listens to the "filedrop" event while mounted. */

@@ -2,7 +2,6 @@
 // media field of the run form, a file fills it; dropped on the canvas, each file becomes the
 // matching load node at the drop point — copied into the asset store (ImportMedia) or, with
 // a modifier key held or chosen afterwards, linked by path and watched.
-import { create } from "zustand";
 import { api } from "../api/backend";
 import type { FileDrop } from "../api/types";
 import type { FbNode } from "../lib/flowtypes";
@@ -12,6 +11,7 @@ import { baseIdFor, uniqueId } from "../lib/ids";
 import { defaultParams } from "../lib/params";
 import { useCatalog } from "../stores/catalog";
 import { graphOf, useGraph } from "../stores/graph";
+import { useDropChoice, type DropResult } from "../stores/dropChoice";
 import { toast } from "../stores/ui";
 import { baseName, loadParams, placeDrop, type DropMode, type MediaKind } from "./dropmap";
 
@@ -39,16 +39,7 @@ function trackModifiers() {
   });
 }
 
-// ---- the choice popover -----------------------------------------------------------------
-
-export interface DropResult {
-  workflowId: string;
-  mode: DropMode;
-  nodes: { id: string; path: string; kind: MediaKind }[];
-  at: { x: number; y: number };
-}
-
-export const useDropChoice = create<{ last: DropResult | null }>(() => ({ last: null }));
+// ---- the drop and the choice popover (its state: stores/dropChoice.ts) ------------------
 
 function patchParams(ids: Map<string, Record<string, unknown>>) {
   useGraph.getState().edit((f) => ({

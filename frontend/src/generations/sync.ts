@@ -3,12 +3,13 @@
 // finish, linked files that change, picks and versions.
 import { onEvent } from "../api/events";
 import { isFinishedRun } from "../api/types";
-import { closePlan, recomputeStale, resetStale, applyStaleEvent } from "../plan/store";
-import { loadRunHistory } from "../stores/editor";
+import { closePlan } from "../stores/plan";
+import { applyStaleEvent, recomputeStale, resetStale } from "../stores/stale";
+import { loadRunHistory } from "../commands/editor";
 import { useGraph } from "../stores/graph";
 import { onRunEvents, useRuns } from "../stores/runs";
-import { applyNodeEvents, loadCurrent, resetCurrent } from "./current";
-import { applyLensEvents, setShowCurrent } from "./shown";
+import { applyNodeEvents, loadCurrent, resetCurrent } from "../stores/currentGens";
+import { applyLensEvents, setShowCurrent } from "../stores/shown";
 
 const STALE_DEBOUNCE_MS = 400;
 

@@ -3,7 +3,7 @@
 // appear live and stay after it ends.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "../api/backend";
-import { useCurrentGens } from "./current";
+import { useCurrentGens } from "../stores/currentGens";
 import type { Timeline } from "./timeline";
 
 const THROTTLE_MS = 250;

@@ -1,8 +1,8 @@
 // Converters at the boundary between engine graphs (what the backend stores) and the React
 // Flow nodes and edges the canvas edits. A round trip keeps the graph as it was: node order,
 // params, labels, parents and explicit edge ids.
-import type { Graph, GraphEdge, GraphNode, InputDecl } from "../api/types";
-import { FB_NODE, type FbEdge, type FbNode } from "./flowtypes";
+import type { Graph, GraphEdge, GraphNode } from "../api/types";
+import { FB_NODE, type FbEdge, type FbNode, type FlowGraph } from "./flowtypes";
 import { bodyToCanvas, canvasToBody } from "./groups";
 
 /** edgeKey is the id the canvas gives an edge the file did not name. */
@@ -74,12 +74,6 @@ function parentsFirst(nodes: GraphNode[]): GraphNode[] {
   };
   nodes.forEach((n) => place(n, 0));
   return out;
-}
-
-export interface FlowGraph {
-  inputs: InputDecl[];
-  nodes: FbNode[];
-  edges: FbEdge[];
 }
 
 export function graphToFlow(g: Graph): FlowGraph {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FlowGraph } from "./convert";
+import type { FlowGraph } from "./flowtypes";
 import { graphToFlow } from "./convert";
 import { connect, freeSpot, patchNode, removeNodes, removeSelected, selectOnly } from "./graphops";
 

@@ -1,8 +1,7 @@
 // Pure edits of the canvas graph (React Flow nodes and edges plus declared inputs). The graph
 // store applies them with undo history; tests call them directly.
-import type { FlowGraph } from "./convert";
 import { edgeKey } from "./convert";
-import type { FbEdge, FbNode } from "./flowtypes";
+import type { FbEdge, FbNode, FlowGraph } from "./flowtypes";
 
 export interface NewConnection {
   source: string;

@@ -3,8 +3,7 @@
 // on the canvas (React Flow) it is relative to the group's box, whose top holds the group's
 // own header and ports: the two differ by BODY_TOP. Pure functions, used by the converters,
 // the node component and the canvas.
-import type { FlowGraph } from "./convert";
-import type { FbNode } from "./flowtypes";
+import type { FbNode, FlowGraph } from "./flowtypes";
 
 /** How far below a group's top its body starts. */
 export const BODY_TOP = 170;

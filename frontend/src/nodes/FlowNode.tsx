@@ -8,7 +8,7 @@ import { Handle, Position, useStoreApi, type NodeProps } from "@xyflow/react";
 import { createContext, memo, useContext, useLayoutEffect, useRef } from "react";
 import { DetailContext } from "../canvas/detail";
 import { PickedMark, PlanTag, ShownPreview, StaleBadge, usePlanAction } from "../generations/NodeMarks";
-import { useLensDraw, useLensNode } from "../generations/shown";
+import { useLensDraw, useLensNode } from "../stores/shown";
 import { NodeRunToolbar, useHoverIntent } from "../plan/NodeActions";
 import type { HandleSpec, InputDecl } from "../api/types";
 import { inputHandles, outputHandles, typeClass } from "../lib/compat";

@@ -5,7 +5,7 @@ import type { InputDecl } from "../api/types";
 import { INPUT_TYPES, isMediaType } from "../api/types";
 import { uniqueId } from "../lib/ids";
 import { formatDefault, parseDefault, validateInputName } from "../lib/inputs";
-import { renameFlowInput, setInputs } from "../stores/editor";
+import { renameFlowInput, setInputs } from "../commands/editor";
 import { useCatalog } from "../stores/catalog";
 import { useGraph } from "../stores/graph";
 import { toast } from "../stores/ui";

@@ -1,6 +1,6 @@
 // The header's lens: says what the canvas shows — a run's records ("Showing: Run #3 seed=2")
 // or each node's current generation ("Showing: Current") — and switches between the two.
-import { setShowCurrent, useShowCurrent } from "../generations/shown";
+import { setShowCurrent, useShowCurrent } from "../stores/shown";
 import { useGraph } from "../stores/graph";
 import { focusedRun, useRuns } from "../stores/runs";
 

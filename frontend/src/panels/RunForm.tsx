@@ -8,7 +8,7 @@ import type { AssetRef, InputDecl } from "../api/types";
 import { isMediaType } from "../api/types";
 import { withArticle } from "../lib/jsonerror";
 import { initialRaw, rawsFromInputs, runField, runValues, type RawValue } from "../lib/inputs";
-import { startRun } from "../stores/editor";
+import { startRun } from "../commands/editor";
 import { graphOf, useGraph } from "../stores/graph";
 import { useRuns, type RunState } from "../stores/runs";
 import { toast, useUI } from "../stores/ui";

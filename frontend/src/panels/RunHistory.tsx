@@ -3,7 +3,7 @@
 import { useEffect } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { RunCompareTools } from "../compare/Controls";
-import { loadRunHistory } from "../stores/editor";
+import { loadRunHistory } from "../commands/editor";
 import { useGraph } from "../stores/graph";
 import { fetchRun, useRuns } from "../stores/runs";
 import { useUI } from "../stores/ui";

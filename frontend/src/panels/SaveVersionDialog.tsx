@@ -1,7 +1,7 @@
 // "Save version": the edited graph becomes a new current version with notes. The backend
 // refuses an invalid graph; its problems are listed here.
 import { useState } from "react";
-import { saveVersion } from "../stores/editor";
+import { saveVersion } from "../commands/editor";
 import { useGraph } from "../stores/graph";
 import { toast, useUI } from "../stores/ui";
 import { Dialog } from "./Dialog";

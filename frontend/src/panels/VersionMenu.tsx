@@ -3,8 +3,8 @@
 import { useEffect, useRef, useState } from "react";
 import type { Version } from "../api/types";
 import { dateTime } from "../lib/time";
-import { useCompare } from "../compare/store";
-import { createVersionFrom, discardDraft, switchVersion } from "../stores/editor";
+import { useCompare } from "../stores/compare";
+import { createVersionFrom, discardDraft, switchVersion } from "../commands/editor";
 import { useGraph } from "../stores/graph";
 import { toast } from "../stores/ui";
 import { Dialog } from "./Dialog";

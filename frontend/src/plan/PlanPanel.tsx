@@ -4,7 +4,7 @@ import { useEffect, useRef } from "react";
 import { useGraph } from "../stores/graph";
 import { runFromHere } from "./actions";
 import { actionWord, explainWhy, planOrder, summarize } from "./reasons";
-import { closePlan, usePlan } from "./store";
+import { closePlan, usePlan } from "../stores/plan";
 import "./plan.css";
 
 export function PlanPanel() {

@@ -3,16 +3,17 @@
 // run the open canvas shows is marked "On canvas"; clicking a card puts that run on the
 // canvas (opening its workflow first if needed); ✕ cancels that card's run.
 import { memo, useEffect, useMemo, useState } from "react";
-import { create } from "zustand";
 import { api } from "../api/backend";
 import { RunCompareTools } from "../compare/Controls";
 import { formatDuration } from "../lib/format";
 import { useGraph } from "../stores/graph";
 import { useThrottledValue } from "../lib/throttle";
+import { useOverlayState } from "../stores/queueOverlay";
 import { toLens, useRuns, type RunState } from "../stores/runs";
 import { toast, useUI } from "../stores/ui";
-import { groupRuns, isActiveRun, runDuration, statusWord, type LensRun } from "./lens";
-import { clearFinished, loadAllRuns, loadNames, useWorkflowNames } from "./runsView";
+import { groupRuns, isActiveRun, runDuration, statusWord, type LensRun } from "../lib/lens";
+import { loadNames, useWorkflowNames } from "../stores/workflowNames";
+import { clearFinished, loadAllRuns } from "./runsView";
 import "./queue.css";
 
 function useNow(active: boolean, ms = 500): number {
@@ -25,13 +26,6 @@ function useNow(active: boolean, ms = 500): number {
   }, [active, ms]);
   return active ? now : Date.now();
 }
-
-/**
- * The overlay's state, outliving a remount (it is mounted again when another workflow opens):
- * open is the user's choice (null: none yet — then it is open exactly while runs it lists are
- * going, and folds when they end); all lists every workflow's runs instead of the open one's.
- */
-export const useOverlayState = create<{ open: boolean | null; all: boolean }>(() => ({ open: null, all: false }));
 
 /** overlayRuns are the runs the overlay lists: the open workflow's, or every workflow's
  * (all, or no workflow open). */

@@ -7,12 +7,12 @@ import { api } from "../api/backend";
 import { initialRaw, runValues, type RawValue } from "../lib/inputs";
 import { Dialog } from "../panels/Dialog";
 import { useGraph, graphOf } from "../stores/graph";
-import { noteSavedVersion } from "../stores/editor";
+import { noteSavedVersion } from "../commands/editor";
 import { flushDraft, serial } from "../stores/persist";
 import { useRuns } from "../stores/runs";
 import { toast } from "../stores/ui";
 import { buildBatch, seedCandidates, valueCandidates, type Sweep } from "./sweep";
-import { rememberNames } from "./runsView";
+import { rememberNames } from "../stores/workflowNames";
 
 type Mode = Sweep["kind"];
 

@@ -4,7 +4,8 @@
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { create } from "zustand";
 import type { Graph, InputDecl, Problem, Version, Workflow, WorkflowDetail } from "../api/types";
-import { flowToGraph, graphToFlow, missingPositions, type FlowGraph } from "../lib/convert";
+import { flowToGraph, graphToFlow, missingPositions } from "../lib/convert";
+import type { FlowGraph } from "../lib/flowtypes";
 import type { FbEdge, FbNode } from "../lib/flowtypes";
 import { emptyHistory, record, redo, undo, type History } from "../lib/history";
 import { layeredLayout } from "../lib/layout";

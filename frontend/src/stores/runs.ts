@@ -8,8 +8,8 @@ import { api } from "../api/backend";
 import { onEvent } from "../api/events";
 import type { RunEvent, RunInfo } from "../api/types";
 import { isFinishedRun } from "../api/types";
-import { coalesceEvents, createBatcher } from "../queue/batcher";
-import { resolveFocus, type LensRun } from "../queue/lens";
+import { coalesceEvents, createBatcher } from "../api/batcher";
+import { resolveFocus, type LensRun } from "../lib/lens";
 
 export interface NodeRun {
   status: string;

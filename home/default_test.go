@@ -1,4 +1,4 @@
-package cli
+package home
 
 import (
 	"errors"
@@ -35,9 +35,9 @@ func TestOSDataHome(t *testing.T) {
 	}
 }
 
-func TestDefaultHomePrefersFLOWBENCH_HOME(t *testing.T) {
+func TestDefaultPrefersFLOWBENCH_HOME(t *testing.T) {
 	t.Setenv("FLOWBENCH_HOME", "/somewhere/else")
-	if got := DefaultHome(); got != "/somewhere/else" {
-		t.Errorf("DefaultHome = %q, want FLOWBENCH_HOME", got)
+	if got := Default(); got != "/somewhere/else" {
+		t.Errorf("Default = %q, want FLOWBENCH_HOME", got)
 	}
 }

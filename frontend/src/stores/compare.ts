@@ -1,7 +1,7 @@
 // Which runs are chosen for comparing (checkboxes on queue cards, the Runs tab and generation
 // tiles), which compare view is open, and the restore that can be undone.
 import { create } from "zustand";
-import { toast } from "../stores/ui";
+import { toast } from "./ui";
 
 /** MAX_CHOSEN is how many runs a sweep grid compares at most. */
 export const MAX_CHOSEN = 16;

@@ -8,8 +8,8 @@ import { api } from "../api/backend";
 import type { Generation, RunEvent } from "../api/types";
 import { isFinishedRun } from "../api/types";
 import { summarizeOutputs, summarizePreview, type Summary } from "../previews/classify";
-import { focusedNodeRun, focusedRun, useRuns, type NodeRun, type RunState } from "../stores/runs";
-import { useCurrentGens } from "./current";
+import { focusedNodeRun, focusedRun, useRuns, type NodeRun, type RunState } from "./runs";
+import { useCurrentGens } from "./currentGens";
 
 /** ShownGen is a generation as a node on the canvas shows it. */
 export interface ShownGen {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { Plan } from "./reasons";
-import { planNodeOf, sinks, staleFromPlans } from "./store";
+import type { Plan } from "../plan/reasons";
+import { planNodeOf } from "./plan";
+import { sinks, staleFromPlans } from "./stale";
 
 const plan = (nodes: Record<string, [string, string[]]>): Plan => ({
   workflow_id: "wf",

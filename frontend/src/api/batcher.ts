@@ -1,7 +1,7 @@
 // Frame batching: window events arrive one by one (hundreds a second with many runs); the
 // store takes them once per animation frame, so React renders at most once a frame, and a
 // batch's progress and stream events are coalesced before they are applied.
-import type { RunEvent } from "../api/types";
+import type { RunEvent } from "./types";
 
 export type Schedule = (cb: () => void) => void;
 

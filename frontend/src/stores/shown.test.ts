@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { runName } from "../panels/LensSwitch";
-import { useCurrentGens } from "./current";
+import { useCurrentGens } from "./currentGens";
 import { applyLensEvents, lensDrawKey, lensNode, lensPhase, resetLens, shownGenerationId, setShowCurrent, useLens } from "./shown";
-import { initialView, reconcile } from "./timeline";
-import { useRuns } from "../stores/runs";
+import { initialView, reconcile } from "../generations/timeline";
+import { useRuns } from "./runs";
 import type { Generation } from "../api/types";
 
 const sha = (c: string) => c.repeat(64);

@@ -5,19 +5,19 @@ import { api } from "../api/backend";
 import type { InputDecl, RunInfo, Version, WorkflowDetail } from "../api/types";
 import { setWindowTitle } from "../api/window";
 import { copyNodes, pasteClip, type Clip } from "../lib/clipboard";
-import { graphToFlow, type FlowGraph } from "../lib/convert";
-import { FB_NODE, type FbNode } from "../lib/flowtypes";
+import { graphToFlow } from "../lib/convert";
+import { FB_NODE, type FbNode, type FlowGraph } from "../lib/flowtypes";
 import { freeSpot, removeSelected, selectOnly } from "../lib/graphops";
 import { baseIdFor, uniqueId } from "../lib/ids";
 import { layeredLayout, type Positions } from "../lib/layout";
 import { layoutAsync } from "../lib/layoutAsync";
 import { defaultParams } from "../lib/params";
 import { renameInput } from "../lib/rename";
-import { useCatalog } from "./catalog";
-import { graphOf, useGraph } from "./graph";
-import { cancelPendingSave, flushDraft, recheck, serial } from "./persist";
-import { useRuns } from "./runs";
-import { toast, useUI } from "./ui";
+import { useCatalog } from "../stores/catalog";
+import { graphOf, useGraph } from "../stores/graph";
+import { cancelPendingSave, flushDraft, recheck, serial } from "../stores/persist";
+import { useRuns } from "../stores/runs";
+import { toast, useUI } from "../stores/ui";
 
 /** openWorkflow loads a workflow (its draft if any) into the editor, and its run history. */
 export async function openWorkflow(id: string): Promise<WorkflowDetail> {

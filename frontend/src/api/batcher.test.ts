@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { RunEvent } from "../api/types";
+import type { RunEvent } from "./types";
 import { coalesceEvents, createBatcher } from "./batcher";
 
 const ev = (p: Partial<RunEvent>): RunEvent => ({ type: "node", workflow_id: "wf", run_id: "r1", time: 1000, ...p }) as RunEvent;

@@ -1,0 +1,10 @@
+// The queue overlay's state, outliving a remount (the overlay is mounted again when another
+// workflow opens).
+import { create } from "zustand";
+
+/**
+ * useOverlayState: open is the user's choice (null: none yet — then the overlay is open exactly
+ * while runs it lists are going, and folds when they end); all lists every workflow's runs
+ * instead of the open one's.
+ */
+export const useOverlayState = create<{ open: boolean | null; all: boolean }>(() => ({ open: null, all: false }));
