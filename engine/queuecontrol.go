@@ -31,12 +31,12 @@ func (s *Service) Retry(ctx context.Context, runID string) (Run, error) {
 	if !r.Status.Retryable() {
 		return Run{}, fmt.Errorf("run %s is %s: only a failed, cancelled or interrupted run can be retried: %w", runID, r.Status, ErrConflict)
 	}
-	p, err := s.PrepareRun(ctx, RunRequest{Workflow: r.WorkflowID, Version: r.VersionID, Inputs: r.Inputs, From: r.FromNode})
+	p, err := s.prepareRun(ctx, RunRequest{Workflow: r.WorkflowID, Version: r.VersionID, Inputs: r.Inputs, From: r.FromNode})
 	if err != nil {
 		return Run{}, fmt.Errorf("retrying run %s: %w", runID, err)
 	}
 	p.labelled, p.label = true, "retry of "+r.Label
-	return s.Enqueue(ctx, p)
+	return s.enqueue(ctx, p)
 }
 
 // ClearFinished clears the finished runs from the queue list (the window's overlay) for

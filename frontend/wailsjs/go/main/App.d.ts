@@ -15,6 +15,10 @@ export function CheckInputs(arg1:string,arg2:Record<string, any>):Promise<Array<
 
 export function CheckRunInputs(arg1:engine.Graph,arg2:Record<string, any>):Promise<Array<engine.Problem>>;
 
+export function CheckWorkflowGraph(arg1:string,arg2:engine.Graph):Promise<Array<engine.Problem>>;
+
+export function ChildRuns(arg1:string):Promise<Array<main.RunInfo>>;
+
 export function ClearFinishedRuns():Promise<main.QueueControl>;
 
 export function CompareRuns(arg1:string,arg2:string):Promise<main.CompareRunsResult>;
@@ -30,6 +34,8 @@ export function CurrentGenerations(arg1:string):Promise<Record<string, engine.Ge
 export function DeleteGeneration(arg1:string):Promise<void>;
 
 export function DeleteWorkflow(arg1:string):Promise<void>;
+
+export function DeleteWorkflowAnyway(arg1:string):Promise<void>;
 
 export function DiscardDraft(arg1:string):Promise<void>;
 
@@ -60,6 +66,8 @@ export function ListProviders():Promise<Array<main.ProviderInfo>>;
 export function ListRuns(arg1:string,arg2:number):Promise<Array<main.RunInfo>>;
 
 export function ListWorkflows():Promise<Array<main.WorkflowCard>>;
+
+export function MakeSubworkflow(arg1:string,arg2:engine.Graph,arg3:Array<string>,arg4:string):Promise<engine.MadeSubflow>;
 
 export function MoveQueuedRun(arg1:string,arg2:string):Promise<void>;
 
@@ -114,6 +122,8 @@ export function SetRunCap(arg1:number):Promise<void>;
 export function StartBatch(arg1:main.RunRequest,arg2:Array<Record<string, any>>):Promise<Array<main.RunInfo>>;
 
 export function StartRun(arg1:main.RunRequest):Promise<main.RunInfo>;
+
+export function SubflowSpec(arg1:string,arg2:string):Promise<engine.SubflowSpec>;
 
 export function TakeOpenedFile():Promise<main.OpenedFile>;
 

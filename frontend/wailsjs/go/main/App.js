@@ -26,6 +26,14 @@ export function CheckRunInputs(arg1, arg2) {
   return window['go']['main']['App']['CheckRunInputs'](arg1, arg2);
 }
 
+export function CheckWorkflowGraph(arg1, arg2) {
+  return window['go']['main']['App']['CheckWorkflowGraph'](arg1, arg2);
+}
+
+export function ChildRuns(arg1) {
+  return window['go']['main']['App']['ChildRuns'](arg1);
+}
+
 export function ClearFinishedRuns() {
   return window['go']['main']['App']['ClearFinishedRuns']();
 }
@@ -56,6 +64,10 @@ export function DeleteGeneration(arg1) {
 
 export function DeleteWorkflow(arg1) {
   return window['go']['main']['App']['DeleteWorkflow'](arg1);
+}
+
+export function DeleteWorkflowAnyway(arg1) {
+  return window['go']['main']['App']['DeleteWorkflowAnyway'](arg1);
 }
 
 export function DiscardDraft(arg1) {
@@ -116,6 +128,10 @@ export function ListRuns(arg1, arg2) {
 
 export function ListWorkflows() {
   return window['go']['main']['App']['ListWorkflows']();
+}
+
+export function MakeSubworkflow(arg1, arg2, arg3, arg4) {
+  return window['go']['main']['App']['MakeSubworkflow'](arg1, arg2, arg3, arg4);
 }
 
 export function MoveQueuedRun(arg1, arg2) {
@@ -224,6 +240,10 @@ export function StartBatch(arg1, arg2) {
 
 export function StartRun(arg1) {
   return window['go']['main']['App']['StartRun'](arg1);
+}
+
+export function SubflowSpec(arg1, arg2) {
+  return window['go']['main']['App']['SubflowSpec'](arg1, arg2);
 }
 
 export function TakeOpenedFile() {
