@@ -1294,6 +1294,7 @@ export namespace main {
 	    graph?: engine.Graph;
 	    inputs: Record<string, any>;
 	    from: string;
+	    changed: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new RunRequest(source);
@@ -1306,6 +1307,7 @@ export namespace main {
 	        this.graph = this.convertValues(source["graph"], engine.Graph);
 	        this.inputs = source["inputs"];
 	        this.from = source["from"];
+	        this.changed = source["changed"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
