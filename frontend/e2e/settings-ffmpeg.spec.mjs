@@ -14,18 +14,23 @@ export default async function (page, { assert }) {
   assert.match(await result.textContent(), /ffmpeg version .* — \/usr\/bin\/ffmpeg/);
 
   const field = box.getByLabel("ffmpeg path");
-  await field.fill("/opt/nowhere/ffmpeg");
+  // a folder without ffmpeg: saved, and the check says why it cannot be used and how to install it
+  await field.fill("/tmp");
   await box.getByRole("button", { name: "Save and check" }).click();
   await page.waitForFunction(() => document.querySelector('[data-testid="ffmpeg-check"]')?.getAttribute("data-ok") === "no");
-  assert.match(await result.textContent(), /\/opt\/nowhere\/ffmpeg, which does not exist.*Install ffmpeg/);
-  assert.match(await cli("settings"), /ffmpeg_path\s+\/opt\/nowhere\/ffmpeg/);
+  assert.match(await result.textContent(), /\/tmp\/ffmpeg does not exist.*Install ffmpeg/);
+  assert.match(await cli("settings"), /ffmpeg_path\s+\/tmp/);
   await box.scrollIntoViewIfNeeded();
   await shot(page, "settings-ffmpeg.png");
 
-  // a relative path is refused naming the problem; nothing is saved
+  // a relative path, or one that does not exist, is refused naming the problem; nothing is saved
   await field.fill("ffmpeg");
   await box.getByRole("button", { name: "Save and check" }).click();
   await box.getByRole("alert").getByText(/want an absolute path/).waitFor();
+  await field.fill("/opt/nowhere/ffmpeg");
+  await box.getByRole("button", { name: "Save and check" }).click();
+  await box.getByRole("alert").getByText(/\/opt\/nowhere\/ffmpeg does not exist/).waitFor();
+  assert.match(await cli("settings"), /ffmpeg_path\s+\/tmp/);
 
   await field.fill("/usr/bin/ffmpeg");
   await box.getByRole("button", { name: "Save and check" }).click();
