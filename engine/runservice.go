@@ -190,7 +190,6 @@ func (s *Service) finishRun(run Run, res Result) (stored Run, ok bool) {
 		s.log.Error("recording run end", "run_id", run.ID, "err", err)
 	}
 	s.Bus.Emit(runEvent(run, 0))
-	s.Bus.Flush()
 	s.live.forgetRun(run.ID)
 	return run, err == nil
 }

@@ -126,18 +126,27 @@ describe("queue positions", () => {
   });
 });
 
-describe("out of order", () => {
-  it("never moves a run back to an earlier stage", () => {
-    let s = reduceEvent({}, ev({ type: "run", status: "running", time: 2 }));
-    s = reduceEvent(s, ev({ type: "run", status: "queued", time: 1 })); // sent earlier, came later
-    expect(s.r1.status).toBe("running");
+describe("order", () => {
+  it("a run's stage follows its events, which come in order (a resumed run may wait in the queue again)", () => {
+    let s = reduceEvent({}, ev({ type: "run", status: "queued", queue_position: 1 }));
+    s = reduceEvent(s, ev({ type: "run", status: "running" }));
     s = reduceEvent(s, ev({ type: "run", status: "paused" }));
     expect(s.r1.status).toBe("paused");
-    s = reduceEvent(s, ev({ type: "run", status: "running" })); // resumed
-    expect(s.r1.status).toBe("running");
-    s = reduceEvent(s, ev({ type: "run", status: "completed" }));
+    s = reduceEvent(s, ev({ type: "run", status: "queued", queue_position: 2 })); // resumed, the queue is full
+    expect(s.r1).toMatchObject({ status: "queued", queuePosition: 2, finishedAt: "" });
     s = reduceEvent(s, ev({ type: "run", status: "running" }));
+    s = reduceEvent(s, ev({ type: "run", status: "completed" }));
     expect(s.r1.status).toBe("completed");
+  });
+
+  it("a record sets the stage of a run no event told about, but never moves a finished run back", () => {
+    let s = reduceRunInfo({}, info({ status: "running", nodes: null as unknown as RunInfo["nodes"], finished_at: "" }));
+    expect(s.r1.status).toBe("running"); // another process's run, known from a list
+    s = reduceRunInfo(s, info({ status: "paused", nodes: null as unknown as RunInfo["nodes"], finished_at: "" }));
+    expect(s.r1.status).toBe("paused");
+    s = reduceRunInfo(s, info({ status: "cancelled", nodes: null as unknown as RunInfo["nodes"] }));
+    s = reduceRunInfo(s, info({ status: "queued", nodes: null as unknown as RunInfo["nodes"], finished_at: "" }));
+    expect(s.r1.status).toBe("cancelled");
   });
 });
 
