@@ -100,7 +100,7 @@ func (a *App) RestoreRun(runID string) (engine.RestoreResult, error) {
 	if err != nil {
 		return engine.RestoreResult{}, fmt.Errorf("run %q: %w", runID, err)
 	}
-	if err := a.settleDraft(r.WorkflowID); err != nil {
+	if err := a.svc.KeepDraft(a.ctx, r.WorkflowID); err != nil {
 		return engine.RestoreResult{}, err
 	}
 	return a.svc.RestoreRun(a.ctx, runID)
@@ -111,7 +111,7 @@ func (a *App) UndoRestore(workflowID string) (engine.RestoreResult, error) {
 	if err := checkID("workflow", workflowID); err != nil {
 		return engine.RestoreResult{}, err
 	}
-	if err := a.settleDraft(workflowID); err != nil {
+	if err := a.svc.KeepDraft(a.ctx, workflowID); err != nil {
 		return engine.RestoreResult{}, err
 	}
 	return a.svc.UndoRestore(a.ctx, workflowID)

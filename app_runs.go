@@ -51,58 +51,17 @@ func (a *App) CancelOrphanedRuns() (int, error) {
 	return len(runs), err
 }
 
-func (a *App) resolveRunVersion(req RunRequest, inputSets ...map[string]any) (string, string, error) {
-	if err := checkID("workflow", req.WorkflowID); err != nil {
-		return "", "", err
-	}
-	if req.Graph == nil {
-		return req.VersionID, "", nil
-	}
-	if probs := a.svc.CheckGraph(*req.Graph); len(probs) > 0 {
-		return "", "", &engine.ValidationError{Problems: probs}
-	}
-	// Refused inputs must not leave a new version behind: check them against the draft first.
-	if len(inputSets) == 0 && req.From == "" {
-		inputSets = []map[string]any{req.Inputs}
-	}
-	for i, values := range inputSets {
-		if probs := a.svc.CheckGraphInputs(*req.Graph, values); len(probs) > 0 {
-			err := error(&engine.ValidationError{Problems: probs})
-			if len(inputSets) > 1 {
-				err = fmt.Errorf("run %d of the batch: %w", i+1, err)
-			}
-			return "", "", err
-		}
-	}
-	v, created, err := a.svc.EnsureVersion(a.ctx, req.WorkflowID, *req.Graph, "")
-	if err != nil {
-		return "", "", err
-	}
-	if created {
-		_ = a.svc.DiscardDraft(a.ctx, req.WorkflowID)
-		return v.ID, v.Label, nil
-	}
-	return v.ID, "", nil
-}
-
-// StartRun validates and queues a run; it returns at once (queued or started).
+// StartRun validates and queues a run of the editor's graph (req.Graph: the version equal to
+// it, saved first when none is) or of a version; it returns at once (queued or started).
 func (a *App) StartRun(req RunRequest) (RunInfo, error) {
-	vid, saved, err := a.resolveRunVersion(req)
+	if err := checkRunRequest(req); err != nil {
+		return RunInfo{}, err
+	}
+	st, err := a.svc.RunDraft(a.ctx, req.engine(req.Inputs))
 	if err != nil {
 		return RunInfo{}, err
 	}
-	if req.From != "" {
-		if err := checkID("node", req.From); err != nil {
-			return RunInfo{}, err
-		}
-	}
-	r, err := a.svc.StartRun(a.ctx, engine.RunRequest{Workflow: req.WorkflowID, Version: vid, Inputs: req.Inputs, From: req.From})
-	if err != nil {
-		return RunInfo{}, err
-	}
-	ri := a.runInfo(r, nil)
-	ri.SavedVersion = saved
-	return ri, nil
+	return a.startedInfo(st)[0], nil
 }
 
 // StartBatch queues one run per inputs object (Run ×N, seed or input sweeps). Every entry is
@@ -111,30 +70,34 @@ func (a *App) StartBatch(req RunRequest, inputs []map[string]any) ([]RunInfo, er
 	if len(inputs) == 0 || len(inputs) > 1000 {
 		return nil, fmt.Errorf("a batch holds 1 to 1000 runs, got %d: %w", len(inputs), engine.ErrInvalid)
 	}
-	vid, saved, err := a.resolveRunVersion(req, inputs...)
+	if err := checkRunRequest(req); err != nil {
+		return nil, err
+	}
+	st, err := a.svc.StartBatch(a.ctx, req.engine(nil), inputs)
 	if err != nil {
 		return nil, err
 	}
-	prepared := make([]engine.PreparedRun, len(inputs))
-	for i, in := range inputs {
-		p, err := a.svc.PrepareRun(a.ctx, engine.RunRequest{Workflow: req.WorkflowID, Version: vid, Inputs: in})
-		if err != nil {
-			return nil, fmt.Errorf("run %d of the batch: %w", i+1, err)
-		}
-		prepared[i] = p
+	return a.startedInfo(st), nil
+}
+
+func checkRunRequest(req RunRequest) error {
+	if err := checkID("workflow", req.WorkflowID); err != nil {
+		return err
 	}
-	engine.LabelBatch(prepared)
-	out := make([]RunInfo, 0, len(prepared))
-	for _, p := range prepared {
-		r, err := a.svc.Enqueue(a.ctx, p)
-		if err != nil {
-			return out, err
-		}
-		ri := a.runInfo(r, nil)
-		ri.SavedVersion = saved
-		out = append(out, ri)
+	if req.From != "" {
+		return checkID("node", req.From)
 	}
-	return out, nil
+	return nil
+}
+
+// startedInfo is the runs a start queued, each saying which version the draft was saved as.
+func (a *App) startedInfo(st engine.Started) []RunInfo {
+	out := make([]RunInfo, len(st.Runs))
+	for i, r := range st.Runs {
+		out[i] = a.runInfo(r, nil)
+		out[i].SavedVersion = st.Saved.Label
+	}
+	return out
 }
 
 // CancelRun stops a queued or running run (one of a command-line process is asked to stop:

@@ -97,6 +97,10 @@ type RunRequest struct {
 	From       string         `json:"from"`
 }
 
+func (r RunRequest) engine(inputs map[string]any) engine.RunRequest {
+	return engine.RunRequest{Workflow: r.WorkflowID, Version: r.VersionID, Draft: r.Graph, Inputs: inputs, From: r.From}
+}
+
 // OrphanedQueue is what the window asks about when it opens: queued runs of a process that
 // stopped, how many and the oldest few.
 type OrphanedQueue struct {

@@ -58,15 +58,20 @@ Alone, prints flowbench's version. create copies a version (default current) as 
 use makes V the current version.
 `,
 	"run": `usage: flowbench run WORKFLOW [--version V] [--input NAME=VALUE]... [--inputs FILE.json] [--from NODE] [--json]
+       flowbench run WORKFLOW --changed [--json]
        flowbench run WORKFLOW --batch FILE.jsonl [--max-concurrent N] [--json]
 
 Runs a workflow and waits for it. --input photo=@cat.png reads a file for a media input.
---from NODE runs from a block, reusing unchanged upstream work. --batch queues one run per
+--from NODE runs from a block, reusing unchanged upstream work. --changed runs every node
+that changed since its last result (settings, inputs, files, failures) and what depends on
+it, reusing the rest, like make. --batch queues one run per
 line of a JSON Lines file at once. Exit 0 completed, 1 failed or cancelled, 3 paused.
 `,
 	"plan": `usage: flowbench plan WORKFLOW --from NODE [--version V] [--input NAME=VALUE]... [--json]
+       flowbench plan WORKFLOW --changed [--version V] [--input NAME=VALUE]... [--json]
 
-Shows what a run from NODE would rerun and reuse, and why, without running anything.
+Shows what a run from NODE (or a changed run) would rerun and reuse, and why, without
+running anything.
 `,
 	"approve": `usage: flowbench approve RUN [--node NODE] [--reject] [--value JSON] [--json]
 

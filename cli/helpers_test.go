@@ -199,7 +199,8 @@ var (
 // specReasons are the reason words of SPEC §7/§8.
 var specReasons = []string{"target", "downstream_of_target", "inputs_unchanged", "no_prior_result", "prior_error",
 	"config_changed", "file_changed", "upstream_changed", "input_changed", "loop_restart",
-	"selected"} // a reuse of the picked generation says so (issue 11)
+	"selected",                    // a reuse of the picked generation says so (issue 11)
+	"changed", "shared", "cached"} // SPEC §14
 
 // checkReasons checks a reasons value is a list of SPEC words.
 func checkReasons(t testing.TB, what string, raw json.RawMessage) {

@@ -101,13 +101,16 @@ func (c *cmd) collectInputs(p parsed) (map[string]any, error) {
 }
 
 func (c *cmd) runCmd(args []string) (int, error) {
-	p, err := parseArgs(args, flagSpec{"version": true, "input": true, "inputs": true, "from": true, "json": false,
+	p, err := parseArgs(args, flagSpec{"version": true, "input": true, "inputs": true, "from": true, "changed": false, "json": false,
 		"batch": true, "max-concurrent": true})
 	if err != nil {
 		return 0, err
 	}
-	if err := needArgs(p, 1, "run WORKFLOW [--version V] [--input NAME=VALUE]... [--inputs FILE.json] [--from NODE] [--json]"); err != nil {
+	if err := needArgs(p, 1, "run WORKFLOW [--version V] [--input NAME=VALUE]... [--inputs FILE.json] [--from NODE | --changed] [--json]"); err != nil {
 		return 0, err
+	}
+	if p.has("changed") && p.has("from") {
+		return 0, usageErr("--changed and --from %q: a changed run has no start block, give one of them", p.str("from"))
 	}
 	if n := p.str("max-concurrent"); n != "" {
 		v, err := strconv.Atoi(n)
@@ -117,8 +120,8 @@ func (c *cmd) runCmd(args []string) (int, error) {
 		c.svc.SetRunCapLocal(v)
 	}
 	if p.has("batch") {
-		if p.has("from") || p.has("input") || p.has("inputs") {
-			return 0, usageErr("--batch takes its inputs from the file; drop --input/--inputs/--from")
+		if p.has("from") || p.has("changed") || p.has("input") || p.has("inputs") {
+			return 0, usageErr("--batch takes its inputs from the file; drop --input/--inputs/--from/--changed")
 		}
 		return c.batch(p)
 	}
@@ -126,7 +129,7 @@ func (c *cmd) runCmd(args []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	run, err := c.svc.StartRun(c.ctx, engine.RunRequest{Workflow: p.pos[0], Version: p.str("version"), Inputs: inputs, From: p.str("from")})
+	run, err := c.svc.StartRun(c.ctx, engine.RunRequest{Workflow: p.pos[0], Version: p.str("version"), Inputs: inputs, From: p.str("from"), Changed: p.has("changed")})
 	if err != nil {
 		return 0, err
 	}
@@ -205,7 +208,8 @@ func (c *cmd) batch(p parsed) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var prepared []engine.PreparedRun
+	var sets []map[string]any
+	var lines []int // the file line of each run
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	line := 0
@@ -223,25 +227,24 @@ func (c *cmd) batch(p parsed) (int, error) {
 			}
 			return 0, fmt.Errorf("batch line %d: want a JSON object of input values%s: %w", line, why, engine.ErrInvalid)
 		}
-		pr, err := c.svc.PrepareRun(c.ctx, engine.RunRequest{Workflow: p.pos[0], Version: p.str("version"), Inputs: inputs})
-		if err != nil {
-			return 0, fmt.Errorf("batch line %d: %w", line, err)
-		}
-		prepared = append(prepared, pr)
+		sets, lines = append(sets, inputs), append(lines, line)
 	}
 	if err := sc.Err(); err != nil {
 		return 0, err
 	}
-	if len(prepared) == 0 {
+	if len(sets) == 0 {
 		return 0, usageErr("batch file %s has no runs", p.str("batch"))
 	}
-	engine.LabelBatch(prepared)
-	ids := make([]string, len(prepared))
-	for i, pr := range prepared {
-		r, err := c.svc.Enqueue(c.ctx, pr)
-		if err != nil {
-			return 0, err
-		}
+	st, err := c.svc.StartBatch(c.ctx, engine.RunRequest{Workflow: p.pos[0], Version: p.str("version")}, sets)
+	var refused *engine.BatchError
+	if errors.As(err, &refused) {
+		return 0, fmt.Errorf("batch line %d: %w", lines[refused.Index], refused.Err)
+	}
+	if err != nil {
+		return 0, err
+	}
+	ids := make([]string, len(st.Runs))
+	for i, r := range st.Runs {
 		ids[i] = r.ID
 	}
 	return c.waitAndReport(ids, p.has("json"))
@@ -271,21 +274,26 @@ func (c *cmd) waitAndReport(ids []string, asJSON bool) (int, error) {
 }
 
 func (c *cmd) planCmd(args []string) (int, error) {
-	p, err := parseArgs(args, flagSpec{"from": true, "version": true, "input": true, "inputs": true, "json": false})
+	p, err := parseArgs(args, flagSpec{"from": true, "changed": false, "version": true, "input": true, "inputs": true, "json": false})
 	if err != nil {
 		return 0, err
 	}
-	if err := needArgs(p, 1, "plan WORKFLOW --from NODE [--json]"); err != nil {
+	if err := needArgs(p, 1, "plan WORKFLOW (--from NODE | --changed) [--json]"); err != nil {
 		return 0, err
 	}
-	if p.str("from") == "" {
-		return 0, usageErr("plan needs --from NODE")
+	if p.has("changed") == (p.str("from") != "") {
+		return 0, usageErr("plan needs --from NODE or --changed (one of them)")
 	}
 	inputs, err := c.collectInputs(p)
 	if err != nil {
 		return 0, err
 	}
-	plan, err := c.svc.PlanFrom(c.ctx, p.pos[0], p.str("version"), p.str("from"), inputs)
+	var plan engine.Plan
+	if p.has("changed") {
+		plan, err = c.svc.PlanChanged(c.ctx, p.pos[0], p.str("version"), inputs)
+	} else {
+		plan, err = c.svc.PlanFrom(c.ctx, p.pos[0], p.str("version"), p.str("from"), inputs)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -300,6 +308,7 @@ func (c *cmd) planCmd(args []string) (int, error) {
 	for _, id := range ids {
 		n := plan.Nodes[id]
 		c.printf("  %-20s %-9s %s\n", id, n.Action, strings.Join(n.Reasons, ", "))
+		c.printChildPlan(plan.Children[id], "    ")
 	}
 	c.printf("%d to rerun, %d reused\n", plan.Rerun, plan.Reuse)
 	return 0, nil

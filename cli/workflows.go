@@ -45,9 +45,12 @@ func (c *cmd) exportCmd(args []string) (int, error) {
 	if p.has("bundle") && p.has("version") {
 		return 0, usageErr("--bundle exports every version; drop --version")
 	}
-	data, err := c.svc.Export(c.ctx, p.pos[0], p.str("version"), p.has("bundle"))
+	data, warnings, err := c.svc.ExportWithWarnings(c.ctx, p.pos[0], p.str("version"), p.has("bundle"))
 	if err != nil {
 		return 0, err
+	}
+	for _, w := range warnings {
+		fmt.Fprintln(c.errw, "flowbench: warning:", w)
 	}
 	data = append(data, '\n')
 	out := p.str("o")
@@ -283,8 +286,12 @@ type runItem struct {
 	Mode         string `json:"mode"`
 	Label        string `json:"label"`
 	CreatedAt    string `json:"created_at"`
+	// ParentRunID and ParentNodeID name the run and subworkflow node of a child run.
+	ParentRunID  string `json:"parent_run_id,omitempty"`
+	ParentNodeID string `json:"parent_node_id,omitempty"`
 }
 
 func toRunItem(r engine.Run) runItem {
-	return runItem{r.ID, r.WorkflowID, r.VersionID, r.VersionLabel, string(r.Status), string(r.Mode), r.Label, r.CreatedAt.Format(time.RFC3339Nano)}
+	return runItem{r.ID, r.WorkflowID, r.VersionID, r.VersionLabel, string(r.Status), string(r.Mode), r.Label, r.CreatedAt.Format(time.RFC3339Nano),
+		r.ParentRunID, r.ParentNodeID}
 }

@@ -96,8 +96,6 @@ func (s *Service) Approve(ctx context.Context, req ApproveRequest) (Run, error) 
 		return Run{}, err
 	}
 	x := Execution{Run: r, Version: v, Plan: &plan, Approvals: r.Snapshot.Approvals, kept: kept}
-	s.wg.Add(1)
-	s.Bus.Emit(runEvent(r, 0))
 	s.runs.Submit(s.ctx, r, x)
 	return r, nil
 }

@@ -16,6 +16,8 @@ func NodeConfig(t *NodeType, n Node, params map[string]any, inputs map[string]an
 	switch {
 	case t.DynamicOutputs:
 		return inputs
+	case t.Subflow:
+		return subflowConfig(params)
 	case t.Container:
 		return map[string]any{"params": params, "body": bodySpec(buildBodies(g)[n.ID])}
 	}

@@ -53,7 +53,7 @@ type fpVerdict struct {
 func remember(g *Generation) {
 	m := &genMemo{outHash: make([]handleHash, 0, len(g.Outputs))}
 	for k, v := range g.Outputs {
-		m.outHash = append(m.outHash, handleHash{k, hashValue(v)})
+		m.outHash = append(m.outHash, handleHash{k, HashValue(v)})
 	}
 	g.memo = m
 }
@@ -72,7 +72,7 @@ func (g *Generation) outputHash(h string) (string, bool) {
 	if !ok {
 		return "", false
 	}
-	return hashValue(v), true
+	return HashValue(v), true
 }
 
 func newCurrentCache(max int) *currentCache {
@@ -166,21 +166,13 @@ func (c *currentCache) committed(gens []Generation, epochs map[string]int64) {
 	}
 }
 
-// apply updates the entry with one new generation: current = selected ?? latest completed.
+// apply updates the entry with one new generation, by the rule of current.go. A new
+// generation is never a pick.
 func (e *currentEntry) apply(g Generation) {
-	cur := e.current[g.NodeID]
-	switch g.Status {
-	case GenCompleted:
-		if cur == nil || (!cur.Selected && g.newerThan(cur)) {
-			g.Selected = false
-			remember(&g)
-			e.current[g.NodeID] = &g
-			delete(e.failed, g.NodeID)
-		}
-	case GenFailed:
-		if cur == nil {
-			e.failed[g.NodeID] = true
-		}
+	g.Selected = false
+	st := CurrentState{Current: e.current, Failed: e.failed}
+	if st.Offer(&g) {
+		remember(&g) // no one else holds g yet
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"time"
 )
 
@@ -30,13 +29,17 @@ type Executor struct {
 	Now       Clock
 	// Checkpoint, when set, receives the run's node records about once a second while it goes
 	// (after the generations they name are committed), so a crash leaves a useful snapshot.
-	Checkpoint func(nodes map[string]NodeRecord, reused []ReusedNode)
+	// An error stops the run, failed with it: it would go on with nothing to resume from.
+	Checkpoint func(nodes map[string]NodeRecord, reused []ReusedNode) error
 	// Limits bound what a node may make the process hold; the zero value means the defaults.
 	Limits Limits
 	// Providers resolves the providers nodes name (SPEC §12).
 	Providers *Providers
 	// Settings are handed to nodes (tool paths); nil means none are set.
 	Settings SettingReader
+	// Child runs a flow.subworkflow node's child run (the service's runChild); nil outside a
+	// service, where such a node fails saying so.
+	Child func(ctx context.Context, c ChildCall) (map[string]any, error)
 }
 
 // checkpointEvery is how often a running run's snapshot is saved.
@@ -55,6 +58,9 @@ type Execution struct {
 	// kept are records of a resumed run's nodes finished before it paused; they replace the
 	// reuse records so the run still says what it executed.
 	kept map[string]NodeRecord
+	// bodyPrior, for a run from a block, returns a loop body child's completed generations
+	// of the run that made its current one, by input fingerprint (early cutoff per item).
+	bodyPrior func(ctx context.Context, nodeID string) map[string]*Generation
 	// facts are the version graph's plan facts, when the service has them (their index
 	// spares working one out).
 	facts *graphFacts
@@ -80,6 +86,7 @@ type Result struct {
 	Approvals map[string]Approval `json:"approvals,omitempty"`
 }
 
+// nodeState is one node of a scope while it is scheduled.
 type nodeState struct {
 	node      *Node
 	typ       *NodeType
@@ -91,6 +98,8 @@ type nodeState struct {
 	connected map[string]bool
 	plan      PlanNode
 	done      bool
+	// cfgHash, when set, is the node's config hash worked out once for every item of a loop.
+	cfgHash string
 }
 
 type nodeResult struct {
@@ -101,9 +110,33 @@ type nodeResult struct {
 	paused  *Approval
 }
 
-// Execute runs ready nodes concurrently until every node in scope is resolved, ctx is
-// cancelled, or the run pauses. One goroutine (this one) owns the state; workers report on a
-// channel and recover panics into node errors.
+// scope is one graph the executor schedules: a run's top-level nodes, or a loop group's body
+// for one item. Both go through drive and work, so a node runs, records its generation and
+// sends its events the same way wherever it sits.
+type scope struct {
+	states map[string]*nodeState
+	order  []string          // node ids in graph order
+	out    map[string][]Edge // edges leaving each node to a node of the scope (or to group)
+	// group is the loop whose body this is ("" at the top level). Edges to it deliver the
+	// body's result for the item; groupIn collects them by handle.
+	group   string
+	groupIn map[string]any
+	// kids collects a body's child records for the run (nil at the top level).
+	kids *childRecords
+	// prior finds, for early cutoff inside a body, the child's generation of the loop's last
+	// run with a given input fingerprint (nil: no cutoff in this body).
+	prior func(ctx context.Context, nodeID, fingerprint string) *Generation
+}
+
+// Execute runs the graph of one run: ready nodes concurrently until every node in scope is
+// resolved, ctx is cancelled, or the run pauses. One goroutine (this one) owns the state;
+// workers report on a channel and recover panics into node errors.
+//
+// Execute is the one way a graph executes. A loop group's body runs, once per item, through
+// the same scheduler (drive) and node path (work) inside this run. A node that runs another
+// workflow version as a child run (flow.subworkflow) builds that run's Execution and calls
+// Execute on its own executor, NodeInput.Executor: the child's nodes then record generations
+// and send progress, stream and log events exactly as the parent's, under the child run's id.
 func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 	g := x.Version.Graph
 	gi := x.index()
@@ -115,8 +148,8 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 	// Nodes that execute get a state; reused ones (a plan's) need nothing from upstream, so
 	// they only feed their generation on, up front. A run from the end of a long chain then
 	// costs little more than its rerun part.
-	states := map[string]*nodeState{}
-	var order []string
+	sc := &scope{states: map[string]*nodeState{}}
+	states := sc.states
 	var stateIdx, reused []int // node indexes, in graph order
 	if x.Plan != nil {
 		reused = make([]int, 0, reuse)
@@ -142,17 +175,17 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		}
 		t, _ := ex.Registry.Get(n.Type)
 		states[n.ID] = &nodeState{node: n, typ: t, plan: pn, inputs: map[string]any{}, connected: map[string]bool{}}
-		order = append(order, n.ID)
+		sc.order = append(sc.order, n.ID)
 		stateIdx = append(stateIdx, i)
 	}
 	bodies := buildBodies(g)
 	kids := &childRecords{} // loop bodies' children, as they execute
 	for id, b := range bodies {
 		if st := states[id]; st != nil && st.typ != nil && st.typ.Container {
-			st.body = ex.bodyRunner(x, b, bodies, kids)
+			st.body = ex.bodyRunner(&x, b, bodies, kids)
 		}
 	}
-	out := make(map[string][]Edge, len(states))
+	sc.out = make(map[string][]Edge, len(states))
 	feeds := map[int][]Edge{} // a reused node's edges into nodes that execute
 	for _, t := range stateIdx {
 		dst := states[g.Nodes[t].ID]
@@ -172,30 +205,24 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 				}
 				continue
 			}
-			out[e.Source] = append(out[e.Source], e)
+			sc.out[e.Source] = append(sc.out[e.Source], e)
 			dst.remaining++
 			dst.incoming++
 		}
 	}
-	total := len(order) + len(reused)
+	total := len(sc.order) + len(reused)
+	resolved := 0
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
-	results := make(chan nodeResult, 64)
-	running, resolved := 0, 0
-	var ready []string
-	for _, id := range order {
-		if states[id].remaining == 0 {
-			ready = append(ready, id)
-		}
-	}
 	var firstErr string
+	// saveErr is a snapshot that could not be saved: the run stops, failed with it.
+	var saveErr error
 	pending := map[string]Approval{}
 
 	lastCheckpoint := time.Now()
-	resolve := func(r nodeResult) {
+	onResolve := func(r nodeResult) {
 		st := states[r.id]
-		st.done = true
 		resolved++
 		res.Nodes[r.id] = r.record
 		for id, rec := range kids.take() { // a group's children
@@ -207,29 +234,14 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		if r.record.Status == NodeFailed && firstErr == "" {
 			firstErr = fmt.Sprintf("node %q: %s", r.id, r.record.Error)
 		}
-		if st.typ != nil && st.typ.Type == "io.output" && (r.record.Status == NodeExecuted || r.record.Status == NodeReused) {
+		if st.typ != nil && st.typ.RunOutput && (r.record.Status == NodeExecuted || r.record.Status == NodeReused) {
 			res.Outputs[outputName(st.node)] = r.outputs["value"]
 		}
-		for _, e := range out[r.id] {
-			if r.paused != nil {
-				// What follows an approval waits for the decision: it stays pending (and
-				// runs on resume) instead of being skipped for lack of a value.
-				break
-			}
-			dst := states[e.Target]
-			if v, ok := r.outputs[e.SourceHandle]; ok {
-				dst.inputs[e.TargetHandle] = v
-				dst.connected[e.TargetHandle] = true
-				dst.active++
-			}
-			dst.remaining--
-			if dst.remaining == 0 {
-				ready = append(ready, e.Target)
-			}
-		}
-		if ex.Checkpoint != nil && time.Since(lastCheckpoint) >= checkpointEvery {
+		if ex.Checkpoint != nil && saveErr == nil && time.Since(lastCheckpoint) >= checkpointEvery {
 			lastCheckpoint = time.Now()
-			ex.checkpoint(ctx, &x, res.Nodes, res.Reused)
+			if saveErr = ex.checkpoint(ctx, &x, res.Nodes, res.Reused); saveErr != nil {
+				cancel()
+			}
 		}
 		// Progress goes out when the whole percent changes: every node of a small graph, at
 		// most 100 events for a large one (the bridge to the window coalesces them further).
@@ -240,6 +252,16 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 
 	// Reused nodes first, in graph order. One that feeds no node that executes changes nothing
 	// the window must follow live: it goes without an event (the run's record has it).
+	isOutput := map[string]bool{} // node type → RunOutput, looked up once per type
+	runOutput := func(typ string) bool {
+		v, ok := isOutput[typ]
+		if !ok {
+			t, _ := ex.Registry.Get(typ)
+			v = t != nil && t.RunOutput
+			isOutput[typ] = v
+		}
+		return v
+	}
 	for _, i := range reused {
 		node := &g.Nodes[i]
 		id, p := node.ID, x.Plan.at(i, node.ID)
@@ -257,56 +279,21 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 			res.Nodes[id] = rec
 		}
 		resolved++
-		if node.Type == "io.output" {
+		if runOutput(node.Type) {
 			res.Outputs[outputName(node)] = outs["value"]
 		}
 		if fs := feeds[i]; len(fs) > 0 {
 			ex.emitNode(&x, id, rec, nil)
 			for _, e := range fs {
-				dst := states[e.Target]
-				if v, ok := outs[e.SourceHandle]; ok {
-					dst.inputs[e.TargetHandle] = v
-					dst.connected[e.TargetHandle] = true
-					dst.active++
-				}
+				states[e.Target].feed(e.TargetHandle, outs, e.SourceHandle)
 			}
 		}
 	}
 
-	for resolved < total {
-		for len(ready) > 0 {
-			id := ready[0]
-			ready = ready[1:]
-			st := states[id]
-			if st.done {
-				continue
-			}
-			switch {
-			case ctx.Err() != nil:
-				resolve(nodeResult{id: id, record: NodeRecord{Status: NodeCancelled, Reasons: st.plan.Reasons}})
-			case st.incoming > 0 && st.active == 0:
-				resolve(ex.skip(&x, st))
-			case running == 0 && len(ready) == 0:
-				// The only node that can run: the owner would just wait for it, so it runs
-				// here, saving a goroutine and two hand-offs per node of a chain.
-				resolve(ex.work(ctx, &x, st))
-			default:
-				running++
-				go func(st *nodeState) { results <- ex.work(ctx, &x, st) }(st)
-			}
-		}
-		if resolved >= total {
-			break
-		}
-		if running == 0 {
-			break // nothing can proceed (a paused branch holds the rest)
-		}
-		r := <-results
-		running--
-		resolve(r)
-	}
+	ex.drive(ctx, &x, sc, onResolve)
+
 	// Nodes never reached (downstream of a paused approval) stay pending.
-	for _, id := range order {
+	for _, id := range sc.order {
 		if !states[id].done {
 			status := NodePending
 			if ctx.Err() != nil {
@@ -335,6 +322,9 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		}
 	}
 	switch {
+	case saveErr != nil:
+		res.Status = RunFailed
+		res.Error = "saving the run's snapshot: " + saveErr.Error()
 	case ctx.Err() != nil:
 		res.Status = RunCancelled
 		res.Error = "cancelled"
@@ -347,6 +337,84 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 	return res
 }
 
+// feed hands a node the value on one of its input handles: an active edge when the source
+// gave that handle a value.
+func (st *nodeState) feed(handle string, outs map[string]any, sourceHandle string) {
+	if v, ok := outs[sourceHandle]; ok {
+		st.inputs[handle] = v
+		st.connected[handle] = true
+		st.active++
+	}
+}
+
+// drive executes a scope's nodes as their inputs become ready, concurrently, until each is
+// resolved or nothing can proceed (a paused branch holds the rest). onResolve sees every
+// result on this goroutine before its values flow on; values on edges to sc.group land in
+// sc.groupIn.
+func (ex *Executor) drive(ctx context.Context, x *Execution, sc *scope, onResolve func(nodeResult)) {
+	results := make(chan nodeResult, 64)
+	running, left := 0, len(sc.order)
+	var ready []string
+	for _, id := range sc.order {
+		if sc.states[id].remaining == 0 {
+			ready = append(ready, id)
+		}
+	}
+	resolve := func(r nodeResult) {
+		sc.states[r.id].done = true
+		left--
+		onResolve(r)
+		if r.paused != nil {
+			// What follows an approval waits for the decision: it stays pending (and runs on
+			// resume) instead of being skipped for lack of a value.
+			return
+		}
+		for _, e := range sc.out[r.id] {
+			if e.Target == sc.group && sc.group != "" {
+				if v, ok := r.outputs[e.SourceHandle]; ok {
+					sc.groupIn[e.TargetHandle] = v
+				}
+				continue
+			}
+			dst := sc.states[e.Target]
+			dst.feed(e.TargetHandle, r.outputs, e.SourceHandle)
+			dst.remaining--
+			if dst.remaining == 0 {
+				ready = append(ready, e.Target)
+			}
+		}
+	}
+	for left > 0 {
+		for len(ready) > 0 {
+			id := ready[0]
+			ready = ready[1:]
+			st := sc.states[id]
+			if st.done {
+				continue
+			}
+			switch {
+			case ctx.Err() != nil:
+				resolve(ex.cancelled(x, sc, st))
+			case st.incoming > 0 && st.active == 0:
+				resolve(ex.skip(x, sc, st))
+			case running == 0 && len(ready) == 0:
+				// The only node that can run: the owner would just wait for it, so it runs
+				// here, saving a goroutine and two hand-offs per node of a chain.
+				resolve(ex.work(ctx, x, sc, st))
+			default:
+				running++
+				go func(st *nodeState) { results <- ex.work(ctx, x, sc, st) }(st)
+			}
+		}
+		if left == 0 || running == 0 {
+			return
+		}
+		r := <-results
+		running--
+		resolve(r)
+	}
+}
+
 // outputName is the name an io.output node gives its value in the run's outputs.
 func outputName(n *Node) string {
 	if name := ToText(n.Params["name"]); name != "" {
@@ -355,173 +423,17 @@ func outputName(n *Node) string {
 	return n.ID
 }
 
-func (ex *Executor) checkpoint(ctx context.Context, x *Execution, nodes map[string]NodeRecord, reused []ReusedNode) {
+// checkpoint saves the run's snapshot once the generations it names are committed. A failed
+// commit is not the snapshot's error: the run reports it when it ends (Sync there).
+func (ex *Executor) checkpoint(ctx context.Context, x *Execution, nodes map[string]NodeRecord, reused []ReusedNode) error {
 	if ex.Committer != nil {
 		if err := ex.Committer.Sync(context.WithoutCancel(ctx), x.Run.ID); err != nil {
-			return
+			return nil
 		}
 	}
 	cp := make(map[string]NodeRecord, len(nodes))
 	for k, v := range nodes {
 		cp[k] = v
 	}
-	ex.Checkpoint(cp, reused)
-}
-
-func (ex *Executor) skip(x *Execution, st *nodeState) nodeResult {
-	rec := NodeRecord{Status: NodeSkipped, Reasons: nonNil(st.plan.Reasons)}
-	ex.emitNode(x, st.node.ID, rec, nil)
-	return nodeResult{id: st.node.ID, record: rec}
-}
-
-func (ex *Executor) emitNode(x *Execution, nodeID string, rec NodeRecord, outputs map[string]any) {
-	if ex.Emit == nil {
-		return
-	}
-	ex.Emit(nodeEvent(x.Run, nodeID, rec, outputs))
-}
-
-func nodeEvent(r Run, nodeID string, rec NodeRecord, outputs map[string]any) Event {
-	return Event{Type: EventNode, WorkflowID: r.WorkflowID, RunID: r.ID, NodeID: nodeID, Status: string(rec.Status),
-		GenerationID: rec.GenerationID, DurationMS: rec.DurationMS, Reasons: rec.Reasons, Error: rec.Error, Preview: Preview(outputs)}
-}
-
-// Preview is a short text of a node's outputs for the canvas.
-func Preview(outputs map[string]any) string {
-	if len(outputs) == 0 {
-		return ""
-	}
-	var v any = outputs
-	if len(outputs) == 1 {
-		for _, only := range outputs {
-			v = only
-		}
-	}
-	s := ToText(v)
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
-// work executes one node and returns what it did. It runs on a worker goroutine, or on the
-// owner's when nothing else can run. It reads st without a copy: a ready node's inputs are
-// final (every edge into it has resolved), so the owner no longer writes them.
-func (ex *Executor) work(ctx context.Context, x *Execution, st *nodeState) nodeResult {
-	id := st.node.ID
-	rec := NodeRecord{Reasons: nonNil(append([]string(nil), st.plan.Reasons...))}
-
-	params, err := ResolveNodeParams(st.typ, st.node.Params, x.Run.Inputs)
-	if err != nil {
-		rec.Status, rec.Error = NodeFailed, err.Error()
-		ex.emitNode(x, id, rec, nil)
-		return nodeResult{id: id, record: rec}
-	}
-	configHash := ConfigHash(st.typ, NodeConfig(st.typ, *st.node, params, x.Run.Inputs, x.Version.Graph, ""))
-	fp := InputFingerprint(configHash, st.inputs, st.connected)
-
-	if cur, ok := x.Current[id]; ok && cutoffEligible(st.plan.Reasons) && cur.Status == GenCompleted &&
-		cur.InputFingerprint == fp && st.typ.IsDeterministic(params) {
-		rec.Status = NodeReused
-		rec.Reasons = append(rec.Reasons, ReasonInputsUnchanged)
-		rec.GenerationID = cur.ID
-		ex.emitNode(x, id, rec, nil)
-		return nodeResult{id: id, outputs: cur.Outputs, record: rec}
-	}
-
-	if ex.Emit != nil {
-		ex.Emit(Event{Type: EventNode, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Status: string(NodeRunning), Reasons: rec.Reasons})
-	}
-	in := &NodeInput{NodeID: id, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, RawParams: st.node.Params, Inputs: st.inputs,
-		Connected: st.connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets,
-		Limits: ex.Limits, Providers: ex.Providers, Settings: ex.Settings}
-	if a, ok := x.Approvals[id]; ok {
-		in.Approval = &a
-	}
-	in.Body = st.body
-	if ex.Emit != nil {
-		in.progress = func(p float64) {
-			ex.Emit(Event{Type: EventProgress, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Progress: p})
-		}
-		in.stream = func(s string) {
-			ex.Emit(Event{Type: EventStream, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Text: s})
-		}
-		in.log = func(s string) {
-			ex.Emit(Event{Type: EventLog, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Text: s})
-		}
-	}
-	now := time.Now
-	if ex.Now != nil {
-		now = ex.Now
-	}
-	start := time.Now()
-	outs, runErr := safeRun(ctx, st.typ.Run, in)
-	rec.DurationMS = time.Since(start).Milliseconds()
-
-	if errors.Is(runErr, ErrPause) {
-		rec.Status = NodePaused
-		msg := in.String("message", "Approve to continue")
-		ex.emitNode(x, id, rec, nil)
-		return nodeResult{id: id, record: rec, paused: &Approval{Message: msg, Value: in.Inputs["value"]}}
-	}
-	if runErr != nil && ctx.Err() != nil {
-		rec.Status, rec.Error = NodeCancelled, "cancelled"
-		ex.emitNode(x, id, rec, nil)
-		return nodeResult{id: id, record: rec}
-	}
-	if runErr == nil {
-		outs, runErr = NormalizeOutputs(outs)
-	}
-	gen := Generation{ID: ex.newID(), WorkflowID: x.Run.WorkflowID, NodeID: id, RunID: x.Run.ID, VersionID: x.Run.VersionID,
-		VersionLabel: x.Run.VersionLabel, RunLabel: x.Run.Label, DurationMS: rec.DurationMS, Cost: in.Cost,
-		ConfigHash: configHash, InputFingerprint: fp, CreatedAt: now().UTC()}
-	if runErr != nil {
-		gen.Status, gen.Error, gen.Outputs = GenFailed, runErr.Error(), map[string]any{}
-		rec.Status, rec.Error = NodeFailed, runErr.Error()
-		outs = nil
-	} else {
-		gen.Status, gen.Outputs = GenCompleted, outs
-		rec.Status = NodeExecuted
-	}
-	rec.GenerationID = gen.ID
-	ev := nodeEvent(x.Run, id, rec, outs)
-	if ex.Committer != nil {
-		ex.Committer.Commit(gen, ev)
-	} else if ex.Emit != nil {
-		ex.Emit(ev)
-	}
-	return nodeResult{id: id, outputs: outs, record: rec, gen: &gen}
-}
-
-func (ex *Executor) newID() string {
-	if ex.NewID != nil {
-		return ex.NewID()
-	}
-	return NewID()
-}
-
-// safeRun calls a node and turns a panic into an error that names it.
-func safeRun(ctx context.Context, fn RunFunc, in *NodeInput) (outs map[string]any, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("node panicked: %v", r)
-			panicLog(in, r, debug.Stack())
-		}
-	}()
-	return fn(ctx, in)
-}
-
-// panicLog keeps the stack of a recovered panic in the run's log, where a developer finds it.
-func panicLog(in *NodeInput, r any, stack []byte) {
-	if len(stack) > 2000 {
-		stack = stack[:2000]
-	}
-	in.Log(fmt.Sprintf("panic: %v\n%s", r, stack))
+	return ex.Checkpoint(cp, reused)
 }

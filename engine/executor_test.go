@@ -298,3 +298,30 @@ func TestManyRunsUnderCap(t *testing.T) {
 		}
 	}
 }
+
+// TestRunOutputIsATypeFlag: a node type marked RunOutput records a run output whatever its
+// name, in a full run (executed) and in a run from a block (reused: its inputs are unchanged).
+func TestRunOutputIsATypeFlag(t *testing.T) {
+	t.Parallel()
+	reg, _ := testRegistry(t)
+	svc := newService(t, reg, 2)
+	importGraph(t, svc, "flagged", engine.Graph{
+		Nodes: []engine.Node{
+			node("c", "t.const", map[string]any{"value": int64(5)}),
+			node("res", "t.result", map[string]any{"name": "five"}),
+			node("k", "t.const", map[string]any{"value": "x"}),
+		},
+		Edges: []engine.Edge{edge("c", "out", "res", "value")},
+	})
+	full := runAndWait(t, svc, engine.RunRequest{Workflow: "flagged"})
+	if full.Status != engine.RunCompleted || full.Outputs["five"] != int64(5) {
+		t.Fatalf("full run %s outputs %v (%s)", full.Status, full.Outputs, full.Error)
+	}
+	from := runAndWait(t, svc, engine.RunRequest{Workflow: "flagged", From: "c"})
+	if from.Status != engine.RunCompleted || from.Outputs["five"] != int64(5) {
+		t.Fatalf("run from c: %s outputs %v (%s)", from.Status, from.Outputs, from.Error)
+	}
+	if rec := from.Snapshot.Records()["res"]; rec.Status != engine.NodeReused {
+		t.Errorf("res in the run from c: %+v, want reused (inputs unchanged)", rec)
+	}
+}

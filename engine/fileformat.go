@@ -51,6 +51,8 @@ type BundleFile struct {
 	Description string          `json:"description"`
 	Tags        []string        `json:"tags"`
 	Versions    []BundleVersion `json:"versions"`
+	// Children are the versions of other workflows its subworkflow nodes pin, leaves first.
+	Children []BundleChild `json:"children,omitempty"`
 }
 
 // ParsedFile is the result of reading any accepted file shape.
@@ -191,7 +193,9 @@ func parseLegacy(data []byte, head map[string]json.RawMessage) (WorkflowFile, er
 	return out, nil
 }
 
-// legacyLocal are the names a node type resolves itself, known without a registry.
+// legacyLocal are the names a node type resolves itself (NodeType.LocalNames), known here
+// without a registry: a legacy file is read before any registry is at hand, so this one
+// type name stays written out.
 func legacyLocal(typ string) []string {
 	if typ == "text.template" {
 		return []string{"a", "b", "c", "d"}
@@ -288,7 +292,11 @@ func ExportWorkflow(w Workflow, v Version) ([]byte, error) {
 
 // ExportBundle renders a workflow with all its versions (given newest first, written oldest first).
 func ExportBundle(w Workflow, versions []Version) ([]byte, error) {
-	b := BundleFile{Format: FormatBundle, Name: w.Name, Description: w.Description, Tags: w.Tags}
+	return exportBundle(w, versions, nil)
+}
+
+func exportBundle(w Workflow, versions []Version, children []BundleChild) ([]byte, error) {
+	b := BundleFile{Format: FormatBundle, Name: w.Name, Description: w.Description, Tags: w.Tags, Children: children}
 	if b.Tags == nil {
 		b.Tags = []string{}
 	}

@@ -3,40 +3,72 @@ package engine
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"sort"
+	"fmt"
+	"slices"
+	"strings"
 )
 
 // ConfigHash identifies what a node would do: its type, type version and params after
 // {{name}} resolution. Position and label do not count. flow.inputs hashes the values it emits.
 func ConfigHash(t *NodeType, config any) string {
-	h := sha256.New()
-	h.Write([]byte(t.Type))
-	h.Write([]byte{0, byte(t.Version)})
-	b, err := canonicalJSON(config)
-	if err == nil {
-		h.Write(b)
+	bp := hashBufs.Get().(*[]byte)
+	b := append((*bp)[:0], t.Type...)
+	b = append(b, 0, byte(t.Version))
+	head := len(b)
+	b, ok := appendPlainJSON(b, config)
+	if !ok {
+		b = b[:head]
+		if enc, err := canonicalJSON(config); err == nil {
+			b = append(b, enc...)
+		}
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	sum := sha256.Sum256(b)
+	keepBuf(bp, b)
+	return hex.EncodeToString(sum[:16])
+}
+
+// HashValue is the content hash of a JSON-like value. Media values hash by their asset
+// reference, which already names the content.
+func HashValue(v any) string {
+	bp := hashBufs.Get().(*[]byte)
+	b, ok := appendPlainJSON((*bp)[:0], v)
+	if !ok {
+		enc, err := canonicalJSON(v)
+		if err != nil {
+			enc = []byte(fmt.Sprintf("%#v", v))
+		}
+		b = append(b[:0], enc...)
+	}
+	sum := sha256.Sum256(b)
+	keepBuf(bp, b)
+	return hex.EncodeToString(sum[:16])
 }
 
 // InputFingerprint identifies everything a node execution saw: its config hash and the
 // content hash of the value on each active input handle.
 func InputFingerprint(configHash string, inputs map[string]any, connected map[string]bool) string {
-	h := sha256.New()
-	h.Write([]byte(configHash))
-	names := make([]string, 0, len(inputs))
-	for k := range inputs {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		if !connected[k] {
-			continue
+	seen := make([]handleHash, 0, len(inputs))
+	for k, v := range inputs {
+		if connected[k] {
+			seen = append(seen, handleHash{k, HashValue(v)})
 		}
-		h.Write([]byte{0})
-		h.Write([]byte(k))
-		h.Write([]byte{1})
-		h.Write([]byte(HashValue(inputs[k])))
 	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
+	return fingerprintOf(configHash, seen)
+}
+
+// fingerprintOf is InputFingerprint over value hashes already worked out, one per handle
+// (in any order; it sorts them).
+func fingerprintOf(configHash string, hashes []handleHash) string {
+	slices.SortFunc(hashes, func(a, b handleHash) int { return strings.Compare(a.handle, b.handle) })
+	bp := hashBufs.Get().(*[]byte)
+	b := append((*bp)[:0], configHash...)
+	for _, x := range hashes {
+		b = append(b, 0)
+		b = append(b, x.handle...)
+		b = append(b, 1)
+		b = append(b, x.hash...)
+	}
+	sum := sha256.Sum256(b)
+	keepBuf(bp, b)
+	return hex.EncodeToString(sum[:16])
 }

@@ -49,21 +49,6 @@ func MergeTimeline(persisted, live []Generation) []Generation {
 	return out
 }
 
-// CurrentOf picks the current generation of a timeline: selected ?? latest completed.
-func CurrentOf(gens []Generation) string {
-	for _, g := range gens {
-		if g.Selected {
-			return g.ID
-		}
-	}
-	for _, g := range gens {
-		if g.Status == GenCompleted {
-			return g.ID
-		}
-	}
-	return ""
-}
-
 // SelectGeneration makes a generation the node's current one; "" clears the selection.
 func (s *Service) SelectGeneration(ctx context.Context, wfRef, nodeID, generationID string) error {
 	w, err := s.ResolveWorkflow(ctx, wfRef)

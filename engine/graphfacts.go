@@ -73,8 +73,8 @@ func newGraphFacts(reg *Registry, g Graph) *graphFacts {
 	}
 	forEachParallel(work, func(i int) {
 		t, nd := f.types[i], &g.Nodes[i]
-		if params, err := resolveFast(t, nd.Params, nil); err == nil {
-			f.static[i] = configHash(t, NodeConfig(t, *nd, params, nil, g, ""))
+		if params, err := ResolveNodeParams(t, nd.Params, nil); err == nil {
+			f.static[i] = ConfigHash(t, NodeConfig(t, *nd, params, nil, g, ""))
 		}
 	})
 	return f

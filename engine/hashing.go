@@ -1,17 +1,15 @@
 package engine
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"math"
 	"slices"
 	"strconv"
 	"sync"
 )
 
-// The planner hashes every node in scope, so it hashes plain JSON values (what params and
-// outputs hold) without encoding/json's reflection. configHash and hashValue give exactly
-// ConfigHash and HashValue, and fall back to them for anything else.
+// The planner hashes every node in scope, so ConfigHash and HashValue encode plain JSON
+// values (what params and outputs hold) without encoding/json's reflection, byte for byte
+// as canonicalJSON would, and use canonicalJSON only for anything else.
 
 var hashBufs = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
@@ -21,32 +19,6 @@ func keepBuf(bp *[]byte, b []byte) {
 		*bp = b
 		hashBufs.Put(bp)
 	}
-}
-
-// configHash is ConfigHash(t, config).
-func configHash(t *NodeType, config any) string {
-	bp := hashBufs.Get().(*[]byte)
-	b := append((*bp)[:0], t.Type...)
-	b = append(b, 0, byte(t.Version))
-	b, ok := appendPlainJSON(b, config)
-	defer keepBuf(bp, b)
-	if !ok {
-		return ConfigHash(t, config)
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:16])
-}
-
-// hashValue is HashValue(v).
-func hashValue(v any) string {
-	bp := hashBufs.Get().(*[]byte)
-	b, ok := appendPlainJSON((*bp)[:0], v)
-	defer keepBuf(bp, b)
-	if !ok {
-		return HashValue(v)
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:16])
 }
 
 // appendPlainJSON appends v as canonicalJSON encodes it, for null, booleans, numbers that

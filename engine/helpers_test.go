@@ -31,7 +31,7 @@ func testRegistry(tb testing.TB) (*engine.Registry, *atomic.Int64) {
 			}
 			return out, nil
 		})},
-		engine.NodeType{Type: "io.output", Deterministic: true, Inputs: []engine.Handle{{Name: "value", Type: engine.TypeAny}},
+		engine.NodeType{Type: "io.output", Deterministic: true, RunOutput: true, Inputs: []engine.Handle{{Name: "value", Type: engine.TypeAny}},
 			Params: []engine.ParamSpec{{Name: "name", Kind: engine.ParamString}},
 			Run: count(func(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
 				return map[string]any{"value": in.Inputs["value"]}, nil
@@ -82,6 +82,12 @@ func testRegistry(tb testing.TB) (*engine.Registry, *atomic.Int64) {
 					return map[string]any{"true": in.Inputs["value"]}, nil
 				}
 				return map[string]any{"false": in.Inputs["value"]}, nil
+			})},
+		// t.result records a run output as io.output does: the engine reads the flag, not the name.
+		engine.NodeType{Type: "t.result", Deterministic: true, RunOutput: true, Inputs: []engine.Handle{{Name: "value", Type: engine.TypeAny}},
+			Params: []engine.ParamSpec{{Name: "name", Kind: engine.ParamString}},
+			Run: count(func(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
+				return map[string]any{"value": in.Inputs["value"]}, nil
 			})},
 		engine.NodeType{Type: "t.merge", Deterministic: true, Inputs: any1, Outputs: []engine.Handle{{Name: "value", Type: engine.TypeAny}},
 			Run: count(func(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {

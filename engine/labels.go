@@ -25,13 +25,19 @@ func RunLabel(decls []InputDecl, inputs map[string]any, n int) string {
 		parts = append(parts, d.Name+"="+labelValue(v))
 	}
 	if len(parts) == 0 {
-		return fmt.Sprintf("Run #%d", n)
+		return NumberedLabel(n)
 	}
 	s := strings.Join(parts, " ")
 	if len([]rune(s)) > 80 {
 		s = string([]rune(s)[:79]) + "…"
 	}
 	return s
+}
+
+// NumberedLabel is the label of a run nothing else names: "Run #n", n its number in its
+// workflow. Stores give it to a run created without a label.
+func NumberedLabel(n int) string {
+	return fmt.Sprintf("Run #%d", n)
 }
 
 // SweepLabels names each run of a batch (Run ×N, a seed sweep, a --batch file) by what

@@ -2,10 +2,9 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"slices"
 	"sync"
-	"time"
 )
 
 // A loop group (control.foreach, control.map) owns child nodes (ParentID = the group). Inside
@@ -131,7 +130,7 @@ func bodySpec(b *loopBody) any {
 // childRecords collects, while loop bodies run (items in parallel), the record of each child
 // node's latest execution; the run's record takes them when the group resolves. Its lock
 // also orders the children's generations: stamped and committed in the order they are
-// recorded, so the latest recorded is the one the store makes current.
+// recorded, so the latest recorded is the one the store makes current (settle).
 type childRecords struct {
 	mu   sync.Mutex
 	recs map[string]NodeRecord
@@ -145,123 +144,131 @@ func (c *childRecords) take() map[string]NodeRecord {
 	return recs
 }
 
-// childGeneration records one execution of a loop body's child for one item: a generation
-// (its timeline shows every item's result; the latest is its current one) committed before
-// its node event, as for any node.
-func (ex *Executor) childGeneration(x *Execution, n *Node, cfgHash string, reasons []string, in *NodeInput, outs map[string]any,
-	runErr error, took time.Duration, kids *childRecords) {
-	now := time.Now
-	if ex.Now != nil {
-		now = ex.Now
+// record keeps rec as the child's latest; a cancelled or skipped item does not hide what the
+// child did for another item. The caller holds c.mu.
+func (c *childRecords) record(id string, rec NodeRecord) {
+	if c.recs == nil {
+		c.recs = map[string]NodeRecord{}
 	}
-	gen := Generation{ID: ex.newID(), WorkflowID: x.Run.WorkflowID, NodeID: n.ID, RunID: x.Run.ID, VersionID: x.Run.VersionID,
-		VersionLabel: x.Run.VersionLabel, RunLabel: x.Run.Label, DurationMS: took.Milliseconds(), Cost: in.Cost,
-		ConfigHash: cfgHash, InputFingerprint: InputFingerprint(cfgHash, in.Inputs, in.Connected)}
-	rec := NodeRecord{Status: NodeExecuted, Reasons: nonNil(reasons), GenerationID: gen.ID, DurationMS: gen.DurationMS}
-	if runErr != nil {
-		gen.Status, gen.Error, gen.Outputs = GenFailed, runErr.Error(), map[string]any{}
-		rec.Status, rec.Error = NodeFailed, runErr.Error()
-		outs = nil
-	} else {
-		gen.Status, gen.Outputs = GenCompleted, outs
+	if _, ok := c.recs[id]; ok && (rec.Status == NodeCancelled || rec.Status == NodeSkipped) {
+		return
 	}
-	kids.mu.Lock()
-	defer kids.mu.Unlock()
-	gen.CreatedAt = now().UTC()
-	if kids.recs == nil {
-		kids.recs = map[string]NodeRecord{}
-	}
-	kids.recs[n.ID] = rec
-	ev := nodeEvent(x.Run, n.ID, rec, outs)
-	if ex.Committer != nil {
-		ex.Committer.Commit(gen, ev)
-	} else if ex.Emit != nil {
-		ex.Emit(ev)
-	}
+	c.recs[id] = rec
 }
 
-// bodyRunner runs a group's children once for one item, in order, and returns the value that
-// reaches the group's `result` input. Each child's execution writes a generation.
-func (ex *Executor) bodyRunner(x Execution, b *loopBody, bodies map[string]*loopBody, kids *childRecords) BodyRunner {
-	// A child's config, and what a plan says of it (loop_restart when a run from a block
-	// reruns the group), are the same for every item: worked out once.
-	cfgHashes, reasons := map[string]string{}, map[string][]string{}
+// priorByFingerprint memoises, per child of one loop, its generations of the loop's last run
+// by input fingerprint, loaded the first time an item asks.
+type priorByFingerprint struct {
+	mu    sync.Mutex
+	load  func(ctx context.Context, nodeID string) map[string]*Generation
+	known map[string]map[string]*Generation
+}
+
+func (p *priorByFingerprint) find(ctx context.Context, nodeID, fp string) *Generation {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	byFP, ok := p.known[nodeID]
+	if !ok {
+		byFP = p.load(ctx, nodeID)
+		p.known[nodeID] = byFP
+	}
+	return byFP[fp]
+}
+
+// bodyRunner runs a group's children once for one item, through the executor's scheduler and
+// node path like any node of the run (drive, work), and returns the value that reaches the
+// group's `result` input. Each child's execution writes a generation and sends its events.
+func (ex *Executor) bodyRunner(x *Execution, b *loopBody, bodies map[string]*loopBody, kids *childRecords) BodyRunner {
+	// A child's type, config, and what a plan says of it (loop_restart when a run from a
+	// block reruns the group), are the same for every item: worked out once.
+	type child struct {
+		typ     *NodeType
+		reasons []string
+		cfgHash string
+		body    BodyRunner
+	}
+	children := make([]child, len(b.nodes))
 	var gi *graphIndex
+	var prior func(ctx context.Context, nodeID, fp string) *Generation
 	if x.Plan != nil {
 		gi = x.index()
+		// Early cutoff inside the body: when the group reruns for what is upstream of it or a
+		// body edit (not as the run's target), a deterministic child whose inputs for an item
+		// equal those it saw in the loop's last run reuses that generation.
+		if p := x.Plan.at(gi.idx[b.group], b.group); p != nil && p.Action == ActionRerun &&
+			!slices.Contains(p.Reasons, ReasonTarget) && x.bodyPrior != nil {
+			memo := &priorByFingerprint{load: x.bodyPrior, known: map[string]map[string]*Generation{}}
+			prior = memo.find
+		}
 	}
 	for i := range b.nodes {
 		n := &b.nodes[i]
-		if t, ok := ex.Registry.Get(n.Type); ok {
-			if params, err := ResolveNodeParams(t, n.Params, x.Run.Inputs); err == nil {
-				cfgHashes[n.ID] = ConfigHash(t, NodeConfig(t, *n, params, x.Run.Inputs, x.Version.Graph, ""))
+		c := &children[i]
+		c.typ, _ = ex.Registry.Get(n.Type)
+		if c.typ != nil {
+			if params, err := ResolveNodeParams(c.typ, n.Params, x.Run.Inputs); err == nil {
+				c.cfgHash = ConfigHash(c.typ, NodeConfig(c.typ, *n, params, x.Run.Inputs, x.Version.Graph, ""))
+			}
+			if c.typ.Container {
+				c.body = ex.bodyRunner(x, bodies[n.ID], bodies, kids)
 			}
 		}
 		if gi != nil {
 			if p := x.Plan.at(gi.idx[n.ID], n.ID); p != nil {
-				reasons[n.ID] = p.Reasons
+				c.reasons = p.Reasons
 			}
 		}
 	}
 	return func(ctx context.Context, index int, item any) (map[string]any, error) {
-		vals := map[string]map[string]any{b.group: {"item": item, "index": int64(index)}}
-		for _, n := range b.nodes {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			t, ok := ex.Registry.Get(n.Type)
-			if !ok {
+		sc := &scope{states: make(map[string]*nodeState, len(b.nodes)), out: map[string][]Edge{}, group: b.group,
+			groupIn: map[string]any{}, kids: kids, prior: prior}
+		for i := range b.nodes {
+			n, c := &b.nodes[i], &children[i]
+			if c.typ == nil {
 				return nil, fmt.Errorf("node %q: unknown node type %q", n.ID, n.Type)
 			}
-			inputs, connected := map[string]any{}, map[string]bool{}
-			incoming := 0
-			for _, e := range b.edges {
-				if e.Target != n.ID {
-					continue
-				}
-				incoming++
-				if out, ok := vals[e.Source]; ok {
-					if v, ok := out[e.SourceHandle]; ok {
-						inputs[e.TargetHandle] = v
-						connected[e.TargetHandle] = true
-					}
-				}
-			}
-			if incoming > 0 && len(connected) == 0 {
-				continue // only reachable through an inactive branch: skipped
-			}
-			params, err := ResolveNodeParams(t, n.Params, x.Run.Inputs)
-			if err != nil {
-				return nil, fmt.Errorf("item %d: node %q: %w", index, n.ID, err)
-			}
-			in := &NodeInput{NodeID: n.ID, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, RawParams: n.Params, Inputs: inputs,
-				Connected: connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets,
-				Limits: ex.Limits, Providers: ex.Providers, Settings: ex.Settings}
-			if t.Container {
-				in.Body = ex.bodyRunner(x, bodies[n.ID], bodies, kids)
-			}
-			start := time.Now()
-			outs, err := safeRun(ctx, t.Run, in)
-			if err == nil {
-				outs, err = NormalizeOutputs(outs)
-			}
-			if err != nil && (ctx.Err() != nil || errors.Is(err, ErrPause)) {
-				return nil, fmt.Errorf("item %d: node %q: %w", index, n.ID, err) // cancelled: nothing to keep
-			}
-			ex.childGeneration(&x, &n, cfgHashes[n.ID], reasons[n.ID], in, outs, err, time.Since(start), kids)
-			if err != nil {
-				return nil, fmt.Errorf("item %d: node %q: %w", index, n.ID, err)
-			}
-			vals[n.ID] = outs
+			sc.states[n.ID] = &nodeState{node: n, typ: c.typ, body: c.body, cfgHash: c.cfgHash, inputs: map[string]any{}, connected: map[string]bool{},
+				plan: PlanNode{Action: ActionRerun, Reasons: c.reasons}}
+			sc.order = append(sc.order, n.ID)
 		}
+		seed := map[string]any{"item": item, "index": int64(index)}
 		for _, e := range b.edges {
-			if e.Target == b.group && e.TargetHandle == "result" {
-				if out, ok := vals[e.Source]; ok {
-					return map[string]any{"result": out[e.SourceHandle]}, nil
-				}
-				return map[string]any{"result": nil}, nil
+			if sc.states[e.Source] != nil {
+				sc.out[e.Source] = append(sc.out[e.Source], e)
+			}
+			dst := sc.states[e.Target]
+			if dst == nil {
+				continue
+			}
+			if _, ok := dst.inputs[e.TargetHandle]; !ok {
+				dst.inputs[e.TargetHandle] = nil
+			}
+			dst.incoming++
+			switch {
+			case e.Source == b.group:
+				dst.feed(e.TargetHandle, seed, e.SourceHandle)
+			case sc.states[e.Source] != nil:
+				dst.remaining++
 			}
 		}
-		return map[string]any{"result": nil}, nil
+		var failed error
+		ex.drive(ctx, x, sc, func(r nodeResult) {
+			if failed != nil {
+				return
+			}
+			switch {
+			case r.record.Status == NodeFailed:
+				failed = fmt.Errorf("item %d: node %q: %s", index, r.id, r.record.Error)
+			case r.paused != nil:
+				failed = fmt.Errorf("item %d: node %q: %w", index, r.id, ErrPause)
+			}
+		})
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if failed != nil {
+			return nil, failed
+		}
+		return map[string]any{"result": sc.groupIn["result"]}, nil
 	}
 }

@@ -51,13 +51,24 @@ type NodeInput struct {
 	Cost map[string]any
 	// Body runs a loop group's children for one item (nil for other nodes).
 	Body BodyRunner
+	// Child runs the pinned child version of a flow.subworkflow node with the node's inputs
+	// as its flow inputs and returns the child run's outputs (nil for other nodes, and
+	// outside a service).
+	Child func(ctx context.Context) (map[string]any, error)
 	// Approval is the recorded decision for a control.approval node, if any.
 	Approval *Approval
+
+	// exec is the executor running the node (Executor).
+	exec *Executor
 
 	progress func(float64)
 	stream   func(string)
 	log      func(string)
 }
+
+// Executor is the executor running the node, for a node that executes another graph as a
+// child run (Executor.Execute); nil when the node runs outside one.
+func (in *NodeInput) Executor() *Executor { return in.exec }
 
 // Progress reports completion in 0..1; it is coalesced before reaching the window.
 func (in *NodeInput) Progress(p float64) {

@@ -13,8 +13,8 @@ func (s *Service) OpenFile(ctx context.Context, data []byte) (ImportResult, erro
 		return ImportResult{}, err
 	}
 	if pf.Workflow != nil {
-		g := NormalizeGraph(pf.Workflow.Graph())
-		if err := ValidateGraph(s.reg, g); err != nil {
+		g := s.pinByName(ctx, NormalizeGraph(pf.Workflow.Graph()))
+		if err := s.validateGraph(ctx, "", g); err != nil {
 			return ImportResult{}, err
 		}
 		hash := ContentHash(g)

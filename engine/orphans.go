@@ -109,11 +109,12 @@ type QueuedRun struct {
 	// Orphaned: the process that queued or ran it is gone. A queued orphan waits until a
 	// process resumes it (ResumeOrphaned) or it is cancelled (CancelOrphaned).
 	Orphaned bool `json:"orphaned"`
-	// Position is the 1-based place of a run queued in this process, 0 otherwise.
+	// Position is the 1-based place of a queued run in the data home's queue (orphans
+	// included), 0 for a running one.
 	Position int `json:"position"`
 }
 
-// Queue lists the running and queued runs of the data home, oldest first.
+// Queue lists the running and queued runs of the data home in queue order.
 func (s *Service) Queue(ctx context.Context) (QueueState, error) {
 	runs, err := s.store.ListRunsByStatus(ctx, RunRunning, RunQueued)
 	if err != nil {
@@ -123,10 +124,11 @@ func (s *Service) Queue(ctx context.Context) (QueueState, error) {
 	oc := s.newOwnerCheck()
 	for _, r := range runs {
 		r.Snapshot = Snapshot{}
-		item := QueuedRun{Run: r, Orphaned: !oc.alive(r.Owner), Position: s.runs.QueuePosition(r.ID)}
+		item := QueuedRun{Run: r, Orphaned: !oc.alive(r.Owner)}
 		if r.Status == RunRunning {
 			q.Running = append(q.Running, item)
 		} else {
+			item.Position = len(q.Queued) + 1
 			q.Queued = append(q.Queued, item)
 		}
 	}

@@ -25,6 +25,12 @@ const (
 	ReasonUpstreamChanged    = "upstream_changed"
 	ReasonInputChanged       = "input_changed"
 	ReasonLoopRestart        = "loop_restart"
+	// ReasonChanged marks, in a changed run (SPEC §14), a node that reruns on its own
+	// account; what depends on it reruns as upstream_changed.
+	ReasonChanged = "changed"
+	// ReasonCached marks a node a run did not execute because a completed generation with
+	// the same input fingerprint exists, in any workflow of the data home (SPEC §14).
+	ReasonCached = "cached"
 	// ReasonSelected explains a reuse: the node feeds the generation the user picked.
 	ReasonSelected = "selected"
 )
@@ -42,11 +48,18 @@ type Plan struct {
 	WorkflowID string `json:"workflow_id"`
 	VersionID  string `json:"version_id"`
 	From       string `json:"from"`
+	// Changed marks the plan of a changed run (From is then "").
+	Changed bool `json:"changed,omitempty"`
 	// Nodes holds the decisions by node id; a plan made only to be run (not shown) leaves it
 	// nil and keeps them in graph order (at).
 	Nodes map[string]PlanNode `json:"nodes"`
 	Rerun int                 `json:"rerun"`
 	Reuse int                 `json:"reuse"`
+	// WorkflowName and VersionLabel name a child's plan for a person (Children).
+	WorkflowName string `json:"workflow_name,omitempty"`
+	VersionLabel string `json:"version_label,omitempty"`
+	// Children holds, under each subworkflow node that reruns, the plan of its child run.
+	Children map[string]*Plan `json:"children,omitempty"`
 	// list holds the decisions in the order of the graph's nodes, when BuildPlan made them.
 	list []PlanNode
 }

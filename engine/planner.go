@@ -1,8 +1,6 @@
 package engine
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"runtime"
 	"slices"
 	"strings"
@@ -14,6 +12,10 @@ type PlanInput struct {
 	Registry *Registry
 	Graph    Graph
 	From     string
+	// Changed plans a changed run (SPEC §14) instead of a run from From: every node that
+	// would rerun for a reason of its own reruns (reason changed), so does what depends on
+	// it (upstream_changed), everything else is reused. From is then "".
+	Changed bool
 	// Prior maps node id → the generation a reuse would feed: selected ?? latest completed.
 	Prior map[string]*Generation
 	// LatestFailed marks nodes whose latest execution failed (and that have no selection).
@@ -62,45 +64,23 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 		f = newGraphFacts(in.Registry, g)
 	}
 	gi := f.gi
-	fromIdx, ok := gi.idx[in.From]
-	if !ok {
-		return Plan{}, Invalid(Problem{NodeID: in.From, Message: "no such node"})
-	}
-	// Children of a loop group plan with their group: a run from a child runs the group.
 	top := f.top
-	fromIdx = top[fromIdx]
-
-	// Forward: the target and everything downstream of it.
-	down := make([]bool, n)
-	down[fromIdx] = true
-	stack := []int{fromIdx}
-	for len(stack) > 0 {
-		i := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, k := range gi.out(i) {
-			if t := top[gi.dst[k]]; !down[t] {
-				down[t] = true
-				stack = append(stack, t)
-			}
-		}
-	}
-	// Backward: everything that feeds the forward set.
-	scope := make([]bool, n)
-	for i := range down {
-		if down[i] {
+	down, scope := make([]bool, n), make([]bool, n)
+	fromIdx := -1
+	if in.Changed {
+		// A changed run has no target: every node is in scope, and the reruns start at
+		// the nodes that must rerun on their own account.
+		for i := range scope {
 			scope[i] = true
-			stack = append(stack, i)
 		}
-	}
-	for len(stack) > 0 {
-		i := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, k := range gi.in(i) {
-			if s := top[gi.src[k]]; !scope[s] {
-				scope[s] = true
-				stack = append(stack, s)
-			}
+	} else {
+		i, ok := gi.idx[in.From]
+		if !ok {
+			return Plan{}, Invalid(Problem{NodeID: in.From, Message: "no such node"})
 		}
+		// Children of a loop group plan with their group: a run from a child runs the group.
+		fromIdx = top[i]
+		targetScope(gi, top, fromIdx, down, scope)
 	}
 	if f.orderErr != nil {
 		return Plan{}, f.orderErr
@@ -120,7 +100,7 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 	own := make([]ownDecision, n)
 	forEachParallel(work, func(i int) { own[i] = pc.decide(i) })
 
-	plan := Plan{From: in.From, list: make([]PlanNode, n)}
+	plan := Plan{From: in.From, Changed: in.Changed, list: make([]PlanNode, n)}
 	if nodeMap {
 		plan.Nodes = make(map[string]PlanNode, n)
 	}
@@ -141,6 +121,9 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 			reasons = append(reasons, ReasonDownstreamOfTarget)
 		}
 		o := own[i]
+		if in.Changed && o.reasons != 0 {
+			reasons = append(reasons, ReasonChanged)
+		}
 		reasons = o.reasons.appendTo(reasons)
 		if !o.final {
 			upstreamRerun := false
@@ -155,6 +138,9 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 			} else if len(reasons) == 0 && o.fingerprintDiffers {
 				// Every upstream node is reused, and this node would receive other values than
 				// its prior generation saw (a different selection upstream changes them).
+				if in.Changed {
+					reasons = append(reasons, ReasonChanged)
+				}
 				reasons = append(reasons, ReasonInputChanged)
 			}
 		}
@@ -194,6 +180,41 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 		}
 	}
 	return plan, nil
+}
+
+// targetScope marks in down the target and everything downstream of it, and in scope down
+// and everything that feeds it.
+func targetScope(gi *graphIndex, top []int, fromIdx int, down, scope []bool) {
+	// Forward: the target and everything downstream of it.
+	down[fromIdx] = true
+	stack := []int{fromIdx}
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, k := range gi.out(i) {
+			if t := top[gi.dst[k]]; !down[t] {
+				down[t] = true
+				stack = append(stack, t)
+			}
+		}
+	}
+	// Backward: everything that feeds the forward set.
+	for i := range down {
+		if down[i] {
+			scope[i] = true
+			stack = append(stack, i)
+		}
+	}
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, k := range gi.in(i) {
+			if s := top[gi.src[k]]; !scope[s] {
+				scope[s] = true
+				stack = append(stack, s)
+			}
+		}
+	}
 }
 
 // planContext holds what every node's own decision reads, computed once per plan.
@@ -246,7 +267,7 @@ func typeParams(t *NodeType) []ParamSpec {
 func hashValues(m map[string]any) map[string]string {
 	out := make(map[string]string, len(m))
 	for k, v := range m {
-		out[k] = hashValue(v)
+		out[k] = HashValue(v)
 	}
 	return out
 }
@@ -360,8 +381,8 @@ func (pc *planContext) editedSince(i int, gen *Generation, readsChanged bool) bo
 	if pc.f.links[i] {
 		fileSHA = PriorFileSHA(*gen)
 	}
-	params, err := resolveFast(t, n.Params, in.Inputs)
-	if err == nil && configHash(t, NodeConfig(t, *n, params, in.Inputs, pc.g, fileSHA)) == gen.ConfigHash {
+	params, err := ResolveNodeParams(t, n.Params, in.Inputs)
+	if err == nil && ConfigHash(t, NodeConfig(t, *n, params, in.Inputs, pc.g, fileSHA)) == gen.ConfigHash {
 		return false
 	}
 	then, haveThen := in.RunInputs[gen.RunID]
@@ -369,8 +390,8 @@ func (pc *planContext) editedSince(i int, gen *Generation, readsChanged bool) bo
 	case haveThen && pc.f.reads[i].any():
 		// Hashed with the values gen saw, a difference is an edit of the node itself,
 		// whatever the inputs did.
-		thenParams, err := resolveFast(t, n.Params, then)
-		return err != nil || configHash(t, NodeConfig(t, *n, thenParams, then, pc.g, fileSHA)) != gen.ConfigHash
+		thenParams, err := ResolveNodeParams(t, n.Params, then)
+		return err != nil || ConfigHash(t, NodeConfig(t, *n, thenParams, then, pc.g, fileSHA)) != gen.ConfigHash
 	case !haveThen && readsChanged:
 		return false // explained by input_changed
 	}
@@ -443,33 +464,13 @@ func (pc *planContext) fingerprint(i int, cfgHash string) string {
 			seen = append(seen, handleHash{e.TargetHandle, sum})
 		}
 	}
-	slices.SortFunc(seen, func(a, b handleHash) int { return strings.Compare(a.handle, b.handle) })
-	bp := hashBufs.Get().(*[]byte)
-	b := append((*bp)[:0], cfgHash...)
-	for _, x := range seen {
-		b = append(b, 0)
-		b = append(b, x.handle...)
-		b = append(b, 1)
-		b = append(b, x.hash...)
-	}
-	sum := sha256.Sum256(b)
-	keepBuf(bp, b)
-	return hex.EncodeToString(sum[:16])
+	return fingerprintOf(cfgHash, seen)
 }
 
 // linksFile reports whether nodes of type t may link a file on disk (see LinkedPath).
 func linksFile(t *NodeType) bool {
 	spec, ok := t.Param("path")
 	return ok && spec.Kind == ParamPath
-}
-
-// resolveFast is ResolveNodeParams, which the scheduler runs, skipping the copy when no
-// param refers to a flow input.
-func resolveFast(t *NodeType, params, inputs map[string]any) (map[string]any, error) {
-	if !hasTemplate(params) {
-		return params, nil
-	}
-	return ResolveNodeParams(t, params, inputs)
 }
 
 func hasTemplate(v any) bool {

@@ -20,11 +20,32 @@ func (s *Service) PlanFrom(ctx context.Context, wfRef, versionRef, from string, 
 	if !hasNode(v.Graph, from) {
 		return Plan{}, Invalid(Problem{NodeID: from, Message: "no such node in " + v.Label})
 	}
+	if err := s.checkSubflows(ctx, w, v); err != nil {
+		return Plan{}, err
+	}
 	p, _, _, err := s.planFor(ctx, w, v, from, given, true)
+	if err == nil {
+		s.addChildPlans(ctx, v.Graph, &p)
+	}
 	return p, err
 }
 
-// planFor gathers what BuildPlan needs: the inputs of the run it builds on merged with the
+// PlanChanged builds the plan of a changed run (SPEC §14) without executing it: which nodes
+// rerun on their own account (reason changed), what reruns because of them, what is reused.
+func (s *Service) PlanChanged(ctx context.Context, wfRef, versionRef string, given map[string]any) (Plan, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return Plan{}, err
+	}
+	v, err := s.ResolveVersion(ctx, w, versionRef)
+	if err != nil {
+		return Plan{}, err
+	}
+	p, _, _, err := s.planFor(ctx, w, v, "", given, true)
+	return p, err
+}
+
+// planFor gathers what BuildPlan needs (from "" plans a changed run): the inputs of the run it builds on merged with the
 // given ones, the nodes' current generations, which nodes last failed, and the inputs of the
 // runs that made the current generations. A plan for a run (not dry) has its decisions in
 // graph order only: Plan.Nodes is nil.
@@ -64,7 +85,7 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	}
 	current := state.Current
 	facts := s.versions.facts(s.reg, v)
-	in := PlanInput{Registry: s.reg, Graph: v.Graph, From: from, Prior: current, LatestFailed: state.Failed,
+	in := PlanInput{Registry: s.reg, Graph: v.Graph, From: from, Changed: from == "", Prior: current, LatestFailed: state.Failed,
 		Inputs: inputs, PrevInputs: prevDeclared, FilesChanged: filesChanged(facts, current, inputs), facts: facts}
 	in.FailedGeneration = func(nodeID string) *Generation {
 		gens, err := s.store.ListGenerations(ctx, w.ID, nodeID)
@@ -199,7 +220,7 @@ func (s *Service) PlanGraph(ctx context.Context, wfRef string, g Graph, from str
 		return Plan{}, err
 	}
 	g = NormalizeGraph(g)
-	if err := ValidateGraph(s.reg, g); err != nil {
+	if err := s.validateGraph(ctx, w.ID, g); err != nil {
 		return Plan{}, err
 	}
 	if !hasNode(g, from) {
@@ -215,5 +236,8 @@ func (s *Service) PlanGraph(ctx context.Context, wfRef string, g Graph, from str
 		}
 	}
 	p, _, _, err := s.planFor(ctx, w, v, from, given, true)
+	if err == nil {
+		s.addChildPlans(ctx, v.Graph, &p)
+	}
 	return p, err
 }

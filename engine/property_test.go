@@ -38,6 +38,10 @@ const propRounds = 3
 //	    current generation: its new input fingerprint differs from that generation's, or it
 //	    reads the flow input as inputs.x (which the fingerprint does not cover) and x differs
 //	    from what that generation saw.
+//
+// Every third graph also holds a flow.subworkflow node "sub" running another random graph
+// (pinned to a version; some rounds edit the child and re-pin it), fed by x or an expression,
+// with its outputs recorded by "o_sub": the property holds across the boundary.
 func TestPropertyRunFromBlock(t *testing.T) {
 	t.Parallel()
 	reg := libRegistry(t)
@@ -198,8 +202,17 @@ func checkRunFromBlockProperty(t *testing.T, reg *engine.Registry, seed int64) {
 		svc = serviceAt(t, t.TempDir(), engine.Config{RunCap: 2}) // read back from SQLite
 	}
 	ref := newService(t, reg, 2) // full runs only: history never matters there
-	imp := importGraph(t, svc, "prop", g)
-	refImp := importGraph(t, ref, "prop", g)
+
+	// A subworkflow: g pins "child"; each service's copy pins its own child version.
+	var sub *propSub
+	if seed%3 == 0 {
+		sub = &propSub{pg: randomPropGraph(rng)}
+		sub.pin[0] = importGraph(t, svc, "child", sub.pg.g)
+		sub.pin[1] = importGraph(t, ref, "child", sub.pg.g)
+		g = addPropSub(rng, g, pg.handles, sub.pg.g)
+	}
+	imp := importGraph(t, svc, "prop", sub.graph(g, 0))
+	refImp := importGraph(t, ref, "prop", sub.graph(g, 1))
 	givenX, x := propX(rng)
 	first := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID, Inputs: map[string]any{"x": givenX}})
 	story = append(story, fmt.Sprintf("full run with x=%#v: %s %s", givenX, first.Status, first.Error))
@@ -213,17 +226,37 @@ func checkRunFromBlockProperty(t *testing.T, reg *engine.Registry, seed int64) {
 		if edits > 0 {
 			g = cloneGraph(g)
 			for e := 0; e < edits; e++ {
-				i := 1 + rng.Intn(len(pg.handles))
+				i := 1 + rng.Intn(len(pg.handles)) // an expression: they come right after "in"
+
 				id := g.Nodes[i].ID
 				expr := randomExpr(rng, pg.handles[id])
 				g.Nodes[i].Params = map[string]any{"expression": expr}
 				story = append(story, fmt.Sprintf("round %d: %s := %s", round, id, expr))
 			}
-			for _, w := range []struct {
+		}
+		if sub != nil && rng.Intn(3) == 0 {
+			// a new child version, and the parent re-pinned to it
+			cg := cloneGraph(sub.pg.g)
+			i := 1 + rng.Intn(len(sub.pg.handles))
+			expr := randomExpr(rng, sub.pg.handles[cg.Nodes[i].ID])
+			cg.Nodes[i].Params = map[string]any{"expression": expr}
+			sub.pg.g = cg
+			story = append(story, fmt.Sprintf("round %d: child %s := %s, re-pinned", round, cg.Nodes[i].ID, expr))
+			for k, s := range []*engine.Service{svc, ref} {
+				v, err := s.SaveVersion(ctx, sub.pin[k].WorkflowID, cg, "edit", "", true)
+				if err != nil {
+					fail("saving child version: %v", err)
+				}
+				sub.pin[k].VersionID = v.ID
+			}
+			edits++
+		}
+		if edits > 0 {
+			for k, w := range []struct {
 				svc *engine.Service
 				id  string
 			}{{svc, imp.WorkflowID}, {ref, refImp.WorkflowID}} {
-				if _, err := w.svc.SaveVersion(ctx, w.id, g, fmt.Sprintf("round %d", round), "", true); err != nil {
+				if _, err := w.svc.SaveVersion(ctx, w.id, sub.graph(g, k), fmt.Sprintf("round %d", round), "", true); err != nil {
 					fail("saving version: %v", err)
 				}
 			}
@@ -309,6 +342,58 @@ func checkRunFromBlockProperty(t *testing.T, reg *engine.Registry, seed int64) {
 			fail("round %d: %s executed (%v) with the fingerprint of its current generation %s", round, id, rec.Reasons, cur.ID)
 		}
 	}
+}
+
+// propSub is the subworkflow of a property graph: the child graph and the child's import in
+// the service under test (0) and the reference (1).
+type propSub struct {
+	pg  propGraph
+	pin [2]engine.ImportResult
+}
+
+// graph is g with its "sub" node pinned to the child of service k (g itself without sub).
+func (s *propSub) graph(g engine.Graph, k int) engine.Graph {
+	if s == nil {
+		return g
+	}
+	out := cloneGraph(g)
+	for i := range out.Nodes {
+		if out.Nodes[i].Type == engine.TypeSubworkflow {
+			out.Nodes[i].Params = map[string]any{"workflow": s.pin[k].WorkflowID, "version": s.pin[k].VersionID}
+		}
+	}
+	return out
+}
+
+// addPropSub adds "sub" (fed x or an expression's result) and "o_sub" recording one of the
+// child's outputs; when an expression with a free handle comes later, it reads sub too.
+func addPropSub(rng *rand.Rand, g engine.Graph, handles map[string][]string, child engine.Graph) engine.Graph {
+	var outs []string
+	for _, n := range child.Nodes {
+		if n.Type == "io.output" {
+			outs = append(outs, engine.ToText(n.Params["name"]))
+		}
+	}
+	out := outs[rng.Intn(len(outs))]
+	n := len(handles)
+	at := rng.Intn(n + 1) // sub reads e(at-1), or x when at is 0
+	g.Nodes = append(g.Nodes, node("sub", engine.TypeSubworkflow, map[string]any{}), node("o_sub", "io.output", map[string]any{"name": "o_sub"}))
+	if at == 0 {
+		g.Edges = append(g.Edges, edge("in", "x", "sub", "x"))
+	} else {
+		g.Edges = append(g.Edges, edge(fmt.Sprintf("e%d", at-1), "result", "sub", "x"))
+	}
+	g.Edges = append(g.Edges, edge("sub", out, "o_sub", "value"))
+	for i := at; i < n; i++ {
+		id := fmt.Sprintf("e%d", i)
+		if hs := handles[id]; len(hs) < 4 && rng.Intn(2) == 0 {
+			h := string(rune('a' + len(hs)))
+			handles[id] = append(hs, h)
+			g.Edges = append(g.Edges, edge("sub", out, id, h))
+			break
+		}
+	}
+	return g
 }
 
 func generationOutputs(t *testing.T, svc *engine.Service, id string) map[string]any {

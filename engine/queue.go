@@ -2,13 +2,14 @@ package engine
 
 import (
 	"context"
+	"sort"
 	"sync"
 )
 
 // DefaultRunCap is how many runs may execute at once unless the setting says otherwise.
 const DefaultRunCap = 4
 
-// activeRun is a run the manager knows: queued or running in this process.
+// activeRun is a run the queue knows: queued or running in this process.
 type activeRun struct {
 	run    Run
 	exec   Execution
@@ -16,49 +17,66 @@ type activeRun struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	result Result
-	// stored is the run's final record once it is written (nil if writing it failed).
+	// stored is the run's final record as written, or as reported when writing it failed
+	// (then its status is failed and its error says so).
 	stored *Run
 }
 
-// RunQueue bounds running runs by a global cap and queues the rest FIFO. Runs of the same
-// workflow are never serialised by workflow; only the cap limits them.
+// runHooks are what the queue asks of the service along a run's life. Each writes the run's
+// state to the store and reports a write that failed, so the run does not go on as if it had
+// been recorded.
+type runHooks struct {
+	// announce tells the window a run entered the queue.
+	announce func(r Run)
+	// slots grants run slots (SPEC §5: one cap per data home) to queued runs of this process
+	// while it runs running of them under its own cap localCap (0: none); it returns the
+	// granted ids.
+	slots func(queued []string, running, localCap int) ([]string, error)
+	// begin records a run as running (called in queue order, before it executes).
+	begin func(ar *activeRun) error
+	// execute runs a begun run and records its end in ar.stored.
+	execute func(ctx context.Context, ar *activeRun) Result
+	// failed records a run that could not begin as failed with err.
+	failed func(ar *activeRun, err error)
+	// release gives a run's slot back once it no longer runs.
+	release func(id string)
+	// cancelled records a queued run cancelled before it started.
+	cancelled func(r Run) error
+	// order is told the queue's new order (for position events).
+	order func(order []Run)
+}
+
+// RunQueue owns the run lifecycle of this process: a run is submitted (queued and announced),
+// waits in FIFO order for a slot under the cap, begins, executes, and records its end, or is
+// cancelled while it waits. Runs of the same workflow are never serialised by workflow; only
+// the cap limits them. Close waits for every run it accepted.
 type RunQueue struct {
 	// drainMu orders starts: runs leave the queue and are marked started in FIFO order.
 	drainMu sync.Mutex
 	mu      sync.Mutex
-	cap     int
+	// cap, when > 0, bounds the runs this process runs at once (run --max-concurrent); the
+	// data home's cap bounds them all (hooks.slots).
+	cap int
 	// paused: queued runs wait (running ones finish); SetPaused(false) starts them.
 	paused  bool
+	closed  bool
 	running map[string]*activeRun
 	queue   []*activeRun
 	known   map[string]*activeRun
-	// begin marks a run started (in queue order); start then executes it on its own goroutine.
-	begin func(ar *activeRun)
-	start func(ctx context.Context, ar *activeRun) Result
-	// queued is told the queue's new order (for position events).
-	queued func(order []Run)
-	// cancelled is called for a queued run cancelled before it started.
-	cancelled func(r Run)
+	hooks   runHooks
+	// wg counts the runs accepted and not yet ended.
+	wg sync.WaitGroup
 }
 
-func newRunQueue(cap int) *RunQueue {
-	if cap < 1 {
-		cap = DefaultRunCap
-	}
-	return &RunQueue{cap: cap, running: map[string]*activeRun{}, known: map[string]*activeRun{}}
+func newRunQueue(hooks runHooks) *RunQueue {
+	return &RunQueue{running: map[string]*activeRun{}, known: map[string]*activeRun{}, hooks: hooks}
 }
 
-// Cap returns the global cap.
-func (m *RunQueue) Cap() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.cap
-}
-
-// SetCap changes the cap; raising it starts queued runs at once.
+// SetCap bounds the runs of this process alone (0: only the data home's cap); raising it
+// starts queued runs at once.
 func (m *RunQueue) SetCap(n int) {
-	if n < 1 {
-		n = 1
+	if n < 0 {
+		n = 0
 	}
 	m.mu.Lock()
 	m.cap = n
@@ -84,10 +102,16 @@ func (m *RunQueue) Paused() bool {
 	return m.paused
 }
 
-// Submit queues a run; it starts at once when a slot is free.
+// Submit accepts a run written to the store as queued: it is announced, queued, and starts
+// when a slot is free. This is the one way a run enters execution (new, resumed after an
+// approval, or queued again after a restart).
 func (m *RunQueue) Submit(parent context.Context, r Run, x Execution) {
 	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
 	ar := &activeRun{run: r, exec: x, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	m.wg.Add(1)
+	if m.hooks.announce != nil {
+		m.hooks.announce(r)
+	}
 	m.mu.Lock()
 	m.known[r.ID] = ar
 	m.queue = append(m.queue, ar)
@@ -95,27 +119,52 @@ func (m *RunQueue) Submit(parent context.Context, r Run, x Execution) {
 	m.drain()
 }
 
+// drain starts queued runs as the cap and the slots of the data home allow.
 func (m *RunQueue) drain() {
 	m.drainMu.Lock()
 	defer m.drainMu.Unlock()
 	m.mu.Lock()
-	var starting []*activeRun
-	for !m.paused && len(m.running) < m.cap && len(m.queue) > 0 {
-		ar := m.queue[0]
-		m.queue = m.queue[1:]
-		m.running[ar.run.ID] = ar
-		starting = append(starting, ar)
+	stopped := m.paused || m.closed || (m.cap > 0 && len(m.running) >= m.cap)
+	running, localCap := len(m.running), m.cap
+	ids := make([]string, len(m.queue))
+	for i, ar := range m.queue {
+		ids[i] = ar.run.ID
 	}
+	m.mu.Unlock()
+	var granted []string
+	if !stopped && len(ids) > 0 && m.hooks.slots != nil {
+		// On an error the runs stay queued: the next drain (a run's end, the poll) asks again.
+		granted, _ = m.hooks.slots(ids, running, localCap)
+	}
+	ok := make(map[string]bool, len(granted))
+	for _, id := range granted {
+		ok[id] = true
+	}
+	m.mu.Lock()
+	var starting []*activeRun
+	kept := m.queue[:0:0]
+	for _, ar := range m.queue {
+		if ok[ar.run.ID] && !m.closed {
+			m.running[ar.run.ID] = ar
+			starting = append(starting, ar)
+		} else {
+			kept = append(kept, ar)
+		}
+	}
+	m.queue = kept
 	order := m.queueOrderLocked()
 	m.mu.Unlock()
 	for _, ar := range starting {
-		if m.begin != nil {
-			m.begin(ar)
+		if m.hooks.begin != nil {
+			if err := m.hooks.begin(ar); err != nil {
+				go m.fail(ar, err)
+				continue
+			}
 		}
 		go m.execute(ar)
 	}
-	if m.queued != nil && (len(starting) > 0 || len(order) > 0) {
-		m.queued(order)
+	if m.hooks.order != nil && (len(starting) > 0 || len(order) > 0) {
+		m.hooks.order(order)
 	}
 }
 
@@ -128,30 +177,46 @@ func (m *RunQueue) queueOrderLocked() []Run {
 }
 
 func (m *RunQueue) execute(ar *activeRun) {
-	res := m.start(ar.ctx, ar)
+	m.end(ar, m.hooks.execute(ar.ctx, ar))
+}
+
+// fail ends a run that could not begin.
+func (m *RunQueue) fail(ar *activeRun, err error) {
+	if m.hooks.failed != nil {
+		m.hooks.failed(ar, err)
+	}
+	m.end(ar, Result{Status: RunFailed, Error: err.Error(), Nodes: map[string]NodeRecord{}, Outputs: map[string]any{}})
+}
+
+func (m *RunQueue) end(ar *activeRun, res Result) {
 	ar.result = res
+	if m.hooks.release != nil {
+		m.hooks.release(ar.run.ID)
+	}
 	m.mu.Lock()
 	delete(m.running, ar.run.ID)
 	delete(m.known, ar.run.ID)
 	m.mu.Unlock()
 	ar.cancel()
 	close(ar.done)
+	m.wg.Done()
 	m.drain()
 }
 
 // Cancel stops a queued run (it never starts) or a running one (its context is cancelled).
-// It reports false when the run is not active in this process.
-func (m *RunQueue) Cancel(id string) bool {
+// It reports false when the run is not active in this process, and the error of recording
+// the cancel of a queued run (the run is out of the queue either way).
+func (m *RunQueue) Cancel(id string) (bool, error) {
 	m.mu.Lock()
 	ar, ok := m.known[id]
 	if !ok {
 		m.mu.Unlock()
-		return false
+		return false, nil
 	}
 	if _, running := m.running[id]; running {
 		m.mu.Unlock()
 		ar.cancel()
-		return true
+		return true, nil
 	}
 	for i, q := range m.queue {
 		if q.run.ID == id {
@@ -164,36 +229,52 @@ func (m *RunQueue) Cancel(id string) bool {
 	m.mu.Unlock()
 	ar.cancel()
 	ar.result = Result{Status: RunCancelled, Error: "cancelled before it started", Nodes: map[string]NodeRecord{}, Outputs: map[string]any{}}
-	if m.cancelled != nil {
-		m.cancelled(ar.run)
+	var err error
+	if m.hooks.cancelled != nil {
+		err = m.hooks.cancelled(ar.run)
+	}
+	if m.hooks.release != nil {
+		m.hooks.release(id) // a slot granted to it by another process meanwhile
 	}
 	close(ar.done)
-	if m.queued != nil {
-		m.queued(order)
+	m.wg.Done()
+	if m.hooks.order != nil {
+		m.hooks.order(order)
 	}
-	return true
+	return true, err
 }
 
-// Shutdown stops the manager: queued runs leave the queue but stay queued in the store (the
-// next start queues them again), running runs are cancelled. dropped is called per queued run.
-func (m *RunQueue) Shutdown(dropped func(Run)) {
+// Shutdown stops the queue and waits for every run it accepted: queued runs leave the queue
+// but stay queued in the store (the next start queues them again), running runs are
+// cancelled and record their end.
+func (m *RunQueue) Shutdown() {
+	m.drainMu.Lock() // no start is half done
 	m.mu.Lock()
-	m.cap = 0 // nothing starts any more
+	m.closed = true
 	queued := m.queue
 	m.queue = nil
 	for _, ar := range queued {
 		delete(m.known, ar.run.ID)
 	}
+	running := make([]*activeRun, 0, len(m.running))
+	for _, ar := range m.running {
+		running = append(running, ar)
+	}
 	m.mu.Unlock()
+	m.drainMu.Unlock()
 	for _, ar := range queued {
 		ar.cancel()
 		ar.result = Result{Status: RunQueued, Nodes: map[string]NodeRecord{}, Outputs: map[string]any{}}
-		close(ar.done)
-		if dropped != nil {
-			dropped(ar.run)
+		if m.hooks.release != nil {
+			m.hooks.release(ar.run.ID)
 		}
+		close(ar.done)
+		m.wg.Done()
 	}
-	m.CancelAll()
+	for _, ar := range running {
+		ar.cancel()
+	}
+	m.wg.Wait()
 }
 
 // CancelAll cancels every queued and running run.
@@ -205,7 +286,7 @@ func (m *RunQueue) CancelAll() {
 	}
 	m.mu.Unlock()
 	for _, id := range ids {
-		m.Cancel(id)
+		_, _ = m.Cancel(id) // a failed cancel record of a queued run: recovery settles it
 	}
 }
 
@@ -247,9 +328,25 @@ func (m *RunQueue) QueuePosition(id string) int {
 	return 0
 }
 
-// Counts returns how many runs are running and queued.
-func (m *RunQueue) Counts() (running, queued int) {
+// reorder sorts this process's queue as order (the data home's queue order) lists its runs,
+// and tells the new positions.
+func (m *RunQueue) reorder(order []string) {
+	at := make(map[string]int, len(order))
+	for i, id := range order {
+		at[id] = i
+	}
+	m.mu.Lock()
+	sort.SliceStable(m.queue, func(i, j int) bool { return at[m.queue[i].run.ID] < at[m.queue[j].run.ID] })
+	runs := m.queueOrderLocked()
+	m.mu.Unlock()
+	if m.hooks.order != nil {
+		m.hooks.order(runs)
+	}
+}
+
+// waiting reports how many runs wait in this process's queue.
+func (m *RunQueue) waiting() int {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return len(m.running), len(m.queue)
+	return len(m.queue)
 }

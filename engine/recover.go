@@ -64,7 +64,7 @@ func (s *Service) requeue(ctx context.Context, r Run) error {
 		return err
 	}
 	x := Execution{Version: v}
-	if r.Mode == ModeFromBlock {
+	if r.Mode == ModeFromBlock || r.Mode == ModeChanged {
 		w, err := s.store.GetWorkflow(ctx, r.WorkflowID)
 		if err != nil {
 			return err
@@ -80,8 +80,6 @@ func (s *Service) requeue(ctx context.Context, r Run) error {
 		return err
 	}
 	x.Run = r
-	s.wg.Add(1)
-	s.runs.SetPaused(s.storedPaused(ctx)) // another process may have paused the queue since
 	s.runs.Submit(s.ctx, r, x)
 	return nil
 }

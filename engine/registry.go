@@ -69,9 +69,15 @@ type NodeType struct {
 	DynamicOutputs bool `json:"dynamic_outputs,omitempty"`
 	// Container marks loop groups whose children (nodes with ParentID) run per item.
 	Container bool `json:"container,omitempty"`
+	// RunOutput marks io.output: the value reaching its "value" input is one of the run's
+	// outputs, named by its "name" param (else its id), when the run executes or reuses it.
+	RunOutput bool `json:"run_output,omitempty"`
 	// Pauses marks a node that may pause the run for a person (control.approval): a run
 	// pauses between nodes, so such a node cannot go inside a loop group's body.
 	Pauses bool `json:"pauses,omitempty"`
+	// Subflow marks flow.subworkflow (SPEC §15): its handles are those of the child version
+	// its params pin (Service.SubflowSpec), and it runs that version as a child run.
+	Subflow bool `json:"subflow,omitempty"`
 	// LocalNames are {{name}} references the node resolves itself (text.template's handles);
 	// the engine neither resolves nor validates them as flow inputs.
 	LocalNames []string `json:"local_names,omitempty"`

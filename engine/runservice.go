@@ -17,6 +17,10 @@ type RunRequest struct {
 	Inputs map[string]any
 	// From, when set, runs from this block (SPEC §7).
 	From string
+	// Changed runs what changed and what depends on it (SPEC §14); not with From.
+	Changed bool
+	// Draft, when set, is the editor's graph, run in place of Version (RunDraft, StartBatch).
+	Draft *Graph
 }
 
 // PreparedRun is a validated run that has not been queued yet (a batch validates every line
@@ -49,16 +53,17 @@ func LabelBatch(batch []PreparedRun) {
 func (p PreparedRun) Run() Run { return p.run }
 
 // StartRun validates and queues a run; it returns at once with the run queued or started.
-// Refused input writes nothing.
+// Refused input writes nothing. A req.Draft runs as RunDraft runs it.
 func (s *Service) StartRun(ctx context.Context, req RunRequest) (Run, error) {
-	p, err := s.PrepareRun(ctx, req)
+	st, err := s.start(ctx, req, []map[string]any{req.Inputs}, false)
 	if err != nil {
 		return Run{}, err
 	}
-	return s.Enqueue(ctx, p)
+	return st.Runs[0], nil
 }
 
-// PrepareRun resolves and validates a run request without writing anything.
+// PrepareRun resolves and validates a run request without writing anything; req.Draft is
+// not read (StartBatch prepares a draft's runs).
 func (s *Service) PrepareRun(ctx context.Context, req RunRequest) (PreparedRun, error) {
 	w, err := s.ResolveWorkflow(ctx, req.Workflow)
 	if err != nil {
@@ -73,19 +78,39 @@ func (s *Service) PrepareRun(ctx context.Context, req RunRequest) (PreparedRun, 
 	if err := s.checkTypesKnown(v); err != nil {
 		return PreparedRun{}, err
 	}
+	return s.prepare(ctx, w, v, req)
+}
+
+// prepare validates a run of version v of w (its inputs, or its plan from a block) without
+// writing anything; req.Workflow and req.Version are not read.
+func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunRequest) (PreparedRun, error) {
+	if err := s.checkSubflows(ctx, w, v); err != nil {
+		return PreparedRun{}, err
+	}
 	run := Run{ID: NewID(), WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Status: RunQueued, Mode: ModeFull,
 		Owner: s.owner, CreatedAt: s.now().UTC(), Outputs: map[string]any{}, Snapshot: Snapshot{Nodes: map[string]NodeRecord{}}}
 	x := Execution{Version: v}
-	if req.From != "" {
-		if !hasNode(v.Graph, req.From) {
-			return PreparedRun{}, Invalid(Problem{NodeID: req.From, Message: fmt.Sprintf("workflow %q %s has no node %q", w.Name, v.Label, req.From)})
+	if req.From != "" && req.Changed {
+		return PreparedRun{}, Invalid(Problem{NodeID: req.From, Message: "a changed run has no start block: choose a run from a block or a changed run"})
+	}
+	if req.From != "" || req.Changed {
+		if req.From != "" && !hasNode(v.Graph, req.From) {
+			in := v.Label
+			if in == "" {
+				in = "draft" // the editor's graph, not saved as a version yet (RunDraft)
+			}
+			return PreparedRun{}, Invalid(Problem{NodeID: req.From, Message: fmt.Sprintf("workflow %q %s has no node %q", w.Name, in, req.From)})
 		}
 		plan, inputs, current, err := s.planFor(ctx, w, v, req.From, req.Inputs, false)
 		if err != nil {
 			return PreparedRun{}, err
 		}
 		run.Mode, run.FromNode, run.Inputs = ModeFromBlock, req.From, inputs
+		if req.Changed {
+			run.Mode = ModeChanged
+		}
 		x.Plan, x.Current, x.facts = &plan, current, s.versions.facts(s.reg, v)
+		x.bodyPrior = s.bodyPrior(w.ID, current)
 	} else {
 		inputs, err := ValidateInputs(v.Graph.Inputs, req.Inputs, s.mediaResolver(ctx))
 		if err != nil {
@@ -118,11 +143,31 @@ func (s *Service) Enqueue(ctx context.Context, p PreparedRun) (Run, error) {
 		}
 	}
 	p.exec.Run = run
-	s.wg.Add(1)
-	s.Bus.Emit(runEvent(run, 0))
-	s.runs.SetPaused(s.storedPaused(ctx)) // another process may have paused the queue since
 	s.runs.Submit(s.ctx, run, p.exec)
 	return run, nil
+}
+
+// bodyPrior finds a loop body child's completed generations of the run that made its current
+// generation, by input fingerprint: what early cutoff inside a rerun loop compares an item with.
+func (s *Service) bodyPrior(workflowID string, current map[string]*Generation) func(ctx context.Context, nodeID string) map[string]*Generation {
+	return func(ctx context.Context, nodeID string) map[string]*Generation {
+		cur := current[nodeID]
+		if cur == nil {
+			return nil
+		}
+		gens, err := s.store.ListGenerations(ctx, workflowID, nodeID)
+		if err != nil {
+			return nil // no cutoff: the child reruns
+		}
+		out := map[string]*Generation{}
+		for i := range gens { // newest first
+			g := &gens[i]
+			if _, seen := out[g.InputFingerprint]; !seen && g.RunID == cur.RunID && g.Status == GenCompleted && g.InputFingerprint != "" {
+				out[g.InputFingerprint] = g
+			}
+		}
+		return out
+	}
 }
 
 func hasNode(g Graph, id string) bool {
@@ -139,8 +184,9 @@ func runEvent(r Run, pos int) Event {
 		Label: r.Label, VersionLabel: r.VersionLabel, Error: r.Error}
 }
 
-// beginRun records a run as running; the manager calls it in queue order.
-func (s *Service) beginRun(ar *activeRun) {
+// beginRun records a run as running; the queue calls it in queue order. A run whose start
+// cannot be recorded does not execute (the queue fails it: failRun).
+func (s *Service) beginRun(ar *activeRun) error {
 	run := ar.exec.Run
 	// The first run of a workflow that never ran keeps its generations in memory as they land,
 	// for the runs from a block that follow. (Otherwise the first plan reads them.)
@@ -153,32 +199,44 @@ func (s *Service) beginRun(ar *activeRun) {
 	run.Status, run.StartedAt, run.Owner = RunRunning, &started, s.owner
 	if err := s.store.UpdateRun(context.Background(), run); err != nil {
 		s.log.Error("marking run running", "run_id", run.ID, "err", err)
+		return fmt.Errorf("recording the start of run %s: %w", run.ID, err)
 	}
 	ar.exec.Run = run
 	s.Bus.Emit(runEvent(run, 0))
+	return nil
 }
 
-// executeRun is the manager's start hook: it executes a begun run and records the end.
+// failRun records a run that could not begin as failed with err.
+func (s *Service) failRun(ar *activeRun, err error) {
+	stored, _ := s.finishRun(ar.exec.Run, Result{Status: RunFailed, Error: err.Error(), Nodes: map[string]NodeRecord{}, Outputs: map[string]any{}})
+	ar.stored = &stored
+}
+
+// executeRun is the queue's execute hook: it executes a begun run and records the end. A
+// snapshot that cannot be saved fails the run (the executor stops it): a run that goes on
+// unrecorded would leave nothing to resume after a crash.
 func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
-	defer s.wg.Done()
 	run := ar.exec.Run
-	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits, Providers: s.providers, Settings: s.store,
-		Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) {
+	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits, Providers: s.providers, Settings: s.store, Child: s.runChild,
+		Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) error {
 			r := run
 			r.Snapshot = Snapshot{Nodes: nodes, Reused: reused, Approvals: ar.exec.Approvals}
 			if err := s.store.UpdateRun(context.Background(), r); err != nil {
-				s.log.Warn("saving run snapshot", "run_id", run.ID, "err", err)
+				s.log.Error("saving run snapshot", "run_id", run.ID, "err", err)
+				return err
 			}
+			return nil
 		}}
 	res := ex.Execute(ctx, ar.exec)
-	if stored, ok := s.finishRun(run, res); ok {
-		ar.stored = &stored
-	}
+	stored, _ := s.finishRun(run, res)
+	ar.stored = &stored
 	return res
 }
 
-// finishRun records a run's end; ok is false when the record could not be written.
-func (s *Service) finishRun(run Run, res Result) (stored Run, ok bool) {
+// finishRun records a run's end. When the record cannot be written, ok is false and the run
+// is reported (event, Wait) as failed with an error saying so and what it had done: the
+// store still says it runs, and the next start of any process marks it interrupted.
+func (s *Service) finishRun(run Run, res Result) (reported Run, ok bool) {
 	done := s.now().UTC()
 	run.Status, run.Error, run.Outputs, run.FinishedAt = res.Status, res.Error, res.Outputs, &done
 	run.Snapshot = Snapshot{Nodes: res.Nodes, Reused: res.Reused, Approvals: res.Approvals}
@@ -188,6 +246,11 @@ func (s *Service) finishRun(run Run, res Result) (stored Run, ok bool) {
 	err := s.store.UpdateRun(context.Background(), run)
 	if err != nil {
 		s.log.Error("recording run end", "run_id", run.ID, "err", err)
+		run.Error = fmt.Sprintf("the run's end (%s) could not be recorded: %v", run.Status, err)
+		if res.Error != "" {
+			run.Error += "; " + res.Error
+		}
+		run.Status, run.FinishedAt = RunFailed, &done
 	}
 	s.Bus.Emit(runEvent(run, 0))
 	s.live.forgetRun(run.ID)
@@ -200,14 +263,16 @@ func (s *Service) emitQueue(order []Run) {
 	}
 }
 
-func (s *Service) cancelledQueued(r Run) {
-	defer s.wg.Done()
+// cancelledQueued records a queued run cancelled before it started.
+func (s *Service) cancelledQueued(r Run) error {
 	done := s.now().UTC()
 	r.Status, r.Error, r.FinishedAt = RunCancelled, "cancelled before it started", &done
 	if err := s.store.UpdateRun(context.Background(), r); err != nil {
 		s.log.Error("recording cancel", "run_id", r.ID, "err", err)
+		return fmt.Errorf("recording the cancel of run %s: %w", r.ID, err)
 	}
 	s.Bus.Emit(runEvent(r, 0))
+	return nil
 }
 
 // Wait blocks until a run is finished or paused and returns its stored record with the
@@ -243,8 +308,11 @@ var ErrCancelRequested = errors.New("cancel requested from the process running i
 // process by asking it (ErrCancelRequested); a paused one, or one whose process is gone, by
 // recording the cancel. A run that does not exist or has finished is refused, naming it.
 func (s *Service) Cancel(ctx context.Context, runID string) error {
-	if s.runs.Cancel(runID) {
+	if s.cancelChild(runID) {
 		return nil
+	}
+	if ok, err := s.runs.Cancel(runID); ok {
+		return err
 	}
 	r, err := s.store.GetRun(ctx, runID)
 	if errors.Is(err, ErrNotFound) {

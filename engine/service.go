@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -36,6 +37,8 @@ type Config struct {
 	FollowEvery time.Duration
 	// Getenv reads the environment variables holding providers' API keys (nil: os.Getenv).
 	Getenv func(string) string
+	// MaxNesting bounds how deep subworkflows nest (0: DefaultMaxNesting).
+	MaxNesting int
 }
 
 // Service is the application's domain API, used by the CLI and the window alike.
@@ -57,9 +60,14 @@ type Service struct {
 	versions  *versionCache
 	current   *currentCache
 	follow    *follower
-	ctx       context.Context
-	stop      context.CancelFunc
-	wg        sync.WaitGroup
+	// children cancels the running child runs of subworkflow nodes by run id; nesting is
+	// Config.MaxNesting.
+	children sync.Map
+	nesting  int
+	ctx      context.Context
+	stop     context.CancelFunc
+	// capOverride replaces the stored run cap when > 0 (Config.RunCap, until SetRunCap).
+	capOverride atomic.Int64
 }
 
 // SettingRunCap is the settings key of the global run cap.
@@ -81,7 +89,7 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Service{store: cfg.Store, reg: cfg.Registry, log: cfg.Logger, now: cfg.Now, owner: cfg.Owner,
-		alive: cfg.OwnerAlive, reqCancel: cfg.RequestCancel, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet()}
+		alive: cfg.OwnerAlive, reqCancel: cfg.RequestCancel, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet(), nesting: cfg.MaxNesting}
 	s.Bus.Subscribe(s.live.observe)
 	s.watcher = newFileWatcher(s.Bus.Emit)
 	s.versions = newVersionCache(16)
@@ -93,20 +101,22 @@ func NewService(cfg Config) (*Service, error) {
 		s.follow.committed(gens, epochs)
 	}
 	s.committer.exclusive = &s.follow.own
-	runCap := cfg.RunCap
-	if runCap <= 0 {
-		runCap = s.storedCap(ctx)
-	}
+	s.capOverride.Store(int64(max(cfg.RunCap, 0)))
 	s.limits.MaxImagePixels = cfg.MaxImagePixels
 	if s.limits.MaxImagePixels <= 0 {
 		s.limits.MaxImagePixels = storedImageLimit(ctx, cfg.Store)
 	}
 	s.providers = NewProviders(cfg.Store, cfg.Now, cfg.Getenv)
-	s.runs = newRunQueue(runCap)
-	s.runs.begin = s.beginRun
-	s.runs.start = s.executeRun
-	s.runs.queued = s.emitQueue
-	s.runs.cancelled = s.cancelledQueued
+	s.runs = newRunQueue(runHooks{
+		announce:  func(r Run) { s.Bus.Emit(runEvent(r, 0)) },
+		slots:     s.takeSlots,
+		begin:     s.beginRun,
+		execute:   s.executeRun,
+		failed:    s.failRun,
+		release:   s.releaseSlot,
+		cancelled: s.cancelledQueued,
+		order:     s.emitQueue,
+	})
 	s.runs.SetPaused(s.storedPaused(ctx))
 	go s.serveOtherProcesses(ctx, cfg.CancelRequests, cfg.CancelEvery)
 	return s, nil
@@ -135,18 +145,21 @@ func (s *Service) serveOtherProcesses(ctx context.Context, take func() []string,
 		case <-t.C:
 			if take != nil {
 				for _, id := range take() {
-					s.runs.Cancel(id)
+					if _, err := s.runs.Cancel(id); err != nil {
+						s.log.Error("cancelling run for another process", "run_id", id, "err", err)
+					}
 				}
 			}
-			if _, queued := s.runs.Counts(); queued > 0 {
+			if s.runs.waiting() > 0 {
 				s.runs.SetPaused(s.storedPaused(ctx))
+				s.runs.drain() // slots another process gave back
 			}
 		}
 	}
 }
 
-// QueuePaused reports whether the queue is paused.
-func (s *Service) QueuePaused() bool { return s.runs.Paused() }
+// QueuePaused reports whether the data home's queue is paused.
+func (s *Service) QueuePaused() bool { return s.storedPaused(s.ctx) }
 
 // PauseQueue pauses the queue of every process on the data home (kept across restarts):
 // running runs finish, queued ones wait until ResumeQueue.
@@ -170,8 +183,7 @@ func (s *Service) setPaused(ctx context.Context, p bool) error {
 // Close cancels running runs and waits for them to record their end; queued runs stay queued
 // for the next start. Then it stops the writer.
 func (s *Service) Close() {
-	s.runs.Shutdown(func(Run) { s.wg.Done() })
-	s.wg.Wait()
+	s.runs.Shutdown()
 	s.watcher.close()
 	s.follow.close()
 	s.stop()
@@ -198,8 +210,13 @@ func (s *Service) storedCap(ctx context.Context) int {
 	return n
 }
 
-// RunCap returns the global cap on running runs.
-func (s *Service) RunCap() int { return s.runs.Cap() }
+// RunCap returns the data home's cap on running runs.
+func (s *Service) RunCap() int {
+	if n := s.capOverride.Load(); n > 0 {
+		return int(n)
+	}
+	return s.storedCap(s.ctx)
+}
 
 // SetRunCap stores and applies the global cap.
 func (s *Service) SetRunCap(ctx context.Context, n int) error {
@@ -209,7 +226,8 @@ func (s *Service) SetRunCap(ctx context.Context, n int) error {
 	if err := s.store.SetSetting(ctx, SettingRunCap, fmt.Sprint(n)); err != nil {
 		return err
 	}
-	s.runs.SetCap(n)
+	s.capOverride.Store(0)
+	s.runs.drain() // a raised cap starts queued runs at once
 	return nil
 }
 
@@ -285,8 +303,14 @@ func (s *Service) Import(ctx context.Context, data []byte, into string) (ImportR
 		return s.importBundle(ctx, *pf.Bundle)
 	}
 	f := *pf.Workflow
-	g := NormalizeGraph(f.Graph())
-	if err := ValidateGraph(s.reg, g); err != nil {
+	g := s.pinByName(ctx, NormalizeGraph(f.Graph()))
+	selfID := ""
+	if into != "" {
+		if w, err := s.ResolveWorkflow(ctx, into); err == nil {
+			selfID = w.ID
+		}
+	}
+	if err := s.validateGraph(ctx, selfID, g); err != nil {
 		return ImportResult{}, err
 	}
 	notes := "imported"
@@ -321,12 +345,23 @@ func (s *Service) Import(ctx context.Context, data []byte, into string) (ImportR
 	return ImportResult{WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Created: true}, nil
 }
 
-func (s *Service) importBundle(ctx context.Context, b BundleFile) (ImportResult, error) {
+func (s *Service) importBundle(ctx context.Context, b BundleFile) (res ImportResult, err error) {
+	pins, created, err := s.importChildren(ctx, b.Children)
+	defer func() {
+		if err != nil { // children made for a bundle that did not import go with it
+			for _, id := range created {
+				_ = s.store.DeleteWorkflow(ctx, id)
+			}
+		}
+	}()
+	if err != nil {
+		return ImportResult{}, err
+	}
 	var probs []Problem
 	graphs := make([]Graph, len(b.Versions))
 	for i, bv := range b.Versions {
-		graphs[i] = NormalizeGraph(Graph{Inputs: bv.Inputs, Nodes: bv.Nodes, Edges: bv.Edges})
-		if err := ValidateGraph(s.reg, graphs[i]); err != nil {
+		graphs[i] = NormalizeGraph(pins.repin(Graph{Inputs: bv.Inputs, Nodes: bv.Nodes, Edges: bv.Edges}))
+		if err := s.validateGraph(ctx, "", graphs[i]); err != nil {
 			var ve *ValidationError
 			if errors.As(err, &ve) {
 				for _, p := range ve.Problems {
@@ -382,22 +417,39 @@ func orNow(t, now time.Time) time.Time {
 
 // Export renders a version (default current) as a workflow file, or the whole workflow as a bundle.
 func (s *Service) Export(ctx context.Context, wfRef, versionRef string, bundle bool) ([]byte, error) {
+	data, _, err := s.ExportWithWarnings(ctx, wfRef, versionRef, bundle)
+	return data, err
+}
+
+// ExportWithWarnings is Export that also says what the file leaves out: a workflow file does
+// not carry the workflows its subworkflow nodes run; a bundle does (Children).
+func (s *Service) ExportWithWarnings(ctx context.Context, wfRef, versionRef string, bundle bool) ([]byte, []string, error) {
 	w, err := s.ResolveWorkflow(ctx, wfRef)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if bundle {
 		vs, err := s.store.ListVersions(ctx, w.ID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return ExportBundle(w, vs)
+		graphs := make([]Graph, len(vs))
+		for i := range vs {
+			graphs[len(vs)-1-i] = vs[i].Graph // oldest first
+		}
+		children, err := s.bundleChildren(ctx, graphs)
+		if err != nil {
+			return nil, nil, err
+		}
+		data, err := exportBundle(w, vs, children)
+		return data, nil, err
 	}
 	v, err := s.ResolveVersion(ctx, w, versionRef)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return ExportWorkflow(w, v)
+	data, err := ExportWorkflow(w, v)
+	return data, ExportWarnings(v), err
 }
 
 // ListWorkflows returns every workflow with its dashboard summary.
@@ -427,7 +479,7 @@ func (s *Service) CreateVersion(ctx context.Context, wfRef, fromRef, notes strin
 	}
 	// A version stored by a build that checked less may not pass today's validation (SPEC §4:
 	// a version never is invalid): its copy is refused, naming what to fix.
-	if err := ValidateGraph(s.reg, from.Graph); err != nil {
+	if err := s.validateGraph(ctx, w.ID, from.Graph); err != nil {
 		return Version{}, err
 	}
 	if notes == "" {
@@ -446,7 +498,7 @@ func (s *Service) SaveVersion(ctx context.Context, wfRef string, g Graph, notes,
 		return Version{}, err
 	}
 	g = NormalizeGraph(g)
-	if err := ValidateGraph(s.reg, g); err != nil {
+	if err := s.validateGraph(ctx, w.ID, g); err != nil {
 		return Version{}, err
 	}
 	if parentID == "" {
@@ -473,5 +525,6 @@ func (s *Service) UseVersion(ctx context.Context, wfRef, versionRef string) (Ver
 	return v, s.store.SetCurrentVersion(ctx, w.ID, v.ID)
 }
 
-// SetRunCapLocal changes the cap for this process only (flowbench run --max-concurrent).
+// SetRunCapLocal bounds the runs of this process only (flowbench run --max-concurrent),
+// within the data home's cap.
 func (s *Service) SetRunCapLocal(n int) { s.runs.SetCap(n) }

@@ -104,7 +104,8 @@ func (s *Service) SetSetting(ctx context.Context, key, value string) error {
 			return err
 		}
 		if key == SettingRunCap {
-			s.runs.SetCap(DefaultRunCap)
+			s.capOverride.Store(0)
+			s.runs.drain()
 		}
 		return nil
 	}

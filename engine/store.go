@@ -45,7 +45,8 @@ type RunStore interface {
 	// without their snapshot (Snapshot.Nodes nil): a list never carries every node record
 	// of every run, GetRun has them.
 	ListRuns(ctx context.Context, workflowID string, limit int) ([]Run, error)
-	// ListRunsByStatus returns runs in any of the statuses, oldest first.
+	// ListRunsByStatus returns runs in any of the statuses in queue order: oldest first,
+	// except where MoveQueued placed a queued run.
 	ListRunsByStatus(ctx context.Context, statuses ...RunStatus) ([]Run, error)
 	// LatestStartedRun returns the newest run of the workflow that started (its StartedAt
 	// is set and it is not queued), without its snapshot; ErrNotFound when none did. A
@@ -83,10 +84,45 @@ type SettingsStore interface {
 	SetSetting(ctx context.Context, key, value string) error
 }
 
+// QueueStore holds the data home's run queue for every process using it (SPEC §5, §14): one
+// order of the queued runs and the slots of one run cap.
+type QueueStore interface {
+	// TakeSlots grants run slots to queued runs, in one transaction: it frees the slots of
+	// owners that are not alive and of runs no longer queued or running, records which of
+	// req.Owner's queued runs are ready (its first req.Limit runs of req.Queued in queue
+	// order, counting those already granted), and, unless the setting req.PausedKey is "1",
+	// grants free slots under req.Cap to the ready runs of live owners in queue order. It
+	// returns the runs of req.Queued that hold a slot, in queue order: granted now, or
+	// earlier by another process's call.
+	TakeSlots(ctx context.Context, req SlotRequest) ([]string, error)
+	// ReleaseSlot gives a run's slot (or its place among the ready runs) back.
+	ReleaseSlot(ctx context.Context, runID string) error
+	// MoveQueued puts a queued run at a 1-based position among the queued runs (1 is
+	// next); a position past the end puts it last. ErrNotFound: no such run; ErrConflict:
+	// it is not queued.
+	MoveQueued(ctx context.Context, runID string, pos int) error
+}
+
+// SlotRequest is one process asking for run slots (QueueStore.TakeSlots).
+type SlotRequest struct {
+	Owner string
+	// Queued are the owner's queued runs it may start (in any order).
+	Queued []string
+	// Limit is how many more runs the owner may start now.
+	Limit int
+	// Cap is how many runs of the data home may hold a slot at once.
+	Cap int
+	// PausedKey names the setting that pauses the queue when "1".
+	PausedKey string
+	// Alive tells whether another owner's process still runs.
+	Alive func(owner string) bool
+}
+
 // Store is everything the engine persists.
 type Store interface {
 	WorkflowStore
 	RunStore
+	QueueStore
 	GenerationStore
 	SettingsStore
 	AssetStore

@@ -212,7 +212,12 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // ResolveNodeParams resolves a node's params for its type: params of kind code are kept
 // verbatim (JavaScript may contain "{{"), and the type's local names are left to the node.
+// When no param holds a {{, the answer is params itself (the planner resolves every node in
+// scope): read it, never change it.
 func ResolveNodeParams(t *NodeType, params map[string]any, inputs map[string]any) (map[string]any, error) {
+	if !hasTemplate(params) {
+		return params, nil
+	}
 	literal := literalParams(t, params)
 	if len(literal) == 0 {
 		return ResolveParams(params, inputs, t.LocalNames)

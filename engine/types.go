@@ -122,6 +122,8 @@ type RunMode string
 const (
 	ModeFull      RunMode = "full"
 	ModeFromBlock RunMode = "from_block"
+	// ModeChanged runs what changed and what depends on it (SPEC §14).
+	ModeChanged RunMode = "changed"
 )
 
 // NodeStatus is what a run did, or is doing, with one node (SPEC §8).
@@ -208,9 +210,13 @@ type Run struct {
 	Outputs      map[string]any `json:"outputs"`
 	Snapshot     Snapshot       `json:"snapshot"`
 	Owner        string         `json:"owner"`
-	CreatedAt    time.Time      `json:"created_at"`
-	StartedAt    *time.Time     `json:"started_at,omitempty"`
-	FinishedAt   *time.Time     `json:"finished_at,omitempty"`
+	// ParentRunID and ParentNodeID name the run and flow.subworkflow node that started this
+	// run as a child (SPEC §15); empty for a run someone started.
+	ParentRunID  string     `json:"parent_run_id,omitempty"`
+	ParentNodeID string     `json:"parent_node_id,omitempty"`
+	CreatedAt    time.Time  `json:"created_at"`
+	StartedAt    *time.Time `json:"started_at,omitempty"`
+	FinishedAt   *time.Time `json:"finished_at,omitempty"`
 }
 
 // GenStatus is the state of a generation.

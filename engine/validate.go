@@ -13,7 +13,18 @@ var inputNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
 
 // ValidateGraph checks a graph against the registry and returns every problem at once as a
 // *ValidationError (nil when the graph is runnable).
+// Without a store it cannot know a flow.subworkflow node's handles: their edges are taken
+// as they are (the service's validation checks them against the pinned version).
 func ValidateGraph(reg *Registry, g Graph) error {
+	return validateGraph(reg, g, nil)
+}
+
+// subflowResolver gives a flow.subworkflow node its type with the handles of the version it
+// pins, and what is wrong with the pin (missing workflow or version, a cycle, too deep).
+// A nil type leaves the node's handles unchecked.
+type subflowResolver func(n Node, t *NodeType) (*NodeType, []Problem)
+
+func validateGraph(reg *Registry, g Graph, sub subflowResolver) error {
 	var probs []Problem
 	add := func(p Problem) { probs = append(probs, p) }
 
@@ -41,6 +52,7 @@ func ValidateGraph(reg *Registry, g Graph) error {
 
 	nodes := map[string]Node{}
 	types := map[string]*NodeType{}
+	open := map[string]bool{} // subworkflow nodes whose handles are not known here
 	for i, n := range g.Nodes {
 		if n.ID == "" {
 			add(Problem{Message: fmt.Sprintf("node #%d has no id", i+1)})
@@ -56,8 +68,21 @@ func ValidateGraph(reg *Registry, g Graph) error {
 			add(Problem{NodeID: n.ID, Message: fmt.Sprintf("unknown node type %q", n.Type)})
 			continue
 		}
-		types[n.ID] = t
 		probs = append(probs, validateParams(n, t, declared)...)
+		if t.Subflow {
+			var rt *NodeType
+			if sub != nil && n.Params["workflow"] != nil && n.Params["version"] != nil {
+				var ps []Problem
+				rt, ps = sub(n, t)
+				probs = append(probs, ps...)
+			}
+			if rt == nil {
+				open[n.ID] = true
+				rt = t
+			}
+			t = rt
+		}
+		types[n.ID] = t
 	}
 	for _, n := range g.Nodes {
 		if n.ParentID == "" {
@@ -95,13 +120,19 @@ func ValidateGraph(reg *Registry, g Graph) error {
 			continue
 		}
 		outType, ok := outputType(st, e.SourceHandle, declared)
+		if open[src.ID] {
+			outType, ok = TypeAny, true
+		}
 		if !ok {
-			add(Problem{NodeID: e.Source, Handle: e.SourceHandle, Message: fmt.Sprintf("%s has no output handle %q", st.Type, e.SourceHandle)})
+			add(Problem{NodeID: e.Source, Handle: e.SourceHandle, Message: fmt.Sprintf("%s has no output handle %q", handleOwner(st), e.SourceHandle)})
 			continue
 		}
 		in, ok := dt.Input(e.TargetHandle)
+		if open[dst.ID] {
+			in, ok = Handle{Name: e.TargetHandle, Type: TypeAny}, true
+		}
 		if !ok {
-			add(Problem{NodeID: e.Target, Handle: e.TargetHandle, Message: fmt.Sprintf("%s has no input handle %q", dt.Type, e.TargetHandle)})
+			add(Problem{NodeID: e.Target, Handle: e.TargetHandle, Message: fmt.Sprintf("%s has no input handle %q", handleOwner(dt), e.TargetHandle)})
 			continue
 		}
 		if !Compatible(outType, in.Type) {
@@ -120,6 +151,15 @@ func ValidateGraph(reg *Registry, g Graph) error {
 		return nil
 	}
 	return &ValidationError{Problems: probs}
+}
+
+// handleOwner names a node type in a handle problem: a subworkflow node by the pinned
+// version whose handles it has.
+func handleOwner(t *NodeType) string {
+	if t.Subflow && t.Title != "" {
+		return t.Title
+	}
+	return t.Type
 }
 
 func validInputType(t string) bool {

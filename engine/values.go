@@ -2,8 +2,6 @@ package engine
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -383,17 +381,6 @@ func NormalizeOutputs(m map[string]any) (map[string]any, error) {
 		out[k] = n
 	}
 	return out, nil
-}
-
-// HashValue is the content hash of a JSON-like value. Media values hash by their asset
-// reference, which already names the content.
-func HashValue(v any) string {
-	b, err := canonicalJSON(v)
-	if err != nil {
-		b = []byte(fmt.Sprintf("%#v", v))
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:16])
 }
 
 // AsAssetRef reads a media value, accepting the map form it has after JSON decoding.

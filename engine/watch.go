@@ -169,6 +169,21 @@ func (s *Service) WatchWorkflow(ctx context.Context, workflowID string, g Graph)
 	return s.watcher.watch(workflowID, links)
 }
 
+// WatchEditor follows a workflow open in the editor: the linked files of its graph g
+// (WatchWorkflow) and its generations as other processes change them (FollowGenerations).
+func (s *Service) WatchEditor(ctx context.Context, workflowID string, g Graph) error {
+	if err := s.FollowGenerations(ctx, workflowID); err != nil {
+		return err
+	}
+	return s.WatchWorkflow(ctx, workflowID, g)
+}
+
+// UnwatchEditor stops following a workflow the editor closed.
+func (s *Service) UnwatchEditor(workflowID string) {
+	s.UnwatchWorkflow(workflowID)
+	s.UnfollowGenerations(workflowID)
+}
+
 // UnwatchWorkflow releases a workflow's watches (the editor closed it).
 func (s *Service) UnwatchWorkflow(workflowID string) {
 	s.watcher.mu.Lock()

@@ -19,8 +19,8 @@ func (s *Service) CreateWorkflow(ctx context.Context, name string) (Workflow, Ve
 		Version{ID: NewID(), Notes: "created", Graph: g, ContentHash: ContentHash(g), CreatedAt: now})
 }
 
-// RenameWorkflow changes a workflow's name and description.
-func (s *Service) RenameWorkflow(ctx context.Context, wfRef, name, description string) (Workflow, error) {
+// RenameWorkflow changes a workflow's name; its description stays.
+func (s *Service) RenameWorkflow(ctx context.Context, wfRef, name string) (Workflow, error) {
 	w, err := s.ResolveWorkflow(ctx, wfRef)
 	if err != nil {
 		return Workflow{}, err
@@ -29,7 +29,7 @@ func (s *Service) RenameWorkflow(ctx context.Context, wfRef, name, description s
 	if name == "" {
 		return Workflow{}, invalidf("a workflow needs a name")
 	}
-	w.Name, w.Description, w.UpdatedAt = name, description, s.now().UTC()
+	w.Name, w.UpdatedAt = name, s.now().UTC()
 	return w, s.store.UpdateWorkflow(ctx, w)
 }
 
@@ -54,9 +54,24 @@ func (s *Service) DuplicateWorkflow(ctx context.Context, wfRef string) (Workflow
 // DeleteWorkflow removes a workflow with its versions, runs and generations. Active runs of it
 // are cancelled first.
 func (s *Service) DeleteWorkflow(ctx context.Context, wfRef string) error {
+	return s.deleteWorkflow(ctx, wfRef, false)
+}
+
+// DeleteWorkflowAnyway deletes a workflow even when others use it as a subworkflow: their
+// versions then fail validation, naming the missing workflow.
+func (s *Service) DeleteWorkflowAnyway(ctx context.Context, wfRef string) error {
+	return s.deleteWorkflow(ctx, wfRef, true)
+}
+
+func (s *Service) deleteWorkflow(ctx context.Context, wfRef string, anyway bool) error {
 	w, err := s.ResolveWorkflow(ctx, wfRef)
 	if err != nil {
 		return err
+	}
+	if !anyway {
+		if err := s.checkNotUsed(ctx, w); err != nil {
+			return err
+		}
 	}
 	runs, err := s.store.ListRunsByStatus(ctx, RunQueued, RunRunning)
 	if err != nil {
@@ -64,7 +79,7 @@ func (s *Service) DeleteWorkflow(ctx context.Context, wfRef string) error {
 	}
 	for _, r := range runs {
 		if r.WorkflowID == w.ID {
-			s.runs.Cancel(r.ID)
+			_, _ = s.runs.Cancel(r.ID) // its row goes with the workflow next
 			if ch := s.runs.done(r.ID); ch != nil {
 				<-ch
 			}
@@ -79,59 +94,15 @@ func (s *Service) GetVersion(ctx context.Context, id string) (Version, error) {
 	return s.store.GetVersion(ctx, id)
 }
 
-// SaveDraft autosaves the editor's graph; drafts may be invalid while edited.
-func (s *Service) SaveDraft(ctx context.Context, workflowID string, g Graph, baseVersionID string) error {
-	if _, err := s.store.GetWorkflow(ctx, workflowID); err != nil {
-		return err
-	}
-	return s.store.SaveDraft(ctx, workflowID, g, baseVersionID)
-}
-
-// Draft returns the autosaved draft, if any.
-func (s *Service) Draft(ctx context.Context, workflowID string) (Graph, string, bool, error) {
-	g, base, err := s.store.GetDraft(ctx, workflowID)
-	if errors.Is(err, ErrNotFound) {
-		return Graph{}, "", false, nil
-	}
-	return g, base, err == nil, err
-}
-
-// DiscardDraft drops the autosaved draft.
-func (s *Service) DiscardDraft(ctx context.Context, workflowID string) error {
-	return s.store.DeleteDraft(ctx, workflowID)
-}
-
-// EnsureVersion returns the version whose content equals g, saving g as a new current version
-// first when none does (SPEC §4: running a changed draft saves it; an unchanged one does not).
-func (s *Service) EnsureVersion(ctx context.Context, workflowID string, g Graph, notes string) (Version, bool, error) {
-	w, err := s.store.GetWorkflow(ctx, workflowID)
-	if err != nil {
-		return Version{}, false, err
-	}
-	g = NormalizeGraph(g)
-	hash := ContentHash(g)
-	vs, err := s.store.ListVersions(ctx, w.ID)
-	if err != nil {
-		return Version{}, false, err
-	}
-	for _, v := range vs {
-		if v.ContentHash == hash {
-			return v, false, nil
-		}
-	}
-	if notes == "" {
-		notes = "saved automatically to run the edited draft"
-	}
-	v, err := s.SaveVersion(ctx, w.ID, g, notes, "", true)
-	if err != nil {
-		return Version{}, false, err
-	}
-	return v, true, nil
-}
-
 // CheckGraph validates a graph without saving it (the editor shows the problems).
 func (s *Service) CheckGraph(g Graph) []Problem {
-	return problemsOf(ValidateGraph(s.reg, NormalizeGraph(g)))
+	return s.CheckWorkflowGraph(context.Background(), "", g)
+}
+
+// CheckWorkflowGraph validates the draft graph of a workflow (workflowID may be ""), with its
+// subworkflow nodes checked against the versions they pin.
+func (s *Service) CheckWorkflowGraph(ctx context.Context, workflowID string, g Graph) []Problem {
+	return problemsOf(s.validateGraph(ctx, workflowID, NormalizeGraph(g)))
 }
 
 // CheckInputs validates flow input values against a version's declared inputs.

@@ -189,11 +189,12 @@ func (s *Store) ListGenerations(ctx context.Context, workflowID, nodeID string) 
 	return out, nil
 }
 
-// CurrentGenerations returns per node the selected generation, else the latest completed
-// one, the nodes whose every generation failed, and the generation epoch, in one read
-// transaction so they agree.
+// CurrentGenerations returns per node the current generation (engine.Outranks: selected ??
+// latest completed), the nodes whose every generation failed, and the generation epoch, in
+// one read transaction so they agree. The SQL only narrows the candidates to each node's
+// latest completed generation and its selected one; engine's rule picks among them.
 func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (engine.CurrentState, error) {
-	st := engine.CurrentState{Current: map[string]*engine.Generation{}, Failed: map[string]bool{}}
+	st := engine.NewCurrentState(0)
 	fail := func(err error) (engine.CurrentState, error) {
 		return engine.CurrentState{}, fmt.Errorf("current generations of workflow %s: %w", workflowID, err)
 	}
@@ -269,17 +270,14 @@ func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (engi
 		if err != nil {
 			return fail(err)
 		}
-		if prev, ok := st.Current[g.NodeID]; ok && prev.Selected {
-			continue
-		}
-		st.Current[g.NodeID] = &g
+		st.Offer(&g)
 	}
 	if err := rows.Err(); err != nil {
 		return fail(err)
 	}
 	for _, p := range picks {
-		if p.failed && st.Current[p.node] == nil {
-			st.Failed[p.node] = true
+		if p.failed {
+			st.Offer(&engine.Generation{NodeID: p.node, Status: engine.GenFailed})
 		}
 	}
 	return st, nil

@@ -15,7 +15,8 @@ import (
 )
 
 const runCols = `r.id, r.workflow_id, r.version_id, COALESCE(v.label, ''), r.number, r.status, r.mode, r.from_node,
-	r.inputs, r.label, r.error, r.outputs, r.snapshot, r.reused, r.owner, r.created_at, r.started_at, r.finished_at`
+	r.inputs, r.label, r.error, r.outputs, r.snapshot, r.reused, r.owner, r.created_at, r.started_at, r.finished_at,
+	r.parent_run_id, r.parent_node_id`
 
 // runSummaryCols are runCols without the snapshot, for lists.
 var runSummaryCols = strings.Replace(runCols, "r.snapshot, r.reused", "'', NULL", 1)
@@ -29,7 +30,8 @@ func (s *Store) scanRun(sc scanner) (engine.Run, error) {
 	var created int64
 	var started, finished sql.NullInt64
 	if err := sc.Scan(&r.ID, &r.WorkflowID, &r.VersionID, &r.VersionLabel, &r.Number, &r.Status, &r.Mode, &r.FromNode,
-		&inputs, &r.Label, &r.Error, &outputs, &snapshot, &reused, &r.Owner, &created, &started, &finished); err != nil {
+		&inputs, &r.Label, &r.Error, &outputs, &snapshot, &reused, &r.Owner, &created, &started, &finished,
+		&r.ParentRunID, &r.ParentNodeID); err != nil {
 		return r, err
 	}
 	r.CreatedAt, r.StartedAt, r.FinishedAt = fromMS(created), fromNullMS(started), fromNullMS(finished)
@@ -107,13 +109,14 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 		return engine.Run{}, fmt.Errorf("numbering run of workflow %s: %w", r.WorkflowID, err)
 	}
 	if r.Label == "" {
-		r.Label = fmt.Sprintf("Run #%d", r.Number)
+		r.Label = engine.NumberedLabel(r.Number)
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO runs (id, workflow_id, version_id, number, status, mode, from_node, inputs,
-			label, error, outputs, snapshot, reused, owner, created_at, started_at, finished_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			label, error, outputs, snapshot, reused, owner, created_at, started_at, finished_at, parent_run_id, parent_node_id, queue_rank)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.WorkflowID, r.VersionID, r.Number, string(r.Status), string(r.Mode), r.FromNode, j.inputs,
-		r.Label, r.Error, j.outputs, j.snapshot, j.reused, r.Owner, created, nullMS(r.StartedAt), nullMS(r.FinishedAt))
+		r.Label, r.Error, j.outputs, j.snapshot, j.reused, r.Owner, created, nullMS(r.StartedAt), nullMS(r.FinishedAt),
+		r.ParentRunID, r.ParentNodeID, created*rankPerMS)
 	if isUnique(err) {
 		return engine.Run{}, fmt.Errorf("creating run %s: %w", r.ID, engine.ErrConflict)
 	}
@@ -213,7 +216,8 @@ func (s *Store) LatestStartedRun(ctx context.Context, workflowID string) (engine
 	return r, nil
 }
 
-// ListRunsByStatus returns the runs in any of the statuses, oldest first.
+// ListRunsByStatus returns the runs in any of the statuses in queue order (oldest first
+// unless moved).
 func (s *Store) ListRunsByStatus(ctx context.Context, statuses ...engine.RunStatus) ([]engine.Run, error) {
 	if len(statuses) == 0 {
 		return []engine.Run{}, nil
@@ -223,7 +227,7 @@ func (s *Store) ListRunsByStatus(ctx context.Context, statuses ...engine.RunStat
 		args[i] = string(st)
 	}
 	q := `SELECT ` + runCols + runFrom + `WHERE r.status IN (?` + strings.Repeat(", ?", len(statuses)-1) + `)
-		ORDER BY r.created_at, r.seq`
+		ORDER BY r.queue_rank, r.created_at, r.seq`
 	return s.queryRuns(ctx, "listing runs by status", q, args...)
 }
 

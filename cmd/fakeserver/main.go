@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/flowbench/flowbench/internal/fakes"
@@ -25,11 +26,18 @@ func main() {
 	kind := flag.String("kind", "openai", "API to serve: openai, a1111 or comfyui")
 	addr := flag.String("addr", "127.0.0.1:0", "address to listen on")
 	key := flag.String("api-key", "", "API key clients must send as a Bearer token")
+	dims := flag.Int("dims", 0, "length of embedding vectors (openai; default 8)")
+	chatJSON := flag.String("chat-json", "", "the answer to chat requests asking for json_schema output (openai; default {\"echo\": the prompt})")
+	models := flag.String("models", "", "comma-separated model names the server knows (openai; default the fakes' own)")
 	flag.Parse()
+	var modelList []string
+	if *models != "" {
+		modelList = strings.Split(*models, ",")
+	}
 	var h http.Handler
 	switch *kind {
 	case "openai":
-		h = fakes.NewOpenAI(fakes.OpenAIOptions{APIKey: *key})
+		h = fakes.NewOpenAI(fakes.OpenAIOptions{APIKey: *key, EmbeddingDims: *dims, ChatJSON: *chatJSON, Models: modelList})
 	case "a1111":
 		h = fakes.NewA1111(fakes.A1111Options{})
 	case "comfyui":

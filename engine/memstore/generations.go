@@ -129,39 +129,29 @@ func (s *Store) ListGenerations(ctx context.Context, workflowID, nodeID string) 
 	return out, nil
 }
 
-// CurrentGenerations returns per node the selected generation, else the latest completed
-// one, the nodes whose every generation failed, and the generation epoch.
+// CurrentGenerations returns per node the current generation (engine.Outranks: selected ??
+// latest completed), the nodes whose every generation failed, and the generation epoch.
 func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (engine.CurrentState, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	st := engine.CurrentState{Current: map[string]*engine.Generation{}, Failed: map[string]bool{}}
+	st := engine.NewCurrentState(0)
 	if w := s.workflows[workflowID]; w != nil {
 		st.Epoch = w.epoch
 	}
-	latest := map[string]*genRec{}
-	for _, g := range s.gens {
-		if g.g.WorkflowID != workflowID {
+	picked := map[string]*genRec{}
+	for _, rec := range s.gens {
+		if rec.g.WorkflowID != workflowID {
 			continue
 		}
-		if g.g.Status != engine.GenCompleted {
-			if g.g.Status == engine.GenFailed {
-				st.Failed[g.g.NodeID] = true
-			}
-			continue
-		}
-		if cur := latest[g.g.NodeID]; cur == nil || newerGen(g, cur) {
-			latest[g.g.NodeID] = g
+		g := rec.g // outputs are decoded for the winners only
+		g.Selected = s.selections[selKey{g.WorkflowID, g.NodeID}] == g.ID
+		if st.Offer(&g) {
+			picked[g.NodeID] = rec
 		}
 	}
-	for k, id := range s.selections {
-		if k.workflowID == workflowID {
-			latest[k.nodeID] = s.gens[id]
-		}
-	}
-	for node, g := range latest {
-		cur := s.genLocked(g)
-		st.Current[node] = &cur
-		delete(st.Failed, node)
+	for node, rec := range picked {
+		g := s.genLocked(rec)
+		st.Current[node] = &g
 	}
 	return st, nil
 }

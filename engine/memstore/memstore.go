@@ -43,6 +43,9 @@ type Store struct {
 	// collect an asset a running node is about to link.
 	pending  map[string]struct{}
 	settings map[string]string
+	// slots are the runs ready to start (false) or holding a slot of the run cap (true),
+	// with their owner (QueueStore).
+	slots map[string]slotRec
 	// providers starts with the default provider, as a fresh data home does.
 	providers map[string]engine.Provider
 	// dir holds asset files written on demand by AssetPath.
@@ -70,7 +73,9 @@ type draftRec struct {
 }
 
 type runRec struct {
-	seq      int64
+	seq int64
+	// rank orders queued runs (QueueStore): creation order unless moved.
+	rank     int64
 	r        engine.Run // Inputs, Outputs, Snapshot left empty; encoded below
 	inputs   []byte
 	outputs  []byte
@@ -103,6 +108,7 @@ func New() *Store {
 		assets:     map[string]*assetRec{},
 		pending:    map[string]struct{}{},
 		settings:   map[string]string{},
+		slots:      map[string]slotRec{},
 		providers:  map[string]engine.Provider{engine.DefaultProviderName: cloneProvider(engine.DefaultProvider)},
 	}
 }

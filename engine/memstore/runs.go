@@ -55,7 +55,7 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 	}
 	r.Number = number + 1
 	if r.Label == "" {
-		r.Label = fmt.Sprintf("Run #%d", r.Number)
+		r.Label = engine.NumberedLabel(r.Number)
 	}
 	if r.Status == "" {
 		r.Status = engine.RunQueued
@@ -65,7 +65,7 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 	}
 	r.CreatedAt = msOr(r.CreatedAt, time.Now())
 	r.StartedAt, r.FinishedAt = msPtr(r.StartedAt), msPtr(r.FinishedAt)
-	rec := &runRec{seq: s.nextSeq(), r: r, inputs: inputs, outputs: outputs, snapshot: snapshot}
+	rec := &runRec{seq: s.nextSeq(), rank: r.CreatedAt.UnixMilli() * 1000, r: r, inputs: inputs, outputs: outputs, snapshot: snapshot}
 	rec.refs = runRefs(rec)
 	rec.r.Inputs, rec.r.Outputs, rec.r.Snapshot = nil, nil, engine.Snapshot{}
 	s.runs[r.ID] = rec
@@ -173,7 +173,8 @@ func (s *Store) LatestStartedRun(ctx context.Context, workflowID string) (engine
 	return out, nil
 }
 
-// ListRunsByStatus returns the runs in any of the statuses, oldest first.
+// ListRunsByStatus returns the runs in any of the statuses in queue order (oldest first
+// unless moved).
 func (s *Store) ListRunsByStatus(ctx context.Context, statuses ...engine.RunStatus) ([]engine.Run, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -183,7 +184,7 @@ func (s *Store) ListRunsByStatus(ctx context.Context, statuses ...engine.RunStat
 			recs = append(recs, r)
 		}
 	}
-	sort.Slice(recs, func(i, j int) bool { return newerRun(recs[j], recs[i]) })
+	sortQueue(recs)
 	out := make([]engine.Run, len(recs))
 	for i, r := range recs {
 		out[i] = s.runLocked(r)

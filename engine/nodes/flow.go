@@ -2,6 +2,7 @@ package nodes
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/flowbench/flowbench/engine"
 )
@@ -33,9 +34,36 @@ func registerFlow(r *engine.Registry) error {
 					Description: "Name of the run output"},
 			},
 			Deterministic: true,
+			RunOutput:     true,
 			Run:           runOutput,
 		},
+		engine.NodeType{
+			Type:        engine.TypeSubworkflow,
+			Group:       "flow",
+			Title:       "Subworkflow",
+			Description: "Runs a pinned version of another workflow as one node: its inputs are the child's declared inputs, its outputs the child's outputs.",
+			Inputs:      []engine.Handle{},
+			Outputs:     []engine.Handle{},
+			Params: []engine.ParamSpec{
+				{Name: "workflow", Kind: engine.ParamString, Label: "Workflow", Required: true,
+					Description: "The child workflow (id; a name is accepted on import)"},
+				{Name: "version", Kind: engine.ParamString, Label: "Version", Required: true,
+					Description: "The pinned version of the child: nothing changes under the node until you update it"},
+			},
+			// Deterministic when every node of the pinned child version is.
+			DeterministicWhen: func(p map[string]any) bool { return engine.PinnedDeterministic(engine.ToText(p["version"])) },
+			Subflow:           true,
+			Run:               runSubworkflow,
+		},
 	)
+}
+
+// runSubworkflow runs the pinned child version; the engine starts the child run.
+func runSubworkflow(ctx context.Context, in *engine.NodeInput) (map[string]any, error) {
+	if in.Child == nil {
+		return nil, fmt.Errorf("a subworkflow runs only inside a workflow run")
+	}
+	return in.Child(ctx)
 }
 
 func runFlowInputs(_ context.Context, in *engine.NodeInput) (map[string]any, error) {

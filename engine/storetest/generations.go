@@ -14,6 +14,7 @@ var generationTests = []test{
 	{"SaveGenerationsAllOrNothing", testSaveAllOrNothing},
 	{"ListGenerations", testListGenerations},
 	{"CurrentGenerations", testCurrentGenerations},
+	{"CurrentGenerationsFollowTheRule", testCurrentFollowsRule},
 	{"SelectGeneration", testSelectGeneration},
 	{"DeleteGeneration", testDeleteGeneration},
 	{"DeleteGenerationKeepsAssetsInUse", testDeleteKeepsAssetsInUse},
@@ -439,5 +440,74 @@ func testConcurrentGenerations(t *testing.T, s engine.Store) {
 	list, _ := s.ListGenerations(ctx(), v.WorkflowID, "n")
 	if len(list) != writers*perWriter {
 		t.Errorf("%d generations, want %d", len(list), writers*perWriter)
+	}
+}
+
+// testCurrentFollowsRule: what CurrentGenerations answers is what engine's one rule
+// (engine.Outranks, engine.CurrentOf) picks from each node's listed generations, for
+// histories with failures, picks, and several generations made in the same millisecond.
+func testCurrentFollowsRule(t *testing.T, s engine.Store) {
+	_, v := mkWorkflow(t, s, "rule")
+	r := mkRun(t, s, v, at(1), "")
+	statuses := []engine.GenStatus{engine.GenCompleted, engine.GenFailed, engine.GenCompleted, engine.GenCompleted, engine.GenFailed}
+	var all []engine.Generation
+	nodes := []string{"n0", "n1", "n2", "n3", "n4", "n5", "n6"}
+	for i, node := range nodes {
+		// node i gets i+1 generations; every other one shares its millisecond with the one before
+		for j := 0; j <= i; j++ {
+			st := statuses[(i+j)%len(statuses)]
+			if i == 1 {
+				st = engine.GenFailed // a node whose every execution failed
+			}
+			all = append(all, mkGen(r, node, st, at(10+j-j%2)))
+		}
+	}
+	// saved in two batches, newest-looking first, so insertion order differs from time order
+	save(t, s, all[len(all)/2:]...)
+	save(t, s, all[:len(all)/2]...)
+	// picks: an older completed generation of n4, the newest completed one of n6
+	pick := func(node string, nth int) {
+		t.Helper()
+		gens, err := s.ListGenerations(ctx(), v.WorkflowID, node)
+		must(t, "ListGenerations", err)
+		var done []engine.Generation
+		for _, g := range gens {
+			if g.Status == engine.GenCompleted {
+				done = append(done, g)
+			}
+		}
+		must(t, "SelectGeneration", s.SelectGeneration(ctx(), v.WorkflowID, node, done[nth].ID))
+	}
+	pick("n4", 1)
+	pick("n6", 0)
+
+	st, err := s.CurrentGenerations(ctx(), v.WorkflowID)
+	must(t, "CurrentGenerations", err)
+	for _, node := range nodes {
+		gens, err := s.ListGenerations(ctx(), v.WorkflowID, node)
+		must(t, "ListGenerations", err)
+		want := engine.CurrentOf(gens)
+		got := ""
+		if g := st.Current[node]; g != nil {
+			got = g.ID
+		}
+		if got != want {
+			t.Errorf("%s: CurrentGenerations says %q, the rule says %q (generations %v)", node, got, want, ids(gens, func(g engine.Generation) string { return g.ID }))
+		}
+		if st.Failed[node] != (want == "") {
+			t.Errorf("%s: Failed = %v with current %q", node, st.Failed[node], want)
+		}
+		// the incremental form (what a process applies as its own commits land) agrees too
+		inc := engine.NewCurrentState(0)
+		for i := len(gens) - 1; i >= 0; i-- {
+			g := gens[i]
+			inc.Offer(&g)
+		}
+		if g := inc.Current[node]; (g == nil && want != "") || (g != nil && g.ID != want) {
+			t.Errorf("%s: offering the generations oldest first picks %v, want %q", node, g, want)
+		}
+	}
+	if st.Current["n4"] == nil || !st.Current["n4"].Selected || st.Current["n1"] != nil || !st.Failed["n1"] {
+		t.Errorf("picks and failures not as set up: n4 %+v, n1 failed %v", st.Current["n4"], st.Failed["n1"])
 	}
 }

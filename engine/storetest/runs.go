@@ -25,6 +25,42 @@ var runTests = []test{
 	{"ListRuns", testListRuns},
 	{"ListRunsByStatus", testListRunsByStatus},
 	{"LatestStartedRun", testLatestStartedRun},
+	{"ChildRunNamesParent", testChildRun},
+}
+
+// testChildRun: a subworkflow's child run keeps the run and node that started it, in GetRun
+// and in lists (SPEC §15).
+func testChildRun(t *testing.T, s engine.Store) {
+	_, pv := mkWorkflow(t, s, "Parent")
+	cw, cv := mkWorkflow(t, s, "Child")
+	parent := mkRun(t, s, pv, at(1), "")
+	child, err := s.CreateRun(ctx(), engine.Run{WorkflowID: cw.ID, VersionID: cv.ID, Status: engine.RunRunning,
+		ParentRunID: parent.ID, ParentNodeID: "sub", CreatedAt: at(2)})
+	must(t, "CreateRun child", err)
+	if child.ParentRunID != parent.ID || child.ParentNodeID != "sub" {
+		t.Errorf("created child = %q/%q, want %q/sub", child.ParentRunID, child.ParentNodeID, parent.ID)
+	}
+	got, err := s.GetRun(ctx(), child.ID)
+	must(t, "GetRun", err)
+	if got.ParentRunID != parent.ID || got.ParentNodeID != "sub" {
+		t.Errorf("GetRun child = %q/%q, want %q/sub", got.ParentRunID, got.ParentNodeID, parent.ID)
+	}
+	got.Status = engine.RunCompleted
+	must(t, "UpdateRun", s.UpdateRun(ctx(), got))
+	list, err := s.ListRuns(ctx(), "", 0)
+	must(t, "ListRuns", err)
+	found := false
+	for _, r := range list {
+		if r.ID == child.ID {
+			found = r.ParentRunID == parent.ID && r.ParentNodeID == "sub"
+		}
+		if r.ID == parent.ID && r.ParentRunID != "" {
+			t.Errorf("top-level run has parent %q", r.ParentRunID)
+		}
+	}
+	if !found {
+		t.Errorf("ListRuns does not list the child under its parent: %+v", list)
+	}
 }
 
 func testCreateRunNumbers(t *testing.T, s engine.Store) {

@@ -24,6 +24,7 @@ func Run(t *testing.T, open func(t *testing.T) engine.Store) {
 	}{
 		{"workflows", workflowTests},
 		{"runs", runTests},
+		{"queue", queueTests},
 		{"generations", generationTests},
 		{"assets", assetTests},
 		{"settings", settingsTests},

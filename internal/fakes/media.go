@@ -51,7 +51,10 @@ func FakeWAV(seconds float64, rate int) []byte {
 	buf.WriteString("data")
 	_ = binary.Write(&buf, le, uint32(2*n))
 	for i := range n {
-		s := int16(8000 * math.Sin(2*math.Pi*440*float64(i)/float64(rate)))
+		// a 440 Hz tone in syllable-like bursts, so a waveform of it looks like speech
+		t := float64(i) / float64(rate)
+		env := (0.12 + 0.88*math.Abs(math.Sin(math.Pi*3.3*t))) * (0.55 + 0.45*math.Sin(2*math.Pi*0.7*t))
+		s := int16(12000 * env * math.Sin(2*math.Pi*440*t))
 		_ = binary.Write(&buf, le, s)
 	}
 	return buf.Bytes()

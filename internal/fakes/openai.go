@@ -27,6 +27,10 @@ type OpenAIOptions struct {
 	Models []string
 	// EmbeddingDims is the length of embedding vectors (default 8).
 	EmbeddingDims int
+	// ChatJSON, when set, is the answer to chat requests asking for json_schema output, as a
+	// scripted model would give it (default: {"echo": the last user message}). The fake
+	// does not check it against the schema: the client must.
+	ChatJSON string
 	// Delay is how long each image generation takes, like a GPU would (the request's
 	// cancellation ends it early).
 	Delay time.Duration
@@ -258,6 +262,9 @@ func (f *OpenAI) chat(w http.ResponseWriter, r *http.Request) (map[string]any, b
 	}
 	if rf, _ := body["response_format"].(map[string]any); rf != nil && rf["type"] == "json_schema" {
 		answer = `{"echo":` + strconv.Quote(lastUser) + `}`
+		if f.opts.ChatJSON != "" {
+			answer = f.opts.ChatJSON
+		}
 	}
 	words := strings.SplitAfter(answer, " ")
 	prompt := 0

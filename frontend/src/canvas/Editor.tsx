@@ -11,6 +11,7 @@ import { RightPanel } from "../panels/Inspector";
 import { InputsPanel } from "../panels/InputsPanel";
 import { Palette } from "../panels/Palette";
 import { ResultsPanel } from "../panels/ResultsPanel";
+import { NeedsServer } from "../settings/NeedsServer";
 import { RunForm, rememberedValues } from "../panels/RunForm";
 import { startEditorSync } from "../generations/sync";
 import { RunManyDialog } from "../queue/RunManyDialog";
@@ -91,6 +92,7 @@ function EditorLayout() {
       <div className="editor-body">
         <LeftRail />
         <main className="editor-center" onMouseMove={trackPointer}>
+          <NeedsServer />
           <Canvas />
           <ResultsPanel />
         </main>

@@ -205,6 +205,11 @@ export function Dashboard() {
             </button>
             <div className="card-foot">
               <span className="muted">{ex.tags.filter((t) => t !== "examples").join(", ")}</span>
+              {ex.needs.length > 0 && (
+                <span className="card-needs" title="The servers this example uses (Settings → Providers)" data-testid="example-needs">
+                  needs {ex.needs.join(", ")}
+                </span>
+              )}
               <span className="card-open">Open →</span>
             </div>
           </li>

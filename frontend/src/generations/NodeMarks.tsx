@@ -5,6 +5,7 @@ import { memo, useEffect } from "react";
 import type { AssetRef } from "../api/types";
 import { clip } from "../previews/classify";
 import { ImageThumb } from "../previews/Media";
+import { hasRichSummary, NodeSummary } from "../previews/NodeSummary";
 import { explainNode, reasonText } from "../plan/reasons";
 import { planNodeOf, usePlan } from "../stores/plan";
 import { useStale } from "../stores/stale";
@@ -63,7 +64,9 @@ function useShownSummary(workflowId: string | null, nodeId: string, lens: LensNo
   const cur = useCurrentGens((s) => s.byNode[nodeId]);
   const cached = useLens((s) => (lens.genId ? s.gens[lens.genId] : undefined));
   const runId = useRuns((s) => (lens.kind === "run" ? shownRunId(s, workflowId) : null));
-  const missing = lens.kind === "run" && !!lens.genId && (!cached || cached.partial) && cur?.id !== lens.genId;
+  // a generation known only from its node event's preview cut short is fetched whole
+  const curCut = cur?.id === lens.genId && !!cur?.summary.cut;
+  const missing = lens.kind === "run" && !!lens.genId && (!cached || cached.partial) && (cur?.id !== lens.genId || curCut);
   // only a node missing its generation follows the run's status (to fetch again at its end):
   // the others do not render when the run ends
   const runFinal = useRuns((s) => (missing && runId ? `${s.runs[runId]?.status}:${s.runs[runId]?.final}` : ""));
@@ -74,7 +77,7 @@ function useShownSummary(workflowId: string | null, nodeId: string, lens: LensNo
   }, [missing, runId, runFinal]);
   if (lens.kind === "current") return { summary: cur?.summary, known: !!cur };
   if (!lens.genId) return { known: false };
-  const summary = cur?.id === lens.genId ? cur.summary : cached?.summary;
+  const summary = cur?.id === lens.genId && !(curCut && cached && !cached.partial) ? cur.summary : (cached?.summary ?? (cur?.id === lens.genId ? cur.summary : undefined));
   return { summary, known: !!summary };
 }
 
@@ -118,6 +121,7 @@ export const ShownPreview = memo(function ShownPreview({
       </div>
     );
   }
+  if (summary && hasRichSummary(summary)) return <NodeSummary summary={summary} generation={lens.genId ?? ""} />;
   const text = summary ? (summary.media ? `${summary.media.name || summary.media.mime}` : clip(summary.text, 160)) : "";
   if (!text) {
     // the preview row is always there, so a node keeps its size when its first result lands

@@ -1,8 +1,10 @@
-// One output value shown as what it is: image, audio, video, file, text or a JSON tree.
+// One output value shown as what it is: image, image strip, audio with its waveform, video
+// with its poster frame, an embedding's sparkline, file, text or a JSON tree.
 import { memo } from "react";
 import { classify } from "./classify";
 import { JsonTree } from "./JsonTree";
-import { AudioPlayer, FileChip, ImageThumb, VideoPlayer } from "./Media";
+import { FileChip, ImageThumb } from "./Media";
+import { AudioPreview, ImageStrip, VectorPreview, VectorsPreview, VideoPreview } from "./MediaPreviews";
 import { TextBlock } from "./TextBlock";
 import "./previews.css";
 
@@ -14,9 +16,15 @@ export const ValuePreview = memo(function ValuePreview({ value }: { value: unkno
     case "image":
       return <ImageThumb refValue={c.ref} size="lg" />;
     case "audio":
-      return <AudioPlayer refValue={c.ref} />;
+      return <AudioPreview refValue={c.ref} />;
     case "video":
-      return <VideoPlayer refValue={c.ref} />;
+      return <VideoPreview refValue={c.ref} />;
+    case "images":
+      return <ImageStrip refs={c.refs} />;
+    case "vector":
+      return <VectorPreview values={c.values} width={240} />;
+    case "vectors":
+      return <VectorsPreview rows={c.rows} />;
     case "file":
       return <FileChip refValue={c.ref} />;
     case "text":

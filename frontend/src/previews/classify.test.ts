@@ -48,3 +48,53 @@ describe("summaries", () => {
     expect(summarizePreview("42").text).toBe("42");
   });
 });
+
+describe("generative outputs", () => {
+  const img = (n: number) => ({ asset: String(n).repeat(64).slice(0, 64).replace(/[^0-9a-f]/g, "a"), mime: "image/png", name: `f${n}.png` });
+  const vec = Array.from({ length: 16 }, (_, i) => Math.sin(i));
+
+  it("shows arrays of images as a strip, vectors as embeddings", () => {
+    expect(classify([img(1), img(2)]).kind).toBe("images");
+    expect(classify(vec).kind).toBe("vector");
+    expect(classify([vec, vec]).kind).toBe("vectors");
+    expect(classify([1, 2, 3]).kind).toBe("json");
+    expect(classify([img(1), "x"]).kind).toBe("json");
+  });
+
+  it("summarizes embeddings, image arrays, audio and structured json for a node", () => {
+    expect(summarizeOutputs({ embedding: vec, embeddings: [vec] })).toMatchObject({ vector: vec, text: "16 dimensions" });
+    expect(summarizeOutputs({ embeddings: [vec, vec, vec] })).toMatchObject({ vector: vec, rows: 3 });
+    expect(summarizeOutputs({ images: [img(1), img(2)] })).toMatchObject({ images: [img(1), img(2)], text: "2 images" });
+    expect(summarizeOutputs({ audio: { asset: sha, mime: "audio/wav", name: "a.wav" } })).toMatchObject({ media: { mime: "audio/wav" } });
+    const s = summarizeOutputs({ text: '{"title":"x"}', usage: { total_tokens: 3 }, json: { title: "A storm", scenes: [1, 2] } });
+    expect(s.fields).toEqual([
+      ["title", "A storm"],
+      ["scenes", "[1,2]"],
+    ]);
+  });
+});
+
+describe("summarizePreview of generative outputs", () => {
+  it("reads a whole preview as the outputs themselves", () => {
+    expect(summarizePreview('{"json":{"mood":"stormy"},"text":"{}","usage":{}}').fields).toEqual([["mood", "stormy"]]);
+    expect(summarizePreview('{"result":10}')).toEqual({ text: "10" });
+  });
+  it("marks a preview cut at its limit, so the node fetches the generation", () => {
+    const cut = '{"embedding":[0.10880648603591933,-0.0663620356444495';
+    expect(summarizePreview(cut)).toMatchObject({ cut: true });
+    expect(summarizePreview('{"result":10}').cut).toBeUndefined();
+  });
+});
+
+describe("structured and cut previews", () => {
+  it("shows the fields of a node's only output when it is an object", () => {
+    expect(summarizeOutputs({ value: { title: "x", n: 2 } }).fields).toEqual([
+      ["title", "x"],
+      ["n", "2"],
+    ]);
+  });
+  it("marks a cut preview holding an image, so the whole array is fetched", () => {
+    const p = `{"images":[{"asset":"${sha}","mime":"image/png","name":"f1.png"},{"asset":"${sha}","mime":"ima`;
+    expect(summarizePreview(p)).toMatchObject({ image: { asset: sha }, cut: true });
+  });
+});

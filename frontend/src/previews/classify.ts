@@ -13,8 +13,30 @@ export type ValueKind =
   | { kind: "audio"; ref: AssetValue }
   | { kind: "video"; ref: AssetValue }
   | { kind: "file"; ref: AssetValue }
+  | { kind: "images"; refs: AssetValue[] }
+  | { kind: "vector"; values: number[] }
+  | { kind: "vectors"; rows: number[][] }
   | { kind: "text"; text: string }
   | { kind: "json"; value: unknown };
+
+/** VECTOR_MIN is the length from which an array of numbers is shown as a vector (an
+ * embedding: its dimension count and a sparkline) rather than as JSON. */
+export const VECTOR_MIN = 8;
+
+/** isVector: v is an array of at least VECTOR_MIN finite numbers. */
+export function isVector(v: unknown): v is number[] {
+  return Array.isArray(v) && v.length >= VECTOR_MIN && v.every((x) => typeof x === "number" && Number.isFinite(x));
+}
+
+/** isVectors: v is a non-empty array of vectors (llm.embed's `embeddings`). */
+export function isVectors(v: unknown): v is number[][] {
+  return Array.isArray(v) && v.length > 0 && v.every(isVector);
+}
+
+/** isImageList: v is a non-empty array of image assets (video.frames, comfyui.workflow). */
+export function isImageList(v: unknown): v is AssetValue[] {
+  return Array.isArray(v) && v.length > 0 && v.every((x) => isAssetRef(x) && mediaKind(x.mime) === "image");
+}
 
 const shaRE = /^[0-9a-f]{64}$/;
 
@@ -43,6 +65,9 @@ export function classify(v: unknown): ValueKind {
   }
   if (typeof v === "string") return { kind: "text", text: v };
   if (typeof v === "number" || typeof v === "boolean") return { kind: "text", text: String(v) };
+  if (isImageList(v)) return { kind: "images", refs: v.map((x) => ({ asset: x.asset, mime: x.mime ?? "", name: x.name ?? "" })) };
+  if (isVector(v)) return { kind: "vector", values: v };
+  if (isVectors(v)) return { kind: "vectors", rows: v };
   return { kind: "json", value: v };
 }
 
@@ -54,20 +79,66 @@ export function assetSrc(sha: string): string {
 /** Summary is what fits on a node on the canvas: a thumbnail, else a line of text. */
 export interface Summary {
   image?: AssetValue;
+  /** an array of images (shown as a strip) */
+  images?: AssetValue[];
+  /** audio, video or another file */
   media?: AssetValue;
+  /** an embedding (with `rows` vectors when the output held several) */
+  vector?: number[];
+  rows?: number;
+  /** the top-level fields of a structured (JSON object) output */
+  fields?: [string, string][];
   text: string;
+  /** made from a preview cut short: the stored generation says more */
+  cut?: boolean;
 }
 
-/** summarizeOutputs picks the first image of a node's outputs, else short text of them. */
+/** MAX_FIELDS is how many fields of a structured output a node shows. */
+const MAX_FIELDS = 6;
+
+/** fieldsOf lists an object's first fields with short text of their values. */
+export function fieldsOf(o: Record<string, unknown>, max = 40): [string, string][] {
+  return Object.entries(o)
+    .slice(0, MAX_FIELDS)
+    .map(([k, v]) => [k, clip(toText(v), max)] as [string, string]);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === "object" && !Array.isArray(v) && !isAssetRef(v);
+}
+
+/**
+ * summarizeOutputs picks what a node shows of its outputs: the first image, else a strip of
+ * an image array, else audio/video, else an embedding, else the fields of a structured
+ * `json` output (llm.chat with json_schema), else short text of them.
+ */
 export function summarizeOutputs(outputs: Record<string, unknown> | null | undefined, max = 120): Summary {
   const entries = Object.entries(outputs ?? {});
   for (const [, v] of entries) {
     if (isAssetRef(v) && mediaKind(v.mime) === "image") return { image: v, text: v.name ?? "" };
   }
   for (const [, v] of entries) {
+    if (isImageList(v)) return { images: v, text: `${v.length} image${v.length === 1 ? "" : "s"}` };
+  }
+  for (const [, v] of entries) {
     if (isAssetRef(v)) return { media: v, text: v.name || v.mime };
   }
+  for (const [, v] of entries) {
+    if (isVector(v)) return { vector: v, text: `${v.length} dimensions` };
+  }
+  for (const [, v] of entries) {
+    if (isVectors(v)) return { vector: v[0], rows: v.length, text: `${v.length} × ${v[0].length} dimensions` };
+  }
+  // a structured answer (llm.chat's `json`), or a node's only output being an object
+  const structured = outputs?.json ?? (entries.length === 1 ? entries[0][1] : undefined);
+  if (isPlainObject(structured) && Object.keys(structured).length > 0) {
+    return { fields: fieldsOf(structured), text: clip(toText(structured), max) };
+  }
   if (entries.length === 0) return { text: "" };
+  // a model's answer (llm.chat without json_schema) is its text
+  if (typeof outputs?.text === "string") return { text: clip(outputs.text, max) };
+  // several outputs: one line per handle
+  if (entries.length > 1) return { fields: fieldsOf(Object.fromEntries(entries)), text: clip(toText(Object.fromEntries(entries)), max) };
   const value = entries.length === 1 ? entries[0][1] : Object.fromEntries(entries);
   return { text: clip(toText(value), max) };
 }
@@ -80,6 +151,15 @@ const previewRefRE = /"asset":"([0-9a-f]{64})","mime":"([^"\\]*)"(?:,"name":"((?
  */
 export function summarizePreview(preview: string | undefined, max = 120): Summary {
   const p = preview ?? "";
+  let whole: unknown;
+  try {
+    whole = JSON.parse(p);
+  } catch {
+    whole = undefined; // cut at its length limit
+  }
+  // a whole preview is the outputs, or a node's only output: either way it reads the same
+  if (isPlainObject(whole)) return summarizeOutputs(whole, max);
+  const cut = whole === undefined && p.length > 0;
   const m = previewRefRE.exec(p);
   if (m) {
     let name: string;
@@ -89,9 +169,10 @@ export function summarizePreview(preview: string | undefined, max = 120): Summar
       name = m[3] ?? "";
     }
     const ref = { asset: m[1], mime: m[2], name };
-    return mediaKind(ref.mime) === "image" ? { image: ref, text: name } : { media: ref, text: name || ref.mime };
+    const sum: Summary = mediaKind(ref.mime) === "image" ? { image: ref, text: name } : { media: ref, text: name || ref.mime };
+    return cut ? { ...sum, cut } : sum;
   }
-  return { text: clip(p, max) };
+  return cut ? { text: clip(p, max), cut } : { text: clip(p, max) };
 }
 
 /** toText is a value as plain text: strings as they are, anything else as JSON. */

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { api } from "../api/backend";
 import type { Generation } from "../api/types";
-import { applyNodeEvents, loadCurrent, resetCurrent, useCurrentGens } from "./currentGens";
+import { applyNodeEvents, becomesCurrent, loadCurrent, resetCurrent, useCurrentGens } from "./currentGens";
+import ruleCases from "../../../testdata/rules/current-generation.json";
 
 const gen = (id: string, node: string, value: unknown, selected = false): Generation =>
   ({ id, node_id: node, outputs: { result: value }, selected }) as unknown as Generation;
@@ -55,4 +56,14 @@ describe("current generations", () => {
     await loading;
     expect(useCurrentGens.getState().byNode).toEqual({});
   });
+});
+
+describe("the current-generation rule (mirror of engine/current.go)", () => {
+  // the same cases engine/current_test.go reads
+  for (const c of ruleCases.cases) {
+    it(c.name, () => {
+      const cur = c.current ? { picked: c.current.selected } : undefined;
+      expect(becomesCurrent(cur, c.status)).toBe(c.becomes_current);
+    });
+  }
 });

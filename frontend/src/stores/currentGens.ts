@@ -85,6 +85,16 @@ export async function refreshNode(workflowId: string, nodeId: string): Promise<T
   }
 }
 
+/**
+ * becomesCurrent says whether a generation a run just made (its status) becomes its node's
+ * current one: the mirror of the engine's one rule (engine/current.go, Outranks) for a new
+ * generation — it must have completed, and a pick stays. currentGens.test.ts checks it on the
+ * cases the Go test reads (testdata/rules/current-generation.json).
+ */
+export function becomesCurrent(cur: Pick<CurrentGen, "picked"> | undefined, status: string): boolean {
+  return status === "completed" && !cur?.picked;
+}
+
 /** applyNodeEvents folds a batch of node events of the open workflow into the store. */
 export function applyNodeEvents(events: readonly RunEvent[]): void {
   const s = useCurrentGens.getState();
@@ -98,7 +108,7 @@ export function applyNodeEvents(events: readonly RunEvent[]): void {
     rev[e.node_id] = (rev[e.node_id] ?? 0) + 1;
     if (e.status === "executed" && e.generation_id) {
       const cur = (byNode ?? s.byNode)[e.node_id];
-      if (cur?.picked) continue;
+      if (!becomesCurrent(cur, "completed")) continue;
       byNode ??= { ...s.byNode };
       byNode[e.node_id] = { id: e.generation_id, picked: false, summary: summarizePreview(e.preview) };
     }

@@ -392,6 +392,7 @@ export namespace engine {
 	    deterministic: boolean;
 	    dynamic_outputs?: boolean;
 	    container?: boolean;
+	    run_output?: boolean;
 	    pauses?: boolean;
 	    local_names?: string[];
 	
@@ -412,6 +413,7 @@ export namespace engine {
 	        this.deterministic = source["deterministic"];
 	        this.dynamic_outputs = source["dynamic_outputs"];
 	        this.container = source["container"];
+	        this.run_output = source["run_output"];
 	        this.pauses = source["pauses"];
 	        this.local_names = source["local_names"];
 	    }

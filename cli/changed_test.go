@@ -1,0 +1,60 @@
+package cli_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// TestRunChanged: after an edit to B, `plan --changed` and `run --changed` rerun B (changed,
+// config_changed) and what follows it (upstream_changed), and reuse the rest; the result is
+// that of a full run of the edited version. --changed with --from, or plan with neither, is
+// refused with exit 2.
+func TestRunChanged(t *testing.T) {
+	t.Parallel()
+	h := newHome(t)
+	h.importFile(chainFile(t, "Chain"))
+	first := h.runJSON(0, "Chain", "--input", "x=3")
+	edited := writeWorkflow(t, "Chain",
+		[]engine.InputDecl{{Name: "x", Type: engine.TypeInteger, Required: true}},
+		[]engine.Node{nd("in", "flow.inputs", nil), nd("A", "math.expr", params{"expression": "a * 10"}),
+			nd("B", "math.expr", params{"expression": "a + 2"}), nd("out", "io.output", params{"name": "result"})},
+		[]engine.Edge{ed("in", "x", "A", "a"), ed("A", "result", "B", "a"), ed("B", "result", "out", "value")})
+	h.importFile(edited, "--into", "Chain")
+
+	var plan planOut
+	h.json(&plan, "plan", "Chain", "--changed", "--json")
+	if b := plan.Nodes["B"]; b.Action != "rerun" || !slices.Equal(b.Reasons, []string{"changed", "config_changed"}) {
+		t.Errorf("plan B = %+v, want rerun (changed, config_changed)", b)
+	}
+	if o := plan.Nodes["out"]; o.Action != "rerun" || !slices.Equal(o.Reasons, []string{"upstream_changed"}) {
+		t.Errorf("plan out = %+v, want rerun (upstream_changed)", o)
+	}
+	if a := plan.Nodes["A"]; a.Action != "reuse" || a.SourceGenerationID != first.Nodes["A"].GenerationID {
+		t.Errorf("plan A = %+v, want reuse of %s", a, first.Nodes["A"].GenerationID)
+	}
+	if plan.Rerun != 2 || plan.Reuse != 2 || plan.From != "" {
+		t.Errorf("plan rerun %d reuse %d from %q, want 2, 2, \"\"", plan.Rerun, plan.Reuse, plan.From)
+	}
+
+	run := h.runJSON(0, "Chain", "--changed")
+	if run.Mode != "changed" || run.Status != "completed" || engine.ToText(run.Outputs["result"]) != "32" {
+		t.Errorf("run --changed: mode %s status %s outputs %v", run.Mode, run.Status, run.Outputs)
+	}
+	if b := run.Nodes["B"]; b.Status != "executed" || !slices.Contains(b.Reasons, "changed") {
+		t.Errorf("B = %+v, want executed (changed)", b)
+	}
+	if a := run.Nodes["A"]; a.Status != "reused" || a.GenerationID != first.Nodes["A"].GenerationID {
+		t.Errorf("A = %+v, want reused", a)
+	}
+	// nothing changed since: a second changed run reruns nothing
+	h.json(&plan, "plan", "Chain", "--changed", "--json")
+	if plan.Rerun != 0 || plan.Reuse != 4 {
+		t.Errorf("plan after the changed run: rerun %d reuse %d, want 0 and 4", plan.Rerun, plan.Reuse)
+	}
+
+	h.refused([]string{"--changed", "--from"}, "run", "Chain", "--changed", "--from", "B")
+	h.refused([]string{"--from", "--changed"}, "plan", "Chain")
+	h.refused([]string{"--from", "--changed"}, "plan", "Chain", "--changed", "--from", "B")
+}

@@ -1,0 +1,106 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// subflowFiles writes a child "Doubler" (y = x * 2) and a "Parent" running it on its input n,
+// pinned by name and label as a person writes a file by hand.
+func subflowFiles(t *testing.T) (child, parent string) {
+	t.Helper()
+	child = writeWorkflow(t, "Doubler", []engine.InputDecl{{Name: "x", Type: engine.TypeInteger, Required: true}},
+		[]engine.Node{nd("in", "flow.inputs", nil), nd("double", "math.expr", params{"expression": "a * 2"}), nd("out", "io.output", params{"name": "y"})},
+		[]engine.Edge{ed("in", "x", "double", "a"), ed("double", "result", "out", "value")})
+	parent = writeWorkflow(t, "Parent", []engine.InputDecl{{Name: "n", Type: engine.TypeInteger, Required: true}},
+		[]engine.Node{nd("in", "flow.inputs", nil), nd("sub", engine.TypeSubworkflow, params{"workflow": "Doubler", "version": "v1"}),
+			nd("out", "io.output", params{"name": "result"})},
+		[]engine.Edge{ed("in", "n", "sub", "x"), ed("sub", "y", "out", "value")})
+	return child, parent
+}
+
+func TestSubworkflowCLI(t *testing.T) {
+	t.Parallel()
+	h := newHome(t)
+	childFile, parentFile := subflowFiles(t)
+	h.importFile(childFile)
+	h.importFile(parentFile)
+
+	var run struct {
+		Status  string                     `json:"status"`
+		Outputs map[string]any             `json:"outputs"`
+		Nodes   map[string]json.RawMessage `json:"nodes"`
+	}
+	h.json(&run, "run", "Parent", "--input", "n=21", "--json")
+	if run.Status != "completed" || run.Outputs["result"] != float64(42) {
+		t.Fatalf("run = %+v, want result 42", run)
+	}
+	var runs struct {
+		Runs []struct {
+			WorkflowID  string `json:"workflow_id"`
+			ParentRunID string `json:"parent_run_id"`
+		} `json:"runs"`
+	}
+	h.json(&runs, "runs", "Doubler", "--json")
+	if len(runs.Runs) != 1 || runs.Runs[0].ParentRunID == "" {
+		t.Errorf("child runs = %+v, want one", runs.Runs)
+	}
+
+	var plan struct {
+		Nodes    map[string]engine.PlanNode `json:"nodes"`
+		Children map[string]struct {
+			WorkflowName string                     `json:"workflow_name"`
+			Nodes        map[string]engine.PlanNode `json:"nodes"`
+		} `json:"children"`
+	}
+	h.json(&plan, "plan", "Parent", "--from", "in", "--input", "n=5", "--json")
+	if plan.Nodes["sub"].Action != "rerun" || plan.Children["sub"].WorkflowName != "Doubler" || plan.Children["sub"].Nodes["double"].Action != "rerun" {
+		t.Errorf("plan = %+v, want sub rerun with the child's plan under it", plan)
+	}
+	if r := h.ok("plan", "Parent", "--from", "in", "--input", "n=5"); !strings.Contains(r.stdout, `child run of "Doubler" v1`) {
+		t.Errorf("plan text does not show the child's plan:\n%s", r.stdout)
+	}
+
+	if r := h.ok("export", "Parent"); !strings.Contains(r.stderr, "warning") || !strings.Contains(r.stderr, `"sub"`) {
+		t.Errorf("plain export stderr = %q, want a warning naming sub", r.stderr)
+	}
+	bundle := filepath.Join(t.TempDir(), "parent.bundle.json")
+	if r := h.ok("export", "Parent", "--bundle", "-o", bundle); strings.Contains(r.stderr, "warning") {
+		t.Errorf("bundle export warns: %q", r.stderr)
+	}
+
+	other := newHome(t)
+	res := other.importFile(bundle)
+	if !res.Created {
+		t.Fatalf("bundle import: %+v", res)
+	}
+	other.json(&run, "run", "Parent", "--input", "n=4", "--json")
+	if run.Status != "completed" || run.Outputs["result"] != float64(8) {
+		t.Errorf("run of the imported bundle = %+v, want 8", run)
+	}
+	other.importFile(bundle)
+	var list struct {
+		Workflows []struct {
+			Name string `json:"name"`
+		} `json:"workflows"`
+	}
+	other.json(&list, "list", "--json")
+	names := map[string]int{}
+	for _, w := range list.Workflows {
+		names[w.Name]++
+	}
+	if names["Doubler"] != 1 || names["Parent"] != 2 {
+		t.Errorf("after importing the bundle twice: %v, want Doubler once (reused), Parent twice", names)
+	}
+}
+
+func TestSubworkflowCLIRefusesMissingChild(t *testing.T) {
+	t.Parallel()
+	h := newHome(t)
+	_, parentFile := subflowFiles(t)
+	h.refused([]string{`"sub"`, "Doubler"}, "import", parentFile)
+}

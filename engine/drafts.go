@@ -1,0 +1,151 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// The editor's workflow and its draft (SPEC §4): the graph being edited, autosaved, possibly
+// invalid, and turned into a version when it is saved, run, or left for another version.
+
+// Editing is what the editor opens: the workflow, its versions newest first, the current
+// version, and the autosaved draft (nil when none) with the version it was based on.
+type Editing struct {
+	Workflow    Workflow
+	Versions    []Version
+	Current     Version
+	Draft       *Graph
+	DraftBaseID string
+}
+
+// OpenForEditing gathers what the editor shows of a workflow.
+func (s *Service) OpenForEditing(ctx context.Context, wfRef string) (Editing, error) {
+	w, vs, err := s.Versions(ctx, wfRef)
+	if err != nil {
+		return Editing{}, err
+	}
+	e := Editing{Workflow: w, Versions: vs}
+	for _, v := range vs {
+		if v.ID == w.CurrentVersionID {
+			e.Current = v
+		}
+	}
+	g, base, ok, err := s.Draft(ctx, w.ID)
+	if err != nil {
+		return Editing{}, err
+	}
+	if ok {
+		e.Draft, e.DraftBaseID = &g, base
+	}
+	return e, nil
+}
+
+// SaveDraft autosaves the editor's graph; drafts may be invalid while edited.
+func (s *Service) SaveDraft(ctx context.Context, workflowID string, g Graph, baseVersionID string) error {
+	if _, err := s.store.GetWorkflow(ctx, workflowID); err != nil {
+		return err
+	}
+	return s.store.SaveDraft(ctx, workflowID, g, baseVersionID)
+}
+
+// Draft returns the autosaved draft, if any.
+func (s *Service) Draft(ctx context.Context, workflowID string) (Graph, string, bool, error) {
+	g, base, err := s.store.GetDraft(ctx, workflowID)
+	if errors.Is(err, ErrNotFound) {
+		return Graph{}, "", false, nil
+	}
+	return g, base, err == nil, err
+}
+
+// DiscardDraft drops the autosaved draft.
+func (s *Service) DiscardDraft(ctx context.Context, workflowID string) error {
+	return s.store.DeleteDraft(ctx, workflowID)
+}
+
+// CommitDraft validates the editor's graph and saves it as the new current version (none
+// when it equals the current one); the draft, now that version, is dropped.
+func (s *Service) CommitDraft(ctx context.Context, wfRef string, g Graph, notes string) (Version, error) {
+	v, err := s.SaveVersion(ctx, wfRef, g, notes, "", true)
+	if err != nil {
+		return Version{}, err
+	}
+	return v, s.dropDraft(ctx, v)
+}
+
+// SwitchVersion makes a version of the workflow current without losing the editor's draft:
+// a valid draft that differs from every version is saved as a version first (its notes say
+// so) and dropped; an invalid one stays the draft, since it cannot become a version. A
+// version that is not the workflow's is refused before anything is written.
+func (s *Service) SwitchVersion(ctx context.Context, wfRef, versionRef string) (Version, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return Version{}, err
+	}
+	target, err := s.ResolveVersion(ctx, w, versionRef)
+	if err != nil {
+		return Version{}, err
+	}
+	if err := s.keepDraft(ctx, w, "draft saved before switching version"); err != nil {
+		return Version{}, err
+	}
+	return target, s.store.SetCurrentVersion(ctx, w.ID, target.ID)
+}
+
+// KeepDraft saves the workflow's draft as a version, as SwitchVersion does, before something
+// else changes the current version under it (the window restoring a run).
+func (s *Service) KeepDraft(ctx context.Context, wfRef string) error {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return err
+	}
+	return s.keepDraft(ctx, w, "draft saved before restoring a run")
+}
+
+// keepDraft saves a valid draft of w that differs from every version as a version and drops
+// it; an invalid draft stays the draft.
+func (s *Service) keepDraft(ctx context.Context, w Workflow, notes string) error {
+	draft, _, ok, err := s.Draft(ctx, w.ID)
+	if err != nil || !ok {
+		return err
+	}
+	g := NormalizeGraph(draft)
+	if ValidateGraph(s.reg, g) != nil {
+		return nil
+	}
+	v, found, err := s.versionOf(ctx, w, g, notes)
+	if err != nil {
+		return err
+	}
+	if !found {
+		if v, err = s.store.AddVersion(ctx, v, true); err != nil {
+			return err
+		}
+	}
+	return s.dropDraft(ctx, v)
+}
+
+// versionOf returns the version of w whose content equals g (normalized and valid), or, when
+// none does, the version g becomes when saved (found false; not stored, its label unset).
+func (s *Service) versionOf(ctx context.Context, w Workflow, g Graph, notes string) (v Version, found bool, err error) {
+	hash := ContentHash(g)
+	vs, err := s.store.ListVersions(ctx, w.ID)
+	if err != nil {
+		return Version{}, false, err
+	}
+	for _, v := range vs {
+		if v.ContentHash == hash {
+			return v, true, nil
+		}
+	}
+	return Version{ID: NewID(), WorkflowID: w.ID, Notes: notes, ParentID: w.CurrentVersionID, Graph: g, ContentHash: hash,
+		CreatedAt: s.now().UTC()}, false, nil
+}
+
+// dropDraft drops a workflow's draft once it is saved as v; failing to is reported, naming v.
+func (s *Service) dropDraft(ctx context.Context, v Version) error {
+	if err := s.store.DeleteDraft(ctx, v.WorkflowID); err != nil {
+		return fmt.Errorf("dropping the draft saved as %s: %w", v.Label, err)
+	}
+	return nil
+}

@@ -1,0 +1,224 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+)
+
+// work executes one node of a scope and returns what it did: the one path by which any node
+// (top level or inside a loop body) resolves its params, is cut off early, runs with its
+// progress, stream and log going out as events, and records its generation before its event.
+// It runs on a worker goroutine, or on the owner's when nothing else can run. It reads st
+// without a copy: a ready node's inputs are final (every edge into it has resolved), so the
+// owner no longer writes them.
+func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeState) nodeResult {
+	id := st.node.ID
+	rec := NodeRecord{Reasons: nonNil(append([]string(nil), st.plan.Reasons...))}
+
+	params, err := ResolveNodeParams(st.typ, st.node.Params, x.Run.Inputs)
+	if err != nil {
+		rec.Status, rec.Error = NodeFailed, err.Error()
+		return ex.settle(x, sc, nodeResult{id: id, record: rec})
+	}
+	configHash := st.cfgHash
+	if configHash == "" {
+		configHash = ConfigHash(st.typ, NodeConfig(st.typ, *st.node, params, x.Run.Inputs, x.Version.Graph, ""))
+	}
+	fp := InputFingerprint(configHash, st.inputs, st.connected)
+
+	if prior := ex.cutoff(ctx, x, sc, st, fp, params); prior != nil {
+		rec.Status = NodeReused
+		rec.Reasons = append(rec.Reasons, ReasonInputsUnchanged)
+		rec.GenerationID = prior.ID
+		return ex.settle(x, sc, nodeResult{id: id, outputs: prior.Outputs, record: rec})
+	}
+
+	if ex.Emit != nil {
+		ex.Emit(Event{Type: EventNode, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Status: string(NodeRunning), Reasons: rec.Reasons})
+	}
+	in := &NodeInput{NodeID: id, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, RawParams: st.node.Params, Inputs: st.inputs,
+		Connected: st.connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets,
+		Limits: ex.Limits, Providers: ex.Providers, Settings: ex.Settings, Body: st.body, exec: ex}
+	if a, ok := x.Approvals[id]; ok {
+		in.Approval = &a
+	}
+	if st.typ.Subflow && ex.Child != nil {
+		in.Child = func(ctx context.Context) (map[string]any, error) {
+			return ex.Child(ctx, ChildCall{Parent: x.Run, NodeID: id, Params: params, Inputs: st.inputs, Connected: st.connected, Progress: in.Progress})
+		}
+	}
+	if ex.Emit != nil {
+		in.progress = func(p float64) {
+			ex.Emit(Event{Type: EventProgress, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Progress: p})
+		}
+		in.stream = func(s string) {
+			ex.Emit(Event{Type: EventStream, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Text: s})
+		}
+		in.log = func(s string) {
+			ex.Emit(Event{Type: EventLog, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Text: s})
+		}
+	}
+	start := time.Now()
+	outs, runErr := safeRun(ctx, st.typ.Run, in)
+	rec.DurationMS = time.Since(start).Milliseconds()
+
+	if errors.Is(runErr, ErrPause) {
+		rec.Status = NodePaused
+		msg := in.String("message", "Approve to continue")
+		return ex.settle(x, sc, nodeResult{id: id, record: rec, paused: &Approval{Message: msg, Value: in.Inputs["value"]}})
+	}
+	if runErr != nil && ctx.Err() != nil {
+		rec.Status, rec.Error = NodeCancelled, "cancelled"
+		return ex.settle(x, sc, nodeResult{id: id, record: rec})
+	}
+	if runErr == nil {
+		outs, runErr = NormalizeOutputs(outs)
+	}
+	gen := Generation{ID: ex.newID(), WorkflowID: x.Run.WorkflowID, NodeID: id, RunID: x.Run.ID, VersionID: x.Run.VersionID,
+		VersionLabel: x.Run.VersionLabel, RunLabel: x.Run.Label, DurationMS: rec.DurationMS, Cost: in.Cost,
+		ConfigHash: configHash, InputFingerprint: fp}
+	if runErr != nil {
+		gen.Status, gen.Error, gen.Outputs = GenFailed, runErr.Error(), map[string]any{}
+		rec.Status, rec.Error = NodeFailed, runErr.Error()
+		outs = nil
+	} else {
+		gen.Status, gen.Outputs = GenCompleted, outs
+		rec.Status = NodeExecuted
+	}
+	rec.GenerationID = gen.ID
+	return ex.settle(x, sc, nodeResult{id: id, outputs: outs, record: rec, gen: &gen})
+}
+
+// cutoff returns the generation a node planned to rerun is reused from because its inputs
+// turn out identical (SPEC §7 early cutoff), or nil. At the top level that is the node's
+// current generation when it reruns only for what is upstream of it; inside a loop body that
+// is rerun for what is upstream of the group (not as the target), the child's generation of
+// the loop's last run for the same item inputs.
+func (ex *Executor) cutoff(ctx context.Context, x *Execution, sc *scope, st *nodeState, fp string, params map[string]any) *Generation {
+	var prior *Generation
+	switch {
+	case sc.group == "":
+		cur, ok := x.Current[st.node.ID]
+		if !ok || !cutoffEligible(st.plan.Reasons) {
+			return nil
+		}
+		prior = cur
+	case sc.prior != nil:
+		prior = sc.prior(ctx, st.node.ID, fp)
+	}
+	if prior == nil || prior.Status != GenCompleted || prior.InputFingerprint != fp || !st.typ.IsDeterministic(params) {
+		return nil
+	}
+	return prior
+}
+
+// settle records what a node did and sends its event: a generation is stamped, committed and
+// only then announced; inside a loop body the child's record for the run is taken under the
+// body's lock, so the latest recorded generation is the one the store makes current.
+func (ex *Executor) settle(x *Execution, sc *scope, r nodeResult) nodeResult {
+	if sc.kids != nil {
+		sc.kids.mu.Lock()
+		defer sc.kids.mu.Unlock()
+		sc.kids.record(r.id, r.record)
+	}
+	if r.gen == nil {
+		ex.emitNode(x, r.id, r.record, nil)
+		return r
+	}
+	now := time.Now
+	if ex.Now != nil {
+		now = ex.Now
+	}
+	r.gen.CreatedAt = now().UTC()
+	ev := nodeEvent(x.Run, r.id, r.record, r.outputs)
+	if ex.Committer != nil {
+		ex.Committer.Commit(*r.gen, ev)
+	} else if ex.Emit != nil {
+		ex.Emit(ev)
+	}
+	return r
+}
+
+// skip resolves a node reachable only through inactive branches.
+func (ex *Executor) skip(x *Execution, sc *scope, st *nodeState) nodeResult {
+	return ex.settle(x, sc, nodeResult{id: st.node.ID, record: NodeRecord{Status: NodeSkipped, Reasons: nonNil(st.plan.Reasons)}})
+}
+
+// cancelled resolves a node the run was cancelled before it could start. At the top level
+// it goes without an event (the run's end says it); a body's child keeps the record of what
+// it did for an earlier item.
+func (ex *Executor) cancelled(x *Execution, sc *scope, st *nodeState) nodeResult {
+	r := nodeResult{id: st.node.ID, record: NodeRecord{Status: NodeCancelled, Reasons: st.plan.Reasons}}
+	if sc.kids != nil {
+		sc.kids.mu.Lock()
+		sc.kids.record(r.id, r.record)
+		sc.kids.mu.Unlock()
+	}
+	return r
+}
+
+func (ex *Executor) emitNode(x *Execution, nodeID string, rec NodeRecord, outputs map[string]any) {
+	if ex.Emit == nil {
+		return
+	}
+	ex.Emit(nodeEvent(x.Run, nodeID, rec, outputs))
+}
+
+func nodeEvent(r Run, nodeID string, rec NodeRecord, outputs map[string]any) Event {
+	return Event{Type: EventNode, WorkflowID: r.WorkflowID, RunID: r.ID, NodeID: nodeID, Status: string(rec.Status),
+		GenerationID: rec.GenerationID, DurationMS: rec.DurationMS, Reasons: rec.Reasons, Error: rec.Error, Preview: Preview(outputs)}
+}
+
+// Preview is a short text of a node's outputs for the canvas.
+func Preview(outputs map[string]any) string {
+	if len(outputs) == 0 {
+		return ""
+	}
+	var v any = outputs
+	if len(outputs) == 1 {
+		for _, only := range outputs {
+			v = only
+		}
+	}
+	s := ToText(v)
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func (ex *Executor) newID() string {
+	if ex.NewID != nil {
+		return ex.NewID()
+	}
+	return NewID()
+}
+
+// safeRun calls a node and turns a panic into an error that names it.
+func safeRun(ctx context.Context, fn RunFunc, in *NodeInput) (outs map[string]any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("node panicked: %v", r)
+			panicLog(in, r, debug.Stack())
+		}
+	}()
+	return fn(ctx, in)
+}
+
+// panicLog keeps the stack of a recovered panic in the run's log, where a developer finds it.
+func panicLog(in *NodeInput, r any, stack []byte) {
+	if len(stack) > 2000 {
+		stack = stack[:2000]
+	}
+	in.Log(fmt.Sprintf("panic: %v\n%s", r, stack))
+}

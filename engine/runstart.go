@@ -1,0 +1,130 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+)
+
+// Starting runs as the window and the command line ask for them: one run of a version or of
+// the editor's draft (RunDraft), or a batch of runs (StartBatch). Each resolves the workflow
+// and validates the graph once, checks every run before it writes anything, and queues.
+
+// Started is what a start queued: its runs in order, and the version the editor's draft was
+// saved as to run them (zero when no draft was given or it equalled a version).
+type Started struct {
+	Runs  []Run
+	Saved Version
+}
+
+// BatchError refuses a batch because of one of its runs; Index is its place in the batch,
+// from 0. Nothing of the batch was written.
+type BatchError struct {
+	Index int
+	Err   error
+}
+
+func (e *BatchError) Error() string { return fmt.Sprintf("run %d of the batch: %v", e.Index+1, e.Err) }
+
+func (e *BatchError) Unwrap() error { return e.Err }
+
+// RunDraft starts one run of req. With req.Draft (the editor's graph) the version whose
+// content equals it runs; a draft that differs from every version is validated, its run
+// checked, then saved as the new current version (notes say so) and dropped as a draft,
+// since it is that version now (SPEC §4). Without a draft it runs req.Version like StartRun.
+// A refused graph or run writes nothing; a draft that cannot be dropped is reported and
+// nothing is queued.
+func (s *Service) RunDraft(ctx context.Context, req RunRequest) (Started, error) {
+	return s.start(ctx, req, []map[string]any{req.Inputs}, false)
+}
+
+// StartBatch starts one full run of req per input set (Run ×N, a sweep, a --batch file),
+// of req.Version or, with req.Draft, of the draft as RunDraft does. Every run is checked
+// before any is queued (a refusal is a *BatchError naming the run); the runs are labelled
+// by what differs between their inputs.
+func (s *Service) StartBatch(ctx context.Context, req RunRequest, inputSets []map[string]any) (Started, error) {
+	if len(inputSets) == 0 {
+		return Started{}, invalidf("a batch needs at least one run")
+	}
+	if req.From != "" {
+		return Started{}, Invalid(Problem{NodeID: req.From, Message: "a batch runs the whole workflow, not from a block"})
+	}
+	return s.start(ctx, req, inputSets, true)
+}
+
+// start checks one run of req per input set, saves the draft as a version when it needs
+// one, and queues the runs in order.
+func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[string]any, batch bool) (Started, error) {
+	w, err := s.ResolveWorkflow(ctx, req.Workflow)
+	if err != nil {
+		return Started{}, err
+	}
+	v, isNew, err := s.runVersion(ctx, w, req)
+	if err != nil {
+		return Started{}, err
+	}
+	prepared := make([]PreparedRun, len(inputSets))
+	for i, in := range inputSets {
+		r := req
+		r.Inputs = in
+		if prepared[i], err = s.prepare(ctx, w, v, r); err != nil {
+			if batch {
+				return Started{}, &BatchError{Index: i, Err: err}
+			}
+			return Started{}, err
+		}
+	}
+	if batch {
+		LabelBatch(prepared)
+	}
+	var out Started
+	if isNew {
+		if v, err = s.store.AddVersion(ctx, v, true); err != nil {
+			return Started{}, err
+		}
+		out.Saved = v
+		for i := range prepared {
+			prepared[i].onVersion(v)
+		}
+		if err := s.dropDraft(ctx, v); err != nil {
+			return out, err
+		}
+	}
+	for _, p := range prepared {
+		r, err := s.Enqueue(ctx, p)
+		if err != nil {
+			return out, err
+		}
+		out.Runs = append(out.Runs, r)
+	}
+	return out, nil
+}
+
+// runVersion is the version a start of req runs, checked to be runnable: req.Version, or
+// with req.Draft the version equal to the draft, or the new version the draft becomes
+// (isNew: validated, not stored yet).
+func (s *Service) runVersion(ctx context.Context, w Workflow, req RunRequest) (v Version, isNew bool, err error) {
+	if req.Draft == nil {
+		if v, err = s.ResolveVersion(ctx, w, req.Version); err != nil {
+			return Version{}, false, err
+		}
+		return v, false, s.checkTypesKnown(v)
+	}
+	g := NormalizeGraph(*req.Draft)
+	if err := ValidateGraph(s.reg, g); err != nil {
+		return Version{}, false, err
+	}
+	v, found, err := s.versionOf(ctx, w, g, "saved automatically to run the edited draft")
+	if err != nil {
+		return Version{}, false, err
+	}
+	return v, !found, nil
+}
+
+// onVersion points a run prepared on a draft at the version the draft was saved as.
+func (p *PreparedRun) onVersion(v Version) {
+	p.run.VersionID, p.run.VersionLabel = v.ID, v.Label
+	p.exec.Version, p.exec.Run = v, p.run
+	if p.exec.Plan != nil {
+		p.exec.Plan.VersionID = v.ID
+	}
+}

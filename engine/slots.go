@@ -1,0 +1,78 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+)
+
+// takeSlots is the queue's slots hook: this process's queued runs start as the data home's
+// one cap and one FIFO order allow (QueueStore.TakeSlots), never while the queue is paused.
+func (s *Service) takeSlots(queued []string, running, localCap int) ([]string, error) {
+	limit := s.RunCap()
+	if localCap > 0 {
+		limit = min(limit, localCap)
+	}
+	limit -= running
+	if limit <= 0 {
+		return nil, nil
+	}
+	oc := s.newOwnerCheck()
+	granted, err := s.store.TakeSlots(s.ctx, SlotRequest{Owner: s.owner, Queued: queued, Limit: limit, Cap: s.RunCap(),
+		PausedKey: SettingQueuePaused, Alive: oc.alive})
+	if err != nil {
+		s.log.Error("taking run slots", "err", err)
+	}
+	return granted, err
+}
+
+// releaseSlot gives a run's slot back. A release that fails is logged: the next process
+// taking slots frees the slot of a run that is no longer queued or running.
+func (s *Service) releaseSlot(id string) {
+	if err := s.store.ReleaseSlot(context.WithoutCancel(s.ctx), id); err != nil {
+		s.log.Warn("releasing run slot", "run_id", id, "err", err)
+	}
+}
+
+// MoveQueued puts a queued run at a 1-based position of the data home's queue (1 starts
+// next). A run that does not exist or is not queued is refused, naming it.
+func (s *Service) MoveQueued(ctx context.Context, runID string, pos int) error {
+	if pos < 1 {
+		return invalidf(fmt.Sprintf("position %d: want 1 or more", pos))
+	}
+	if err := s.store.MoveQueued(ctx, runID, pos); err != nil {
+		return err
+	}
+	queued, err := s.store.ListRunsByStatus(ctx, RunQueued)
+	if err != nil {
+		return err
+	}
+	order := make([]string, len(queued))
+	for i, r := range queued {
+		order[i] = r.ID
+	}
+	s.runs.reorder(order)
+	return nil
+}
+
+// MoveRanks returns the queue order ids (ranked ranks, ascending) with id moved to the
+// 1-based position pos (past the end: last), and the ranks they take: the same set of ranks
+// in the new order, each raised above the one before where they would tie. Stores use it to
+// keep one rule for moving a queued run.
+func MoveRanks(ids []string, ranks []int64, id string, pos int) ([]string, []int64) {
+	order := make([]string, 0, len(ids))
+	for _, o := range ids {
+		if o != id {
+			order = append(order, o)
+		}
+	}
+	pos = max(1, min(pos, len(order)+1))
+	order = append(order[:pos-1], append([]string{id}, order[pos-1:]...)...)
+	out := make([]int64, len(order))
+	for i := range order {
+		out[i] = ranks[i]
+		if i > 0 && out[i] <= out[i-1] {
+			out[i] = out[i-1] + 1
+		}
+	}
+	return order, out
+}

@@ -1,0 +1,124 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+var queueTests = []test{
+	{"TakeSlotsOneCapFIFO", testTakeSlotsFIFO},
+	{"TakeSlotsPaused", testTakeSlotsPaused},
+	{"TakeSlotsDeadOwner", testTakeSlotsDeadOwner},
+	{"TakeSlotsLimit", testTakeSlotsLimit},
+	{"MoveQueued", testMoveQueued},
+}
+
+const pausedKey = "queue_paused"
+
+// ownedRuns creates queued runs of owners, one a second in the order given.
+func ownedRuns(t *testing.T, s engine.Store, owners ...string) []engine.Run {
+	t.Helper()
+	_, v := mkWorkflow(t, s, "Q")
+	out := make([]engine.Run, len(owners))
+	for i, o := range owners {
+		r := mkRun(t, s, v, at(i+1), "")
+		r.Owner = o
+		must(t, "UpdateRun", s.UpdateRun(ctx(), r))
+		out[i] = r
+	}
+	return out
+}
+
+func take(t *testing.T, s engine.Store, owner string, limit, cap int, alive func(string) bool, runs ...engine.Run) []string {
+	t.Helper()
+	q := make([]string, len(runs))
+	for i, r := range runs {
+		q[i] = r.ID
+	}
+	got, err := s.TakeSlots(ctx(), engine.SlotRequest{Owner: owner, Queued: q, Limit: limit, Cap: cap, PausedKey: pausedKey, Alive: alive})
+	must(t, "TakeSlots", err)
+	return got
+}
+
+func everyoneAlive(string) bool { return true }
+
+func finish(t *testing.T, s engine.Store, r engine.Run) {
+	t.Helper()
+	r.Status = engine.RunCompleted
+	must(t, "UpdateRun", s.UpdateRun(ctx(), r))
+}
+
+func wantIDs(t *testing.T, what string, got []string, want ...engine.Run) {
+	t.Helper()
+	w := ids(want, func(r engine.Run) string { return r.ID })
+	if len(got) == 0 && len(w) == 0 {
+		return
+	}
+	if !equalStrings(got, w) {
+		t.Errorf("%s = %v, want %v", what, got, w)
+	}
+}
+
+// testTakeSlotsFIFO: two owners share one cap; a freed slot goes to the oldest ready run,
+// whoever owns it.
+func testTakeSlotsFIFO(t *testing.T, s engine.Store) {
+	rs := ownedRuns(t, s, "A", "B", "A", "B", "A")
+	a1, b1, a2, b2, a3 := rs[0], rs[1], rs[2], rs[3], rs[4]
+	wantIDs(t, "A takes at cap 2", take(t, s, "A", 4, 2, everyoneAlive, a1, a2, a3), a1, a2)
+	wantIDs(t, "B takes at a full cap", take(t, s, "B", 4, 2, everyoneAlive, b1, b2))
+	finish(t, s, a1)
+	must(t, "ReleaseSlot", s.ReleaseSlot(ctx(), a1.ID))
+	wantIDs(t, "B takes the freed slot (b1 is older than a3)", take(t, s, "B", 4, 2, everyoneAlive, b1, b2), b1)
+	wantIDs(t, "A still holds a2", take(t, s, "A", 4, 2, everyoneAlive, a2, a3), a2)
+	// A slot granted in another owner's call is that owner's: a2 finishes, A's call grants
+	// b2 (older than a3) and B finds it held.
+	finish(t, s, a2) // not released: the sweep frees a run that ended
+	wantIDs(t, "A takes after a2 ended", take(t, s, "A", 4, 2, everyoneAlive, a3))
+	wantIDs(t, "B finds b2 granted", take(t, s, "B", 4, 2, everyoneAlive, b1, b2), b1, b2)
+}
+
+func testTakeSlotsPaused(t *testing.T, s engine.Store) {
+	rs := ownedRuns(t, s, "A", "A")
+	must(t, "SetSetting", s.SetSetting(ctx(), pausedKey, "1"))
+	wantIDs(t, "paused", take(t, s, "A", 4, 4, everyoneAlive, rs...))
+	must(t, "SetSetting", s.SetSetting(ctx(), pausedKey, "0"))
+	wantIDs(t, "resumed", take(t, s, "A", 4, 4, everyoneAlive, rs...), rs...)
+}
+
+// testTakeSlotsDeadOwner: the slots of an owner whose process is gone come back.
+func testTakeSlotsDeadOwner(t *testing.T, s engine.Store) {
+	rs := ownedRuns(t, s, "A", "A", "B")
+	wantIDs(t, "A", take(t, s, "A", 4, 2, everyoneAlive, rs[0], rs[1]), rs[0], rs[1])
+	wantIDs(t, "B while A lives", take(t, s, "B", 4, 2, everyoneAlive, rs[2]))
+	aDead := func(o string) bool { return o != "A" }
+	wantIDs(t, "B once A is gone", take(t, s, "B", 4, 2, aDead, rs[2]), rs[2])
+}
+
+// testTakeSlotsLimit: an owner's own limit leaves the cap to others, and runs it did not
+// list are never granted to it.
+func testTakeSlotsLimit(t *testing.T, s engine.Store) {
+	rs := ownedRuns(t, s, "A", "A", "A", "B")
+	wantIDs(t, "A at limit 1", take(t, s, "A", 1, 3, everyoneAlive, rs[0], rs[1], rs[2]), rs[0])
+	wantIDs(t, "B gets a slot past A's waiting runs", take(t, s, "B", 4, 3, everyoneAlive, rs[3]), rs[3])
+	wantIDs(t, "A listing only its third run", take(t, s, "A", 2, 3, everyoneAlive, rs[0], rs[2]), rs[0], rs[2])
+}
+
+func testMoveQueued(t *testing.T, s engine.Store) {
+	rs := ownedRuns(t, s, "A", "A", "A", "A")
+	order := func() []string {
+		got, err := s.ListRunsByStatus(ctx(), engine.RunQueued)
+		must(t, "ListRunsByStatus", err)
+		return ids(got, func(r engine.Run) string { return r.ID })
+	}
+	must(t, "MoveQueued", s.MoveQueued(ctx(), rs[3].ID, 1))
+	wantIDs(t, "after moving the last to 1", order(), rs[3], rs[0], rs[1], rs[2])
+	must(t, "MoveQueued", s.MoveQueued(ctx(), rs[3].ID, 99))
+	wantIDs(t, "after moving it past the end", order(), rs[0], rs[1], rs[2], rs[3])
+	must(t, "MoveQueued", s.MoveQueued(ctx(), rs[0].ID, 3))
+	wantIDs(t, "after moving the first to 3", order(), rs[1], rs[2], rs[0], rs[3])
+	wantIDs(t, "slots follow the order", take(t, s, "A", 4, 2, everyoneAlive, rs...), rs[1], rs[2])
+	finish(t, s, rs[3])
+	wantErr(t, "moving a finished run", s.MoveQueued(ctx(), rs[3].ID, 1), engine.ErrConflict)
+	wantErr(t, "moving an unknown run", s.MoveQueued(ctx(), "nope", 1), engine.ErrNotFound)
+}
