@@ -28,7 +28,7 @@ const (
 
 // commandOrder lists the subcommands in the order help shows them.
 var commandOrder = []string{"import", "export", "list", "versions", "version", "run", "plan", "approve", "runs",
-	"generations", "select", "nodes", "diff", "restore", "queue", "cancel", "resume", "providers", "settings", "help"}
+	"generations", "select", "nodes", "diff", "restore", "queue", "cancel", "retry", "resume", "providers", "settings", "help"}
 
 // commandHelp is each subcommand's usage lines and what it does (`flowbench CMD --help`).
 var commandHelp = map[string]string{
@@ -95,14 +95,27 @@ Lists the node types with their handles, params schema and determinism.
 `,
 	"queue": `usage: flowbench queue [--json]
        flowbench queue pause | resume
+       flowbench queue move RUN --to N
+       flowbench queue clear
 
-Lists the running and queued runs of the data home, oldest first, across every process, with
+Lists the running and queued runs of the data home in queue order, across every process, with
 whether the process that owns each one still runs. Queued runs of a process that stopped
 ("orphaned") wait until flowbench resume --orphaned runs them or cancel --orphaned drops them.
 --json: {"paused", "cap", "running": [run…], "queued": [run…]}, each run as in runs --json
 plus "owner_alive" and "position".
 pause: running runs finish, queued ones (of every process, the window's too) wait, kept
-across restarts; resume starts them again.
+across restarts; resume starts them again. The run cap (flowbench settings) bounds the
+running runs of every process together; queued runs start in queue order.
+move: puts a queued run at position N of the queue (1 starts next; past the end: last).
+clear: clears finished runs from the window's queue list (they stay in flowbench runs, with
+their generations).
+A run that does not exist or is not queued is refused (exit 2, naming it).
+`,
+	"retry": `usage: flowbench retry RUN [--json]
+
+Runs a failed, cancelled or interrupted run again as a new run: the same version, mode and
+inputs, labelled "retry of …". Waits for it and reports it like run (--json: a run object as
+run --json). A run that does not exist or is in another state is refused (exit 2, naming it).
 `,
 	"cancel": `usage: flowbench cancel RUN... [--json]
        flowbench cancel --orphaned [--json]
@@ -266,6 +279,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		code, err = c.cancelCmd(args[1:])
 	case "resume":
 		code, err = c.resumeCmd(args[1:])
+	case "retry":
+		code, err = c.retryCmd(args[1:])
 	case "queue":
 		code, err = c.queueCmd(args[1:])
 	case "diff":

@@ -37,6 +37,9 @@ type Executor struct {
 	Providers *Providers
 	// Settings are handed to nodes (tool paths); nil means none are set.
 	Settings SettingReader
+	// Shared, when set, executes a deterministic node once for every run about to execute it
+	// with the same input fingerprint at the same time (SPEC §14); nil: each run executes.
+	Shared *SharedWork
 	// Child runs a flow.subworkflow node's child run (the service's runChild); nil outside a
 	// service, where such a node fails saying so.
 	Child func(ctx context.Context, c ChildCall) (map[string]any, error)

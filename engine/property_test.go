@@ -274,7 +274,21 @@ func checkRunFromBlockProperty(t *testing.T, reg *engine.Registry, seed int64) {
 			fail("%v", err)
 		}
 		before := state.Current
-		run := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID, From: from, Inputs: given})
+		// A full run with the same values goes at the same time (cap 2): nodes both runs are
+		// about to execute with the same inputs execute once (shared), which must not change
+		// a value either run holds (c).
+		started, err := svc.StartRun(ctx, engine.RunRequest{Workflow: imp.WorkflowID, From: from, Inputs: given})
+		if err != nil {
+			fail("run from %s: %v", from, err)
+		}
+		twin, err := svc.StartRun(ctx, engine.RunRequest{Workflow: imp.WorkflowID, Inputs: map[string]any{"x": x}})
+		if err != nil {
+			fail("concurrent full run: %v", err)
+		}
+		run, err := svc.Wait(ctx, started.ID)
+		if err != nil {
+			fail("%v", err)
+		}
 		if run.Status != engine.RunCompleted {
 			fail("run from %s: %s %s", from, run.Status, run.Error)
 		}
@@ -312,6 +326,25 @@ func checkRunFromBlockProperty(t *testing.T, reg *engine.Registry, seed int64) {
 			if _, ok := v.(int64); !ok {
 				fail("round %d: output %s is %#v, want an int64", round, id, v)
 			}
+		}
+
+		// (c) the full run that went at the same time holds the full run's values, shared or not.
+		twinRun, err := svc.Wait(ctx, twin.ID)
+		if err != nil || twinRun.Status != engine.RunCompleted {
+			fail("round %d: concurrent full run: %v %s %s", round, err, twinRun.Status, twinRun.Error)
+		}
+		for id, rec := range twinRun.Snapshot.Records() {
+			if rec.Status != engine.NodeExecuted {
+				fail("round %d: node %s is %s in the concurrent full run", round, id, rec.Status)
+			}
+			got := generationOutputs(t, svc, rec.GenerationID)
+			want := generationOutputs(t, ref, full.Snapshot.Records()[id].GenerationID)
+			if !reflect.DeepEqual(got, want) {
+				fail("round %d: concurrent full run: node %s (%v) holds %v, a full run gives %v", round, id, rec.Reasons, got, want)
+			}
+		}
+		if !reflect.DeepEqual(twinRun.Outputs, full.Outputs) {
+			fail("round %d: concurrent full run: outputs %v, a full run gives %v", round, twinRun.Outputs, full.Outputs)
 		}
 
 		// (b) nothing executed that had nothing new to see.

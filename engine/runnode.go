@@ -9,12 +9,17 @@ import (
 )
 
 // work executes one node of a scope and returns what it did: the one path by which any node
-// (top level or inside a loop body) resolves its params, is cut off early, runs with its
-// progress, stream and log going out as events, and records its generation before its event.
+// (top level or inside a loop body) resolves its params, is cut off early, shares another
+// run's execution of the same work (SharedWork), runs with its progress, stream and log going
+// out as events, and records its generation before its event.
 // It runs on a worker goroutine, or on the owner's when nothing else can run. It reads st
 // without a copy: a ready node's inputs are final (every edge into it has resolved), so the
 // owner no longer writes them.
 func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeState) nodeResult {
+	// What a run leading a shared execution hands the runs waiting on it (SharedWork).
+	var sharedOuts map[string]any
+	var sharedOK bool
+
 	id := st.node.ID
 	rec := NodeRecord{Reasons: nonNil(append([]string(nil), st.plan.Reasons...))}
 
@@ -36,9 +41,25 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 		return ex.settle(x, sc, nodeResult{id: id, outputs: prior.Outputs, record: rec})
 	}
 
-	if ex.Emit != nil {
-		ex.Emit(Event{Type: EventNode, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Status: string(NodeRunning), Reasons: rec.Reasons})
+	emitRunning := func() {
+		if ex.Emit != nil {
+			ex.Emit(Event{Type: EventNode, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Status: string(NodeRunning), Reasons: rec.Reasons})
+		}
 	}
+	start := time.Now()
+	if ex.Shared != nil && sharable(st.typ, params) {
+		shared, land, err := ex.awaitShared(ctx, fp, emitRunning)
+		switch {
+		case err != nil:
+			rec.Status, rec.Error = NodeCancelled, "cancelled"
+			return ex.settle(x, sc, nodeResult{id: id, record: rec})
+		case land == nil:
+			return ex.settle(x, sc, ex.sharedResult(x, id, rec, configHash, fp, shared, time.Since(start)))
+		}
+		// This run leads: whatever becomes of the execution, the waiting runs hear of it.
+		defer func() { land(sharedOuts, sharedOK) }()
+	}
+	emitRunning()
 	in := &NodeInput{NodeID: id, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, RawParams: st.node.Params, Inputs: st.inputs,
 		Connected: st.connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets,
 		Limits: ex.Limits, Providers: ex.Providers, Settings: ex.Settings, Body: st.body, exec: ex}
@@ -61,7 +82,6 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 			ex.Emit(Event{Type: EventLog, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Text: s})
 		}
 	}
-	start := time.Now()
 	outs, runErr := safeRun(ctx, st.typ.Run, in)
 	rec.DurationMS = time.Since(start).Milliseconds()
 
@@ -77,6 +97,9 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 	if runErr == nil {
 		outs, runErr = NormalizeOutputs(outs)
 	}
+	if runErr == nil {
+		sharedOuts, sharedOK = outs, true
+	}
 	gen := Generation{ID: ex.newID(), WorkflowID: x.Run.WorkflowID, NodeID: id, RunID: x.Run.ID, VersionID: x.Run.VersionID,
 		VersionLabel: x.Run.VersionLabel, RunLabel: x.Run.Label, DurationMS: rec.DurationMS, Cost: in.Cost,
 		ConfigHash: configHash, InputFingerprint: fp}
@@ -90,6 +113,17 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 	}
 	rec.GenerationID = gen.ID
 	return ex.settle(x, sc, nodeResult{id: id, outputs: outs, record: rec, gen: &gen})
+}
+
+// sharedResult records, as this run's own generation, the outputs another run's execution of
+// the same node with the same input fingerprint gave (reason shared).
+func (ex *Executor) sharedResult(x *Execution, id string, rec NodeRecord, configHash, fp string, outs map[string]any, took time.Duration) nodeResult {
+	gen := Generation{ID: ex.newID(), WorkflowID: x.Run.WorkflowID, NodeID: id, RunID: x.Run.ID, VersionID: x.Run.VersionID,
+		VersionLabel: x.Run.VersionLabel, RunLabel: x.Run.Label, Status: GenCompleted, Outputs: outs, DurationMS: took.Milliseconds(),
+		ConfigHash: configHash, InputFingerprint: fp}
+	rec.Status, rec.GenerationID, rec.DurationMS = NodeExecuted, gen.ID, gen.DurationMS
+	rec.Reasons = append(rec.Reasons, ReasonShared)
+	return nodeResult{id: id, outputs: outs, record: rec, gen: &gen}
 }
 
 // cutoff returns the generation a node planned to rerun is reused from because its inputs

@@ -64,8 +64,10 @@ type Service struct {
 	// Config.MaxNesting.
 	children sync.Map
 	nesting  int
-	ctx      context.Context
-	stop     context.CancelFunc
+	// shared lets concurrent runs execute the same deterministic work once (SPEC §14).
+	shared *SharedWork
+	ctx    context.Context
+	stop   context.CancelFunc
 	// capOverride replaces the stored run cap when > 0 (Config.RunCap, until SetRunCap).
 	capOverride atomic.Int64
 }
@@ -89,7 +91,7 @@ func NewService(cfg Config) (*Service, error) {
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Service{store: cfg.Store, reg: cfg.Registry, log: cfg.Logger, now: cfg.Now, owner: cfg.Owner,
-		alive: cfg.OwnerAlive, reqCancel: cfg.RequestCancel, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet(), nesting: cfg.MaxNesting}
+		alive: cfg.OwnerAlive, reqCancel: cfg.RequestCancel, Bus: NewBus(), ctx: ctx, stop: stop, live: newLiveSet(), nesting: cfg.MaxNesting, shared: NewSharedWork()}
 	s.Bus.Subscribe(s.live.observe)
 	s.watcher = newFileWatcher(s.Bus.Emit)
 	s.versions = newVersionCache(16)

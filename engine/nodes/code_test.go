@@ -261,7 +261,7 @@ func TestCodeServicesSchema(t *testing.T) {
 			"provider base_url model system prompt temperature seed max_tokens json_schema api_key"},
 		// SPEC §12's handles and params.
 		{"image.generate", "ai", "prompt image", "image seed",
-			"provider base_url model prompt negative_prompt width height steps cfg seed strength"},
+			"provider base_url model prompt negative_prompt width height steps cfg seed strength timeout_ms"},
 		{"audio.speak", "ai", "text", "audio", "provider base_url model voice format speed"},
 		{"audio.transcribe", "ai", "audio", "text segments language", "provider base_url model language prompt"},
 		{"llm.embed", "ai", "text", "embedding embeddings", "provider base_url model"},

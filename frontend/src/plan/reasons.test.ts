@@ -13,6 +13,11 @@ describe("reason wording", () => {
     expect(explainNode({ action: "reuse", reasons: ["selected"] })).toBe("Reuses its current result: you picked this result.");
   });
 
+  it("words a node a run recorded from another run's execution (SPEC §14 shared)", () => {
+    expect(reasonText("shared")).toBe(REASONS.shared);
+    expect(REASONS.shared).toMatch(/another run/);
+  });
+
   it("explains a node's decision in one sentence", () => {
     expect(explainNode({ action: "rerun", reasons: ["config_changed"] })).toBe(
       "Runs again: its settings changed since its last result.",

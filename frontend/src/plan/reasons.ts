@@ -18,6 +18,7 @@ export const REASONS: Readonly<Record<string, string>> = {
   loop_restart: "it is inside a loop that runs again",
   selected: "you picked this result",
   resume: "the run resumes from here",
+  shared: "another run was computing the same thing at the same time; its result was recorded here too",
 };
 
 /** reasonText is one reason in plain words; an unknown word is shown as it is. */

@@ -15,6 +15,12 @@ export function CheckInputs(arg1:string,arg2:Record<string, any>):Promise<Array<
 
 export function CheckRunInputs(arg1:engine.Graph,arg2:Record<string, any>):Promise<Array<engine.Problem>>;
 
+export function CheckWorkflowGraph(arg1:string,arg2:engine.Graph):Promise<Array<engine.Problem>>;
+
+export function ChildRuns(arg1:string):Promise<Array<main.RunInfo>>;
+
+export function ClearFinishedRuns():Promise<main.QueueControl>;
+
 export function CompareRuns(arg1:string,arg2:string):Promise<main.CompareRunsResult>;
 
 export function CompareVersions(arg1:string,arg2:string,arg3:string):Promise<main.CompareVersionsResult>;
@@ -29,6 +35,8 @@ export function DeleteGeneration(arg1:string):Promise<void>;
 
 export function DeleteWorkflow(arg1:string):Promise<void>;
 
+export function DeleteWorkflowAnyway(arg1:string):Promise<void>;
+
 export function DiscardDraft(arg1:string):Promise<void>;
 
 export function DuplicateWorkflow(arg1:string):Promise<engine.Workflow>;
@@ -38,6 +46,8 @@ export function ExportDialog(arg1:string,arg2:string,arg3:boolean):Promise<strin
 export function ExportJSON(arg1:string,arg2:string,arg3:boolean):Promise<string>;
 
 export function Generations(arg1:Array<string>):Promise<Record<string, engine.Generation>>;
+
+export function GetQueueControl():Promise<main.QueueControl>;
 
 export function GetRun(arg1:string):Promise<main.RunInfo>;
 
@@ -56,6 +66,10 @@ export function ListProviders():Promise<Array<main.ProviderInfo>>;
 export function ListRuns(arg1:string,arg2:number):Promise<Array<main.RunInfo>>;
 
 export function ListWorkflows():Promise<Array<main.WorkflowCard>>;
+
+export function MakeSubworkflow(arg1:string,arg2:engine.Graph,arg3:Array<string>,arg4:string):Promise<engine.MadeSubflow>;
+
+export function MoveQueuedRun(arg1:string,arg2:string):Promise<void>;
 
 export function NodeDeterministic(arg1:string,arg2:Record<string, any>):Promise<boolean>;
 
@@ -89,6 +103,8 @@ export function RestoredRun(arg1:string):Promise<string>;
 
 export function ResumeOrphanedRuns():Promise<number>;
 
+export function RetryRun(arg1:string):Promise<main.RunInfo>;
+
 export function RunGenerations(arg1:string):Promise<Record<string, engine.Generation>>;
 
 export function SaveDraft(arg1:string,arg2:engine.Graph,arg3:string):Promise<void>;
@@ -99,11 +115,15 @@ export function SelectGeneration(arg1:string,arg2:string,arg3:string):Promise<vo
 
 export function SetProvider(arg1:engine.Provider):Promise<engine.Provider>;
 
+export function SetQueuePaused(arg1:boolean):Promise<main.QueueControl>;
+
 export function SetRunCap(arg1:number):Promise<void>;
 
 export function StartBatch(arg1:main.RunRequest,arg2:Array<Record<string, any>>):Promise<Array<main.RunInfo>>;
 
 export function StartRun(arg1:main.RunRequest):Promise<main.RunInfo>;
+
+export function SubflowSpec(arg1:string,arg2:string):Promise<engine.SubflowSpec>;
 
 export function TakeOpenedFile():Promise<main.OpenedFile>;
 

@@ -26,6 +26,18 @@ export function CheckRunInputs(arg1, arg2) {
   return window['go']['main']['App']['CheckRunInputs'](arg1, arg2);
 }
 
+export function CheckWorkflowGraph(arg1, arg2) {
+  return window['go']['main']['App']['CheckWorkflowGraph'](arg1, arg2);
+}
+
+export function ChildRuns(arg1) {
+  return window['go']['main']['App']['ChildRuns'](arg1);
+}
+
+export function ClearFinishedRuns() {
+  return window['go']['main']['App']['ClearFinishedRuns']();
+}
+
 export function CompareRuns(arg1, arg2) {
   return window['go']['main']['App']['CompareRuns'](arg1, arg2);
 }
@@ -54,6 +66,10 @@ export function DeleteWorkflow(arg1) {
   return window['go']['main']['App']['DeleteWorkflow'](arg1);
 }
 
+export function DeleteWorkflowAnyway(arg1) {
+  return window['go']['main']['App']['DeleteWorkflowAnyway'](arg1);
+}
+
 export function DiscardDraft(arg1) {
   return window['go']['main']['App']['DiscardDraft'](arg1);
 }
@@ -72,6 +88,10 @@ export function ExportJSON(arg1, arg2, arg3) {
 
 export function Generations(arg1) {
   return window['go']['main']['App']['Generations'](arg1);
+}
+
+export function GetQueueControl() {
+  return window['go']['main']['App']['GetQueueControl']();
 }
 
 export function GetRun(arg1) {
@@ -108,6 +128,14 @@ export function ListRuns(arg1, arg2) {
 
 export function ListWorkflows() {
   return window['go']['main']['App']['ListWorkflows']();
+}
+
+export function MakeSubworkflow(arg1, arg2, arg3, arg4) {
+  return window['go']['main']['App']['MakeSubworkflow'](arg1, arg2, arg3, arg4);
+}
+
+export function MoveQueuedRun(arg1, arg2) {
+  return window['go']['main']['App']['MoveQueuedRun'](arg1, arg2);
 }
 
 export function NodeDeterministic(arg1, arg2) {
@@ -174,6 +202,10 @@ export function ResumeOrphanedRuns() {
   return window['go']['main']['App']['ResumeOrphanedRuns']();
 }
 
+export function RetryRun(arg1) {
+  return window['go']['main']['App']['RetryRun'](arg1);
+}
+
 export function RunGenerations(arg1) {
   return window['go']['main']['App']['RunGenerations'](arg1);
 }
@@ -194,6 +226,10 @@ export function SetProvider(arg1) {
   return window['go']['main']['App']['SetProvider'](arg1);
 }
 
+export function SetQueuePaused(arg1) {
+  return window['go']['main']['App']['SetQueuePaused'](arg1);
+}
+
 export function SetRunCap(arg1) {
   return window['go']['main']['App']['SetRunCap'](arg1);
 }
@@ -204,6 +240,10 @@ export function StartBatch(arg1, arg2) {
 
 export function StartRun(arg1) {
   return window['go']['main']['App']['StartRun'](arg1);
+}
+
+export function SubflowSpec(arg1, arg2) {
+  return window['go']['main']['App']['SubflowSpec'](arg1, arg2);
 }
 
 export function TakeOpenedFile() {

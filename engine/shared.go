@@ -1,0 +1,109 @@
+package engine
+
+import (
+	"context"
+	"sync"
+)
+
+// ReasonShared explains a node a run did not execute itself: another run was executing the
+// same deterministic node with the same input fingerprint at the same time, and this run
+// recorded that result as its own generation (SPEC §14).
+const ReasonShared = "shared"
+
+// SharedWork lets concurrent runs (of any workflows) that are about to execute a
+// deterministic node with the same input fingerprint execute it once. The first run to reach
+// it leads: it executes the node. The others wait for the outcome and record it as their own
+// generation with reason `shared`. A lead that does not complete (its run is cancelled, or
+// the node fails) lets the waiting runs execute the node themselves: one of them leads next.
+// One SharedWork serves every run of a service; the zero value is not usable (NewSharedWork).
+type SharedWork struct {
+	mu      sync.Mutex
+	flights map[string]*flight
+	waiting int // runs waiting on a flight
+}
+
+// NewSharedWork returns an empty SharedWork.
+func NewSharedWork() *SharedWork {
+	return &SharedWork{flights: map[string]*flight{}}
+}
+
+// flight is one execution other runs wait on. outputs and ok are written once, before done
+// is closed.
+type flight struct {
+	done    chan struct{}
+	outputs map[string]any
+	ok      bool
+}
+
+// join returns the flight for key and whether the caller leads it. A leader must land it.
+func (s *SharedWork) join(key string) (*flight, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f, ok := s.flights[key]; ok {
+		return f, false
+	}
+	f := &flight{done: make(chan struct{})}
+	s.flights[key] = f
+	return f, true
+}
+
+// land ends a flight with its outcome: the outputs of a completed execution (ok), or
+// nothing, which sends the waiters to execute the node themselves.
+func (s *SharedWork) land(key string, f *flight, outputs map[string]any, ok bool) {
+	s.mu.Lock()
+	delete(s.flights, key)
+	s.mu.Unlock()
+	f.outputs, f.ok = outputs, ok
+	close(f.done)
+}
+
+// Waiting is how many node executions wait on another run's execution right now.
+func (s *SharedWork) Waiting() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.waiting
+}
+
+func (s *SharedWork) wait(d int) {
+	s.mu.Lock()
+	s.waiting += d
+	s.mu.Unlock()
+}
+
+// sharable reports whether a node's execution may be shared between runs: deterministic
+// for these params, and not a group or a subworkflow (their execution is their children's,
+// which share on their own, and each run keeps its own children).
+func sharable(t *NodeType, params map[string]any) bool {
+	return !t.Container && !t.Subflow && !t.Pauses && t.IsDeterministic(params)
+}
+
+// awaitShared takes part in the shared execution of a node with input fingerprint fp. It
+// returns lead when the caller must execute the node (and then call the returned land); or the
+// outputs of another run's completed execution; or ctx's error when the run is cancelled while
+// it waits.
+func (ex *Executor) awaitShared(ctx context.Context, fp string, onWait func()) (outputs map[string]any, land func(map[string]any, bool), err error) {
+	waited := false
+	for {
+		f, lead := ex.Shared.join(fp)
+		if lead {
+			return nil, func(outs map[string]any, ok bool) { ex.Shared.land(fp, f, outs, ok) }, nil
+		}
+		if !waited && onWait != nil {
+			onWait()
+			waited = true
+		}
+		ex.Shared.wait(1)
+		select {
+		case <-f.done:
+		case <-ctx.Done():
+		}
+		ex.Shared.wait(-1)
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		if f.ok {
+			return f.outputs, nil, nil
+		}
+		// The leader did not complete: execute it here, or follow whoever leads now.
+	}
+}
