@@ -8,7 +8,7 @@ const info = (over: Partial<RunInfo> = {}): RunInfo => ({
   id: "r1", workflow_id: "w", workflow_name: "", version_id: "v2", version_label: "v2", status: "completed", mode: "full",
   from_node: "", label: 'name="Ada"', number: 3, queue_position: 0, inputs: { name: "Ada" }, outputs: { greeting: "Hello, Ada!" },
   nodes: { t: { status: "executed", reasons: [], generation_id: "g1", duration_ms: 4, error: "" } }, approvals: {},
-  error: "", created_at: "2026-01-01T00:00:00Z", started_at: "2026-01-01T00:00:00Z", finished_at: "2026-01-01T00:00:01Z", saved_version: "",
+  error: "", created_at: "2026-01-01T00:00:00Z", started_at: "2026-01-01T00:00:00Z", finished_at: "2026-01-01T00:00:01Z", saved_version: "", parent_run_id: "", parent_node_id: "",
   ...over,
 });
 
