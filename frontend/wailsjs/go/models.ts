@@ -733,6 +733,26 @@ export namespace engine {
 		    return a;
 		}
 	}
+	export class Setting {
+	    key: string;
+	    value: string;
+	    default: string;
+	    set: boolean;
+	    description: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Setting(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.value = source["value"];
+	        this.default = source["default"];
+	        this.set = source["set"];
+	        this.description = source["description"];
+	    }
+	}
 	
 	export class SubflowSpec {
 	    workflow_id: string;
@@ -1375,6 +1395,33 @@ export namespace main {
 		    }
 		    return a;
 		}
+	}
+
+}
+
+export namespace nodes {
+	
+	export class FFmpegCheck {
+	    ok: boolean;
+	    setting: string;
+	    ffmpeg: string;
+	    ffprobe: string;
+	    version: string;
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FFmpegCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.setting = source["setting"];
+	        this.ffmpeg = source["ffmpeg"];
+	        this.ffprobe = source["ffprobe"];
+	        this.version = source["version"];
+	        this.error = source["error"];
+	    }
 	}
 
 }
