@@ -99,10 +99,12 @@ type RunRequest struct {
 	Graph      *engine.Graph  `json:"graph"`
 	Inputs     map[string]any `json:"inputs"`
 	From       string         `json:"from"`
+	// Changed runs what changed and what depends on it (the Run menu's "Run changed").
+	Changed bool `json:"changed"`
 }
 
 func (r RunRequest) engine(inputs map[string]any) engine.RunRequest {
-	return engine.RunRequest{Workflow: r.WorkflowID, Version: r.VersionID, Draft: r.Graph, Inputs: inputs, From: r.From}
+	return engine.RunRequest{Workflow: r.WorkflowID, Version: r.VersionID, Draft: r.Graph, Inputs: inputs, From: r.From, Changed: r.Changed}
 }
 
 // OrphanedQueue is what the window asks about when it opens: queued runs of a process that

@@ -48,6 +48,9 @@ func (s *Service) StartBatch(ctx context.Context, req RunRequest, inputSets []ma
 	if req.From != "" || req.Changed {
 		return Started{}, Invalid(Problem{NodeID: req.From, Message: "a batch runs the whole workflow, not from a block or only what changed"})
 	}
+	if req.Changed {
+		return Started{}, invalidf("a batch runs the whole workflow, not what changed")
+	}
 	return s.start(ctx, req, inputSets, true)
 }
 

@@ -22,6 +22,7 @@ import type {
   WorkflowDetail,
 } from "./types";
 import type { OrphanedQueue } from "../queue/orphans";
+import type { QueueControl } from "../queue/queueControl";
 
 /** toError makes an Error of whatever a binding rejected with. */
 export function toError(e: unknown): Error {
@@ -114,6 +115,14 @@ export const api = {
   startBatch: (req: Partial<RunRequest> & { workflow_id: string }, inputs: Record<string, unknown>[]) =>
     call<RunInfo[]>(() => App.StartBatch({ version_id: "", inputs: {}, from: "", ...req } as Loose, inputs)).then((l) => l ?? []),
   getRunCap: () => call<number>(() => App.GetRunCap()),
+  /** queueControl: the data home's queue pause, run cap and when finished runs were cleared. */
+  queueControl: () => call<QueueControl>(() => App.GetQueueControl()),
+  setQueuePaused: (paused: boolean) => call<QueueControl>(() => App.SetQueuePaused(paused)),
+  /** moveQueuedRun puts a queued run where another queued run stands. */
+  moveQueuedRun: (runId: string, toRunId: string) => call<void>(() => App.MoveQueuedRun(runId, toRunId)),
+  /** retryRun queues a new run of a failed, cancelled or interrupted run ("retry of …"). */
+  retryRun: (runId: string) => call<RunInfo>(() => App.RetryRun(runId)),
+  clearFinishedRuns: () => call<QueueControl>(() => App.ClearFinishedRuns()),
   setRunCap: (n: number) => call<void>(() => App.SetRunCap(n)),
   /** currentGenerations is every node's current generation (selected ?? latest completed). */
   currentGenerations: (workflowId: string) =>

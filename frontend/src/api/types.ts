@@ -60,7 +60,7 @@ export function isMediaType(t: string): boolean {
 
 /** RunEvent is engine.Event: every window event about a run (SPEC §10). */
 export interface RunEvent {
-  type: "run" | "node" | "progress" | "stream" | "log" | "stale";
+  type: "run" | "node" | "progress" | "stream" | "log" | "stale" | "generations";
   workflow_id: string;
   run_id: string;
   node_id?: string;

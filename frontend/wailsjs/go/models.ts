@@ -733,6 +733,26 @@ export namespace engine {
 		    return a;
 		}
 	}
+	export class Setting {
+	    key: string;
+	    value: string;
+	    default: string;
+	    set: boolean;
+	    description: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Setting(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.value = source["value"];
+	        this.default = source["default"];
+	        this.set = source["set"];
+	        this.description = source["description"];
+	    }
+	}
 	
 	export class SubflowSpec {
 	    workflow_id: string;
@@ -1274,6 +1294,7 @@ export namespace main {
 	    graph?: engine.Graph;
 	    inputs: Record<string, any>;
 	    from: string;
+	    changed: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new RunRequest(source);
@@ -1286,6 +1307,7 @@ export namespace main {
 	        this.graph = this.convertValues(source["graph"], engine.Graph);
 	        this.inputs = source["inputs"];
 	        this.from = source["from"];
+	        this.changed = source["changed"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1373,6 +1395,33 @@ export namespace main {
 		    }
 		    return a;
 		}
+	}
+
+}
+
+export namespace nodes {
+	
+	export class FFmpegCheck {
+	    ok: boolean;
+	    setting: string;
+	    ffmpeg: string;
+	    ffprobe: string;
+	    version: string;
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FFmpegCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.setting = source["setting"];
+	        this.ffmpeg = source["ffmpeg"];
+	        this.ffprobe = source["ffprobe"];
+	        this.version = source["version"];
+	        this.error = source["error"];
+	    }
 	}
 
 }

@@ -14,6 +14,10 @@ export function CancelRun(arg1) {
   return window['go']['main']['App']['CancelRun'](arg1);
 }
 
+export function CheckFFmpeg() {
+  return window['go']['main']['App']['CheckFFmpeg']();
+}
+
 export function CheckGraph(arg1) {
   return window['go']['main']['App']['CheckGraph'](arg1);
 }
@@ -126,6 +130,10 @@ export function ListRuns(arg1, arg2) {
   return window['go']['main']['App']['ListRuns'](arg1, arg2);
 }
 
+export function ListSettings() {
+  return window['go']['main']['App']['ListSettings']();
+}
+
 export function ListWorkflows() {
   return window['go']['main']['App']['ListWorkflows']();
 }
@@ -232,6 +240,10 @@ export function SetQueuePaused(arg1) {
 
 export function SetRunCap(arg1) {
   return window['go']['main']['App']['SetRunCap'](arg1);
+}
+
+export function SetSetting(arg1, arg2) {
+  return window['go']['main']['App']['SetSetting'](arg1, arg2);
 }
 
 export function StartBatch(arg1, arg2) {
