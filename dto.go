@@ -69,12 +69,16 @@ type RunInfo struct {
 	FinishedAt    string                       `json:"finished_at"`
 	// SavedVersion is set when starting the run saved the draft as a new version.
 	SavedVersion string `json:"saved_version"`
+	// ParentRunID and ParentNodeID name the run and subworkflow node of a child run.
+	ParentRunID  string `json:"parent_run_id,omitempty"`
+	ParentNodeID string `json:"parent_node_id,omitempty"`
 }
 
 func (a *App) runInfo(r engine.Run, names map[string]string) RunInfo {
 	ri := RunInfo{ID: r.ID, WorkflowID: r.WorkflowID, VersionID: r.VersionID, VersionLabel: r.VersionLabel, Status: string(r.Status),
 		Mode: string(r.Mode), FromNode: r.FromNode, Label: r.Label, Number: r.Number, QueuePosition: a.svc.QueuePosition(r.ID),
-		Inputs: r.Inputs, Outputs: r.Outputs, Nodes: r.Snapshot.Records(), Approvals: r.Snapshot.Approvals, Error: r.Error, CreatedAt: ts(r.CreatedAt)}
+		Inputs: r.Inputs, Outputs: r.Outputs, Nodes: r.Snapshot.Records(), Approvals: r.Snapshot.Approvals, Error: r.Error, CreatedAt: ts(r.CreatedAt),
+		ParentRunID: r.ParentRunID, ParentNodeID: r.ParentNodeID}
 	if names != nil {
 		ri.WorkflowName = names[r.WorkflowID]
 	}
@@ -95,10 +99,12 @@ type RunRequest struct {
 	Graph      *engine.Graph  `json:"graph"`
 	Inputs     map[string]any `json:"inputs"`
 	From       string         `json:"from"`
+	// Changed runs what changed and what depends on it (the Run menu's "Run changed").
+	Changed bool `json:"changed"`
 }
 
 func (r RunRequest) engine(inputs map[string]any) engine.RunRequest {
-	return engine.RunRequest{Workflow: r.WorkflowID, Version: r.VersionID, Draft: r.Graph, Inputs: inputs, From: r.From}
+	return engine.RunRequest{Workflow: r.WorkflowID, Version: r.VersionID, Draft: r.Graph, Inputs: inputs, From: r.From, Changed: r.Changed}
 }
 
 // OrphanedQueue is what the window asks about when it opens: queued runs of a process that

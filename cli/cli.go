@@ -28,7 +28,7 @@ const (
 
 // commandOrder lists the subcommands in the order help shows them.
 var commandOrder = []string{"import", "export", "list", "versions", "version", "run", "plan", "approve", "runs",
-	"generations", "select", "nodes", "diff", "restore", "queue", "cancel", "resume", "providers", "settings", "help"}
+	"generations", "select", "nodes", "diff", "restore", "queue", "cancel", "retry", "resume", "providers", "settings", "help"}
 
 // commandHelp is each subcommand's usage lines and what it does (`flowbench CMD --help`).
 var commandHelp = map[string]string{
@@ -65,7 +65,9 @@ Runs a workflow and waits for it. --input photo=@cat.png reads a file for a medi
 --from NODE runs from a block, reusing unchanged upstream work. --changed runs every node
 that changed since its last result (settings, inputs, files, failures) and what depends on
 it, reusing the rest, like make. --batch queues one run per
-line of a JSON Lines file at once. Exit 0 completed, 1 failed or cancelled, 3 paused.
+line of a JSON Lines file at once. Runs start as the data home's run cap allows (one cap for
+the window and every command: flowbench settings); --max-concurrent N runs at most N of this
+command's runs at once within it. Exit 0 completed, 1 failed or cancelled, 3 paused.
 `,
 	"plan": `usage: flowbench plan WORKFLOW --from NODE [--version V] [--input NAME=VALUE]... [--json]
        flowbench plan WORKFLOW --changed [--version V] [--input NAME=VALUE]... [--json]
@@ -95,14 +97,27 @@ Lists the node types with their handles, params schema and determinism.
 `,
 	"queue": `usage: flowbench queue [--json]
        flowbench queue pause | resume
+       flowbench queue move RUN --to N
+       flowbench queue clear
 
-Lists the running and queued runs of the data home, oldest first, across every process, with
+Lists the running and queued runs of the data home in queue order, across every process, with
 whether the process that owns each one still runs. Queued runs of a process that stopped
 ("orphaned") wait until flowbench resume --orphaned runs them or cancel --orphaned drops them.
 --json: {"paused", "cap", "running": [run…], "queued": [run…]}, each run as in runs --json
 plus "owner_alive" and "position".
 pause: running runs finish, queued ones (of every process, the window's too) wait, kept
-across restarts; resume starts them again.
+across restarts; resume starts them again. The run cap (flowbench settings) bounds the
+running runs of every process together; queued runs start in queue order.
+move: puts a queued run at position N of the queue (1 starts next; past the end: last).
+clear: clears finished runs from the window's queue list (they stay in flowbench runs, with
+their generations).
+A run that does not exist or is not queued is refused (exit 2, naming it).
+`,
+	"retry": `usage: flowbench retry RUN [--json]
+
+Runs a failed, cancelled or interrupted run again as a new run: the same version, mode and
+inputs, labelled "retry of …". Waits for it and reports it like run (--json: a run object as
+run --json). A run that does not exist or is in another state is refused (exit 2, naming it).
 `,
 	"cancel": `usage: flowbench cancel RUN... [--json]
        flowbench cancel --orphaned [--json]
@@ -135,11 +150,14 @@ listed as missing. --undo puts back what the workflow's last restore replaced.
 	"providers": providersHelp,
 	"settings": `usage: flowbench settings [--json]
        flowbench settings set KEY VALUE
+       flowbench settings check ffmpeg [--json]
 
 Lists the settings of the data home (run_cap, max_image_pixels, ffmpeg_path) with their
 values, or changes one; an empty VALUE ("") puts back the default. ffmpeg_path is the ffmpeg
 executable, or a folder holding ffmpeg and ffprobe, the video and audio nodes run (default:
 found on PATH). --json: {"settings": [{"key","value","default","set","description"}]}.
+check ffmpeg finds ffmpeg and ffprobe as the media nodes would and runs ffmpeg -version
+(exit 1 when they cannot be used; --json: {"ok","setting","ffmpeg","ffprobe","version","error"}).
 `,
 	"help": `usage: flowbench help [COMMAND]
 
@@ -266,6 +284,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		code, err = c.cancelCmd(args[1:])
 	case "resume":
 		code, err = c.resumeCmd(args[1:])
+	case "retry":
+		code, err = c.retryCmd(args[1:])
 	case "queue":
 		code, err = c.queueCmd(args[1:])
 	case "diff":

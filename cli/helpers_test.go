@@ -193,7 +193,7 @@ var (
 	versionKeys    = []string{"id", "label", "notes", "parent_id", "created_at"}
 	runsItemKeys   = []string{"id", "workflow_id", "version_id", "version_label", "status", "mode", "label", "created_at"}
 	gensKeys       = []string{"workflow_id", "node_id", "current_generation_id", "generations"}
-	genItemKeys    = []string{"id", "run_id", "version_id", "version_label", "status", "outputs", "error", "created_at", "selected"}
+	genItemKeys    = []string{"id", "run_id", "version_id", "version_label", "status", "outputs", "error", "created_at", "selected", "cost"}
 )
 
 // specReasons are the reason words of SPEC §7/§8.

@@ -34,12 +34,20 @@ func toQueueItems(qs []engine.QueuedRun) []queueItem {
 }
 
 func (c *cmd) queueCmd(args []string) (int, error) {
+	if len(args) > 0 {
+		switch args[0] {
+		case "move":
+			return c.queueMoveCmd(args[1:])
+		case "clear":
+			return c.queueClearCmd(args[1:])
+		}
+	}
 	p, err := parseArgs(args, flagSpec{"json": false})
 	if err != nil {
 		return 0, err
 	}
 	if len(p.pos) > 1 {
-		return 0, usageErr("usage: flowbench queue [--json] | queue pause | queue resume")
+		return 0, usageErr("usage: flowbench queue [--json] | queue pause | queue resume | queue move RUN --to N | queue clear")
 	}
 	if len(p.pos) == 1 {
 		switch p.pos[0] {
@@ -48,7 +56,7 @@ func (c *cmd) queueCmd(args []string) (int, error) {
 		case "resume":
 			err = c.svc.ResumeQueue(c.ctx)
 		default:
-			return 0, usageErr("unknown queue command %q (pause or resume)", p.pos[0])
+			return 0, usageErr("unknown queue command %q (pause, resume, move or clear)", p.pos[0])
 		}
 		if err != nil {
 			return 0, err

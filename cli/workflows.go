@@ -50,7 +50,7 @@ func (c *cmd) exportCmd(args []string) (int, error) {
 		return 0, err
 	}
 	for _, w := range warnings {
-		fmt.Fprintln(c.errw, "flowbench: warning:", w)
+		fmt.Fprintln(c.errw, "flowbench: warning:", w, "(export --bundle)")
 	}
 	data = append(data, '\n')
 	out := p.str("o")
@@ -226,10 +226,14 @@ func (c *cmd) generationsCmd(args []string) (int, error) {
 			Error        string         `json:"error"`
 			CreatedAt    string         `json:"created_at"`
 			Selected     bool           `json:"selected"`
+			// Cost is the server work a generative node recorded (provider, url, model, seed,
+			// duration_ms, tokens); null for other nodes.
+			Cost map[string]any `json:"cost"`
 		}
 		items := make([]item, 0, len(tl.Generations))
 		for _, g := range tl.Generations {
-			items = append(items, item{g.ID, g.RunID, g.VersionID, g.VersionLabel, string(g.Status), g.Outputs, g.Error, g.CreatedAt.Format(time.RFC3339Nano), g.Selected})
+			items = append(items, item{g.ID, g.RunID, g.VersionID, g.VersionLabel, string(g.Status), g.Outputs, g.Error,
+				g.CreatedAt.Format(time.RFC3339Nano), g.Selected, g.Cost})
 		}
 		return 0, c.json(map[string]any{"workflow_id": tl.WorkflowID, "node_id": tl.NodeID, "current_generation_id": tl.CurrentGenerationID, "generations": items})
 	}
@@ -246,6 +250,9 @@ func (c *cmd) generationsCmd(args []string) (int, error) {
 			detail = "error: " + g.Error
 		}
 		c.printf("%s %s  %-9s %-4s %s  %s\n", mark, g.ID, g.Status, g.VersionLabel, g.CreatedAt.Local().Format("15:04:05"), detail)
+		if line := costLine(g.Cost); line != "" {
+			c.printf("    %s\n", line)
+		}
 	}
 	return 0, nil
 }

@@ -247,7 +247,7 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 			}
 		}
 		// Progress goes out when the whole percent changes: every node of a small graph, at
-		// most 100 events for a large one (the bus coalesces them further).
+		// most 100 events for a large one (the bridge to the window coalesces them further).
 		if ex.Emit != nil && total > 0 && (total <= 100 || resolved == total || resolved*100/total != (resolved-1)*100/total) {
 			ex.Emit(Event{Type: EventProgress, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, Progress: float64(resolved) / float64(total), Done: resolved, Total: total})
 		}

@@ -60,21 +60,16 @@ func TestBatchLabelsAndRunGenerations(t *testing.T) {
 		},
 		Edges: []engine.Edge{edge("in", "seed", "out", "value")},
 	})
-	var batch []engine.PreparedRun
+	var sets []map[string]any
 	for seed := 1; seed <= 3; seed++ {
-		p, err := svc.PrepareRun(ctx, engine.RunRequest{Workflow: imp.WorkflowID, Inputs: map[string]any{"topic": "owls", "seed": seed}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		batch = append(batch, p)
+		sets = append(sets, map[string]any{"topic": "owls", "seed": seed})
 	}
-	engine.LabelBatch(batch)
+	st, err := svc.StartBatch(ctx, engine.RunRequest{Workflow: imp.WorkflowID}, sets)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var runs []engine.Run
-	for _, p := range batch {
-		r, err := svc.Enqueue(ctx, p)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, r := range st.Runs {
 		done, err := svc.Wait(ctx, r.ID)
 		if err != nil || done.Status != engine.RunCompleted {
 			t.Fatalf("run: %v %v", done.Status, err)

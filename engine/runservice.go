@@ -23,19 +23,19 @@ type RunRequest struct {
 	Draft *Graph
 }
 
-// PreparedRun is a validated run that has not been queued yet (a batch validates every line
+// preparedRun is a validated run that has not been queued yet (a batch validates every line
 // before queuing any).
-type PreparedRun struct {
+type preparedRun struct {
 	run  Run
 	exec Execution
-	// labelled: label was worked out over the run's whole batch (LabelBatch); "" numbers it
+	// labelled: label was worked out over the run's whole batch (labelBatch); "" numbers it
 	labelled bool
 	label    string
 }
 
-// LabelBatch labels the runs of one batch by what differs between them (SweepLabels). A
+// labelBatch labels the runs of one batch by what differs between them (SweepLabels). A
 // batch of one keeps the label of a single run.
-func LabelBatch(batch []PreparedRun) {
+func labelBatch(batch []preparedRun) {
 	if len(batch) < 2 {
 		return
 	}
@@ -49,9 +49,6 @@ func LabelBatch(batch []PreparedRun) {
 	}
 }
 
-// Run returns the run row that will be written.
-func (p PreparedRun) Run() Run { return p.run }
-
 // StartRun validates and queues a run; it returns at once with the run queued or started.
 // Refused input writes nothing. A req.Draft runs as RunDraft runs it.
 func (s *Service) StartRun(ctx context.Context, req RunRequest) (Run, error) {
@@ -62,36 +59,17 @@ func (s *Service) StartRun(ctx context.Context, req RunRequest) (Run, error) {
 	return st.Runs[0], nil
 }
 
-// PrepareRun resolves and validates a run request without writing anything; req.Draft is
-// not read (StartBatch prepares a draft's runs).
-func (s *Service) PrepareRun(ctx context.Context, req RunRequest) (PreparedRun, error) {
-	w, err := s.ResolveWorkflow(ctx, req.Workflow)
-	if err != nil {
-		return PreparedRun{}, err
-	}
-	v, err := s.ResolveVersion(ctx, w, req.Version)
-	if err != nil {
-		return PreparedRun{}, err
-	}
-	// Versions are validated when saved and never change; only a node type this build lacks
-	// can make a stored version unrunnable.
-	if err := s.checkTypesKnown(v); err != nil {
-		return PreparedRun{}, err
-	}
-	return s.prepare(ctx, w, v, req)
-}
-
 // prepare validates a run of version v of w (its inputs, or its plan from a block) without
 // writing anything; req.Workflow and req.Version are not read.
-func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunRequest) (PreparedRun, error) {
+func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunRequest) (preparedRun, error) {
 	if err := s.checkSubflows(ctx, w, v); err != nil {
-		return PreparedRun{}, err
+		return preparedRun{}, err
 	}
 	run := Run{ID: NewID(), WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Status: RunQueued, Mode: ModeFull,
 		Owner: s.owner, CreatedAt: s.now().UTC(), Outputs: map[string]any{}, Snapshot: Snapshot{Nodes: map[string]NodeRecord{}}}
 	x := Execution{Version: v}
 	if req.From != "" && req.Changed {
-		return PreparedRun{}, Invalid(Problem{NodeID: req.From, Message: "a changed run has no start block: choose a run from a block or a changed run"})
+		return preparedRun{}, Invalid(Problem{NodeID: req.From, Message: "a changed run has no start block: choose a run from a block or a changed run"})
 	}
 	if req.From != "" || req.Changed {
 		if req.From != "" && !hasNode(v.Graph, req.From) {
@@ -99,11 +77,11 @@ func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunReq
 			if in == "" {
 				in = "draft" // the editor's graph, not saved as a version yet (RunDraft)
 			}
-			return PreparedRun{}, Invalid(Problem{NodeID: req.From, Message: fmt.Sprintf("workflow %q %s has no node %q", w.Name, in, req.From)})
+			return preparedRun{}, Invalid(Problem{NodeID: req.From, Message: fmt.Sprintf("workflow %q %s has no node %q", w.Name, in, req.From)})
 		}
 		plan, inputs, current, err := s.planFor(ctx, w, v, req.From, req.Inputs, false)
 		if err != nil {
-			return PreparedRun{}, err
+			return preparedRun{}, err
 		}
 		run.Mode, run.FromNode, run.Inputs = ModeFromBlock, req.From, inputs
 		if req.Changed {
@@ -114,16 +92,16 @@ func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunReq
 	} else {
 		inputs, err := ValidateInputs(v.Graph.Inputs, req.Inputs, s.mediaResolver(ctx))
 		if err != nil {
-			return PreparedRun{}, err
+			return preparedRun{}, err
 		}
 		run.Inputs = inputs
 	}
 	x.Run = run
-	return PreparedRun{run: run, exec: x}, nil
+	return preparedRun{run: run, exec: x}, nil
 }
 
-// Enqueue writes a prepared run and hands it to the run manager.
-func (s *Service) Enqueue(ctx context.Context, p PreparedRun) (Run, error) {
+// enqueue writes a prepared run and hands it to the run manager.
+func (s *Service) enqueue(ctx context.Context, p preparedRun) (Run, error) {
 	// A label drawn from the inputs is written with the row, so a crash right after the
 	// insert leaves no unlabelled run; only "Run #n" needs the number the store assigns.
 	decls := p.exec.Version.Graph.Inputs
@@ -253,7 +231,6 @@ func (s *Service) finishRun(run Run, res Result) (reported Run, ok bool) {
 		run.Status, run.FinishedAt = RunFailed, &done
 	}
 	s.Bus.Emit(runEvent(run, 0))
-	s.Bus.Flush()
 	s.live.forgetRun(run.ID)
 	return run, err == nil
 }

@@ -45,8 +45,11 @@ func (s *Service) StartBatch(ctx context.Context, req RunRequest, inputSets []ma
 	if len(inputSets) == 0 {
 		return Started{}, invalidf("a batch needs at least one run")
 	}
-	if req.From != "" {
-		return Started{}, Invalid(Problem{NodeID: req.From, Message: "a batch runs the whole workflow, not from a block"})
+	if req.From != "" || req.Changed {
+		return Started{}, Invalid(Problem{NodeID: req.From, Message: "a batch runs the whole workflow, not from a block or only what changed"})
+	}
+	if req.Changed {
+		return Started{}, invalidf("a batch runs the whole workflow, not what changed")
 	}
 	return s.start(ctx, req, inputSets, true)
 }
@@ -62,7 +65,7 @@ func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[str
 	if err != nil {
 		return Started{}, err
 	}
-	prepared := make([]PreparedRun, len(inputSets))
+	prepared := make([]preparedRun, len(inputSets))
 	for i, in := range inputSets {
 		r := req
 		r.Inputs = in
@@ -74,7 +77,7 @@ func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[str
 		}
 	}
 	if batch {
-		LabelBatch(prepared)
+		labelBatch(prepared)
 	}
 	var out Started
 	if isNew {
@@ -90,13 +93,28 @@ func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[str
 		}
 	}
 	for _, p := range prepared {
-		r, err := s.Enqueue(ctx, p)
+		r, err := s.enqueue(ctx, p)
 		if err != nil {
 			return out, err
 		}
 		out.Runs = append(out.Runs, r)
 	}
 	return out, nil
+}
+
+// prepareRun checks one run of a version without writing anything (Retry); req.Draft is not
+// read.
+func (s *Service) prepareRun(ctx context.Context, req RunRequest) (preparedRun, error) {
+	w, err := s.ResolveWorkflow(ctx, req.Workflow)
+	if err != nil {
+		return preparedRun{}, err
+	}
+	req.Draft = nil
+	v, _, err := s.runVersion(ctx, w, req)
+	if err != nil {
+		return preparedRun{}, err
+	}
+	return s.prepare(ctx, w, v, req)
 }
 
 // runVersion is the version a start of req runs, checked to be runnable: req.Version, or
@@ -121,7 +139,7 @@ func (s *Service) runVersion(ctx context.Context, w Workflow, req RunRequest) (v
 }
 
 // onVersion points a run prepared on a draft at the version the draft was saved as.
-func (p *PreparedRun) onVersion(v Version) {
+func (p *preparedRun) onVersion(v Version) {
 	p.run.VersionID, p.run.VersionLabel = v.ID, v.Label
 	p.exec.Version, p.exec.Run = v, p.run
 	if p.exec.Plan != nil {

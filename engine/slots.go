@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 )
 
@@ -38,6 +39,16 @@ func (s *Service) releaseSlot(id string) {
 func (s *Service) MoveQueued(ctx context.Context, runID string, pos int) error {
 	if pos < 1 {
 		return invalidf(fmt.Sprintf("position %d: want 1 or more", pos))
+	}
+	r, err := s.store.GetRun(ctx, runID)
+	if errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("run %q does not exist: %w", runID, ErrNotFound)
+	}
+	if err != nil {
+		return err
+	}
+	if r.Status != RunQueued {
+		return fmt.Errorf("run %s is %s, not queued: only a queued run can be moved: %w", runID, r.Status, ErrConflict)
 	}
 	if err := s.store.MoveQueued(ctx, runID, pos); err != nil {
 		return err

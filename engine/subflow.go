@@ -500,3 +500,19 @@ func (s *Service) pinByName(ctx context.Context, g Graph) Graph {
 	}
 	return g
 }
+
+// ChildRuns lists the child runs a run's subworkflow nodes started (among the latest 1,000
+// runs), oldest first.
+func (s *Service) ChildRuns(ctx context.Context, runID string) ([]Run, error) {
+	runs, err := s.store.ListRuns(ctx, "", 1000)
+	if err != nil {
+		return nil, err
+	}
+	var out []Run
+	for i := len(runs) - 1; i >= 0; i-- {
+		if runs[i].ParentRunID == runID {
+			out = append(out, runs[i])
+		}
+	}
+	return out, nil
+}

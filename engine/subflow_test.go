@@ -96,7 +96,6 @@ func TestSubworkflowRunsChildRun(t *testing.T) {
 	if err != nil || !num(subGen.Outputs["y"], 42) {
 		t.Errorf("sub generation = %+v, %v; want outputs y=42", subGen, err)
 	}
-	svc.Bus.Flush()
 	mu.Lock()
 	defer mu.Unlock()
 	if len(progress) == 0 || progress[len(progress)-1].RunID != run.ID || progress[len(progress)-1].Progress != 1 {
@@ -376,8 +375,8 @@ func TestSubworkflowBundleCarriesChildren(t *testing.T) {
 	parent := importGraph(t, src, "Parent", parentGraph(mid))
 
 	data, warnings, err := src.ExportWithWarnings(ctx, parent.WorkflowID, "", false)
-	if err != nil || len(warnings) != 1 || !strings.Contains(warnings[0], `"sub"`) || !strings.Contains(warnings[0], "--bundle") {
-		t.Errorf("plain export warnings = %q, %v; want one naming sub and --bundle", warnings, err)
+	if err != nil || len(warnings) != 1 || !strings.Contains(warnings[0], `"sub"`) || !strings.Contains(warnings[0], "bundle") {
+		t.Errorf("plain export warnings = %q, %v; want one naming sub and the bundle", warnings, err)
 	}
 	_ = data
 	bundle, warnings, err := src.ExportWithWarnings(ctx, parent.WorkflowID, "", true)
@@ -418,5 +417,56 @@ func TestSubworkflowBundleCarriesChildren(t *testing.T) {
 	}
 	if got := count(src); got["Leaf"] != 1 || got["Mid"] != 1 {
 		t.Errorf("re-import at the source: %v, want the children reused", got)
+	}
+}
+
+func TestMakeSubworkflowFromSelection(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc := newSubService(t, 4, 0)
+	g := engine.Graph{
+		Inputs: []engine.InputDecl{{Name: "k", Type: engine.TypeInteger, Default: int64(100)}},
+		Nodes: []engine.Node{node("c", "t.const", map[string]any{"value": 41}), node("a", "t.add", map[string]any{"k": 1}),
+			node("b", "t.add", map[string]any{"k": "{{k}}"}), node("out", "io.output", map[string]any{"name": "result"})},
+		Edges: []engine.Edge{edge("c", "out", "a", "a"), edge("a", "out", "b", "a"), edge("b", "out", "out", "value")},
+	}
+	w := importGraph(t, svc, "Flat", g)
+	before := runAndWait(t, svc, engine.RunRequest{Workflow: w.WorkflowID})
+
+	made, err := svc.MakeSubworkflow(ctx, w.WorkflowID, g, []string{"a", "b"}, "Adders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, err := svc.SubflowSpec(ctx, made.WorkflowID, made.VersionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ins := map[string]string{}
+	for _, h := range spec.Inputs {
+		ins[h.Name] = h.Type
+	}
+	// c.out (any) enters a.a (any); b reads the flow input k (integer)
+	if len(ins) != 2 || ins["a"] != engine.TypeAny || ins["k"] != engine.TypeInteger || len(spec.Outputs) != 1 || spec.Outputs[0].Name != "out" {
+		t.Errorf("child handles = %+v / %+v, want inputs a (any) and k (integer), output out", spec.Inputs, spec.Outputs)
+	}
+	ids := map[string]bool{}
+	for _, n := range made.Graph.Nodes {
+		ids[n.ID] = true
+	}
+	if ids["a"] || ids["b"] || !ids[made.NodeID] || !ids["c"] || !ids["out"] {
+		t.Errorf("parent nodes = %v, want a and b replaced by %s", ids, made.NodeID)
+	}
+	if _, err := svc.SaveVersion(ctx, w.WorkflowID, made.Graph, "made a subworkflow", "", true); err != nil {
+		t.Fatal(err)
+	}
+	after := runAndWait(t, svc, engine.RunRequest{Workflow: w.WorkflowID})
+	if after.Status != engine.RunCompleted || !num(after.Outputs["result"], 142) || !num(before.Outputs["result"], 142) {
+		t.Errorf("result before %v, after %v (%s); want 142 both", before.Outputs, after.Outputs, after.Error)
+	}
+	// the flow inputs stay: selecting them is refused, naming the node
+	g2 := g
+	g2.Nodes = append(g2.Nodes, node("in", "flow.inputs", nil))
+	if _, err := svc.MakeSubworkflow(ctx, w.WorkflowID, g2, []string{"in", "a"}, "X"); err == nil || !strings.Contains(err.Error(), `"in"`) {
+		t.Errorf("selection with flow.inputs = %v, want refused naming in", err)
 	}
 }

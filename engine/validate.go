@@ -163,6 +163,9 @@ func handleOwner(t *NodeType) string {
 }
 
 func validInputType(t string) bool {
+	if t == TypeAny {
+		return true // an input of a made subworkflow fed by an untyped handle
+	}
 	for _, x := range InputTypes {
 		if x == t {
 			return true

@@ -68,7 +68,7 @@ func benchGraph(n int) engine.Graph {
 	return g
 }
 
-// BenchmarkGetVersion reads a version back: every run start does it (engine PrepareRun).
+// BenchmarkGetVersion reads a version back: every run start does it (engine StartRun).
 func BenchmarkGetVersion(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		b.Run(fmt.Sprintf("nodes=%d", n), func(b *testing.B) {

@@ -166,7 +166,8 @@ func TestCodeJSMemoryGuard(t *testing.T) {
 }
 
 // TestCodeJSExample runs testdata/code-js.json through the engine with the inputs of its
-// golden file and compares the outputs; console.log lines reach the run log.
+// golden file and compares the outputs; console.log lines reach the run log. The golden file
+// is rewritten by `go test ./cli -update` (TestExamplesMatchGoldens runs every golden).
 func TestCodeJSExample(t *testing.T) {
 	t.Parallel()
 	wf, err := os.ReadFile("../../testdata/code-js.json")
@@ -227,7 +228,6 @@ func runWorkflowFile(tb testing.TB, file []byte, inputs map[string]any) (engine.
 	if final.Status != engine.RunCompleted {
 		tb.Fatalf("run %s: %s", final.Status, final.Error)
 	}
-	svc.Bus.Flush()
 	mu.Lock()
 	defer mu.Unlock()
 	return final, append([]engine.Event(nil), events...)
@@ -261,7 +261,7 @@ func TestCodeServicesSchema(t *testing.T) {
 			"provider base_url model system prompt temperature seed max_tokens json_schema api_key"},
 		// SPEC §12's handles and params.
 		{"image.generate", "ai", "prompt image", "image seed",
-			"provider base_url model prompt negative_prompt width height steps cfg seed strength"},
+			"provider base_url model prompt negative_prompt width height steps cfg seed strength timeout_ms"},
 		{"audio.speak", "ai", "text", "audio", "provider base_url model voice format speed"},
 		{"audio.transcribe", "ai", "audio", "text segments language", "provider base_url model language prompt"},
 		{"llm.embed", "ai", "text", "embedding embeddings", "provider base_url model"},

@@ -2,7 +2,6 @@
 package nodes
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -33,29 +32,35 @@ func runImageGenerate(ctx context.Context, in *engine.NodeInput) (map[string]any
 	if err != nil {
 		return nil, err
 	}
+	limit, err := jobTimeout(in, imageJobTimeout)
+	if err != nil {
+		return nil, err
+	}
 	srv, err := connectAI(ctx, in, node, aiHint, engine.ProviderKinds, "")
 	if err != nil {
 		return nil, err
 	}
+	jctx, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
 	var data []byte
 	switch srv.kind() {
 	case engine.ProviderA1111:
-		data, job.seed, err = generateA1111(ctx, srv, job)
+		data, job.seed, err = generateA1111(jctx, srv, job, in)
 	case engine.ProviderComfyUI:
-		data, err = generateComfyUI(ctx, srv, job, in)
+		data, err = generateComfyUI(jctx, srv, job, in)
 	default:
-		if job.init != nil {
-			return nil, fmt.Errorf("%s: image-to-image needs a comfyui or a1111 provider; provider %q is %s",
-				node, srv.conn.Label(), srv.kind())
-		}
 		for _, p := range []string{"negative_prompt", "steps", "cfg", "strength"} {
 			if in.Has(p) {
 				in.Log(fmt.Sprintf("%s: param %s is not part of the OpenAI images API and is not sent", node, p))
 			}
 		}
-		data, err = generateOpenAI(ctx, srv, job)
+		if job.init != nil {
+			data, err = generateOpenAIEdit(jctx, srv, job)
+		} else {
+			data, err = generateOpenAI(jctx, srv, job)
+		}
 	}
-	if err != nil {
+	if err = timedOut(ctx, jctx, err, srv, limit); err != nil {
 		return nil, err
 	}
 	mt, _, err := engine.CheckImage(data, in.Limits.ImagePixels())
@@ -159,44 +164,52 @@ func generateOpenAI(ctx context.Context, srv *aiServer, job imageJob) ([]byte, e
 	}
 	var data []byte
 	err = srv.do(ctx, postJSON(body, "/images/generations"), func(resp *http.Response) error {
-		raw, err := readLimited(resp.Body, aiMaxImageBody, "images response")
-		if err != nil {
-			return err
-		}
-		var v struct {
-			Data []struct {
-				B64JSON string `json:"b64_json"`
-				URL     string `json:"url"`
-			} `json:"data"`
-		}
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return fmt.Errorf("the answer is not an images response: %v", err)
-		}
-		if len(v.Data) == 0 {
-			return errors.New("the server returned no image")
-		}
-		b64 := v.Data[0].B64JSON
-		if b64 == "" {
-			if rest, ok := strings.CutPrefix(v.Data[0].URL, "data:"); ok {
-				_, b64, _ = strings.Cut(rest, ",")
-			}
-		}
-		if b64 == "" {
-			return errors.New("the server returned no b64_json image (does it support response_format b64_json?)")
-		}
-		data, err = base64.StdEncoding.DecodeString(b64)
-		if err != nil {
-			return fmt.Errorf("the image is not valid base64: %v", err)
-		}
-		return nil
+		data, err = readImagesResponse(resp)
+		return err
 	})
 	return data, err
 }
 
+// readImagesResponse reads the first image of an OpenAI images answer (b64_json, or a data:
+// URL in url).
+func readImagesResponse(resp *http.Response) ([]byte, error) {
+	raw, err := readLimited(resp.Body, aiMaxImageBody, "images response")
+	if err != nil {
+		return nil, err
+	}
+	var v struct {
+		Data []struct {
+			B64JSON string `json:"b64_json"`
+			URL     string `json:"url"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil, fmt.Errorf("the answer is not an images response: %v", err)
+	}
+	if len(v.Data) == 0 {
+		return nil, errors.New("the server returned no image")
+	}
+	b64 := v.Data[0].B64JSON
+	if b64 == "" {
+		if rest, ok := strings.CutPrefix(v.Data[0].URL, "data:"); ok {
+			_, b64, _ = strings.Cut(rest, ",")
+		}
+	}
+	if b64 == "" {
+		return nil, errors.New("the server returned no b64_json image (does it support response_format b64_json?)")
+	}
+	data, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		return nil, fmt.Errorf("the image is not valid base64: %v", err)
+	}
+	return data, nil
+}
+
 // generateA1111 asks an Automatic1111 server: POST /sdapi/v1/txt2img, or /img2img with a
-// start image; the checkpoint is chosen per request through override_settings. It returns
-// the image and the seed the server reports.
-func generateA1111(ctx context.Context, srv *aiServer, job imageJob) ([]byte, int64, error) {
+// start image; the checkpoint is chosen per request through override_settings. Progress is
+// polled from /sdapi/v1/progress meanwhile; a cancelled or timed-out job is stopped through
+// /sdapi/v1/interrupt. It returns the image and the seed the server reports.
+func generateA1111(ctx context.Context, srv *aiServer, job imageJob, in *engine.NodeInput) ([]byte, int64, error) {
 	req := map[string]any{
 		"prompt": job.prompt, "negative_prompt": job.negative, "seed": job.seed,
 		"width": job.width, "height": job.height, "batch_size": 1, "n_iter": 1,
@@ -223,16 +236,16 @@ func generateA1111(ctx context.Context, srv *aiServer, job imageJob) ([]byte, in
 		data []byte
 		seed = job.seed
 	)
-	err = srv.do(ctx, func(ctx context.Context, base string) (*http.Request, error) {
-		r, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimRight(base, "/")+path, bytes.NewReader(body))
+	// one session holds the URL's slot for the job, its progress polling and an interrupt
+	err = srv.session(ctx, func(ctx context.Context, base string) error {
+		base = strings.TrimRight(base, "/")
+		stop := a1111Progress(ctx, srv, base, in)
+		raw, err := srv.send(ctx, http.MethodPost, base+path, body, "application/json", aiMaxImageBody)
+		stop()
 		if err != nil {
-			return nil, err
-		}
-		r.Header.Set("Content-Type", "application/json")
-		return r, nil
-	}, func(resp *http.Response) error {
-		raw, err := readLimited(resp.Body, aiMaxImageBody, path+" response")
-		if err != nil {
+			if ctx.Err() != nil {
+				a1111Interrupt(srv, base)
+			}
 			return err
 		}
 		var v struct {
@@ -258,6 +271,7 @@ func generateA1111(ctx context.Context, srv *aiServer, job imageJob) ([]byte, in
 		if json.Unmarshal([]byte(v.Info), &info) == nil && info.Seed != nil {
 			seed = *info.Seed
 		}
+		in.Progress(1)
 		return nil
 	})
 	return data, seed, err

@@ -45,7 +45,7 @@ func registerGenerative(r *engine.Registry) error {
 				"deterministic only with a seed.",
 			Inputs: []engine.Handle{
 				{Name: "prompt", Type: engine.TypeString, Description: "The prompt; overrides the prompt param"},
-				{Name: "image", Type: engine.TypeImage, Description: "A start image (image-to-image; comfyui and a1111 providers)"},
+				{Name: "image", Type: engine.TypeImage, Description: "A start image (image-to-image: /v1/images/edits, a1111 img2img, comfyui)"},
 			},
 			Outputs: []engine.Handle{
 				{Name: "image", Type: engine.TypeImage, Description: "The generated image"},
@@ -65,6 +65,8 @@ func registerGenerative(r *engine.Registry) error {
 					Description: "Makes the image repeatable; empty picks a random seed, output on the seed handle"},
 				{Name: "strength", Kind: engine.ParamNumber, Label: "Strength",
 					Description: "How far image-to-image moves from the start image, 0 to 1"},
+				{Name: "timeout_ms", Kind: engine.ParamInteger, Label: "Time limit (ms)", Default: int(imageJobTimeout.Milliseconds()),
+					Description: "A job that takes longer is stopped (interrupted on a1111 and comfyui) and the node fails"},
 			},
 			DeterministicWhen: seeded,
 			Run:               runImageGenerate,

@@ -302,8 +302,10 @@ func TestGenerativeNodeErrors(t *testing.T) {
 			[]string{`param "format"`, "ogg"}},
 		{"bad base_url", "llm.embed", map[string]any{"base_url": "localhost:11434", "model": "m"}, text,
 			[]string{`param "base_url"`, `"localhost:11434"`}},
-		{"image-to-image on openai", "image.generate", map[string]any{"provider": "local", "model": "fake-image", "prompt": "x"},
-			map[string]any{"image": startImage(t, e.store)}, []string{"image-to-image needs a comfyui or a1111 provider"}},
+		{"image-to-image with a model the server lacks", "image.generate", map[string]any{"provider": "local", "model": "sdxl", "prompt": "x"},
+			map[string]any{"image": startImage(t, e.store)}, []string{"HTTP 404", "The model `sdxl` does not exist", e.url + "/v1/images/edits"}},
+		{"bad timeout_ms", "image.generate", map[string]any{"provider": "local", "model": "fake-image", "prompt": "x", "timeout_ms": 0.0}, nil,
+			[]string{`param "timeout_ms": 0 is not positive`}},
 		{"a non-image start image", "image.generate", map[string]any{"provider": "local", "model": "fake-image", "prompt": "x"},
 			map[string]any{"image": wavAsset(t, e.store)}, []string{`input "image" (clip.wav)`, "not a readable image"}},
 	}

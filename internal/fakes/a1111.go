@@ -12,12 +12,21 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"strconv"
+	"sync"
+	"time"
 )
 
 // A1111Options configure a fake Automatic1111 (stable-diffusion-webui --api) server.
 type A1111Options struct {
 	// Models are the checkpoint names (model_name) the server has (default DefaultA1111Models).
 	Models []string
+	// Delay is how long each generation takes; /sdapi/v1/progress reports its steps while it
+	// runs and /sdapi/v1/interrupt ends it early (with the image so far, like the web UI).
+	Delay time.Duration
+	// Polls, when > 0, makes each generation last until /sdapi/v1/progress was asked that
+	// many times while it ran (or Delay passed, if set): tests then need no clock.
+	Polls int
 }
 
 // DefaultA1111Models are the checkpoints a fake Automatic1111 server has by default.
@@ -30,6 +39,18 @@ var DefaultA1111Models = []string{"sd_xl_base_1.0", "v1-5-pruned-emaonly"}
 type A1111 struct {
 	recorder
 	opts A1111Options
+
+	jobMu     sync.Mutex
+	job       *a1111Job // the generation running, nil when idle
+	interrupt chan struct{}
+}
+
+// a1111Job is the state /sdapi/v1/progress reports.
+type a1111Job struct {
+	start    time.Time
+	steps    int
+	polls    int
+	finished chan struct{} // closed when Polls polls were answered
 }
 
 // NewA1111 returns a fake Automatic1111 API handler.
@@ -46,6 +67,8 @@ func NewA1111(opts A1111Options) *A1111 {
 	f.route("/sdapi/v1/img2img", http.MethodPost, func(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
 		return f.generate(w, r, true)
 	})
+	f.route("/sdapi/v1/progress", http.MethodGet, f.progress)
+	f.route("/sdapi/v1/interrupt", http.MethodPost, f.interruptJob)
 	f.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not Found"})
 	})
@@ -176,10 +199,91 @@ func (f *A1111) generate(w http.ResponseWriter, r *http.Request, img2img bool) (
 	if seed == -1 {
 		seed = 1234567
 	}
+	if (f.opts.Delay > 0 || f.opts.Polls > 0) && !f.run(r, int(steps)) {
+		return nil, false // the client went away
+	}
 	png := FakePNG(int(width), int(height), fmt.Sprintf("a1111|%s|%s|%v|%v|%v|%v", model, prompt, seed, steps, cfg, img2img))
 	info, _ := json.Marshal(map[string]any{"prompt": prompt, "seed": int64(seed), "all_seeds": []int64{int64(seed)},
 		"width": int(width), "height": int(height), "steps": int(steps), "cfg_scale": cfg, "sd_model_name": model})
 	writeJSON(w, http.StatusOK, map[string]any{"images": []string{base64.StdEncoding.EncodeToString(png)},
 		"parameters": body, "info": string(info)})
 	return body, true
+}
+
+// run is a generation taking Delay: progress reports it until it ends or is interrupted.
+// Like the web UI, a client that goes away does not stop it (only /interrupt does); run then
+// reports false.
+func (f *A1111) run(r *http.Request, steps int) bool {
+	stop := make(chan struct{})
+	job := &a1111Job{start: time.Now(), steps: steps, finished: make(chan struct{})}
+	f.jobMu.Lock()
+	f.job = job
+	f.interrupt = stop
+	f.jobMu.Unlock()
+	defer func() {
+		f.jobMu.Lock()
+		f.job, f.interrupt = nil, nil
+		f.jobMu.Unlock()
+	}()
+	var timer <-chan time.Time
+	if f.opts.Delay > 0 {
+		timer = time.After(f.opts.Delay)
+	}
+	select {
+	case <-timer:
+	case <-job.finished:
+	case <-stop:
+	}
+	return r.Context().Err() == nil
+}
+
+// progress is GET /sdapi/v1/progress: the running job's share done, its sampling step and
+// an ETA; all zero when idle. skip_current_image must be a boolean if given.
+func (f *A1111) progress(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	if v := r.URL.Query().Get("skip_current_image"); v != "" {
+		if _, err := strconv.ParseBool(v); err != nil {
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"detail": []any{map[string]any{
+				"loc": []any{"query", "skip_current_image"}, "msg": "value could not be parsed to a boolean", "type": "type_error.bool"}}})
+			return nil, false
+		}
+	}
+	f.jobMu.Lock()
+	job := f.job
+	var p float64
+	if job != nil {
+		job.polls++
+		if f.opts.Polls > 0 {
+			p = float64(job.polls) / float64(f.opts.Polls+1)
+			if job.polls == f.opts.Polls {
+				close(job.finished)
+			}
+		} else {
+			p = min(float64(time.Since(job.start))/float64(f.opts.Delay), 0.99)
+		}
+	}
+	f.jobMu.Unlock()
+	state := map[string]any{"skipped": false, "interrupted": false, "job": "", "job_count": 0, "job_timestamp": "0",
+		"job_no": 0, "sampling_step": 0, "sampling_steps": 0}
+	progress, eta := 0.0, 0.0
+	if job != nil {
+		step := int(p * float64(job.steps))
+		progress, eta = p, (1-p)*f.opts.Delay.Seconds()
+		state["job"], state["job_count"], state["sampling_step"], state["sampling_steps"] = "txt2img", 1, step, job.steps
+		state["job_timestamp"] = job.start.Format("20060102150405")
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"progress": progress, "eta_relative": eta, "state": state,
+		"current_image": nil, "textinfo": nil})
+	return map[string]any{"progress": progress}, true
+}
+
+// interruptJob is POST /sdapi/v1/interrupt: the running job stops at once (a no-op when idle).
+func (f *A1111) interruptJob(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	f.jobMu.Lock()
+	if f.interrupt != nil {
+		close(f.interrupt)
+		f.interrupt = nil
+	}
+	f.jobMu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{})
+	return map[string]any{}, true
 }

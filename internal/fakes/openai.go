@@ -58,6 +58,7 @@ func NewOpenAI(opts OpenAIOptions) *OpenAI {
 	f.route("/v1/models", http.MethodGet, f.models)
 	f.route("/v1/chat/completions", http.MethodPost, f.chat)
 	f.route("/v1/images/generations", http.MethodPost, f.images)
+	f.route("/v1/images/edits", http.MethodPost, f.edits)
 	f.route("/v1/audio/speech", http.MethodPost, f.speech)
 	f.route("/v1/audio/transcriptions", http.MethodPost, f.transcriptions)
 	f.route("/v1/embeddings", http.MethodPost, f.embeddings)

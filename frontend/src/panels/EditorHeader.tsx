@@ -5,6 +5,7 @@ import { useState } from "react";
 import { api } from "../api/backend";
 import { autoLayout, refreshMeta } from "../commands/editor";
 import { useGraph } from "../stores/graph";
+import { runChanged } from "../plan/actions";
 import { flushDraft } from "../stores/persist";
 import { toast, useUI } from "../stores/ui";
 import { LensSwitch } from "./LensSwitch";
@@ -156,6 +157,14 @@ export function EditorHeader() {
         >
           Run ×N
         </button>
+        <Menu
+          label="More ways to run"
+          buttonClass="button"
+          testId="run-menu"
+          items={[{ label: "Run changed — what changed since its last result, and what depends on it", onSelect: () => void runChanged() }]}
+        >
+          ▾
+        </Menu>
       </div>
     </header>
   );

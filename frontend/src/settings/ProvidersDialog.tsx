@@ -14,6 +14,7 @@ import {
   type ProviderInfo,
   type ProviderTest,
 } from "./providers";
+import { FFmpegSetting } from "./FFmpegSetting";
 import "./providers.css";
 
 type Draft = { name: string; kind: string; urls: string; concurrency: string; keyEnv: string; isNew: boolean };
@@ -169,6 +170,7 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
           );
         })}
       </ul>
+      <FFmpegSetting />
     </Dialog>
   );
 }

@@ -282,6 +282,44 @@ export namespace engine {
 	    }
 	}
 	
+	export class MadeSubflow {
+	    workflow_id: string;
+	    version_id: string;
+	    version_label: string;
+	    node_id: string;
+	    graph: Graph;
+	
+	    static createFrom(source: any = {}) {
+	        return new MadeSubflow(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.workflow_id = source["workflow_id"];
+	        this.version_id = source["version_id"];
+	        this.version_label = source["version_label"];
+	        this.node_id = source["node_id"];
+	        this.graph = this.convertValues(source["graph"], Graph);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	
 	export class NodeSide {
 	    status: string;
@@ -394,6 +432,7 @@ export namespace engine {
 	    container?: boolean;
 	    run_output?: boolean;
 	    pauses?: boolean;
+	    subflow?: boolean;
 	    local_names?: string[];
 	
 	    static createFrom(source: any = {}) {
@@ -415,6 +454,7 @@ export namespace engine {
 	        this.container = source["container"];
 	        this.run_output = source["run_output"];
 	        this.pauses = source["pauses"];
+	        this.subflow = source["subflow"];
 	        this.local_names = source["local_names"];
 	    }
 	
@@ -471,9 +511,13 @@ export namespace engine {
 	    workflow_id: string;
 	    version_id: string;
 	    from: string;
+	    changed?: boolean;
 	    nodes: Record<string, PlanNode>;
 	    rerun: number;
 	    reuse: number;
+	    workflow_name?: string;
+	    version_label?: string;
+	    children?: Record<string, Plan>;
 	
 	    static createFrom(source: any = {}) {
 	        return new Plan(source);
@@ -484,9 +528,13 @@ export namespace engine {
 	        this.workflow_id = source["workflow_id"];
 	        this.version_id = source["version_id"];
 	        this.from = source["from"];
+	        this.changed = source["changed"];
 	        this.nodes = this.convertValues(source["nodes"], PlanNode, true);
 	        this.rerun = source["rerun"];
 	        this.reuse = source["reuse"];
+	        this.workflow_name = source["workflow_name"];
+	        this.version_label = source["version_label"];
+	        this.children = this.convertValues(source["children"], Plan, true);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -685,7 +733,75 @@ export namespace engine {
 		    return a;
 		}
 	}
+	export class Setting {
+	    key: string;
+	    value: string;
+	    default: string;
+	    set: boolean;
+	    description: string;
 	
+	    static createFrom(source: any = {}) {
+	        return new Setting(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.value = source["value"];
+	        this.default = source["default"];
+	        this.set = source["set"];
+	        this.description = source["description"];
+	    }
+	}
+	
+	export class SubflowSpec {
+	    workflow_id: string;
+	    workflow_name: string;
+	    version_id: string;
+	    version_label: string;
+	    content_hash: string;
+	    latest_version_id: string;
+	    latest_version_label: string;
+	    update_available: boolean;
+	    inputs: Handle[];
+	    outputs: Handle[];
+	
+	    static createFrom(source: any = {}) {
+	        return new SubflowSpec(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.workflow_id = source["workflow_id"];
+	        this.workflow_name = source["workflow_name"];
+	        this.version_id = source["version_id"];
+	        this.version_label = source["version_label"];
+	        this.content_hash = source["content_hash"];
+	        this.latest_version_id = source["latest_version_id"];
+	        this.latest_version_label = source["latest_version_label"];
+	        this.update_available = source["update_available"];
+	        this.inputs = this.convertValues(source["inputs"], Handle);
+	        this.outputs = this.convertValues(source["outputs"], Handle);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Timeline {
 	    workflow_id: string;
 	    node_id: string;
@@ -917,6 +1033,8 @@ export namespace main {
 	    started_at: string;
 	    finished_at: string;
 	    saved_version: string;
+	    parent_run_id?: string;
+	    parent_node_id?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new RunInfo(source);
@@ -944,6 +1062,8 @@ export namespace main {
 	        this.started_at = source["started_at"];
 	        this.finished_at = source["finished_at"];
 	        this.saved_version = source["saved_version"];
+	        this.parent_run_id = source["parent_run_id"];
+	        this.parent_node_id = source["parent_node_id"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1151,6 +1271,22 @@ export namespace main {
 		    return a;
 		}
 	}
+	export class QueueControl {
+	    paused: boolean;
+	    cap: number;
+	    cleared_at: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new QueueControl(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.paused = source["paused"];
+	        this.cap = source["cap"];
+	        this.cleared_at = source["cleared_at"];
+	    }
+	}
 	
 	export class RunRequest {
 	    workflow_id: string;
@@ -1158,6 +1294,7 @@ export namespace main {
 	    graph?: engine.Graph;
 	    inputs: Record<string, any>;
 	    from: string;
+	    changed: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new RunRequest(source);
@@ -1170,6 +1307,7 @@ export namespace main {
 	        this.graph = this.convertValues(source["graph"], engine.Graph);
 	        this.inputs = source["inputs"];
 	        this.from = source["from"];
+	        this.changed = source["changed"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1257,6 +1395,33 @@ export namespace main {
 		    }
 		    return a;
 		}
+	}
+
+}
+
+export namespace nodes {
+	
+	export class FFmpegCheck {
+	    ok: boolean;
+	    setting: string;
+	    ffmpeg: string;
+	    ffprobe: string;
+	    version: string;
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FFmpegCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.setting = source["setting"];
+	        this.ffmpeg = source["ffmpeg"];
+	        this.ffprobe = source["ffprobe"];
+	        this.version = source["version"];
+	        this.error = source["error"];
+	    }
 	}
 
 }

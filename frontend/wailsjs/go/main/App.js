@@ -14,6 +14,10 @@ export function CancelRun(arg1) {
   return window['go']['main']['App']['CancelRun'](arg1);
 }
 
+export function CheckFFmpeg() {
+  return window['go']['main']['App']['CheckFFmpeg']();
+}
+
 export function CheckGraph(arg1) {
   return window['go']['main']['App']['CheckGraph'](arg1);
 }
@@ -24,6 +28,18 @@ export function CheckInputs(arg1, arg2) {
 
 export function CheckRunInputs(arg1, arg2) {
   return window['go']['main']['App']['CheckRunInputs'](arg1, arg2);
+}
+
+export function CheckWorkflowGraph(arg1, arg2) {
+  return window['go']['main']['App']['CheckWorkflowGraph'](arg1, arg2);
+}
+
+export function ChildRuns(arg1) {
+  return window['go']['main']['App']['ChildRuns'](arg1);
+}
+
+export function ClearFinishedRuns() {
+  return window['go']['main']['App']['ClearFinishedRuns']();
 }
 
 export function CompareRuns(arg1, arg2) {
@@ -54,6 +70,10 @@ export function DeleteWorkflow(arg1) {
   return window['go']['main']['App']['DeleteWorkflow'](arg1);
 }
 
+export function DeleteWorkflowAnyway(arg1) {
+  return window['go']['main']['App']['DeleteWorkflowAnyway'](arg1);
+}
+
 export function DiscardDraft(arg1) {
   return window['go']['main']['App']['DiscardDraft'](arg1);
 }
@@ -72,6 +92,10 @@ export function ExportJSON(arg1, arg2, arg3) {
 
 export function Generations(arg1) {
   return window['go']['main']['App']['Generations'](arg1);
+}
+
+export function GetQueueControl() {
+  return window['go']['main']['App']['GetQueueControl']();
 }
 
 export function GetRun(arg1) {
@@ -106,8 +130,20 @@ export function ListRuns(arg1, arg2) {
   return window['go']['main']['App']['ListRuns'](arg1, arg2);
 }
 
+export function ListSettings() {
+  return window['go']['main']['App']['ListSettings']();
+}
+
 export function ListWorkflows() {
   return window['go']['main']['App']['ListWorkflows']();
+}
+
+export function MakeSubworkflow(arg1, arg2, arg3, arg4) {
+  return window['go']['main']['App']['MakeSubworkflow'](arg1, arg2, arg3, arg4);
+}
+
+export function MoveQueuedRun(arg1, arg2) {
+  return window['go']['main']['App']['MoveQueuedRun'](arg1, arg2);
 }
 
 export function NodeDeterministic(arg1, arg2) {
@@ -174,6 +210,10 @@ export function ResumeOrphanedRuns() {
   return window['go']['main']['App']['ResumeOrphanedRuns']();
 }
 
+export function RetryRun(arg1) {
+  return window['go']['main']['App']['RetryRun'](arg1);
+}
+
 export function RunGenerations(arg1) {
   return window['go']['main']['App']['RunGenerations'](arg1);
 }
@@ -194,8 +234,16 @@ export function SetProvider(arg1) {
   return window['go']['main']['App']['SetProvider'](arg1);
 }
 
+export function SetQueuePaused(arg1) {
+  return window['go']['main']['App']['SetQueuePaused'](arg1);
+}
+
 export function SetRunCap(arg1) {
   return window['go']['main']['App']['SetRunCap'](arg1);
+}
+
+export function SetSetting(arg1, arg2) {
+  return window['go']['main']['App']['SetSetting'](arg1, arg2);
 }
 
 export function StartBatch(arg1, arg2) {
@@ -204,6 +252,10 @@ export function StartBatch(arg1, arg2) {
 
 export function StartRun(arg1) {
   return window['go']['main']['App']['StartRun'](arg1);
+}
+
+export function SubflowSpec(arg1, arg2) {
+  return window['go']['main']['App']['SubflowSpec'](arg1, arg2);
 }
 
 export function TakeOpenedFile() {
