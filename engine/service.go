@@ -66,6 +66,9 @@ type Service struct {
 	// Config.MaxNesting.
 	children sync.Map
 	nesting  int
+	// checkedPins maps a version id → the workflows its subworkflows reach, once it passed
+	// checkSubflows.
+	checkedPins sync.Map
 	// shared lets concurrent runs execute the same deterministic work once (SPEC §14).
 	shared *SharedWork
 	ctx    context.Context
