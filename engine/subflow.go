@@ -270,11 +270,61 @@ func (s *Service) maxNesting() int {
 // checkSubflows refuses to run or plan a version whose subworkflow pins no longer hold (a
 // child workflow was deleted anyway), and resolves the pinned versions before any config
 // hash of theirs is taken.
+//
+// A version that passed once keeps its wiring, cycles and depth (versions never change): a
+// later run only checks that the workflows it reaches still exist (one could have been
+// deleted anyway), without walking and validating everything again.
 func (s *Service) checkSubflows(ctx context.Context, w Workflow, v Version) error {
 	if !hasSubflow(s.reg, v.Graph) {
 		return nil
 	}
-	return s.validateGraph(ctx, w.ID, v.Graph)
+	if reached, ok := s.checkedPins.Load(v.ID); ok {
+		for _, id := range reached.([]string) {
+			if _, err := s.store.GetWorkflow(ctx, id); err != nil {
+				return s.validateGraph(ctx, w.ID, v.Graph) // says which node and workflow
+			}
+		}
+		return nil
+	}
+	if err := s.validateGraph(ctx, w.ID, v.Graph); err != nil {
+		return err
+	}
+	if v.ID != "" {
+		s.checkedPins.Store(v.ID, s.reachedWorkflows(ctx, v.Graph))
+	}
+	return nil
+}
+
+// reachedWorkflows lists the workflows a graph's subworkflows run, nested ones too.
+func (s *Service) reachedWorkflows(ctx context.Context, g Graph) []string {
+	seen := map[string]bool{}
+	var out []string
+	var walk func(g Graph)
+	walk = func(g Graph) {
+		for _, p := range pins(g) {
+			if seen[p[1]] {
+				continue
+			}
+			seen[p[1]] = true
+			if !slicesContains(out, p[0]) {
+				out = append(out, p[0])
+			}
+			if v, err := s.version(ctx, p[1]); err == nil {
+				walk(v.Graph)
+			}
+		}
+	}
+	walk(g)
+	return out
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // depthKey carries how deep in subworkflows a run's context is.

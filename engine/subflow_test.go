@@ -375,8 +375,8 @@ func TestSubworkflowBundleCarriesChildren(t *testing.T) {
 	parent := importGraph(t, src, "Parent", parentGraph(mid))
 
 	data, warnings, err := src.ExportWithWarnings(ctx, parent.WorkflowID, "", false)
-	if err != nil || len(warnings) != 1 || !strings.Contains(warnings[0], `"sub"`) || !strings.Contains(warnings[0], "--bundle") {
-		t.Errorf("plain export warnings = %q, %v; want one naming sub and --bundle", warnings, err)
+	if err != nil || len(warnings) != 1 || !strings.Contains(warnings[0], `"sub"`) || !strings.Contains(warnings[0], "bundle") {
+		t.Errorf("plain export warnings = %q, %v; want one naming sub and the bundle", warnings, err)
 	}
 	_ = data
 	bundle, warnings, err := src.ExportWithWarnings(ctx, parent.WorkflowID, "", true)

@@ -7,12 +7,14 @@ import type {
   Generation,
   Graph,
   ImportResult,
+  MadeSubflow,
   NodeType,
   OpenedFile,
   Plan,
   Problem,
   RunInfo,
   RunRequest,
+  SubflowSpec,
   Timeline,
   Version,
   Workflow,
@@ -65,6 +67,13 @@ export const api = {
   exportDialog: (id: string, versionId = "", bundle = false) =>
     call<string>(() => App.ExportDialog(id, versionId, bundle)),
   nodeTypes: () => call<NodeType[]>(() => App.NodeTypes()).then((l) => l ?? []),
+  /** subflowSpec is a workflow version as a subworkflow node shows it ("" version: current). */
+  subflowSpec: (workflowId: string, versionId = "") => call<SubflowSpec>(() => App.SubflowSpec(workflowId, versionId)),
+  /** makeSubworkflow creates a workflow from the selected nodes; the graph has them replaced. */
+  makeSubworkflow: (workflowId: string, g: Graph, nodeIds: string[], name: string) =>
+    call<MadeSubflow>(() => App.MakeSubworkflow(workflowId, g as Loose, nodeIds, name)),
+  childRuns: (runId: string) => call<RunInfo[]>(() => App.ChildRuns(runId)).then((l) => l ?? []),
+  deleteWorkflowAnyway: (id: string) => call<void>(() => App.DeleteWorkflowAnyway(id)),
   checkGraph: (g: Graph) => call<Problem[]>(() => App.CheckGraph(g as Loose)).then((l) => l ?? []),
   /** nodeDeterministic is one node's answer: image.noise with a seed is deterministic, without one not. */
   nodeDeterministic: (type: string, params: Record<string, unknown>) =>

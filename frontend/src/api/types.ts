@@ -36,6 +36,8 @@ export type Generation = Plain<engine.Generation>;
 export type Timeline = Plain<engine.Timeline>;
 export type Plan = Plain<engine.Plan>;
 export type PlanNode = Plain<engine.PlanNode>;
+export type SubflowSpec = Plain<engine.SubflowSpec>;
+export type MadeSubflow = Plain<engine.MadeSubflow>;
 
 /** The declarable flow input types, in display order (engine.InputTypes). */
 export const INPUT_TYPES = [

@@ -1033,8 +1033,8 @@ export namespace main {
 	    started_at: string;
 	    finished_at: string;
 	    saved_version: string;
-	    parent_run_id: string;
-	    parent_node_id: string;
+	    parent_run_id?: string;
+	    parent_node_id?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new RunInfo(source);
