@@ -10,7 +10,9 @@ import (
 
 // CompareRunsResult is a run diff with what the compare view shows around it: both runs
 // (without their node records and outputs, which the diff holds) and both versions' graphs
-// (drawn on its canvas; GraphB is null when both runs ran the same version).
+// (drawn on its canvas; GraphB is null when both runs ran the same version). What the view
+// does not show is left out, so a 2,000-node comparison crosses to the window smaller: the
+// node sides' generation ids and the graphs' params (the changed ones are in the diff).
 type CompareRunsResult struct {
 	Diff   engine.RunDiff `json:"diff"`
 	RunA   RunInfo        `json:"run_a"`
@@ -30,6 +32,10 @@ func (a *App) CompareRuns(runA, runB string) (CompareRunsResult, error) {
 	d, err := a.svc.DiffRuns(a.ctx, runA, runB)
 	if err != nil {
 		return CompareRunsResult{}, err
+	}
+	for id, n := range d.Nodes {
+		n.A, n.B = withoutGeneration(n.A), withoutGeneration(n.B)
+		d.Nodes[id] = n
 	}
 	out := CompareRunsResult{Diff: d}
 	for i, id := range []string{runA, runB} {
@@ -51,13 +57,34 @@ func (a *App) CompareRuns(runA, runB string) (CompareRunsResult, error) {
 		if err != nil {
 			return CompareRunsResult{}, err
 		}
+		g := withoutParams(v.Graph)
 		if i == 0 {
-			out.GraphA = v.Graph
+			out.GraphA = g
 		} else {
-			out.GraphB = &v.Graph
+			out.GraphB = &g
 		}
 	}
 	return out, nil
+}
+
+func withoutGeneration(s *engine.NodeSide) *engine.NodeSide {
+	if s == nil || s.GenerationID == "" {
+		return s
+	}
+	c := *s
+	c.GenerationID = ""
+	return &c
+}
+
+// withoutParams is a copy of g whose nodes have no params (the version itself is untouched).
+func withoutParams(g engine.Graph) engine.Graph {
+	nodes := make([]engine.Node, len(g.Nodes))
+	for i, n := range g.Nodes {
+		n.Params = nil
+		nodes[i] = n
+	}
+	g.Nodes = nodes
+	return g
 }
 
 // CompareVersionsResult is a version diff with both versions.

@@ -42,6 +42,21 @@ func TestCompareAndRestoreBindings(t *testing.T) {
 	if c.RunA.ID != runs[0].ID || c.RunB.ID != runs[1].ID || len(c.GraphA.Nodes) != 3 || c.GraphB != nil || c.Diff.Outputs["answer"].Same {
 		t.Fatalf("compare: %+v", c)
 	}
+	// what the view does not show stays home: generation ids and params, not taken from the
+	// stored version itself
+	for id, n := range c.Diff.Nodes {
+		if n.A != nil && n.A.GenerationID != "" || n.B != nil && n.B.GenerationID != "" {
+			t.Errorf("node %s: generation ids sent to the compare view: %+v %+v", id, n.A, n.B)
+		}
+	}
+	for _, n := range c.GraphA.Nodes {
+		if n.Params != nil {
+			t.Errorf("node %s: params sent to the compare view: %v", n.ID, n.Params)
+		}
+	}
+	if v, err := svc.GetVersion(ctx, runs[0].VersionID); err != nil || v.Graph.Nodes[1].Params == nil {
+		t.Errorf("the version lost its params: %+v %v", v.Graph.Nodes, err)
+	}
 	if _, err := a.CompareRuns(runs[0].ID, "../x"); err == nil {
 		t.Fatal("a malformed run id was accepted")
 	}

@@ -138,6 +138,11 @@ func (a *App) ListRuns(workflowID string, limit int) ([]RunInfo, error) {
 	if err != nil {
 		return nil, err
 	}
+	return a.runInfos(runs), nil
+}
+
+// runInfos shapes runs for the window, each naming its workflow.
+func (a *App) runInfos(runs []engine.Run) []RunInfo {
 	names := map[string]string{}
 	if ws, err := a.svc.ListWorkflows(a.ctx); err == nil {
 		for _, w := range ws {
@@ -148,7 +153,7 @@ func (a *App) ListRuns(workflowID string, limit int) ([]RunInfo, error) {
 	for _, r := range runs {
 		out = append(out, a.runInfo(r, names))
 	}
-	return out, nil
+	return out
 }
 
 // GetRunCap returns the global cap on running runs.

@@ -58,17 +58,7 @@ func (a *App) ChildRuns(runID string) ([]RunInfo, error) {
 	if err != nil {
 		return nil, err
 	}
-	names := map[string]string{}
-	if ws, err := a.svc.ListWorkflows(a.ctx); err == nil {
-		for _, w := range ws {
-			names[w.ID] = w.Name
-		}
-	}
-	out := make([]RunInfo, 0, len(runs))
-	for _, r := range runs {
-		out = append(out, a.runInfo(r, names))
-	}
-	return out, nil
+	return a.runInfos(runs), nil
 }
 
 // DeleteWorkflowAnyway deletes a workflow other workflows use as a subworkflow (DeleteWorkflow

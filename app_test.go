@@ -222,3 +222,55 @@ func newStoredApp(ctx context.Context, t *testing.T) (*App, *engine.Service) {
 	t.Cleanup(h.Close)
 	return NewApp(h.Service, "", nil), h.Service
 }
+
+// TestStartRunOfDraftAndUseVersion: the window's Run on an edited draft runs it as a new
+// version and drops the draft; running it again saves nothing; switching back to v1 keeps a
+// new valid draft as a version first.
+func TestStartRunOfDraftAndUseVersion(t *testing.T) {
+	ctx := context.Background()
+	a, svc := newStoredApp(ctx, t)
+	imp, err := a.ImportJSON(`{"format":"flowbench.workflow/1","name":"draft",
+		"nodes":[{"id":"a","type":"math.expr","params":{"expression":"2"}},{"id":"out","type":"io.output","params":{"name":"r"}}],
+		"edges":[{"source":"a","sourceHandle":"result","target":"out","targetHandle":"value"}]}`, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := a.OpenWorkflow(imp.WorkflowID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := d.Current.Graph
+	g.Nodes[0].Params = map[string]any{"expression": "3"}
+	if err := a.SaveDraft(imp.WorkflowID, g, d.Current.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.StartRun(RunRequest{WorkflowID: imp.WorkflowID, Graph: &g, From: "../x"}); err == nil {
+		t.Error("a malformed block id was accepted")
+	}
+	for i, want := range []string{"v2", ""} {
+		ri, err := a.StartRun(RunRequest{WorkflowID: imp.WorkflowID, Graph: &g})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ri.SavedVersion != want || ri.VersionLabel != "v2" {
+			t.Errorf("run %d: saved %q on %s; want saved %q on v2", i+1, ri.SavedVersion, ri.VersionLabel, want)
+		}
+		if r, err := svc.Wait(ctx, ri.ID); err != nil || r.Outputs["r"] != int64(3) {
+			t.Fatalf("run %d: %v %v", i+1, r.Outputs, err)
+		}
+	}
+	if d, _ := a.OpenWorkflow(imp.WorkflowID); d.Draft != nil || d.Current.Label != "v2" {
+		t.Fatalf("after the run: draft %v, current %s; want no draft, v2", d.Draft != nil, d.Current.Label)
+	}
+	g.Nodes[0].Params = map[string]any{"expression": "4"}
+	if err := a.SaveDraft(imp.WorkflowID, g, ""); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := a.UseVersion(imp.WorkflowID, imp.VersionID); err != nil || v.Label != "v1" {
+		t.Fatalf("use v1: %+v %v", v, err)
+	}
+	d, _ = a.OpenWorkflow(imp.WorkflowID)
+	if d.Draft != nil || d.Current.Label != "v1" || len(d.Versions) != 3 || d.Versions[0].Notes != "draft saved before switching version" {
+		t.Errorf("after switching: draft %v, current %s, %d versions", d.Draft != nil, d.Current.Label, len(d.Versions))
+	}
+}

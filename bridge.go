@@ -10,67 +10,108 @@ import (
 	"github.com/flowbench/flowbench/engine"
 )
 
-// nodeBatchEvery is how long node events wait to travel to the window together.
-const nodeBatchEvery = 25 * time.Millisecond
+// windowEvents is the one window event engine events travel in: a list of engine.Event, each
+// item keeping its own type ("run", "node", "progress", "stream", "log", "stale",
+// "generations"). frontend/src/api/events.ts reads it.
+const windowEvents = "events"
 
-// batched reports whether an event travels in the batched "node" message: the events of a
-// run's nodes (status, progress, streamed text, log lines) and the run's progress, thousands
-// a second when a large run or many runs go.
-func batched(e engine.Event) bool {
-	switch e.Type {
-	case engine.EventNode, engine.EventProgress, engine.EventStream, engine.EventLog:
-		return true
-	}
-	return false
-}
+// windowEventEvery is the least time between two messages to the window: about 30 a second,
+// so the window gets at most about 30 updates a second per run (SPEC §10).
+const windowEventEvery = 33 * time.Millisecond
 
-// eventBridge forwards engine events to the window. Node events, with the progress, stream
-// and log events between them, travel as one "node" message holding a list every 25 ms (each
-// item keeps its own type; the window hands it to that type's listeners); any other event
-// first flushes the pending list, so the window sees them in order. (Progress events used to
-// travel alone: a node reporting progress split the batch, and a 2,000-node run sent the
-// window 4,000 messages instead of a few dozen.)
+// eventBridge forwards engine events to the window. It is the one place events are batched:
+// the engine's bus hands it every event, in order, at once; the window applies each message
+// as it arrives (one store update per message).
+//
+// The contract with the window (frontend/src/api/events.ts, stores/runs.ts):
+//   - Every event reaches the window, in the order the bus delivered it: within a message in
+//     list order, and messages one at a time in the order they were taken. So a run's events
+//     arrive in the engine's causal order (queued, running, its nodes' events, its end), and
+//     the window needs no guard against a run going back to an earlier stage.
+//   - Progress and stream events are coalesced per run, node and type while no node or run
+//     event of that node or run comes between them: the latest progress, the joined text. A
+//     merged item stands where its newest part was emitted.
+//   - A message goes out windowEventEvery after the previous one, or at once when the bridge
+//     was quiet that long.
 type eventBridge struct {
-	ctx     context.Context
+	ctx   context.Context
+	emit  func(ctx context.Context, name string, data ...any)
+	every time.Duration
+
+	// sendMu sends one message at a time, in the order their events were taken.
+	sendMu  sync.Mutex
 	mu      sync.Mutex
 	pending []engine.Event
-	timer   *time.Timer
-	emit    func(ctx context.Context, name string, data ...any)
+	// open: the pending progress or stream item later ones of its kind merge into.
+	open  map[mergeKey]int
+	timer *time.Timer
+	last  time.Time
+}
+
+type mergeKey struct {
+	run, node string
+	typ       engine.EventType
 }
 
 func newEventBridge(ctx context.Context) *eventBridge {
-	return &eventBridge{ctx: ctx, emit: runtime.EventsEmit}
+	return &eventBridge{ctx: ctx, emit: runtime.EventsEmit, every: windowEventEvery}
 }
 
+// forward takes one event from the bus; the message holding it goes out on a timer.
 func (b *eventBridge) forward(e engine.Event) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if batched(e) {
-		b.pending = append(b.pending, e)
-		if b.timer == nil {
-			b.timer = time.AfterFunc(nodeBatchEvery, b.flush)
-		}
-		return
+	b.add(e)
+	if b.timer == nil {
+		b.timer = time.AfterFunc(max(0, b.every-time.Since(b.last)), b.flush)
 	}
-	b.flushLocked()
-	b.emit(b.ctx, string(e.Type), e)
 }
 
+// add appends e to the pending list, merging progress and stream items (mu held).
+func (b *eventBridge) add(e engine.Event) {
+	if b.open == nil {
+		b.open = map[mergeKey]int{}
+	}
+	switch e.Type {
+	case engine.EventProgress, engine.EventStream:
+		k := mergeKey{e.RunID, e.NodeID, e.Type}
+		if i, ok := b.open[k]; ok {
+			if e.Type == engine.EventStream {
+				e.Text = b.pending[i].Text + e.Text
+			}
+			b.pending[i].Type = "" // dropped: its merge stands where e does
+		}
+		b.open[k] = len(b.pending)
+	case engine.EventNode:
+		// a node starting again (a loop body, a resumed run) begins a new stream
+		delete(b.open, mergeKey{e.RunID, e.NodeID, engine.EventProgress})
+		delete(b.open, mergeKey{e.RunID, e.NodeID, engine.EventStream})
+	case engine.EventRun:
+		delete(b.open, mergeKey{e.RunID, "", engine.EventProgress})
+	}
+	b.pending = append(b.pending, e)
+}
+
+// flush sends the pending events as one message.
 func (b *eventBridge) flush() {
+	b.sendMu.Lock()
+	defer b.sendMu.Unlock()
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.flushLocked()
-}
-
-func (b *eventBridge) flushLocked() {
+	batch := make([]engine.Event, 0, len(b.pending))
+	for _, e := range b.pending {
+		if e.Type != "" {
+			batch = append(batch, e)
+		}
+	}
+	b.pending = b.pending[:0]
+	clear(b.open)
 	if b.timer != nil {
 		b.timer.Stop()
 		b.timer = nil
 	}
-	if len(b.pending) == 0 {
-		return
+	b.last = time.Now()
+	b.mu.Unlock()
+	if len(batch) > 0 {
+		b.emit(b.ctx, windowEvents, batch)
 	}
-	batch := b.pending
-	b.pending = nil
-	b.emit(b.ctx, string(engine.EventNode), batch)
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -9,50 +11,109 @@ import (
 	"github.com/flowbench/flowbench/engine"
 )
 
-func TestEventBridgeBatchesNodeAndProgressEventsInOrder(t *testing.T) {
-	var mu sync.Mutex
-	var got []string
-	messages := 0
-	b := &eventBridge{ctx: context.Background(), emit: func(_ context.Context, name string, data ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		messages++
-		if evs, ok := data[0].([]engine.Event); ok {
-			for _, e := range evs {
-				got = append(got, name+":"+string(e.Type)+":"+e.NodeID)
-			}
-			return
+// recorder is a fake runtime.EventsEmit: it keeps every message.
+type recorder struct {
+	mu   sync.Mutex
+	msgs [][]string
+}
+
+func (r *recorder) emit(_ context.Context, name string, data ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var items []string
+	for _, e := range data[0].([]engine.Event) {
+		s := name + ":" + string(e.Type) + ":" + e.NodeID + ":" + e.Status
+		switch e.Type {
+		case engine.EventProgress:
+			s += fmt.Sprint(e.Progress)
+		case engine.EventStream, engine.EventLog:
+			s += e.Text
 		}
-		got = append(got, name+":"+data[0].(engine.Event).Status)
-	}}
+		items = append(items, s)
+	}
+	r.msgs = append(r.msgs, items)
+}
+
+func (r *recorder) messages() [][]string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.msgs)
+}
+
+// quietBridge is a bridge whose timer does not fire during a test: the test flushes.
+func quietBridge(r *recorder) *eventBridge {
+	return &eventBridge{ctx: context.Background(), emit: r.emit, every: time.Hour, last: time.Now()}
+}
+
+func TestEventBridgeSendsEveryEventInOneOrderedMessage(t *testing.T) {
+	t.Parallel()
+	r := &recorder{}
+	b := quietBridge(r)
+	b.forward(engine.Event{Type: engine.EventRun, Status: "queued"})
 	b.forward(engine.Event{Type: engine.EventRun, Status: "running"})
-	b.forward(engine.Event{Type: engine.EventNode, NodeID: "a"})
-	b.forward(engine.Event{Type: engine.EventProgress, NodeID: "a"})
-	b.forward(engine.Event{Type: engine.EventNode, NodeID: "b"})
-	b.forward(engine.Event{Type: engine.EventProgress})
+	b.forward(engine.Event{Type: engine.EventNode, NodeID: "a", Status: "running"})
+	b.forward(engine.Event{Type: engine.EventLog, NodeID: "a", Text: "hi"})
+	b.forward(engine.Event{Type: engine.EventNode, NodeID: "a", Status: "executed"})
+	b.forward(engine.Event{Type: engine.EventStale, NodeID: "b", Status: "stale"})
 	b.forward(engine.Event{Type: engine.EventRun, Status: "completed"})
-	b.forward(engine.Event{Type: engine.EventNode, NodeID: "c"})
-	want := []string{"run:running", "node:node:a", "node:progress:a", "node:node:b", "node:progress:", "run:completed", "node:node:c"}
-	// The last node event travels when the batch timer fires: wait for it (a hang guard only).
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(nodeBatchEvery) {
-		mu.Lock()
-		n := len(got)
-		mu.Unlock()
-		if n >= len(want) {
-			break
+	b.flush()
+	b.flush() // nothing pending: no message
+	want := [][]string{{"events:run::queued", "events:run::running", "events:node:a:running", "events:log:a:hi",
+		"events:node:a:executed", "events:stale:b:stale", "events:run::completed"}}
+	if got := r.messages(); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("messages\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestEventBridgeCoalescesProgressAndStreamBetweenNodeEvents(t *testing.T) {
+	t.Parallel()
+	r := &recorder{}
+	b := quietBridge(r)
+	for _, e := range []engine.Event{
+		{Type: engine.EventNode, NodeID: "a", Status: "running"},
+		{Type: engine.EventProgress, NodeID: "a", Progress: 0.1},
+		{Type: engine.EventStream, NodeID: "a", Text: "he"},
+		{Type: engine.EventProgress, NodeID: "a", Progress: 0.5},
+		{Type: engine.EventStream, NodeID: "a", Text: "llo"},
+		{Type: engine.EventNode, NodeID: "b", Status: "running"},
+		{Type: engine.EventProgress, Progress: 0.25},
+		{Type: engine.EventProgress, Progress: 0.5},
+		{Type: engine.EventNode, NodeID: "a", Status: "running"}, // a loop body runs a again
+		{Type: engine.EventStream, NodeID: "a", Text: "again"},
+		{Type: engine.EventRun, Status: "completed"},
+		{Type: engine.EventProgress, Progress: 1},
+	} {
+		b.forward(e)
+	}
+	b.flush()
+	want := [][]string{{"events:node:a:running", "events:progress:a:0.5", "events:stream:a:hello", "events:node:b:running",
+		"events:progress::0.5", "events:node:a:running", "events:stream:a:again", "events:run::completed", "events:progress::1"}}
+	if got := r.messages(); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("messages\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestEventBridgeSendsOnItsOwnAndKeepsOrderAcrossMessages(t *testing.T) {
+	t.Parallel()
+	r := &recorder{}
+	b := &eventBridge{ctx: context.Background(), emit: r.emit, every: time.Millisecond}
+	const n = 500
+	for i := range n {
+		b.forward(engine.Event{Type: engine.EventNode, NodeID: fmt.Sprint(i), Status: "executed"})
+		if i%50 == 0 {
+			go b.flush() // a message going out while events arrive
 		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if messages != 4 {
-		t.Errorf("%d messages, want 4 (progress events travel in the node batch)", messages)
+	var got []string
+	for deadline := time.Now().Add(30 * time.Second); len(got) < n && time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		got = slices.Concat(r.messages()...)
 	}
-	if len(got) != len(want) {
-		t.Fatalf("got %v", got)
+	if len(got) != n {
+		t.Fatalf("%d events reached the window, want %d", len(got), n)
 	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("got %v, want %v", got, want)
+	for i, s := range got {
+		if want := fmt.Sprintf("events:node:%d:executed", i); s != want {
+			t.Fatalf("item %d is %q, want %q", i, s, want)
 		}
 	}
 }

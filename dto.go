@@ -70,8 +70,8 @@ type RunInfo struct {
 	// SavedVersion is set when starting the run saved the draft as a new version.
 	SavedVersion string `json:"saved_version"`
 	// ParentRunID and ParentNodeID name the run and subworkflow node of a child run.
-	ParentRunID  string `json:"parent_run_id"`
-	ParentNodeID string `json:"parent_node_id"`
+	ParentRunID  string `json:"parent_run_id,omitempty"`
+	ParentNodeID string `json:"parent_node_id,omitempty"`
 }
 
 func (a *App) runInfo(r engine.Run, names map[string]string) RunInfo {

@@ -65,7 +65,9 @@ Runs a workflow and waits for it. --input photo=@cat.png reads a file for a medi
 --from NODE runs from a block, reusing unchanged upstream work. --changed runs every node
 that changed since its last result (settings, inputs, files, failures) and what depends on
 it, reusing the rest, like make. --batch queues one run per
-line of a JSON Lines file at once. Exit 0 completed, 1 failed or cancelled, 3 paused.
+line of a JSON Lines file at once. Runs start as the data home's run cap allows (one cap for
+the window and every command: flowbench settings); --max-concurrent N runs at most N of this
+command's runs at once within it. Exit 0 completed, 1 failed or cancelled, 3 paused.
 `,
 	"plan": `usage: flowbench plan WORKFLOW --from NODE [--version V] [--input NAME=VALUE]... [--json]
        flowbench plan WORKFLOW --changed [--version V] [--input NAME=VALUE]... [--json]
@@ -148,6 +150,7 @@ listed as missing. --undo puts back what the workflow's last restore replaced.
 	"providers": providersHelp,
 	"settings": `usage: flowbench settings [--json]
        flowbench settings set KEY VALUE
+       flowbench settings check ffmpeg [--json]
 
 Lists the settings of the data home (run_cap, max_image_pixels, ffmpeg_path, cache) with
 their values, or changes one; an empty VALUE ("") puts back the default. ffmpeg_path is the
@@ -155,6 +158,8 @@ ffmpeg executable, or a folder holding ffmpeg and ffprobe, the video and audio n
 (default: found on PATH). cache on|off (default on): a run from a block or a changed run
 reuses a completed result with the same inputs from any workflow (reason cached).
 --json: {"settings": [{"key","value","default","set","description"}]}.
+check ffmpeg finds ffmpeg and ffprobe as the media nodes would and runs ffmpeg -version
+(exit 1 when they cannot be used; --json: {"ok","setting","ffmpeg","ffprobe","version","error"}).
 `,
 	"help": `usage: flowbench help [COMMAND]
 
@@ -370,6 +375,7 @@ With no arguments flowbench opens the window. Subcommands work headless
   flowbench providers [--json]                   (local AI servers nodes use)
   flowbench providers set NAME --kind K --url URL [--url URL]... [--concurrency N] [--api-key-env VAR]
   flowbench providers test NAME [--json] | remove NAME
+  flowbench providers key NAME [--remove]        (API key from stdin into the OS keychain)
   flowbench version | --version
   flowbench help [COMMAND]           (or flowbench COMMAND --help)
 

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -100,5 +101,52 @@ func TestQueueMoveRetryAndClear(t *testing.T) {
 	h.json(&runs, "runs", "--json")
 	if len(runs.Runs) != 4 {
 		t.Fatalf("runs after queue clear: %d, want all 4 kept in the history", len(runs.Runs))
+	}
+}
+
+// TestRunCapAcrossCommandLineProcesses: three `run --batch` commands on one data home at run
+// cap 2 never run more than 2 runs at once between them (each used to run its own 2), and
+// every run completes. `queue --json` is read while they go: it can miss a moment, never
+// invent one.
+func TestRunCapAcrossCommandLineProcesses(t *testing.T) {
+	t.Parallel()
+	h := newHome(t)
+	h.importFile(crashWorkflow(t))
+	h.ok("settings", "set", "run_cap", "2")
+	var waits []func() result
+	for b := range 3 {
+		var lines []string
+		for i := range 3 {
+			lines = append(lines, `{"seed": `+strconv.Itoa(b*10+i)+`, "ms": 150}`)
+		}
+		batch := writeFile(t, "batch"+strconv.Itoa(b)+".jsonl", strings.Join(lines, "\n")+"\n")
+		_, wait := startCLI(t, h, "run", "Crash", "--batch", batch, "--json")
+		waits = append(waits, wait)
+	}
+	done := make(chan struct{})
+	peak := 0
+	go func() {
+		defer close(done)
+		for i := 0; i < 400; i++ {
+			r := h.run("queue", "--json")
+			var q queueOut
+			if r.code != 0 || json.Unmarshal([]byte(r.stdout), &q) != nil {
+				continue
+			}
+			peak = max(peak, len(q.Running))
+			if len(q.Running)+len(q.Queued) == 0 && i > 0 {
+				return
+			}
+		}
+	}()
+	for _, wait := range waits {
+		r := wait()
+		if r.code != 0 || strings.Count(r.stdout, `"status":"completed"`) != 3 {
+			t.Fatalf("a batch:\n%s", r)
+		}
+	}
+	<-done
+	if peak > 2 {
+		t.Fatalf("queue --json showed %d runs running at once at cap 2", peak)
 	}
 }

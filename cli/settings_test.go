@@ -103,3 +103,26 @@ func TestSettingsFFmpegPathReachesNodes(t *testing.T) {
 		t.Fatalf("contact sheet run: %+v", run)
 	}
 }
+
+// TestSettingsCheckFFmpeg: settings check ffmpeg finds ffmpeg as the media nodes would and
+// reports its version; a setting pointing nowhere is exit 1 saying why; bad usage exit 2.
+func TestSettingsCheckFFmpeg(t *testing.T) {
+	t.Parallel()
+	h := newHome(t)
+	var res struct {
+		OK      bool   `json:"ok"`
+		FFmpeg  string `json:"ffmpeg"`
+		Version string `json:"version"`
+		Error   string `json:"error"`
+	}
+	h.json(&res, "settings", "check", "ffmpeg", "--json")
+	if !res.OK || res.FFmpeg == "" || !strings.HasPrefix(res.Version, "ffmpeg version ") {
+		t.Fatalf("check = %+v", res)
+	}
+	h.ok("settings", "set", "ffmpeg_path", t.TempDir())
+	r := h.run("settings", "check", "ffmpeg")
+	if r.code != 1 || !strings.Contains(r.stdout, "not usable") || !strings.Contains(r.stdout, "Install ffmpeg") {
+		t.Fatalf("check with a folder without ffmpeg: %s", r)
+	}
+	h.refused([]string{"settings check ffmpeg"}, "settings", "check", "nothing")
+}

@@ -104,3 +104,24 @@ func TestSubworkflowCLIRefusesMissingChild(t *testing.T) {
 	_, parentFile := subflowFiles(t)
 	h.refused([]string{`"sub"`, "Doubler"}, "import", parentFile)
 }
+
+// TestExportWarnsOfSubworkflowsWithItsFlag: a plain export of a workflow with a subworkflow
+// warns that the child is left out; the engine says a bundle carries it, the command line
+// names its flag.
+func TestExportWarnsOfSubworkflowsWithItsFlag(t *testing.T) {
+	t.Parallel()
+	h := newHome(t)
+	childFile, parentFile := subflowFiles(t)
+	h.importFile(childFile)
+	h.importFile(parentFile)
+	r := h.run("export", "Parent")
+	if r.code != 0 || !strings.Contains(r.stderr, `node "sub" is a subworkflow`) || !strings.Contains(r.stderr, "--bundle") {
+		t.Fatalf("export: %s", r)
+	}
+	v := engine.Version{Graph: engine.Graph{Nodes: []engine.Node{{ID: "sub", Type: engine.TypeSubworkflow}}}}
+	for _, w := range engine.ExportWarnings(v) {
+		if strings.Contains(w, "--") {
+			t.Errorf("the engine's warning speaks a flag: %q", w)
+		}
+	}
+}

@@ -50,7 +50,7 @@ func (c *cmd) exportCmd(args []string) (int, error) {
 		return 0, err
 	}
 	for _, w := range warnings {
-		fmt.Fprintln(c.errw, "flowbench: warning:", w)
+		fmt.Fprintln(c.errw, "flowbench: warning:", w, "(export --bundle)")
 	}
 	data = append(data, '\n')
 	out := p.str("o")

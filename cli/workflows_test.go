@@ -1,7 +1,9 @@
 package cli_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,8 +12,27 @@ import (
 	"github.com/flowbench/flowbench/engine"
 )
 
+// update rewrites the golden files from the runs: `go test ./cli -update -run Golden`.
+var update = flag.Bool("update", false, "rewrite testdata/golden/*.json from the runs (their inputs kept)")
+
+// writeGolden writes a golden file: the inputs it was run with and the outputs the run gave.
+func writeGolden(tb testing.TB, path string, inputs, outputs map[string]any) {
+	tb.Helper()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(map[string]any{"inputs": inputs, "outputs": outputs}); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
 // TestExamplesMatchGoldens runs every example of testdata/ that has a golden file, each in a
-// fresh home, and compares the outputs; the run object must have the exact SPEC §8 shape.
+// fresh home, and compares the outputs (-update rewrites the goldens instead); the run object
+// must have the exact SPEC §8 shape.
 func TestExamplesMatchGoldens(t *testing.T) {
 	t.Parallel()
 	goldens, err := filepath.Glob(filepath.Join("..", "testdata", "golden", "*.json"))
@@ -46,7 +67,9 @@ func TestExamplesMatchGoldens(t *testing.T) {
 			if run.WorkflowID != imp.WorkflowID || run.VersionID != imp.VersionID || run.VersionLabel != "v1" || run.RunID == "" {
 				t.Errorf("run names %s %s %s, want workflow %s version %s v1", run.WorkflowID, run.VersionID, run.VersionLabel, imp.WorkflowID, imp.VersionID)
 			}
-			if !jsonEqual(run.Outputs, want.Outputs) {
+			if *update {
+				writeGolden(t, golden, want.Inputs, run.Outputs)
+			} else if !jsonEqual(run.Outputs, want.Outputs) {
 				t.Errorf("outputs = %s\nwant      %s", toJSON(run.Outputs), toJSON(want.Outputs))
 			}
 			for id, n := range run.Nodes {

@@ -182,47 +182,23 @@ func (s *Service) DiffRuns(ctx context.Context, runA, runB string) (RunDiff, err
 	if err != nil {
 		return RunDiff{}, err
 	}
-	var va, vb Version
-	var errB error
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if rb.VersionID != ra.VersionID {
-			vb, errB = s.version(ctx, rb.VersionID)
-		}
-	}()
-	va, err = s.version(ctx, ra.VersionID)
-	<-done
+	g, err := s.runGraphs(ctx, ra.VersionID, rb.VersionID)
 	if err != nil {
 		return RunDiff{}, err
-	}
-	if errB != nil {
-		return RunDiff{}, errB
-	}
-	if rb.VersionID == ra.VersionID {
-		vb = va
 	}
 	d := RunDiff{A: ra.ID, B: rb.ID,
 		Version: SidePair{A: ra.VersionID, B: rb.VersionID, Same: ra.VersionID == rb.VersionID},
 		Inputs:  diffValues(ra.Inputs, rb.Inputs),
-		Graph:   emptyGraphDiff(),
+		Graph:   g.diff,
 	}
 	if ra.WorkflowID != rb.WorkflowID {
 		d.Workflows = &SidePair{A: ra.WorkflowID, B: rb.WorkflowID, Same: false}
 	}
-	graph := d.Graph
-	graphDone := make(chan struct{})
-	go func() {
-		defer close(graphDone)
-		if ra.VersionID != rb.VersionID && va.ContentHash != vb.ContentHash {
-			graph = DiffGraphs(va.Graph, vb.Graph)
-		}
-	}()
 	recA, recB := ra.Snapshot.Records(), rb.Snapshot.Records()
-	inA := nodeSet(va.Graph)
+	inA := idSet(g.idsA)
 	inB := inA
-	if vb.ID != va.ID {
-		inB = nodeSet(vb.Graph)
+	if ra.VersionID != rb.VersionID {
+		inB = idSet(g.idsB)
 	}
 	// The generations whose outputs decide same_output: those the two runs differ on.
 	var ids []string
@@ -233,11 +209,9 @@ func (s *Service) DiffRuns(ctx context.Context, runA, runB string) (RunDiff, err
 		}
 	}
 	same, err := s.sameOutputs(ctx, ids)
-	<-graphDone
 	if err != nil {
 		return RunDiff{}, err
 	}
-	d.Graph = graph
 	d.Nodes = make(map[string]NodeDiff, len(inA)+len(inB))
 	side := func(in map[string]bool, rec map[string]NodeRecord, id string) *NodeSide {
 		if !in[id] {
@@ -263,11 +237,11 @@ func (s *Service) DiffRuns(ctx context.Context, runA, runB string) (RunDiff, err
 		}
 		d.Nodes[id] = nd
 	}
-	for _, n := range va.Graph.Nodes {
-		add(n.ID)
+	for _, id := range g.idsA {
+		add(id)
 	}
-	for _, n := range vb.Graph.Nodes {
-		add(n.ID)
+	for _, id := range g.idsB {
+		add(id)
 	}
 	d.Outputs = map[string]SidePair{}
 	for name, a := range ra.Outputs {
@@ -364,10 +338,10 @@ func emptyGraphDiff() GraphDiff {
 		EdgesAdded: []string{}, EdgesRemoved: []string{}}
 }
 
-func nodeSet(g Graph) map[string]bool {
-	m := make(map[string]bool, len(g.Nodes))
-	for _, n := range g.Nodes {
-		m[n.ID] = true
+func idSet(ids []string) map[string]bool {
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
 	}
 	return m
 }
@@ -383,19 +357,25 @@ func EdgeKey(e Edge) string {
 func DiffGraphs(a, b Graph) GraphDiff {
 	d := emptyGraphDiff()
 	diffByKey(a.Nodes, b.Nodes, func(n *Node) string { return n.ID }, diffNode, &d.NodesAdded, &d.NodesRemoved, d.NodesChanged)
-	ea := make(map[string]bool, len(a.Edges))
-	for _, e := range a.Edges {
+	diffEdges(a.Edges, b.Edges, &d)
+	return d
+}
+
+// diffEdges adds the edges added and removed from a to b to d, and sorts d's lists.
+func diffEdges(a, b []Edge, d *GraphDiff) {
+	ea := make(map[string]bool, len(a))
+	for _, e := range a {
 		ea[EdgeKey(e)] = true
 	}
-	eb := make(map[string]bool, len(b.Edges))
-	for _, e := range b.Edges {
+	eb := make(map[string]bool, len(b))
+	for _, e := range b {
 		k := EdgeKey(e)
 		eb[k] = true
 		if !ea[k] {
 			d.EdgesAdded = append(d.EdgesAdded, k)
 		}
 	}
-	for _, e := range a.Edges {
+	for _, e := range a {
 		if k := EdgeKey(e); !eb[k] {
 			d.EdgesRemoved = append(d.EdgesRemoved, k)
 		}
@@ -404,7 +384,6 @@ func DiffGraphs(a, b Graph) GraphDiff {
 		slices.Sort(*l)
 		*l = slices.Compact(*l)
 	}
-	return d
 }
 
 // diffNode lists how node n differs from node o: "@type", "@parent", then each param whose

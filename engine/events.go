@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"slices"
 	"sync"
 	"time"
 )
@@ -39,107 +40,73 @@ type Event struct {
 	Time          int64     `json:"time"`
 }
 
-// Bus fans events out to subscribers. Progress and stream events are coalesced per run and
-// node so a subscriber gets at most about 30 of them a second per run.
+// Bus fans events out to subscribers, synchronously and in order: Emit returns after every
+// subscriber has had the event, and events reach each subscriber one at a time in the order
+// their Emit calls took the bus. The engine emits a run's events in causal order — "queued",
+// then "running", then its nodes' events, then its end ("completed", "failed", "cancelled" or
+// "paused"); a node's "running", then its progress, stream and log events, then its final
+// status — so every subscriber sees each run's events in that order (SPEC §10).
+//
+// The bus neither batches nor coalesces: subscribers get every event. The one place events
+// are batched and progress and stream coalesced is the window's edge (bridge.go in package
+// main), which keeps this order.
 type Bus struct {
-	// deliverMu delivers one batch at a time, so events reach subscribers in the order they
-	// were emitted (a run's "queued" never arrives after its "running").
+	// deliverMu delivers one event at a time, so subscribers see events in one order.
 	deliverMu sync.Mutex
 	mu        sync.Mutex
 	subs      map[int]func(Event)
 	next      int
-	pending   map[string]*Event // key run\x00node\x00type → merged event
-	order     []string
-	interval  time.Duration
-	timer     *time.Timer
+	// snapshot is the subscribers as a slice, rebuilt when they change (nil: rebuild).
+	snapshot []func(Event)
 }
 
-// NewBus returns a bus flushing coalesced events every 33 ms.
+// NewBus returns a bus with no subscribers.
 func NewBus() *Bus {
-	return &Bus{subs: map[int]func(Event){}, pending: map[string]*Event{}, interval: 33 * time.Millisecond}
+	return &Bus{subs: map[int]func(Event){}}
 }
 
-// Subscribe registers fn for every event; the returned func unsubscribes.
+// Subscribe registers fn for every event; the returned func unsubscribes. fn is called with
+// the bus held: it must return quickly and must not emit.
 func (b *Bus) Subscribe(fn func(Event)) func() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	id := b.next
 	b.next++
 	b.subs[id] = fn
+	b.snapshot = nil
 	return func() {
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		delete(b.subs, id)
+		b.snapshot = nil
 	}
 }
 
-// Emit delivers e now, or, for progress and stream, merges it into the next flush.
+// Emit delivers e to every subscriber before it returns (Time set to now if zero).
 func (b *Bus) Emit(e Event) {
 	if e.Time == 0 {
 		e.Time = time.Now().UnixMilli()
 	}
-	if e.Type == EventProgress || e.Type == EventStream {
-		b.coalesce(e)
-		return
-	}
-	if e.Type == EventNode || e.Type == EventRun {
-		b.Flush() // keep order: coalesced chunks before the status that ends them
-	}
-	b.deliver([]Event{e})
-}
-
-func (b *Bus) coalesce(e Event) {
-	key := e.RunID + "\x00" + e.NodeID + "\x00" + string(e.Type)
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if p, ok := b.pending[key]; ok {
-		if e.Type == EventStream {
-			p.Text += e.Text
-		} else {
-			p.Progress = e.Progress
-		}
-		p.Time = e.Time
-		return
-	}
-	cp := e
-	b.pending[key] = &cp
-	b.order = append(b.order, key)
-	if b.timer == nil {
-		b.timer = time.AfterFunc(b.interval, b.Flush)
-	}
-}
-
-// Flush delivers every coalesced event now.
-func (b *Bus) Flush() {
-	b.mu.Lock()
-	if b.timer != nil {
-		b.timer.Stop()
-		b.timer = nil
-	}
-	evs := make([]Event, 0, len(b.order))
-	for _, k := range b.order {
-		evs = append(evs, *b.pending[k])
-	}
-	b.order = b.order[:0]
-	clear(b.pending)
-	b.mu.Unlock()
-	if len(evs) > 0 {
-		b.deliver(evs)
-	}
-}
-
-func (b *Bus) deliver(evs []Event) {
 	b.deliverMu.Lock()
 	defer b.deliverMu.Unlock()
-	b.mu.Lock()
-	subs := make([]func(Event), 0, len(b.subs))
-	for _, s := range b.subs {
-		subs = append(subs, s)
+	for _, s := range b.subscribers() {
+		s(e)
 	}
-	b.mu.Unlock()
-	for _, e := range evs {
-		for _, s := range subs {
-			s(e)
+}
+
+func (b *Bus) subscribers() []func(Event) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.snapshot == nil {
+		ids := make([]int, 0, len(b.subs))
+		for id := range b.subs {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids) // subscribers are called in the order they subscribed
+		b.snapshot = make([]func(Event), 0, len(ids))
+		for _, id := range ids {
+			b.snapshot = append(b.snapshot, b.subs[id])
 		}
 	}
+	return b.snapshot
 }

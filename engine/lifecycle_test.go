@@ -103,7 +103,6 @@ func TestRunReportsAnEndThatCannotBeRecorded(t *testing.T) {
 	if final.Status != engine.RunFailed || !strings.Contains(final.Error, "could not be recorded") || !strings.Contains(final.Error, "disk full") {
 		t.Fatalf("run = %s %q, want failed saying its end could not be recorded", final.Status, final.Error)
 	}
-	svc.Bus.Flush()
 	mu.Lock()
 	defer mu.Unlock()
 	last := ""

@@ -234,7 +234,6 @@ func (s *Service) finishRun(run Run, res Result) (reported Run, ok bool) {
 		run.Status, run.FinishedAt = RunFailed, &done
 	}
 	s.Bus.Emit(runEvent(run, 0))
-	s.Bus.Flush()
 	s.live.forgetRun(run.ID)
 	return run, err == nil
 }

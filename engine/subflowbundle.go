@@ -173,7 +173,7 @@ func ExportWarnings(v Version) []string {
 	var out []string
 	for _, n := range v.Graph.Nodes {
 		if n.Type == TypeSubworkflow {
-			out = append(out, fmt.Sprintf("node %q is a subworkflow: the workflow it runs is not included in a workflow file; export with --bundle to carry it", n.ID))
+			out = append(out, fmt.Sprintf("node %q is a subworkflow: the workflow it runs is not included in a workflow file; a bundle carries it", n.ID))
 		}
 	}
 	return out

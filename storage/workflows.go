@@ -301,6 +301,26 @@ func (s *Store) GetVersion(ctx context.Context, id string) (engine.Version, erro
 	return v, nil
 }
 
+// GetVersionJSON returns a version with its graph as stored JSON text, not decoded
+// (engine.VersionJSONReader: a diff of two large versions decodes only what differs).
+func (s *Store) GetVersionJSON(ctx context.Context, id string) (engine.Version, []byte, error) {
+	var v engine.Version
+	var graph []byte
+	var created int64
+	err := s.r.QueryRowContext(ctx, `SELECT `+versionCols+` FROM versions WHERE id = ?`, id).
+		Scan(&v.ID, &v.WorkflowID, &v.Seq, &v.Label, &v.Notes, &v.ParentID, &graph, &v.ContentHash, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, nil, fmt.Errorf("getting version %s: %w", id, engine.ErrNotFound)
+	}
+	if err != nil {
+		return v, nil, fmt.Errorf("getting version %s: %w", id, err)
+	}
+	v.CreatedAt = fromMS(created)
+	return v, graph, nil
+}
+
+var _ engine.VersionJSONReader = (*Store)(nil)
+
 // ListVersions returns a workflow's versions newest first.
 func (s *Store) ListVersions(ctx context.Context, workflowID string) ([]engine.Version, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+versionCols+` FROM versions WHERE workflow_id = ? ORDER BY seq DESC`, workflowID)

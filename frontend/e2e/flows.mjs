@@ -114,9 +114,10 @@ export async function waitFor(page, fn, what, timeout = 10_000) {
 export async function openQueue(page, all = false) {
   const toggle = page.getByTestId("queue-overlay").locator(".queue-toggle");
   // Open by the user's choice: an overlay open only because runs are going folds by itself
-  // when they end (which the page may learn a moment later), so fold it first, then open it.
-  if ((await toggle.getAttribute("aria-expanded")) === "true") await toggle.click();
+  // when they end (which the page may learn between a look and a click). After one click the
+  // state is the user's choice and stays: open it with a second click if the first folded it.
   await toggle.click();
+  if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
   await page.locator('[data-testid="queue-overlay"] .queue-toggle[aria-expanded="true"]').waitFor();
   const box = page.getByTestId("queue-all");
   if ((await box.count()) && (await box.isChecked()) !== all) await box.setChecked(all);

@@ -7,20 +7,22 @@ import type {
   Generation,
   Graph,
   ImportResult,
+  MadeSubflow,
   NodeType,
   OpenedFile,
   Plan,
   Problem,
   RunInfo,
   RunRequest,
+  SubflowSpec,
   Timeline,
   Version,
   Workflow,
   WorkflowCard,
   WorkflowDetail,
-  Setting,
 } from "./types";
 import type { OrphanedQueue } from "../queue/orphans";
+import type { QueueControl } from "../queue/queueControl";
 
 /** toError makes an Error of whatever a binding rejected with. */
 export function toError(e: unknown): Error {
@@ -65,6 +67,13 @@ export const api = {
   exportDialog: (id: string, versionId = "", bundle = false) =>
     call<string>(() => App.ExportDialog(id, versionId, bundle)),
   nodeTypes: () => call<NodeType[]>(() => App.NodeTypes()).then((l) => l ?? []),
+  /** subflowSpec is a workflow version as a subworkflow node shows it ("" version: current). */
+  subflowSpec: (workflowId: string, versionId = "") => call<SubflowSpec>(() => App.SubflowSpec(workflowId, versionId)),
+  /** makeSubworkflow creates a workflow from the selected nodes; the graph has them replaced. */
+  makeSubworkflow: (workflowId: string, g: Graph, nodeIds: string[], name: string) =>
+    call<MadeSubflow>(() => App.MakeSubworkflow(workflowId, g as Loose, nodeIds, name)),
+  childRuns: (runId: string) => call<RunInfo[]>(() => App.ChildRuns(runId)).then((l) => l ?? []),
+  deleteWorkflowAnyway: (id: string) => call<void>(() => App.DeleteWorkflowAnyway(id)),
   checkGraph: (g: Graph) => call<Problem[]>(() => App.CheckGraph(g as Loose)).then((l) => l ?? []),
   /** nodeDeterministic is one node's answer: image.noise with a seed is deterministic, without one not. */
   nodeDeterministic: (type: string, params: Record<string, unknown>) =>
@@ -105,10 +114,15 @@ export const api = {
   /** startBatch queues one run per inputs object (Run ×N); every entry is checked first. */
   startBatch: (req: Partial<RunRequest> & { workflow_id: string }, inputs: Record<string, unknown>[]) =>
     call<RunInfo[]>(() => App.StartBatch({ version_id: "", inputs: {}, from: "", ...req } as Loose, inputs)).then((l) => l ?? []),
-  /** settings are the data home's settings (run_cap, cache, …), as `flowbench settings`. */
-  settings: () => call<Setting[]>(() => App.Settings()).then((l) => l ?? []),
-  setSetting: (key: string, value: string) => call<void>(() => App.SetSetting(key, value)),
   getRunCap: () => call<number>(() => App.GetRunCap()),
+  /** queueControl: the data home's queue pause, run cap and when finished runs were cleared. */
+  queueControl: () => call<QueueControl>(() => App.GetQueueControl()),
+  setQueuePaused: (paused: boolean) => call<QueueControl>(() => App.SetQueuePaused(paused)),
+  /** moveQueuedRun puts a queued run where another queued run stands. */
+  moveQueuedRun: (runId: string, toRunId: string) => call<void>(() => App.MoveQueuedRun(runId, toRunId)),
+  /** retryRun queues a new run of a failed, cancelled or interrupted run ("retry of …"). */
+  retryRun: (runId: string) => call<RunInfo>(() => App.RetryRun(runId)),
+  clearFinishedRuns: () => call<QueueControl>(() => App.ClearFinishedRuns()),
   setRunCap: (n: number) => call<void>(() => App.SetRunCap(n)),
   /** currentGenerations is every node's current generation (selected ?? latest completed). */
   currentGenerations: (workflowId: string) =>

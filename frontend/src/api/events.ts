@@ -1,6 +1,15 @@
-// Window events from the backend. Each event name is subscribed to once, on first use, and
-// fanned out to listeners here, so components can come and go without piling up Wails
+// Window events from the backend. Each Wails event name is subscribed to once, on first use,
+// and fanned out to listeners here, so components can come and go without piling up Wails
 // subscriptions.
+//
+// Engine events come in one Wails event, "events": a list of RunEvent, each item keeping its
+// own type. The backend's edge (bridge.go) is the one place they are batched; the contract it
+// keeps: every event arrives, in the order the engine emitted it (within a list and from one
+// list to the next), so a run's events come in causal order (queued, running, its nodes'
+// events, its end) and nothing here or in the stores guards against disorder; progress and
+// stream items are already coalesced (at most one message every ~33 ms). A list is handed to
+// batch listeners (onEvents: the runs store applies it in one update) and then item by item
+// to the listeners of each item's type (onEvent).
 import type { FileDrop, MenuAction, RunEvent } from "./types";
 
 export interface EventMap {
@@ -19,10 +28,18 @@ export interface EventMap {
 }
 export type EventName = keyof EventMap;
 
+/** ENGINE_EVENTS is the Wails event engine events travel in (bridge.go windowEvents). */
+export const ENGINE_EVENTS = "events";
+
+/** The item types of an ENGINE_EVENTS list. */
+const ENGINE_TYPES = new Set<string>(["run", "node", "progress", "stream", "log", "stale", "generations"]);
+
 type Listener<K extends EventName> = (payload: EventMap[K]) => void;
+type BatchListener = (events: readonly RunEvent[]) => void;
 
 const listeners = new Map<EventName, Set<Listener<never>>>();
-const subscribed = new Set<EventName>();
+const batchListeners = new Set<BatchListener>();
+const subscribed = new Set<string>();
 
 interface WailsRuntime {
   EventsOn?: (name: string, cb: (...data: unknown[]) => void) => () => void;
@@ -32,31 +49,25 @@ function runtime(): WailsRuntime | undefined {
   return typeof window === "undefined" ? undefined : (window as unknown as { runtime?: WailsRuntime }).runtime;
 }
 
-const BATCHED = new Set<string>(["node", "progress", "stream", "log"]);
-
-/** itemName is the event an item of a batched "node" message is: its own type. */
-function itemName(name: EventName, item: unknown): EventName {
-  const t = (item as { type?: unknown } | null)?.type;
-  return name === "node" && typeof t === "string" && BATCHED.has(t) ? (t as EventName) : name;
+/** wailsName is the Wails event a listener of name hears through. */
+function wailsName(name: EventName): string {
+  return ENGINE_TYPES.has(name) ? ENGINE_EVENTS : name;
 }
 
-function ensureSubscribed(name: EventName) {
-  if (subscribed.has(name)) return;
+function ensureSubscribed(wails: string) {
+  if (subscribed.has(wails)) return;
   const rt = runtime();
-  if (!rt?.EventsOn) return; // no bridge (tests); emit() still delivers
-  subscribed.add(name);
-  // The backend sends node events in batches (a list every 25 ms); each item is delivered
-  // on its own, in order. A "node" list also carries the progress, stream and log events
-  // between them: each goes to the listeners of its own type.
-  rt.EventsOn(name, (payload: unknown) => {
-    if (Array.isArray(payload)) for (const item of payload) emit(itemName(name, item), item as EventMap[typeof name]);
-    else emit(name, payload as EventMap[typeof name]);
+  if (!rt?.EventsOn) return; // no bridge (tests); emit() and emitEvents() still deliver
+  subscribed.add(wails);
+  rt.EventsOn(wails, (payload: unknown) => {
+    if (wails === ENGINE_EVENTS) emitEvents(payload as RunEvent[]);
+    else emit(wails as EventName, payload as EventMap[EventName]);
   });
 }
 
-/** onEvent listens to a backend event; it returns the function that stops listening. */
+/** onEvent listens to one kind of backend event; it returns the function that stops listening. */
 export function onEvent<K extends EventName>(name: K, fn: Listener<K>): () => void {
-  ensureSubscribed(name);
+  ensureSubscribed(wailsName(name));
   let set = listeners.get(name);
   if (!set) {
     set = new Set();
@@ -68,7 +79,16 @@ export function onEvent<K extends EventName>(name: K, fn: Listener<K>): () => vo
   };
 }
 
-/** emit delivers an event to the listeners (the bridge calls it; tests may too). */
+/** onEvents hears every list of engine events, whole, before the item listeners. */
+export function onEvents(fn: BatchListener): () => void {
+  ensureSubscribed(ENGINE_EVENTS);
+  batchListeners.add(fn);
+  return () => {
+    batchListeners.delete(fn);
+  };
+}
+
+/** emit delivers an event to the listeners of its name (the bridge calls it; tests may too). */
 export function emit<K extends EventName>(name: K, payload: EventMap[K]): void {
   const set = listeners.get(name);
   if (!set) return;
@@ -81,7 +101,21 @@ export function emit<K extends EventName>(name: K, payload: EventMap[K]): void {
   }
 }
 
+/** emitEvents delivers one list of engine events: whole to onEvents, then item by item. */
+export function emitEvents(events: readonly RunEvent[]): void {
+  if (!Array.isArray(events) || events.length === 0) return;
+  for (const fn of [...batchListeners]) {
+    try {
+      fn(events);
+    } catch (err) {
+      console.error("handling engine events", err);
+    }
+  }
+  for (const e of events) if (ENGINE_TYPES.has(e.type)) emit(e.type as EventName, e);
+}
+
 /** retrySubscriptions subscribes names whose listeners came before the bridge was ready. */
 export function retrySubscriptions(): void {
-  for (const name of listeners.keys()) ensureSubscribed(name);
+  for (const name of listeners.keys()) ensureSubscribed(wailsName(name));
+  if (batchListeners.size) ensureSubscribed(ENGINE_EVENTS);
 }

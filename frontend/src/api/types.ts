@@ -33,10 +33,11 @@ export type WorkflowDetail = Plain<main.WorkflowDetail>;
 export type RunInfo = Plain<main.RunInfo>;
 export type RunRequest = Plain<main.RunRequest>;
 export type Generation = Plain<engine.Generation>;
-export type Setting = Plain<engine.Setting>;
 export type Timeline = Plain<engine.Timeline>;
 export type Plan = Plain<engine.Plan>;
 export type PlanNode = Plain<engine.PlanNode>;
+export type SubflowSpec = Plain<engine.SubflowSpec>;
+export type MadeSubflow = Plain<engine.MadeSubflow>;
 
 /** The declarable flow input types, in display order (engine.InputTypes). */
 export const INPUT_TYPES = [
@@ -59,7 +60,7 @@ export function isMediaType(t: string): boolean {
 
 /** RunEvent is engine.Event: every window event about a run (SPEC §10). */
 export interface RunEvent {
-  type: "run" | "node" | "progress" | "stream" | "log" | "stale";
+  type: "run" | "node" | "progress" | "stream" | "log" | "stale" | "generations";
   workflow_id: string;
   run_id: string;
   node_id?: string;

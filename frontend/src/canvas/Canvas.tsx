@@ -26,6 +26,10 @@ import { readableViewport } from "../lib/viewport";
 import { WorkflowContext, nodeTypes } from "../nodes/FlowNode";
 import { useCatalog } from "../stores/catalog";
 import { addNode } from "../commands/editor";
+import { addSubworkflow, openChild, WORKFLOW_MIME } from "../commands/subflows";
+import { MakeSubflowDialog, subflowMenuItems } from "../subflows/MakeSubflowDialog";
+import { SubflowBreadcrumb } from "../subflows/SubflowNode";
+import { SUBWORKFLOW, subflowHandles } from "../stores/subflows";
 import { useGraph } from "../stores/graph";
 import { toast, useUI } from "../stores/ui";
 import { DetailContext } from "./detail";
@@ -55,7 +59,7 @@ const MANY_NODES = 60;
 function shape() {
   const s = useGraph.getState();
   return {
-    g: { nodes: s.nodes.map((n) => ({ id: n.id, type: n.data.type, parentId: n.parentId })), edges: s.edges },
+    g: { nodes: s.nodes.map((n) => ({ id: n.id, type: n.data.type, parentId: n.parentId, params: n.data.params })), edges: s.edges },
     inputs: s.inputs,
   };
 }
@@ -67,6 +71,7 @@ function verdict(c: { source: string; sourceHandle?: string | null; target: stri
     g,
     useCatalog.getState().types,
     inputs,
+    (n) => (n.type === SUBWORKFLOW ? (subflowHandles(n.params) ?? { inputs: [], outputs: [] }) : undefined),
   );
 }
 
@@ -161,6 +166,10 @@ export function Canvas() {
     setDropContext({ toFlow: (p) => rf.screenToFlowPosition(p) });
     return () => setDropContext(null);
   }, [rf]);
+
+  const onNodeDoubleClick = useCallback((_: React.MouseEvent, n: FbNode) => {
+    if (n.data.type === SUBWORKFLOW) void openChild(n.id);
+  }, []);
 
   const onNodeContextMenu = useCallback((e: React.MouseEvent, n: FbNode) => {
     e.preventDefault();
@@ -282,7 +291,7 @@ export function Canvas() {
   );
 
   const onDragOver = useCallback((e: React.DragEvent) => {
-    if (e.dataTransfer.types.includes(PALETTE_MIME)) {
+    if (e.dataTransfer.types.includes(PALETTE_MIME) || e.dataTransfer.types.includes(WORKFLOW_MIME)) {
       e.preventDefault();
       e.dataTransfer.dropEffect = "copy";
     }
@@ -290,6 +299,12 @@ export function Canvas() {
 
   const onDrop = useCallback(
     (e: React.DragEvent) => {
+      const wf = e.dataTransfer.getData(WORKFLOW_MIME);
+      if (wf) {
+        e.preventDefault();
+        void addSubworkflow(wf, dropSpot(rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }))).catch((err: Error) => toast("error", err.message));
+        return;
+      }
       const type = e.dataTransfer.getData(PALETTE_MIME);
       if (!type) return;
       e.preventDefault();
@@ -313,6 +328,7 @@ export function Canvas() {
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         onNodeContextMenu={onNodeContextMenu}
+        onNodeDoubleClick={onNodeDoubleClick}
         onNodeDragStart={onNodeDragStart}
         onNodeDragStop={onNodeDragStop}
         isValidConnection={isValidConnection}
@@ -344,12 +360,15 @@ export function Canvas() {
       )}
       <QueueOverlay />
       <DropChoice />
+      <MakeSubflowDialog />
+      <SubflowBreadcrumb />
       {menu && (
         <ContextMenu
           at={menu.at}
           onClose={() => setMenu(null)}
           items={[
             ...nodeMenuItems(menu.nodeId),
+            ...subflowMenuItems(menu.nodeId),
             {
               label: "Show its generations",
               testId: "ctx-generations",

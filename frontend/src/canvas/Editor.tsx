@@ -58,7 +58,7 @@ function LeftRail() {
         ))}
       </div>
       <div className="rail-body" role="tabpanel" id={`tabpanel-${tab}`} aria-labelledby={`tab-${tab}`}>
-        {tab === "nodes" && <Palette onAdd={(type) => addNode(type, toFlow())} />}
+        {tab === "nodes" && <Palette onAdd={(type) => addNode(type, toFlow())} at={() => toFlow()} />}
         {tab === "inputs" && <InputsPanel />}
         {tab === "runs" && <RunHistory />}
       </div>

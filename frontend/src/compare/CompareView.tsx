@@ -11,6 +11,7 @@ import { RestoreButton } from "./Controls";
 import { DiffCanvas } from "./DiffCanvas";
 import { nodeRows, showValue, sortRows, type GraphDiff, type NodeSide, type SortKey } from "./logic";
 import { ValueDiff } from "./OutputDiff";
+import { warmLineDiff } from "./textdiff";
 
 function runMs(r: RunInfo): number | null {
   if (!r.started_at) return null;
@@ -139,6 +140,8 @@ export function CompareRunsView({ a, b, onClose }: { a: string; b: string; onClo
   const [error, setError] = useState("");
   const [selected, setSelected] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
+  // the line diff's worker loads while the comparison is fetched
+  useEffect(() => warmLineDiff(), []);
   useEffect(() => {
     let live = true;
     compareApi

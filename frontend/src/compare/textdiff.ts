@@ -14,28 +14,42 @@ export interface Part {
 /** WORKER_OVER is the size (characters of both texts) above which a worker does the diff. */
 export const WORKER_OVER = 200_000;
 
-function splitLines(s: string): string[] {
-  if (s === "") return [];
-  const lines = s.split("\n");
-  // keep the newline on every line but the last, as jsdiff's diffLines does
-  for (let i = 0; i < lines.length - 1; i++) lines[i] += "\n";
-  if (lines[lines.length - 1] === "") lines.pop();
-  return lines;
+/** Lines is a text cut at its newlines, without them (appending "\n" to each line made a
+ * cons string per line that hashing then flattened: most of a 1 MB diff's time and garbage). */
+interface Lines {
+  lines: string[];
+  /** whether the last line ends with a newline */
+  endsNl: boolean;
 }
 
-/** anchors returns index pairs of lines unique in both a and b, in increasing order in both. */
-function anchors(a: number[], b: number[], aLo: number, aHi: number, bLo: number, bHi: number): [number, number][] {
-  const countA = new Map<number, number>();
-  const countB = new Map<number, number>();
-  const posB = new Map<number, number>();
-  for (let i = aLo; i < aHi; i++) countA.set(a[i], (countA.get(a[i]) ?? 0) + 1);
-  for (let j = bLo; j < bHi; j++) {
-    countB.set(b[j], (countB.get(b[j]) ?? 0) + 1);
-    posB.set(b[j], j);
+function splitLines(s: string): Lines {
+  if (s === "") return { lines: [], endsNl: false };
+  const lines = s.split("\n");
+  const endsNl = lines[lines.length - 1] === "";
+  if (endsNl) lines.pop();
+  return { lines, endsNl };
+}
+
+/** text is lines lo..hi of t with their newlines, as jsdiff's diffLines gives them. */
+function text(t: Lines, lo: number, hi: number): string {
+  const nl = hi < t.lines.length || t.endsNl ? "\n" : "";
+  return (hi - lo === 1 ? t.lines[lo] : t.lines.slice(lo, hi).join("\n")) + nl;
+}
+
+/** anchors returns index pairs of lines unique in both a and b, in increasing order in both
+ * (a and b are line ids below size). */
+function anchors(a: Int32Array, b: Int32Array, size: number): [number, number][] {
+  const countA = new Int32Array(size);
+  const countB = new Int32Array(size);
+  const posB = new Int32Array(size);
+  for (let i = 0; i < a.length; i++) countA[a[i]]++;
+  for (let j = 0; j < b.length; j++) {
+    countB[b[j]]++;
+    posB[b[j]] = j;
   }
   const pairs: [number, number][] = [];
-  for (let i = aLo; i < aHi; i++) {
-    if (countA.get(a[i]) === 1 && countB.get(a[i]) === 1) pairs.push([i, posB.get(a[i])!]);
+  for (let i = 0; i < a.length; i++) {
+    if (countA[a[i]] === 1 && countB[a[i]] === 1) pairs.push([i, posB[a[i]]]);
   }
   // longest increasing subsequence of the b positions (patience sorting)
   const tails: number[] = [];
@@ -59,43 +73,62 @@ function anchors(a: number[], b: number[], aLo: number, aHi: number, bLo: number
 
 /** lineDiff is the line diff of a and b: equal, removed and added runs of lines. */
 export function lineDiff(a: string, b: string): Part[] {
-  const la = splitLines(a);
-  const lb = splitLines(b);
+  const ta = splitLines(a);
+  const tb = splitLines(b);
   const ids = new Map<string, number>();
-  const id = (l: string) => {
-    let v = ids.get(l);
-    if (v === undefined) ids.set(l, (v = ids.size));
-    return v;
+  const idsOf = (t: Lines) => {
+    const out = new Int32Array(t.lines.length);
+    const last = t.lines.length - 1;
+    for (let i = 0; i <= last; i++) {
+      // a last line without its newline is another line than the same text with one
+      const l = i === last && !t.endsNl ? t.lines[i] + "\u0000" : t.lines[i];
+      let v = ids.get(l);
+      if (v === undefined) ids.set(l, (v = ids.size));
+      out[i] = v;
+    }
+    return out;
   };
-  const ia = la.map(id);
-  const ib = lb.map(id);
+  const ia = idsOf(ta);
+  const ib = idsOf(tb);
   const out: Part[] = [];
-  const push = (lines: string[], lo: number, hi: number, added: boolean, removed: boolean) => {
-    if (hi <= lo) return;
-    const value = lines.slice(lo, hi).join("");
+  // the run of lines being gathered: joined once, not line by line
+  let run: { t: Lines; lo: number; hi: number; added: boolean; removed: boolean } | null = null;
+  const flush = () => {
+    if (!run) return;
+    const value = text(run.t, run.lo, run.hi);
     const last = out[out.length - 1];
-    if (last && last.added === added && last.removed === removed) last.value += value;
-    else out.push({ value, added, removed });
+    if (last && last.added === run.added && last.removed === run.removed) last.value += value;
+    else out.push({ value, added: run.added, removed: run.removed });
+    run = null;
+  };
+  const push = (t: Lines, lo: number, hi: number, added: boolean, removed: boolean) => {
+    if (hi <= lo) return;
+    if (run && run.t === t && run.hi === lo && run.added === added && run.removed === removed) {
+      run.hi = hi;
+      return;
+    }
+    flush();
+    run = { t, lo, hi, added, removed };
   };
   // the stretch between two anchors goes to jsdiff
   const gap = (aLo: number, aHi: number, bLo: number, bHi: number) => {
     if (aHi - aLo === 0 || bHi - bLo === 0) {
-      push(la, aLo, aHi, false, true);
-      push(lb, bLo, bHi, true, false);
+      push(ta, aLo, aHi, false, true);
+      push(tb, bLo, bHi, true, false);
       return;
     }
     let i = aLo;
     let j = bLo;
-    for (const c of diffArrays(ia.slice(aLo, aHi), ib.slice(bLo, bHi))) {
+    for (const c of diffArrays(Array.from(ia.subarray(aLo, aHi)), Array.from(ib.subarray(bLo, bHi)))) {
       const n = c.count ?? c.value.length;
       if (c.added) {
-        push(lb, j, j + n, true, false);
+        push(tb, j, j + n, true, false);
         j += n;
       } else if (c.removed) {
-        push(la, i, i + n, false, true);
+        push(ta, i, i + n, false, true);
         i += n;
       } else {
-        push(la, i, i + n, false, false);
+        push(ta, i, i + n, false, false);
         i += n;
         j += n;
       }
@@ -103,30 +136,56 @@ export function lineDiff(a: string, b: string): Part[] {
   };
   let i = 0;
   let j = 0;
-  for (const [ai, bj] of anchors(ia, ib, 0, ia.length, 0, ib.length)) {
+  for (const [ai, bj] of anchors(ia, ib, ids.size)) {
     gap(i, ai, j, bj);
-    push(la, ai, ai + 1, false, false);
+    push(ta, ai, ai + 1, false, false);
     i = ai + 1;
     j = bj + 1;
   }
   gap(i, ia.length, j, ib.length);
+  flush();
   return out;
+}
+
+/** The line-diff worker, started once (warmLineDiff: when the compare view opens) and kept:
+ * starting one costs more than diffing two 1 MB texts (loading its module and jsdiff). */
+let worker: Worker | null = null;
+let seq = 0;
+const waiting = new Map<number, { resolve: (p: Part[]) => void; reject: (e: Error) => void }>();
+
+function diffWorker(): Worker | null {
+  if (worker || typeof Worker === "undefined") return worker;
+  const w = new Worker(new URL("./textdiff.worker.ts", import.meta.url), { type: "module" });
+  w.onmessage = (e: MessageEvent<{ id: number; parts: Part[] }>) => {
+    const p = waiting.get(e.data.id);
+    waiting.delete(e.data.id);
+    p?.resolve(e.data.parts);
+  };
+  w.onerror = (e) => {
+    // a broken worker fails what it was asked and is replaced on the next diff
+    const err = new Error(e.message || "line diff failed");
+    for (const p of waiting.values()) p.reject(err);
+    waiting.clear();
+    w.terminate();
+    if (worker === w) worker = null;
+  };
+  worker = w;
+  return w;
+}
+
+/** warmLineDiff starts the line-diff worker ahead of the first big diff. */
+export function warmLineDiff(): void {
+  diffWorker();
 }
 
 /** lineDiffAsync diffs in a worker when the texts are big (and workers exist), else inline. */
 export function lineDiffAsync(a: string, b: string): Promise<Part[]> {
-  if (a.length + b.length < WORKER_OVER || typeof Worker === "undefined") return Promise.resolve(lineDiff(a, b));
+  const w = a.length + b.length < WORKER_OVER ? null : diffWorker();
+  if (!w) return Promise.resolve(lineDiff(a, b));
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL("./textdiff.worker.ts", import.meta.url), { type: "module" });
-    w.onmessage = (e: MessageEvent<Part[]>) => {
-      resolve(e.data);
-      w.terminate();
-    };
-    w.onerror = (e) => {
-      reject(new Error(e.message || "line diff failed"));
-      w.terminate();
-    };
-    w.postMessage({ a, b });
+    const id = ++seq;
+    waiting.set(id, { resolve, reject });
+    w.postMessage({ id, a, b });
   });
 }
 

@@ -1,6 +1,6 @@
-// The line diff of big texts, off the window's main thread.
+// The line diff of big texts, off the window's main thread (one worker, kept for the window).
 import { lineDiff } from "./textdiff";
 
-self.onmessage = (e: MessageEvent<{ a: string; b: string }>) => {
-  (self as unknown as Worker).postMessage(lineDiff(e.data.a, e.data.b));
+self.onmessage = (e: MessageEvent<{ id: number; a: string; b: string }>) => {
+  (self as unknown as Worker).postMessage({ id: e.data.id, parts: lineDiff(e.data.a, e.data.b) });
 };

@@ -36,16 +36,7 @@ export function NameDialog({
       title={title}
       onClose={onClose}
       testId="name-dialog"
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" form="name-form" className="button button-primary" disabled={busy}>
-            {confirm}
-          </button>
-        </>
-      }
+      confirm={{ label: confirm, form: "name-form", disabled: busy }}
     >
       <form
         id="name-form"
@@ -92,16 +83,7 @@ export function PasteDialog({ onSubmit, onClose }: { onSubmit: (text: string) =>
       title="Import from JSON text"
       onClose={onClose}
       wide
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="button button-primary" disabled={busy || !text.trim()} onClick={() => void submit()}>
-            Import
-          </button>
-        </>
-      }
+      confirm={{ label: "Import", onConfirm: () => void submit(), disabled: busy || !text.trim() }}
     >
       <label className="field">
         <span className="field-label">Workflow or bundle JSON</span>

@@ -102,3 +102,25 @@ describe("wouldCycle", () => {
     expect(wouldCycle(g, "body", "loop")).toBe(false);
   });
 });
+
+describe("checkConnection with a subworkflow node's own handles", () => {
+  const g = {
+    nodes: [
+      { id: "a", type: "t.src" },
+      { id: "sub", type: "flow.subworkflow", params: { workflow: "w", version: "v" } },
+    ],
+    edges: [],
+  };
+  const types = {
+    "t.src": { type: "t.src", outputs: [{ name: "out", type: "string" }], inputs: [] },
+    "flow.subworkflow": { type: "flow.subworkflow", subflow: true, inputs: [], outputs: [] },
+  } as unknown as Record<string, NodeType>;
+  const handles = (n: { type: string }) =>
+    n.type === "flow.subworkflow" ? { inputs: [{ name: "x", type: "integer" }, { name: "t", type: "string" }], outputs: [] } : undefined;
+  it("takes the pinned version's inputs, typed", () => {
+    expect(checkConnection({ source: "a", sourceHandle: "out", target: "sub", targetHandle: "t" }, g, types, [], handles)).toEqual({ ok: true });
+    const bad = checkConnection({ source: "a", sourceHandle: "out", target: "sub", targetHandle: "x" }, g, types, [], handles);
+    expect(bad.ok).toBe(false);
+    expect(checkConnection({ source: "a", sourceHandle: "out", target: "sub", targetHandle: "nope" }, g, types, [], handles).ok).toBe(false);
+  });
+});

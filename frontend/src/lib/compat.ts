@@ -25,7 +25,7 @@ export function inputHandles(t: NodeType | undefined): HandleSpec[] {
 }
 
 export interface GraphShape {
-  nodes: { id: string; type: string; parentId?: string }[];
+  nodes: { id: string; type: string; parentId?: string; params?: Record<string, unknown> }[];
   edges: { source: string; target: string; targetHandle?: string | null }[];
 }
 
@@ -72,13 +72,15 @@ export function checkConnection(
   g: GraphShape,
   types: Record<string, NodeType>,
   inputs: InputDecl[],
+  /** handlesOf gives a node handles of its own (a subworkflow node: its pinned version's). */
+  handlesOf?: (node: GraphShape["nodes"][number]) => { inputs: HandleSpec[]; outputs: HandleSpec[] } | undefined,
 ): ConnectionVerdict {
   if (c.source === c.target) return { ok: false, reason: "A node cannot connect to itself." };
   const src = g.nodes.find((n) => n.id === c.source);
   const dst = g.nodes.find((n) => n.id === c.target);
   if (!src || !dst) return { ok: false, reason: "Both ends must be nodes on the canvas." };
-  const out = outputHandles(types[src.type], inputs).find((h) => h.name === c.sourceHandle);
-  const inp = inputHandles(types[dst.type]).find((h) => h.name === c.targetHandle);
+  const out = (handlesOf?.(src)?.outputs ?? outputHandles(types[src.type], inputs)).find((h) => h.name === c.sourceHandle);
+  const inp = (handlesOf?.(dst)?.inputs ?? inputHandles(types[dst.type])).find((h) => h.name === c.targetHandle);
   if (!out) return { ok: false, reason: `"${c.source}" has no output "${c.sourceHandle ?? ""}".` };
   if (!inp) return { ok: false, reason: `"${c.target}" has no input "${c.targetHandle ?? ""}".` };
   if (!compatible(out.type, inp.type)) {

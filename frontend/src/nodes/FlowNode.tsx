@@ -18,6 +18,8 @@ import { paramSummary } from "../lib/params";
 import { badgeTitle } from "../lib/problems";
 import { useCatalog } from "../stores/catalog";
 import { useGraph } from "../stores/graph";
+import { pinOf, useSubflowSpec } from "../stores/subflows";
+import { SubflowLine } from "../subflows/SubflowNode";
 import { NodeError, NodeProgress, NodeStatus, statusClass } from "./NodeStatus";
 import "./canvas.css";
 
@@ -107,10 +109,12 @@ function FullNode({ id, data, selected, rootRef }: NodeProps<FbNode> & Root) {
   const plan = usePlanAction(workflowId, id);
   const { hover, enter, leave } = useHoverIntent();
 
-  const ins = inputHandles(t);
-  const outs = outputHandles(t, declared);
+  const pin = t?.subflow ? pinOf(data.params) : null;
+  const sub = useSubflowSpec(pin?.workflow ?? "", pin?.version ?? "");
+  const ins = pin ? (sub.spec?.inputs ?? []) : inputHandles(t);
+  const outs = pin ? (sub.spec?.outputs ?? []) : outputHandles(t, declared);
   const rows = Math.max(ins.length, outs.length);
-  const summary = paramSummary(t, data.params);
+  const summary = pin ? [] : paramSummary(t, data.params); // a subworkflow says it in SubflowLine
   const title = data.label || t?.title || data.type;
   const container = Boolean(t?.container);
   const frame = useFrame(id, container);
@@ -136,6 +140,7 @@ function FullNode({ id, data, selected, rootRef }: NodeProps<FbNode> & Root) {
         )}
       </div>
       {!t && <div className="fb-unknown">Unknown node type</div>}
+      {pin && <SubflowLine spec={sub.spec} error={sub.error} />}
       {rows > 0 && (
         <div className="fb-ports">
           {Array.from({ length: rows }, (_, i) => (

@@ -1,11 +1,50 @@
 // A modal dialog: a labelled box over a dimmed window, closed by Escape or a click outside.
-// Focus moves into it when it opens and returns where it was when it closes.
+// Focus moves into it when it opens and returns where it was when it closes. Most dialogs end
+// in Cancel and one button that names the action: give them `confirm`; `footer` is for the
+// few with other buttons.
 import { useEffect, useRef, type ReactNode } from "react";
+
+/** Confirm is the footer's action button (Cancel beside it closes the dialog). */
+export interface Confirm {
+  /** the button's words: what it does ("Save version", "Run ×3") */
+  label: ReactNode;
+  /** a click; leave it out to submit `form` instead */
+  onConfirm?: () => void;
+  /** the id of a form in the body the button submits (Enter in a field does the same) */
+  form?: string;
+  disabled?: boolean;
+  /** a destructive action: drawn as a danger button */
+  danger?: boolean;
+  testId?: string;
+  /** the closing button's words (default "Cancel") */
+  cancel?: string;
+}
+
+function ConfirmFooter({ confirm: c, onClose }: { confirm: Confirm; onClose: () => void }) {
+  return (
+    <>
+      <button type="button" className="button" onClick={onClose}>
+        {c.cancel ?? "Cancel"}
+      </button>
+      <button
+        type={c.form ? "submit" : "button"}
+        form={c.form}
+        className={`button ${c.danger ? "button-danger" : "button-primary"}`}
+        disabled={c.disabled}
+        onClick={c.form ? undefined : c.onConfirm}
+        data-testid={c.testId}
+      >
+        {c.label}
+      </button>
+    </>
+  );
+}
 
 export function Dialog({
   title,
   onClose,
   children,
+  confirm,
   footer,
   wide,
   testId,
@@ -13,10 +52,14 @@ export function Dialog({
   title: string;
   onClose: () => void;
   children: ReactNode;
+  /** a footer of Cancel and this action */
+  confirm?: Confirm;
+  /** any other footer */
   footer?: ReactNode;
   wide?: boolean;
   testId?: string;
 }) {
+  const foot = confirm ? <ConfirmFooter confirm={confirm} onClose={onClose} /> : footer;
   const box = useRef<HTMLDivElement>(null);
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
@@ -65,7 +108,7 @@ export function Dialog({
           </button>
         </div>
         <div className="dialog-body">{children}</div>
-        {footer && <div className="dialog-foot">{footer}</div>}
+        {foot && <div className="dialog-foot">{foot}</div>}
       </div>
     </div>
   );
@@ -88,21 +131,7 @@ export function ConfirmDialog({
   onClose: () => void;
 }) {
   return (
-    <Dialog
-      title={title}
-      onClose={onClose}
-      testId="confirm-dialog"
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className={`button ${danger ? "button-danger" : "button-primary"}`} onClick={onConfirm}>
-            {confirm}
-          </button>
-        </>
-      }
-    >
+    <Dialog title={title} onClose={onClose} testId="confirm-dialog" confirm={{ label: confirm, onConfirm, danger }}>
       <p className="dialog-text">{message}</p>
     </Dialog>
   );

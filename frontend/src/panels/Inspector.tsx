@@ -20,6 +20,7 @@ import { refreshStale } from "../generations/sync";
 import { PlanPanel } from "../plan/PlanPanel";
 import { reasonText } from "../plan/reasons";
 import { ParamField } from "./ParamField";
+import { SubflowInspector } from "../subflows/SubflowInspector";
 import { modelSource, providerModels } from "../settings/providers";
 import { useSyncedText } from "./useSyncedText";
 
@@ -148,7 +149,8 @@ function NodeInspector({ nodeId }: { nodeId: string }) {
           }}
         />
       </div>
-      {(t?.params ?? []).map((spec) => (
+      {t?.subflow && <SubflowInspector nodeId={nodeId} params={node.data.params} problems={byParam} />}
+      {(t?.subflow ? [] : (t?.params ?? [])).map((spec) => (
         <ParamField
           key={`${nodeId}:${spec.name}`}
           spec={spec}

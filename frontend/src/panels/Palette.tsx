@@ -3,8 +3,9 @@
 import { useMemo, useState } from "react";
 import { PALETTE_MIME } from "../canvas/Canvas";
 import { groupTitle, groupTypes, useCatalog } from "../stores/catalog";
+import { WorkflowPalette } from "../subflows/WorkflowPalette";
 
-export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
+export function Palette({ onAdd, at }: { onAdd: (type: string) => void; at: () => { x: number; y: number } }) {
   const list = useCatalog((s) => s.list);
   const error = useCatalog((s) => s.error);
   const [query, setQuery] = useState("");
@@ -54,6 +55,7 @@ export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
             </ul>
           </section>
         ))}
+        <WorkflowPalette query={query} at={at} />
       </div>
     </div>
   );

@@ -270,16 +270,7 @@ export function RunForm() {
       title="Run workflow"
       onClose={close}
       testId="run-form"
-      footer={
-        <>
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" form="run-form" className="button button-primary" disabled={busy} data-testid="run-submit">
-            {busy ? "Starting…" : "Run"}
-          </button>
-        </>
-      }
+      confirm={{ label: busy ? "Starting…" : "Run", form: "run-form", disabled: busy, testId: "run-submit" }}
     >
       <form
         id="run-form"

@@ -9,6 +9,7 @@ import { fetchRun, useRuns } from "../stores/runs";
 import { useUI } from "../stores/ui";
 import { relativeTime } from "../lib/time";
 import { RunAgainButton } from "./RunForm";
+import { ChildRuns } from "../subflows/ChildRuns";
 
 export function RunHistory() {
   const wf = useGraph((s) => s.workflowId);
@@ -50,6 +51,7 @@ export function RunHistory() {
               </span>
               {r.id === focusedId && <span className="on-canvas small">On canvas</span>}
             </button>
+            <ChildRuns runId={r.id} status={r.status} />
           </li>
         ))}
       </ol>

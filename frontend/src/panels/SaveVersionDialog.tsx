@@ -30,16 +30,7 @@ export function SaveVersionDialog() {
       title="Save version"
       onClose={close}
       testId="save-version-dialog"
-      footer={
-        <>
-          <button type="button" className="button" onClick={close}>
-            Cancel
-          </button>
-          <button type="button" className="button button-primary" disabled={busy} onClick={() => void submit()} data-testid="save-version-submit">
-            Save version
-          </button>
-        </>
-      }
+      confirm={{ label: "Save version", onConfirm: () => void submit(), disabled: busy, testId: "save-version-submit" }}
     >
       <label className="field">
         <span className="field-label">Notes</span>

@@ -16,28 +16,18 @@ function NewVersionDialog({ from, onClose }: { from: Version; onClose: () => voi
     <Dialog
       title={`New version from ${from.label}`}
       onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="button button-primary"
-            onClick={async () => {
-              try {
-                const v = await createVersionFrom(from.id, notes);
-                toast("success", `Created ${v.label} from ${from.label}. The current version did not change.`);
-                onClose();
-              } catch (e) {
-                setError((e as Error).message);
-              }
-            }}
-          >
-            Create
-          </button>
-        </>
-      }
+      confirm={{
+        label: "Create",
+        onConfirm: async () => {
+          try {
+            const v = await createVersionFrom(from.id, notes);
+            toast("success", `Created ${v.label} from ${from.label}. The current version did not change.`);
+            onClose();
+          } catch (e) {
+            setError((e as Error).message);
+          }
+        },
+      }}
     >
       <label className="field">
         <span className="field-label">Notes</span>

@@ -1,7 +1,9 @@
 // The queue overlay (bottom right): the open workflow's runs (or every workflow's, "All") in
 // Running, Queued and Done; open while they go, folded when they end unless the user chose. The
 // run the open canvas shows is marked "On canvas"; clicking a card puts that run on the
-// canvas (opening its workflow first if needed); ✕ cancels that card's run.
+// canvas (opening its workflow first if needed); ✕ cancels that card's run, ↻ retries a failed,
+// cancelled or interrupted one; queued cards are dragged to reorder the queue. The header
+// pauses and resumes the data home's queue (shown while paused, whoever paused it).
 import { memo, useEffect, useMemo, useState } from "react";
 import { api } from "../api/backend";
 import { RunCompareTools } from "../compare/Controls";
@@ -14,6 +16,7 @@ import { toast, useUI } from "../stores/ui";
 import { groupRuns, isActiveRun, runDuration, statusWord, type LensRun } from "../lib/lens";
 import { loadNames, useWorkflowNames } from "../stores/workflowNames";
 import { clearFinished, loadAllRuns } from "./runsView";
+import { moveTarget, retryable, useQueueControl } from "./queueControl";
 import "./queue.css";
 
 function useNow(active: boolean, ms = 500): number {
@@ -56,6 +59,30 @@ async function cancel(run: LensRun) {
   }
 }
 
+async function retry(run: LensRun) {
+  try {
+    const info = await api.retryRun(run.id);
+    useRuns.getState().applyRunInfos([info]);
+    toast("info", `Queued ${info.label}`);
+  } catch (e) {
+    toast("error", `Retry ${run.label || "run"}: ${(e as Error).message}`);
+  }
+}
+
+// dragged is the queued run being dragged to a new place (one drag at a time).
+let dragged: string | null = null;
+
+async function dropOn(target: LensRun) {
+  const move = moveTarget(dragged, target.id);
+  dragged = null;
+  if (!move) return;
+  try {
+    await api.moveQueuedRun(move.runId, move.toRunId);
+  } catch (e) {
+    toast("error", `Move run: ${(e as Error).message}`);
+  }
+}
+
 const RunCard = memo(function RunCard({
   run,
   state,
@@ -73,6 +100,7 @@ const RunCard = memo(function RunCard({
   const p = state.progress;
   const frac = run.status === "completed" ? 1 : p && p.total > 0 ? p.done / p.total : 0;
   const dur = runDuration(run, now);
+  const queued = run.status === "queued";
   return (
     <li
       className={`run-card rc-${run.status}${onCanvas ? " on-canvas" : ""}`}
@@ -80,6 +108,26 @@ const RunCard = memo(function RunCard({
       data-run-id={run.id}
       data-status={run.status}
       aria-current={onCanvas ? "true" : undefined}
+      draggable={queued}
+      title={queued ? "Drag to move this run in the queue" : undefined}
+      onDragStart={
+        queued
+          ? (e) => {
+              dragged = run.id;
+              e.dataTransfer.effectAllowed = "move";
+              e.dataTransfer.setData("text/plain", run.id);
+            }
+          : undefined
+      }
+      onDragOver={queued ? (e) => e.preventDefault() : undefined}
+      onDrop={
+        queued
+          ? (e) => {
+              e.preventDefault();
+              void dropOn(run);
+            }
+          : undefined
+      }
     >
       <RunCompareTools run={run} />
       <button type="button" className="run-card-main" onClick={() => focusRun(run)} title="Show this run on the canvas">
@@ -120,6 +168,18 @@ const RunCard = memo(function RunCard({
           data-testid="run-cancel"
         >
           ✕
+        </button>
+      )}
+      {retryable(run.status) && (
+        <button
+          type="button"
+          className="run-retry"
+          aria-label={`Retry ${run.label || "run"}`}
+          title="Run it again: same version and inputs"
+          onClick={() => void retry(run)}
+          data-testid="run-retry"
+        >
+          ↻
         </button>
       )}
     </li>
@@ -182,6 +242,8 @@ export function QueueOverlay({ inWindow = false }: { inWindow?: boolean }) {
   // default it lists the open workflow's runs only.
   const userOpen = useOverlayState((s) => s.open);
   const all = useOverlayState((s) => s.all);
+  const [control, setPaused] = useQueueControl();
+  const paused = control?.paused ?? false;
 
   useEffect(() => {
     loadAllRuns().catch(() => {});
@@ -207,7 +269,12 @@ export function QueueOverlay({ inWindow = false }: { inWindow?: boolean }) {
   if (total === 0 && (others === 0 || !openWf)) return null;
   const props: SectionProps = { states: runs, onCanvasId, openWf, names, now };
   return (
-    <div className={`queue-overlay${open ? " open" : ""}${inWindow ? " in-window" : ""}`} data-testid="queue-overlay" aria-label="Runs">
+    <div
+      className={`queue-overlay${open ? " open" : ""}${inWindow ? " in-window" : ""}${paused ? " paused" : ""}`}
+      data-testid="queue-overlay"
+      data-paused={paused ? "true" : "false"}
+      aria-label="Runs"
+    >
       <header className="queue-head">
         <button type="button" className="queue-toggle" onClick={() => setOpen(!open)} aria-expanded={open}>
           Runs
@@ -218,15 +285,41 @@ export function QueueOverlay({ inWindow = false }: { inWindow?: boolean }) {
           </span>
           <span aria-hidden="true">{open ? " ▾" : " ▴"}</span>
         </button>
-        {open && openWf && (
-          <label className="queue-all" title="List the runs of every workflow, not only this one's">
-            <input type="checkbox" checked={all} onChange={(e) => useOverlayState.setState({ all: e.target.checked })} data-testid="queue-all" /> All
-          </label>
+        {paused && (
+          <span className="queue-paused-badge" data-testid="queue-paused" title="Queued runs wait until the queue is resumed; running runs finish">
+            Paused
+          </span>
         )}
-        {open && groups.done.length > 0 && (
-          <button type="button" className="queue-clear" onClick={clearFinished} title="Remove finished runs from this list (their results stay)">
-            Clear done
-          </button>
+        {open && (
+          <div className="queue-tools">
+            {control && (
+              <button
+                type="button"
+                className="queue-pause"
+                data-testid="queue-pause"
+                onClick={() => setPaused(!paused).catch((e: Error) => toast("error", `Queue: ${e.message}`))}
+                title={paused ? "Start queued runs again" : "Running runs finish; queued runs wait (kept across restarts)"}
+              >
+                {paused ? "▶ Resume" : "⏸ Pause"}
+              </button>
+            )}
+            {openWf && (
+              <label className="queue-all" title="List the runs of every workflow, not only this one's">
+                <input type="checkbox" checked={all} onChange={(e) => useOverlayState.setState({ all: e.target.checked })} data-testid="queue-all" /> All
+              </label>
+            )}
+            {groups.done.length > 0 && (
+              <button
+                type="button"
+                className="queue-clear"
+                data-testid="queue-clear"
+                onClick={() => clearFinished().catch((e: Error) => toast("error", `Clear: ${e.message}`))}
+                title="Remove finished runs from this list (their results and history stay)"
+              >
+                Clear done
+              </button>
+            )}
+          </div>
         )}
       </header>
       {open && (

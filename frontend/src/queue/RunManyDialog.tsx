@@ -82,16 +82,12 @@ export function RunManyDialog({ onClose, typed }: { onClose: () => void; typed?:
       title="Run ×N"
       onClose={onClose}
       testId="run-many"
-      footer={
-        <>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="button" className="button button-primary" disabled={busy || !batch.ok} onClick={() => void submit()} data-testid="run-many-submit">
-            {busy ? "Starting…" : `Run ×${n || "N"}`}
-          </button>
-        </>
-      }
+      confirm={{
+        label: busy ? "Starting…" : `Run ×${n || "N"}`,
+        onConfirm: () => void submit(),
+        disabled: busy || !batch.ok,
+        testId: "run-many-submit",
+      }}
     >
       <div className="runmany-modes" role="radiogroup" aria-label="How the runs differ">
         <label>

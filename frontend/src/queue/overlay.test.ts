@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { overlayOpen, overlayRuns } from "./QueueOverlay";
+import { clearedFromList, moveTarget, retryable } from "./queueControl";
 
 describe("the queue overlay", () => {
   const runs = [
@@ -18,5 +19,25 @@ describe("the queue overlay", () => {
     expect(overlayOpen(null, false)).toBe(false);
     expect(overlayOpen(false, true)).toBe(false);
     expect(overlayOpen(true, false)).toBe(true);
+  });
+});
+
+describe("queue control in the overlay", () => {
+  it("offers retry on failed, cancelled and interrupted runs only", () => {
+    expect(["failed", "cancelled", "interrupted"].every(retryable)).toBe(true);
+    expect(["completed", "queued", "running", "paused"].some(retryable)).toBe(false);
+  });
+  it("moves a dragged queued run to the card it is dropped on, not onto itself", () => {
+    expect(moveTarget("a", "b")).toEqual({ runId: "a", toRunId: "b" });
+    expect(moveTarget("a", "a")).toBeNull();
+    expect(moveTarget(null, "b")).toBeNull();
+  });
+  it("leaves out finished runs that finished before the list was cleared", () => {
+    const at = "2026-01-01T10:00:00Z";
+    const run = (status: string, finished: string) => ({ status, finished_at: finished, created_at: "2026-01-01T09:00:00Z" });
+    expect(clearedFromList(run("completed", "2026-01-01T09:30:00Z"), at)).toBe(true);
+    expect(clearedFromList(run("failed", "2026-01-01T10:30:00Z"), at)).toBe(false);
+    expect(clearedFromList(run("queued", ""), at)).toBe(false);
+    expect(clearedFromList(run("completed", "2026-01-01T09:30:00Z"), "")).toBe(false);
   });
 });

@@ -3,22 +3,22 @@
 // of computing it again; full runs always compute. The same setting as
 // `flowbench settings set cache on|off`.
 import { useEffect, useState } from "react";
-import { api } from "../api/backend";
+import { settingsApi } from "./ffmpeg";
 
 export function CacheSwitch() {
   const [on, setOn] = useState<boolean | null>(null);
   const [error, setError] = useState("");
   useEffect(() => {
-    api
-      .settings()
+    settingsApi
+      .list()
       .then((list) => setOn(list.find((s) => s.key === "cache")?.value !== "off"))
       .catch((e: Error) => setError(e.message));
   }, []);
   const change = async (next: boolean) => {
     setError("");
     try {
-      await api.setSetting("cache", next ? "on" : "off");
-      setOn(next);
+      const list = await settingsApi.set("cache", next ? "on" : "off");
+      setOn(list.find((s) => s.key === "cache")?.value !== "off");
     } catch (e) {
       setError((e as Error).message);
     }

@@ -15,6 +15,8 @@ import {
   type ProviderInfo,
   type ProviderTest,
 } from "./providers";
+import { FFmpegSetting } from "./FFmpegSetting";
+import { ProviderKey } from "./ProviderKey";
 import "./providers.css";
 
 type Draft = { name: string; kind: string; urls: string; concurrency: string; keyEnv: string; isNew: boolean };
@@ -69,7 +71,7 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
 
   return (
     <Dialog
-      title="Settings"
+      title="Settings — Providers"
       onClose={onClose}
       wide
       testId="providers-dialog"
@@ -84,11 +86,10 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
         </>
       }
     >
-      <CacheSwitch />
       <p className="muted providers-intro">
         Providers are the AI servers nodes such as <span className="mono">llm.chat</span> and{" "}
         <span className="mono">image.generate</span> use. Give a provider several URLs to spread jobs over several
-        machines. API keys are read from an environment variable, never stored.
+        machines. API keys are read from an environment variable or kept in the OS keychain, never in Flowbench’s database.
       </p>
       {error && (
         <p className="field-error" role="alert">
@@ -143,6 +144,7 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
                   </button>
                 </span>
               </div>
+              <ProviderKey name={p.name} keyEnv={p.api_key_env} />
               {t && t !== "testing" && (
                 <p className={`provider-summary ${t.ok ? "ok" : "failed"}`} data-testid="provider-test-summary">
                   Test: {testSummary(t)}
@@ -171,6 +173,8 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
           );
         })}
       </ul>
+      <FFmpegSetting />
+      <CacheSwitch />
     </Dialog>
   );
 }

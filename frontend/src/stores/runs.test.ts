@@ -8,7 +8,7 @@ const info = (over: Partial<RunInfo> = {}): RunInfo => ({
   id: "r1", workflow_id: "w", workflow_name: "", version_id: "v2", version_label: "v2", status: "completed", mode: "full",
   from_node: "", label: 'name="Ada"', number: 3, queue_position: 0, inputs: { name: "Ada" }, outputs: { greeting: "Hello, Ada!" },
   nodes: { t: { status: "executed", reasons: [], generation_id: "g1", duration_ms: 4, error: "" } }, approvals: {},
-  error: "", created_at: "2026-01-01T00:00:00Z", started_at: "2026-01-01T00:00:00Z", finished_at: "2026-01-01T00:00:01Z", saved_version: "",
+  error: "", created_at: "2026-01-01T00:00:00Z", started_at: "2026-01-01T00:00:00Z", finished_at: "2026-01-01T00:00:01Z", saved_version: "", parent_run_id: "", parent_node_id: "",
   ...over,
 });
 
@@ -126,18 +126,27 @@ describe("queue positions", () => {
   });
 });
 
-describe("out of order", () => {
-  it("never moves a run back to an earlier stage", () => {
-    let s = reduceEvent({}, ev({ type: "run", status: "running", time: 2 }));
-    s = reduceEvent(s, ev({ type: "run", status: "queued", time: 1 })); // sent earlier, came later
-    expect(s.r1.status).toBe("running");
+describe("order", () => {
+  it("a run's stage follows its events, which come in order (a resumed run may wait in the queue again)", () => {
+    let s = reduceEvent({}, ev({ type: "run", status: "queued", queue_position: 1 }));
+    s = reduceEvent(s, ev({ type: "run", status: "running" }));
     s = reduceEvent(s, ev({ type: "run", status: "paused" }));
     expect(s.r1.status).toBe("paused");
-    s = reduceEvent(s, ev({ type: "run", status: "running" })); // resumed
-    expect(s.r1.status).toBe("running");
-    s = reduceEvent(s, ev({ type: "run", status: "completed" }));
+    s = reduceEvent(s, ev({ type: "run", status: "queued", queue_position: 2 })); // resumed, the queue is full
+    expect(s.r1).toMatchObject({ status: "queued", queuePosition: 2, finishedAt: "" });
     s = reduceEvent(s, ev({ type: "run", status: "running" }));
+    s = reduceEvent(s, ev({ type: "run", status: "completed" }));
     expect(s.r1.status).toBe("completed");
+  });
+
+  it("a record sets the stage of a run no event told about, but never moves a finished run back", () => {
+    let s = reduceRunInfo({}, info({ status: "running", nodes: null as unknown as RunInfo["nodes"], finished_at: "" }));
+    expect(s.r1.status).toBe("running"); // another process's run, known from a list
+    s = reduceRunInfo(s, info({ status: "paused", nodes: null as unknown as RunInfo["nodes"], finished_at: "" }));
+    expect(s.r1.status).toBe("paused");
+    s = reduceRunInfo(s, info({ status: "cancelled", nodes: null as unknown as RunInfo["nodes"] }));
+    s = reduceRunInfo(s, info({ status: "queued", nodes: null as unknown as RunInfo["nodes"], finished_at: "" }));
+    expect(s.r1.status).toBe("cancelled");
   });
 });
 

@@ -1,14 +1,13 @@
 // Live and finished runs, keyed by run id (never by workflow alone: runs of one workflow run
 // side by side). Each workflow has a run its canvas shows — the lens: the run the user put
 // there (starting a run, or a click on its card in the queue overlay), else the latest active
-// run of the workflow, else its latest finished one. Window events arrive in bursts; they are
-// applied once per animation frame.
+// run of the workflow, else its latest finished one. Engine events arrive as lists, in the order
+// the engine emitted them (api/events.ts says the contract); each list is applied in one update.
 import { create } from "zustand";
 import { api } from "../api/backend";
-import { onEvent } from "../api/events";
+import { onEvents } from "../api/events";
 import type { RunEvent, RunInfo } from "../api/types";
 import { isFinishedRun } from "../api/types";
-import { coalesceEvents, createBatcher } from "../api/batcher";
 import { resolveFocus, type LensRun } from "../lib/lens";
 
 export interface NodeRun {
@@ -44,6 +43,9 @@ export interface RunState {
   finishedAt: string;
   /** the stored record (GetRun) has been merged after the run finished */
   final: boolean;
+  /** a run event of this run has been applied: events, which come in order, set its stage
+   * from then on (a record read earlier must not undo it), until the final record */
+  heard: boolean;
 }
 
 export type RunsMap = Record<string, RunState>;
@@ -67,6 +69,7 @@ function blank(id: string, workflowId: string): RunState {
     startedAt: "",
     finishedAt: "",
     final: false,
+    heard: false,
   };
 }
 
@@ -100,9 +103,9 @@ function applyTo(run: RunState, ev: RunEvent): void {
   const nodes = run.nodes;
   switch (ev.type) {
     case "run": {
-      // Run events can reach the window out of order (the engine emits "queued" and
-      // "running" from different goroutines): a run never goes back to an earlier stage.
-      const status = ev.status && statusRank(ev.status) >= statusRank(run.status) ? ev.status : run.status;
+      // run events come in the order the engine emitted them: the newest one says the stage
+      const status = ev.status || run.status;
+      run.heard = true;
       const at = new Date(ev.time || Date.now()).toISOString();
       run.status = status;
       run.label = ev.label || run.label;
@@ -157,13 +160,14 @@ export function reduceEvent(runs: RunsMap, ev: RunEvent): RunsMap {
 }
 
 /**
- * reduceEvents applies a batch of events (progress and stream coalesced first). Pure: the
- * runs map, and each run an event touches with its nodes map, are copied once per batch.
+ * reduceEvents applies a list of events in order (the backend coalesced progress and stream).
+ * Pure: the runs map, and each run an event touches with its nodes map, are copied once per
+ * list.
  */
 export function reduceEvents(runs: RunsMap, events: readonly RunEvent[]): RunsMap {
   let out: RunsMap | null = null;
   const owned = new Set<string>();
-  for (const ev of coalesceEvents(events)) {
+  for (const ev of events) {
     const cur: RunsMap = out ?? runs;
     const prev = cur[ev.run_id];
     if (!applies(prev, ev)) continue;
@@ -178,12 +182,6 @@ export function reduceEvents(runs: RunsMap, events: readonly RunEvent[]): RunsMa
     applyTo(run, ev);
   }
   return out ?? runs;
-}
-
-/** statusRank orders run statuses as a run moves through them. */
-function statusRank(status: string): number {
-  if (isFinishedRun(status)) return 2;
-  return status === "running" || status === "paused" ? 1 : 0;
 }
 
 function sameRecord(a: NodeRun, b: NodeRun): boolean {
@@ -216,9 +214,11 @@ export function reduceRunInfo(runs: RunsMap, info: RunInfo): RunsMap {
     // a record the events already told keeps its object: its node need not render again
     nodes[id] = live && sameRecord(live, next) ? live : next;
   }
-  // A record fetched or answered late must not undo a status events already moved on
-  // (queued → running → finished; paused and running may follow each other).
-  const status = statusRank(info.status) >= statusRank(prev.status) ? info.status : prev.status;
+  // A record is read at a moment the window cannot place among the events (StartRun's reply
+  // may come after the run's "running" event): once the run's events are heard they set its
+  // stage; a record sets it for a run heard of only through records (another process's run,
+  // a list), and a finished record always does (a run never leaves a finished stage).
+  const status = finished || (!prev.heard && !isFinishedRun(prev.status)) ? info.status : prev.status;
   const next: RunState = {
     ...prev,
     workflowId: info.workflow_id,
@@ -358,7 +358,7 @@ export function focusedNodeRun(
 type BatchListener = (evs: readonly RunEvent[]) => void;
 const batchListeners = new Set<BatchListener>();
 
-/** onRunEvents hears every batch of run events after the store took it (generations, stale). */
+/** onRunEvents hears every list of engine events after the store took it (generations, stale). */
 export function onRunEvents(fn: BatchListener): () => void {
   batchListeners.add(fn);
   return () => {
@@ -367,9 +367,6 @@ export function onRunEvents(fn: BatchListener): () => void {
 }
 
 let connected = false;
-
-/** Events are applied on an animation frame, at most every FLUSH_MS (20 times a second). */
-const FLUSH_MS = 50;
 
 const fetching = new Set<string>();
 
@@ -388,16 +385,15 @@ function fetchShown(): void {
   }
 }
 
-/** connectRunEvents feeds the window's run events into the store, once, a frame's worth at a
- * time. A paused run, or a finished run on a canvas, has its stored record fetched. */
+/** connectRunEvents feeds the window's engine events into the store, once, a list at a time
+ * (api/events.ts). A paused run, or a finished run on a canvas, has its stored record fetched. */
 export function connectRunEvents(): void {
   if (connected) return;
   connected = true;
   useRuns.subscribe((s, prev) => {
     if (s.shown !== prev.shown) fetchShown();
   });
-  const batch = createBatcher<RunEvent>(deliver, { minInterval: FLUSH_MS });
-  function deliver(evs: RunEvent[]) {
+  onEvents((evs) => {
     useRuns.getState().applyEvents(evs);
     for (const ev of evs) {
       if (ev.type === "run" && ev.status === "paused") void fetchRun(ev.run_id);
@@ -410,13 +406,7 @@ export function connectRunEvents(): void {
         console.error("handling run events", e);
       }
     }
-  }
-  const push = (ev: RunEvent) => batch.push(ev);
-  onEvent("node", push);
-  onEvent("progress", push);
-  onEvent("stream", push);
-  onEvent("log", push);
-  onEvent("run", push);
+  });
 }
 
 /** fetchRun loads a run's stored record into the store. */

@@ -76,7 +76,7 @@ describe("lens state", () => {
     const run = (id: string, gen: string) => ({
       id, workflowId: "wf", status: "completed", label: "", number: 1, versionId: "", versionLabel: "", queuePosition: 0, error: "",
       nodes: { noise: { status: "executed", generationId: gen } }, outputs: null, inputs: null, progress: null,
-      createdAt: "2026-01-01T00:00:00Z", startedAt: "", finishedAt: "", final: true,
+      createdAt: "2026-01-01T00:00:00Z", startedAt: "", finishedAt: "", final: true, heard: true,
     });
     useRuns.setState({ runs: { a: run("a", "g1"), b: run("b", "g2") } });
     useRuns.getState().focus("wf", "a");

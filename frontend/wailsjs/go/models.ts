@@ -763,6 +763,7 @@ export namespace engine {
 	    latest_version_id: string;
 	    latest_version_label: string;
 	    update_available: boolean;
+	    deterministic: boolean;
 	    inputs: Handle[];
 	    outputs: Handle[];
 	
@@ -780,6 +781,7 @@ export namespace engine {
 	        this.latest_version_id = source["latest_version_id"];
 	        this.latest_version_label = source["latest_version_label"];
 	        this.update_available = source["update_available"];
+	        this.deterministic = source["deterministic"];
 	        this.inputs = this.convertValues(source["inputs"], Handle);
 	        this.outputs = this.convertValues(source["outputs"], Handle);
 	    }
@@ -1033,8 +1035,8 @@ export namespace main {
 	    started_at: string;
 	    finished_at: string;
 	    saved_version: string;
-	    parent_run_id: string;
-	    parent_node_id: string;
+	    parent_run_id?: string;
+	    parent_node_id?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new RunInfo(source);
@@ -1395,6 +1397,33 @@ export namespace main {
 		    }
 		    return a;
 		}
+	}
+
+}
+
+export namespace nodes {
+	
+	export class FFmpegCheck {
+	    ok: boolean;
+	    setting: string;
+	    ffmpeg: string;
+	    ffprobe: string;
+	    version: string;
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FFmpegCheck(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.ok = source["ok"];
+	        this.setting = source["setting"];
+	        this.ffmpeg = source["ffmpeg"];
+	        this.ffprobe = source["ffprobe"];
+	        this.version = source["version"];
+	        this.error = source["error"];
+	    }
 	}
 
 }

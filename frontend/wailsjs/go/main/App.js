@@ -14,6 +14,10 @@ export function CancelRun(arg1) {
   return window['go']['main']['App']['CancelRun'](arg1);
 }
 
+export function CheckFFmpeg() {
+  return window['go']['main']['App']['CheckFFmpeg']();
+}
+
 export function CheckGraph(arg1) {
   return window['go']['main']['App']['CheckGraph'](arg1);
 }
@@ -126,6 +130,10 @@ export function ListRuns(arg1, arg2) {
   return window['go']['main']['App']['ListRuns'](arg1, arg2);
 }
 
+export function ListSettings() {
+  return window['go']['main']['App']['ListSettings']();
+}
+
 export function ListWorkflows() {
   return window['go']['main']['App']['ListWorkflows']();
 }
@@ -178,6 +186,10 @@ export function PlanGraph(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['PlanGraph'](arg1, arg2, arg3, arg4);
 }
 
+export function ProviderKeyState(arg1) {
+  return window['go']['main']['App']['ProviderKeyState'](arg1);
+}
+
 export function ProviderModels(arg1) {
   return window['go']['main']['App']['ProviderModels'](arg1);
 }
@@ -226,6 +238,10 @@ export function SetProvider(arg1) {
   return window['go']['main']['App']['SetProvider'](arg1);
 }
 
+export function SetProviderKey(arg1, arg2) {
+  return window['go']['main']['App']['SetProviderKey'](arg1, arg2);
+}
+
 export function SetQueuePaused(arg1) {
   return window['go']['main']['App']['SetQueuePaused'](arg1);
 }
@@ -236,10 +252,6 @@ export function SetRunCap(arg1) {
 
 export function SetSetting(arg1, arg2) {
   return window['go']['main']['App']['SetSetting'](arg1, arg2);
-}
-
-export function Settings() {
-  return window['go']['main']['App']['Settings']();
 }
 
 export function StartBatch(arg1, arg2) {
