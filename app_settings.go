@@ -25,3 +25,31 @@ func (a *App) SetSetting(key, value string) ([]engine.Setting, error) {
 func (a *App) CheckFFmpeg() (nodes.FFmpegCheck, error) {
 	return nodes.CheckFFmpeg(a.ctx, a.svc.Store()), nil
 }
+
+// SetProviderKey keeps a provider's API key in the OS keychain ("" removes it); never in the
+// database. Without a usable keychain the error says so.
+func (a *App) SetProviderKey(name, key string) error {
+	return a.svc.SetProviderKey(a.ctx, name, key)
+}
+
+// ProviderKeyState says where a provider's API key comes from, for Settings → Providers:
+// "env" (its api_key_env), "keychain", "none", or "unavailable" (no OS keychain here).
+func (a *App) ProviderKeyState(name string) (string, error) {
+	ps, err := a.svc.ListProviders(a.ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, p := range ps {
+		if p.Name == name && p.APIKeyEnv != "" {
+			return "env", nil
+		}
+	}
+	in, err := a.svc.ProviderKeyInKeychain(name)
+	switch {
+	case err != nil:
+		return "unavailable", nil
+	case in:
+		return "keychain", nil
+	}
+	return "none", nil
+}

@@ -373,6 +373,7 @@ With no arguments flowbench opens the window. Subcommands work headless
   flowbench providers [--json]                   (local AI servers nodes use)
   flowbench providers set NAME --kind K --url URL [--url URL]... [--concurrency N] [--api-key-env VAR]
   flowbench providers test NAME [--json] | remove NAME
+  flowbench providers key NAME [--remove]        (API key from stdin into the OS keychain)
   flowbench version | --version
   flowbench help [COMMAND]           (or flowbench COMMAND --help)
 

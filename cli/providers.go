@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +18,7 @@ const providersHelp = `usage: flowbench providers [--json]
        flowbench providers set NAME --kind K --url URL [--url URL]... [--concurrency N] [--api-key-env VAR] [--json]
        flowbench providers test NAME [--json]
        flowbench providers remove NAME
+       flowbench providers key NAME [--remove]
 
 Providers are the local AI servers nodes use (SPEC §12): kind openai (Ollama, llama.cpp,
 LM Studio, vLLM…), comfyui or a1111, one or more URLs (a pool: jobs spread over them, at most
@@ -25,6 +28,9 @@ Alone, lists the providers with whether their servers answer; --json:
 {"providers": [{"name", "kind", "urls", "concurrency", "api_key_env", "status"}]}.
 set creates or changes a provider (an existing one keeps what is not given; --url replaces
 its URLs). test reaches every URL and lists the models each has (exit 1 when one fails).
+key reads an API key from standard input and keeps it in the OS keychain (macOS Keychain,
+Windows Credential Manager, the Secret Service on Linux), never in the database; a provider
+without --api-key-env uses it. Exit 1 when no keychain can be used here; --remove deletes it.
 `
 
 // providerStatusTimeout bounds the reachability check of the provider list.
@@ -53,8 +59,10 @@ func (c *cmd) providersCmd(args []string) (int, error) {
 			return c.providersTest(args[1:])
 		case "remove", "rm":
 			return c.providersRemove(args[1:])
+		case "key":
+			return c.providersKey(args[1:])
 		}
-		return 0, usageErr("unknown providers subcommand %q (want set, test or remove)", args[0])
+		return 0, usageErr("unknown providers subcommand %q (want set, test, key or remove)", args[0])
 	}
 	p, err := parseArgs(args, flagSpec{"json": false})
 	if err != nil {
@@ -91,6 +99,8 @@ func (c *cmd) providersCmd(args []string) (int, error) {
 		key := ""
 		if pr.APIKeyEnv != "" {
 			key = "  key from $" + pr.APIKeyEnv
+		} else if in, _ := c.svc.ProviderKeyInKeychain(pr.Name); in {
+			key = "  key in the OS keychain"
 		}
 		c.printf("%s  %s  %s  ×%d%s  — %s\n", pr.Name, pr.Kind, strings.Join(pr.URLs, " "), pr.Concurrency, key, statuses[i])
 	}
@@ -199,5 +209,39 @@ func (c *cmd) providersRemove(args []string) (int, error) {
 		return 0, err
 	}
 	c.printf("provider %s removed\n", p.pos[0])
+	return 0, nil
+}
+
+// providersKey is `providers key NAME [--remove]`: keeps the API key read from standard
+// input (never from the command line, which shells keep in their history) in the OS keychain,
+// or removes it.
+func (c *cmd) providersKey(args []string) (int, error) {
+	p, err := parseArgs(args, flagSpec{"remove": false})
+	if err != nil {
+		return 0, err
+	}
+	if len(p.pos) != 1 {
+		return 0, usageErr("usage: flowbench providers key NAME [--remove]   (the key is read from standard input)")
+	}
+	name := p.pos[0]
+	if p.has("remove") {
+		if err := c.svc.SetProviderKey(c.ctx, name, ""); err != nil {
+			return 0, err
+		}
+		c.printf("API key of provider %s removed from the OS keychain\n", name)
+		return 0, nil
+	}
+	line, err := bufio.NewReader(io.LimitReader(c.stdin(), 64<<10)).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return 0, fmt.Errorf("reading the API key from standard input: %w", err)
+	}
+	key := strings.TrimSpace(line)
+	if key == "" {
+		return 0, usageErr("no API key on standard input (echo \"$KEY\" | flowbench providers key %s)", name)
+	}
+	if err := c.svc.SetProviderKey(c.ctx, name, key); err != nil {
+		return 0, err
+	}
+	c.printf("API key of provider %s kept in the OS keychain\n", name)
 	return 0, nil
 }

@@ -192,9 +192,10 @@ func (c *Connection) Label() string {
 // Providers resolves provider names to connections and keeps one pool per provider, shared
 // by every run of the process, so a seed sweep's jobs spread over the pool's URLs.
 type Providers struct {
-	store  ProviderStore
-	now    Clock
-	getenv func(string) string
+	store    ProviderStore
+	now      Clock
+	getenv   func(string) string
+	keychain Keychain // nil: none
 
 	mu     sync.Mutex
 	pools  map[string]*Pool // by provider name
@@ -212,6 +213,9 @@ func NewProviders(store ProviderStore, now Clock, getenv func(string) string) *P
 	}
 	return &Providers{store: store, now: now, getenv: getenv, pools: map[string]*Pool{}, direct: map[string]*Pool{}}
 }
+
+// SetKeychain makes the resolver read API keys of providers without api_key_env from k.
+func (ps *Providers) SetKeychain(k Keychain) { ps.keychain = k }
 
 // Store is the provider store the resolver reads.
 func (ps *Providers) Store() ProviderStore { return ps.store }
@@ -244,10 +248,18 @@ func (ps *Providers) Resolve(ctx context.Context, name string) (*Connection, err
 	return &Connection{Provider: p, APIKey: key, Pool: pool}, nil
 }
 
-// APIKey reads a provider's API key from its environment variable.
+// APIKey reads a provider's API key from its environment variable, or, when it names none,
+// from the OS keychain (no key when the keychain has none or cannot be used).
 func (ps *Providers) APIKey(p Provider) (string, error) {
 	if p.APIKeyEnv == "" {
-		return "", nil
+		if ps == nil || ps.keychain == nil {
+			return "", nil
+		}
+		key, err := ps.keychain.Get(p.Name)
+		if err != nil {
+			return "", nil // no keychain here: the provider is used without a key
+		}
+		return key, nil
 	}
 	getenv := os.Getenv
 	if ps != nil && ps.getenv != nil {

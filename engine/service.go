@@ -37,6 +37,8 @@ type Config struct {
 	FollowEvery time.Duration
 	// Getenv reads the environment variables holding providers' API keys (nil: os.Getenv).
 	Getenv func(string) string
+	// Keychain keeps providers' API keys in the OS keychain (nil: none).
+	Keychain Keychain
 	// MaxNesting bounds how deep subworkflows nest (0: DefaultMaxNesting).
 	MaxNesting int
 }
@@ -64,6 +66,9 @@ type Service struct {
 	// Config.MaxNesting.
 	children sync.Map
 	nesting  int
+	// checkedPins maps a version id → the workflows its subworkflows reach, once it passed
+	// checkSubflows.
+	checkedPins sync.Map
 	// shared lets concurrent runs execute the same deterministic work once (SPEC §14).
 	shared *SharedWork
 	ctx    context.Context
@@ -109,6 +114,7 @@ func NewService(cfg Config) (*Service, error) {
 		s.limits.MaxImagePixels = storedImageLimit(ctx, cfg.Store)
 	}
 	s.providers = NewProviders(cfg.Store, cfg.Now, cfg.Getenv)
+	s.providers.keychain = cfg.Keychain
 	s.runs = newRunQueue(runHooks{
 		announce:  func(r Run) { s.Bus.Emit(runEvent(r, 0)) },
 		slots:     s.takeSlots,

@@ -69,16 +69,18 @@ type ChildCall struct {
 // SubflowSpec is what a subworkflow node pinned to a version looks like: the child's name,
 // the pinned and the latest (current) version, and the handles.
 type SubflowSpec struct {
-	WorkflowID         string   `json:"workflow_id"`
-	WorkflowName       string   `json:"workflow_name"`
-	VersionID          string   `json:"version_id"`
-	VersionLabel       string   `json:"version_label"`
-	ContentHash        string   `json:"content_hash"`
-	LatestVersionID    string   `json:"latest_version_id"`
-	LatestVersionLabel string   `json:"latest_version_label"`
-	UpdateAvailable    bool     `json:"update_available"`
-	Inputs             []Handle `json:"inputs"`
-	Outputs            []Handle `json:"outputs"`
+	WorkflowID         string `json:"workflow_id"`
+	WorkflowName       string `json:"workflow_name"`
+	VersionID          string `json:"version_id"`
+	VersionLabel       string `json:"version_label"`
+	ContentHash        string `json:"content_hash"`
+	LatestVersionID    string `json:"latest_version_id"`
+	LatestVersionLabel string `json:"latest_version_label"`
+	UpdateAvailable    bool   `json:"update_available"`
+	// Deterministic: every node of the version (its subworkflows too) is.
+	Deterministic bool     `json:"deterministic"`
+	Inputs        []Handle `json:"inputs"`
+	Outputs       []Handle `json:"outputs"`
 }
 
 // SubflowSpec resolves a workflow (id or name) and a version (id or label; "" is current) as
@@ -92,7 +94,11 @@ func (s *Service) SubflowSpec(ctx context.Context, wfRef, versionRef string) (Su
 	if err != nil {
 		return SubflowSpec{}, err
 	}
-	return s.subflowSpec(w, v), nil
+	walk := subflowWalk{s: s, ctx: ctx, max: s.maxNesting(), done: map[string]int{}}
+	walk.visit(v, []string{w.Name}, []string{w.ID}) // notes the version and what it pins
+	sp := s.subflowSpec(w, v)
+	sp.Deterministic = PinnedDeterministic(v.ID)
+	return sp, nil
 }
 
 func (s *Service) subflowSpec(w Workflow, v Version) SubflowSpec {
@@ -270,11 +276,61 @@ func (s *Service) maxNesting() int {
 // checkSubflows refuses to run or plan a version whose subworkflow pins no longer hold (a
 // child workflow was deleted anyway), and resolves the pinned versions before any config
 // hash of theirs is taken.
+//
+// A version that passed once keeps its wiring, cycles and depth (versions never change): a
+// later run only checks that the workflows it reaches still exist (one could have been
+// deleted anyway), without walking and validating everything again.
 func (s *Service) checkSubflows(ctx context.Context, w Workflow, v Version) error {
 	if !hasSubflow(s.reg, v.Graph) {
 		return nil
 	}
-	return s.validateGraph(ctx, w.ID, v.Graph)
+	if reached, ok := s.checkedPins.Load(v.ID); ok {
+		for _, id := range reached.([]string) {
+			if _, err := s.store.GetWorkflow(ctx, id); err != nil {
+				return s.validateGraph(ctx, w.ID, v.Graph) // says which node and workflow
+			}
+		}
+		return nil
+	}
+	if err := s.validateGraph(ctx, w.ID, v.Graph); err != nil {
+		return err
+	}
+	if v.ID != "" {
+		s.checkedPins.Store(v.ID, s.reachedWorkflows(ctx, v.Graph))
+	}
+	return nil
+}
+
+// reachedWorkflows lists the workflows a graph's subworkflows run, nested ones too.
+func (s *Service) reachedWorkflows(ctx context.Context, g Graph) []string {
+	seen := map[string]bool{}
+	var out []string
+	var walk func(g Graph)
+	walk = func(g Graph) {
+		for _, p := range pins(g) {
+			if seen[p[1]] {
+				continue
+			}
+			seen[p[1]] = true
+			if !slicesContains(out, p[0]) {
+				out = append(out, p[0])
+			}
+			if v, err := s.version(ctx, p[1]); err == nil {
+				walk(v.Graph)
+			}
+		}
+	}
+	walk(g)
+	return out
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // depthKey carries how deep in subworkflows a run's context is.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/flowbench/flowbench/engine"
 	"github.com/flowbench/flowbench/engine/nodes"
+	"github.com/flowbench/flowbench/internal/keychain"
 	"github.com/flowbench/flowbench/storage"
 )
 
@@ -54,7 +55,7 @@ func Open(ctx context.Context, dir string, logger *slog.Logger) (*Home, error) {
 	}
 	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg, Logger: logger, Owner: lock.ID, OwnerAlive: lock.Alive,
 		RequestCancel:  func(owner, runID string) error { return storage.RequestCancel(dir, owner, runID) },
-		CancelRequests: lock.TakeCancelRequests, MaxImagePixels: maxPixels})
+		CancelRequests: lock.TakeCancelRequests, MaxImagePixels: maxPixels, Keychain: keychain.OS{}})
 	if err != nil {
 		lock.Release()
 		st.Close()

@@ -159,3 +159,45 @@ func FuzzDecodePackedReused(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeRecordsFastPath: a snapshot of records only, as encodeSnapshot writes it, is read
+// without encoding/json to exactly what encoding/json reads; anything else is left to it.
+func TestDecodeRecordsFastPath(t *testing.T) {
+	s := engine.Snapshot{Nodes: map[string]engine.NodeRecord{
+		"n1": {Status: engine.NodeExecuted, Reasons: []string{}, GenerationID: "0193-abc", DurationMS: 7},
+		"n2": {Status: engine.NodeExecuted, Reasons: []string{engine.ReasonTarget, engine.ReasonInputsUnchanged}, DurationMS: 42},
+		"n3": {Status: engine.NodeFailed, Error: "plain error é", DurationMS: -1},
+		"n4": {Status: engine.NodePending},
+	}}
+	text, _, err := encodeSnapshot(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := decodeRecords(text)
+	if !ok {
+		t.Fatalf("records-only snapshot not read by the fast path: %s", text)
+	}
+	var want engine.Snapshot
+	if err := decodeInto("run snapshot", text, &want); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want.Nodes) {
+		t.Errorf("fast path read\n %+v\nencoding/json read\n %+v", got, want.Nodes)
+	}
+	if got, ok := decodeRecords(`{"nodes":{}}`); !ok || len(got) != 0 {
+		t.Errorf("no records: %v %v", got, ok)
+	}
+	for _, other := range []string{
+		`{"nodes":null}`,
+		`{"nodes":{"a":{"status":"failed","reasons":null,"generation_id":"","duration_ms":1,"error":"say \"no\""}}}`,
+		`{"nodes":{"a":{"status":"paused","reasons":[],"generation_id":"","duration_ms":0,"error":""}},"approvals":{"a":{}}}`,
+		`{"nodes": {}}`,
+		`{"nodes":{"a":{"status":"executed","reasons":[],"generation_id":"g","duration_ms":1.5,"error":""}}}`,
+		`{"nodes":{"a":{"status":"executed","reasons":[],"generation_id":"g","duration_ms":1,"error":""},"a":{"status":"failed","reasons":[],"generation_id":"g","duration_ms":1,"error":""}}}`,
+		`{"nodes":{"a":{"status":"executed","reasons":[],"generation_id":"g","duration_ms":1,"error":""}`,
+	} {
+		if _, ok := decodeRecords(other); ok {
+			t.Errorf("fast path took %s", other)
+		}
+	}
+}

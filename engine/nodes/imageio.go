@@ -112,16 +112,31 @@ func inputImage(ctx context.Context, in *engine.NodeInput, name string) (image.I
 	if !ok {
 		return nil, engine.AssetRef{}, fmt.Errorf("input %q: a %s is not an image (want an asset reference)", name, typeName(v))
 	}
-	data, err := readAsset(ctx, in.Assets, ref.Asset)
-	if err != nil {
-		return nil, ref, fmt.Errorf("input %q: %w", name, err)
-	}
-	img, _, err := decodeImage(data, in.Limits)
-	if err != nil {
+	// The limit is part of the key: an image refused under one limit may pass under another.
+	key := fmt.Sprintf("%s/%d", ref.Asset, in.Limits.ImagePixels())
+	img, err := decoded.get(key, func() (image.Image, error) {
+		data, err := readAsset(ctx, in.Assets, ref.Asset)
+		if err != nil {
+			return nil, assetReadError{err}
+		}
+		img, _, err := decodeImage(data, in.Limits)
+		return img, err
+	})
+	var re assetReadError
+	switch {
+	case errors.As(err, &re):
+		return nil, ref, fmt.Errorf("input %q: %w", name, re.err)
+	case err != nil:
 		return nil, ref, fmt.Errorf("input %q (%s): %w", name, displayName(ref), err)
 	}
 	return img, ref, nil
 }
+
+// assetReadError is a failure to read an image's bytes, as opposed to decoding them.
+type assetReadError struct{ err error }
+
+func (e assetReadError) Error() string { return e.err.Error() }
+func (e assetReadError) Unwrap() error { return e.err }
 
 // putImage encodes img as PNG and stores it, named after the source with a .png extension.
 func putImage(ctx context.Context, in *engine.NodeInput, img image.Image, name string) (map[string]any, error) {

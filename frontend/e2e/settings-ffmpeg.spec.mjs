@@ -1,4 +1,4 @@
-// Settings → ffmpeg (issue 13): the path the video and audio nodes run ffmpeg from is set in
+// Settings → ffmpeg and API keys (issue 13): the path the video and audio nodes run ffmpeg from is set in
 // the window, checked with `ffmpeg -version`, and the result shown; the CLI sees the setting.
 import { shot } from "./flows.mjs";
 import { cli } from "./fakes.mjs";
@@ -8,6 +8,11 @@ export default async function (page, { assert }) {
   await page.getByRole("button", { name: "Settings…" }).click();
   const box = page.getByTestId("ffmpeg-setting");
   await box.waitFor({ state: "visible" });
+  // API keys go to the OS keychain; this machine has none (no Secret Service on D-Bus): said so
+  const key = page.getByTestId("provider-key-ollama");
+  await key.waitFor({ timeout: 20_000 });
+  assert.equal(await key.getAttribute("data-state"), "unavailable");
+  assert.match(await key.textContent(), /no OS keychain here/);
   const result = box.getByTestId("ffmpeg-check");
   await result.waitFor({ timeout: 20_000 });
   assert.equal(await result.getAttribute("data-ok"), "yes");

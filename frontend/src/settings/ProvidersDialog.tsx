@@ -15,6 +15,7 @@ import {
   type ProviderTest,
 } from "./providers";
 import { FFmpegSetting } from "./FFmpegSetting";
+import { ProviderKey } from "./ProviderKey";
 import "./providers.css";
 
 type Draft = { name: string; kind: string; urls: string; concurrency: string; keyEnv: string; isNew: boolean };
@@ -87,7 +88,7 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
       <p className="muted providers-intro">
         Providers are the AI servers nodes such as <span className="mono">llm.chat</span> and{" "}
         <span className="mono">image.generate</span> use. Give a provider several URLs to spread jobs over several
-        machines. API keys are read from an environment variable, never stored.
+        machines. API keys are read from an environment variable or kept in the OS keychain, never in Flowbench’s database.
       </p>
       {error && (
         <p className="field-error" role="alert">
@@ -142,6 +143,7 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
                   </button>
                 </span>
               </div>
+              <ProviderKey name={p.name} keyEnv={p.api_key_env} />
               {t && t !== "testing" && (
                 <p className={`provider-summary ${t.ok ? "ok" : "failed"}`} data-testid="provider-test-summary">
                   Test: {testSummary(t)}

@@ -96,6 +96,8 @@ export function PlanFrom(arg1:string,arg2:string,arg3:string,arg4:Record<string,
 
 export function PlanGraph(arg1:string,arg2:engine.Graph,arg3:string,arg4:Record<string, any>):Promise<engine.Plan>;
 
+export function ProviderKeyState(arg1:string):Promise<string>;
+
 export function ProviderModels(arg1:string):Promise<Array<string>>;
 
 export function RemoveProvider(arg1:string):Promise<void>;
@@ -119,6 +121,8 @@ export function SaveVersion(arg1:string,arg2:engine.Graph,arg3:string):Promise<e
 export function SelectGeneration(arg1:string,arg2:string,arg3:string):Promise<void>;
 
 export function SetProvider(arg1:engine.Provider):Promise<engine.Provider>;
+
+export function SetProviderKey(arg1:string,arg2:string):Promise<void>;
 
 export function SetQueuePaused(arg1:boolean):Promise<main.QueueControl>;
 

@@ -186,6 +186,10 @@ export function PlanGraph(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['PlanGraph'](arg1, arg2, arg3, arg4);
 }
 
+export function ProviderKeyState(arg1) {
+  return window['go']['main']['App']['ProviderKeyState'](arg1);
+}
+
 export function ProviderModels(arg1) {
   return window['go']['main']['App']['ProviderModels'](arg1);
 }
@@ -232,6 +236,10 @@ export function SelectGeneration(arg1, arg2, arg3) {
 
 export function SetProvider(arg1) {
   return window['go']['main']['App']['SetProvider'](arg1);
+}
+
+export function SetProviderKey(arg1, arg2) {
+  return window['go']['main']['App']['SetProviderKey'](arg1, arg2);
 }
 
 export function SetQueuePaused(arg1) {
