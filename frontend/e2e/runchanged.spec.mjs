@@ -1,0 +1,46 @@
+// Run changed (SPEC §14) from the editor's Run menu: after b's settings change, the run reruns
+// b and what follows it and reuses the rest.
+import { call, importWorkflow, newRun, openEditor, runIds, shot, waitRun } from "./flows.mjs";
+
+function graph(bExpr) {
+  return {
+    name: "Changed",
+    nodes: [
+      { id: "a", type: "math.expr", params: { expression: "2" }, position: { x: 0, y: 0 } },
+      { id: "b", type: "math.expr", params: { expression: bExpr }, position: { x: 260, y: 0 } },
+      { id: "c", type: "math.expr", params: { expression: "a + 1" }, position: { x: 520, y: 0 } },
+      { id: "out", type: "io.output", params: { name: "result" }, position: { x: 780, y: 0 } },
+    ],
+    edges: [
+      { source: "a", sourceHandle: "result", target: "b", targetHandle: "a" },
+      { source: "b", sourceHandle: "result", target: "c", targetHandle: "a" },
+      { source: "c", sourceHandle: "result", target: "out", targetHandle: "value" },
+    ],
+  };
+}
+
+export const tests = [
+  [
+    "Run changed in the Run menu reruns the edited node and what follows it",
+    async (page, { assert }) => {
+      const wf = await importWorkflow(page, graph("a * 2"));
+      const first = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: {}, from: "" });
+      assert.equal((await waitRun(page, first.id)).outputs.result, 5);
+      await call(page, "ImportJSON", JSON.stringify({ format: "flowbench.workflow/1", ...graph("a * 3"), name: "Changed" }), wf);
+      await openEditor(page, wf, "c");
+      const before = await runIds(page, wf);
+      await page.getByTestId("run-menu").click();
+      const item = page.getByRole("menuitem", { name: /Run changed/ });
+      await item.waitFor();
+      await shot(page, "run-changed-menu.png");
+      await item.click();
+      const done = await waitRun(page, (await newRun(page, wf, before)).id);
+      assert.equal(done.mode, "changed");
+      assert.equal(done.outputs.result, 7);
+      assert.equal(done.nodes.a.status, "reused");
+      assert.equal(done.nodes.b.status, "executed");
+      assert.ok(done.nodes.b.reasons.includes("changed"), `b reasons ${done.nodes.b.reasons}`);
+      assert.equal(done.nodes.c.status, "executed");
+    },
+  ],
+];
