@@ -194,9 +194,7 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		dst := states[g.Nodes[t].ID]
 		for _, k := range gi.in(t) {
 			e := g.Edges[k]
-			if _, ok := dst.inputs[e.TargetHandle]; !ok {
-				dst.inputs[e.TargetHandle] = nil
-			}
+			dst.wait(e.TargetHandle)
 			if states[e.Source] == nil {
 				if x.Plan == nil {
 					continue // a loop body's result edge: internal to the group
@@ -344,10 +342,22 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 // gave that handle a value.
 func (st *nodeState) feed(handle string, outs map[string]any, sourceHandle string) {
 	if v, ok := outs[sourceHandle]; ok {
-		st.inputs[handle] = v
-		st.connected[handle] = true
-		st.active++
+		st.give(handle, v)
 	}
+}
+
+// wait marks an input handle connected by an edge: nil until (unless) a value arrives.
+func (st *nodeState) wait(handle string) {
+	if _, ok := st.inputs[handle]; !ok {
+		st.inputs[handle] = nil
+	}
+}
+
+// give puts v on one of the node's input handles, an active edge.
+func (st *nodeState) give(handle string, v any) {
+	st.inputs[handle] = v
+	st.connected[handle] = true
+	st.active++
 }
 
 // drive executes a scope's nodes as their inputs become ready, concurrently, until each is
@@ -355,7 +365,7 @@ func (st *nodeState) feed(handle string, outs map[string]any, sourceHandle strin
 // result on this goroutine before its values flow on; values on edges to sc.group land in
 // sc.groupIn.
 func (ex *Executor) drive(ctx context.Context, x *Execution, sc *scope, onResolve func(nodeResult)) {
-	results := make(chan nodeResult, 64)
+	var results chan nodeResult // made when a node first runs on a worker (a loop body's item seldom needs one)
 	running, left := 0, len(sc.order)
 	var ready []string
 	for _, id := range sc.order {
@@ -405,6 +415,9 @@ func (ex *Executor) drive(ctx context.Context, x *Execution, sc *scope, onResolv
 				// here, saving a goroutine and two hand-offs per node of a chain.
 				resolve(ex.work(ctx, x, sc, st))
 			default:
+				if results == nil {
+					results = make(chan nodeResult, min(64, left))
+				}
 				running++
 				go func(st *nodeState) { results <- ex.work(ctx, x, sc, st) }(st)
 			}

@@ -219,8 +219,22 @@ func (ex *Executor) bodyRunner(x *Execution, b *loopBody, bodies map[string]*loo
 			}
 		}
 	}
+	// The body's shape is the same for every item too: its order and the edges leaving each
+	// child (read only by drive).
+	order := make([]string, len(b.nodes))
+	isChild := make(map[string]bool, len(b.nodes))
+	for i := range b.nodes {
+		order[i] = b.nodes[i].ID
+		isChild[b.nodes[i].ID] = true
+	}
+	out := map[string][]Edge{}
+	for _, e := range b.edges {
+		if isChild[e.Source] {
+			out[e.Source] = append(out[e.Source], e)
+		}
+	}
 	return func(ctx context.Context, index int, item any) (map[string]any, error) {
-		sc := &scope{states: make(map[string]*nodeState, len(b.nodes)), out: map[string][]Edge{}, group: b.group,
+		sc := &scope{states: make(map[string]*nodeState, len(b.nodes)), order: order, out: out, group: b.group,
 			groupIn: map[string]any{}, kids: kids, prior: prior}
 		for i := range b.nodes {
 			n, c := &b.nodes[i], &children[i]
@@ -229,26 +243,28 @@ func (ex *Executor) bodyRunner(x *Execution, b *loopBody, bodies map[string]*loo
 			}
 			sc.states[n.ID] = &nodeState{node: n, typ: c.typ, body: c.body, cfgHash: c.cfgHash, inputs: map[string]any{}, connected: map[string]bool{},
 				plan: PlanNode{Action: ActionRerun, Reasons: c.reasons}}
-			sc.order = append(sc.order, n.ID)
 		}
-		seed := map[string]any{"item": item, "index": int64(index)}
 		for _, e := range b.edges {
-			if sc.states[e.Source] != nil {
-				sc.out[e.Source] = append(sc.out[e.Source], e)
-			}
 			dst := sc.states[e.Target]
 			if dst == nil {
 				continue
 			}
-			if _, ok := dst.inputs[e.TargetHandle]; !ok {
-				dst.inputs[e.TargetHandle] = nil
-			}
 			dst.incoming++
 			switch {
 			case e.Source == b.group:
-				dst.feed(e.TargetHandle, seed, e.SourceHandle)
-			case sc.states[e.Source] != nil:
+				switch e.SourceHandle {
+				case "item":
+					dst.give(e.TargetHandle, item)
+				case "index":
+					dst.give(e.TargetHandle, int64(index))
+				default:
+					dst.wait(e.TargetHandle)
+				}
+			case isChild[e.Source]:
 				dst.remaining++
+				dst.wait(e.TargetHandle)
+			default:
+				dst.wait(e.TargetHandle) // from outside the group: never active
 			}
 		}
 		var failed error

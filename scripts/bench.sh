@@ -9,6 +9,7 @@
 # Extra arguments go to `go test`, e.g.
 #   scripts/bench.sh -bench='Chain|FanOut' -count=3
 #   scripts/bench.sh -benchtime=3s
+#   scripts/bench.sh -bench=SharedSeedSweep8 -benchtime=3x   # issue 15 shared work: x-one-run, upstream-execs
 # Without -benchtime each benchmark runs for about a second; one whose single operation
 # takes longer (100 runs of a 100 ms delay at cap 1 take ~10 s) runs exactly once. The raw
 # `go test` output is kept in $BENCH_RAW when that variable names a file.

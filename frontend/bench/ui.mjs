@@ -163,8 +163,11 @@ async function measureRun(page, id) {
           }
           requestAnimationFrame(poll);
         };
-        window.runtime.EventsOn("run", (e) => {
-          if (e.run_id && e.run_id === runId && ["completed", "failed", "cancelled"].includes(e.status) && !endSeen) endSeen = Date.now();
+        // engine events come as one list per message ("events", bridge.go)
+        window.runtime.EventsOn("events", (list) => {
+          for (const e of list) {
+            if (e.type === "run" && e.run_id && e.run_id === runId && ["completed", "failed", "cancelled"].includes(e.status) && !endSeen) endSeen = Date.now();
+          }
         });
         window.go.main.App.OpenWorkflow(id)
           .then((d) => window.go.main.App.StartRun({ workflow_id: id, version_id: "", graph: d.draft ?? d.current.graph, inputs: {}, from: "" }))
@@ -237,7 +240,8 @@ async function concurrent(page, RUNS = 10) {
         const running = new Set();
         const done = new Set();
         let most = 0;
-        const off = window.runtime.EventsOn("run", (e) => {
+        const off = window.runtime.EventsOn("events", (list) => list.filter((e) => e.type === "run").forEach(onRun));
+        function onRun(e) {
           if (e.workflow_id !== id) return;
           if (e.status === "running") running.add(e.run_id);
           if (["completed", "failed", "cancelled"].includes(e.status)) {
@@ -252,7 +256,7 @@ async function concurrent(page, RUNS = 10) {
               resolveAll({ long, most, ms: Math.round(performance.now() - t0) });
             }, 500);
           }
-        });
+        }
       }),
     [wf, RUNS],
   );
