@@ -13,6 +13,10 @@ func (a *App) NodeTypes() []*engine.NodeType { return a.svc.Registry().Types() }
 // NodeDeterministic reports whether a node of this type with these params is deterministic
 // (image.noise with a seed is, without one is not), for the inspector.
 func (a *App) NodeDeterministic(nodeType string, params map[string]any) (bool, error) {
+	if nodeType == engine.TypeSubworkflow { // as deterministic as the version it pins
+		sp, err := a.SubflowSpec(engine.ToText(params["workflow"]), engine.ToText(params["version"]))
+		return sp.Deterministic, err
+	}
 	return a.svc.Registry().NodeDeterministic(nodeType, params)
 }
 

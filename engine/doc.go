@@ -11,8 +11,8 @@
 // The files, by use case:
 //
 //   - Workflows, versions and the editor's draft: workflows.go, drafts.go (OpenForEditing,
-//     CommitDraft, SwitchVersion), fileformat.go and openfile.go (import, export), diff.go and
-//     restore.go (compare and restore), makesubflow.go, subflowbundle.go.
+//     CommitDraft, SwitchVersion), fileformat.go and openfile.go (import, export), diff.go,
+//     diffgraphs.go and restore.go (compare and restore), makesubflow.go, subflowbundle.go.
 //   - The graph: types.go, registry.go (node types and params), validate.go, inputs.go and
 //     values.go (typed inputs and numbers), template.go, graphfacts.go.
 //   - Starting runs: runstart.go (StartRun, RunDraft, StartBatch: resolve once, validate
@@ -25,12 +25,17 @@
 //   - Executing a run: executor.go and runnode.go (one scheduler and node path for
 //     top-level nodes, loop bodies and subworkflows: loops.go, subflow.go), nodeinput.go
 //     (what a node's Run function gets), committer.go (generations committed before their
-//     events), shared.go (work shared between concurrent runs), providers.go (AI servers).
+//     events), shared.go (work shared between concurrent runs), providers.go,
+//     providerservice.go and keychain.go (AI servers and their keys).
 //   - Generations and run from block: generations.go, current.go (which generation is
 //     current), currentcache.go, plan.go, planner.go (BuildPlan, a pure function),
 //     planservice.go, config.go, fingerprint.go and hashing.go (what a node would do).
-//   - Events to the window: events.go (Bus, batched), live.go (live state keyed
-//     workflow:run:node), follow.go and watch.go (other processes' generations, linked files).
+//   - Events to the window: events.go (Bus: every event, in order, to every subscriber),
+//     live.go (live state keyed workflow:run:node), follow.go and watch.go (other
+//     processes' generations, linked files).
+//   - Around them: errors.go (sentinel errors, ValidationError), files.go and importfile.go
+//     (files a person named, media into the asset store), inputreads.go, assetrefs.go,
+//     settings.go and limits.go (the data home's settings), versioncache.go, util.go.
 //
 // A run's data flows one way: an edge calls StartRun, RunDraft or StartBatch; the runs are
 // written queued and handed to the RunQueue; when a slot frees, the executor runs the nodes

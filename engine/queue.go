@@ -28,10 +28,11 @@ type activeRun struct {
 type runHooks struct {
 	// announce tells the window a run entered the queue.
 	announce func(r Run)
-	// slots grants run slots (SPEC §5: one cap per data home) to queued runs of this process
-	// while it runs running of them under its own cap localCap (0: none); it returns the
-	// granted ids.
-	slots func(queued []string, running, localCap int) ([]string, error)
+	// slots gives back the slots of the runs in released (in the same write) and grants run
+	// slots (SPEC §5: one cap per data home) to queued runs of this process while it runs
+	// running of them under its own cap localCap (0: none); it returns the granted ids and
+	// whether it gave the released slots back.
+	slots func(queued []string, running, localCap int, released []string) ([]string, bool, error)
 	// begin records a run as running (called in queue order, before it executes).
 	begin func(ar *activeRun) error
 	// execute runs a begun run and records its end in ar.stored.
@@ -63,7 +64,9 @@ type RunQueue struct {
 	running map[string]*activeRun
 	queue   []*activeRun
 	known   map[string]*activeRun
-	hooks   runHooks
+	// released are runs that ended whose slots the next drain gives back (with its take).
+	released []string
+	hooks    runHooks
 	// wg counts the runs accepted and not yet ended.
 	wg sync.WaitGroup
 }
@@ -130,11 +133,19 @@ func (m *RunQueue) drain() {
 	for i, ar := range m.queue {
 		ids[i] = ar.run.ID
 	}
+	released := m.released
+	m.released = nil
 	m.mu.Unlock()
 	var granted []string
+	gaveBack := false
 	if !stopped && len(ids) > 0 && m.hooks.slots != nil {
 		// On an error the runs stay queued: the next drain (a run's end, the poll) asks again.
-		granted, _ = m.hooks.slots(ids, running, localCap)
+		granted, gaveBack, _ = m.hooks.slots(ids, running, localCap, released)
+	}
+	if !gaveBack && m.hooks.release != nil {
+		for _, id := range released {
+			m.hooks.release(id)
+		}
 	}
 	ok := make(map[string]bool, len(granted))
 	for _, id := range granted {
@@ -190,10 +201,8 @@ func (m *RunQueue) fail(ar *activeRun, err error) {
 
 func (m *RunQueue) end(ar *activeRun, res Result) {
 	ar.result = res
-	if m.hooks.release != nil {
-		m.hooks.release(ar.run.ID)
-	}
 	m.mu.Lock()
+	m.released = append(m.released, ar.run.ID) // given back by the drain below
 	delete(m.running, ar.run.ID)
 	delete(m.known, ar.run.ID)
 	m.mu.Unlock()

@@ -8,22 +8,24 @@ import (
 
 // takeSlots is the queue's slots hook: this process's queued runs start as the data home's
 // one cap and one FIFO order allow (QueueStore.TakeSlots), never while the queue is paused.
-func (s *Service) takeSlots(queued []string, running, localCap int) ([]string, error) {
+// The slots of runs that ended (released) go back in the same write.
+func (s *Service) takeSlots(queued []string, running, localCap int, released []string) ([]string, bool, error) {
 	limit := s.RunCap()
 	if localCap > 0 {
 		limit = min(limit, localCap)
 	}
 	limit -= running
 	if limit <= 0 {
-		return nil, nil
+		return nil, false, nil
 	}
 	oc := s.newOwnerCheck()
 	granted, err := s.store.TakeSlots(s.ctx, SlotRequest{Owner: s.owner, Queued: queued, Limit: limit, Cap: s.RunCap(),
-		PausedKey: SettingQueuePaused, Alive: oc.alive})
+		PausedKey: SettingQueuePaused, Alive: oc.alive, Release: released})
 	if err != nil {
 		s.log.Error("taking run slots", "err", err)
+		return nil, false, err
 	}
-	return granted, err
+	return granted, true, nil
 }
 
 // releaseSlot gives a run's slot back. A release that fails is logged: the next process

@@ -76,6 +76,9 @@ type GenerationStore interface {
 	SelectGeneration(ctx context.Context, workflowID, nodeID, generationID string) error
 	// DeleteGeneration removes a generation and any asset no longer referenced.
 	DeleteGeneration(ctx context.Context, id string) error
+	// CachedGeneration returns the latest completed generation, of any workflow, whose input
+	// fingerprint is fingerprint (the cache, SPEC §14), or ErrNotFound.
+	CachedGeneration(ctx context.Context, fingerprint string) (Generation, error)
 }
 
 // SettingsStore keeps small application settings (run cap, theme …).
@@ -87,8 +90,8 @@ type SettingsStore interface {
 // QueueStore holds the data home's run queue for every process using it (SPEC §5, §14): one
 // order of the queued runs and the slots of one run cap.
 type QueueStore interface {
-	// TakeSlots grants run slots to queued runs, in one transaction: it frees the slots of
-	// owners that are not alive and of runs no longer queued or running, records which of
+	// TakeSlots grants run slots to queued runs, in one transaction: it gives back the slots
+	// of req.Release, frees the slots of owners that are not alive and of runs no longer queued or running, records which of
 	// req.Owner's queued runs are ready (its first req.Limit runs of req.Queued in queue
 	// order, counting those already granted), and, unless the setting req.PausedKey is "1",
 	// grants free slots under req.Cap to the ready runs of live owners in queue order. It
@@ -116,6 +119,8 @@ type SlotRequest struct {
 	PausedKey string
 	// Alive tells whether another owner's process still runs.
 	Alive func(owner string) bool
+	// Release are runs whose slots go back first (they ended).
+	Release []string
 }
 
 // Store is everything the engine persists.

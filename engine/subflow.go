@@ -69,16 +69,18 @@ type ChildCall struct {
 // SubflowSpec is what a subworkflow node pinned to a version looks like: the child's name,
 // the pinned and the latest (current) version, and the handles.
 type SubflowSpec struct {
-	WorkflowID         string   `json:"workflow_id"`
-	WorkflowName       string   `json:"workflow_name"`
-	VersionID          string   `json:"version_id"`
-	VersionLabel       string   `json:"version_label"`
-	ContentHash        string   `json:"content_hash"`
-	LatestVersionID    string   `json:"latest_version_id"`
-	LatestVersionLabel string   `json:"latest_version_label"`
-	UpdateAvailable    bool     `json:"update_available"`
-	Inputs             []Handle `json:"inputs"`
-	Outputs            []Handle `json:"outputs"`
+	WorkflowID         string `json:"workflow_id"`
+	WorkflowName       string `json:"workflow_name"`
+	VersionID          string `json:"version_id"`
+	VersionLabel       string `json:"version_label"`
+	ContentHash        string `json:"content_hash"`
+	LatestVersionID    string `json:"latest_version_id"`
+	LatestVersionLabel string `json:"latest_version_label"`
+	UpdateAvailable    bool   `json:"update_available"`
+	// Deterministic: every node of the version (its subworkflows too) is.
+	Deterministic bool     `json:"deterministic"`
+	Inputs        []Handle `json:"inputs"`
+	Outputs       []Handle `json:"outputs"`
 }
 
 // SubflowSpec resolves a workflow (id or name) and a version (id or label; "" is current) as
@@ -92,7 +94,11 @@ func (s *Service) SubflowSpec(ctx context.Context, wfRef, versionRef string) (Su
 	if err != nil {
 		return SubflowSpec{}, err
 	}
-	return s.subflowSpec(w, v), nil
+	walk := subflowWalk{s: s, ctx: ctx, max: s.maxNesting(), done: map[string]int{}}
+	walk.visit(v, []string{w.Name}, []string{w.ID}) // notes the version and what it pins
+	sp := s.subflowSpec(w, v)
+	sp.Deterministic = PinnedDeterministic(v.ID)
+	return sp, nil
 }
 
 func (s *Service) subflowSpec(w Workflow, v Version) SubflowSpec {

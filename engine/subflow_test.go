@@ -323,7 +323,7 @@ func TestSubworkflowPlanAndRepin(t *testing.T) {
 		t.Fatal(err)
 	}
 	spec, err := svc.SubflowSpec(ctx, child.WorkflowID, child.VersionID)
-	if err != nil || !spec.UpdateAvailable || spec.LatestVersionLabel != "v2" {
+	if err != nil || !spec.UpdateAvailable || spec.LatestVersionLabel != "v2" || !spec.Deterministic {
 		t.Errorf("spec of v1 = %+v, %v; want update available to v2", spec, err)
 	}
 	// a newer child version changes nothing by itself

@@ -36,6 +36,11 @@ func (s *Store) TakeSlots(ctx context.Context, req engine.SlotRequest) ([]string
 }
 
 func takeSlots(ctx context.Context, tx *sql.Tx, req engine.SlotRequest) ([]string, error) {
+	for _, id := range req.Release {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM run_slots WHERE run_id = ?`, id); err != nil {
+			return nil, err
+		}
+	}
 	// Slots of runs that ended (or paused) without giving them back.
 	if _, err := tx.ExecContext(ctx, `DELETE FROM run_slots WHERE NOT EXISTS
 		(SELECT 1 FROM runs r WHERE r.id = run_slots.run_id AND r.status IN ('queued', 'running'))`); err != nil {

@@ -41,6 +41,9 @@ func (s *Store) queuedLocked() []*runRec {
 func (s *Store) TakeSlots(ctx context.Context, req engine.SlotRequest) ([]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, id := range req.Release {
+		delete(s.slots, id)
+	}
 	alive := map[string]bool{}
 	for id, sl := range s.slots {
 		r := s.runs[id]

@@ -100,6 +100,13 @@ func testTakeSlotsDeadOwner(t *testing.T, s engine.Store) {
 func testTakeSlotsLimit(t *testing.T, s engine.Store) {
 	rs := ownedRuns(t, s, "A", "A", "A", "B")
 	wantIDs(t, "A at limit 1", take(t, s, "A", 1, 3, everyoneAlive, rs[0], rs[1], rs[2]), rs[0])
+	// a release in the same request: rs[0]'s slot goes back (it is still queued here, so
+	// only the request's Release can free it) and rs[1] takes it
+	got, err := s.TakeSlots(ctx(), engine.SlotRequest{Owner: "A", Queued: []string{rs[1].ID}, Limit: 1, Cap: 1,
+		PausedKey: pausedKey, Alive: everyoneAlive, Release: []string{rs[0].ID}})
+	must(t, "TakeSlots with Release", err)
+	wantIDs(t, "A releasing rs[0] at cap 1", got, rs[1])
+	must(t, "ReleaseSlot", s.ReleaseSlot(ctx(), rs[1].ID))
 	wantIDs(t, "B gets a slot past A's waiting runs", take(t, s, "B", 4, 3, everyoneAlive, rs[3]), rs[3])
 	wantIDs(t, "A listing only its third run", take(t, s, "A", 2, 3, everyoneAlive, rs[0], rs[2]), rs[0], rs[2])
 }

@@ -763,6 +763,7 @@ export namespace engine {
 	    latest_version_id: string;
 	    latest_version_label: string;
 	    update_available: boolean;
+	    deterministic: boolean;
 	    inputs: Handle[];
 	    outputs: Handle[];
 	
@@ -780,6 +781,7 @@ export namespace engine {
 	        this.latest_version_id = source["latest_version_id"];
 	        this.latest_version_label = source["latest_version_label"];
 	        this.update_available = source["update_available"];
+	        this.deterministic = source["deterministic"];
 	        this.inputs = this.convertValues(source["inputs"], Handle);
 	        this.outputs = this.convertValues(source["outputs"], Handle);
 	    }
