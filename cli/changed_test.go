@@ -58,3 +58,36 @@ func TestRunChanged(t *testing.T) {
 	h.refused([]string{"--from", "--changed"}, "plan", "Chain")
 	h.refused([]string{"--from", "--changed"}, "plan", "Chain", "--changed", "--from", "B")
 }
+
+// TestCacheSetting: the cache is on by default; a changed run of a second workflow with the
+// same nodes reuses the first one's generations (reason cached) through the CLI;
+// `settings set cache off` turns it off (the next such run executes), and a bad value is
+// refused with exit 2.
+func TestCacheSetting(t *testing.T) {
+	t.Parallel()
+	h := newHome(t)
+	var out settingsOut
+	h.json(&out, "settings", "--json")
+	if v, set, ok := out.get("cache"); !ok || set || v != "on" {
+		t.Errorf("fresh home: cache = %q (set %v, listed %v), want on by default", v, set, ok)
+	}
+	h.importFile(chainFile(t, "One"))
+	h.importFile(chainFile(t, "Two"))
+	h.importFile(chainFile(t, "Three"))
+	one := h.runJSON(0, "One", "--input", "x=4")
+	two := h.runJSON(0, "Two", "--changed", "--input", "x=4")
+	if engine.ToText(two.Outputs["result"]) != "41" {
+		t.Errorf("Two: outputs %v", two.Outputs)
+	}
+	for _, id := range []string{"A", "B", "out"} {
+		if rec := two.Nodes[id]; rec.Status != "reused" || !slices.Contains(rec.Reasons, "cached") || rec.GenerationID != one.Nodes[id].GenerationID {
+			t.Errorf("Two %s = %+v, want reused (cached) of One's %s", id, rec, one.Nodes[id].GenerationID)
+		}
+	}
+	h.refused([]string{"cache", "on or off"}, "settings", "set", "cache", "maybe")
+	h.ok("settings", "set", "cache", "off")
+	three := h.runJSON(0, "Three", "--changed", "--input", "x=4")
+	if rec := three.Nodes["A"]; rec.Status != "executed" || slices.Contains(rec.Reasons, "cached") {
+		t.Errorf("Three A with the cache off = %+v, want executed", rec)
+	}
+}

@@ -152,10 +152,12 @@ listed as missing. --undo puts back what the workflow's last restore replaced.
        flowbench settings set KEY VALUE
        flowbench settings check ffmpeg [--json]
 
-Lists the settings of the data home (run_cap, max_image_pixels, ffmpeg_path) with their
-values, or changes one; an empty VALUE ("") puts back the default. ffmpeg_path is the ffmpeg
-executable, or a folder holding ffmpeg and ffprobe, the video and audio nodes run (default:
-found on PATH). --json: {"settings": [{"key","value","default","set","description"}]}.
+Lists the settings of the data home (run_cap, max_image_pixels, ffmpeg_path, cache) with
+their values, or changes one; an empty VALUE ("") puts back the default. ffmpeg_path is the
+ffmpeg executable, or a folder holding ffmpeg and ffprobe, the video and audio nodes run
+(default: found on PATH). cache on|off (default on): a run from a block or a changed run
+reuses a completed result with the same inputs from any workflow (reason cached).
+--json: {"settings": [{"key","value","default","set","description"}]}.
 check ffmpeg finds ffmpeg and ffprobe as the media nodes would and runs ffmpeg -version
 (exit 1 when they cannot be used; --json: {"ok","setting","ffmpeg","ffprobe","version","error"}).
 `,

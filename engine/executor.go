@@ -40,6 +40,9 @@ type Executor struct {
 	// Shared, when set, executes a deterministic node once for every run about to execute it
 	// with the same input fingerprint at the same time (SPEC §14); nil: each run executes.
 	Shared *SharedWork
+	// Cache, when set, finds a completed generation with an input fingerprint in any
+	// workflow (SPEC §14 cache); nil: no cache.
+	Cache func(ctx context.Context, fingerprint string) (*Generation, error)
 	// Child runs a flow.subworkflow node's child run (the service's runChild); nil outside a
 	// service, where such a node fails saying so.
 	Child func(ctx context.Context, c ChildCall) (map[string]any, error)

@@ -40,6 +40,12 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 		rec.GenerationID = prior.ID
 		return ex.settle(x, sc, nodeResult{id: id, outputs: prior.Outputs, record: rec})
 	}
+	if src := ex.cached(ctx, x, sc, st, fp, params); src != nil {
+		rec.Status = NodeReused
+		rec.Reasons = append(rec.Reasons, ReasonCached)
+		rec.GenerationID = src.ID
+		return ex.settle(x, sc, nodeResult{id: id, outputs: src.Outputs, record: rec})
+	}
 
 	emitRunning := func() {
 		if ex.Emit != nil {

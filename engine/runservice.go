@@ -205,6 +205,9 @@ func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 			}
 			return nil
 		}}
+	if ar.exec.Plan != nil && s.cacheOn(ctx) {
+		ex.Cache = s.cacheLookup
+	}
 	res := ex.Execute(ctx, ar.exec)
 	stored, _ := s.finishRun(run, res)
 	ar.stored = &stored

@@ -64,6 +64,8 @@ var knownSettings = []knownSetting{
 			}
 			return nil
 		}},
+	{SettingCache, "on", "Reuse a completed result with the same inputs from any workflow in a run from a block or a changed run (on or off)",
+		checkOnOff},
 }
 
 // Settings lists the known settings with their stored values.

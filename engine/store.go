@@ -76,6 +76,9 @@ type GenerationStore interface {
 	SelectGeneration(ctx context.Context, workflowID, nodeID, generationID string) error
 	// DeleteGeneration removes a generation and any asset no longer referenced.
 	DeleteGeneration(ctx context.Context, id string) error
+	// CachedGeneration returns the latest completed generation, of any workflow, whose input
+	// fingerprint is fingerprint (the cache, SPEC §14), or ErrNotFound.
+	CachedGeneration(ctx context.Context, fingerprint string) (Generation, error)
 }
 
 // SettingsStore keeps small application settings (run cap, theme …).

@@ -167,6 +167,23 @@ func (s *Store) GetGeneration(ctx context.Context, id string) (engine.Generation
 	return g, nil
 }
 
+// CachedGeneration returns the latest completed generation of any workflow whose input
+// fingerprint is fingerprint, found through the generations_fingerprint index.
+func (s *Store) CachedGeneration(ctx context.Context, fingerprint string) (engine.Generation, error) {
+	if fingerprint == "" {
+		return engine.Generation{}, fmt.Errorf("cached generation: no fingerprint: %w", engine.ErrNotFound)
+	}
+	g, err := s.scanGeneration(s.r.QueryRowContext(ctx, `SELECT `+genCols+genFrom+`WHERE g.input_fingerprint = ? AND g.status = 'completed'
+		ORDER BY g.created_at DESC, g.seq DESC LIMIT 1`, fingerprint))
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, fmt.Errorf("cached generation %s: %w", fingerprint, engine.ErrNotFound)
+	}
+	if err != nil {
+		return g, fmt.Errorf("cached generation %s: %w", fingerprint, err)
+	}
+	return g, nil
+}
+
 // ListGenerations returns a node's generations newest first.
 func (s *Store) ListGenerations(ctx context.Context, workflowID, nodeID string) ([]engine.Generation, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT `+genCols+genFrom+`WHERE g.workflow_id = ? AND g.node_id = ?

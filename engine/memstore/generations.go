@@ -156,6 +156,25 @@ func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (engi
 	return st, nil
 }
 
+// CachedGeneration returns the latest completed generation of any workflow whose input
+// fingerprint is fingerprint.
+func (s *Store) CachedGeneration(ctx context.Context, fingerprint string) (engine.Generation, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var best *genRec
+	if fingerprint != "" {
+		for _, rec := range s.gens {
+			if rec.g.InputFingerprint == fingerprint && rec.g.Status == engine.GenCompleted && (best == nil || newerGen(rec, best)) {
+				best = rec
+			}
+		}
+	}
+	if best == nil {
+		return engine.Generation{}, fmt.Errorf("cached generation %s: %w", fingerprint, engine.ErrNotFound)
+	}
+	return s.genLocked(best), nil
+}
+
 // GenerationEpoch returns the workflow's generation epoch (0 for an unknown workflow).
 func (s *Store) GenerationEpoch(ctx context.Context, workflowID string) (int64, error) {
 	s.mu.Lock()

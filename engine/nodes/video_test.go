@@ -26,8 +26,9 @@ import (
 // The ffmpeg node tests run the real ffmpeg (a Debian package installed by make setup) on
 // tiny media made with its lavfi sources.
 
-// hangGuard only catches a hang: no test asserts how long work took.
-const hangGuard = 30 * time.Second
+// hangGuard only catches a hang: no test asserts how long work took (writing 4,000 frames and
+// starting ffmpeg took over 30 s at load 25).
+const hangGuard = 90 * time.Second
 
 // needFFmpeg skips when ffmpeg or ffprobe is not installed.
 func needFFmpeg(tb testing.TB) {

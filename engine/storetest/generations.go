@@ -15,6 +15,7 @@ var generationTests = []test{
 	{"ListGenerations", testListGenerations},
 	{"CurrentGenerations", testCurrentGenerations},
 	{"CurrentGenerationsFollowTheRule", testCurrentFollowsRule},
+	{"CachedGenerationAcrossWorkflows", testCachedGeneration},
 	{"SelectGeneration", testSelectGeneration},
 	{"DeleteGeneration", testDeleteGeneration},
 	{"DeleteGenerationKeepsAssetsInUse", testDeleteKeepsAssetsInUse},
@@ -510,4 +511,30 @@ func testCurrentFollowsRule(t *testing.T, s engine.Store) {
 	if st.Current["n4"] == nil || !st.Current["n4"].Selected || st.Current["n1"] != nil || !st.Failed["n1"] {
 		t.Errorf("picks and failures not as set up: n4 %+v, n1 failed %v", st.Current["n4"], st.Failed["n1"])
 	}
+}
+
+// testCachedGeneration: the cache finds the latest completed generation with a fingerprint in
+// any workflow; a failed one never; an unknown fingerprint is ErrNotFound.
+func testCachedGeneration(t *testing.T, s engine.Store) {
+	_, va := mkWorkflow(t, s, "A")
+	_, vb := mkWorkflow(t, s, "B")
+	ra, rb := mkRun(t, s, va, at(1), ""), mkRun(t, s, vb, at(1), "")
+	old := mkGen(ra, "x", engine.GenCompleted, at(2))
+	newer := mkGen(rb, "y", engine.GenCompleted, at(3))
+	failed := mkGen(ra, "x", engine.GenFailed, at(4))
+	other := mkGen(ra, "z", engine.GenCompleted, at(5))
+	for _, g := range []*engine.Generation{&old, &newer, &failed} {
+		g.InputFingerprint = "fp-shared"
+	}
+	other.InputFingerprint = "fp-other"
+	save(t, s, old, newer, failed, other)
+	g, err := s.CachedGeneration(ctx(), "fp-shared")
+	must(t, "CachedGeneration", err)
+	if g.ID != newer.ID || g.WorkflowID != vb.WorkflowID || g.Status != engine.GenCompleted || g.Outputs["value"] != "y" {
+		t.Errorf("CachedGeneration = %+v, want %s (the latest completed, of workflow B)", g, newer.ID)
+	}
+	_, err = s.CachedGeneration(ctx(), "fp-none")
+	wantErr(t, "CachedGeneration of an unknown fingerprint", err, engine.ErrNotFound)
+	_, err = s.CachedGeneration(ctx(), "")
+	wantErr(t, "CachedGeneration of no fingerprint", err, engine.ErrNotFound)
 }

@@ -1,6 +1,6 @@
 // Compare runs and versions, the sweep grid, and restore (SPEC §13, issue 14), as a user:
 // runs are chosen with the checkboxes of the queue overlay and the Runs tab.
-import { call, docsDir, importWorkflow, node, openEditor, runIds, newRun, selectNode, shot, waitFor, waitRun } from "./flows.mjs";
+import { call, docsDir, importWorkflow, node, openEditor, runIds, newRun, openQueue, selectNode, shot, waitFor, waitRun } from "./flows.mjs";
 
 /** A small sweep: n → n*10 → +1 → out. */
 function sweep() {
@@ -98,15 +98,16 @@ export const tests = [
       // choose them on the queue overlay's cards
       const overlay = page.getByTestId("queue-overlay");
       await overlay.waitFor();
+      // opened by choice once the runs ended, so it does not fold under the pointer
+      for (const r of runs) await waitRun(page, r.id);
+      await openQueue(page);
       // the Done section lists three cards until "show all"; the list follows the runs as they land
       const cards = () => Promise.all(runs.map((r) => overlay.locator(`[data-testid="run-card"][data-run-id="${r.id}"]`).count()));
       await waitFor(
         page,
         async () => {
-          // the overlay folds itself when the last run ends, unless the user opened it
-          if (!/\bopen\b/.test((await overlay.getAttribute("class")) ?? "")) await overlay.locator(".queue-toggle").click();
           const more = overlay.locator(".queue-more", { hasText: "show all" });
-          // (the overlay may fold between the look and the click: try again next round)
+          // (the list may still be catching up with the runs: try again next round)
           if (await more.count()) await more.first().click({ timeout: 1_000 }).catch(() => {});
           return (await cards()).every((c) => c === 1);
         },

@@ -2,6 +2,7 @@
 // result per URL with its models) and remove providers; each URL's pool state in this window.
 import { useCallback, useEffect, useState } from "react";
 import { Dialog } from "../panels/Dialog";
+import { CacheSwitch } from "./CacheSwitch";
 import {
   forgetModels,
   KIND_HELP,
@@ -173,6 +174,7 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
         })}
       </ul>
       <FFmpegSetting />
+      <CacheSwitch />
     </Dialog>
   );
 }

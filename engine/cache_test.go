@@ -1,0 +1,174 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"reflect"
+	"slices"
+	"sync/atomic"
+	"testing"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// cacheGraph is c (const 5) → add (+1) → out.
+func cacheGraph() engine.Graph {
+	return engine.Graph{
+		Nodes: []engine.Node{node("c", "t.const", map[string]any{"value": int64(5)}),
+			node("add", "t.add", map[string]any{"k": int64(1)}), node("out", "io.output", map[string]any{"name": "result"})},
+		Edges: []engine.Edge{edge("c", "out", "add", "a"), edge("add", "out", "out", "value")},
+	}
+}
+
+// TestCacheAcrossWorkflows: a changed run of a workflow that never ran reuses, node by node,
+// the completed generations of another workflow with the same input fingerprints (reason
+// cached, the generation named), executing nothing; a full run stays full; the target of a
+// run from a block executes; with the setting off every node executes.
+func TestCacheAcrossWorkflows(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reg, executions := testRegistry(t)
+	svc := newService(t, reg, 2)
+	importGraph(t, svc, "A", cacheGraph())
+	importGraph(t, svc, "B", cacheGraph())
+	importGraph(t, svc, "C", cacheGraph())
+	a := runAndWait(t, svc, engine.RunRequest{Workflow: "A"})
+	if a.Status != engine.RunCompleted {
+		t.Fatalf("A: %s %s", a.Status, a.Error)
+	}
+
+	before := executions.Load()
+	b := runAndWait(t, svc, engine.RunRequest{Workflow: "B", Changed: true})
+	if b.Status != engine.RunCompleted || !reflect.DeepEqual(b.Outputs, a.Outputs) {
+		t.Fatalf("B changed run: %s outputs %v, want %v", b.Status, b.Outputs, a.Outputs)
+	}
+	if n := executions.Load() - before; n != 0 {
+		t.Errorf("B's changed run executed %d nodes, want 0 (all cached)", n)
+	}
+	for id, rec := range b.Snapshot.Records() {
+		want := a.Snapshot.Records()[id].GenerationID
+		if rec.Status != engine.NodeReused || !slices.Contains(rec.Reasons, engine.ReasonCached) || rec.GenerationID != want {
+			t.Errorf("B %s: %+v, want reused (cached) of A's %s", id, rec, want)
+		}
+	}
+
+	before = executions.Load()
+	full := runAndWait(t, svc, engine.RunRequest{Workflow: "B"})
+	if n := executions.Load() - before; full.Status != engine.RunCompleted || n != 3 {
+		t.Errorf("B full run: %s, executed %d nodes, want all 3", full.Status, n)
+	}
+
+	before = executions.Load()
+	from := runAndWait(t, svc, engine.RunRequest{Workflow: "C", From: "c"})
+	if rec := from.Snapshot.Records()["c"]; rec.Status != engine.NodeExecuted {
+		t.Errorf("C's target c: %+v, want executed", rec)
+	}
+	if rec := from.Snapshot.Records()["add"]; rec.Status != engine.NodeReused || !slices.Contains(rec.Reasons, engine.ReasonCached) {
+		t.Errorf("C add: %+v, want cached", rec)
+	}
+	if n := executions.Load() - before; n != 1 {
+		t.Errorf("C's run from c executed %d nodes, want 1", n)
+	}
+
+	if err := svc.SetSetting(ctx, engine.SettingCache, "off"); err != nil {
+		t.Fatal(err)
+	}
+	importGraph(t, svc, "D", cacheGraph())
+	before = executions.Load()
+	d := runAndWait(t, svc, engine.RunRequest{Workflow: "D", Changed: true})
+	if n := executions.Load() - before; d.Status != engine.RunCompleted || n != 3 {
+		t.Errorf("D changed run with the cache off: %s, executed %d nodes, want 3", d.Status, n)
+	}
+	if err := svc.SetSetting(ctx, engine.SettingCache, "maybe"); err == nil {
+		t.Errorf("cache=maybe accepted")
+	}
+}
+
+// TestPropertyCachedEqualsFull: for random deterministic graphs, a workflow's changed runs
+// that reuse another workflow's generations from the cache (after random edits, with random
+// flow input values) hold, node by node, the values a full run of the same version gives.
+// The cache is hit (the test counts the hits, so it cannot pass without them).
+func TestPropertyCachedEqualsFull(t *testing.T) {
+	t.Parallel()
+	reg := libRegistry(t)
+	graphs := 60
+	if testing.Short() {
+		graphs = 15
+	}
+	var hits atomic.Int64
+	t.Run("graphs", func(t *testing.T) {
+		for i := 0; i < graphs; i++ {
+			seed := int64(20261206 + i)
+			t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
+				t.Parallel()
+				hits.Add(checkCachedProperty(t, reg, seed))
+			})
+		}
+	})
+	if hits.Load() == 0 {
+		t.Errorf("no node was ever cached")
+	}
+}
+
+func checkCachedProperty(t *testing.T, reg *engine.Registry, seed int64) int64 {
+	ctx := context.Background()
+	rng := rand.New(rand.NewSource(seed))
+	pg := randomPropGraph(rng)
+	g := pg.g
+	svc := newService(t, reg, 2)
+	if seed%10 == 0 {
+		svc = serviceAt(t, t.TempDir(), engine.Config{RunCap: 2})
+	}
+	ref := newService(t, reg, 2)
+	a := importGraph(t, svc, "a", g)
+	b := importGraph(t, svc, "b", g)
+	r := importGraph(t, ref, "ref", g)
+	givenX, x := propX(rng)
+	if run := runAndWait(t, svc, engine.RunRequest{Workflow: a.WorkflowID, Inputs: map[string]any{"x": givenX}}); run.Status != engine.RunCompleted {
+		t.Fatalf("seed %d: full run of a: %s %s", seed, run.Status, run.Error)
+	}
+	var hits int64
+	for round := 0; round < 3; round++ {
+		if round > 0 {
+			g = cloneGraph(g)
+			for e := rng.Intn(3); e > 0; e-- {
+				i := 1 + rng.Intn(len(pg.handles))
+				g.Nodes[i].Params = map[string]any{"expression": randomExpr(rng, pg.handles[g.Nodes[i].ID])}
+			}
+			for _, w := range []struct {
+				s  *engine.Service
+				id string
+			}{{svc, a.WorkflowID}, {svc, b.WorkflowID}, {ref, r.WorkflowID}} {
+				if _, err := w.s.SaveVersion(ctx, w.id, g, fmt.Sprint("round ", round), "", true); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if rng.Intn(2) == 0 {
+				givenX, x = propX(rng)
+			}
+		}
+		// b's changed run finds a's generations; then a's own changed run finds b's
+		for _, wf := range []string{b.WorkflowID, a.WorkflowID} {
+			run := runAndWait(t, svc, engine.RunRequest{Workflow: wf, Changed: true, Inputs: map[string]any{"x": givenX}})
+			if run.Status != engine.RunCompleted {
+				t.Fatalf("seed %d round %d: changed run: %s %s", seed, round, run.Status, run.Error)
+			}
+			full := runAndWait(t, ref, engine.RunRequest{Workflow: r.WorkflowID, Inputs: map[string]any{"x": x}})
+			for id, rec := range run.Snapshot.Records() {
+				if slices.Contains(rec.Reasons, engine.ReasonCached) {
+					hits++
+				}
+				got := generationOutputs(t, svc, rec.GenerationID)
+				want := generationOutputs(t, ref, full.Snapshot.Records()[id].GenerationID)
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("seed %d round %d: node %s (%s %v) holds %v, a full run gives %v", seed, round, id, rec.Status, rec.Reasons, got, want)
+				}
+			}
+			if !reflect.DeepEqual(run.Outputs, full.Outputs) {
+				t.Fatalf("seed %d round %d: outputs %v, a full run gives %v", seed, round, run.Outputs, full.Outputs)
+			}
+		}
+	}
+	return hits
+}
