@@ -3,7 +3,7 @@
 // are dropped, the run form remembers, small texts read right.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { call, importWorkflow, openEditor, openQueue, shot, waitFor, waitRun } from "./flows.mjs";
+import { call, importWorkflow, openEditor, shot, waitFor, waitRun } from "./flows.mjs";
 
 /** flowbench runs the app's binary as a command against the app's home (a terminal beside it). */
 async function flowbench(...args) {

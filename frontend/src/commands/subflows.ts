@@ -1,7 +1,6 @@
 // Subworkflow operations of the editor (SPEC §15): drop a workflow in as a node pinned to its
 // current version, re-pin a node (a version choice, "update to latest"), open a child with a
 // way back, and make a subworkflow of the selection. Each canvas change is one undo step.
-import { create } from "zustand";
 import { api } from "../api/backend";
 import type { RunInfo } from "../api/types";
 import { useRuns } from "../stores/runs";
@@ -11,6 +10,7 @@ import { selectOnly } from "../lib/graphops";
 import { uniqueId } from "../lib/ids";
 import { graphOf, useGraph } from "../stores/graph";
 import { SUBWORKFLOW, useSubflows } from "../stores/subflows";
+import { useTrail } from "../stores/subflowTrail";
 import { toast, useUI } from "../stores/ui";
 
 /** WORKFLOW_MIME carries a workflow dragged from the palette's Workflows section (its id). */
@@ -51,15 +51,6 @@ export async function updateToLatest(nodeId: string): Promise<void> {
   pinVersion(nodeId, spec.version_id);
   toast("info", `${n.data.label || nodeId} now runs ${spec.workflow_name} ${spec.version_label}`);
 }
-
-/** A step into a child workflow, so the editor can lead back to its parent. */
-interface Crumb {
-  parentId: string;
-  parentName: string;
-  childId: string;
-}
-
-export const useTrail = create<{ trail: Crumb[] }>(() => ({ trail: [] }));
 
 /** openChild opens the workflow a subworkflow node runs, remembering the way back. With a
  * run on the canvas that ran the node, its child run is shown there (the lens steps in). */

@@ -1,16 +1,14 @@
 // "Make subworkflow" (SPEC §15): name the new workflow, then the selection becomes one node
 // running it. Also the subworkflow entries of a node's context menu.
 import { useState } from "react";
-import { create } from "zustand";
 import { makeSubworkflow, openChild, updateToLatest } from "../commands/subflows";
 import { selectOnly } from "../lib/graphops";
 import type { MenuItem } from "../plan/NodeActions";
 import { Dialog } from "../panels/Dialog";
 import { useGraph } from "../stores/graph";
+import { useMakeDialog } from "../stores/makeSubflowDialog";
 import { SUBWORKFLOW } from "../stores/subflows";
 import { toast } from "../stores/ui";
-
-export const useMakeDialog = create<{ open: boolean }>(() => ({ open: false }));
 
 /** subflowMenuItems are a node's subworkflow entries: make one of the selection (the node
  * with it), and for a subworkflow node, open it and update it to the child's latest version. */

@@ -3,7 +3,8 @@
 // breadcrumb back to the parent after opening a child.
 import { memo } from "react";
 import type { SubflowSpec } from "../api/types";
-import { backToParent, useTrail } from "../commands/subflows";
+import { backToParent } from "../commands/subflows";
+import { useTrail } from "../stores/subflowTrail";
 import { useGraph } from "../stores/graph";
 import "./subflows.css";
 
