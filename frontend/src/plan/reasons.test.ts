@@ -18,6 +18,12 @@ describe("reason wording", () => {
     expect(REASONS.shared).toMatch(/another run/);
   });
 
+  it("words the reasons of a changed run and of the cache (SPEC §14)", () => {
+    expect(reasonText("changed")).toMatch(/changed since its last result/);
+    expect(reasonText("cached")).toMatch(/already existed/);
+    expect(explainNode({ action: "rerun", reasons: ["changed", "config_changed"] })).toMatch(/^Runs again: it changed since its last result/);
+  });
+
   it("explains a node's decision in one sentence", () => {
     expect(explainNode({ action: "rerun", reasons: ["config_changed"] })).toBe(
       "Runs again: its settings changed since its last result.",

@@ -19,6 +19,8 @@ export const REASONS: Readonly<Record<string, string>> = {
   selected: "you picked this result",
   resume: "the run resumes from here",
   shared: "another run was computing the same thing at the same time; its result was recorded here too",
+  changed: "it changed since its last result (a changed run starts from it)",
+  cached: "a result with exactly these inputs already existed (in this or another workflow), so it was reused",
 };
 
 /** reasonText is one reason in plain words; an unknown word is shown as it is. */
