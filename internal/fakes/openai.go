@@ -455,20 +455,30 @@ func (f *OpenAI) speech(w http.ResponseWriter, r *http.Request) (map[string]any,
 	return body, true
 }
 
-func (f *OpenAI) transcriptions(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+// multipartFields parses a multipart/form-data request (keeping up to maxMemory bytes of it in
+// memory) and returns its text fields, first value of each. A request of another type is
+// refused with notMultipart, one that does not parse with the parser's error.
+func multipartFields(w http.ResponseWriter, r *http.Request, maxMemory int64, notMultipart string) (map[string]any, bool) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
-		apiError(w, http.StatusBadRequest, "invalid_request_error", "",
-			"Transcriptions take multipart/form-data with a 'file' and a 'model'.")
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "", notMultipart)
 		return nil, false
 	}
-	if err := r.ParseMultipartForm(32 << 20); err != nil {
+	if err := r.ParseMultipartForm(maxMemory); err != nil {
 		apiError(w, http.StatusBadRequest, "invalid_request_error", "", "Could not parse multipart form: "+err.Error())
 		return nil, false
 	}
 	fields := map[string]any{}
 	for k, v := range r.MultipartForm.Value {
 		fields[k] = v[0]
+	}
+	return fields, true
+}
+
+func (f *OpenAI) transcriptions(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	fields, ok := multipartFields(w, r, 32<<20, "Transcriptions take multipart/form-data with a 'file' and a 'model'.")
+	if !ok {
+		return nil, false
 	}
 	if _, ok := f.knownModel(w, fields); !ok {
 		return nil, false

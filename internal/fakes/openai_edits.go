@@ -8,7 +8,6 @@ import (
 	_ "image/jpeg" // edits take PNG, JPEG or WebP
 	_ "image/png"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,19 +22,9 @@ const imageEditMaxBytes = 25 << 20
 // `image` file (sent as image/png, image/jpeg or image/webp; the fake decodes PNG and JPEG), a `prompt`, and optional `mask` (PNG), `model`, `n`
 // (1–10), `size` (WIDTHxHEIGHT; default the image's) and `response_format` (url or b64_json).
 func (f *OpenAI) edits(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct != "multipart/form-data" {
-		apiError(w, http.StatusBadRequest, "invalid_request_error", "",
-			"Image edits take multipart/form-data with an 'image' file and a 'prompt'.")
+	fields, ok := multipartFields(w, r, 64<<20, "Image edits take multipart/form-data with an 'image' file and a 'prompt'.")
+	if !ok {
 		return nil, false
-	}
-	if err := r.ParseMultipartForm(64 << 20); err != nil {
-		apiError(w, http.StatusBadRequest, "invalid_request_error", "", "Could not parse multipart form: "+err.Error())
-		return nil, false
-	}
-	fields := map[string]any{}
-	for k, v := range r.MultipartForm.Value {
-		fields[k] = v[0]
 	}
 	model, _ := fields["model"].(string)
 	if model == "" {
