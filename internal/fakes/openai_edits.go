@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -84,21 +83,13 @@ func (f *OpenAI) edits(w http.ResponseWriter, r *http.Request) (map[string]any, 
 	}
 	width, height := cfg.Width, cfg.Height
 	if s, ok := fields["size"].(string); ok && s != "auto" {
-		ws, hs, cut := strings.Cut(s, "x")
-		wi, err1 := strconv.Atoi(ws)
-		hi, err2 := strconv.Atoi(hs)
-		if !cut || err1 != nil || err2 != nil || wi < 1 || hi < 1 || wi > 4096 || hi > 4096 {
-			apiError(w, http.StatusBadRequest, "invalid_request_error", "size",
-				fmt.Sprintf("Invalid 'size': %v is not WIDTHxHEIGHT (e.g. 1024x1024).", s))
+		if width, height, ok = imageSize(w, s, s); !ok {
 			return nil, false
 		}
-		width, height = wi, hi
 	}
 	respFormat := "url"
 	if s, ok := fields["response_format"].(string); ok {
-		if s != "url" && s != "b64_json" {
-			apiError(w, http.StatusBadRequest, "invalid_request_error", "response_format",
-				fmt.Sprintf("Invalid 'response_format': %v (want 'url' or 'b64_json').", s))
+		if !imageResponseFormat(w, s, s) {
 			return nil, false
 		}
 		respFormat = s
