@@ -78,11 +78,7 @@ func (s *Service) CommitDraft(ctx context.Context, wfRef string, g Graph, notes 
 // so) and dropped; an invalid one stays the draft, since it cannot become a version. A
 // version that is not the workflow's is refused before anything is written.
 func (s *Service) SwitchVersion(ctx context.Context, wfRef, versionRef string) (Version, error) {
-	w, err := s.ResolveWorkflow(ctx, wfRef)
-	if err != nil {
-		return Version{}, err
-	}
-	target, err := s.ResolveVersion(ctx, w, versionRef)
+	w, target, err := s.resolveWorkflowVersion(ctx, wfRef, versionRef)
 	if err != nil {
 		return Version{}, err
 	}

@@ -488,11 +488,7 @@ func (s *Service) Versions(ctx context.Context, wfRef string) (Workflow, []Versi
 
 // CreateVersion clones a version (default current) with notes; current does not change.
 func (s *Service) CreateVersion(ctx context.Context, wfRef, fromRef, notes string) (Version, error) {
-	w, err := s.ResolveWorkflow(ctx, wfRef)
-	if err != nil {
-		return Version{}, err
-	}
-	from, err := s.ResolveVersion(ctx, w, fromRef)
+	w, from, err := s.resolveWorkflowVersion(ctx, wfRef, fromRef)
 	if err != nil {
 		return Version{}, err
 	}

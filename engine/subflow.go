@@ -86,11 +86,7 @@ type SubflowSpec struct {
 // SubflowSpec resolves a workflow (id or name) and a version (id or label; "" is current) as
 // a subworkflow node would pin them.
 func (s *Service) SubflowSpec(ctx context.Context, wfRef, versionRef string) (SubflowSpec, error) {
-	w, err := s.ResolveWorkflow(ctx, wfRef)
-	if err != nil {
-		return SubflowSpec{}, err
-	}
-	v, err := s.ResolveVersion(ctx, w, versionRef)
+	w, v, err := s.resolveWorkflowVersion(ctx, wfRef, versionRef)
 	if err != nil {
 		return SubflowSpec{}, err
 	}

@@ -383,26 +383,38 @@ func (f *OpenAI) images(w http.ResponseWriter, r *http.Request) (map[string]any,
 	} else if set {
 		seed = int64(v)
 	}
+	if !f.answerImages(w, r, n, prompt, format, func(i int) []byte {
+		return FakePNG(width, height, fmt.Sprintf("%s|%s|%d|%d", model, prompt, seed, i))
+	}) {
+		return nil, false
+	}
+	return body, true
+}
+
+// answerImages answers an image request (generations, edits) with n images made by img,
+// each a data URL or, for format b64_json, base64, after the fake's delay. It reports false,
+// answering nothing, when the client went away during the delay.
+func (f *OpenAI) answerImages(w http.ResponseWriter, r *http.Request, n int, prompt, format string, img func(i int) []byte) bool {
 	if f.opts.Delay > 0 {
 		select {
 		case <-time.After(f.opts.Delay):
 		case <-r.Context().Done():
-			return nil, false
+			return false
 		}
 	}
 	data := make([]any, n)
 	for i := range n {
-		img := FakePNG(width, height, fmt.Sprintf("%s|%s|%d|%d", model, prompt, seed, i))
+		b64 := base64.StdEncoding.EncodeToString(img(i))
 		item := map[string]any{"revised_prompt": prompt}
 		if format == "b64_json" {
-			item["b64_json"] = base64.StdEncoding.EncodeToString(img)
+			item["b64_json"] = b64
 		} else {
-			item["url"] = "data:image/png;base64," + base64.StdEncoding.EncodeToString(img)
+			item["url"] = "data:image/png;base64," + b64
 		}
 		data[i] = item
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"created": time.Now().Unix(), "data": data})
-	return body, true
+	return true
 }
 
 func (f *OpenAI) speech(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {

@@ -2,7 +2,6 @@ package fakes
 
 import (
 	"bytes"
-	"encoding/base64"
 	"fmt"
 	"image"
 	_ "image/jpeg" // edits take PNG, JPEG or WebP
@@ -10,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"time"
 )
 
 // imageEditMaxBytes is the largest image /v1/images/edits takes (gpt-image-1: 25 MB; the
@@ -94,27 +92,13 @@ func (f *OpenAI) edits(w http.ResponseWriter, r *http.Request) (map[string]any, 
 		}
 		respFormat = s
 	}
-	if f.opts.Delay > 0 {
-		select {
-		case <-time.After(f.opts.Delay):
-		case <-r.Context().Done():
-			return nil, false
-		}
-	}
-	out := make([]any, n)
-	for i := range n {
-		img := FakePNG(width, height, fmt.Sprintf("edit|%s|%s|%d|%d|%d", model, prompt, len(data), cfg.Width, i))
-		item := map[string]any{"revised_prompt": prompt}
-		if respFormat == "b64_json" {
-			item["b64_json"] = base64.StdEncoding.EncodeToString(img)
-		} else {
-			item["url"] = "data:image/png;base64," + base64.StdEncoding.EncodeToString(img)
-		}
-		out[i] = item
-	}
 	fields["image_filename"] = hdr.Filename
 	fields["image_format"] = format
 	fields["image_size"] = fmt.Sprintf("%dx%d", cfg.Width, cfg.Height)
-	writeJSON(w, http.StatusOK, map[string]any{"created": time.Now().Unix(), "data": out})
+	if !f.answerImages(w, r, n, prompt, respFormat, func(i int) []byte {
+		return FakePNG(width, height, fmt.Sprintf("edit|%s|%s|%d|%d|%d", model, prompt, len(data), cfg.Width, i))
+	}) {
+		return nil, false
+	}
 	return fields, true
 }
