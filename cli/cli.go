@@ -27,7 +27,7 @@ const (
 )
 
 // commandOrder lists the subcommands in the order help shows them.
-var commandOrder = []string{"import", "export", "list", "versions", "version", "run", "plan", "approve", "runs",
+var commandOrder = []string{"import", "export", "delete", "list", "versions", "version", "run", "plan", "approve", "runs",
 	"generations", "select", "nodes", "diff", "restore", "queue", "cancel", "retry", "resume", "providers", "settings", "help"}
 
 // commandHelp is each subcommand's usage lines and what it does (`flowbench CMD --help`).
@@ -41,6 +41,12 @@ as a new current version of WORKFLOW (no new version if it equals the current on
 
 Writes a version (default: current) as a workflow file, or with --bundle the whole workflow
 with every version, to stdout or FILE.
+`,
+	"delete": `usage: flowbench delete WORKFLOW [--anyway] [--json]
+
+Deletes a workflow with its versions, runs and generations (its active runs are cancelled
+first). A workflow other workflows use as a subworkflow is refused (exit 2, naming them);
+--anyway deletes it all the same, and the versions that use it then fail validation naming it.
 `,
 	"list": `usage: flowbench list [--json]
 
@@ -264,6 +270,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		code, err = c.importCmd(args[1:])
 	case "export":
 		code, err = c.exportCmd(args[1:])
+	case "delete":
+		code, err = c.deleteCmd(args[1:])
 	case "list":
 		code, err = c.listCmd(args[1:])
 	case "versions":
@@ -316,7 +324,7 @@ func report(stderr io.Writer, err error) int {
 	var ue *usageError
 	switch {
 	case errors.As(err, &ue), errors.Is(err, engine.ErrInvalid), errors.Is(err, engine.ErrNotFound),
-		errors.Is(err, engine.ErrAmbiguous), errors.Is(err, engine.ErrConflict):
+		errors.Is(err, engine.ErrAmbiguous), errors.Is(err, engine.ErrConflict), errors.Is(err, engine.ErrInUse):
 		return ExitUsage
 	}
 	return ExitFailed
@@ -353,6 +361,7 @@ With no arguments flowbench opens the window. Subcommands work headless
 
   flowbench import FILE [--into WORKFLOW] [--json]
   flowbench export WORKFLOW [--version V] [--bundle] [-o FILE]
+  flowbench delete WORKFLOW [--anyway] [--json]   (refused when used as a subworkflow)
   flowbench list [--json]
   flowbench versions WORKFLOW [--json]
   flowbench version create WORKFLOW [--from V] [--notes TEXT] [--json]

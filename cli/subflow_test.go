@@ -125,3 +125,42 @@ func TestExportWarnsOfSubworkflowsWithItsFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestDeleteCLI: delete refuses a workflow used as a subworkflow (exit 2, naming its user),
+// deletes it with --anyway (the parent then fails validation naming it), refuses an unknown
+// workflow, and deletes a plain one.
+func TestDeleteCLI(t *testing.T) {
+	t.Parallel()
+	h := newHome(t)
+	childFile, parentFile := subflowFiles(t)
+	h.importFile(childFile)
+	h.importFile(parentFile)
+
+	h.refused([]string{`"Doubler"`, `"Parent"`, "subworkflow", "anyway"}, "delete", "Doubler")
+	h.ok("run", "Parent", "--input", "n=1") // nothing was deleted
+	h.refused([]string{`"Nope"`}, "delete", "Nope")
+
+	var del struct {
+		Deleted bool   `json:"deleted"`
+		Name    string `json:"name"`
+	}
+	h.json(&del, "delete", "Doubler", "--anyway", "--json")
+	if !del.Deleted || del.Name != "Doubler" {
+		t.Errorf("delete --anyway = %+v", del)
+	}
+	var list struct {
+		Workflows []struct {
+			Name string `json:"name"`
+		} `json:"workflows"`
+	}
+	h.json(&list, "list", "--json")
+	if len(list.Workflows) != 1 || list.Workflows[0].Name != "Parent" {
+		t.Errorf("after delete --anyway: %+v, want only Parent", list.Workflows)
+	}
+	h.refused([]string{`"sub"`}, "run", "Parent", "--input", "n=1")
+
+	if r := h.ok("delete", "Parent"); !strings.Contains(r.stdout, `deleted workflow "Parent"`) {
+		t.Errorf("delete Parent: %s", r)
+	}
+	h.refused([]string{`"Parent"`}, "delete", "Parent")
+}

@@ -302,3 +302,32 @@ func toRunItem(r engine.Run) runItem {
 	return runItem{r.ID, r.WorkflowID, r.VersionID, r.VersionLabel, string(r.Status), string(r.Mode), r.Label, r.CreatedAt.Format(time.RFC3339Nano),
 		r.ParentRunID, r.ParentNodeID}
 }
+
+// deleteCmd deletes a workflow; one used as a subworkflow is refused (exit 2, naming its users)
+// unless --anyway.
+func (c *cmd) deleteCmd(args []string) (int, error) {
+	p, err := parseArgs(args, flagSpec{"anyway": false, "json": false})
+	if err != nil {
+		return 0, err
+	}
+	if err := needArgs(p, 1, "delete WORKFLOW [--anyway] [--json]"); err != nil {
+		return 0, err
+	}
+	w, err := c.svc.ResolveWorkflow(c.ctx, p.pos[0])
+	if err != nil {
+		return 0, err
+	}
+	if p.has("anyway") {
+		err = c.svc.DeleteWorkflowAnyway(c.ctx, w.ID)
+	} else {
+		err = c.svc.DeleteWorkflow(c.ctx, w.ID)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if p.has("json") {
+		return 0, c.json(map[string]any{"deleted": true, "id": w.ID, "name": w.Name})
+	}
+	c.printf("deleted workflow %q (%s)\n", w.Name, w.ID)
+	return 0, nil
+}

@@ -187,17 +187,7 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 func targetScope(gi *graphIndex, top []int, fromIdx int, down, scope []bool) {
 	// Forward: the target and everything downstream of it.
 	down[fromIdx] = true
-	stack := []int{fromIdx}
-	for len(stack) > 0 {
-		i := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, k := range gi.out(i) {
-			if t := top[gi.dst[k]]; !down[t] {
-				down[t] = true
-				stack = append(stack, t)
-			}
-		}
-	}
+	stack := spread(gi, top, down, []int{fromIdx}, true)
 	// Backward: everything that feeds the forward set.
 	for i := range down {
 		if down[i] {
@@ -205,16 +195,28 @@ func targetScope(gi *graphIndex, top []int, fromIdx int, down, scope []bool) {
 			stack = append(stack, i)
 		}
 	}
+	spread(gi, top, scope, stack, false)
+}
+
+// spread marks in mark every top-level node reachable from the nodes on stack (already
+// marked), following edges downstream when forward, else upstream. It returns the emptied
+// stack for reuse.
+func spread(gi *graphIndex, top []int, mark []bool, stack []int, forward bool) []int {
 	for len(stack) > 0 {
 		i := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, k := range gi.in(i) {
-			if s := top[gi.src[k]]; !scope[s] {
-				scope[s] = true
-				stack = append(stack, s)
+		edges, ends := gi.in(i), gi.src
+		if forward {
+			edges, ends = gi.out(i), gi.dst
+		}
+		for _, k := range edges {
+			if t := top[ends[k]]; !mark[t] {
+				mark[t] = true
+				stack = append(stack, t)
 			}
 		}
 	}
+	return stack
 }
 
 // planContext holds what every node's own decision reads, computed once per plan.

@@ -9,11 +9,7 @@ import (
 // PlanFrom builds the plan of a run from a block without executing it (dry run). given are
 // changed flow input values, as for a run.
 func (s *Service) PlanFrom(ctx context.Context, wfRef, versionRef, from string, given map[string]any) (Plan, error) {
-	w, err := s.ResolveWorkflow(ctx, wfRef)
-	if err != nil {
-		return Plan{}, err
-	}
-	v, err := s.ResolveVersion(ctx, w, versionRef)
+	w, v, err := s.resolveWorkflowVersion(ctx, wfRef, versionRef)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -33,11 +29,7 @@ func (s *Service) PlanFrom(ctx context.Context, wfRef, versionRef, from string, 
 // PlanChanged builds the plan of a changed run (SPEC §14) without executing it: which nodes
 // rerun on their own account (reason changed), what reruns because of them, what is reused.
 func (s *Service) PlanChanged(ctx context.Context, wfRef, versionRef string, given map[string]any) (Plan, error) {
-	w, err := s.ResolveWorkflow(ctx, wfRef)
-	if err != nil {
-		return Plan{}, err
-	}
-	v, err := s.ResolveVersion(ctx, w, versionRef)
+	w, v, err := s.resolveWorkflowVersion(ctx, wfRef, versionRef)
 	if err != nil {
 		return Plan{}, err
 	}

@@ -263,6 +263,17 @@ func (s *Service) ResolveWorkflow(ctx context.Context, ref string) (Workflow, er
 	return Workflow{}, fmt.Errorf("workflow name %q matches %d workflows, use an id: %w", ref, len(ws), ErrAmbiguous)
 }
 
+// resolveWorkflowVersion finds a workflow (id or unique name) and a version of it (id or
+// label; "" is the current version).
+func (s *Service) resolveWorkflowVersion(ctx context.Context, wfRef, versionRef string) (Workflow, Version, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return Workflow{}, Version{}, err
+	}
+	v, err := s.ResolveVersion(ctx, w, versionRef)
+	return w, v, err
+}
+
 // ResolveVersion finds a version of w by id or label; "" is the current version.
 func (s *Service) ResolveVersion(ctx context.Context, w Workflow, ref string) (Version, error) {
 	if ref == "" {
@@ -522,11 +533,7 @@ func (s *Service) SaveVersion(ctx context.Context, wfRef string, g Graph, notes,
 
 // UseVersion makes a version of the workflow current.
 func (s *Service) UseVersion(ctx context.Context, wfRef, versionRef string) (Version, error) {
-	w, err := s.ResolveWorkflow(ctx, wfRef)
-	if err != nil {
-		return Version{}, err
-	}
-	v, err := s.ResolveVersion(ctx, w, versionRef)
+	w, v, err := s.resolveWorkflowVersion(ctx, wfRef, versionRef)
 	if err != nil {
 		return Version{}, err
 	}

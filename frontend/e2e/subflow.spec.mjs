@@ -170,4 +170,76 @@ export const tests = [
       assert.equal(await node(page, "sub").count(), 0);
     },
   },
+  {
+    name: "deleting a workflow used as a subworkflow offers delete anyway",
+    timeout: 60_000,
+    fn: async (page, { assert }) => {
+      const leafId = await importWorkflow(page, {
+        name: "Leaf",
+        nodes: [
+          { id: "seven", type: "math.expr", params: { expression: "7" }, position: { x: 0, y: 0 } },
+          { id: "out", type: "io.output", params: { name: "y" }, position: { x: 260, y: 0 } },
+        ],
+        edges: [{ source: "seven", sourceHandle: "result", target: "out", targetHandle: "value" }],
+      });
+      const leaf = (await call(page, "ListWorkflows")).find((w) => w.id === leafId).name;
+      const trunkId = await importWorkflow(page, {
+        name: "Trunk",
+        nodes: [
+          { id: "sub", type: "flow.subworkflow", params: { workflow: leaf, version: "v1" }, position: { x: 0, y: 0 } },
+          { id: "out", type: "io.output", params: { name: "result" }, position: { x: 300, y: 0 } },
+        ],
+        edges: [{ source: "sub", sourceHandle: "y", target: "out", targetHandle: "value" }],
+      });
+      const trunk = (await call(page, "ListWorkflows")).find((w) => w.id === trunkId).name;
+
+      // through the editor, so the dashboard loads its cards afresh
+      await openEditor(page, leafId, "seven");
+      await page.evaluate(() => (location.hash = "#/"));
+      const card = page.getByTestId("workflow-card").filter({ hasText: leaf });
+      await card.getByTestId("card-menu").click();
+      await page.getByRole("menuitem", { name: "Delete…" }).click();
+      await page.getByTestId("confirm-dialog").getByRole("button", { name: "Delete" }).click();
+      // refused, naming its user, with the choice to delete anyway
+      const dialog = page.getByTestId("delete-in-use-dialog");
+      await dialog.waitFor();
+      assert.match(await dialog.innerText(), new RegExp(trunk));
+      assert.ok((await call(page, "ListWorkflows")).some((w) => w.id === leafId), "refused delete removed the workflow");
+      await shot(page, "subworkflow-delete-anyway.png");
+      // Cancel keeps it
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      await dialog.waitFor({ state: "detached" });
+      await card.waitFor();
+      // delete anyway removes it; the user then fails validation naming the node
+      await card.getByTestId("card-menu").click();
+      await page.getByRole("menuitem", { name: "Delete…" }).click();
+      await page.getByTestId("confirm-dialog").getByRole("button", { name: "Delete" }).click();
+      await page.getByTestId("delete-anyway").click();
+      await card.waitFor({ state: "detached" });
+      assert.ok(!(await call(page, "ListWorkflows")).some((w) => w.id === leafId));
+      await openEditor(page, trunkId, "sub");
+      await node(page, "sub").getByTestId("subflow-missing").waitFor();
+    },
+  },
+  {
+    name: "the palette's Workflows section comes first and folds",
+    timeout: 60_000,
+    fn: async (page, { assert }) => {
+      await importWorkflow(page, child(2));
+      const wf = await importWorkflow(page, parent);
+      await openEditor(page, wf, "seed");
+      const section = page.getByTestId("palette-workflows");
+      await section.waitFor();
+      const first = page.locator(".palette-groups > .palette-group").first();
+      assert.equal(await first.getAttribute("data-testid"), "palette-workflows");
+      await shot(page, "subworkflow-palette.png");
+      const toggle = page.getByTestId("palette-workflows-toggle");
+      assert.equal(await toggle.getAttribute("aria-expanded"), "true");
+      await toggle.click();
+      assert.equal(await toggle.getAttribute("aria-expanded"), "false");
+      assert.equal(await section.locator(".palette-workflow").count(), 0);
+      await toggle.click();
+      await section.locator(".palette-workflow").first().waitFor();
+    },
+  },
 ];

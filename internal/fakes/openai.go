@@ -365,22 +365,14 @@ func (f *OpenAI) images(w http.ResponseWriter, r *http.Request) (map[string]any,
 	width, height := 1024, 1024
 	if s, present := body["size"]; present && s != nil {
 		size, _ := s.(string)
-		ws, hs, cut := strings.Cut(size, "x")
-		wi, err1 := strconv.Atoi(ws)
-		hi, err2 := strconv.Atoi(hs)
-		if !cut || err1 != nil || err2 != nil || wi < 1 || hi < 1 || wi > 4096 || hi > 4096 {
-			apiError(w, http.StatusBadRequest, "invalid_request_error", "size",
-				fmt.Sprintf("Invalid 'size': %v is not WIDTHxHEIGHT (e.g. 1024x1024).", s))
+		if width, height, ok = imageSize(w, size, s); !ok {
 			return nil, false
 		}
-		width, height = wi, hi
 	}
 	format := "url"
 	if v, present := body["response_format"]; present && v != nil {
 		format, _ = v.(string)
-		if format != "url" && format != "b64_json" {
-			apiError(w, http.StatusBadRequest, "invalid_request_error", "response_format",
-				fmt.Sprintf("Invalid 'response_format': %v (want 'url' or 'b64_json').", v))
+		if !imageResponseFormat(w, format, v) {
 			return nil, false
 		}
 	}
@@ -455,20 +447,55 @@ func (f *OpenAI) speech(w http.ResponseWriter, r *http.Request) (map[string]any,
 	return body, true
 }
 
-func (f *OpenAI) transcriptions(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+// imageSize reads an image size, WIDTHxHEIGHT with each side 1–4096; sent is the value as the
+// request had it, named in the refusal.
+func imageSize(w http.ResponseWriter, size string, sent any) (width, height int, ok bool) {
+	ws, hs, cut := strings.Cut(size, "x")
+	wi, err1 := strconv.Atoi(ws)
+	hi, err2 := strconv.Atoi(hs)
+	if !cut || err1 != nil || err2 != nil || wi < 1 || hi < 1 || wi > 4096 || hi > 4096 {
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "size",
+			fmt.Sprintf("Invalid 'size': %v is not WIDTHxHEIGHT (e.g. 1024x1024).", sent))
+		return 0, 0, false
+	}
+	return wi, hi, true
+}
+
+// imageResponseFormat refuses an image response_format other than url and b64_json; sent is
+// the value as the request had it, named in the refusal.
+func imageResponseFormat(w http.ResponseWriter, format string, sent any) bool {
+	if format != "url" && format != "b64_json" {
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "response_format",
+			fmt.Sprintf("Invalid 'response_format': %v (want 'url' or 'b64_json').", sent))
+		return false
+	}
+	return true
+}
+
+// multipartFields parses a multipart/form-data request (keeping up to maxMemory bytes of it in
+// memory) and returns its text fields, first value of each. A request of another type is
+// refused with notMultipart, one that does not parse with the parser's error.
+func multipartFields(w http.ResponseWriter, r *http.Request, maxMemory int64, notMultipart string) (map[string]any, bool) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" {
-		apiError(w, http.StatusBadRequest, "invalid_request_error", "",
-			"Transcriptions take multipart/form-data with a 'file' and a 'model'.")
+		apiError(w, http.StatusBadRequest, "invalid_request_error", "", notMultipart)
 		return nil, false
 	}
-	if err := r.ParseMultipartForm(32 << 20); err != nil {
+	if err := r.ParseMultipartForm(maxMemory); err != nil {
 		apiError(w, http.StatusBadRequest, "invalid_request_error", "", "Could not parse multipart form: "+err.Error())
 		return nil, false
 	}
 	fields := map[string]any{}
 	for k, v := range r.MultipartForm.Value {
 		fields[k] = v[0]
+	}
+	return fields, true
+}
+
+func (f *OpenAI) transcriptions(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
+	fields, ok := multipartFields(w, r, 32<<20, "Transcriptions take multipart/form-data with a 'file' and a 'model'.")
+	if !ok {
+		return nil, false
 	}
 	if _, ok := f.knownModel(w, fields); !ok {
 		return nil, false

@@ -8,10 +8,8 @@ import (
 	_ "image/jpeg" // edits take PNG, JPEG or WebP
 	_ "image/png"
 	"io"
-	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -23,19 +21,9 @@ const imageEditMaxBytes = 25 << 20
 // `image` file (sent as image/png, image/jpeg or image/webp; the fake decodes PNG and JPEG), a `prompt`, and optional `mask` (PNG), `model`, `n`
 // (1–10), `size` (WIDTHxHEIGHT; default the image's) and `response_format` (url or b64_json).
 func (f *OpenAI) edits(w http.ResponseWriter, r *http.Request) (map[string]any, bool) {
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if ct != "multipart/form-data" {
-		apiError(w, http.StatusBadRequest, "invalid_request_error", "",
-			"Image edits take multipart/form-data with an 'image' file and a 'prompt'.")
+	fields, ok := multipartFields(w, r, 64<<20, "Image edits take multipart/form-data with an 'image' file and a 'prompt'.")
+	if !ok {
 		return nil, false
-	}
-	if err := r.ParseMultipartForm(64 << 20); err != nil {
-		apiError(w, http.StatusBadRequest, "invalid_request_error", "", "Could not parse multipart form: "+err.Error())
-		return nil, false
-	}
-	fields := map[string]any{}
-	for k, v := range r.MultipartForm.Value {
-		fields[k] = v[0]
 	}
 	model, _ := fields["model"].(string)
 	if model == "" {
@@ -95,21 +83,13 @@ func (f *OpenAI) edits(w http.ResponseWriter, r *http.Request) (map[string]any, 
 	}
 	width, height := cfg.Width, cfg.Height
 	if s, ok := fields["size"].(string); ok && s != "auto" {
-		ws, hs, cut := strings.Cut(s, "x")
-		wi, err1 := strconv.Atoi(ws)
-		hi, err2 := strconv.Atoi(hs)
-		if !cut || err1 != nil || err2 != nil || wi < 1 || hi < 1 || wi > 4096 || hi > 4096 {
-			apiError(w, http.StatusBadRequest, "invalid_request_error", "size",
-				fmt.Sprintf("Invalid 'size': %v is not WIDTHxHEIGHT (e.g. 1024x1024).", s))
+		if width, height, ok = imageSize(w, s, s); !ok {
 			return nil, false
 		}
-		width, height = wi, hi
 	}
 	respFormat := "url"
 	if s, ok := fields["response_format"].(string); ok {
-		if s != "url" && s != "b64_json" {
-			apiError(w, http.StatusBadRequest, "invalid_request_error", "response_format",
-				fmt.Sprintf("Invalid 'response_format': %v (want 'url' or 'b64_json').", s))
+		if !imageResponseFormat(w, s, s) {
 			return nil, false
 		}
 		respFormat = s

@@ -10,8 +10,10 @@ import type {
   MadeSubflow,
   NodeType,
   OpenedFile,
+  OrphanedQueue,
   Plan,
   Problem,
+  QueueControl,
   RunInfo,
   RunRequest,
   SubflowSpec,
@@ -21,8 +23,6 @@ import type {
   WorkflowCard,
   WorkflowDetail,
 } from "./types";
-import type { OrphanedQueue } from "../queue/orphans";
-import type { QueueControl } from "../queue/queueControl";
 
 /** toError makes an Error of whatever a binding rejected with. */
 export function toError(e: unknown): Error {

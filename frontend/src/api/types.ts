@@ -31,6 +31,11 @@ export type ImportResult = Plain<engine.ImportResult>;
 export type WorkflowCard = Plain<main.WorkflowCard>;
 export type WorkflowDetail = Plain<main.WorkflowDetail>;
 export type RunInfo = Plain<main.RunInfo>;
+/** QueueControl is the data home's queue state: pause, slot cap, when finished runs were cleared from the list. */
+export type QueueControl = Plain<main.QueueControl>;
+/** OrphanedQueue: queued runs left by a previous session (the first few, and how many in all). */
+export type OrphanedQueue = Plain<main.OrphanedQueue>;
+export type OrphanedRun = Plain<main.OrphanedRun>;
 export type RunRequest = Plain<main.RunRequest>;
 export type Generation = Plain<engine.Generation>;
 export type Timeline = Plain<engine.Timeline>;

@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { isFinishedRun, type RunInfo } from "../api/types";
 import { formatDuration } from "../lib/format";
+import { runLabel } from "../lib/runlabel";
 import { dateTime } from "../lib/time";
 import { onRunEvents } from "../stores/runs";
 import { compareApi, type CompareRuns } from "./api";
@@ -25,7 +26,7 @@ function RunHead({ r, side }: { r: RunInfo; side: "A" | "B" }) {
     <div className="cmp-run" data-testid={`compare-run-${side}`}>
       <span className="cmp-side">{side}</span>
       <div>
-        <div className="cmp-run-label">{r.label || `Run #${r.number}`}</div>
+        <div className="cmp-run-label">{runLabel(r.label, r.number)}</div>
         <div className="small muted">
           {r.version_label} · <span className={`status-chip st-${r.status}`}>{r.status}</span> · started {dateTime(r.started_at || r.created_at)}
           {ms !== null && ` · ${formatDuration(ms)}`}

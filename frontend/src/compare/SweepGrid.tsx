@@ -6,6 +6,7 @@ import { api } from "../api/backend";
 import type { Generation, Graph, RunInfo } from "../api/types";
 import { refreshNode } from "../stores/currentGens";
 import { formatDuration } from "../lib/format";
+import { runLabel } from "../lib/runlabel";
 import { assetSrc, summarizeOutputs } from "../previews/classify";
 import { useGraph } from "../stores/graph";
 import { toast } from "../stores/ui";
@@ -88,7 +89,7 @@ export function SweepGrid({ ids, onClose }: { ids: string[]; onClose: () => void
     try {
       await api.selectGeneration(r.workflow_id, node, g.selected ? "" : g.id);
       if (useGraph.getState().workflowId === r.workflow_id) void refreshNode(r.workflow_id, node);
-      toast("success", g.selected ? `Pick cleared on ${node}.` : `Picked ${r.label || `Run #${r.number}`}'s result for ${node}.`);
+      toast("success", g.selected ? `Pick cleared on ${node}.` : `Picked ${runLabel(r.label, r.number)}'s result for ${node}.`);
       setTick((t) => t + 1);
     } catch (e) {
       toast("error", (e as Error).message);
@@ -148,7 +149,7 @@ export function SweepGrid({ ids, onClose }: { ids: string[]; onClose: () => void
               {ordered.runs.map((r) => (
                 <tr key={r.id} data-testid="grid-row" data-run-id={r.id}>
                   <td>
-                    <div>{r.label || `Run #${r.number}`}</div>
+                    <div>{runLabel(r.label, r.number)}</div>
                     <div className="small muted">
                       {r.version_label} · {r.status}
                       {r.started_at && r.finished_at ? ` · ${formatDuration(Date.parse(r.finished_at) - Date.parse(r.started_at))}` : ""}

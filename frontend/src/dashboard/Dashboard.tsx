@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { api } from "../api/backend";
 import type { WorkflowCard } from "../api/types";
 import { setWindowTitle } from "../api/window";
-import { ConfirmDialog } from "../panels/Dialog";
+import { ConfirmDialog, Dialog } from "../panels/Dialog";
 import { toast, useUI } from "../stores/ui";
 import { EXAMPLES, type Example } from "./examples";
 import { NameDialog, PasteDialog } from "./NameDialog";
@@ -18,7 +18,14 @@ type DialogState =
   | { kind: "paste" }
   | { kind: "providers" }
   | { kind: "rename"; card: WorkflowCard }
-  | { kind: "delete"; card: WorkflowCard };
+  | { kind: "delete"; card: WorkflowCard }
+  // the delete was refused because other workflows use it as a subworkflow (the message names them)
+  | { kind: "deleteInUse"; card: WorkflowCard; message: string };
+
+/** isInUse: the backend refused a delete because the workflow is used as a subworkflow. */
+function isInUse(message: string): boolean {
+  return message.includes("used as a subworkflow");
+}
 
 function isField(t: EventTarget | null): boolean {
   const el = t as HTMLElement | null;
@@ -275,11 +282,42 @@ export function Dashboard() {
               await api.deleteWorkflow(c.id);
               toast("success", `Deleted "${c.name}".`);
             } catch (e) {
-              toast("error", (e as Error).message);
+              const msg = (e as Error).message;
+              if (isInUse(msg)) {
+                setDialog({ kind: "deleteInUse", card: c, message: msg });
+                return;
+              }
+              toast("error", msg);
             }
             await reload();
           }}
         />
+      )}
+      {dialog?.kind === "deleteInUse" && (
+        <Dialog
+          title={`"${dialog.card.name}" is used as a subworkflow`}
+          testId="delete-in-use-dialog"
+          wide
+          onClose={() => setDialog(null)}
+          confirm={{
+            label: "Delete anyway — its users will fail validation",
+            danger: true,
+            testId: "delete-anyway",
+            onConfirm: async () => {
+              const c = dialog.card;
+              setDialog(null);
+              try {
+                await api.deleteWorkflowAnyway(c.id);
+                toast("success", `Deleted "${c.name}"; the workflows that used it will fail validation.`);
+              } catch (e) {
+                toast("error", (e as Error).message);
+              }
+              await reload();
+            },
+          }}
+        >
+          <p className="dialog-text">{dialog.message.replace(/: used as a subworkflow$/, "")}</p>
+        </Dialog>
       )}
     </div>
   );

@@ -3,14 +3,7 @@
 import { setShowCurrent, useShowCurrent } from "../stores/shown";
 import { useGraph } from "../stores/graph";
 import { focusedRun, useRuns } from "../stores/runs";
-
-/** runName is how the header names a run: its number, then its label when that says more. */
-export function runName(number: number, label: string): string {
-  const n = number > 0 ? `Run #${number}` : "";
-  if (!label || label === n) return n || "a run";
-  if (/^Run #\d+$/.test(label)) return label;
-  return n ? `${n} ${label}` : label;
-}
+import { runName } from "../lib/runlabel";
 
 export function LensSwitch() {
   const workflowId = useGraph((s) => s.workflowId);

@@ -1,5 +1,6 @@
 // The node palette: every node type, searchable, grouped. Click (or Enter) adds a node at the
-// centre of the canvas; dragging one onto the canvas drops it there.
+// centre of the canvas; dragging one onto the canvas drops it there. The other workflows (to
+// add as subworkflow nodes) come first, in a section that folds away.
 import { useMemo, useState } from "react";
 import { PALETTE_MIME } from "../canvas/Canvas";
 import { groupTitle, groupTypes, useCatalog } from "../stores/catalog";
@@ -28,6 +29,7 @@ export function Palette({ onAdd, at }: { onAdd: (type: string) => void; at: () =
       {error && <p className="field-error">Could not load node types: {error}</p>}
       {groups.length === 0 && list.length > 0 && <p className="muted small">No node matches “{query}”.</p>}
       <div className="palette-groups">
+        <WorkflowPalette query={query} at={at} />
         {groups.map((g) => (
           <section key={g.group} className="palette-group" aria-label={groupTitle(g.group)}>
             <h3 className="rail-heading">{groupTitle(g.group)}</h3>
@@ -55,7 +57,6 @@ export function Palette({ onAdd, at }: { onAdd: (type: string) => void; at: () =
             </ul>
           </section>
         ))}
-        <WorkflowPalette query={query} at={at} />
       </div>
     </div>
   );

@@ -2,13 +2,10 @@
 import { formatDuration } from "../lib/format";
 import { useGraph } from "../stores/graph";
 import { useThrottledValue } from "../lib/throttle";
+import { runTitle } from "../lib/runlabel";
 import { focusedRun, useRuns, type RunState } from "../stores/runs";
 import { useUI } from "../stores/ui";
 import { ValuePreview } from "../previews/ValuePreview";
-
-function runTitle(r: RunState): string {
-  return r.number ? `Run #${r.number}` : "Run";
-}
 
 function elapsed(r: RunState): string {
   if (!r.startedAt || !r.finishedAt) return "";
@@ -47,12 +44,12 @@ export function ResultsPanel() {
   return (
     <section className={`results${open ? " open" : ""}`} aria-label="Run results" data-testid="results-panel">
       <button type="button" className="results-bar" aria-expanded={open} onClick={() => setOpen(!open)}>
-        <span className="results-title">{runTitle(run)}</span>
+        <span className="results-title">{runTitle(run.number)}</span>
         <span className={`status-chip st-${run.status}`} data-testid="run-status">
           {run.status}
         </span>
         {run.versionLabel && <span className="muted">{run.versionLabel}</span>}
-        {run.label && run.label !== runTitle(run) && <span className="muted mono results-label">{run.label}</span>}
+        {run.label && run.label !== runTitle(run.number) && <span className="muted mono results-label">{run.label}</span>}
         <span className="muted">{nodeCounts(run)}</span>
         {run.progress && run.status === "running" && (
           <span className="muted">

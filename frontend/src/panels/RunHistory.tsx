@@ -8,6 +8,7 @@ import { useGraph } from "../stores/graph";
 import { fetchRun, useRuns } from "../stores/runs";
 import { useUI } from "../stores/ui";
 import { relativeTime } from "../lib/time";
+import { extraLabel, runTitle } from "../lib/runlabel";
 import { RunAgainButton } from "./RunForm";
 import { ChildRuns } from "../subflows/ChildRuns";
 
@@ -41,12 +42,12 @@ export function RunHistory() {
               }}
             >
               <span className="run-row-top">
-                <span className="run-name">{r.number ? `Run #${r.number}` : "Run"}</span>
+                <span className="run-name">{runTitle(r.number)}</span>
                 <span className="muted small">{r.versionLabel}</span>
                 <span className={`status-chip st-${r.status}`}>{r.status}</span>
               </span>
               <span className="run-row-bottom">
-                <span className="mono small run-label">{r.label !== `Run #${r.number}` ? r.label : ""}</span>
+                <span className="mono small run-label">{extraLabel(r.label, r.number)}</span>
                 <span className="muted small">{relativeTime(r.createdAt)}</span>
               </span>
               {r.id === focusedId && <span className="on-canvas small">On canvas</span>}

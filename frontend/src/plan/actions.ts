@@ -3,7 +3,7 @@
 // Run, it sends the draft graph; the backend runs the version equal to it (saving the draft
 // as a new version first when none is) and plans the run itself (SPEC §7).
 import { api } from "../api/backend";
-import type { RunInfo } from "../api/types";
+import type { RunInfo, RunRequest } from "../api/types";
 import { graphOf, useGraph } from "../stores/graph";
 import { flushDraft, serial } from "../stores/persist";
 import { useRuns } from "../stores/runs";
@@ -17,38 +17,29 @@ export function planVersionId(): string {
 }
 
 /** runFromHere starts a run from nodeId, focuses it and closes the plan preview. */
-export async function runFromHere(nodeId: string): Promise<RunInfo | null> {
-  const wf = useGraph.getState().workflowId;
-  if (!wf) return null;
-  try {
-    await flushDraft();
-    const graph = graphOf(useGraph.getState());
-    const info = await serial(() => api.startRun({ workflow_id: wf, graph, inputs: {}, from: nodeId }));
-    useRuns.getState().applyRunInfo(info);
-    useRuns.getState().focus(wf, info.id);
-    if (info.saved_version) {
-      useGraph.getState().markSaved(info.version_id);
-      toast("info", `Saved the draft as ${info.saved_version} to run it.`);
-    }
-    closePlan();
-    return info;
-  } catch (e) {
-    toast("error", `Run from ${nodeId}: ${(e as Error).message}`);
-    return null;
-  }
+export function runFromHere(nodeId: string): Promise<RunInfo | null> {
+  return runEdited({ from: nodeId }, `Run from ${nodeId}`);
 }
 
 /**
  * runChanged starts a changed run of the edited graph (SPEC §14): every node that changed since
  * its last result, and what depends on it, reruns; the rest is reused. Focuses the run.
  */
-export async function runChanged(): Promise<RunInfo | null> {
+export function runChanged(): Promise<RunInfo | null> {
+  return runEdited({ changed: true }, "Run changed");
+}
+
+/**
+ * runEdited starts a planned run (from a node, or changed) of the edited graph, focuses it and
+ * closes the plan preview; a failure is a toast that starts with what.
+ */
+async function runEdited(how: Partial<Pick<RunRequest, "from" | "changed">>, what: string): Promise<RunInfo | null> {
   const wf = useGraph.getState().workflowId;
   if (!wf) return null;
   try {
     await flushDraft();
     const graph = graphOf(useGraph.getState());
-    const info = await serial(() => api.startRun({ workflow_id: wf, graph, inputs: {}, changed: true }));
+    const info = await serial(() => api.startRun({ workflow_id: wf, graph, inputs: {}, ...how }));
     useRuns.getState().applyRunInfo(info);
     useRuns.getState().focus(wf, info.id);
     if (info.saved_version) {
@@ -58,7 +49,7 @@ export async function runChanged(): Promise<RunInfo | null> {
     closePlan();
     return info;
   } catch (e) {
-    toast("error", `Run changed: ${(e as Error).message}`);
+    toast("error", `${what}: ${(e as Error).message}`);
     return null;
   }
 }

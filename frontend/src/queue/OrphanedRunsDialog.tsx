@@ -8,7 +8,8 @@ import { api } from "../api/backend";
 import "./queue.css";
 import { Dialog } from "../panels/Dialog";
 import { toast } from "../stores/ui";
-import { doneMessage, moreLine, orphanLine, orphansTitle, type OrphanedQueue } from "./orphans";
+import type { OrphanedQueue } from "../api/types";
+import { doneMessage, moreLine, orphanLine, orphansTitle } from "./orphans";
 
 export function OrphanedRunsDialog() {
   const [queue, setQueue] = useState<OrphanedQueue | null>(null);

@@ -1,18 +1,6 @@
 // Words of the "queued runs from a previous session" question (OrphanedRunsDialog), kept apart
 // from the component so they are tested on their own.
-export interface OrphanedRun {
-  id: string;
-  workflow_id: string;
-  workflow_name: string;
-  version_label: string;
-  label: string;
-  created_at: string;
-}
-
-export interface OrphanedQueue {
-  count: number;
-  runs: OrphanedRun[];
-}
+import type { OrphanedQueue, OrphanedRun } from "../api/types";
 
 /** orphansTitle: "1 queued run from a previous session", "12 queued runs from …". */
 export function orphansTitle(count: number): string {

@@ -2,14 +2,7 @@
 // so the overlay follows it), moving a queued run by drag, retrying a finished run.
 import { useCallback, useEffect, useState } from "react";
 import { api } from "../api/backend";
-
-/** QueueControl mirrors the Go QueueControl binding. */
-export interface QueueControl {
-  paused: boolean;
-  cap: number;
-  /** cleared_at: finished runs that finished before it are cleared from the list ("" never). */
-  cleared_at: string;
-}
+import type { QueueControl } from "../api/types";
 
 /** retryable: a failed, cancelled or interrupted run can be retried. */
 export function retryable(status: string): boolean {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { runName } from "../panels/LensSwitch";
+import { runName } from "../lib/runlabel";
 import { useCurrentGens } from "./currentGens";
 import { applyLensEvents, lensDrawKey, lensNode, lensPhase, resetLens, shownGenerationId, setShowCurrent, useLens } from "./shown";
 import { initialView, reconcile } from "../generations/timeline";

@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { api } from "../api/backend";
 import type { RunInfo } from "../api/types";
+import { numberedLabel } from "../lib/runlabel";
 import { stepInto } from "../commands/subflows";
 import { useGraph } from "../stores/graph";
 import { SUBWORKFLOW } from "../stores/subflows";
@@ -27,7 +28,7 @@ export function ChildRuns({ runId, status }: { runId: string; status: string }) 
       {children.map((c) => (
         <li key={c.id}>
           <button type="button" className="link-button small" onClick={() => stepInto(c)} data-testid="child-run" title="Open the child workflow with this run on the canvas">
-            ↳ {c.workflow_name || "child"} · {c.parent_node_id} · Run #{c.number} <span className={`status-chip st-${c.status}`}>{c.status}</span>
+            ↳ {c.workflow_name || "child"} · {c.parent_node_id} · {numberedLabel(c.number)} <span className={`status-chip st-${c.status}`}>{c.status}</span>
           </button>
         </li>
       ))}
