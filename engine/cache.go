@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 )
 
 // The cache across workflows and versions (SPEC §14): in a run from a block or a changed
@@ -30,16 +31,81 @@ func (s *Service) cacheOn(ctx context.Context) bool {
 	return err != nil || !ok || v != "off"
 }
 
-// cacheLookup is the executor's Cache hook: the generation the store finds, or nil.
-func (s *Service) cacheLookup(ctx context.Context, fingerprint string) (*Generation, error) {
-	g, err := s.store.CachedGeneration(ctx, fingerprint)
+// cacheMemo is one run's view of the cache: the executor's Cache hook. A fingerprint it has
+// not seen costs one store lookup; when that finds a generation, the current generations of
+// the workflow it belongs to (usually held in memory by the current cache) are checked with
+// one batched check (GenerationStore.RepeatedFingerprints), and those that are the only
+// completed generation with their fingerprint are kept (where several share one, lookups stay
+// one by one). The next nodes of a graph copied from
+// that workflow then hit in memory, as cheaply as a reuse inside one workflow. The answers
+// are the store's, as of the moment asked: the same generation a lookup per node would find.
+type cacheMemo struct {
+	s       *Service
+	mu      sync.Mutex
+	hits    map[string]*Generation // fingerprint -> the latest completed generation with it
+	fetched map[string]bool        // workflows whose current generations were checked
+}
+
+func (s *Service) newCacheMemo() *cacheMemo {
+	return &cacheMemo{s: s, hits: map[string]*Generation{}, fetched: map[string]bool{}}
+}
+
+// lookup is the executor's Cache hook: the generation the store finds, or nil.
+func (m *cacheMemo) lookup(ctx context.Context, fingerprint string) (*Generation, error) {
+	m.mu.Lock()
+	g := m.hits[fingerprint]
+	m.mu.Unlock()
+	if g != nil {
+		return g, nil
+	}
+	found, err := m.s.store.CachedGeneration(ctx, fingerprint)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &g, nil
+	m.prefetch(ctx, found.WorkflowID)
+	return &found, nil
+}
+
+// prefetch keeps, once per workflow, those of its current generations that are the latest
+// completed generation with their fingerprint. A failure keeps nothing: lookups go on one by
+// one.
+func (m *cacheMemo) prefetch(ctx context.Context, workflowID string) {
+	m.mu.Lock()
+	if m.fetched[workflowID] {
+		m.mu.Unlock()
+		return
+	}
+	m.fetched[workflowID] = true
+	m.mu.Unlock()
+	st, err := m.s.current.get(ctx, m.s.store, workflowID)
+	if err != nil {
+		return
+	}
+	byFP := make(map[string]*Generation, len(st.Current))
+	fps := make([]string, 0, len(st.Current))
+	for _, g := range st.Current {
+		if g.Status == GenCompleted && g.InputFingerprint != "" && byFP[g.InputFingerprint] == nil {
+			byFP[g.InputFingerprint] = g
+			fps = append(fps, g.InputFingerprint)
+		}
+	}
+	// A generation alone with its fingerprint is the one CachedGeneration finds; where others
+	// share it, the lookup stays one by one.
+	repeated, err := m.s.store.RepeatedFingerprints(ctx, fps)
+	if err != nil {
+		return
+	}
+	for _, fp := range repeated {
+		delete(byFP, fp)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for fp, g := range byFP {
+		m.hits[fp] = g
+	}
 }
 
 // cached returns the generation a node planned to rerun reuses from the cache, or nil: only

@@ -85,6 +85,42 @@ func TestCacheAcrossWorkflows(t *testing.T) {
 	}
 }
 
+// TestCacheNamesTheLatest: where two workflows hold a completed generation with the same
+// fingerprint, a cached node names the later one, as a lookup per node would. The first hit
+// (c) is in A, which re-executed c last; add and out were last computed by B, so the batched
+// check of A's generations must not settle for A's earlier ones.
+func TestCacheNamesTheLatest(t *testing.T) {
+	t.Parallel()
+	reg, executions := testRegistry(t)
+	svc := newService(t, reg, 2)
+	for _, name := range []string{"A", "B", "C", "D"} {
+		importGraph(t, svc, name, cacheGraph())
+	}
+	a := runAndWait(t, svc, engine.RunRequest{Workflow: "A"})
+	b := runAndWait(t, svc, engine.RunRequest{Workflow: "B"})
+	again := runAndWait(t, svc, engine.RunRequest{Workflow: "A", From: "c"})
+	if a.Status != engine.RunCompleted || b.Status != engine.RunCompleted || again.Status != engine.RunCompleted {
+		t.Fatalf("runs: A %s %s, B %s %s, A from c %s %s", a.Status, a.Error, b.Status, b.Error, again.Status, again.Error)
+	}
+	want := map[string]string{"c": again.Snapshot.Records()["c"].GenerationID,
+		"add": b.Snapshot.Records()["add"].GenerationID, "out": b.Snapshot.Records()["out"].GenerationID}
+	if rec := again.Snapshot.Records()["add"]; rec.Status != engine.NodeReused || want["c"] == a.Snapshot.Records()["c"].GenerationID {
+		t.Fatalf("A from c: c %+v, add %+v; want c executed again, add reused", again.Snapshot.Records()["c"], rec)
+	}
+	for _, name := range []string{"C", "D"} {
+		before := executions.Load()
+		r := runAndWait(t, svc, engine.RunRequest{Workflow: name, Changed: true})
+		if n := executions.Load() - before; r.Status != engine.RunCompleted || n != 0 {
+			t.Fatalf("%s changed run: %s, executed %d nodes, want 0", name, r.Status, n)
+		}
+		for id, rec := range r.Snapshot.Records() {
+			if !slices.Contains(rec.Reasons, engine.ReasonCached) || rec.GenerationID != want[id] {
+				t.Errorf("%s %s: %+v, want cached from the latest, %s", name, id, rec, want[id])
+			}
+		}
+	}
+}
+
 // TestPropertyCachedEqualsFull: for random deterministic graphs, a workflow's changed runs
 // that reuse another workflow's generations from the cache (after random edits, with random
 // flow input values) hold, node by node, the values a full run of the same version gives.

@@ -175,6 +175,31 @@ func (s *Store) CachedGeneration(ctx context.Context, fingerprint string) (engin
 	return s.genLocked(best), nil
 }
 
+// RepeatedFingerprints returns those of fingerprints that more than one completed
+// generation has.
+func (s *Store) RepeatedFingerprints(ctx context.Context, fingerprints []string) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	count := map[string]int{}
+	for _, fp := range fingerprints {
+		if fp != "" {
+			count[fp] = 0
+		}
+	}
+	for _, rec := range s.gens {
+		if n, ok := count[rec.g.InputFingerprint]; ok && rec.g.Status == engine.GenCompleted {
+			count[rec.g.InputFingerprint] = n + 1
+		}
+	}
+	out := []string{}
+	for fp, n := range count {
+		if n > 1 {
+			out = append(out, fp)
+		}
+	}
+	return out, nil
+}
+
 // GenerationEpoch returns the workflow's generation epoch (0 for an unknown workflow).
 func (s *Store) GenerationEpoch(ctx context.Context, workflowID string) (int64, error) {
 	s.mu.Lock()

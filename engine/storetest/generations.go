@@ -1,6 +1,8 @@
 package storetest
 
 import (
+	"fmt"
+	"maps"
 	"reflect"
 	"sync"
 	"testing"
@@ -16,6 +18,7 @@ var generationTests = []test{
 	{"CurrentGenerations", testCurrentGenerations},
 	{"CurrentGenerationsFollowTheRule", testCurrentFollowsRule},
 	{"CachedGenerationAcrossWorkflows", testCachedGeneration},
+	{"RepeatedFingerprints", testRepeatedFingerprints},
 	{"SelectGeneration", testSelectGeneration},
 	{"DeleteGeneration", testDeleteGeneration},
 	{"DeleteGenerationKeepsAssetsInUse", testDeleteKeepsAssetsInUse},
@@ -537,4 +540,55 @@ func testCachedGeneration(t *testing.T, s engine.Store) {
 	wantErr(t, "CachedGeneration of an unknown fingerprint", err, engine.ErrNotFound)
 	_, err = s.CachedGeneration(ctx(), "")
 	wantErr(t, "CachedGeneration of no fingerprint", err, engine.ErrNotFound)
+}
+
+// testRepeatedFingerprints: the batched cache check names exactly the fingerprints that more
+// than one completed generation has (failed ones do not count), across workflows, also past
+// one query's worth of fingerprints.
+func testRepeatedFingerprints(t *testing.T, s engine.Store) {
+	_, va := mkWorkflow(t, s, "A")
+	_, vb := mkWorkflow(t, s, "B")
+	ra, rb := mkRun(t, s, va, at(1), ""), mkRun(t, s, vb, at(1), "")
+	var gens []engine.Generation
+	fp := func(i int) string { return fmt.Sprintf("fp-%04d", i) }
+	var all []string
+	want := map[string]bool{}
+	for i := range 1200 {
+		g := mkGen(ra, fmt.Sprint("n", i), engine.GenCompleted, at(2))
+		g.InputFingerprint = fp(i)
+		gens = append(gens, g)
+		all = append(all, fp(i))
+		switch {
+		case i%100 == 7: // a second completed generation, in another workflow
+			o := mkGen(rb, fmt.Sprint("m", i), engine.GenCompleted, at(3))
+			o.InputFingerprint = fp(i)
+			gens = append(gens, o)
+			want[fp(i)] = true
+		case i%100 == 8: // a failed one does not count
+			o := mkGen(rb, fmt.Sprint("m", i), engine.GenFailed, at(3))
+			o.InputFingerprint = fp(i)
+			gens = append(gens, o)
+		}
+	}
+	save(t, s, gens...)
+	got, err := s.RepeatedFingerprints(ctx(), append(all, "fp-none", "", fp(7)))
+	must(t, "RepeatedFingerprints", err)
+	gotSet := map[string]bool{}
+	for _, f := range got {
+		if gotSet[f] {
+			t.Errorf("RepeatedFingerprints names %s twice", f)
+		}
+		gotSet[f] = true
+	}
+	if !maps.Equal(gotSet, want) {
+		t.Errorf("RepeatedFingerprints = %v, want %v", got, want)
+	}
+	for f := range gotSet {
+		if g, err := s.CachedGeneration(ctx(), f); err != nil || g.WorkflowID != vb.WorkflowID {
+			t.Errorf("CachedGeneration(%s) = %+v, %v: want the later one, of B", f, g, err)
+		}
+	}
+	if got, err := s.RepeatedFingerprints(ctx(), nil); err != nil || len(got) != 0 {
+		t.Errorf("RepeatedFingerprints(nil) = %v, %v; want none", got, err)
+	}
 }
