@@ -187,7 +187,9 @@ const RunCard = memo(function RunCard({
 });
 
 function Section({ title, runs, limit, ...rest }: { title: string; runs: LensRun[]; testId: string; limit?: number } & SectionProps) {
-  const [all, setAll] = useState(false);
+  // "show all" outlives a remount of the overlay (another workflow opened, the editor reloaded)
+  const all = useOverlayState((s) => s.doneAll);
+  const setAll = (v: boolean) => useOverlayState.setState({ doneAll: v });
   if (runs.length === 0) return null;
   // the card on the canvas is always listed
   let shown = runs;
@@ -300,7 +302,7 @@ export function QueueOverlay({ inWindow = false }: { inWindow?: boolean }) {
                 onClick={() => setPaused(!paused).catch((e: Error) => toast("error", `Queue: ${e.message}`))}
                 title={paused ? "Start queued runs again" : "Running runs finish; queued runs wait (kept across restarts)"}
               >
-                {paused ? "▶ Resume" : "⏸ Pause"}
+                {paused ? "▶ Resume" : "❚❚ Pause"}
               </button>
             )}
             {openWf && (
