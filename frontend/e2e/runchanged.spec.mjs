@@ -2,13 +2,13 @@
 // b and what follows it and reuses the rest.
 import { call, importWorkflow, newRun, openEditor, runIds, shot, waitRun } from "./flows.mjs";
 
-function graph(bExpr) {
+function graph(bExpr, salt) {
   return {
     name: "Changed",
     nodes: [
       { id: "a", type: "math.expr", params: { expression: "2" }, position: { x: 0, y: 0 } },
       { id: "b", type: "math.expr", params: { expression: bExpr }, position: { x: 260, y: 0 } },
-      { id: "c", type: "math.expr", params: { expression: "a + 1" }, position: { x: 520, y: 0 } },
+      { id: "c", type: "math.expr", params: { expression: `a + 1 + ${salt} - ${salt}` }, position: { x: 520, y: 0 } },
       { id: "out", type: "io.output", params: { name: "result" }, position: { x: 780, y: 0 } },
     ],
     edges: [
@@ -23,13 +23,13 @@ export const tests = [
   [
     "Run changed in the Run menu reruns the edited node and what follows it",
     async (page, { assert }) => {
-      // b's new expression is this test's own: the suite shares one data home, and a run
-      // changed may reuse (cached) what another workflow computed from the same inputs
+      // b's and c's expressions are this test's own: the suite shares one data home, and a
+      // run changed rightly reuses (cached) what another workflow computed from the same inputs
       const salt = Date.now();
-      const wf = await importWorkflow(page, graph("a * 2"));
+      const wf = await importWorkflow(page, graph("a * 2", salt));
       const first = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: {}, from: "" });
       assert.equal((await waitRun(page, first.id)).outputs.result, 5);
-      await call(page, "ImportJSON", JSON.stringify({ format: "flowbench.workflow/1", ...graph(`a * 3 + ${salt} - ${salt}`), name: "Changed" }), wf);
+      await call(page, "ImportJSON", JSON.stringify({ format: "flowbench.workflow/1", ...graph(`a * 3 + ${salt} - ${salt}`, salt), name: "Changed" }), wf);
       await openEditor(page, wf, "c");
       const before = await runIds(page, wf);
       await page.getByTestId("run-menu").click();
