@@ -172,7 +172,8 @@ export const tests = [
       assert.equal(await c.count(), 0);
       await openQueue(page, true);
       await c.waitFor();
-      assert.match(await c.innerText(), /Lens/); // names its workflow
+      // names its workflow (the names arrive a moment after the runs)
+      await waitFor(page, async () => /Lens/.test(await c.innerText()), "the card names its workflow");
       assert.equal(await c.getByTestId("on-canvas").count(), 0);
       await c.locator(".run-card-main").click();
       await page.waitForFunction((id) => location.hash.includes(id), a);

@@ -18,24 +18,33 @@ export function rememberNames(runs: readonly Pick<RunInfo, "workflow_id" | "work
 }
 
 let namesLoading: Promise<void> | null = null;
-const asked = new Set<string>();
+/** how many listings each unnamed workflow was looked for in (a deleted one: at most two) */
+const tries = new Map<string, number>();
+let waiting = new Set<string>();
 
 /**
- * loadNames fetches workflow names when a run names a workflow not asked about yet (one
- * request at a time; a workflow deleted since is not asked about again).
+ * loadNames fetches workflow names for runs that name a workflow without one yet: one request
+ * at a time; ids asked for while a request is out wait for the next one, and a workflow the
+ * listing did not have yet (imported a moment after it was taken) is looked for once more.
  */
 export function loadNames(ids: readonly string[]): Promise<void> {
-  const fresh = ids.filter((id) => !asked.has(id));
-  if (fresh.length === 0 || namesLoading) return namesLoading ?? Promise.resolve();
-  for (const id of fresh) asked.add(id);
+  const names = useWorkflowNames.getState().names;
+  for (const id of ids) if (!names[id] && (tries.get(id) ?? 0) < 2) waiting.add(id);
+  if (namesLoading || waiting.size === 0) return namesLoading ?? Promise.resolve();
+  const batch = [...waiting];
+  waiting = new Set();
+  for (const id of batch) tries.set(id, (tries.get(id) ?? 0) + 1);
   namesLoading = api
     .listWorkflows()
     .then((cards) => rememberNames(cards.map((c) => ({ workflow_id: c.id, workflow_name: c.name }))))
     .catch(() => {
-      for (const id of fresh) asked.delete(id);
+      // counted as a try: a backend that keeps failing is not asked in a loop
     })
     .finally(() => {
       namesLoading = null;
+      const now = useWorkflowNames.getState().names;
+      const again = batch.filter((id) => !now[id] && (tries.get(id) ?? 0) < 2);
+      if (again.length || waiting.size) void loadNames(again);
     });
   return namesLoading;
 }
