@@ -18,6 +18,7 @@ const resultsDir = resolve(here, "..", "test-results");
 const baseURL = (process.env.E2E_BASE_URL || "http://127.0.0.1:34115").replace(/\/$/, "");
 const testTimeout = Number(process.env.E2E_TIMEOUT_MS || 30_000);
 const filters = process.argv.slice(2);
+const retries = Number(process.env.E2E_RETRIES ?? 1);
 
 // The dev IPC script logs this once on load; it is harmless.
 const knownPageErrors = [/reading 'nodes'/];
@@ -131,15 +132,24 @@ async function main() {
   });
   let passed = 0;
   let failed = 0;
+  const flaky = [];
   try {
     for (const { file, tests } of specs) {
       for (const test of tests) {
         const title = `${file} › ${test.name}`;
         if (filters.length && !filters.some((f) => title.includes(f))) continue;
-        const r = await runTest(browser, file, test);
+        let r = await runTest(browser, file, test);
+        if (!r.ok && retries > 0) {
+          // One more try, in a fresh context, for a test that lost a race on a busy machine;
+          // it is reported as flaky (below and at the end), never hidden. E2E_RETRIES=0 turns it off.
+          console.log(`  ↻ ${title} failed (${String(r.err?.message ?? r.err).split("\n")[0]}); trying it once more`);
+          const again = await runTest(browser, file, test);
+          if (again.ok) flaky.push(title);
+          r = again.ok ? again : r;
+        }
         if (r.ok) {
           passed++;
-          console.log(`  ✓ ${title} (${r.ms} ms)`);
+          console.log(`  ✓ ${title} (${r.ms} ms)${flaky.includes(title) ? " (flaky: passed on its second try)" : ""}`);
         } else {
           failed++;
           console.log(`  ✗ ${title} (${r.ms} ms)`);
@@ -152,7 +162,8 @@ async function main() {
   } finally {
     await browser.close();
   }
-  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  for (const t of flaky) console.log(`e2e: flaky (failed once, passed on its second try): ${t}`);
+  console.log(`e2e: ${passed} passed, ${failed} failed${flaky.length ? `, ${flaky.length} of the passed flaky` : ""}`);
   if (passed + failed === 0) {
     console.log("e2e: no test matched");
     return 1;
