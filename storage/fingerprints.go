@@ -15,7 +15,7 @@ import (
 )
 
 // The cache across workflows looks completed generations up by input fingerprint. Its index,
-// generation_fingerprints (migration 0007), is not written with each generation: it names
+// generation_fingerprints (migration 0008), is not written with each generation: it names
 // the completed generations up to fingerprint_mark.seq, and a lookup reads it together with
 // the generations written after the mark (a range of seq), so a lookup always answers from
 // the whole table. Catching up (indexing the generations after the mark, moving the mark)

@@ -129,7 +129,7 @@ func migrationDB(t *testing.T) *sql.DB {
 }
 
 // TestFingerprintMigrationIndexesExistingGenerations opens a database written by the build
-// before 0007: its completed generations are in the fingerprint index and the mark is after
+// before 0008: its completed generations are in the fingerprint index and the mark is after
 // them, so a lookup finds them without scanning.
 func TestFingerprintMigrationIndexesExistingGenerations(t *testing.T) {
 	ctx := context.Background()
@@ -137,7 +137,7 @@ func TestFingerprintMigrationIndexesExistingGenerations(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
 	before := fstest.MapFS{}
 	for _, name := range []string{"0001_init.sql", "0002_epoch_and_reused.sql", "0003_providers.sql", "0004_child_runs.sql",
-		"0005_run_slots.sql", "0006_fingerprint_index.sql"} {
+		"0005_run_slots.sql", "0006_fingerprint_index.sql", "0007_work_claims.sql"} {
 		body, err := migrationsFS.ReadFile("migrations/" + name)
 		if err != nil {
 			t.Fatal(err)
@@ -167,6 +167,6 @@ func TestFingerprintMigrationIndexesExistingGenerations(t *testing.T) {
 		t.Fatal(err)
 	}
 	if entries != "fp-a:1,fp-b:3" || mark != 4 {
-		t.Errorf("after 0007: index %q, mark %d; want fp-a:1,fp-b:3 and 4", entries, mark)
+		t.Errorf("after 0008: index %q, mark %d; want fp-a:1,fp-b:3 and 4", entries, mark)
 	}
 }
