@@ -83,6 +83,12 @@ func (s *Store) catchUpFingerprints(ctx context.Context) {
 // afterMark is the part of a lookup that scans the generations the index does not name yet.
 const afterMark = `SELECT seq FROM generations WHERE seq > (SELECT seq FROM fingerprint_mark) AND status = 'completed'`
 
+// withFingerprint is the condition on g (genFrom) of a completed generation whose input
+// fingerprint is the statement's first argument, found through the index and after its mark.
+const withFingerprint = `g.seq IN (SELECT seq FROM generation_fingerprints WHERE fingerprint = ?1
+		UNION ALL ` + afterMark + ` AND input_fingerprint = ?1)
+	AND g.input_fingerprint = ?1 AND g.status = 'completed' `
+
 // CachedGeneration returns the latest completed generation of any workflow whose input
 // fingerprint is fingerprint.
 func (s *Store) CachedGeneration(ctx context.Context, fingerprint string) (engine.Generation, error) {
@@ -90,10 +96,7 @@ func (s *Store) CachedGeneration(ctx context.Context, fingerprint string) (engin
 		return engine.Generation{}, fmt.Errorf("cached generation: no fingerprint: %w", engine.ErrNotFound)
 	}
 	s.catchUpFingerprints(ctx)
-	g, err := s.scanGeneration(s.r.QueryRowContext(ctx, `SELECT `+genCols+genFrom+`WHERE g.seq IN (
-			SELECT seq FROM generation_fingerprints WHERE fingerprint = ?1
-			UNION ALL `+afterMark+` AND input_fingerprint = ?1)
-		AND g.input_fingerprint = ?1 AND g.status = 'completed'
+	g, err := s.scanGeneration(s.r.QueryRowContext(ctx, `SELECT `+genCols+genFrom+`WHERE `+withFingerprint+`
 		ORDER BY g.created_at DESC, g.seq DESC LIMIT 1`, fingerprint))
 	if errors.Is(err, sql.ErrNoRows) {
 		return g, fmt.Errorf("cached generation %s: %w", fingerprint, engine.ErrNotFound)
