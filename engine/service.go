@@ -71,6 +71,8 @@ type Service struct {
 	checkedPins sync.Map
 	// shared lets concurrent runs execute the same deterministic work once (SPEC §14).
 	shared *SharedWork
+	// claims shares work with other processes on the data home (nil: the store keeps no claims).
+	claims *workClaims
 	ctx    context.Context
 	stop   context.CancelFunc
 	// capOverride replaces the stored run cap when > 0 (Config.RunCap, until SetRunCap).
@@ -108,6 +110,7 @@ func NewService(cfg Config) (*Service, error) {
 		s.follow.committed(gens, epochs)
 	}
 	s.committer.exclusive = &s.follow.own
+	s.claims = newWorkClaims(ctx, cfg.Store, cfg.Owner, cfg.OwnerAlive, func(ctx context.Context) error { return s.committer.Sync(ctx, "") }, cfg.Logger)
 	s.capOverride.Store(int64(max(cfg.RunCap, 0)))
 	s.limits.MaxImagePixels = cfg.MaxImagePixels
 	if s.limits.MaxImagePixels <= 0 {
@@ -153,6 +156,9 @@ func (s *Service) serveOtherProcesses(ctx context.Context, take func() []string,
 		case <-t.C:
 			if take != nil {
 				for _, id := range take() {
+					if s.cancelChild(id) { // a subworkflow's child run, running here
+						continue
+					}
 					if _, err := s.runs.Cancel(id); err != nil {
 						s.log.Error("cancelling run for another process", "run_id", id, "err", err)
 					}
