@@ -165,6 +165,9 @@ func (s *Service) serveOtherProcesses(ctx context.Context, take func() []string,
 		case <-t.C:
 			if take != nil {
 				for _, id := range take() {
+					if s.cancelChild(id) { // a subworkflow's child run, running here
+						continue
+					}
 					if _, err := s.runs.Cancel(id); err != nil {
 						s.log.Error("cancelling run for another process", "run_id", id, "err", err)
 					}
