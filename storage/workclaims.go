@@ -54,8 +54,9 @@ func (s *Store) ReleaseWork(ctx context.Context, c engine.WorkClaim) error {
 // ClaimedWork returns the completed generation of c's run with c's fingerprint, if there is
 // one, and whether c still holds its work for a running run.
 func (s *Store) ClaimedWork(ctx context.Context, c engine.WorkClaim) (*engine.Generation, bool, error) {
-	g, err := s.scanGeneration(s.r.QueryRowContext(ctx, `SELECT `+genCols+genFrom+`WHERE g.input_fingerprint = ?
-		AND g.status = 'completed' AND g.run_id = ? ORDER BY g.seq DESC LIMIT 1`, c.Fingerprint, c.RunID))
+	s.catchUpFingerprints(ctx)
+	g, err := s.scanGeneration(s.r.QueryRowContext(ctx, `SELECT `+genCols+genFrom+`WHERE `+withFingerprint+`
+		AND g.run_id = ?2 ORDER BY g.seq DESC LIMIT 1`, c.Fingerprint, c.RunID))
 	switch {
 	case err == nil:
 		return &g, false, nil
