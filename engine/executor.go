@@ -40,6 +40,8 @@ type Executor struct {
 	// Shared, when set, executes a deterministic node once for every run about to execute it
 	// with the same input fingerprint at the same time (SPEC §14); nil: each run executes.
 	Shared *SharedWork
+	// claims, when set with Shared, shares work with the other processes on the data home.
+	claims *workClaims
 	// Cache, when set, finds a completed generation with an input fingerprint in any
 	// workflow (SPEC §14 cache); nil: no cache.
 	Cache func(ctx context.Context, fingerprint string) (*Generation, error)

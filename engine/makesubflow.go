@@ -44,6 +44,8 @@ func (s *Service) MakeSubworkflow(ctx context.Context, workflowID string, g Grap
 		}
 		if t, ok := s.reg.Get(n.Type); ok && t.DynamicOutputs {
 			return MadeSubflow{}, Invalid(Problem{NodeID: id, Message: "the flow inputs stay in the workflow: leave them out of the selection"})
+		} else if ok && t.Pauses {
+			return MadeSubflow{}, Invalid(Problem{NodeID: id, Message: fmt.Sprintf("%s stays in the workflow: a subworkflow cannot pause for approval; leave it out of the selection", n.Type)})
 		}
 		if n.ParentID != "" && !sel[n.ParentID] {
 			return MadeSubflow{}, Invalid(Problem{NodeID: id, Message: fmt.Sprintf("is inside the loop %q: select the loop with it", n.ParentID)})

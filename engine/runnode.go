@@ -54,7 +54,7 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 	}
 	start := time.Now()
 	if ex.Shared != nil && sharable(st.typ, params) {
-		shared, land, err := ex.awaitShared(ctx, fp, emitRunning)
+		shared, land, err := ex.awaitShared(ctx, fp, WorkClaim{NodeType: st.typ.Type, RunID: x.Run.ID, NodeID: id}, emitRunning)
 		switch {
 		case err != nil:
 			rec.Status, rec.Error = NodeCancelled, "cancelled"

@@ -196,7 +196,7 @@ func (s *Service) failRun(ar *activeRun, err error) {
 func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 	run := ar.exec.Run
 	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Emit: s.Bus.Emit, Now: s.now, Limits: s.limits, Providers: s.providers, Settings: s.store, Child: s.runChild,
-		Shared: s.shared, Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) error {
+		Shared: s.shared, claims: s.claims, Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) error {
 			r := run
 			r.Snapshot = Snapshot{Nodes: nodes, Reused: reused, Approvals: ar.exec.Approvals}
 			if err := s.store.UpdateRun(context.Background(), r); err != nil {

@@ -71,10 +71,18 @@ type Service struct {
 	checkedPins sync.Map
 	// shared lets concurrent runs execute the same deterministic work once (SPEC §14).
 	shared *SharedWork
+	// claims shares work with other processes on the data home (nil: the store keeps no claims).
+	claims *workClaims
 	ctx    context.Context
 	stop   context.CancelFunc
 	// capOverride replaces the stored run cap when > 0 (Config.RunCap, until SetRunCap).
 	capOverride atomic.Int64
+	// followQueue: the queue's state is read on every tick even with no run waiting here
+	// (FollowQueue: the window shows it).
+	followQueue atomic.Bool
+	// pausedSeen is the queue's pause as this process last applied and announced it.
+	pausedMu   sync.Mutex
+	pausedSeen bool
 }
 
 // SettingRunCap is the settings key of the global run cap.
@@ -108,6 +116,7 @@ func NewService(cfg Config) (*Service, error) {
 		s.follow.committed(gens, epochs)
 	}
 	s.committer.exclusive = &s.follow.own
+	s.claims = newWorkClaims(ctx, cfg.Store, cfg.Owner, cfg.OwnerAlive, func(ctx context.Context) error { return s.committer.Sync(ctx, "") }, cfg.Logger)
 	s.capOverride.Store(int64(max(cfg.RunCap, 0)))
 	s.limits.MaxImagePixels = cfg.MaxImagePixels
 	if s.limits.MaxImagePixels <= 0 {
@@ -125,7 +134,8 @@ func NewService(cfg Config) (*Service, error) {
 		cancelled: s.cancelledQueued,
 		order:     s.emitQueue,
 	})
-	s.runs.SetPaused(s.storedPaused(ctx))
+	s.pausedSeen = s.storedPaused(ctx)
+	s.runs.SetPaused(s.pausedSeen)
 	go s.serveOtherProcesses(ctx, cfg.CancelRequests, cfg.CancelEvery)
 	return s, nil
 }
@@ -139,13 +149,15 @@ func (s *Service) storedPaused(ctx context.Context) bool {
 }
 
 // serveOtherProcesses follows what other processes on the data home ask of this one: runs
-// to cancel (take, when set), and the queue's pause while runs wait here.
+// to cancel (take, when set), and the queue's state (watchQueue) while runs wait here or the
+// window follows it.
 func (s *Service) serveOtherProcesses(ctx context.Context, take func() []string, every time.Duration) {
 	if every <= 0 {
 		every = 250 * time.Millisecond
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
+	var lastDrain time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -153,15 +165,15 @@ func (s *Service) serveOtherProcesses(ctx context.Context, take func() []string,
 		case <-t.C:
 			if take != nil {
 				for _, id := range take() {
+					if s.cancelChild(id) { // a subworkflow's child run, running here
+						continue
+					}
 					if _, err := s.runs.Cancel(id); err != nil {
 						s.log.Error("cancelling run for another process", "run_id", id, "err", err)
 					}
 				}
 			}
-			if s.runs.waiting() > 0 {
-				s.runs.SetPaused(s.storedPaused(ctx))
-				s.runs.drain() // slots another process gave back
-			}
+			s.watchQueue(ctx, &lastDrain)
 		}
 	}
 }
@@ -184,7 +196,7 @@ func (s *Service) setPaused(ctx context.Context, p bool) error {
 	if err := s.store.SetSetting(ctx, SettingQueuePaused, v); err != nil {
 		return err
 	}
-	s.runs.SetPaused(p)
+	s.applyPaused(p)
 	return nil
 }
 

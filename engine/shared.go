@@ -80,13 +80,42 @@ func sharable(t *NodeType, params map[string]any) bool {
 // awaitShared takes part in the shared execution of a node with input fingerprint fp. It
 // returns lead when the caller must execute the node (and then call the returned land); or the
 // outputs of another run's completed execution; or ctx's error when the run is cancelled while
-// it waits.
-func (ex *Executor) awaitShared(ctx context.Context, fp string, onWait func()) (outputs map[string]any, land func(map[string]any, bool), err error) {
+// it waits. The run leading in this process also claims the work across processes
+// (workClaims) while another process on the data home runs; an execution another process
+// completes is handed to this process's waiting runs too.
+func (ex *Executor) awaitShared(ctx context.Context, fp string, c WorkClaim, onWait func()) (outputs map[string]any, land func(map[string]any, bool), err error) {
 	waited := false
 	for {
 		f, lead := ex.Shared.join(fp)
 		if lead {
-			return nil, func(outs map[string]any, ok bool) { ex.Shared.land(fp, f, outs, ok) }, nil
+			landHere := func(outs map[string]any, ok bool) { ex.Shared.land(fp, f, outs, ok) }
+			if ex.claims == nil || !ex.claims.othersActive(ctx) {
+				return nil, landHere, nil
+			}
+			c.Fingerprint = fp
+			counted := false
+			gen, release, err := ex.claims.await(ctx, c, func() {
+				if !waited && onWait != nil {
+					onWait()
+					waited = true
+				}
+				ex.Shared.wait(1)
+				counted = true
+			})
+			if counted {
+				ex.Shared.wait(-1)
+			}
+			switch {
+			case err != nil:
+				landHere(nil, false)
+				return nil, nil, err
+			case gen != nil:
+				landHere(gen.Outputs, true)
+				return gen.Outputs, nil, nil
+			case release != nil:
+				return nil, func(outs map[string]any, ok bool) { landHere(outs, ok); release() }, nil
+			}
+			return nil, landHere, nil
 		}
 		if !waited && onWait != nil {
 			onWait()

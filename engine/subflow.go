@@ -239,6 +239,9 @@ func (w *subflowWalk) visit(v Version, chain, ids []string) string {
 			det = false
 			continue
 		}
+		if t.Pauses {
+			return pauseMessage(v, n, chain)
+		}
 		if !t.Subflow {
 			det = det && t.IsDeterministic(n.Params)
 			continue
@@ -260,6 +263,17 @@ func (w *subflowWalk) visit(v Version, chain, ids []string) string {
 	}
 	pinned.Store(v.ID, pinnedInfo{contentHash: v.ContentHash, deterministic: det})
 	return ""
+}
+
+// pauseMessage refuses a subworkflow whose version v (reached through chain) holds node n,
+// which pauses for a person: the child run would have to pause its parent's running node.
+func pauseMessage(v Version, n Node, chain []string) string {
+	msg := fmt.Sprintf("subworkflow %q %s has an approval node %q (%s): a child run cannot pause for approval; put the approval in the parent workflow, before or after the subworkflow node",
+		chain[len(chain)-1], v.Label, n.ID, n.Type)
+	if len(chain) > 2 {
+		msg += " (" + strings.Join(chain, " → ") + ")"
+	}
+	return msg
 }
 
 func (s *Service) maxNesting() int {
@@ -416,8 +430,10 @@ func (s *Service) runChild(ctx context.Context, c ChildCall) (map[string]any, er
 	switch {
 	case res.Status == RunCancelled && ctx.Err() != nil:
 		return nil, ctx.Err()
+	case res.Status == RunCancelled:
+		return nil, fmt.Errorf("child run %s of %q %s was cancelled", run.ID, w.Name, v.Label)
 	case res.Status != RunCompleted:
-		return nil, fmt.Errorf("child run of %q %s %s: %s", w.Name, v.Label, res.Status, res.Error)
+		return nil, fmt.Errorf("child run %s of %q %s %s: %s", run.ID, w.Name, v.Label, res.Status, res.Error)
 	}
 	return res.Outputs, nil
 }

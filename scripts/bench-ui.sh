@@ -13,6 +13,8 @@
 #     to the graph drawn on the screen, read from the screen grabbed 20 times a second.
 # Needs frontend/dist (make frontend), frontend/node_modules and, for step 3, make build.
 # BENCH_ASSETS serves another build of the frontend to Chromium (e.g. an older one, to compare).
+# BENCH_CHROMIUM_SHOTS=DIR also saves Chromium pictures of each size (frontend/bench/shots.mjs);
+# BENCH_UI=0 skips the measurements (pictures only).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -65,7 +67,13 @@ done
 
 echo "bench-ui: Chromium (playwright-core), dev-tag binary on $addr"
 runsizes="${BENCH_RUN_SIZES:-300 2000}"
-BENCH_BASE_URL="http://$addr" BENCH_WORKFLOWS="$ids" BENCH_RUN_SIZES="${runsizes// /,}" node frontend/bench/ui.mjs
+if [ "${BENCH_UI:-1}" != "0" ]; then
+  BENCH_BASE_URL="http://$addr" BENCH_WORKFLOWS="$ids" BENCH_RUN_SIZES="${runsizes// /,}" node frontend/bench/ui.mjs
+fi
+if [ -n "${BENCH_CHROMIUM_SHOTS:-}" ]; then
+  mkdir -p "$BENCH_CHROMIUM_SHOTS"
+  BENCH_BASE_URL="http://$addr" BENCH_WORKFLOWS="$ids" BENCH_CHROMIUM_SHOTS="$(cd "$BENCH_CHROMIUM_SHOTS" && pwd)" node frontend/bench/shots.mjs
+fi
 stop_pid "$APP_PID" 10
 APP_PID=""
 

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -145,6 +144,7 @@ func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) (
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("saving generations: %w", err)
 	}
+	s.fps.wrote(len(gens))
 	for i := range gens {
 		gens[i].Seq, gens[i].CreatedAt = enc[i].seq, fromMS(enc[i].created)
 	}
@@ -166,67 +166,6 @@ func (s *Store) GetGeneration(ctx context.Context, id string) (engine.Generation
 		return g, fmt.Errorf("getting generation %s: %w", id, err)
 	}
 	return g, nil
-}
-
-// CachedGeneration returns the latest completed generation of any workflow whose input
-// fingerprint is fingerprint, found through the generations_fingerprint index.
-func (s *Store) CachedGeneration(ctx context.Context, fingerprint string) (engine.Generation, error) {
-	if fingerprint == "" {
-		return engine.Generation{}, fmt.Errorf("cached generation: no fingerprint: %w", engine.ErrNotFound)
-	}
-	g, err := s.scanGeneration(s.r.QueryRowContext(ctx, `SELECT `+genCols+genFrom+`WHERE g.input_fingerprint = ? AND g.status = 'completed'
-		ORDER BY g.created_at DESC, g.seq DESC LIMIT 1`, fingerprint))
-	if errors.Is(err, sql.ErrNoRows) {
-		return g, fmt.Errorf("cached generation %s: %w", fingerprint, engine.ErrNotFound)
-	}
-	if err != nil {
-		return g, fmt.Errorf("cached generation %s: %w", fingerprint, err)
-	}
-	return g, nil
-}
-
-// repeatedChunk bounds the fingerprints of one RepeatedFingerprints query, well under
-// SQLite's limit on bound variables.
-const repeatedChunk = 500
-
-// RepeatedFingerprints returns those of fingerprints that more than one completed generation
-// has: one query per 500 fingerprints, answered from the generations_fingerprint index alone.
-func (s *Store) RepeatedFingerprints(ctx context.Context, fingerprints []string) ([]string, error) {
-	fps := make([]any, 0, len(fingerprints))
-	seen := make(map[string]bool, len(fingerprints))
-	for _, fp := range fingerprints {
-		if fp != "" && !seen[fp] {
-			seen[fp] = true
-			fps = append(fps, fp)
-		}
-	}
-	out := []string{}
-	for len(fps) > 0 {
-		chunk := fps[:min(len(fps), repeatedChunk)]
-		fps = fps[len(chunk):]
-		q := `SELECT input_fingerprint FROM generations
-			WHERE input_fingerprint IN (?` + strings.Repeat(`, ?`, len(chunk)-1) + `) AND status = 'completed'
-			GROUP BY input_fingerprint HAVING count(*) > 1`
-		err := func() error {
-			rows, err := s.r.QueryContext(ctx, q, chunk...)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var fp string
-				if err := rows.Scan(&fp); err != nil {
-					return err
-				}
-				out = append(out, fp)
-			}
-			return rows.Err()
-		}()
-		if err != nil {
-			return nil, fmt.Errorf("repeated fingerprints among %d: %w", len(fingerprints), err)
-		}
-	}
-	return out, nil
 }
 
 // ListGenerations returns a node's generations newest first.

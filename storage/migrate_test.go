@@ -127,3 +127,46 @@ func migrationDB(t *testing.T) *sql.DB {
 	db.SetMaxOpenConns(1)
 	return db
 }
+
+// TestFingerprintMigrationIndexesExistingGenerations opens a database written by the build
+// before 0008: its completed generations are in the fingerprint index and the mark is after
+// them, so a lookup finds them without scanning.
+func TestFingerprintMigrationIndexesExistingGenerations(t *testing.T) {
+	ctx := context.Background()
+	db := migrationDB(t)
+	log := slog.New(slog.DiscardHandler)
+	before := fstest.MapFS{}
+	for _, name := range []string{"0001_init.sql", "0002_epoch_and_reused.sql", "0003_providers.sql", "0004_child_runs.sql",
+		"0005_run_slots.sql", "0006_fingerprint_index.sql", "0007_work_claims.sql"} {
+		body, err := migrationsFS.ReadFile("migrations/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before["migrations/"+name] = &fstest.MapFile{Data: body}
+	}
+	if err := migrate(ctx, db, before, log); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO workflows (id, name, created_at, updated_at) VALUES ('w1', 'used', 0, 0)`,
+		`INSERT INTO generations (id, workflow_id, node_id, status, input_fingerprint, created_at) VALUES
+			('g1', 'w1', 'a', 'completed', 'fp-a', 1), ('g2', 'w1', 'a', 'failed', 'fp-a', 2),
+			('g3', 'w1', 'b', 'completed', 'fp-b', 3), ('g4', 'w1', 'c', 'completed', '', 4)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := migrate(ctx, db, migrationsFS, log); err != nil {
+		t.Fatal(err)
+	}
+	var entries string
+	var mark int
+	if err := db.QueryRow(`SELECT (SELECT group_concat(fingerprint || ':' || seq, ',') FROM generation_fingerprints),
+		(SELECT seq FROM fingerprint_mark)`).Scan(&entries, &mark); err != nil {
+		t.Fatal(err)
+	}
+	if entries != "fp-a:1,fp-b:3" || mark != 4 {
+		t.Errorf("after 0008: index %q, mark %d; want fp-a:1,fp-b:3 and 4", entries, mark)
+	}
+}

@@ -63,6 +63,8 @@ type Store struct {
 	// pending holds assets put but not yet linked to anything, so a concurrent delete
 	// does not collect an asset a running node is about to save a generation for.
 	pending map[string]struct{}
+	// fps is when the cache's fingerprint index last caught up (fingerprints.go).
+	fps fingerprintIndex
 
 	closeOnce sync.Once
 	closeErr  error

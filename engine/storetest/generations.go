@@ -1,9 +1,11 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +21,7 @@ var generationTests = []test{
 	{"CurrentGenerationsFollowTheRule", testCurrentFollowsRule},
 	{"CachedGenerationAcrossWorkflows", testCachedGeneration},
 	{"RepeatedFingerprints", testRepeatedFingerprints},
+	{"CacheFollowsWritesAndDeletions", testCacheFollowsWrites},
 	{"SelectGeneration", testSelectGeneration},
 	{"DeleteGeneration", testDeleteGeneration},
 	{"DeleteGenerationKeepsAssetsInUse", testDeleteKeepsAssetsInUse},
@@ -590,5 +593,88 @@ func testRepeatedFingerprints(t *testing.T, s engine.Store) {
 	}
 	if got, err := s.RepeatedFingerprints(ctx(), nil); err != nil || len(got) != 0 {
 		t.Errorf("RepeatedFingerprints(nil) = %v, %v; want none", got, err)
+	}
+}
+
+// testCacheFollowsWrites: lookups interleaved with writes and deletions always answer from
+// what the store holds at that moment: a generation written after a lookup is found by the
+// next one, also hundreds of generations later; a deleted one is no longer named, neither
+// when it was the last written nor with its workflow; the batched check agrees.
+func testCacheFollowsWrites(t *testing.T, s engine.Store) {
+	_, va := mkWorkflow(t, s, "A")
+	wb, vb := mkWorkflow(t, s, "B")
+	ra, rb := mkRun(t, s, va, at(1), ""), mkRun(t, s, vb, at(1), "")
+	withFP := func(g engine.Generation, fp string) engine.Generation { g.InputFingerprint = fp; return g }
+	cached := func(fp string) string {
+		t.Helper()
+		g, err := s.CachedGeneration(ctx(), fp)
+		if errors.Is(err, engine.ErrNotFound) {
+			return ""
+		}
+		must(t, "CachedGeneration", err)
+		return g.ID
+	}
+	repeated := func(fps ...string) []string {
+		t.Helper()
+		got, err := s.RepeatedFingerprints(ctx(), fps)
+		must(t, "RepeatedFingerprints", err)
+		slices.Sort(got)
+		return got
+	}
+	first := withFP(mkGen(ra, "x", engine.GenCompleted, at(2)), "fp-x")
+	save(t, s, first)
+	if got := cached("fp-x"); got != first.ID {
+		t.Fatalf("after the first write: %q, want %s", got, first.ID)
+	}
+	second := withFP(mkGen(rb, "x", engine.GenCompleted, at(3)), "fp-x")
+	save(t, s, second)
+	if got := cached("fp-x"); got != second.ID {
+		t.Errorf("after a second write: %q, want %s", got, second.ID)
+	}
+	// Many generations later (past any batching of an index), one more of fp-x.
+	var many []engine.Generation
+	for i := range 600 {
+		many = append(many, withFP(mkGen(ra, fmt.Sprint("n", i), engine.GenCompleted, at(4)), fmt.Sprintf("fp-many-%d", i%300)))
+	}
+	save(t, s, many[:300]...)
+	if got := repeated("fp-x", "fp-many-1"); !slices.Equal(got, []string{"fp-x"}) {
+		t.Errorf("repeated after 300 = %v, want [fp-x]", got)
+	}
+	save(t, s, many[300:]...)
+	third := withFP(mkGen(ra, "x", engine.GenCompleted, at(5)), "fp-x")
+	failed := withFP(mkGen(rb, "x", engine.GenFailed, at(6)), "fp-x")
+	save(t, s, third, failed)
+	if got := cached("fp-x"); got != third.ID {
+		t.Errorf("after 600 more: %q, want %s", got, third.ID)
+	}
+	if got := repeated("fp-x", "fp-many-1", "fp-many-299", "fp-none"); !slices.Equal(got, []string{"fp-many-1", "fp-many-299", "fp-x"}) {
+		t.Errorf("repeated after 600 = %v", got)
+	}
+	// The last generation written goes; the one written next (in its place) is found.
+	must(t, "DeleteGeneration", s.DeleteGeneration(ctx(), failed.ID))
+	must(t, "DeleteGeneration", s.DeleteGeneration(ctx(), third.ID))
+	if got := cached("fp-x"); got != second.ID {
+		t.Errorf("after deleting the latest: %q, want %s", got, second.ID)
+	}
+	fresh := withFP(mkGen(rb, "y", engine.GenCompleted, at(7)), "fp-y")
+	save(t, s, fresh)
+	if got := cached("fp-y"); got != fresh.ID {
+		t.Errorf("a generation written after a deletion: %q, want %s", got, fresh.ID)
+	}
+	// B goes with its generations: fp-x is A's first again, fp-y is gone.
+	must(t, "DeleteWorkflow", s.DeleteWorkflow(ctx(), wb.ID))
+	if got := cached("fp-x"); got != first.ID {
+		t.Errorf("after deleting workflow B: %q, want %s (of A)", got, first.ID)
+	}
+	if got := cached("fp-y"); got != "" {
+		t.Errorf("fp-y after deleting workflow B: %q, want none", got)
+	}
+	if got := repeated("fp-x", "fp-y", "fp-many-1"); !slices.Equal(got, []string{"fp-many-1"}) {
+		t.Errorf("repeated after deleting workflow B = %v, want [fp-many-1]", got)
+	}
+	after := withFP(mkGen(ra, "x", engine.GenCompleted, at(8)), "fp-x")
+	save(t, s, after)
+	if got := cached("fp-x"); got != after.ID {
+		t.Errorf("after a write following the deletion: %q, want %s", got, after.ID)
 	}
 }

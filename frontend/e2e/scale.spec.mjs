@@ -5,29 +5,85 @@ import { call, waitFor } from "./flows.mjs";
 
 const HANG_MS = 60_000;
 
+/** screenAt is the screen point of a canvas point (React Flow's viewport transform). */
+async function screenAt(page, p) {
+  return page.evaluate((p) => {
+    const pane = document.querySelector(".react-flow__pane").getBoundingClientRect();
+    const m = new DOMMatrix(getComputedStyle(document.querySelector(".react-flow__viewport")).transform);
+    return { x: pane.left + m.e + p.x * m.a, y: pane.top + m.f + p.y * m.a };
+  }, p);
+}
+
+const far = (page) => page.getByTestId("far-canvas");
+const farDrawn = async (page) => Number((await far(page).getAttribute("data-drawn")) ?? 0);
+const drawnOnCanvas = async (page) => (await page.getByTestId("canvas").getAttribute("data-drawing")) === "canvas";
+const nodesText = (page) => page.getByText(/^\d+ nodes · \d+ connections/);
+
 export const tests = [
   {
-    name: "a 2,000-node workflow opens, shows its nodes simply when fitted, in full and only the visible ones zoomed in",
-    timeout: 180_000,
+    name: "a 2,000-node workflow opens, drawn on one canvas when fitted (click selects, double-click zooms to a node, a box selects, Delete deletes), in full and only the visible ones zoomed in",
+    timeout: 240_000,
     fn: async (page, { assert }) => {
       const wf = generated(2000);
       const r = await call(page, "ImportJSON", JSON.stringify({ ...wf, name: `Scale ${Date.now().toString(36)}` }), "");
       await page.evaluate((id) => {
         location.hash = `#/workflow/${encodeURIComponent(id)}`;
       }, r.workflow_id);
-      // the first nodes, then the whole graph drawn (the progress indicator goes away)
-      await page.locator('[data-testid="node-d0"]').waitFor({ state: "visible", timeout: HANG_MS });
+      // fitted, the whole graph is painted on one canvas element (title and status colour),
+      // and React Flow holds no node at all
+      await waitFor(page, async () => (await far(page).count()) > 0 && (await farDrawn(page)) === 2000, "2,000 nodes painted on the far canvas", HANG_MS);
       await page.getByTestId("canvas-loading").waitFor({ state: "detached", timeout: HANG_MS });
-      const fitted = await page.locator(".react-flow__node").count();
-      assert.equal(fitted, 2000, "fit view shows the whole graph");
-      // fitted, 2,000 nodes are drawn simply: title and status colour
-      assert.equal(await page.locator('.react-flow__node [data-detail="far"]').count(), 2000);
-      assert.equal(await page.locator(".react-flow__node .fb-ports").count(), 0);
-      assert.match(await page.locator('[data-testid="node-out"]').getAttribute("aria-label"), /\(out\)/);
+      assert.equal(await far(page).getAttribute("data-mode"), "far");
+      assert.equal(await page.locator(".react-flow__node").count(), 0, "no node elements when fitted");
+      assert.match(await far(page).getAttribute("aria-label"), /2,000 nodes/);
+
+      // a click on a node drawn there selects it: the inspector shows it
+      const d7 = await screenAt(page, { x: 280 * 8 + 110, y: 55 }); // d7: column 8 of row 0
+      await page.mouse.move(d7.x, d7.y);
+      await waitFor(page, async () => /Delay \(d7\)/.test((await page.locator(".react-flow__pane").getAttribute("title")) ?? ""), "hover names the node", HANG_MS);
+      await page.mouse.click(d7.x, d7.y);
+      await page.getByTestId("inspector").getByText("d7", { exact: true }).waitFor({ timeout: HANG_MS });
+      // a click between nodes selects nothing
+      const gap = await screenAt(page, { x: 280 * 8 + 250, y: 55 });
+      await page.mouse.click(gap.x, gap.y);
+      await page.getByText("Select a node to edit its settings.").waitFor({ timeout: HANG_MS });
+
+      // a drag with Shift selects the nodes inside the box; Delete deletes them; undo brings them back
+      const a = await screenAt(page, { x: 280 - 20, y: -20 });
+      const b = await screenAt(page, { x: 280 * 4 + 240, y: 140 }); // d0–d3 of row 0
+      await page.keyboard.down("Shift");
+      await page.mouse.move(a.x, a.y);
+      await page.mouse.down();
+      await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
+      await page.mouse.move(b.x, b.y, { steps: 4 });
+      await page.mouse.up();
+      await page.keyboard.up("Shift");
+      await page.getByText("4 nodes selected.").waitFor({ timeout: HANG_MS });
+      await page.keyboard.press("Delete");
+      await nodesText(page).filter({ hasText: "1996 nodes" }).waitFor({ timeout: HANG_MS });
+      await waitFor(page, async () => (await farDrawn(page)) === 1996, "the canvas draws what is left", HANG_MS);
+      await page.keyboard.press("Control+z");
+      await nodesText(page).filter({ hasText: "2000 nodes" }).waitFor({ timeout: HANG_MS });
+
+      // a double-click on a node zooms to it: React Flow draws it (and its neighbours) in full
+      const d120 = await screenAt(page, { x: 280 * 21 + 110, y: 170 * 2 + 55 }); // d120: column 21 of row 2
+      await page.mouse.dblclick(d120.x, d120.y);
+      await page.locator('[data-testid="node-d120"] .fb-ports').waitFor({ state: "visible", timeout: HANG_MS });
+      await waitFor(page, async () => !(await drawnOnCanvas(page)), "DOM drawing zoomed in", HANG_MS);
+      const held = await page.locator(".react-flow__node").count();
+      assert.ok(held > 0 && held < 500, `only the nodes near the view are drawn (${held})`);
+      await page.getByTestId("inspector").getByText("d120", { exact: true }).waitFor({ timeout: HANG_MS });
+
+      // fit view (the F key) shows the whole graph again, on the canvas
+      await page.locator(".react-flow__pane").click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press("f");
+      await waitFor(page, async () => (await drawnOnCanvas(page)) && (await farDrawn(page)) === 2000, "fit view draws the whole graph on the canvas", HANG_MS);
+      assert.equal(await page.locator(".react-flow__node").count(), 0);
 
       // zoomed in (the zoom button: 1.2× a click, from about 0.04): nodes in the middle are
       // drawn in full, and most nodes are not drawn at all
       for (let i = 0; i < 20; i++) await page.locator(".react-flow__controls-zoomin").click();
+      await waitFor(page, async () => (await page.locator(".react-flow__node").count()) > 0, "nodes drawn when zoomed in", HANG_MS);
       await waitFor(page, async () => (await page.locator(".react-flow__node").count()) < 500, "fewer nodes drawn when zoomed in", HANG_MS);
       await waitFor(page, async () => (await page.locator(".react-flow__node .fb-ports").count()) > 0, "nodes drawn in full when zoomed in", HANG_MS);
       assert.equal(await page.locator('.react-flow__node [data-detail="far"]').count(), 0);

@@ -34,7 +34,10 @@ import { useGraph } from "../stores/graph";
 import { toast, useUI } from "../stores/ui";
 import { DetailContext } from "./detail";
 import { edgeTypes } from "./edges";
-import { FIRST_CHUNK, VIRTUALIZE_FROM, detailAt, fitViewport, graphBounds, minZoomFor, nextChunk, type Detail } from "./lod";
+import { FarCanvas } from "./FarCanvas";
+import { fitGraph } from "./fit";
+import { CANVAS_FROM, drawRects, handedIds, hitTest, insideBox, nextWindow, normBox, viewBox } from "./farview";
+import { FIRST_CHUNK, VIRTUALIZE_FROM, detailAt, fitViewport, graphBounds, minZoomFor, nextChunk, type Box, type Detail } from "./lod";
 
 export const PALETTE_MIME = "application/x-flowbench-node";
 
@@ -78,6 +81,34 @@ function verdict(c: { source: string; sourceHandle?: string | null; target: stri
 const isValidConnection: IsValidConnection<FbEdge> = (c) => verdict(c).ok;
 
 const FIT_VIEW = { maxZoom: 1, padding: 0.2 };
+
+const NO_IDS: ReadonlySet<string> = new Set();
+
+/** useWindow is the box of the canvas whose nodes React Flow holds (farview.ts nextWindow),
+ * following the viewport: it changes only when the view leaves it, not on every pan frame. */
+function useWindow(active: boolean): Box | null {
+  const store = useStoreApi<FbNode, FbEdge>();
+  const [win, setWin] = useState<Box | null>(null);
+  const cur = useRef<Box | null>(null);
+  useEffect(() => {
+    if (!active) {
+      cur.current = null;
+      setWin(null);
+      return;
+    }
+    const update = () => {
+      const st = store.getState();
+      if (st.width <= 0 || st.height <= 0) return;
+      const next = nextWindow(cur.current, viewBox(st.transform, { width: st.width, height: st.height }));
+      if (next === cur.current) return;
+      cur.current = next;
+      setWin(next);
+    };
+    update();
+    return store.subscribe(update);
+  }, [active, store]);
+  return active ? win : null;
+}
 
 /** coloured keeps the coloured copy of each stored edge (see typedEdges). */
 const coloured = new WeakMap<FbEdge, FbEdge>();
@@ -126,8 +157,8 @@ function useChunkedDrawing(
     const least = Math.min(minZoom, minZoomFor(bounds, size));
     store.getState().setMinZoom(least);
     void rf.setViewport(placeView(bounds, size, nodes.length, least));
-    setChunk({ seq: loadSeq, count: nodes.length > FIRST_CHUNK ? FIRST_CHUNK : Infinity, size: FIRST_CHUNK, at: performance.now() });
-  }, [chunk, loadSeq, minZoom, rf, pane, store]);
+    setChunk({ seq: loadSeq, count: total > FIRST_CHUNK ? FIRST_CHUNK : Infinity, size: FIRST_CHUNK, at: performance.now() });
+  }, [chunk, loadSeq, minZoom, rf, pane, store, total]);
   useEffect(() => {
     if (chunk.seq !== loadSeq || chunk.count === 0 || chunk.count === Infinity) return;
     if (chunk.count >= total) {
@@ -208,13 +239,129 @@ export function Canvas() {
   }, [nodes.length, loadSeq, paneSize]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const detail = useDetail();
-  const drawing = useChunkedDrawing(nodes.length, loadSeq, minZoom, paneRef);
-  const drawnNodes = useMemo(() => (drawing.done ? nodes : nodes.slice(0, drawing.count)), [nodes, drawing.done, drawing.count]);
+  // A large graph (CANVAS_FROM nodes on) is drawn far out on one canvas element (FarCanvas),
+  // and zoomed in React Flow holds only the nodes near the view (useWindow): it never holds,
+  // measures or indexes thousands of nodes at once.
+  const large = nodes.length >= CANVAS_FROM;
+  const farCanvas = large && detail === "far";
+  const win = useWindow(large && !farCanvas);
+  const rects = useMemo(() => (large ? drawRects(nodes, types) : []), [large, nodes, types]);
+  const held = useMemo(() => (large && !farCanvas && win ? handedIds(nodes, rects, win) : null), [large, farCanvas, win, nodes, rects]);
+  const handed = useMemo(() => (!large ? nodes : held ? nodes.filter((n) => held.has(n.id)) : []), [large, nodes, held]);
+  const handedEdges = useMemo(
+    () => (!large ? typedEdges : held ? typedEdges.filter((e) => held.has(e.source) && held.has(e.target)) : []),
+    [large, typedEdges, held],
+  );
+  const selectedIds = useMemo(() => {
+    if (!large) return NO_IDS;
+    const s = new Set<string>();
+    for (const n of nodes) if (n.selected) s.add(n.id);
+    return s;
+  }, [large, nodes]);
+  const drawing = useChunkedDrawing(handed.length, loadSeq, minZoom, paneRef);
+  const drawnNodes = useMemo(() => (drawing.done ? handed : handed.slice(0, drawing.count)), [handed, drawing.done, drawing.count]);
   const drawnEdges = useMemo(() => {
-    if (drawing.done) return typedEdges;
+    if (drawing.done) return handedEdges;
     const ids = new Set(drawnNodes.map((n) => n.id));
-    return typedEdges.filter((e) => ids.has(e.source) && ids.has(e.target));
-  }, [typedEdges, drawnNodes, drawing.done]);
+    return handedEdges.filter((e) => ids.has(e.source) && ids.has(e.target));
+  }, [handedEdges, drawnNodes, drawing.done]);
+
+  // The far canvas: a click selects the node under it (the inspector shows it), a double-click
+  // zooms to it, the pointer over one shows its name, a right-click its menu, and a drag with
+  // Shift selects the nodes inside the box (React Flow holds none of them at this level).
+  const hover = useRef<string | null>(null);
+  const redraw = useRef<(() => void) | null>(null);
+  const rectsRef = useRef(rects);
+  rectsRef.current = rects;
+  const farRef = useRef(farCanvas);
+  farRef.current = farCanvas;
+  const hitAt = useCallback((e: { clientX: number; clientY: number }) => hitTest(rectsRef.current, rf.screenToFlowPosition({ x: e.clientX, y: e.clientY })), [rf]);
+  const select = useCallback((ids: Set<string>) => {
+    const g = useGraph.getState();
+    if (ids.size === 0 && !g.nodes.some((n) => n.selected) && !g.edges.some((e) => e.selected)) return;
+    const next = selectOnly(g, ids);
+    useGraph.setState({ nodes: next.nodes, edges: next.edges });
+  }, []);
+  const onPaneClick = useCallback(
+    (e: React.MouseEvent) => {
+      if (!farRef.current) return;
+      const id = hitAt(e);
+      select(id ? new Set([id]) : new Set());
+    },
+    [hitAt, select],
+  );
+  const onPaneMouseMove = useCallback(
+    (e: React.MouseEvent) => {
+      if (!farRef.current && !hover.current) return;
+      const id = farRef.current ? hitAt(e) : null;
+      if (id === hover.current) return;
+      hover.current = id;
+      const el = e.currentTarget as HTMLElement;
+      const r = id ? rectsRef.current.find((x) => x.id === id) : undefined;
+      el.style.cursor = r ? "pointer" : "";
+      el.title = r ? `${r.title} (${r.id}): click to select, double-click to zoom in` : "";
+      redraw.current?.();
+    },
+    [hitAt],
+  );
+  const onPaneMouseLeave = useCallback((e: React.MouseEvent) => {
+    if (!hover.current) return;
+    hover.current = null;
+    const el = e.currentTarget as HTMLElement;
+    el.style.cursor = "";
+    el.title = "";
+    redraw.current?.();
+  }, []);
+  const onPaneContextMenu = useCallback(
+    (e: React.MouseEvent | MouseEvent) => {
+      if (!farRef.current) return;
+      const id = hitAt(e);
+      if (!id) return;
+      e.preventDefault();
+      select(new Set([id]));
+      setMenu({ at: { x: e.clientX, y: e.clientY }, nodeId: id });
+    },
+    [hitAt, select],
+  );
+  const onFarDoubleClick = useCallback(
+    (e: React.MouseEvent) => {
+      if (!farRef.current || !(e.target as HTMLElement).closest?.(".react-flow__pane")) return;
+      const id = hitAt(e);
+      const r = id ? rectsRef.current.find((x) => x.id === id) : undefined;
+      if (r) {
+        select(new Set([r.id]));
+        void rf.setCenter(r.x + r.width / 2, r.y + r.height / 2, { zoom: 1, duration: 0 });
+        return;
+      }
+      // the pane's own double-click zoom (turned off while the far canvas is drawn, so that a
+      // double-click on a node is not a zoom step as well)
+      const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      const k = Math.min(2, rf.getZoom() * 2);
+      void rf.setCenter(p.x, p.y, { zoom: k, duration: 0 });
+    },
+    [hitAt, rf, select],
+  );
+  const boxFrom = useRef<{ x: number; y: number } | null>(null);
+  const rfStore = useStoreApi<FbNode, FbEdge>();
+  const onSelectionStart = useCallback(() => {
+    // React Flow calls this on the first move of the drag; where it began is in its store
+    // (in canvas units)
+    const r = rfStore.getState().userSelectionRect;
+    boxFrom.current = farRef.current && r ? { x: r.startX, y: r.startY } : null;
+  }, [rfStore]);
+  const onSelectionEnd = useCallback(
+    (e: React.MouseEvent) => {
+      const from = boxFrom.current;
+      boxFrom.current = null;
+      if (!from || !farRef.current) return;
+      const to = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      select(new Set(insideBox(rectsRef.current, normBox(from, to))));
+    },
+    [rf, select],
+  );
+  const onFitView = useCallback(() => {
+    if (useGraph.getState().nodes.length >= CANVAS_FROM) fitGraph(rf);
+  }, [rf]);
   const opening = routeWf !== null && openWf !== routeWf;
 
   // Once a small graph is drawn and measured, its view is placed again with the real sizes
@@ -314,7 +461,15 @@ export function Canvas() {
   );
 
   return (
-    <div ref={paneRef} className={`canvas${nodes.length > MANY_NODES ? " many-nodes" : ""}`} data-testid="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div
+      ref={paneRef}
+      className={`canvas${nodes.length > MANY_NODES ? " many-nodes" : ""}`}
+      data-testid="canvas"
+      data-drawing={farCanvas ? "canvas" : "dom"}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      onDoubleClick={onFarDoubleClick}
+    >
       <WorkflowContext.Provider value={openWf}>
       <DetailContext.Provider value={detail}>
       <ReactFlow<FbNode, FbEdge>
@@ -331,6 +486,13 @@ export function Canvas() {
         onNodeDoubleClick={onNodeDoubleClick}
         onNodeDragStart={onNodeDragStart}
         onNodeDragStop={onNodeDragStop}
+        onPaneClick={onPaneClick}
+        onPaneMouseMove={onPaneMouseMove}
+        onPaneMouseLeave={onPaneMouseLeave}
+        onPaneContextMenu={onPaneContextMenu}
+        onSelectionStart={onSelectionStart}
+        onSelectionEnd={onSelectionEnd}
+        zoomOnDoubleClick={!farCanvas}
         isValidConnection={isValidConnection}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
@@ -343,10 +505,23 @@ export function Canvas() {
         defaultEdgeOptions={{ type: "default" }}
       >
         <Background gap={20} size={1} />
-        <Controls showInteractive={false} />
+        {large && (
+          <FarCanvas
+            mode={farCanvas ? "far" : "near"}
+            rects={rects}
+            edges={typedEdges}
+            selected={selectedIds}
+            held={held}
+            workflowId={openWf}
+            hover={hover}
+            redrawRef={redraw}
+          />
+        )}
+        <Controls showInteractive={false} onFitView={onFitView} />
         {/* the minimap draws every node again: it joins once the graph is drawn, not for
-            every chunk */}
-        {drawing.done && <MiniMap position="top-right" pannable zoomable nodeStrokeWidth={2} ariaLabel="Minimap" style={{ width: 160, height: 110 }} />}
+            every chunk; a large graph has none (React Flow holds only the nodes near the view,
+            and fitted, the far canvas is the map) */}
+        {drawing.done && !large && <MiniMap position="top-right" pannable zoomable nodeStrokeWidth={2} ariaLabel="Minimap" style={{ width: 160, height: 110 }} />}
       </ReactFlow>
       </DetailContext.Provider>
       </WorkflowContext.Provider>

@@ -2,11 +2,13 @@
 // field keep their usual meaning (text undo, copy, select all).
 import { useReactFlow } from "@xyflow/react";
 import { useEffect } from "react";
+import type { FbEdge, FbNode } from "../lib/flowtypes";
 import { onEvent } from "../api/events";
 import { autoLayout, copySelection, deleteSelection, pasteClipboard, selectAll } from "../commands/editor";
 import { useGraph } from "../stores/graph";
 import { selectOnly } from "../lib/graphops";
 import { toast, useUI } from "../stores/ui";
+import { fitGraph } from "./fit";
 import { pointerOverCanvas } from "./useCanvasPoint";
 
 export function isTyping(target: EventTarget | null): boolean {
@@ -50,7 +52,7 @@ export function commandForKey(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKe
 }
 
 export function useEditorShortcuts(): void {
-  const rf = useReactFlow();
+  const rf = useReactFlow<FbNode, FbEdge>();
   useEffect(() => {
     const run = (cmd: EditorCommand) => {
       const g = useGraph.getState();
@@ -71,9 +73,9 @@ export function useEditorShortcuts(): void {
         case "delete":
           return deleteSelection();
         case "fit":
-          return void rf.fitView({ padding: 0.2, maxZoom: 1, duration: 200 });
+          return fitGraph(rf, 200);
         case "layout":
-          void autoLayout().then(() => requestAnimationFrame(() => void rf.fitView({ padding: 0.2, maxZoom: 1 })));
+          void autoLayout().then(() => requestAnimationFrame(() => fitGraph(rf)));
           return;
       }
     };

@@ -3,6 +3,8 @@
 import { useReactFlow } from "@xyflow/react";
 import { useState } from "react";
 import { api } from "../api/backend";
+import type { FbEdge, FbNode } from "../lib/flowtypes";
+import { fitGraph } from "../canvas/fit";
 import { autoLayout, refreshMeta } from "../commands/editor";
 import { useGraph } from "../stores/graph";
 import { runChanged } from "../plan/actions";
@@ -86,9 +88,9 @@ export function EditorHeader() {
   const canRedo = useGraph((s) => s.history.future.length > 0);
   const dirty = useGraph((s) => s.dirty);
   const workflowId = useGraph((s) => s.workflowId);
-  const rf = useReactFlow();
+  const rf = useReactFlow<FbNode, FbEdge>();
   const layout = () => {
-    void autoLayout().then(() => requestAnimationFrame(() => void rf.fitView({ padding: 0.2, maxZoom: 1 })));
+    void autoLayout().then(() => requestAnimationFrame(() => fitGraph(rf)));
   };
   const exportAs = async (bundle: boolean) => {
     if (!workflowId) return;

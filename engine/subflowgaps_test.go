@@ -1,0 +1,248 @@
+package engine_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/flowbench/flowbench/engine"
+	"github.com/flowbench/flowbench/engine/memstore"
+)
+
+// TestSubworkflowInsideLoopBody: a subworkflow node in a control.map (and control.loop-like
+// foreach) body runs one child run per item, each under the parent run, and the loop
+// collects the children's outputs in order.
+func TestSubworkflowInsideLoopBody(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, typ := range []string{"control.map", "control.foreach"} {
+		svc := libraryService(t, memstore.New())
+		child := importGraph(t, svc, "Square "+typ, engine.Graph{
+			Inputs: []engine.InputDecl{{Name: "x", Type: engine.TypeNumber, Required: true}},
+			Nodes: []engine.Node{node("in", "flow.inputs", nil), node("sq", "math.expr", map[string]any{"expression": "a * a"}),
+				node("out", "io.output", map[string]any{"name": "y"})},
+			Edges: []engine.Edge{edge("in", "x", "sq", "a"), edge("sq", "result", "out", "value")},
+		})
+		g := engine.Graph{
+			Inputs: []engine.InputDecl{{Name: "items", Type: engine.TypeArray, Default: []any{1.0, 2.0, 3.0}}},
+			Nodes: []engine.Node{
+				node("in", "flow.inputs", nil),
+				node("loop", typ, nil),
+				{ID: "sub", Type: engine.TypeSubworkflow, ParentID: "loop", Params: map[string]any{"workflow": child.WorkflowID, "version": child.VersionID}},
+				node("out", "io.output", map[string]any{"name": "squares"}),
+			},
+			Edges: []engine.Edge{
+				edge("in", "items", "loop", "items"),
+				edge("loop", "item", "sub", "x"),
+				edge("sub", "y", "loop", "result"),
+				edge("loop", "results", "out", "value"),
+			},
+		}
+		parent := importGraph(t, svc, "Loop "+typ, g)
+		run := runAndWait(t, svc, engine.RunRequest{Workflow: parent.WorkflowID, Inputs: map[string]any{"items": "[1,2,3,4]"}})
+		if run.Status != engine.RunCompleted || engine.ToText(run.Outputs["squares"]) != "[1,4,9,16]" {
+			t.Fatalf("%s: run = %s %v (%s), want completed [1,4,9,16]", typ, run.Status, run.Outputs, run.Error)
+		}
+		runs, err := svc.Runs(ctx, child.WorkflowID, 0)
+		if err != nil || len(runs) != 4 {
+			t.Fatalf("%s: child runs = %d, %v; want 4 (one per item)", typ, len(runs), err)
+		}
+		for _, cr := range runs {
+			if cr.ParentRunID != run.ID || cr.ParentNodeID != "sub" || cr.Status != engine.RunCompleted {
+				t.Errorf("%s: child run %+v, want completed under %s/sub", typ, cr, run.ID)
+			}
+		}
+		// A run from the loop's output reuses everything; from the loop reruns its items.
+		again := runAndWait(t, svc, engine.RunRequest{Workflow: parent.WorkflowID, From: "loop", Inputs: map[string]any{"items": "[1,2,3,4]"}})
+		if again.Status != engine.RunCompleted || engine.ToText(again.Outputs["squares"]) != "[1,4,9,16]" {
+			t.Fatalf("%s: run from the loop = %s %v (%s)", typ, again.Status, again.Outputs, again.Error)
+		}
+	}
+}
+
+// TestSubworkflowWithApprovalRefused: a child version holding an approval node cannot pause
+// its parent run, so a subworkflow node pinning it is refused when the graph is saved or
+// imported (and when an older version is run), naming the node, the child workflow and the
+// approval node: not a failure in the middle of the run.
+func TestSubworkflowWithApprovalRefused(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc := libraryService(t, memstore.New())
+	child := importGraph(t, svc, "Review", engine.Graph{
+		Inputs: []engine.InputDecl{{Name: "x", Type: engine.TypeString, Default: "draft"}},
+		Nodes: []engine.Node{node("in", "flow.inputs", nil), node("ok", "control.approval", nil),
+			node("out", "io.output", map[string]any{"name": "y"})},
+		Edges: []engine.Edge{edge("in", "x", "ok", "value"), edge("ok", "value", "out", "value")},
+	})
+	pg := engine.Graph{Nodes: []engine.Node{
+		node("sub", engine.TypeSubworkflow, map[string]any{"workflow": child.WorkflowID, "version": child.VersionID}),
+		node("out", "io.output", map[string]any{"name": "y"})},
+		Edges: []engine.Edge{edge("sub", "y", "out", "value")}}
+	check := func(what string, err error) {
+		t.Helper()
+		var ve *engine.ValidationError
+		if !errors.As(err, &ve) || len(ve.Problems) == 0 || ve.Problems[0].NodeID != "sub" {
+			t.Fatalf("%s: err = %v, want a validation error on node sub", what, err)
+		}
+		for _, w := range []string{`"Review"`, `"ok"`, "approval"} {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: %v does not say %s", what, err, w)
+			}
+		}
+	}
+	f, err := jsonMarshal(engine.WorkflowFile{Format: engine.FormatWorkflow, Name: "Parent", Nodes: pg.Nodes, Edges: pg.Edges})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = svc.Import(ctx, f, "")
+	check("import", err)
+	if runs, _ := svc.Runs(ctx, "", 0); len(runs) != 0 {
+		t.Fatalf("a refused import ran something: %d runs", len(runs))
+	}
+
+	// A parent made before the child had an approval: saving the re-pin is refused, and so
+	// is a run of a stored version pinning it.
+	plain := importGraph(t, svc, "Plain", childGraphNumbers())
+	parent := importGraph(t, svc, "Parent", engine.Graph{Nodes: []engine.Node{
+		node("sub", engine.TypeSubworkflow, map[string]any{"workflow": plain.WorkflowID, "version": plain.VersionID})}})
+	_, err = svc.SaveVersion(ctx, parent.WorkflowID, pg, "", "", true)
+	check("save", err)
+	if _, err := svc.SaveVersion(ctx, plain.WorkflowID, engine.Graph{
+		Inputs: []engine.InputDecl{{Name: "x", Type: engine.TypeString, Default: "draft"}},
+		Nodes: []engine.Node{node("in", "flow.inputs", nil), node("ok", "control.approval", nil),
+			node("out", "io.output", map[string]any{"name": "y"})},
+		Edges: []engine.Edge{edge("in", "x", "ok", "value"), edge("ok", "value", "out", "value")}}, "", "", true); err != nil {
+		t.Fatal(err)
+	}
+	// Re-pinning the parent's node to the child's new version (the way the inspector's
+	// "update to latest" does) is refused too, naming the child.
+	w, err := svc.ResolveWorkflow(ctx, plain.WorkflowID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	repinned := engine.Graph{Nodes: []engine.Node{
+		node("sub", engine.TypeSubworkflow, map[string]any{"workflow": plain.WorkflowID, "version": w.CurrentVersionID})}}
+	_, err = svc.SaveVersion(ctx, parent.WorkflowID, repinned, "", "", true)
+	var ve *engine.ValidationError
+	if !errors.As(err, &ve) || !strings.Contains(err.Error(), `"Plain"`) || !strings.Contains(err.Error(), "approval") {
+		t.Fatalf("re-pin to a version with an approval: %v", err)
+	}
+	// A version stored before this rule (written to the store as it is) is refused at run,
+	// with nothing run.
+	old, err := svc.Store().AddVersion(ctx, engine.Version{ID: engine.NewID(), WorkflowID: parent.WorkflowID, Graph: repinned,
+		ContentHash: engine.ContentHash(repinned), CreatedAt: time.Now()}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := svc.Runs(ctx, "", 0)
+	_, err = svc.StartRun(ctx, engine.RunRequest{Workflow: parent.WorkflowID, Version: old.ID})
+	if !errors.As(err, &ve) || ve.Problems[0].NodeID != "sub" || !strings.Contains(err.Error(), `"Plain"`) || !strings.Contains(err.Error(), `"ok"`) {
+		t.Fatalf("run of a stored version pinning a child with an approval: %v", err)
+	}
+	if after, _ := svc.Runs(ctx, "", 0); len(after) != len(before) {
+		t.Errorf("a refused run wrote %d runs", len(after)-len(before))
+	}
+}
+
+// childGraphNumbers: y = x (a number input passed through).
+func childGraphNumbers() engine.Graph {
+	return engine.Graph{
+		Inputs: []engine.InputDecl{{Name: "x", Type: engine.TypeNumber, Default: 1.0}},
+		Nodes:  []engine.Node{node("in", "flow.inputs", nil), node("out", "io.output", map[string]any{"name": "y"})},
+		Edges:  []engine.Edge{edge("in", "x", "out", "value")},
+	}
+}
+
+// TestCancelChildRunFromAnotherProcess: `flowbench cancel CHILD_RUN_ID` while the window runs
+// the child: the CLI's service asks the window's, which cancels the child run; the parent's
+// subworkflow node fails saying the child run was cancelled, and the parent run fails.
+func TestCancelChildRunFromAnotherProcess(t *testing.T) {
+	ctx := context.Background()
+	home := t.TempDir()
+	var mu sync.Mutex
+	requests := map[string][]string{} // owner → runs asked to cancel
+	cfg := func(owner string) engine.Config {
+		return engine.Config{Owner: owner, OwnerAlive: func(string) bool { return true }, CancelEvery: 10 * time.Millisecond,
+			RequestCancel: func(o, id string) error {
+				mu.Lock()
+				defer mu.Unlock()
+				requests[o] = append(requests[o], id)
+				return nil
+			},
+			CancelRequests: func() []string {
+				mu.Lock()
+				defer mu.Unlock()
+				ids := requests[owner]
+				delete(requests, owner)
+				return ids
+			}}
+	}
+	window, cli := serviceAt(t, home, cfg("window")), serviceAt(t, home, cfg("cli"))
+	child := importGraph(t, window, "Slow", engine.Graph{
+		Nodes: []engine.Node{node("a", "util.delay", map[string]any{"ms": 60000}), node("out", "io.output", map[string]any{"name": "v"})},
+		Edges: []engine.Edge{edge("a", "value", "out", "value")}})
+	parent := importGraph(t, window, "Parent", engine.Graph{Nodes: []engine.Node{
+		node("sub", engine.TypeSubworkflow, map[string]any{"workflow": child.WorkflowID, "version": child.VersionID})}})
+	started := make(chan string, 1)
+	unsub := window.Bus.Subscribe(func(e engine.Event) {
+		if e.Type == engine.EventNode && e.NodeID == "a" && e.Status == string(engine.NodeRunning) {
+			select {
+			case started <- e.RunID:
+			default:
+			}
+		}
+	})
+	defer unsub()
+	r, err := window.StartRun(ctx, engine.RunRequest{Workflow: parent.WorkflowID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var childID string
+	select {
+	case childID = <-started:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the child never started")
+	}
+	if err := cli.Cancel(ctx, childID); !errors.Is(err, engine.ErrCancelRequested) {
+		t.Fatalf("cancel of the child from another process: %v, want a request to the window", err)
+	}
+	waitCtx, stop := context.WithTimeout(ctx, 60*time.Second) // a hang guard: the delay is 60 s
+	defer stop()
+	cr, err := cli.WaitFinished(waitCtx, childID, 10*time.Millisecond)
+	if err != nil || cr.Status != engine.RunCancelled {
+		t.Fatalf("child after the request: %s, %v; want cancelled", cr.Status, err)
+	}
+	pr, err := cli.WaitFinished(waitCtx, r.ID, 10*time.Millisecond)
+	if err != nil || pr.Status != engine.RunFailed {
+		t.Fatalf("parent after its child was cancelled: %s (%s), %v; want failed", pr.Status, pr.Error, err)
+	}
+	if rec := pr.Snapshot.Records()["sub"]; rec.Status != engine.NodeFailed || !strings.Contains(rec.Error, "cancelled") || !strings.Contains(rec.Error, childID) {
+		t.Errorf("sub = %s %q, want failed saying child run %s was cancelled", rec.Status, rec.Error, childID)
+	}
+}
+
+// TestMakeSubworkflowRefusesApproval: "Make subworkflow" on a selection holding an approval
+// is refused naming the node, before any workflow is created.
+func TestMakeSubworkflowRefusesApproval(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc := libraryService(t, memstore.New())
+	g := engine.Graph{
+		Inputs: []engine.InputDecl{{Name: "x", Type: engine.TypeString, Default: "draft"}},
+		Nodes: []engine.Node{node("in", "flow.inputs", nil), node("t", "text.template", map[string]any{"template": "{{a}}!"}),
+			node("ok", "control.approval", nil), node("out", "io.output", map[string]any{"name": "y"})},
+		Edges: []engine.Edge{edge("in", "x", "t", "a"), edge("t", "text", "ok", "value"), edge("ok", "value", "out", "value")},
+	}
+	w := importGraph(t, svc, "Review", g)
+	_, err := svc.MakeSubworkflow(ctx, w.WorkflowID, g, []string{"t", "ok"}, "Inner")
+	var ve *engine.ValidationError
+	if !errors.As(err, &ve) || ve.Problems[0].NodeID != "ok" || !strings.Contains(err.Error(), "approval") {
+		t.Fatalf("make subworkflow of a selection with an approval: %v, want refused naming ok", err)
+	}
+	if ws, _ := svc.ListWorkflows(ctx); len(ws) != 1 {
+		t.Errorf("%d workflows after the refusal, want 1 (nothing created)", len(ws))
+	}
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from "vitest";
+import {
+  FAR_H,
+  HAND_SELECTED,
+  WINDOW_MARGIN,
+  drawRects,
+  frameScheduler,
+  handedIds,
+  hitTest,
+  insideBox,
+  nextWindow,
+  normBox,
+  viewBox,
+  type NodeLike,
+} from "./farview";
+import { NODE_W } from "./lod";
+
+const types = {
+  "util.delay": { title: "Delay", group: "utility" },
+  "control.foreach": { title: "For each", group: "control", container: true },
+};
+
+/** grid is n delay nodes 50 to a row, as scripts/bench-ui.sh generates them. */
+function grid(n: number): NodeLike[] {
+  return Array.from({ length: n }, (_, i) => ({ id: `d${i}`, data: { type: "util.delay" }, position: { x: 280 * (i % 50), y: 170 * Math.floor(i / 50) } }));
+}
+
+describe("the far canvas drawing", () => {
+  it("places every node, children of a group at their absolute place, groups first and framed around their children", () => {
+    const nodes: NodeLike[] = [
+      { id: "loop", data: { type: "control.foreach" }, position: { x: 1000, y: 500 } },
+      { id: "a", data: { type: "util.delay", label: "Wait" }, position: { x: 0, y: 0 }, measured: { width: 300 } },
+      { id: "kid", data: { type: "util.delay" }, parentId: "loop", position: { x: 40, y: 60 } },
+      { id: "odd", data: { type: "no.such" }, position: { x: -50, y: 0 } },
+    ];
+    const r = drawRects(nodes, types);
+    expect(r.map((x) => x.id)).toEqual(["loop", "a", "kid", "odd"]);
+    expect(r[1]).toMatchObject({ x: 0, y: 0, width: 300, height: FAR_H, title: "Wait", group: "utility", container: false });
+    expect(r[2]).toMatchObject({ x: 1040, y: 560, width: NODE_W, title: "Delay" });
+    expect(r[3]).toMatchObject({ title: "no.such", group: "unknown" });
+    // the frame holds its child
+    expect(r[0].container).toBe(true);
+    expect(r[0].x + r[0].width).toBeGreaterThan(1040 + NODE_W);
+    expect(r[0].y + r[0].height).toBeGreaterThan(560 + FAR_H);
+  });
+
+  it("hit-tests a point to the topmost node under it: a child above its group, nothing between nodes", () => {
+    const nodes: NodeLike[] = [
+      { id: "loop", data: { type: "control.foreach" }, position: { x: 0, y: 0 } },
+      { id: "kid", data: { type: "util.delay" }, parentId: "loop", position: { x: 40, y: 60 } },
+      { id: "b", data: { type: "util.delay" }, position: { x: 1000, y: 0 } },
+    ];
+    const r = drawRects(nodes, types);
+    expect(hitTest(r, { x: 50, y: 70 })).toBe("kid");
+    expect(hitTest(r, { x: 5, y: 5 })).toBe("loop");
+    expect(hitTest(r, { x: 1000 + NODE_W, y: FAR_H })).toBe("b"); // edges count
+    expect(hitTest(r, { x: 1000 + NODE_W + 1, y: 10 })).toBeNull();
+    expect(hitTest(r, { x: 900, y: 10 })).toBeNull();
+    expect(hitTest([], { x: 0, y: 0 })).toBeNull();
+  });
+
+  it("hit-tests 10,000 nodes by position", () => {
+    const r = drawRects(grid(10_000), types);
+    expect(hitTest(r, { x: 280 * 7 + 10, y: 170 * 123 + 10 })).toBe(`d${123 * 50 + 7}`);
+    expect(hitTest(r, { x: 280 * 7 + NODE_W + 20, y: 170 * 123 + 10 })).toBeNull(); // the gap between two
+  });
+
+  it("selects the nodes wholly inside a drag box, dragged either way", () => {
+    const r = drawRects(grid(100), types);
+    const box = normBox({ x: 280 * 3 - 1, y: 170 * 1 - 1 }, { x: -1, y: -1 });
+    expect(box.x).toBe(-1);
+    // columns 0–2 of rows 0 (row 1 only partly: its nodes stick out below the box)
+    expect(insideBox(r, box).sort()).toEqual(["d0", "d1", "d2"]);
+    expect(insideBox(r, normBox({ x: 10, y: 10 }, { x: 20, y: 20 }))).toEqual([]);
+  });
+});
+
+describe("what React Flow holds when zoomed in", () => {
+  const pane = { width: 1000, height: 800 };
+
+  it("holds the nodes near the view only, and keeps the window while the view stays inside it", () => {
+    const nodes = grid(10_000);
+    const r = drawRects(nodes, types);
+    const view = viewBox([0, 0, 1], pane);
+    expect(view).toEqual({ x: 0, y: 0, width: 1000, height: 800 });
+    const win = nextWindow(null, view);
+    expect(win).toEqual({ x: -1000 * WINDOW_MARGIN, y: -800 * WINDOW_MARGIN, width: 2000, height: 1600 });
+    const ids = handedIds(nodes, r, win);
+    expect(ids.has("d0")).toBe(true);
+    expect(ids.size).toBeLessThan(100);
+    expect(ids.has("d9999")).toBe(false);
+    // a small pan: the same window (React Flow is given nothing new)
+    expect(nextWindow(win, viewBox([-200, -100, 1], pane))).toBe(win);
+    // a pan out of it: a new window around the view
+    const moved = nextWindow(win, viewBox([-5000, -3000, 1], pane));
+    expect(moved).not.toBe(win);
+    expect(moved.x).toBe(5000 - 500);
+    // zoomed far in: the window shrinks to the view
+    const zoomed = nextWindow(win, viewBox([0, 0, 8], pane));
+    expect(zoomed.width).toBe(125 * 2);
+  });
+
+  it("holds a child's group and a group's children, and selected nodes wherever they are (up to a cap)", () => {
+    const nodes: NodeLike[] = [
+      { id: "loop", data: { type: "control.foreach" }, position: { x: 5000, y: 0 } },
+      { id: "kid", data: { type: "util.delay" }, parentId: "loop", position: { x: 40, y: 60 } },
+      { id: "kid2", data: { type: "util.delay" }, parentId: "loop", position: { x: 4000, y: 60 } },
+      { id: "far", data: { type: "util.delay" }, position: { x: 90_000, y: 0 }, selected: true },
+      { id: "near", data: { type: "util.delay" }, position: { x: 0, y: 0 } },
+    ];
+    const r = drawRects(nodes, types);
+    const ids = handedIds(nodes, r, { x: 8900, y: 0, width: 400, height: 400 });
+    // only kid2 lies in the window: its group comes with it, and so does its sibling
+    expect([...ids].sort()).toEqual(["far", "kid", "kid2", "loop"]);
+    const many = grid(3000).map((n) => ({ ...n, selected: true }));
+    expect(handedIds(many, drawRects(many, types), { x: -1e6, y: -1e6, width: 1, height: 1 }).size).toBe(HAND_SELECTED);
+  });
+});
+
+describe("frameScheduler", () => {
+  it("runs once a frame however often it is asked, and again when asked after", () => {
+    const frames: (() => void)[] = [];
+    let calls = 0;
+    const s = frameScheduler(
+      () => calls++,
+      (cb) => frames.push(cb),
+      () => frames.splice(0),
+    );
+    s.schedule();
+    s.schedule();
+    s.schedule();
+    expect(frames.length).toBe(1);
+    expect(calls).toBe(0);
+    frames.shift()!();
+    expect(calls).toBe(1);
+    s.schedule();
+    expect(frames.length).toBe(1);
+    s.flush();
+    expect(calls).toBe(2);
+    s.schedule();
+    s.stop();
+    expect(frames.length).toBe(0);
+    expect(calls).toBe(2);
+  });
+});

@@ -1,0 +1,188 @@
+// The canvas at scale, drawn on one <canvas> (issue 17): below the far zoom (lod.ts) a large
+// graph is not React Flow DOM at all but rectangles and lines on one element (FarCanvas.tsx),
+// and zoomed in React Flow holds only the nodes near the viewport. This file is the pure part:
+// where each node is drawn, which one a point hits, which ones a box holds, which ones React
+// Flow is given for a viewport, and a per-frame scheduler. No DOM, so it is unit-tested.
+import { frameSize } from "../lib/groups";
+import { NODE_W, VIRTUALIZE_FROM, type Box } from "./lod";
+
+/** From this many nodes on, the far level is drawn on one canvas element and React Flow holds
+ * only the nodes near the viewport (a smaller graph stays React Flow DOM at every zoom). */
+export const CANVAS_FROM = VIRTUALIZE_FROM;
+
+/** The height of a node drawn far out (as the far DOM drawing was: nodes/canvas.css .fb-far). */
+export const FAR_H = 110;
+
+/** DrawRect is one node as the canvas draws it: its box in canvas (flow) units, absolute. */
+export interface DrawRect extends Box {
+  id: string;
+  title: string;
+  group: string;
+  container: boolean;
+}
+
+/** The part of a node the drawing reads (FbNode has it). */
+export interface NodeLike {
+  id: string;
+  position: { x: number; y: number };
+  parentId?: string;
+  measured?: { width?: number; height?: number };
+  selected?: boolean;
+  data: { type: string; label?: string };
+}
+
+export interface TypeLike {
+  title?: string;
+  group?: string;
+  container?: boolean;
+}
+
+/**
+ * drawRects is every node's box, absolute, in drawing order: groups first (a group's frame is
+ * sized to its children as the DOM node sizes it), then the other nodes, so a child is drawn
+ * and hit above its group.
+ */
+export function drawRects(nodes: readonly NodeLike[], types: Record<string, TypeLike | undefined>): DrawRect[] {
+  const byId = new Map<string, NodeLike>();
+  const kids = new Map<string, NodeLike[]>();
+  for (const n of nodes) {
+    byId.set(n.id, n);
+    if (n.parentId) {
+      const k = kids.get(n.parentId);
+      if (k) k.push(n);
+      else kids.set(n.parentId, [n]);
+    }
+  }
+  const groups: DrawRect[] = [];
+  const rest: DrawRect[] = [];
+  for (const n of nodes) {
+    const t = types[n.data.type];
+    const parent = n.parentId ? byId.get(n.parentId) : undefined;
+    const x = n.position.x + (parent?.position.x ?? 0);
+    const y = n.position.y + (parent?.position.y ?? 0);
+    const title = n.data.label || t?.title || n.data.type;
+    const group = t?.group ?? "unknown";
+    if (t?.container) {
+      const f = frameSize(
+        (kids.get(n.id) ?? []).map((c) => ({ x: c.position.x, y: c.position.y, width: c.measured?.width ?? NODE_W, height: c.measured?.height ?? FAR_H })),
+      );
+      groups.push({ id: n.id, x, y, width: f.width, height: f.height, title, group, container: true });
+    } else {
+      rest.push({ id: n.id, x, y, width: n.measured?.width ?? NODE_W, height: FAR_H, title, group, container: false });
+    }
+  }
+  return groups.concat(rest);
+}
+
+/** hitTest is the id of the topmost node drawn at point p (canvas units), or null. */
+export function hitTest(rects: readonly DrawRect[], p: { x: number; y: number }): string | null {
+  for (let i = rects.length - 1; i >= 0; i--) {
+    const r = rects[i];
+    if (p.x >= r.x && p.x <= r.x + r.width && p.y >= r.y && p.y <= r.y + r.height) return r.id;
+  }
+  return null;
+}
+
+/** normBox is the box between two corners, whichever way it was dragged. */
+export function normBox(a: { x: number; y: number }, b: { x: number; y: number }): Box {
+  return { x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), width: Math.abs(a.x - b.x), height: Math.abs(a.y - b.y) };
+}
+
+/** insideBox is the ids of the nodes lying wholly inside box (a drag-select box: React Flow's
+ * own rule, SelectionMode.Full). */
+export function insideBox(rects: readonly DrawRect[], box: Box): string[] {
+  const out: string[] = [];
+  for (const r of rects) {
+    if (r.x >= box.x && r.y >= box.y && r.x + r.width <= box.x + box.width && r.y + r.height <= box.y + box.height) out.push(r.id);
+  }
+  return out;
+}
+
+function meets(r: Box, b: Box): boolean {
+  return r.x <= b.x + b.width && r.x + r.width >= b.x && r.y <= b.y + b.height && r.y + r.height >= b.y;
+}
+
+/** viewBox is the part of the canvas (canvas units) a pane of the given size shows. */
+export function viewBox(transform: readonly [number, number, number], pane: { width: number; height: number }): Box {
+  const [tx, ty, k] = transform;
+  return { x: -tx / k + 0, y: -ty / k + 0, width: pane.width / k, height: pane.height / k };
+}
+
+/** The window React Flow holds is the view grown by this share of its size on each side, so a
+ * pan of up to half a screen changes nothing. */
+export const WINDOW_MARGIN = 0.5;
+
+/** grow is box grown by share of its size on each side. */
+export function grow(box: Box, share: number): Box {
+  return { x: box.x - box.width * share, y: box.y - box.height * share, width: box.width * (1 + 2 * share), height: box.height * (1 + 2 * share) };
+}
+
+function contains(outer: Box, inner: Box): boolean {
+  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
+}
+
+/**
+ * nextWindow is the window React Flow holds the nodes of, for the view: the current one while
+ * the view stays inside it and is not much smaller (zoomed far in), else the view grown by
+ * WINDOW_MARGIN. Returns the same object when it does not change.
+ */
+export function nextWindow(current: Box | null, view: Box): Box {
+  if (current && contains(current, view) && view.width * view.height * 16 >= current.width * current.height) return current;
+  return grow(view, WINDOW_MARGIN);
+}
+
+/** Selected nodes are handed to React Flow wherever they are (a selection dragged partly off
+ * screen moves whole) up to this many; past it only those near the view. */
+export const HAND_SELECTED = 1000;
+
+/**
+ * handedIds is the ids of the nodes React Flow is given for a window: those whose box meets
+ * it, the group of each (React Flow needs a child's parent), every child of a group handed
+ * (it lies inside its frame), and the selected ones (up to HAND_SELECTED).
+ */
+export function handedIds(nodes: readonly NodeLike[], rects: readonly DrawRect[], win: Box): Set<string> {
+  const ids = new Set<string>();
+  for (const r of rects) if (meets(r, win)) ids.add(r.id);
+  let selected = 0;
+  for (const n of nodes) if (n.selected && selected++ < HAND_SELECTED) ids.add(n.id);
+  for (const n of nodes) {
+    if (!n.parentId) continue;
+    if (ids.has(n.id)) ids.add(n.parentId);
+  }
+  for (const n of nodes) if (n.parentId && ids.has(n.parentId)) ids.add(n.id);
+  return ids;
+}
+
+/**
+ * frameScheduler coalesces requests into one call of fn a frame (a redraw after many store
+ * changes, a viewport move and a status batch in the same frame is drawn once).
+ */
+export function frameScheduler(
+  fn: () => void,
+  request: (cb: () => void) => number = (cb) => requestAnimationFrame(cb),
+  cancel: (id: number) => void = (id) => cancelAnimationFrame(id),
+): { schedule: () => void; flush: () => void; stop: () => void } {
+  let id = 0;
+  let pending = false;
+  const run = () => {
+    pending = false;
+    id = 0;
+    fn();
+  };
+  return {
+    schedule() {
+      if (pending) return;
+      pending = true;
+      id = request(run);
+    },
+    flush() {
+      if (!pending) return;
+      cancel(id);
+      run();
+    },
+    stop() {
+      if (pending) cancel(id);
+      pending = false;
+    },
+  };
+}

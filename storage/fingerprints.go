@@ -1,0 +1,166 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// The cache across workflows looks completed generations up by input fingerprint. Its index,
+// generation_fingerprints (migration 0008), is not written with each generation: it names
+// the completed generations up to fingerprint_mark.seq, and a lookup reads it together with
+// the generations written after the mark (a range of seq), so a lookup always answers from
+// the whole table. Catching up (indexing the generations after the mark, moving the mark)
+// only keeps that range short: it happens on a lookup, at most once per fingerprintCatchUp
+// or after fingerprintTail generations this store wrote, and once when the store opens its
+// first lookup. Full runs, which never look up, write nothing for it.
+
+const (
+	// fingerprintTail is how many generations this store may write before a lookup first
+	// indexes them.
+	fingerprintTail = 256
+	// fingerprintCatchUp is how long a lookup goes on scanning what other processes wrote
+	// after the mark before it indexes them.
+	fingerprintCatchUp = time.Second
+)
+
+// fingerprintIndex is when the index last caught up in this store.
+type fingerprintIndex struct {
+	mu      sync.Mutex
+	done    bool      // caught up at least once
+	at      time.Time // last catch-up
+	written atomic.Int64
+}
+
+// wrote counts generations this store committed since the index last caught up.
+func (f *fingerprintIndex) wrote(n int) { f.written.Add(int64(n)) }
+
+// catchUpFingerprints indexes the completed generations after the mark, when it is due. A
+// failure changes nothing a lookup answers (it scans further): it is logged, not returned.
+func (s *Store) catchUpFingerprints(ctx context.Context) {
+	f := &s.fps
+	if !f.mu.TryLock() {
+		return // another lookup is catching up; this one scans the range
+	}
+	defer f.mu.Unlock()
+	if f.done && f.written.Load() < fingerprintTail && time.Since(f.at) < fingerprintCatchUp {
+		return
+	}
+	written := f.written.Load()
+	err := func() error {
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO generation_fingerprints (fingerprint, seq)
+			SELECT input_fingerprint, seq FROM generations
+			WHERE seq > (SELECT seq FROM fingerprint_mark) AND status = 'completed' AND input_fingerprint != ''
+			ORDER BY input_fingerprint, seq`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE fingerprint_mark SET seq = (SELECT COALESCE(MAX(seq), 0) FROM generations)`); err != nil {
+			return err
+		}
+		return tx.Commit()
+	}()
+	if err != nil {
+		s.log.Warn("indexing generation fingerprints", "err", err)
+		return
+	}
+	f.done, f.at = true, time.Now()
+	f.written.Add(-written)
+}
+
+// afterMark is the part of a lookup that scans the generations the index does not name yet.
+const afterMark = `SELECT seq FROM generations WHERE seq > (SELECT seq FROM fingerprint_mark) AND status = 'completed'`
+
+// withFingerprint is the condition on g (genFrom) of a completed generation whose input
+// fingerprint is the statement's first argument, found through the index and after its mark.
+const withFingerprint = `g.seq IN (SELECT seq FROM generation_fingerprints WHERE fingerprint = ?1
+		UNION ALL ` + afterMark + ` AND input_fingerprint = ?1)
+	AND g.input_fingerprint = ?1 AND g.status = 'completed' `
+
+// CachedGeneration returns the latest completed generation of any workflow whose input
+// fingerprint is fingerprint.
+func (s *Store) CachedGeneration(ctx context.Context, fingerprint string) (engine.Generation, error) {
+	if fingerprint == "" {
+		return engine.Generation{}, fmt.Errorf("cached generation: no fingerprint: %w", engine.ErrNotFound)
+	}
+	s.catchUpFingerprints(ctx)
+	g, err := s.scanGeneration(s.r.QueryRowContext(ctx, `SELECT `+genCols+genFrom+`WHERE `+withFingerprint+`
+		ORDER BY g.created_at DESC, g.seq DESC LIMIT 1`, fingerprint))
+	if errors.Is(err, sql.ErrNoRows) {
+		return g, fmt.Errorf("cached generation %s: %w", fingerprint, engine.ErrNotFound)
+	}
+	if err != nil {
+		return g, fmt.Errorf("cached generation %s: %w", fingerprint, err)
+	}
+	return g, nil
+}
+
+// repeatedChunk bounds the fingerprints of one RepeatedFingerprints query, well under
+// SQLite's limit on bound variables.
+const repeatedChunk = 500
+
+// RepeatedFingerprints returns those of fingerprints that more than one completed generation
+// has: one query per 500 fingerprints, answered from the fingerprint index and the
+// generations after its mark.
+func (s *Store) RepeatedFingerprints(ctx context.Context, fingerprints []string) ([]string, error) {
+	fps := make([]any, 0, len(fingerprints))
+	seen := make(map[string]bool, len(fingerprints))
+	for _, fp := range fingerprints {
+		if fp != "" && !seen[fp] {
+			seen[fp] = true
+			fps = append(fps, fp)
+		}
+	}
+	out := []string{}
+	if len(fps) == 0 {
+		return out, nil
+	}
+	s.catchUpFingerprints(ctx)
+	for len(fps) > 0 {
+		chunk := fps[:min(len(fps), repeatedChunk)]
+		fps = fps[len(chunk):]
+		var list strings.Builder
+		for i := range chunk {
+			if i > 0 {
+				list.WriteString(", ")
+			}
+			list.WriteString("?" + strconv.Itoa(i+1))
+		}
+		q := `SELECT fp FROM (
+				SELECT fingerprint AS fp FROM generation_fingerprints WHERE fingerprint IN (` + list.String() + `)
+				UNION ALL SELECT input_fingerprint FROM generations
+				WHERE seq > (SELECT seq FROM fingerprint_mark) AND status = 'completed' AND input_fingerprint IN (` + list.String() + `))
+			GROUP BY fp HAVING count(*) > 1`
+		err := func() error {
+			rows, err := s.r.QueryContext(ctx, q, chunk...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var fp string
+				if err := rows.Scan(&fp); err != nil {
+					return err
+				}
+				out = append(out, fp)
+			}
+			return rows.Err()
+		}()
+		if err != nil {
+			return nil, fmt.Errorf("repeated fingerprints among %d: %w", len(fingerprints), err)
+		}
+	}
+	return out, nil
+}
