@@ -250,7 +250,9 @@ export const tests = [
       const a = await startRun(page, wf, { n: 1 });
       const b = await startRun(page, wf, { n: 2 });
       assert.equal(b.status, "completed");
-      await openEditor(page, wf, "in");
+      // a 2,000-node graph opens zoomed out, on the far canvas (no node elements)
+      await page.evaluate((id) => (location.hash = `#/workflow/${encodeURIComponent(id)}`), wf);
+      await page.locator('[data-testid="far-canvas"], [data-testid="node-in"]').first().waitFor({ timeout: 30_000 });
       await openRunsTab(page);
       await check(page, a.id).check();
       await check(page, b.id).check();
