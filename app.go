@@ -42,6 +42,7 @@ func (a *App) startup(ctx context.Context) {
 	// person chose or dropped them.
 	a.ctx = engine.WithPathGuard(ctx, a.chosen.check)
 	a.unsub = a.svc.Bus.Subscribe(newEventBridge(ctx).forward)
+	a.svc.FollowQueue() // the queue overlay shows a pause made by any process at once
 	a.recoverRuns(ctx)
 	runtime.OnFileDrop(ctx, a.dropped)
 	a.devHooks(ctx)

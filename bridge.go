@@ -12,7 +12,7 @@ import (
 
 // windowEvents is the one window event engine events travel in: a list of engine.Event, each
 // item keeping its own type ("run", "node", "progress", "stream", "log", "stale",
-// "generations"). frontend/src/api/events.ts reads it.
+// "generations", "queue"). frontend/src/api/events.ts reads it.
 const windowEvents = "events"
 
 // windowEventEvery is the least time between two messages to the window: about 30 a second,

@@ -1,7 +1,9 @@
 package cli_test
 
 import (
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/flowbench/flowbench/engine"
@@ -89,5 +91,50 @@ func TestCacheSetting(t *testing.T) {
 	three := h.runJSON(0, "Three", "--changed", "--input", "x=4")
 	if rec := three.Nodes["A"]; rec.Status != "executed" || slices.Contains(rec.Reasons, "cached") {
 		t.Errorf("Three A with the cache off = %+v, want executed", rec)
+	}
+}
+
+// TestPlanSaysCached: `plan --changed` of a copy of a workflow that ran says, node by node,
+// that the cache will serve it and names the generation (--json: action reuse, reason
+// cached, source_generation_id; text: the generation after the reasons); after an edit in
+// the middle, the edited node reruns and what follows it "may be cached".
+func TestPlanSaysCached(t *testing.T) {
+	t.Parallel()
+	h := newHome(t)
+	h.importFile(chainFile(t, "Orig"))
+	first := h.runJSON(0, "Orig", "--input", "x=3")
+	h.importFile(chainFile(t, "Copy"))
+	var plan planOut
+	h.json(&plan, "plan", "Copy", "--changed", "--input", "x=3", "--json")
+	for _, id := range []string{"in", "A", "B", "out"} {
+		n, want := plan.Nodes[id], first.Nodes[id].GenerationID
+		if n.Action != "reuse" || !slices.Contains(n.Reasons, "cached") || n.SourceGenerationID != want {
+			t.Errorf("plan %s = %+v, want reuse (cached) of %s", id, n, want)
+		}
+	}
+	text := h.ok("plan", "Copy", "--changed", "--input", "x=3").stdout
+	if !strings.Contains(text, "cached (generation "+first.Nodes["B"].GenerationID+")") {
+		t.Errorf("plan text does not name B's cached generation:\n%s", text)
+	}
+	run := h.runJSON(0, "Copy", "--changed", "--input", "x=3")
+	if b := run.Nodes["B"]; b.Status != "reused" || b.GenerationID != first.Nodes["B"].GenerationID {
+		t.Errorf("run B = %+v, want what the plan said", b)
+	}
+
+	edited := writeWorkflow(t, "Copy",
+		[]engine.InputDecl{{Name: "x", Type: engine.TypeInteger, Required: true}},
+		[]engine.Node{nd("in", "flow.inputs", nil), nd("A", "math.expr", params{"expression": "a * 10"}),
+			nd("B", "math.expr", params{"expression": "a + 7"}), nd("out", "io.output", params{"name": "result"})},
+		[]engine.Edge{ed("in", "x", "A", "a"), ed("A", "result", "B", "a"), ed("B", "result", "out", "value")})
+	h.importFile(edited, "--into", "Copy")
+	h.json(&plan, "plan", "Copy", "--changed", "--json")
+	if b := plan.Nodes["B"]; b.Action != "rerun" || b.MayBeCached {
+		t.Errorf("plan B after the edit = %+v, want rerun", b)
+	}
+	if o := plan.Nodes["out"]; o.Action != "rerun" || !o.MayBeCached {
+		t.Errorf("plan out after the edit = %+v, want rerun, may be cached", o)
+	}
+	if text := h.ok("plan", "Copy", "--changed").stdout; !regexp.MustCompile(`(?m)^ +out +rerun +.*\(may be cached\)$`).MatchString(text) {
+		t.Errorf("plan text after the edit:\n%s", text)
 	}
 }

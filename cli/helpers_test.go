@@ -269,6 +269,7 @@ type planNodeOut struct {
 	Action             string   `json:"action"`
 	Reasons            []string `json:"reasons"`
 	SourceGenerationID string   `json:"source_generation_id"`
+	MayBeCached        bool     `json:"may_be_cached"`
 }
 
 type planOut struct {

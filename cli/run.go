@@ -307,7 +307,7 @@ func (c *cmd) planCmd(args []string) (int, error) {
 	sort.Strings(ids)
 	for _, id := range ids {
 		n := plan.Nodes[id]
-		c.printf("  %-20s %-9s %s\n", id, n.Action, strings.Join(n.Reasons, ", "))
+		c.printf("  %-20s %-9s %s\n", id, n.Action, planWhy(n))
 		c.printChildPlan(plan.Children[id], "    ")
 	}
 	c.printf("%d to rerun, %d reused\n", plan.Rerun, plan.Reuse)

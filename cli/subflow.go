@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -21,7 +22,21 @@ func (c *cmd) printChildPlan(p *engine.Plan, indent string) {
 	sort.Strings(ids)
 	for _, id := range ids {
 		n := p.Nodes[id]
-		c.printf("%s  %-18s %-9s %s\n", indent, id, n.Action, strings.Join(n.Reasons, ", "))
+		c.printf("%s  %-18s %-9s %s\n", indent, id, n.Action, planWhy(n))
 		c.printChildPlan(p.Children[id], indent+"    ")
 	}
+}
+
+// planWhy is a planned node's reasons as the plan prints them, with what the cache (SPEC §14)
+// will do: the generation a cached node reuses, or that the cache may serve a rerun node
+// once what it depends on has executed.
+func planWhy(n engine.PlanNode) string {
+	why := strings.Join(n.Reasons, ", ")
+	switch {
+	case slices.Contains(n.Reasons, engine.ReasonCached):
+		why += " (generation " + n.SourceGenerationID + ")"
+	case n.MayBeCached:
+		why += " (may be cached)"
+	}
+	return why
 }

@@ -186,10 +186,15 @@ func checkCachedProperty(t *testing.T, reg *engine.Registry, seed int64) int64 {
 		}
 		// b's changed run finds a's generations; then a's own changed run finds b's
 		for _, wf := range []string{b.WorkflowID, a.WorkflowID} {
+			plan, err := svc.PlanChanged(ctx, wf, "", map[string]any{"x": givenX})
+			if err != nil {
+				t.Fatal(err)
+			}
 			run := runAndWait(t, svc, engine.RunRequest{Workflow: wf, Changed: true, Inputs: map[string]any{"x": givenX}})
 			if run.Status != engine.RunCompleted {
 				t.Fatalf("seed %d round %d: changed run: %s %s", seed, round, run.Status, run.Error)
 			}
+			checkPlanSaidIt(t, fmt.Sprintf("seed %d round %d", seed, round), plan, run)
 			full := runAndWait(t, ref, engine.RunRequest{Workflow: r.WorkflowID, Inputs: map[string]any{"x": x}})
 			for id, rec := range run.Snapshot.Records() {
 				if slices.Contains(rec.Reasons, engine.ReasonCached) {
@@ -207,4 +212,96 @@ func checkCachedProperty(t *testing.T, reg *engine.Registry, seed int64) int64 {
 		}
 	}
 	return hits
+}
+
+// checkPlanSaidIt checks a run against its dry plan (SPEC §7 dry run, §14): a node the plan
+// reuses (from its current generation, the cache, or early cutoff) is reused from that very
+// generation for the same reasons; one it reruns executes, unless the plan said it may be
+// cached, when the run may also reuse it (cached or inputs_unchanged).
+func checkPlanSaidIt(t *testing.T, what string, plan engine.Plan, run engine.Run) {
+	t.Helper()
+	for id, rec := range run.Snapshot.Records() {
+		pn, ok := plan.Nodes[id]
+		if !ok {
+			continue
+		}
+		switch {
+		case pn.Action == engine.ActionReuse:
+			if rec.Status != engine.NodeReused || rec.GenerationID != pn.SourceGenerationID || !slices.Equal(rec.Reasons, pn.Reasons) {
+				t.Errorf("%s: node %s planned reuse %v of %s; the run: %s %v of %s", what, id, pn.Reasons, pn.SourceGenerationID,
+					rec.Status, rec.Reasons, rec.GenerationID)
+			}
+		case pn.Action == engine.ActionRerun && pn.MayBeCached:
+			if rec.Status != engine.NodeExecuted && (rec.Status != engine.NodeReused ||
+				!(slices.Contains(rec.Reasons, engine.ReasonCached) || slices.Contains(rec.Reasons, engine.ReasonInputsUnchanged))) {
+				t.Errorf("%s: node %s planned rerun, may be cached; the run: %s %v", what, id, rec.Status, rec.Reasons)
+			}
+		case pn.Action == engine.ActionRerun:
+			if rec.Status != engine.NodeExecuted {
+				t.Errorf("%s: node %s planned rerun %v; the run: %s %v", what, id, pn.Reasons, rec.Status, rec.Reasons)
+			}
+		}
+	}
+}
+
+// TestPlanSaysCached: the dry plan of a changed run says which nodes the cache will serve and
+// names the generations (a copy of a workflow that ran: every node, each fed by the one
+// before); after an edit in the middle, the edited node reruns and those after it may be
+// cached; with the cache off, the plan says nothing of it. Each run does what its plan said.
+func TestPlanSaysCached(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reg, _ := testRegistry(t)
+	svc := newService(t, reg, 2)
+	importGraph(t, svc, "A", cacheGraph())
+	importGraph(t, svc, "B", cacheGraph())
+	a := runAndWait(t, svc, engine.RunRequest{Workflow: "A"})
+	plan, err := svc.PlanChanged(ctx, "B", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"c", "add", "out"} {
+		pn := plan.Nodes[id]
+		want := a.Snapshot.Records()[id].GenerationID
+		if pn.Action != engine.ActionReuse || !slices.Contains(pn.Reasons, engine.ReasonCached) || pn.SourceGenerationID != want {
+			t.Errorf("plan of B, %s: %+v, want reuse (cached) of A's %s", id, pn, want)
+		}
+	}
+	if plan.Rerun != 0 || plan.Reuse != 3 {
+		t.Errorf("plan counts: %d rerun, %d reuse; want 0, 3", plan.Rerun, plan.Reuse)
+	}
+	checkPlanSaidIt(t, "B", plan, runAndWait(t, svc, engine.RunRequest{Workflow: "B", Changed: true}))
+
+	// an edit in the middle: add reruns (nothing has its new fingerprint); out depends on it
+	g := cacheGraph()
+	g.Nodes[1].Params = map[string]any{"k": int64(2)}
+	importGraph(t, svc, "C", g)
+	plan, err = svc.PlanChanged(ctx, "C", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pn := plan.Nodes["c"]; pn.Action != engine.ActionReuse || !slices.Contains(pn.Reasons, engine.ReasonCached) {
+		t.Errorf("plan of C, c: %+v, want cached", pn)
+	}
+	if pn := plan.Nodes["add"]; pn.Action != engine.ActionRerun || pn.MayBeCached {
+		t.Errorf("plan of C, add: %+v, want rerun (its fingerprint is known: no generation has it)", pn)
+	}
+	if pn := plan.Nodes["out"]; pn.Action != engine.ActionRerun || !pn.MayBeCached {
+		t.Errorf("plan of C, out: %+v, want rerun, may be cached", pn)
+	}
+	checkPlanSaidIt(t, "C", plan, runAndWait(t, svc, engine.RunRequest{Workflow: "C", Changed: true}))
+
+	if err := svc.SetSetting(ctx, engine.SettingCache, "off"); err != nil {
+		t.Fatal(err)
+	}
+	importGraph(t, svc, "D", cacheGraph())
+	plan, err = svc.PlanChanged(ctx, "D", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, pn := range plan.Nodes {
+		if pn.Action != engine.ActionRerun || pn.MayBeCached || slices.Contains(pn.Reasons, engine.ReasonCached) {
+			t.Errorf("plan of D with the cache off, %s: %+v", id, pn)
+		}
+	}
 }

@@ -37,10 +37,13 @@ const (
 
 // PlanNode is the decision for one node.
 type PlanNode struct {
-	Action             PlanAction  `json:"action"`
-	Reasons            []string    `json:"reasons"`
-	SourceGenerationID string      `json:"source_generation_id"`
-	Source             *Generation `json:"-"`
+	Action             PlanAction `json:"action"`
+	Reasons            []string   `json:"reasons"`
+	SourceGenerationID string     `json:"source_generation_id"`
+	// MayBeCached (dry plans): the node reruns, and the cache (SPEC §14) may serve it once
+	// the nodes it depends on have executed; what they give is not known before running.
+	MayBeCached bool        `json:"may_be_cached,omitempty"`
+	Source      *Generation `json:"-"`
 }
 
 // Plan is an immutable per-node decision list for a run from a block.

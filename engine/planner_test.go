@@ -887,6 +887,8 @@ func TestPlanFromIsStable(t *testing.T) {
 			Action             string   `json:"action"`
 			Reasons            []string `json:"reasons"`
 			SourceGenerationID string   `json:"source_generation_id"`
+			// SPEC §14: a rerun node the cache may serve once what it depends on executed
+			MayBeCached bool `json:"may_be_cached"`
 		} `json:"nodes"`
 		Rerun int `json:"rerun"`
 		Reuse int `json:"reuse"`

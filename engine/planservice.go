@@ -19,8 +19,9 @@ func (s *Service) PlanFrom(ctx context.Context, wfRef, versionRef, from string, 
 	if err := s.checkSubflows(ctx, w, v); err != nil {
 		return Plan{}, err
 	}
-	p, _, _, err := s.planFor(ctx, w, v, from, given, true)
+	p, inputs, current, err := s.planFor(ctx, w, v, from, given, true)
 	if err == nil {
+		s.previewCache(ctx, v, inputs, current, &p)
 		s.addChildPlans(ctx, v.Graph, &p)
 	}
 	return p, err
@@ -33,7 +34,10 @@ func (s *Service) PlanChanged(ctx context.Context, wfRef, versionRef string, giv
 	if err != nil {
 		return Plan{}, err
 	}
-	p, _, _, err := s.planFor(ctx, w, v, "", given, true)
+	p, inputs, current, err := s.planFor(ctx, w, v, "", given, true)
+	if err == nil {
+		s.previewCache(ctx, v, inputs, current, &p)
+	}
 	return p, err
 }
 
@@ -227,8 +231,9 @@ func (s *Service) PlanGraph(ctx context.Context, wfRef string, g Graph, from str
 			}
 		}
 	}
-	p, _, _, err := s.planFor(ctx, w, v, from, given, true)
+	p, inputs, current, err := s.planFor(ctx, w, v, from, given, true)
 	if err == nil {
+		s.previewCache(ctx, v, inputs, current, &p)
 		s.addChildPlans(ctx, v.Graph, &p)
 	}
 	return p, err

@@ -77,6 +77,12 @@ type Service struct {
 	stop   context.CancelFunc
 	// capOverride replaces the stored run cap when > 0 (Config.RunCap, until SetRunCap).
 	capOverride atomic.Int64
+	// followQueue: the queue's state is read on every tick even with no run waiting here
+	// (FollowQueue: the window shows it).
+	followQueue atomic.Bool
+	// pausedSeen is the queue's pause as this process last applied and announced it.
+	pausedMu   sync.Mutex
+	pausedSeen bool
 }
 
 // SettingRunCap is the settings key of the global run cap.
@@ -128,7 +134,8 @@ func NewService(cfg Config) (*Service, error) {
 		cancelled: s.cancelledQueued,
 		order:     s.emitQueue,
 	})
-	s.runs.SetPaused(s.storedPaused(ctx))
+	s.pausedSeen = s.storedPaused(ctx)
+	s.runs.SetPaused(s.pausedSeen)
 	go s.serveOtherProcesses(ctx, cfg.CancelRequests, cfg.CancelEvery)
 	return s, nil
 }
@@ -142,13 +149,15 @@ func (s *Service) storedPaused(ctx context.Context) bool {
 }
 
 // serveOtherProcesses follows what other processes on the data home ask of this one: runs
-// to cancel (take, when set), and the queue's pause while runs wait here.
+// to cancel (take, when set), and the queue's state (watchQueue) while runs wait here or the
+// window follows it.
 func (s *Service) serveOtherProcesses(ctx context.Context, take func() []string, every time.Duration) {
 	if every <= 0 {
 		every = 250 * time.Millisecond
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
+	var lastDrain time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -164,10 +173,7 @@ func (s *Service) serveOtherProcesses(ctx context.Context, take func() []string,
 					}
 				}
 			}
-			if s.runs.waiting() > 0 {
-				s.runs.SetPaused(s.storedPaused(ctx))
-				s.runs.drain() // slots another process gave back
-			}
+			s.watchQueue(ctx, &lastDrain)
 		}
 	}
 }
@@ -190,7 +196,7 @@ func (s *Service) setPaused(ctx context.Context, p bool) error {
 	if err := s.store.SetSetting(ctx, SettingQueuePaused, v); err != nil {
 		return err
 	}
-	s.runs.SetPaused(p)
+	s.applyPaused(p)
 	return nil
 }
 

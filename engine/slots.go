@@ -10,7 +10,8 @@ import (
 // one cap and one FIFO order allow (QueueStore.TakeSlots), never while the queue is paused.
 // The slots of runs that ended (released) go back in the same write.
 func (s *Service) takeSlots(queued []string, running, localCap int, released []string) ([]string, bool, error) {
-	limit := s.RunCap()
+	homeCap := s.RunCap() // read once: it may be a stored setting
+	limit := homeCap
 	if localCap > 0 {
 		limit = min(limit, localCap)
 	}
@@ -19,7 +20,7 @@ func (s *Service) takeSlots(queued []string, running, localCap int, released []s
 		return nil, false, nil
 	}
 	oc := s.newOwnerCheck()
-	granted, err := s.store.TakeSlots(s.ctx, SlotRequest{Owner: s.owner, Queued: queued, Limit: limit, Cap: s.RunCap(),
+	granted, err := s.store.TakeSlots(s.ctx, SlotRequest{Owner: s.owner, Queued: queued, Limit: limit, Cap: homeCap,
 		PausedKey: SettingQueuePaused, Alive: oc.alive, Release: released})
 	if err != nil {
 		s.log.Error("taking run slots", "err", err)

@@ -109,6 +109,9 @@ type QueueStore interface {
 	// next); a position past the end puts it last. ErrNotFound: no such run; ErrConflict:
 	// it is not queued.
 	MoveQueued(ctx context.Context, runID string, pos int) error
+	// QueueGate reads whether the setting pausedKey pauses the queue ("1") and how many runs
+	// hold a slot: cheap enough to read several times a second.
+	QueueGate(ctx context.Context, pausedKey string) (QueueGate, error)
 }
 
 // SlotRequest is one process asking for run slots (QueueStore.TakeSlots).

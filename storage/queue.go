@@ -200,3 +200,15 @@ func (s *Store) MoveQueued(ctx context.Context, runID string, pos int) error {
 	}
 	return nil
 }
+
+// QueueGate reads the queue's pause and how many runs hold a slot, in one query.
+func (s *Store) QueueGate(ctx context.Context, pausedKey string) (engine.QueueGate, error) {
+	var v sql.NullString
+	var held int
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT value FROM settings WHERE key = ?), (SELECT COUNT(*) FROM run_slots WHERE held = 1)`,
+		pausedKey).Scan(&v, &held)
+	if err != nil {
+		return engine.QueueGate{}, fmt.Errorf("reading the queue's state: %w", err)
+	}
+	return engine.QueueGate{Paused: v.String == "1", Held: held}, nil
+}

@@ -145,3 +145,16 @@ func (s *Store) MoveQueued(ctx context.Context, runID string, pos int) error {
 	}
 	return nil
 }
+
+// QueueGate reads the queue's pause and how many runs hold a slot.
+func (s *Store) QueueGate(ctx context.Context, pausedKey string) (engine.QueueGate, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := engine.QueueGate{Paused: s.settings[pausedKey] == "1"}
+	for _, sl := range s.slots {
+		if sl.held {
+			st.Held++
+		}
+	}
+	return st, nil
+}

@@ -90,4 +90,33 @@ export const tests = [
       assert.equal(done.outputs.result, 5);
     },
   ],
+
+  [
+    "the preview says which nodes the cache will serve and names the result; Run does just that",
+    async (page, { assert }) => {
+      // another workflow already computed "a * 7" of 2 (and "a + 1" of that)
+      const elsewhere = await importWorkflow(page, { ...graph("a * 7"), name: "Plan elsewhere" });
+      const done = await waitRun(page, (await call(page, "StartRun", { workflow_id: elsewhere, version_id: "", inputs: {}, from: "" })).id);
+      const run = await call(page, "GetRun", done.id);
+      const wf = await importWorkflow(page, graph("a * 8"));
+      await waitRun(page, (await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: {}, from: "" })).id);
+      await call(page, "ImportJSON", JSON.stringify({ format: "flowbench.workflow/1", ...graph("a * 7"), name: "Plan" }), wf);
+      await openEditor(page, wf, "out");
+      await node(page, "out").click({ button: "right" });
+      await page.getByTestId("ctx-plan-from").click();
+      const panel = page.getByTestId("plan-panel");
+      await panel.getByTestId("plan-item-b").waitFor();
+      const b = await panel.getByTestId("plan-item-b").innerText();
+      assert.match(b, /Reuses[\s\S]*already existed[\s\S]*\(result …/i, b);
+      assert.ok(b.includes(run.nodes.b.generation_id.slice(-8)), `b names the cached result ${run.nodes.b.generation_id}: ${b}`);
+      assert.match(await panel.getByTestId("plan-item-c").innerText(), /Reuses[\s\S]*already existed/i);
+      assert.match(await node(page, "b").getByTestId("plan-tag").innerText(), /will be reused — a result with exactly these inputs/);
+      await shot(page, "plan-cached.png");
+      const known = await runIds(page, wf);
+      await panel.getByTestId("plan-run").click();
+      const next = await waitRun(page, (await newRun(page, wf, known)).id);
+      assert.equal(next.outputs.result, 15);
+      assert.equal(next.nodes.b.generation_id, run.nodes.b.generation_id, "the run reused what the preview named");
+    },
+  ],
 ];

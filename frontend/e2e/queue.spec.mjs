@@ -1,5 +1,6 @@
 // Queue control in the runs overlay (SPEC §14): pause the queue (shown while paused), drag a
 // queued run to another place, resume, and retry a cancelled run from its card.
+import { cli } from "./fakes.mjs";
 import { call, importWorkflow, openEditor, openQueue, shot, waitFor, waitRun } from "./flows.mjs";
 
 const wf = {
@@ -77,6 +78,27 @@ export const tests = [
         assert.equal(await card(page, runs[0].id).getByTestId("run-retry").count(), 0, "no retry on a completed run");
       } finally {
         await call(page, "SetQueuePaused", false); // the suite shares one data home
+      }
+    },
+  },
+  {
+    name: "a pause and a resume made by another process show in the overlay",
+    timeout: 60_000,
+    fn: async (page, { assert }) => {
+      const id = await importWorkflow(page, { ...wf, name: "Queue control elsewhere" });
+      await openEditor(page, id, "in");
+      const overlay = page.getByTestId("queue-overlay");
+      try {
+        const first = await call(page, "StartRun", { workflow_id: id, version_id: "", inputs: { seed: 0 }, from: "" });
+        await waitRun(page, first.id);
+        await openQueue(page);
+        assert.equal(await overlay.getAttribute("data-paused"), "false");
+        await cli("queue", "pause"); // another process: the command line
+        await overlay.locator('[data-testid="queue-paused"]').waitFor();
+        await cli("queue", "resume");
+        await waitFor(page, async () => (await overlay.getAttribute("data-paused")) === "false", "the resume shown");
+      } finally {
+        await call(page, "SetQueuePaused", false);
       }
     },
   },

@@ -21,6 +21,8 @@ export interface EventMap {
   stale: RunEvent;
   /** another process changed a followed workflow's generations or picks */
   generations: RunEvent;
+  /** the data home's queue was paused or resumed (status "paused" | "resumed"), by any process */
+  queue: RunEvent;
   menu: MenuAction;
   filedrop: FileDrop;
   /** the workflow file the window was started with is imported (payload: its path) */
@@ -32,7 +34,7 @@ export type EventName = keyof EventMap;
 export const ENGINE_EVENTS = "events";
 
 /** The item types of an ENGINE_EVENTS list. */
-const ENGINE_TYPES = new Set<string>(["run", "node", "progress", "stream", "log", "stale", "generations"]);
+const ENGINE_TYPES = new Set<string>(["run", "node", "progress", "stream", "log", "stale", "generations", "queue"]);
 
 type Listener<K extends EventName> = (payload: EventMap[K]) => void;
 type BatchListener = (events: readonly RunEvent[]) => void;

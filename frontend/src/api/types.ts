@@ -65,7 +65,7 @@ export function isMediaType(t: string): boolean {
 
 /** RunEvent is engine.Event: every window event about a run (SPEC §10). */
 export interface RunEvent {
-  type: "run" | "node" | "progress" | "stream" | "log" | "stale" | "generations";
+  type: "run" | "node" | "progress" | "stream" | "log" | "stale" | "generations" | "queue";
   workflow_id: string;
   run_id: string;
   node_id?: string;

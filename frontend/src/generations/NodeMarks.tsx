@@ -49,7 +49,9 @@ export function usePlanAction(workflowId: string | null, nodeId: string): string
 export const PlanTag = memo(function PlanTag({ workflowId, nodeId }: { workflowId: string | null; nodeId: string }) {
   const pn = usePlan((s) => planNodeOf(s, workflowId, nodeId));
   if (!pn || pn.action === "untouched") return null;
-  const first = (pn.reasons ?? []).find((r) => r !== "target" && r !== "downstream_of_target") ?? pn.reasons?.[0];
+  const first = pn.reasons?.includes("cached")
+    ? "cached"
+    : ((pn.reasons ?? []).find((r) => r !== "target" && r !== "downstream_of_target") ?? pn.reasons?.[0]);
   return (
     <span className={`plan-tag plan-${pn.action}`} title={explainNode(pn)} data-testid="plan-tag" data-action={pn.action}>
       {pn.action === "rerun" ? "will run again" : "will be reused"}

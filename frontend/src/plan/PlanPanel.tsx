@@ -58,7 +58,7 @@ export function PlanPanel() {
               .filter(([, pn]) => pn.action !== "untouched")
               .map(([id, pn]) => (
                 <li key={id} className={`plan-item plan-${pn.action}`} data-testid={`plan-item-${id}`}>
-                  <span className="plan-chip">{actionWord(pn.action)}</span>
+                  <span className="plan-chip">{actionWord(pn.action, pn.reasons)}</span>
                   <span className="plan-node">{title(id)}</span>
                   <span className="plan-why">{explainWhy(pn)}</span>
                 </li>

@@ -21,6 +21,13 @@ describe("reason wording", () => {
   it("words the reasons of a changed run and of the cache (SPEC §14)", () => {
     expect(reasonText("changed")).toMatch(/changed since its last result/);
     expect(reasonText("cached")).toMatch(/already existed/);
+    expect(explainNode({ action: "reuse", reasons: ["changed", "no_prior_result", "cached"] })).toMatch(/^Reuses an existing result: /);
+    expect(explainNode({ action: "rerun", reasons: ["upstream_changed"], may_be_cached: true })).toMatch(/\. It may be reused from the cache/);
+    expect(explainWhy({ action: "rerun", reasons: ["upstream_changed"], may_be_cached: true })).toMatch(/^A node before it runs again\. It may be reused/);
+    expect(explainWhy({ action: "rerun", reasons: ["config_changed"] })).not.toMatch(/cache/);
+    const cached = { action: "reuse", reasons: ["config_changed", "cached"], source_generation_id: "01a24ada-e676-709a-97d5-944daf694621" };
+    expect(actionWord("reuse", cached.reasons)).toBe("Reuses an existing result");
+    expect(explainWhy(cached)).toMatch(/so it was reused \(result …af694621\)\.$/);
     expect(explainNode({ action: "rerun", reasons: ["changed", "config_changed"] })).toMatch(/^Runs again: it changed since its last result/);
   });
 

@@ -29,12 +29,12 @@ export function reasonText(reason: string): string {
 }
 
 /** actionWord names what the plan does with a node. */
-export function actionWord(action: string): string {
+export function actionWord(action: string, reasons?: readonly string[] | null): string {
   switch (action) {
     case "rerun":
       return "Runs again";
     case "reuse":
-      return "Reuses its result";
+      return reasons?.includes("cached") ? "Reuses an existing result" : "Reuses its result";
     case "untouched":
       return "Not needed";
     default:
@@ -46,17 +46,21 @@ export function actionWord(action: string): string {
  * explainNode is one sentence for a planned node: what happens and why, e.g.
  * "Runs again: its settings changed since its last result."
  */
-export function explainNode(pn: Pick<PlanNode, "action" | "reasons"> | undefined): string {
+export function explainNode(pn: Pick<PlanNode, "action" | "reasons" | "may_be_cached"> | undefined): string {
   if (!pn) return "Not in this plan.";
   const reasons = (pn.reasons ?? []).map(reasonText);
   if (pn.action === "untouched") return "Not needed: nothing this run computes depends on it.";
   if (pn.action === "reuse") {
-    return reasons.length
-      ? `Reuses its current result: ${joinWords(reasons)}.`
-      : "Reuses its current result: nothing it depends on changed.";
+    const whose = pn.reasons?.includes("cached") ? "an existing result" : "its current result";
+    return reasons.length ? `Reuses ${whose}: ${joinWords(reasons)}.` : `Reuses ${whose}: nothing it depends on changed.`;
   }
-  return reasons.length ? `${actionWord(pn.action)}: ${joinWords(reasons)}.` : `${actionWord(pn.action)}.`;
+  const s = reasons.length ? `${actionWord(pn.action)}: ${joinWords(reasons)}.` : `${actionWord(pn.action)}.`;
+  return pn.may_be_cached ? `${s} ${MAY_BE_CACHED}` : s;
 }
+
+/** MAY_BE_CACHED explains a rerun node the cache may still serve (SPEC §14, may_be_cached). */
+export const MAY_BE_CACHED =
+  "It may be reused from the cache instead, if what the nodes before it compute matches a result that already exists.";
 
 function joinWords(parts: string[]): string {
   if (parts.length <= 1) return parts.join("");
@@ -64,14 +68,23 @@ function joinWords(parts: string[]): string {
 }
 
 /** explainWhy is the reason part alone, as a sentence: "Its settings changed since …". */
-export function explainWhy(pn: Pick<PlanNode, "action" | "reasons"> | undefined): string {
+export function explainWhy(
+  pn: (Pick<PlanNode, "action" | "reasons"> & Partial<Pick<PlanNode, "may_be_cached" | "source_generation_id">>) | undefined,
+): string {
   if (!pn) return "";
   const reasons = (pn.reasons ?? []).map(reasonText);
+  const maybe = pn.action === "rerun" && pn.may_be_cached ? MAY_BE_CACHED : "";
   if (reasons.length === 0) {
-    return pn.action === "reuse" ? "Nothing it depends on changed." : pn.action === "untouched" ? "Nothing this run computes depends on it." : "";
+    return pn.action === "reuse" ? "Nothing it depends on changed." : pn.action === "untouched" ? "Nothing this run computes depends on it." : maybe;
   }
   const s = joinWords(reasons);
-  return s.charAt(0).toUpperCase() + s.slice(1) + ".";
+  const from = pn.action === "reuse" && pn.reasons?.includes("cached") && pn.source_generation_id ? ` (result ${shortID(pn.source_generation_id)})` : "";
+  return s.charAt(0).toUpperCase() + s.slice(1) + from + "." + (maybe ? " " + maybe : "");
+}
+
+/** shortID is the end of a generation id (its start is a time, alike for results made together). */
+export function shortID(id: string): string {
+  return id.length > 8 ? "…" + id.slice(-8) : id;
 }
 
 export interface PlanSummary {

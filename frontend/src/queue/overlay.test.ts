@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { overlayOpen, overlayRuns } from "./QueueOverlay";
-import { clearedFromList, moveTarget, retryable } from "./queueControl";
+import { clearedFromList, moveTarget, retryable, withQueueEvent } from "./queueControl";
 
 describe("the queue overlay", () => {
   const runs = [
@@ -39,5 +39,16 @@ describe("queue control in the overlay", () => {
     expect(clearedFromList(run("failed", "2026-01-01T10:30:00Z"), at)).toBe(false);
     expect(clearedFromList(run("queued", ""), at)).toBe(false);
     expect(clearedFromList(run("completed", "2026-01-01T09:30:00Z"), "")).toBe(false);
+  });
+});
+
+describe("the queue's pause", () => {
+  const q = { paused: false, cap: 4, cleared_at: "" };
+  it("follows a pause or resume made by any process, as it is announced", () => {
+    expect(withQueueEvent(q, { status: "paused" })).toEqual({ ...q, paused: true });
+    expect(withQueueEvent({ ...q, paused: true }, { status: "resumed" })).toEqual(q);
+    expect(withQueueEvent(q, { status: "resumed" })).toBe(q);
+    expect(withQueueEvent(q, { status: "running" })).toBe(q);
+    expect(withQueueEvent(null, { status: "paused" })).toBeNull();
   });
 });

@@ -2,6 +2,7 @@
 // so the overlay follows it), moving a queued run by drag, retrying a finished run.
 import { useCallback, useEffect, useState } from "react";
 import { api } from "../api/backend";
+import { onEvent } from "../api/events";
 import type { QueueControl } from "../api/types";
 
 /** retryable: a failed, cancelled or interrupted run can be retried. */
@@ -26,8 +27,19 @@ export function moveTarget(dragged: string | null, target: string): { runId: str
   return { runId: dragged, toRunId: target };
 }
 
-/** pollEvery is how often the overlay reads the queue's pause (another process may change it). */
+/**
+ * pollEvery is how often the overlay reads the queue's state (the cap, the list's clearing).
+ * A pause or resume, by this window or any other process, comes at once as a "queue" event
+ * (the backend follows the data home's queue every 250 ms).
+ */
 const pollEvery = 2000;
+
+/** withQueueEvent is the queue state after a "queue" event (paused or resumed). */
+export function withQueueEvent(state: QueueControl | null, ev: { status?: string }): QueueControl | null {
+  if (!state || (ev.status !== "paused" && ev.status !== "resumed")) return state;
+  const paused = ev.status === "paused";
+  return state.paused === paused ? state : { ...state, paused };
+}
 
 /**
  * useQueueControl follows the data home's queue state while the overlay is mounted and
@@ -44,9 +56,11 @@ export function useQueueControl(): [QueueControl | null, (paused: boolean) => Pr
       );
     void read();
     const t = setInterval(read, pollEvery);
+    const off = onEvent("queue", (ev) => setState((s) => withQueueEvent(s, ev)));
     return () => {
       live = false;
       clearInterval(t);
+      off();
     };
   }, []);
   const setPaused = useCallback(async (paused: boolean) => {

@@ -495,6 +495,7 @@ export namespace engine {
 	    action: string;
 	    reasons: string[];
 	    source_generation_id: string;
+	    may_be_cached?: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new PlanNode(source);
@@ -505,6 +506,7 @@ export namespace engine {
 	        this.action = source["action"];
 	        this.reasons = source["reasons"];
 	        this.source_generation_id = source["source_generation_id"];
+	        this.may_be_cached = source["may_be_cached"];
 	    }
 	}
 	export class Plan {
