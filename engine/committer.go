@@ -1,7 +1,10 @@
 package engine
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -21,8 +24,14 @@ type GroupCommitter struct {
 	// exclusive, when set, is held around a commit and its saved call.
 	exclusive sync.Locker
 
+	// runs writes the run records queued with the generations (subworkflows' child runs)
+	// when the store cannot write them in the batch's transaction (RunBatchStore).
+	runs runWriter
+
 	mu     sync.Mutex
 	failed map[string]error // run id → first write error
+	// labels are the labels the store gave the runs created here, for their later updates.
+	labels map[string]string
 }
 
 type commitItem struct {
@@ -30,6 +39,29 @@ type commitItem struct {
 	ev      Event
 	barrier chan error
 	runID   string
+	// run, when set, is a run record to write (create: a new row) after what was queued
+	// before it; report is the run that fails (its Sync reports it) when this write or the
+	// generations of a child run could not be saved.
+	run    *Run
+	create bool
+	report string
+}
+
+// runWriter writes run records.
+type runWriter interface {
+	CreateRun(ctx context.Context, r Run) (Run, error)
+	UpdateRun(ctx context.Context, r Run) error
+}
+
+// RunBatchStore is a store that writes run records in the transaction of a batch of
+// generations: the group committer writes a subworkflow's child run that way, with no
+// transaction of its own and no wait for the child's generations.
+type RunBatchStore interface {
+	// SaveBatch commits in one transaction the runs of created (as CreateRun: each gets its
+	// Number and label; returned as stored, in order), the generations (as SaveGenerations)
+	// and the records of updated, in order (as UpdateRun). A run that cannot be created or
+	// updated does not fail the batch: its error is in runErrs by run id. err fails it all.
+	SaveBatch(ctx context.Context, created []Run, gens []Generation, updated []Run) (stored []Run, epochs map[string]int64, runErrs map[string]error, err error)
 }
 
 const maxBatch = 512
@@ -42,10 +74,35 @@ const lingerBatch = time.Millisecond
 
 // NewGroupCommitter starts the writer goroutine; it stops when ctx is done.
 func NewGroupCommitter(ctx context.Context, store GenerationStore, emit func(Event), log *slog.Logger) *GroupCommitter {
-	c := &GroupCommitter{store: store, emit: emit, log: log, ch: make(chan commitItem, 4096), failed: map[string]error{}}
+	c := &GroupCommitter{store: store, emit: emit, log: log, ch: make(chan commitItem, 4096), failed: map[string]error{}, labels: map[string]string{}}
+	c.runs, _ = store.(runWriter)
 	go c.loop(ctx)
 	return c
 }
+
+// CommitRun queues a run record: written (create: as a new row) after everything queued
+// before it, in the same transaction as a batch of generations when the store allows, its
+// run event emitted once committed (for its start and its end). A failed write, or a failed
+// write of the run's own generations queued before it, fails the run report (its Sync says
+// so); the run's final record then says it failed saving.
+func (c *GroupCommitter) CommitRun(r Run, create bool, report string) {
+	c.ch <- commitItem{run: &r, create: create, report: report, runID: r.ID}
+}
+
+// childCommitter is the committer of a child run's executor: its generations go through
+// the parent's committer, a failed write failing the parent run too, and its Sync does not
+// wait: the child's end record, queued after them, keeps the order of the writes, and the
+// parent's Sync waits for them all.
+type childCommitter struct {
+	c      *GroupCommitter
+	report string
+}
+
+func (cc childCommitter) Commit(gen Generation, ev Event) {
+	cc.c.ch <- commitItem{gen: gen, ev: ev, report: cc.report}
+}
+
+func (cc childCommitter) Sync(ctx context.Context, runID string) error { return nil }
 
 // Commit queues a generation; its event is emitted after the batch holding it commits.
 func (c *GroupCommitter) Commit(gen Generation, ev Event) {
@@ -116,19 +173,28 @@ func (c *GroupCommitter) loop(ctx context.Context) {
 
 func (c *GroupCommitter) flush(ctx context.Context, batch []commitItem) {
 	gens := make([]Generation, 0, len(batch))
-	for _, it := range batch {
-		if it.barrier == nil {
+	var created, updated []Run
+	for i, it := range batch {
+		switch {
+		case it.run != nil && it.create:
+			created = append(created, *it.run)
+		case it.run != nil:
+			r := c.settleRun(*it.run)
+			batch[i].run = &r
+			updated = append(updated, r)
+		case it.barrier == nil:
 			gens = append(gens, it.gen)
 		}
 	}
 	var err error
-	if len(gens) > 0 {
+	var runErrs map[string]error
+	if len(gens) > 0 || len(created) > 0 || len(updated) > 0 {
 		if c.exclusive != nil {
 			c.exclusive.Lock()
 		}
 		var epochs map[string]int64
-		epochs, err = c.store.SaveGenerations(context.WithoutCancel(ctx), gens)
-		if err == nil && c.saved != nil {
+		created, epochs, runErrs, err = c.save(context.WithoutCancel(ctx), created, gens, updated)
+		if err == nil && c.saved != nil && len(gens) > 0 {
 			c.saved(gens, epochs)
 		}
 		if c.exclusive != nil {
@@ -138,16 +204,59 @@ func (c *GroupCommitter) flush(ctx context.Context, batch []commitItem) {
 			c.log.Error("saving generations", "err", err, "count", len(gens))
 		}
 	}
-	if err != nil {
-		c.mu.Lock()
-		for _, g := range gens {
-			if _, seen := c.failed[g.RunID]; !seen {
-				c.failed[g.RunID] = err
+	c.mu.Lock()
+	fail := func(id string, e error) {
+		if _, seen := c.failed[id]; id != "" && !seen {
+			c.failed[id] = e
+		}
+	}
+	for _, child := range []bool{true, false} { // a child's failure first: it names the child
+		for _, it := range batch {
+			if it.barrier != nil || (it.report != "") != child {
+				continue
+			}
+			id, e := it.gen.RunID, err
+			if it.run != nil {
+				id, e = it.run.ID, cmp.Or(err, runErrs[it.run.ID])
+			}
+			if e != nil {
+				fail(id, e)
+				fail(it.report, fmt.Errorf("child run %s: %w", id, e))
 			}
 		}
-		c.mu.Unlock()
 	}
+	if err == nil {
+		for _, r := range created {
+			if runErrs[r.ID] == nil {
+				c.labels[r.ID] = r.Label
+			}
+		}
+	}
+	for _, r := range updated {
+		if r.Status.Finished() || r.Status == RunPaused {
+			delete(c.labels, r.ID)
+			delete(c.failed, r.ID) // no Sync asks for a child run's: its report has it
+		}
+	}
+	c.mu.Unlock()
+	if err != nil {
+		c.recordFailedEnds(ctx, batch, err)
+	}
+	next := 0 // the created runs, in batch order
 	for _, it := range batch {
+		if it.run != nil {
+			r := *it.run
+			if it.create {
+				if err == nil && runErrs[r.ID] == nil {
+					r = created[next]
+				}
+				next++
+			}
+			if c.emit != nil && err == nil && runErrs[r.ID] == nil && (it.create || r.Status.Finished()) {
+				c.emit(runEvent(r, 0))
+			}
+			continue
+		}
 		if it.barrier != nil {
 			c.mu.Lock()
 			ferr := c.failed[it.runID]
@@ -161,6 +270,105 @@ func (c *GroupCommitter) flush(ctx context.Context, batch []commitItem) {
 		}
 		if c.emit != nil {
 			c.emit(it.ev)
+		}
+	}
+}
+
+// settleRun is a queued run record as it is written: with the label the store gave the run
+// when it was created here, and, for its end, failed when its generations could not be saved.
+func (c *GroupCommitter) settleRun(r Run) Run {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r.Label == "" {
+		r.Label = c.labels[r.ID]
+	}
+	if ferr := c.failed[r.ID]; ferr != nil && r.Status.Finished() && r.Status != RunFailed {
+		r.Status, r.Error = RunFailed, "saving results: "+ferr.Error()
+	}
+	return r
+}
+
+// save writes a batch: in one transaction when the store can, else the runs created, the
+// generations and the runs updated one after the other.
+func (c *GroupCommitter) save(ctx context.Context, created []Run, gens []Generation, updated []Run) ([]Run, map[string]int64, map[string]error, error) {
+	if len(created) == 0 && len(updated) == 0 {
+		epochs, err := c.store.SaveGenerations(ctx, gens)
+		return nil, epochs, nil, err
+	}
+	if b, ok := c.store.(RunBatchStore); ok {
+		return b.SaveBatch(ctx, created, gens, updated)
+	}
+	runErrs := map[string]error{}
+	if c.runs == nil {
+		err := errors.New("this store keeps no run records")
+		for _, r := range append(created, updated...) {
+			runErrs[r.ID] = err
+		}
+	} else {
+		for i, r := range created {
+			stored, err := c.runs.CreateRun(ctx, r)
+			if err != nil {
+				runErrs[r.ID] = err
+				continue
+			}
+			created[i] = stored
+		}
+	}
+	SameBatchLabels(created, updated)
+	var epochs map[string]int64
+	if len(gens) > 0 {
+		var err error
+		if epochs, err = c.store.SaveGenerations(ctx, gens); err != nil {
+			return created, nil, runErrs, err
+		}
+	}
+	if c.runs != nil {
+		for _, r := range updated {
+			if runErrs[r.ID] == nil {
+				if err := c.runs.UpdateRun(ctx, r); err != nil {
+					runErrs[r.ID] = err
+				}
+			}
+		}
+	}
+	return created, epochs, runErrs, nil
+}
+
+// recordFailedEnds writes, on their own, the end records of child runs whose batch could not
+// be saved: failed saving results (best effort: a run whose end is not recorded is marked
+// interrupted by the next start).
+func (c *GroupCommitter) recordFailedEnds(ctx context.Context, batch []commitItem, err error) {
+	if c.runs == nil {
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	for _, it := range batch {
+		if it.run == nil || it.create || !it.run.Status.Finished() {
+			continue
+		}
+		r := *it.run
+		r.Status, r.Error = RunFailed, "saving results: "+err.Error()
+		werr := c.runs.UpdateRun(ctx, r)
+		if errors.Is(werr, ErrNotFound) { // its start was in the batch too
+			_, werr = c.runs.CreateRun(ctx, r)
+		}
+		if werr != nil && c.log != nil {
+			c.log.Error("recording a child run's end", "run_id", r.ID, "err", werr)
+		}
+	}
+}
+
+// SameBatchLabels gives an updated run without a label the one it was created with in the
+// same batch.
+func SameBatchLabels(created, updated []Run) {
+	for i := range updated {
+		if updated[i].Label != "" {
+			continue
+		}
+		for _, c := range created {
+			if c.ID == updated[i].ID {
+				updated[i].Label = c.Label
+			}
 		}
 	}
 }

@@ -395,17 +395,19 @@ func (s *Service) runChild(ctx context.Context, c ChildCall) (map[string]any, er
 			run.Mode = ModeFromBlock
 		}
 	}
-	if run, err = s.store.CreateRun(ctx, run); err != nil {
-		return nil, fmt.Errorf("starting the child run of %q: %w", w.Name, err)
-	}
-	s.Bus.Emit(runEvent(run, 0))
+	// The child run's rows go through the parent's group committer, in the transactions of
+	// its generations: its start before them, its end after them (SPEC §5: its record never
+	// names a generation that is not committed), and the parent node's own generation after
+	// that. So the node does not wait for any of it; the parent's run waits for them all at
+	// its end. A write that fails fails the parent run, saying so.
+	s.committer.CommitRun(run, true, c.Parent.ID)
 	cctx, cancel := context.WithCancel(context.WithValue(ctx, depthKey{}, depth))
 	defer cancel()
 	s.children.Store(run.ID, cancel)
 	defer s.children.Delete(run.ID)
 	x.Run = run
-	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: s.committer, Now: s.now, Limits: s.limits, Providers: s.providers,
-		Settings: s.store, Child: s.runChild,
+	ex := &Executor{Registry: s.reg, Assets: s.store, Committer: childCommitter{c: s.committer, report: c.Parent.ID}, Now: s.now,
+		Limits: s.limits, Providers: s.providers, Settings: s.store, Child: s.runChild,
 		Emit: func(e Event) {
 			if e.Type == EventProgress && e.RunID == run.ID && e.NodeID == "" && c.Progress != nil {
 				c.Progress(e.Progress)
@@ -415,18 +417,20 @@ func (s *Service) runChild(ctx context.Context, c ChildCall) (map[string]any, er
 		Checkpoint: func(nodes map[string]NodeRecord, reused []ReusedNode) error {
 			r := run
 			r.Snapshot = Snapshot{Nodes: nodes, Reused: reused}
-			if err := s.store.UpdateRun(context.Background(), r); err != nil {
-				s.log.Error("saving run snapshot", "run_id", run.ID, "err", err)
-				return err
-			}
+			s.committer.CommitRun(r, false, c.Parent.ID)
 			return nil
 		}}
 	res := ex.Execute(cctx, x)
 	if res.Status == RunPaused {
 		// An approval inside a subworkflow cannot wait: the parent's node is running.
+		// (Validation refuses such a subworkflow; this guards a version it did not see.)
 		res.Status, res.Error = RunFailed, "an approval inside a subworkflow cannot pause its parent run"
 	}
-	s.finishRun(run, res)
+	done := s.now().UTC()
+	run.Status, run.Error, run.Outputs, run.FinishedAt = res.Status, res.Error, res.Outputs, &done
+	run.Snapshot = Snapshot{Nodes: res.Nodes, Reused: res.Reused, Approvals: res.Approvals}
+	s.committer.CommitRun(run, false, c.Parent.ID)
+	s.live.forgetRun(run.ID)
 	switch {
 	case res.Status == RunCancelled && ctx.Err() != nil:
 		return nil, ctx.Err()

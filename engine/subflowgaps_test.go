@@ -186,9 +186,23 @@ func TestCancelChildRunFromAnotherProcess(t *testing.T) {
 		Edges: []engine.Edge{edge("a", "value", "out", "value")}})
 	parent := importGraph(t, window, "Parent", engine.Graph{Nodes: []engine.Node{
 		node("sub", engine.TypeSubworkflow, map[string]any{"workflow": child.WorkflowID, "version": child.VersionID})}})
+	// The child's id as the window and `flowbench runs` learn it: its run event, sent once
+	// its row is written, while its node runs.
 	started := make(chan string, 1)
+	var smu sync.Mutex
+	announced, running := map[string]bool{}, map[string]bool{}
 	unsub := window.Bus.Subscribe(func(e engine.Event) {
-		if e.Type == engine.EventNode && e.NodeID == "a" && e.Status == string(engine.NodeRunning) {
+		smu.Lock()
+		defer smu.Unlock()
+		switch {
+		case e.Type == engine.EventRun && e.WorkflowID == child.WorkflowID && e.Status == string(engine.RunRunning):
+			announced[e.RunID] = true
+		case e.Type == engine.EventNode && e.NodeID == "a" && e.Status == string(engine.NodeRunning):
+			running[e.RunID] = true
+		default:
+			return
+		}
+		if announced[e.RunID] && running[e.RunID] {
 			select {
 			case started <- e.RunID:
 			default:
@@ -205,6 +219,9 @@ func TestCancelChildRunFromAnotherProcess(t *testing.T) {
 	case childID = <-started:
 	case <-time.After(60 * time.Second):
 		t.Fatal("the child never started")
+	}
+	if runs, err := cli.Runs(ctx, child.WorkflowID, 0); err != nil || len(runs) != 1 || runs[0].ID != childID || runs[0].ParentRunID != r.ID {
+		t.Fatalf("the CLI's runs of the child = %+v, %v; want %s under %s", runs, err, childID, r.ID)
 	}
 	if err := cli.Cancel(ctx, childID); !errors.Is(err, engine.ErrCancelRequested) {
 		t.Fatalf("cancel of the child from another process: %v, want a request to the window", err)
@@ -244,5 +261,95 @@ func TestMakeSubworkflowRefusesApproval(t *testing.T) {
 	}
 	if ws, _ := svc.ListWorkflows(ctx); len(ws) != 1 {
 		t.Errorf("%d workflows after the refusal, want 1 (nothing created)", len(ws))
+	}
+}
+
+// failingGenStore refuses to save the generations of one workflow (a full disk while the
+// child writes).
+type failingGenStore struct {
+	engine.Store
+	mu       sync.Mutex
+	workflow string
+}
+
+func (s *failingGenStore) SaveGenerations(ctx context.Context, gens []engine.Generation) (map[string]int64, error) {
+	s.mu.Lock()
+	wf := s.workflow
+	s.mu.Unlock()
+	for _, g := range gens {
+		if g.WorkflowID == wf {
+			return nil, errDiskFull
+		}
+	}
+	return s.Store.SaveGenerations(ctx, gens)
+}
+
+// TestChildRunWriteFailureFailsParent: the child run's rows and generations go through the
+// parent's committer without the node waiting for them; when the child's generations cannot
+// be saved, the child's record says it failed saving and so does the parent run (it does not
+// complete pointing at results that are not there).
+func TestChildRunWriteFailureFailsParent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := &failingGenStore{Store: memstore.New()}
+	svc, err := engine.NewService(engine.Config{Store: st, Registry: subRegistry(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Close)
+	child := importGraph(t, svc, "Child", childGraph(1))
+	parent := importGraph(t, svc, "Parent", parentGraph(child))
+	st.mu.Lock()
+	st.workflow = child.WorkflowID
+	st.mu.Unlock()
+	run := runAndWait(t, svc, engine.RunRequest{Workflow: parent.WorkflowID})
+	if run.Status != engine.RunFailed || !strings.Contains(run.Error, "saving results") || !strings.Contains(run.Error, "disk full") {
+		t.Fatalf("parent = %s %q, want failed saving results (disk full)", run.Status, run.Error)
+	}
+	runs, err := svc.Runs(ctx, child.WorkflowID, 0)
+	if err != nil || len(runs) != 1 {
+		t.Fatalf("child runs = %v, %v", runs, err)
+	}
+	if runs[0].Status != engine.RunFailed || !strings.Contains(runs[0].Error, "saving results") || runs[0].Label != "x=41" {
+		t.Errorf("child = %s %q (label %q), want failed saving results, still x=41", runs[0].Status, runs[0].Error, runs[0].Label)
+	}
+	if !strings.Contains(run.Error, runs[0].ID) {
+		t.Errorf("parent error %q does not name the child run %s", run.Error, runs[0].ID)
+	}
+}
+
+// TestChildRunRowsInOneTransaction: on SQLite the child run's start, its generations, its end
+// and the parent node's generation are written without the node waiting, and after the parent
+// completes everything the child's record names is stored, with its number and label.
+func TestChildRunRowsInOneTransaction(t *testing.T) {
+	ctx := context.Background()
+	svc := perfService(t, 0)
+	child := importGraph(t, svc, "child", subflowChain(3))
+	parent := perfImport(t, svc, "parent", subflowParent(child))
+	var runs []engine.Run
+	for i := 0; i < 3; i++ {
+		r := runAndWait(t, svc, engine.RunRequest{Workflow: parent, Inputs: map[string]any{"x": int64(i)}})
+		if r.Status != engine.RunCompleted || engine.ToText(r.Outputs["y"]) != engine.ToText(int64(i+3)) {
+			t.Fatalf("run %d = %s %v (%s)", i, r.Status, r.Outputs, r.Error)
+		}
+		runs = append(runs, r)
+	}
+	crs, err := svc.Runs(ctx, child.WorkflowID, 0)
+	if err != nil || len(crs) != 3 {
+		t.Fatalf("child runs = %d, %v", len(crs), err)
+	}
+	for _, c := range crs {
+		full, _, err := svc.GetRun(ctx, c.ID)
+		if err != nil || full.Status != engine.RunCompleted || full.Label != engine.NumberedLabel(full.Number) && !strings.HasPrefix(full.Label, "x=") {
+			t.Fatalf("child %s = %s %q #%d, %v", c.ID, full.Status, full.Label, full.Number, err)
+		}
+		for id, rec := range full.Snapshot.Records() {
+			if rec.GenerationID == "" {
+				continue
+			}
+			if _, err := svc.Store().GetGeneration(ctx, rec.GenerationID); err != nil {
+				t.Errorf("child %s node %s names generation %s: %v", c.ID, id, rec.GenerationID, err)
+			}
+		}
 	}
 }

@@ -64,7 +64,13 @@ type encodedGen struct {
 // ID or CreatedAt gets one (the caller does not learn the ID: the engine assigns its own).
 // It returns each workflow's generation epoch after the commit.
 func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) (map[string]int64, error) {
-	if len(gens) == 0 {
+	return s.saveGenerations(ctx, gens, nil)
+}
+
+// saveGenerations is SaveGenerations with more to write in its transaction: also, when set,
+// after the generations and before the commit.
+func (s *Store) saveGenerations(ctx context.Context, gens []engine.Generation, also func(tx *sql.Tx) error) (map[string]int64, error) {
+	if len(gens) == 0 && also == nil {
 		return map[string]int64{}, nil
 	}
 	perWorkflow := map[string]int64{}
@@ -140,6 +146,11 @@ func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) (
 			return nil, fmt.Errorf("saving generations of workflow %s: %w", wf, err)
 		}
 		epochs[wf] = epoch
+	}
+	if also != nil {
+		if err := also(tx); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("saving generations: %w", err)

@@ -80,6 +80,25 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 	if err != nil {
 		return engine.Run{}, err
 	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return engine.Run{}, fmt.Errorf("creating run: %w", err)
+	}
+	defer tx.Rollback()
+	r, err = createRunTx(ctx, tx, r, j)
+	if err != nil {
+		return engine.Run{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return engine.Run{}, fmt.Errorf("creating run %s: %w", r.ID, err)
+	}
+	s.linked(j.refs)
+	return s.storedRun(r, j), nil
+}
+
+// createRunTx inserts run r (encoded as j) in tx, numbering it; it returns r with its ID,
+// Number, Label, Status and Mode as stored.
+func createRunTx(ctx context.Context, tx *sql.Tx, r engine.Run, j runJSON) (engine.Run, error) {
 	if r.ID == "" {
 		r.ID = uuid.NewString()
 	}
@@ -90,23 +109,19 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 		r.Mode = engine.ModeFull
 	}
 	created := msOr(r.CreatedAt, time.Now())
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return engine.Run{}, fmt.Errorf("creating run: %w", err)
-	}
-	defer tx.Rollback()
+	r.CreatedAt = fromMS(created)
 	if ok, err := exists(ctx, tx, `SELECT 1 FROM workflows WHERE id = ?`, r.WorkflowID); err != nil || !ok {
-		return engine.Run{}, fmt.Errorf("creating run of workflow %s: %w", r.WorkflowID, errOr(err, engine.ErrNotFound))
+		return r, fmt.Errorf("creating run of workflow %s: %w", r.WorkflowID, errOr(err, engine.ErrNotFound))
 	}
-	err = tx.QueryRowContext(ctx, `SELECT label FROM versions WHERE id = ? AND workflow_id = ?`, r.VersionID, r.WorkflowID).Scan(&r.VersionLabel)
+	err := tx.QueryRowContext(ctx, `SELECT label FROM versions WHERE id = ? AND workflow_id = ?`, r.VersionID, r.WorkflowID).Scan(&r.VersionLabel)
 	if errors.Is(err, sql.ErrNoRows) {
-		return engine.Run{}, fmt.Errorf("creating run: version %q is not a version of workflow %s: %w", r.VersionID, r.WorkflowID, engine.ErrInvalid)
+		return r, fmt.Errorf("creating run: version %q is not a version of workflow %s: %w", r.VersionID, r.WorkflowID, engine.ErrInvalid)
 	}
 	if err != nil {
-		return engine.Run{}, fmt.Errorf("creating run: %w", err)
+		return r, fmt.Errorf("creating run: %w", err)
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM runs WHERE workflow_id = ?`, r.WorkflowID).Scan(&r.Number); err != nil {
-		return engine.Run{}, fmt.Errorf("numbering run of workflow %s: %w", r.WorkflowID, err)
+		return r, fmt.Errorf("numbering run of workflow %s: %w", r.WorkflowID, err)
 	}
 	if r.Label == "" {
 		r.Label = engine.NumberedLabel(r.Number)
@@ -118,27 +133,27 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 		r.Label, r.Error, j.outputs, j.snapshot, j.reused, r.Owner, created, nullMS(r.StartedAt), nullMS(r.FinishedAt),
 		r.ParentRunID, r.ParentNodeID, created*rankPerMS)
 	if isUnique(err) {
-		return engine.Run{}, fmt.Errorf("creating run %s: %w", r.ID, engine.ErrConflict)
+		return r, fmt.Errorf("creating run %s: %w", r.ID, engine.ErrConflict)
 	}
 	if err != nil {
-		return engine.Run{}, fmt.Errorf("creating run %s: %w", r.ID, err)
+		return r, fmt.Errorf("creating run %s: %w", r.ID, err)
 	}
 	if err := linkAssets(ctx, tx, linkRun, r.ID, j.refs); err != nil {
-		return engine.Run{}, err
+		return r, err
 	}
-	if err := tx.Commit(); err != nil {
-		return engine.Run{}, fmt.Errorf("creating run %s: %w", r.ID, err)
-	}
-	s.linked(j.refs)
-	// Return the stored form, which shares nothing with the caller's maps.
+	return r, nil
+}
+
+// storedRun is run r as stored from its encoded form j, sharing nothing with the caller's maps.
+func (s *Store) storedRun(r engine.Run, j runJSON) engine.Run {
 	out := r
-	out.CreatedAt, out.StartedAt, out.FinishedAt = fromMS(created), fromNullMS(nullMS(r.StartedAt)), fromNullMS(nullMS(r.FinishedAt))
+	out.StartedAt, out.FinishedAt = fromNullMS(nullMS(r.StartedAt)), fromNullMS(nullMS(r.FinishedAt))
 	out.Inputs, out.Outputs, out.Snapshot = nil, nil, engine.Snapshot{}
 	_ = decodeInto("run inputs", j.inputs, &out.Inputs)
 	_ = decodeInto("run outputs", j.outputs, &out.Outputs)
 	s.restoreValues("run output", out.Outputs)
 	_ = decodeSnapshot(j.snapshot, j.reused, &out.Snapshot)
-	return out, nil
+	return out
 }
 
 // UpdateRun replaces status, label, error, outputs, snapshot, owner and times of a run.
@@ -152,6 +167,18 @@ func (s *Store) UpdateRun(ctx context.Context, r engine.Run) error {
 		return fmt.Errorf("updating run %s: %w", r.ID, err)
 	}
 	defer tx.Rollback()
+	if err := updateRunTx(ctx, tx, r, j); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("updating run %s: %w", r.ID, err)
+	}
+	s.linked(j.refs)
+	return nil
+}
+
+// updateRunTx writes the mutable fields of run r (its outputs and snapshot encoded as j) in tx.
+func updateRunTx(ctx context.Context, tx *sql.Tx, r engine.Run, j runJSON) error {
 	res, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, label = ?, error = ?, outputs = ?, snapshot = ?, reused = ?,
 			owner = ?, started_at = ?, finished_at = ?
 		WHERE id = ?`,
@@ -163,14 +190,7 @@ func (s *Store) UpdateRun(ctx context.Context, r engine.Run) error {
 		return fmt.Errorf("updating run %s: %w", r.ID, engine.ErrNotFound)
 	}
 	// Links only grow: inputs never change and outputs only appear.
-	if err := linkAssets(ctx, tx, linkRun, r.ID, j.refs); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("updating run %s: %w", r.ID, err)
-	}
-	s.linked(j.refs)
-	return nil
+	return linkAssets(ctx, tx, linkRun, r.ID, j.refs)
 }
 
 // GetRun returns one run.

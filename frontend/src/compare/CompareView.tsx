@@ -74,21 +74,34 @@ export function ChangedParams({ graph, selected, onSelect }: { graph: GraphDiff;
 
 function sideCell(s: NodeSide | null) {
   if (!s) return <td colSpan={3} className="muted small">not in this version</td>;
+  const reasons = s.reasons.join(", ");
   return (
     <>
       <td><span className={`status-chip st-${s.status}`}>{s.status}</span></td>
-      <td className="small">{s.reasons.join(", ")}</td>
+      <td className="small cmp-reasons" title={reasons}>{reasons}</td>
       <td className="small">{s.duration_ms ? formatDuration(s.duration_ms) : ""}</td>
     </>
   );
 }
 
+/** ROW_H is a node row's height in a long table (compare.css .cmp-table-long); WINDOW_OVER the
+ * row count above which only the rows in view (and OVERSCAN around them) are in the page. */
+export const ROW_H = 28;
+const WINDOW_OVER = 80;
+const OVERSCAN = 8;
+
 function NodeTable({ data }: { data: CompareRuns }) {
   const [only, setOnly] = useState(true);
   const [by, setBy] = useState<SortKey>("node");
   const [desc, setDesc] = useState(false);
+  const [top, setTop] = useState(0);
+  const [height, setHeight] = useState(360);
   const rows = useMemo(() => nodeRows(data.diff.nodes), [data]);
+  const differ = useMemo(() => rows.filter((r) => r.differs).length, [rows]);
   const shown = useMemo(() => sortRows(rows, by, desc, only), [rows, by, desc, only]);
+  const long = shown.length > WINDOW_OVER;
+  const first = long ? Math.max(0, Math.floor(top / ROW_H) - OVERSCAN) : 0;
+  const last = long ? Math.min(shown.length, Math.ceil((top + height) / ROW_H) + OVERSCAN) : shown.length;
   const th = (k: SortKey, label: string, span = 1) => (
     <th colSpan={span} aria-sort={by === k ? (desc ? "descending" : "ascending") : "none"}>
       <button type="button" className="link-button" onClick={() => (by === k ? setDesc(!desc) : (setBy(k), setDesc(false)))}>
@@ -100,13 +113,24 @@ function NodeTable({ data }: { data: CompareRuns }) {
   return (
     <section className="cmp-section">
       <h3>
-        Nodes <span className="muted small">{rows.filter((r) => r.differs).length} of {rows.length} differ</span>
+        Nodes <span className="muted small">{differ} of {rows.length} differ</span>
         <label className="small cmp-only">
           <input type="checkbox" checked={only} onChange={(e) => setOnly(e.target.checked)} data-testid="only-differences" /> only differences
         </label>
       </h3>
-      <div className="cmp-table-wrap">
-        <table className="cmp-table" data-testid="node-table">
+      <div
+        className="cmp-table-wrap"
+        data-testid="node-table-wrap"
+        onScroll={
+          long
+            ? (e) => {
+                setTop(e.currentTarget.scrollTop);
+                setHeight(e.currentTarget.clientHeight);
+              }
+            : undefined
+        }
+      >
+        <table className={`cmp-table${long ? " cmp-table-long" : ""}`} data-testid="node-table" data-rows={shown.length}>
           <thead>
             <tr>
               {th("node", "Node")}
@@ -120,7 +144,8 @@ function NodeTable({ data }: { data: CompareRuns }) {
             </tr>
           </thead>
           <tbody>
-            {shown.slice(0, 500).map((r) => (
+            {first > 0 && <tr aria-hidden="true" style={{ height: first * ROW_H }} />}
+            {shown.slice(first, last).map((r) => (
               <tr key={r.id} data-testid="node-row" data-node-id={r.id} className={r.differs ? "differs" : ""}>
                 <td className="mono">{r.id}</td>
                 {sideCell(r.a)}
@@ -128,9 +153,9 @@ function NodeTable({ data }: { data: CompareRuns }) {
                 <td>{r.same ? "same" : <b>differs</b>}</td>
               </tr>
             ))}
+            {last < shown.length && <tr aria-hidden="true" style={{ height: (shown.length - last) * ROW_H }} />}
           </tbody>
         </table>
-        {shown.length > 500 && <p className="muted small">… {shown.length - 500} more rows</p>}
       </div>
     </section>
   );

@@ -1,9 +1,11 @@
 // Small controls other panels place on a run: the compare checkbox and Restore; the bar that
 // opens the compare view for the chosen runs; the banner that undoes a restore.
+import { useEffect } from "react";
 import { isFinishedRun } from "../api/types";
 import { useGraph } from "../stores/graph";
 import { MAX_CHOSEN, compareChosen, useCompare } from "../stores/compare";
 import { restoreRun, undoRestore } from "./restore";
+import { warmLineDiff } from "./textdiff";
 import "./compare.css";
 
 export function CompareCheck({ runId, title = "Choose this run to compare" }: { runId: string; title?: string }) {
@@ -52,6 +54,11 @@ export function RunCompareTools({ run }: { run: { id: string; workflow_id: strin
 
 export function CompareBar() {
   const chosen = useCompare((s) => s.chosen);
+  const any = chosen.length > 0;
+  // a comparison is coming: the line-diff worker starts (and compiles its code) meanwhile
+  useEffect(() => {
+    if (any) warmLineDiff();
+  }, [any]);
   if (chosen.length === 0) return null;
   return (
     <div className="cmp-bar" role="toolbar" aria-label="Compare runs" data-testid="compare-bar">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { jsonDiff, nodeMarks, nodeRows, orderGrid, parseEdgeKey, sortRows, varyingInputs, type NodeDiff } from "./logic";
-import { diffStats, lineDiff } from "./textdiff";
+import { diffStats, lineDiff, lineDiffRanges, toParts } from "./textdiff";
 
 const side = (status: string, ms: number) => ({ status, reasons: [], generation_id: "g", duration_ms: ms });
 
@@ -89,5 +89,21 @@ describe("line diff agrees with jsdiff", () => {
       expect(count(parts)).toBeLessThanOrEqual(count(ref));
       expect(count(parts)).toBeGreaterThanOrEqual(count(ref) * 0.8);
     }
+  });
+});
+
+describe("line diff as ranges (what the worker sends)", () => {
+  it("gives slices of the two texts that rebuild both", () => {
+    const a = "keep\nold one\nsame\nlast";
+    const b = "keep\nnew one\nsame\nlast\n";
+    const r = lineDiffRanges(a, b);
+    expect(r.length % 4).toBe(0);
+    const parts = toParts(a, b, r);
+    expect(parts.filter((p) => !p.added).map((p) => p.value).join("")).toBe(a);
+    expect(parts.filter((p) => !p.removed).map((p) => p.value).join("")).toBe(b);
+    expect(parts).toEqual(lineDiff(a, b));
+    // "last" without its newline and "last\n" are different lines
+    expect(parts[parts.length - 1]).toEqual({ value: "last\n", added: true, removed: false });
+    expect(toParts("", "", lineDiffRanges("", ""))).toEqual([]);
   });
 });

@@ -14,26 +14,29 @@ export interface Part {
 /** WORKER_OVER is the size (characters of both texts) above which a worker does the diff. */
 export const WORKER_OVER = 200_000;
 
-/** Lines is a text cut at its newlines, without them (appending "\n" to each line made a
- * cons string per line that hashing then flattened: most of a 1 MB diff's time and garbage). */
+/** Lines is a text cut at its newlines: each line without its newline, and where each line
+ * starts in the text (one more entry: the text's length), so a run of lines is a slice of
+ * the text, with its newlines, and never has to be joined. */
 interface Lines {
   lines: string[];
+  starts: Int32Array;
   /** whether the last line ends with a newline */
   endsNl: boolean;
 }
 
 function splitLines(s: string): Lines {
-  if (s === "") return { lines: [], endsNl: false };
+  if (s === "") return { lines: [], starts: new Int32Array(1), endsNl: false };
   const lines = s.split("\n");
   const endsNl = lines[lines.length - 1] === "";
   if (endsNl) lines.pop();
-  return { lines, endsNl };
-}
-
-/** text is lines lo..hi of t with their newlines, as jsdiff's diffLines gives them. */
-function text(t: Lines, lo: number, hi: number): string {
-  const nl = hi < t.lines.length || t.endsNl ? "\n" : "";
-  return (hi - lo === 1 ? t.lines[lo] : t.lines.slice(lo, hi).join("\n")) + nl;
+  const starts = new Int32Array(lines.length + 1);
+  let at = 0;
+  for (let i = 0; i < lines.length; i++) {
+    starts[i] = at;
+    at += lines[i].length + 1;
+  }
+  starts[lines.length] = s.length;
+  return { lines, starts, endsNl };
 }
 
 /** anchors returns index pairs of lines unique in both a and b, in increasing order in both
@@ -71,8 +74,16 @@ function anchors(a: Int32Array, b: Int32Array, size: number): [number, number][]
   return out.reverse();
 }
 
-/** lineDiff is the line diff of a and b: equal, removed and added runs of lines. */
-export function lineDiff(a: string, b: string): Part[] {
+/** Ranges is a line diff as runs of characters: per run four numbers, its kind (0 equal,
+ * 1 removed, 2 added), then which text it is a slice of (0 a, 1 b), where it starts and ends. */
+export type Ranges = Int32Array;
+
+const EQUAL = 0;
+const REMOVED = 1;
+const ADDED = 2;
+
+/** lineDiffRanges is the line diff of a and b as runs of equal, removed and added lines. */
+export function lineDiffRanges(a: string, b: string): Ranges {
   const ta = splitLines(a);
   const tb = splitLines(b);
   const ids = new Map<string, number>();
@@ -90,47 +101,67 @@ export function lineDiff(a: string, b: string): Part[] {
   };
   const ia = idsOf(ta);
   const ib = idsOf(tb);
-  const out: Part[] = [];
-  // the run of lines being gathered: joined once, not line by line
-  let run: { t: Lines; lo: number; hi: number; added: boolean; removed: boolean } | null = null;
+  let out = new Int32Array(64);
+  let n = 0;
+  // the run of lines being gathered, and whether one is
+  let runKind = -1;
+  let runSrc = 0;
+  let runLo = 0;
+  let runHi = 0;
   const flush = () => {
-    if (!run) return;
-    const value = text(run.t, run.lo, run.hi);
-    const last = out[out.length - 1];
-    if (last && last.added === run.added && last.removed === run.removed) last.value += value;
-    else out.push({ value, added: run.added, removed: run.removed });
-    run = null;
+    if (runKind < 0) return;
+    const t = runSrc === 0 ? ta : tb;
+    const from = t.starts[runLo];
+    const to = t.starts[runHi];
+    // a run after one of its kind and text that ends where it starts extends it
+    if (n > 0 && out[n - 4] === runKind && out[n - 3] === runSrc && out[n - 1] === from) out[n - 1] = to;
+    else {
+      if (n + 4 > out.length) {
+        const grown = new Int32Array(out.length * 2);
+        grown.set(out);
+        out = grown;
+      }
+      out[n] = runKind;
+      out[n + 1] = runSrc;
+      out[n + 2] = from;
+      out[n + 3] = to;
+      n += 4;
+    }
+    runKind = -1;
   };
-  const push = (t: Lines, lo: number, hi: number, added: boolean, removed: boolean) => {
+  const push = (src: number, lo: number, hi: number, kind: number) => {
     if (hi <= lo) return;
-    if (run && run.t === t && run.hi === lo && run.added === added && run.removed === removed) {
-      run.hi = hi;
+    if (runKind === kind && runSrc === src && runHi === lo) {
+      runHi = hi;
       return;
     }
     flush();
-    run = { t, lo, hi, added, removed };
+    runKind = kind;
+    runSrc = src;
+    runLo = lo;
+    runHi = hi;
   };
   // the stretch between two anchors goes to jsdiff
   const gap = (aLo: number, aHi: number, bLo: number, bHi: number) => {
     if (aHi - aLo === 0 || bHi - bLo === 0) {
-      push(ta, aLo, aHi, false, true);
-      push(tb, bLo, bHi, true, false);
+      push(0, aLo, aHi, REMOVED);
+      push(1, bLo, bHi, ADDED);
       return;
     }
     let i = aLo;
     let j = bLo;
     for (const c of diffArrays(Array.from(ia.subarray(aLo, aHi)), Array.from(ib.subarray(bLo, bHi)))) {
-      const n = c.count ?? c.value.length;
+      const k = c.count ?? c.value.length;
       if (c.added) {
-        push(tb, j, j + n, true, false);
-        j += n;
+        push(1, j, j + k, ADDED);
+        j += k;
       } else if (c.removed) {
-        push(ta, i, i + n, false, true);
-        i += n;
+        push(0, i, i + k, REMOVED);
+        i += k;
       } else {
-        push(ta, i, i + n, false, false);
-        i += n;
-        j += n;
+        push(0, i, i + k, EQUAL);
+        i += k;
+        j += k;
       }
     }
   };
@@ -138,28 +169,50 @@ export function lineDiff(a: string, b: string): Part[] {
   let j = 0;
   for (const [ai, bj] of anchors(ia, ib, ids.size)) {
     gap(i, ai, j, bj);
-    push(ta, ai, ai + 1, false, false);
+    push(0, ai, ai + 1, EQUAL);
     i = ai + 1;
     j = bj + 1;
   }
   gap(i, ia.length, j, ib.length);
   flush();
+  return out.slice(0, n);
+}
+
+/** toParts reads ranges of a and b as parts: each a slice of a text (V8 slices share the text). */
+export function toParts(a: string, b: string, r: Ranges): Part[] {
+  const out: Part[] = [];
+  for (let k = 0; k < r.length; k += 4) {
+    const value = (r[k + 1] === 0 ? a : b).slice(r[k + 2], r[k + 3]);
+    const last = out[out.length - 1];
+    const added = r[k] === ADDED;
+    const removed = r[k] === REMOVED;
+    if (last && last.added === added && last.removed === removed) last.value += value;
+    else out.push({ value, added, removed });
+  }
   return out;
 }
 
-/** The line-diff worker, started once (warmLineDiff: when the compare view opens) and kept:
- * starting one costs more than diffing two 1 MB texts (loading its module and jsdiff). */
+/** lineDiff is the line diff of a and b: equal, removed and added runs of lines. */
+export function lineDiff(a: string, b: string): Part[] {
+  return toParts(a, b, lineDiffRanges(a, b));
+}
+
+/** The line-diff worker, started once (warmLineDiff: when a first run is chosen to compare, or
+ * a compare view opens) and kept: starting one costs more than diffing two 1 MB texts (loading
+ * its module and jsdiff, and the code's first runs, which the worker makes on a small diff as
+ * it starts). It answers with ranges (a transferred buffer), not the parts' text: the window
+ * has both texts and slices them. */
 let worker: Worker | null = null;
 let seq = 0;
-const waiting = new Map<number, { resolve: (p: Part[]) => void; reject: (e: Error) => void }>();
+const waiting = new Map<number, { resolve: (r: Ranges) => void; reject: (e: Error) => void }>();
 
 function diffWorker(): Worker | null {
   if (worker || typeof Worker === "undefined") return worker;
   const w = new Worker(new URL("./textdiff.worker.ts", import.meta.url), { type: "module" });
-  w.onmessage = (e: MessageEvent<{ id: number; parts: Part[] }>) => {
+  w.onmessage = (e: MessageEvent<{ id: number; ranges: Ranges }>) => {
     const p = waiting.get(e.data.id);
     waiting.delete(e.data.id);
-    p?.resolve(e.data.parts);
+    p?.resolve(e.data.ranges);
   };
   w.onerror = (e) => {
     // a broken worker fails what it was asked and is replaced on the next diff
@@ -182,11 +235,11 @@ export function warmLineDiff(): void {
 export function lineDiffAsync(a: string, b: string): Promise<Part[]> {
   const w = a.length + b.length < WORKER_OVER ? null : diffWorker();
   if (!w) return Promise.resolve(lineDiff(a, b));
-  return new Promise((resolve, reject) => {
+  return new Promise<Ranges>((resolve, reject) => {
     const id = ++seq;
     waiting.set(id, { resolve, reject });
     w.postMessage({ id, a, b });
-  });
+  }).then((r) => toParts(a, b, r));
 }
 
 /** diffStats counts the lines added and removed. */
