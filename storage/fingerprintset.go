@@ -6,9 +6,9 @@ import (
 )
 
 // CompletedFingerprints returns the input fingerprints of the data home's completed
-// generations (each once, in no order), read through the fingerprint index and the
-// generations after its mark; ok is false, with nothing, when there are more than limit
-// generations to read.
+// generations (in no order; one the index names and a generation after its mark also has may
+// come twice), read through the fingerprint index and the generations after its mark; ok is
+// false, with nothing, when there are more than limit generations to read.
 func (s *Store) CompletedFingerprints(ctx context.Context, limit int) (fps []string, ok bool, err error) {
 	s.catchUpFingerprints(ctx)
 	rows, err := s.r.QueryContext(ctx, `SELECT fingerprint FROM generation_fingerprints
