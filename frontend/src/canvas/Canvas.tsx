@@ -35,6 +35,7 @@ import { toast, useUI } from "../stores/ui";
 import { DetailContext } from "./detail";
 import { edgeTypes } from "./edges";
 import { FarCanvas } from "./FarCanvas";
+import { MiniCanvas } from "./MiniCanvas";
 import { fitGraph } from "./fit";
 import { CANVAS_FROM, drawRects, handedIds, hitTest, insideBox, nextWindow, normBox, viewBox } from "./farview";
 import { FIRST_CHUNK, VIRTUALIZE_FROM, detailAt, fitViewport, graphBounds, minZoomFor, nextChunk, type Box, type Detail } from "./lod";
@@ -519,8 +520,9 @@ export function Canvas() {
         )}
         <Controls showInteractive={false} onFitView={onFitView} />
         {/* the minimap draws every node again: it joins once the graph is drawn, not for
-            every chunk; a large graph has none (React Flow holds only the nodes near the view,
-            and fitted, the far canvas is the map) */}
+            every chunk; a large graph's is drawn from every node's box (React Flow holds only
+            the nodes near the view) */}
+        {drawing.done && large && <MiniCanvas rects={rects} />}
         {drawing.done && !large && <MiniMap position="top-right" pannable zoomable nodeStrokeWidth={2} ariaLabel="Minimap" style={{ width: 160, height: 110 }} />}
       </ReactFlow>
       </DetailContext.Provider>

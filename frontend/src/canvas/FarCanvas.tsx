@@ -13,7 +13,15 @@ import { useEffect, useRef } from "react";
 import type { FbEdge } from "../lib/flowtypes";
 import { useRuns, focusedRun } from "../stores/runs";
 import { lensNode, lensPhase, useLens } from "../stores/shown";
-import { frameScheduler, viewBox, type DrawRect } from "./farview";
+import { frameScheduler, grow, viewBox, type DrawRect } from "./farview";
+import type { Box } from "./lod";
+
+/** The offscreen picture of the far drawing covers the view and this share of it on each side. */
+const CACHE_MARGIN = 0.5;
+
+function within(outer: Box, inner: Box): boolean {
+  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
+}
 
 export interface FarCanvasProps {
   mode: "far" | "near";
@@ -109,6 +117,13 @@ export function FarCanvas(props: FarCanvasProps) {
   const sched = useRef<ReturnType<typeof frameScheduler> | null>(null);
   if (!sched.current) sched.current = frameScheduler(() => draw());
 
+  // Far out, the drawing is painted into an offscreen canvas covering the view and half a view
+  // around it; a pan within that only copies the picture (10,000 nodes are not painted again on
+  // every pan frame). A zoom step, a change of the graph, selection, hover or statuses paints
+  // it again.
+  const version = useRef(0);
+  const cache = useRef<{ cv: HTMLCanvasElement; k: number; dpr: number; box: Box; version: number } | null>(null);
+
   function draw() {
     const cv = canvasRef.current;
     if (!cv) return;
@@ -125,11 +140,47 @@ export function FarCanvas(props: FarCanvasProps) {
     if (!ctx) return;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, W, H);
-    const [tx, ty, k] = transform;
-    ctx.setTransform(dpr * k, 0, 0, dpr * k, dpr * tx, dpr * ty);
+    const k = transform[2];
     const view = viewBox(transform, { width, height });
+    if (p.mode === "near") {
+      paint(ctx, dpr, k, view, view);
+      cache.current = null;
+      cv.dataset.drawn = "0";
+      cv.dataset.done = "0";
+      return;
+    }
+    let c = cache.current;
+    if (!c || c.k !== k || c.dpr !== dpr || c.version !== version.current || !within(c.box, view)) {
+      const box = grow(view, CACHE_MARGIN);
+      const off = c?.cv ?? document.createElement("canvas");
+      const ow = Math.ceil(box.width * k * dpr);
+      const oh = Math.ceil(box.height * k * dpr);
+      if (off.width !== ow || off.height !== oh) {
+        off.width = ow;
+        off.height = oh;
+      }
+      const octx = off.getContext("2d");
+      if (!octx) return;
+      octx.setTransform(1, 0, 0, 1, 0, 0);
+      octx.clearRect(0, 0, ow, oh);
+      const counts = paint(octx, dpr, k, box, view);
+      cv.dataset.drawn = String(counts.drawn);
+      cv.dataset.done = String(counts.done);
+      c = { cv: off, k, dpr, box, version: version.current };
+      cache.current = c;
+    }
+    ctx.drawImage(c.cv, Math.round((view.x - c.box.x) * k * dpr), Math.round((view.y - c.box.y) * k * dpr), W, H, 0, 0, W, H);
+  }
+
+  /** paint draws area (canvas units; its top-left at the context's origin) at zoom k, and
+   * returns how many nodes lie in view and how many of those show done. */
+  function paint(ctx: CanvasRenderingContext2D, dpr: number, k: number, area: Box, view: Box): { drawn: number; done: number } {
+    const p = latest.current;
+    ctx.setTransform(dpr * k, 0, 0, dpr * k, -area.x * k * dpr, -area.y * k * dpr);
     const px = 1 / k; // one screen pixel in canvas units
     const inView = (r: { x: number; y: number; width: number; height: number }) =>
+      r.x <= area.x + area.width && r.x + r.width >= area.x && r.y <= area.y + area.height && r.y + r.height >= area.y;
+    const seen = (r: { x: number; y: number; width: number; height: number }) =>
       r.x <= view.x + view.width && r.x + r.width >= view.x && r.y <= view.y + view.height && r.y + r.height >= view.y;
     const { look, edgeColour } = looksRef.current;
 
@@ -147,7 +198,7 @@ export function FarCanvas(props: FarCanvasProps) {
       const y1 = s.y + s.height / 2;
       const x2 = t.x;
       const y2 = t.y + t.height / 2;
-      if (Math.max(x1, x2) < view.x || Math.min(x1, x2) > view.x + view.width || Math.max(y1, y2) < view.y || Math.min(y1, y2) > view.y + view.height) continue;
+      if (Math.max(x1, x2) < area.x || Math.min(x1, x2) > area.x + area.width || Math.max(y1, y2) < area.y || Math.min(y1, y2) > area.y + area.height) continue;
       const c = edgeColour(e.className);
       const list = paths.get(c);
       if (list) list.push(x1, y1, x2, y2);
@@ -163,11 +214,7 @@ export function FarCanvas(props: FarCanvasProps) {
       }
       ctx.stroke();
     }
-    if (p.mode === "near") {
-      cv.dataset.drawn = "0";
-      cv.dataset.done = "0";
-      return;
-    }
+    if (p.mode === "near") return { drawn: 0, done: 0 };
 
     // nodes: the lens run's status of each, as the far DOM node showed it
     const showCurrent = p.workflowId ? !!useLens.getState().current[p.workflowId] : false;
@@ -177,36 +224,12 @@ export function FarCanvas(props: FarCanvasProps) {
     let drawn = 0;
     let done = 0;
     const detailed = k * 8 >= 1; // a node is at least ~25 px wide: bands and borders show
-    const texted = 28 * k >= 6; // its title at least 6 px high
-    const dim: DrawRect[] = [];
-    const drawOne = (r: DrawRect, status: string) => {
-      const l = look(r.group, status);
-      ctx.fillStyle = l.bg;
-      ctx.fillRect(r.x, r.y, r.width, r.height);
-      if (detailed) {
-        ctx.fillStyle = l.band;
-        ctx.fillRect(r.x, r.y, r.width, 10);
-        const sel = p.selected.has(r.id);
-        ctx.lineWidth = sel ? 6 : 2;
-        ctx.strokeStyle = sel ? l.accent : l.border;
-        ctx.strokeRect(r.x, r.y + 10, r.width, r.height - 10);
-      } else if (p.selected.has(r.id)) {
-        ctx.lineWidth = 2 * px;
-        ctx.strokeStyle = l.accent;
-        ctx.strokeRect(r.x, r.y, r.width, r.height);
-      }
-      if (texted) {
-        ctx.fillStyle = l.text;
-        ctx.font = l.font;
-        ctx.textAlign = "center";
-        ctx.textBaseline = "middle";
-        ctx.fillText(r.title, r.x + r.width / 2, r.container ? r.y + 40 : r.y + 10 + (r.height - 10) / 2, Math.max(10, r.width - 28));
-      }
-    };
-    const statuses = new Map<string, string>();
+    const texted = 28 * k >= 5; // its title at least 5 px high
+    // one batch per look (group, status, dimmed): one path filled and stroked for all its
+    // nodes, rather than a style change per node
+    const batches = new Map<string, { group: string; status: string; dim: boolean; rs: DrawRect[] }>();
     for (const r of p.rects) {
       if (!inView(r)) continue;
-      drawn++;
       let status = "";
       let untouched = false;
       if (run) {
@@ -214,18 +237,60 @@ export function FarCanvas(props: FarCanvasProps) {
         status = statusOf(n.record?.status);
         untouched = n.untouched;
       }
-      if (status === "executed" || status === "reused") done++;
-      if (untouched) {
-        dim.push(r);
-        statuses.set(r.id, status);
-        continue;
+      if (seen(r)) {
+        drawn++;
+        if (status === "executed" || status === "reused") done++;
       }
-      drawOne(r, status);
+      const key = `${r.group}|${status}|${untouched ? 1 : 0}`;
+      const b = batches.get(key);
+      if (b) b.rs.push(r);
+      else batches.set(key, { group: r.group, status, dim: untouched, rs: [r] });
     }
-    if (dim.length) {
-      ctx.globalAlpha = 0.4;
-      for (const r of dim) drawOne(r, statuses.get(r.id) ?? "");
-      ctx.globalAlpha = 1;
+    const ordered = [...batches.values()].sort((a, b) => Number(b.dim) - Number(a.dim)); // dimmed ones under the rest
+    for (const b of ordered) {
+      const l = look(b.group, b.status);
+      ctx.globalAlpha = b.dim ? 0.4 : 1;
+      ctx.fillStyle = l.bg;
+      ctx.beginPath();
+      for (const r of b.rs) ctx.rect(r.x, r.y, r.width, r.height);
+      ctx.fill();
+      if (detailed) {
+        ctx.fillStyle = l.band;
+        ctx.beginPath();
+        for (const r of b.rs) ctx.rect(r.x, r.y, r.width, 10);
+        ctx.fill();
+        ctx.lineWidth = 2;
+      } else {
+        ctx.lineWidth = px; // one screen pixel: the nodes stay apart on the background
+      }
+      ctx.strokeStyle = l.border;
+      ctx.beginPath();
+      for (const r of b.rs) ctx.rect(r.x, r.y, r.width, r.height);
+      ctx.stroke();
+      if (texted) {
+        ctx.fillStyle = l.text;
+        ctx.font = l.font;
+        ctx.textAlign = "center";
+        ctx.textBaseline = "middle";
+        for (const r of b.rs) ctx.fillText(r.title, r.x + r.width / 2, r.container ? r.y + 40 : r.y + 10 + (r.height - 10) / 2, Math.max(10, r.width - 28));
+      }
+    }
+    ctx.globalAlpha = 1;
+    // the selection: an accent border (6 units, at least 2 screen pixels)
+    if (p.selected.size) {
+      ctx.beginPath();
+      let any = false;
+      for (const id of p.selected) {
+        const r = byId.get(id);
+        if (!r || !inView(r)) continue;
+        ctx.rect(r.x, r.y, r.width, r.height);
+        any = true;
+      }
+      if (any) {
+        ctx.lineWidth = Math.max(6, 2 * px);
+        ctx.strokeStyle = look("unknown", "").accent;
+        ctx.stroke();
+      }
     }
     if (hovered) {
       const r = byId.get(hovered);
@@ -235,14 +300,12 @@ export function FarCanvas(props: FarCanvasProps) {
         ctx.strokeRect(r.x, r.y, r.width, r.height);
       }
     }
-    cv.dataset.drawn = String(drawn);
-    cv.dataset.done = String(done);
+    return { drawn, done };
   }
 
   // redraw on viewport moves, lens changes (status batches), and any prop change
   useEffect(() => {
     const s = sched.current!;
-    props.redrawRef.current = s.schedule;
     let last = store.getState().transform;
     let size = `${store.getState().width}x${store.getState().height}`;
     const offRf = store.subscribe((st) => {
@@ -252,8 +315,13 @@ export function FarCanvas(props: FarCanvasProps) {
       size = sz;
       s.schedule();
     });
-    const offRuns = useRuns.subscribe(() => s.schedule());
-    const offLens = useLens.subscribe(() => s.schedule());
+    const changed = () => {
+      version.current++;
+      s.schedule();
+    };
+    props.redrawRef.current = changed;
+    const offRuns = useRuns.subscribe(changed);
+    const offLens = useLens.subscribe(changed);
     return () => {
       offRf();
       offRuns();
@@ -262,6 +330,7 @@ export function FarCanvas(props: FarCanvasProps) {
     };
   }, [store, props.redrawRef]);
   useEffect(() => {
+    version.current++;
     sched.current!.schedule();
   }, [props.mode, props.rects, props.edges, props.selected, props.held, props.workflowId]);
 

@@ -143,3 +143,14 @@ describe("frameScheduler", () => {
     expect(calls).toBe(2);
   });
 });
+
+describe("the minimap of a large graph", () => {
+  it("fits the graph's box in the minimap, centred, with its padding", async () => {
+    const { miniScale } = await import("./MiniCanvas");
+    const m = miniScale({ x: 100, y: 0, width: 1480, height: 980 }, 160, 110, 6);
+    // 98 px of height for 980 units: 0.1 a unit, and the width (148 px) centred in 160
+    expect(m.s).toBeCloseTo(0.1);
+    expect(m.ox + 100 * m.s).toBeCloseTo(6);
+    expect(m.oy).toBeCloseTo(6);
+  });
+});
