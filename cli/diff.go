@@ -55,7 +55,7 @@ func (c *cmd) diffCmd(args []string) (int, error) {
 		return ExitUsage, err
 	}
 	if p.has("json") {
-		return ExitOK, c.json(d)
+		return ExitOK, writeRunDiff(c.out, d)
 	}
 	c.printRunDiff(d)
 	return ExitOK, nil

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/flowbench/flowbench/engine"
+	"github.com/flowbench/flowbench/engine/memstore"
+	"github.com/flowbench/flowbench/storage"
 )
 
 // cacheGraph is c (const 5) → add (+1) → out.
@@ -212,6 +214,120 @@ func checkCachedProperty(t *testing.T, reg *engine.Registry, seed int64) int64 {
 		}
 	}
 	return hits
+}
+
+// cacheService is a service with the test registry on store.
+func cacheService(t *testing.T, store engine.Store, reg *engine.Registry) *engine.Service {
+	t.Helper()
+	svc, err := engine.NewService(engine.Config{Store: store, Registry: reg, RunCap: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Close)
+	return svc
+}
+
+// cachedFrom returns the generation node id of a changed run reused from the cache, failing
+// the test when it was not cached.
+func cachedFrom(t *testing.T, svc *engine.Service, workflow, id string) string {
+	t.Helper()
+	r := runAndWait(t, svc, engine.RunRequest{Workflow: workflow, Changed: true})
+	rec := r.Snapshot.Records()[id]
+	if r.Status != engine.RunCompleted || !slices.Contains(rec.Reasons, engine.ReasonCached) {
+		t.Fatalf("%s changed run: %s %s, %s %+v; want cached", workflow, r.Status, r.Error, id, rec)
+	}
+	return rec.GenerationID
+}
+
+// TestCacheIndexFollowsTheStore: the process's memory of the cache names what a lookup in
+// the store would, as the store changes: after this process executes a node again, after
+// another process (a second store on the same data home) does, and after a deletion.
+func TestCacheIndexFollowsTheStore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reg, _ := testRegistry(t)
+	home := t.TempDir()
+	stores := make([]*storage.Store, 2)
+	for i := range stores {
+		st, err := storage.Open(ctx, home, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		stores[i] = st
+	}
+	one, two := cacheService(t, stores[0], reg), cacheService(t, stores[1], reg)
+	for _, name := range []string{"A", "B", "C", "D", "E"} {
+		importGraph(t, one, name, cacheGraph())
+	}
+	a := runAndWait(t, one, engine.RunRequest{Workflow: "A"})
+	if got, want := cachedFrom(t, one, "B", "c"), a.Snapshot.Records()["c"].GenerationID; got != want {
+		t.Errorf("B: c cached from %s, want A's %s", got, want)
+	}
+	// This process executes c again: the next changed run names that generation.
+	again := runAndWait(t, one, engine.RunRequest{Workflow: "A", From: "c"})
+	if got, want := cachedFrom(t, one, "C", "c"), again.Snapshot.Records()["c"].GenerationID; got != want {
+		t.Errorf("C: c cached from %s, want %s (this process's later execution)", got, want)
+	}
+	// Another process executes c again.
+	other := runAndWait(t, two, engine.RunRequest{Workflow: "A", From: "c"})
+	otherGen := other.Snapshot.Records()["c"].GenerationID
+	if got := cachedFrom(t, one, "D", "c"); got != otherGen {
+		t.Errorf("D: c cached from %s, want %s (the other process's later execution)", got, otherGen)
+	}
+	// That generation is deleted: the one before it is the latest again.
+	if err := one.DeleteGeneration(ctx, otherGen); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cachedFrom(t, one, "E", "c"), again.Snapshot.Records()["c"].GenerationID; got != want {
+		t.Errorf("E: c cached from %s, want %s (the deleted one's predecessor)", got, want)
+	}
+}
+
+// lookupCounter counts the store's cache lookups.
+type lookupCounter struct {
+	engine.Store
+	lookups atomic.Int64
+}
+
+func (s *lookupCounter) CachedGeneration(ctx context.Context, fingerprint string) (engine.Generation, error) {
+	s.lookups.Add(1)
+	return s.Store.CachedGeneration(ctx, fingerprint)
+}
+
+func (s *lookupCounter) RepeatedFingerprints(ctx context.Context, fingerprints []string) ([]string, error) {
+	s.lookups.Add(1)
+	return s.Store.RepeatedFingerprints(ctx, fingerprints)
+}
+
+// TestWarmCacheAsksNoStore: once a changed run found a workflow's generations in the cache,
+// the next changed run of another copy finds them in the process's memory without a lookup
+// in the store, also after this process executed one of them again (its own commit).
+func TestWarmCacheAsksNoStore(t *testing.T) {
+	t.Parallel()
+	reg, executions := testRegistry(t)
+	store := &lookupCounter{Store: memstore.New()}
+	svc := cacheService(t, store, reg)
+	for _, name := range []string{"A", "B", "C", "D"} {
+		importGraph(t, svc, name, cacheGraph())
+	}
+	runAndWait(t, svc, engine.RunRequest{Workflow: "A"})
+	cachedFrom(t, svc, "B", "c")
+	if store.lookups.Load() == 0 {
+		t.Fatal("the first changed run looked nothing up in the store")
+	}
+	again := runAndWait(t, svc, engine.RunRequest{Workflow: "A", From: "c"})
+	before, ran := store.lookups.Load(), executions.Load()
+	if got, want := cachedFrom(t, svc, "C", "c"), again.Snapshot.Records()["c"].GenerationID; got != want {
+		t.Errorf("C: c cached from %s, want %s", got, want)
+	}
+	cachedFrom(t, svc, "D", "add")
+	if n := store.lookups.Load() - before; n != 0 {
+		t.Errorf("the warm changed runs asked the store %d times, want 0", n)
+	}
+	if n := executions.Load() - ran; n != 0 {
+		t.Errorf("the warm changed runs executed %d nodes, want 0", n)
+	}
 }
 
 // checkPlanSaidIt checks a run against its dry plan (SPEC §7 dry run, §14): a node the plan

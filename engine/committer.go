@@ -174,13 +174,21 @@ func (c *GroupCommitter) loop(ctx context.Context) {
 func (c *GroupCommitter) flush(ctx context.Context, batch []commitItem) {
 	gens := make([]Generation, 0, len(batch))
 	var created, updated []Run
+	createdAt := map[string]int{} // run id → its index in created
 	for i, it := range batch {
 		switch {
 		case it.run != nil && it.create:
+			createdAt[it.run.ID] = len(created)
 			created = append(created, *it.run)
 		case it.run != nil:
 			r := c.settleRun(*it.run)
 			batch[i].run = &r
+			if k, ok := createdAt[r.ID]; ok {
+				// Created in this batch (a short child run): its row is written once, as it
+				// is now. Nothing can read it in between: it is one transaction.
+				created[k] = r
+				continue
+			}
 			updated = append(updated, r)
 		case it.barrier == nil:
 			gens = append(gens, it.gen)
@@ -225,32 +233,28 @@ func (c *GroupCommitter) flush(ctx context.Context, batch []commitItem) {
 			}
 		}
 	}
-	if err == nil {
-		for _, r := range created {
-			if runErrs[r.ID] == nil {
-				c.labels[r.ID] = r.Label
-			}
-		}
-	}
-	for _, r := range updated {
-		if r.Status.Finished() || r.Status == RunPaused {
+	for _, r := range append(created, updated...) {
+		switch {
+		case r.Status.Finished() || r.Status == RunPaused:
 			delete(c.labels, r.ID)
 			delete(c.failed, r.ID) // no Sync asks for a child run's: its report has it
+		case err == nil && runErrs[r.ID] == nil && createdAt[r.ID] < len(created) && created[createdAt[r.ID]].ID == r.ID:
+			c.labels[r.ID] = r.Label
 		}
 	}
 	c.mu.Unlock()
 	if err != nil {
 		c.recordFailedEnds(ctx, batch, err)
 	}
-	next := 0 // the created runs, in batch order
 	for _, it := range batch {
 		if it.run != nil {
 			r := *it.run
-			if it.create {
-				if err == nil && runErrs[r.ID] == nil {
-					r = created[next]
+			if k, ok := createdAt[r.ID]; ok && err == nil && runErrs[r.ID] == nil {
+				st := created[k] // as stored: its number and label
+				if it.create {   // its start, though the row holds its end already
+					st.Status, st.Error, st.FinishedAt = r.Status, r.Error, r.FinishedAt
 				}
-				next++
+				r = st
 			}
 			if c.emit != nil && err == nil && runErrs[r.ID] == nil && (it.create || r.Status.Finished()) {
 				c.emit(runEvent(r, 0))

@@ -61,7 +61,9 @@ type Service struct {
 	watcher   *fileWatcher
 	versions  *versionCache
 	current   *currentCache
-	follow    *follower
+	// cacheIdx is the process's memory of the cache across workflows (cache.go).
+	cacheIdx cacheIndex
+	follow   *follower
 	// children cancels the running child runs of subworkflow nodes by run id; nesting is
 	// Config.MaxNesting.
 	children sync.Map
@@ -114,6 +116,7 @@ func NewService(cfg Config) (*Service, error) {
 	s.committer.saved = func(gens []Generation, epochs map[string]int64) {
 		s.current.committed(gens, epochs)
 		s.follow.committed(gens, epochs)
+		s.cacheIdx.committed(gens)
 	}
 	s.committer.exclusive = &s.follow.own
 	s.claims = newWorkClaims(ctx, cfg.Store, cfg.Owner, cfg.OwnerAlive, func(ctx context.Context) error { return s.committer.Sync(ctx, "") }, cfg.Logger)

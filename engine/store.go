@@ -84,6 +84,19 @@ type GenerationStore interface {
 	// hand, that generation is the one CachedGeneration returns. It lets a run check a whole
 	// workflow's generations against the cache in one call.
 	RepeatedFingerprints(ctx context.Context, fingerprints []string) ([]string, error)
+	// GenerationClock tells whether any process wrote or deleted a generation of the data
+	// home: see GenClock.
+	GenerationClock(ctx context.Context) (GenClock, error)
+}
+
+// GenClock changes whenever a generation of the data home is written or deleted, by any
+// process. Writes is the largest generation Seq: a commit of n generations onto clock c, with
+// nothing else written meanwhile, numbers them c.Writes+1 … c.Writes+n. Deletions counts the
+// generations ever deleted. The cache's per-process index is valid while the clock is the one
+// it was filled at, moved on only by this process's own commits.
+type GenClock struct {
+	Writes    int64
+	Deletions int64
 }
 
 // SettingsStore keeps small application settings (run cap, theme …).

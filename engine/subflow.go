@@ -360,13 +360,27 @@ func (s *Service) runChild(ctx context.Context, c ChildCall) (map[string]any, er
 		return nil, fmt.Errorf("subworkflows nest deeper than %d", s.maxNesting())
 	}
 	wfID, verID := ToText(c.Params["workflow"]), ToText(c.Params["version"])
-	w, err := s.store.GetWorkflow(ctx, wfID)
-	if err != nil {
-		return nil, fmt.Errorf("subworkflow %q: %w", wfID, err)
-	}
+	// The pinned version (cached: versions never change) says its workflow; the workflow's
+	// row is read only for its name in a message, or for a plan. The parent's run checked
+	// that the workflow exists (checkSubflows); one deleted since fails the child run's row.
 	v, err := s.version(ctx, verID)
-	if err != nil || v.WorkflowID != w.ID {
+	if err != nil || v.WorkflowID != wfID {
+		w, werr := s.store.GetWorkflow(ctx, wfID)
+		if werr != nil {
+			return nil, fmt.Errorf("subworkflow %q: %w", wfID, werr)
+		}
 		return nil, fmt.Errorf("workflow %q has no version %q", w.Name, verID)
+	}
+	w := Workflow{ID: wfID, Name: wfID}
+	named := false
+	name := func() string {
+		if !named {
+			named = true
+			if got, err := s.store.GetWorkflow(context.WithoutCancel(ctx), wfID); err == nil {
+				w = got
+			}
+		}
+		return w.Name
 	}
 	given := map[string]any{}
 	for k, val := range c.Inputs {
@@ -376,7 +390,7 @@ func (s *Service) runChild(ctx context.Context, c ChildCall) (map[string]any, er
 	}
 	inputs, err := ValidateInputs(v.Graph.Inputs, given, s.mediaResolver(ctx))
 	if err != nil {
-		return nil, fmt.Errorf("inputs of %q %s: %w", w.Name, v.Label, err)
+		return nil, fmt.Errorf("inputs of %q %s: %w", name(), v.Label, err)
 	}
 	now := s.now().UTC()
 	run := Run{ID: NewID(), WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Status: RunRunning, Mode: ModeFull,
@@ -390,6 +404,7 @@ func (s *Service) runChild(ctx context.Context, c ChildCall) (map[string]any, er
 		// The node reruns: its child reruns every node, and early cutoff reuses those whose
 		// inputs are what their current generation saw (a full parent run stays full).
 		if state, err := s.current.get(ctx, s.store, w.ID); err == nil {
+			name()
 			plan := childPlan(w, v)
 			x.Plan, x.Current = &plan, state.Current
 			run.Mode = ModeFromBlock
@@ -435,9 +450,9 @@ func (s *Service) runChild(ctx context.Context, c ChildCall) (map[string]any, er
 	case res.Status == RunCancelled && ctx.Err() != nil:
 		return nil, ctx.Err()
 	case res.Status == RunCancelled:
-		return nil, fmt.Errorf("child run %s of %q %s was cancelled", run.ID, w.Name, v.Label)
+		return nil, fmt.Errorf("child run %s of %q %s was cancelled", run.ID, name(), v.Label)
 	case res.Status != RunCompleted:
-		return nil, fmt.Errorf("child run %s of %q %s %s: %s", run.ID, w.Name, v.Label, res.Status, res.Error)
+		return nil, fmt.Errorf("child run %s of %q %s %s: %s", run.ID, name(), v.Label, res.Status, res.Error)
 	}
 	return res.Outputs, nil
 }

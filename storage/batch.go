@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -97,59 +98,93 @@ func (s *Store) SelectGenerations(ctx context.Context, workflowID string, picks 
 
 var _ engine.OutputsComparer = (*Store)(nil)
 
-// SameOutputs compares the stored outputs of generation pairs, read in one query. Outputs
-// are stored as canonical JSON (sorted keys, large values by content hash), so equal text is
-// equal values; unequal text holding media values is decoded and compared by asset, since
-// two references to the same file may carry different names.
+// SameOutputs compares the stored outputs of generation pairs inside SQLite, in one query
+// that answers one row: the pairs whose outputs are the same, and those that may still be (both
+// hold media values). Outputs are stored as canonical JSON (sorted keys, large values by content
+// hash), so equal text is equal values; unequal text holding media values is decoded and compared
+// by asset, since two references to the same file may carry different names. (Reading every
+// generation's outputs out of SQLite to compare them here was most of `flowbench diff`'s query.)
 func (s *Store) SameOutputs(ctx context.Context, pairs [][2]string) (map[[2]string]bool, error) {
 	out := make(map[[2]string]bool, len(pairs))
 	if len(pairs) == 0 {
 		return out, nil
 	}
-	ids := make([]string, 0, 2*len(pairs))
-	for _, p := range pairs {
-		ids = append(ids, p[0], p[1])
+	list, err := json.Marshal(pairs)
+	if err != nil {
+		return nil, err
 	}
+	var same, maybe sql.NullString
+	err = s.r.QueryRowContext(ctx, `SELECT group_concat(CASE WHEN a.outputs = b.outputs THEN p.key END),
+			group_concat(CASE WHEN a.outputs <> b.outputs THEN p.key END)
+		FROM json_each(?) p
+		JOIN generations a ON a.id = json_extract(p.value, '$[0]')
+		JOIN generations b ON b.id = json_extract(p.value, '$[1]')
+		WHERE a.status = 'completed' AND b.status = 'completed'
+			AND (a.outputs = b.outputs OR (instr(a.outputs, '"asset"') > 0 AND instr(b.outputs, '"asset"') > 0))`,
+		string(list)).Scan(&same, &maybe)
+	if err != nil {
+		return nil, fmt.Errorf("comparing the outputs of %d generation pairs: %w", len(pairs), err)
+	}
+	// p.key is a pair's index in the list
+	each := func(keys string, f func(p [2]string) error) error {
+		for k := range strings.SplitSeq(keys, ",") {
+			if k == "" {
+				continue
+			}
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(pairs) {
+				return fmt.Errorf("comparing generation outputs: pair %q out of range", k)
+			}
+			if err := f(pairs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := each(same.String, func(p [2]string) error { out[p] = true; return nil }); err != nil {
+		return nil, err
+	}
+	if !maybe.Valid {
+		return out, nil
+	}
+	var ids []string
+	if err := each(maybe.String, func(p [2]string) error { ids = append(ids, p[0], p[1]); return nil }); err != nil {
+		return nil, err
+	}
+	outputs, err := s.outputsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	return out, each(maybe.String, func(p [2]string) error {
+		var va, vb map[string]any
+		if decodeInto("generation outputs", outputs[p[0]], &va) == nil && decodeInto("generation outputs", outputs[p[1]], &vb) == nil {
+			out[p] = engine.SameValue(va, vb)
+		}
+		return nil
+	})
+}
+
+// outputsOf reads the stored outputs (JSON text) of generations by id.
+func (s *Store) outputsOf(ctx context.Context, ids []string) (map[string]string, error) {
 	list, err := json.Marshal(ids)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, status = 'completed', outputs FROM generations
-		WHERE id IN (SELECT value FROM json_each(?))`, string(list))
+	rows, err := s.r.QueryContext(ctx, `SELECT id, outputs FROM generations WHERE id IN (SELECT value FROM json_each(?))`, string(list))
 	if err != nil {
-		return nil, fmt.Errorf("comparing the outputs of %d generation pairs: %w", len(pairs), err)
+		return nil, fmt.Errorf("reading the outputs of %d generations: %w", len(ids), err)
 	}
 	defer rows.Close()
-	type stored struct {
-		completed bool
-		outputs   string
-	}
-	got := make(map[string]stored, len(ids))
+	out := make(map[string]string, len(ids))
 	for rows.Next() {
-		var id string
-		var st stored
-		if err := rows.Scan(&id, &st.completed, &st.outputs); err != nil {
-			return nil, fmt.Errorf("comparing generation outputs: %w", err)
+		var id, outputs string
+		if err := rows.Scan(&id, &outputs); err != nil {
+			return nil, fmt.Errorf("reading generation outputs: %w", err)
 		}
-		got[id] = st
+		out[id] = outputs
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("comparing generation outputs: %w", err)
-	}
-	for _, p := range pairs {
-		a, okA := got[p[0]]
-		b, okB := got[p[1]]
-		same := okA && okB && a.completed && b.completed
-		if same && a.outputs != b.outputs {
-			same = false
-			if strings.Contains(a.outputs, `"asset"`) && strings.Contains(b.outputs, `"asset"`) {
-				var va, vb map[string]any
-				if decodeInto("generation outputs", a.outputs, &va) == nil && decodeInto("generation outputs", b.outputs, &vb) == nil {
-					same = engine.SameValue(va, vb)
-				}
-			}
-		}
-		out[p] = same
+		return nil, fmt.Errorf("reading generation outputs: %w", err)
 	}
 	return out, nil
 }

@@ -164,3 +164,14 @@ func (s *Store) RepeatedFingerprints(ctx context.Context, fingerprints []string)
 	}
 	return out, nil
 }
+
+// GenerationClock returns the largest generation seq and the number of generations deleted
+// (engine.GenClock).
+func (s *Store) GenerationClock(ctx context.Context) (engine.GenClock, error) {
+	var c engine.GenClock
+	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE((SELECT MAX(seq) FROM generations), 0),
+		(SELECT deletions FROM fingerprint_mark)`).Scan(&c.Writes, &c.Deletions); err != nil {
+		return c, fmt.Errorf("generation clock: %w", err)
+	}
+	return c, nil
+}

@@ -14,8 +14,8 @@ var _ engine.RunBatchStore = (*Store)(nil)
 // them), the generations (as SaveGenerations) and the run records of updated, in order (as
 // UpdateRun; one without a label keeps the one it was created with in the batch): the group
 // committer's batch holding subworkflows' child runs. A run that
-// cannot be created or updated is rolled back alone (a savepoint each) and reported in
-// runErrs; the batch fails only as a whole.
+// cannot be created or updated is rolled back alone and reported in runErrs; the batch fails
+// only as a whole.
 func (s *Store) SaveBatch(ctx context.Context, created []engine.Run, gens []engine.Generation, updated []engine.Run) ([]engine.Run, map[string]int64, map[string]error, error) {
 	runErrs := map[string]error{}
 	encC := make([]runJSON, len(created))
@@ -39,7 +39,15 @@ func (s *Store) SaveBatch(ctx context.Context, created []engine.Run, gens []engi
 	var inTx map[string]error
 	epochs, err := s.saveGenerations(ctx, gens, func(tx *sql.Tx) error {
 		inTx = map[string]error{}
-		one := func(id string, write func() error) error {
+		// A run's write fails alone: a statement that fails leaves nothing behind, and a
+		// run with asset links (written after its row) gets a savepoint.
+		one := func(id string, links bool, write func() error) error {
+			if !links {
+				if werr := write(); werr != nil {
+					inTx[id] = werr
+				}
+				return nil
+			}
 			if _, err := tx.ExecContext(ctx, `SAVEPOINT run_write`); err != nil {
 				return err
 			}
@@ -57,9 +65,9 @@ func (s *Store) SaveBatch(ctx context.Context, created []engine.Run, gens []engi
 			if runErrs[r.ID] != nil {
 				continue
 			}
-			if err := one(r.ID, func() error {
+			if err := one(r.ID, len(encC[i].refs) > 0, func() error {
 				var err error
-				stored[i], err = createRunTx(ctx, tx, r, encC[i])
+				stored[i], err = s.createRunTx(ctx, tx, r, encC[i])
 				return err
 			}); err != nil {
 				return fmt.Errorf("creating run %s: %w", r.ID, err)
@@ -70,7 +78,7 @@ func (s *Store) SaveBatch(ctx context.Context, created []engine.Run, gens []engi
 			if runErrs[r.ID] != nil || inTx[r.ID] != nil {
 				continue
 			}
-			if err := one(r.ID, func() error { return updateRunTx(ctx, tx, r, encU[i]) }); err != nil {
+			if err := one(r.ID, len(encU[i].refs) > 0, func() error { return s.updateRunTx(ctx, tx, r, encU[i]) }); err != nil {
 				return fmt.Errorf("updating run %s: %w", r.ID, err)
 			}
 		}

@@ -85,7 +85,7 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 		return engine.Run{}, fmt.Errorf("creating run: %w", err)
 	}
 	defer tx.Rollback()
-	r, err = createRunTx(ctx, tx, r, j)
+	r, err = s.createRunTx(ctx, tx, r, j)
 	if err != nil {
 		return engine.Run{}, err
 	}
@@ -96,9 +96,20 @@ func (s *Store) CreateRun(ctx context.Context, r engine.Run) (engine.Run, error)
 	return s.storedRun(r, j), nil
 }
 
+const (
+	versionLabelSQL  = `SELECT label FROM versions WHERE id = ? AND workflow_id = ?`
+	nextRunNumberSQL = `SELECT COALESCE(MAX(number), 0) + 1 FROM runs WHERE workflow_id = ?`
+	insertRunSQL     = `INSERT INTO runs (id, workflow_id, version_id, number, status, mode, from_node, inputs,
+			label, error, outputs, snapshot, reused, owner, created_at, started_at, finished_at, parent_run_id, parent_node_id, queue_rank)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	updateRunSQL = `UPDATE runs SET status = ?, label = ?, error = ?, outputs = ?, snapshot = ?, reused = ?,
+			owner = ?, started_at = ?, finished_at = ?
+		WHERE id = ?`
+)
+
 // createRunTx inserts run r (encoded as j) in tx, numbering it; it returns r with its ID,
-// Number, Label, Status and Mode as stored.
-func createRunTx(ctx context.Context, tx *sql.Tx, r engine.Run, j runJSON) (engine.Run, error) {
+// Number, Label, Status and Mode as stored. Only its asset links write after its row.
+func (s *Store) createRunTx(ctx context.Context, tx *sql.Tx, r engine.Run, j runJSON) (engine.Run, error) {
 	if r.ID == "" {
 		r.ID = uuid.NewString()
 	}
@@ -110,25 +121,23 @@ func createRunTx(ctx context.Context, tx *sql.Tx, r engine.Run, j runJSON) (engi
 	}
 	created := msOr(r.CreatedAt, time.Now())
 	r.CreatedAt = fromMS(created)
-	if ok, err := exists(ctx, tx, `SELECT 1 FROM workflows WHERE id = ?`, r.WorkflowID); err != nil || !ok {
-		return r, fmt.Errorf("creating run of workflow %s: %w", r.WorkflowID, errOr(err, engine.ErrNotFound))
-	}
-	err := tx.QueryRowContext(ctx, `SELECT label FROM versions WHERE id = ? AND workflow_id = ?`, r.VersionID, r.WorkflowID).Scan(&r.VersionLabel)
+	err := tx.StmtContext(ctx, s.stmts.versionLabel).QueryRowContext(ctx, r.VersionID, r.WorkflowID).Scan(&r.VersionLabel)
 	if errors.Is(err, sql.ErrNoRows) {
+		if ok, err := exists(ctx, tx, `SELECT 1 FROM workflows WHERE id = ?`, r.WorkflowID); err != nil || !ok {
+			return r, fmt.Errorf("creating run of workflow %s: %w", r.WorkflowID, errOr(err, engine.ErrNotFound))
+		}
 		return r, fmt.Errorf("creating run: version %q is not a version of workflow %s: %w", r.VersionID, r.WorkflowID, engine.ErrInvalid)
 	}
 	if err != nil {
 		return r, fmt.Errorf("creating run: %w", err)
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(number), 0) + 1 FROM runs WHERE workflow_id = ?`, r.WorkflowID).Scan(&r.Number); err != nil {
+	if err := tx.StmtContext(ctx, s.stmts.nextRunNumber).QueryRowContext(ctx, r.WorkflowID).Scan(&r.Number); err != nil {
 		return r, fmt.Errorf("numbering run of workflow %s: %w", r.WorkflowID, err)
 	}
 	if r.Label == "" {
 		r.Label = engine.NumberedLabel(r.Number)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO runs (id, workflow_id, version_id, number, status, mode, from_node, inputs,
-			label, error, outputs, snapshot, reused, owner, created_at, started_at, finished_at, parent_run_id, parent_node_id, queue_rank)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = tx.StmtContext(ctx, s.stmts.insertRun).ExecContext(ctx,
 		r.ID, r.WorkflowID, r.VersionID, r.Number, string(r.Status), string(r.Mode), r.FromNode, j.inputs,
 		r.Label, r.Error, j.outputs, j.snapshot, j.reused, r.Owner, created, nullMS(r.StartedAt), nullMS(r.FinishedAt),
 		r.ParentRunID, r.ParentNodeID, created*rankPerMS)
@@ -167,7 +176,7 @@ func (s *Store) UpdateRun(ctx context.Context, r engine.Run) error {
 		return fmt.Errorf("updating run %s: %w", r.ID, err)
 	}
 	defer tx.Rollback()
-	if err := updateRunTx(ctx, tx, r, j); err != nil {
+	if err := s.updateRunTx(ctx, tx, r, j); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -177,11 +186,10 @@ func (s *Store) UpdateRun(ctx context.Context, r engine.Run) error {
 	return nil
 }
 
-// updateRunTx writes the mutable fields of run r (its outputs and snapshot encoded as j) in tx.
-func updateRunTx(ctx context.Context, tx *sql.Tx, r engine.Run, j runJSON) error {
-	res, err := tx.ExecContext(ctx, `UPDATE runs SET status = ?, label = ?, error = ?, outputs = ?, snapshot = ?, reused = ?,
-			owner = ?, started_at = ?, finished_at = ?
-		WHERE id = ?`,
+// updateRunTx writes the mutable fields of run r (its outputs and snapshot encoded as j) in
+// tx. Only its asset links write after its row.
+func (s *Store) updateRunTx(ctx context.Context, tx *sql.Tx, r engine.Run, j runJSON) error {
+	res, err := tx.StmtContext(ctx, s.stmts.updateRun).ExecContext(ctx,
 		string(r.Status), r.Label, r.Error, j.outputs, j.snapshot, j.reused, r.Owner, nullMS(r.StartedAt), nullMS(r.FinishedAt), r.ID)
 	if err != nil {
 		return fmt.Errorf("updating run %s: %w", r.ID, err)

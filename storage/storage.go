@@ -162,6 +162,8 @@ func (s *Store) Close() error {
 type stmts struct {
 	insertGen     *sql.Stmt
 	insertGenLink *sql.Stmt
+	// runs: created and updated by every run (subworkflows' child runs in the committer's batch)
+	versionLabel, nextRunNumber, insertRun, updateRun *sql.Stmt
 }
 
 func (p *stmts) prepare(ctx context.Context, w *sql.DB) error {
@@ -176,6 +178,10 @@ func (p *stmts) prepare(ctx context.Context, w *sql.DB) error {
 	}
 	p.insertGen = prep(insertGenerationSQL)
 	p.insertGenLink = prep(`INSERT OR IGNORE INTO generation_assets (generation_id, sha256) VALUES (?, ?)`)
+	p.versionLabel = prep(versionLabelSQL)
+	p.nextRunNumber = prep(nextRunNumberSQL)
+	p.insertRun = prep(insertRunSQL)
+	p.updateRun = prep(updateRunSQL)
 	if err != nil {
 		return fmt.Errorf("preparing statements: %w", err)
 	}
@@ -183,7 +189,7 @@ func (p *stmts) prepare(ctx context.Context, w *sql.DB) error {
 }
 
 func (p *stmts) close() {
-	for _, st := range []*sql.Stmt{p.insertGen, p.insertGenLink} {
+	for _, st := range []*sql.Stmt{p.insertGen, p.insertGenLink, p.versionLabel, p.nextRunNumber, p.insertRun, p.updateRun} {
 		if st != nil {
 			st.Close()
 		}

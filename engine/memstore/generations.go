@@ -66,7 +66,8 @@ func (s *Store) SaveGenerations(ctx context.Context, gens []engine.Generation) (
 	}
 	epochs := map[string]int64{}
 	for i, rec := range recs {
-		rec.seq = s.nextSeq()
+		s.genSeq++
+		rec.seq = s.genSeq
 		rec.g.Seq = rec.seq
 		gens[i].Seq, gens[i].CreatedAt = rec.seq, rec.g.CreatedAt
 		s.gens[rec.g.ID] = rec
@@ -248,6 +249,7 @@ func (s *Store) DeleteGeneration(ctx context.Context, id string) error {
 		return fmt.Errorf("deleting generation %s: %w", id, engine.ErrNotFound)
 	}
 	delete(s.gens, id)
+	s.deletions++
 	key := selKey{g.g.WorkflowID, g.g.NodeID}
 	if s.selections[key] == id {
 		delete(s.selections, key)
@@ -270,4 +272,11 @@ func (s *Store) ListRunResults(ctx context.Context, workflowID, runID string) ([
 		out = append(out, g)
 	}
 	return out, nil
+}
+
+// GenerationClock returns the largest generation Seq and the number of generations deleted.
+func (s *Store) GenerationClock(ctx context.Context) (engine.GenClock, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return engine.GenClock{Writes: s.genSeq, Deletions: s.deletions}, nil
 }

@@ -30,15 +30,17 @@ var (
 
 // Store is an in-memory engine.Store guarded by one mutex.
 type Store struct {
-	mu         sync.Mutex
-	seq        int64
-	workflows  map[string]*workflowRec
-	versions   map[string]*versionRec
-	drafts     map[string]*draftRec
-	runs       map[string]*runRec
-	gens       map[string]*genRec
-	selections map[selKey]string
-	assets     map[string]*assetRec
+	mu  sync.Mutex
+	seq int64
+	// genSeq numbers generations (their Seq) and deletions counts deleted ones: GenerationClock.
+	genSeq, deletions int64
+	workflows         map[string]*workflowRec
+	versions          map[string]*versionRec
+	drafts            map[string]*draftRec
+	runs              map[string]*runRec
+	gens              map[string]*genRec
+	selections        map[selKey]string
+	assets            map[string]*assetRec
 	// pending holds assets put but not yet referenced, so a concurrent delete does not
 	// collect an asset a running node is about to link.
 	pending  map[string]struct{}
@@ -339,6 +341,7 @@ func (s *Store) DeleteWorkflow(ctx context.Context, id string) error {
 		if g.g.WorkflowID == id {
 			candidates = append(candidates, g.refs...)
 			delete(s.gens, gid)
+			s.deletions++
 		}
 	}
 	for k := range s.selections {

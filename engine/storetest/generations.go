@@ -22,6 +22,7 @@ var generationTests = []test{
 	{"CachedGenerationAcrossWorkflows", testCachedGeneration},
 	{"RepeatedFingerprints", testRepeatedFingerprints},
 	{"CacheFollowsWritesAndDeletions", testCacheFollowsWrites},
+	{"GenerationClock", testGenerationClock},
 	{"SelectGeneration", testSelectGeneration},
 	{"DeleteGeneration", testDeleteGeneration},
 	{"DeleteGenerationKeepsAssetsInUse", testDeleteKeepsAssetsInUse},
@@ -676,5 +677,50 @@ func testCacheFollowsWrites(t *testing.T, s engine.Store) {
 	save(t, s, after)
 	if got := cached("fp-x"); got != after.ID {
 		t.Errorf("after a write following the deletion: %q, want %s", got, after.ID)
+	}
+}
+
+// testGenerationClock: a commit of n generations onto the clock numbers them right after its
+// Writes; a deletion (also with a workflow) counts; a selection or a run changes nothing.
+func testGenerationClock(t *testing.T, s engine.Store) {
+	clock := func() engine.GenClock {
+		t.Helper()
+		c, err := s.GenerationClock(ctx())
+		must(t, "GenerationClock", err)
+		return c
+	}
+	w, va := mkWorkflow(t, s, "A")
+	_, vb := mkWorkflow(t, s, "B")
+	ra := mkRun(t, s, va, at(1), "")
+	c0 := clock()
+	gens := []engine.Generation{mkGen(ra, "x", engine.GenCompleted, at(2)), mkGen(ra, "y", engine.GenFailed, at(2)), mkGen(ra, "z", engine.GenCompleted, at(2))}
+	save(t, s, gens...)
+	for i, g := range gens {
+		if g.Seq != c0.Writes+int64(i)+1 {
+			t.Errorf("generation %d numbered %d on clock %+v, want %d", i, g.Seq, c0, c0.Writes+int64(i)+1)
+		}
+	}
+	c1 := clock()
+	if c1 != (engine.GenClock{Writes: c0.Writes + 3, Deletions: c0.Deletions}) {
+		t.Errorf("clock after 3 writes = %+v, was %+v", c1, c0)
+	}
+	mkRun(t, s, vb, at(3), "")
+	must(t, "SelectGeneration", s.SelectGeneration(ctx(), w.ID, "x", gens[0].ID))
+	if c := clock(); c != c1 {
+		t.Errorf("clock after a run and a selection = %+v, want %+v", c, c1)
+	}
+	must(t, "DeleteGeneration", s.DeleteGeneration(ctx(), gens[2].ID))
+	c2 := clock()
+	if c2 == c1 || c2.Deletions != c1.Deletions+1 {
+		t.Errorf("clock after a deletion = %+v, was %+v", c2, c1)
+	}
+	batch := []engine.Generation{mkGen(ra, "z", engine.GenCompleted, at(4))}
+	save(t, s, batch...)
+	if c, more := clock(), batch[0]; more.Seq != c2.Writes+1 || c.Writes != more.Seq || c == c1 {
+		t.Errorf("after a write following a deletion: seq %d, clock %+v (was %+v)", more.Seq, c, c2)
+	}
+	must(t, "DeleteWorkflow", s.DeleteWorkflow(ctx(), w.ID))
+	if c := clock(); c.Deletions <= c2.Deletions {
+		t.Errorf("clock after deleting a workflow with generations = %+v, was %+v", c, c2)
 	}
 }
