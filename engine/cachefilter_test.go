@@ -1,0 +1,103 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync/atomic"
+	"testing"
+
+	"github.com/flowbench/flowbench/engine"
+	"github.com/flowbench/flowbench/engine/nodes"
+	"github.com/flowbench/flowbench/storage"
+)
+
+// TestCacheFilterLongChangedRun: a changed run long enough to read the data home's
+// fingerprints once (300 nodes rerun) still reuses every node another workflow computed
+// (cached, the same generations a lookup per node finds) and executes the new ones; its
+// outputs are those of a full run. A fingerprint the run made itself is found when asked
+// again (the nodes after the edit compute the same value over and over).
+func TestCacheFilterLongChangedRun(t *testing.T) {
+	t.Parallel()
+	const n = 300
+	g := bigChain(n)
+	for i := 200; i < n; i++ {
+		g.Nodes[i].Params = map[string]any{"expression": "a * 0 + 7"} // the same work from 201 on
+	}
+	home := t.TempDir()
+	st, err := storage.Open(context.Background(), home, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counted := &lookupCountingStore{Store: st}
+	reg := engine.NewRegistry()
+	if err := nodes.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := engine.NewService(engine.Config{RunCap: 2, Store: counted, Registry: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		svc.Close()
+		st.Close()
+	})
+	a := perfImport(t, svc, "A", g)
+	first := runAndWait(t, svc, engine.RunRequest{Workflow: a})
+	if first.Status != engine.RunCompleted {
+		t.Fatal(first.Status, first.Error)
+	}
+	// the list the filter reads: each completed fingerprint once (n201…n299 share one), or
+	// nothing past the limit
+	fps, ok, err := st.CompletedFingerprints(context.Background(), 1000)
+	if slices.Sort(fps); err != nil || !ok || len(slices.Compact(fps)) != 203 {
+		t.Fatalf("CompletedFingerprints: %d, %v, %v; want 203 (201 nodes, n201…n299 alike, out)", len(fps), ok, err)
+	}
+	if fps, ok, err := st.CompletedFingerprints(context.Background(), 100); err != nil || ok || fps != nil {
+		t.Fatalf("CompletedFingerprints past its limit: %d, %v, %v", len(fps), ok, err)
+	}
+	edited := cloneGraph(g)
+	edited.Nodes[150].Params = map[string]any{"expression": "a + 1000"}
+	b := perfImport(t, svc, "B", edited)
+	counted.lookups.Store(0)
+	run := runAndWait(t, svc, engine.RunRequest{Workflow: b, Changed: true})
+	if run.Status != engine.RunCompleted {
+		t.Fatal(run.Status, run.Error)
+	}
+	// A's generations come from memory (the cache's index, with A's current generations);
+	// the 52 nodes with values no generation had (the edited one and 51 after it) are
+	// answered without a store lookup (without the filter: one each)
+	if n := counted.lookups.Load(); n > 10 {
+		t.Errorf("the changed run looked %d fingerprints up in the store, want the new ones answered in memory", n)
+	}
+	full := runAndWait(t, svc, engine.RunRequest{Workflow: b})
+	if fmt.Sprint(run.Outputs) != fmt.Sprint(full.Outputs) {
+		t.Fatalf("changed run outputs %v, a full run gives %v", run.Outputs, full.Outputs)
+	}
+	recs, was := run.Snapshot.Records(), first.Snapshot.Records()
+	for i := 0; i < n; i++ {
+		id := fmt.Sprintf("n%d", i)
+		rec := recs[id]
+		switch {
+		case i < 150 || i >= 201: // before the edit; and past 200, where the values are 7 again
+			if rec.Status != engine.NodeReused || !slices.Contains(rec.Reasons, engine.ReasonCached) || rec.GenerationID != was[id].GenerationID && i < 150 {
+				t.Errorf("%s: %s %v (%s), want cached", id, rec.Status, rec.Reasons, rec.GenerationID)
+			}
+		default:
+			if rec.Status != engine.NodeExecuted {
+				t.Errorf("%s: %s %v, want executed (a value no generation had)", id, rec.Status, rec.Reasons)
+			}
+		}
+	}
+}
+
+// lookupCountingStore counts the cache's lookups of one fingerprint.
+type lookupCountingStore struct {
+	*storage.Store
+	lookups atomic.Int64
+}
+
+func (c *lookupCountingStore) CachedGeneration(ctx context.Context, fp string) (engine.Generation, error) {
+	c.lookups.Add(1)
+	return c.Store.CachedGeneration(ctx, fp)
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# bench-chain.sh [PASSES]
+# Issue 15's whole-process targets on a 10,000-node math.expr chain (flow input x → n0 … n9999
+# → out), each command a fresh `flowbench` process on one scratch data home, as a person or
+# a script runs them. Each pass times, in this order:
+#   full     run Chain                           (every node executes)
+#   plan     plan Chain --changed --json         after editing n5000 to a value no node had;
+#                                                 it must explain every node (checked)
+#   changed  run Chain --changed                 (n5000 and the 5,000 nodes after it rerun)
+#   from     run Chain --from n9999              (a fresh process: reads what ran, runs 1 node)
+# and prints the wall times (ms), changed and from as % of the same pass's full run (targets:
+# changed ≤ 55 %, from ≤ 20 %), and the load average. A benchmark: it never fails on figures.
+# Figures: docs/PERFORMANCE.md. Needs python3 (to write the chain and check the plan).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+passes="${1:-3}"
+nodes=10000
+mid=$((nodes / 2))
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+go build -o "$work/flowbench" ./cmd/flowbench
+fb() { "$work/flowbench" --home "$work/home" "$@"; }
+
+# chain K: the chain with n$mid = "a + K" (K = 1: every node "a + 1").
+chain() {
+  python3 - "$nodes" "$mid" "$1" <<'EOF'
+import json, sys
+n, mid, k = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+nodes = [{"id": "in", "type": "flow.inputs", "position": {"x": 0, "y": 0}}]
+edges, prev = [], ("in", "x")
+for i in range(n):
+    expr = f"a + {k}" if i == mid else "a + 1"
+    nodes.append({"id": f"n{i}", "type": "math.expr", "params": {"expression": expr}, "position": {"x": 260 * (i + 1), "y": 0}})
+    edges.append({"source": prev[0], "sourceHandle": prev[1], "target": f"n{i}", "targetHandle": "a"})
+    prev = (f"n{i}", "result")
+nodes.append({"id": "out", "type": "io.output", "params": {"name": "result"}, "position": {"x": 260 * (n + 1), "y": 0}})
+edges.append({"source": prev[0], "sourceHandle": prev[1], "target": "out", "targetHandle": "value"})
+print(json.dumps({"format": "flowbench.workflow/1", "name": "Chain",
+                  "inputs": [{"name": "x", "type": "integer", "required": False, "default": 1}], "nodes": nodes, "edges": edges}))
+EOF
+}
+
+chain 1 >"$work/chain.json"
+fb import "$work/chain.json" >/dev/null
+
+# ms CMD...: runs CMD (stdout to $work/out) and prints its wall time in ms.
+ms() {
+  local t0 t1
+  t0=${EPOCHREALTIME/./}
+  "$@" >"$work/out"
+  t1=${EPOCHREALTIME/./}
+  echo $(((t1 - t0) / 1000))
+}
+
+printf '%s, %s cores, Go %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" "$(go env GOVERSION)"
+printf '%-5s %8s %8s %8s %8s %10s %8s   %s\n' pass full plan changed from changed-% from-% load
+for ((p = 1; p <= passes; p++)); do
+  load="$(cut -d' ' -f1 /proc/loadavg)"
+  full=$(ms fb run Chain)
+  chain $((1000000 * p)) >"$work/edit.json"
+  fb import "$work/edit.json" --into Chain >/dev/null
+  plan=$(ms fb plan Chain --changed --json)
+  python3 - "$work/out" "$((nodes + 2))" <<'EOF'
+import json, sys
+plan, want = json.load(open(sys.argv[1])), int(sys.argv[2])
+nodes = plan["nodes"]
+unexplained = [i for i, n in nodes.items() if n["action"] == "rerun" and not n["reasons"]]
+if len(nodes) != want or unexplained:
+    sys.exit(f"plan --changed: {len(nodes)} nodes of {want}, unexplained: {unexplained[:5]}")
+EOF
+  changed=$(ms fb run Chain --changed)
+  from=$(ms fb run Chain --from "n$((nodes - 1))")
+  printf '%-5s %8s %8s %8s %8s %9s%% %7s%%   %s\n' "$p" "$full" "$plan" "$changed" "$from" \
+    "$((100 * changed / full))" "$((100 * from / full))" "$load → $(cut -d' ' -f1 /proc/loadavg)"
+done
