@@ -54,7 +54,13 @@ start_app() {
   APP_PID=$!
   timeout 60 xdotool search --sync --onlyvisible --name '^Flowbench' >/dev/null
   sleep 3
+  # the positions below are for the window at the screen's top left; where it opened elsewhere,
+  # they move with it
+  read -r WX WY < <(xdotool search --onlyvisible --name '^Flowbench' getwindowgeometry --shell | awk -F= '/^X=/ { x = $2 } /^Y=/ { y = $2 } END { print x + 0, y + 0 }')
+  echo "bench-window: the window is at $WX,$WY"
 }
+WX=0 WY=0
+at() { echo "$(($1 + WX)) $(($2 + WY))"; }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
@@ -66,10 +72,11 @@ for n in "$@"; do
   fps=$((n >= 10000 ? 5 : 20))
   times=() firsts=()
   for k in $(seq "$repeat"); do
-    x="${CARD[0]}" y="${CARD[1]}"
+    read -r x y < <(at "${CARD[0]}" "${CARD[1]}")
+    gx="${GRAB#*+}"; gy="${gx#*+}"; gx="${gx%%+*}"
     frames="$work/f-$n-$k"
     mkdir -p "$frames"
-    ffmpeg -loglevel error -f x11grab -framerate "$fps" -video_size "${GRAB%%+*}" -i "$DISPLAY+${GRAB#*+}" \
+    ffmpeg -loglevel error -f x11grab -framerate "$fps" -video_size "${GRAB%%+*}" -i "$DISPLAY+$((gx + WX)),$((gy + WY))" \
       -t "$secs" "$frames/%04d.png" &
     ff=$!
     until [ -e "$frames/0002.png" ]; do
@@ -105,12 +112,14 @@ for n in "$@"; do
       xdotool mousemove 640 790
       [ -n "$shown" ] || sleep 60   # still drawing: give it time before the pictures
       "$IMPORT" -window root "$shots/scale-$n-out.png"
-      for _ in $(seq 14); do xdotool mousemove "${ZOOM_IN[0]}" "${ZOOM_IN[1]}" click 1; sleep 0.3; done
+      read -r zx zy < <(at "${ZOOM_IN[0]}" "${ZOOM_IN[1]}")
+      for _ in $(seq 14); do xdotool mousemove "$zx" "$zy" click 1; sleep 0.3; done
       xdotool mousemove 640 790; sleep 4
       "$IMPORT" -window root "$shots/scale-$n-in.png"
       echo "bench-window: $shots/scale-$n-out.png, $shots/scale-$n-in.png"
     fi
-    xdotool mousemove "${BACK[0]}" "${BACK[1]}" click 1
+    read -r bx by < <(at "${BACK[0]}" "${BACK[1]}")
+    xdotool mousemove "$bx" "$by" click 1
     sleep 3
   done
   if [ "${#firsts[@]}" -gt 0 ]; then

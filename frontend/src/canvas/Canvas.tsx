@@ -530,9 +530,11 @@ export function Canvas() {
       {(opening || !drawing.done) && (
         <div className="canvas-loading" role="status" aria-live="polite" data-testid="canvas-loading">
           <span className="canvas-loading-text">
-            {opening ? "Opening the workflow…" : `Drawing ${Math.min(drawing.count, nodes.length).toLocaleString()} of ${nodes.length.toLocaleString()} nodes…`}
+            {opening || drawing.count === 0
+              ? "Opening the workflow…"
+              : `Drawing ${Math.min(drawing.count, handed.length).toLocaleString()} of ${handed.length.toLocaleString()} nodes…`}
           </span>
-          <progress max={nodes.length || 1} value={opening ? undefined : Math.min(drawing.count, nodes.length)} />
+          <progress max={handed.length || 1} value={opening || drawing.count === 0 ? undefined : Math.min(drawing.count, handed.length)} />
         </div>
       )}
       <QueueOverlay />

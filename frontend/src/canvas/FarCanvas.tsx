@@ -50,9 +50,14 @@ function statusOf(status: string | undefined): string {
   return status && status !== "untouched" ? status : "";
 }
 
+/** The colours read from the stylesheet, kept across openings (reading one makes the browser
+ * compute styles); forgotten when the system theme changes. */
+const lookCache = new Map<string, Look>();
+const edgeColourCache = new Map<string, string>();
+
 function useLooks(root: React.RefObject<HTMLDivElement | null>) {
-  const cache = useRef(new Map<string, Look>());
-  const edgeCache = useRef(new Map<string, string>());
+  const cache = useRef(lookCache);
+  const edgeCache = useRef(edgeColourCache);
   useEffect(() => {
     const mq = window.matchMedia?.("(prefers-color-scheme: dark)");
     const clear = () => {
