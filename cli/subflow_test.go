@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flowbench/flowbench/engine"
 )
@@ -163,4 +164,45 @@ func TestDeleteCLI(t *testing.T) {
 		t.Errorf("delete Parent: %s", r)
 	}
 	h.refused([]string{`"Parent"`}, "delete", "Parent")
+}
+
+// TestCancelChildRunOfAnotherProcess: `flowbench cancel CHILD_RUN_ID` while another process
+// runs the child (inside its parent's run): that process cancels the child, its parent's
+// subworkflow node fails saying so, and the cancel waits until the child is cancelled.
+func TestCancelChildRunOfAnotherProcess(t *testing.T) {
+	t.Parallel()
+	h := newHome(t)
+	h.importFile(writeWorkflow(t, "Slow", nil,
+		[]engine.Node{nd("wait", "util.delay", params{"ms": 60000}), nd("out", "io.output", params{"name": "v"})},
+		[]engine.Edge{ed("wait", "value", "out", "value")}))
+	h.importFile(writeWorkflow(t, "Holder", nil,
+		[]engine.Node{nd("sub", engine.TypeSubworkflow, params{"workflow": "Slow", "version": "v1"})}, nil))
+	_, wait := startCLI(t, h, "run", "Holder", "--json")
+	var runs struct {
+		Runs []struct {
+			ID          string `json:"id"`
+			Status      string `json:"status"`
+			ParentRunID string `json:"parent_run_id"`
+		} `json:"runs"`
+	}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		h.json(&runs, "runs", "Slow", "--json")
+		if len(runs.Runs) == 1 && runs.Runs[0].Status == "running" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the child run never showed as running: %+v", runs.Runs)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	id := runs.Runs[0].ID
+	if r := h.ok("cancel", id); !strings.Contains(r.stdout, id) || !strings.Contains(r.stdout, "cancelled") {
+		t.Fatalf("cancel of the child:\n%s", r)
+	}
+	ran := wait()
+	if ran.code != 1 || !strings.Contains(ran.stdout, `"status":"failed"`) || !strings.Contains(ran.stdout, "was cancelled") {
+		t.Fatalf("the parent's process after its child was cancelled:\n%s", ran)
+	}
+	h.refused([]string{id, "cancelled"}, "cancel", id)
 }

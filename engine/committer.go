@@ -356,7 +356,10 @@ func (c *GroupCommitter) recordFailedEnds(ctx context.Context, batch []commitIte
 		if errors.Is(werr, ErrNotFound) { // its start was in the batch too
 			_, werr = c.runs.CreateRun(ctx, r)
 		}
-		if werr != nil && c.log != nil {
+		switch {
+		case werr == nil && c.emit != nil:
+			c.emit(runEvent(r, 0))
+		case werr != nil && c.log != nil:
 			c.log.Error("recording a child run's end", "run_id", r.ID, "err", werr)
 		}
 	}

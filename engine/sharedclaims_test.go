@@ -274,3 +274,24 @@ func claims(t *testing.T, home string) int {
 	}
 	return n
 }
+
+// TestSharedWorkAcrossProcessesManyRuns: three runs in one process and one in another about
+// to execute the same work execute it once between them: the process that did not claim it
+// waits once (its other runs wait on that wait), and all four record its result.
+func TestSharedWorkAcrossProcessesManyRuns(t *testing.T) {
+	h, a, b, _ := twoProcesses(t)
+	first := startSeed(t, b, 0)
+	h.gt.next(t)
+	ids := []string{startSeed(t, a, 1), startSeed(t, a, 2), startSeed(t, a, 3)}
+	waitFor(t, "a's three runs waiting", func() bool { return a.SharedWaiting() == 3 })
+	h.gt.tokens <- struct{}{}
+	sweepDone(t, b, first, 0)
+	for i, id := range ids {
+		if rec := sweepDone(t, a, id, i+1); !slices.Contains(rec.Reasons, engine.ReasonShared) {
+			t.Errorf("run with seed %d: %+v, want shared", i+1, rec)
+		}
+	}
+	if n := h.gt.executions.Load(); n != 1 {
+		t.Errorf("the upstream executed %d times, want once", n)
+	}
+}

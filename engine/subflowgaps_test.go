@@ -302,7 +302,22 @@ func TestChildRunWriteFailureFailsParent(t *testing.T) {
 	st.mu.Lock()
 	st.workflow = child.WorkflowID
 	st.mu.Unlock()
+	ended := make(chan engine.Event, 4)
+	unsub := svc.Bus.Subscribe(func(e engine.Event) {
+		if e.Type == engine.EventRun && e.WorkflowID == child.WorkflowID && e.Status != string(engine.RunRunning) {
+			ended <- e
+		}
+	})
+	defer unsub()
 	run := runAndWait(t, svc, engine.RunRequest{Workflow: parent.WorkflowID})
+	select {
+	case e := <-ended:
+		if e.Status != string(engine.RunFailed) || !strings.Contains(e.Error, "saving results") {
+			t.Errorf("the child's end event = %s %q, want failed saving results", e.Status, e.Error)
+		}
+	default:
+		t.Error("no end event of the child run (the window would show it running)")
+	}
 	if run.Status != engine.RunFailed || !strings.Contains(run.Error, "saving results") || !strings.Contains(run.Error, "disk full") {
 		t.Fatalf("parent = %s %q, want failed saving results (disk full)", run.Status, run.Error)
 	}

@@ -1,11 +1,13 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -109,6 +111,11 @@ func (s *Store) SameOutputs(ctx context.Context, pairs [][2]string) (map[[2]stri
 	if len(pairs) == 0 {
 		return out, nil
 	}
+	// In id order the lookups walk the index and the table in order (ids are time-ordered):
+	// in a run's node order (a map's) each one lands on another page, and a large home's
+	// pages do not all fit in the page cache (twice the CPU for 10,000 pairs).
+	pairs = slices.Clone(pairs)
+	slices.SortFunc(pairs, func(x, y [2]string) int { return cmp.Or(strings.Compare(x[0], y[0]), strings.Compare(x[1], y[1])) })
 	list, err := json.Marshal(pairs)
 	if err != nil {
 		return nil, err

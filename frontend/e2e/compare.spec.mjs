@@ -314,6 +314,15 @@ export const tests = [
       const ms = await page.evaluate(() => window.__lastLineDiffMs);
       assert.ok(typeof ms === "number", "the line diff ran");
       console.log(`      measured: line diff of two 1 MB texts in the window (worker, incl. its start) ${Math.round(ms)} ms`);
+      // each column keeps only the lines in view in the page; the last line is reached by scrolling
+      const colA = text.locator("pre.cmp-text").first();
+      const lines = Number(await colA.getAttribute("data-lines"));
+      assert.ok(lines > 20_000, `column A lists ${lines} lines`);
+      assert.ok((await colA.locator(".ln").count()) < 300, "only the lines in view are in the page");
+      await colA.evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await waitFor(page, async () => /^line \d+ of the report/.test(await colA.locator(".ln").last().innerText()) && (await colA.locator(".ln").last().innerText()).startsWith(`line ${lines - 1} `), "the last line shown");
+      await text.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: new URL("../test-results/compare-text.png", import.meta.url).pathname });
       await page.getByTestId("compare-close").click();
       await page.getByTestId("compare-clear").click();
     },

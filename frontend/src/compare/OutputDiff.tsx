@@ -5,7 +5,44 @@ import { assetSrc, classify, toText, type AssetValue } from "../previews/classif
 import { jsonDiff, showValue } from "./logic";
 import { diffStats, lineDiffAsync, type Part } from "./textdiff";
 
-const MAX_LINES = 4000;
+/** LINE_H is a line's height in a long text column (compare.css .cmp-text-long); LONG_OVER the
+ * line count above which a column keeps only the lines in view (and OVERSCAN around) in the
+ * page: two 1 MB texts are ~46,000 lines, whose layout alone took longer than their diff. */
+const LINE_H = 18;
+const LONG_OVER = 300;
+const OVERSCAN = 30;
+
+type Line = { text: string; kind: string };
+
+function Column({ lines }: { lines: Line[] }) {
+  const [top, setTop] = useState(0);
+  const [height, setHeight] = useState(360);
+  const long = lines.length > LONG_OVER;
+  const first = long ? Math.max(0, Math.floor(top / LINE_H) - OVERSCAN) : 0;
+  const last = long ? Math.min(lines.length, Math.ceil((top + height) / LINE_H) + OVERSCAN) : lines.length;
+  return (
+    <pre
+      className={`cmp-text${long ? " cmp-text-long" : ""}`}
+      data-lines={lines.length}
+      onScroll={
+        long
+          ? (e) => {
+              setTop(e.currentTarget.scrollTop);
+              setHeight(e.currentTarget.clientHeight);
+            }
+          : undefined
+      }
+    >
+      {first > 0 && <div aria-hidden="true" style={{ height: first * LINE_H }} />}
+      {lines.slice(first, last).map((l, i) => (
+        <div key={first + i} className={`ln ln-${l.kind}`}>
+          {l.text || " "}
+        </div>
+      ))}
+      {last < lines.length && <div aria-hidden="true" style={{ height: (lines.length - last) * LINE_H }} />}
+    </pre>
+  );
+}
 
 function TextDiff({ a, b }: { a: string; b: string }) {
   const [parts, setParts] = useState<Part[] | null>(null);
@@ -24,42 +61,33 @@ function TextDiff({ a, b }: { a: string; b: string }) {
       live = false;
     };
   }, [a, b]);
-  if (error) return <p className="field-error">{error}</p>;
-  if (!parts) return <p className="muted">Comparing…</p>;
-  const stats = diffStats(parts);
   // two columns: A shows equal and removed lines, B equal and added ones
-  const colA: { text: string; kind: string }[] = [];
-  const colB: { text: string; kind: string }[] = [];
-  for (const p of parts) {
-    const lines = p.value.replace(/\n$/, "").split("\n");
-    for (const l of lines) {
-      if (colA.length > MAX_LINES && colB.length > MAX_LINES) break;
-      if (p.added) colB.push({ text: l, kind: "add" });
-      else if (p.removed) colA.push({ text: l, kind: "del" });
-      else {
-        colA.push({ text: l, kind: "eq" });
-        colB.push({ text: l, kind: "eq" });
+  const cols = useMemo(() => {
+    if (!parts) return null;
+    const colA: Line[] = [];
+    const colB: Line[] = [];
+    for (const p of parts) {
+      for (const l of p.value.replace(/\n$/, "").split("\n")) {
+        if (p.added) colB.push({ text: l, kind: "add" });
+        else if (p.removed) colA.push({ text: l, kind: "del" });
+        else {
+          colA.push({ text: l, kind: "eq" });
+          colB.push({ text: l, kind: "eq" });
+        }
       }
     }
-  }
-  const col = (c: { text: string; kind: string }[]) => (
-    <pre className="cmp-text">
-      {c.slice(0, MAX_LINES).map((l, i) => (
-        <div key={i} className={`ln ln-${l.kind}`}>
-          {l.text || " "}
-        </div>
-      ))}
-      {c.length > MAX_LINES && <div className="muted">… {c.length - MAX_LINES} more lines</div>}
-    </pre>
-  );
+    return { colA, colB, stats: diffStats(parts) };
+  }, [parts]);
+  if (error) return <p className="field-error">{error}</p>;
+  if (!cols) return <p className="muted">Comparing…</p>;
   return (
     <div data-testid="text-diff">
       <p className="small muted">
-        <span className="cmp-del-count">−{stats.removed}</span> <span className="cmp-add-count">+{stats.added}</span> lines
+        <span className="cmp-del-count">−{cols.stats.removed}</span> <span className="cmp-add-count">+{cols.stats.added}</span> lines
       </p>
       <div className="cmp-two">
-        {col(colA)}
-        {col(colB)}
+        <Column lines={cols.colA} />
+        <Column lines={cols.colB} />
       </div>
     </div>
   );
