@@ -38,9 +38,9 @@ func (s *Store) TakeSlots(ctx context.Context, req engine.SlotRequest) ([]string
 }
 
 // slotStmts are the statements of taking and giving back run slots, prepared once: a take
-// is five statements (and one more per dead owner), whatever the number of runs.
+// is eight statements (one more per run made ready, per dead owner).
 type slotStmts struct {
-	release, releaseOne, owners, deadOwner, clearReady, ready, grant, mine *sql.Stmt
+	release, releaseOne, owners, deadOwner, clearReady, queuedOf, ready, grant, mine *sql.Stmt
 }
 
 // mineHeldSQL selects the owner's (?1) queued runs that hold a slot.
@@ -56,14 +56,8 @@ func (p *slotStmts) prepare(prep func(string) *sql.Stmt) {
 	p.owners = prep(`SELECT DISTINCT owner FROM run_slots WHERE owner != ?`)
 	p.deadOwner = prep(`DELETE FROM run_slots WHERE owner = ?`)
 	p.clearReady = prep(`DELETE FROM run_slots WHERE owner = ? AND held = 0`)
-	// The owner's (?1) ready runs: its first ?3 queued runs of ?2 (a JSON array) in queue
-	// order, counting those already granted.
-	p.ready = prep(`INSERT INTO run_slots (run_id, owner, held)
-		SELECT r.id, ?1, 0 FROM runs r WHERE r.status = 'queued' AND r.owner = ?1
-			AND r.id IN (SELECT value FROM json_each(?2))
-			AND r.id NOT IN (SELECT run_id FROM run_slots WHERE owner = ?1 AND held = 1)
-		ORDER BY ` + queueOrder + `
-		LIMIT max(0, ?3 - (SELECT COUNT(*) FROM (` + mineHeldSQL + `)))
+	p.queuedOf = prep(`SELECT r.id FROM runs r WHERE r.status = 'queued' AND r.owner = ? ORDER BY ` + queueOrder)
+	p.ready = prep(`INSERT INTO run_slots (run_id, owner, held) VALUES (?, ?, 0)
 		ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, held = 0`)
 	// Free slots under the cap (?1) to the ready runs in queue order, unless the setting ?2
 	// pauses the queue.
@@ -75,7 +69,7 @@ func (p *slotStmts) prepare(prep func(string) *sql.Stmt) {
 }
 
 func (p *slotStmts) all() []*sql.Stmt {
-	return []*sql.Stmt{p.release, p.releaseOne, p.owners, p.deadOwner, p.clearReady, p.ready, p.grant, p.mine}
+	return []*sql.Stmt{p.release, p.releaseOne, p.owners, p.deadOwner, p.clearReady, p.queuedOf, p.ready, p.grant, p.mine}
 }
 
 // jsonIDs is ids as a JSON array of strings, for json_each. Run ids need no escaping: they
@@ -135,13 +129,42 @@ func (s *Store) takeSlots(ctx context.Context, tx *sql.Tx, req engine.SlotReques
 	if _, err := tx.StmtContext(ctx, p.clearReady).ExecContext(ctx, req.Owner); err != nil {
 		return nil, err
 	}
-	if len(req.Queued) > 0 && req.Limit > 0 {
-		queued, err := jsonIDs(req.Queued)
+	// This owner's ready runs: its first Limit queued runs, those already granted first.
+	want := make(map[string]bool, len(req.Queued))
+	for _, id := range req.Queued {
+		want[id] = true
+	}
+	mineHeld, err := stmtStrings(ctx, tx.StmtContext(ctx, p.mine), req.Owner)
+	if err != nil {
+		return nil, err
+	}
+	held := make(map[string]bool, len(mineHeld))
+	for _, id := range mineHeld {
+		held[id] = true
+	}
+	if ready := req.Limit - len(mineHeld); ready > 0 && len(want) > len(held) {
+		rows, err := tx.StmtContext(ctx, p.queuedOf).QueryContext(ctx, req.Owner)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := tx.StmtContext(ctx, p.ready).ExecContext(ctx, req.Owner, queued, req.Limit); err != nil {
+		var pick []string
+		for rows.Next() && len(pick) < ready {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if want[id] && !held[id] {
+				pick = append(pick, id)
+			}
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return nil, err
+		}
+		for _, id := range pick {
+			if _, err := tx.StmtContext(ctx, p.ready).ExecContext(ctx, id, req.Owner); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if _, err := tx.StmtContext(ctx, p.grant).ExecContext(ctx, req.Cap, req.PausedKey); err != nil {
@@ -150,10 +173,6 @@ func (s *Store) takeSlots(ctx context.Context, tx *sql.Tx, req engine.SlotReques
 	mine, err := stmtStrings(ctx, tx.StmtContext(ctx, p.mine), req.Owner)
 	if err != nil {
 		return nil, err
-	}
-	want := make(map[string]bool, len(req.Queued))
-	for _, id := range req.Queued {
-		want[id] = true
 	}
 	out := make([]string, 0, len(mine))
 	for _, id := range mine {
