@@ -89,4 +89,22 @@ export const tests = [
       assert.equal(await page.locator('.react-flow__node [data-detail="far"]').count(), 0);
     },
   },
+  {
+    name: "a 300-node workflow (the least drawn on the far canvas) stays zoomed in once React Flow measures its nodes",
+    timeout: 120_000,
+    fn: async (page, { assert }) => {
+      const r = await call(page, "ImportJSON", JSON.stringify({ ...generated(300), name: `Scale 300 ${Date.now().toString(36)}` }), "");
+      await page.evaluate((id) => {
+        location.hash = `#/workflow/${encodeURIComponent(id)}`;
+      }, r.workflow_id);
+      await waitFor(page, async () => (await far(page).count()) > 0 && (await farDrawn(page)) === 300, "300 nodes painted on the far canvas", HANG_MS);
+      const zoom = () => page.evaluate(() => new DOMMatrix(getComputedStyle(document.querySelector(".react-flow__viewport")).transform).a);
+      for (let i = 0; i < 16; i++) await page.locator(".react-flow__controls-zoomin").click();
+      await waitFor(page, async () => (await page.locator(".react-flow__node .fb-ports").count()) > 0, "nodes drawn in full when zoomed in", HANG_MS);
+      // the nodes measured: the view is not placed again (it went back to fit view before)
+      await page.waitForTimeout(1000);
+      assert.ok((await zoom()) > 0.45, `still zoomed in (${(await zoom()).toFixed(3)})`);
+      assert.ok(!(await drawnOnCanvas(page)));
+    },
+  },
 ];

@@ -372,7 +372,9 @@ export function Canvas() {
   useEffect(() => {
     if (!drawing.done || placed.current === loadSeq) return;
     const all = useGraph.getState().nodes;
-    if (all.length === 0 || all.length > FIRST_CHUNK) {
+    // a large graph was placed from positions; React Flow measures its nodes only once zoomed
+    // in (the far canvas gives it none), and placing the view then would undo that zoom
+    if (all.length === 0 || all.length > FIRST_CHUNK || all.length >= CANVAS_FROM) {
       placed.current = loadSeq;
       return;
     }
