@@ -3,8 +3,10 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/flowbench/flowbench/engine"
 )
@@ -25,7 +27,7 @@ func (s *Store) TakeSlots(ctx context.Context, req engine.SlotRequest) ([]string
 		return nil, fmt.Errorf("taking run slots: %w", err)
 	}
 	defer tx.Rollback()
-	granted, err := takeSlots(ctx, tx, req)
+	granted, err := s.takeSlots(ctx, tx, req)
 	if err != nil {
 		return nil, fmt.Errorf("taking run slots: %w", err)
 	}
@@ -35,19 +37,90 @@ func (s *Store) TakeSlots(ctx context.Context, req engine.SlotRequest) ([]string
 	return granted, nil
 }
 
-func takeSlots(ctx context.Context, tx *sql.Tx, req engine.SlotRequest) ([]string, error) {
-	for _, id := range req.Release {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM run_slots WHERE run_id = ?`, id); err != nil {
-			return nil, err
+// slotStmts are the statements of taking and giving back run slots, prepared once: a take
+// is five statements (and one more per dead owner), whatever the number of runs.
+type slotStmts struct {
+	release, releaseOne, owners, deadOwner, clearReady, ready, grant, mine *sql.Stmt
+}
+
+// mineHeldSQL selects the owner's (?1) queued runs that hold a slot.
+const mineHeldSQL = `SELECT s.run_id FROM run_slots s JOIN runs r ON r.id = s.run_id
+	WHERE s.owner = ?1 AND s.held = 1 AND r.status = 'queued'`
+
+func (p *slotStmts) prepare(prep func(string) *sql.Stmt) {
+	// The slots of the runs given back (?1, a JSON array) and of runs that ended (or paused)
+	// without giving them back.
+	p.release = prep(`DELETE FROM run_slots WHERE run_id IN (SELECT value FROM json_each(?1))
+		OR NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = run_slots.run_id AND r.status IN ('queued', 'running'))`)
+	p.releaseOne = prep(`DELETE FROM run_slots WHERE run_id = ?`)
+	p.owners = prep(`SELECT DISTINCT owner FROM run_slots WHERE owner != ?`)
+	p.deadOwner = prep(`DELETE FROM run_slots WHERE owner = ?`)
+	p.clearReady = prep(`DELETE FROM run_slots WHERE owner = ? AND held = 0`)
+	// The owner's (?1) ready runs: its first ?3 queued runs of ?2 (a JSON array) in queue
+	// order, counting those already granted.
+	p.ready = prep(`INSERT INTO run_slots (run_id, owner, held)
+		SELECT r.id, ?1, 0 FROM runs r WHERE r.status = 'queued' AND r.owner = ?1
+			AND r.id IN (SELECT value FROM json_each(?2))
+			AND r.id NOT IN (SELECT run_id FROM run_slots WHERE owner = ?1 AND held = 1)
+		ORDER BY ` + queueOrder + `
+		LIMIT max(0, ?3 - (SELECT COUNT(*) FROM (` + mineHeldSQL + `)))
+		ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, held = 0`)
+	// Free slots under the cap (?1) to the ready runs in queue order, unless the setting ?2
+	// pauses the queue.
+	p.grant = prep(`UPDATE run_slots SET held = 1 WHERE run_id IN
+		(SELECT s.run_id FROM run_slots s JOIN runs r ON r.id = s.run_id WHERE s.held = 0 ORDER BY ` + queueOrder + `
+			LIMIT max(0, ?1 - (SELECT COUNT(*) FROM run_slots WHERE held = 1)))
+		AND coalesce((SELECT value FROM settings WHERE key = ?2), '') != '1'`)
+	p.mine = prep(mineHeldSQL + ` ORDER BY ` + queueOrder)
+}
+
+func (p *slotStmts) all() []*sql.Stmt {
+	return []*sql.Stmt{p.release, p.releaseOne, p.owners, p.deadOwner, p.clearReady, p.ready, p.grant, p.mine}
+}
+
+// jsonIDs is ids as a JSON array of strings, for json_each. Run ids need no escaping: they
+// are written as they are; any other id goes through encoding/json.
+func jsonIDs(ids []string) (string, error) {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, id := range ids {
+		if !plainID(id) {
+			out, err := json.Marshal(ids)
+			return string(out), err
+		}
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		b.WriteString(id)
+		b.WriteByte('"')
+	}
+	b.WriteByte(']')
+	return b.String(), nil
+}
+
+// plainID reports whether id is letters, digits, '-' and '_' only.
+func plainID(id string) bool {
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
 		}
 	}
-	// Slots of runs that ended (or paused) without giving them back.
-	if _, err := tx.ExecContext(ctx, `DELETE FROM run_slots WHERE NOT EXISTS
-		(SELECT 1 FROM runs r WHERE r.id = run_slots.run_id AND r.status IN ('queued', 'running'))`); err != nil {
+	return true
+}
+
+func (s *Store) takeSlots(ctx context.Context, tx *sql.Tx, req engine.SlotRequest) ([]string, error) {
+	p := &s.stmts.slots
+	release, err := jsonIDs(req.Release)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := tx.StmtContext(ctx, p.release).ExecContext(ctx, release); err != nil {
 		return nil, err
 	}
 	// Slots of processes that are gone.
-	owners, err := queryStrings(ctx, tx, `SELECT DISTINCT owner FROM run_slots WHERE owner != ?`, req.Owner)
+	owners, err := stmtStrings(ctx, tx.StmtContext(ctx, p.owners), req.Owner)
 	if err != nil {
 		return nil, err
 	}
@@ -55,78 +128,32 @@ func takeSlots(ctx context.Context, tx *sql.Tx, req engine.SlotRequest) ([]strin
 		if req.Alive != nil && req.Alive(o) {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM run_slots WHERE owner = ?`, o); err != nil {
+		if _, err := tx.StmtContext(ctx, p.deadOwner).ExecContext(ctx, o); err != nil {
 			return nil, err
 		}
 	}
-	// This owner's ready runs: its first Limit queued runs, those already granted first.
-	want := make(map[string]bool, len(req.Queued))
-	for _, id := range req.Queued {
-		want[id] = true
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM run_slots WHERE owner = ? AND held = 0`, req.Owner); err != nil {
+	if _, err := tx.StmtContext(ctx, p.clearReady).ExecContext(ctx, req.Owner); err != nil {
 		return nil, err
 	}
-	mineHeld, err := queryStrings(ctx, tx, `SELECT s.run_id FROM run_slots s JOIN runs r ON r.id = s.run_id
-		WHERE s.owner = ? AND s.held = 1 AND r.status = 'queued' ORDER BY `+queueOrder, req.Owner)
-	if err != nil {
-		return nil, err
-	}
-	held := map[string]bool{}
-	for _, id := range mineHeld {
-		held[id] = true
-	}
-	if ready := req.Limit - len(mineHeld); ready > 0 && len(want) > len(held) {
-		rows, err := tx.QueryContext(ctx, `SELECT r.id FROM runs r WHERE r.status = 'queued' AND r.owner = ? ORDER BY `+queueOrder, req.Owner)
+	if len(req.Queued) > 0 && req.Limit > 0 {
+		queued, err := jsonIDs(req.Queued)
 		if err != nil {
 			return nil, err
 		}
-		var pick []string
-		for rows.Next() && len(pick) < ready {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if want[id] && !held[id] {
-				pick = append(pick, id)
-			}
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		if _, err := tx.StmtContext(ctx, p.ready).ExecContext(ctx, req.Owner, queued, req.Limit); err != nil {
 			return nil, err
 		}
-		for _, id := range pick {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO run_slots (run_id, owner, held) VALUES (?, ?, 0)
-				ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, held = 0`, id, req.Owner); err != nil {
-				return nil, err
-			}
-		}
 	}
-	paused := false
-	if req.PausedKey != "" {
-		var v string
-		err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, req.PausedKey).Scan(&v)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, err
-		}
-		paused = v == "1"
+	if _, err := tx.StmtContext(ctx, p.grant).ExecContext(ctx, req.Cap, req.PausedKey); err != nil {
+		return nil, err
 	}
-	if !paused {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM run_slots WHERE held = 1`).Scan(&n); err != nil {
-			return nil, err
-		}
-		if free := req.Cap - n; free > 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE run_slots SET held = 1 WHERE run_id IN
-				(SELECT s.run_id FROM run_slots s JOIN runs r ON r.id = s.run_id WHERE s.held = 0 ORDER BY `+queueOrder+` LIMIT ?)`, free); err != nil {
-				return nil, err
-			}
-		}
-	}
-	mine, err := queryStrings(ctx, tx, `SELECT s.run_id FROM run_slots s JOIN runs r ON r.id = s.run_id
-		WHERE s.owner = ? AND s.held = 1 AND r.status = 'queued' ORDER BY `+queueOrder, req.Owner)
+	mine, err := stmtStrings(ctx, tx.StmtContext(ctx, p.mine), req.Owner)
 	if err != nil {
 		return nil, err
+	}
+	want := make(map[string]bool, len(req.Queued))
+	for _, id := range req.Queued {
+		want[id] = true
 	}
 	out := make([]string, 0, len(mine))
 	for _, id := range mine {
@@ -137,9 +164,27 @@ func takeSlots(ctx context.Context, tx *sql.Tx, req engine.SlotRequest) ([]strin
 	return out, nil
 }
 
+// stmtStrings runs a prepared query of one string column.
+func stmtStrings(ctx context.Context, st *sql.Stmt, args ...any) ([]string, error) {
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // ReleaseSlot gives a run's slot back.
 func (s *Store) ReleaseSlot(ctx context.Context, runID string) error {
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM run_slots WHERE run_id = ?`, runID); err != nil {
+	if _, err := s.stmts.slots.releaseOne.ExecContext(ctx, runID); err != nil {
 		return fmt.Errorf("releasing the slot of run %s: %w", runID, err)
 	}
 	return nil

@@ -164,6 +164,8 @@ type stmts struct {
 	insertGenLink *sql.Stmt
 	// runs: created and updated by every run (subworkflows' child runs in the committer's batch)
 	versionLabel, nextRunNumber, insertRun, updateRun *sql.Stmt
+	// slots: taken and given back at every run's start and end (queue.go)
+	slots slotStmts
 }
 
 func (p *stmts) prepare(ctx context.Context, w *sql.DB) error {
@@ -182,6 +184,7 @@ func (p *stmts) prepare(ctx context.Context, w *sql.DB) error {
 	p.nextRunNumber = prep(nextRunNumberSQL)
 	p.insertRun = prep(insertRunSQL)
 	p.updateRun = prep(updateRunSQL)
+	p.slots.prepare(prep)
 	if err != nil {
 		return fmt.Errorf("preparing statements: %w", err)
 	}
@@ -189,7 +192,7 @@ func (p *stmts) prepare(ctx context.Context, w *sql.DB) error {
 }
 
 func (p *stmts) close() {
-	for _, st := range []*sql.Stmt{p.insertGen, p.insertGenLink, p.versionLabel, p.nextRunNumber, p.insertRun, p.updateRun} {
+	for _, st := range append([]*sql.Stmt{p.insertGen, p.insertGenLink, p.versionLabel, p.nextRunNumber, p.insertRun, p.updateRun}, p.slots.all()...) {
 		if st != nil {
 			st.Close()
 		}

@@ -40,6 +40,22 @@ describe("stale marks", () => {
     expect(marks.c.reasons).toEqual(["upstream_changed"]);
   });
 
+  it("still marks a node the cache will serve: its current result is not the one its inputs give", () => {
+    const marks = staleFromPlans(
+      [
+        plan({
+          a: ["reuse", ["input_changed", "cached"]],
+          b: ["reuse", ["upstream_changed", "cached"]],
+          c: ["rerun", ["target", "upstream_changed"]],
+          x: ["reuse", ["cached"]],
+        }),
+      ],
+      edges,
+    );
+    expect(Object.keys(marks).sort()).toEqual(["a", "b", "c"]);
+    expect(marks.a.reasons).toEqual(["input_changed"]);
+  });
+
   it("does not call a node without a result, or after a failed one, stale", () => {
     const marks = staleFromPlans(
       [

@@ -31,7 +31,9 @@ const OWN_STALE = ["config_changed", "file_changed", "input_changed"];
  * stale when a plan reruns it because its settings, its linked file or a value it reads
  * changed; its downstream nodes that rerun because of it (upstream_changed) are stale too.
  * A node without a result, or one rerun only because something before it failed or never
- * ran, is not called stale.
+ * ran, is not called stale. A node the cache will serve (reuse, reason cached: SPEC §14) is
+ * stale all the same: its current result is not the one its inputs now give, though a run
+ * would take the matching one from the cache instead of executing it.
  */
 export function staleFromPlans(
   plans: readonly Plan[],
@@ -40,7 +42,8 @@ export function staleFromPlans(
   const reasons = new Map<string, Set<string>>();
   for (const p of plans) {
     for (const [id, pn] of Object.entries(p.nodes ?? {})) {
-      if (pn.action !== "rerun" || (pn.reasons ?? []).includes("no_prior_result")) continue;
+      const cached = pn.action === "reuse" && (pn.reasons ?? []).includes("cached");
+      if ((pn.action !== "rerun" && !cached) || (pn.reasons ?? []).includes("no_prior_result")) continue;
       const set = reasons.get(id) ?? new Set<string>();
       for (const r of staleReasons(pn.reasons)) set.add(r);
       if (set.size) reasons.set(id, set);
