@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"unicode/utf8"
 )
 
 // VersionJSONReader is a store that can give a version with its graph as the JSON text it
@@ -260,6 +261,10 @@ func (s *jscan) object(f func(key string)) {
 		return
 	}
 	for s.err == nil {
+		if s.peek() != '"' {
+			s.fail("a key was expected")
+			return
+		}
 		key := s.str()
 		if s.peek() != ':' {
 			s.fail("':' was expected")
@@ -337,9 +342,10 @@ func (s *jscan) str() string {
 	}
 	raw := s.b[s.i:end]
 	s.i = end
-	if !esc {
+	if !esc && utf8.Valid(raw) {
 		return string(raw[1 : len(raw)-1])
 	}
+	// escapes, or bytes that are not UTF-8 (encoding/json replaces them): its own reading
 	var out string
 	if err := json.Unmarshal(raw, &out); err != nil {
 		s.fail(err.Error())

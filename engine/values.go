@@ -171,6 +171,29 @@ func UnmarshalJSON(data []byte, v any) error {
 	if t := reflect.TypeOf(v); t != nil && !canHoldAny(t) {
 		return json.Unmarshal(data, v) // no number can land in an any
 	}
+	// Plain JSON into a fresh map or any: the fast reader (fastjson.go), which gives the same
+	// value or gives up.
+	switch p := v.(type) {
+	case *map[string]any:
+		if *p == nil && len(data) > 0 && data[0] == '{' {
+			if x, ok := fastAny(data); ok {
+				*p = x.(map[string]any)
+				return nil
+			}
+		}
+	case *any:
+		if *p == nil {
+			if x, ok := fastAny(data); ok {
+				*p = x
+				return nil
+			}
+		}
+	}
+	return unmarshalJSONSlow(data, v)
+}
+
+// unmarshalJSONSlow is UnmarshalJSON through encoding/json alone.
+func unmarshalJSONSlow(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	err := dec.Decode(v)

@@ -225,12 +225,10 @@ func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (engi
 	// The latest completed generation of each node is found through the index on
 	// (workflow_id, node_id, created_at) — rowid, which is seq, ends every index entry — one
 	// node at a time (a skip scan), so the cost follows the number of nodes, not of runs.
-	// Nodes with no completed generation come back without one.
-	type pick struct {
-		node   string
-		seq    sql.NullInt64
-		failed bool
-	}
+	// Nodes with no completed generation come back without one (seq 0). The generation's own
+	// columns come in the same query; its version and run labels and whether it is a pick are
+	// read once per workflow below, not joined per row (a third of this read for 10,000
+	// nodes).
 	rows, err := tx.QueryContext(ctx, `WITH RECURSIVE nodes(id) AS (
 			SELECT (SELECT MIN(node_id) FROM generations WHERE workflow_id = ?1)
 			UNION ALL
@@ -241,58 +239,141 @@ func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (engi
 				AND x.status = 'completed' ORDER BY x.created_at DESC, x.seq DESC LIMIT 1) AS seq
 			FROM nodes WHERE id IS NOT NULL
 		)
-		SELECT id, seq, seq IS NULL AND EXISTS (SELECT 1 FROM generations f
-			WHERE f.workflow_id = ?1 AND f.node_id = latest.id AND f.status = 'failed') FROM latest`, workflowID)
+		SELECT latest.id, latest.seq IS NULL AND EXISTS (SELECT 1 FROM generations f
+			WHERE f.workflow_id = ?1 AND f.node_id = latest.id AND f.status = 'failed'),
+			`+genOwnColsOrZero+` FROM latest LEFT JOIN generations g ON g.seq = latest.seq`, workflowID)
 	if err != nil {
 		return fail(err)
 	}
-	var picks []pick
+	var gens []*engine.Generation
+	var failed []string
 	for rows.Next() {
-		var p pick
-		if err := rows.Scan(&p.node, &p.seq, &p.failed); err != nil {
+		var node string
+		var nodeFailed bool
+		g := &engine.Generation{}
+		if err := s.scanOwnGeneration(rows, g, &node, &nodeFailed); err != nil {
 			rows.Close()
 			return fail(err)
 		}
-		picks = append(picks, p)
+		if nodeFailed {
+			failed = append(failed, node)
+		}
+		if g.Seq != 0 {
+			gens = append(gens, g)
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return fail(err)
 	}
-	seqs := make([]int64, 0, len(picks))
-	for _, p := range picks {
-		if p.seq.Valid {
-			seqs = append(seqs, p.seq.Int64)
-		}
-	}
-	list, err := json.Marshal(seqs)
+	// The selected generations (a selection wins), and which generations are picks.
+	rows, err = tx.QueryContext(ctx, `SELECT s.node_id = g.node_id AND s.workflow_id = g.workflow_id, `+genOwnColsOrZero+`
+		FROM selections s JOIN generations g ON g.id = s.generation_id WHERE s.workflow_id = ?1`, workflowID)
 	if err != nil {
 		return fail(err)
 	}
-	// Those generations and the selected ones; a selection wins.
-	rows, err = tx.QueryContext(ctx, `SELECT `+genCols+genFrom+`WHERE g.seq IN (SELECT value FROM json_each(?2)
-		UNION SELECT p.seq FROM selections s JOIN generations p ON p.id = s.generation_id WHERE s.workflow_id = ?1)`,
-		workflowID, string(list))
-	if err != nil {
-		return fail(err)
-	}
-	defer rows.Close()
+	picked := map[int64]bool{}
 	for rows.Next() {
-		g, err := s.scanGeneration(rows)
-		if err != nil {
+		var pick bool
+		g := &engine.Generation{}
+		if err := s.scanOwnGeneration(rows, g, &pick); err != nil {
+			rows.Close()
 			return fail(err)
 		}
-		st.Offer(&g)
+		picked[g.Seq] = picked[g.Seq] || pick
+		gens = append(gens, g)
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return fail(err)
 	}
-	for _, p := range picks {
-		if p.failed {
-			st.Offer(&engine.Generation{NodeID: p.node, Status: engine.GenFailed})
+	if err := fillLabels(ctx, tx, gens); err != nil {
+		return fail(err)
+	}
+	offered := make(map[int64]bool, len(gens))
+	for _, g := range gens {
+		if offered[g.Seq] {
+			continue // latest completed and selected: one generation
 		}
+		offered[g.Seq] = true
+		g.Selected = picked[g.Seq]
+		st.Offer(g)
+	}
+	for _, node := range failed {
+		st.Offer(&engine.Generation{NodeID: node, Status: engine.GenFailed})
 	}
 	return st, nil
+}
+
+// genOwnColsOrZero are a generation's own columns (genCols without the joined labels and
+// pick), zero values when g is a LEFT JOIN's missing row.
+const genOwnColsOrZero = `COALESCE(g.seq, 0), COALESCE(g.id, ''), COALESCE(g.workflow_id, ''), COALESCE(g.node_id, ''),
+	COALESCE(g.run_id, ''), COALESCE(g.version_id, ''), COALESCE(g.status, ''), COALESCE(g.outputs, ''),
+	COALESCE(g.error, ''), COALESCE(g.duration_ms, 0), g.cost, COALESCE(g.config_hash, ''),
+	COALESCE(g.input_fingerprint, ''), COALESCE(g.created_at, 0)`
+
+// scanOwnGeneration scans lead (columns before them), then genOwnColsOrZero into g; a
+// missing generation (seq 0) is left zero.
+func (s *Store) scanOwnGeneration(sc scanner, g *engine.Generation, lead ...any) error {
+	var outputs string
+	var cost sql.NullString
+	var created int64
+	dest := append(lead, &g.Seq, &g.ID, &g.WorkflowID, &g.NodeID, &g.RunID, &g.VersionID,
+		&g.Status, &outputs, &g.Error, &g.DurationMS, &cost, &g.ConfigHash, &g.InputFingerprint, &created)
+	if err := sc.Scan(dest...); err != nil || g.Seq == 0 {
+		return err
+	}
+	g.CreatedAt = fromMS(created)
+	if err := decodeInto("generation outputs", outputs, &g.Outputs); err != nil {
+		return err
+	}
+	s.restoreValues("generation output", g.Outputs)
+	if cost.Valid {
+		return decodeInto("generation cost", cost.String, &g.Cost)
+	}
+	return nil
+}
+
+// fillLabels sets the version and run labels of gens (as genFrom's joins give them: "" for
+// none), reading each label once.
+func fillLabels(ctx context.Context, tx *sql.Tx, gens []*engine.Generation) error {
+	versions, runs := map[string]string{}, map[string]string{}
+	for _, g := range gens {
+		versions[g.VersionID], runs[g.RunID] = "", ""
+	}
+	for _, t := range []struct {
+		table  string
+		labels map[string]string
+	}{{"versions", versions}, {"runs", runs}} {
+		ids := make([]string, 0, len(t.labels))
+		for id := range t.labels {
+			ids = append(ids, id)
+		}
+		list, err := json.Marshal(ids)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, label FROM `+t.table+` WHERE id IN (SELECT value FROM json_each(?))`, string(list))
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id, label string
+			if err := rows.Scan(&id, &label); err != nil {
+				rows.Close()
+				return err
+			}
+			t.labels[id] = label
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	for _, g := range gens {
+		g.VersionLabel, g.RunLabel = versions[g.VersionID], runs[g.RunID]
+	}
+	return nil
 }
 
 // GenerationEpoch returns the workflow's generation epoch (0 for an unknown workflow).

@@ -40,13 +40,19 @@ const versionCols = `id, workflow_id, seq, label, notes, parent_id, graph, conte
 
 func scanVersion(sc scanner) (engine.Version, error) {
 	var v engine.Version
-	var graph string
+	var graph []byte
 	var created int64
 	if err := sc.Scan(&v.ID, &v.WorkflowID, &v.Seq, &v.Label, &v.Notes, &v.ParentID, &graph, &v.ContentHash, &created); err != nil {
 		return v, err
 	}
 	v.CreatedAt = fromMS(created)
-	return v, decodeInto("version graph", graph, &v.Graph)
+	if len(graph) == 0 {
+		return v, nil
+	}
+	if err := engine.DecodeGraph(graph, &v.Graph); err != nil {
+		return v, fmt.Errorf("decoding version graph: %w", err)
+	}
+	return v, nil
 }
 
 func tagsJSON(tags []string) (string, error) {

@@ -274,13 +274,24 @@ func testCurrentGenerations(t *testing.T, s engine.Store) {
 	selOld := mkGen(r, "c", engine.GenCompleted, at(2))
 	cNew := mkGen(r, "c", engine.GenCompleted, at(9))
 	foreign := mkGen(or, "a", engine.GenCompleted, at(10))
-	save(t, s, old, latest, failedLatest, onlyFailed, selOld, cNew, foreign)
+	dSel := mkGen(r, "d", engine.GenCompleted, at(5)) // selected and the latest
+	dSel.Cost = map[string]any{"usd": 0.5}
+	save(t, s, old, latest, failedLatest, onlyFailed, selOld, cNew, foreign, dSel)
 	must(t, "SelectGeneration", s.SelectGeneration(ctx(), v.WorkflowID, "c", selOld.ID))
+	must(t, "SelectGeneration", s.SelectGeneration(ctx(), v.WorkflowID, "d", dSel.ID))
 	st, err := s.CurrentGenerations(ctx(), v.WorkflowID)
 	must(t, "CurrentGenerations", err)
 	cur := st.Current
-	if len(cur) != 2 {
-		t.Errorf("CurrentGenerations has %d nodes, want 2 (a, c): %v", len(cur), cur)
+	if len(cur) != 3 {
+		t.Errorf("CurrentGenerations has %d nodes, want 3 (a, c, d): %v", len(cur), cur)
+	}
+	// each current generation is the whole record, as reading it alone gives it
+	for node, g := range cur {
+		one, err := s.GetGeneration(ctx(), g.ID)
+		must(t, "GetGeneration", err)
+		if !reflect.DeepEqual(*g, one) {
+			t.Errorf("current of %s\n = %+v\nGetGeneration gives %+v", node, *g, one)
+		}
 	}
 	if cur["a"].ID != latest.ID {
 		t.Errorf("current of a = %s, want the latest completed %s (a failed latest does not count)", cur["a"].ID, latest.ID)

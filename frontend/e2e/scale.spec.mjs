@@ -21,7 +21,7 @@ const nodesText = (page) => page.getByText(/^\d+ nodes · \d+ connections/);
 
 export const tests = [
   {
-    name: "a 2,000-node workflow opens, drawn on one canvas when fitted (click selects, double-click zooms to a node, a box selects, Delete deletes), in full and only the visible ones zoomed in",
+    name: "a 2,000-node workflow opens, drawn on one canvas when fitted (click selects, double-click zooms to a node, a box selects, copy/paste, Delete deletes, auto-layout), in full and only the visible ones zoomed in (drag)",
     timeout: 240_000,
     fn: async (page, { assert }) => {
       const wf = generated(2000);
@@ -59,6 +59,21 @@ export const tests = [
       await page.mouse.up();
       await page.keyboard.up("Shift");
       await page.getByText("4 nodes selected.").waitFor({ timeout: HANG_MS });
+      // copy and paste them far out: four more nodes, painted; undo takes them away
+      await page.keyboard.press("Control+c");
+      await page.keyboard.press("Control+v");
+      await nodesText(page).filter({ hasText: "2004 nodes" }).waitFor({ timeout: HANG_MS });
+      await waitFor(page, async () => (await farDrawn(page)) === 2004, "the pasted nodes painted", HANG_MS);
+      await page.keyboard.press("Control+z");
+      await nodesText(page).filter({ hasText: "2000 nodes" }).waitFor({ timeout: HANG_MS });
+      await page.keyboard.down("Shift");
+      await page.mouse.move(a.x, a.y);
+      await page.mouse.down();
+      await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
+      await page.mouse.move(b.x, b.y, { steps: 4 });
+      await page.mouse.up();
+      await page.keyboard.up("Shift");
+      await page.getByText("4 nodes selected.").waitFor({ timeout: HANG_MS });
       await page.keyboard.press("Delete");
       await nodesText(page).filter({ hasText: "1996 nodes" }).waitFor({ timeout: HANG_MS });
       await waitFor(page, async () => (await farDrawn(page)) === 1996, "the canvas draws what is left", HANG_MS);
@@ -73,12 +88,32 @@ export const tests = [
       const held = await page.locator(".react-flow__node").count();
       assert.ok(held > 0 && held < 500, `only the nodes near the view are drawn (${held})`);
       await page.getByTestId("inspector").getByText("d120", { exact: true }).waitFor({ timeout: HANG_MS });
+      // zoomed in, a node drags as ever (React Flow holds it)
+      const head = page.locator('[data-testid="node-d120"] .fb-head');
+      const before = await head.boundingBox();
+      await page.mouse.move(before.x + 40, before.y + before.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(before.x + 140, before.y + before.height / 2 + 60, { steps: 6 });
+      await page.mouse.up();
+      const after = await head.boundingBox();
+      // (the first step of the drag only starts it)
+      assert.ok(after.x - before.x > 60 && after.y - before.y > 35, `dragged by 100,60: ${after.x - before.x},${after.y - before.y}`);
 
       // fit view (the F key) shows the whole graph again, on the canvas
       await page.locator(".react-flow__pane").click({ position: { x: 5, y: 5 } });
       await page.keyboard.press("f");
       await waitFor(page, async () => (await drawnOnCanvas(page)) && (await farDrawn(page)) === 2000, "fit view draws the whole graph on the canvas", HANG_MS);
       assert.equal(await page.locator(".react-flow__node").count(), 0);
+
+      // auto-layout (the L key) of the 2,000 nodes, in a worker: the chain becomes one long row,
+      // and fit view shows all of it (the least zoom follows the graph's box); undo puts the
+      // grid back and F fits that again
+      const zoom = () => page.evaluate(() => new DOMMatrix(getComputedStyle(document.querySelector(".react-flow__viewport")).transform).a);
+      await page.keyboard.press("l");
+      await waitFor(page, async () => (await zoom()) < 0.01 && (await drawnOnCanvas(page)) && (await farDrawn(page)) === 2000, "laid out in a row and fitted", HANG_MS);
+      await page.keyboard.press("Control+z");
+      await page.keyboard.press("f");
+      await waitFor(page, async () => (await zoom()) > 0.02 && (await farDrawn(page)) === 2000, "the grid back, fitted", HANG_MS);
 
       // zoomed in (the zoom button: 1.2× a click, from about 0.04): nodes in the middle are
       // drawn in full, and most nodes are not drawn at all

@@ -233,11 +233,17 @@ export function Canvas() {
   const nodesRef = useRef(nodes);
   nodesRef.current = nodes;
   const paneRef = useRef<HTMLDivElement | null>(null);
+  // The graph's box, as a string so the least zoom follows it (after an auto-layout a chain is
+  // one long row) without a new value for every render.
+  const boundsKey = useMemo(() => {
+    const b = graphBounds(nodes);
+    return b ? `${Math.round(b.width)}x${Math.round(b.height)}` : "";
+  }, [nodes]);
   const minZoom = useMemo(() => {
     const [w, h] = paneSize.split("x").map(Number);
     const el = paneRef.current;
     return minZoomFor(graphBounds(nodesRef.current), { width: el?.clientWidth || w, height: el?.clientHeight || h });
-  }, [nodes.length, loadSeq, paneSize]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [boundsKey, loadSeq, paneSize]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const detail = useDetail();
   // A large graph (CANVAS_FROM nodes on) is drawn far out on one canvas element (FarCanvas),
