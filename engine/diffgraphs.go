@@ -212,6 +212,8 @@ type jscan struct {
 	b   []byte
 	i   int
 	err error
+	// src, when set, is b as a string: strings without escapes are cut from it, not copied.
+	src string
 }
 
 func (s *jscan) fail(what string) {
@@ -343,6 +345,9 @@ func (s *jscan) str() string {
 	raw := s.b[s.i:end]
 	s.i = end
 	if !esc && utf8.Valid(raw) {
+		if s.src != "" {
+			return s.src[s.i-len(raw)+1 : s.i-1]
+		}
 		return string(raw[1 : len(raw)-1])
 	}
 	// escapes, or bytes that are not UTF-8 (encoding/json replaces them): its own reading

@@ -29,28 +29,20 @@ func (s *jscan) fastValue(depth int) any {
 	switch c := s.peek(); {
 	case c == '{':
 		m := map[string]any{}
-		s.object(func(key string) { m[key] = s.fastValue(depth + 1) })
+		for more := s.open('{', '}'); more; more = s.next('}') {
+			key := s.key()
+			m[key] = s.fastValue(depth + 1)
+		}
 		return m
 	case c == '[':
 		l := make([]any, 0, 4)
-		s.i++
-		if s.peek() == ']' {
-			s.i++
-			return l
-		}
-		for s.err == nil {
+		for more := s.open('[', ']'); more; more = s.next(']') {
 			l = append(l, s.fastValue(depth+1))
-			switch s.peek() {
-			case ',':
-				s.i++
-			case ']':
-				s.i++
-				return l
-			default:
-				s.fail("',' or ']' was expected")
-			}
 		}
-		return nil
+		if s.err != nil {
+			return nil
+		}
+		return l
 	case c == '"':
 		return s.str()
 	case c == 't' || c == 'f' || c == 'n':
@@ -136,29 +128,72 @@ func fastAny(text []byte) (any, bool) {
 	return v, s.err == nil
 }
 
-// fields reads an object whose keys are the given field names, calling f once per field
-// met; a repeated field, or a key that names a field in other case (encoding/json matches
-// keys to fields regardless of case), makes it give up. Other keys are skipped.
-func (s *jscan) fields(names []string, f func(i int)) {
-	var seen uint64
-	s.object(func(key string) {
-		for i, n := range names {
-			if key == n {
-				if seen&(1<<i) != 0 {
-					s.fail("a field given twice")
-					return
-				}
-				seen |= 1 << i
-				f(i)
-				return
+// open reads the opening bracket of an object or array and reports whether a member
+// follows (false for an empty one, its closing bracket read, or on failure).
+func (s *jscan) open(o, c byte) bool {
+	if s.peek() != o {
+		s.fail("an object or array was expected")
+		return false
+	}
+	s.i++
+	if s.peek() == c {
+		s.i++
+		return false
+	}
+	return s.err == nil
+}
+
+// next reads what follows a member: a comma (true: another follows) or the closing bracket c.
+func (s *jscan) next(c byte) bool {
+	switch s.peek() {
+	case ',':
+		s.i++
+		return s.err == nil
+	case c:
+		s.i++
+		return false
+	}
+	s.fail("',' or a closing bracket was expected")
+	return false
+}
+
+// key reads an object's key and its colon.
+func (s *jscan) key() string {
+	if s.peek() != '"' {
+		s.fail("a key was expected")
+		return ""
+	}
+	k := s.str()
+	if s.peek() != ':' {
+		s.fail("':' was expected")
+		return ""
+	}
+	s.i++
+	return k
+}
+
+// field reads a key of an object whose keys are the given field names: the field's index,
+// or -1 for another key (its value is then read and dropped: it must be valid JSON too). A
+// field given twice (seen keeps count), or a key that names a field in other case
+// (encoding/json matches keys to fields regardless of case), makes it give up.
+func (s *jscan) field(names []string, seen *uint64) int {
+	key := s.key()
+	for i, n := range names {
+		if key == n {
+			if *seen&(1<<i) != 0 {
+				s.fail("a field given twice")
+				return -2
 			}
-			if strings.EqualFold(key, n) {
-				s.fail("a field name in other case")
-				return
-			}
+			*seen |= 1 << i
+			return i
 		}
-		s.fastValue(1) // read, not skipped: it must be valid JSON too
-	})
+		if strings.EqualFold(key, n) {
+			s.fail("a field name in other case")
+			return -2
+		}
+	}
+	s.fastValue(1)
+	return -1
 }
 
 // float reads a number as encoding/json does into a float64.
@@ -187,12 +222,13 @@ var (
 
 // fastGraph reads a graph's JSON as UnmarshalJSON would; false when it gave up.
 func fastGraph(text []byte, g *Graph) bool {
-	s := &jscan{b: text}
+	s := &jscan{b: text, src: string(text)}
 	if s.peek() != '{' {
 		return false
 	}
-	s.fields(graphFields, func(i int) {
-		switch i {
+	var seen uint64
+	for more := s.open('{', '}'); more; more = s.next('}') {
+		switch s.field(graphFields, &seen) {
 		case 0: // inputs: few, and typed; encoding/json reads them
 			s.ws()
 			at := s.i
@@ -203,86 +239,93 @@ func fastGraph(text []byte, g *Graph) bool {
 		case 1:
 			if s.null() {
 				g.Nodes = nil
-				return
+				continue
 			}
 			g.Nodes = make([]Node, 0, max(1, bytes.Count(text, []byte(`"type"`))))
-			s.array(func() {
-				var n Node
-				if s.peek() == 'n' && s.null() {
-					g.Nodes = append(g.Nodes, n)
-					return
-				}
-				s.fields(nodeFields, func(i int) {
-					switch i {
-					case 0:
-						n.ID = s.str()
-					case 1:
-						n.Type = s.str()
-					case 2:
-						n.Label = s.str()
-					case 3:
-						if s.null() {
-							n.Params = nil
-							return
-						}
-						if s.peek() != '{' {
-							s.fail("params: an object was expected")
-							return
-						}
-						n.Params, _ = s.fastValue(1).(map[string]any)
-					case 4:
-						if s.null() {
-							n.Position = nil
-							return
-						}
-						p := &Position{}
-						s.fields(positionFields, func(i int) {
-							if i == 0 {
-								p.X = s.float()
-							} else {
-								p.Y = s.float()
-							}
-						})
-						n.Position = p
-					case 5:
-						n.ParentID = s.str()
-					}
-				})
-				g.Nodes = append(g.Nodes, n)
-			})
+			for more := s.open('[', ']'); more; more = s.next(']') {
+				g.Nodes = append(g.Nodes, Node{})
+				s.node(&g.Nodes[len(g.Nodes)-1])
+			}
 		case 2:
 			if s.null() {
 				g.Edges = nil
-				return
+				continue
 			}
-			g.Edges = []Edge{}
-			s.array(func() {
-				var e Edge
-				if s.peek() == 'n' && s.null() {
-					g.Edges = append(g.Edges, e)
-					return
-				}
-				s.fields(edgeFields, func(i int) {
-					v := s.str()
-					switch i {
-					case 0:
-						e.ID = v
-					case 1:
-						e.Source = v
-					case 2:
-						e.SourceHandle = v
-					case 3:
-						e.Target = v
-					case 4:
-						e.TargetHandle = v
-					}
-				})
-				g.Edges = append(g.Edges, e)
-			})
+			g.Edges = make([]Edge, 0, max(1, bytes.Count(text, []byte(`"target"`))))
+			for more := s.open('[', ']'); more; more = s.next(']') {
+				g.Edges = append(g.Edges, Edge{})
+				s.edge(&g.Edges[len(g.Edges)-1])
+			}
 		}
-	})
+	}
 	s.end()
 	return s.err == nil
+}
+
+// node reads a node (null leaves it zero).
+func (s *jscan) node(n *Node) {
+	if s.null() {
+		return
+	}
+	var seen uint64
+	for more := s.open('{', '}'); more; more = s.next('}') {
+		switch s.field(nodeFields, &seen) {
+		case 0:
+			n.ID = s.str()
+		case 1:
+			n.Type = s.str()
+		case 2:
+			n.Label = s.str()
+		case 3:
+			if s.null() {
+				continue
+			}
+			if s.peek() != '{' {
+				s.fail("params: an object was expected")
+				continue
+			}
+			n.Params, _ = s.fastValue(1).(map[string]any)
+		case 4:
+			if s.null() {
+				continue
+			}
+			p := &Position{}
+			var seenXY uint64
+			for more := s.open('{', '}'); more; more = s.next('}') {
+				switch s.field(positionFields, &seenXY) {
+				case 0:
+					p.X = s.float()
+				case 1:
+					p.Y = s.float()
+				}
+			}
+			n.Position = p
+		case 5:
+			n.ParentID = s.str()
+		}
+	}
+}
+
+// edge reads an edge (null leaves it zero).
+func (s *jscan) edge(e *Edge) {
+	if s.null() {
+		return
+	}
+	var seen uint64
+	for more := s.open('{', '}'); more; more = s.next('}') {
+		switch s.field(edgeFields, &seen) {
+		case 0:
+			e.ID = s.str()
+		case 1:
+			e.Source = s.str()
+		case 2:
+			e.SourceHandle = s.str()
+		case 3:
+			e.Target = s.str()
+		case 4:
+			e.TargetHandle = s.str()
+		}
+	}
 }
 
 // DecodeGraph reads a graph's JSON (a version's stored graph, a workflow file's) into g, a

@@ -176,3 +176,34 @@ func FuzzFastJSON(f *testing.F) {
 		sameAsSlow(t, text, func(b []byte, g *Graph) error { return DecodeGraph(b, g) })
 	})
 }
+
+// BenchmarkDecodeGraph10k: a stored 10,000-node chain's graph, as a cold run from a block
+// reads it (the fast reader, and encoding/json for comparison).
+func BenchmarkDecodeGraph10k(b *testing.B) {
+	g := Graph{}
+	for i := range 10000 {
+		g.Nodes = append(g.Nodes, Node{ID: fmt.Sprintf("n%d", i), Type: "math.expr",
+			Params: map[string]any{"expression": "a + 1"}, Position: &Position{X: float64(260 * i)}})
+		if i > 0 {
+			g.Edges = append(g.Edges, Edge{Source: fmt.Sprintf("n%d", i-1), SourceHandle: "result", Target: g.Nodes[i].ID, TargetHandle: "a"})
+		}
+	}
+	text, err := json.Marshal(g)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, r := range []struct {
+		name   string
+		decode func([]byte, *Graph) error
+	}{{"fast", DecodeGraph}, {"encoding-json", func(b []byte, g *Graph) error { return unmarshalJSONSlow(b, g) }}} {
+		b.Run(r.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				var out Graph
+				if err := r.decode(text, &out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
