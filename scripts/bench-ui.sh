@@ -7,7 +7,9 @@
 #     frontend/bench/ui.mjs measures, BENCH_REPEAT times (default 3) on a fresh page, the open
 #     time to first nodes drawn, the longest main-thread task while opening, pan frame time
 #     (median and p95 of 30 moves), zoom step time and run end → canvas (BENCH_RUN_SIZES,
-#     default "300 2000"), and prints a table of best / median.
+#     default "300 2000"), the edit steps at 2,000 nodes (select 500, copy, paste, undo,
+#     auto-layout, select all, drag; BENCH_EDIT=0 leaves them out), and prints a table of
+#     best / median.
 #  3. The real window (build/bin/flowbench, WebKitGTK) under Xvfb, unless BENCH_WINDOW=0
 #     (scripts/bench-window.sh): for each size, the time from the click on its dashboard card
 #     to the graph drawn on the screen, read from the screen grabbed 20 times a second.

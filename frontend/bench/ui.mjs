@@ -14,6 +14,10 @@
 //   run    (sizes in BENCH_RUN_SIZES) time from the engine's end of a run (its finished_at)
 //          to every node on the canvas showing "done" (DOM nodes' class, or the far canvas's
 //          count of the nodes it painted done)
+//   edit   (2,000 nodes, first page only, unless BENCH_EDIT=0; measureEdit) at fit view on the far canvas: a
+//          Shift-drag box over ten rows of 50 (500 nodes), Ctrl+C, Ctrl+V (2,500 drawn), Ctrl+Z
+//          (2,000 drawn), auto-layout L (laid out and fitted), Ctrl+A, and zoomed in a drag of
+//          a node with all selected: each step's time to its result drawn and longest task
 // Then (unless BENCH_CONCURRENT=0) the check that was e2e/perf.spec.mjs: 10 concurrent runs of
 // a 200-node chain started with Run ×N, and the longest main-thread task from the click until
 // the last one completes (the page only listens meanwhile).
@@ -24,6 +28,8 @@ import { call, chain, importWorkflow, node, openEditor, waitFor } from "../e2e/f
 
 const baseURL = (process.env.BENCH_BASE_URL || "http://127.0.0.1:34115").replace(/\/$/, "");
 const repeat = Number(process.env.BENCH_REPEAT || 3);
+// BENCH_EDIT=0 leaves out the edit measurement of the 2,000-node workflow (measureEdit)
+const editOn = process.env.BENCH_EDIT !== "0";
 const runSizes = new Set((process.env.BENCH_RUN_SIZES || "300,2000").split(",").filter(Boolean));
 const workflows = (process.env.BENCH_WORKFLOWS || "")
   .split(",")
@@ -197,6 +203,118 @@ function p95(xs) {
   return s.length ? s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)] : NaN;
 }
 
+
+/** measureEdit edits the fitted 2,000-node workflow (on the far canvas) as a user does and
+ * times each step from the key or mouse press to its result drawn, with the longest
+ * main-thread task meanwhile: a Shift-drag box over ten rows of 50 (500 nodes), copy, paste
+ * (2,500 nodes drawn), undo (2,000 drawn), auto-layout L (laid out in a row and fitted), then
+ * undo + F, select all (Ctrl+A), zoom in and drag a node with all selected. */
+async function measureEdit(page, out) {
+  await page.evaluate(() => {
+    window.__benchLong = [];
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) window.__benchLong.push([e.startTime, e.duration]);
+    }).observe({ type: "longtask", buffered: false });
+  });
+  const step = async (name, act, cond, arg) => {
+    out.editStep = name;
+    const t0 = await page.evaluate(() => performance.now());
+    await act();
+    const t1 = await (await page.waitForFunction(cond, arg, { polling: "raf", timeout: Number(process.env.BENCH_EDIT_TIMEOUT || 120_000) })).jsonValue();
+    await page.waitForTimeout(300); // long-task entries are reported a little later
+    const task = await page.evaluate(([t0, t1]) => window.__benchLong.filter(([s, d]) => s < t1 && s + d > t0).reduce((m, [, d]) => Math.max(m, d), 0), [t0, t1]);
+    out[name] = Math.round(t1 - t0);
+    out[name + "Task"] = Math.round(task);
+  };
+  // done conditions, run in the page each frame: they return the time, or a falsy value
+  const drawnIs = (n) => {
+    const far = document.querySelector('[data-testid="far-canvas"][data-mode="far"]');
+    return Number(far?.dataset.drawn) === n && new RegExp(`\\b${n} nodes · `).test(document.querySelector(".inspector")?.innerText ?? "") && performance.now();
+  };
+  const screenAt = (p) =>
+    page.evaluate((p) => {
+      const pane = document.querySelector(".react-flow__pane").getBoundingClientRect();
+      const m = new DOMMatrix(getComputedStyle(document.querySelector(".react-flow__viewport")).transform);
+      return { x: pane.left + m.e + p.x * m.a, y: pane.top + m.f + p.y * m.a };
+    }, p);
+  // the view settled (fit view animates)
+  const transform = () => page.evaluate(() => getComputedStyle(document.querySelector(".react-flow__viewport")).transform);
+  for (let last = ""; ; ) {
+    const t = await transform();
+    if (t === last) break;
+    last = t;
+    await page.waitForTimeout(300);
+  }
+  // the generated grid (bench/gen.mjs): d(i) at 280·(i%50+1), 170·⌊i/50⌋; rows 0–9 are d0–d499
+  const a = await screenAt({ x: 280 - 20, y: -20 });
+  const b = await screenAt({ x: 280 * 50 + 240, y: 170 * 9 + 140 });
+  await step(
+    "select",
+    async () => {
+      await page.keyboard.down("Shift");
+      await page.mouse.move(a.x, a.y);
+      await page.mouse.down();
+      await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
+      await page.mouse.move(b.x, b.y, { steps: 4 });
+      await page.mouse.up();
+      await page.keyboard.up("Shift");
+    },
+    // (the count grows with the box: wait for the whole box's)
+    () => /\b500 nodes selected\./.test(document.querySelector(".inspector")?.innerText ?? "") && performance.now(),
+  );
+  out.selected = Number(/(\d+) nodes selected\./.exec(await page.locator(".inspector").innerText())?.[1] ?? 0);
+  const n = out.selected;
+  await step("copy", () => page.keyboard.press("Control+c"), () => /Copied \d+ nodes/.test(document.body.innerText) && performance.now());
+  await step("paste", () => page.keyboard.press("Control+v"), drawnIs, 2000 + n);
+  await step("undo", () => page.keyboard.press("Control+z"), drawnIs, 2000);
+  await step(
+    "layout",
+    () => page.keyboard.press("l"),
+    () =>
+      new DOMMatrix(getComputedStyle(document.querySelector(".react-flow__viewport")).transform).a < 0.01 &&
+      Number(document.querySelector('[data-testid="far-canvas"][data-mode="far"]')?.dataset.drawn) === 2000 &&
+      performance.now(),
+  );
+  await page.keyboard.press("Control+z");
+  await page.keyboard.press("f");
+  await page.waitForFunction(() => new DOMMatrix(getComputedStyle(document.querySelector(".react-flow__viewport")).transform).a > 0.02, null, { timeout: 120_000 });
+  await step("selectAll", () => page.keyboard.press("Control+a"), () => /\b2000 nodes selected\./.test(document.querySelector(".inspector")?.innerText ?? "") && performance.now());
+  // zoomed in (as e2e/scale.spec.mjs), a node drawn in full dragged by 100,60 with all selected
+  for (let i = 0; i < 20; i++) await page.locator(".react-flow__controls-zoomin").click();
+  await page.waitForFunction(() => document.querySelector(".react-flow__node .fb-head"), null, { timeout: 120_000 });
+  await page.waitForTimeout(500);
+  // the node nearest the middle of the pane
+  const id = await page.evaluate(() => {
+    const r = document.querySelector(".react-flow__pane").getBoundingClientRect();
+    const d = (el) => {
+      const b = el.getBoundingClientRect();
+      return Math.hypot(b.x + b.width / 2 - (r.left + r.width / 2), b.y + b.height / 2 - (r.top + r.height / 2));
+    };
+    return [...document.querySelectorAll(".react-flow__node .fb-head")].sort((x, y) => d(x) - d(y))[0].closest(".react-flow__node").dataset.id;
+  });
+  const head = page.locator(`.react-flow__node[data-id="${id}"] .fb-head`);
+  const box = await head.boundingBox();
+  await step(
+    "drag",
+    async () => {
+      await page.mouse.move(box.x + 40, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 140, box.y + box.height / 2 + 60, { steps: 6 });
+      await page.mouse.up();
+    },
+    ([id, x0]) => {
+      const el = document.querySelector(`.react-flow__node[data-id="${CSS.escape(id)}"] .fb-head`);
+      return el && el.getBoundingClientRect().x - x0 > 60 && performance.now();
+    },
+    [id, box.x],
+  );
+  // the grid back for the next page (it opens the autosaved draft): undo the drag, saved
+  out.editStep = "undo drag";
+  await page.keyboard.press("Control+z");
+  await page.waitForFunction(() => /· autosaved/.test(document.body.innerText), null, { timeout: 60_000 });
+  delete out.editStep;
+}
+
 const results = {};
 for (const { size, id } of workflows) {
   const rows = [];
@@ -214,6 +332,20 @@ for (const { size, id } of workflows) {
         await page.keyboard.press("Escape");
         const r = await measureRun(page, id);
         Object.assign(row, { run: r.run, engineMs: r.engine, status: r.status });
+      }
+      // on the first page only: the next ones open the draft it left (see measureEdit's drag)
+      if (editOn && size === "2000" && k === 0) {
+        // back to the fitted view, drawn on the far canvas
+        try {
+          row.editStep = "fit";
+          await page.keyboard.press("f");
+          await page.waitForFunction(() => Number(document.querySelector('[data-testid="far-canvas"][data-mode="far"]')?.dataset.drawn) === 2000, null, { timeout: 120_000 });
+          await page.waitForTimeout(500);
+          await measureEdit(page, row);
+        } catch (e) {
+          row.editError = `${row.editStep}: ${String(e).split("\n")[0]}`;
+          if (process.env.BENCH_EDIT_SHOT) await page.screenshot({ path: process.env.BENCH_EDIT_SHOT });
+        }
       }
       console.log(JSON.stringify(row));
       rows.push(row);
@@ -314,6 +446,21 @@ const cols = [
   ["panP95", "pan frame p95 (ms)"],
   ["zoomStep", "zoom step (ms)"],
   ["run", "run end → canvas (ms)"],
+  ["selected", "edit: nodes selected by the box (ten rows of 50)"],
+  ["select", "edit: Shift-drag box select → inspector (ms)"],
+  ["selectTask", "edit: longest task, box select (ms)"],
+  ["copy", "edit: Ctrl+C → copied (ms)"],
+  ["copyTask", "edit: longest task, copy (ms)"],
+  ["paste", "edit: Ctrl+V → 2,500 nodes drawn (ms)"],
+  ["pasteTask", "edit: longest task, paste (ms)"],
+  ["undo", "edit: Ctrl+Z → 2,000 nodes drawn (ms)"],
+  ["undoTask", "edit: longest task, undo (ms)"],
+  ["layout", "edit: auto-layout L → laid out and fitted (ms)"],
+  ["layoutTask", "edit: longest task, auto-layout (ms)"],
+  ["selectAll", "edit: Ctrl+A → 2,000 selected (ms)"],
+  ["selectAllTask", "edit: longest task, select all (ms)"],
+  ["drag", "edit: drag zoomed in, all selected (ms)"],
+  ["dragTask", "edit: longest task, drag (ms)"],
   ["nodesInDom", "nodes in the DOM after open"],
   ["nodesOnCanvas", "nodes on the far canvas after open"],
 ];
