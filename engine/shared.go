@@ -29,10 +29,14 @@ func NewSharedWork() *SharedWork {
 
 // flight is one execution other runs wait on. outputs and ok are written once, before done
 // is closed.
+// waiters counts the runs waiting on it until it lands, when they all stop waiting at once
+// (so Waiting never counts a run that was woken but has not run again yet).
 type flight struct {
 	done    chan struct{}
 	outputs map[string]any
 	ok      bool
+	waiters int  // guarded by SharedWork.mu
+	landed  bool // guarded by SharedWork.mu
 }
 
 // join returns the flight for key and whether the caller leads it. A leader must land it.
@@ -52,9 +56,32 @@ func (s *SharedWork) join(key string) (*flight, bool) {
 func (s *SharedWork) land(key string, f *flight, outputs map[string]any, ok bool) {
 	s.mu.Lock()
 	delete(s.flights, key)
+	f.landed = true
+	s.waiting -= f.waiters
+	f.waiters = 0
 	s.mu.Unlock()
 	f.outputs, f.ok = outputs, ok
 	close(f.done)
+}
+
+// enlist counts a run waiting on flight f, unless f has landed already.
+func (s *SharedWork) enlist(f *flight) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !f.landed {
+		f.waiters++
+		s.waiting++
+	}
+}
+
+// leave stops counting a run that stops waiting on f before it lands (its run cancelled).
+func (s *SharedWork) leave(f *flight) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !f.landed && f.waiters > 0 {
+		f.waiters--
+		s.waiting--
+	}
 }
 
 // Waiting is how many node executions wait on another run's execution right now.
@@ -121,12 +148,12 @@ func (ex *Executor) awaitShared(ctx context.Context, fp string, c WorkClaim, onW
 			onWait()
 			waited = true
 		}
-		ex.Shared.wait(1)
+		ex.Shared.enlist(f)
 		select {
 		case <-f.done:
 		case <-ctx.Done():
+			ex.Shared.leave(f)
 		}
-		ex.Shared.wait(-1)
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}

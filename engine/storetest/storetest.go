@@ -26,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) engine.Store) {
 		{"runs", runTests},
 		{"queue", queueTests},
 		{"generations", generationTests},
+		{"cache", cacheTests},
 		{"assets", assetTests},
 		{"settings", settingsTests},
 		{"providers", providerTests},

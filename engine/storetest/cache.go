@@ -1,0 +1,226 @@
+package storetest
+
+// The cross-workflow cache's store contract (SPEC §14): lookups by input fingerprint, the
+// batched repeat check, an index that follows writes and deletions, and the generation clock.
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"testing"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+var cacheTests = []test{
+	{"CachedGenerationAcrossWorkflows", testCachedGeneration},
+	{"RepeatedFingerprints", testRepeatedFingerprints},
+	{"CacheFollowsWritesAndDeletions", testCacheFollowsWrites},
+	{"GenerationClock", testGenerationClock},
+}
+
+// testCachedGeneration: the cache finds the latest completed generation with a fingerprint in
+// any workflow; a failed one never; an unknown fingerprint is ErrNotFound.
+func testCachedGeneration(t *testing.T, s engine.Store) {
+	_, va := mkWorkflow(t, s, "A")
+	_, vb := mkWorkflow(t, s, "B")
+	ra, rb := mkRun(t, s, va, at(1), ""), mkRun(t, s, vb, at(1), "")
+	old := mkGen(ra, "x", engine.GenCompleted, at(2))
+	newer := mkGen(rb, "y", engine.GenCompleted, at(3))
+	failed := mkGen(ra, "x", engine.GenFailed, at(4))
+	other := mkGen(ra, "z", engine.GenCompleted, at(5))
+	for _, g := range []*engine.Generation{&old, &newer, &failed} {
+		g.InputFingerprint = "fp-shared"
+	}
+	other.InputFingerprint = "fp-other"
+	save(t, s, old, newer, failed, other)
+	g, err := s.CachedGeneration(ctx(), "fp-shared")
+	must(t, "CachedGeneration", err)
+	if g.ID != newer.ID || g.WorkflowID != vb.WorkflowID || g.Status != engine.GenCompleted || g.Outputs["value"] != "y" {
+		t.Errorf("CachedGeneration = %+v, want %s (the latest completed, of workflow B)", g, newer.ID)
+	}
+	_, err = s.CachedGeneration(ctx(), "fp-none")
+	wantErr(t, "CachedGeneration of an unknown fingerprint", err, engine.ErrNotFound)
+	_, err = s.CachedGeneration(ctx(), "")
+	wantErr(t, "CachedGeneration of no fingerprint", err, engine.ErrNotFound)
+}
+
+// testRepeatedFingerprints: the batched cache check names exactly the fingerprints that more
+// than one completed generation has (failed ones do not count), across workflows, also past
+// one query's worth of fingerprints.
+func testRepeatedFingerprints(t *testing.T, s engine.Store) {
+	_, va := mkWorkflow(t, s, "A")
+	_, vb := mkWorkflow(t, s, "B")
+	ra, rb := mkRun(t, s, va, at(1), ""), mkRun(t, s, vb, at(1), "")
+	var gens []engine.Generation
+	fp := func(i int) string { return fmt.Sprintf("fp-%04d", i) }
+	var all []string
+	want := map[string]bool{}
+	for i := range 1200 {
+		g := mkGen(ra, fmt.Sprint("n", i), engine.GenCompleted, at(2))
+		g.InputFingerprint = fp(i)
+		gens = append(gens, g)
+		all = append(all, fp(i))
+		switch {
+		case i%100 == 7: // a second completed generation, in another workflow
+			o := mkGen(rb, fmt.Sprint("m", i), engine.GenCompleted, at(3))
+			o.InputFingerprint = fp(i)
+			gens = append(gens, o)
+			want[fp(i)] = true
+		case i%100 == 8: // a failed one does not count
+			o := mkGen(rb, fmt.Sprint("m", i), engine.GenFailed, at(3))
+			o.InputFingerprint = fp(i)
+			gens = append(gens, o)
+		}
+	}
+	save(t, s, gens...)
+	got, err := s.RepeatedFingerprints(ctx(), append(all, "fp-none", "", fp(7)))
+	must(t, "RepeatedFingerprints", err)
+	gotSet := map[string]bool{}
+	for _, f := range got {
+		if gotSet[f] {
+			t.Errorf("RepeatedFingerprints names %s twice", f)
+		}
+		gotSet[f] = true
+	}
+	if !maps.Equal(gotSet, want) {
+		t.Errorf("RepeatedFingerprints = %v, want %v", got, want)
+	}
+	for f := range gotSet {
+		if g, err := s.CachedGeneration(ctx(), f); err != nil || g.WorkflowID != vb.WorkflowID {
+			t.Errorf("CachedGeneration(%s) = %+v, %v: want the later one, of B", f, g, err)
+		}
+	}
+	if got, err := s.RepeatedFingerprints(ctx(), nil); err != nil || len(got) != 0 {
+		t.Errorf("RepeatedFingerprints(nil) = %v, %v; want none", got, err)
+	}
+}
+
+// testCacheFollowsWrites: lookups interleaved with writes and deletions always answer from
+// what the store holds at that moment: a generation written after a lookup is found by the
+// next one, also hundreds of generations later; a deleted one is no longer named, neither
+// when it was the last written nor with its workflow; the batched check agrees.
+func testCacheFollowsWrites(t *testing.T, s engine.Store) {
+	_, va := mkWorkflow(t, s, "A")
+	wb, vb := mkWorkflow(t, s, "B")
+	ra, rb := mkRun(t, s, va, at(1), ""), mkRun(t, s, vb, at(1), "")
+	withFP := func(g engine.Generation, fp string) engine.Generation { g.InputFingerprint = fp; return g }
+	cached := func(fp string) string {
+		t.Helper()
+		g, err := s.CachedGeneration(ctx(), fp)
+		if errors.Is(err, engine.ErrNotFound) {
+			return ""
+		}
+		must(t, "CachedGeneration", err)
+		return g.ID
+	}
+	repeated := func(fps ...string) []string {
+		t.Helper()
+		got, err := s.RepeatedFingerprints(ctx(), fps)
+		must(t, "RepeatedFingerprints", err)
+		slices.Sort(got)
+		return got
+	}
+	first := withFP(mkGen(ra, "x", engine.GenCompleted, at(2)), "fp-x")
+	save(t, s, first)
+	if got := cached("fp-x"); got != first.ID {
+		t.Fatalf("after the first write: %q, want %s", got, first.ID)
+	}
+	second := withFP(mkGen(rb, "x", engine.GenCompleted, at(3)), "fp-x")
+	save(t, s, second)
+	if got := cached("fp-x"); got != second.ID {
+		t.Errorf("after a second write: %q, want %s", got, second.ID)
+	}
+	// Many generations later (past any batching of an index), one more of fp-x.
+	var many []engine.Generation
+	for i := range 600 {
+		many = append(many, withFP(mkGen(ra, fmt.Sprint("n", i), engine.GenCompleted, at(4)), fmt.Sprintf("fp-many-%d", i%300)))
+	}
+	save(t, s, many[:300]...)
+	if got := repeated("fp-x", "fp-many-1"); !slices.Equal(got, []string{"fp-x"}) {
+		t.Errorf("repeated after 300 = %v, want [fp-x]", got)
+	}
+	save(t, s, many[300:]...)
+	third := withFP(mkGen(ra, "x", engine.GenCompleted, at(5)), "fp-x")
+	failed := withFP(mkGen(rb, "x", engine.GenFailed, at(6)), "fp-x")
+	save(t, s, third, failed)
+	if got := cached("fp-x"); got != third.ID {
+		t.Errorf("after 600 more: %q, want %s", got, third.ID)
+	}
+	if got := repeated("fp-x", "fp-many-1", "fp-many-299", "fp-none"); !slices.Equal(got, []string{"fp-many-1", "fp-many-299", "fp-x"}) {
+		t.Errorf("repeated after 600 = %v", got)
+	}
+	// The last generation written goes; the one written next (in its place) is found.
+	must(t, "DeleteGeneration", s.DeleteGeneration(ctx(), failed.ID))
+	must(t, "DeleteGeneration", s.DeleteGeneration(ctx(), third.ID))
+	if got := cached("fp-x"); got != second.ID {
+		t.Errorf("after deleting the latest: %q, want %s", got, second.ID)
+	}
+	fresh := withFP(mkGen(rb, "y", engine.GenCompleted, at(7)), "fp-y")
+	save(t, s, fresh)
+	if got := cached("fp-y"); got != fresh.ID {
+		t.Errorf("a generation written after a deletion: %q, want %s", got, fresh.ID)
+	}
+	// B goes with its generations: fp-x is A's first again, fp-y is gone.
+	must(t, "DeleteWorkflow", s.DeleteWorkflow(ctx(), wb.ID))
+	if got := cached("fp-x"); got != first.ID {
+		t.Errorf("after deleting workflow B: %q, want %s (of A)", got, first.ID)
+	}
+	if got := cached("fp-y"); got != "" {
+		t.Errorf("fp-y after deleting workflow B: %q, want none", got)
+	}
+	if got := repeated("fp-x", "fp-y", "fp-many-1"); !slices.Equal(got, []string{"fp-many-1"}) {
+		t.Errorf("repeated after deleting workflow B = %v, want [fp-many-1]", got)
+	}
+	after := withFP(mkGen(ra, "x", engine.GenCompleted, at(8)), "fp-x")
+	save(t, s, after)
+	if got := cached("fp-x"); got != after.ID {
+		t.Errorf("after a write following the deletion: %q, want %s", got, after.ID)
+	}
+}
+
+// testGenerationClock: a commit of n generations onto the clock numbers them right after its
+// Writes; a deletion (also with a workflow) counts; a selection or a run changes nothing.
+func testGenerationClock(t *testing.T, s engine.Store) {
+	clock := func() engine.GenClock {
+		t.Helper()
+		c, err := s.GenerationClock(ctx())
+		must(t, "GenerationClock", err)
+		return c
+	}
+	w, va := mkWorkflow(t, s, "A")
+	_, vb := mkWorkflow(t, s, "B")
+	ra := mkRun(t, s, va, at(1), "")
+	c0 := clock()
+	gens := []engine.Generation{mkGen(ra, "x", engine.GenCompleted, at(2)), mkGen(ra, "y", engine.GenFailed, at(2)), mkGen(ra, "z", engine.GenCompleted, at(2))}
+	save(t, s, gens...)
+	for i, g := range gens {
+		if g.Seq != c0.Writes+int64(i)+1 {
+			t.Errorf("generation %d numbered %d on clock %+v, want %d", i, g.Seq, c0, c0.Writes+int64(i)+1)
+		}
+	}
+	c1 := clock()
+	if c1 != (engine.GenClock{Writes: c0.Writes + 3, Deletions: c0.Deletions}) {
+		t.Errorf("clock after 3 writes = %+v, was %+v", c1, c0)
+	}
+	mkRun(t, s, vb, at(3), "")
+	must(t, "SelectGeneration", s.SelectGeneration(ctx(), w.ID, "x", gens[0].ID))
+	if c := clock(); c != c1 {
+		t.Errorf("clock after a run and a selection = %+v, want %+v", c, c1)
+	}
+	must(t, "DeleteGeneration", s.DeleteGeneration(ctx(), gens[2].ID))
+	c2 := clock()
+	if c2 == c1 || c2.Deletions != c1.Deletions+1 {
+		t.Errorf("clock after a deletion = %+v, was %+v", c2, c1)
+	}
+	batch := []engine.Generation{mkGen(ra, "z", engine.GenCompleted, at(4))}
+	save(t, s, batch...)
+	if c, more := clock(), batch[0]; more.Seq != c2.Writes+1 || c.Writes != more.Seq || c == c1 {
+		t.Errorf("after a write following a deletion: seq %d, clock %+v (was %+v)", more.Seq, c, c2)
+	}
+	must(t, "DeleteWorkflow", s.DeleteWorkflow(ctx(), w.ID))
+	if c := clock(); c.Deletions <= c2.Deletions {
+		t.Errorf("clock after deleting a workflow with generations = %+v, was %+v", c, c2)
+	}
+}
