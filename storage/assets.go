@@ -238,7 +238,11 @@ func (s *Store) removeTempFiles() {
 
 // queryStrings returns the single text column of a query's rows.
 func queryStrings(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
+	return scanStrings(tx.QueryContext(ctx, query, args...))
+}
+
+// scanStrings reads the single text column of rows (as a query returns them) and closes them.
+func scanStrings(rows *sql.Rows, err error) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}

@@ -185,20 +185,7 @@ func (s *Store) takeSlots(ctx context.Context, tx *sql.Tx, req engine.SlotReques
 
 // stmtStrings runs a prepared query of one string column.
 func stmtStrings(ctx context.Context, st *sql.Stmt, args ...any) ([]string, error) {
-	rows, err := st.QueryContext(ctx, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var v string
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
+	return scanStrings(st.QueryContext(ctx, args...))
 }
 
 // ReleaseSlot gives a run's slot back.
