@@ -341,13 +341,11 @@ func TestChildRunRowsInOneTransaction(t *testing.T) {
 	svc := perfService(t, 0)
 	child := importGraph(t, svc, "child", subflowChain(3))
 	parent := perfImport(t, svc, "parent", subflowParent(child))
-	var runs []engine.Run
 	for i := 0; i < 3; i++ {
 		r := runAndWait(t, svc, engine.RunRequest{Workflow: parent, Inputs: map[string]any{"x": int64(i)}})
 		if r.Status != engine.RunCompleted || engine.ToText(r.Outputs["y"]) != engine.ToText(int64(i+3)) {
 			t.Fatalf("run %d = %s %v (%s)", i, r.Status, r.Outputs, r.Error)
 		}
-		runs = append(runs, r)
 	}
 	crs, err := svc.Runs(ctx, child.WorkflowID, 0)
 	if err != nil || len(crs) != 3 {
