@@ -174,14 +174,14 @@ func (s *Service) runInputs(ctx context.Context, recent []Run, current map[strin
 		if _, ok := out[g.RunID]; ok {
 			continue
 		}
-		r, err := s.store.GetRun(ctx, g.RunID)
+		inputs, err := s.store.RunInputs(ctx, g.RunID) // not the whole run: its snapshot may hold every node
 		switch {
 		case errors.Is(err, ErrNotFound):
 			gone[g.RunID] = true
 		case err != nil:
 			return nil, fmt.Errorf("loading run %s: %w", g.RunID, err)
 		default:
-			out[r.ID] = r.Inputs
+			out[g.RunID] = inputs
 		}
 	}
 	return out, nil

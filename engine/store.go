@@ -48,6 +48,9 @@ type RunStore interface {
 	// ListRunsByStatus returns runs in any of the statuses in queue order: oldest first,
 	// except where MoveQueued placed a queued run.
 	ListRunsByStatus(ctx context.Context, statuses ...RunStatus) ([]Run, error)
+	// RunInputs returns a run's flow input values (GetRun's Inputs) without the rest of the
+	// run; ErrNotFound when there is no such run.
+	RunInputs(ctx context.Context, id string) (map[string]any, error)
 	// LatestStartedRun returns the newest run of the workflow that started (its StartedAt
 	// is set and it is not queued), without its snapshot; ErrNotFound when none did. A
 	// run-from-block builds on it however many newer runs are still waiting.

@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"bytes"
+	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/flowbench/flowbench/engine"
@@ -11,6 +13,27 @@ var stateRecordTests = []test{
 	{"SaveAndRead", testStateRecordSaveAndRead},
 	{"SinceAndEpoch", testStateRecordSince},
 	{"GoesWithWorkflow", testStateRecordGoesWithWorkflow},
+	{"RunInputs", testRunInputs},
+}
+
+// testRunInputs: a run's inputs alone are GetRun's, numbers with their types; an unknown run
+// is ErrNotFound.
+func testRunInputs(t *testing.T, s engine.Store) {
+	_, v := mkWorkflow(t, s, "A")
+	inputs := map[string]any{"width": int64(3), "scale": 1.5, "name": "x", "list": []any{int64(1), "two"}}
+	r, err := s.CreateRun(ctx(), engine.Run{WorkflowID: v.WorkflowID, VersionID: v.ID, Status: engine.RunQueued, Mode: engine.ModeFull,
+		Inputs: inputs, CreatedAt: at(2)})
+	must(t, "CreateRun", err)
+	whole, err := s.GetRun(ctx(), r.ID)
+	must(t, "GetRun", err)
+	got, err := s.RunInputs(ctx(), r.ID)
+	must(t, "RunInputs", err)
+	if !reflect.DeepEqual(got, whole.Inputs) || got["width"] != int64(3) {
+		t.Errorf("RunInputs = %#v, GetRun's = %#v", got, whole.Inputs)
+	}
+	if _, err := s.RunInputs(ctx(), "nope"); !errors.Is(err, engine.ErrNotFound) {
+		t.Errorf("RunInputs of an unknown run: %v, want ErrNotFound", err)
+	}
 }
 
 // testStateRecordSaveAndRead: a record is kept only for the workflow's epoch of the moment,
