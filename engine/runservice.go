@@ -209,6 +209,11 @@ func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 		ex.Cache = s.filteredCache(ar.exec.Plan, s.newCacheMemo().lookup)
 	}
 	res := ex.Execute(ctx, ar.exec)
+	if ar.exec.Plan != nil {
+		// What the run executed joins the workflow's state record, so the next process
+		// that plans reads it in one piece (staterecord.go). Full runs write nothing more.
+		s.current.keepRecord(context.Background(), s.store, run.WorkflowID)
+	}
 	// The queue writes the end with the return of the run's slot (endedRun reports it).
 	end := s.endRecord(run, res)
 	ar.end = &end
