@@ -73,6 +73,9 @@ func FileSHA(path string) string {
 // PriorFileSHA is the content hash of the linked file a load node's generation read: the
 // asset its output refers to (load nodes store the file's bytes as is).
 func PriorFileSHA(g Generation) string {
+	if g.partial() {
+		return g.memo.fileSHA // read from a state record, which keeps it
+	}
 	for _, k := range sortedKeys(g.Outputs) {
 		if ref, ok := AsAssetRef(g.Outputs[k]); ok {
 			return ref.Asset

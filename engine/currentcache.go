@@ -24,6 +24,9 @@ type currentCache struct {
 	entries map[string]*currentEntry
 	order   []string // least recently used first
 	max     int
+	// slack is how far a state record may lag the state held before a new one is written
+	// (recordSlack; tests lower it).
+	slack int64
 }
 
 type currentEntry struct {
@@ -31,6 +34,12 @@ type currentEntry struct {
 	current map[string]*Generation
 	failed  map[string]bool
 	shared  bool
+	// partial: some generations were read from a state record without their outputs; only
+	// plans take such an entry (forPlan), get reads the whole state again.
+	partial bool
+	// recordEpoch is the epoch of the state record the store holds as far as this process
+	// knows (-1: none).
+	recordEpoch int64
 }
 
 // genMemo is what plans work out about a generation kept as current: the value hash of
@@ -40,6 +49,11 @@ type currentEntry struct {
 type genMemo struct {
 	outHash []handleHash
 	verdict atomic.Pointer[fpVerdict]
+	// For a partial generation, read from a state record (staterecord.go): load reads the
+	// whole generation, kept in full once loaded; fileSHA is PriorFileSHA of it.
+	load    genLoader
+	full    atomic.Pointer[Generation]
+	fileSHA string
 }
 
 type fpVerdict struct {
@@ -76,7 +90,7 @@ func (g *Generation) outputHash(h string) (string, bool) {
 }
 
 func newCurrentCache(max int) *currentCache {
-	return &currentCache{entries: map[string]*currentEntry{}, max: max}
+	return &currentCache{entries: map[string]*currentEntry{}, max: max, slack: recordSlack}
 }
 
 // get returns the workflow's current state, from the entry when the store's epoch says it is
@@ -87,7 +101,7 @@ func (c *currentCache) get(ctx context.Context, store GenerationStore, workflowI
 		return CurrentState{}, err
 	}
 	c.mu.Lock()
-	if e := c.entries[workflowID]; e != nil && e.epoch == epoch {
+	if e := c.entries[workflowID]; e != nil && e.epoch == epoch && !e.partial {
 		e.shared = true
 		c.touch(workflowID)
 		st := CurrentState{Current: e.current, Failed: e.failed, Epoch: e.epoch}
@@ -95,6 +109,11 @@ func (c *currentCache) get(ctx context.Context, store GenerationStore, workflowI
 		return st, nil
 	}
 	c.mu.Unlock()
+	return c.read(ctx, store, workflowID)
+}
+
+// read reads the workflow's whole current state from the store and keeps it.
+func (c *currentCache) read(ctx context.Context, store GenerationStore, workflowID string) (CurrentState, error) {
 	st, err := store.CurrentGenerations(ctx, workflowID)
 	if err != nil {
 		return CurrentState{}, err
@@ -104,16 +123,26 @@ func (c *currentCache) get(ctx context.Context, store GenerationStore, workflowI
 		gens = append(gens, g)
 	}
 	forEachParallel(indexes(len(gens)), func(i int) { remember(gens[i]) })
+	c.keep(workflowID, st, false, -1)
+	return st, nil
+}
+
+// keep makes st the workflow's entry unless the entry holds a later state (a commit applied
+// meanwhile) or the same one whole. recordEpoch is the store's record as st was read (-1:
+// not known).
+func (c *currentCache) keep(workflowID string, st CurrentState, partial bool, recordEpoch int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	// A commit applied meanwhile may have moved the entry past what was read: keep the later.
 	e := c.entries[workflowID]
-	if e == nil || e.epoch < st.Epoch {
-		e = &currentEntry{epoch: st.Epoch, current: st.Current, failed: st.Failed, shared: true}
-		c.entries[workflowID] = e
-		c.touch(workflowID)
+	if e != nil && (e.epoch > st.Epoch || e.epoch == st.Epoch && (!e.partial || partial)) {
+		return
 	}
-	return st, nil
+	if e != nil && recordEpoch < 0 {
+		recordEpoch = e.recordEpoch
+	}
+	c.entries[workflowID] = &currentEntry{epoch: st.Epoch, current: st.Current, failed: st.Failed, shared: true,
+		partial: partial, recordEpoch: recordEpoch}
+	c.touch(workflowID)
 }
 
 // prime starts an entry for a workflow with no generations at all (a new one), so the
@@ -122,7 +151,7 @@ func (c *currentCache) prime(workflowID string, epoch int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.entries[workflowID]; !ok {
-		c.entries[workflowID] = &currentEntry{epoch: epoch, current: map[string]*Generation{}, failed: map[string]bool{}}
+		c.entries[workflowID] = &currentEntry{epoch: epoch, current: map[string]*Generation{}, failed: map[string]bool{}, recordEpoch: -1}
 		c.touch(workflowID)
 	}
 }

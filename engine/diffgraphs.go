@@ -313,19 +313,28 @@ func (s *jscan) array(f func()) {
 
 // strEnd is the index after the string starting at s.i (a quote), and whether it holds escapes.
 func (s *jscan) strEnd() (int, bool) {
-	esc := false
+	end, esc, _ := s.strEndASCII()
+	return end, esc
+}
+
+// strEndASCII is strEnd, also reporting whether every byte of the string is ASCII (then it is
+// valid UTF-8 without a second look).
+func (s *jscan) strEndASCII() (int, bool, bool) {
+	esc, high := false, byte(0)
 	for j := s.i + 1; j < len(s.b); j++ {
 		switch c := s.b[j]; {
 		case c == '"':
-			return j + 1, esc
+			return j + 1, esc, high < 0x80
 		case c == '\\':
 			esc = true
 			j++
 		case c < 0x20:
-			return -1, false
+			return -1, false, false
+		default:
+			high |= c
 		}
 	}
-	return -1, false
+	return -1, false, false
 }
 
 // str reads a string (null reads as "").
@@ -337,14 +346,14 @@ func (s *jscan) str() string {
 		s.fail("a string was expected")
 		return ""
 	}
-	end, esc := s.strEnd()
+	end, esc, ascii := s.strEndASCII()
 	if end < 0 {
 		s.fail("an unterminated string")
 		return ""
 	}
 	raw := s.b[s.i:end]
 	s.i = end
-	if !esc && utf8.Valid(raw) {
+	if !esc && (ascii || utf8.Valid(raw)) {
 		if s.src != "" {
 			return s.src[s.i-len(raw)+1 : s.i-1]
 		}

@@ -90,6 +90,13 @@ func (s *Service) interrupt(ctx context.Context, r Run) error {
 	if err := s.store.UpdateRun(ctx, r); err != nil {
 		return err
 	}
+	if cs, ok := s.store.(WorkClaimStore); ok {
+		// Its claims hold nothing any more (the run is not running); without this they
+		// would stay until the same work is claimed again.
+		if err := cs.DropWorkClaims(ctx, r.ID); err != nil {
+			s.log.Warn("dropping an interrupted run's work claims", "run_id", r.ID, "err", err)
+		}
+	}
 	s.Bus.Emit(runEvent(r, 0))
 	return nil
 }

@@ -75,7 +75,7 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	} else {
 		prevDeclared = inputs // never ran: nothing changed, nothing to compare
 	}
-	state, err := s.current.get(ctx, s.store, w.ID)
+	state, err := s.current.forPlan(ctx, s.store, w.ID, len(v.Graph.Nodes))
 	if err != nil {
 		return Plan{}, nil, nil, err
 	}
@@ -101,6 +101,15 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	plan, err := buildPlan(in, dry)
 	if err != nil {
 		return Plan{}, nil, nil, err
+	}
+	// A run feeds some reused generations' outputs on: load those read without them. One
+	// deleted since the state was read (by another process) fails the plan: it is made again
+	// from the whole state the store holds now.
+	if !dry && !hydrate(ctx, facts, &plan) {
+		if _, err := s.current.read(ctx, s.store, w.ID); err != nil {
+			return Plan{}, nil, nil, err
+		}
+		return s.planFor(ctx, w, v, from, given, dry)
 	}
 	plan.WorkflowID, plan.VersionID = w.ID, v.ID
 	return plan, inputs, current, nil
@@ -165,14 +174,14 @@ func (s *Service) runInputs(ctx context.Context, recent []Run, current map[strin
 		if _, ok := out[g.RunID]; ok {
 			continue
 		}
-		r, err := s.store.GetRun(ctx, g.RunID)
+		inputs, err := s.store.RunInputs(ctx, g.RunID) // not the whole run: its snapshot may hold every node
 		switch {
 		case errors.Is(err, ErrNotFound):
 			gone[g.RunID] = true
 		case err != nil:
 			return nil, fmt.Errorf("loading run %s: %w", g.RunID, err)
 		default:
-			out[r.ID] = r.Inputs
+			out[g.RunID] = inputs
 		}
 	}
 	return out, nil

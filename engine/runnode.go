@@ -152,7 +152,7 @@ func (ex *Executor) cutoff(ctx context.Context, x *Execution, sc *scope, st *nod
 	if prior == nil || prior.Status != GenCompleted || prior.InputFingerprint != fp || !st.typ.IsDeterministic(params) {
 		return nil
 	}
-	return prior
+	return prior.withOutputs(ctx) // a plan's partial generation (staterecord.go) loads its outputs now
 }
 
 // settle records what a node did and sends its event: a generation is stamped, committed and

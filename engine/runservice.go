@@ -211,6 +211,11 @@ func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 	res := ex.Execute(ctx, ar.exec)
 	stored, _ := s.finishRun(run, res)
 	ar.stored = &stored
+	if ar.exec.Plan != nil {
+		// What the run executed joins the workflow's state record, so the next process
+		// that plans reads it in one piece (staterecord.go). Full runs write nothing more.
+		s.current.keepRecord(context.Background(), s.store, run.WorkflowID)
+	}
 	return res
 }
 

@@ -45,6 +45,8 @@ type WorkClaimStore interface {
 	ClaimedWork(ctx context.Context, c WorkClaim) (gen *Generation, held bool, err error)
 	// SlotOwners returns the owners other than owner with runs holding or ready for slots.
 	SlotOwners(ctx context.Context, owner string) ([]string, error)
+	// DropWorkClaims removes every claim of run runID (a run of a process that died).
+	DropWorkClaims(ctx context.Context, runID string) error
 }
 
 // othersEvery is how long an answer to "does another live process hold run slots?" is kept.

@@ -223,6 +223,26 @@ func TestSharedWorkAcrossProcessesClaimantDies(t *testing.T) {
 	}
 }
 
+// TestDeadClaimantsClaimsDropped: the claims of a process that died go when any process
+// settles its runs as interrupted (the next start), not when the same work is claimed again.
+func TestDeadClaimantsClaimsDropped(t *testing.T) {
+	h, a, b, bLock := twoProcesses(t)
+	first := startSeed(t, b, 0)
+	h.gt.next(t)
+	if n := claims(t, h.dir); n == 0 {
+		t.Fatal("b executing shared work wrote no claim")
+	}
+	bLock.Release() // b's process dies (its goroutines go on in this test)
+	ids, err := a.RecoverInterrupted(context.Background())
+	if err != nil || !slices.Contains(ids, first) {
+		t.Fatalf("recovered %v %v, want b's run %s", ids, err, first)
+	}
+	if n := claims(t, h.dir); n != 0 {
+		t.Errorf("after b's run was interrupted %d claims are left, want 0", n)
+	}
+	h.gt.tokens <- struct{}{} // the "dead" process's execution ends
+}
+
 // TestSharedWorkAcrossProcessesWaiterCancelled: a run waiting on another process's execution
 // is cancelled promptly; the execution goes on.
 func TestSharedWorkAcrossProcessesWaiterCancelled(t *testing.T) {

@@ -48,6 +48,9 @@ type RunStore interface {
 	// ListRunsByStatus returns runs in any of the statuses in queue order: oldest first,
 	// except where MoveQueued placed a queued run.
 	ListRunsByStatus(ctx context.Context, statuses ...RunStatus) ([]Run, error)
+	// RunInputs returns a run's flow input values (GetRun's Inputs) without the rest of the
+	// run; ErrNotFound when there is no such run.
+	RunInputs(ctx context.Context, id string) (map[string]any, error)
 	// LatestStartedRun returns the newest run of the workflow that started (its StartedAt
 	// is set and it is not queued), without its snapshot; ErrNotFound when none did. A
 	// run-from-block builds on it however many newer runs are still waiting.
@@ -72,6 +75,14 @@ type GenerationStore interface {
 	// selections change: it grows by the number of generations each commit adds and by one
 	// for each selection, cleared selection or deletion. Equal epochs mean equal generations.
 	GenerationEpoch(ctx context.Context, workflowID string) (int64, error)
+	// SaveStateRecord keeps data as the workflow's state record (staterecord.go) for epoch,
+	// replacing the one it had, when epoch is still the workflow's generation epoch; it
+	// reports whether it did. The record goes with its workflow.
+	SaveStateRecord(ctx context.Context, workflowID string, epoch int64, data []byte) (bool, error)
+	// StateRecord returns the workflow's state record with, read at one moment, the
+	// workflow's epoch and, when that moved on from the record's by at most maxSince, the
+	// generations of the workflow stored after the record was saved (StateRecord.Since).
+	StateRecord(ctx context.Context, workflowID string, maxSince int64) (StateRecord, error)
 	// SelectGeneration marks one generation of a node as selected ("" clears the selection).
 	SelectGeneration(ctx context.Context, workflowID, nodeID, generationID string) error
 	// DeleteGeneration removes a generation and any asset no longer referenced.

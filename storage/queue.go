@@ -43,9 +43,13 @@ type slotStmts struct {
 	release, releaseOne, owners, deadOwner, clearReady, queuedOf, ready, grant, mine *sql.Stmt
 }
 
-// mineHeldSQL selects the owner's (?1) queued runs that hold a slot.
-const mineHeldSQL = `SELECT s.run_id FROM run_slots s JOIN runs r ON r.id = s.run_id
-	WHERE s.owner = ?1 AND s.held = 1 AND r.status = 'queued'`
+// mineHeldSQL selects the owner's (?1) queued runs that hold a slot. The slot statements go
+// from run_slots (a few rows: at most the cap held, a few ready) to runs by id, fixed by CROSS
+// JOIN and "+r.status" (no index on status): left to itself SQLite read every queued run (the
+// runs_queue index) or every run of the data home for each take, a cost that grew with the
+// queue and with the home's history.
+const mineHeldSQL = `SELECT s.run_id FROM run_slots s CROSS JOIN runs r ON r.id = s.run_id
+	WHERE s.owner = ?1 AND s.held = 1 AND +r.status = 'queued'`
 
 func (p *slotStmts) prepare(prep func(string) *sql.Stmt) {
 	// The slots of the runs given back (?1, a JSON array) and of runs that ended (or paused)
@@ -62,7 +66,7 @@ func (p *slotStmts) prepare(prep func(string) *sql.Stmt) {
 	// Free slots under the cap (?1) to the ready runs in queue order, unless the setting ?2
 	// pauses the queue.
 	p.grant = prep(`UPDATE run_slots SET held = 1 WHERE run_id IN
-		(SELECT s.run_id FROM run_slots s JOIN runs r ON r.id = s.run_id WHERE s.held = 0 ORDER BY ` + queueOrder + `
+		(SELECT s.run_id FROM run_slots s CROSS JOIN runs r ON r.id = s.run_id WHERE s.held = 0 ORDER BY ` + queueOrder + `
 			LIMIT max(0, ?1 - (SELECT COUNT(*) FROM run_slots WHERE held = 1)))
 		AND coalesce((SELECT value FROM settings WHERE key = ?2), '') != '1'`)
 	p.mine = prep(mineHeldSQL + ` ORDER BY ` + queueOrder)

@@ -160,8 +160,9 @@ func (s *Store) Close() error {
 
 // stmts are the statements prepared once on the writer connection for hot paths.
 type stmts struct {
-	insertGen     *sql.Stmt
-	insertGenLink *sql.Stmt
+	insertGen      *sql.Stmt
+	insertGenChunk *sql.Stmt // genChunk rows
+	insertGenLink  *sql.Stmt
 	// runs: created and updated by every run (subworkflows' child runs in the committer's batch)
 	versionLabel, nextRunNumber, insertRun, updateRun *sql.Stmt
 	// slots: taken and given back at every run's start and end (queue.go)
@@ -179,6 +180,7 @@ func (p *stmts) prepare(ctx context.Context, w *sql.DB) error {
 		return st
 	}
 	p.insertGen = prep(insertGenerationSQL)
+	p.insertGenChunk = prep(insertGenChunkSQL)
 	p.insertGenLink = prep(`INSERT OR IGNORE INTO generation_assets (generation_id, sha256) VALUES (?, ?)`)
 	p.versionLabel = prep(versionLabelSQL)
 	p.nextRunNumber = prep(nextRunNumberSQL)
@@ -192,7 +194,7 @@ func (p *stmts) prepare(ctx context.Context, w *sql.DB) error {
 }
 
 func (p *stmts) close() {
-	for _, st := range append([]*sql.Stmt{p.insertGen, p.insertGenLink, p.versionLabel, p.nextRunNumber, p.insertRun, p.updateRun}, p.slots.all()...) {
+	for _, st := range append([]*sql.Stmt{p.insertGen, p.insertGenChunk, p.insertGenLink, p.versionLabel, p.nextRunNumber, p.insertRun, p.updateRun}, p.slots.all()...) {
 		if st != nil {
 			st.Close()
 		}

@@ -51,6 +51,14 @@ func (s *Store) ReleaseWork(ctx context.Context, c engine.WorkClaim) error {
 	return nil
 }
 
+// DropWorkClaims removes every claim of run runID.
+func (s *Store) DropWorkClaims(ctx context.Context, runID string) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM work_claims WHERE run_id = ?`, runID); err != nil {
+		return fmt.Errorf("dropping the work claims of run %s: %w", runID, err)
+	}
+	return nil
+}
+
 // ClaimedWork returns the completed generation of c's run with c's fingerprint, if there is
 // one, and whether c still holds its work for a running run.
 func (s *Store) ClaimedWork(ctx context.Context, c engine.WorkClaim) (*engine.Generation, bool, error) {

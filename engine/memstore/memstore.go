@@ -60,6 +60,8 @@ type workflowRec struct {
 	w engine.Workflow
 	// epoch is the workflow's generation epoch (engine.GenerationStore).
 	epoch int64
+	// record is the workflow's state record (engine.GenerationStore.SaveStateRecord).
+	record *stateRec
 }
 
 type versionRec struct {

@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) engine.Store) {
 		{"queue", queueTests},
 		{"generations", generationTests},
 		{"cache", cacheTests},
+		{"planreads", stateRecordTests},
 		{"assets", assetTests},
 		{"settings", settingsTests},
 		{"providers", providerTests},

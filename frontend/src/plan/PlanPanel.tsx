@@ -10,7 +10,7 @@ import "./plan.css";
 export function PlanPanel() {
   const workflowId = useGraph((s) => s.workflowId);
   const dirty = useGraph((s) => s.dirty);
-  const { plan, from, loading, error, workflowId: planWf } = usePlan();
+  const { plan, from, loading, error, workflowId: planWf, sources } = usePlan();
   // an edit makes the plan out of date: it closes
   const editSeq = useGraph((s) => s.editSeq);
   const seenSeq = useRef(editSeq);
@@ -60,7 +60,7 @@ export function PlanPanel() {
                 <li key={id} className={`plan-item plan-${pn.action}`} data-testid={`plan-item-${id}`}>
                   <span className="plan-chip">{actionWord(pn.action, pn.reasons)}</span>
                   <span className="plan-node">{title(id)}</span>
-                  <span className="plan-why">{explainWhy(pn)}</span>
+                  <span className="plan-why">{explainWhy(pn, pn.source_generation_id ? sources[pn.source_generation_id] : undefined)}</span>
                 </li>
               ))}
           </ol>

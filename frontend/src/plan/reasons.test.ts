@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionWord, explainNode, explainWhy, planOrder, reasonText, REASONS, staleReasons, staleText, summarize } from "./reasons";
+import { actionWord, explainNode, explainWhy, planOrder, reasonText, REASONS, sourceText, staleReasons, staleText, summarize } from "./reasons";
 
 describe("reason wording", () => {
   it("covers every reason word of SPEC §7", () => {
@@ -28,6 +28,10 @@ describe("reason wording", () => {
     const cached = { action: "reuse", reasons: ["config_changed", "cached"], source_generation_id: "01a24ada-e676-709a-97d5-944daf694621" };
     expect(actionWord("reuse", cached.reasons)).toBe("Reuses an existing result");
     expect(explainWhy(cached)).toMatch(/so it was reused \(result …af694621\)\.$/);
+    const src = { id: cached.source_generation_id, workflow_id: "w1", version_label: "v3", run_label: "Run #12", run_id: "r1" };
+    expect(explainWhy(cached, sourceText(src, { w1: "Blur" }))).toMatch(/so it was reused \(result of "Blur" v3, Run #12\)\.$/);
+    expect(sourceText({ ...src, run_label: "" }, {})).toBe("result of v3, run r1");
+    expect(sourceText({ ...src, workflow_id: "", version_label: "", run_label: "", run_id: "" }, {})).toBe("result of …af694621");
     expect(explainNode({ action: "rerun", reasons: ["changed", "config_changed"] })).toMatch(/^Runs again: it changed since its last result/);
   });
 

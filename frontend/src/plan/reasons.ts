@@ -70,6 +70,8 @@ function joinWords(parts: string[]): string {
 /** explainWhy is the reason part alone, as a sentence: "Its settings changed since …". */
 export function explainWhy(
   pn: (Pick<PlanNode, "action" | "reasons"> & Partial<Pick<PlanNode, "may_be_cached" | "source_generation_id">>) | undefined,
+  /** where a cached result comes from, in words (sourceText), once known */
+  source?: string,
 ): string {
   if (!pn) return "";
   const reasons = (pn.reasons ?? []).map(reasonText);
@@ -78,8 +80,29 @@ export function explainWhy(
     return pn.action === "reuse" ? "Nothing it depends on changed." : pn.action === "untouched" ? "Nothing this run computes depends on it." : maybe;
   }
   const s = joinWords(reasons);
-  const from = pn.action === "reuse" && pn.reasons?.includes("cached") && pn.source_generation_id ? ` (result ${shortID(pn.source_generation_id)})` : "";
+  const from =
+    pn.action === "reuse" && pn.reasons?.includes("cached") && pn.source_generation_id ? ` (${source || `result ${shortID(pn.source_generation_id)}`})` : "";
   return s.charAt(0).toUpperCase() + s.slice(1) + from + "." + (maybe ? " " + maybe : "");
+}
+
+/** SourceGeneration is what sourceText needs of a cached result's generation. */
+export interface SourceGeneration {
+  id: string;
+  workflow_id: string;
+  version_label: string;
+  run_label: string;
+  run_id: string;
+}
+
+/**
+ * sourceText names where a cached result comes from: `result of "Blur" v3, Run #12`. The
+ * workflow is named when the caller knows it (names: workflow id → name).
+ */
+export function sourceText(g: SourceGeneration, names: Readonly<Record<string, string>>): string {
+  const wf = names[g.workflow_id];
+  const run = g.run_label || (g.run_id ? `run ${g.run_id.slice(0, 8)}` : "");
+  const where = [wf ? `"${wf}"` : "", g.version_label].filter(Boolean).join(" ");
+  return `result of ${[where, run].filter(Boolean).join(", ") || shortID(g.id)}`;
 }
 
 /** shortID is the end of a generation id (its start is a time, alike for results made together). */

@@ -1,0 +1,140 @@
+package engine
+
+import "context"
+
+// recordSlack is how many generation-epoch steps a state record may lag behind the state a
+// process holds before the process writes a new one: a reader then reads at most about that
+// many generations after the record, and a run that executes a node or two writes nothing.
+const recordSlack = 64
+
+// forPlan returns the workflow's current state for a plan: as get, except that the
+// generations may be partial (read from the store's state record: their outputs are loaded
+// by withOutputs when a run feeds them on). nodes is the size of the graph planned, which
+// bounds how many generations written after the record are worth reading instead of the
+// whole state.
+//
+// In order: the entry this process holds when the store's epoch says it is still right; else
+// the store's state record and the generations written after it, when they make the state
+// (staterecord.go); else the store's CurrentGenerations. A state read either of the last two
+// ways that the record lags by more than recordSlack is written as the new record.
+func (c *currentCache) forPlan(ctx context.Context, store GenerationStore, workflowID string, nodes int) (CurrentState, error) {
+	if c.has(workflowID) {
+		epoch, err := store.GenerationEpoch(ctx, workflowID)
+		if err != nil {
+			return CurrentState{}, err
+		}
+		c.mu.Lock()
+		if e := c.entries[workflowID]; e != nil && e.epoch == epoch {
+			e.shared = true
+			c.touch(workflowID)
+			st := CurrentState{Current: e.current, Failed: e.failed, Epoch: e.epoch}
+			c.mu.Unlock()
+			return st, nil
+		}
+		c.mu.Unlock()
+	}
+	if st, recordEpoch, ok := c.fromRecord(ctx, store, workflowID, int64(2*nodes)+4*recordSlack); ok {
+		c.keep(workflowID, st, true, recordEpoch)
+		if st.Epoch-recordEpoch > c.slack {
+			c.saveRecord(ctx, store, workflowID, st)
+		}
+		return st, nil
+	}
+	st, err := c.read(ctx, store, workflowID)
+	if err != nil {
+		return CurrentState{}, err
+	}
+	c.saveRecord(ctx, store, workflowID, st)
+	return st, nil
+}
+
+// fromRecord is the workflow's current state from the store's state record and the
+// generations written after it, with the record's epoch; ok is false when they do not make
+// the state (no record, one that does not decode, a selection or deletion since, too many
+// generations since) or the store failed.
+func (c *currentCache) fromRecord(ctx context.Context, store GenerationStore, workflowID string, maxSince int64) (st CurrentState, recordEpoch int64, ok bool) {
+	rec, err := store.StateRecord(ctx, workflowID, maxSince)
+	if err != nil || rec.Data == nil || !rec.SinceRead || rec.Now-rec.Epoch != int64(len(rec.Since)) {
+		return CurrentState{}, 0, false
+	}
+	st, err = decodeState(rec.Data, workflowID, store.GetGeneration)
+	if err != nil {
+		return CurrentState{}, 0, false
+	}
+	for i := range rec.Since {
+		g := &rec.Since[i]
+		if g.WorkflowID != workflowID {
+			return CurrentState{}, 0, false
+		}
+		if st.Offer(g) {
+			remember(g)
+		}
+	}
+	st.Epoch = rec.Now
+	return st, rec.Epoch, true
+}
+
+// saveRecord writes st as the workflow's state record (kept by the store only while st.Epoch
+// is the workflow's epoch). A record that cannot be written is only a later reader's loss.
+func (c *currentCache) saveRecord(ctx context.Context, store GenerationStore, workflowID string, st CurrentState) {
+	saved, err := store.SaveStateRecord(ctx, workflowID, st.Epoch, encodeState(workflowID, st))
+	if err != nil || !saved {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.entries[workflowID]; e != nil && e.epoch >= st.Epoch && e.recordEpoch < st.Epoch {
+		e.recordEpoch = st.Epoch
+	}
+}
+
+// keepRecord writes the state this process holds for the workflow as its state record when
+// the store's record lags it by more than recordSlack (a run with a plan calls it at its
+// end: what it executed then needs no reading by the next process that plans).
+func (c *currentCache) keepRecord(ctx context.Context, store GenerationStore, workflowID string) {
+	c.mu.Lock()
+	e := c.entries[workflowID]
+	if e == nil || e.epoch-e.recordEpoch <= c.slack {
+		c.mu.Unlock()
+		return
+	}
+	e.shared = true // the maps are read below, unlocked: a later commit copies them first
+	st := CurrentState{Current: e.current, Failed: e.failed, Epoch: e.epoch}
+	c.mu.Unlock()
+	c.saveRecord(ctx, store, workflowID, st)
+}
+
+// hydrate gives the plan's reused generations whose outputs the run feeds on — into a node
+// that executes, or as a run output — their outputs (partial ones from a state record are
+// loaded). It reports false when one cannot be loaded (deleted since the plan was made).
+func hydrate(ctx context.Context, f *graphFacts, p *Plan) bool {
+	need := func(i int) bool {
+		pn := &p.list[i]
+		if pn.Action != ActionReuse || pn.Source == nil || !pn.Source.partial() {
+			return false
+		}
+		full := pn.Source.withOutputs(ctx)
+		if full == nil {
+			return true
+		}
+		pn.Source = full
+		if p.Nodes != nil {
+			p.Nodes[f.g.Nodes[i].ID] = *pn
+		}
+		return false
+	}
+	for i := range p.list {
+		if t := f.types[i]; t != nil && t.RunOutput && need(i) {
+			return false
+		}
+		if p.list[i].Action != ActionRerun {
+			continue
+		}
+		for _, k := range f.gi.in(i) {
+			if need(f.gi.src[k]) {
+				return false
+			}
+		}
+	}
+	return true
+}

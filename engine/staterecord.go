@@ -1,0 +1,286 @@
+package engine
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"time"
+)
+
+// A state record is a workflow's current state (CurrentState) kept by the store in one compact
+// piece, so that a fresh process plans a run from a block or a changed run without searching
+// every node's latest generation and decoding its outputs (docs/PERFORMANCE.md, issue 15). Per
+// current generation it holds what a plan reads: ids, status, the ordering keys (CreatedAt to
+// the millisecond, Seq), config hash, input fingerprint, the value hash of each output and the
+// file a linked node read; not the outputs. A generation read from a record is partial: its
+// Outputs are nil, its memo has the hashes, and withOutputs loads the whole generation when a
+// run feeds its outputs on.
+//
+// The record is written for one generation epoch (GenerationStore.SaveStateRecord stores it
+// only while that is still the workflow's epoch). A reader gets it with the generations written
+// after it (GenerationStore.StateRecord); since the epoch grows by one for each generation
+// written and by one for each selection, cleared selection or deletion, the record plus those
+// generations is the current state exactly when their number equals the epoch's growth. Any
+// other answer — no record, another process's selection or deletion, a record that does not
+// decode — makes the reader take the store's CurrentGenerations, the one statement of the rule.
+
+// StateRecord is what GenerationStore.StateRecord returns.
+type StateRecord struct {
+	// Data is the record (nil when the workflow has none) and Epoch the epoch it was saved for.
+	Data  []byte
+	Epoch int64
+	// Now is the workflow's epoch at the moment of the read.
+	Now int64
+	// Since, when SinceRead, are the workflow's generations stored after the record was saved
+	// that still exist, oldest first (without labels; none is a pick). They are read only
+	// when Now-Epoch is at most the maxSince asked for.
+	Since     []Generation
+	SinceRead bool
+}
+
+// stateMagic starts every record; the last byte is the format's version.
+const stateMagic = "FBstate1"
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// encodeState writes st (every generation of st.Current completed, as Offer keeps it) as a
+// record: magic, the workflow id, a table of run and version ids, the current generations,
+// the failed nodes, then a CRC-32C of everything before it.
+func encodeState(workflowID string, st CurrentState) []byte {
+	out := make([]byte, 0, 64+len(st.Current)*260)
+	out = append(out, stateMagic...)
+	out = appendStr(out, workflowID)
+	ids := map[string]uint64{}
+	var table []string
+	idx := func(s string) uint64 {
+		i, ok := ids[s]
+		if !ok {
+			i = uint64(len(table))
+			ids[s] = i
+			table = append(table, s)
+		}
+		return i
+	}
+	type ref struct{ run, version uint64 }
+	refs := make([]ref, 0, len(st.Current))
+	gens := make([]*Generation, 0, len(st.Current))
+	for _, g := range st.Current {
+		gens = append(gens, g)
+		refs = append(refs, ref{idx(g.RunID), idx(g.VersionID)})
+	}
+	out = binary.AppendUvarint(out, uint64(len(table)))
+	for _, s := range table {
+		out = appendStr(out, s)
+	}
+	out = binary.AppendUvarint(out, uint64(len(gens)))
+	for i, g := range gens {
+		out = appendStr(out, g.NodeID)
+		out = appendStr(out, g.ID)
+		out = binary.AppendUvarint(out, refs[i].run)
+		out = binary.AppendUvarint(out, refs[i].version)
+		flags := byte(0)
+		if g.Selected {
+			flags = 1
+		}
+		out = append(out, flags)
+		out = binary.AppendVarint(out, g.Seq)
+		out = binary.AppendVarint(out, g.CreatedAt.UnixMilli())
+		out = appendStr(out, g.ConfigHash)
+		out = appendStr(out, g.InputFingerprint)
+		out = appendStr(out, fileSHAOf(g))
+		hashes := outHashes(g)
+		out = binary.AppendUvarint(out, uint64(len(hashes)))
+		for _, h := range hashes {
+			out = appendStr(out, h.handle)
+			out = appendStr(out, h.hash)
+		}
+	}
+	out = binary.AppendUvarint(out, uint64(len(st.Failed)))
+	for id := range st.Failed {
+		out = appendStr(out, id)
+	}
+	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli))
+}
+
+func appendStr(out []byte, s string) []byte {
+	out = binary.AppendUvarint(out, uint64(len(s)))
+	return append(out, s...)
+}
+
+// outHashes are g's output value hashes, remembered or worked out now.
+func outHashes(g *Generation) []handleHash {
+	if g.memo != nil {
+		return g.memo.outHash
+	}
+	out := make([]handleHash, 0, len(g.Outputs))
+	for k, v := range g.Outputs {
+		out = append(out, handleHash{k, HashValue(v)})
+	}
+	return out
+}
+
+// fileSHAOf is PriorFileSHA of a generation, partial or whole.
+func fileSHAOf(g *Generation) string {
+	if g.partial() {
+		return g.memo.fileSHA
+	}
+	return PriorFileSHA(*g)
+}
+
+var errBadRecord = errors.New("state record does not decode")
+
+// decodeState reads a record of workflowID written by encodeState; its generations are
+// partial, loading their outputs through load. Anything but a whole, intact record of that
+// workflow is errBadRecord.
+func decodeState(data []byte, workflowID string, load genLoader) (CurrentState, error) {
+	if len(data) < len(stateMagic)+4 || string(data[:len(stateMagic)]) != stateMagic {
+		return CurrentState{}, errBadRecord
+	}
+	body := data[:len(data)-4]
+	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(data[len(data)-4:]) {
+		return CurrentState{}, errBadRecord
+	}
+	r := &recReader{s: string(body[len(stateMagic):])} // one copy; every string below shares it
+	if r.str() != workflowID {
+		return CurrentState{}, errBadRecord
+	}
+	table := make([]string, r.count(1))
+	for i := range table {
+		table[i] = r.str()
+	}
+	n := r.count(8)
+	st := CurrentState{Current: make(map[string]*Generation, n), Failed: map[string]bool{}}
+	gens := make([]Generation, n)
+	memos := make([]genMemo, n)
+	for i := range gens {
+		g, m := &gens[i], &memos[i]
+		g.NodeID, g.ID = r.str(), r.str()
+		g.RunID, g.VersionID = r.ref(table), r.ref(table)
+		g.Selected = r.byte() == 1
+		g.Seq = r.varint()
+		g.CreatedAt = time.UnixMilli(r.varint()).UTC()
+		g.ConfigHash, g.InputFingerprint = r.str(), r.str()
+		g.WorkflowID, g.Status = workflowID, GenCompleted
+		m.fileSHA = r.str()
+		m.outHash = make([]handleHash, r.count(2))
+		for j := range m.outHash {
+			m.outHash[j] = handleHash{r.str(), r.str()}
+		}
+		m.load = load
+		g.memo = m
+		if r.err == nil {
+			if _, dup := st.Current[g.NodeID]; dup {
+				r.err = errBadRecord
+			}
+			st.Current[g.NodeID] = g
+		}
+	}
+	for range r.count(1) {
+		st.Failed[r.str()] = true
+	}
+	if r.err != nil || r.s != "" {
+		return CurrentState{}, errBadRecord
+	}
+	return st, nil
+}
+
+// recReader reads a record's body; the first problem sticks in err and every later read
+// gives zero values.
+type recReader struct {
+	s   string
+	err error
+}
+
+func (r *recReader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	var v uint64
+	for i := 0; i < len(r.s) && i < binary.MaxVarintLen64; i++ {
+		b := r.s[i]
+		v |= uint64(b&0x7f) << (7 * i)
+		if b < 0x80 {
+			r.s = r.s[i+1:]
+			return v
+		}
+	}
+	r.err = errBadRecord
+	return 0
+}
+
+func (r *recReader) varint() int64 {
+	u := r.uvarint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
+	}
+	return v
+}
+
+// count reads a number of items each at least min bytes long, refusing one the rest of the
+// record cannot hold (so a corrupt count allocates nothing large).
+func (r *recReader) count(min int) int {
+	n := r.uvarint()
+	if n > uint64(len(r.s)/min) {
+		r.err = errBadRecord
+		return 0
+	}
+	return int(n)
+}
+
+func (r *recReader) str() string {
+	n := r.uvarint()
+	if r.err != nil || n > uint64(len(r.s)) {
+		r.err = errBadRecord
+		return ""
+	}
+	s := r.s[:n]
+	r.s = r.s[n:]
+	return s
+}
+
+func (r *recReader) byte() byte {
+	if r.err != nil || r.s == "" {
+		r.err = errBadRecord
+		return 0
+	}
+	b := r.s[0]
+	r.s = r.s[1:]
+	return b
+}
+
+func (r *recReader) ref(table []string) string {
+	i := r.uvarint()
+	if i >= uint64(len(table)) {
+		r.err = errBadRecord
+		return ""
+	}
+	return table[i]
+}
+
+// genLoader reads a whole generation by id (GenerationStore.GetGeneration).
+type genLoader func(ctx context.Context, id string) (Generation, error)
+
+// partial reports whether g came from a state record without its outputs.
+func (g *Generation) partial() bool { return g.memo != nil && g.memo.load != nil }
+
+// withOutputs returns g with its outputs: g itself, or for a partial generation the whole
+// generation, loaded once and kept. nil when it cannot be loaded (deleted meanwhile, or the
+// store failed): a caller then does without it, as without a prior generation.
+func (g *Generation) withOutputs(ctx context.Context) *Generation {
+	if !g.partial() {
+		return g
+	}
+	if full := g.memo.full.Load(); full != nil {
+		return full
+	}
+	loaded, err := g.memo.load(ctx, g.ID)
+	if err != nil || loaded.ID != g.ID || loaded.Status != GenCompleted || loaded.NodeID != g.NodeID {
+		return nil
+	}
+	loaded.Selected = g.Selected // as of the state the plan read
+	loaded.memo = &genMemo{outHash: g.memo.outHash}
+	g.memo.full.Store(&loaded)
+	return &loaded
+}
