@@ -132,6 +132,7 @@ func NewService(cfg Config) (*Service, error) {
 		slots:     s.takeSlots,
 		begin:     s.beginRun,
 		execute:   s.executeRun,
+		ended:     s.endedRun,
 		failed:    s.failRun,
 		release:   s.releaseSlot,
 		cancelled: s.cancelledQueued,

@@ -39,10 +39,35 @@ func (s *Store) queuedLocked() []*runRec {
 
 // TakeSlots grants run slots under one cap shared by every user of the store.
 func (s *Store) TakeSlots(ctx context.Context, req engine.SlotRequest) ([]string, error) {
+	ends := make([]encodedRun, len(req.Ended))
+	for i, r := range req.Ended {
+		var err error
+		if ends[i], err = encodeRunUpdate(r); err != nil {
+			return nil, err
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, r := range req.Ended { // all or none
+		if s.runs[r.ID] == nil {
+			return nil, fmt.Errorf("updating run %s: %w", r.ID, engine.ErrNotFound)
+		}
+	}
+	for i, r := range req.Ended {
+		s.updateRunLocked(r, ends[i])
+	}
 	for _, id := range req.Release {
 		delete(s.slots, id)
+	}
+	if len(req.Queued) == 0 {
+		// Giving back only: the slots of runs no longer queued or running go too, the
+		// owner's ready runs stay as they are.
+		for id := range s.slots {
+			if r := s.runs[id]; r == nil || (r.r.Status != engine.RunQueued && r.r.Status != engine.RunRunning) {
+				delete(s.slots, id)
+			}
+		}
+		return []string{}, nil
 	}
 	alive := map[string]bool{}
 	for id, sl := range s.slots {

@@ -17,7 +17,9 @@
 //   edit   (2,000 nodes, first page only, unless BENCH_EDIT=0; measureEdit) at fit view on the far canvas: a
 //          Shift-drag box over ten rows of 50 (500 nodes), Ctrl+C, Ctrl+V (2,500 drawn), Ctrl+Z
 //          (2,000 drawn), auto-layout L (laid out and fitted), Ctrl+A, and zoomed in a drag of
-//          a node with all selected: each step's time to its result drawn and longest task
+//          a node with all selected, Ctrl+Z of that drag, and a connection drawn from one
+//          node's output handle to another's input: each step's time to its result drawn and
+//          longest task
 // Then (unless BENCH_CONCURRENT=0) the check that was e2e/perf.spec.mjs: 10 concurrent runs of
 // a 200-node chain started with Run ×N, and the longest main-thread task from the click until
 // the last one completes (the page only listens meanwhile).
@@ -208,7 +210,8 @@ function p95(xs) {
  * times each step from the key or mouse press to its result drawn, with the longest
  * main-thread task meanwhile: a Shift-drag box over ten rows of 50 (500 nodes), copy, paste
  * (2,500 nodes drawn), undo (2,000 drawn), auto-layout L (laid out in a row and fitted), then
- * undo + F, select all (Ctrl+A), zoom in and drag a node with all selected. */
+ * undo + F, select all (Ctrl+A), zoom in and drag a node with all selected, undo that drag,
+ * and connect two nodes drawn in full. */
 async function measureEdit(page, out) {
   await page.evaluate(() => {
     window.__benchLong = [];
@@ -308,10 +311,64 @@ async function measureEdit(page, out) {
     },
     [id, box.x],
   );
-  // the grid back for the next page (it opens the autosaved draft): undo the drag, saved
-  out.editStep = "undo drag";
+  // one Ctrl+Z puts every node back (the drag is one undo step): the selection is cleared and
+  // the dragged node is back where it was
+  await step(
+    "undoDrag",
+    () => page.keyboard.press("Control+z"),
+    ([id, x0]) => {
+      const el = document.querySelector(`.react-flow__node[data-id="${CSS.escape(id)}"] .fb-head`);
+      return el && Math.abs(el.getBoundingClientRect().x - x0) < 2 && !/\bnodes selected\./.test(document.querySelector(".inspector")?.innerText ?? "") && performance.now();
+    },
+    [id, box.x],
+  );
+  // connect, zoomed in: from the output of a node drawn in full to the input of a node further
+  // down the chain also on screen (two to its right, or in the row below; the chain's edge
+  // into that input is replaced)
+  const pair = await page.evaluate(() => {
+    const pane = document.querySelector(".react-flow__pane").getBoundingClientRect();
+    const inPane = (el) => {
+      const b = el?.getBoundingClientRect();
+      return b && b.left > pane.left && b.right < pane.right && b.top > pane.top && b.bottom < pane.bottom;
+    };
+    for (const el of document.querySelectorAll(".react-flow__node")) {
+      const m = /^d(\d+)$/.exec(el.dataset.id);
+      if (!m || !inPane(document.querySelector(`[data-testid="handle-out-${el.dataset.id}-value"]`))) continue;
+      const k = Number(m[1]);
+      for (const to of [k + 2, k + 50, k + 51, k + 49, k + 52]) {
+        if (to < 1998 && inPane(document.querySelector(`[data-testid="handle-in-d${to}-value"]`))) return [el.dataset.id, `d${to}`];
+      }
+    }
+    return null;
+  });
+  if (!pair) throw new Error("no two nodes drawn in full to connect");
+  const [src, dst] = pair;
+  const ha = await page.getByTestId(`handle-out-${src}-value`).boundingBox();
+  const hb = await page.getByTestId(`handle-in-${dst}-value`).boundingBox();
+  out.connected = `${src}→${dst}`;
+  await step(
+    "connect",
+    async () => {
+      await page.mouse.move(ha.x + ha.width / 2, ha.y + ha.height / 2);
+      await page.mouse.down();
+      await page.mouse.move((ha.x + hb.x) / 2 + 10, (ha.y + hb.y) / 2 + 10, { steps: 6 });
+      await page.mouse.move(hb.x + hb.width / 2, hb.y + hb.height / 2, { steps: 6 });
+      await page.mouse.up();
+    },
+    (key) => document.querySelector(`.react-flow__edge[data-id="${CSS.escape(key)}"]`) && performance.now(),
+    `${src}:value->${dst}:value`,
+  );
+  // the grid back for the next page (it opens the autosaved draft): undo the connection,
+  // then saved (as the draft, or back at the version: "Saved as")
+  out.editStep = "undo connect";
   await page.keyboard.press("Control+z");
-  await page.waitForFunction(() => /· autosaved/.test(document.body.innerText), null, { timeout: 60_000 });
+  await page.waitForFunction(
+    (key) => !document.querySelector(`.react-flow__edge[data-id="${CSS.escape(key)}"]`),
+    `${src}:value->${dst}:value`,
+    { timeout: 60_000 },
+  );
+  await page.waitForTimeout(300);
+  await page.waitForFunction(() => /· autosaved|Saved as/.test(document.querySelector('[data-testid="draft-state"]')?.innerText ?? ""), null, { timeout: 60_000 });
   delete out.editStep;
 }
 
@@ -461,6 +518,10 @@ const cols = [
   ["selectAllTask", "edit: longest task, select all (ms)"],
   ["drag", "edit: drag zoomed in, all selected (ms)"],
   ["dragTask", "edit: longest task, drag (ms)"],
+  ["undoDrag", "edit: Ctrl+Z of the drag → every node back (ms)"],
+  ["undoDragTask", "edit: longest task, undo of the drag (ms)"],
+  ["connect", "edit: connect two handles zoomed in → edge drawn (ms)"],
+  ["connectTask", "edit: longest task, connect (ms)"],
   ["nodesInDom", "nodes in the DOM after open"],
   ["nodesOnCanvas", "nodes on the far canvas after open"],
 ];

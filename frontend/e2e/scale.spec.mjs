@@ -125,6 +125,86 @@ export const tests = [
     },
   },
   {
+    name: "2,000 nodes: select all, zoom in, drag one: every node moves (drawn or not), and one Ctrl+Z puts every node back",
+    timeout: 240_000,
+    fn: async (page, { assert }) => {
+      const wf = generated(2000);
+      const r = await call(page, "ImportJSON", JSON.stringify({ ...wf, name: `Scale drag ${Date.now().toString(36)}` }), "");
+      await page.evaluate((id) => {
+        location.hash = `#/workflow/${encodeURIComponent(id)}`;
+      }, r.workflow_id);
+      await waitFor(page, async () => (await far(page).count()) > 0 && (await farDrawn(page)) === 2000, "2,000 nodes painted on the far canvas", HANG_MS);
+      await page.getByTestId("canvas-loading").waitFor({ state: "detached", timeout: HANG_MS });
+      // the positions as saved (the workflow's draft, read back through the app's own binding)
+      const saved = async () => {
+        const d = await call(page, "OpenWorkflow", r.workflow_id);
+        const g = d.draft ?? d.current.graph;
+        return new Map(g.nodes.map((n) => [n.id, n.position]));
+      };
+      const start = await saved();
+      assert.equal(start.size, 2000);
+
+      await page.locator(".react-flow__pane").click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press("Control+a");
+      await page.getByText("2000 nodes selected.").waitFor({ timeout: HANG_MS });
+      // zoomed in, React Flow holds only the nodes near the view; the selection is still all
+      for (let i = 0; i < 20; i++) await page.locator(".react-flow__controls-zoomin").click();
+      await waitFor(page, async () => (await page.locator(".react-flow__node .fb-head").count()) > 0, "nodes drawn in full when zoomed in", HANG_MS);
+      const held = await page.locator(".react-flow__node").count();
+      assert.ok(held > 0 && held < 500, `only the nodes near the view are held (${held})`);
+      await page.waitForTimeout(300);
+      await page.getByText("2000 nodes selected.").waitFor({ timeout: HANG_MS });
+
+      // drag the node nearest the middle of the pane by 100,60 (screen pixels)
+      const id = await page.evaluate(() => {
+        const r = document.querySelector(".react-flow__pane").getBoundingClientRect();
+        const d = (el) => {
+          const b = el.getBoundingClientRect();
+          return Math.hypot(b.x + b.width / 2 - (r.left + r.width / 2), b.y + b.height / 2 - (r.top + r.height / 2));
+        };
+        return [...document.querySelectorAll(".react-flow__node .fb-head")].sort((x, y) => d(x) - d(y))[0].closest(".react-flow__node").dataset.id;
+      });
+      const head = page.locator(`.react-flow__node[data-id="${id}"] .fb-head`);
+      const box = await head.boundingBox();
+      await page.mouse.move(box.x + 40, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + 140, box.y + box.height / 2 + 60, { steps: 6 });
+      await page.mouse.up();
+      await page.getByText("2000 nodes selected.").waitFor({ timeout: HANG_MS });
+
+      // every one of the 2,000 nodes moved by the dragged node's move, as autosaved
+      const zoom = await page.evaluate(() => new DOMMatrix(getComputedStyle(document.querySelector(".react-flow__viewport")).transform).a);
+      let moved;
+      await waitFor(
+        page,
+        async () => {
+          moved = await saved();
+          const p = moved.get(id);
+          return p.x - start.get(id).x > 40 / zoom;
+        },
+        "the drag autosaved",
+        HANG_MS,
+      );
+      const dx = moved.get(id).x - start.get(id).x;
+      const dy = moved.get(id).y - start.get(id).y;
+      assert.ok(dy > 20 / zoom, `moved down too (${dx},${dy})`);
+      const off = [...start].filter(([n, p]) => Math.abs(moved.get(n).x - p.x - dx) > 1 || Math.abs(moved.get(n).y - p.y - dy) > 1).map(([n]) => n);
+      assert.deepEqual(off.slice(0, 10), [], `${off.length} nodes did not move with the selection (${dx},${dy})`);
+
+      // one Ctrl+Z: every node back where it was
+      await page.keyboard.press("Control+z");
+      await waitFor(
+        page,
+        async () => {
+          const now = await saved();
+          return [...start].every(([n, p]) => now.get(n).x === p.x && now.get(n).y === p.y);
+        },
+        "every node back after one undo (autosaved)",
+        HANG_MS,
+      );
+    },
+  },
+  {
     name: "a 300-node workflow (the least drawn on the far canvas) stays zoomed in once React Flow measures its nodes",
     timeout: 120_000,
     fn: async (page, { assert }) => {

@@ -12,6 +12,7 @@ import {
   type Connection,
   type FinalConnectionState,
   type IsValidConnection,
+  type NodeChange,
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { DropChoice, useFileDropEvents } from "../dnd/DropChoice";
@@ -37,7 +38,7 @@ import { edgeTypes } from "./edges";
 import { FarCanvas } from "./FarCanvas";
 import { MiniCanvas } from "./MiniCanvas";
 import { fitGraph } from "./fit";
-import { CANVAS_FROM, drawRects, handedIds, hitTest, insideBox, nextWindow, normBox, viewBox } from "./farview";
+import { CANVAS_FROM, drawRects, handedIds, hitTest, insideBox, nextWindow, normBox, unselectUnheld, viewBox } from "./farview";
 import { FIRST_CHUNK, VIRTUALIZE_FROM, detailAt, fitViewport, graphBounds, minZoomFor, nextChunk, type Box, type Detail } from "./lod";
 
 export const PALETTE_MIME = "application/x-flowbench-node";
@@ -391,6 +392,22 @@ export function Canvas() {
     void rf.setViewport(placeView(graphBounds(all), size, all.length, minZoom));
   }, [drawing.done, initialized, loadSeq, minZoom, rf]);
 
+  // React Flow selecting one node alone (a click, a drag of an unselected node, a box drawn
+  // zoomed in) unselects the nodes it holds; the selected nodes it does not hold (a large
+  // graph zoomed in) are unselected with them: the selection is the graph store's.
+  const onNodesChangeAll = useCallback(
+    (changes: NodeChange<FbNode>[]) => {
+      onNodesChange(changes);
+      const st = rfStore.getState();
+      if (st.multiSelectionActive || !changes.some((c) => c.type === "select" && c.selected)) return;
+      const g = useGraph.getState();
+      if (g.nodes.length < CANVAS_FROM) return;
+      const nodes = unselectUnheld(g.nodes, st.nodeLookup);
+      if (nodes !== g.nodes) useGraph.setState({ nodes });
+    },
+    [onNodesChange, rfStore],
+  );
+
   const onConnect = useCallback((c: Connection) => {
     const v = verdict(c);
     if (!v.ok) {
@@ -418,12 +435,26 @@ export function Canvas() {
 
   // A node dropped on a loop group's frame joins its body; a child dragged out of its frame
   // leaves it. (Groups do not go inside groups.)
-  const dragStart = useRef<{ id: string; position: { x: number; y: number } } | null>(null);
-  const onNodeDragStart = useCallback((_e: MouseEvent | TouchEvent, node: FbNode) => {
-    dragStart.current = { id: node.id, position: node.position };
+  // In a large graph React Flow holds only the nodes near the view, so it drags only the
+  // selected nodes it holds; when the drag ends, every other selected node moves as far
+  // (moveAlong), in the same undo step.
+  const dragStart = useRef<{ id: string; position: { x: number; y: number }; dragged: Set<string> } | null>(null);
+  const onDragBegin = useCallback((node: FbNode | undefined, dragged: FbNode[]) => {
+    const first = node ?? dragged[0];
+    dragStart.current = first ? { id: first.id, position: first.position, dragged: new Set(dragged.map((n) => n.id)) } : null;
   }, []);
+  const onDragEnd = useCallback((node: FbNode | undefined, dragged: FbNode[]) => {
+    const start = dragStart.current;
+    const now = node?.id === start?.id ? node : dragged.find((n) => n.id === start?.id);
+    if (!start || !now || useGraph.getState().nodes.length < CANVAS_FROM) return;
+    useGraph.getState().moveAlong(start.dragged, { x: now.position.x - start.position.x, y: now.position.y - start.position.y });
+  }, []);
+  const onNodeDragStart = useCallback((_e: unknown, node: FbNode, dragged: FbNode[]) => onDragBegin(node, dragged), [onDragBegin]);
+  const onSelectionDragStart = useCallback((_e: unknown, dragged: FbNode[]) => onDragBegin(undefined, dragged), [onDragBegin]);
+  const onSelectionDragStop = useCallback((_e: unknown, dragged: FbNode[]) => onDragEnd(undefined, dragged), [onDragEnd]);
   const onNodeDragStop = useCallback(
-    (_e: MouseEvent | TouchEvent, node: FbNode) => {
+    (_e: MouseEvent | TouchEvent, node: FbNode, dragged: FbNode[]) => {
+      onDragEnd(node, dragged);
       const types = useCatalog.getState().types;
       const isGroup = (n: FbNode) => Boolean(types[n.data.type]?.container);
       if (isGroup(node)) return;
@@ -443,7 +474,7 @@ export function Canvas() {
       const title = (id: string) => useGraph.getState().nodes.find((n) => n.id === id)?.data.label || id;
       toast("info", group ? `${title(node.id)} now runs inside ${title(group)}, once per item` : `${title(node.id)} left its loop`);
     },
-    [rf],
+    [rf, onDragEnd],
   );
 
   const onDragOver = useCallback((e: React.DragEvent) => {
@@ -487,7 +518,7 @@ export function Canvas() {
         nodeTypes={nodeTypes}
         edgeTypes={edgeTypes}
         onlyRenderVisibleElements={nodes.length >= VIRTUALIZE_FROM}
-        onNodesChange={onNodesChange}
+        onNodesChange={onNodesChangeAll}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
@@ -495,6 +526,8 @@ export function Canvas() {
         onNodeDoubleClick={onNodeDoubleClick}
         onNodeDragStart={onNodeDragStart}
         onNodeDragStop={onNodeDragStop}
+        onSelectionDragStart={onSelectionDragStart}
+        onSelectionDragStop={onSelectionDragStop}
         onPaneClick={onPaneClick}
         onPaneMouseMove={onPaneMouseMove}
         onPaneMouseLeave={onPaneMouseLeave}

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
   FAR_H,
-  HAND_SELECTED,
   WINDOW_MARGIN,
   drawRects,
   frameScheduler,
   handedIds,
+  moveRest,
+  unselectUnheld,
   hitTest,
   insideBox,
   nextWindow,
@@ -100,7 +101,7 @@ describe("what React Flow holds when zoomed in", () => {
     expect(zoomed.width).toBe(125 * 2);
   });
 
-  it("holds a child's group and a group's children, and selected nodes wherever they are (up to a cap)", () => {
+  it("holds a child's group and a group's children, and not selected nodes elsewhere", () => {
     const nodes: NodeLike[] = [
       { id: "loop", data: { type: "control.foreach" }, position: { x: 5000, y: 0 } },
       { id: "kid", data: { type: "util.delay" }, parentId: "loop", position: { x: 40, y: 60 } },
@@ -111,9 +112,53 @@ describe("what React Flow holds when zoomed in", () => {
     const r = drawRects(nodes, types);
     const ids = handedIds(nodes, r, { x: 8900, y: 0, width: 400, height: 400 });
     // only kid2 lies in the window: its group comes with it, and so does its sibling
-    expect([...ids].sort()).toEqual(["far", "kid", "kid2", "loop"]);
+    expect([...ids].sort()).toEqual(["kid", "kid2", "loop"]);
+    // all 3,000 selected, zoomed in: React Flow holds the few near the view, not the selection
     const many = grid(3000).map((n) => ({ ...n, selected: true }));
-    expect(handedIds(many, drawRects(many, types), { x: -1e6, y: -1e6, width: 1, height: 1 }).size).toBe(HAND_SELECTED);
+    const held = handedIds(many, drawRects(many, types), { x: 0, y: 0, width: 1000, height: 800 });
+    expect(held.size).toBeGreaterThan(0);
+    expect(held.size).toBeLessThan(50);
+  });
+});
+
+describe("a drag of a selection React Flow holds only part of", () => {
+  it("moves every other selected node by the drag's delta when it ends, a child of a selected group with its group", () => {
+    const nodes: NodeLike[] = [
+      { id: "a", data: { type: "util.delay" }, position: { x: 0, y: 0 }, selected: true }, // dragged by React Flow
+      { id: "b", data: { type: "util.delay" }, position: { x: 90_000, y: 500 }, selected: true }, // not held
+      { id: "c", data: { type: "util.delay" }, position: { x: 300, y: 0 } }, // not selected
+      { id: "loop", data: { type: "control.foreach" }, position: { x: 5000, y: 0 }, selected: true },
+      { id: "kid", data: { type: "util.delay" }, parentId: "loop", position: { x: 40, y: 60 }, selected: true },
+      { id: "loop2", data: { type: "control.foreach" }, position: { x: 9000, y: 0 } },
+      { id: "kid2", data: { type: "util.delay" }, parentId: "loop2", position: { x: 40, y: 60 }, selected: true },
+    ];
+    const out = moveRest(nodes, new Set(["a"]), { x: 10, y: -5 });
+    const at = (id: string) => out.find((n) => n.id === id)!.position;
+    expect(at("a")).toEqual({ x: 0, y: 0 }); // React Flow moved it already
+    expect(at("b")).toEqual({ x: 90_010, y: 495 });
+    expect(at("c")).toEqual({ x: 300, y: 0 });
+    expect(at("loop")).toEqual({ x: 5010, y: -5 });
+    expect(at("kid")).toEqual({ x: 40, y: 60 }); // relative to its group, which moved
+    expect(at("kid2")).toEqual({ x: 50, y: 55 }); // its group is not selected
+    expect(moveRest(nodes, new Set(), { x: 0, y: 0 })).toBe(nodes);
+    const none = nodes.map((n) => ({ ...n, selected: false }));
+    expect(moveRest(none, new Set(), { x: 5, y: 5 })).toBe(none);
+  });
+
+  it("moves all 2,000 selected when React Flow dragged the few it holds", () => {
+    const nodes = grid(2000).map((n) => ({ ...n, selected: true }));
+    const held = handedIds(nodes, drawRects(nodes, types), { x: 0, y: 0, width: 1000, height: 800 });
+    const out = moveRest(nodes, held, { x: 100, y: 60 });
+    const moved = out.filter((n, i) => n.position.x === nodes[i].position.x + 100 && n.position.y === nodes[i].position.y + 60);
+    expect(moved.length).toBe(2000 - held.size);
+  });
+
+  it("unselects the selected nodes React Flow does not hold when it selects one alone", () => {
+    const nodes = grid(10).map((n, i) => ({ ...n, selected: i < 6 }));
+    const out = unselectUnheld(nodes, new Set(["d0", "d1"]));
+    expect(out.filter((n) => n.selected).map((n) => n.id)).toEqual(["d0", "d1"]);
+    const fine = nodes.map((n, i) => ({ ...n, selected: i < 2 }));
+    expect(unselectUnheld(fine, new Set(["d0", "d1"]))).toBe(fine);
   });
 });
 

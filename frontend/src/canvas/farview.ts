@@ -131,26 +131,51 @@ export function nextWindow(current: Box | null, view: Box): Box {
   return grow(view, WINDOW_MARGIN);
 }
 
-/** Selected nodes are handed to React Flow wherever they are (a selection dragged partly off
- * screen moves whole) up to this many; past it only those near the view. */
-export const HAND_SELECTED = 1000;
-
 /**
  * handedIds is the ids of the nodes React Flow is given for a window: those whose box meets
- * it, the group of each (React Flow needs a child's parent), every child of a group handed
- * (it lies inside its frame), and the selected ones (up to HAND_SELECTED).
+ * it, the group of each (React Flow needs a child's parent) and every child of a group handed
+ * (it lies inside its frame). Selected nodes elsewhere are not handed: the selection lives in
+ * the graph store, and a drag moves the selected nodes React Flow does not hold once, when it
+ * ends (moveRest), so a drag with thousands selected moves only what is drawn.
  */
 export function handedIds(nodes: readonly NodeLike[], rects: readonly DrawRect[], win: Box): Set<string> {
   const ids = new Set<string>();
   for (const r of rects) if (meets(r, win)) ids.add(r.id);
-  let selected = 0;
-  for (const n of nodes) if (n.selected && selected++ < HAND_SELECTED) ids.add(n.id);
   for (const n of nodes) {
     if (!n.parentId) continue;
     if (ids.has(n.id)) ids.add(n.parentId);
   }
   for (const n of nodes) if (n.parentId && ids.has(n.parentId)) ids.add(n.id);
   return ids;
+}
+
+/**
+ * moveRest is nodes after a drag of the selection that React Flow did only part of: every
+ * selected node not in dragged (React Flow held only the nodes near the view) moves by delta,
+ * but a child whose group is selected (it moves with its group, its position is relative).
+ * Returns nodes itself when nothing moves.
+ */
+export function moveRest<N extends NodeLike>(nodes: readonly N[], dragged: ReadonlySet<string>, delta: { x: number; y: number }): N[] {
+  if (!delta.x && !delta.y) return nodes as N[];
+  const selected = new Set<string>();
+  for (const n of nodes) if (n.selected) selected.add(n.id);
+  let changed = false;
+  const out = nodes.map((n) => {
+    if (!n.selected || dragged.has(n.id) || (n.parentId && selected.has(n.parentId))) return n;
+    changed = true;
+    return { ...n, position: { x: n.position.x + delta.x, y: n.position.y + delta.y } };
+  });
+  return changed ? out : (nodes as N[]);
+}
+
+/**
+ * unselectUnheld is nodes with every selected node React Flow does not hold unselected, or
+ * nodes itself when there is none: React Flow selecting one node alone (a click, or a drag of
+ * an unselected node) unselects only the nodes it holds.
+ */
+export function unselectUnheld<N extends NodeLike>(nodes: readonly N[], held: { has(id: string): boolean }): N[] {
+  if (!nodes.some((n) => n.selected && !held.has(n.id))) return nodes as N[];
+  return nodes.map((n) => (n.selected && !held.has(n.id) ? { ...n, selected: false } : n));
 }
 
 /**

@@ -74,6 +74,35 @@ describe("graph store", () => {
     expect(useGraph.getState().nodes.find((n) => n.id === "t")!.position.x).toBe(300);
   });
 
+  it("a drag of 2,000 selected of which React Flow held a few: every node moves, and one undo puts every node back", () => {
+    const nodes = Array.from({ length: 2000 }, (_, i) => ({ id: `d${i}`, type: "util.delay", position: { x: 280 * (i % 50), y: 170 * Math.floor(i / 50) } }));
+    const g = { inputs: [], nodes, edges: [] };
+    const s = useGraph.getState();
+    s.load(detail({ current: { ...v1, graph: g }, versions: [{ ...v1, graph: g }] }));
+    // select all (the store's own: Ctrl+A), then React Flow drags the three it holds
+    useGraph.setState((st) => ({ nodes: st.nodes.map((n) => ({ ...n, selected: true })) }));
+    const held = ["d0", "d1", "d50"];
+    const step = (dx: number, dragging: boolean) =>
+      s.onNodesChange(held.map((id) => {
+        const p = nodes.find((n) => n.id === id)!.position;
+        return { type: "position" as const, id, position: { x: p.x + dx, y: p.y + dx / 2 }, dragging };
+      }));
+    for (const dx of [10, 20, 30]) step(dx, true);
+    step(40, false);
+    useGraph.getState().moveAlong(new Set(held), { x: 40, y: 20 });
+    const st = useGraph.getState();
+    expect(st.history.past).toHaveLength(1);
+    expect(st.nodes.filter((n) => n.selected)).toHaveLength(2000);
+    const byId = new Map(nodes.map((n) => [n.id, n.position]));
+    expect(st.nodes.every((n) => n.position.x === byId.get(n.id)!.x + 40 && n.position.y === byId.get(n.id)!.y + 20)).toBe(true);
+    // autosaved as moved
+    expect(graphOf(st).nodes.find((n) => n.id === "d1999")!.position).toEqual({ x: 280 * 49 + 40, y: 170 * 39 + 20 });
+    st.undo();
+    expect(graphOf(useGraph.getState()).nodes).toEqual(nodes);
+    useGraph.getState().redo();
+    expect(useGraph.getState().nodes.every((n) => n.position.x === byId.get(n.id)!.x + 40)).toBe(true);
+  });
+
   it("notices a graph back at its base version", () => {
     const s = useGraph.getState();
     s.load(detail());

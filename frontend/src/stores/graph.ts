@@ -9,6 +9,7 @@ import type { FlowGraph } from "../lib/flowtypes";
 import type { FbEdge, FbNode } from "../lib/flowtypes";
 import { emptyHistory, record, redo, undo, type History } from "../lib/history";
 import { layeredLayout } from "../lib/layout";
+import { moveRest } from "../canvas/farview";
 
 export type SaveStatus = "idle" | "pending" | "saving" | "error";
 
@@ -42,6 +43,9 @@ export interface GraphState {
   edit: (mutate: (f: FlowGraph) => FlowGraph, key?: string) => void;
   onNodesChange: (changes: NodeChange<FbNode>[]) => void;
   onEdgesChange: (changes: EdgeChange<FbEdge>[]) => void;
+  /** moveAlong ends a drag React Flow did only part of (it holds only the nodes near the view):
+   * every other selected node moves by delta too, in the same undo step as the drag. */
+  moveAlong: (dragged: ReadonlySet<string>, delta: { x: number; y: number }) => void;
   undo: () => void;
   redo: () => void;
   markSaved: (baseVersionId: string) => void;
@@ -157,18 +161,28 @@ export const useGraph = create<GraphState>((set, get) => {
       const s = get();
       let { history, dragging, editSeq, dirty } = s;
       let committed = false;
+      // one undo step per batch at most: a drag of several nodes ends with one position change
+      // each, and only the first of them may be taken for the end of the drag (a step
+      // recorded for the second would hold the dragged positions, and undo would keep them)
+      const wasDragging = s.dragging;
+      let recorded = false;
+      const note = (key?: string) => {
+        if (recorded) return;
+        history = record(history, graphOf(s), key);
+        recorded = true;
+      };
       for (const c of changes) {
         if (c.type === "position" && c.position) {
-          if (c.dragging && !dragging) {
-            history = record(history, graphOf(s));
+          if (c.dragging) {
+            if (!wasDragging) note();
             dragging = true;
-          } else if (!c.dragging) {
-            if (!dragging) history = record(history, graphOf(s), "move");
+          } else {
+            if (!wasDragging) note("move");
             dragging = false;
             committed = true;
           }
         } else if (c.type === "remove" || c.type === "add" || c.type === "replace") {
-          if (!committed) history = record(history, graphOf(s));
+          note();
           committed = true;
         }
       }
@@ -192,6 +206,15 @@ export const useGraph = create<GraphState>((set, get) => {
         editSeq: s.editSeq + 1,
         dirty: true,
       });
+    },
+
+    moveAlong: (dragged, delta) => {
+      const s = get();
+      const nodes = moveRest(s.nodes, dragged, delta);
+      if (nodes === s.nodes) return;
+      // the drag recorded the graph before it moved (its first position change): this is
+      // part of that step, not one of its own
+      set({ nodes, editSeq: s.editSeq + 1, dirty: true });
     },
 
     undo: () => {
