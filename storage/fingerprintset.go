@@ -96,20 +96,32 @@ func (s *Store) fingerprintsAfter(ctx context.Context, q queryer, since int64, l
 	return fps, last, true, nil
 }
 
-// mergeKeys returns sorted with the keys of fps added, sorted and distinct; false when a
-// fingerprint has no key.
+// mergeKeys returns sorted with the keys of fps added, sorted and distinct (the new keys
+// sorted, then one merge); false when a fingerprint has no key.
 func mergeKeys(sorted []uint64, fps []string) ([]uint64, bool) {
-	out := make([]uint64, len(sorted), len(sorted)+len(fps))
-	copy(out, sorted)
-	for _, fp := range fps {
+	add := make([]uint64, len(fps))
+	for i, fp := range fps {
 		k, ok := engine.FingerprintKey(fp)
 		if !ok {
 			return nil, false
 		}
-		out = append(out, k)
+		add[i] = k
 	}
-	slices.Sort(out)
-	return slices.Compact(out), true
+	slices.Sort(add)
+	out := make([]uint64, 0, len(sorted)+len(add))
+	i, j := 0, 0
+	for i < len(sorted) || j < len(add) {
+		var k uint64
+		if j == len(add) || i < len(sorted) && sorted[i] <= add[j] {
+			k, i = sorted[i], i+1
+		} else {
+			k, j = add[j], j+1
+		}
+		if len(out) == 0 || out[len(out)-1] != k {
+			out = append(out, k)
+		}
+	}
+	return out, true
 }
 
 // writeSummary stores keys as the summary through seq upTo, if the summary still stands at

@@ -67,7 +67,7 @@ func TestFingerprintSummary(t *testing.T) {
 		}
 	}
 	const n = 3000 // more than one summary rewrite's worth
-	saved := save(0, n)
+	save(0, n)
 	sorted, more := list()
 	if len(sorted) != 0 || len(more) != n-n/7 {
 		t.Fatalf("first read: %d keys + %d after, want the summary empty and %d after", len(sorted), len(more), n-n/7)
@@ -78,9 +78,23 @@ func TestFingerprintSummary(t *testing.T) {
 		t.Fatalf("second read: %d keys + %d after, want the summary written by the first (%d keys)", len(sorted), len(more), n-n/7)
 	}
 	check("second read", sorted, more, n)
+	// a second rewrite merges into the keys there
+	const m = n + 2600
+	save(n, m)
+	sorted, more = list()
+	check("third read", sorted, more, m)
+	if sorted, more = list(); len(more) != 0 {
+		t.Fatalf("fourth read: %d after the summary, want it rewritten by the third", len(more))
+	}
+	check("fourth read", sorted, more, m)
+	saved := save(m, m+n)
+	top := m + n
+	if sorted, more = list(); len(more) != top-top/7-len(sorted) {
+		t.Fatalf("fifth read: %d keys + %d after", len(sorted), len(more))
+	}
 	// since >= 0: what was written after a seq
-	if _, after, ok, err := s.CompletedFingerprints(ctx, saved[n-2].Seq, 10); err != nil || !ok || !slices.Equal(after, []string{fp(n - 1)}) {
-		t.Fatalf("after seq %d: %v, %v, %v; want [%s]", saved[n-2].Seq, after, ok, err, fp(n-1))
+	if _, after, ok, err := s.CompletedFingerprints(ctx, saved[n-2].Seq, 10); err != nil || !ok || !slices.Equal(after, []string{fp(top - 1)}) {
+		t.Fatalf("after seq %d: %v, %v, %v; want [%s]", saved[n-2].Seq, after, ok, err, fp(top-1))
 	}
 	// the last ten deleted; ten new ones take their seqs
 	for _, g := range saved[n-10:] {
@@ -88,12 +102,12 @@ func TestFingerprintSummary(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	again := save(n, n+10)
+	again := save(top, top+10)
 	if again[0].Seq != saved[n-10].Seq {
 		t.Logf("seq %d after deleting from %d (not reused: still checked)", again[0].Seq, saved[n-10].Seq)
 	}
 	sorted, more = list()
-	check("after deleting and writing again", sorted, more, n+10)
+	check("after deleting and writing again", sorted, more, top+10)
 	if _, _, ok, err := s.CompletedFingerprints(ctx, -1, 100); ok || err != nil {
 		t.Fatalf("past the limit: %v, %v; want not ok", ok, err)
 	}
