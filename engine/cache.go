@@ -91,25 +91,38 @@ func FingerprintKey(fp string) (uint64, bool) {
 	return k, true
 }
 
-// fpSet is the known set: sorted keys (as the store's summary gave them) and the rest.
+// fpSet is the known set: sorted keys (as the store's summary gave them) and, for the
+// generations after the summary, how many have each key. A count may be too high (a
+// generation read twice, or deleted since), never too low.
 type fpSet struct {
 	sorted []uint64
-	more   map[uint64]struct{}
+	more   map[uint64]uint32
 }
 
 func (f *fpSet) has(k uint64) bool {
-	if _, in := f.more[k]; in {
+	if f.more[k] > 0 {
 		return true
 	}
 	_, in := slices.BinarySearch(f.sorted, k)
 	return in
 }
 
-// add adds fp; false when it has no key (the set cannot answer for it any more).
+// single reports whether exactly one completed generation has a fingerprint with key k: it
+// is then the one CachedGeneration finds for it.
+func (f *fpSet) single(k uint64) bool {
+	if f.more[k] != 1 {
+		return false
+	}
+	_, in := slices.BinarySearch(f.sorted, k)
+	return !in
+}
+
+// add counts a generation with fp; false when fp has no key (the set cannot answer for it
+// any more).
 func (f *fpSet) add(fp string) bool {
 	k, ok := FingerprintKey(fp)
 	if ok {
-		f.more[k] = struct{}{}
+		f.more[k]++
 	}
 	return ok
 }
@@ -145,7 +158,7 @@ func (c *cacheIndex) begin(ctx context.Context, st GenerationStore) bool {
 	if canList {
 		sorted, more, ok, err := l.CompletedFingerprints(ctx, -1, knownMax)
 		if err == nil && ok {
-			c.known = &fpSet{sorted: sorted, more: make(map[uint64]struct{}, len(more))}
+			c.known = &fpSet{sorted: sorted, more: make(map[uint64]uint32, len(more))}
 			if !c.addKnown(more) {
 				c.known = nil
 			}
@@ -178,6 +191,9 @@ func (c *cacheIndex) committed(gens []Generation) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.valid && gens[len(gens)-1].Seq <= c.clock.Writes {
+		return // read with the clock
+	}
 	if c.known != nil {
 		for i := range gens {
 			if gens[i].Status == GenCompleted && gens[i].InputFingerprint != "" && !c.known.add(gens[i].InputFingerprint) {
@@ -190,9 +206,6 @@ func (c *cacheIndex) committed(gens []Generation) {
 		return
 	}
 	first, last := gens[0].Seq, gens[len(gens)-1].Seq
-	if last <= c.clock.Writes {
-		return // read with the clock
-	}
 	if first != c.clock.Writes+1 || last != c.clock.Writes+int64(len(gens)) {
 		c.valid, c.hits, c.fetched = false, nil, nil
 		return
@@ -320,9 +333,8 @@ func (r *cacheRun) prefetch(ctx context.Context, workflowID string) {
 	if !idx.claimFetch(workflowID) {
 		return
 	}
-	clock, holds := idx.at()
 	st, err := r.s.current.get(ctx, r.s.store, workflowID)
-	if err != nil || !holds {
+	if err != nil {
 		return
 	}
 	byFP := make(map[string]*Generation, len(st.Current))
@@ -334,22 +346,39 @@ func (r *cacheRun) prefetch(ctx context.Context, workflowID string) {
 		}
 	}
 	// A generation alone with its fingerprint is the one CachedGeneration finds; where others
-	// share it, the lookup stays one by one.
-	repeated, err := r.s.store.RepeatedFingerprints(ctx, fps)
-	if err != nil {
+	// share it, the lookup stays one by one. Known says so of those it counted alone; the
+	// store is asked about the rest.
+	clock, holds, ask := idx.notSingle(fps)
+	if !holds {
 		return
 	}
-	for _, fp := range repeated {
-		delete(byFP, fp)
+	if len(ask) > 0 {
+		repeated, err := r.s.store.RepeatedFingerprints(ctx, ask)
+		if err != nil {
+			return
+		}
+		for _, fp := range repeated {
+			delete(byFP, fp)
+		}
 	}
 	idx.keep(clock, byFP, workflowID)
 }
 
-// at returns the clock the hits hold at, and whether they do.
-func (c *cacheIndex) at() (GenClock, bool) {
+// notSingle returns those of fps that known does not count as the fingerprint of exactly
+// one completed generation, with the clock the hits hold at and whether they do.
+func (c *cacheIndex) notSingle(fps []string) (GenClock, bool, []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.clock, c.valid
+	if c.known == nil {
+		return c.clock, c.valid, fps
+	}
+	var ask []string
+	for _, fp := range fps {
+		if k, ok := FingerprintKey(fp); !ok || !c.known.single(k) {
+			ask = append(ask, fp)
+		}
+	}
+	return c.clock, c.valid, ask
 }
 
 // cached returns the generation a node planned to rerun reuses from the cache, or nil: only

@@ -93,8 +93,24 @@ func TestCacheAcrossWorkflows(t *testing.T) {
 // check of A's generations must not settle for A's earlier ones.
 func TestCacheNamesTheLatest(t *testing.T) {
 	t.Parallel()
-	reg, executions := testRegistry(t)
-	svc := newService(t, reg, 2)
+	for _, store := range []string{"memstore", "sqlite"} {
+		t.Run(store, func(t *testing.T) {
+			reg, executions := testRegistry(t)
+			svc := newService(t, reg, 2)
+			if store == "sqlite" { // the process's known set counts the generations of each fingerprint
+				st, err := storage.Open(context.Background(), t.TempDir(), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { st.Close() })
+				svc = cacheService(t, st, reg)
+			}
+			cacheNamesTheLatest(t, svc, executions)
+		})
+	}
+}
+
+func cacheNamesTheLatest(t *testing.T, svc *engine.Service, executions *atomic.Int64) {
 	for _, name := range []string{"A", "B", "C", "D"} {
 		importGraph(t, svc, name, cacheGraph())
 	}
