@@ -217,7 +217,7 @@ func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 			return nil
 		}}
 	if ar.exec.Plan != nil && s.cacheOn(ctx) {
-		ex.Cache = s.filteredCache(ar.exec.Plan, s.newCacheMemo().lookup)
+		ex.Cache = s.newCacheRun().lookup
 	}
 	res := ex.Execute(ctx, ar.exec)
 	if ar.exec.Plan != nil {
