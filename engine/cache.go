@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 )
 
@@ -31,17 +32,28 @@ func (s *Service) cacheOn(ctx context.Context) bool {
 	return err != nil || !ok || v != "off"
 }
 
-// cacheIndex is the process's memory of the cache: fingerprint -> the latest completed
-// generation with it, as the store answered. Its answers hold while the store's generation
-// clock is the one they were read at (GenClock); this process's own commits move the clock
-// on and replace the answers they make older, anything else (another process's write, any
-// deletion) empties it at the next run's first lookup. A warm process then finds a graph
-// copied from a workflow that ran without asking the store, as cheaply as a reuse inside
-// one workflow.
+// cacheIndex is the process's memory of the cache, the one structure that answers "which
+// completed generation has this fingerprint?" before the store is asked:
+//
+//   - known, the keys of the fingerprints of every completed generation of the data home
+//     (FingerprintLister; a fingerprint not among them has no generation, answered at once:
+//     a changed run of a long chain asks about thousands of new fingerprints);
+//   - hits, fingerprint -> the latest completed generation with it, as the store answered.
+//
+// Both hold at the store's generation clock they were read at (GenClock). This process's own
+// commits move the clock on (their fingerprints join known; each generation replaces the hit
+// it is newer than). Anything else is seen at the next run's first lookup, which reads the
+// clock: when only writes happened, the fingerprints written after the clock are read and
+// added (and their hits dropped: a later generation may have one); after a deletion, hits
+// start again and known is read again (the store keeps a persisted summary of it, so that is
+// one small read, not every fingerprint ever written). A hit is always the store's answer;
+// a generation another process completes while a run goes may be missed by that run (work
+// done again, never a wrong hit).
 type cacheIndex struct {
 	mu      sync.Mutex
 	clock   GenClock
-	valid   bool                   // the entries hold at clock
+	valid   bool                   // hits hold at clock
+	known   *fpSet                 // nil: every fingerprint not in hits is asked of the store
 	hits    map[string]*Generation // fingerprint -> the latest completed generation with it
 	fetched map[string]bool        // workflows whose current generations were checked
 }
@@ -49,30 +61,138 @@ type cacheIndex struct {
 // cacheIndexMax bounds the fingerprints the index keeps; past it, lookups go to the store.
 const cacheIndexMax = 200_000
 
-// begin starts a run's use of the index at the store's clock: the entries stay when they
-// hold at it, else the index starts again, empty, at it.
-func (c *cacheIndex) begin(now GenClock) {
+// knownMax bounds the fingerprints known holds; with more, misses are asked of the store.
+const knownMax = 2_000_000
+
+// FingerprintLister lists the fingerprints of completed generations, for the cache's known
+// set: with since < 0, all of them, as sorted keys (FingerprintKey) of a persisted summary
+// plus the fingerprints written after it; with since >= 0, those of generations with a seq
+// after since. ok is false, with nothing, when there are more than limit. A store that
+// cannot list them serves each lookup itself.
+type FingerprintLister interface {
+	CompletedFingerprints(ctx context.Context, since int64, limit int) (sorted []uint64, more []string, ok bool, err error)
+}
+
+// FingerprintKey is the key of an input fingerprint (32 hex digits, InputFingerprint) in the
+// known set: its first 64 bits. Two fingerprints with one key only cost a store lookup.
+func FingerprintKey(fp string) (uint64, bool) {
+	if len(fp) != 32 {
+		return 0, false
+	}
+	k, err := strconv.ParseUint(fp[:16], 16, 64)
+	if err != nil {
+		return 0, false
+	}
+	for i := 16; i < 32; i++ {
+		if c := fp[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return 0, false
+		}
+	}
+	return k, true
+}
+
+// fpSet is the known set: sorted keys (as the store's summary gave them) and the rest.
+type fpSet struct {
+	sorted []uint64
+	more   map[uint64]struct{}
+}
+
+func (f *fpSet) has(k uint64) bool {
+	if _, in := f.more[k]; in {
+		return true
+	}
+	_, in := slices.BinarySearch(f.sorted, k)
+	return in
+}
+
+// add adds fp; false when it has no key (the set cannot answer for it any more).
+func (f *fpSet) add(fp string) bool {
+	k, ok := FingerprintKey(fp)
+	if ok {
+		f.more[k] = struct{}{}
+	}
+	return ok
+}
+
+// begin starts a run's use of the index: it reads the store's clock and brings the index to
+// it. false: the clock could not be read; the run asks the store about everything.
+func (c *cacheIndex) begin(ctx context.Context, st GenerationStore) bool {
+	now, err := st.GenerationClock(ctx)
+	if err != nil {
+		return false
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.valid && c.clock == now {
-		return
+		return true
 	}
-	c.clock, c.valid, c.hits, c.fetched = now, true, map[string]*Generation{}, map[string]bool{}
+	l, canList := st.(FingerprintLister)
+	if c.known != nil && canList && now.Deletions == c.clock.Deletions && now.Writes > c.clock.Writes {
+		// only writes since the clock (a seq is never given twice without a deletion)
+		_, more, ok, err := l.CompletedFingerprints(ctx, c.clock.Writes, knownMax-len(c.known.sorted)-len(c.known.more))
+		if err == nil && ok && c.addKnown(more) {
+			if !c.valid {
+				c.hits, c.fetched = map[string]*Generation{}, map[string]bool{}
+			}
+			for _, fp := range more {
+				delete(c.hits, fp)
+			}
+			c.clock, c.valid = now, true
+			return true
+		}
+	}
+	c.clock, c.valid, c.hits, c.fetched, c.known = now, true, map[string]*Generation{}, map[string]bool{}, nil
+	if canList {
+		sorted, more, ok, err := l.CompletedFingerprints(ctx, -1, knownMax)
+		if err == nil && ok {
+			c.known = &fpSet{sorted: sorted, more: make(map[uint64]struct{}, len(more))}
+			if !c.addKnown(more) {
+				c.known = nil
+			}
+		}
+	}
+	return true
+}
+
+// addKnown adds fingerprints to known (c.mu held); false, with known dropped, when one has
+// no key.
+func (c *cacheIndex) addKnown(fps []string) bool {
+	for _, fp := range fps {
+		if !c.known.add(fp) {
+			c.known = nil
+			return false
+		}
+	}
+	return true
 }
 
 // committed moves the clock on by this process's generations, just saved (numbered in
-// order), and lets each replace the entry of its fingerprint it is newer than. A commit not
-// numbered right after the clock means another process wrote meanwhile: the index is void.
+// order): their fingerprints join known and each replaces the hit of its fingerprint it is
+// newer than. Generations the clock already covers change nothing; a commit not numbered
+// right after the clock means another process wrote meanwhile: the hits are void until the
+// next run's first lookup reads what was written (known stays: it still names every
+// fingerprint it did, and this commit's).
 func (c *cacheIndex) committed(gens []Generation) {
 	if len(gens) == 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.known != nil {
+		for i := range gens {
+			if gens[i].Status == GenCompleted && gens[i].InputFingerprint != "" && !c.known.add(gens[i].InputFingerprint) {
+				c.known = nil
+				break
+			}
+		}
+	}
 	if !c.valid {
 		return
 	}
 	first, last := gens[0].Seq, gens[len(gens)-1].Seq
+	if last <= c.clock.Writes {
+		return // read with the clock
+	}
 	if first != c.clock.Writes+1 || last != c.clock.Writes+int64(len(gens)) {
 		c.valid, c.hits, c.fetched = false, nil, nil
 		return
@@ -99,18 +219,22 @@ func laterGen(a, b *Generation) bool {
 	return a.Seq > b.Seq
 }
 
-// get returns the entry of fingerprint, or nil.
-func (c *cacheIndex) get(fingerprint string) *Generation {
+// answer returns what memory says of fingerprint: its hit, or absent when known says no
+// generation has it; else the store must be asked (at the clock returned, if holds).
+func (c *cacheIndex) answer(fingerprint string) (g *Generation, absent bool, clock GenClock, holds bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.hits[fingerprint]
-}
-
-// at returns the clock the entries hold at, and whether they do.
-func (c *cacheIndex) at() (GenClock, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.clock, c.valid
+	if c.valid {
+		if g := c.hits[fingerprint]; g != nil {
+			return g, false, c.clock, true
+		}
+	}
+	if c.known != nil {
+		if k, ok := FingerprintKey(fingerprint); ok && !c.known.has(k) {
+			return nil, true, c.clock, c.valid
+		}
+	}
+	return nil, false, c.clock, c.valid
 }
 
 // keep adds answers the store gave after the index stood at clock: only if it still does (a
@@ -129,85 +253,76 @@ func (c *cacheIndex) keep(clock GenClock, hits map[string]*Generation, workflowI
 	}
 }
 
-// wasFetched reports whether the current generations of workflowID are in the index.
-func (c *cacheIndex) wasFetched(workflowID string) bool {
+// claimFetch reports whether the current generations of workflowID are still to be checked
+// (and marks them as being checked).
+func (c *cacheIndex) claimFetch(workflowID string) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.fetched[workflowID]
+	if !c.valid || c.fetched[workflowID] {
+		return false
+	}
+	c.fetched[workflowID] = true
+	return true
 }
 
-// cacheMemo is one run's view of the cache: the executor's Cache hook. Its first lookup
-// reads the store's generation clock and uses the process's index from then on when that
-// holds (cacheIndex). A fingerprint found nowhere in memory costs one store lookup; when that
-// finds a generation, the current generations of the workflow it belongs to (usually held
-// in memory by the current cache) are checked with one batched check
+// cacheRun is one run's use of the cache: the executor's Cache hook. Its first lookup brings
+// the process's index to the store's clock (cacheIndex.begin); from then on memory answers
+// what it can. A fingerprint memory cannot answer costs one store lookup; when that finds a
+// generation, the current generations of the workflow it belongs to (usually held in memory
+// by the current cache) are checked with one batched check
 // (GenerationStore.RepeatedFingerprints), and those that are the only completed generation
 // with their fingerprint are kept (where several share one, lookups stay one by one). The
 // next nodes of a graph copied from that workflow then hit in memory, as cheaply as a reuse
-// inside one workflow. The answers are the store's, as of the run's first lookup or later:
-// the same generation a lookup per node would find.
-type cacheMemo struct {
-	s        *Service
-	mu       sync.Mutex
-	started  bool
-	useIndex bool                   // the store's clock was read: the process index serves
-	hits     map[string]*Generation // this run's answers (all of them when the index does not serve)
-	fetched  map[string]bool        // workflows whose current generations this run checked
+// inside one workflow.
+type cacheRun struct {
+	s     *Service
+	begin sync.Once
+	index bool // the index serves (the clock was read)
 }
 
-func (s *Service) newCacheMemo() *cacheMemo {
-	return &cacheMemo{s: s, hits: map[string]*Generation{}, fetched: map[string]bool{}}
-}
+func (s *Service) newCacheRun() *cacheRun { return &cacheRun{s: s} }
 
 // lookup is the executor's Cache hook: the generation the store finds, or nil.
-func (m *cacheMemo) lookup(ctx context.Context, fingerprint string) (*Generation, error) {
-	m.mu.Lock()
-	if !m.started {
-		m.started = true
-		if now, err := m.s.store.GenerationClock(ctx); err == nil {
-			m.s.cacheIdx.begin(now)
-			m.useIndex = true
+func (r *cacheRun) lookup(ctx context.Context, fingerprint string) (*Generation, error) {
+	idx := &r.s.cacheIdx
+	r.begin.Do(func() { r.index = idx.begin(ctx, r.s.store) })
+	var clock GenClock
+	holds := false
+	if r.index {
+		g, absent, at, ok := idx.answer(fingerprint)
+		if g != nil {
+			return g, nil
 		}
+		if absent {
+			return nil, nil
+		}
+		clock, holds = at, ok
 	}
-	g := m.hits[fingerprint]
-	useIndex := m.useIndex
-	m.mu.Unlock()
-	if g == nil && useIndex {
-		g = m.s.cacheIdx.get(fingerprint)
-	}
-	if g != nil {
-		return g, nil
-	}
-	clock, holds := m.s.cacheIdx.at()
-	found, err := m.s.store.CachedGeneration(ctx, fingerprint)
+	found, err := r.s.store.CachedGeneration(ctx, fingerprint)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if useIndex && holds {
-		m.s.cacheIdx.keep(clock, map[string]*Generation{fingerprint: &found}, "")
+	if holds {
+		idx.keep(clock, map[string]*Generation{fingerprint: &found}, "")
+		r.prefetch(ctx, found.WorkflowID)
 	}
-	m.prefetch(ctx, found.WorkflowID)
 	return &found, nil
 }
 
 // prefetch keeps, once per workflow, those of its current generations that are the latest
 // completed generation with their fingerprint. A failure keeps nothing: lookups go on one by
 // one.
-func (m *cacheMemo) prefetch(ctx context.Context, workflowID string) {
-	m.mu.Lock()
-	if m.fetched[workflowID] || (m.useIndex && m.s.cacheIdx.wasFetched(workflowID)) {
-		m.mu.Unlock()
+func (r *cacheRun) prefetch(ctx context.Context, workflowID string) {
+	idx := &r.s.cacheIdx
+	if !idx.claimFetch(workflowID) {
 		return
 	}
-	m.fetched[workflowID] = true
-	useIndex := m.useIndex
-	m.mu.Unlock()
-	clock, holds := m.s.cacheIdx.at()
-	st, err := m.s.current.get(ctx, m.s.store, workflowID)
-	if err != nil {
+	clock, holds := idx.at()
+	st, err := r.s.current.get(ctx, r.s.store, workflowID)
+	if err != nil || !holds {
 		return
 	}
 	byFP := make(map[string]*Generation, len(st.Current))
@@ -220,21 +335,21 @@ func (m *cacheMemo) prefetch(ctx context.Context, workflowID string) {
 	}
 	// A generation alone with its fingerprint is the one CachedGeneration finds; where others
 	// share it, the lookup stays one by one.
-	repeated, err := m.s.store.RepeatedFingerprints(ctx, fps)
+	repeated, err := r.s.store.RepeatedFingerprints(ctx, fps)
 	if err != nil {
 		return
 	}
 	for _, fp := range repeated {
 		delete(byFP, fp)
 	}
-	if useIndex && holds {
-		m.s.cacheIdx.keep(clock, byFP, workflowID)
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for fp, g := range byFP {
-		m.hits[fp] = g
-	}
+	idx.keep(clock, byFP, workflowID)
+}
+
+// at returns the clock the hits hold at, and whether they do.
+func (c *cacheIndex) at() (GenClock, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.clock, c.valid
 }
 
 // cached returns the generation a node planned to rerun reuses from the cache, or nil: only

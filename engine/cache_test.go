@@ -284,6 +284,60 @@ func TestCacheIndexFollowsTheStore(t *testing.T) {
 	}
 }
 
+// TestCacheKnownSeesOtherProcesses: a warm process, whose memory knows every fingerprint of
+// the data home and answers the others "none" without asking the store, sees fingerprints
+// another process (a second store on the same home) computed since: new ones (read after
+// its clock), and new ones after a deletion (read again, summary and all).
+func TestCacheKnownSeesOtherProcesses(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reg, _ := testRegistry(t)
+	home := t.TempDir()
+	stores := make([]*storage.Store, 2)
+	for i := range stores {
+		st, err := storage.Open(ctx, home, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		stores[i] = st
+	}
+	one, two := cacheService(t, stores[0], reg), cacheService(t, stores[1], reg)
+	withConst := func(v int64) engine.Graph {
+		g := cacheGraph()
+		g.Nodes[0].Params = map[string]any{"value": v}
+		return g
+	}
+	importGraph(t, one, "A", cacheGraph())
+	importGraph(t, one, "B", cacheGraph())
+	a := runAndWait(t, one, engine.RunRequest{Workflow: "A"})
+	if got, want := cachedFrom(t, one, "B", "add"), a.Snapshot.Records()["add"].GenerationID; got != want {
+		t.Errorf("B: add cached from %s, want A's %s", got, want)
+	}
+	// the other process computes values this one never saw
+	importGraph(t, two, "X", withConst(9))
+	importGraph(t, one, "Y", withConst(9))
+	x := runAndWait(t, two, engine.RunRequest{Workflow: "X"})
+	if got, want := cachedFrom(t, one, "Y", "add"), x.Snapshot.Records()["add"].GenerationID; got != want {
+		t.Errorf("Y: add cached from %s, want X's %s (the other process's)", got, want)
+	}
+	// a deletion, then the other process computes new values again
+	if err := two.DeleteGeneration(ctx, x.Snapshot.Records()["add"].GenerationID); err != nil {
+		t.Fatal(err)
+	}
+	importGraph(t, two, "P", withConst(11))
+	importGraph(t, one, "Q", withConst(11))
+	p := runAndWait(t, two, engine.RunRequest{Workflow: "P"})
+	if got, want := cachedFrom(t, one, "Q", "add"), p.Snapshot.Records()["add"].GenerationID; got != want {
+		t.Errorf("Q: add cached from %s, want P's %s (written after a deletion)", got, want)
+	}
+	// and the deleted generation is not named: Y's changed run executes add
+	r := runAndWait(t, one, engine.RunRequest{Workflow: "Y", Changed: true})
+	if rec := r.Snapshot.Records()["add"]; rec.Status != engine.NodeExecuted && rec.GenerationID == x.Snapshot.Records()["add"].GenerationID {
+		t.Errorf("Y after the deletion: add %s %v from the deleted generation", rec.Status, rec.Reasons)
+	}
+}
+
 // lookupCounter counts the store's cache lookups.
 type lookupCounter struct {
 	engine.Store

@@ -10,13 +10,15 @@ import (
 // timeline can show them before their generation lands. A sibling run never touches
 // another run's entries.
 type liveSet struct {
-	mu    sync.Mutex
-	nodes map[liveKey]Generation
+	mu sync.Mutex
+	// nodes holds when each live node started (ms); its Generation is made when asked for
+	// (forNode), not for each of a run's nodes as it starts.
+	nodes map[liveKey]int64
 }
 
 type liveKey struct{ workflow, run, node string }
 
-func newLiveSet() *liveSet { return &liveSet{nodes: map[liveKey]Generation{}} }
+func newLiveSet() *liveSet { return &liveSet{nodes: map[liveKey]int64{}} }
 
 func (l *liveSet) observe(e Event) {
 	if e.Type != EventNode {
@@ -26,8 +28,7 @@ func (l *liveSet) observe(e Event) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if e.Status == string(NodeRunning) {
-		l.nodes[k] = Generation{ID: "live:" + e.RunID + ":" + e.NodeID, WorkflowID: e.WorkflowID, NodeID: e.NodeID,
-			RunID: e.RunID, Status: GenRunning, Outputs: map[string]any{}, CreatedAt: time.UnixMilli(e.Time).UTC()}
+		l.nodes[k] = e.Time
 		return
 	}
 	delete(l.nodes, k) // its persisted form has landed (node events follow the commit)
@@ -48,9 +49,10 @@ func (l *liveSet) forNode(workflowID, nodeID string) []Generation {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var out []Generation
-	for k, g := range l.nodes {
+	for k, ms := range l.nodes {
 		if k.workflow == workflowID && k.node == nodeID {
-			out = append(out, g)
+			out = append(out, Generation{ID: "live:" + k.run + ":" + k.node, WorkflowID: k.workflow, NodeID: k.node,
+				RunID: k.run, Status: GenRunning, Outputs: map[string]any{}, CreatedAt: time.UnixMilli(ms).UTC()})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].CreatedAt.Before(out[j].CreatedAt) })

@@ -20,6 +20,15 @@ type activeRun struct {
 	// stored is the run's final record as written, or as reported when writing it failed
 	// (then its status is failed and its error says so).
 	stored *Run
+	// end is the record of the run's end still to write (execute sets it): the drain after
+	// the run writes it with the return of its slot, in one write (SlotRequest.Ended).
+	end *Run
+	// ending: the run has executed and waits for that drain; it is no longer running.
+	ending bool
+	// dequeued: the run left the queue (started, cancelled or shut down).
+	dequeued bool
+	// begun is the record that started the run, written with its slot (SlotRequest.Begin).
+	begun *Run
 }
 
 // runHooks are what the queue asks of the service along a run's life. Each writes the run's
@@ -28,15 +37,25 @@ type activeRun struct {
 type runHooks struct {
 	// announce tells the window a run entered the queue.
 	announce func(r Run)
-	// slots gives back the slots of the runs in released (in the same write) and grants run
-	// slots (SPEC §5: one cap per data home) to queued runs of this process while it runs
-	// running of them under its own cap localCap (0: none); it returns the granted ids and
-	// whether it gave the released slots back.
-	slots func(queued []string, running, localCap int, released []string) ([]string, bool, error)
-	// begin records a run as running (called in queue order, before it executes).
+	// slots writes the end records of ended and gives back the slots of the runs in released
+	// (in the same write) and grants run slots (SPEC §5: one cap per data home) to queued
+	// runs of this process (none when queued is empty) while it runs running of them under
+	// its own cap localCap (0: none); it returns the granted ids and whether it wrote the
+	// ends and gave the released slots back.
+	// begin, when set, gives the record that starts a granted run, written in the same
+	// write (begun reports that it was).
+	slots func(queued []string, running, localCap int, released []string, ended []Run, begin func(id string) (Run, bool)) (granted []string, gaveBack, begun bool, err error)
+	// started is the record that starts ar (status running), for slots' begin.
+	started func(ar *activeRun) Run
+	// begin records a run as running (called in queue order, before it executes), or only
+	// reports it when its slot write wrote the record (ar.begun).
 	begin func(ar *activeRun) error
-	// execute runs a begun run and records its end in ar.stored.
+	// execute runs a begun run and leaves the record of its end in ar.end (or, written
+	// already, in ar.stored).
 	execute func(ctx context.Context, ar *activeRun) Result
+	// ended reports a run's end once its record is written (written: by slots, with its
+	// slot's return); when it is not, ended writes it alone. It sets ar.stored.
+	ended func(ar *activeRun, written bool)
 	// failed records a run that could not begin as failed with err.
 	failed func(ar *activeRun, err error)
 	// release gives a run's slot back once it no longer runs.
@@ -66,7 +85,10 @@ type RunQueue struct {
 	known   map[string]*activeRun
 	// released are runs that ended whose slots the next drain gives back (with its take).
 	released []string
-	hooks    runHooks
+	// ending are runs that executed whose end records the next drain writes (with the
+	// return of their slots); they stay known (Wait) until then.
+	ending []*activeRun
+	hooks  runHooks
 	// wg counts the runs accepted and not yet ended.
 	wg sync.WaitGroup
 }
@@ -130,22 +152,67 @@ func (m *RunQueue) drain() {
 	stopped := m.paused || m.closed || (m.cap > 0 && len(m.running) >= m.cap)
 	running, localCap := len(m.running), m.cap
 	ids := make([]string, len(m.queue))
+	byID := make(map[string]*activeRun, len(m.queue))
 	for i, ar := range m.queue {
 		ids[i] = ar.run.ID
+		byID[ar.run.ID] = ar
 	}
-	released := m.released
-	m.released = nil
+	released, ending := m.released, m.ending
+	m.released, m.ending = nil, nil
 	m.mu.Unlock()
+	if stopped {
+		ids = nil
+	}
+	ended := make([]Run, 0, len(ending))
+	for _, ar := range ending {
+		ended = append(ended, *ar.end)
+	}
+	// The runs granted start with their record written in the slot write, unless they left
+	// the queue meanwhile (a cancel: its record is written after this write, and wins).
+	begins := map[string]Run{}
+	var begin func(id string) (Run, bool)
+	if m.hooks.started != nil && len(ids) > 0 {
+		begin = func(id string) (Run, bool) {
+			ar := byID[id]
+			if ar == nil {
+				return Run{}, false
+			}
+			m.mu.Lock()
+			gone := ar.dequeued
+			m.mu.Unlock()
+			if gone {
+				return Run{}, false
+			}
+			r := m.hooks.started(ar)
+			begins[id] = r
+			return r, true
+		}
+	}
 	var granted []string
-	gaveBack := false
-	if !stopped && len(ids) > 0 && m.hooks.slots != nil {
-		// On an error the runs stay queued: the next drain (a run's end, the poll) asks again.
-		granted, gaveBack, _ = m.hooks.slots(ids, running, localCap, released)
+	gaveBack, begun := false, false
+	if m.hooks.slots != nil && (len(ids) > 0 || len(released) > 0 || len(ended) > 0) {
+		// On an error the runs stay queued: the next drain (a run's end, the poll) asks again;
+		// the ends are written one by one and the slots given back one by one below.
+		granted, gaveBack, begun, _ = m.hooks.slots(ids, running, localCap, released, ended, begin)
+	}
+	for _, ar := range ending {
+		if m.hooks.ended != nil {
+			m.hooks.ended(ar, gaveBack)
+		}
 	}
 	if !gaveBack && m.hooks.release != nil {
 		for _, id := range released {
 			m.hooks.release(id)
 		}
+	}
+	m.mu.Lock()
+	for _, ar := range ending {
+		delete(m.known, ar.run.ID)
+	}
+	m.mu.Unlock()
+	for _, ar := range ending {
+		close(ar.done)
+		m.wg.Done()
 	}
 	ok := make(map[string]bool, len(granted))
 	for _, id := range granted {
@@ -157,6 +224,10 @@ func (m *RunQueue) drain() {
 	for _, ar := range m.queue {
 		if ok[ar.run.ID] && !m.closed {
 			m.running[ar.run.ID] = ar
+			ar.dequeued = true
+			if r, wrote := begins[ar.run.ID]; wrote && begun {
+				ar.begun = &r
+			}
 			starting = append(starting, ar)
 		} else {
 			kept = append(kept, ar)
@@ -204,11 +275,19 @@ func (m *RunQueue) end(ar *activeRun, res Result) {
 	m.mu.Lock()
 	m.released = append(m.released, ar.run.ID) // given back by the drain below
 	delete(m.running, ar.run.ID)
-	delete(m.known, ar.run.ID)
+	pending := ar.end != nil && ar.stored == nil
+	if pending {
+		ar.ending = true
+		m.ending = append(m.ending, ar) // its end is written by the drain below
+	} else {
+		delete(m.known, ar.run.ID)
+	}
 	m.mu.Unlock()
 	ar.cancel()
-	close(ar.done)
-	m.wg.Done()
+	if !pending {
+		close(ar.done)
+		m.wg.Done()
+	}
 	m.drain()
 }
 
@@ -222,7 +301,7 @@ func (m *RunQueue) Cancel(id string) (bool, error) {
 		m.mu.Unlock()
 		return false, nil
 	}
-	if _, running := m.running[id]; running {
+	if _, running := m.running[id]; running || ar.ending {
 		m.mu.Unlock()
 		ar.cancel()
 		return true, nil
@@ -233,6 +312,7 @@ func (m *RunQueue) Cancel(id string) (bool, error) {
 			break
 		}
 	}
+	ar.dequeued = true
 	delete(m.known, id)
 	order := m.queueOrderLocked()
 	m.mu.Unlock()
@@ -264,6 +344,7 @@ func (m *RunQueue) Shutdown() {
 	m.queue = nil
 	for _, ar := range queued {
 		delete(m.known, ar.run.ID)
+		ar.dequeued = true
 	}
 	running := make([]*activeRun, 0, len(m.running))
 	for _, ar := range m.running {

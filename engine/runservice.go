@@ -173,15 +173,26 @@ func (s *Service) beginRun(ar *activeRun) error {
 			s.current.prime(run.WorkflowID, 0)
 		}
 	}
-	started := s.now().UTC()
-	run.Status, run.StartedAt, run.Owner = RunRunning, &started, s.owner
-	if err := s.store.UpdateRun(context.Background(), run); err != nil {
-		s.log.Error("marking run running", "run_id", run.ID, "err", err)
-		return fmt.Errorf("recording the start of run %s: %w", run.ID, err)
+	if ar.begun != nil { // written with its slot
+		run = *ar.begun
+	} else {
+		run = s.startRecord(ar)
+		if err := s.store.UpdateRun(context.Background(), run); err != nil {
+			s.log.Error("marking run running", "run_id", run.ID, "err", err)
+			return fmt.Errorf("recording the start of run %s: %w", run.ID, err)
+		}
 	}
 	ar.exec.Run = run
 	s.Bus.Emit(runEvent(run, 0))
 	return nil
+}
+
+// startRecord is the record that starts a queued run: running, now, in this process.
+func (s *Service) startRecord(ar *activeRun) Run {
+	run := ar.exec.Run
+	started := s.now().UTC()
+	run.Status, run.StartedAt, run.Owner = RunRunning, &started, s.owner
+	return run
 }
 
 // failRun records a run that could not begin as failed with err.
@@ -206,35 +217,63 @@ func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 			return nil
 		}}
 	if ar.exec.Plan != nil && s.cacheOn(ctx) {
-		ex.Cache = s.filteredCache(ar.exec.Plan, s.newCacheMemo().lookup)
+		ex.Cache = s.newCacheRun().lookup
 	}
 	res := ex.Execute(ctx, ar.exec)
-	stored, _ := s.finishRun(run, res)
-	ar.stored = &stored
 	if ar.exec.Plan != nil {
 		// What the run executed joins the workflow's state record, so the next process
 		// that plans reads it in one piece (staterecord.go). Full runs write nothing more.
 		s.current.keepRecord(context.Background(), s.store, run.WorkflowID)
 	}
+	// The queue writes the end with the return of the run's slot (endedRun reports it).
+	end := s.endRecord(run, res)
+	ar.end = &end
 	return res
 }
 
-// finishRun records a run's end. When the record cannot be written, ok is false and the run
-// is reported (event, Wait) as failed with an error saying so and what it had done: the
-// store still says it runs, and the next start of any process marks it interrupted.
-func (s *Service) finishRun(run Run, res Result) (reported Run, ok bool) {
+// endRecord is run's record at its end with res.
+func (s *Service) endRecord(run Run, res Result) Run {
 	done := s.now().UTC()
 	run.Status, run.Error, run.Outputs, run.FinishedAt = res.Status, res.Error, res.Outputs, &done
 	run.Snapshot = Snapshot{Nodes: res.Nodes, Reused: res.Reused, Approvals: res.Approvals}
 	if res.Status == RunPaused {
 		run.FinishedAt = nil
 	}
-	err := s.store.UpdateRun(context.Background(), run)
+	return run
+}
+
+// endedRun is the queue's ended hook: it reports the end of a run that executed, its record
+// written by the queue's slot write (written) or, when that failed, written here alone.
+func (s *Service) endedRun(ar *activeRun, written bool) {
+	var err error
+	if !written {
+		err = s.store.UpdateRun(context.Background(), *ar.end)
+	}
+	stored, _ := s.reportEnd(*ar.end, err)
+	ar.stored = &stored
+}
+
+// finishRun records a run's end (endRecord) on its own and reports it (reportEnd).
+func (s *Service) finishRun(run Run, res Result) (reported Run, ok bool) {
+	run = s.endRecord(run, res)
+	return s.reportEnd(run, s.store.UpdateRun(context.Background(), run))
+}
+
+// reportEnd reports a run's end record, err the error of writing it. When the record could
+// not be written, ok is false and the run is reported (event, Wait) as failed with an error
+// saying so and what it had done: the store still says it runs, and the next start of any
+// process marks it interrupted.
+func (s *Service) reportEnd(run Run, err error) (reported Run, ok bool) {
 	if err != nil {
 		s.log.Error("recording run end", "run_id", run.ID, "err", err)
+		resErr := run.Error
 		run.Error = fmt.Sprintf("the run's end (%s) could not be recorded: %v", run.Status, err)
-		if res.Error != "" {
-			run.Error += "; " + res.Error
+		if resErr != "" {
+			run.Error += "; " + resErr
+		}
+		done := s.now().UTC()
+		if run.FinishedAt != nil {
+			done = *run.FinishedAt
 		}
 		run.Status, run.FinishedAt = RunFailed, &done
 	}

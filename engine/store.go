@@ -119,8 +119,8 @@ type SettingsStore interface {
 // QueueStore holds the data home's run queue for every process using it (SPEC §5, §14): one
 // order of the queued runs and the slots of one run cap.
 type QueueStore interface {
-	// TakeSlots grants run slots to queued runs, in one transaction: it gives back the slots
-	// of req.Release, frees the slots of owners that are not alive and of runs no longer queued or running, records which of
+	// TakeSlots grants run slots to queued runs, in one transaction: it writes the records of
+	// req.Ended, gives back the slots of req.Release, frees the slots of owners that are not alive and of runs no longer queued or running, records which of
 	// req.Owner's queued runs are ready (its first req.Limit runs of req.Queued in queue
 	// order, counting those already granted), and, unless the setting req.PausedKey is "1",
 	// grants free slots under req.Cap to the ready runs of live owners in queue order. It
@@ -153,6 +153,15 @@ type SlotRequest struct {
 	Alive func(owner string) bool
 	// Release are runs whose slots go back first (they ended).
 	Release []string
+	// Ended are the records of runs that ended (or paused), written first as UpdateRun
+	// writes them: a run's end and the return of its slot are one write. A record that
+	// cannot be written fails the whole call (nothing of it is applied).
+	Ended []Run
+	// Begin, when set, gives the record that starts a run this call returns (granted now or
+	// earlier), written in the same transaction as UpdateRun writes it (false: none): a
+	// run's start and its slot are one write. A record that cannot be written fails the
+	// whole call.
+	Begin func(runID string) (Run, bool)
 }
 
 // Store is everything the engine persists.

@@ -20,19 +20,54 @@ const rankPerMS = 1000
 // queueOrder is the order of queued runs (runs.queue_rank, then creation).
 const queueOrder = `r.queue_rank, r.created_at, r.seq`
 
-// TakeSlots grants run slots under one cap shared by every process on the data home.
+// TakeSlots grants run slots under one cap shared by every process on the data home. The
+// records of runs that ended go first, in the same transaction (a run's end and the return
+// of its slot are one write, not two).
 func (s *Store) TakeSlots(ctx context.Context, req engine.SlotRequest) ([]string, error) {
+	ends := make([]runJSON, len(req.Ended))
+	for i, r := range req.Ended {
+		j, err := s.encodeRun(ctx, engine.Run{Outputs: r.Outputs, Snapshot: r.Snapshot})
+		if err != nil {
+			return nil, err
+		}
+		ends[i] = j
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("taking run slots: %w", err)
 	}
 	defer tx.Rollback()
+	for i, r := range req.Ended {
+		if err := s.updateRunTx(ctx, tx, r, ends[i]); err != nil {
+			return nil, err
+		}
+	}
 	granted, err := s.takeSlots(ctx, tx, req)
 	if err != nil {
 		return nil, fmt.Errorf("taking run slots: %w", err)
 	}
+	var begun []runJSON
+	if req.Begin != nil {
+		for _, id := range granted {
+			r, ok := req.Begin(id)
+			if !ok {
+				continue
+			}
+			j, err := s.encodeRun(ctx, engine.Run{Outputs: r.Outputs, Snapshot: r.Snapshot})
+			if err != nil {
+				return nil, err
+			}
+			if err := s.updateRunTx(ctx, tx, r, j); err != nil {
+				return nil, err
+			}
+			begun = append(begun, j)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("taking run slots: %w", err)
+	}
+	for _, j := range append(ends, begun...) {
+		s.linked(j.refs)
 	}
 	return granted, nil
 }
@@ -116,6 +151,9 @@ func (s *Store) takeSlots(ctx context.Context, tx *sql.Tx, req engine.SlotReques
 	}
 	if _, err := tx.StmtContext(ctx, p.release).ExecContext(ctx, release); err != nil {
 		return nil, err
+	}
+	if len(req.Queued) == 0 {
+		return []string{}, nil // giving back only: the owner's ready runs stay as they are
 	}
 	// Slots of processes that are gone.
 	owners, err := stmtStrings(ctx, tx.StmtContext(ctx, p.owners), req.Owner)

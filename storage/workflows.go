@@ -245,6 +245,10 @@ func (s *Store) DeleteWorkflow(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("deleting workflow %s: %w", id, err)
 	}
+	versions, err := queryStrings(ctx, tx, `SELECT id FROM versions WHERE workflow_id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("deleting workflow %s: %w", id, err)
+	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM workflows WHERE id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("deleting workflow %s: %w", id, err)
@@ -260,6 +264,7 @@ func (s *Store) DeleteWorkflow(ctx context.Context, id string) error {
 		return fmt.Errorf("deleting workflow %s: %w", id, err)
 	}
 	s.removeAssetFiles(garbage)
+	s.removeVersionBins(versions)
 	return nil
 }
 
@@ -297,7 +302,7 @@ func (s *Store) AddVersion(ctx context.Context, v engine.Version, makeCurrent bo
 
 // GetVersion returns one version.
 func (s *Store) GetVersion(ctx context.Context, id string) (engine.Version, error) {
-	v, err := scanVersion(s.r.QueryRowContext(ctx, `SELECT `+versionCols+` FROM versions WHERE id = ?`, id))
+	v, err := s.getVersion(ctx, id) // versionbins.go
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, fmt.Errorf("getting version %s: %w", id, engine.ErrNotFound)
 	}

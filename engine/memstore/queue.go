@@ -39,10 +39,35 @@ func (s *Store) queuedLocked() []*runRec {
 
 // TakeSlots grants run slots under one cap shared by every user of the store.
 func (s *Store) TakeSlots(ctx context.Context, req engine.SlotRequest) ([]string, error) {
+	ends := make([]encodedRun, len(req.Ended))
+	for i, r := range req.Ended {
+		var err error
+		if ends[i], err = encodeRunUpdate(r); err != nil {
+			return nil, err
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, r := range req.Ended { // all or none
+		if s.runs[r.ID] == nil {
+			return nil, fmt.Errorf("updating run %s: %w", r.ID, engine.ErrNotFound)
+		}
+	}
+	for i, r := range req.Ended {
+		s.updateRunLocked(r, ends[i])
+	}
 	for _, id := range req.Release {
 		delete(s.slots, id)
+	}
+	if len(req.Queued) == 0 {
+		// Giving back only: the slots of runs no longer queued or running go too, the
+		// owner's ready runs stay as they are.
+		for id := range s.slots {
+			if r := s.runs[id]; r == nil || (r.r.Status != engine.RunQueued && r.r.Status != engine.RunRunning) {
+				delete(s.slots, id)
+			}
+		}
+		return []string{}, nil
 	}
 	alive := map[string]bool{}
 	for id, sl := range s.slots {
@@ -109,6 +134,17 @@ func (s *Store) TakeSlots(ctx context.Context, req engine.SlotRequest) ([]string
 	for _, r := range queued {
 		if sl, ok := s.slots[r.r.ID]; ok && sl.held && sl.owner == req.Owner && want[r.r.ID] {
 			out = append(out, r.r.ID)
+		}
+	}
+	if req.Begin != nil {
+		for _, id := range out {
+			if r, ok := req.Begin(id); ok {
+				e, err := encodeRunUpdate(r)
+				if err != nil {
+					return nil, err // the slots taken stay: the caller asks again
+				}
+				s.updateRunLocked(r, e)
+			}
 		}
 	}
 	return out, nil

@@ -94,28 +94,44 @@ func (s *Store) runLocked(rec *runRec) engine.Run {
 
 // UpdateRun replaces status, label, error, outputs, snapshot, owner and times of a run.
 func (s *Store) UpdateRun(ctx context.Context, r engine.Run) error {
-	outputs, err := encode("run outputs", r.Outputs)
-	if err != nil {
-		return err
-	}
-	snapshot, err := encode("run snapshot", r.Snapshot)
+	e, err := encodeRunUpdate(r)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rec := s.runs[r.ID]
-	if rec == nil {
+	if s.runs[r.ID] == nil {
 		return fmt.Errorf("updating run %s: %w", r.ID, engine.ErrNotFound)
 	}
+	s.updateRunLocked(r, e)
+	return nil
+}
+
+// encodedRun is what UpdateRun stores of a run's outputs and snapshot.
+type encodedRun struct{ outputs, snapshot []byte }
+
+func encodeRunUpdate(r engine.Run) (encodedRun, error) {
+	outputs, err := encode("run outputs", r.Outputs)
+	if err != nil {
+		return encodedRun{}, err
+	}
+	snapshot, err := encode("run snapshot", r.Snapshot)
+	if err != nil {
+		return encodedRun{}, err
+	}
+	return encodedRun{outputs: outputs, snapshot: snapshot}, nil
+}
+
+// updateRunLocked writes an existing run's mutable fields (s.mu held).
+func (s *Store) updateRunLocked(r engine.Run, e encodedRun) {
+	rec := s.runs[r.ID]
 	rec.r.Status, rec.r.Label, rec.r.Error, rec.r.Owner = r.Status, r.Label, r.Error, r.Owner
 	rec.r.StartedAt, rec.r.FinishedAt = msPtr(r.StartedAt), msPtr(r.FinishedAt)
-	rec.outputs, rec.snapshot = outputs, snapshot
+	rec.outputs, rec.snapshot = e.outputs, e.snapshot
 	// Links only grow: inputs never change and outputs only appear.
 	refs := runRefs(rec)
 	rec.refs = slices.Compact(slices.Sorted(slices.Values(append(refs, rec.refs...))))
 	s.linked(refs)
-	return nil
 }
 
 // GetRun returns one run.

@@ -11,6 +11,8 @@ var queueTests = []test{
 	{"TakeSlotsPaused", testTakeSlotsPaused},
 	{"TakeSlotsDeadOwner", testTakeSlotsDeadOwner},
 	{"TakeSlotsLimit", testTakeSlotsLimit},
+	{"TakeSlotsWritesEnds", testTakeSlotsWritesEnds},
+	{"TakeSlotsWritesStarts", testTakeSlotsWritesStarts},
 	{"MoveQueued", testMoveQueued},
 }
 
@@ -109,6 +111,96 @@ func testTakeSlotsLimit(t *testing.T, s engine.Store) {
 	must(t, "ReleaseSlot", s.ReleaseSlot(ctx(), rs[1].ID))
 	wantIDs(t, "B gets a slot past A's waiting runs", take(t, s, "B", 4, 3, everyoneAlive, rs[3]), rs[3])
 	wantIDs(t, "A listing only its third run", take(t, s, "A", 2, 3, everyoneAlive, rs[0], rs[2]), rs[0], rs[2])
+}
+
+// testTakeSlotsWritesEnds: the end records of runs that ended are written in the slot write
+// that gives their slots back (and, with no queued run listed, that write only gives back);
+// a record that cannot be written refuses the whole write.
+func testTakeSlotsWritesEnds(t *testing.T, s engine.Store) {
+	rs := ownedRuns(t, s, "A", "A", "A")
+	wantIDs(t, "A at cap 1", take(t, s, "A", 4, 1, everyoneAlive, rs...), rs[0])
+	end := rs[0]
+	end.Status, end.Error, end.Outputs = engine.RunCompleted, "", map[string]any{"result": int64(7)}
+	end.Snapshot = engine.Snapshot{Nodes: map[string]engine.NodeRecord{"n": {Status: engine.NodeExecuted, Reasons: []string{}}}}
+	done := at(9)
+	end.FinishedAt = &done
+
+	// refused as a whole: an end record of a run that does not exist
+	ghost := engine.Run{ID: "no-such-run", Status: engine.RunCompleted}
+	_, err := s.TakeSlots(ctx(), engine.SlotRequest{Owner: "A", Queued: []string{rs[1].ID, rs[2].ID}, Limit: 4, Cap: 1,
+		PausedKey: pausedKey, Alive: everyoneAlive, Release: []string{rs[0].ID}, Ended: []engine.Run{end, ghost}})
+	wantErr(t, "an end record of a run that does not exist", err, engine.ErrNotFound)
+	got, err := s.GetRun(ctx(), rs[0].ID)
+	must(t, "GetRun", err)
+	if got.Status != engine.RunQueued {
+		t.Fatalf("a refused slot write wrote an end: run is %s", got.Status)
+	}
+	wantIDs(t, "the refused write gave no slot back", take(t, s, "A", 4, 1, everyoneAlive, rs[1], rs[2]))
+
+	granted, err := s.TakeSlots(ctx(), engine.SlotRequest{Owner: "A", Queued: []string{rs[1].ID, rs[2].ID}, Limit: 4, Cap: 1,
+		PausedKey: pausedKey, Alive: everyoneAlive, Release: []string{rs[0].ID}, Ended: []engine.Run{end}})
+	must(t, "TakeSlots with an end", err)
+	wantIDs(t, "the next run takes the slot given back", granted, rs[1])
+	got, err = s.GetRun(ctx(), rs[0].ID)
+	must(t, "GetRun", err)
+	if got.Status != engine.RunCompleted || got.Outputs["result"] != int64(7) || got.FinishedAt == nil || len(got.Snapshot.Records()) != 1 {
+		t.Fatalf("end written with the slot: %s outputs %v finished %v nodes %d", got.Status, got.Outputs, got.FinishedAt, len(got.Snapshot.Records()))
+	}
+
+	// giving back only (nothing queued listed): rs[1]'s end and slot, no grant to A
+	end1 := rs[1]
+	end1.Status = engine.RunFailed
+	end1.Error = "boom"
+	granted, err = s.TakeSlots(ctx(), engine.SlotRequest{Owner: "A", Limit: 0, Cap: 0, PausedKey: pausedKey, Alive: everyoneAlive,
+		Release: []string{rs[1].ID}, Ended: []engine.Run{end1}})
+	must(t, "TakeSlots giving back only", err)
+	wantIDs(t, "giving back only grants nothing", granted)
+	got, err = s.GetRun(ctx(), rs[1].ID)
+	must(t, "GetRun", err)
+	if got.Status != engine.RunFailed || got.Error != "boom" {
+		t.Fatalf("end written by a give-back: %s %q", got.Status, got.Error)
+	}
+	wantIDs(t, "the slot given back goes to the last run", take(t, s, "A", 4, 1, everyoneAlive, rs[2]), rs[2])
+}
+
+// testTakeSlotsWritesStarts: the records that start the runs a take returns are written in
+// it (Begin); a run Begin declines is left as it is.
+func testTakeSlotsWritesStarts(t *testing.T, s engine.Store) {
+	rs := ownedRuns(t, s, "A", "A", "A")
+	started := at(20)
+	asked := map[string]bool{}
+	begin := func(id string) (engine.Run, bool) {
+		asked[id] = true
+		if id == rs[1].ID {
+			return engine.Run{}, false
+		}
+		for _, r := range rs {
+			if r.ID == id {
+				r.Status, r.StartedAt = engine.RunRunning, &started
+				return r, true
+			}
+		}
+		return engine.Run{}, false
+	}
+	granted, err := s.TakeSlots(ctx(), engine.SlotRequest{Owner: "A", Queued: []string{rs[0].ID, rs[1].ID, rs[2].ID}, Limit: 2, Cap: 2,
+		PausedKey: pausedKey, Alive: everyoneAlive, Begin: begin})
+	must(t, "TakeSlots with starts", err)
+	wantIDs(t, "granted", granted, rs[0], rs[1])
+	if !asked[rs[0].ID] || !asked[rs[1].ID] || asked[rs[2].ID] {
+		t.Errorf("Begin asked for %v, want the two granted runs", asked)
+	}
+	got, err := s.GetRun(ctx(), rs[0].ID)
+	must(t, "GetRun", err)
+	if got.Status != engine.RunRunning || got.StartedAt == nil || !got.StartedAt.Equal(started) {
+		t.Fatalf("start written with the slot: %s %v", got.Status, got.StartedAt)
+	}
+	for _, r := range rs[1:] {
+		got, err := s.GetRun(ctx(), r.ID)
+		must(t, "GetRun", err)
+		if got.Status != engine.RunQueued {
+			t.Fatalf("run %s: %s, want queued (not begun)", r.ID, got.Status)
+		}
+	}
 }
 
 func testMoveQueued(t *testing.T, s engine.Store) {

@@ -1,0 +1,100 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// TestFingerprintSummary: the cache's known set read from a fresh store is the persisted
+// summary plus the generations after it. A read that finds a long tail writes the summary,
+// so the next read gets one blob and nothing after; every completed fingerprint is named
+// (never a failed one alone); and after the latest generations are deleted, the next ones,
+// which SQLite numbers with the freed seqs, are still read.
+func TestFingerprintSummary(t *testing.T) {
+	ctx := context.Background()
+	home := t.TempDir()
+	s := open(t, home)
+	defer s.Close()
+	w, v, err := s.CreateWorkflow(ctx, engine.Workflow{Name: "chain"}, engine.Version{Graph: engine.Graph{Nodes: []engine.Node{{ID: "a", Type: "math.expr"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.CreateRun(ctx, engine.Run{WorkflowID: w.ID, VersionID: v.ID, Status: engine.RunRunning})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := func(i int) string { return fmt.Sprintf("%016x%016x", uint64(i)*0x9e3779b97f4a7c15, i) }
+	save := func(from, to int) []engine.Generation {
+		t.Helper()
+		var gens []engine.Generation
+		for i := from; i < to; i++ {
+			st := engine.GenCompleted
+			if i%7 == 6 {
+				st = engine.GenFailed
+			}
+			gens = append(gens, engine.Generation{ID: engine.NewID(), WorkflowID: w.ID, NodeID: fmt.Sprint("n", i), RunID: r.ID, VersionID: v.ID,
+				Status: st, Outputs: map[string]any{}, InputFingerprint: fp(i)})
+		}
+		if _, err := s.SaveGenerations(ctx, gens); err != nil {
+			t.Fatal(err)
+		}
+		return gens
+	}
+	list := func() (sorted []uint64, more []string) {
+		t.Helper()
+		sorted, more, ok, err := s.CompletedFingerprints(ctx, -1, 1_000_000)
+		if err != nil || !ok {
+			t.Fatalf("CompletedFingerprints: %v, %v", ok, err)
+		}
+		if !slices.IsSorted(sorted) {
+			t.Fatal("summary keys not sorted")
+		}
+		return sorted, more
+	}
+	check := func(what string, sorted []uint64, more []string, n int) {
+		t.Helper()
+		for i := range n {
+			k, _ := engine.FingerprintKey(fp(i))
+			_, inSorted := slices.BinarySearch(sorted, k)
+			named := inSorted || slices.Contains(more, fp(i))
+			if want := i%7 != 6; named != want {
+				t.Fatalf("%s: fingerprint %d named %v, want %v", what, i, named, want)
+			}
+		}
+	}
+	const n = 3000 // more than one summary rewrite's worth
+	saved := save(0, n)
+	sorted, more := list()
+	if len(sorted) != 0 || len(more) != n-n/7 {
+		t.Fatalf("first read: %d keys + %d after, want the summary empty and %d after", len(sorted), len(more), n-n/7)
+	}
+	check("first read", sorted, more, n)
+	sorted, more = list()
+	if len(sorted) != n-n/7 || len(more) != 0 {
+		t.Fatalf("second read: %d keys + %d after, want the summary written by the first (%d keys)", len(sorted), len(more), n-n/7)
+	}
+	check("second read", sorted, more, n)
+	// since >= 0: what was written after a seq
+	if _, after, ok, err := s.CompletedFingerprints(ctx, saved[n-2].Seq, 10); err != nil || !ok || !slices.Equal(after, []string{fp(n - 1)}) {
+		t.Fatalf("after seq %d: %v, %v, %v; want [%s]", saved[n-2].Seq, after, ok, err, fp(n-1))
+	}
+	// the last ten deleted; ten new ones take their seqs
+	for _, g := range saved[n-10:] {
+		if err := s.DeleteGeneration(ctx, g.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	again := save(n, n+10)
+	if again[0].Seq != saved[n-10].Seq {
+		t.Logf("seq %d after deleting from %d (not reused: still checked)", again[0].Seq, saved[n-10].Seq)
+	}
+	sorted, more = list()
+	check("after deleting and writing again", sorted, more, n+10)
+	if _, _, ok, err := s.CompletedFingerprints(ctx, -1, 100); ok || err != nil {
+		t.Fatalf("past the limit: %v, %v; want not ok", ok, err)
+	}
+}
