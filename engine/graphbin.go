@@ -63,6 +63,8 @@ func EncodeGraphBin(g Graph) ([]byte, error) {
 		}
 		if n.Position == nil {
 			out = append(out, 0)
+		} else if !finite(n.Position.X) || !finite(n.Position.Y) {
+			return nil, fmt.Errorf("node %s: a position JSON has not", n.ID)
 		} else {
 			out = append(out, 1)
 			out = binary.LittleEndian.AppendUint64(out, math.Float64bits(n.Position.X))
@@ -114,6 +116,9 @@ func appendValue(out []byte, v any, depth int) ([]byte, error) {
 	case int64:
 		return binary.AppendVarint(append(out, binInt), x), nil
 	case float64:
+		if !finite(x) {
+			return nil, errors.New("a number JSON has not")
+		}
 		return binary.LittleEndian.AppendUint64(append(out, binFloat), math.Float64bits(x)), nil
 	case []any:
 		if x == nil {
@@ -176,7 +181,7 @@ func DecodeGraphBin(data []byte, g *Graph) error {
 				r.err = errGraphBin
 			}
 			if r.flag() {
-				n.Position = &Position{X: math.Float64frombits(r.u64()), Y: math.Float64frombits(r.u64())}
+				n.Position = &Position{X: r.float(), Y: r.float()}
 			}
 		}
 	}
@@ -231,6 +236,18 @@ func (r *recReader) u64() uint64 {
 	return v
 }
 
+// float reads a number as JSON has them (not NaN nor infinite: DecodeGraph never gives one).
+func (r *recReader) float() float64 {
+	f := math.Float64frombits(r.u64())
+	if !finite(f) {
+		r.err = errBadRecord
+		return 0
+	}
+	return f
+}
+
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
 func (r *recReader) value(depth int) any {
 	if depth > maxFastDepth {
 		r.err = errBadRecord
@@ -248,7 +265,7 @@ func (r *recReader) value(depth int) any {
 	case binInt:
 		return r.varint()
 	case binFloat:
-		return math.Float64frombits(r.u64())
+		return r.float()
 	case binList:
 		l := make([]any, r.count(1))
 		for i := range l {

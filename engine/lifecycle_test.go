@@ -31,10 +31,11 @@ func (s *failingRunStore) UpdateRun(ctx context.Context, r engine.Run) error {
 	return s.Store.UpdateRun(ctx, r)
 }
 
-// TakeSlots refuses, as a whole, a slot write carrying a run record the rule picks.
+// TakeSlots refuses, as a whole, a slot write carrying a run record the rule picks: an end,
+// or the start of the runs it grants (when the rule refuses running records).
 func (s *failingRunStore) TakeSlots(ctx context.Context, req engine.SlotRequest) ([]string, error) {
 	s.mu.Lock()
-	fail := false
+	fail := req.Begin != nil && s.fail != nil && s.fail(engine.Run{Status: engine.RunRunning})
 	for _, r := range req.Ended {
 		fail = fail || (s.fail != nil && s.fail(r))
 	}

@@ -25,6 +25,10 @@ type activeRun struct {
 	end *Run
 	// ending: the run has executed and waits for that drain; it is no longer running.
 	ending bool
+	// dequeued: the run left the queue (started, cancelled or shut down).
+	dequeued bool
+	// begun is the record that started the run, written with its slot (SlotRequest.Begin).
+	begun *Run
 }
 
 // runHooks are what the queue asks of the service along a run's life. Each writes the run's
@@ -38,8 +42,13 @@ type runHooks struct {
 	// runs of this process (none when queued is empty) while it runs running of them under
 	// its own cap localCap (0: none); it returns the granted ids and whether it wrote the
 	// ends and gave the released slots back.
-	slots func(queued []string, running, localCap int, released []string, ended []Run) ([]string, bool, error)
-	// begin records a run as running (called in queue order, before it executes).
+	// begin, when set, gives the record that starts a granted run, written in the same
+	// write (begun reports that it was).
+	slots func(queued []string, running, localCap int, released []string, ended []Run, begin func(id string) (Run, bool)) (granted []string, gaveBack, begun bool, err error)
+	// started is the record that starts ar (status running), for slots' begin.
+	started func(ar *activeRun) Run
+	// begin records a run as running (called in queue order, before it executes), or only
+	// reports it when its slot write wrote the record (ar.begun).
 	begin func(ar *activeRun) error
 	// execute runs a begun run and leaves the record of its end in ar.end (or, written
 	// already, in ar.stored).
@@ -143,8 +152,10 @@ func (m *RunQueue) drain() {
 	stopped := m.paused || m.closed || (m.cap > 0 && len(m.running) >= m.cap)
 	running, localCap := len(m.running), m.cap
 	ids := make([]string, len(m.queue))
+	byID := make(map[string]*activeRun, len(m.queue))
 	for i, ar := range m.queue {
 		ids[i] = ar.run.ID
+		byID[ar.run.ID] = ar
 	}
 	released, ending := m.released, m.ending
 	m.released, m.ending = nil, nil
@@ -156,12 +167,33 @@ func (m *RunQueue) drain() {
 	for _, ar := range ending {
 		ended = append(ended, *ar.end)
 	}
+	// The runs granted start with their record written in the slot write, unless they left
+	// the queue meanwhile (a cancel: its record is written after this write, and wins).
+	begins := map[string]Run{}
+	var begin func(id string) (Run, bool)
+	if m.hooks.started != nil && len(ids) > 0 {
+		begin = func(id string) (Run, bool) {
+			ar := byID[id]
+			if ar == nil {
+				return Run{}, false
+			}
+			m.mu.Lock()
+			gone := ar.dequeued
+			m.mu.Unlock()
+			if gone {
+				return Run{}, false
+			}
+			r := m.hooks.started(ar)
+			begins[id] = r
+			return r, true
+		}
+	}
 	var granted []string
-	gaveBack := false
+	gaveBack, begun := false, false
 	if m.hooks.slots != nil && (len(ids) > 0 || len(released) > 0 || len(ended) > 0) {
 		// On an error the runs stay queued: the next drain (a run's end, the poll) asks again;
 		// the ends are written one by one and the slots given back one by one below.
-		granted, gaveBack, _ = m.hooks.slots(ids, running, localCap, released, ended)
+		granted, gaveBack, begun, _ = m.hooks.slots(ids, running, localCap, released, ended, begin)
 	}
 	for _, ar := range ending {
 		if m.hooks.ended != nil {
@@ -192,6 +224,10 @@ func (m *RunQueue) drain() {
 	for _, ar := range m.queue {
 		if ok[ar.run.ID] && !m.closed {
 			m.running[ar.run.ID] = ar
+			ar.dequeued = true
+			if r, wrote := begins[ar.run.ID]; wrote && begun {
+				ar.begun = &r
+			}
 			starting = append(starting, ar)
 		} else {
 			kept = append(kept, ar)
@@ -276,6 +312,7 @@ func (m *RunQueue) Cancel(id string) (bool, error) {
 			break
 		}
 	}
+	ar.dequeued = true
 	delete(m.known, id)
 	order := m.queueOrderLocked()
 	m.mu.Unlock()
@@ -307,6 +344,7 @@ func (m *RunQueue) Shutdown() {
 	m.queue = nil
 	for _, ar := range queued {
 		delete(m.known, ar.run.ID)
+		ar.dequeued = true
 	}
 	running := make([]*activeRun, 0, len(m.running))
 	for _, ar := range m.running {

@@ -173,15 +173,26 @@ func (s *Service) beginRun(ar *activeRun) error {
 			s.current.prime(run.WorkflowID, 0)
 		}
 	}
-	started := s.now().UTC()
-	run.Status, run.StartedAt, run.Owner = RunRunning, &started, s.owner
-	if err := s.store.UpdateRun(context.Background(), run); err != nil {
-		s.log.Error("marking run running", "run_id", run.ID, "err", err)
-		return fmt.Errorf("recording the start of run %s: %w", run.ID, err)
+	if ar.begun != nil { // written with its slot
+		run = *ar.begun
+	} else {
+		run = s.startRecord(ar)
+		if err := s.store.UpdateRun(context.Background(), run); err != nil {
+			s.log.Error("marking run running", "run_id", run.ID, "err", err)
+			return fmt.Errorf("recording the start of run %s: %w", run.ID, err)
+		}
 	}
 	ar.exec.Run = run
 	s.Bus.Emit(runEvent(run, 0))
 	return nil
+}
+
+// startRecord is the record that starts a queued run: running, now, in this process.
+func (s *Service) startRecord(ar *activeRun) Run {
+	run := ar.exec.Run
+	started := s.now().UTC()
+	run.Status, run.StartedAt, run.Owner = RunRunning, &started, s.owner
+	return run
 }
 
 // failRun records a run that could not begin as failed with err.

@@ -131,6 +131,7 @@ func NewService(cfg Config) (*Service, error) {
 		announce:  func(r Run) { s.Bus.Emit(runEvent(r, 0)) },
 		slots:     s.takeSlots,
 		begin:     s.beginRun,
+		started:   s.startRecord,
 		execute:   s.executeRun,
 		ended:     s.endedRun,
 		failed:    s.failRun,

@@ -11,7 +11,11 @@ import (
 // The slots of runs that ended (released) go back in the same write.
 // The records of runs that ended (ended) are written in the same write, before their slots go
 // back: with no queued run to start, the write gives slots back only (no cap read, no grant).
-func (s *Service) takeSlots(queued []string, running, localCap int, released []string, ended []Run) ([]string, bool, error) {
+//
+// begin, when set, gives the records that start the runs granted, written in the same write
+// too (begun); when that write fails, the slots are asked for again without them (each run
+// then records its start alone, and one that cannot fails as before).
+func (s *Service) takeSlots(queued []string, running, localCap int, released []string, ended []Run, begin func(string) (Run, bool)) ([]string, bool, bool, error) {
 	homeCap, limit := 0, 0
 	if len(queued) > 0 {
 		homeCap = s.RunCap() // read once: it may be a stored setting
@@ -23,18 +27,27 @@ func (s *Service) takeSlots(queued []string, running, localCap int, released []s
 	}
 	if limit <= 0 {
 		if len(released) == 0 && len(ended) == 0 {
-			return nil, false, nil
+			return nil, false, false, nil
 		}
-		queued, limit, homeCap = nil, 0, 0
+		queued, limit, homeCap, begin = nil, 0, 0, nil
 	}
 	oc := s.newOwnerCheck()
-	granted, err := s.store.TakeSlots(s.ctx, SlotRequest{Owner: s.owner, Queued: queued, Limit: limit, Cap: homeCap,
-		PausedKey: SettingQueuePaused, Alive: oc.alive, Release: released, Ended: ended})
+	req := SlotRequest{Owner: s.owner, Queued: queued, Limit: limit, Cap: homeCap,
+		PausedKey: SettingQueuePaused, Alive: oc.alive, Release: released, Ended: ended, Begin: begin}
+	granted, err := s.store.TakeSlots(s.ctx, req)
+	if err != nil && begin != nil {
+		s.log.Warn("taking run slots with their starts", "err", err)
+		req.Begin = nil
+		granted, err = s.store.TakeSlots(s.ctx, req)
+		if err == nil {
+			return granted, true, false, nil
+		}
+	}
 	if err != nil {
 		s.log.Error("taking run slots", "err", err)
-		return nil, false, err
+		return nil, false, false, err
 	}
-	return granted, true, nil
+	return granted, true, begin != nil, nil
 }
 
 // releaseSlot gives a run's slot back. A release that fails is logged: the next process

@@ -157,6 +157,11 @@ type SlotRequest struct {
 	// writes them: a run's end and the return of its slot are one write. A record that
 	// cannot be written fails the whole call (nothing of it is applied).
 	Ended []Run
+	// Begin, when set, gives the record that starts a run this call returns (granted now or
+	// earlier), written in the same transaction as UpdateRun writes it (false: none): a
+	// run's start and its slot are one write. A record that cannot be written fails the
+	// whole call.
+	Begin func(runID string) (Run, bool)
 }
 
 // Store is everything the engine persists.

@@ -46,10 +46,27 @@ func (s *Store) TakeSlots(ctx context.Context, req engine.SlotRequest) ([]string
 	if err != nil {
 		return nil, fmt.Errorf("taking run slots: %w", err)
 	}
+	var begun []runJSON
+	if req.Begin != nil {
+		for _, id := range granted {
+			r, ok := req.Begin(id)
+			if !ok {
+				continue
+			}
+			j, err := s.encodeRun(ctx, engine.Run{Outputs: r.Outputs, Snapshot: r.Snapshot})
+			if err != nil {
+				return nil, err
+			}
+			if err := s.updateRunTx(ctx, tx, r, j); err != nil {
+				return nil, err
+			}
+			begun = append(begun, j)
+		}
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("taking run slots: %w", err)
 	}
-	for _, j := range ends {
+	for _, j := range append(ends, begun...) {
 		s.linked(j.refs)
 	}
 	return granted, nil

@@ -136,6 +136,17 @@ func (s *Store) TakeSlots(ctx context.Context, req engine.SlotRequest) ([]string
 			out = append(out, r.r.ID)
 		}
 	}
+	if req.Begin != nil {
+		for _, id := range out {
+			if r, ok := req.Begin(id); ok {
+				e, err := encodeRunUpdate(r)
+				if err != nil {
+					return nil, err // the slots taken stay: the caller asks again
+				}
+				s.updateRunLocked(r, e)
+			}
+		}
+	}
 	return out, nil
 }
 

@@ -12,6 +12,7 @@ var queueTests = []test{
 	{"TakeSlotsDeadOwner", testTakeSlotsDeadOwner},
 	{"TakeSlotsLimit", testTakeSlotsLimit},
 	{"TakeSlotsWritesEnds", testTakeSlotsWritesEnds},
+	{"TakeSlotsWritesStarts", testTakeSlotsWritesStarts},
 	{"MoveQueued", testMoveQueued},
 }
 
@@ -160,6 +161,46 @@ func testTakeSlotsWritesEnds(t *testing.T, s engine.Store) {
 		t.Fatalf("end written by a give-back: %s %q", got.Status, got.Error)
 	}
 	wantIDs(t, "the slot given back goes to the last run", take(t, s, "A", 4, 1, everyoneAlive, rs[2]), rs[2])
+}
+
+// testTakeSlotsWritesStarts: the records that start the runs a take returns are written in
+// it (Begin); a run Begin declines is left as it is.
+func testTakeSlotsWritesStarts(t *testing.T, s engine.Store) {
+	rs := ownedRuns(t, s, "A", "A", "A")
+	started := at(20)
+	asked := map[string]bool{}
+	begin := func(id string) (engine.Run, bool) {
+		asked[id] = true
+		if id == rs[1].ID {
+			return engine.Run{}, false
+		}
+		for _, r := range rs {
+			if r.ID == id {
+				r.Status, r.StartedAt = engine.RunRunning, &started
+				return r, true
+			}
+		}
+		return engine.Run{}, false
+	}
+	granted, err := s.TakeSlots(ctx(), engine.SlotRequest{Owner: "A", Queued: []string{rs[0].ID, rs[1].ID, rs[2].ID}, Limit: 2, Cap: 2,
+		PausedKey: pausedKey, Alive: everyoneAlive, Begin: begin})
+	must(t, "TakeSlots with starts", err)
+	wantIDs(t, "granted", granted, rs[0], rs[1])
+	if !asked[rs[0].ID] || !asked[rs[1].ID] || asked[rs[2].ID] {
+		t.Errorf("Begin asked for %v, want the two granted runs", asked)
+	}
+	got, err := s.GetRun(ctx(), rs[0].ID)
+	must(t, "GetRun", err)
+	if got.Status != engine.RunRunning || got.StartedAt == nil || !got.StartedAt.Equal(started) {
+		t.Fatalf("start written with the slot: %s %v", got.Status, got.StartedAt)
+	}
+	for _, r := range rs[1:] {
+		got, err := s.GetRun(ctx(), r.ID)
+		must(t, "GetRun", err)
+		if got.Status != engine.RunQueued {
+			t.Fatalf("run %s: %s, want queued (not begun)", r.ID, got.Status)
+		}
+	}
 }
 
 func testMoveQueued(t *testing.T, s engine.Store) {

@@ -1,7 +1,7 @@
 // A 2,000-node workflow opens and shows its nodes (issue 17). No timing is asserted here —
 // scripts/bench-ui.sh measures the window at scale — only deadlines that catch a hang.
 import { generated } from "../bench/gen.mjs";
-import { call, waitFor } from "./flows.mjs";
+import { call, shot, waitFor } from "./flows.mjs";
 
 const HANG_MS = 60_000;
 
@@ -190,6 +190,7 @@ export const tests = [
       assert.ok(dy > 20 / zoom, `moved down too (${dx},${dy})`);
       const off = [...start].filter(([n, p]) => Math.abs(moved.get(n).x - p.x - dx) > 1 || Math.abs(moved.get(n).y - p.y - dy) > 1).map(([n]) => n);
       assert.deepEqual(off.slice(0, 10), [], `${off.length} nodes did not move with the selection (${dx},${dy})`);
+      await shot(page, "scale-drag-all-in.png");
 
       // one Ctrl+Z: every node back where it was
       await page.keyboard.press("Control+z");
@@ -202,6 +203,7 @@ export const tests = [
         "every node back after one undo (autosaved)",
         HANG_MS,
       );
+      await shot(page, "scale-drag-undone-in.png");
     },
   },
   {
