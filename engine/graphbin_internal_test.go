@@ -79,7 +79,7 @@ func flip(b []byte, i int) []byte {
 	return out
 }
 
-// FuzzCacheForms: whatever the bytes of a cache file or a state record (checksum made right,
+// FuzzCacheForms: whatever the bytes of a cache file (a graph form, a version's facts) or a state record (checksum made right,
 // so the reader gets past it), reading them never panics; what reads reads back the same
 // after writing it again.
 func FuzzCacheForms(f *testing.F) {
@@ -93,6 +93,10 @@ func FuzzCacheForms(f *testing.F) {
 	st.Current["a"], st.Failed["b"] = gen, true
 	data := encodeState("w", st)
 	f.Add(data[:len(data)-4])
+	key := "k"
+	v := Version{ID: "v", ContentHash: "h", Graph: Graph{Nodes: make([]Node, 3)}}
+	facts := encodeVersionFacts(key, v, versionFacts{static: []string{"a", "", "c"}, paramsOK: true})
+	f.Add(facts[:len(facts)-4])
 	f.Fuzz(func(t *testing.T, body []byte) {
 		data := binary.LittleEndian.AppendUint32(append([]byte(nil), body...), crc32.Checksum(body, castagnoli))
 		var g Graph
@@ -101,6 +105,12 @@ func FuzzCacheForms(f *testing.F) {
 			var back Graph
 			if err != nil || DecodeGraphBin(again, &back) != nil || !reflect.DeepEqual(back, g) {
 				t.Fatalf("a graph read from %q does not read back (%v)", body, err)
+			}
+		}
+		if vf, ok := decodeVersionFacts(data, key, v); ok {
+			back, ok := decodeVersionFacts(encodeVersionFacts(key, v, vf), key, v)
+			if !ok || !reflect.DeepEqual(back, vf) {
+				t.Fatalf("facts read from %q do not read back", body)
 			}
 		}
 		if st, err := decodeState(data, "w", nil); err == nil {

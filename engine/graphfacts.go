@@ -30,7 +30,12 @@ type graphFacts struct {
 	static []string
 }
 
-func newGraphFacts(reg *Registry, g Graph) *graphFacts {
+func newGraphFacts(reg *Registry, g Graph) *graphFacts { return newGraphFactsWith(reg, g, nil) }
+
+// newGraphFactsWith is newGraphFacts with the static config hashes given (a version's facts
+// file) instead of worked out; nil when they cannot be the graph's: a hash for a node that is
+// not static.
+func newGraphFactsWith(reg *Registry, g Graph, static []string) *graphFacts {
 	n := len(g.Nodes)
 	f := &graphFacts{g: g, gi: indexGraph(g), top: make([]int, n), types: make([]*NodeType, n),
 		children: map[string][]int{}, exprParams: map[string][]string{}, reads: make([]flowReads, n),
@@ -70,6 +75,22 @@ func newGraphFacts(reg *Registry, g Graph) *graphFacts {
 				work = append(work, i)
 			}
 		}
+	}
+	if static != nil {
+		if len(static) != n {
+			return nil
+		}
+		isWork := make([]bool, n)
+		for _, i := range work {
+			isWork[i] = true
+		}
+		for i, h := range static {
+			if h != "" && !isWork[i] {
+				return nil
+			}
+		}
+		f.static = static
+		return f
 	}
 	forEachParallel(work, func(i int) {
 		t, nd := f.types[i], &g.Nodes[i]

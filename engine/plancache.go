@@ -21,7 +21,7 @@ func (s *Service) previewCache(ctx context.Context, v Version, inputs map[string
 	if p.Nodes == nil || !s.cacheOn(ctx) {
 		return
 	}
-	f := s.versions.facts(s.reg, v)
+	f := s.graphFacts(v)
 	if f.orderErr != nil {
 		return
 	}

@@ -80,7 +80,7 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 		return Plan{}, nil, nil, err
 	}
 	current := state.Current
-	facts := s.versions.facts(s.reg, v)
+	facts := s.graphFacts(v)
 	in := PlanInput{Registry: s.reg, Graph: v.Graph, From: from, Changed: from == "", Prior: current, LatestFailed: state.Failed,
 		Inputs: inputs, PrevInputs: prevDeclared, FilesChanged: filesChanged(facts, current, inputs), facts: facts}
 	in.FailedGeneration = func(nodeID string) *Generation {

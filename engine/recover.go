@@ -73,7 +73,7 @@ func (s *Service) requeue(ctx context.Context, r Run) error {
 		if err != nil {
 			return err
 		}
-		x.Plan, x.Current, x.facts = &plan, current, s.versions.facts(s.reg, v)
+		x.Plan, x.Current, x.facts = &plan, current, s.graphFacts(v)
 	}
 	r.Owner = s.owner
 	if err := s.store.UpdateRun(ctx, r); err != nil {

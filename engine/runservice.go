@@ -87,7 +87,7 @@ func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunReq
 		if req.Changed {
 			run.Mode = ModeChanged
 		}
-		x.Plan, x.Current, x.facts = &plan, current, s.versions.facts(s.reg, v)
+		x.Plan, x.Current, x.facts = &plan, current, s.graphFacts(v)
 		x.bodyPrior = s.bodyPrior(w.ID, current)
 	} else {
 		inputs, err := ValidateInputs(v.Graph.Inputs, req.Inputs, s.mediaResolver(ctx))
@@ -412,6 +412,10 @@ func (s *Service) checkTypesKnown(v Version) error {
 	if v.ID != "" && s.versions.knownTypes(v.ID) {
 		return nil
 	}
+	if d := s.diskFacts(v); d != nil && d.paramsOK { // this build checked it before
+		s.versions.setKnownTypes(v.ID)
+		return nil
+	}
 	var probs []Problem
 	declared := make(map[string]InputDecl, len(v.Graph.Inputs))
 	for _, in := range v.Graph.Inputs {
@@ -431,5 +435,6 @@ func (s *Service) checkTypesKnown(v Version) error {
 		return &ValidationError{Problems: probs}
 	}
 	s.versions.setKnownTypes(v.ID)
+	s.saveDiskFacts(v) // when this process planned the version already
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand"
 	"reflect"
+	"sync/atomic"
 	"testing"
 
 	"github.com/flowbench/flowbench/engine"
@@ -29,10 +30,29 @@ func (s *noRecords) SaveStateRecord(context.Context, string, int64, []byte) (boo
 	return false, nil
 }
 
-// recordCounter counts the state-record reads that found a record, and the whole-state reads.
+// recordCounter counts the state-record reads that found a record, and the whole-state reads;
+// it passes a SQLite store's version facts files on (counting those found).
 type recordCounter struct {
 	engine.Store
 	records, wholes int
+	facts           atomic.Int64
+}
+
+func (s *recordCounter) VersionFacts(id string) []byte {
+	if fs, ok := s.Store.(engine.VersionFactsStore); ok {
+		d := fs.VersionFacts(id)
+		if d != nil {
+			s.facts.Add(1)
+		}
+		return d
+	}
+	return nil
+}
+
+func (s *recordCounter) SaveVersionFacts(id string, data []byte) {
+	if fs, ok := s.Store.(engine.VersionFactsStore); ok {
+		fs.SaveVersionFacts(id, data)
+	}
 }
 
 func (s *recordCounter) StateRecord(ctx context.Context, workflowID string, maxSince int64) (engine.StateRecord, error) {
@@ -68,10 +88,12 @@ func planJSON(t *testing.T, p engine.Plan) string {
 // TestPropertyStateRecordPlansAsWholeState: over random graphs and edits (the run-from-block
 // property's), with runs from a block, changed runs, selections and deletions made by
 // "processes" (fresh services) in turn, a fresh service planning from the state record plans
-// exactly what one planning from the whole state does (every node's action, reasons and
-// source generation, cache and cutoff previews included), and a run it starts gives the
-// values a full run gives. Every fifth graph is on SQLite. The slack is 0 or the default, so
-// records are rewritten at once or read with the generations written after them.
+// exactly what one planning from the whole state (and without version facts files) does
+// (every node's action, reasons and source generation, cache and cutoff previews included),
+// and a run it starts gives the values a full run gives. Every fifth graph is on SQLite,
+// where the fresh services also plan from the facts files earlier ones wrote. The slack is 0
+// or the default, so records are rewritten at once or read with the generations written
+// after them.
 func TestPropertyStateRecordPlansAsWholeState(t *testing.T) {
 	t.Parallel()
 	reg := libRegistry(t)
@@ -208,6 +230,15 @@ func checkStateRecordProperty(t *testing.T, reg *engine.Registry, seed int64) {
 	}
 	if fromRecord == 0 && slack == 0 {
 		t.Errorf("seed %d: no run planned from a state record", seed)
+	}
+	if _, sqlite := store.(*storage.Store); sqlite {
+		// The last run wrote the current version's facts file (if no plan read one yet).
+		if _, err := freshService(t, counted, reg, slack).PlanFrom(ctx, imp.WorkflowID, "", g.Nodes[0].ID, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, sqlite := store.(*storage.Store); sqlite && counted.facts.Load() == 0 {
+		t.Errorf("seed %d: no plan read a version's facts file", seed)
 	}
 }
 

@@ -11,7 +11,9 @@ import (
 type versionCache struct {
 	mu        sync.Mutex
 	byID      map[string]Version
-	factsByID map[string]*graphFacts // what plans read of a version's graph, once worked out
+	factsByID map[string]*graphFacts   // what plans read of a version's graph, once worked out
+	diskByID  map[string]*versionFacts // a version's facts file, once read (nil: none usable)
+	saved     map[string]bool          // versions whose facts file this process wrote
 	// typesKnown are versions whose node types this build has (checked once: the registry
 	// does not change while the service lives).
 	typesKnown map[string]bool
@@ -20,25 +22,55 @@ type versionCache struct {
 }
 
 func newVersionCache(max int) *versionCache {
-	return &versionCache{byID: map[string]Version{}, factsByID: map[string]*graphFacts{}, typesKnown: map[string]bool{}, max: max}
+	return &versionCache{byID: map[string]Version{}, factsByID: map[string]*graphFacts{}, diskByID: map[string]*versionFacts{}, saved: map[string]bool{}, typesKnown: map[string]bool{}, max: max}
 }
 
-// facts returns the plan facts of a version's graph, worked out once per cached version (an
-// unsaved graph, without an id, gets them afresh).
-func (c *versionCache) facts(reg *Registry, v Version) *graphFacts {
+// cachedFacts returns the plan facts of a cached version, when worked out already.
+func (c *versionCache) cachedFacts(id string) (*graphFacts, bool) {
 	c.mu.Lock()
-	f, ok := c.factsByID[v.ID]
-	c.mu.Unlock()
-	if ok {
-		return f
-	}
-	f = newGraphFacts(reg, v.Graph)
+	defer c.mu.Unlock()
+	f, ok := c.factsByID[id]
+	return f, ok
+}
+
+// keepFacts keeps the plan facts of a cached version (an unsaved graph, without an id, gets
+// them afresh each time).
+func (c *versionCache) keepFacts(v Version, f *graphFacts) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, cached := c.byID[v.ID]; cached && v.ID != "" {
 		c.factsByID[v.ID] = f
 	}
-	return f
+}
+
+// markFactsSaved reports whether a cached version's facts file is to be written now: the
+// first time it is asked.
+func (c *versionCache) markFactsSaved(id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, cached := c.byID[id]; !cached || c.saved[id] {
+		return false
+	}
+	c.saved[id] = true
+	return true
+}
+
+// disk returns the facts file of a cached version read by read, read once while the version
+// stays cached.
+func (c *versionCache) disk(id string, read func() *versionFacts) *versionFacts {
+	c.mu.Lock()
+	d, ok := c.diskByID[id]
+	c.mu.Unlock()
+	if ok {
+		return d
+	}
+	d = read()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, cached := c.byID[id]; cached {
+		c.diskByID[id] = d
+	}
+	return d
 }
 
 func (c *versionCache) get(id string) (Version, bool) {
@@ -57,6 +89,8 @@ func (c *versionCache) put(v Version) {
 	if len(c.order) >= c.max {
 		delete(c.byID, c.order[0])
 		delete(c.factsByID, c.order[0])
+		delete(c.diskByID, c.order[0])
+		delete(c.saved, c.order[0])
 		delete(c.typesKnown, c.order[0])
 		c.order = c.order[1:]
 	}

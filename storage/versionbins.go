@@ -30,6 +30,36 @@ func (s *Store) versionBinPath(id string) string {
 	return filepath.Join(s.home, "cache", "versions", id+".bin")
 }
 
+// versionFactsPath is the facts file of a version id (engine.VersionFactsStore), beside its
+// binary graph.
+func (s *Store) versionFactsPath(id string) string {
+	if path := s.versionBinPath(id); path != "" {
+		return strings.TrimSuffix(path, ".bin") + ".facts"
+	}
+	return ""
+}
+
+// VersionFacts returns the facts file of version id (engine.VersionFactsStore); nil when it
+// has none. The engine checks that it names this build, the version and its graph.
+func (s *Store) VersionFacts(id string) []byte {
+	path := s.versionFactsPath(id)
+	if path == "" {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	return data
+}
+
+// SaveVersionFacts writes the facts file of version id (best effort).
+func (s *Store) SaveVersionFacts(id string, data []byte) {
+	if path := s.versionFactsPath(id); path != "" {
+		writeCacheFile(path, data)
+	}
+}
+
 // readVersionBin reads the graph of version id from its cache file.
 func (s *Store) readVersionBin(id string, g *engine.Graph) bool {
 	path := s.versionBinPath(id)
@@ -56,14 +86,20 @@ func (s *Store) writeVersionBin(id string, g engine.Graph) {
 	if err != nil {
 		return
 	}
+	writeCacheFile(path, append([]byte(id+"\n"), bin...))
+}
+
+// writeCacheFile writes a file of the home's cache through a temporary file renamed into
+// place: a reader never sees half a file.
+func writeCacheFile(path string, data []byte) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), id+".*.tmp")
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return
 	}
-	_, werr := tmp.Write(append([]byte(id+"\n"), bin...))
+	_, werr := tmp.Write(data)
 	cerr := tmp.Close()
 	if werr != nil || cerr != nil || os.Rename(tmp.Name(), path) != nil {
 		os.Remove(tmp.Name())
@@ -75,6 +111,7 @@ func (s *Store) removeVersionBins(ids []string) {
 	for _, id := range ids {
 		if path := s.versionBinPath(id); path != "" {
 			os.Remove(path)
+			os.Remove(s.versionFactsPath(id))
 		}
 	}
 }

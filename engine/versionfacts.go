@@ -1,0 +1,211 @@
+package engine
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"hash/crc32"
+	"io"
+	"os"
+	"sort"
+	"sync"
+)
+
+// A version's facts on disk: what a cold process works out of a version before it plans — the
+// config hash of each node whose config depends on the graph alone (graphFacts.static) and that
+// every param of the version can run (checkTypesKnown) — kept beside the version's binary graph
+// (home/cache/versions/ID.facts), so that the next process neither hashes every node's config
+// nor checks every param again (docs/PERFORMANCE.md, issue 15). Both depend on this build's
+// code and node types, so the file names its build: the Go build ID of the running executable
+// and a hash of the registry's node types. Another build, another registry, another version
+// (id or content hash), a graph of another size, a file that does not decode whole and intact:
+// the file is ignored and the facts are worked out as before (and written again). A build
+// without a Go build ID (linked with -buildid=) keeps none.
+
+// VersionFactsStore is implemented by a store that keeps a file per version in the data home's
+// cache; a store without it (memstore) keeps no facts and every process works them out.
+type VersionFactsStore interface {
+	// VersionFacts returns the facts file of version id (nil when there is none).
+	VersionFacts(id string) []byte
+	// SaveVersionFacts writes it (best effort).
+	SaveVersionFacts(id string, data []byte)
+}
+
+// factsMagic starts every facts file; the last byte is the format's version.
+const factsMagic = "FBfacts1"
+
+// versionFacts is a facts file read back.
+type versionFacts struct {
+	static   []string // per node, graphFacts.static
+	paramsOK bool     // checkTypesKnown passed
+}
+
+var (
+	buildIDOnce sync.Once
+	buildIDText string
+)
+
+// buildID is the Go build ID of the running executable ("" when it has none or cannot be
+// read): it changes with any change of the code linked in.
+func buildID() string {
+	buildIDOnce.Do(func() {
+		exe, err := os.Executable()
+		if err != nil {
+			return
+		}
+		f, err := os.Open(exe)
+		if err != nil {
+			return
+		}
+		defer f.Close()
+		head := make([]byte, 64<<10)
+		n, _ := io.ReadFull(f, head)
+		buildIDText = findBuildID(head[:n])
+	})
+	return buildIDText
+}
+
+// findBuildID finds the Go build ID in the first bytes of an executable: the ELF note the Go
+// linker writes (name "Go", type 4), or the text form other formats carry.
+func findBuildID(head []byte) string {
+	elfNote := []byte("\x04\x00\x00\x00Go\x00\x00")
+	if i := bytes.Index(head, elfNote); i >= 8 {
+		size := int(binary.LittleEndian.Uint32(head[i-4:]))
+		namesz := binary.LittleEndian.Uint32(head[i-8:])
+		start := i + len(elfNote)
+		if namesz == 4 && size > 16 && size <= 1024 && start+size <= len(head) {
+			return string(head[start : start+size])
+		}
+	}
+	const prefix, suffix = "\xff Go build ID: \"", "\"\n \xff"
+	if i := bytes.Index(head, []byte(prefix)); i >= 0 {
+		rest := head[i+len(prefix):]
+		if j := bytes.Index(rest, []byte(suffix)); j > 16 && j <= 1024 {
+			return string(rest[:j])
+		}
+	}
+	return ""
+}
+
+// factsKey names the build and registry facts are worked out by ("" when the build has no
+// build ID: then no facts are kept).
+func factsKey(reg *Registry) string {
+	id := buildID()
+	if id == "" {
+		return ""
+	}
+	types := reg.Types()
+	sort.Slice(types, func(i, j int) bool { return types[i].Type < types[j].Type })
+	h := sha256.New()
+	h.Write([]byte(id))
+	h.Write([]byte{0})
+	if err := json.NewEncoder(h).Encode(types); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// encodeVersionFacts writes the facts of version v for key.
+func encodeVersionFacts(key string, v Version, f versionFacts) []byte {
+	out := make([]byte, 0, 64+len(f.static)*40)
+	out = append(out, factsMagic...)
+	out = appendStr(out, key)
+	out = appendStr(out, v.ID)
+	out = appendStr(out, v.ContentHash)
+	out = appendBool(out, f.paramsOK)
+	out = binary.AppendUvarint(out, uint64(len(f.static)))
+	for _, s := range f.static {
+		out = appendStr(out, s)
+	}
+	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli))
+}
+
+// decodeVersionFacts reads a facts file of version v written for key; false for anything else.
+func decodeVersionFacts(data []byte, key string, v Version) (versionFacts, bool) {
+	if key == "" || len(data) < len(factsMagic)+4 || string(data[:len(factsMagic)]) != factsMagic {
+		return versionFacts{}, false
+	}
+	body := data[:len(data)-4]
+	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(data[len(data)-4:]) {
+		return versionFacts{}, false
+	}
+	r := &recReader{s: string(body[len(factsMagic):])}
+	if r.str() != key || r.str() != v.ID || r.str() != v.ContentHash {
+		return versionFacts{}, false
+	}
+	var f versionFacts
+	f.paramsOK = r.flag()
+	n := r.count(1)
+	if r.err != nil || n != len(v.Graph.Nodes) {
+		return versionFacts{}, false
+	}
+	f.static = make([]string, n)
+	for i := range f.static {
+		f.static[i] = r.str()
+	}
+	if r.err != nil || r.s != "" {
+		return versionFacts{}, false
+	}
+	return f, true
+}
+
+// diskFacts reads version v's facts file, once per version per process (nil: none usable).
+func (s *Service) diskFacts(v Version) *versionFacts {
+	fs, ok := s.store.(VersionFactsStore)
+	if !ok || v.ID == "" || v.ContentHash == "" {
+		return nil
+	}
+	return s.versions.disk(v.ID, func() *versionFacts {
+		key := factsKey(s.reg)
+		if key == "" {
+			return nil
+		}
+		if f, ok := decodeVersionFacts(fs.VersionFacts(v.ID), key, v); ok {
+			return &f
+		}
+		return nil
+	})
+}
+
+// saveDiskFacts writes version v's facts file once this process has both worked out its facts
+// and passed its param check, when it found no usable file (once per version per process).
+func (s *Service) saveDiskFacts(v Version) {
+	fs, ok := s.store.(VersionFactsStore)
+	if !ok || v.ID == "" || v.ContentHash == "" || !s.versions.knownTypes(v.ID) {
+		return
+	}
+	f, ok := s.versions.cachedFacts(v.ID)
+	if !ok {
+		return
+	}
+	if d := s.diskFacts(v); d != nil && d.paramsOK {
+		return
+	}
+	key := factsKey(s.reg)
+	if key == "" || !s.versions.markFactsSaved(v.ID) {
+		return
+	}
+	fs.SaveVersionFacts(v.ID, encodeVersionFacts(key, v, versionFacts{static: f.static, paramsOK: true}))
+}
+
+// graphFacts returns version v's plan facts: from the process's memory, else worked out with
+// the static config hashes of its facts file when it has one, else worked out whole (and the
+// file written).
+func (s *Service) graphFacts(v Version) *graphFacts {
+	if f, ok := s.versions.cachedFacts(v.ID); ok {
+		return f
+	}
+	var static []string
+	if d := s.diskFacts(v); d != nil {
+		static = d.static
+	}
+	f := newGraphFactsWith(s.reg, v.Graph, static)
+	if f == nil { // the file's hashes do not fit the graph: work them out
+		f = newGraphFacts(s.reg, v.Graph)
+	}
+	s.versions.keepFacts(v, f)
+	s.saveDiskFacts(v)
+	return f
+}
