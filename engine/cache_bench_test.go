@@ -13,7 +13,10 @@ import (
 // executes, every other node is cut off as inputs_unchanged) with one that finds them in
 // another workflow (a changed run of a copy that never ran: every node cached). Target
 // (issue 15): a cache hit across workflows is as fast as a reuse inside one (within 10 %);
-// cached-vs-reuse reports the ratio of the two.
+// cached-vs-reuse reports the ratio of the two. Both sides run once before the timer: A's
+// full run already made its first plan in this service, and B's first run would otherwise
+// also pay for B's first plan (its graph read and facts), which any first run of a workflow
+// pays, cached or not; first-cached-ms reports that first cached run alone.
 func BenchmarkCacheHit(b *testing.B) {
 	const n = 1000
 	svc := perfServiceAt(b, b.TempDir(), 4)
@@ -34,6 +37,10 @@ func BenchmarkCacheHit(b *testing.B) {
 			b.Fatalf("cached run: %s %+v", r.Status, rec)
 		}
 	}
+	reuse()
+	start := time.Now()
+	cached()
+	first := time.Since(start)
 	var times [2]time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -48,4 +55,5 @@ func BenchmarkCacheHit(b *testing.B) {
 	b.ReportMetric(per(times[0]), "reuse-ms")
 	b.ReportMetric(per(times[1]), "cached-ms")
 	b.ReportMetric(float64(times[1])/float64(times[0]), "cached-vs-reuse")
+	b.ReportMetric(float64(first.Microseconds())/1000, "first-cached-ms")
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/flowbench/flowbench/storage"
 )
 
-// TestCacheFilterLongChangedRun: a changed run long enough to read the data home's
-// fingerprints once (300 nodes rerun) still reuses every node another workflow computed
+// TestCacheFilterLongChangedRun: a changed run of 300 nodes, whose new fingerprints the
+// process's known set answers without a store lookup, still reuses every node another workflow computed
 // (cached, the same generations a lookup per node finds) and executes the new ones; its
 // outputs are those of a full run. A fingerprint the run made itself is found when asked
 // again (the nodes after the edit compute the same value over and over).

@@ -26,8 +26,8 @@
 //     top-level nodes, loop bodies and subworkflows: loops.go, subflow.go), nodeinput.go
 //     (what a node's Run function gets), committer.go (generations committed before their
 //     events), shared.go and sharedclaims.go (work shared between concurrent runs, in
-//     this process and across the processes of a data home), cache.go and cachefilter.go (a
-//     completed generation of any workflow reused by input fingerprint), providers.go,
+//     this process and across the processes of a data home), cache.go (a completed
+//     generation of any workflow reused by input fingerprint), providers.go,
 //     providerservice.go and keychain.go (AI servers and their keys).
 //   - Generations and run from block: generations.go, current.go (which generation is
 //     current), currentcache.go, plan.go, planner.go (BuildPlan, a pure function),
