@@ -8,7 +8,7 @@
 #                                                 it must explain every node (checked)
 #   changed  run Chain --changed                 (n5000 and the 5,000 nodes after it rerun)
 #   from     run Chain --from n9999              (a fresh process: reads what ran, runs 1 node)
-# and prints the wall times (ms), changed and from as % of the same pass's full run (targets:
+# and prints the wall and CPU times (ms), changed and from as % of the same pass's full run (targets:
 # changed ≤ 55 %, from ≤ 20 %), and the load average. A benchmark: it never fails on figures.
 # Figures: docs/PERFORMANCE.md. Needs python3 (to write the chain and check the plan).
 set -euo pipefail
@@ -44,33 +44,34 @@ EOF
 chain 1 >"$work/chain.json"
 fb import "$work/chain.json" >/dev/null
 
-# ms CMD...: runs CMD (stdout to $work/out) and prints its wall time in ms.
+# ms CMD...: runs CMD (stdout to $work/out, stderr to $work/err) and prints its wall time and
+# its CPU time (user + system), in ms.
 ms() {
-  local t0 t1
-  t0=${EPOCHREALTIME/./}
-  "$@" >"$work/out"
-  t1=${EPOCHREALTIME/./}
-  echo $(((t1 - t0) / 1000))
+  local TIMEFORMAT='%R %U %S' t
+  t=$({ time "$@" >"$work/out" 2>"$work/err"; } 2>&1) || { cat "$work/err" >&2; return 1; }
+  awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }' <<<"$t"
 }
 
 printf '%s, %s cores, Go %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" "$(go env GOVERSION)"
-printf '%-5s %8s %8s %8s %8s %10s %8s   %s\n' pass full plan changed from changed-% from-% load
+printf 'wall ms (CPU ms) of each process\n'
+printf '%-5s %12s %12s %12s %12s %16s %16s   %s\n' pass full plan changed from 'changed-% (cpu)' 'from-% (cpu)' load
 for ((p = 1; p <= passes; p++)); do
   load="$(cut -d' ' -f1 /proc/loadavg)"
-  full=$(ms fb run Chain)
+  read -r full fullc < <(ms fb run Chain)
   chain $((1000000 * p)) >"$work/edit.json"
   fb import "$work/edit.json" --into Chain >/dev/null
-  plan=$(ms fb plan Chain --changed --json)
-  python3 - "$work/out" "$((nodes + 2))" <<'EOF'
+  read -r plan planc < <(ms fb plan Chain --changed --json)
+  python3 - "$work/out" "$((nodes + 2))" <<'EOF2'
 import json, sys
 plan, want = json.load(open(sys.argv[1])), int(sys.argv[2])
 nodes = plan["nodes"]
 unexplained = [i for i, n in nodes.items() if n["action"] == "rerun" and not n["reasons"]]
 if len(nodes) != want or unexplained:
     sys.exit(f"plan --changed: {len(nodes)} nodes of {want}, unexplained: {unexplained[:5]}")
-EOF
-  changed=$(ms fb run Chain --changed)
-  from=$(ms fb run Chain --from "n$((nodes - 1))")
-  printf '%-5s %8s %8s %8s %8s %9s%% %7s%%   %s\n' "$p" "$full" "$plan" "$changed" "$from" \
-    "$((100 * changed / full))" "$((100 * from / full))" "$load → $(cut -d' ' -f1 /proc/loadavg)"
+EOF2
+  read -r changed changedc < <(ms fb run Chain --changed)
+  read -r from fromc < <(ms fb run Chain --from "n$((nodes - 1))")
+  printf '%-5s %12s %12s %12s %12s %16s %16s   %s\n' "$p" "$full ($fullc)" "$plan ($planc)" "$changed ($changedc)" "$from ($fromc)" \
+    "$((100 * changed / full))% ($((100 * changedc / fullc))%)" "$((100 * from / full))% ($((100 * fromc / fullc))%)" \
+    "$load → $(cut -d' ' -f1 /proc/loadavg)"
 done
