@@ -6,9 +6,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/flowbench/flowbench/engine"
 )
@@ -167,31 +169,57 @@ func (c *cmd) wait(runID string) (engine.Run, error) {
 }
 
 // printHuman prints a run's summary, one line per node, in one write (a 10,000-node run's
-// summary was 10,000 unbuffered writes to stdout).
+// summary was 10,000 unbuffered writes to stdout), each line formatted by appending bytes (as
+// "  %-20s %-9s" would: padded to a width in runes), without a merged map of the records.
 func (c *cmd) printHuman(r engine.Run) {
 	w := bufio.NewWriterSize(c.out, 64<<10)
 	defer w.Flush()
-	printf := func(format string, a ...any) { fmt.Fprintf(w, format, a...) }
-	printf("run %s  %s  %s  %s\n", r.ID, r.VersionLabel, r.Label, r.Status)
-	records := r.Snapshot.Records()
-	ids := make([]string, 0, len(records))
-	for id := range records {
-		ids = append(ids, id)
+	fmt.Fprintf(w, "run %s  %s  %s  %s\n", r.ID, r.VersionLabel, r.Label, r.Status)
+	type nodeLine struct {
+		id  string
+		rec engine.NodeRecord
 	}
-	sort.Strings(ids)
-	for _, id := range ids {
-		n := records[id]
-		line := fmt.Sprintf("  %-20s %-9s", id, n.Status)
-		if n.DurationMS > 0 {
-			line += fmt.Sprintf(" %d ms", n.DurationMS)
+	snap := r.Snapshot
+	lines := make([]nodeLine, 0, len(snap.Nodes)+len(snap.Reused))
+	for id, rec := range snap.Nodes {
+		lines = append(lines, nodeLine{id, rec})
+	}
+	for _, ru := range snap.Reused { // Records: a record in Nodes wins
+		if _, ok := snap.Nodes[ru.NodeID]; !ok {
+			lines = append(lines, nodeLine{ru.NodeID, engine.NodeRecord{Status: engine.NodeReused}})
 		}
-		if len(n.Reasons) > 0 {
-			line += "  (" + strings.Join(n.Reasons, ", ") + ")"
+	}
+	slices.SortFunc(lines, func(a, b nodeLine) int { return strings.Compare(a.id, b.id) })
+	var buf []byte
+	for i, l := range lines {
+		if i > 0 && l.id == lines[i-1].id {
+			continue // a node listed twice in Reused
 		}
-		if n.Error != "" {
-			line += "  " + n.Error
+		buf = append(buf[:0], "  "...)
+		buf = appendPadded(buf, l.id, 20)
+		buf = append(buf, ' ')
+		buf = appendPadded(buf, string(l.rec.Status), 9)
+		if l.rec.DurationMS > 0 {
+			buf = append(buf, ' ')
+			buf = strconv.AppendInt(buf, l.rec.DurationMS, 10)
+			buf = append(buf, " ms"...)
 		}
-		printf("%s\n", line)
+		if len(l.rec.Reasons) > 0 {
+			buf = append(buf, "  ("...)
+			for k, reason := range l.rec.Reasons {
+				if k > 0 {
+					buf = append(buf, ", "...)
+				}
+				buf = append(buf, reason...)
+			}
+			buf = append(buf, ')')
+		}
+		if l.rec.Error != "" {
+			buf = append(buf, "  "...)
+			buf = append(buf, l.rec.Error...)
+		}
+		buf = append(buf, '\n')
+		w.Write(buf)
 	}
 	names := make([]string, 0, len(r.Outputs))
 	for k := range r.Outputs {
@@ -199,11 +227,20 @@ func (c *cmd) printHuman(r engine.Run) {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		printf("output %s = %s\n", k, engine.ToText(r.Outputs[k]))
+		fmt.Fprintf(w, "output %s = %s\n", k, engine.ToText(r.Outputs[k]))
 	}
 	if r.Error != "" {
-		printf("error: %s\n", r.Error)
+		fmt.Fprintf(w, "error: %s\n", r.Error)
 	}
+}
+
+// appendPadded appends s and spaces up to width runes, as fmt's %-Ns does.
+func appendPadded(buf []byte, s string, width int) []byte {
+	buf = append(buf, s...)
+	for n := utf8.RuneCountInString(s); n < width; n++ {
+		buf = append(buf, ' ')
+	}
+	return buf
 }
 
 // batch validates every line of a JSON Lines file before queuing anything, queues all runs at

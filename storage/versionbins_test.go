@@ -1,11 +1,13 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/flowbench/flowbench/engine"
@@ -73,6 +75,29 @@ func TestVersionBins(t *testing.T) {
 	}
 	if data, err := os.ReadFile(s.versionBinPath(v.ID)); err != nil || len(data) < 1000 {
 		t.Fatalf("the damaged form was not replaced: %d bytes, %v", len(data), err)
+	}
+	// A first line changed (another content hash or creation time, checksum not made right),
+	// or of the earlier form (the id alone): not taken, written again.
+	good, _ := os.ReadFile(s.versionBinPath(v.ID))
+	head, bin, _ := bytes.Cut(good, []byte{'\n'})
+	fields := strings.Split(string(head), "\t")
+	if len(fields) != 4 || fields[1] != want.ContentHash || fields[2] != fmt.Sprint(want.CreatedAt.UnixMilli()) {
+		t.Fatalf("first line %q", head)
+	}
+	for _, bad := range []string{
+		strings.Join([]string{fields[0], "other", fields[2], fields[3]}, "\t"),
+		strings.Join([]string{fields[0], fields[1], "1", fields[3]}, "\t"),
+		fields[0],
+	} {
+		if err := os.WriteFile(s.versionBinPath(v.ID), append([]byte(bad+"\n"), bin...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.GetVersion(ctx, v.ID); err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("first line %q: %v, or the version differs from its text's", bad, err)
+		}
+		if again, _ := os.ReadFile(s.versionBinPath(v.ID)); !bytes.HasPrefix(again, append(head, '\n')) {
+			t.Fatalf("first line %q: the form was not written again", bad)
+		}
 	}
 	// Another version's form under this id's name is not this version's.
 	other, err := s.AddVersion(ctx, engine.Version{WorkflowID: w.ID, Graph: big, ContentHash: "h2"}, false)

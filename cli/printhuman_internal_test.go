@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// printHumanBefore is printHuman as it was written with fmt over the merged records: the
+// lines printHuman must keep giving.
+func printHumanBefore(r engine.Run) string {
+	var w strings.Builder
+	fmt.Fprintf(&w, "run %s  %s  %s  %s\n", r.ID, r.VersionLabel, r.Label, r.Status)
+	records := r.Snapshot.Records()
+	ids := make([]string, 0, len(records))
+	for id := range records {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		n := records[id]
+		line := fmt.Sprintf("  %-20s %-9s", id, n.Status)
+		if n.DurationMS > 0 {
+			line += fmt.Sprintf(" %d ms", n.DurationMS)
+		}
+		if len(n.Reasons) > 0 {
+			line += "  (" + strings.Join(n.Reasons, ", ") + ")"
+		}
+		if n.Error != "" {
+			line += "  " + n.Error
+		}
+		fmt.Fprintf(&w, "%s\n", line)
+	}
+	names := make([]string, 0, len(r.Outputs))
+	for k := range r.Outputs {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(&w, "output %s = %s\n", k, engine.ToText(r.Outputs[k]))
+	}
+	if r.Error != "" {
+		fmt.Fprintf(&w, "error: %s\n", r.Error)
+	}
+	return w.String()
+}
+
+// TestPrintHumanLines: a run's summary reads exactly as the fmt-formatted one did: ids and
+// statuses padded in runes (wide, accented and overlong ids), durations, reasons, errors,
+// nodes known only as reused (one listed twice, one also in Nodes), outputs and the error.
+func TestPrintHumanLines(t *testing.T) {
+	runs := []engine.Run{
+		{ID: "r1", VersionLabel: "v1", Label: "Run #1", Status: engine.RunCompleted},
+		{ID: "r2", VersionLabel: "v3", Label: "retry of Run #1", Status: engine.RunFailed, Error: "node b: boom",
+			Outputs: map[string]any{"z": int64(3), "a": "text", "m": map[string]any{"k": []any{1.5, nil}}},
+			Snapshot: engine.Snapshot{
+				Nodes: map[string]engine.NodeRecord{
+					"a":                                   {Status: engine.NodeExecuted, Reasons: []string{"target"}, DurationMS: 12},
+					"b":                                   {Status: engine.NodeFailed, Reasons: []string{"upstream_changed", "config_changed"}, Error: "boom"},
+					"ünïcødé":                             {Status: engine.NodeSkipped},
+					"画像の処理":                               {Status: engine.NodeUntouched, Reasons: []string{}},
+					"an-id-longer-than-twenty-characters": {Status: engine.NodeCancelled, DurationMS: -1},
+					"shared":                              {Status: engine.NodeExecuted, Reasons: []string{"shared"}, DurationMS: 1},
+				},
+				Reused: []engine.ReusedNode{{NodeID: "c", GenerationID: "g1"}, {NodeID: "c", GenerationID: "g1"},
+					{NodeID: "shared", GenerationID: "g2"}, {NodeID: "Ä", GenerationID: "g3"}},
+			}},
+	}
+	for _, r := range runs {
+		var out bytes.Buffer
+		(&cmd{out: &out}).printHuman(r)
+		if want := printHumanBefore(r); out.String() != want {
+			t.Errorf("printHuman:\n%s\nwant:\n%s", out.String(), want)
+		}
+	}
+}
