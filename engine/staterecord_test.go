@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
+	"os"
+	"path/filepath"
 	"reflect"
 	"sync/atomic"
 	"testing"
@@ -395,6 +397,55 @@ func TestStateRecordDamagedFallsBack(t *testing.T) {
 	if ok, err := store.SaveStateRecord(ctx, imp.WorkflowID, good.Epoch, good.Data); err != nil || ok {
 		t.Fatalf("a record for a past epoch was kept: %v %v", ok, err)
 	}
+}
+
+// TestStateRecordFileDamagedFallsBack: on SQLite the record is also a cache file; a damaged
+// file while the row is whole is never used either (the plan reads the whole state and is
+// the whole state's), and the record written again is then read from its file.
+func TestStateRecordFileDamagedFallsBack(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reg := libRegistry(t)
+	home := t.TempDir()
+	store, err := storage.Open(ctx, home, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	a := freshService(t, store, reg, 0)
+	imp := importGraph(t, a, "chain", recChain(5))
+	runAndWait(t, a, engine.RunRequest{Workflow: imp.WorkflowID, Inputs: map[string]any{"x": 3}})
+	if _, err := freshService(t, store, reg, 0).PlanFrom(ctx, imp.WorkflowID, "", "n4", nil); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(home, "cache", "state", imp.WorkflowID+".*.rec"))
+	if len(files) != 1 {
+		t.Fatalf("record files %v, want one", files)
+	}
+	good, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := planJSON(t, must(freshService(t, &noRecords{Store: store}, reg, 0).PlanFrom(ctx, imp.WorkflowID, "", "n4", nil)))
+	for name, data := range map[string][]byte{"a byte changed": flip(good, len(good)/2), "cut short": good[:len(good)-9]} {
+		if err := os.WriteFile(files[0], data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		counted := &recordCounter{Store: store}
+		if got := planJSON(t, must(freshService(t, counted, reg, 0).PlanFrom(ctx, imp.WorkflowID, "", "n4", nil))); got != want || counted.wholes != 1 {
+			t.Fatalf("%s: plan %s (%d whole reads)\nwant %s", name, got, counted.wholes, want)
+		}
+		again := &recordCounter{Store: store}
+		if got := planJSON(t, must(freshService(t, again, reg, 0).PlanFrom(ctx, imp.WorkflowID, "", "n4", nil))); got != want || again.wholes != 0 || again.records != 1 {
+			t.Fatalf("%s, then: plan %s (%d whole reads, %d records)\nwant %s", name, got, again.wholes, again.records, want)
+		}
+	}
+}
+
+func flip(b []byte, i int) []byte {
+	out := append([]byte(nil), b...)
+	out[i] ^= 0x10
+	return out
 }
 
 func must[T any](v T, err error) T {

@@ -265,6 +265,7 @@ func (s *Store) DeleteWorkflow(ctx context.Context, id string) error {
 	}
 	s.removeAssetFiles(garbage)
 	s.removeVersionBins(versions)
+	s.removeStateFiles(id)
 	return nil
 }
 
