@@ -189,10 +189,15 @@ func (c *cmd) printHuman(r engine.Run) {
 			lines = append(lines, nodeLine{ru.NodeID, engine.NodeRecord{Status: engine.NodeReused}})
 		}
 	}
-	slices.SortFunc(lines, func(a, b nodeLine) int { return strings.Compare(a.id, b.id) })
+	order := make([]int32, len(lines)) // sorting indexes moves 4 bytes, not a record, per swap
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(lines[a].id, lines[b].id) })
 	var buf []byte
-	for i, l := range lines {
-		if i > 0 && l.id == lines[i-1].id {
+	for k, i := range order {
+		l := &lines[i]
+		if k > 0 && l.id == lines[order[k-1]].id {
 			continue // a node listed twice in Reused
 		}
 		buf = append(buf[:0], "  "...)

@@ -170,6 +170,7 @@ func DecodeGraphBin(data []byte, g *Graph) error {
 	}
 	if n, ok := r.present(7); ok {
 		out.Nodes = make([]Node, n)
+		var positions []Position // one allocation for the nodes' positions
 		for i := range out.Nodes {
 			n := &out.Nodes[i]
 			n.ID, n.Type, n.Label, n.ParentID = r.str(), r.str(), r.str(), r.str()
@@ -181,7 +182,11 @@ func DecodeGraphBin(data []byte, g *Graph) error {
 				r.err = errGraphBin
 			}
 			if r.flag() {
-				n.Position = &Position{X: r.float(), Y: r.float()}
+				if len(positions) == cap(positions) {
+					positions = make([]Position, 0, len(out.Nodes)-i)
+				}
+				positions = append(positions, Position{X: r.float(), Y: r.float()})
+				n.Position = &positions[len(positions)-1]
 			}
 		}
 	}
