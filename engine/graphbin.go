@@ -150,14 +150,16 @@ func appendValue(out []byte, v any, depth int) ([]byte, error) {
 // DecodeGraphBin reads a graph EncodeGraphBin wrote; anything else is an error and leaves g
 // as it was.
 func DecodeGraphBin(data []byte, g *Graph) error {
-	if len(data) < len(graphMagic)+4 || string(data[:len(graphMagic)]) != graphMagic {
+	return DecodeGraphBinText(string(data), g) // one copy; every string read shares it
+}
+
+// DecodeGraphBinText is DecodeGraphBin of a form read as text: no copy.
+func DecodeGraphBinText(data string, g *Graph) error {
+	body, ok := checkedBody(data, graphMagic)
+	if !ok {
 		return errGraphBin
 	}
-	body := data[:len(data)-4]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(data[len(data)-4:]) {
-		return errGraphBin
-	}
-	r := &recReader{s: string(body[len(graphMagic):])}
+	r := &recReader{s: body}
 	var out Graph
 	if n, ok := r.present(4); ok {
 		out.Inputs = make([]InputDecl, n)

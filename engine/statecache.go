@@ -54,10 +54,14 @@ func (c *currentCache) forPlan(ctx context.Context, store GenerationStore, workf
 // generations since) or the store failed.
 func (c *currentCache) fromRecord(ctx context.Context, store GenerationStore, workflowID string, maxSince int64) (st CurrentState, recordEpoch int64, ok bool) {
 	rec, err := store.StateRecord(ctx, workflowID, maxSince)
-	if err != nil || rec.Data == nil || !rec.SinceRead || rec.Now-rec.Epoch != int64(len(rec.Since)) {
+	if err != nil || (rec.Data == nil && rec.Text == "") || !rec.SinceRead || rec.Now-rec.Epoch != int64(len(rec.Since)) {
 		return CurrentState{}, 0, false
 	}
-	st, err = decodeState(rec.Data, workflowID, store.GetGeneration)
+	if rec.Data != nil {
+		st, err = decodeState(rec.Data, workflowID, store.GetGeneration)
+	} else {
+		st, err = decodeStateText(rec.Text, workflowID, store.GetGeneration)
+	}
 	if err != nil {
 		return CurrentState{}, 0, false
 	}

@@ -28,7 +28,9 @@ import (
 // StateRecord is what GenerationStore.StateRecord returns.
 type StateRecord struct {
 	// Data is the record (nil when the workflow has none) and Epoch the epoch it was saved for.
+	// A store that reads the record as text gives it as Text instead (Data nil): no copy.
 	Data  []byte
+	Text  string
 	Epoch int64
 	// Now is the workflow's epoch at the moment of the read.
 	Now int64
@@ -130,18 +132,45 @@ func fileSHAOf(g *Generation) string {
 
 var errBadRecord = errors.New("state record does not decode")
 
+// checkedBody returns what follows magic in data up to its CRC-32C, when data starts with
+// magic and ends with the CRC of all before it.
+func checkedBody(data, magic string) (string, bool) {
+	if len(data) < len(magic)+4 || data[:len(magic)] != magic {
+		return "", false
+	}
+	body, sum := data[:len(data)-4], data[len(data)-4:]
+	if crcString(body) != uint32(sum[0])|uint32(sum[1])<<8|uint32(sum[2])<<16|uint32(sum[3])<<24 {
+		return "", false
+	}
+	return body[len(magic):], true
+}
+
+// crcString is the CRC-32C of s, without copying it whole.
+func crcString(s string) uint32 {
+	var buf [4096]byte
+	crc := uint32(0)
+	for len(s) > 0 {
+		n := copy(buf[:], s)
+		crc = crc32.Update(crc, castagnoli, buf[:n])
+		s = s[n:]
+	}
+	return crc
+}
+
 // decodeState reads a record of workflowID written by encodeState; its generations are
 // partial, loading their outputs through load. Anything but a whole, intact record of that
 // workflow is errBadRecord.
 func decodeState(data []byte, workflowID string, load genLoader) (CurrentState, error) {
-	if len(data) < len(stateMagic)+4 || string(data[:len(stateMagic)]) != stateMagic {
+	return decodeStateText(string(data), workflowID, load) // one copy; every string read shares it
+}
+
+// decodeStateText is decodeState of a record read as text (StateRecord.Text): no copy.
+func decodeStateText(data string, workflowID string, load genLoader) (CurrentState, error) {
+	body, ok := checkedBody(data, stateMagic)
+	if !ok {
 		return CurrentState{}, errBadRecord
 	}
-	body := data[:len(data)-4]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(data[len(data)-4:]) {
-		return CurrentState{}, errBadRecord
-	}
-	r := &recReader{s: string(body[len(stateMagic):])} // one copy; every string below shares it
+	r := &recReader{s: body}
 	if r.str() != workflowID {
 		return CurrentState{}, errBadRecord
 	}

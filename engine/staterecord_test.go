@@ -59,7 +59,7 @@ func (s *recordCounter) SaveVersionFacts(id string, data []byte) {
 
 func (s *recordCounter) StateRecord(ctx context.Context, workflowID string, maxSince int64) (engine.StateRecord, error) {
 	r, err := s.Store.StateRecord(ctx, workflowID, maxSince)
-	if r.Data != nil && r.SinceRead && r.Now-r.Epoch == int64(len(r.Since)) {
+	if (r.Data != nil || r.Text != "") && r.SinceRead && r.Now-r.Epoch == int64(len(r.Since)) {
 		s.records++
 	}
 	return r, err

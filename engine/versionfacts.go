@@ -9,7 +9,6 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
-	"sort"
 	"sync"
 )
 
@@ -96,8 +95,7 @@ func factsKey(reg *Registry) string {
 	if id == "" {
 		return ""
 	}
-	types := reg.Types()
-	sort.Slice(types, func(i, j int) bool { return types[i].Type < types[j].Type })
+	types := reg.Types() // sorted by name
 	h := sha256.New()
 	h.Write([]byte(id))
 	h.Write([]byte{0})

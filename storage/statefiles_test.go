@@ -33,7 +33,10 @@ func TestStateRecordFiles(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", step, err)
 		}
-		return string(rec.Data)
+		if rec.Data != nil {
+			return string(rec.Data)
+		}
+		return rec.Text
 	}
 	if ok, err := s.SaveStateRecord(ctx, w.ID, 0, []byte("zero")); err != nil || !ok {
 		t.Fatalf("SaveStateRecord: %v %v", ok, err)

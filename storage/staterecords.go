@@ -109,11 +109,11 @@ func (s *Store) StateRecord(ctx context.Context, workflowID string, maxSince int
 	// The record: its file when there is one for this epoch, else the row's bytes (read in
 	// this transaction, so they are the epoch's).
 	if path := s.stateFilePath(workflowID, rec.Epoch); path != "" {
-		if data, err := os.ReadFile(path); err == nil && len(data) > 0 {
-			rec.Data = data
+		if text, err := readFileText(path); err == nil && text != "" {
+			rec.Text = text
 		}
 	}
-	if rec.Data == nil {
+	if rec.Text == "" {
 		if err := tx.QueryRowContext(ctx, `SELECT data FROM state_records WHERE workflow_id = ?`, workflowID).Scan(&rec.Data); err != nil {
 			return fail(err)
 		}

@@ -1,10 +1,10 @@
 package storage
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -73,15 +73,15 @@ func (s *Store) readVersionBin(id string, v *engine.Version) bool {
 	if path == "" {
 		return false
 	}
-	data, err := os.ReadFile(path)
+	data, err := readFileText(path)
 	if err != nil {
 		return false
 	}
-	head, bin, ok := bytes.Cut(data, []byte{'\n'})
+	head, bin, ok := strings.Cut(data, "\n")
 	if !ok {
 		return false
 	}
-	fields := strings.Split(string(head), "\t")
+	fields := strings.Split(head, "\t")
 	if len(fields) != 4 || fields[0] != id || fields[3] != headSum(fields[0], fields[1], fields[2]) {
 		return false
 	}
@@ -90,7 +90,7 @@ func (s *Store) readVersionBin(id string, v *engine.Version) bool {
 		return false
 	}
 	var g engine.Graph
-	if engine.DecodeGraphBin(bin, &g) != nil {
+	if engine.DecodeGraphBinText(bin, &g) != nil {
 		return false
 	}
 	v.ContentHash, v.CreatedAt, v.Graph = fields[1], fromMS(created), g
@@ -119,6 +119,24 @@ func (s *Store) writeVersionBin(v engine.Version) {
 	created := strconv.FormatInt(v.CreatedAt.UnixMilli(), 10)
 	head := v.ID + "\t" + v.ContentHash + "\t" + created + "\t" + headSum(v.ID, v.ContentHash, created) + "\n"
 	writeCacheFile(path, append([]byte(head), bin...))
+}
+
+// readFileText reads a file as a string, in one copy (os.ReadFile and a conversion make two;
+// the decoders keep substrings of it).
+func readFileText(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var b strings.Builder
+	if fi, err := f.Stat(); err == nil && fi.Size() > 0 && fi.Size() < 1<<30 {
+		b.Grow(int(fi.Size()))
+	}
+	if _, err := io.Copy(&b, f); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }
 
 // writeCacheFile writes a file of the home's cache through a temporary file renamed into
