@@ -100,16 +100,24 @@ func (c *currentCache) get(ctx context.Context, store GenerationStore, workflowI
 	if err != nil {
 		return CurrentState{}, err
 	}
-	c.mu.Lock()
-	if e := c.entries[workflowID]; e != nil && e.epoch == epoch && !e.partial {
-		e.shared = true
-		c.touch(workflowID)
-		st := CurrentState{Current: e.current, Failed: e.failed, Epoch: e.epoch}
-		c.mu.Unlock()
+	if st, ok := c.held(workflowID, epoch, false); ok {
 		return st, nil
 	}
-	c.mu.Unlock()
 	return c.read(ctx, store, workflowID)
+}
+
+// held is the state of the entry this process holds for the workflow when it is at epoch
+// (and whole, unless partial generations will do); the maps are shared from then on.
+func (c *currentCache) held(workflowID string, epoch int64, partial bool) (CurrentState, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[workflowID]
+	if e == nil || e.epoch != epoch || (e.partial && !partial) {
+		return CurrentState{}, false
+	}
+	e.shared = true
+	c.touch(workflowID)
+	return CurrentState{Current: e.current, Failed: e.failed, Epoch: e.epoch}, true
 }
 
 // read reads the workflow's whole current state from the store and keeps it.

@@ -23,15 +23,9 @@ func (c *currentCache) forPlan(ctx context.Context, store GenerationStore, workf
 		if err != nil {
 			return CurrentState{}, err
 		}
-		c.mu.Lock()
-		if e := c.entries[workflowID]; e != nil && e.epoch == epoch {
-			e.shared = true
-			c.touch(workflowID)
-			st := CurrentState{Current: e.current, Failed: e.failed, Epoch: e.epoch}
-			c.mu.Unlock()
+		if st, ok := c.held(workflowID, epoch, true); ok {
 			return st, nil
 		}
-		c.mu.Unlock()
 	}
 	if st, recordEpoch, ok := c.fromRecord(ctx, store, workflowID, int64(2*nodes)+4*recordSlack); ok {
 		c.keep(workflowID, st, true, recordEpoch)

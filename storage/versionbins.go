@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"fmt"
 	"hash/crc32"
 	"io"
 	"os"
@@ -181,20 +180,11 @@ func (s *Store) getVersion(ctx context.Context, id string) (engine.Version, erro
 		v.ContentHash, v.CreatedAt, v.Graph = fromBin.ContentHash, fromBin.CreatedAt, fromBin.Graph
 		return v, nil
 	}
-	var graph []byte
-	var created int64
-	if err := s.r.QueryRowContext(ctx, `SELECT `+versionCols+` FROM versions WHERE id = ?`, id).
-		Scan(&v.ID, &v.WorkflowID, &v.Seq, &v.Label, &v.Notes, &v.ParentID, &graph, &v.ContentHash, &created); err != nil {
+	v, size, err := scanVersionText(s.r.QueryRowContext(ctx, `SELECT `+versionCols+` FROM versions WHERE id = ?`, id))
+	if err != nil {
 		return v, err
 	}
-	v.CreatedAt = fromMS(created)
-	if len(graph) == 0 {
-		return v, nil
-	}
-	if err := engine.DecodeGraph(graph, &v.Graph); err != nil {
-		return v, fmt.Errorf("decoding version graph: %w", err)
-	}
-	if len(graph) >= binMinText {
+	if size >= binMinText {
 		s.writeVersionBin(v)
 	}
 	return v, nil

@@ -39,20 +39,26 @@ func scanWorkflow(sc scanner, extra ...any) (engine.Workflow, error) {
 const versionCols = `id, workflow_id, seq, label, notes, parent_id, graph, content_hash, created_at`
 
 func scanVersion(sc scanner) (engine.Version, error) {
+	v, _, err := scanVersionText(sc)
+	return v, err
+}
+
+// scanVersionText is scanVersion that also says how long the graph's text was.
+func scanVersionText(sc scanner) (engine.Version, int, error) {
 	var v engine.Version
 	var graph []byte
 	var created int64
 	if err := sc.Scan(&v.ID, &v.WorkflowID, &v.Seq, &v.Label, &v.Notes, &v.ParentID, &graph, &v.ContentHash, &created); err != nil {
-		return v, err
+		return v, 0, err
 	}
 	v.CreatedAt = fromMS(created)
 	if len(graph) == 0 {
-		return v, nil
+		return v, 0, nil
 	}
 	if err := engine.DecodeGraph(graph, &v.Graph); err != nil {
-		return v, fmt.Errorf("decoding version graph: %w", err)
+		return v, len(graph), fmt.Errorf("decoding version graph: %w", err)
 	}
-	return v, nil
+	return v, len(graph), nil
 }
 
 func tagsJSON(tags []string) (string, error) {
