@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -170,58 +169,37 @@ func (c *cmd) wait(runID string) (engine.Run, error) {
 
 // printHuman prints a run's summary, one line per node, in one write (a 10,000-node run's
 // summary was 10,000 unbuffered writes to stdout), each line formatted by appending bytes (as
-// "  %-20s %-9s" would: padded to a width in runes), without a merged map of the records.
+// "  %-20s %-9s" would: padded to a width in runes).
 func (c *cmd) printHuman(r engine.Run) {
 	w := bufio.NewWriterSize(c.out, 64<<10)
 	defer w.Flush()
 	fmt.Fprintf(w, "run %s  %s  %s  %s\n", r.ID, r.VersionLabel, r.Label, r.Status)
-	type nodeLine struct {
-		id  string
-		rec engine.NodeRecord
+	records := r.Snapshot.Records()
+	ids := make([]string, 0, len(records))
+	for id := range records {
+		ids = append(ids, id)
 	}
-	snap := r.Snapshot
-	lines := make([]nodeLine, 0, len(snap.Nodes)+len(snap.Reused))
-	for id, rec := range snap.Nodes {
-		lines = append(lines, nodeLine{id, rec})
-	}
-	for _, ru := range snap.Reused { // Records: a record in Nodes wins
-		if _, ok := snap.Nodes[ru.NodeID]; !ok {
-			lines = append(lines, nodeLine{ru.NodeID, engine.NodeRecord{Status: engine.NodeReused}})
-		}
-	}
-	order := make([]int32, len(lines)) // sorting indexes moves 4 bytes, not a record, per swap
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(lines[a].id, lines[b].id) })
+	sort.Strings(ids)
 	var buf []byte
-	for k, i := range order {
-		l := &lines[i]
-		if k > 0 && l.id == lines[order[k-1]].id {
-			continue // a node listed twice in Reused
-		}
+	for _, id := range ids {
+		n := records[id]
 		buf = append(buf[:0], "  "...)
-		buf = appendPadded(buf, l.id, 20)
+		buf = appendPadded(buf, id, 20)
 		buf = append(buf, ' ')
-		buf = appendPadded(buf, string(l.rec.Status), 9)
-		if l.rec.DurationMS > 0 {
+		buf = appendPadded(buf, string(n.Status), 9)
+		if n.DurationMS > 0 {
 			buf = append(buf, ' ')
-			buf = strconv.AppendInt(buf, l.rec.DurationMS, 10)
+			buf = strconv.AppendInt(buf, n.DurationMS, 10)
 			buf = append(buf, " ms"...)
 		}
-		if len(l.rec.Reasons) > 0 {
+		if len(n.Reasons) > 0 {
 			buf = append(buf, "  ("...)
-			for k, reason := range l.rec.Reasons {
-				if k > 0 {
-					buf = append(buf, ", "...)
-				}
-				buf = append(buf, reason...)
-			}
+			buf = append(buf, strings.Join(n.Reasons, ", ")...)
 			buf = append(buf, ')')
 		}
-		if l.rec.Error != "" {
+		if n.Error != "" {
 			buf = append(buf, "  "...)
-			buf = append(buf, l.rec.Error...)
+			buf = append(buf, n.Error...)
 		}
 		buf = append(buf, '\n')
 		w.Write(buf)
