@@ -17,6 +17,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/flowbench/flowbench/engine"
+	"github.com/flowbench/flowbench/storage"
 )
 
 // crashBatchLines is how many runs each killed batch queues.
@@ -273,22 +274,23 @@ func checkDatabase(t *testing.T, homeDir, when string) {
 	}
 	rows.Close()
 
-	rows, err = db.Query(`SELECT id, status, label, inputs, outputs, snapshot FROM runs`)
+	rows, err = db.Query(`SELECT id, status, label, inputs, outputs, snapshot, reused FROM runs`)
 	if err != nil {
 		t.Fatalf("%s: %v", when, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id, status, label, inputs, outputs, snapshot string
-		if err := rows.Scan(&id, &status, &label, &inputs, &outputs, &snapshot); err != nil {
+		var packed []byte
+		if err := rows.Scan(&id, &status, &label, &inputs, &outputs, &snapshot, &packed); err != nil {
 			t.Fatal(err)
 		}
 		var in, out map[string]any
-		var snap engine.Snapshot
+		snap, snapErr := storage.DecodeSnapshot(snapshot, packed)
 		for name, err := range map[string]error{
 			"inputs":   json.Unmarshal([]byte(inputs), &in),
 			"outputs":  json.Unmarshal([]byte(outputs), &out),
-			"snapshot": json.Unmarshal([]byte(snapshot), &snap),
+			"snapshot": snapErr,
 		} {
 			if err != nil {
 				t.Errorf("%s: run %s %s do not parse: %v", when, id, name, err)

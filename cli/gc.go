@@ -1,47 +1,79 @@
 package cli
 
 import (
+	"math"
 	"os"
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 )
 
-// relaxedGOGC is the GOGC of a command while what it keeps alive is small: collecting
-// garbage less often (the heap may grow to five times what is live, given back at exit)
-// saves ~10 % of a 10,000-node run's CPU (docs/PERFORMANCE.md, "The cost of a run").
+// A command does not collect garbage at all until the memory it has taken from the system
+// reaches noGCLimit: most commands allocate far less before they exit, which gives the
+// memory back (a full run of a 10,000-node chain allocates ~90 MB and collected twice at
+// GOGC 400, ~15 % of its CPU; docs/PERFORMANCE.md, "The CLI's whole process"). A command that
+// reaches the limit collects from then on at relaxedGOGC, and as usual (GOGC 100) once what
+// it keeps alive passes bigLiveHeap.
+const noGCLimit = 256 << 20
+
+// relaxedGOGC is the GOGC of a command past noGCLimit while what it keeps alive is small:
+// the heap may grow to five times what is live.
 const relaxedGOGC = 400
 
 // bigLiveHeap is the live heap from which a command collects garbage as usual again: a long
 // batch of media work keeps decoded images alive, and five times that is too much memory.
 const bigLiveHeap = 256 << 20
 
-// relaxGC sets relaxedGOGC unless GOGC is set in the environment, and watches the live heap
-// after each collection, going back to the default (100) for good once it passes
-// bigLiveHeap.
+// relaxGC sets the command's collection policy (noGCLimit, relaxedGOGC, bigLiveHeap) unless
+// GOGC or GOMEMLIMIT is set in the environment: then the environment decides.
 func relaxGC() {
-	if os.Getenv("GOGC") != "" {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return
 	}
-	debug.SetGCPercent(relaxedGOGC)
-	watchLiveHeap(bigLiveHeap)
+	noGCUntil(noGCLimit, bigLiveHeap)
+}
+
+// noGCUntil turns collection off under the memory limit limit; after the first collection
+// (the limit reached) it collects at relaxedGOGC with no limit, and at GOGC 100 once the live
+// heap passes big.
+func noGCUntil(limit int64, big uint64) {
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(limit)
+	afterGC(func() bool {
+		debug.SetGCPercent(relaxedGOGC)
+		debug.SetMemoryLimit(math.MaxInt64)
+		watchLiveHeap(big)
+		return false
+	})
 }
 
 // gcTick is an object whose finalizer runs after the collection that found it unreachable.
 type gcTick struct{ _ [32]byte }
 
-// watchLiveHeap reads the live heap after each collection (a finalizer re-armed each cycle)
-// and sets GOGC back to 100 once it passes limit.
-func watchLiveHeap(limit uint64) {
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+// afterGC calls f after each collection (a finalizer re-armed each cycle) until f returns false.
+func afterGC(f func() bool) {
 	var tick func(*gcTick)
 	tick = func(*gcTick) {
+		if f() {
+			runtime.SetFinalizer(&gcTick{}, tick)
+		}
+	}
+	runtime.SetFinalizer(&gcTick{}, tick)
+}
+
+// watchLiveHeap reads the live heap now and after each collection, and sets GOGC back to 100
+// once it passes limit.
+func watchLiveHeap(limit uint64) {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	small := func() bool {
 		metrics.Read(sample)
 		if sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() > limit {
 			debug.SetGCPercent(100)
-			return
+			return false
 		}
-		runtime.SetFinalizer(&gcTick{}, tick)
+		return true
 	}
-	runtime.SetFinalizer(&gcTick{}, tick)
+	if small() {
+		afterGC(small)
+	}
 }

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"math"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"testing"
 	"time"
 )
@@ -38,4 +40,46 @@ func TestRelaxedGCGoesBackForABigHeap(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	runtime.KeepAlive(keep)
+}
+
+// gcSink keeps the test's garbage from being optimised away.
+var gcSink []byte
+
+// numGC is how many collections have finished.
+func numGC() uint32 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.NumGC
+}
+
+// TestNoGCUntilTheLimit: a command collects no garbage at all while the memory it took stays
+// under the limit, then collects at relaxedGOGC with no limit.
+func TestNoGCUntilTheLimit(t *testing.T) {
+	defer debug.SetGCPercent(gcPercent())
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	runtime.GC()
+	total := []metrics.Sample{{Name: "/memory/classes/total:bytes"}}
+	metrics.Read(total)
+	limit := int64(total[0].Value.Uint64()) + 128<<20
+	before := numGC()
+	noGCUntil(limit, 1<<40)
+	for range 48 {
+		gcSink = make([]byte, 1<<20) // 48 MB of garbage: GOGC 400 or 100 would have collected
+	}
+	if n := numGC() - before; n != 0 || gcPercent() != -1 {
+		t.Fatalf("under the limit: %d collections, GOGC %d; want none, off", n, gcPercent())
+	}
+	deadline := time.Now().Add(30 * time.Second) // a hang guard: finalizers run in their own goroutine
+	for gcPercent() != relaxedGOGC {
+		if time.Now().After(deadline) {
+			t.Fatalf("past the limit GOGC is still %d after %d collections, want %d", gcPercent(), numGC()-before, relaxedGOGC)
+		}
+		for range 64 {
+			gcSink = make([]byte, 1<<20)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+		t.Fatalf("past the limit the memory limit is %d, want none", l)
+	}
 }

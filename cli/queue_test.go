@@ -8,6 +8,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/flowbench/flowbench/engine"
+	"github.com/flowbench/flowbench/storage"
 )
 
 type queueOut struct {
@@ -119,11 +122,12 @@ func TestOrphanedQueueAfterKilledBatch(t *testing.T) {
 	}
 	// It keeps what finished before the kill: the inputs node, before the minute's wait.
 	var snapshot string
-	if err := openDB(t, h.dir).QueryRow(`SELECT snapshot FROM runs WHERE id = ?`, interrupted).Scan(&snapshot); err != nil {
+	var packed []byte
+	if err := openDB(t, h.dir).QueryRow(`SELECT snapshot, reused FROM runs WHERE id = ?`, interrupted).Scan(&snapshot, &packed); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(snapshot, `"in":{"status":"executed"`) {
-		t.Fatalf("the interrupted run's snapshot does not say the inputs node finished: %s", snapshot)
+	if snap, err := storage.DecodeSnapshot(snapshot, packed); err != nil || snap.Nodes["in"].Status != engine.NodeExecuted {
+		t.Fatalf("the interrupted run's snapshot does not say the inputs node finished: %s %x (%v)", snapshot, packed, err)
 	}
 	h.refused([]string{interrupted, "interrupted"}, "cancel", interrupted)
 	h.refused([]string{`"no-such-run"`}, "cancel", "no-such-run")

@@ -59,6 +59,23 @@ func InputFingerprint(configHash string, inputs map[string]any, connected map[st
 // fingerprintOf is InputFingerprint over value hashes already worked out, one per handle
 // (in any order; it sorts them).
 func fingerprintOf(configHash string, hashes []handleHash) string {
+	sum := fingerprintSum(configHash, hashes)
+	return hex.EncodeToString(sum[:16])
+}
+
+// fingerprintIs reports whether fingerprintOf(configHash, hashes) is want, without making
+// the string.
+func fingerprintIs(want, configHash string, hashes []handleHash) bool {
+	if len(want) != 32 {
+		return false
+	}
+	sum := fingerprintSum(configHash, hashes)
+	var text [32]byte
+	hex.Encode(text[:], sum[:16])
+	return string(text[:]) == want
+}
+
+func fingerprintSum(configHash string, hashes []handleHash) [sha256.Size]byte {
 	slices.SortFunc(hashes, func(a, b handleHash) int { return strings.Compare(a.handle, b.handle) })
 	bp := hashBufs.Get().(*[]byte)
 	b := append((*bp)[:0], configHash...)
@@ -70,5 +87,5 @@ func fingerprintOf(configHash string, hashes []handleHash) string {
 	}
 	sum := sha256.Sum256(b)
 	keepBuf(bp, b)
-	return hex.EncodeToString(sum[:16])
+	return sum
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -61,4 +62,22 @@ func FuzzHashValue(f *testing.F) {
 			t.Errorf("HashValue(%#v) = %s, canonicalJSON gives %s", v, got, want)
 		}
 	})
+}
+
+// TestFingerprintIs: fingerprintIs is fingerprintOf compared, for handles in any order; any
+// other text (another hash, another case, cut short) is not it.
+func TestFingerprintIs(t *testing.T) {
+	hashes := func() []handleHash {
+		return []handleHash{{"b", HashValue(2)}, {"a", HashValue("x")}, {"c", HashValue(nil)}}
+	}
+	cfg := HashValue("config")
+	want := fingerprintOf(cfg, hashes())
+	if !fingerprintIs(want, cfg, hashes()) || !fingerprintIs(fingerprintOf(cfg, nil), cfg, nil) {
+		t.Fatal("fingerprintIs refuses fingerprintOf")
+	}
+	for _, other := range []string{fingerprintOf(cfg, hashes()[:2]), fingerprintOf(HashValue("other"), hashes()), strings.ToUpper(want), want[:31], want + "0", ""} {
+		if fingerprintIs(other, cfg, hashes()) {
+			t.Errorf("fingerprintIs(%q) accepted; the fingerprint is %q", other, want)
+		}
+	}
 }

@@ -414,7 +414,7 @@ func (pc *planContext) inputsDiffer(i int, prior *Generation) bool {
 			return v.differs
 		}
 	}
-	differs := pc.fingerprint(i, prior.ConfigHash) != prior.InputFingerprint
+	differs := !pc.fingerprintIs(i, prior.ConfigHash, prior.InputFingerprint)
 	if prior.memo != nil {
 		prior.memo.verdict.Store(&fpVerdict{facts: pc.f, upstream: pc.upstream(i), differs: differs})
 	}
@@ -444,11 +444,12 @@ func (pc *planContext) sameUpstream(i int, ups []*Generation) bool {
 	return true
 }
 
-// fingerprint is what node i would see if every upstream node fed its prior generation:
-// InputFingerprint over the hashed values. It only decides anything when that is so
-// (otherwise the node reruns for upstream_changed).
-func (pc *planContext) fingerprint(i int, cfgHash string) string {
-	var seen []handleHash // target handle → value hash; a later edge to a handle wins
+// fingerprintIs reports whether want is what node i would see if every upstream node fed
+// its prior generation: InputFingerprint over the hashed values. It only decides anything
+// when that is so (otherwise the node reruns for upstream_changed).
+func (pc *planContext) fingerprintIs(i int, cfgHash, want string) bool {
+	var space [4]handleHash
+	seen := space[:0] // target handle → value hash; a later edge to a handle wins
 	for _, k := range pc.gi.in(i) {
 		s := pc.gi.src[k]
 		src := pc.priors[s]
@@ -466,7 +467,7 @@ func (pc *planContext) fingerprint(i int, cfgHash string) string {
 			seen = append(seen, handleHash{e.TargetHandle, sum})
 		}
 	}
-	return fingerprintOf(cfgHash, seen)
+	return fingerprintIs(want, cfgHash, seen)
 }
 
 // linksFile reports whether nodes of type t may link a file on disk (see LinkedPath).

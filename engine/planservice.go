@@ -75,12 +75,16 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	} else {
 		prevDeclared = inputs // never ran: nothing changed, nothing to compare
 	}
+	// The version's facts and the workflow's state do not depend on each other: on a large
+	// graph each takes milliseconds (decoding and indexing), so they are worked out at once.
+	factsDone := make(chan *graphFacts, 1)
+	go func() { factsDone <- s.graphFacts(v) }()
 	state, err := s.current.forPlan(ctx, s.store, w.ID, len(v.Graph.Nodes))
+	facts := <-factsDone
 	if err != nil {
 		return Plan{}, nil, nil, err
 	}
 	current := state.Current
-	facts := s.graphFacts(v)
 	in := PlanInput{Registry: s.reg, Graph: v.Graph, From: from, Changed: from == "", Prior: current, LatestFailed: state.Failed,
 		Inputs: inputs, PrevInputs: prevDeclared, FilesChanged: filesChanged(facts, current, inputs), facts: facts}
 	in.FailedGeneration = func(nodeID string) *Generation {

@@ -182,6 +182,7 @@ func decodeStateText(data string, workflowID string, load genLoader) (CurrentSta
 	st := CurrentState{Current: make(map[string]*Generation, n), Failed: map[string]bool{}}
 	gens := make([]Generation, n)
 	memos := make([]genMemo, n)
+	var slab []handleHash // the generations' output hashes, a few allocations for all
 	for i := range gens {
 		g, m := &gens[i], &memos[i]
 		g.NodeID, g.ID = r.str(), r.str()
@@ -192,7 +193,7 @@ func decodeStateText(data string, workflowID string, load genLoader) (CurrentSta
 		g.ConfigHash, g.InputFingerprint = r.str(), r.str()
 		g.WorkflowID, g.Status = workflowID, GenCompleted
 		m.fileSHA = r.str()
-		m.outHash = make([]handleHash, r.count(2))
+		m.outHash, slab = takeHashes(slab, r.count(2))
 		for j := range m.outHash {
 			m.outHash[j] = handleHash{r.str(), r.str()}
 		}
@@ -212,6 +213,15 @@ func decodeStateText(data string, workflowID string, load genLoader) (CurrentSta
 		return CurrentState{}, errBadRecord
 	}
 	return st, nil
+}
+
+// takeHashes cuts n hashes off the front of slab (a new slab when it has too few), each
+// generation's list capped so that an append to one never writes into the next.
+func takeHashes(slab []handleHash, n int) (hashes, rest []handleHash) {
+	if n > len(slab) {
+		slab = make([]handleHash, max(n, 1024))
+	}
+	return slab[:n:n], slab[n:]
 }
 
 // recReader reads a record's body; the first problem sticks in err and every later read

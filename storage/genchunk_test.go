@@ -48,8 +48,35 @@ func TestSaveGenerationsInChunks(t *testing.T) {
 		}
 		for i, g := range batch {
 			got := stored[g.ID]
-			if got.Seq != g.Seq || got.NodeID != g.NodeID || got.Outputs["value"] != int64(i) || got.InputFingerprint != g.InputFingerprint {
+			if got.Seq != g.Seq || got.NodeID != g.NodeID || got.Outputs["value"] != int64(i) || got.InputFingerprint != g.InputFingerprint ||
+				got.WorkflowID != w.ID || got.VersionID != v.ID || got.RunID != g.RunID || got.Status != g.Status {
 				t.Fatalf("%d generations: #%d stored as %+v, want seq %d node %s value %d", n, i, got, g.Seq, g.NodeID, i)
+			}
+		}
+	}
+
+	// Chunks of one run bind the run's ids once; a chunk of two runs binds them per row.
+	// Both write the same rows.
+	for name, runOf := range map[string]func(int) string{
+		"one run":  func(int) string { return "run-a" },
+		"two runs": func(i int) string { return []string{"run-a", "run-b"}[i/40%2] },
+	} {
+		batch := gens(strings.ReplaceAll(name, " ", "-")+"-", 80)
+		for i := range batch {
+			batch[i].RunID = runOf(i)
+			if i%9 == 0 {
+				batch[i].Status, batch[i].Error, batch[i].DurationMS = engine.GenFailed, fmt.Sprintf("error %d", i), int64(i)
+			}
+		}
+		if _, err := s.SaveGenerations(ctx, batch); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for i, g := range batch {
+			got, err := s.GetGeneration(ctx, g.ID)
+			if err != nil || got.Seq != g.Seq || (i > 0 && g.Seq != batch[i-1].Seq+1) || got.RunID != runOf(i) || got.NodeID != g.NodeID ||
+				got.WorkflowID != w.ID || got.VersionID != v.ID || got.Status != g.Status || got.Error != g.Error ||
+				got.DurationMS != g.DurationMS || got.ConfigHash != "c" || got.InputFingerprint != g.InputFingerprint || got.Outputs["value"] != int64(i) {
+				t.Fatalf("%s: #%d stored as %+v (%v), want %+v", name, i, got, err, g)
 			}
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,21 +16,6 @@ import (
 const insertGenerationSQL = `INSERT INTO generations (id, workflow_id, node_id, run_id, version_id, status, outputs,
 	error, duration_ms, cost, config_hash, input_fingerprint, created_at)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
-// genChunk is how many generations one multi-row INSERT writes (insertGenChunkSQL).
-const (
-	genChunk      = 32
-	genInsertCols = 13
-)
-
-// insertGenChunkSQL is insertGenerationSQL for genChunk rows.
-var insertGenChunkSQL = insertGenerationSQL + strings.Repeat(",\n\t(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", genChunk-1)
-
-// appendGenArgs appends the arguments of one generation's row, in insertGenerationSQL's order.
-func appendGenArgs(args []any, g *engine.Generation, e *encodedGen) []any {
-	return append(args, e.id, g.WorkflowID, g.NodeID, g.RunID, g.VersionID, string(g.Status), e.outputs,
-		g.Error, g.DurationMS, e.cost, g.ConfigHash, g.InputFingerprint, e.created)
-}
 
 const genCols = `g.seq, g.id, g.workflow_id, g.node_id, g.run_id, g.version_id, COALESCE(v.label, ''), COALESCE(r.label, ''),
 	g.status, g.outputs, g.error, g.duration_ms, g.cost, g.config_hash, g.input_fingerprint, g.created_at,
@@ -137,18 +121,31 @@ func (s *Store) saveGenerations(ctx context.Context, gens []engine.Generation, a
 	// and in cgo, was about a third of a generation's write), the rest one by one; a chunk
 	// that fails (a statement fails as a whole) is written again row by row, so the error
 	// names its generation.
-	var chunk *sql.Stmt
+	var chunk, runChunk *sql.Stmt
 	args := make([]any, 0, genChunk*genInsertCols)
 	for i := 0; i < len(gens); {
 		if len(gens)-i >= genChunk {
-			if chunk == nil {
-				chunk = tx.StmtContext(ctx, s.stmts.insertGenChunk)
-			}
+			var st *sql.Stmt
 			args = args[:0]
-			for k := i; k < i+genChunk; k++ {
-				args = appendGenArgs(args, &gens[k], &enc[k])
+			if g := gens[i : i+genChunk]; oneRun(g) {
+				if runChunk == nil {
+					runChunk = tx.StmtContext(ctx, s.stmts.insertRunChunk)
+				}
+				st = runChunk
+				args = append(args, g[0].WorkflowID, g[0].RunID, g[0].VersionID)
+				for k := i; k < i+genChunk; k++ {
+					args = appendRunChunkArgs(args, &gens[k], &enc[k])
+				}
+			} else {
+				if chunk == nil {
+					chunk = tx.StmtContext(ctx, s.stmts.insertGenChunk)
+				}
+				st = chunk
+				for k := i; k < i+genChunk; k++ {
+					args = appendGenArgs(args, &gens[k], &enc[k])
+				}
 			}
-			if res, err := chunk.ExecContext(ctx, args...); err == nil {
+			if res, err := st.ExecContext(ctx, args...); err == nil {
 				last, err := res.LastInsertId()
 				if err != nil {
 					return nil, fmt.Errorf("saving generations: %w", err)

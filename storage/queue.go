@@ -1,12 +1,12 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
+	"slices"
 
 	"github.com/flowbench/flowbench/engine"
 )
@@ -72,162 +72,203 @@ func (s *Store) TakeSlots(ctx context.Context, req engine.SlotRequest) ([]string
 	return granted, nil
 }
 
-// slotStmts are the statements of taking and giving back run slots, prepared once: a take
-// is eight statements (one more per run made ready, per dead owner).
+// slotStmts are the statements of taking and giving back run slots, prepared once. A take
+// reads every slot row once (a few rows: at most the cap held, a few ready) and decides in Go
+// what goes and what is granted, then writes only that, row by row: a take that gives back
+// one slot and grants the next is five statements (the read of the slots, the give-back, the
+// owner's queued runs, the ready row, the grant), none of which needs a temporary table (the
+// IN lists, sorts and RETURNING of a grant made in SQL cost more than the rest of the take).
 type slotStmts struct {
-	release, releaseOne, owners, deadOwner, clearReady, queuedOf, ready, grant, mine *sql.Stmt
+	view, releaseOne, deadOwner, queuedOf, ready, grant *sql.Stmt
 }
 
-// mineHeldSQL selects the owner's (?1) queued runs that hold a slot. The slot statements go
-// from run_slots (a few rows: at most the cap held, a few ready) to runs by id, fixed by CROSS
-// JOIN and "+r.status" (no index on status): left to itself SQLite read every queued run (the
-// runs_queue index) or every run of the data home for each take, a cost that grew with the
-// queue and with the home's history.
-const mineHeldSQL = `SELECT s.run_id FROM run_slots s CROSS JOIN runs r ON r.id = s.run_id
-	WHERE s.owner = ?1 AND s.held = 1 AND +r.status = 'queued'`
-
 func (p *slotStmts) prepare(prep func(string) *sql.Stmt) {
-	// The slots of the runs given back (?1, a JSON array) and of runs that ended (or paused)
-	// without giving them back.
-	p.release = prep(`DELETE FROM run_slots WHERE run_id IN (SELECT value FROM json_each(?1))
-		OR NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = run_slots.run_id AND r.status IN ('queued', 'running'))`)
+	// Every slot row with its run's status ('' when the run is gone) and place in the queue;
+	// from run_slots (a few rows) to runs by id (LEFT JOIN: s first).
+	p.view = prep(`SELECT s.run_id, s.owner, s.held, coalesce(r.status, ''), coalesce(r.queue_rank, 0),
+		coalesce(r.created_at, 0), coalesce(r.seq, 0) FROM run_slots s LEFT JOIN runs r ON r.id = s.run_id`)
 	p.releaseOne = prep(`DELETE FROM run_slots WHERE run_id = ?`)
-	p.owners = prep(`SELECT DISTINCT owner FROM run_slots WHERE owner != ?`)
 	p.deadOwner = prep(`DELETE FROM run_slots WHERE owner = ?`)
-	p.clearReady = prep(`DELETE FROM run_slots WHERE owner = ? AND held = 0`)
-	p.queuedOf = prep(`SELECT r.id FROM runs r WHERE r.status = 'queued' AND r.owner = ? ORDER BY ` + queueOrder)
+	// The owner's queued runs by queue rank, as the runs_queue index gives them (no sort:
+	// the rest of queueOrder breaks ties in Go).
+	p.queuedOf = prep(`SELECT r.id, ` + queueKey + ` FROM runs r WHERE r.status = 'queued' AND r.owner = ? ORDER BY r.queue_rank`)
 	p.ready = prep(`INSERT INTO run_slots (run_id, owner, held) VALUES (?, ?, 0)
 		ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, held = 0`)
-	// Free slots under the cap (?1) to the ready runs in queue order, unless the setting ?2
-	// pauses the queue.
-	p.grant = prep(`UPDATE run_slots SET held = 1 WHERE run_id IN
-		(SELECT s.run_id FROM run_slots s CROSS JOIN runs r ON r.id = s.run_id WHERE s.held = 0 ORDER BY ` + queueOrder + `
-			LIMIT max(0, ?1 - (SELECT COUNT(*) FROM run_slots WHERE held = 1)))
+	// A slot for one ready run, unless the setting ?2 pauses the queue (then no row changes).
+	p.grant = prep(`UPDATE run_slots SET held = 1 WHERE run_id = ?1 AND held = 0
 		AND coalesce((SELECT value FROM settings WHERE key = ?2), '') != '1'`)
-	p.mine = prep(mineHeldSQL + ` ORDER BY ` + queueOrder)
+}
+
+// queueKey are the columns of a run's place in the queue (queueOrder), read to merge lists.
+const queueKey = `r.queue_rank, r.created_at, r.seq`
+
+// queuePlace is a run's place in the queue: queueKey's values.
+type queuePlace struct{ rank, created, seq int64 }
+
+func (a queuePlace) cmp(b queuePlace) int {
+	return cmp.Or(cmp.Compare(a.rank, b.rank), cmp.Compare(a.created, b.created), cmp.Compare(a.seq, b.seq))
 }
 
 func (p *slotStmts) all() []*sql.Stmt {
-	return []*sql.Stmt{p.release, p.releaseOne, p.owners, p.deadOwner, p.clearReady, p.queuedOf, p.ready, p.grant, p.mine}
+	return []*sql.Stmt{p.view, p.releaseOne, p.deadOwner, p.queuedOf, p.ready, p.grant}
 }
 
-// jsonIDs is ids as a JSON array of strings, for json_each. Run ids need no escaping: they
-// are written as they are; any other id goes through encoding/json.
-func jsonIDs(ids []string) (string, error) {
-	var b strings.Builder
-	b.WriteByte('[')
-	for i, id := range ids {
-		if !plainID(id) {
-			out, err := json.Marshal(ids)
-			return string(out), err
-		}
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('"')
-		b.WriteString(id)
-		b.WriteByte('"')
-	}
-	b.WriteByte(']')
-	return b.String(), nil
+// slotRow is a row of run_slots as a take reads it.
+type slotRow struct {
+	run, owner string
+	held       bool
+	status     string // the run's; "" when it is gone
+	place      queuePlace
 }
 
-// plainID reports whether id is letters, digits, '-' and '_' only.
-func plainID(id string) bool {
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
-
+// takeSlots is TakeSlots' work on run_slots in tx, in the order the contract gives: the
+// slots given back and those of runs no longer queued or running go; with queued runs,
+// the slots of dead owners go, the owner's ready runs are picked again, and free slots are
+// granted to the ready runs in queue order.
 func (s *Store) takeSlots(ctx context.Context, tx *sql.Tx, req engine.SlotRequest) ([]string, error) {
 	p := &s.stmts.slots
-	release, err := jsonIDs(req.Release)
+	rows, err := s.slotRows(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := tx.StmtContext(ctx, p.release).ExecContext(ctx, release); err != nil {
-		return nil, err
+	taking := len(req.Queued) > 0
+	released := make(map[string]bool, len(req.Release))
+	for _, id := range req.Release {
+		released[id] = true
 	}
-	if len(req.Queued) == 0 {
+	dead := map[string]bool{}
+	kept := rows[:0]
+	for _, r := range rows {
+		if taking && r.owner != req.Owner && !dead[r.owner] && req.Alive != nil && !req.Alive(r.owner) {
+			// Slots of a process that is gone.
+			if _, err := tx.StmtContext(ctx, p.deadOwner).ExecContext(ctx, r.owner); err != nil {
+				return nil, err
+			}
+			dead[r.owner] = true
+		}
+		switch {
+		case dead[r.owner]:
+		case released[r.run] || (r.status != string(engine.RunQueued) && r.status != string(engine.RunRunning)) ||
+			(taking && r.owner == req.Owner && !r.held):
+			// Given back, ended (or paused) without giving back, or a ready run of the owner,
+			// picked again below.
+			if _, err := tx.StmtContext(ctx, p.releaseOne).ExecContext(ctx, r.run); err != nil {
+				return nil, err
+			}
+		default:
+			kept = append(kept, r)
+		}
+	}
+	if !taking {
 		return []string{}, nil // giving back only: the owner's ready runs stay as they are
 	}
-	// Slots of processes that are gone.
-	owners, err := stmtStrings(ctx, tx.StmtContext(ctx, p.owners), req.Owner)
-	if err != nil {
-		return nil, err
-	}
-	for _, o := range owners {
-		if req.Alive != nil && req.Alive(o) {
-			continue
-		}
-		if _, err := tx.StmtContext(ctx, p.deadOwner).ExecContext(ctx, o); err != nil {
-			return nil, err
-		}
-	}
-	if _, err := tx.StmtContext(ctx, p.clearReady).ExecContext(ctx, req.Owner); err != nil {
-		return nil, err
-	}
+	rows = kept
 	// This owner's ready runs: its first Limit queued runs, those already granted first.
 	want := make(map[string]bool, len(req.Queued))
 	for _, id := range req.Queued {
 		want[id] = true
 	}
-	mineHeld, err := stmtStrings(ctx, tx.StmtContext(ctx, p.mine), req.Owner)
-	if err != nil {
-		return nil, err
+	held := map[string]bool{}
+	for _, r := range rows {
+		if r.owner == req.Owner && r.held && r.status == string(engine.RunQueued) {
+			held[r.run] = true
+		}
 	}
-	held := make(map[string]bool, len(mineHeld))
-	for _, id := range mineHeld {
-		held[id] = true
-	}
-	if ready := req.Limit - len(mineHeld); ready > 0 && len(want) > len(held) {
-		rows, err := tx.StmtContext(ctx, p.queuedOf).QueryContext(ctx, req.Owner)
+	if ready := req.Limit - len(held); ready > 0 && len(want) > len(held) {
+		pick, err := s.pickReady(ctx, tx, req.Owner, ready, func(id string) bool { return want[id] && !held[id] })
 		if err != nil {
 			return nil, err
 		}
-		var pick []string
-		for rows.Next() && len(pick) < ready {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
+		for _, r := range pick {
+			if _, err := tx.StmtContext(ctx, p.ready).ExecContext(ctx, r.run, req.Owner); err != nil {
 				return nil, err
 			}
-			if want[id] && !held[id] {
-				pick = append(pick, id)
-			}
+			rows = append(rows, r)
 		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+	}
+	// Free slots under the cap to the ready runs in queue order, unless paused.
+	free := req.Cap
+	var ready []int
+	for i, r := range rows {
+		if r.held {
+			free--
+		} else {
+			ready = append(ready, i)
+		}
+	}
+	slices.SortStableFunc(ready, func(a, b int) int { return rows[a].place.cmp(rows[b].place) })
+	for _, i := range ready[:max(0, min(free, len(ready)))] {
+		res, err := tx.StmtContext(ctx, p.grant).ExecContext(ctx, rows[i].run, req.PausedKey)
+		if err != nil {
 			return nil, err
 		}
-		for _, id := range pick {
-			if _, err := tx.StmtContext(ctx, p.ready).ExecContext(ctx, id, req.Owner); err != nil {
-				return nil, err
-			}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, err
+		} else if n == 0 {
+			break // paused
+		}
+		rows[i].held = true
+	}
+	// The runs of req.Queued this owner holds slots for, in queue order.
+	var mine []slotRow
+	for _, r := range rows {
+		if r.owner == req.Owner && r.held && r.status == string(engine.RunQueued) && want[r.run] {
+			mine = append(mine, r)
 		}
 	}
-	if _, err := tx.StmtContext(ctx, p.grant).ExecContext(ctx, req.Cap, req.PausedKey); err != nil {
-		return nil, err
-	}
-	mine, err := stmtStrings(ctx, tx.StmtContext(ctx, p.mine), req.Owner)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]string, 0, len(mine))
-	for _, id := range mine {
-		if want[id] {
-			out = append(out, id)
-		}
+	slices.SortStableFunc(mine, func(a, b slotRow) int { return a.place.cmp(b.place) })
+	out := make([]string, len(mine))
+	for i, r := range mine {
+		out[i] = r.run
 	}
 	return out, nil
 }
 
-// stmtStrings runs a prepared query of one string column.
-func stmtStrings(ctx context.Context, st *sql.Stmt, args ...any) ([]string, error) {
-	return scanStrings(st.QueryContext(ctx, args...))
+// slotRows reads every row of run_slots.
+func (s *Store) slotRows(ctx context.Context, tx *sql.Tx) ([]slotRow, error) {
+	rows, err := tx.StmtContext(ctx, s.stmts.slots.view).QueryContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []slotRow
+	for rows.Next() {
+		var r slotRow
+		if err := rows.Scan(&r.run, &r.owner, &r.held, &r.status, &r.place.rank, &r.place.created, &r.place.seq); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, errors.Join(rows.Err(), rows.Close())
+}
+
+// pickReady returns the first n queued runs of owner in queue order that ok accepts. The
+// runs come by queue rank; reading stops at the first rank past the n-th run found, so runs
+// that share a rank are still ordered by the rest of queueOrder.
+func (s *Store) pickReady(ctx context.Context, tx *sql.Tx, owner string, n int, ok func(string) bool) ([]slotRow, error) {
+	rows, err := tx.StmtContext(ctx, s.stmts.slots.queuedOf).QueryContext(ctx, owner)
+	if err != nil {
+		return nil, err
+	}
+	var pick []slotRow
+	for rows.Next() {
+		r := slotRow{owner: owner, status: string(engine.RunQueued)}
+		if err := rows.Scan(&r.run, &r.place.rank, &r.place.created, &r.place.seq); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if len(pick) >= n && r.place.rank > pick[len(pick)-1].place.rank {
+			break
+		}
+		if ok(r.run) {
+			pick = append(pick, r)
+		}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(pick, func(a, b slotRow) int { return a.place.cmp(b.place) })
+	return pick[:min(n, len(pick))], nil
 }
 
 // ReleaseSlot gives a run's slot back.

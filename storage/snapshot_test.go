@@ -64,21 +64,51 @@ func checkSnapshotEncoding(t *testing.T, s engine.Snapshot) {
 	}
 }
 
-// TestPackedReusedRecords: plain reused records go to the packed part, the others stay JSON,
-// and a packed part that is cut short or of an unknown format is an error, not a guess.
-func TestPackedReusedRecords(t *testing.T) {
+// TestPackedRecords: plain reused and plain executed records go to the packed part, the
+// others stay JSON; the packed part of an earlier build (format 1) still reads; a packed part
+// that is cut short, of an unknown format or of an unknown kind is an error, not a guess.
+func TestPackedRecords(t *testing.T) {
+	const gen = "0193f2a4-5b6c-7d8e-9f01-23456789abcd"
 	s := engine.Snapshot{Nodes: map[string]engine.NodeRecord{
-		"a": {Status: engine.NodeReused, Reasons: []string{}, GenerationID: "0193f2a4-5b6c-7d8e-9f01-23456789abcd"},
-		"b": {Status: engine.NodeExecuted, Reasons: []string{}, GenerationID: "0193f2a4-5b6c-7d8e-9f01-23456789abcd"},
+		"a":        {Status: engine.NodeReused, Reasons: []string{}, GenerationID: gen},
+		"b":        {Status: engine.NodeExecuted, Reasons: []string{}, GenerationID: gen, DurationMS: 300},
+		"reason":   {Status: engine.NodeExecuted, Reasons: []string{engine.ReasonTarget}, GenerationID: gen},
+		"nil":      {Status: engine.NodeExecuted, GenerationID: gen},
+		"error":    {Status: engine.NodeExecuted, Reasons: []string{}, GenerationID: gen, Error: "x"},
+		"negative": {Status: engine.NodeExecuted, Reasons: []string{}, GenerationID: gen, DurationMS: -1},
+		"tmp":      {Status: engine.NodeExecuted, Reasons: []string{}, GenerationID: "tmp1"},
+		"failed":   {Status: engine.NodeFailed, Reasons: []string{}, GenerationID: gen},
 	}}
 	text, packed, err := encodeSnapshot(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(packed) != 1+1+1+16 || strings.Contains(text, `"a"`) || !strings.Contains(text, `"b"`) {
+	// a: kind, length, id, 16 bytes; b: the same and 2 bytes of duration
+	if len(packed) != 1+(1+1+1+16)+(1+1+1+16+2) || strings.Contains(text, `"a"`) || strings.Contains(text, `"b"`) {
 		t.Errorf("packed %d bytes, JSON %s", len(packed), text)
 	}
-	for name, bad := range map[string][]byte{"cut short": packed[:len(packed)-1], "unknown format": append([]byte{9}, packed[1:]...)} {
+	for _, id := range []string{"reason", "nil", "error", "negative", "tmp", "failed"} {
+		if !strings.Contains(text, `"`+id+`"`) {
+			t.Errorf("%s not in the JSON part: %s", id, text)
+		}
+	}
+	checkSnapshotEncoding(t, s)
+	var got engine.Snapshot
+	if err := decodeSnapshot(text, packed, &got); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Records(), s.Records()) {
+		t.Errorf("decoded %v, want %v", got.Records(), s.Records())
+	}
+
+	// Format 1, as an earlier build wrote a run's reused node a.
+	v1 := append([]byte{packedReusedV1, 1, 'a'}, packed[4:20]...)
+	var old engine.Snapshot
+	if err := decodeSnapshot(`{"nodes":{}}`, v1, &old); err != nil || len(old.Reused) != 1 || old.Reused[0] != (engine.ReusedNode{NodeID: "a", GenerationID: gen}) {
+		t.Errorf("format 1 decoded to %+v, %v", old, err)
+	}
+	unknownKind := append([]byte{packedV2, 7}, packed[2:]...)
+	for name, bad := range map[string][]byte{"cut short": packed[:len(packed)-1], "unknown format": append([]byte{9}, packed[1:]...), "unknown kind": unknownKind} {
 		var got engine.Snapshot
 		if err := decodeSnapshot(text, bad, &got); err == nil {
 			t.Errorf("%s: decoded without error: %+v", name, got)
@@ -144,18 +174,21 @@ func FuzzDecodePackedReused(f *testing.F) {
 	f.Add(good)
 	f.Add([]byte{1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 'x'})
 	f.Add([]byte{1})
+	_, exec, _ := encodeSnapshot(engine.Snapshot{Nodes: map[string]engine.NodeRecord{"e": {Status: engine.NodeExecuted, Reasons: []string{}, GenerationID: "0193f2a4-5b6c-7d8e-9f01-23456789abcd", DurationMS: 5}}})
+	f.Add(exec)
+	f.Add([]byte{2, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 'x'})
 	f.Fuzz(func(t *testing.T, packed []byte) {
 		var s engine.Snapshot
 		if err := decodeSnapshot(`{"nodes":{}}`, packed, &s); err != nil || len(packed) == 0 {
 			return
 		}
-		_, again, err := encodeSnapshot(engine.Snapshot{Reused: s.Reused})
+		text, again, err := encodeSnapshot(engine.Snapshot{Nodes: s.Nodes, Reused: s.Reused})
 		var back engine.Snapshot
 		if err == nil {
-			err = decodeSnapshot(`{"nodes":{}}`, again, &back)
+			err = decodeSnapshot(text, again, &back)
 		}
-		if err != nil || !slices.Equal(back.Reused, s.Reused) {
-			t.Errorf("%x decoded to %v, then to %v (%v)", packed, s.Reused, back.Reused, err)
+		if err != nil || !slices.Equal(back.Reused, s.Reused) || !reflect.DeepEqual(back.Nodes, s.Nodes) {
+			t.Errorf("%x decoded to %v %v, then to %v %v (%v)", packed, s.Reused, s.Nodes, back.Reused, back.Nodes, err)
 		}
 	})
 }

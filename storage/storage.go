@@ -162,6 +162,7 @@ func (s *Store) Close() error {
 type stmts struct {
 	insertGen      *sql.Stmt
 	insertGenChunk *sql.Stmt // genChunk rows
+	insertRunChunk *sql.Stmt // genChunk rows of one run
 	insertGenLink  *sql.Stmt
 	// runs: created and updated by every run (subworkflows' child runs in the committer's batch)
 	versionLabel, nextRunNumber, insertRun, updateRun *sql.Stmt
@@ -181,6 +182,7 @@ func (p *stmts) prepare(ctx context.Context, w *sql.DB) error {
 	}
 	p.insertGen = prep(insertGenerationSQL)
 	p.insertGenChunk = prep(insertGenChunkSQL)
+	p.insertRunChunk = prep(insertRunChunkSQL)
 	p.insertGenLink = prep(`INSERT OR IGNORE INTO generation_assets (generation_id, sha256) VALUES (?, ?)`)
 	p.versionLabel = prep(versionLabelSQL)
 	p.nextRunNumber = prep(nextRunNumberSQL)
@@ -194,7 +196,7 @@ func (p *stmts) prepare(ctx context.Context, w *sql.DB) error {
 }
 
 func (p *stmts) close() {
-	for _, st := range append([]*sql.Stmt{p.insertGen, p.insertGenChunk, p.insertGenLink, p.versionLabel, p.nextRunNumber, p.insertRun, p.updateRun}, p.slots.all()...) {
+	for _, st := range append([]*sql.Stmt{p.insertGen, p.insertGenChunk, p.insertRunChunk, p.insertGenLink, p.versionLabel, p.nextRunNumber, p.insertRun, p.updateRun}, p.slots.all()...) {
 		if st != nil {
 			st.Close()
 		}

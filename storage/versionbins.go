@@ -120,6 +120,16 @@ func (s *Store) writeVersionBin(v engine.Version) {
 	writeCacheFile(path, append([]byte(head), bin...))
 }
 
+// savedVersion writes the cache file of a version just stored whose graph text has size
+// bytes, when a reader would write it (getVersion): the first process that reads the
+// version then reads the file, not the text (the graph is the one decoded from the stored
+// text, as a reader decodes it).
+func (s *Store) savedVersion(v engine.Version, size int) {
+	if size >= binMinText {
+		s.writeVersionBin(v)
+	}
+}
+
 // readFileText reads a file as a string, in one copy (os.ReadFile and a conversion make two;
 // the decoders keep substrings of it).
 func readFileText(path string) (string, error) {

@@ -121,3 +121,55 @@ func TestVersionBins(t *testing.T) {
 		t.Fatalf("the binary form outlived its workflow")
 	}
 }
+
+// TestVersionBinAtSave: a large version gets its binary form when it is stored (created with
+// its workflow, or added), before any read, and it is the version its text gives; a small
+// one gets none.
+func TestVersionBinAtSave(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	big := engine.Graph{}
+	for i := range 1500 {
+		big.Nodes = append(big.Nodes, engine.Node{ID: fmt.Sprintf("n%d", i), Type: "math.expr",
+			Params: map[string]any{"expression": "a + 1", "n": int64(i), "f": 0.5}, Position: &engine.Position{X: float64(i)}})
+	}
+	w, v1, err := s.CreateWorkflow(ctx, engine.Workflow{Name: "big"}, engine.Version{Graph: big, ContentHash: "h1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	big.Nodes[7].Params = map[string]any{"expression": "a + 2"}
+	v2, err := s.AddVersion(ctx, engine.Version{WorkflowID: w.ID, Graph: big, ContentHash: "h2", ParentID: v1.ID}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, small, err := s.CreateWorkflow(ctx, engine.Workflow{Name: "small"}, engine.Version{Graph: engine.Graph{Nodes: []engine.Node{{ID: "a", Type: "t"}}}, ContentHash: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, saved := range []engine.Version{v1, v2} {
+		var fromBin engine.Version
+		if !s.readVersionBin(saved.ID, &fromBin) {
+			t.Fatalf("version %s: no binary form after saving it", saved.Label)
+		}
+		want, text, err := s.GetVersionJSON(ctx, saved.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := engine.DecodeGraph(text, &want.Graph); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(fromBin.Graph, want.Graph) || fromBin.ContentHash != want.ContentHash || !fromBin.CreatedAt.Equal(want.CreatedAt) {
+			t.Fatalf("version %s: the binary form is not the version its text gives", saved.Label)
+		}
+		if !reflect.DeepEqual(saved.Graph, want.Graph) {
+			t.Fatalf("version %s: the saved version's graph is not the one its text gives", saved.Label)
+		}
+	}
+	if _, err := os.Stat(s.versionBinPath(small.ID)); !os.IsNotExist(err) {
+		t.Fatalf("a small version got a binary form: %v", err)
+	}
+}

@@ -117,6 +117,7 @@ func (s *Store) CreateWorkflow(ctx context.Context, w engine.Workflow, first eng
 		return engine.Workflow{}, engine.Version{}, fmt.Errorf("creating workflow %s: %w", w.ID, err)
 	}
 	s.linked(refs)
+	s.savedVersion(first, len(graph))
 	w.CurrentVersionID = first.ID
 	w.CreatedAt, w.UpdatedAt = fromMS(created), fromMS(updated)
 	w.Tags = append([]string{}, w.Tags...)
@@ -140,10 +141,11 @@ func insertVersion(ctx context.Context, tx *sql.Tx, v *engine.Version, graph str
 	case err != nil:
 		return nil, fmt.Errorf("adding version %s: %w", v.ID, err)
 	}
-	// The refs come from the stored JSON, the form every reader sees.
+	// The refs come from the stored JSON, the form every reader sees, decoded as a reader
+	// decodes it (scanVersionText).
 	var g engine.Graph
-	if err := decodeInto("version graph", graph, &g); err != nil {
-		return nil, err
+	if err := engine.DecodeGraph([]byte(graph), &g); err != nil {
+		return nil, fmt.Errorf("decoding version graph: %w", err)
 	}
 	refs := engine.GraphAssetRefs(g)
 	if err := linkAssets(ctx, tx, linkVersion, v.ID, refs); err != nil {
@@ -304,6 +306,7 @@ func (s *Store) AddVersion(ctx context.Context, v engine.Version, makeCurrent bo
 		return engine.Version{}, fmt.Errorf("adding version %s: %w", v.ID, err)
 	}
 	s.linked(refs)
+	s.savedVersion(v, len(graph))
 	return v, nil
 }
 
