@@ -79,7 +79,7 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	// graph each takes milliseconds (decoding and indexing), so they are worked out at once.
 	factsDone := make(chan *graphFacts, 1)
 	go func() { factsDone <- s.graphFacts(v) }()
-	state, err := s.current.forPlan(ctx, s.store, w.ID, len(v.Graph.Nodes))
+	state, err := s.current.forPlan(ctx, s.store, w.ID, len(v.Graph.Nodes), dry) // a run writes the record at its end
 	facts := <-factsDone
 	if err != nil {
 		return Plan{}, nil, nil, err
