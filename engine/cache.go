@@ -56,6 +56,13 @@ type cacheIndex struct {
 	known   *fpSet                 // nil: every fingerprint not in hits is asked of the store
 	hits    map[string]*Generation // fingerprint -> the latest completed generation with it
 	fetched map[string]bool        // workflows whose current generations were checked
+	// A batched check (cacheRun.prefetch) takes a while, and the run goes on committing
+	// meanwhile (a cache hit commits the node's own copy): its answers are kept unless the
+	// hits were reset since (reset counts resets) or a generation with their fingerprint was
+	// written meanwhile (dirty, collected while fetching counts checks under way).
+	reset    uint64
+	fetching int
+	dirty    map[string]bool
 }
 
 // cacheIndexMax bounds the fingerprints the index keeps; past it, lookups go to the store.
@@ -146,15 +153,18 @@ func (c *cacheIndex) begin(ctx context.Context, st GenerationStore) bool {
 		if err == nil && ok && c.addKnown(more) {
 			if !c.valid {
 				c.hits, c.fetched = map[string]*Generation{}, map[string]bool{}
+				c.reset++
 			}
 			for _, fp := range more {
 				delete(c.hits, fp)
+				c.soil(fp)
 			}
 			c.clock, c.valid = now, true
 			return true
 		}
 	}
 	c.clock, c.valid, c.hits, c.fetched, c.known = now, true, map[string]*Generation{}, map[string]bool{}, nil
+	c.reset++
 	if canList {
 		sorted, more, ok, err := l.CompletedFingerprints(ctx, -1, knownMax)
 		if err == nil && ok {
@@ -208,9 +218,13 @@ func (c *cacheIndex) committed(gens []Generation) {
 	first, last := gens[0].Seq, gens[len(gens)-1].Seq
 	if first != c.clock.Writes+1 || last != c.clock.Writes+int64(len(gens)) {
 		c.valid, c.hits, c.fetched = false, nil, nil
+		c.reset++
 		return
 	}
 	c.clock.Writes = last
+	for i := range gens {
+		c.soil(gens[i].InputFingerprint)
+	}
 	if len(c.hits) == 0 {
 		return
 	}
@@ -266,6 +280,39 @@ func (c *cacheIndex) keep(clock GenClock, hits map[string]*Generation, workflowI
 	}
 }
 
+// soil notes, while batched checks are under way, that a generation with fingerprint fp was
+// written (c.mu held): their answers for it may be older.
+func (c *cacheIndex) soil(fp string) {
+	if c.fetching > 0 && fp != "" {
+		if c.dirty == nil {
+			c.dirty = map[string]bool{}
+		}
+		c.dirty[fp] = true
+	}
+}
+
+// fetched keeps the answers of a batched check started (notSingle) at reset: those whose
+// fingerprint no generation was written with since. It ends the check.
+func (c *cacheIndex) keepFetched(reset uint64, hits map[string]*Generation, workflowID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.fetching--
+	defer func() {
+		if c.fetching == 0 {
+			c.dirty = nil
+		}
+	}()
+	if !c.valid || c.reset != reset || len(c.hits)+len(hits) > cacheIndexMax {
+		return
+	}
+	for fp, g := range hits {
+		if !c.dirty[fp] {
+			c.hits[fp] = g
+		}
+	}
+	c.fetched[workflowID] = true
+}
+
 // claimFetch reports whether the current generations of workflowID are still to be checked
 // (and marks them as being checked).
 func (c *cacheIndex) claimFetch(workflowID string) bool {
@@ -283,8 +330,9 @@ func (c *cacheIndex) claimFetch(workflowID string) bool {
 // what it can. A fingerprint memory cannot answer costs one store lookup; when that finds a
 // generation, the current generations of the workflow it belongs to (usually held in memory
 // by the current cache) are checked with one batched check
-// (GenerationStore.RepeatedFingerprints), and those that are the only completed generation
-// with their fingerprint are kept (where several share one, lookups stay one by one). The
+// (GenerationStore.LatestWithFingerprints), and those that are the latest completed
+// generation with their fingerprint are kept (where a later one has it, lookups of it stay
+// one by one). The
 // next nodes of a graph copied from that workflow then hit in memory, as cheaply as a reuse
 // inside one workflow.
 type cacheRun struct {
@@ -345,32 +393,40 @@ func (r *cacheRun) prefetch(ctx context.Context, workflowID string) {
 			fps = append(fps, g.InputFingerprint)
 		}
 	}
-	// A generation alone with its fingerprint is the one CachedGeneration finds; where others
-	// share it, the lookup stays one by one. Known says so of those it counted alone; the
-	// store is asked about the rest.
-	clock, holds, ask := idx.notSingle(fps)
+	// A generation alone with its fingerprint is the one CachedGeneration finds: known says
+	// so of those it counted alone. Of the rest, the store names the latest in one batched
+	// call; where that is another generation than the one in hand, the lookup stays one by
+	// one.
+	reset, holds, ask := idx.notSingle(fps)
 	if !holds {
 		return
 	}
 	if len(ask) > 0 {
-		repeated, err := r.s.store.RepeatedFingerprints(ctx, ask)
+		latest, err := r.s.store.LatestWithFingerprints(ctx, ask)
 		if err != nil {
-			return
+			byFP = nil
 		}
-		for _, fp := range repeated {
-			delete(byFP, fp)
+		for _, fp := range ask {
+			if latest[fp] != byFP[fp].ID {
+				delete(byFP, fp)
+			}
 		}
 	}
-	idx.keep(clock, byFP, workflowID)
+	idx.keepFetched(reset, byFP, workflowID)
 }
 
-// notSingle returns those of fps that known does not count as the fingerprint of exactly
-// one completed generation, with the clock the hits hold at and whether they do.
-func (c *cacheIndex) notSingle(fps []string) (GenClock, bool, []string) {
+// notSingle starts a batched check (ended by keepFetched when it holds): it returns those of
+// fps that known does not count as the fingerprint of exactly one completed generation, with
+// the hits' reset count and whether they hold.
+func (c *cacheIndex) notSingle(fps []string) (uint64, bool, []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.valid {
+		return 0, false, nil
+	}
+	c.fetching++
 	if c.known == nil {
-		return c.clock, c.valid, fps
+		return c.reset, true, fps
 	}
 	var ask []string
 	for _, fp := range fps {
@@ -378,7 +434,7 @@ func (c *cacheIndex) notSingle(fps []string) (GenClock, bool, []string) {
 			ask = append(ask, fp)
 		}
 	}
-	return c.clock, c.valid, ask
+	return c.reset, true, ask
 }
 
 // cached returns the generation a node planned to rerun reuses from the cache, or nil: only
@@ -395,4 +451,18 @@ func (ex *Executor) cached(ctx context.Context, x *Execution, sc *scope, st *nod
 		return nil // a failed lookup executes the node: the cache only ever saves work
 	}
 	return g
+}
+
+// cachedCopy is the generation a node served from the cache records as its own, so that it
+// becomes the node's current generation (the latest completed one, current.go) and the next
+// plan reuses it instead of planning the node to rerun (and to hit the cache) again: the
+// source's outputs, fingerprint and config hash, made by this run, no cost. nil when the
+// source already is the node's current generation. The run's record names the source.
+func cachedCopy(x *Execution, id string, src *Generation, newID string) *Generation {
+	if cur := x.Current[id]; cur != nil && cur.ID == src.ID {
+		return nil
+	}
+	return &Generation{ID: newID, WorkflowID: x.Run.WorkflowID, NodeID: id, RunID: x.Run.ID, VersionID: x.Run.VersionID,
+		VersionLabel: x.Run.VersionLabel, RunLabel: x.Run.Label, Status: GenCompleted, Outputs: src.Outputs,
+		ConfigHash: src.ConfigHash, InputFingerprint: src.InputFingerprint}
 }

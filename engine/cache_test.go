@@ -90,7 +90,9 @@ func TestCacheAcrossWorkflows(t *testing.T) {
 // TestCacheNamesTheLatest: where two workflows hold a completed generation with the same
 // fingerprint, a cached node names the later one, as a lookup per node would. The first hit
 // (c) is in A, which re-executed c last; add and out were last computed by B, so the batched
-// check of A's generations must not settle for A's earlier ones.
+// check of A's generations must not settle for A's earlier ones. A node served from the cache
+// keeps the value as its own generation (TestCachedBecomesCurrent): D's changed run, after
+// C's, names C's.
 func TestCacheNamesTheLatest(t *testing.T) {
 	t.Parallel()
 	for _, store := range []string{"memstore", "sqlite"} {
@@ -135,6 +137,7 @@ func cacheNamesTheLatest(t *testing.T, svc *engine.Service, executions *atomic.I
 			if !slices.Contains(rec.Reasons, engine.ReasonCached) || rec.GenerationID != want[id] {
 				t.Errorf("%s %s: %+v, want cached from the latest, %s", name, id, rec, want[id])
 			}
+			want[id] = latestOf(t, svc, name, id)
 		}
 	}
 }
@@ -291,13 +294,28 @@ func TestCacheIndexFollowsTheStore(t *testing.T) {
 	if got := cachedFrom(t, one, "D", "c"); got != otherGen {
 		t.Errorf("D: c cached from %s, want %s (the other process's later execution)", got, otherGen)
 	}
-	// That generation is deleted: the one before it is the latest again.
+	// That generation is deleted: the one before it is the latest again (D's own, which the
+	// cache hit made current).
 	if err := one.DeleteGeneration(ctx, otherGen); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := cachedFrom(t, one, "E", "c"), again.Snapshot.Records()["c"].GenerationID; got != want {
+	if got, want := cachedFrom(t, one, "E", "c"), latestOf(t, one, "D", "c"); got != want {
 		t.Errorf("E: c cached from %s, want %s (the deleted one's predecessor)", got, want)
 	}
+}
+
+// latestOf is the id of the latest generation of a workflow's node.
+func latestOf(t *testing.T, svc *engine.Service, workflow, nodeID string) string {
+	t.Helper()
+	w, err := svc.ResolveWorkflow(context.Background(), workflow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gens, err := svc.Store().ListGenerations(context.Background(), w.ID, nodeID)
+	if err != nil || len(gens) == 0 {
+		t.Fatalf("generations of %s %s: %d, %v", workflow, nodeID, len(gens), err)
+	}
+	return gens[0].ID
 }
 
 // TestCacheKnownSeesOtherProcesses: a warm process, whose memory knows every fingerprint of
@@ -365,9 +383,9 @@ func (s *lookupCounter) CachedGeneration(ctx context.Context, fingerprint string
 	return s.Store.CachedGeneration(ctx, fingerprint)
 }
 
-func (s *lookupCounter) RepeatedFingerprints(ctx context.Context, fingerprints []string) ([]string, error) {
+func (s *lookupCounter) LatestWithFingerprints(ctx context.Context, fingerprints []string) (map[string]string, error) {
 	s.lookups.Add(1)
-	return s.Store.RepeatedFingerprints(ctx, fingerprints)
+	return s.Store.LatestWithFingerprints(ctx, fingerprints)
 }
 
 // TestWarmCacheAsksNoStore: once a changed run found a workflow's generations in the cache,

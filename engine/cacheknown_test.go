@@ -91,10 +91,16 @@ func TestCacheFilterLongChangedRun(t *testing.T) {
 	}
 }
 
-// lookupCountingStore counts the cache's lookups of one fingerprint.
+// lookupCountingStore counts the cache's lookups of one fingerprint and its batched checks.
 type lookupCountingStore struct {
 	*storage.Store
 	lookups atomic.Int64
+	batched atomic.Int64
+}
+
+func (c *lookupCountingStore) LatestWithFingerprints(ctx context.Context, fps []string) (map[string]string, error) {
+	c.batched.Add(1)
+	return c.Store.LatestWithFingerprints(ctx, fps)
 }
 
 func (c *lookupCountingStore) CachedGeneration(ctx context.Context, fp string) (engine.Generation, error) {

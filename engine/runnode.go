@@ -44,7 +44,7 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 		rec.Status = NodeReused
 		rec.Reasons = append(rec.Reasons, ReasonCached)
 		rec.GenerationID = src.ID
-		return ex.settle(x, sc, nodeResult{id: id, outputs: src.Outputs, record: rec})
+		return ex.settle(x, sc, nodeResult{id: id, outputs: src.Outputs, record: rec, gen: cachedCopy(x, id, src, ex.newID())})
 	}
 
 	emitRunning := func() {

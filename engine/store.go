@@ -90,11 +90,11 @@ type GenerationStore interface {
 	// CachedGeneration returns the latest completed generation, of any workflow, whose input
 	// fingerprint is fingerprint (the cache, SPEC §14), or ErrNotFound.
 	CachedGeneration(ctx context.Context, fingerprint string) (Generation, error)
-	// RepeatedFingerprints returns those of fingerprints that more than one completed
-	// generation has, in any order: for any other fingerprint of a completed generation in
-	// hand, that generation is the one CachedGeneration returns. It lets a run check a whole
-	// workflow's generations against the cache in one call.
-	RepeatedFingerprints(ctx context.Context, fingerprints []string) ([]string, error)
+	// LatestWithFingerprints returns, for each of fingerprints that a completed generation
+	// has, the id of the one CachedGeneration returns (the latest). It lets a run check a
+	// whole workflow's generations against the cache in one call, however many generations
+	// share a fingerprint.
+	LatestWithFingerprints(ctx context.Context, fingerprints []string) (map[string]string, error)
 	// GenerationClock tells whether any process wrote or deleted a generation of the data
 	// home: see GenClock.
 	GenerationClock(ctx context.Context) (GenClock, error)

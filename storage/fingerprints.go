@@ -107,14 +107,14 @@ func (s *Store) CachedGeneration(ctx context.Context, fingerprint string) (engin
 	return g, nil
 }
 
-// repeatedChunk bounds the fingerprints of one RepeatedFingerprints query, well under
+// latestChunk bounds the fingerprints of one LatestWithFingerprints query, well under
 // SQLite's limit on bound variables.
-const repeatedChunk = 500
+const latestChunk = 500
 
-// RepeatedFingerprints returns those of fingerprints that more than one completed generation
-// has: one query per 500 fingerprints, answered from the fingerprint index and the
-// generations after its mark.
-func (s *Store) RepeatedFingerprints(ctx context.Context, fingerprints []string) ([]string, error) {
+// LatestWithFingerprints returns, for each of fingerprints a completed generation has, the id
+// of the latest such generation (as CachedGeneration orders them): one query per 500
+// fingerprints, answered from the fingerprint index and the generations after its mark.
+func (s *Store) LatestWithFingerprints(ctx context.Context, fingerprints []string) (map[string]string, error) {
 	fps := make([]any, 0, len(fingerprints))
 	seen := make(map[string]bool, len(fingerprints))
 	for _, fp := range fingerprints {
@@ -123,13 +123,17 @@ func (s *Store) RepeatedFingerprints(ctx context.Context, fingerprints []string)
 			fps = append(fps, fp)
 		}
 	}
-	out := []string{}
+	out := make(map[string]string, len(fps))
 	if len(fps) == 0 {
 		return out, nil
 	}
 	s.catchUpFingerprints(ctx)
+	type best struct {
+		created, seq int64
+	}
+	bests := make(map[string]best, len(fps))
 	for len(fps) > 0 {
-		chunk := fps[:min(len(fps), repeatedChunk)]
+		chunk := fps[:min(len(fps), latestChunk)]
 		fps = fps[len(chunk):]
 		var list strings.Builder
 		for i := range chunk {
@@ -138,11 +142,11 @@ func (s *Store) RepeatedFingerprints(ctx context.Context, fingerprints []string)
 			}
 			list.WriteString("?" + strconv.Itoa(i+1))
 		}
-		q := `SELECT fp FROM (
-				SELECT fingerprint AS fp FROM generation_fingerprints WHERE fingerprint IN (` + list.String() + `)
-				UNION ALL SELECT input_fingerprint FROM generations
+		q := `SELECT g.input_fingerprint, g.id, g.created_at, g.seq FROM generations g WHERE g.seq IN (
+				SELECT seq FROM generation_fingerprints WHERE fingerprint IN (` + list.String() + `)
+				UNION ALL SELECT seq FROM generations
 				WHERE seq > (SELECT seq FROM fingerprint_mark) AND status = 'completed' AND input_fingerprint IN (` + list.String() + `))
-			GROUP BY fp HAVING count(*) > 1`
+			AND g.status = 'completed'`
 		err := func() error {
 			rows, err := s.r.QueryContext(ctx, q, chunk...)
 			if err != nil {
@@ -150,16 +154,19 @@ func (s *Store) RepeatedFingerprints(ctx context.Context, fingerprints []string)
 			}
 			defer rows.Close()
 			for rows.Next() {
-				var fp string
-				if err := rows.Scan(&fp); err != nil {
+				var fp, id string
+				var b best
+				if err := rows.Scan(&fp, &id, &b.created, &b.seq); err != nil {
 					return err
 				}
-				out = append(out, fp)
+				if o, ok := bests[fp]; !ok || b.created > o.created || b.created == o.created && b.seq > o.seq {
+					bests[fp], out[fp] = b, id
+				}
 			}
 			return rows.Err()
 		}()
 		if err != nil {
-			return nil, fmt.Errorf("repeated fingerprints among %d: %w", len(fingerprints), err)
+			return nil, fmt.Errorf("latest generations of %d fingerprints: %w", len(fingerprints), err)
 		}
 	}
 	return out, nil

@@ -13,7 +13,10 @@ import (
 
 func main() {
 	cli.QuietPanics()
-	os.Exit(cli.Entry(os.Args[1:], os.Stdout, os.Stderr, openWindow))
+	stop := startProfile()
+	code := cli.Entry(os.Args[1:], os.Stdout, os.Stderr, openWindow)
+	stop()
+	os.Exit(code)
 }
 
 // openWindow replaces this process with the window binary, passing the arguments through.

@@ -176,26 +176,26 @@ func (s *Store) CachedGeneration(ctx context.Context, fingerprint string) (engin
 	return s.genLocked(best), nil
 }
 
-// RepeatedFingerprints returns those of fingerprints that more than one completed
-// generation has.
-func (s *Store) RepeatedFingerprints(ctx context.Context, fingerprints []string) ([]string, error) {
+// LatestWithFingerprints returns, for each of fingerprints a completed generation has, the
+// id of the latest such generation.
+func (s *Store) LatestWithFingerprints(ctx context.Context, fingerprints []string) (map[string]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	count := map[string]int{}
+	best := map[string]*genRec{}
 	for _, fp := range fingerprints {
 		if fp != "" {
-			count[fp] = 0
+			best[fp] = nil
 		}
 	}
 	for _, rec := range s.gens {
-		if n, ok := count[rec.g.InputFingerprint]; ok && rec.g.Status == engine.GenCompleted {
-			count[rec.g.InputFingerprint] = n + 1
+		if b, ok := best[rec.g.InputFingerprint]; ok && rec.g.Status == engine.GenCompleted && (b == nil || newerGen(rec, b)) {
+			best[rec.g.InputFingerprint] = rec
 		}
 	}
-	out := []string{}
-	for fp, n := range count {
-		if n > 1 {
-			out = append(out, fp)
+	out := map[string]string{}
+	for fp, rec := range best {
+		if rec != nil {
+			out[fp] = rec.g.ID
 		}
 	}
 	return out, nil

@@ -1,13 +1,12 @@
 package storetest
 
 // The cross-workflow cache's store contract (SPEC §14): lookups by input fingerprint, the
-// batched repeat check, an index that follows writes and deletions, and the generation clock.
+// batched check of the latest, an index that follows writes and deletions, and the generation clock.
 
 import (
 	"errors"
 	"fmt"
 	"maps"
-	"slices"
 	"testing"
 
 	"github.com/flowbench/flowbench/engine"
@@ -15,7 +14,7 @@ import (
 
 var cacheTests = []test{
 	{"CachedGenerationAcrossWorkflows", testCachedGeneration},
-	{"RepeatedFingerprints", testRepeatedFingerprints},
+	{"LatestWithFingerprints", testLatestWithFingerprints},
 	{"CacheFollowsWritesAndDeletions", testCacheFollowsWrites},
 	{"GenerationClock", testGenerationClock},
 }
@@ -46,54 +45,57 @@ func testCachedGeneration(t *testing.T, s engine.Store) {
 	wantErr(t, "CachedGeneration of no fingerprint", err, engine.ErrNotFound)
 }
 
-// testRepeatedFingerprints: the batched cache check names exactly the fingerprints that more
-// than one completed generation has (failed ones do not count), across workflows, also past
-// one query's worth of fingerprints.
-func testRepeatedFingerprints(t *testing.T, s engine.Store) {
+// testLatestWithFingerprints: the batched cache check names, for each fingerprint a completed
+// generation has, the latest one (failed ones do not count), across workflows, also past one
+// query's worth of fingerprints; it agrees with CachedGeneration.
+func testLatestWithFingerprints(t *testing.T, s engine.Store) {
 	_, va := mkWorkflow(t, s, "A")
 	_, vb := mkWorkflow(t, s, "B")
 	ra, rb := mkRun(t, s, va, at(1), ""), mkRun(t, s, vb, at(1), "")
 	var gens []engine.Generation
 	fp := func(i int) string { return fmt.Sprintf("fp-%04d", i) }
 	var all []string
-	want := map[string]bool{}
+	want := map[string]string{}
 	for i := range 1200 {
 		g := mkGen(ra, fmt.Sprint("n", i), engine.GenCompleted, at(2))
 		g.InputFingerprint = fp(i)
 		gens = append(gens, g)
 		all = append(all, fp(i))
+		want[fp(i)] = g.ID
 		switch {
-		case i%100 == 7: // a second completed generation, in another workflow
+		case i%100 == 7: // a later completed generation, in another workflow
 			o := mkGen(rb, fmt.Sprint("m", i), engine.GenCompleted, at(3))
 			o.InputFingerprint = fp(i)
 			gens = append(gens, o)
-			want[fp(i)] = true
-		case i%100 == 8: // a failed one does not count
+			want[fp(i)] = o.ID
+		case i%100 == 8: // a later failed one does not count
 			o := mkGen(rb, fmt.Sprint("m", i), engine.GenFailed, at(3))
+			o.InputFingerprint = fp(i)
+			gens = append(gens, o)
+		case i%100 == 9: // an earlier completed one is not the latest
+			o := mkGen(rb, fmt.Sprint("m", i), engine.GenCompleted, at(1))
 			o.InputFingerprint = fp(i)
 			gens = append(gens, o)
 		}
 	}
 	save(t, s, gens...)
-	got, err := s.RepeatedFingerprints(ctx(), append(all, "fp-none", "", fp(7)))
-	must(t, "RepeatedFingerprints", err)
-	gotSet := map[string]bool{}
-	for _, f := range got {
-		if gotSet[f] {
-			t.Errorf("RepeatedFingerprints names %s twice", f)
+	got, err := s.LatestWithFingerprints(ctx(), append(all, "fp-none", "", fp(7)))
+	must(t, "LatestWithFingerprints", err)
+	if !maps.Equal(got, want) {
+		for f, id := range want {
+			if got[f] != id {
+				t.Errorf("LatestWithFingerprints names %q for %s, want %s", got[f], f, id)
+			}
 		}
-		gotSet[f] = true
+		t.Fatalf("LatestWithFingerprints: %d answers, want %d", len(got), len(want))
 	}
-	if !maps.Equal(gotSet, want) {
-		t.Errorf("RepeatedFingerprints = %v, want %v", got, want)
-	}
-	for f := range gotSet {
-		if g, err := s.CachedGeneration(ctx(), f); err != nil || g.WorkflowID != vb.WorkflowID {
-			t.Errorf("CachedGeneration(%s) = %+v, %v: want the later one, of B", f, g, err)
+	for _, i := range []int{7, 8, 9, 10} {
+		if g, err := s.CachedGeneration(ctx(), fp(i)); err != nil || g.ID != want[fp(i)] {
+			t.Errorf("CachedGeneration(%s) = %s, %v: want %s, as the batched check", fp(i), g.ID, err, want[fp(i)])
 		}
 	}
-	if got, err := s.RepeatedFingerprints(ctx(), nil); err != nil || len(got) != 0 {
-		t.Errorf("RepeatedFingerprints(nil) = %v, %v; want none", got, err)
+	if got, err := s.LatestWithFingerprints(ctx(), nil); err != nil || len(got) != 0 {
+		t.Errorf("LatestWithFingerprints(nil) = %v, %v; want none", got, err)
 	}
 }
 
@@ -115,12 +117,20 @@ func testCacheFollowsWrites(t *testing.T, s engine.Store) {
 		must(t, "CachedGeneration", err)
 		return g.ID
 	}
-	repeated := func(fps ...string) []string {
+	// agrees checks the batched check against a lookup of each fingerprint.
+	agrees := func(what string, fps ...string) {
 		t.Helper()
-		got, err := s.RepeatedFingerprints(ctx(), fps)
-		must(t, "RepeatedFingerprints", err)
-		slices.Sort(got)
-		return got
+		got, err := s.LatestWithFingerprints(ctx(), fps)
+		must(t, "LatestWithFingerprints", err)
+		want := map[string]string{}
+		for _, fp := range fps {
+			if id := cached(fp); id != "" {
+				want[fp] = id
+			}
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("%s: LatestWithFingerprints = %v, lookups say %v", what, got, want)
+		}
 	}
 	first := withFP(mkGen(ra, "x", engine.GenCompleted, at(2)), "fp-x")
 	save(t, s, first)
@@ -138,9 +148,7 @@ func testCacheFollowsWrites(t *testing.T, s engine.Store) {
 		many = append(many, withFP(mkGen(ra, fmt.Sprint("n", i), engine.GenCompleted, at(4)), fmt.Sprintf("fp-many-%d", i%300)))
 	}
 	save(t, s, many[:300]...)
-	if got := repeated("fp-x", "fp-many-1"); !slices.Equal(got, []string{"fp-x"}) {
-		t.Errorf("repeated after 300 = %v, want [fp-x]", got)
-	}
+	agrees("after 300", "fp-x", "fp-many-1")
 	save(t, s, many[300:]...)
 	third := withFP(mkGen(ra, "x", engine.GenCompleted, at(5)), "fp-x")
 	failed := withFP(mkGen(rb, "x", engine.GenFailed, at(6)), "fp-x")
@@ -148,9 +156,7 @@ func testCacheFollowsWrites(t *testing.T, s engine.Store) {
 	if got := cached("fp-x"); got != third.ID {
 		t.Errorf("after 600 more: %q, want %s", got, third.ID)
 	}
-	if got := repeated("fp-x", "fp-many-1", "fp-many-299", "fp-none"); !slices.Equal(got, []string{"fp-many-1", "fp-many-299", "fp-x"}) {
-		t.Errorf("repeated after 600 = %v", got)
-	}
+	agrees("after 600", "fp-x", "fp-many-1", "fp-many-299", "fp-none")
 	// The last generation written goes; the one written next (in its place) is found.
 	must(t, "DeleteGeneration", s.DeleteGeneration(ctx(), failed.ID))
 	must(t, "DeleteGeneration", s.DeleteGeneration(ctx(), third.ID))
@@ -170,9 +176,7 @@ func testCacheFollowsWrites(t *testing.T, s engine.Store) {
 	if got := cached("fp-y"); got != "" {
 		t.Errorf("fp-y after deleting workflow B: %q, want none", got)
 	}
-	if got := repeated("fp-x", "fp-y", "fp-many-1"); !slices.Equal(got, []string{"fp-many-1"}) {
-		t.Errorf("repeated after deleting workflow B = %v, want [fp-many-1]", got)
-	}
+	agrees("after deleting workflow B", "fp-x", "fp-y", "fp-many-1")
 	after := withFP(mkGen(ra, "x", engine.GenCompleted, at(8)), "fp-x")
 	save(t, s, after)
 	if got := cached("fp-x"); got != after.ID {

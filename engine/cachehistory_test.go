@@ -1,0 +1,172 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/flowbench/flowbench/engine"
+	"github.com/flowbench/flowbench/engine/memstore"
+	"github.com/flowbench/flowbench/engine/nodes"
+	"github.com/flowbench/flowbench/storage"
+)
+
+// TestCachedBecomesCurrent: a node a changed run served from the cache holds the value as its
+// current generation, as if it had executed: the next changed plan reruns nothing, and the
+// next changed run reuses every node without asking the cache (no store lookup, no hit, no
+// execution). Before, the nodes kept no generation of their own and every later run planned
+// them to rerun and hit the cache again.
+func TestCachedBecomesCurrent(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reg, executions := testRegistry(t)
+	store := &lookupCounter{Store: memstore.New()}
+	svc := cacheService(t, store, reg)
+	importGraph(t, svc, "A", cacheGraph())
+	importGraph(t, svc, "B", cacheGraph())
+	a := runAndWait(t, svc, engine.RunRequest{Workflow: "A"})
+	b := runAndWait(t, svc, engine.RunRequest{Workflow: "B", Changed: true})
+	for id, rec := range b.Snapshot.Records() {
+		if !slices.Contains(rec.Reasons, engine.ReasonCached) || rec.GenerationID != a.Snapshot.Records()[id].GenerationID {
+			t.Fatalf("B's changed run: %s %+v, want cached from A", id, rec)
+		}
+	}
+	plan, err := svc.PlanChanged(ctx, "B", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Rerun != 0 {
+		t.Errorf("after the changed run, the changed plan reruns %d nodes, want 0: %+v", plan.Rerun, plan.Nodes)
+	}
+	for id, pn := range plan.Nodes {
+		src := plan.Nodes[id].SourceGenerationID
+		if pn.Action != engine.ActionReuse || len(pn.Reasons) != 0 {
+			t.Errorf("B %s planned %s %v, want reuse of its current generation", id, pn.Action, pn.Reasons)
+			continue
+		}
+		got, want := generationOutputs(t, svc, src), generationOutputs(t, svc, a.Snapshot.Records()[id].GenerationID)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("B %s's current generation %s holds %v, the cached one %v", id, src, got, want)
+		}
+	}
+	before, ran := store.lookups.Load(), executions.Load()
+	again := runAndWait(t, svc, engine.RunRequest{Workflow: "B", Changed: true})
+	for id, rec := range again.Snapshot.Records() {
+		if rec.Status != engine.NodeReused || len(rec.Reasons) != 0 {
+			t.Errorf("B's second changed run: %s %s %v, want reused", id, rec.Status, rec.Reasons)
+		}
+	}
+	if n := store.lookups.Load() - before; n != 0 {
+		t.Errorf("B's second changed run asked the store %d times, want 0", n)
+	}
+	if n := executions.Load() - ran; n != 0 {
+		t.Errorf("B's second changed run executed %d nodes, want 0", n)
+	}
+}
+
+// TestCacheHitsInOwnHistory: the bench-chain CHAIN_EDIT=old case. A chain run fully once or
+// three times is edited in the middle so that most nodes after the edit receive values
+// other nodes of the chain had in the earlier runs. The changed run serves them from the
+// cache with a handful of store calls whatever the history (not one lookup per hit: the
+// fingerprints have several generations each), and a run from the last node afterwards plans
+// everything before it as reused and asks the cache nothing.
+func TestCacheHitsInOwnHistory(t *testing.T) {
+	t.Parallel()
+	const n, mid, k = 400, 200, 50
+	for _, fullRuns := range []int{1, 3} {
+		t.Run(fmt.Sprint(fullRuns, " full runs"), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			st, err := storage.Open(ctx, t.TempDir(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			counted := &lookupCountingStore{Store: st}
+			reg := engine.NewRegistry()
+			if err := nodes.Register(reg); err != nil {
+				t.Fatal(err)
+			}
+			svc, err := engine.NewService(engine.Config{RunCap: 2, Store: counted, Registry: reg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				svc.Close()
+				st.Close()
+			})
+			g := bigChain(n)
+			wf := perfImport(t, svc, "Chain", g)
+			for range fullRuns {
+				if r := runAndWait(t, svc, engine.RunRequest{Workflow: wf}); r.Status != engine.RunCompleted {
+					t.Fatal(r.Status, r.Error)
+				}
+			}
+			edited := cloneGraph(g)
+			edited.Nodes[mid].Params = map[string]any{"expression": fmt.Sprintf("a + %d", k)}
+			if _, err := svc.SaveVersion(ctx, wf, edited, "edit", "", true); err != nil {
+				t.Fatal(err)
+			}
+			counted.lookups.Store(0)
+			counted.batched.Store(0)
+			changed := runAndWait(t, svc, engine.RunRequest{Workflow: wf, Changed: true})
+			if changed.Status != engine.RunCompleted {
+				t.Fatal(changed.Status, changed.Error)
+			}
+			hits := 0
+			for _, rec := range changed.Snapshot.Records() {
+				if slices.Contains(rec.Reasons, engine.ReasonCached) {
+					hits++
+				}
+			}
+			// n(mid+1) … n(n-1-k+1) receive values n(mid+k) … n(n-1) received before
+			if want := n - 1 - mid - k + 1; hits != want {
+				t.Errorf("the changed run served %d nodes from the cache, want %d", hits, want)
+			}
+			if l, b := counted.lookups.Load(), counted.batched.Load(); l > 2 || b > 2 {
+				t.Errorf("the changed run's %d cache hits took %d store lookups and %d batched checks, want at most 2 each", hits, l, b)
+			}
+			full := runAndWait(t, svc, engine.RunRequest{Workflow: wf})
+			if !reflect.DeepEqual(changed.Outputs, full.Outputs) {
+				t.Fatalf("changed run outputs %v, a full run gives %v", changed.Outputs, full.Outputs)
+			}
+
+			// again after a second changed run's hits, and then from the last node
+			last := fmt.Sprintf("n%d", n-1)
+			edited = cloneGraph(edited)
+			edited.Nodes[mid].Params = map[string]any{"expression": fmt.Sprintf("a + %d", 2*k)}
+			if _, err := svc.SaveVersion(ctx, wf, edited, "edit 2", "", true); err != nil {
+				t.Fatal(err)
+			}
+			if r := runAndWait(t, svc, engine.RunRequest{Workflow: wf, Changed: true}); r.Status != engine.RunCompleted {
+				t.Fatal(r.Status, r.Error)
+			}
+			plan, err := svc.PlanFrom(ctx, wf, "", last, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if plan.Rerun != 2 { // the target and out
+				t.Errorf("the plan from %s after the changed run reruns %d nodes, want 2", last, plan.Rerun)
+			}
+			counted.lookups.Store(0)
+			counted.batched.Store(0)
+			from := runAndWait(t, svc, engine.RunRequest{Workflow: wf, From: last})
+			if from.Status != engine.RunCompleted {
+				t.Fatal(from.Status, from.Error)
+			}
+			if l, b := counted.lookups.Load(), counted.batched.Load(); l != 0 || b != 0 {
+				t.Errorf("the run from %s asked the store's cache %d + %d times, want 0", last, l, b)
+			}
+			executed := 0
+			for _, rec := range from.Snapshot.Records() {
+				if rec.Status == engine.NodeExecuted {
+					executed++
+				}
+			}
+			if executed != 1 { // out: early cutoff
+				t.Errorf("the run from %s executed %d nodes, want 1", last, executed)
+			}
+		})
+	}
+}
