@@ -12,8 +12,10 @@ import (
 )
 
 // gauge counts the nodes of type t.gauge executing at once, across every Service of a test.
+// A node with ms below 0 runs until it takes a token from tokens (or tokens is closed).
 type gauge struct {
 	now, peak atomic.Int64
+	tokens    chan struct{}
 }
 
 func (g *gauge) register(tb testing.TB, reg *engine.Registry) {
@@ -30,6 +32,14 @@ func (g *gauge) register(tb testing.TB, reg *engine.Registry) {
 				}
 			}
 			ms, _ := in.Int("ms", 100)
+			if ms < 0 {
+				select {
+				case <-g.tokens:
+					return map[string]any{"out": ms}, nil
+				case <-ctx.Done():
+					return nil, ctx.Err()
+				}
+			}
 			select {
 			case <-time.After(time.Duration(ms) * time.Millisecond):
 				return map[string]any{"out": ms}, nil
@@ -229,5 +239,66 @@ func TestPauseResumeFromTwoProcessesAgree(t *testing.T) {
 	defer stop()
 	if final, err := a.Wait(waitCtx, r.ID); err != nil || final.Status != engine.RunCompleted {
 		t.Fatalf("after resume: %s %v", final.Status, err)
+	}
+}
+
+// TestRunCapChangedByAnotherProcess: a cap another process sets applies at this process's
+// next start, also when the start is decided in the write that records a run's end (which
+// reads the cap itself, SlotRequest.CapKey): lowered from 2 to 1 while two runs run, the end
+// of the first starts nothing, the end of the second starts one run, not two.
+func TestRunCapChangedByAnotherProcess(t *testing.T) {
+	ctx := context.Background()
+	home := t.TempDir()
+	g := &gauge{tokens: make(chan struct{})}
+	a, _ := processAt(t, home, g)
+	b, _ := processAt(t, home, g)
+	if err := a.SetRunCap(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	imp := importGraph(t, a, "gate", gaugeGraph(-1))
+	var ids []string
+	for range 4 {
+		r, err := a.StartRun(ctx, engine.RunRequest{Workflow: imp.WorkflowID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	defer func() {
+		close(g.tokens) // every run left finishes
+		for _, id := range ids {
+			waitCtx, stop := context.WithTimeout(ctx, time.Minute) // a hang guard
+			final, err := a.Wait(waitCtx, id)
+			stop()
+			if err != nil || final.Status != engine.RunCompleted {
+				t.Errorf("run %s: %s %v %s", id, final.Status, err, final.Error)
+			}
+		}
+	}()
+	status := func(id string) engine.RunStatus {
+		r, _, err := a.GetRun(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Status
+	}
+	waitFor(t, "two runs executing", func() bool { return g.now.Load() == 2 })
+	if err := b.SetRunCap(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	g.tokens <- struct{}{} // one of the two running ends
+	waitFor(t, "a first run completed", func() bool {
+		return status(ids[0]) == engine.RunCompleted || status(ids[1]) == engine.RunCompleted
+	})
+	// Its end and any start it allowed were one write: under cap 1 with one run running, none.
+	for _, id := range ids[2:] {
+		if st := status(id); st != engine.RunQueued {
+			t.Fatalf("run %s is %s after a run ended at cap 1 with another running: want queued", id, st)
+		}
+	}
+	g.tokens <- struct{}{} // the other ends: one run starts
+	waitFor(t, "the third run started", func() bool { return status(ids[2]) == engine.RunRunning })
+	if st := status(ids[3]); st != engine.RunQueued {
+		t.Fatalf("fourth run is %s while the third runs at cap 1: want queued", st)
 	}
 }
