@@ -27,6 +27,8 @@ type currentCache struct {
 	// slack is how far a state record may lag the state held before a new one is written
 	// (recordSlack; tests lower it).
 	slack int64
+	// loading marks a workflow whose state record a prefetch is reading (statecache.go).
+	loading map[string]chan struct{}
 }
 
 type currentEntry struct {
@@ -90,7 +92,7 @@ func (g *Generation) outputHash(h string) (string, bool) {
 }
 
 func newCurrentCache(max int) *currentCache {
-	return &currentCache{entries: map[string]*currentEntry{}, max: max, slack: recordSlack}
+	return &currentCache{entries: map[string]*currentEntry{}, max: max, slack: recordSlack, loading: map[string]chan struct{}{}}
 }
 
 // get returns the workflow's current state, from the entry when the store's epoch says it is

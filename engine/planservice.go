@@ -9,7 +9,7 @@ import (
 // PlanFrom builds the plan of a run from a block without executing it (dry run). given are
 // changed flow input values, as for a run.
 func (s *Service) PlanFrom(ctx context.Context, wfRef, versionRef, from string, given map[string]any) (Plan, error) {
-	w, v, err := s.resolveWorkflowVersion(ctx, wfRef, versionRef)
+	w, v, err := s.resolveForPlan(ctx, wfRef, versionRef)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -30,7 +30,7 @@ func (s *Service) PlanFrom(ctx context.Context, wfRef, versionRef, from string, 
 // PlanChanged builds the plan of a changed run (SPEC §14) without executing it: which nodes
 // rerun on their own account (reason changed), what reruns because of them, what is reused.
 func (s *Service) PlanChanged(ctx context.Context, wfRef, versionRef string, given map[string]any) (Plan, error) {
-	w, v, err := s.resolveWorkflowVersion(ctx, wfRef, versionRef)
+	w, v, err := s.resolveForPlan(ctx, wfRef, versionRef)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -39,6 +39,18 @@ func (s *Service) PlanChanged(ctx context.Context, wfRef, versionRef string, giv
 		s.previewCache(ctx, v, inputs, current, &p)
 	}
 	return p, err
+}
+
+// resolveForPlan is resolveWorkflowVersion for a plan: the workflow's state record is read
+// (prefetch) while the version is.
+func (s *Service) resolveForPlan(ctx context.Context, wfRef, versionRef string) (Workflow, Version, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return Workflow{}, Version{}, err
+	}
+	s.current.prefetch(ctx, s.store, w.ID)
+	v, err := s.ResolveVersion(ctx, w, versionRef)
+	return w, v, err
 }
 
 // planFor gathers what BuildPlan needs (from "" plans a changed run): the inputs of the run it builds on merged with the

@@ -61,6 +61,9 @@ func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[str
 	if err != nil {
 		return Started{}, err
 	}
+	if (req.From != "" || req.Changed) && req.Draft == nil && !batch {
+		s.current.prefetch(ctx, s.store, w.ID) // its plan reads the state: start while the version is read
+	}
 	v, isNew, err := s.runVersion(ctx, w, req)
 	if err != nil {
 		return Started{}, err

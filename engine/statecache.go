@@ -18,6 +18,7 @@ const recordSlack = 64
 // (staterecord.go); else the store's CurrentGenerations. A state read either of the last two
 // ways that the record lags by more than recordSlack is written as the new record.
 func (c *currentCache) forPlan(ctx context.Context, store GenerationStore, workflowID string, nodes int) (CurrentState, error) {
+	c.waitPrefetch(workflowID)
 	if c.has(workflowID) {
 		epoch, err := store.GenerationEpoch(ctx, workflowID)
 		if err != nil {
@@ -40,6 +41,51 @@ func (c *currentCache) forPlan(ctx context.Context, store GenerationStore, workf
 	}
 	c.saveRecord(ctx, store, workflowID, st)
 	return st, nil
+}
+
+// prefetch starts reading the workflow's state from its state record, as forPlan's second
+// way does, while the caller does other work (a run from a block reads and decodes its version
+// meanwhile: each takes milliseconds on a large graph); forPlan waits for it and takes the
+// state it kept when the store's epoch is still that state's. Nothing is done when the process
+// holds an entry for the workflow or a prefetch of it is under way. The graph's size is not
+// known yet: the record is taken only with at most prefetchSince generations written after it
+// (forPlan reads it again, with its own bound, otherwise).
+func (c *currentCache) prefetch(ctx context.Context, store GenerationStore, workflowID string) {
+	c.mu.Lock()
+	if c.entries[workflowID] != nil || c.loading[workflowID] != nil {
+		c.mu.Unlock()
+		return
+	}
+	done := make(chan struct{})
+	c.loading[workflowID] = done
+	c.mu.Unlock()
+	go func() {
+		defer func() {
+			c.mu.Lock()
+			delete(c.loading, workflowID)
+			c.mu.Unlock()
+			close(done)
+		}()
+		if st, recordEpoch, ok := c.fromRecord(ctx, store, workflowID, prefetchSince); ok {
+			c.keep(workflowID, st, true, recordEpoch)
+			if st.Epoch-recordEpoch > c.slack {
+				c.saveRecord(ctx, store, workflowID, st)
+			}
+		}
+	}()
+}
+
+// prefetchSince bounds the generations a prefetch reads after a state record.
+const prefetchSince = 4 * recordSlack
+
+// waitPrefetch waits for a prefetch of the workflow's state under way.
+func (c *currentCache) waitPrefetch(workflowID string) {
+	c.mu.Lock()
+	done := c.loading[workflowID]
+	c.mu.Unlock()
+	if done != nil {
+		<-done
+	}
 }
 
 // fromRecord is the workflow's current state from the store's state record and the
