@@ -220,11 +220,14 @@ func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 		ex.Cache = s.newCacheRun().lookup
 	}
 	res := ex.Execute(ctx, ar.exec)
-	if ar.exec.Plan != nil {
-		// What the run executed joins the workflow's state record, so the next process
-		// that plans reads it in one piece (staterecord.go). Full runs write nothing more.
-		s.current.keepRecord(context.Background(), s.store, run.WorkflowID)
-	}
+	// What the run executed joins the workflow's state record, so the next process that
+	// plans reads it in one piece (staterecord.go): a run with a plan holds the state it
+	// planned with, a full run the one its start prefetched (runstart.go) or, for a workflow
+	// that never ran, the one beginRun primed; either had this run's generations applied as
+	// they landed (currentCache.committed). A run whose process holds no state, or one that
+	// another process's writes made stale, writes nothing (SaveStateRecord refuses a record
+	// of any epoch but the workflow's).
+	s.current.keepRecord(context.Background(), s.store, run.WorkflowID)
 	// The queue writes the end with the return of the run's slot (endedRun reports it).
 	end := s.endRecord(run, res)
 	ar.end = &end

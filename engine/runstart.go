@@ -61,9 +61,13 @@ func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[str
 	if err != nil {
 		return Started{}, err
 	}
-	if (req.From != "" || req.Changed) && req.Draft == nil && !batch {
-		s.current.prefetch(ctx, s.store, w.ID) // its plan reads the state: start while the version is read
-		defer s.current.waitPrefetch(w.ID)     // a start refused before its plan leaves nothing running
+	if req.Draft == nil {
+		// A plan reads the state: start while the version is read. A full run needs no plan,
+		// but holding the state lets it apply its generations as they land and write the
+		// state record at its end (executeRun), so the next process that plans reads one
+		// piece instead of every generation the run wrote (statecache.go).
+		s.current.prefetch(ctx, s.store, w.ID)
+		defer s.current.waitPrefetch(w.ID) // a start refused before its plan leaves nothing running
 	}
 	v, isNew, err := s.runVersion(ctx, w, req)
 	if err != nil {
@@ -96,6 +100,7 @@ func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[str
 			return out, err
 		}
 	}
+	s.current.waitPrefetch(w.ID) // the state is held before the run's first commit lands
 	for _, p := range prepared {
 		r, err := s.enqueue(ctx, p)
 		if err != nil {

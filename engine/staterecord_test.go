@@ -201,12 +201,18 @@ func checkStateRecordProperty(t *testing.T, reg *engine.Registry, seed int64) {
 			}
 		}
 		before := counted.records
-		// A run by a fresh process, planned from the record when there is one.
+		// A run by a fresh process, planned from the record when there is one; a full run
+		// writes the record from the state its start read and what it executed.
 		req := engine.RunRequest{Workflow: imp.WorkflowID, Inputs: given}
-		if rng.Intn(2) == 0 {
+		switch rng.Intn(3) {
+		case 0:
 			req.Changed = true
-		} else {
+		case 1:
 			req.From = g.Nodes[rng.Intn(len(g.Nodes))].ID
+		default:
+			if given == nil {
+				req.Inputs = map[string]any{"x": x} // a full run takes the default otherwise
+			}
 		}
 		run := runAndWait(t, freshService(t, counted, reg, slack), req)
 		fromRecord += counted.records - before
@@ -234,7 +240,9 @@ func checkStateRecordProperty(t *testing.T, reg *engine.Registry, seed int64) {
 		t.Errorf("seed %d: no run planned from a state record", seed)
 	}
 	if _, sqlite := store.(*storage.Store); sqlite {
-		// The last run wrote the current version's facts file (if no plan read one yet).
+		// A run with a plan writes the current version's facts file (if no plan read one yet;
+		// the rounds' last run may have been a full run, which plans nothing).
+		runAndWait(t, freshService(t, counted, reg, slack), engine.RunRequest{Workflow: imp.WorkflowID, From: g.Nodes[0].ID})
 		if _, err := freshService(t, counted, reg, slack).PlanFrom(ctx, imp.WorkflowID, "", g.Nodes[0].ID, nil); err != nil {
 			t.Fatal(err)
 		}
