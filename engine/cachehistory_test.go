@@ -183,8 +183,8 @@ func (s *recordSaves) SaveStateRecord(ctx context.Context, workflowID string, ep
 	return s.Store.SaveStateRecord(ctx, workflowID, epoch, data)
 }
 
-// TestChangedRunWritesOneRecord: a changed run after a full run (which writes no state
-// record) writes the workflow's state record once, at its end, with what it executed; its plan
+// TestChangedRunWritesOneRecord: a full run writes the workflow's state record at its end; a
+// changed run after it writes the record once, at its end, with what it executed; its plan
 // does not write one first. The next process plans from that record.
 func TestChangedRunWritesOneRecord(t *testing.T) {
 	t.Parallel()
@@ -204,8 +204,8 @@ func TestChangedRunWritesOneRecord(t *testing.T) {
 	if r := runAndWait(t, svc, engine.RunRequest{Workflow: wf}); r.Status != engine.RunCompleted {
 		t.Fatal(r.Status, r.Error)
 	}
-	if n := store.saved.Load(); n != 0 {
-		t.Fatalf("the full run wrote %d state records, want 0", n)
+	if n := store.saved.Load(); n != 1 {
+		t.Fatalf("the full run wrote %d state records, want 1", n)
 	}
 	edited := cloneGraph(g)
 	edited.Nodes[150].Params = map[string]any{"expression": "a + 1000"}
@@ -224,7 +224,7 @@ func TestChangedRunWritesOneRecord(t *testing.T) {
 	if r := runAndWait(t, fresh(), engine.RunRequest{Workflow: wf, Changed: true}); r.Status != engine.RunCompleted {
 		t.Fatal(r.Status, r.Error)
 	}
-	if n := store.saved.Load(); n != 1 {
+	if n := store.saved.Load() - 1; n != 1 {
 		t.Errorf("the changed run wrote %d state records, want 1 (at its end)", n)
 	}
 	// the next process plans from it: nothing to rerun, nothing more to write
@@ -232,7 +232,45 @@ func TestChangedRunWritesOneRecord(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if plan.Rerun != 0 || store.saved.Load() != 1 {
-		t.Errorf("the next plan: %d to rerun, %d records written in all; want 0 and 1", plan.Rerun, store.saved.Load())
+	if plan.Rerun != 0 || store.saved.Load() != 2 {
+		t.Errorf("the next plan: %d to rerun, %d records written in all; want 0 and 2", plan.Rerun, store.saved.Load())
+	}
+}
+
+// TestFullRunWritesRecord: a full run by a fresh process of a workflow that ran before reads
+// the state record at its start and writes the record at its end, with what it executed (the
+// state record's property test checks what it holds); the next process that plans reads the
+// record and writes none, whatever the full run executed.
+func TestFullRunWritesRecord(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := &recordSaves{Store: memstore.New()}
+	reg := engine.NewRegistry()
+	if err := nodes.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	fresh := func() *engine.Service {
+		s, err := engine.NewService(engine.Config{RunCap: 2, Store: store, Registry: reg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.Close)
+		return s
+	}
+	wf := perfImport(t, fresh(), "Chain", bigChain(300))
+	for i := 1; i <= 3; i++ {
+		if r := runAndWait(t, fresh(), engine.RunRequest{Workflow: wf}); r.Status != engine.RunCompleted {
+			t.Fatal(r.Status, r.Error)
+		}
+		if n := store.saved.Load(); n != int64(i) {
+			t.Fatalf("after %d full runs, %d state records written, want %d", i, n, i)
+		}
+	}
+	plan, err := fresh().PlanFrom(ctx, wf, "", "n299", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Rerun != 2 || store.saved.Load() != 3 { // n299 and the output after it
+		t.Errorf("the next plan: %d to rerun, %d records written in all; want 2 and 3", plan.Rerun, store.saved.Load())
 	}
 }
