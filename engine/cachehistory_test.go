@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync/atomic"
 	"testing"
 
 	"github.com/flowbench/flowbench/engine"
@@ -168,5 +169,113 @@ func TestCacheHitsInOwnHistory(t *testing.T) {
 				t.Errorf("the run from %s executed %d nodes, want 1", last, executed)
 			}
 		})
+	}
+}
+
+// recordSaves counts the state records a service writes.
+type recordSaves struct {
+	engine.Store
+	saved atomic.Int64
+}
+
+func (s *recordSaves) SaveStateRecord(ctx context.Context, workflowID string, epoch int64, data []byte) (bool, error) {
+	s.saved.Add(1)
+	return s.Store.SaveStateRecord(ctx, workflowID, epoch, data)
+}
+
+// TestChangedRunWritesOneRecord: a changed run after a full run (which writes no state
+// record) writes the workflow's state record once, at its end, with what it executed; its plan
+// does not write one first. The next process plans from that record.
+func TestChangedRunWritesOneRecord(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := &recordSaves{Store: memstore.New()}
+	reg := engine.NewRegistry()
+	if err := nodes.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := engine.NewService(engine.Config{RunCap: 2, Store: store, Registry: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Close)
+	g := bigChain(300)
+	wf := perfImport(t, svc, "Chain", g)
+	if r := runAndWait(t, svc, engine.RunRequest{Workflow: wf}); r.Status != engine.RunCompleted {
+		t.Fatal(r.Status, r.Error)
+	}
+	if n := store.saved.Load(); n != 0 {
+		t.Fatalf("the full run wrote %d state records, want 0", n)
+	}
+	edited := cloneGraph(g)
+	edited.Nodes[150].Params = map[string]any{"expression": "a + 1000"}
+	if _, err := svc.SaveVersion(ctx, wf, edited, "edit", "", true); err != nil {
+		t.Fatal(err)
+	}
+	// each step in a fresh process, as from the command line
+	fresh := func() *engine.Service {
+		s, err := engine.NewService(engine.Config{RunCap: 2, Store: store, Registry: reg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.Close)
+		return s
+	}
+	if r := runAndWait(t, fresh(), engine.RunRequest{Workflow: wf, Changed: true}); r.Status != engine.RunCompleted {
+		t.Fatal(r.Status, r.Error)
+	}
+	if n := store.saved.Load(); n != 1 {
+		t.Errorf("the changed run wrote %d state records, want 1 (at its end)", n)
+	}
+	// the next process plans from it: nothing to rerun, nothing more to write
+	plan, err := fresh().PlanChanged(ctx, wf, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Rerun != 0 || store.saved.Load() != 1 {
+		t.Errorf("the next plan: %d to rerun, %d records written in all; want 0 and 1", plan.Rerun, store.saved.Load())
+	}
+}
+
+// TestPlanWritesLaggingRecord: a plan (not a run) whose state came from a record lagging by
+// more than recordSlack generations writes the record anew, also when the state was read
+// ahead while the version was (the plan's prefetch), so the next process reads no tail.
+func TestPlanWritesLaggingRecord(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := &recordSaves{Store: memstore.New()}
+	reg := engine.NewRegistry()
+	if err := nodes.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	fresh := func() *engine.Service {
+		s, err := engine.NewService(engine.Config{RunCap: 2, Store: store, Registry: reg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.Close)
+		return s
+	}
+	g := bigChain(100)
+	wf := perfImport(t, fresh(), "Chain", g)
+	if r := runAndWait(t, fresh(), engine.RunRequest{Workflow: wf, Changed: true}); r.Status != engine.RunCompleted {
+		t.Fatal(r.Status, r.Error)
+	}
+	if r := runAndWait(t, fresh(), engine.RunRequest{Workflow: wf}); r.Status != engine.RunCompleted {
+		t.Fatal(r.Status, r.Error) // 101 generations after the record, which it does not write
+	}
+	before := store.saved.Load()
+	if _, err := fresh().PlanChanged(ctx, wf, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := store.saved.Load() - before; n != 1 {
+		t.Errorf("the plan wrote %d state records, want 1 (the record lagged by 101 generations)", n)
+	}
+	mid := store.saved.Load()
+	if _, err := fresh().PlanChanged(ctx, wf, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := store.saved.Load() - mid; n != 0 {
+		t.Errorf("the next plan wrote %d more, want none", n)
 	}
 }

@@ -13,6 +13,7 @@ func (s *Service) PlanFrom(ctx context.Context, wfRef, versionRef, from string, 
 	if err != nil {
 		return Plan{}, err
 	}
+	defer s.current.waitPrefetch(w.ID) // a plan refused before planFor leaves nothing running
 	if !hasNode(v.Graph, from) {
 		return Plan{}, Invalid(Problem{NodeID: from, Message: "no such node in " + v.Label})
 	}
@@ -34,6 +35,7 @@ func (s *Service) PlanChanged(ctx context.Context, wfRef, versionRef string, giv
 	if err != nil {
 		return Plan{}, err
 	}
+	defer s.current.waitPrefetch(w.ID) // a plan refused before planFor leaves nothing running
 	p, inputs, current, err := s.planFor(ctx, w, v, "", given, true)
 	if err == nil {
 		s.previewCache(ctx, v, inputs, current, &p)
@@ -50,6 +52,9 @@ func (s *Service) resolveForPlan(ctx context.Context, wfRef, versionRef string) 
 	}
 	s.current.prefetch(ctx, s.store, w.ID)
 	v, err := s.ResolveVersion(ctx, w, versionRef)
+	if err != nil {
+		s.current.waitPrefetch(w.ID) // nothing left running
+	}
 	return w, v, err
 }
 
@@ -91,7 +96,7 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	// graph each takes milliseconds (decoding and indexing), so they are worked out at once.
 	factsDone := make(chan *graphFacts, 1)
 	go func() { factsDone <- s.graphFacts(v) }()
-	state, err := s.current.forPlan(ctx, s.store, w.ID, len(v.Graph.Nodes))
+	state, err := s.current.forPlan(ctx, s.store, w.ID, len(v.Graph.Nodes), dry) // a run writes the record at its end
 	facts := <-factsDone
 	if err != nil {
 		return Plan{}, nil, nil, err

@@ -63,6 +63,7 @@ func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[str
 	}
 	if (req.From != "" || req.Changed) && req.Draft == nil && !batch {
 		s.current.prefetch(ctx, s.store, w.ID) // its plan reads the state: start while the version is read
+		defer s.current.waitPrefetch(w.ID)     // a start refused before its plan leaves nothing running
 	}
 	v, isNew, err := s.runVersion(ctx, w, req)
 	if err != nil {

@@ -16,8 +16,10 @@ const recordSlack = 64
 // In order: the entry this process holds when the store's epoch says it is still right; else
 // the store's state record and the generations written after it, when they make the state
 // (staterecord.go); else the store's CurrentGenerations. A state read either of the last two
-// ways that the record lags by more than recordSlack is written as the new record.
-func (c *currentCache) forPlan(ctx context.Context, store GenerationStore, workflowID string, nodes int) (CurrentState, error) {
+// ways that the record lags by more than recordSlack is written as the new record, unless
+// save is false: a run planned with it writes the record at its end (keepRecord), with what
+// it executed, so it is written once per run, not twice.
+func (c *currentCache) forPlan(ctx context.Context, store GenerationStore, workflowID string, nodes int, save bool) (CurrentState, error) {
 	c.waitPrefetch(workflowID)
 	if c.has(workflowID) {
 		epoch, err := store.GenerationEpoch(ctx, workflowID)
@@ -25,12 +27,15 @@ func (c *currentCache) forPlan(ctx context.Context, store GenerationStore, workf
 			return CurrentState{}, err
 		}
 		if st, ok := c.held(workflowID, epoch, true); ok {
+			if save {
+				c.keepRecord(ctx, store, workflowID) // one a prefetch read, lagging
+			}
 			return st, nil
 		}
 	}
 	if st, recordEpoch, ok := c.fromRecord(ctx, store, workflowID, int64(2*nodes)+4*recordSlack); ok {
 		c.keep(workflowID, st, true, recordEpoch)
-		if st.Epoch-recordEpoch > c.slack {
+		if save && st.Epoch-recordEpoch > c.slack {
 			c.saveRecord(ctx, store, workflowID, st)
 		}
 		return st, nil
@@ -39,7 +44,9 @@ func (c *currentCache) forPlan(ctx context.Context, store GenerationStore, workf
 	if err != nil {
 		return CurrentState{}, err
 	}
-	c.saveRecord(ctx, store, workflowID, st)
+	if save {
+		c.saveRecord(ctx, store, workflowID, st)
+	}
 	return st, nil
 }
 
@@ -67,10 +74,7 @@ func (c *currentCache) prefetch(ctx context.Context, store GenerationStore, work
 			close(done)
 		}()
 		if st, recordEpoch, ok := c.fromRecord(ctx, store, workflowID, prefetchSince); ok {
-			c.keep(workflowID, st, true, recordEpoch)
-			if st.Epoch-recordEpoch > c.slack {
-				c.saveRecord(ctx, store, workflowID, st)
-			}
+			c.keep(workflowID, st, true, recordEpoch) // the run writes the record at its end
 		}
 	}()
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/flowbench/flowbench/engine"
 )
@@ -67,31 +68,32 @@ func (s *Store) CompletedFingerprints(ctx context.Context, since int64, limit in
 }
 
 type queryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // fingerprintsAfter reads the fingerprints of the completed generations with a seq after
-// since, and the largest seq read; ok false when there are more than limit.
+// since, and the largest seq read; ok false when there are more than limit. They come as one
+// row (joined by SQLite), not a row each: after a full run of a large graph there are
+// thousands, and each row handed over costs more than SQLite's work to find it.
 func (s *Store) fingerprintsAfter(ctx context.Context, q queryer, since int64, limit int) (fps []string, last int64, ok bool, err error) {
-	rows, err := q.QueryContext(ctx, `SELECT seq, input_fingerprint FROM generations
-		WHERE seq > ? AND status = 'completed' AND input_fingerprint != '' ORDER BY seq LIMIT ?`, since, limit+1)
+	var n int64
+	var joined string
+	err = q.QueryRowContext(ctx, `SELECT count(*), COALESCE(max(seq), ?1), COALESCE(group_concat(input_fingerprint, ' '), '')
+		FROM (SELECT seq, input_fingerprint FROM generations
+			WHERE seq > ?1 AND status = 'completed' AND input_fingerprint != '' ORDER BY seq LIMIT ?2)`, since, limit+1).Scan(&n, &last, &joined)
 	if err != nil {
 		return nil, 0, false, err
 	}
-	defer rows.Close()
-	last = since
-	for rows.Next() {
-		var fp string
-		if err := rows.Scan(&last, &fp); err != nil {
-			return nil, 0, false, err
-		}
-		if len(fps) == limit {
-			return nil, 0, false, nil
-		}
-		fps = append(fps, fp)
+	if n > int64(limit) {
+		return nil, 0, false, nil
 	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, false, err
+	if n == 0 {
+		return nil, since, true, nil
+	}
+	fps = strings.Split(joined, " ")
+	if int64(len(fps)) != n {
+		// a fingerprint holding the separator: not one the known set can hold anyway
+		return nil, 0, false, nil
 	}
 	return fps, last, true, nil
 }
