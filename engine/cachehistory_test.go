@@ -274,3 +274,46 @@ func TestFullRunWritesRecord(t *testing.T) {
 		t.Errorf("the next plan: %d to rerun, %d records written in all; want 2 and 3", plan.Rerun, store.saved.Load())
 	}
 }
+
+// TestPlanWritesLaggingRecord: a plan (not a run) whose state came from a record lagging by
+// more than recordSlack generations writes the record anew, also when the state was read
+// ahead while the version was (the plan's prefetch), so the next process reads no tail.
+func TestPlanWritesLaggingRecord(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := &recordSaves{Store: memstore.New()}
+	reg := engine.NewRegistry()
+	if err := nodes.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	fresh := func() *engine.Service {
+		s, err := engine.NewService(engine.Config{RunCap: 2, Store: store, Registry: reg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.Close)
+		return s
+	}
+	g := bigChain(100)
+	wf := perfImport(t, fresh(), "Chain", g)
+	if r := runAndWait(t, fresh(), engine.RunRequest{Workflow: wf, Changed: true}); r.Status != engine.RunCompleted {
+		t.Fatal(r.Status, r.Error)
+	}
+	if r := runAndWait(t, fresh(), engine.RunRequest{Workflow: wf}); r.Status != engine.RunCompleted {
+		t.Fatal(r.Status, r.Error) // 101 generations after the record, which it does not write
+	}
+	before := store.saved.Load()
+	if _, err := fresh().PlanChanged(ctx, wf, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := store.saved.Load() - before; n != 1 {
+		t.Errorf("the plan wrote %d state records, want 1 (the record lagged by 101 generations)", n)
+	}
+	mid := store.saved.Load()
+	if _, err := fresh().PlanChanged(ctx, wf, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := store.saved.Load() - mid; n != 0 {
+		t.Errorf("the next plan wrote %d more, want none", n)
+	}
+}

@@ -156,19 +156,19 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 	// Nodes that execute get a state; reused ones (a plan's) need nothing from upstream, so
 	// they only feed their generation on, up front. A run from the end of a long chain then
 	// costs little more than its rerun part.
-	sc := &scope{states: map[string]*nodeState{}}
-	states := sc.states
+	sc := &scope{}
 	var stateIdx, reused []int // node indexes, in graph order
 	if x.Plan != nil {
 		reused = make([]int, 0, reuse)
 		res.Reused = make([]ReusedNode, 0, reuse)
+	} else {
+		stateIdx = make([]int, 0, len(g.Nodes))
 	}
 	for i := range g.Nodes {
 		n := &g.Nodes[i]
 		if n.ParentID != "" {
 			continue // children of a loop group run inside it
 		}
-		pn := PlanNode{Action: ActionRerun}
 		if x.Plan != nil {
 			p := x.Plan.at(i, n.ID)
 			switch {
@@ -179,12 +179,25 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 				reused = append(reused, i)
 				continue
 			}
-			pn = *p
+		}
+		stateIdx = append(stateIdx, i)
+	}
+	// The nodes that execute get their states from one slab.
+	slab := make([]nodeState, len(stateIdx))
+	sc.states = make(map[string]*nodeState, len(stateIdx))
+	sc.order = make([]string, len(stateIdx))
+	states := sc.states
+	for k, i := range stateIdx {
+		n := &g.Nodes[i]
+		pn := PlanNode{Action: ActionRerun}
+		if x.Plan != nil {
+			pn = *x.Plan.at(i, n.ID)
 		}
 		t, _ := ex.Registry.Get(n.Type)
-		states[n.ID] = &nodeState{node: n, typ: t, plan: pn, inputs: map[string]any{}, connected: map[string]bool{}}
-		sc.order = append(sc.order, n.ID)
-		stateIdx = append(stateIdx, i)
+		st := &slab[k]
+		*st = nodeState{node: n, typ: t, plan: pn, inputs: map[string]any{}, connected: map[string]bool{}}
+		states[n.ID] = st
+		sc.order[k] = n.ID
 	}
 	bodies := buildBodies(g)
 	kids := &childRecords{} // loop bodies' children, as they execute
@@ -405,7 +418,11 @@ func (ex *Executor) drive(ctx context.Context, x *Execution, sc *scope, onResolv
 	for left > 0 {
 		for len(ready) > 0 {
 			id := ready[0]
-			ready = ready[1:]
+			if len(ready) == 1 {
+				ready = ready[:0] // emptied: the next append reuses the array from its start
+			} else {
+				ready = ready[1:]
+			}
 			st := sc.states[id]
 			if st.done {
 				continue

@@ -30,6 +30,12 @@ func ConfigHash(t *NodeType, config any) string {
 // HashValue is the content hash of a JSON-like value. Media values hash by their asset
 // reference, which already names the content.
 func HashValue(v any) string {
+	text := hashText(v)
+	return string(text[:])
+}
+
+// hashText is HashValue as bytes, without making the string.
+func hashText(v any) (text [32]byte) {
 	bp := hashBufs.Get().(*[]byte)
 	b, ok := appendPlainJSON((*bp)[:0], v)
 	if !ok {
@@ -41,19 +47,37 @@ func HashValue(v any) string {
 	}
 	sum := sha256.Sum256(b)
 	keepBuf(bp, b)
-	return hex.EncodeToString(sum[:16])
+	hex.Encode(text[:], sum[:16])
+	return text
 }
 
 // InputFingerprint identifies everything a node execution saw: its config hash and the
 // content hash of the value on each active input handle.
 func InputFingerprint(configHash string, inputs map[string]any, connected map[string]bool) string {
-	seen := make([]handleHash, 0, len(inputs))
+	// fingerprintSum's bytes, with the value hashes kept as bytes on the stack.
+	type handleText struct {
+		handle string
+		hash   [32]byte
+	}
+	var space [4]handleText
+	seen := space[:0]
 	for k, v := range inputs {
 		if connected[k] {
-			seen = append(seen, handleHash{k, HashValue(v)})
+			seen = append(seen, handleText{k, hashText(v)})
 		}
 	}
-	return fingerprintOf(configHash, seen)
+	slices.SortFunc(seen, func(a, b handleText) int { return strings.Compare(a.handle, b.handle) })
+	bp := hashBufs.Get().(*[]byte)
+	b := append((*bp)[:0], configHash...)
+	for i := range seen {
+		b = append(b, 0)
+		b = append(b, seen[i].handle...)
+		b = append(b, 1)
+		b = append(b, seen[i].hash[:]...)
+	}
+	sum := sha256.Sum256(b)
+	keepBuf(bp, b)
+	return hex.EncodeToString(sum[:16])
 }
 
 // fingerprintOf is InputFingerprint over value hashes already worked out, one per handle

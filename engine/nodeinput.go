@@ -61,9 +61,9 @@ type NodeInput struct {
 	// exec is the executor running the node (Executor).
 	exec *Executor
 
-	progress func(float64)
-	stream   func(string)
-	log      func(string)
+	// emit sends the node's progress, stream and log events (the executor's Emit); nil
+	// sends none. The events name the run and node by RunID, WorkflowID and NodeID.
+	emit func(Event)
 }
 
 // Executor is the executor running the node, for a node that executes another graph as a
@@ -72,22 +72,22 @@ func (in *NodeInput) Executor() *Executor { return in.exec }
 
 // Progress reports completion in 0..1; it is coalesced before reaching the window.
 func (in *NodeInput) Progress(p float64) {
-	if in.progress != nil {
-		in.progress(p)
+	if in.emit != nil {
+		in.emit(Event{Type: EventProgress, WorkflowID: in.WorkflowID, RunID: in.RunID, NodeID: in.NodeID, Progress: p})
 	}
 }
 
 // Stream sends a chunk of streamed text (LLM tokens).
 func (in *NodeInput) Stream(s string) {
-	if in.stream != nil {
-		in.stream(s)
+	if in.emit != nil {
+		in.emit(Event{Type: EventStream, WorkflowID: in.WorkflowID, RunID: in.RunID, NodeID: in.NodeID, Text: s})
 	}
 }
 
 // Log records a line in the run's log.
 func (in *NodeInput) Log(s string) {
-	if in.log != nil {
-		in.log(s)
+	if in.emit != nil {
+		in.emit(Event{Type: EventLog, WorkflowID: in.WorkflowID, RunID: in.RunID, NodeID: in.NodeID, Text: s})
 	}
 }
 

@@ -68,24 +68,14 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 	emitRunning()
 	in := &NodeInput{NodeID: id, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, RawParams: st.node.Params, Inputs: st.inputs,
 		Connected: st.connected, FlowInputs: x.Run.Inputs, Declared: x.Version.Graph.Inputs, Assets: ex.Assets,
-		Limits: ex.Limits, Providers: ex.Providers, Settings: ex.Settings, Body: st.body, exec: ex}
+		Limits: ex.Limits, Providers: ex.Providers, Settings: ex.Settings, Body: st.body, exec: ex, emit: ex.Emit}
 	if a, ok := x.Approvals[id]; ok {
-		in.Approval = &a
+		decided := a // on the heap only when there is a decision
+		in.Approval = &decided
 	}
 	if st.typ.Subflow && ex.Child != nil {
 		in.Child = func(ctx context.Context) (map[string]any, error) {
 			return ex.Child(ctx, ChildCall{Parent: x.Run, NodeID: id, Params: params, Inputs: st.inputs, Connected: st.connected, Progress: in.Progress})
-		}
-	}
-	if ex.Emit != nil {
-		in.progress = func(p float64) {
-			ex.Emit(Event{Type: EventProgress, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Progress: p})
-		}
-		in.stream = func(s string) {
-			ex.Emit(Event{Type: EventStream, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Text: s})
-		}
-		in.log = func(s string) {
-			ex.Emit(Event{Type: EventLog, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Text: s})
 		}
 	}
 	outs, runErr := safeRun(ctx, st.typ.Run, in)

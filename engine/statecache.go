@@ -27,6 +27,9 @@ func (c *currentCache) forPlan(ctx context.Context, store GenerationStore, workf
 			return CurrentState{}, err
 		}
 		if st, ok := c.held(workflowID, epoch, true); ok {
+			if save {
+				c.keepRecord(ctx, store, workflowID) // one a prefetch read, lagging
+			}
 			return st, nil
 		}
 	}

@@ -393,8 +393,12 @@ func fixValue(rv reflect.Value) error {
 	return nil
 }
 
-// NormalizeOutputs normalizes every value of an output map.
+// NormalizeOutputs normalizes every value of an output map. A map whose values are all
+// normal already is returned as it is: a node hands its outputs map over.
 func NormalizeOutputs(m map[string]any) (map[string]any, error) {
+	if m != nil && plainOutputs(m) {
+		return m, nil // already what the copy below would hold
+	}
 	out := make(map[string]any, len(m))
 	for k, v := range m {
 		n, err := Normalize(v)
@@ -426,4 +430,26 @@ func AsAssetRef(v any) (AssetRef, bool) {
 		return AssetRef{Asset: sha, Mime: mime, Name: name}, true
 	}
 	return AssetRef{}, false
+}
+
+// plainOutputs reports whether every value of m is a scalar Normalize returns unchanged
+// (null, a boolean, an int64, valid UTF-8 text, a finite float64 with a fraction), so a
+// node's outputs map can be kept as it is.
+func plainOutputs(m map[string]any) bool {
+	for _, v := range m {
+		switch x := v.(type) {
+		case nil, bool, int64:
+		case string:
+			if !utf8.ValidString(x) {
+				return false
+			}
+		case float64:
+			if math.IsNaN(x) || math.IsInf(x, 0) || x == math.Trunc(x) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -152,14 +152,13 @@ func runMathExpr(ctx context.Context, in *engine.NodeInput) (map[string]any, err
 	if strings.TrimSpace(src) == "" {
 		return nil, fmt.Errorf("param %q is required", "expression")
 	}
-	vars := map[string]any{
-		"a":      in.Inputs["a"],
-		"b":      in.Inputs["b"],
-		"c":      in.Inputs["c"],
-		"d":      in.Inputs["d"],
-		"inputs": flowInputs(in),
-	}
-	v, err := mathEnv.eval(ctx, "expression", src, vars)
+	s := scratchVars.Get().(*exprScratch)
+	defer s.done()
+	vars := s.vars
+	vars["a"], vars["b"], vars["c"], vars["d"] = in.Inputs["a"], in.Inputs["b"], in.Inputs["c"], in.Inputs["d"]
+	vars["inputs"] = flowInputs(in)
+	s.lim.reset(ctx)
+	v, err := mathEnv.evalWithin(ctx, "expression", src, vars, &s.lim)
 	if err != nil {
 		return nil, err
 	}

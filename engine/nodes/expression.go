@@ -45,6 +45,24 @@ func newExprEnv() *exprEnv {
 // only costs recompiling (expression text may come from flow inputs, so it is unbounded).
 const maxCachedPrograms = 4096
 
+// exprScratch is what one evaluation of a node's expression needs besides the VM: the
+// variables map and the limits, recycled (scratchVars) so a node executing does not
+// allocate them. Nothing outlives the evaluation: a result made from the variables map
+// ($env) is a copy (jsonResult normalizes it).
+type exprScratch struct {
+	vars map[string]any
+	lim  exprLimits
+}
+
+var scratchVars = sync.Pool{New: func() any { return &exprScratch{vars: make(map[string]any, 8)} }}
+
+// done clears the scratch and returns it to the pool.
+func (s *exprScratch) done() {
+	clear(s.vars)
+	s.lim = exprLimits{}
+	scratchVars.Put(s)
+}
+
 // machines recycles expr VMs, whose stacks are otherwise allocated on every evaluation.
 var machines = sync.Pool{New: func() any { return new(vm.VM) }}
 
@@ -79,11 +97,17 @@ func (e *exprEnv) compileUncached(src string) (p *vm.Program, err error) {
 // evaluation (exprlimits.go); a cancelled ctx stops it. Errors name the param and quote the
 // expression.
 func (e *exprEnv) eval(ctx context.Context, param, src string, vars map[string]any) (any, error) {
+	return e.evalWithin(ctx, param, src, vars, newExprLimits(ctx))
+}
+
+// evalWithin is eval with the evaluation's limits given (fresh ones: newExprLimits or
+// exprLimits.reset).
+func (e *exprEnv) evalWithin(ctx context.Context, param, src string, vars map[string]any, lim *exprLimits) (any, error) {
 	p, err := e.compile(src)
 	if err != nil {
 		return nil, fmt.Errorf("param %q: %s: %s", param, quoteExpr(src), exprMessage(err))
 	}
-	vars[exprLimitsVar] = newExprLimits(ctx)
+	vars[exprLimitsVar] = lim
 	machine := machines.Get().(*vm.VM)
 	out, err := machine.Run(p, vars)
 	machines.Put(machine)
@@ -131,11 +155,15 @@ func jsonResult(param, src string, v any) (any, error) {
 	return n, nil
 }
 
+// noFlowInputs is the inputs variable of a run without inputs. An expression cannot change
+// a map, and a result holding it is a copy (jsonResult), so every evaluation shares it.
+var noFlowInputs = map[string]any{}
+
 // flowInputs is the inputs variable of an expression: never nil, so inputs.x is null
 // rather than an error when the run has no inputs.
 func flowInputs(in *engine.NodeInput) map[string]any {
 	if in.FlowInputs == nil {
-		return map[string]any{}
+		return noFlowInputs
 	}
 	return in.FlowInputs
 }

@@ -56,10 +56,17 @@ var (
 )
 
 func newExprLimits(ctx context.Context) *exprLimits {
+	l := &exprLimits{}
+	l.reset(ctx)
+	return l
+}
+
+// reset makes l the limits of a new evaluation starting now.
+func (l *exprLimits) reset(ctx context.Context) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	return &exprLimits{ctx: ctx, deadline: time.Now().Add(exprTimeLimit)}
+	*l = exprLimits{ctx: ctx, deadline: time.Now().Add(exprTimeLimit)}
 }
 
 // grow accounts for n more bytes of text, refusing to go over the budget before they are
