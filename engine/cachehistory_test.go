@@ -172,13 +172,18 @@ func TestCacheHitsInOwnHistory(t *testing.T) {
 	}
 }
 
-// recordSaves counts the state records a service writes.
+// recordSaves counts the state records a service writes; while refuse is set it keeps none
+// (as a process killed before writing one, or a build that wrote none).
 type recordSaves struct {
 	engine.Store
-	saved atomic.Int64
+	saved  atomic.Int64
+	refuse atomic.Bool
 }
 
 func (s *recordSaves) SaveStateRecord(ctx context.Context, workflowID string, epoch int64, data []byte) (bool, error) {
+	if s.refuse.Load() {
+		return false, nil
+	}
 	s.saved.Add(1)
 	return s.Store.SaveStateRecord(ctx, workflowID, epoch, data)
 }
@@ -299,9 +304,11 @@ func TestPlanWritesLaggingRecord(t *testing.T) {
 	if r := runAndWait(t, fresh(), engine.RunRequest{Workflow: wf, Changed: true}); r.Status != engine.RunCompleted {
 		t.Fatal(r.Status, r.Error)
 	}
+	store.refuse.Store(true)
 	if r := runAndWait(t, fresh(), engine.RunRequest{Workflow: wf}); r.Status != engine.RunCompleted {
 		t.Fatal(r.Status, r.Error) // 101 generations after the record, which it does not write
 	}
+	store.refuse.Store(false)
 	before := store.saved.Load()
 	if _, err := fresh().PlanChanged(ctx, wf, "", nil); err != nil {
 		t.Fatal(err)
