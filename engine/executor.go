@@ -114,7 +114,6 @@ type nodeResult struct {
 	id      string
 	outputs map[string]any
 	record  NodeRecord
-	gen     *Generation
 	paused  *Approval
 }
 
@@ -244,8 +243,10 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		st := states[r.id]
 		resolved++
 		res.Nodes[r.id] = r.record
-		for id, rec := range kids.take() { // a group's children
-			res.Nodes[id] = rec
+		if len(bodies) > 0 {
+			for id, rec := range kids.take() { // a group's children
+				res.Nodes[id] = rec
+			}
 		}
 		if r.paused != nil {
 			pending[r.id] = *r.paused

@@ -26,7 +26,7 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 	params, err := ResolveNodeParams(st.typ, st.node.Params, x.Run.Inputs)
 	if err != nil {
 		rec.Status, rec.Error = NodeFailed, err.Error()
-		return ex.settle(x, sc, nodeResult{id: id, record: rec})
+		return ex.settle(x, sc, nodeResult{id: id, record: rec}, nil)
 	}
 	configHash := st.cfgHash
 	if configHash == "" {
@@ -38,13 +38,13 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 		rec.Status = NodeReused
 		rec.Reasons = append(rec.Reasons, ReasonInputsUnchanged)
 		rec.GenerationID = prior.ID
-		return ex.settle(x, sc, nodeResult{id: id, outputs: prior.Outputs, record: rec})
+		return ex.settle(x, sc, nodeResult{id: id, outputs: prior.Outputs, record: rec}, nil)
 	}
 	if src := ex.cached(ctx, x, sc, st, fp, params); src != nil {
 		rec.Status = NodeReused
 		rec.Reasons = append(rec.Reasons, ReasonCached)
 		rec.GenerationID = src.ID
-		return ex.settle(x, sc, nodeResult{id: id, outputs: src.Outputs, record: rec, gen: cachedCopy(x, id, src, ex.newID())})
+		return ex.settle(x, sc, nodeResult{id: id, outputs: src.Outputs, record: rec}, cachedCopy(x, id, src, ex.newID()))
 	}
 
 	emitRunning := func() {
@@ -54,16 +54,17 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 	}
 	start := time.Now()
 	if ex.Shared != nil && sharable(st.typ, params) {
-		shared, land, err := ex.awaitShared(ctx, fp, WorkClaim{NodeType: st.typ.Type, RunID: x.Run.ID, NodeID: id}, emitRunning)
+		shared, lead, err := ex.awaitShared(ctx, fp, WorkClaim{NodeType: st.typ.Type, RunID: x.Run.ID, NodeID: id}, emitRunning)
 		switch {
 		case err != nil:
 			rec.Status, rec.Error = NodeCancelled, "cancelled"
-			return ex.settle(x, sc, nodeResult{id: id, record: rec})
-		case land == nil:
-			return ex.settle(x, sc, ex.sharedResult(x, id, rec, configHash, fp, shared, time.Since(start)))
+			return ex.settle(x, sc, nodeResult{id: id, record: rec}, nil)
+		case lead.f == nil:
+			r, gen := ex.sharedResult(x, id, rec, configHash, fp, shared, time.Since(start))
+			return ex.settle(x, sc, r, &gen)
 		}
 		// This run leads: whatever becomes of the execution, the waiting runs hear of it.
-		defer func() { land(sharedOuts, sharedOK) }()
+		defer func() { lead.land(sharedOuts, sharedOK) }()
 	}
 	emitRunning()
 	in := &NodeInput{NodeID: id, RunID: x.Run.ID, WorkflowID: x.Run.WorkflowID, Params: params, RawParams: st.node.Params, Inputs: st.inputs,
@@ -84,11 +85,11 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 	if errors.Is(runErr, ErrPause) {
 		rec.Status = NodePaused
 		msg := in.String("message", "Approve to continue")
-		return ex.settle(x, sc, nodeResult{id: id, record: rec, paused: &Approval{Message: msg, Value: in.Inputs["value"]}})
+		return ex.settle(x, sc, nodeResult{id: id, record: rec, paused: &Approval{Message: msg, Value: in.Inputs["value"]}}, nil)
 	}
 	if runErr != nil && ctx.Err() != nil {
 		rec.Status, rec.Error = NodeCancelled, "cancelled"
-		return ex.settle(x, sc, nodeResult{id: id, record: rec})
+		return ex.settle(x, sc, nodeResult{id: id, record: rec}, nil)
 	}
 	if runErr == nil {
 		outs, runErr = NormalizeOutputs(outs)
@@ -108,18 +109,18 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 		rec.Status = NodeExecuted
 	}
 	rec.GenerationID = gen.ID
-	return ex.settle(x, sc, nodeResult{id: id, outputs: outs, record: rec, gen: &gen})
+	return ex.settle(x, sc, nodeResult{id: id, outputs: outs, record: rec}, &gen)
 }
 
 // sharedResult records, as this run's own generation, the outputs another run's execution of
 // the same node with the same input fingerprint gave (reason shared).
-func (ex *Executor) sharedResult(x *Execution, id string, rec NodeRecord, configHash, fp string, outs map[string]any, took time.Duration) nodeResult {
+func (ex *Executor) sharedResult(x *Execution, id string, rec NodeRecord, configHash, fp string, outs map[string]any, took time.Duration) (nodeResult, Generation) {
 	gen := Generation{ID: ex.newID(), WorkflowID: x.Run.WorkflowID, NodeID: id, RunID: x.Run.ID, VersionID: x.Run.VersionID,
 		VersionLabel: x.Run.VersionLabel, RunLabel: x.Run.Label, Status: GenCompleted, Outputs: outs, DurationMS: took.Milliseconds(),
 		ConfigHash: configHash, InputFingerprint: fp}
 	rec.Status, rec.GenerationID, rec.DurationMS = NodeExecuted, gen.ID, gen.DurationMS
 	rec.Reasons = append(rec.Reasons, ReasonShared)
-	return nodeResult{id: id, outputs: outs, record: rec, gen: &gen}
+	return nodeResult{id: id, outputs: outs, record: rec}, gen
 }
 
 // cutoff returns the generation a node planned to rerun is reused from because its inputs
@@ -147,14 +148,15 @@ func (ex *Executor) cutoff(ctx context.Context, x *Execution, sc *scope, st *nod
 
 // settle records what a node did and sends its event: a generation is stamped, committed and
 // only then announced; inside a loop body the child's record for the run is taken under the
-// body's lock, so the latest recorded generation is the one the store makes current.
-func (ex *Executor) settle(x *Execution, sc *scope, r nodeResult) nodeResult {
+// body's lock, so the latest recorded generation is the one the store makes current. gen is
+// the node's new generation, or nil.
+func (ex *Executor) settle(x *Execution, sc *scope, r nodeResult, gen *Generation) nodeResult {
 	if sc.kids != nil {
 		sc.kids.mu.Lock()
 		defer sc.kids.mu.Unlock()
 		sc.kids.record(r.id, r.record)
 	}
-	if r.gen == nil {
+	if gen == nil {
 		ex.emitNode(x, r.id, r.record, nil)
 		return r
 	}
@@ -162,10 +164,10 @@ func (ex *Executor) settle(x *Execution, sc *scope, r nodeResult) nodeResult {
 	if ex.Now != nil {
 		now = ex.Now
 	}
-	r.gen.CreatedAt = now().UTC()
+	gen.CreatedAt = now().UTC()
 	ev := nodeEvent(x.Run, r.id, r.record, r.outputs)
 	if ex.Committer != nil {
-		ex.Committer.Commit(*r.gen, ev)
+		ex.Committer.Commit(*gen, ev)
 	} else if ex.Emit != nil {
 		ex.Emit(ev)
 	}
@@ -174,7 +176,7 @@ func (ex *Executor) settle(x *Execution, sc *scope, r nodeResult) nodeResult {
 
 // skip resolves a node reachable only through inactive branches.
 func (ex *Executor) skip(x *Execution, sc *scope, st *nodeState) nodeResult {
-	return ex.settle(x, sc, nodeResult{id: st.node.ID, record: NodeRecord{Status: NodeSkipped, Reasons: nonNil(st.plan.Reasons)}})
+	return ex.settle(x, sc, nodeResult{id: st.node.ID, record: NodeRecord{Status: NodeSkipped, Reasons: nonNil(st.plan.Reasons)}}, nil)
 }
 
 // cancelled resolves a node the run was cancelled before it could start. At the top level

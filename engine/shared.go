@@ -27,12 +27,12 @@ func NewSharedWork() *SharedWork {
 	return &SharedWork{flights: map[string]*flight{}}
 }
 
-// flight is one execution other runs wait on. outputs and ok are written once, before done
-// is closed.
+// flight is one execution other runs wait on. outputs and ok are written once, as it lands
+// (under SharedWork.mu, before done is closed).
 // waiters counts the runs waiting on it until it lands, when they all stop waiting at once
 // (so Waiting never counts a run that was woken but has not run again yet).
 type flight struct {
-	done    chan struct{}
+	done    chan struct{} // made by the first run to wait (enlist); guarded by SharedWork.mu
 	outputs map[string]any
 	ok      bool
 	waiters int  // guarded by SharedWork.mu
@@ -46,7 +46,7 @@ func (s *SharedWork) join(key string) (*flight, bool) {
 	if f, ok := s.flights[key]; ok {
 		return f, false
 	}
-	f := &flight{done: make(chan struct{})}
+	f := &flight{} // done is made when a run first waits on it (seldom)
 	s.flights[key] = f
 	return f, true
 }
@@ -56,22 +56,38 @@ func (s *SharedWork) join(key string) (*flight, bool) {
 func (s *SharedWork) land(key string, f *flight, outputs map[string]any, ok bool) {
 	s.mu.Lock()
 	delete(s.flights, key)
+	f.outputs, f.ok = outputs, ok
 	f.landed = true
 	s.waiting -= f.waiters
 	f.waiters = 0
+	done := f.done
 	s.mu.Unlock()
-	f.outputs, f.ok = outputs, ok
-	close(f.done)
+	if done != nil {
+		close(done)
+	}
 }
 
-// enlist counts a run waiting on flight f, unless f has landed already.
-func (s *SharedWork) enlist(f *flight) {
+// landedDone is the done channel of a flight that had landed before anyone waited on it.
+var landedDone = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
+
+// enlist counts a run waiting on flight f, unless f has landed already, and returns the
+// channel closed when f lands (f's outcome is set by then).
+func (s *SharedWork) enlist(f *flight) <-chan struct{} {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !f.landed {
-		f.waiters++
-		s.waiting++
+	if f.landed {
+		return landedDone
 	}
+	f.waiters++
+	s.waiting++
+	if f.done == nil {
+		f.done = make(chan struct{})
+	}
+	return f.done
 }
 
 // leave stops counting a run that stops waiting on f before it lands (its run cancelled).
@@ -104,20 +120,36 @@ func sharable(t *NodeType, params map[string]any) bool {
 	return !t.Container && !t.Subflow && !t.Pauses && t.IsDeterministic(params)
 }
 
+// sharedLead is a run's lead of a shared execution (awaitShared); the zero value leads none.
+type sharedLead struct {
+	shared  *SharedWork
+	fp      string
+	f       *flight
+	release func() // the cross-process claim's, when this process holds one
+}
+
+// land hands the execution's outcome to the runs waiting on it (and releases the claim).
+func (l sharedLead) land(outs map[string]any, ok bool) {
+	l.shared.land(l.fp, l.f, outs, ok)
+	if l.release != nil {
+		l.release()
+	}
+}
+
 // awaitShared takes part in the shared execution of a node with input fingerprint fp. It
-// returns lead when the caller must execute the node (and then call the returned land); or the
+// returns a lead when the caller must execute the node (and then call its land); or the
 // outputs of another run's completed execution; or ctx's error when the run is cancelled while
 // it waits. The run leading in this process also claims the work across processes
 // (workClaims) while another process on the data home runs; an execution another process
 // completes is handed to this process's waiting runs too.
-func (ex *Executor) awaitShared(ctx context.Context, fp string, c WorkClaim, onWait func()) (outputs map[string]any, land func(map[string]any, bool), err error) {
+func (ex *Executor) awaitShared(ctx context.Context, fp string, c WorkClaim, onWait func()) (outputs map[string]any, lead sharedLead, err error) {
 	waited := false
 	for {
-		f, lead := ex.Shared.join(fp)
-		if lead {
-			landHere := func(outs map[string]any, ok bool) { ex.Shared.land(fp, f, outs, ok) }
+		f, leads := ex.Shared.join(fp)
+		if leads {
+			here := sharedLead{shared: ex.Shared, fp: fp, f: f}
 			if ex.claims == nil || !ex.claims.othersActive(ctx) {
-				return nil, landHere, nil
+				return nil, here, nil
 			}
 			c.Fingerprint = fp
 			counted := false
@@ -134,31 +166,30 @@ func (ex *Executor) awaitShared(ctx context.Context, fp string, c WorkClaim, onW
 			}
 			switch {
 			case err != nil:
-				landHere(nil, false)
-				return nil, nil, err
+				here.land(nil, false)
+				return nil, sharedLead{}, err
 			case gen != nil:
-				landHere(gen.Outputs, true)
-				return gen.Outputs, nil, nil
-			case release != nil:
-				return nil, func(outs map[string]any, ok bool) { landHere(outs, ok); release() }, nil
+				here.land(gen.Outputs, true)
+				return gen.Outputs, sharedLead{}, nil
 			}
-			return nil, landHere, nil
+			here.release = release // nil unless this process claimed the work
+			return nil, here, nil
 		}
 		if !waited && onWait != nil {
 			onWait()
 			waited = true
 		}
-		ex.Shared.enlist(f)
+		done := ex.Shared.enlist(f)
 		select {
-		case <-f.done:
+		case <-done:
 		case <-ctx.Done():
 			ex.Shared.leave(f)
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return nil, sharedLead{}, err
 		}
 		if f.ok {
-			return f.outputs, nil, nil
+			return f.outputs, sharedLead{}, nil
 		}
 		// The leader did not complete: execute it here, or follow whoever leads now.
 	}

@@ -60,6 +60,9 @@ func scanTemplate(s string, repl func(name string) (string, bool)) string {
 	var b strings.Builder
 	for {
 		i := strings.Index(s, "{{")
+		if i < 0 && b.Len() == 0 {
+			return s // no reference: s itself, not a copy
+		}
 		if i < 0 {
 			b.WriteString(s)
 			return b.String()

@@ -261,6 +261,10 @@ func fromNullMS(n sql.NullInt64) *time.Time {
 
 // encode turns a value into the JSON text stored in a column.
 func encode(what string, v any) (string, error) {
+	var space [256]byte
+	if b, ok := appendMarshal(space[:0], v); ok {
+		return string(b), nil
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return "", fmt.Errorf("encoding %s: %v: %w", what, err, engine.ErrInvalid)
