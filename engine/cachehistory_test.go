@@ -280,6 +280,54 @@ func TestFullRunWritesRecord(t *testing.T) {
 	}
 }
 
+// TestBatchWritesOneRecord: a batch of full runs queued together writes the workflow's state
+// record once, at the end of its last run (each run's record would be replaced by the next),
+// and the next process plans from it without reading what the batch wrote.
+func TestBatchWritesOneRecord(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := &recordSaves{Store: memstore.New()}
+	reg := engine.NewRegistry()
+	if err := nodes.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	fresh := func() *engine.Service {
+		s, err := engine.NewService(engine.Config{RunCap: 1, Store: store, Registry: reg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.Close)
+		return s
+	}
+	svc := fresh()
+	wf := perfImport(t, svc, "Chain", bigChain(300))
+	if err := svc.PauseQueue(ctx); err != nil { // all three are queued before the first starts
+		t.Fatal(err)
+	}
+	started, err := svc.StartBatch(ctx, engine.RunRequest{Workflow: wf}, []map[string]any{{}, {}, {}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := svc.ResumeQueue(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range started.Runs {
+		if got, err := svc.Wait(ctx, r.ID); err != nil || got.Status != engine.RunCompleted {
+			t.Fatal(got.Status, got.Error, err)
+		}
+	}
+	if n := store.saved.Load(); n != 1 {
+		t.Fatalf("a batch of 3 full runs wrote %d state records, want 1", n)
+	}
+	plan, err := fresh().PlanFrom(ctx, wf, "", "n299", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Rerun != 2 || store.saved.Load() != 1 {
+		t.Errorf("the next plan: %d to rerun, %d records written in all; want 2 and 1", plan.Rerun, store.saved.Load())
+	}
+}
+
 // TestPlanWritesLaggingRecord: a plan (not a run) whose state came from a record lagging by
 // more than recordSlack generations writes the record anew, also when the state was read
 // ahead while the version was (the plan's prefetch), so the next process reads no tail.

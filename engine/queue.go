@@ -434,6 +434,24 @@ func (m *RunQueue) reorder(order []string) {
 	}
 }
 
+// othersOf reports whether a run of the workflow other than id is queued or running in this
+// process.
+func (m *RunQueue) othersOf(workflowID, id string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, ar := range m.queue {
+		if ar.run.WorkflowID == workflowID && ar.run.ID != id {
+			return true
+		}
+	}
+	for rid, ar := range m.running {
+		if ar.run.WorkflowID == workflowID && rid != id {
+			return true
+		}
+	}
+	return false
+}
+
 // waiting reports how many runs wait in this process's queue.
 func (m *RunQueue) waiting() int {
 	m.mu.Lock()

@@ -226,8 +226,11 @@ func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 	// that never ran, the one beginRun primed; either had this run's generations applied as
 	// they landed (currentCache.committed). A run whose process holds no state, or one that
 	// another process's writes made stale, writes nothing (SaveStateRecord refuses a record
-	// of any epoch but the workflow's).
-	s.current.keepRecord(context.Background(), s.store, run.WorkflowID)
+	// of any epoch but the workflow's). While another run of the workflow is queued or
+	// running here, the last of them writes it (a batch writes one record, not one a run).
+	if !s.runs.othersOf(run.WorkflowID, run.ID) {
+		s.current.keepRecord(context.Background(), s.store, run.WorkflowID)
+	}
 	// The queue writes the end with the return of the run's slot (endedRun reports it).
 	end := s.endRecord(run, res)
 	ar.end = &end
