@@ -56,6 +56,9 @@ type genMemo struct {
 	load    genLoader
 	full    atomic.Pointer[Generation]
 	fileSHA string
+	// fileKnown: fileSHA is PriorFileSHA of the generation (set by rememberInto and for a
+	// partial generation; a memo without it leaves fileSHAOf to work it out).
+	fileKnown bool
 }
 
 type fpVerdict struct {
@@ -67,11 +70,56 @@ type fpVerdict struct {
 // remember gives a generation its memo, hashing its outputs. Only for a generation no one
 // else holds yet.
 func remember(g *Generation) {
-	m := &genMemo{outHash: make([]handleHash, 0, len(g.Outputs))}
+	slab := make([]handleHash, len(g.Outputs))
+	rememberInto(g, &genMemo{}, &slab, true)
+}
+
+// rememberInto is remember with the memo's space given: m (zero) and the front of *slab for
+// the output hashes (takeHashes); without hash it lists the output handles only (the caller
+// fills their hashes in before anyone reads g). Besides the hashes the memo keeps PriorFileSHA of g, so that
+// writing g into a state record neither sorts nor walks its outputs again.
+func rememberInto(g *Generation, m *genMemo, slab *[]handleHash, hash bool) {
+	m.outHash, *slab = takeHashes(*slab, len(g.Outputs))
+	m.outHash = m.outHash[:0]
+	fileKey := ""
 	for k, v := range g.Outputs {
-		m.outHash = append(m.outHash, handleHash{k, HashValue(v)})
+		h := handleHash{handle: k}
+		if hash {
+			h.hash = HashValue(v)
+		}
+		m.outHash = append(m.outHash, h)
+		if ref, ok := AsAssetRef(v); ok && (m.fileSHA == "" || k < fileKey) {
+			m.fileSHA, fileKey = ref.Asset, k // the first asset in key order, as PriorFileSHA
+		}
 	}
+	m.fileKnown = true
 	g.memo = m
+}
+
+// rememberAll is remember for generations no one else holds yet, their memos, output hashes
+// and hash texts each in one allocation for all of them (a full run of a large graph commits
+// one generation a node).
+func rememberAll(gens []*Generation) {
+	outs := 0
+	for _, g := range gens {
+		outs += len(g.Outputs)
+	}
+	memos := make([]genMemo, len(gens))
+	slab := make([]handleHash, outs)
+	text := make([]byte, 0, outs*32)
+	for i, g := range gens {
+		rememberInto(g, &memos[i], &slab, false)
+		for _, h := range memos[i].outHash {
+			t := hashText(g.Outputs[h.handle])
+			text = append(text, t[:]...)
+		}
+	}
+	all := string(text) // one string: each hash is a piece of it
+	for i := range memos {
+		for j := range memos[i].outHash {
+			memos[i].outHash[j].hash, all = all[:32], all[32:]
+		}
+	}
 }
 
 // outputHash is the value hash of output handle h, remembered or worked out now.
@@ -196,23 +244,32 @@ func (c *currentCache) committed(gens []Generation, epochs map[string]int64) {
 		if e.shared {
 			e.current, e.failed, e.shared = maps.Clone(e.current), maps.Clone(e.failed), false
 		}
+		// The batch's generations as the entry keeps them: copied into one slab, with their
+		// memos and output hashes in slabs too (a few allocations, not three a generation).
+		own := make([]Generation, 0, n)
 		for i := range gens {
 			if gens[i].WorkflowID == wf {
-				e.apply(gens[i])
+				own = append(own, gens[i])
 			}
 		}
+		became := make([]*Generation, 0, len(own))
+		for i := range own {
+			if e.apply(&own[i]) {
+				became = append(became, &own[i])
+			}
+		}
+		rememberAll(became)
 		e.epoch = after
 	}
 }
 
-// apply updates the entry with one new generation, by the rule of current.go. A new
-// generation is never a pick.
-func (e *currentEntry) apply(g Generation) {
+// apply updates the entry with one new generation, by the rule of current.go, and reports
+// whether g became current (the entry then holds g: the caller gives it its memo before
+// anyone reads it). A new generation is never a pick.
+func (e *currentEntry) apply(g *Generation) bool {
 	g.Selected = false
 	st := CurrentState{Current: e.current, Failed: e.failed}
-	if st.Offer(&g) {
-		remember(&g) // no one else holds g yet
-	}
+	return st.Offer(g)
 }
 
 // forget drops a workflow's entry (a deleted workflow).

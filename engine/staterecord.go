@@ -64,12 +64,26 @@ func encodeState(workflowID string, st CurrentState) []byte {
 		}
 		return i
 	}
+	// A state's generations come from few runs and versions: the id looked up last for the
+	// same field answers most lookups without the map.
+	type seen struct {
+		id  string
+		idx uint64
+		ok  bool
+	}
+	var lastRun, lastVersion seen
+	cached := func(last *seen, s string) uint64 {
+		if !last.ok || last.id != s {
+			*last = seen{s, idx(s), true}
+		}
+		return last.idx
+	}
 	type ref struct{ run, version uint64 }
 	refs := make([]ref, 0, len(st.Current))
 	gens := make([]*Generation, 0, len(st.Current))
 	for _, g := range st.Current {
 		gens = append(gens, g)
-		refs = append(refs, ref{idx(g.RunID), idx(g.VersionID)})
+		refs = append(refs, ref{cached(&lastRun, g.RunID), cached(&lastVersion, g.VersionID)})
 	}
 	out = binary.AppendUvarint(out, uint64(len(table)))
 	for _, s := range table {
@@ -124,7 +138,7 @@ func outHashes(g *Generation) []handleHash {
 
 // fileSHAOf is PriorFileSHA of a generation, partial or whole.
 func fileSHAOf(g *Generation) string {
-	if g.partial() {
+	if g.memo != nil && g.memo.fileKnown {
 		return g.memo.fileSHA
 	}
 	return PriorFileSHA(*g)
@@ -192,7 +206,7 @@ func decodeStateText(data string, workflowID string, load genLoader) (CurrentSta
 		g.CreatedAt = time.UnixMilli(r.varint()).UTC()
 		g.ConfigHash, g.InputFingerprint = r.str(), r.str()
 		g.WorkflowID, g.Status = workflowID, GenCompleted
-		m.fileSHA = r.str()
+		m.fileSHA, m.fileKnown = r.str(), true
 		m.outHash, slab = takeHashes(slab, r.count(2))
 		for j := range m.outHash {
 			m.outHash[j] = handleHash{r.str(), r.str()}
@@ -319,7 +333,7 @@ func (g *Generation) withOutputs(ctx context.Context) *Generation {
 		return nil
 	}
 	loaded.Selected = g.Selected // as of the state the plan read
-	loaded.memo = &genMemo{outHash: g.memo.outHash}
+	loaded.memo = &genMemo{outHash: g.memo.outHash, fileSHA: g.memo.fileSHA, fileKnown: true}
 	g.memo.full.Store(&loaded)
 	return &loaded
 }
