@@ -188,22 +188,32 @@ func (s *recordSaves) SaveStateRecord(ctx context.Context, workflowID string, ep
 	return s.Store.SaveStateRecord(ctx, workflowID, epoch, data)
 }
 
+// recordProcesses is a store that counts the state records written, and a function that
+// starts a service on it with the node library and run cap, as a fresh process would.
+func recordProcesses(t *testing.T, runCap int) (*recordSaves, func() *engine.Service) {
+	store := &recordSaves{Store: memstore.New()}
+	reg := engine.NewRegistry()
+	if err := nodes.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	return store, func() *engine.Service {
+		s, err := engine.NewService(engine.Config{RunCap: runCap, Store: store, Registry: reg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(s.Close)
+		return s
+	}
+}
+
 // TestChangedRunWritesOneRecord: a full run writes the workflow's state record at its end; a
 // changed run after it writes the record once, at its end, with what it executed; its plan
 // does not write one first. The next process plans from that record.
 func TestChangedRunWritesOneRecord(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store := &recordSaves{Store: memstore.New()}
-	reg := engine.NewRegistry()
-	if err := nodes.Register(reg); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := engine.NewService(engine.Config{RunCap: 2, Store: store, Registry: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(svc.Close)
+	store, fresh := recordProcesses(t, 2)
+	svc := fresh()
 	g := bigChain(300)
 	wf := perfImport(t, svc, "Chain", g)
 	if r := runAndWait(t, svc, engine.RunRequest{Workflow: wf}); r.Status != engine.RunCompleted {
@@ -218,14 +228,6 @@ func TestChangedRunWritesOneRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	// each step in a fresh process, as from the command line
-	fresh := func() *engine.Service {
-		s, err := engine.NewService(engine.Config{RunCap: 2, Store: store, Registry: reg})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(s.Close)
-		return s
-	}
 	if r := runAndWait(t, fresh(), engine.RunRequest{Workflow: wf, Changed: true}); r.Status != engine.RunCompleted {
 		t.Fatal(r.Status, r.Error)
 	}
@@ -249,19 +251,7 @@ func TestChangedRunWritesOneRecord(t *testing.T) {
 func TestFullRunWritesRecord(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store := &recordSaves{Store: memstore.New()}
-	reg := engine.NewRegistry()
-	if err := nodes.Register(reg); err != nil {
-		t.Fatal(err)
-	}
-	fresh := func() *engine.Service {
-		s, err := engine.NewService(engine.Config{RunCap: 2, Store: store, Registry: reg})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(s.Close)
-		return s
-	}
+	store, fresh := recordProcesses(t, 2)
 	wf := perfImport(t, fresh(), "Chain", bigChain(300))
 	for i := 1; i <= 3; i++ {
 		if r := runAndWait(t, fresh(), engine.RunRequest{Workflow: wf}); r.Status != engine.RunCompleted {
@@ -286,19 +276,7 @@ func TestFullRunWritesRecord(t *testing.T) {
 func TestBatchWritesOneRecord(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store := &recordSaves{Store: memstore.New()}
-	reg := engine.NewRegistry()
-	if err := nodes.Register(reg); err != nil {
-		t.Fatal(err)
-	}
-	fresh := func() *engine.Service {
-		s, err := engine.NewService(engine.Config{RunCap: 1, Store: store, Registry: reg})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(s.Close)
-		return s
-	}
+	store, fresh := recordProcesses(t, 1)
 	svc := fresh()
 	wf := perfImport(t, svc, "Chain", bigChain(300))
 	if err := svc.PauseQueue(ctx); err != nil { // all three are queued before the first starts
@@ -334,19 +312,7 @@ func TestBatchWritesOneRecord(t *testing.T) {
 func TestPlanWritesLaggingRecord(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store := &recordSaves{Store: memstore.New()}
-	reg := engine.NewRegistry()
-	if err := nodes.Register(reg); err != nil {
-		t.Fatal(err)
-	}
-	fresh := func() *engine.Service {
-		s, err := engine.NewService(engine.Config{RunCap: 2, Store: store, Registry: reg})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(s.Close)
-		return s
-	}
+	store, fresh := recordProcesses(t, 2)
 	g := bigChain(100)
 	wf := perfImport(t, fresh(), "Chain", g)
 	if r := runAndWait(t, fresh(), engine.RunRequest{Workflow: wf, Changed: true}); r.Status != engine.RunCompleted {

@@ -24,7 +24,17 @@ func keepBuf(bp *[]byte, b []byte) {
 // appendPlainJSON appends v as canonicalJSON encodes it, for null, booleans, numbers that
 // encoding/json writes without an exponent, strings of printable ASCII needing no escape,
 // and maps and lists of those; ok is false for anything else.
-func appendPlainJSON(b []byte, v any) ([]byte, bool) {
+func appendPlainJSON(b []byte, v any) ([]byte, bool) { return appendPlain(b, v, false) }
+
+// AppendMarshalJSON appends v as json.Marshal encodes it, for the plain values
+// appendPlainJSON takes, except strings holding <, > or & (json.Marshal escapes them); ok is
+// false for anything else, and b is then to be dropped. The store encodes generation outputs
+// with it (storage's TestMarshalFastIsJSONMarshal and FuzzMarshalFast hold it to
+// json.Marshal).
+func AppendMarshalJSON(b []byte, v any) ([]byte, bool) { return appendPlain(b, v, true) }
+
+// appendPlain is appendPlainJSON, refusing strings that hold <, > or & when html is set.
+func appendPlain(b []byte, v any, html bool) ([]byte, bool) {
 	switch x := v.(type) {
 	case nil:
 		return append(b, "null"...), true
@@ -40,7 +50,7 @@ func appendPlainJSON(b []byte, v any) ([]byte, bool) {
 	case int:
 		return strconv.AppendInt(b, int64(x), 10), true
 	case string:
-		return appendPlainString(b, x)
+		return appendPlainString(b, x, html)
 	case map[string]any:
 		if x == nil {
 			return append(b, "null"...), true
@@ -57,11 +67,11 @@ func appendPlainJSON(b []byte, v any) ([]byte, bool) {
 				b = append(b, ',')
 			}
 			var ok bool
-			if b, ok = appendPlainString(b, k); !ok {
+			if b, ok = appendPlainString(b, k, html); !ok {
 				return b, false
 			}
 			b = append(b, ':')
-			if b, ok = appendPlainJSON(b, x[k]); !ok {
+			if b, ok = appendPlain(b, x[k], html); !ok {
 				return b, false
 			}
 		}
@@ -76,7 +86,7 @@ func appendPlainJSON(b []byte, v any) ([]byte, bool) {
 				b = append(b, ',')
 			}
 			var ok bool
-			if b, ok = appendPlainJSON(b, e); !ok {
+			if b, ok = appendPlain(b, e, html); !ok {
 				return b, false
 			}
 		}
@@ -85,9 +95,9 @@ func appendPlainJSON(b []byte, v any) ([]byte, bool) {
 	return b, false
 }
 
-func appendPlainString(b []byte, s string) ([]byte, bool) {
+func appendPlainString(b []byte, s string, html bool) ([]byte, bool) {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || html && (c == '<' || c == '>' || c == '&') {
 			return b, false
 		}
 	}

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"math"
 	"testing"
+
+	"github.com/flowbench/flowbench/engine"
 )
 
-// TestMarshalFastIsJSONMarshal: what appendMarshal encodes is byte for byte json.Marshal's
-// (stored outputs stay as they were), and what it refuses (escapes, HTML characters,
+// TestMarshalFastIsJSONMarshal: what engine.AppendMarshalJSON encodes is byte for byte
+// json.Marshal's (stored outputs stay as they were), and what it refuses (escapes, HTML characters,
 // non-ASCII, exponents, other types) encode goes on to json.Marshal for.
 func TestMarshalFastIsJSONMarshal(t *testing.T) {
 	values := []any{
@@ -24,10 +26,10 @@ func TestMarshalFastIsJSONMarshal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if b, ok := appendMarshal(nil, v); ok {
+		if b, ok := engine.AppendMarshalJSON(nil, v); ok {
 			fast++
 			if string(b) != string(want) {
-				t.Errorf("appendMarshal(%#v) = %s, json.Marshal gives %s", v, b, want)
+				t.Errorf("AppendMarshalJSON(%#v) = %s, json.Marshal gives %s", v, b, want)
 			}
 		}
 		if got, err := encode("value", v); err != nil || got != string(want) {
@@ -42,7 +44,7 @@ func TestMarshalFastIsJSONMarshal(t *testing.T) {
 	}
 }
 
-// FuzzMarshalFast: appendMarshal never disagrees with json.Marshal.
+// FuzzMarshalFast: engine.AppendMarshalJSON never disagrees with json.Marshal.
 func FuzzMarshalFast(f *testing.F) {
 	f.Add("a", 1.5, int64(3), true)
 	f.Add("<\u2028\"", 1e-9, int64(-1), false)
@@ -55,8 +57,8 @@ func FuzzMarshalFast(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, ok := appendMarshal(nil, v); ok && string(got) != string(want) {
-			t.Errorf("appendMarshal(%#v) = %s, json.Marshal gives %s", v, got, want)
+		if got, ok := engine.AppendMarshalJSON(nil, v); ok && string(got) != string(want) {
+			t.Errorf("AppendMarshalJSON(%#v) = %s, json.Marshal gives %s", v, got, want)
 		}
 		if got, _ := encode("value", v); got != string(want) {
 			t.Errorf("encode(%#v) = %s, json.Marshal gives %s", v, got, want)

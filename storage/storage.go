@@ -259,10 +259,13 @@ func fromNullMS(n sql.NullInt64) *time.Time {
 	return &t
 }
 
-// encode turns a value into the JSON text stored in a column.
+// encode turns a value into the JSON text stored in a column. Generations are saved one a
+// node, so plain values (what outputs mostly hold) are encoded without encoding/json's
+// reflection, into the same bytes (engine.AppendMarshalJSON); anything else goes through
+// json.Marshal.
 func encode(what string, v any) (string, error) {
 	var space [256]byte
-	if b, ok := appendMarshal(space[:0], v); ok {
+	if b, ok := engine.AppendMarshalJSON(space[:0], v); ok {
 		return string(b), nil
 	}
 	b, err := json.Marshal(v)
