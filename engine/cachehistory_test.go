@@ -338,3 +338,55 @@ func TestPlanWritesLaggingRecord(t *testing.T) {
 		t.Errorf("the next plan wrote %d more, want none", n)
 	}
 }
+
+// TestPlanPreviewAsksTheCacheAsTheRun: the plan preview of a changed run of a copy that never
+// ran names every node the cache will serve, and asks the store as the run does (memory, then
+// one batched check for the workflow a hit comes from), not once a node, also when every
+// fingerprint has several generations.
+func TestPlanPreviewAsksTheCacheAsTheRun(t *testing.T) {
+	t.Parallel()
+	const n = 300
+	ctx := context.Background()
+	st, err := storage.Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counted := &lookupCountingStore{Store: st}
+	reg := engine.NewRegistry()
+	if err := nodes.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := engine.NewService(engine.Config{RunCap: 2, Store: counted, Registry: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		svc.Close()
+		st.Close()
+	})
+	wf := perfImport(t, svc, "Chain", bigChain(n))
+	for range 2 {
+		if r := runAndWait(t, svc, engine.RunRequest{Workflow: wf}); r.Status != engine.RunCompleted {
+			t.Fatal(r.Status, r.Error)
+		}
+	}
+	cp := perfImport(t, svc, "Copy", bigChain(n))
+	counted.lookups.Store(0)
+	counted.batched.Store(0)
+	plan, err := svc.PlanChanged(ctx, cp, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cached := 0
+	for _, pn := range plan.Nodes {
+		if slices.Contains(pn.Reasons, engine.ReasonCached) {
+			cached++
+		}
+	}
+	if cached != n+1 { // the chain and its output
+		t.Errorf("the preview names %d nodes the cache will serve, want %d", cached, n+1)
+	}
+	if l, b := counted.lookups.Load(), counted.batched.Load(); l > 2 || b > 2 {
+		t.Errorf("the preview of %d cache hits took %d store lookups and %d batched checks, want at most 2 each", cached, l, b)
+	}
+}

@@ -26,6 +26,10 @@ func (s *Service) previewCache(ctx context.Context, v Version, inputs map[string
 		return
 	}
 	g := v.Graph
+	// The preview asks the cache as the run will (cacheRun.lookup): memory answers what it
+	// can, and a hit brings its workflow's results in with one batched check, instead of a
+	// store lookup a node.
+	cache := s.newCacheRun()
 	// known is the generation node i will feed downstream, when the plan knows it.
 	known := make([]*Generation, len(g.Nodes))
 	for _, i := range f.order {
@@ -60,8 +64,8 @@ func (s *Service) previewCache(ctx context.Context, v Version, inputs map[string
 		if prior := current[n.ID]; prior != nil && cutoffEligible(pn.Reasons) && prior.Status == GenCompleted && prior.InputFingerprint == fp {
 			src, reason = prior, ReasonInputsUnchanged
 		} else if !target {
-			if c, err := s.store.CachedGeneration(ctx, fp); err == nil && c.Status == GenCompleted {
-				src, reason = &c, ReasonCached
+			if c, err := cache.lookup(ctx, fp); err == nil && c != nil && c.Status == GenCompleted {
+				src, reason = c, ReasonCached
 			}
 		}
 		if src == nil {
