@@ -11,7 +11,6 @@ import (
 	"github.com/flowbench/flowbench/engine"
 	"github.com/flowbench/flowbench/engine/memstore"
 	"github.com/flowbench/flowbench/engine/nodes"
-	"github.com/flowbench/flowbench/storage"
 )
 
 // TestCachedBecomesCurrent: a node a changed run served from the cache holds the value as its
@@ -80,23 +79,7 @@ func TestCacheHitsInOwnHistory(t *testing.T) {
 		t.Run(fmt.Sprint(fullRuns, " full runs"), func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			st, err := storage.Open(ctx, t.TempDir(), nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			counted := &lookupCountingStore{Store: st}
-			reg := engine.NewRegistry()
-			if err := nodes.Register(reg); err != nil {
-				t.Fatal(err)
-			}
-			svc, err := engine.NewService(engine.Config{RunCap: 2, Store: counted, Registry: reg})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() {
-				svc.Close()
-				st.Close()
-			})
+			counted, svc := countedService(t)
 			g := bigChain(n)
 			wf := perfImport(t, svc, "Chain", g)
 			for range fullRuns {
@@ -347,23 +330,7 @@ func TestPlanPreviewAsksTheCacheAsTheRun(t *testing.T) {
 	t.Parallel()
 	const n = 300
 	ctx := context.Background()
-	st, err := storage.Open(ctx, t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	counted := &lookupCountingStore{Store: st}
-	reg := engine.NewRegistry()
-	if err := nodes.Register(reg); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := engine.NewService(engine.Config{RunCap: 2, Store: counted, Registry: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		svc.Close()
-		st.Close()
-	})
+	counted, svc := countedService(t)
 	wf := perfImport(t, svc, "Chain", bigChain(n))
 	for range 2 {
 		if r := runAndWait(t, svc, engine.RunRequest{Workflow: wf}); r.Status != engine.RunCompleted {

@@ -24,24 +24,7 @@ func TestCacheFilterLongChangedRun(t *testing.T) {
 	for i := 200; i < n; i++ {
 		g.Nodes[i].Params = map[string]any{"expression": "a * 0 + 7"} // the same work from 201 on
 	}
-	home := t.TempDir()
-	st, err := storage.Open(context.Background(), home, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	counted := &lookupCountingStore{Store: st}
-	reg := engine.NewRegistry()
-	if err := nodes.Register(reg); err != nil {
-		t.Fatal(err)
-	}
-	svc, err := engine.NewService(engine.Config{RunCap: 2, Store: counted, Registry: reg})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		svc.Close()
-		st.Close()
-	})
+	counted, svc := countedService(t)
 	a := perfImport(t, svc, "A", g)
 	first := runAndWait(t, svc, engine.RunRequest{Workflow: a})
 	if first.Status != engine.RunCompleted {
@@ -49,11 +32,11 @@ func TestCacheFilterLongChangedRun(t *testing.T) {
 	}
 	// the fingerprints the cache's known set reads: each completed one (n201…n299 share one),
 	// or nothing past the limit
-	sorted, fps, ok, err := st.CompletedFingerprints(context.Background(), -1, 1000)
+	sorted, fps, ok, err := counted.CompletedFingerprints(context.Background(), -1, 1000)
 	if slices.Sort(fps); err != nil || !ok || len(sorted)+len(slices.Compact(fps)) != 203 {
 		t.Fatalf("CompletedFingerprints: %d + %d, %v, %v; want 203 (201 nodes, n201…n299 alike, out)", len(sorted), len(fps), ok, err)
 	}
-	if sorted, fps, ok, err := st.CompletedFingerprints(context.Background(), -1, 100); err != nil || ok || fps != nil || sorted != nil {
+	if sorted, fps, ok, err := counted.CompletedFingerprints(context.Background(), -1, 100); err != nil || ok || fps != nil || sorted != nil {
 		t.Fatalf("CompletedFingerprints past its limit: %d, %v, %v", len(fps), ok, err)
 	}
 	edited := cloneGraph(g)
@@ -92,6 +75,29 @@ func TestCacheFilterLongChangedRun(t *testing.T) {
 }
 
 // lookupCountingStore counts the cache's lookups of one fingerprint and its batched checks.
+// countedService is a service with the node library on a new SQLite home whose cache lookups
+// and batched checks are counted.
+func countedService(t *testing.T) (*lookupCountingStore, *engine.Service) {
+	st, err := storage.Open(context.Background(), t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counted := &lookupCountingStore{Store: st}
+	reg := engine.NewRegistry()
+	if err := nodes.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := engine.NewService(engine.Config{RunCap: 2, Store: counted, Registry: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		svc.Close()
+		st.Close()
+	})
+	return counted, svc
+}
+
 type lookupCountingStore struct {
 	*storage.Store
 	lookups atomic.Int64
