@@ -402,13 +402,13 @@ func (r *cacheRun) prefetch(ctx context.Context, workflowID string) {
 		return
 	}
 	if len(ask) > 0 {
-		latest, err := r.s.store.LatestWithFingerprints(ctx, ask)
-		if err != nil {
+		if latest, err := r.s.store.LatestWithFingerprints(ctx, ask); err != nil {
 			byFP = nil
-		}
-		for _, fp := range ask {
-			if latest[fp] != byFP[fp].ID {
-				delete(byFP, fp)
+		} else {
+			for _, fp := range ask {
+				if latest[fp] != byFP[fp].ID {
+					delete(byFP, fp)
+				}
 			}
 		}
 	}

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/flowbench/flowbench/engine"
 	"github.com/flowbench/flowbench/engine/memstore"
+	"github.com/flowbench/flowbench/engine/nodes"
 	"github.com/flowbench/flowbench/storage"
 )
 
@@ -507,5 +509,43 @@ func TestPlanSaysCached(t *testing.T) {
 		if pn.Action != engine.ActionRerun || pn.MayBeCached || slices.Contains(pn.Reasons, engine.ReasonCached) {
 			t.Errorf("plan of D with the cache off, %s: %+v", id, pn)
 		}
+	}
+}
+
+// failingBatch is a store whose batched cache check fails.
+type failingBatch struct{ engine.Store }
+
+func (failingBatch) LatestWithFingerprints(context.Context, []string) (map[string]string, error) {
+	return nil, errors.New("disk I/O error")
+}
+
+// TestCacheBatchedCheckFails: when the batched check of a hit's workflow fails, the run goes
+// on with a store lookup a node and serves the same results (it used to crash the process).
+func TestCacheBatchedCheckFails(t *testing.T) {
+	t.Parallel()
+	store := failingBatch{Store: memstore.New()}
+	reg := engine.NewRegistry()
+	if err := nodes.Register(reg); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := engine.NewService(engine.Config{RunCap: 2, Store: store, Registry: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Close)
+	a := perfImport(t, svc, "A", bigChain(50))
+	var full engine.Run
+	for range 2 { // every fingerprint then has two generations: the batched check is asked
+		if full = runAndWait(t, svc, engine.RunRequest{Workflow: a}); full.Status != engine.RunCompleted {
+			t.Fatal(full.Status, full.Error)
+		}
+	}
+	b := perfImport(t, svc, "B", bigChain(50))
+	r := runAndWait(t, svc, engine.RunRequest{Workflow: b, Changed: true})
+	if r.Status != engine.RunCompleted || !reflect.DeepEqual(r.Outputs, full.Outputs) {
+		t.Fatalf("changed run of the copy: %s %s, outputs %v, want %v", r.Status, r.Error, r.Outputs, full.Outputs)
+	}
+	if rec := r.Snapshot.Records()["n49"]; !slices.Contains(rec.Reasons, engine.ReasonCached) {
+		t.Errorf("n49: %+v, want it served from the cache", rec)
 	}
 }
