@@ -21,7 +21,7 @@ import (
 // only keeps that range short: it happens on a lookup, at most once per fingerprintCatchUp
 // or after fingerprintTail generations this store wrote, and once when the store opens its
 // first lookup. Full runs, which never look up, write nothing for it. The index is keyed
-// (fingerprint, created_at, seq) (migration 0012): the latest generation with a fingerprint
+// (fingerprint, created_at, seq) (migration 0013): the latest generation with a fingerprint
 // is one seek, however many generations share it.
 
 const (
@@ -88,7 +88,7 @@ func (s *Store) catchUpFingerprints(ctx context.Context) {
 const afterMark = `SELECT seq FROM generations WHERE seq > (SELECT seq FROM fingerprint_mark) AND status = 'completed'`
 
 // latestIndexed is the seq of the latest completed generation the index names with the
-// fingerprint bound as ?1 (or none): the last entry of its range (migration 0012), one seek
+// fingerprint bound as ?1 (or none): the last entry of its range (migration 0013), one seek
 // however many generations share it.
 const latestIndexed = `SELECT seq FROM (SELECT seq FROM generation_fingerprints WHERE fingerprint = ?1
 		ORDER BY created_at DESC, seq DESC LIMIT 1)`

@@ -11,7 +11,7 @@ import (
 )
 
 // TestLatestWithFingerprintsReadsOneRowEach: the batched cache check reads one row per
-// fingerprint however many generations share it (migration 0012's index gives the latest in
+// fingerprint however many generations share it (migration 0013's index gives the latest in
 // one seek), and still names the latest by time, not by seq: here the generations written
 // last are the oldest. Before, it read every generation with each fingerprint (6 a
 // fingerprint here, growing with each run that produced the same values again).

@@ -17,7 +17,7 @@ const (
 	genInsertCols = 15
 )
 
-// prevSQL is a new generation's prev (migration 0012): the seq of the generation of its node
+// prevSQL is a new generation's prev (migration 0013): the seq of the generation of its node
 // written before it in the same batch when there is one (bound, else NULL), else its node's
 // head. A statement's VALUES are read before its rows go in (and the trigger moves the head),
 // so a node written twice in one batch names its earlier generation itself.

@@ -235,7 +235,7 @@ func (s *Store) GetGeneration(ctx context.Context, id string) (engine.Generation
 
 // ListGenerations returns a node's generations newest first.
 func (s *Store) ListGenerations(ctx context.Context, workflowID, nodeID string) ([]engine.Generation, error) {
-	// The node's chain (migration 0012): its head, then each generation's prev.
+	// The node's chain (migration 0013): its head, then each generation's prev.
 	rows, err := s.r.QueryContext(ctx, `WITH RECURSIVE chain(seq) AS (
 			SELECT last_seq FROM generation_heads WHERE workflow_id = ?1 AND node_id = ?2
 			UNION ALL
@@ -282,7 +282,7 @@ func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (engi
 	if err != nil {
 		return fail(err)
 	}
-	// Each node's head (migration 0012) names its latest completed generation (seq 0: none) and
+	// Each node's head (migration 0013) names its latest completed generation (seq 0: none) and
 	// whether one failed. The generation's own columns come in the same query; its version and
 	// run labels and whether it is a pick are read once per workflow below, not joined per row
 	// (a third of this read for 10,000 nodes).

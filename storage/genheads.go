@@ -6,7 +6,7 @@ import (
 	"errors"
 )
 
-// A node's generations form a chain (migration 0012): generation_heads names the newest
+// A node's generations form a chain (migration 0013): generation_heads names the newest
 // (last_seq) and each generation its predecessor (prev), seqs decreasing along it. Writing
 // a generation links it in front (prevSQL and the generations_head trigger); deleting one,
 // below, links its successor to its predecessor and reads the node's head again from what

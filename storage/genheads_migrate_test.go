@@ -13,7 +13,7 @@ import (
 	"github.com/flowbench/flowbench/engine"
 )
 
-// TestHeadsMigrationChainsExistingGenerations opens a home written by the build before 0012:
+// TestHeadsMigrationChainsExistingGenerations opens a home written by the build before 0013:
 // every node's existing generations are chained newest first and its head names its latest
 // completed one (by created_at, then seq) and whether one failed, so the timeline and the
 // current generations read as before; the next write and a deletion keep the chain.
@@ -31,7 +31,7 @@ func TestHeadsMigrationChainsExistingGenerations(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range ms {
-		if m.version < 12 {
+		if m.version < 13 {
 			before["migrations/"+m.name+".sql"] = &fstest.MapFile{Data: []byte(m.sql)}
 		}
 	}
@@ -89,14 +89,14 @@ func TestHeadsMigrationChainsExistingGenerations(t *testing.T) {
 		{"w1", "a", "a3,a1,a2"}, {"w1", "b", "b1"}, {"w1", "c", "c2,c1"}, {"w2", "a", "x1"}, {"w1", "d", ""},
 	} {
 		if got := timeline(c.wf, c.node); got != c.want {
-			t.Errorf("after 0012: timeline of %s/%s = %q, want %q", c.wf, c.node, got, c.want)
+			t.Errorf("after 0013: timeline of %s/%s = %q, want %q", c.wf, c.node, got, c.want)
 		}
 	}
 	if got, want := current("w1"), "a=a1 b=failed c=c1"; got != want {
-		t.Errorf("after 0012: current of w1 = %q, want %q", got, want)
+		t.Errorf("after 0013: current of w1 = %q, want %q", got, want)
 	}
 	if got, want := current("w2"), "a=x1"; got != want {
-		t.Errorf("after 0012: current of w2 = %q, want %q", got, want)
+		t.Errorf("after 0013: current of w2 = %q, want %q", got, want)
 	}
 	// A new generation goes in front of its node's chain; deleting one in the middle links
 	// around it, deleting the current one makes the next latest completed current.
