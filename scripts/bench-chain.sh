@@ -17,6 +17,8 @@
 # of older generations of other nodes: the changed run reuses them from the cache (reason
 # cached), and the from run must find them current (a cache hit costs about a reuse, whatever
 # the history).
+# CHAIN_NODES=N: a chain of N nodes instead of 10,000 (n$((N/2)) edited, n$((N-1)) the from
+# target): runs at several lengths separate a process's fixed cost from its cost per node.
 # Figures: docs/PERFORMANCE.md. Needs python3 (to write the chain and check the plan).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +26,8 @@ cd "$(dirname "$0")/.."
 passes="${1:-3}"
 edit="${CHAIN_EDIT:-new}"
 case "$edit" in new | old) ;; *) echo "CHAIN_EDIT: want new or old, got $edit" >&2; exit 2 ;; esac
-nodes=10000
+nodes="${CHAIN_NODES:-10000}"
+[[ $nodes =~ ^[0-9]+$ && $nodes -ge 2 ]] || { echo "CHAIN_NODES: want a number ≥ 2, got $nodes" >&2; exit 2; }
 mid=$((nodes / 2))
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -61,7 +64,7 @@ ms() {
   awk '{ printf "%d %d\n", $1 * 1000, ($2 + $3) * 1000 }' <<<"$t"
 }
 
-printf '%s, %s cores, Go %s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" "$(go env GOVERSION)"
+printf '%s, %s cores, Go %s, %s-node chain\n' "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" "$(go env GOVERSION)" "$nodes"
 printf 'wall ms (CPU ms) of each process, CHAIN_EDIT=%s\n' "$edit"
 printf '%-5s %12s %16s %12s %12s %12s %16s %16s %18s   %s\n' pass full from-after-full plan changed from 'changed-% (cpu)' 'from-% (cpu)' 'after-full-% (cpu)' load
 for ((p = 1; p <= passes; p++)); do

@@ -3,10 +3,9 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,7 +20,9 @@ import (
 // the whole table. Catching up (indexing the generations after the mark, moving the mark)
 // only keeps that range short: it happens on a lookup, at most once per fingerprintCatchUp
 // or after fingerprintTail generations this store wrote, and once when the store opens its
-// first lookup. Full runs, which never look up, write nothing for it.
+// first lookup. Full runs, which never look up, write nothing for it. The index is keyed
+// (fingerprint, created_at, seq) (migration 0013): the latest generation with a fingerprint
+// is one seek, however many generations share it.
 
 const (
 	// fingerprintTail is how many generations this store may write before a lookup first
@@ -38,6 +39,9 @@ type fingerprintIndex struct {
 	done    bool      // caught up at least once
 	at      time.Time // last catch-up
 	written atomic.Int64
+	// rowsRead counts the rows the batched check (LatestWithFingerprints) has read, for tests
+	// that hold it to O(fingerprints).
+	rowsRead atomic.Int64
 }
 
 // wrote counts generations this store committed since the index last caught up.
@@ -61,10 +65,10 @@ func (s *Store) catchUpFingerprints(ctx context.Context) {
 			return err
 		}
 		defer tx.Rollback()
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO generation_fingerprints (fingerprint, seq)
-			SELECT input_fingerprint, seq FROM generations
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO generation_fingerprints (fingerprint, created_at, seq)
+			SELECT input_fingerprint, created_at, seq FROM generations
 			WHERE seq > (SELECT seq FROM fingerprint_mark) AND status = 'completed' AND input_fingerprint != ''
-			ORDER BY input_fingerprint, seq`); err != nil {
+			ORDER BY input_fingerprint, created_at, seq`); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE fingerprint_mark SET seq = (SELECT COALESCE(MAX(seq), 0) FROM generations)`); err != nil {
@@ -83,9 +87,17 @@ func (s *Store) catchUpFingerprints(ctx context.Context) {
 // afterMark is the part of a lookup that scans the generations the index does not name yet.
 const afterMark = `SELECT seq FROM generations WHERE seq > (SELECT seq FROM fingerprint_mark) AND status = 'completed'`
 
+// latestIndexed is the seq of the latest completed generation the index names with the
+// fingerprint bound as ?1 (or none): the last entry of its range (migration 0013), one seek
+// however many generations share it.
+const latestIndexed = `SELECT seq FROM (SELECT seq FROM generation_fingerprints WHERE fingerprint = ?1
+		ORDER BY created_at DESC, seq DESC LIMIT 1)`
+
 // withFingerprint is the condition on g (genFrom) of a completed generation whose input
-// fingerprint is the statement's first argument, found through the index and after its mark.
-const withFingerprint = `g.seq IN (SELECT seq FROM generation_fingerprints WHERE fingerprint = ?1
+// fingerprint is the statement's first argument and that may be the latest with it: the
+// index's latest and those after its mark (a statement ordering by created_at, seq and
+// taking the first gets the latest).
+const withFingerprint = `g.seq IN (` + latestIndexed + `
 		UNION ALL ` + afterMark + ` AND input_fingerprint = ?1)
 	AND g.input_fingerprint = ?1 AND g.status = 'completed' `
 
@@ -107,15 +119,12 @@ func (s *Store) CachedGeneration(ctx context.Context, fingerprint string) (engin
 	return g, nil
 }
 
-// latestChunk bounds the fingerprints of one LatestWithFingerprints query, well under
-// SQLite's limit on bound variables.
-const latestChunk = 500
-
 // LatestWithFingerprints returns, for each of fingerprints a completed generation has, the id
-// of the latest such generation (as CachedGeneration orders them): one query per 500
-// fingerprints, answered from the fingerprint index and the generations after its mark.
+// of the latest such generation (as CachedGeneration orders them), in one query: per
+// fingerprint one seek to the index's latest, plus the generations after the index's mark.
+// It reads O(fingerprints) rows, not every generation sharing one.
 func (s *Store) LatestWithFingerprints(ctx context.Context, fingerprints []string) (map[string]string, error) {
-	fps := make([]any, 0, len(fingerprints))
+	fps := make([]string, 0, len(fingerprints))
 	seen := make(map[string]bool, len(fingerprints))
 	for _, fp := range fingerprints {
 		if fp != "" && !seen[fp] {
@@ -127,47 +136,41 @@ func (s *Store) LatestWithFingerprints(ctx context.Context, fingerprints []strin
 	if len(fps) == 0 {
 		return out, nil
 	}
+	list, err := json.Marshal(fps)
+	if err != nil {
+		return nil, err
+	}
 	s.catchUpFingerprints(ctx)
 	type best struct {
 		created, seq int64
 	}
 	bests := make(map[string]best, len(fps))
-	for len(fps) > 0 {
-		chunk := fps[:min(len(fps), latestChunk)]
-		fps = fps[len(chunk):]
-		var list strings.Builder
-		for i := range chunk {
-			if i > 0 {
-				list.WriteString(", ")
-			}
-			list.WriteString("?" + strconv.Itoa(i+1))
+	err = func() error {
+		rows, err := s.r.QueryContext(ctx, `SELECT f.value, g.id, g.created_at, g.seq FROM json_each(?1) f
+				JOIN generations g ON g.seq = (SELECT seq FROM generation_fingerprints WHERE fingerprint = f.value
+					ORDER BY created_at DESC, seq DESC LIMIT 1)
+			UNION ALL SELECT input_fingerprint, id, created_at, seq FROM generations
+				WHERE seq > (SELECT seq FROM fingerprint_mark) AND status = 'completed'
+				AND input_fingerprint IN (SELECT value FROM json_each(?1))`, string(list))
+		if err != nil {
+			return err
 		}
-		q := `SELECT g.input_fingerprint, g.id, g.created_at, g.seq FROM generations g WHERE g.seq IN (
-				SELECT seq FROM generation_fingerprints WHERE fingerprint IN (` + list.String() + `)
-				UNION ALL SELECT seq FROM generations
-				WHERE seq > (SELECT seq FROM fingerprint_mark) AND status = 'completed' AND input_fingerprint IN (` + list.String() + `))
-			AND g.status = 'completed'`
-		err := func() error {
-			rows, err := s.r.QueryContext(ctx, q, chunk...)
-			if err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var fp, id string
+			var b best
+			if err := rows.Scan(&fp, &id, &b.created, &b.seq); err != nil {
 				return err
 			}
-			defer rows.Close()
-			for rows.Next() {
-				var fp, id string
-				var b best
-				if err := rows.Scan(&fp, &id, &b.created, &b.seq); err != nil {
-					return err
-				}
-				if o, ok := bests[fp]; !ok || b.created > o.created || b.created == o.created && b.seq > o.seq {
-					bests[fp], out[fp] = b, id
-				}
+			s.fps.rowsRead.Add(1)
+			if o, ok := bests[fp]; !ok || b.created > o.created || b.created == o.created && b.seq > o.seq {
+				bests[fp], out[fp] = b, id
 			}
-			return rows.Err()
-		}()
-		if err != nil {
-			return nil, fmt.Errorf("latest generations of %d fingerprints: %w", len(fingerprints), err)
 		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return nil, fmt.Errorf("latest generations of %d fingerprints: %w", len(fps), err)
 	}
 	return out, nil
 }

@@ -16,6 +16,7 @@ var cacheTests = []test{
 	{"CachedGenerationAcrossWorkflows", testCachedGeneration},
 	{"LatestWithFingerprints", testLatestWithFingerprints},
 	{"CacheFollowsWritesAndDeletions", testCacheFollowsWrites},
+	{"CacheLatestByTimeNotWriteOrder", testCacheLatestByTime},
 	{"GenerationClock", testGenerationClock},
 }
 
@@ -227,4 +228,36 @@ func testGenerationClock(t *testing.T, s engine.Store) {
 	if c := clock(); c.Deletions <= c2.Deletions {
 		t.Errorf("clock after deleting a workflow with generations = %+v, was %+v", c, c2)
 	}
+}
+
+// testCacheLatestByTime: "the latest" is by creation time (then write order), also when the
+// generation written last is older than one written before it, and whether or not the store
+// has indexed either: the lookup and the batched check agree on it.
+func testCacheLatestByTime(t *testing.T, s engine.Store) {
+	_, va := mkWorkflow(t, s, "A")
+	ra := mkRun(t, s, va, at(1), "")
+	withFP := func(g engine.Generation) engine.Generation { g.InputFingerprint = "fp-t"; return g }
+	check := func(what, want string) {
+		t.Helper()
+		g, err := s.CachedGeneration(ctx(), "fp-t")
+		must(t, "CachedGeneration", err)
+		got, err := s.LatestWithFingerprints(ctx(), []string{"fp-t"})
+		must(t, "LatestWithFingerprints", err)
+		if g.ID != want || got["fp-t"] != want {
+			t.Errorf("%s: CachedGeneration %s, LatestWithFingerprints %s; want %s", what, g.ID, got["fp-t"], want)
+		}
+	}
+	newer := withFP(mkGen(ra, "a", engine.GenCompleted, at(30)))
+	save(t, s, newer)
+	check("one generation", newer.ID)
+	older := withFP(mkGen(ra, "b", engine.GenCompleted, at(10)))
+	save(t, s, older)
+	check("an older one written after it", newer.ID)
+	for i := range 300 { // past any number of writes a store lets go unindexed
+		save(t, s, withFP(mkGen(ra, fmt.Sprint("c", i), engine.GenCompleted, at(20))))
+	}
+	check("300 older ones written after it", newer.ID)
+	newest := withFP(mkGen(ra, "d", engine.GenCompleted, at(40)))
+	save(t, s, newest)
+	check("a newer one", newest.ID)
 }
