@@ -14,27 +14,59 @@ import (
 // genChunk is how many generations one multi-row INSERT writes (insertGenChunkSQL).
 const (
 	genChunk      = 32
-	genInsertCols = 13
+	genInsertCols = 15
 )
 
-// insertGenChunkSQL is insertGenerationSQL for genChunk rows.
-var insertGenChunkSQL = insertGenerationSQL + strings.Repeat(",\n\t(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", genChunk-1)
+// prevSQL is a new generation's prev (migration 0013): the seq of the generation of its node
+// written before it in the same batch when there is one (bound, else NULL), else its node's
+// head. A statement's VALUES are read before its rows go in (and the trigger moves the head),
+// so a node written twice in one batch names its earlier generation itself.
+func prevSQL(prev, workflow, node string) string {
+	return "COALESCE(" + prev + ", (SELECT last_seq FROM generation_heads WHERE workflow_id = " + workflow +
+		" AND node_id = " + node + "), 0)"
+}
+
+// genRowsSQL is the INSERT of rows generations, every value bound in each row (seq, id,
+// workflow, node, run, version, status, outputs, error, duration, cost, config, fingerprint,
+// created, prev: appendGenArgs).
+func genRowsSQL(rows int) string {
+	var b strings.Builder
+	b.WriteString(insertGenerationHead)
+	for k := range rows {
+		if k > 0 {
+			b.WriteString(",\n\t")
+		}
+		p := func(i int) string { return "?" + strconv.Itoa(1+k*genInsertCols+i) }
+		fmt.Fprintf(&b, "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+			p(0), p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9), p(10), p(11), p(12), p(13), prevSQL(p(14), p(2), p(3)))
+	}
+	return b.String()
+}
+
+// insertGenerationHead is the INSERT of generations up to its VALUES.
+const insertGenerationHead = `INSERT INTO generations (seq, id, workflow_id, node_id, run_id, version_id, status, outputs,
+	error, duration_ms, cost, config_hash, input_fingerprint, created_at, prev) VALUES `
+
+// insertGenerationSQL writes one generation; insertGenChunkSQL genChunk of them.
+var (
+	insertGenerationSQL = genRowsSQL(1)
+	insertGenChunkSQL   = genRowsSQL(genChunk)
+)
 
 // insertRunChunkSQL is insertGenChunkSQL for genChunk rows of one run: the workflow, run and
 // version ids are bound once (?1, ?2, ?3) instead of in every row, a quarter fewer values to
 // bind (and for SQLite to copy) per generation.
 var insertRunChunkSQL = func() string {
 	var b strings.Builder
-	b.WriteString(insertGenerationSQL[:strings.Index(insertGenerationSQL, "VALUES")])
-	b.WriteString("VALUES ")
+	b.WriteString(insertGenerationHead)
 	for k := range genChunk {
 		if k > 0 {
 			b.WriteString(",\n\t")
 		}
 		p := func(i int) string { return "?" + strconv.Itoa(4+k*runChunkCols+i) }
-		// id, workflow, node, run, version, status, outputs, error, duration, cost, config, fingerprint, created
-		fmt.Fprintf(&b, "(%s, ?1, %s, ?2, ?3, %s, %s, %s, %s, %s, %s, %s, %s)",
-			p(0), p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9))
+		// seq, id, workflow, node, run, version, status, outputs, error, duration, cost, config, fingerprint, created, prev
+		fmt.Fprintf(&b, "(%s, %s, ?1, %s, ?2, ?3, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+			p(0), p(1), p(2), p(3), p(4), p(5), p(6), p(7), p(8), p(9), p(10), prevSQL(p(11), "?1", p(2)))
 	}
 	return b.String()
 }()
@@ -54,11 +86,11 @@ func oneRun(gens []engine.Generation) bool {
 
 // appendRunChunkArgs appends the arguments of one generation's row of insertRunChunkSQL.
 func appendRunChunkArgs(args []any, g *engine.Generation, e *encodedGen) []any {
-	return append(args, e.id, g.NodeID, string(g.Status), e.outputs, g.Error, g.DurationMS, e.cost, g.ConfigHash, g.InputFingerprint, e.created)
+	return append(args, e.seq, e.id, g.NodeID, string(g.Status), e.outputs, g.Error, g.DurationMS, e.cost, g.ConfigHash, g.InputFingerprint, e.created, e.prev)
 }
 
 // appendGenArgs appends the arguments of one generation's row, in insertGenerationSQL's order.
 func appendGenArgs(args []any, g *engine.Generation, e *encodedGen) []any {
-	return append(args, e.id, g.WorkflowID, g.NodeID, g.RunID, g.VersionID, string(g.Status), e.outputs,
-		g.Error, g.DurationMS, e.cost, g.ConfigHash, g.InputFingerprint, e.created)
+	return append(args, e.seq, e.id, g.WorkflowID, g.NodeID, g.RunID, g.VersionID, string(g.Status), e.outputs,
+		g.Error, g.DurationMS, e.cost, g.ConfigHash, g.InputFingerprint, e.created, e.prev)
 }

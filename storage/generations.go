@@ -13,10 +13,6 @@ import (
 	"github.com/flowbench/flowbench/engine"
 )
 
-const insertGenerationSQL = `INSERT INTO generations (id, workflow_id, node_id, run_id, version_id, status, outputs,
-	error, duration_ms, cost, config_hash, input_fingerprint, created_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
 const genCols = `g.seq, g.id, g.workflow_id, g.node_id, g.run_id, g.version_id, COALESCE(v.label, ''), COALESCE(r.label, ''),
 	g.status, g.outputs, g.error, g.duration_ms, g.cost, g.config_hash, g.input_fingerprint, g.created_at,
 	sel.generation_id IS NOT NULL`
@@ -56,6 +52,7 @@ type encodedGen struct {
 	cost        sql.NullString
 	created     int64
 	seq         int64
+	prev        any // the seq of the batch's earlier generation of the same node, or nil (prevSQL)
 	refs        []string
 }
 
@@ -117,6 +114,28 @@ func (s *Store) saveGenerations(ctx context.Context, gens []engine.Generation, a
 	if anyRefs {
 		link = tx.StmtContext(ctx, s.stmts.insertGenLink)
 	}
+	// Each generation's seq is given, not left to SQLite: the next after the largest (as
+	// SQLite would pick; the transaction holds the write lock), so that a node written twice in
+	// the batch can name its earlier generation as prev (prevSQL).
+	var last int64
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM generations`).Scan(&last); err != nil {
+		return nil, fmt.Errorf("saving generations: %w", err)
+	}
+	var earlier map[[2]string]int64
+	if len(gens) > 1 {
+		earlier = make(map[[2]string]int64, len(gens))
+	}
+	for i := range gens {
+		e := &enc[i]
+		e.seq = last + 1 + int64(i)
+		if earlier != nil {
+			key := [2]string{gens[i].WorkflowID, gens[i].NodeID}
+			if seq, ok := earlier[key]; ok {
+				e.prev = seq
+			}
+			earlier[key] = e.seq
+		}
+	}
 	// Full chunks go in one multi-row INSERT each (a statement's fixed cost, in database/sql
 	// and in cgo, was about a third of a generation's write), the rest one by one; a chunk
 	// that fails (a statement fails as a whole) is written again row by row, so the error
@@ -145,32 +164,20 @@ func (s *Store) saveGenerations(ctx context.Context, gens []engine.Generation, a
 					args = appendGenArgs(args, &gens[k], &enc[k])
 				}
 			}
-			if res, err := st.ExecContext(ctx, args...); err == nil {
-				last, err := res.LastInsertId()
-				if err != nil {
-					return nil, fmt.Errorf("saving generations: %w", err)
-				}
-				// One statement's rows take consecutive seqs (INTEGER PRIMARY KEY: each new
-				// row gets the largest rowid + 1), in VALUES order.
-				for k := 0; k < genChunk; k++ {
-					enc[i+k].seq = last - int64(genChunk-1-k)
-				}
+			if _, err := st.ExecContext(ctx, args...); err == nil {
 				i += genChunk
 				continue
 			}
 		}
 		for end := min(i+genChunk, len(gens)); i < end; i++ {
 			g, e := &gens[i], &enc[i]
-			res, err := ins.ExecContext(ctx, appendGenArgs(args[:0], g, e)...)
+			_, err := ins.ExecContext(ctx, appendGenArgs(args[:0], g, e)...)
 			switch {
 			case isForeignKey(err):
 				return nil, fmt.Errorf("saving generation %s: workflow %s: %w", e.id, g.WorkflowID, engine.ErrNotFound)
 			case isUnique(err):
 				return nil, fmt.Errorf("saving generation %s: %w", e.id, engine.ErrConflict)
 			case err != nil:
-				return nil, fmt.Errorf("saving generation %s: %w", e.id, err)
-			}
-			if e.seq, err = res.LastInsertId(); err != nil {
 				return nil, fmt.Errorf("saving generation %s: %w", e.id, err)
 			}
 		}
@@ -228,7 +235,13 @@ func (s *Store) GetGeneration(ctx context.Context, id string) (engine.Generation
 
 // ListGenerations returns a node's generations newest first.
 func (s *Store) ListGenerations(ctx context.Context, workflowID, nodeID string) ([]engine.Generation, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+genCols+genFrom+`WHERE g.workflow_id = ? AND g.node_id = ?
+	// The node's chain (migration 0013): its head, then each generation's prev.
+	rows, err := s.r.QueryContext(ctx, `WITH RECURSIVE chain(seq) AS (
+			SELECT last_seq FROM generation_heads WHERE workflow_id = ?1 AND node_id = ?2
+			UNION ALL
+			SELECT x.prev FROM chain JOIN generations x ON x.seq = chain.seq WHERE x.prev != 0
+		)
+		SELECT `+genCols+genFrom+`WHERE g.seq IN (SELECT seq FROM chain) AND g.workflow_id = ?1 AND g.node_id = ?2
 		ORDER BY g.created_at DESC, g.seq DESC`, workflowID, nodeID)
 	if err != nil {
 		return nil, fmt.Errorf("listing generations of node %s: %w", nodeID, err)
@@ -269,26 +282,13 @@ func (s *Store) CurrentGenerations(ctx context.Context, workflowID string) (engi
 	if err != nil {
 		return fail(err)
 	}
-	// The latest completed generation of each node is found through the index on
-	// (workflow_id, node_id, created_at) — rowid, which is seq, ends every index entry — one
-	// node at a time (a skip scan), so the cost follows the number of nodes, not of runs.
-	// Nodes with no completed generation come back without one (seq 0). The generation's own
-	// columns come in the same query; its version and run labels and whether it is a pick are
-	// read once per workflow below, not joined per row (a third of this read for 10,000
-	// nodes).
-	rows, err := tx.QueryContext(ctx, `WITH RECURSIVE nodes(id) AS (
-			SELECT (SELECT MIN(node_id) FROM generations WHERE workflow_id = ?1)
-			UNION ALL
-			SELECT (SELECT MIN(node_id) FROM generations WHERE workflow_id = ?1 AND node_id > nodes.id)
-			FROM nodes WHERE nodes.id IS NOT NULL
-		), latest AS (
-			SELECT id, (SELECT x.seq FROM generations x WHERE x.workflow_id = ?1 AND x.node_id = nodes.id
-				AND x.status = 'completed' ORDER BY x.created_at DESC, x.seq DESC LIMIT 1) AS seq
-			FROM nodes WHERE id IS NOT NULL
-		)
-		SELECT latest.id, latest.seq IS NULL AND EXISTS (SELECT 1 FROM generations f
-			WHERE f.workflow_id = ?1 AND f.node_id = latest.id AND f.status = 'failed'),
-			`+genOwnColsOrZero+` FROM latest LEFT JOIN generations g ON g.seq = latest.seq`, workflowID)
+	// Each node's head (migration 0013) names its latest completed generation (seq 0: none) and
+	// whether one failed. The generation's own columns come in the same query; its version and
+	// run labels and whether it is a pick are read once per workflow below, not joined per row
+	// (a third of this read for 10,000 nodes).
+	rows, err := tx.QueryContext(ctx, `SELECT h.node_id, h.done_seq = 0 AND h.failed, `+genOwnColsOrZero+`
+		FROM generation_heads h LEFT JOIN generations g ON g.seq = h.done_seq AND h.done_seq != 0
+		WHERE h.workflow_id = ?1`, workflowID)
 	if err != nil {
 		return fail(err)
 	}
@@ -494,12 +494,16 @@ func (s *Store) DeleteGeneration(ctx context.Context, id string) error {
 	if err != nil {
 		return fmt.Errorf("deleting generation %s: %w", id, err)
 	}
-	var workflowID string
-	err = tx.QueryRowContext(ctx, `DELETE FROM generations WHERE id = ? RETURNING workflow_id`, id).Scan(&workflowID)
+	var workflowID, nodeID string
+	var seq, prev int64
+	err = tx.QueryRowContext(ctx, `DELETE FROM generations WHERE id = ? RETURNING workflow_id, node_id, seq, prev`, id).Scan(&workflowID, &nodeID, &seq, &prev)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("deleting generation %s: %w", id, engine.ErrNotFound)
 	}
 	if err != nil {
+		return fmt.Errorf("deleting generation %s: %w", id, err)
+	}
+	if err := unlinkGeneration(ctx, tx, workflowID, nodeID, seq, prev); err != nil {
 		return fmt.Errorf("deleting generation %s: %w", id, err)
 	}
 	if err := bumpEpoch(ctx, tx, workflowID); err != nil {

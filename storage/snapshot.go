@@ -1,113 +1,23 @@
 package storage
 
 import (
-	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
-
-	"github.com/google/uuid"
 
 	"github.com/flowbench/flowbench/engine"
 )
 
-// A run's snapshot is stored in two parts, written while the user waits for the run's end:
-// its plain records, packed (column reused), and the rest as JSON (column snapshot). A run
-// from the end of a 10,000-node graph reuses nearly every node, a full run executes every
-// node; packed, such a node takes its id and ~18 bytes instead of ~110 bytes of JSON (a full
-// run's snapshot was 1.25 MB of JSON, written, checkpointed and read back as text).
-//
-// Packed are the entries of Reused whose generation id is a UUID in canonical form (the
-// engine's ids), node records that say no more than such an entry (status reused, reasons
-// an empty list, no duration or error), which come back as entries of Reused, and plain
-// executed records (status executed, reasons an empty list, such a generation id, a duration
-// ≥ 0, no error), which come back as records. Format 2 (written): a version byte (2), then
-// per node: a kind byte (packedReused or packedExecuted), uvarint length of the node id, the
-// id, the 16 bytes of the generation id, and for an executed record its duration in ms
-// (uvarint). Format 1 (written before; still read): a version byte (1), then per reused node
-// the same without the kind byte and duration.
-
-const (
-	packedReusedV1 = 1
-	packedV2       = 2
-)
-
-// The kinds of a format 2 entry.
-const (
-	packedReused   = 0
-	packedExecuted = 1
-)
-
-// plainReused reports whether a record can be packed, and its generation id's bytes.
-func plainReused(r engine.NodeRecord) (uuid.UUID, bool) {
-	if r.Status != engine.NodeReused || r.Reasons == nil || len(r.Reasons) != 0 || r.DurationMS != 0 || r.Error != "" {
-		return uuid.UUID{}, false
-	}
-	return canonicalUUID(r.GenerationID)
-}
-
-// plainExecuted reports whether an executed record can be packed, and its generation id's bytes.
-func plainExecuted(r engine.NodeRecord) (uuid.UUID, bool) {
-	if r.Status != engine.NodeExecuted || r.Reasons == nil || len(r.Reasons) != 0 || r.DurationMS < 0 || r.Error != "" {
-		return uuid.UUID{}, false
-	}
-	return canonicalUUID(r.GenerationID)
-}
-
-// canonicalUUID parses s when it is a UUID as uuid.UUID.String writes it (lowercase hex,
-// dashes at 8, 13, 18 and 23), so formatting the result gives s back.
-func canonicalUUID(s string) (u uuid.UUID, ok bool) {
-	if len(s) != 36 || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
-		return u, false
-	}
-	for j, i := range uuidPairs {
-		hi, lo := hexValue[s[i]], hexValue[s[i+1]]
-		if hi|lo > 0xf {
-			return u, false
-		}
-		u[j] = hi<<4 | lo
-	}
-	return u, true
-}
-
-// hexValue maps a lowercase hex digit to its value, anything else to 0xff.
-var hexValue = func() (t [256]byte) {
-	for i := range t {
-		t[i] = 0xff
-	}
-	for c := '0'; c <= '9'; c++ {
-		t[c] = byte(c - '0')
-	}
-	for c := 'a'; c <= 'f'; c++ {
-		t[c] = byte(c-'a') + 10
-	}
-	return t
-}()
-
-// uuidPairs are where the 16 hex pairs of a canonical UUID start.
-var uuidPairs = [16]int{0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34}
-
-// encodeSnapshot writes a run's snapshot: the JSON of every record that is not plain reused,
-// as encoding/json would write it but without its reflection and key sorting (records come in
-// map order; JSON objects are unordered), and the packed plain ones (nil when none).
+// encodeSnapshot writes a run's snapshot: the records that pack (snapshotpack.go) packed, nil
+// when none does, and the rest as JSON, as encoding/json would write it but without its
+// reflection and key sorting (records come in map order; JSON objects are unordered).
 func encodeSnapshot(s engine.Snapshot) (string, []byte, error) {
 	b := make([]byte, 0, 64)
-	var packed []byte
-	pack := func(kind byte, id string, u uuid.UUID) {
-		if packed == nil {
-			packed = append(make([]byte, 0, 1+(len(s.Nodes)+len(s.Reused))*(20+len(id))), packedV2)
-		}
-		packed = binary.AppendUvarint(append(packed, kind), uint64(len(id)))
-		packed = append(append(packed, id...), u[:]...)
-	}
+	p := packer{hint: len(s.Nodes) + len(s.Reused)}
 	var loose []engine.ReusedNode // entries that do not pack
 	for _, r := range s.Reused {
-		if u, ok := canonicalUUID(r.GenerationID); ok {
-			pack(packedReused, r.NodeID, u)
-		} else {
+		if !p.reused(r.NodeID, r.GenerationID) {
 			loose = append(loose, r)
 		}
 	}
@@ -118,13 +28,7 @@ func encodeSnapshot(s engine.Snapshot) (string, []byte, error) {
 		b = append(b, '{')
 		first := true
 		for id, rec := range s.Nodes {
-			if u, ok := plainReused(rec); ok {
-				pack(packedReused, id, u)
-				continue
-			}
-			if u, ok := plainExecuted(rec); ok {
-				pack(packedExecuted, id, u)
-				packed = binary.AppendUvarint(packed, uint64(rec.DurationMS))
+			if p.record(id, rec) {
 				continue
 			}
 			if !first {
@@ -150,7 +54,7 @@ func encodeSnapshot(s engine.Snapshot) (string, []byte, error) {
 		}
 		b = append(append(b, `,"approvals":`...), a...)
 	}
-	return string(append(b, '}')), packed, nil
+	return string(append(b, '}')), p.bytes(), nil
 }
 
 // DecodeSnapshot reads a run's snapshot from its two columns as stored (runs.snapshot and
@@ -168,48 +72,7 @@ func decodeSnapshot(text string, packed []byte, into *engine.Snapshot) error {
 	} else if err := decodeInto("run snapshot", text, into); err != nil {
 		return err
 	}
-	if len(packed) == 0 {
-		return nil
-	}
-	version := packed[0]
-	if version != packedReusedV1 && version != packedV2 {
-		return fmt.Errorf("decoding run snapshot: packed records in format %d, not known to this build", version)
-	}
-	errCorrupt := errors.New("decoding run snapshot: packed records cut short or of an unknown kind")
-	for p := packed[1:]; len(p) > 0; {
-		kind := byte(packedReused)
-		if version == packedV2 {
-			kind, p = p[0], p[1:]
-			if kind != packedReused && kind != packedExecuted {
-				return errCorrupt
-			}
-		}
-		n, w := binary.Uvarint(p)
-		if w <= 0 || n > uint64(len(p)-w) || uint64(len(p)-w)-n < 16 {
-			return errCorrupt
-		}
-		id := string(p[w : w+int(n)])
-		p = p[w+int(n):]
-		gen := uuid.UUID(p[:16]).String()
-		p = p[16:]
-		if kind == packedReused {
-			if into.Reused == nil {
-				into.Reused = make([]engine.ReusedNode, 0, len(p)/24+1)
-			}
-			into.Reused = append(into.Reused, engine.ReusedNode{NodeID: id, GenerationID: gen})
-			continue
-		}
-		ms, w := binary.Uvarint(p)
-		if w <= 0 || ms > math.MaxInt64 {
-			return errCorrupt
-		}
-		p = p[w:]
-		if len(into.Nodes) == 0 { // sized once, for the packed entries left
-			into.Nodes = make(map[string]engine.NodeRecord, len(p)/24+1)
-		}
-		into.Nodes[id] = engine.NodeRecord{Status: engine.NodeExecuted, Reasons: []string{}, GenerationID: gen, DurationMS: int64(ms)}
-	}
-	return nil
+	return decodePacked(packed, into)
 }
 
 // appendNodeRecord appends a record's JSON, as encoding/json writes engine.NodeRecord.
