@@ -94,9 +94,12 @@ func FuzzCacheForms(f *testing.F) {
 	data := encodeState("w", st)
 	f.Add(data[:len(data)-4])
 	key := "k"
-	v := Version{ID: "v", ContentHash: "h", Graph: Graph{Nodes: make([]Node, 3)}}
-	facts := encodeVersionFacts(key, v, versionFacts{static: []string{"a", "", "c"}, paramsOK: true})
+	v := Version{ID: "v", ContentHash: "h", Graph: Graph{Nodes: []Node{{ID: "a"}, {ID: "b"}, {ID: "c"}},
+		Edges: []Edge{{Source: "a", Target: "b"}, {Source: "b", Target: "c"}}}}
+	facts := encodeVersionFacts(key, v, versionFacts{static: []string{"a", "", "c"}, paramsOK: true,
+		reads: []flowReads{{}, {names: []string{"x", "y"}}, {all: true}}, src: []int{0, 1}, dst: []int{1, 2}, order: []int{0, 1, 2}})
 	f.Add(facts[:len(facts)-4])
+	reg := NewRegistry()
 	f.Fuzz(func(t *testing.T, body []byte) {
 		data := binary.LittleEndian.AppendUint32(append([]byte(nil), body...), crc32.Checksum(body, castagnoli))
 		var g Graph
@@ -112,6 +115,7 @@ func FuzzCacheForms(f *testing.F) {
 			if !ok || !reflect.DeepEqual(back, vf) {
 				t.Fatalf("facts read from %q do not read back", body)
 			}
+			newGraphFactsWith(reg, v.Graph, &vf) // taken or refused, never a panic
 		}
 		if st, err := decodeState(data, "w", nil); err == nil {
 			if _, err := decodeState(encodeState("w", st), "w", nil); err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 )
 
 // graphFacts is what a plan reads of a graph that depends on the graph alone: its index and
@@ -32,15 +33,28 @@ type graphFacts struct {
 
 func newGraphFacts(reg *Registry, g Graph) *graphFacts { return newGraphFactsWith(reg, g, nil) }
 
-// newGraphFactsWith is newGraphFacts with the static config hashes given (a version's facts
-// file) instead of worked out; nil when they cannot be the graph's: a hash for a node that is
-// not static.
-func newGraphFactsWith(reg *Registry, g Graph, static []string) *graphFacts {
+// newGraphFactsWith is newGraphFacts with what a version's facts file holds (d) instead of
+// worked out: the static config hashes, the flow inputs each node reads, the edges' ends and
+// the order. nil when they cannot be the graph's: sizes that differ, an edge end that names
+// another node, an order that is not one, a hash for a node that is not static.
+func newGraphFactsWith(reg *Registry, g Graph, d *versionFacts) *graphFacts {
 	n := len(g.Nodes)
-	f := &graphFacts{g: g, gi: indexGraph(g), top: make([]int, n), types: make([]*NodeType, n),
-		children: map[string][]int{}, exprParams: map[string][]string{}, reads: make([]flowReads, n),
+	f := &graphFacts{g: g, top: make([]int, n), types: make([]*NodeType, n),
+		children: map[string][]int{}, exprParams: map[string][]string{},
 		links: make([]bool, n), static: make([]string, n)}
-	f.order, f.orderErr = f.gi.topoOrder(g)
+	if d != nil {
+		if len(d.static) != n || len(d.reads) != n {
+			return nil
+		}
+		if f.gi = indexWithEnds(g, d.src, d.dst); f.gi == nil || !f.gi.isOrder(g, d.order) {
+			return nil
+		}
+		f.order, f.reads = d.order, d.reads
+	} else {
+		f.gi = indexGraph(g)
+		f.order, f.orderErr = f.gi.topoOrder(g)
+		f.reads = make([]flowReads, n)
+	}
 	byType := map[string]*NodeType{}
 	for i := range g.Nodes {
 		nd := &g.Nodes[i]
@@ -58,7 +72,7 @@ func newGraphFactsWith(reg *Registry, g Graph, static []string) *graphFacts {
 		f.top[i] = i
 		if nd.ParentID != "" {
 			f.children[nd.ParentID] = append(f.children[nd.ParentID], i)
-			if pi, ok := f.gi.idx[nd.ParentID]; ok {
+			if pi, ok := f.gi.index()[nd.ParentID]; ok {
 				f.top[i] = pi
 			}
 		}
@@ -66,7 +80,9 @@ func newGraphFactsWith(reg *Registry, g Graph, static []string) *graphFacts {
 	var work []int
 	for i := range g.Nodes {
 		if g.Nodes[i].ParentID == "" && f.types[i] != nil {
-			f.reads[i] = f.readsOf(i)
+			if d == nil {
+				f.reads[i] = f.readsOf(i)
+			}
 			f.links[i] = linksFile(f.types[i])
 			if f.links[i] {
 				f.linking = append(f.linking, i)
@@ -76,20 +92,20 @@ func newGraphFactsWith(reg *Registry, g Graph, static []string) *graphFacts {
 			}
 		}
 	}
-	if static != nil {
-		if len(static) != n {
-			return nil
-		}
+	if d != nil {
 		isWork := make([]bool, n)
 		for _, i := range work {
 			isWork[i] = true
 		}
-		for i, h := range static {
+		for i, h := range d.static {
 			if h != "" && !isWork[i] {
 				return nil
 			}
+			if !isWork[i] && (g.Nodes[i].ParentID != "" || f.types[i] == nil) && d.reads[i].any() {
+				return nil // reads are only worked out for top-level nodes of a known type
+			}
 		}
-		f.static = static
+		f.static = d.static
 		return f
 	}
 	forEachParallel(work, func(i int) {
@@ -115,16 +131,21 @@ func (f *graphFacts) readers() map[string]bool {
 // graphIndex is a graph's edges by node index, in and out lists packed in one array each.
 // An edge to or from a missing node is left out (validation reports it).
 type graphIndex struct {
-	idx              map[string]int
-	src, dst         []int // by edge; -1 for an edge left out
-	inAt, outAt      []int // node i's edges are inEdges[inAt[i]:inAt[i+1]]
+	// idx maps node id → index (the last node of an id); made on first use (index) when the
+	// edges' ends came from a version's facts file.
+	idx      map[string]int
+	idxOnce  sync.Once
+	nodes    []Node
+	src, dst []int // by edge; -1 for an edge left out
+	// inAt and outAt: node i's edges are inEdges[inAt[i]:inAt[i+1]] and outEdge[outAt[i]:outAt[i+1]].
+	inAt, outAt      []int
 	inEdges, outEdge []int
 }
 
 func indexGraph(g Graph) *graphIndex {
 	n := len(g.Nodes)
-	gi := &graphIndex{idx: make(map[string]int, n), src: make([]int, len(g.Edges)), dst: make([]int, len(g.Edges)),
-		inAt: make([]int, n+1), outAt: make([]int, n+1)}
+	gi := &graphIndex{idx: make(map[string]int, n), nodes: g.Nodes, src: make([]int, len(g.Edges)), dst: make([]int, len(g.Edges))}
+	gi.idxOnce.Do(func() {})
 	for i := range g.Nodes {
 		gi.idx[g.Nodes[i].ID] = i
 	}
@@ -136,8 +157,61 @@ func indexGraph(g Graph) *graphIndex {
 			continue
 		}
 		gi.src[k], gi.dst[k] = s, t
-		gi.outAt[s+1]++
-		gi.inAt[t+1]++
+	}
+	gi.link()
+	return gi
+}
+
+// indexWithEnds is indexGraph with each edge's source and target index given (a version's
+// facts file); nil when they are not the graph's: an index out of range, an edge left out,
+// or an end whose node has another id. The id map is made on first use.
+func indexWithEnds(g Graph, src, dst []int) *graphIndex {
+	n := len(g.Nodes)
+	if len(src) != len(g.Edges) || len(dst) != len(g.Edges) {
+		return nil
+	}
+	for k := range g.Edges {
+		s, t := src[k], dst[k]
+		if s < 0 || s >= n || t < 0 || t >= n || g.Nodes[s].ID != g.Edges[k].Source || g.Nodes[t].ID != g.Edges[k].Target {
+			return nil
+		}
+	}
+	gi := &graphIndex{nodes: g.Nodes, src: src, dst: dst}
+	gi.link()
+	return gi
+}
+
+// index maps node id → index, made once.
+func (gi *graphIndex) index() map[string]int {
+	gi.idxOnce.Do(func() {
+		gi.idx = make(map[string]int, len(gi.nodes))
+		for i := range gi.nodes {
+			gi.idx[gi.nodes[i].ID] = i
+		}
+	})
+	return gi.idx
+}
+
+// find is index()[id] without the map (the last node of the id): a plan looks up one node,
+// a scan of the ids costs less than making the map.
+func (gi *graphIndex) find(id string) (int, bool) {
+	for i := len(gi.nodes) - 1; i >= 0; i-- {
+		if gi.nodes[i].ID == id {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// link packs the in and out lists from src and dst.
+func (gi *graphIndex) link() {
+	n := len(gi.nodes)
+	gi.inAt, gi.outAt = make([]int, n+1), make([]int, n+1)
+	for k, s := range gi.src {
+		if s >= 0 {
+			gi.outAt[s+1]++
+			gi.inAt[gi.dst[k]+1]++
+		}
 	}
 	for i := 0; i < n; i++ {
 		gi.outAt[i+1] += gi.outAt[i]
@@ -145,15 +219,14 @@ func indexGraph(g Graph) *graphIndex {
 	}
 	gi.inEdges, gi.outEdge = make([]int, gi.inAt[n]), make([]int, gi.outAt[n])
 	inFill, outFill := slices.Clone(gi.inAt[:n]), slices.Clone(gi.outAt[:n])
-	for k := range g.Edges {
-		if s, t := gi.src[k], gi.dst[k]; s >= 0 {
+	for k, s := range gi.src {
+		if t := gi.dst[k]; s >= 0 {
 			gi.outEdge[outFill[s]] = k
 			outFill[s]++
 			gi.inEdges[inFill[t]] = k
 			inFill[t]++
 		}
 	}
-	return gi
 }
 
 func (gi *graphIndex) in(i int) []int  { return gi.inEdges[gi.inAt[i]:gi.inAt[i+1]] }
@@ -195,6 +268,31 @@ func (gi *graphIndex) topoOrder(g Graph) ([]int, error) {
 		return nil, invalidf(fmt.Sprintf("graph has a cycle (%d of %d nodes ordered)", len(ready), n))
 	}
 	return ready, nil
+}
+
+// isOrder reports whether order is an order topoOrder could give: every node once, every
+// edge that orders the outer graph going forward.
+func (gi *graphIndex) isOrder(g Graph, order []int) bool {
+	n := len(g.Nodes)
+	if len(order) != n {
+		return false
+	}
+	at := make([]int, n)
+	for i := range at {
+		at[i] = -1
+	}
+	for p, i := range order {
+		if i < 0 || i >= n || at[i] >= 0 {
+			return false
+		}
+		at[i] = p
+	}
+	for k := range g.Edges {
+		if gi.counts(g, k) && at[gi.src[k]] >= at[gi.dst[k]] {
+			return false
+		}
+	}
+	return true
 }
 
 // counts reports whether edge k orders the outer graph (it joins two top-level nodes).

@@ -195,7 +195,7 @@ func (ex *Executor) bodyRunner(x *Execution, b *loopBody, bodies map[string]*loo
 		// Early cutoff inside the body: when the group reruns for what is upstream of it or a
 		// body edit (not as the run's target), a deterministic child whose inputs for an item
 		// equal those it saw in the loop's last run reuses that generation.
-		if p := x.Plan.at(gi.idx[b.group], b.group); p != nil && p.Action == ActionRerun &&
+		if p := x.Plan.at(gi.index()[b.group], b.group); p != nil && p.Action == ActionRerun &&
 			!slices.Contains(p.Reasons, ReasonTarget) && x.bodyPrior != nil {
 			memo := &priorByFingerprint{load: x.bodyPrior, known: map[string]map[string]*Generation{}}
 			prior = memo.find
@@ -214,7 +214,7 @@ func (ex *Executor) bodyRunner(x *Execution, b *loopBody, bodies map[string]*loo
 			}
 		}
 		if gi != nil {
-			if p := x.Plan.at(gi.idx[n.ID], n.ID); p != nil {
+			if p := x.Plan.at(gi.index()[n.ID], n.ID); p != nil {
 				c.reasons = p.Reasons
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // PlanInput is everything a plan depends on. BuildPlan is a pure function of it.
@@ -37,7 +38,17 @@ type PlanInput struct {
 	// facts, when set, are newGraphFacts(Registry, Graph), kept with a version. They do not
 	// change the plan, only spare working them out.
 	facts *graphFacts
+	// versionID is the stored version Graph is ("" for any other graph): a generation that
+	// run of it made from generations the same run made needs no fingerprint worked out
+	// (madeTogether).
+	versionID string
+	// together, when set (tests), checks every madeTogether answer against the fingerprint.
+	together *togetherCheck
 }
+
+// togetherCheck counts madeTogether answers and those the worked-out fingerprint
+// contradicts (tests).
+type togetherCheck struct{ taken, contradicted atomic.Int64 }
 
 // BuildPlan decides, for every node, rerun | reuse | untouched with the reasons of SPEC §7.
 // Nodes that feed From or From's downstream are in scope; the rest are untouched. It never
@@ -74,7 +85,7 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 			scope[i] = true
 		}
 	} else {
-		i, ok := gi.idx[in.From]
+		i, ok := gi.find(in.From)
 		if !ok {
 			return Plan{}, Invalid(Problem{NodeID: in.From, Message: "no such node"})
 		}
@@ -409,6 +420,15 @@ func (pc *planContext) loadPrior(i int) {
 // would see other values than its own prior generation saw. A generation kept in memory
 // remembers the answer with the upstream generations it was worked out for.
 func (pc *planContext) inputsDiffer(i int, prior *Generation) bool {
+	if pc.madeTogether(i, prior) {
+		if c := pc.in.together; c != nil {
+			c.taken.Add(1)
+			if !pc.fingerprintIs(i, prior.ConfigHash, prior.InputFingerprint) {
+				c.contradicted.Add(1)
+			}
+		}
+		return false
+	}
 	if prior.memo != nil {
 		if v := prior.memo.verdict.Load(); v != nil && v.facts == pc.f && pc.sameUpstream(i, v.upstream) {
 			return v.differs
@@ -419,6 +439,30 @@ func (pc *planContext) inputsDiffer(i int, prior *Generation) bool {
 		prior.memo.verdict.Store(&fpVerdict{facts: pc.f, upstream: pc.upstream(i), differs: differs})
 	}
 	return differs
+}
+
+// madeTogether reports whether node i's prior generation and those of every top-level node
+// feeding it were made by one run of the version planned. That run fed the node exactly
+// those generations' outputs through these edges (a top-level node executes once per run)
+// and worked its input fingerprint out of them, so fingerprintIs would give true: a fact
+// true since the run committed, read from the ids every generation carries (a state record
+// keeps them), so a fresh process planning the last node of a long chain hashes only what
+// changed since. A selection, a deletion or a later run that replaces an upstream
+// generation, another version, a draft: the fingerprint is worked out.
+func (pc *planContext) madeTogether(i int, prior *Generation) bool {
+	if pc.in.versionID == "" || prior.RunID == "" || prior.VersionID != pc.in.versionID {
+		return false
+	}
+	for _, k := range pc.gi.in(i) {
+		s := pc.gi.src[k]
+		if pc.g.Nodes[s].ParentID != "" {
+			continue // a loop body's result edge: fingerprintIs leaves it out too
+		}
+		if src := pc.priors[s]; src == nil || src.RunID != prior.RunID {
+			return false
+		}
+	}
+	return true
 }
 
 // upstream lists the prior generations feeding node i, edge by edge.

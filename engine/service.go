@@ -85,6 +85,8 @@ type Service struct {
 	// pausedSeen is the queue's pause as this process last applied and announced it.
 	pausedMu   sync.Mutex
 	pausedSeen bool
+	// together, when set (tests), checks the plans' madeTogether answers (planner.go).
+	together *togetherCheck
 }
 
 // SettingRunCap is the settings key of the global run cap.

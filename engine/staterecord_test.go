@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sync/atomic"
 	"testing"
 
@@ -74,8 +75,20 @@ func freshService(t *testing.T, store engine.Store, reg *engine.Registry, slack 
 	t.Helper()
 	svc := cacheService(t, store, reg)
 	svc.SetStateRecordSlack(slack)
+	check := svc.CheckMadeTogether()
+	t.Cleanup(func() {
+		taken, contradicted := check()
+		madeTogetherTaken.Add(taken)
+		if contradicted > 0 {
+			t.Errorf("%d of %d nodes taken as fed what their generation saw (made by one run with their upstream) would see other values", contradicted, taken)
+		}
+	})
 	return svc
 }
+
+// madeTogetherTaken counts the nodes fresh services' plans took as fed what their generation
+// saw without working its fingerprint out (each checked against it).
+var madeTogetherTaken atomic.Int64
 
 // planJSON is what a plan says, for comparing plans.
 func planJSON(t *testing.T, p engine.Plan) string {
@@ -103,6 +116,11 @@ func TestPropertyStateRecordPlansAsWholeState(t *testing.T) {
 	if testing.Short() {
 		graphs = 20
 	}
+	t.Cleanup(func() { // after every graph's subtest
+		if madeTogetherTaken.Load() == 0 {
+			t.Error("no plan took a node as made with its upstream by one run")
+		}
+	})
 	for i := range graphs {
 		seed := int64(20261206 + i)
 		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
@@ -461,4 +479,44 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// TestPlanMadeTogetherNeedsTheVersion: a node and its upstream made by one run are taken as
+// fed what the node saw only under the version that run ran: after a version that rewires
+// the node's input to another node the same run made, its fingerprint is worked out and
+// says input_changed (TestPropertyStateRecordPlansAsWholeState checks the other answers).
+func TestPlanMadeTogetherNeedsTheVersion(t *testing.T) {
+	ctx := context.Background()
+	reg := libRegistry(t)
+	g := engine.Graph{
+		Nodes: []engine.Node{node("a", "math.expr", map[string]any{"expression": "1"}), node("b", "math.expr", map[string]any{"expression": "2"}),
+			node("c", "math.expr", map[string]any{"expression": "a"}), node("d", "math.expr", map[string]any{"expression": "a"})},
+		Edges: []engine.Edge{edge("a", "result", "c", "a"), edge("c", "result", "d", "a")},
+	}
+	svc := newService(t, reg, 2)
+	check := svc.CheckMadeTogether()
+	imp := importGraph(t, svc, "rewire", g)
+	if r := runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID}); r.Status != engine.RunCompleted {
+		t.Fatalf("full run %s %s", r.Status, r.Error)
+	}
+	p, err := svc.PlanFrom(ctx, imp.WorkflowID, "", "d", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := p.Nodes["c"]; c.Action != engine.ActionReuse {
+		t.Fatalf("before the rewire c %s %v", c.Action, c.Reasons)
+	}
+	if taken, _ := check(); taken == 0 {
+		t.Fatal("c was not taken as made with its upstream by one run")
+	}
+	g.Edges[0] = edge("b", "result", "c", "a")
+	if _, err := svc.SaveVersion(ctx, imp.WorkflowID, g, "rewired", "", true); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = svc.PlanFrom(ctx, imp.WorkflowID, "", "d", nil); err != nil {
+		t.Fatal(err)
+	}
+	if c := p.Nodes["c"]; c.Action != engine.ActionRerun || !slices.Contains(c.Reasons, engine.ReasonInputChanged) {
+		t.Fatalf("after the rewire c %s %v, want a rerun for input_changed", c.Action, c.Reasons)
+	}
 }

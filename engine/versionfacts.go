@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"slices"
 	"sync"
 )
 
@@ -32,13 +33,27 @@ type VersionFactsStore interface {
 	SaveVersionFacts(id string, data []byte)
 }
 
-// factsMagic starts every facts file; the last byte is the format's version.
-const factsMagic = "FBfacts1"
+// factsMagic starts every facts file; the last byte is the format's version (2: with the
+// reads, the edges' ends and the order).
+const factsMagic = "FBfacts2"
 
-// versionFacts is a facts file read back.
+// versionFacts is a facts file read back: per node graphFacts.static and .reads, per edge
+// the index of its source and target (graphIndex.src, .dst), the order (graphFacts.order).
 type versionFacts struct {
-	static   []string // per node, graphFacts.static
-	paramsOK bool     // checkTypesKnown passed
+	static   []string
+	reads    []flowReads
+	src, dst []int
+	order    []int
+	paramsOK bool // checkTypesKnown passed
+}
+
+// factsOf is what a facts file keeps of f; ok is false when f cannot be kept (no order: the
+// graph has a cycle; an edge left out: a missing node).
+func factsOf(f *graphFacts) (versionFacts, bool) {
+	if f.orderErr != nil || slices.Contains(f.gi.src, -1) {
+		return versionFacts{}, false
+	}
+	return versionFacts{static: f.static, reads: f.reads, src: f.gi.src, dst: f.gi.dst, order: f.order}, true
 }
 
 var (
@@ -114,8 +129,22 @@ func encodeVersionFacts(key string, v Version, f versionFacts) []byte {
 	out = appendStr(out, v.ContentHash)
 	out = appendBool(out, f.paramsOK)
 	out = binary.AppendUvarint(out, uint64(len(f.static)))
-	for _, s := range f.static {
+	for i, s := range f.static {
 		out = appendStr(out, s)
+		r := f.reads[i]
+		out = appendBool(out, r.all)
+		out = binary.AppendUvarint(out, uint64(len(r.names)))
+		for _, name := range r.names {
+			out = appendStr(out, name)
+		}
+	}
+	out = binary.AppendUvarint(out, uint64(len(f.src)))
+	for k := range f.src {
+		out = binary.AppendUvarint(out, uint64(f.src[k]))
+		out = binary.AppendUvarint(out, uint64(f.dst[k]))
+	}
+	for _, i := range f.order {
+		out = binary.AppendUvarint(out, uint64(i))
 	}
 	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli))
 }
@@ -139,9 +168,28 @@ func decodeVersionFacts(data []byte, key string, v Version) (versionFacts, bool)
 	if r.err != nil || n != len(v.Graph.Nodes) {
 		return versionFacts{}, false
 	}
-	f.static = make([]string, n)
+	f.static, f.reads = make([]string, n), make([]flowReads, n)
 	for i := range f.static {
 		f.static[i] = r.str()
+		f.reads[i].all = r.flag()
+		if names := r.count(1); names > 0 {
+			f.reads[i].names = make([]string, names)
+			for j := range names {
+				f.reads[i].names[j] = r.str()
+			}
+		}
+	}
+	e := r.count(2)
+	if r.err != nil || e != len(v.Graph.Edges) {
+		return versionFacts{}, false
+	}
+	f.src, f.dst = make([]int, e), make([]int, e)
+	for k := range e {
+		f.src[k], f.dst[k] = r.index(n), r.index(n)
+	}
+	f.order = make([]int, n)
+	for i := range f.order {
+		f.order[i] = r.index(n)
 	}
 	if r.err != nil || r.s != "" {
 		return versionFacts{}, false
@@ -181,11 +229,16 @@ func (s *Service) saveDiskFacts(v Version) {
 	if d := s.diskFacts(v); d != nil && d.paramsOK {
 		return
 	}
+	kept, ok := factsOf(f)
+	if !ok {
+		return
+	}
 	key := factsKey(s.reg)
 	if key == "" || !s.versions.markFactsSaved(v.ID) {
 		return
 	}
-	fs.SaveVersionFacts(v.ID, encodeVersionFacts(key, v, versionFacts{static: f.static, paramsOK: true}))
+	kept.paramsOK = true
+	fs.SaveVersionFacts(v.ID, encodeVersionFacts(key, v, kept))
 }
 
 // graphFacts returns version v's plan facts: from the process's memory, else worked out with
@@ -195,15 +248,26 @@ func (s *Service) graphFacts(v Version) *graphFacts {
 	if f, ok := s.versions.cachedFacts(v.ID); ok {
 		return f
 	}
-	var static []string
+	var f *graphFacts
 	if d := s.diskFacts(v); d != nil {
-		static = d.static
+		f = newGraphFactsWith(s.reg, v.Graph, d)
 	}
-	f := newGraphFactsWith(s.reg, v.Graph, static)
-	if f == nil { // the file's hashes do not fit the graph: work them out
+	if f == nil { // no file, or it does not fit the graph: work them out
 		f = newGraphFacts(s.reg, v.Graph)
 	}
 	s.versions.keepFacts(v, f)
 	s.saveDiskFacts(v)
 	return f
+}
+
+// index reads a node index below n.
+func (r *recReader) index(n int) int {
+	i := r.uvarint()
+	if r.err == nil && i >= uint64(n) {
+		r.err = errBadRecord
+	}
+	if r.err != nil {
+		return 0
+	}
+	return int(i)
 }

@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -44,9 +45,10 @@ func factsGraph(r *rand.Rand) Graph {
 }
 
 // TestVersionFactsAsWorkedOut: for random graphs, the facts made from a version's facts file
-// are exactly the facts worked out from the graph; a file of another build or registry, another
-// version (id or content), a graph of another size, a damaged file and hashes given to nodes
-// that are not static are all refused.
+// (static hashes, reads, edge ends, order) are exactly the facts worked out from the graph; a
+// file of another build or registry, another version (id or content), a graph of another size,
+// a damaged file, hashes given to nodes that are not static, edge ends naming other nodes and
+// orders that are not one are all refused.
 func TestVersionFactsAsWorkedOut(t *testing.T) {
 	reg := factsRegistry(t)
 	key := factsKey(reg)
@@ -70,13 +72,32 @@ func TestVersionFactsAsWorkedOut(t *testing.T) {
 				statics++
 			}
 		}
-		data := encodeVersionFacts(key, v, versionFacts{static: want.static, paramsOK: true})
+		kept, ok := factsOf(want)
+		if !ok {
+			t.Fatalf("graph %d: its facts cannot be kept", k)
+		}
+		kept.paramsOK = true
+		data := encodeVersionFacts(key, v, kept)
 		f, ok := decodeVersionFacts(data, key, v)
 		if !ok || !f.paramsOK {
 			t.Fatalf("graph %d: its facts file does not read back", k)
 		}
-		if got := newGraphFactsWith(reg, g, f.static); !reflect.DeepEqual(got, want) {
+		got := newGraphFactsWith(reg, g, &f)
+		if got == nil {
+			t.Fatalf("graph %d: the facts file was not taken", k)
+		}
+		got.gi.index() // made on first use from a file; worked out at once
+		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("graph %d: facts from the file %+v, worked out %+v", k, got, want)
+		}
+		ordered := false // an edge orders the outer graph: reversing the order breaks it
+		for e := range g.Edges {
+			ordered = ordered || want.gi.counts(g, e)
+		}
+		for name, bad := range badFacts(f, len(g.Nodes), ordered) {
+			if newGraphFactsWith(reg, g, &bad) != nil {
+				t.Fatalf("graph %d: %s: taken", k, name)
+			}
 		}
 		fewer := v
 		fewer.Graph.Nodes = g.Nodes[:len(g.Nodes)-1]
@@ -99,9 +120,10 @@ func TestVersionFactsAsWorkedOut(t *testing.T) {
 		// A hash for a node whose config reads a flow input (or links a file) cannot be.
 		for i, s := range want.static {
 			if s == "" && (want.reads[i].any() || want.links[i]) {
-				bad := append([]string(nil), want.static...)
-				bad[i] = "x"
-				if newGraphFactsWith(reg, g, bad) != nil {
+				bad := f
+				bad.static = append([]string(nil), want.static...)
+				bad.static[i] = "x"
+				if newGraphFactsWith(reg, g, &bad) != nil {
 					t.Fatalf("graph %d: a hash for node %s (not static) was taken", k, g.Nodes[i].ID)
 				}
 			}
@@ -110,6 +132,37 @@ func TestVersionFactsAsWorkedOut(t *testing.T) {
 	if statics == 0 {
 		t.Fatal("no graph had a static node")
 	}
+}
+
+// badFacts are facts files that decode but are not the graph's: an edge end moved to another
+// node, an order with a node twice or an edge going backward, fewer reads.
+func badFacts(f versionFacts, n int, ordered bool) map[string]versionFacts {
+	out := map[string]versionFacts{}
+	if len(f.src) > 0 && n > 1 {
+		moved := f
+		moved.src = append([]int(nil), f.src...)
+		moved.src[0] = (moved.src[0] + 1) % n
+		out["an edge from another node"] = moved
+		moved.src, moved.dst = f.src, append([]int(nil), f.dst...)
+		moved.dst[len(f.dst)-1] = (moved.dst[len(f.dst)-1] + 1) % n
+		out["an edge to another node"] = moved
+	}
+	if n > 1 {
+		twice := f
+		twice.order = append([]int(nil), f.order...)
+		twice.order[0] = twice.order[1]
+		out["a node twice in the order"] = twice
+		rev := f
+		rev.order = slices.Clone(f.order)
+		slices.Reverse(rev.order)
+		if ordered {
+			out["the order reversed"] = rev
+		}
+	}
+	fewer := f
+	fewer.reads = f.reads[:len(f.reads)-1]
+	out["fewer reads"] = fewer
+	return out
 }
 
 // recrc puts a right checksum after body.
