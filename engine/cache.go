@@ -55,7 +55,7 @@ type cacheIndex struct {
 	valid   bool                   // hits hold at clock
 	known   *fpSet                 // nil: every fingerprint not in hits is asked of the store
 	hits    map[string]*Generation // fingerprint -> the latest completed generation with it
-	fetched map[string]bool        // workflows whose current generations were checked
+	fetched map[string]*candidates // workflow -> its current generations batched checks take (cachefetch.go)
 	// A batched check (cacheRun.prefetch) takes a while, and the run goes on committing
 	// meanwhile (a cache hit commits the node's own copy): its answers are kept unless the
 	// hits were reset since (reset counts resets) or a generation with their fingerprint was
@@ -114,16 +114,6 @@ func (f *fpSet) has(k uint64) bool {
 	return in
 }
 
-// single reports whether exactly one completed generation has a fingerprint with key k: it
-// is then the one CachedGeneration finds for it.
-func (f *fpSet) single(k uint64) bool {
-	if f.more[k] != 1 {
-		return false
-	}
-	_, in := slices.BinarySearch(f.sorted, k)
-	return !in
-}
-
 // add counts a generation with fp; false when fp has no key (the set cannot answer for it
 // any more).
 func (f *fpSet) add(fp string) bool {
@@ -152,7 +142,7 @@ func (c *cacheIndex) begin(ctx context.Context, st GenerationStore) bool {
 		_, more, ok, err := l.CompletedFingerprints(ctx, c.clock.Writes, knownMax-len(c.known.sorted)-len(c.known.more))
 		if err == nil && ok && c.addKnown(more) {
 			if !c.valid {
-				c.hits, c.fetched = map[string]*Generation{}, map[string]bool{}
+				c.hits, c.fetched = map[string]*Generation{}, map[string]*candidates{}
 				c.reset++
 			}
 			for _, fp := range more {
@@ -163,7 +153,7 @@ func (c *cacheIndex) begin(ctx context.Context, st GenerationStore) bool {
 			return true
 		}
 	}
-	c.clock, c.valid, c.hits, c.fetched, c.known = now, true, map[string]*Generation{}, map[string]bool{}, nil
+	c.clock, c.valid, c.hits, c.fetched, c.known = now, true, map[string]*Generation{}, map[string]*candidates{}, nil
 	c.reset++
 	if canList {
 		sorted, more, ok, err := l.CompletedFingerprints(ctx, -1, knownMax)
@@ -266,7 +256,7 @@ func (c *cacheIndex) answer(fingerprint string) (g *Generation, absent bool, clo
 
 // keep adds answers the store gave after the index stood at clock: only if it still does (a
 // commit meanwhile may have made them older).
-func (c *cacheIndex) keep(clock GenClock, hits map[string]*Generation, workflowID string) {
+func (c *cacheIndex) keep(clock GenClock, hits map[string]*Generation) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.valid || c.clock != clock || len(c.hits)+len(hits) > cacheIndexMax {
@@ -274,9 +264,6 @@ func (c *cacheIndex) keep(clock GenClock, hits map[string]*Generation, workflowI
 	}
 	for fp, g := range hits {
 		c.hits[fp] = g
-	}
-	if workflowID != "" {
-		c.fetched[workflowID] = true
 	}
 }
 
@@ -291,50 +278,13 @@ func (c *cacheIndex) soil(fp string) {
 	}
 }
 
-// fetched keeps the answers of a batched check started (notSingle) at reset: those whose
-// fingerprint no generation was written with since. It ends the check.
-func (c *cacheIndex) keepFetched(reset uint64, hits map[string]*Generation, workflowID string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.fetching--
-	defer func() {
-		if c.fetching == 0 {
-			c.dirty = nil
-		}
-	}()
-	if !c.valid || c.reset != reset || len(c.hits)+len(hits) > cacheIndexMax {
-		return
-	}
-	for fp, g := range hits {
-		if !c.dirty[fp] {
-			c.hits[fp] = g
-		}
-	}
-	c.fetched[workflowID] = true
-}
-
-// claimFetch reports whether the current generations of workflowID are still to be checked
-// (and marks them as being checked).
-func (c *cacheIndex) claimFetch(workflowID string) bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.valid || c.fetched[workflowID] {
-		return false
-	}
-	c.fetched[workflowID] = true
-	return true
-}
-
 // cacheRun is one run's use of the cache: the executor's Cache hook. Its first lookup brings
 // the process's index to the store's clock (cacheIndex.begin); from then on memory answers
 // what it can. A fingerprint memory cannot answer costs one store lookup; when that finds a
-// generation, the current generations of the workflow it belongs to (usually held in memory
-// by the current cache) are checked with one batched check
-// (GenerationStore.LatestWithFingerprints), and those that are the latest completed
-// generation with their fingerprint are kept (where a later one has it, lookups of it stay
-// one by one). The
-// next nodes of a graph copied from that workflow then hit in memory, as cheaply as a reuse
-// inside one workflow.
+// generation, the current generations of its workflow written about when it was are checked
+// with one batched check (cacheRun.prefetch), and those that are the latest completed
+// generation with their fingerprint are kept: the next nodes of a graph copied from that
+// workflow then hit in memory, as cheaply as a reuse inside one workflow.
 type cacheRun struct {
 	s     *Service
 	begin sync.Once
@@ -343,7 +293,8 @@ type cacheRun struct {
 
 func (s *Service) newCacheRun() *cacheRun { return &cacheRun{s: s} }
 
-// lookup is the executor's Cache hook: the generation the store finds, or nil.
+// lookup returns the generation the cache names for fingerprint, or nil: possibly partial
+// (without its outputs: serve loads them), which is all a plan needs.
 func (r *cacheRun) lookup(ctx context.Context, fingerprint string) (*Generation, error) {
 	idx := &r.s.cacheIdx
 	r.begin.Do(func() { r.index = idx.begin(ctx, r.s.store) })
@@ -367,74 +318,10 @@ func (r *cacheRun) lookup(ctx context.Context, fingerprint string) (*Generation,
 		return nil, err
 	}
 	if holds {
-		idx.keep(clock, map[string]*Generation{fingerprint: &found}, "")
-		r.prefetch(ctx, found.WorkflowID)
+		idx.keep(clock, map[string]*Generation{fingerprint: &found})
+		r.prefetch(ctx, &found)
 	}
 	return &found, nil
-}
-
-// prefetch keeps, once per workflow, those of its current generations that are the latest
-// completed generation with their fingerprint. A failure keeps nothing: lookups go on one by
-// one.
-func (r *cacheRun) prefetch(ctx context.Context, workflowID string) {
-	idx := &r.s.cacheIdx
-	if !idx.claimFetch(workflowID) {
-		return
-	}
-	st, err := r.s.current.get(ctx, r.s.store, workflowID)
-	if err != nil {
-		return
-	}
-	byFP := make(map[string]*Generation, len(st.Current))
-	fps := make([]string, 0, len(st.Current))
-	for _, g := range st.Current {
-		if g.Status == GenCompleted && g.InputFingerprint != "" && byFP[g.InputFingerprint] == nil {
-			byFP[g.InputFingerprint] = g
-			fps = append(fps, g.InputFingerprint)
-		}
-	}
-	// A generation alone with its fingerprint is the one CachedGeneration finds: known says
-	// so of those it counted alone. Of the rest, the store names the latest in one batched
-	// call; where that is another generation than the one in hand, the lookup stays one by
-	// one.
-	reset, holds, ask := idx.notSingle(fps)
-	if !holds {
-		return
-	}
-	if len(ask) > 0 {
-		if latest, err := r.s.store.LatestWithFingerprints(ctx, ask); err != nil {
-			byFP = nil
-		} else {
-			for _, fp := range ask {
-				if latest[fp] != byFP[fp].ID {
-					delete(byFP, fp)
-				}
-			}
-		}
-	}
-	idx.keepFetched(reset, byFP, workflowID)
-}
-
-// notSingle starts a batched check (ended by keepFetched when it holds): it returns those of
-// fps that known does not count as the fingerprint of exactly one completed generation, with
-// the hits' reset count and whether they hold.
-func (c *cacheIndex) notSingle(fps []string) (uint64, bool, []string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.valid {
-		return 0, false, nil
-	}
-	c.fetching++
-	if c.known == nil {
-		return c.reset, true, fps
-	}
-	var ask []string
-	for _, fp := range fps {
-		if k, ok := FingerprintKey(fp); !ok || !c.known.single(k) {
-			ask = append(ask, fp)
-		}
-	}
-	return c.reset, true, ask
 }
 
 // cached returns the generation a node planned to rerun reuses from the cache, or nil: only

@@ -385,9 +385,9 @@ func (s *lookupCounter) CachedGeneration(ctx context.Context, fingerprint string
 	return s.Store.CachedGeneration(ctx, fingerprint)
 }
 
-func (s *lookupCounter) LatestWithFingerprints(ctx context.Context, fingerprints []string) (map[string]string, error) {
+func (s *lookupCounter) CachedGenerations(ctx context.Context, fingerprints []string) (map[string]engine.Generation, error) {
 	s.lookups.Add(1)
-	return s.Store.LatestWithFingerprints(ctx, fingerprints)
+	return s.Store.CachedGenerations(ctx, fingerprints)
 }
 
 // TestWarmCacheAsksNoStore: once a changed run found a workflow's generations in the cache,
@@ -515,7 +515,7 @@ func TestPlanSaysCached(t *testing.T) {
 // failingBatch is a store whose batched cache check fails.
 type failingBatch struct{ engine.Store }
 
-func (failingBatch) LatestWithFingerprints(context.Context, []string) (map[string]string, error) {
+func (failingBatch) CachedGenerations(context.Context, []string) (map[string]engine.Generation, error) {
 	return nil, errors.New("disk I/O error")
 }
 

@@ -104,9 +104,9 @@ type lookupCountingStore struct {
 	batched atomic.Int64
 }
 
-func (c *lookupCountingStore) LatestWithFingerprints(ctx context.Context, fps []string) (map[string]string, error) {
+func (c *lookupCountingStore) CachedGenerations(ctx context.Context, fps []string) (map[string]engine.Generation, error) {
 	c.batched.Add(1)
-	return c.Store.LatestWithFingerprints(ctx, fps)
+	return c.Store.CachedGenerations(ctx, fps)
 }
 
 func (c *lookupCountingStore) CachedGeneration(ctx context.Context, fp string) (engine.Generation, error) {

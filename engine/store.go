@@ -90,11 +90,10 @@ type GenerationStore interface {
 	// CachedGeneration returns the latest completed generation, of any workflow, whose input
 	// fingerprint is fingerprint (the cache, SPEC §14), or ErrNotFound.
 	CachedGeneration(ctx context.Context, fingerprint string) (Generation, error)
-	// LatestWithFingerprints returns, for each of fingerprints that a completed generation
-	// has, the id of the one CachedGeneration returns (the latest). It lets a run check a
-	// whole workflow's generations against the cache in one call, however many generations
-	// share a fingerprint.
-	LatestWithFingerprints(ctx context.Context, fingerprints []string) (map[string]string, error)
+	// CachedGenerations is CachedGeneration of many fingerprints in one call: for each of
+	// fingerprints that a completed generation has, the one CachedGeneration returns (the
+	// latest). Its cost follows the number of fingerprints, not of generations sharing them.
+	CachedGenerations(ctx context.Context, fingerprints []string) (map[string]Generation, error)
 	// GenerationClock tells whether any process wrote or deleted a generation of the data
 	// home: see GenClock.
 	GenerationClock(ctx context.Context) (GenClock, error)

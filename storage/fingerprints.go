@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,7 +22,7 @@ import (
 // only keeps that range short: it happens on a lookup, at most once per fingerprintCatchUp
 // or after fingerprintTail generations this store wrote, and once when the store opens its
 // first lookup. Full runs, which never look up, write nothing for it. The index is keyed
-// (fingerprint, created_at, seq) (migration 0013): the latest generation with a fingerprint
+// (fingerprint, created_at, seq) (migration 0012): the latest generation with a fingerprint
 // is one seek, however many generations share it.
 
 const (
@@ -39,7 +40,7 @@ type fingerprintIndex struct {
 	done    bool      // caught up at least once
 	at      time.Time // last catch-up
 	written atomic.Int64
-	// rowsRead counts the rows the batched check (LatestWithFingerprints) has read, for tests
+	// rowsRead counts the rows the batched check (CachedGenerations) has read, for tests
 	// that hold it to O(fingerprints).
 	rowsRead atomic.Int64
 }
@@ -88,7 +89,7 @@ func (s *Store) catchUpFingerprints(ctx context.Context) {
 const afterMark = `SELECT seq FROM generations WHERE seq > (SELECT seq FROM fingerprint_mark) AND status = 'completed'`
 
 // latestIndexed is the seq of the latest completed generation the index names with the
-// fingerprint bound as ?1 (or none): the last entry of its range (migration 0013), one seek
+// fingerprint bound as ?1 (or none): the last entry of its range (migration 0012), one seek
 // however many generations share it.
 const latestIndexed = `SELECT seq FROM (SELECT seq FROM generation_fingerprints WHERE fingerprint = ?1
 		ORDER BY created_at DESC, seq DESC LIMIT 1)`
@@ -119,11 +120,11 @@ func (s *Store) CachedGeneration(ctx context.Context, fingerprint string) (engin
 	return g, nil
 }
 
-// LatestWithFingerprints returns, for each of fingerprints a completed generation has, the id
-// of the latest such generation (as CachedGeneration orders them), in one query: per
-// fingerprint one seek to the index's latest, plus the generations after the index's mark.
-// It reads O(fingerprints) rows, not every generation sharing one.
-func (s *Store) LatestWithFingerprints(ctx context.Context, fingerprints []string) (map[string]string, error) {
+// CachedGenerations returns, for each of fingerprints a completed generation has, the latest
+// such generation (as CachedGeneration orders them), in one query: per fingerprint one seek
+// to the index's latest and a read of that generation, plus the generations after the
+// index's mark. It reads O(fingerprints) rows, not every generation sharing one.
+func (s *Store) CachedGenerations(ctx context.Context, fingerprints []string) (map[string]engine.Generation, error) {
 	fps := make([]string, 0, len(fingerprints))
 	seen := make(map[string]bool, len(fingerprints))
 	for _, fp := range fingerprints {
@@ -132,7 +133,7 @@ func (s *Store) LatestWithFingerprints(ctx context.Context, fingerprints []strin
 			fps = append(fps, fp)
 		}
 	}
-	out := make(map[string]string, len(fps))
+	out := make(map[string]engine.Generation, len(fps))
 	if len(fps) == 0 {
 		return out, nil
 	}
@@ -141,38 +142,53 @@ func (s *Store) LatestWithFingerprints(ctx context.Context, fingerprints []strin
 		return nil, err
 	}
 	s.catchUpFingerprints(ctx)
-	type best struct {
-		created, seq int64
-	}
-	bests := make(map[string]best, len(fps))
+	joins := strings.TrimPrefix(genFrom, " FROM generations g")
 	err = func() error {
-		rows, err := s.r.QueryContext(ctx, `SELECT f.value, g.id, g.created_at, g.seq FROM json_each(?1) f
+		rows, err := s.r.QueryContext(ctx, `SELECT f.value, `+genCols+` FROM json_each(?1) f
 				JOIN generations g ON g.seq = (SELECT seq FROM generation_fingerprints WHERE fingerprint = f.value
-					ORDER BY created_at DESC, seq DESC LIMIT 1)
-			UNION ALL SELECT input_fingerprint, id, created_at, seq FROM generations
-				WHERE seq > (SELECT seq FROM fingerprint_mark) AND status = 'completed'
-				AND input_fingerprint IN (SELECT value FROM json_each(?1))`, string(list))
+					ORDER BY created_at DESC, seq DESC LIMIT 1)`+joins+`
+			UNION ALL SELECT g.input_fingerprint, `+genCols+genFrom+`
+				WHERE g.seq > (SELECT seq FROM fingerprint_mark) AND g.status = 'completed'
+				AND g.input_fingerprint IN (SELECT value FROM json_each(?1))`, string(list))
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
+		var fp string
+		lead := leadScanner{rows: rows, lead: &fp}
 		for rows.Next() {
-			var fp, id string
-			var b best
-			if err := rows.Scan(&fp, &id, &b.created, &b.seq); err != nil {
+			g, err := s.scanGeneration(lead)
+			if err != nil {
 				return err
 			}
 			s.fps.rowsRead.Add(1)
-			if o, ok := bests[fp]; !ok || b.created > o.created || b.created == o.created && b.seq > o.seq {
-				bests[fp], out[fp] = b, id
+			if o, ok := out[fp]; !ok || laterGeneration(&g, &o) {
+				out[fp] = g
 			}
 		}
 		return rows.Err()
 	}()
 	if err != nil {
-		return nil, fmt.Errorf("latest generations of %d fingerprints: %w", len(fps), err)
+		return nil, fmt.Errorf("cached generations of %d fingerprints: %w", len(fps), err)
 	}
 	return out, nil
+}
+
+// leadScanner scans a row whose first column goes to lead, the rest as the caller asks.
+type leadScanner struct {
+	rows *sql.Rows
+	lead any
+}
+
+func (l leadScanner) Scan(dest ...any) error { return l.rows.Scan(append([]any{l.lead}, dest...)...) }
+
+// laterGeneration reports whether a comes after b in CachedGeneration's order (created at,
+// then seq).
+func laterGeneration(a, b *engine.Generation) bool {
+	if ma, mb := a.CreatedAt.UnixMilli(), b.CreatedAt.UnixMilli(); ma != mb {
+		return ma > mb
+	}
+	return a.Seq > b.Seq
 }
 
 // GenerationClock returns the largest generation seq and the number of generations deleted

@@ -10,12 +10,12 @@ import (
 	"github.com/flowbench/flowbench/engine"
 )
 
-// TestLatestWithFingerprintsReadsOneRowEach: the batched cache check reads one row per
-// fingerprint however many generations share it (migration 0013's index gives the latest in
+// TestCachedGenerationsReadsOneRowEach: the batched cache check reads one row per
+// fingerprint however many generations share it (migration 0012's index gives the latest in
 // one seek), and still names the latest by time, not by seq: here the generations written
 // last are the oldest. Before, it read every generation with each fingerprint (6 a
 // fingerprint here, growing with each run that produced the same values again).
-func TestLatestWithFingerprintsReadsOneRowEach(t *testing.T) {
+func TestCachedGenerationsReadsOneRowEach(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, t.TempDir(), slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -64,13 +64,13 @@ func TestLatestWithFingerprintsReadsOneRowEach(t *testing.T) {
 	}
 	for round := range 2 { // the index and the generations after its mark; then the index alone
 		s.fps.rowsRead.Store(0)
-		got, err := s.LatestWithFingerprints(ctx, ask)
+		got, err := s.CachedGenerations(ctx, ask)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for f, id := range want {
-			if got[f] != id {
-				t.Fatalf("round %d: latest of %s = %q, want %s (the newest by time)", round, f, got[f], id)
+			if got[f].ID != id {
+				t.Fatalf("round %d: latest of %s = %q, want %s (the newest by time)", round, f, got[f].ID, id)
 			}
 		}
 		// round 0: one indexed row and one row after the mark per fingerprint; round 1: one.

@@ -176,9 +176,9 @@ func (s *Store) CachedGeneration(ctx context.Context, fingerprint string) (engin
 	return s.genLocked(best), nil
 }
 
-// LatestWithFingerprints returns, for each of fingerprints a completed generation has, the
-// id of the latest such generation.
-func (s *Store) LatestWithFingerprints(ctx context.Context, fingerprints []string) (map[string]string, error) {
+// CachedGenerations returns, for each of fingerprints a completed generation has, the latest
+// such generation.
+func (s *Store) CachedGenerations(ctx context.Context, fingerprints []string) (map[string]engine.Generation, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	best := map[string]*genRec{}
@@ -192,10 +192,10 @@ func (s *Store) LatestWithFingerprints(ctx context.Context, fingerprints []strin
 			best[rec.g.InputFingerprint] = rec
 		}
 	}
-	out := map[string]string{}
+	out := map[string]engine.Generation{}
 	for fp, rec := range best {
 		if rec != nil {
-			out[fp] = rec.g.ID
+			out[fp] = s.genLocked(rec)
 		}
 	}
 	return out, nil

@@ -14,7 +14,7 @@ import (
 
 var cacheTests = []test{
 	{"CachedGenerationAcrossWorkflows", testCachedGeneration},
-	{"LatestWithFingerprints", testLatestWithFingerprints},
+	{"CachedGenerations", testCachedGenerations},
 	{"CacheFollowsWritesAndDeletions", testCacheFollowsWrites},
 	{"CacheLatestByTimeNotWriteOrder", testCacheLatestByTime},
 	{"GenerationClock", testGenerationClock},
@@ -46,10 +46,10 @@ func testCachedGeneration(t *testing.T, s engine.Store) {
 	wantErr(t, "CachedGeneration of no fingerprint", err, engine.ErrNotFound)
 }
 
-// testLatestWithFingerprints: the batched cache check names, for each fingerprint a completed
+// testCachedGenerations: the batched cache check names, for each fingerprint a completed
 // generation has, the latest one (failed ones do not count), across workflows, also past one
 // query's worth of fingerprints; it agrees with CachedGeneration.
-func testLatestWithFingerprints(t *testing.T, s engine.Store) {
+func testCachedGenerations(t *testing.T, s engine.Store) {
 	_, va := mkWorkflow(t, s, "A")
 	_, vb := mkWorkflow(t, s, "B")
 	ra, rb := mkRun(t, s, va, at(1), ""), mkRun(t, s, vb, at(1), "")
@@ -80,23 +80,23 @@ func testLatestWithFingerprints(t *testing.T, s engine.Store) {
 		}
 	}
 	save(t, s, gens...)
-	got, err := s.LatestWithFingerprints(ctx(), append(all, "fp-none", "", fp(7)))
-	must(t, "LatestWithFingerprints", err)
+	got, err := latestIDs(t, s, append(all, "fp-none", "", fp(7)))
+	must(t, "CachedGenerations", err)
 	if !maps.Equal(got, want) {
 		for f, id := range want {
 			if got[f] != id {
-				t.Errorf("LatestWithFingerprints names %q for %s, want %s", got[f], f, id)
+				t.Errorf("CachedGenerations names %q for %s, want %s", got[f], f, id)
 			}
 		}
-		t.Fatalf("LatestWithFingerprints: %d answers, want %d", len(got), len(want))
+		t.Fatalf("CachedGenerations: %d answers, want %d", len(got), len(want))
 	}
 	for _, i := range []int{7, 8, 9, 10} {
 		if g, err := s.CachedGeneration(ctx(), fp(i)); err != nil || g.ID != want[fp(i)] {
 			t.Errorf("CachedGeneration(%s) = %s, %v: want %s, as the batched check", fp(i), g.ID, err, want[fp(i)])
 		}
 	}
-	if got, err := s.LatestWithFingerprints(ctx(), nil); err != nil || len(got) != 0 {
-		t.Errorf("LatestWithFingerprints(nil) = %v, %v; want none", got, err)
+	if got, err := latestIDs(t, s, nil); err != nil || len(got) != 0 {
+		t.Errorf("CachedGenerations(nil) = %v, %v; want none", got, err)
 	}
 }
 
@@ -121,8 +121,8 @@ func testCacheFollowsWrites(t *testing.T, s engine.Store) {
 	// agrees checks the batched check against a lookup of each fingerprint.
 	agrees := func(what string, fps ...string) {
 		t.Helper()
-		got, err := s.LatestWithFingerprints(ctx(), fps)
-		must(t, "LatestWithFingerprints", err)
+		got, err := latestIDs(t, s, fps)
+		must(t, "CachedGenerations", err)
 		want := map[string]string{}
 		for _, fp := range fps {
 			if id := cached(fp); id != "" {
@@ -130,7 +130,7 @@ func testCacheFollowsWrites(t *testing.T, s engine.Store) {
 			}
 		}
 		if !maps.Equal(got, want) {
-			t.Errorf("%s: LatestWithFingerprints = %v, lookups say %v", what, got, want)
+			t.Errorf("%s: CachedGenerations = %v, lookups say %v", what, got, want)
 		}
 	}
 	first := withFP(mkGen(ra, "x", engine.GenCompleted, at(2)), "fp-x")
@@ -241,10 +241,10 @@ func testCacheLatestByTime(t *testing.T, s engine.Store) {
 		t.Helper()
 		g, err := s.CachedGeneration(ctx(), "fp-t")
 		must(t, "CachedGeneration", err)
-		got, err := s.LatestWithFingerprints(ctx(), []string{"fp-t"})
-		must(t, "LatestWithFingerprints", err)
+		got, err := latestIDs(t, s, []string{"fp-t"})
+		must(t, "CachedGenerations", err)
 		if g.ID != want || got["fp-t"] != want {
-			t.Errorf("%s: CachedGeneration %s, LatestWithFingerprints %s; want %s", what, g.ID, got["fp-t"], want)
+			t.Errorf("%s: CachedGeneration %s, CachedGenerations %s; want %s", what, g.ID, got["fp-t"], want)
 		}
 	}
 	newer := withFP(mkGen(ra, "a", engine.GenCompleted, at(30)))
@@ -260,4 +260,22 @@ func testCacheLatestByTime(t *testing.T, s engine.Store) {
 	newest := withFP(mkGen(ra, "d", engine.GenCompleted, at(40)))
 	save(t, s, newest)
 	check("a newer one", newest.ID)
+}
+
+// latestIDs is CachedGenerations as fingerprint -> generation id, each answer checked to be
+// a completed generation with its fingerprint.
+func latestIDs(t *testing.T, s engine.Store, fps []string) (map[string]string, error) {
+	t.Helper()
+	got, err := s.CachedGenerations(ctx(), fps)
+	if err != nil {
+		return nil, err
+	}
+	ids := make(map[string]string, len(got))
+	for fp, g := range got {
+		if g.InputFingerprint != fp || g.Status != engine.GenCompleted || g.WorkflowID == "" {
+			t.Errorf("CachedGenerations answers %s with %+v", fp, g)
+		}
+		ids[fp] = g.ID
+	}
+	return ids, nil
 }

@@ -1,0 +1,155 @@
+package engine
+
+import (
+	"cmp"
+	"context"
+	"slices"
+)
+
+// The batched check. A store lookup that finds a generation (CachedGeneration) suggests that
+// the run is a copy of that generation's workflow, or a chain shifted along its own history:
+// the next fingerprints it asks are likely those of that workflow's current generations
+// written about when the found one was. prefetch asks the store for the cache's answer to a
+// window of them around the found one (fetchBefore before it and fetchWindow in all, by seq)
+// with one batched lookup (GenerationStore.CachedGenerations: per fingerprint the latest
+// completed generation, whole) and keeps the answers as hits. When the run asks past the
+// window, its next store lookup fetches the next one. So a run pays for the part of the
+// workflow it uses, in a store call or two per window: not for the whole workflow (a small
+// graph sharing three nodes with a 10,000-node one used to check all 10,000), nor for every
+// generation sharing a fingerprint, nor a second read for the hits' outputs. Each candidate
+// is fetched once per index state, whatever the order of the asks.
+
+const (
+	fetchWindow = 512
+	fetchBefore = 64
+)
+
+// candidates is a workflow's current generations batched lookups take their windows from:
+// completed ones with a fingerprint (one per fingerprint), by seq; checked marks those a
+// lookup has taken.
+type candidates struct {
+	gens    []*Generation
+	checked []bool
+}
+
+func newCandidates(current map[string]*Generation) *candidates {
+	seen := make(map[string]bool, len(current))
+	gens := make([]*Generation, 0, len(current))
+	for _, g := range current {
+		if g.Status == GenCompleted && g.InputFingerprint != "" && !seen[g.InputFingerprint] {
+			seen[g.InputFingerprint] = true
+			gens = append(gens, g)
+		}
+	}
+	slices.SortFunc(gens, func(a, b *Generation) int { return cmp.Compare(a.Seq, b.Seq) })
+	return &candidates{gens: gens, checked: make([]bool, len(gens))}
+}
+
+// prefetch fetches the window of found's workflow's current generations around found. A
+// failure keeps nothing: lookups go on one by one.
+func (r *cacheRun) prefetch(ctx context.Context, found *Generation) {
+	idx := &r.s.cacheIdx
+	reset, cands, ok := idx.candidatesOf(found.WorkflowID)
+	if !ok {
+		return
+	}
+	if cands == nil {
+		// Which fingerprints to fetch is all it takes from the state: the one a plan
+		// reads will do (a state record's, without outputs, when the process holds no
+		// whole one), not every node's whole generation.
+		st, err := r.s.current.forPlan(ctx, r.s.store, found.WorkflowID, 0, false)
+		if err != nil {
+			return
+		}
+		if cands = idx.addCandidates(reset, found.WorkflowID, newCandidates(st.Current)); cands == nil {
+			return
+		}
+	}
+	reset, fps, ok := idx.claimWindow(cands, found)
+	if !ok {
+		return
+	}
+	got, err := r.s.store.CachedGenerations(ctx, fps)
+	hits := make(map[string]*Generation, len(got))
+	if err == nil {
+		for fp, g := range got {
+			if g.Status == GenCompleted && g.InputFingerprint == fp {
+				hits[fp] = &g
+			}
+		}
+	}
+	idx.keepFetched(reset, hits)
+}
+
+// candidatesOf returns the workflow's candidates (nil: not gathered yet) and the hits' reset
+// count; ok is false when the hits do not hold.
+func (c *cacheIndex) candidatesOf(workflowID string) (uint64, *candidates, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.valid {
+		return 0, nil, false
+	}
+	return c.reset, c.fetched[workflowID], true
+}
+
+// addCandidates keeps cands as the workflow's unless the hits were reset since reset (nil)
+// or another run gathered them meanwhile (theirs).
+func (c *cacheIndex) addCandidates(reset uint64, workflowID string, cands *candidates) *candidates {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.valid || c.reset != reset {
+		return nil
+	}
+	if have := c.fetched[workflowID]; have != nil {
+		return have
+	}
+	c.fetched[workflowID] = cands
+	return cands
+}
+
+// claimWindow starts a batched lookup (ended by keepFetched when ok) of the fingerprints of
+// the candidates around found not fetched yet, marking them fetched, and returns them with
+// the hits' reset count. ok is false, with nothing started, when the hits do not hold or the
+// window has nothing left to fetch.
+func (c *cacheIndex) claimWindow(cands *candidates, found *Generation) (reset uint64, fps []string, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.valid || c.fetched[found.WorkflowID] != cands {
+		return 0, nil, false
+	}
+	pos, _ := slices.BinarySearchFunc(cands.gens, found.Seq, func(g *Generation, seq int64) int { return cmp.Compare(g.Seq, seq) })
+	from := max(0, pos-fetchBefore)
+	to := min(len(cands.gens), from+fetchWindow)
+	for i := from; i < to; i++ {
+		if !cands.checked[i] {
+			cands.checked[i] = true
+			fps = append(fps, cands.gens[i].InputFingerprint)
+		}
+	}
+	if len(fps) == 0 {
+		return 0, nil, false
+	}
+	c.fetching++
+	return c.reset, fps, true
+}
+
+// keepFetched keeps the answers of a batched lookup started (claimWindow) at reset: those whose
+// fingerprint no generation was written with since. It ends the check.
+func (c *cacheIndex) keepFetched(reset uint64, hits map[string]*Generation) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.fetching--
+	defer func() {
+		if c.fetching == 0 {
+			c.dirty = nil
+		}
+	}()
+	if !c.valid || c.reset != reset || len(c.hits)+len(hits) > cacheIndexMax {
+		return
+	}
+	for fp, g := range hits {
+		if !c.dirty[fp] {
+			c.hits[fp] = g
+		}
+	}
+}
