@@ -19,8 +19,8 @@ const (
 
 // prevSQL is a new generation's prev (migration 0013): the seq of the generation of its node
 // written before it in the same batch when there is one (bound, else NULL), else its node's
-// head. A statement's VALUES are read before its rows go in (and the trigger moves the head),
-// so a node written twice in one batch names its earlier generation itself.
+// head (moved once the batch's rows are in: moveHeadsSQL), so a node written twice in
+// one batch names its earlier generation itself.
 func prevSQL(prev, workflow, node string) string {
 	return "COALESCE(" + prev + ", (SELECT last_seq FROM generation_heads WHERE workflow_id = " + workflow +
 		" AND node_id = " + node + "), 0)"

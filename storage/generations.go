@@ -182,6 +182,11 @@ func (s *Store) saveGenerations(ctx context.Context, gens []engine.Generation, a
 			}
 		}
 	}
+	if len(gens) > 0 {
+		if _, err := tx.StmtContext(ctx, s.stmts.moveHeads).ExecContext(ctx, last+1, last+int64(len(gens))); err != nil {
+			return nil, fmt.Errorf("saving generations: %w", err)
+		}
+	}
 	if anyRefs {
 		for i := range enc {
 			e := &enc[i]

@@ -8,9 +8,24 @@ import (
 
 // A node's generations form a chain (migration 0013): generation_heads names the newest
 // (last_seq) and each generation its predecessor (prev), seqs decreasing along it. Writing
-// a generation links it in front (prevSQL and the generations_head trigger); deleting one,
+// a generation links it in front (prevSQL, then moveHeadsSQL); deleting one,
 // below, links its successor to its predecessor and reads the node's head again from what
 // is left. Deleting a workflow removes its heads with it (ON DELETE CASCADE).
+
+// moveHeadsSQL moves the heads of the nodes of the generations with seq in [?1, ?2], written
+// by one saveGenerations: each node's newest, its latest completed by created_at, then seq (as
+// CurrentGenerations has always ordered them), and whether one failed. Rows of the same node
+// come in seq order, each one compared with the head as the one before left it.
+const moveHeadsSQL = `INSERT INTO generation_heads (workflow_id, node_id, last_seq, done_seq, done_at, failed)
+	SELECT workflow_id, node_id, seq, iif(status = 'completed', seq, 0), iif(status = 'completed', created_at, 0), status = 'failed'
+	FROM generations WHERE seq BETWEEN ?1 AND ?2
+	ON CONFLICT (workflow_id, node_id) DO UPDATE SET
+		last_seq = MAX(last_seq, excluded.last_seq),
+		done_seq = iif(excluded.done_seq != 0 AND (done_seq = 0 OR excluded.done_at > done_at
+			OR (excluded.done_at = done_at AND excluded.done_seq > done_seq)), excluded.done_seq, done_seq),
+		done_at = iif(excluded.done_seq != 0 AND (done_seq = 0 OR excluded.done_at > done_at
+			OR (excluded.done_at = done_at AND excluded.done_seq > done_seq)), excluded.done_at, done_at),
+		failed = failed OR excluded.failed`
 
 // unlinkGeneration takes the generation seq (of workflowID's node nodeID, whose prev was
 // prev), just deleted in tx, out of its node's chain and head.
