@@ -96,7 +96,7 @@ func FuzzCacheForms(f *testing.F) {
 	key := "k"
 	v := Version{ID: "v", ContentHash: "h", Graph: Graph{Nodes: []Node{{ID: "a"}, {ID: "b"}, {ID: "c"}},
 		Edges: []Edge{{Source: "a", Target: "b"}, {Source: "b", Target: "c"}}}}
-	facts := encodeVersionFacts(key, v, versionFacts{static: []string{"a", "", "c"}, paramsOK: true,
+	facts := encodeVersionFacts(key, v, versionFacts{static: []string{"a", "", "c"}, paramsOK: true, wiring: wiringOf(v.Graph),
 		reads: []flowReads{{}, {names: []string{"x", "y"}}, {all: true}}, src: []int{0, 1}, dst: []int{1, 2}, order: []int{0, 1, 2}})
 	f.Add(facts[:len(facts)-4])
 	reg := NewRegistry()

@@ -29,6 +29,9 @@ type graphFacts struct {
 	// static is the config hash of a top-level node that reads no flow input and links no
 	// file; "" for the others.
 	static []string
+	// wiring is wiringOf(g) (wiringHash).
+	wiring     string
+	wiringOnce sync.Once
 }
 
 func newGraphFacts(reg *Registry, g Graph) *graphFacts { return newGraphFactsWith(reg, g, nil) }
@@ -49,7 +52,7 @@ func newGraphFactsWith(reg *Registry, g Graph, d *versionFacts) *graphFacts {
 		if f.gi = indexWithEnds(g, d.src, d.dst); f.gi == nil || !f.gi.isOrder(g, d.order) {
 			return nil
 		}
-		f.order, f.reads = d.order, d.reads
+		f.order, f.reads, f.wiring = d.order, d.reads, d.wiring
 	} else {
 		f.gi = indexGraph(g)
 		f.order, f.orderErr = f.gi.topoOrder(g)

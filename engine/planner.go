@@ -42,6 +42,9 @@ type PlanInput struct {
 	// run of it made from generations the same run made needs no fingerprint worked out
 	// (madeTogether).
 	versionID string
+	// wiringOf gives another version's wiring hash ("" when unknown): a generation made by a
+	// run of a version wired alike counts as made by the version planned (madeTogether).
+	wiringOf func(versionID string) string
 	// together, when set (tests), checks every madeTogether answer against the fingerprint.
 	together *togetherCheck
 }
@@ -244,6 +247,8 @@ type planContext struct {
 	runHash map[string]map[string]string
 	// changedSincePrev are the inputs whose value differs from the run the plan builds on.
 	changedSincePrev map[string]bool
+	// alike remembers wiredAlike per version id.
+	alike sync.Map
 }
 
 type handleHash struct{ handle, hash string }
@@ -442,7 +447,8 @@ func (pc *planContext) inputsDiffer(i int, prior *Generation) bool {
 }
 
 // madeTogether reports whether node i's prior generation and those of every top-level node
-// feeding it were made by one run of the version planned. That run fed the node exactly
+// feeding it were made by one run of the version planned, or of a version wired alike
+// (wiring.go). That run fed the node exactly
 // those generations' outputs through these edges (a top-level node executes once per run)
 // and worked its input fingerprint out of them, so fingerprintIs would give true: a fact
 // true since the run committed, read from the ids every generation carries (a state record
@@ -450,7 +456,7 @@ func (pc *planContext) inputsDiffer(i int, prior *Generation) bool {
 // changed since. A selection, a deletion or a later run that replaces an upstream
 // generation, another version, a draft: the fingerprint is worked out.
 func (pc *planContext) madeTogether(i int, prior *Generation) bool {
-	if pc.in.versionID == "" || prior.RunID == "" || prior.VersionID != pc.in.versionID {
+	if pc.in.versionID == "" || prior.RunID == "" || (prior.VersionID != pc.in.versionID && !pc.wiredAlike(prior.VersionID)) {
 		return false
 	}
 	for _, k := range pc.gi.in(i) {

@@ -104,7 +104,7 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	current := state.Current
 	in := PlanInput{Registry: s.reg, Graph: v.Graph, From: from, Changed: from == "", Prior: current, LatestFailed: state.Failed,
 		Inputs: inputs, PrevInputs: prevDeclared, FilesChanged: filesChanged(facts, current, inputs), facts: facts,
-		versionID: v.ID, together: s.together}
+		versionID: v.ID, wiringOf: s.wiringOfVersion, together: s.together}
 	in.FailedGeneration = func(nodeID string) *Generation {
 		gens, err := s.store.ListGenerations(ctx, w.ID, nodeID)
 		if err != nil {

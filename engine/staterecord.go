@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
+	"math/bits"
 	"time"
 )
 
@@ -50,9 +51,6 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // record: magic, the workflow id, a table of run and version ids, the current generations,
 // the failed nodes, then a CRC-32C of everything before it.
 func encodeState(workflowID string, st CurrentState) []byte {
-	out := make([]byte, 0, 64+len(st.Current)*260)
-	out = append(out, stateMagic...)
-	out = appendStr(out, workflowID)
 	ids := map[string]uint64{}
 	var table []string
 	idx := func(s string) uint64 {
@@ -81,10 +79,33 @@ func encodeState(workflowID string, st CurrentState) []byte {
 	type ref struct{ run, version uint64 }
 	refs := make([]ref, 0, len(st.Current))
 	gens := make([]*Generation, 0, len(st.Current))
+	hashes := make([][]handleHash, 0, len(st.Current))
+	// The record's size, to the byte: one allocation of what is written (it was 260 bytes a
+	// generation, 1 MB more than a chain's record, zeroed and faulted in).
+	size := len(stateMagic) + strLen(workflowID) + uvarintLen(uint64(len(st.Current))) + uvarintLen(uint64(len(st.Failed))) + 4
 	for _, g := range st.Current {
 		gens = append(gens, g)
-		refs = append(refs, ref{cached(&lastRun, g.RunID), cached(&lastVersion, g.VersionID)})
+		r := ref{cached(&lastRun, g.RunID), cached(&lastVersion, g.VersionID)}
+		refs = append(refs, r)
+		hs := outHashes(g)
+		hashes = append(hashes, hs)
+		size += strLen(g.NodeID) + strLen(g.ID) + uvarintLen(r.run) + uvarintLen(r.version) + 1 +
+			uvarintLen(zigzag(g.Seq)) + uvarintLen(zigzag(g.CreatedAt.UnixMilli())) +
+			strLen(g.ConfigHash) + strLen(g.InputFingerprint) + strLen(fileSHAOf(g)) + uvarintLen(uint64(len(hs)))
+		for _, h := range hs {
+			size += strLen(h.handle) + strLen(h.hash)
+		}
 	}
+	size += uvarintLen(uint64(len(table)))
+	for _, s := range table {
+		size += strLen(s)
+	}
+	for id := range st.Failed {
+		size += strLen(id)
+	}
+	out := make([]byte, 0, size)
+	out = append(out, stateMagic...)
+	out = appendStr(out, workflowID)
 	out = binary.AppendUvarint(out, uint64(len(table)))
 	for _, s := range table {
 		out = appendStr(out, s)
@@ -105,9 +126,8 @@ func encodeState(workflowID string, st CurrentState) []byte {
 		out = appendStr(out, g.ConfigHash)
 		out = appendStr(out, g.InputFingerprint)
 		out = appendStr(out, fileSHAOf(g))
-		hashes := outHashes(g)
-		out = binary.AppendUvarint(out, uint64(len(hashes)))
-		for _, h := range hashes {
+		out = binary.AppendUvarint(out, uint64(len(hashes[i])))
+		for _, h := range hashes[i] {
 			out = appendStr(out, h.handle)
 			out = appendStr(out, h.hash)
 		}
@@ -118,6 +138,15 @@ func encodeState(workflowID string, st CurrentState) []byte {
 	}
 	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli))
 }
+
+// uvarintLen is the length of v written by binary.AppendUvarint.
+func uvarintLen(v uint64) int { return (bits.Len64(v|1) + 6) / 7 }
+
+// zigzag is v as binary.AppendVarint writes it, unsigned.
+func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }
+
+// strLen is the length of s written by appendStr.
+func strLen(s string) int { return uvarintLen(uint64(len(s))) + len(s) }
 
 func appendStr(out []byte, s string) []byte {
 	out = binary.AppendUvarint(out, uint64(len(s)))

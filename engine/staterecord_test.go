@@ -481,11 +481,12 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-// TestPlanMadeTogetherNeedsTheVersion: a node and its upstream made by one run are taken as
-// fed what the node saw only under the version that run ran: after a version that rewires
-// the node's input to another node the same run made, its fingerprint is worked out and
-// says input_changed (TestPropertyStateRecordPlansAsWholeState checks the other answers).
-func TestPlanMadeTogetherNeedsTheVersion(t *testing.T) {
+// TestPlanMadeTogetherNeedsTheWiring: a node and its upstream made by one run are taken as
+// fed what the node saw under the version that run ran or one wired alike (params edited
+// elsewhere); after a version that rewires the node's input to another node the same run
+// made, its fingerprint is worked out and says input_changed
+// (TestPropertyStateRecordPlansAsWholeState checks every answer against the fingerprint).
+func TestPlanMadeTogetherNeedsTheWiring(t *testing.T) {
 	ctx := context.Background()
 	reg := libRegistry(t)
 	g := engine.Graph{
@@ -508,6 +509,20 @@ func TestPlanMadeTogetherNeedsTheVersion(t *testing.T) {
 	}
 	if taken, _ := check(); taken == 0 {
 		t.Fatal("c was not taken as made with its upstream by one run")
+	}
+	g.Nodes[3].Params = map[string]any{"expression": "a * 2"} // d edited: wired alike
+	if _, err := svc.SaveVersion(ctx, imp.WorkflowID, g, "d edited", "", true); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := check()
+	if p, err = svc.PlanFrom(ctx, imp.WorkflowID, "", "d", nil); err != nil {
+		t.Fatal(err)
+	}
+	if c := p.Nodes["c"]; c.Action != engine.ActionReuse {
+		t.Fatalf("after editing d, c %s %v", c.Action, c.Reasons)
+	}
+	if taken, _ := check(); taken == before {
+		t.Fatal("c, made by a run of a version wired alike, was not taken as made with its upstream")
 	}
 	g.Edges[0] = edge("b", "result", "c", "a")
 	if _, err := svc.SaveVersion(ctx, imp.WorkflowID, g, "rewired", "", true); err != nil {

@@ -17,8 +17,10 @@ type versionCache struct {
 	// typesKnown are versions whose node types this build has (checked once: the registry
 	// does not change while the service lives).
 	typesKnown map[string]bool
-	order      []string
-	max        int
+	// wirings are versions' wiring hashes read from their facts files (wiring.go; "": none).
+	wirings map[string]string
+	order   []string
+	max     int
 }
 
 func newVersionCache(max int) *versionCache {

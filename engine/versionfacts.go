@@ -33,9 +33,9 @@ type VersionFactsStore interface {
 	SaveVersionFacts(id string, data []byte)
 }
 
-// factsMagic starts every facts file; the last byte is the format's version (2: with the
-// reads, the edges' ends and the order).
-const factsMagic = "FBfacts2"
+// factsMagic starts every facts file; the last byte is the format's version (3: with the
+// graph's wiring hash, the reads, the edges' ends and the order).
+const factsMagic = "FBfacts3"
 
 // versionFacts is a facts file read back: per node graphFacts.static and .reads, per edge
 // the index of its source and target (graphIndex.src, .dst), the order (graphFacts.order).
@@ -44,7 +44,8 @@ type versionFacts struct {
 	reads    []flowReads
 	src, dst []int
 	order    []int
-	paramsOK bool // checkTypesKnown passed
+	wiring   string // wiringOf the graph
+	paramsOK bool   // checkTypesKnown passed
 }
 
 // factsOf is what a facts file keeps of f; ok is false when f cannot be kept (no order: the
@@ -53,7 +54,7 @@ func factsOf(f *graphFacts) (versionFacts, bool) {
 	if f.orderErr != nil || slices.Contains(f.gi.src, -1) {
 		return versionFacts{}, false
 	}
-	return versionFacts{static: f.static, reads: f.reads, src: f.gi.src, dst: f.gi.dst, order: f.order}, true
+	return versionFacts{static: f.static, reads: f.reads, src: f.gi.src, dst: f.gi.dst, order: f.order, wiring: f.wiringHash()}, true
 }
 
 var (
@@ -128,6 +129,7 @@ func encodeVersionFacts(key string, v Version, f versionFacts) []byte {
 	out = appendStr(out, v.ID)
 	out = appendStr(out, v.ContentHash)
 	out = appendBool(out, f.paramsOK)
+	out = appendStr(out, f.wiring)
 	out = binary.AppendUvarint(out, uint64(len(f.static)))
 	for i, s := range f.static {
 		out = appendStr(out, s)
@@ -164,7 +166,11 @@ func decodeVersionFacts(data []byte, key string, v Version) (versionFacts, bool)
 	}
 	var f versionFacts
 	f.paramsOK = r.flag()
+	f.wiring = r.str()
 	n := r.count(1)
+	if len(f.wiring) != 64 {
+		return versionFacts{}, false
+	}
 	if r.err != nil || n != len(v.Graph.Nodes) {
 		return versionFacts{}, false
 	}

@@ -87,6 +87,9 @@ func TestVersionFactsAsWorkedOut(t *testing.T) {
 			t.Fatalf("graph %d: the facts file was not taken", k)
 		}
 		got.gi.index() // made on first use from a file; worked out at once
+		if got.wiringHash() != want.wiringHash() {
+			t.Fatalf("graph %d: wiring from the file %s, worked out %s", k, got.wiring, want.wiring)
+		}
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("graph %d: facts from the file %+v, worked out %+v", k, got, want)
 		}
@@ -194,4 +197,48 @@ func TestFindBuildID(t *testing.T) {
 	if buildID() == "" {
 		t.Error("no build ID in this test binary")
 	}
+}
+
+// TestFactsFileWiring: the wiring hash is read from a facts file's head for its key and
+// version only; a damaged file gives none.
+func TestFactsFileWiring(t *testing.T) {
+	reg := factsRegistry(t)
+	key := factsKey(reg)
+	g := factsGraph(rand.New(rand.NewPCG(3, 4)))
+	v := Version{ID: "v1", ContentHash: "h1", Graph: g}
+	kept, ok := factsOf(newGraphFacts(reg, g))
+	if !ok {
+		t.Fatal("facts cannot be kept")
+	}
+	data := encodeVersionFacts(key, v, kept)
+	if got := factsFileWiring(data, key, "v1"); got != wiringOf(g) || got == "" {
+		t.Fatalf("wiring %q, want %q", got, wiringOf(g))
+	}
+	for name, c := range map[string]struct {
+		data    []byte
+		key, id string
+	}{"another key": {data, "k2", "v1"}, "another version": {data, key, "v2"}, "no key": {data, "", "v1"},
+		"a byte changed": {flip(data, len(data)/3), key, "v1"}, "cut short": {data[:40], key, "v1"}, "empty": {nil, key, "v1"}} {
+		if got := factsFileWiring(c.data, c.key, c.id); got != "" {
+			t.Errorf("%s: wiring %q", name, got)
+		}
+	}
+	rewired := cloneGraphForTest(g)
+	if len(rewired.Edges) > 0 {
+		rewired.Edges[0].TargetHandle += "x"
+		if wiringOf(rewired) == wiringOf(g) {
+			t.Error("a rewired graph has the same wiring")
+		}
+	}
+	edited := cloneGraphForTest(g)
+	edited.Nodes[0].Params = map[string]any{"expression": "a + 42"}
+	if wiringOf(edited) != wiringOf(g) {
+		t.Error("a params edit changed the wiring")
+	}
+}
+
+func cloneGraphForTest(g Graph) Graph {
+	g.Nodes = slices.Clone(g.Nodes)
+	g.Edges = slices.Clone(g.Edges)
+	return g
 }
