@@ -3,7 +3,10 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"math/rand/v2"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -70,11 +73,39 @@ func TestPrintHumanLines(t *testing.T) {
 					{NodeID: "shared", GenerationID: "g2"}, {NodeID: "Ä", GenerationID: "g3"}},
 			}},
 	}
+	// Many ids sharing their first 8 bytes or being prefixes of others, in Nodes, in Reused
+	// (some twice) or both.
+	rng := rand.New(rand.NewPCG(1, 2))
+	many := engine.Run{ID: "r3", Status: engine.RunCompleted, Snapshot: engine.Snapshot{Nodes: map[string]engine.NodeRecord{}}}
+	for range 3000 {
+		id := []string{"n", "node-000", "node-0000", "a\x00", "ab"}[rng.IntN(5)] + strconv.Itoa(rng.IntN(500))
+		if rng.IntN(3) == 0 {
+			id = id[:rng.IntN(len(id)+1)]
+		}
+		if rng.IntN(2) == 0 {
+			many.Snapshot.Nodes[id] = engine.NodeRecord{Status: engine.NodeExecuted, Reasons: []string{"changed"}, DurationMS: int64(rng.IntN(3))}
+		} else {
+			many.Snapshot.Reused = append(many.Snapshot.Reused, engine.ReusedNode{NodeID: id, GenerationID: "g"})
+		}
+	}
+	runs = append(runs, many)
 	for _, r := range runs {
 		var out bytes.Buffer
 		(&cmd{out: &out}).printHuman(r)
 		if want := printHumanBefore(r); out.String() != want {
 			t.Errorf("printHuman:\n%s\nwant:\n%s", out.String(), want)
 		}
+	}
+}
+
+// BenchmarkPrintHuman prints the summary of a run from the last node of a 10,000-node chain.
+func BenchmarkPrintHuman(b *testing.B) {
+	r := engine.Run{ID: "r", Status: engine.RunCompleted, Snapshot: engine.Snapshot{Nodes: map[string]engine.NodeRecord{
+		"n9999": {Status: engine.NodeExecuted, Reasons: []string{"target"}}}}}
+	for i := range 9999 {
+		r.Snapshot.Reused = append(r.Snapshot.Reused, engine.ReusedNode{NodeID: "n" + strconv.Itoa(i), GenerationID: "g"})
+	}
+	for b.Loop() {
+		(&cmd{out: io.Discard}).printHuman(r)
 	}
 }

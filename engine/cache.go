@@ -114,6 +114,16 @@ func (f *fpSet) has(k uint64) bool {
 	return in
 }
 
+// single reports whether exactly one completed generation has a fingerprint with key k: it
+// is then the one CachedGeneration finds for it.
+func (f *fpSet) single(k uint64) bool {
+	if f.more[k] != 1 {
+		return false
+	}
+	_, in := slices.BinarySearch(f.sorted, k)
+	return !in
+}
+
 // add counts a generation with fp; false when fp has no key (the set cannot answer for it
 // any more).
 func (f *fpSet) add(fp string) bool {

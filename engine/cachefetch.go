@@ -65,13 +65,15 @@ func (r *cacheRun) prefetch(ctx context.Context, found *Generation) {
 			return
 		}
 	}
-	reset, fps, ok := idx.claimWindow(cands, found)
+	reset, hits, ask, ok := idx.claimWindow(cands, found)
 	if !ok {
 		return
 	}
-	got, err := r.s.store.CachedGenerations(ctx, fps)
-	hits := make(map[string]*Generation, len(got))
-	if err == nil {
+	if len(ask) > 0 {
+		got, err := r.s.store.CachedGenerations(ctx, ask)
+		if err != nil {
+			got = nil // the rest is kept: each is the store's answer already
+		}
 		for fp, g := range got {
 			if g.Status == GenCompleted && g.InputFingerprint == fp {
 				hits[fp] = &g
@@ -107,30 +109,40 @@ func (c *cacheIndex) addCandidates(reset uint64, workflowID string, cands *candi
 	return cands
 }
 
-// claimWindow starts a batched lookup (ended by keepFetched when ok) of the fingerprints of
-// the candidates around found not fetched yet, marking them fetched, and returns them with
-// the hits' reset count. ok is false, with nothing started, when the hits do not hold or the
-// window has nothing left to fetch.
-func (c *cacheIndex) claimWindow(cands *candidates, found *Generation) (reset uint64, fps []string, ok bool) {
+// claimWindow starts a batched lookup (ended by keepFetched when ok) of the candidates around
+// found not fetched yet, marking them fetched. A whole candidate (with its outputs: the
+// process holds the workflow's state whole, as the window does after running it) whose
+// fingerprint known counts as that of exactly one completed generation is that generation,
+// the store's answer: it comes back in hits, asked nothing; the others' fingerprints come
+// back in ask. ok is false, with nothing started, when the hits do not hold or the window
+// has nothing left to fetch.
+func (c *cacheIndex) claimWindow(cands *candidates, found *Generation) (reset uint64, hits map[string]*Generation, ask []string, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.valid || c.fetched[found.WorkflowID] != cands {
-		return 0, nil, false
+		return 0, nil, nil, false
 	}
 	pos, _ := slices.BinarySearchFunc(cands.gens, found.Seq, func(g *Generation, seq int64) int { return cmp.Compare(g.Seq, seq) })
 	from := max(0, pos-fetchBefore)
 	to := min(len(cands.gens), from+fetchWindow)
+	hits = map[string]*Generation{}
 	for i := from; i < to; i++ {
-		if !cands.checked[i] {
-			cands.checked[i] = true
-			fps = append(fps, cands.gens[i].InputFingerprint)
+		if cands.checked[i] {
+			continue
+		}
+		cands.checked[i] = true
+		g := cands.gens[i]
+		if k, ok := FingerprintKey(g.InputFingerprint); ok && c.known != nil && !g.partial() && c.known.single(k) {
+			hits[g.InputFingerprint] = g
+		} else {
+			ask = append(ask, g.InputFingerprint)
 		}
 	}
-	if len(fps) == 0 {
-		return 0, nil, false
+	if len(hits)+len(ask) == 0 {
+		return 0, nil, nil, false
 	}
 	c.fetching++
-	return c.reset, fps, true
+	return c.reset, hits, ask, true
 }
 
 // keepFetched keeps the answers of a batched lookup started (claimWindow) at reset: those whose

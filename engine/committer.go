@@ -246,6 +246,9 @@ func (c *GroupCommitter) flush(ctx context.Context, batch []commitItem) {
 	if err != nil {
 		c.recordFailedEnds(ctx, batch, err)
 	}
+	// The batch's events happen at its commit: one clock read for all (a full run of a large
+	// graph emits one a node; the bus would read the clock for each).
+	landed := time.Now().UnixMilli()
 	for _, it := range batch {
 		if it.run != nil {
 			r := *it.run
@@ -273,6 +276,9 @@ func (c *GroupCommitter) flush(ctx context.Context, batch []commitItem) {
 			it.ev.Error = "not saved: " + err.Error()
 		}
 		if c.emit != nil {
+			if it.ev.Time == 0 {
+				it.ev.Time = landed
+			}
 			c.emit(it.ev)
 		}
 	}

@@ -6,40 +6,62 @@ import (
 	"time"
 )
 
-// liveSet tracks node executions of runs still going, keyed workflow:run:node, so a node's
-// timeline can show them before their generation lands. A sibling run never touches
-// another run's entries.
+// liveSet tracks node executions of runs still going, by workflow, run and node, so a node's
+// timeline can show them before their generation lands. A sibling run never touches another
+// run's entries. Every node of every run passes through it twice (running, then done), so
+// the nodes of a run are kept in a map of their own keyed by node id, and the run an event
+// is of is most often the one of the event before it.
 type liveSet struct {
-	mu sync.Mutex
-	// nodes holds when each live node started (ms); its Generation is made when asked for
-	// (forNode), not for each of a run's nodes as it starts.
-	nodes map[liveKey]int64
+	mu   sync.Mutex
+	runs map[liveRunKey]*liveRun
+	last *liveRun // the run of the last event observed (nil: none)
 }
 
-type liveKey struct{ workflow, run, node string }
+type liveRunKey struct{ workflow, run string }
 
-func newLiveSet() *liveSet { return &liveSet{nodes: map[liveKey]int64{}} }
+// liveRun is a run's live nodes: when each started (ms); its Generation is made when asked
+// for (forNode), not for each of a run's nodes as it starts.
+type liveRun struct {
+	key   liveRunKey
+	nodes map[string]int64
+}
+
+func newLiveSet() *liveSet { return &liveSet{runs: map[liveRunKey]*liveRun{}} }
 
 func (l *liveSet) observe(e Event) {
 	if e.Type != EventNode {
 		return
 	}
-	k := liveKey{e.WorkflowID, e.RunID, e.NodeID}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	r := l.last
+	if r == nil || r.key.run != e.RunID || r.key.workflow != e.WorkflowID {
+		k := liveRunKey{e.WorkflowID, e.RunID}
+		if r = l.runs[k]; r == nil {
+			if e.Status != string(NodeRunning) {
+				return
+			}
+			r = &liveRun{key: k, nodes: map[string]int64{}}
+			l.runs[k] = r
+		}
+		l.last = r
+	}
 	if e.Status == string(NodeRunning) {
-		l.nodes[k] = e.Time
+		r.nodes[e.NodeID] = e.Time
 		return
 	}
-	delete(l.nodes, k) // its persisted form has landed (node events follow the commit)
+	delete(r.nodes, e.NodeID) // its persisted form has landed (node events follow the commit)
 }
 
 func (l *liveSet) forgetRun(runID string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for k := range l.nodes {
+	for k, r := range l.runs {
 		if k.run == runID {
-			delete(l.nodes, k)
+			delete(l.runs, k)
+			if l.last == r {
+				l.last = nil
+			}
 		}
 	}
 }
@@ -49,9 +71,9 @@ func (l *liveSet) forNode(workflowID, nodeID string) []Generation {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var out []Generation
-	for k, ms := range l.nodes {
-		if k.workflow == workflowID && k.node == nodeID {
-			out = append(out, Generation{ID: "live:" + k.run + ":" + k.node, WorkflowID: k.workflow, NodeID: k.node,
+	for k, r := range l.runs {
+		if ms, ok := r.nodes[nodeID]; ok && k.workflow == workflowID {
+			out = append(out, Generation{ID: "live:" + k.run + ":" + nodeID, WorkflowID: k.workflow, NodeID: nodeID,
 				RunID: k.run, Status: GenRunning, Outputs: map[string]any{}, CreatedAt: time.UnixMilli(ms).UTC()})
 		}
 	}

@@ -47,13 +47,20 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 		return ex.settle(x, sc, nodeResult{id: id, outputs: src.Outputs, record: rec}, cachedCopy(x, id, src, ex.newID()))
 	}
 
+	// The running event's time: the node's start, read once for both (0 after a wait for
+	// shared work: the bus reads the clock when it is emitted).
+	var runningAt int64
 	emitRunning := func() {
 		if ex.Emit != nil {
-			ex.Emit(Event{Type: EventNode, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Status: string(NodeRunning), Reasons: rec.Reasons})
+			ex.Emit(Event{Type: EventNode, WorkflowID: x.Run.WorkflowID, RunID: x.Run.ID, NodeID: id, Status: string(NodeRunning), Reasons: rec.Reasons, Time: runningAt})
 		}
 	}
 	start := time.Now()
-	if ex.Shared != nil && sharable(st.typ, params) {
+	share := ex.Shared != nil && sharable(st.typ, params)
+	if !share {
+		runningAt = start.UnixMilli()
+	}
+	if share {
 		shared, lead, err := ex.awaitShared(ctx, fp, WorkClaim{NodeType: st.typ.Type, RunID: x.Run.ID, NodeID: id}, emitRunning)
 		switch {
 		case err != nil:
