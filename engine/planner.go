@@ -362,12 +362,13 @@ func (pc *planContext) decide(i int) ownDecision {
 		return d
 	}
 	d.final, d.prior = false, prior
-	_, haveThen := in.RunInputs[prior.RunID]
 	var readsChanged bool
-	if haveThen && !prior.Selected {
-		readsChanged = reads.differ(pc.nowHash, pc.runHash[prior.RunID])
-	} else {
-		readsChanged = reads.changedIn(pc.changedSincePrev)
+	if reads.any() { // else nothing it reads can have changed
+		if _, haveThen := in.RunInputs[prior.RunID]; haveThen && !prior.Selected {
+			readsChanged = reads.differ(pc.nowHash, pc.runHash[prior.RunID])
+		} else {
+			readsChanged = reads.changedIn(pc.changedSincePrev)
+		}
 	}
 	if readsChanged {
 		d.reasons |= bitInputChanged

@@ -87,6 +87,10 @@ type Service struct {
 	pausedSeen bool
 	// together, when set (tests), checks the plans' madeTogether answers (planner.go).
 	together *togetherCheck
+	// factsKeyOnce makes factsKeyText, factsKey of the registry (versionfacts.go), once: the
+	// registry does not change while the service lives.
+	factsKeyOnce sync.Once
+	factsKeyText string
 }
 
 // SettingRunCap is the settings key of the global run cap.
@@ -372,6 +376,7 @@ func (s *Service) Import(ctx context.Context, data []byte, into string) (ImportR
 		if err != nil {
 			return ImportResult{}, err
 		}
+		s.saveFactsAtSave(v)
 		return ImportResult{WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Created: true}, nil
 	}
 	now := s.now().UTC()
@@ -380,6 +385,7 @@ func (s *Service) Import(ctx context.Context, data []byte, into string) (ImportR
 	if err != nil {
 		return ImportResult{}, err
 	}
+	s.saveFactsAtSave(v)
 	return ImportResult{WorkflowID: w.ID, VersionID: v.ID, VersionLabel: v.Label, Created: true}, nil
 }
 
@@ -542,8 +548,12 @@ func (s *Service) SaveVersion(ctx context.Context, wfRef string, g Graph, notes,
 	if cur, err := s.version(ctx, w.CurrentVersionID); err == nil && cur.ContentHash == hash {
 		return cur, nil // nothing changed: no second version of the same content
 	}
-	return s.store.AddVersion(ctx, Version{ID: NewID(), WorkflowID: w.ID, Notes: notes, ParentID: parentID,
+	v, err := s.store.AddVersion(ctx, Version{ID: NewID(), WorkflowID: w.ID, Notes: notes, ParentID: parentID,
 		Graph: g, ContentHash: hash, CreatedAt: s.now().UTC()}, makeCurrent)
+	if err == nil {
+		s.saveFactsAtSave(v)
+	}
+	return v, err
 }
 
 // UseVersion makes a version of the workflow current.

@@ -125,7 +125,11 @@ func (c *currentCache) fromRecord(ctx context.Context, store GenerationStore, wo
 // saveRecord writes st as the workflow's state record (kept by the store only while st.Epoch
 // is the workflow's epoch). A record that cannot be written is only a later reader's loss.
 func (c *currentCache) saveRecord(ctx context.Context, store GenerationStore, workflowID string, st CurrentState) {
-	saved, err := store.SaveStateRecord(ctx, workflowID, st.Epoch, encodeState(workflowID, st))
+	data := encodeState(workflowID, st)
+	if data == nil {
+		return
+	}
+	saved, err := store.SaveStateRecord(ctx, workflowID, st.Epoch, data)
 	if err != nil || !saved {
 		return
 	}

@@ -33,12 +33,15 @@ func BenchmarkEncodeState(b *testing.B) {
 
 // TestEncodeStateSizesExactly: encodeState allocates the record it writes to the byte (no
 // growth, no spare room) for states of any shape — long and short ids, large and negative
-// numbers, generations with and without memos, file reads, failed nodes — and the record
-// decodes to the state it was written from.
+// numbers, generations with and without memos, file reads, failed nodes, few generations and
+// enough to be written in parallel — and the record decodes to the state it was written from.
 func TestEncodeStateSizesExactly(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	for seed := range 200 {
 		n := rng.IntN(300)
+		if seed%10 == 0 {
+			n = 600 + rng.IntN(1500) // written in parallel (forEachParallel)
+		}
 		st := NewCurrentState(int64(n))
 		for i := range n {
 			g := gen(strings.Repeat("g", rng.IntN(200))+strconv.Itoa(i), fmt.Sprintf("n%d", i), GenCompleted, rng.Int64()>>rng.IntN(64))

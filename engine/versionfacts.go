@@ -46,6 +46,8 @@ type versionFacts struct {
 	order    []int
 	wiring   string // wiringOf the graph
 	paramsOK bool   // checkTypesKnown passed
+	// rest is the undecoded per-node part of a file read by decodeFactsHead ("" once decoded).
+	rest string
 }
 
 // factsOf is what a facts file keeps of f; ok is false when f cannot be kept (no order: the
@@ -75,9 +77,14 @@ func buildID() string {
 			return
 		}
 		defer f.Close()
+		// The ELF note is near the start (under 1 KB in on linux/amd64): read 4 KB, then more
+		// only when it is not there.
 		head := make([]byte, 64<<10)
-		n, _ := io.ReadFull(f, head)
-		buildIDText = findBuildID(head[:n])
+		n, _ := io.ReadFull(f, head[:4<<10])
+		if buildIDText = findBuildID(head[:n]); buildIDText == "" && n == 4<<10 {
+			m, _ := io.ReadFull(f, head[n:])
+			buildIDText = findBuildID(head[:n+m])
+		}
 	})
 	return buildIDText
 }
@@ -121,6 +128,12 @@ func factsKey(reg *Registry) string {
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
+// factsKey is factsKey(s.reg), worked out once per service (it encodes every node type).
+func (s *Service) factsKey() string {
+	s.factsKeyOnce.Do(func() { s.factsKeyText = factsKey(s.reg) })
+	return s.factsKeyText
+}
+
 // encodeVersionFacts writes the facts of version v for key.
 func encodeVersionFacts(key string, v Version, f versionFacts) []byte {
 	out := make([]byte, 0, 64+len(f.static)*40)
@@ -153,6 +166,17 @@ func encodeVersionFacts(key string, v Version, f versionFacts) []byte {
 
 // decodeVersionFacts reads a facts file of version v written for key; false for anything else.
 func decodeVersionFacts(data []byte, key string, v Version) (versionFacts, bool) {
+	f, ok := decodeFactsHead(data, key, v)
+	if !ok || !f.decodeBody(v) {
+		return versionFacts{}, false
+	}
+	return f, true
+}
+
+// decodeFactsHead reads what precedes the per-node facts (paramsOK, the wiring), leaving the
+// rest for decodeBody: a run that plans nothing asks only whether the version's params were
+// checked.
+func decodeFactsHead(data []byte, key string, v Version) (versionFacts, bool) {
 	if key == "" || len(data) < len(factsMagic)+4 || string(data[:len(factsMagic)]) != factsMagic {
 		return versionFacts{}, false
 	}
@@ -167,12 +191,20 @@ func decodeVersionFacts(data []byte, key string, v Version) (versionFacts, bool)
 	var f versionFacts
 	f.paramsOK = r.flag()
 	f.wiring = r.str()
-	n := r.count(1)
-	if len(f.wiring) != 64 {
+	if r.err != nil || len(f.wiring) != 64 {
 		return versionFacts{}, false
 	}
+	f.rest = r.s
+	return f, true
+}
+
+// decodeBody reads the per-node and per-edge facts decodeFactsHead left in f.rest; false
+// when they do not decode whole or do not fit v's graph.
+func (f *versionFacts) decodeBody(v Version) bool {
+	r := &recReader{s: f.rest}
+	n := r.count(1)
 	if r.err != nil || n != len(v.Graph.Nodes) {
-		return versionFacts{}, false
+		return false
 	}
 	f.static, f.reads = make([]string, n), make([]flowReads, n)
 	for i := range f.static {
@@ -187,7 +219,7 @@ func decodeVersionFacts(data []byte, key string, v Version) (versionFacts, bool)
 	}
 	e := r.count(2)
 	if r.err != nil || e != len(v.Graph.Edges) {
-		return versionFacts{}, false
+		return false
 	}
 	f.src, f.dst = make([]int, e), make([]int, e)
 	for k := range e {
@@ -198,23 +230,25 @@ func decodeVersionFacts(data []byte, key string, v Version) (versionFacts, bool)
 		f.order[i] = r.index(n)
 	}
 	if r.err != nil || r.s != "" {
-		return versionFacts{}, false
+		return false
 	}
-	return f, true
+	f.rest = ""
+	return true
 }
 
-// diskFacts reads version v's facts file, once per version per process (nil: none usable).
+// diskFacts reads version v's facts file's head, once per version per process (nil: none
+// usable); graphFacts decodes the rest when it plans.
 func (s *Service) diskFacts(v Version) *versionFacts {
 	fs, ok := s.store.(VersionFactsStore)
 	if !ok || v.ID == "" || v.ContentHash == "" {
 		return nil
 	}
 	return s.versions.disk(v.ID, func() *versionFacts {
-		key := factsKey(s.reg)
+		key := s.factsKey()
 		if key == "" {
 			return nil
 		}
-		if f, ok := decodeVersionFacts(fs.VersionFacts(v.ID), key, v); ok {
+		if f, ok := decodeFactsHead(fs.VersionFacts(v.ID), key, v); ok {
 			return &f
 		}
 		return nil
@@ -239,7 +273,7 @@ func (s *Service) saveDiskFacts(v Version) {
 	if !ok {
 		return
 	}
-	key := factsKey(s.reg)
+	key := s.factsKey()
 	if key == "" || !s.versions.markFactsSaved(v.ID) {
 		return
 	}
@@ -256,7 +290,9 @@ func (s *Service) graphFacts(v Version) *graphFacts {
 	}
 	var f *graphFacts
 	if d := s.diskFacts(v); d != nil {
-		f = newGraphFactsWith(s.reg, v.Graph, d)
+		if full := *d; full.decodeBody(v) { // a copy: d is shared with other callers
+			f = newGraphFactsWith(s.reg, v.Graph, &full)
+		}
 	}
 	if f == nil { // no file, or it does not fit the graph: work them out
 		f = newGraphFacts(s.reg, v.Graph)
@@ -276,4 +312,27 @@ func (r *recReader) index(n int) int {
 		return 0
 	}
 	return int(i)
+}
+
+// factsAtSaveMin is the size from which a version's facts file is written when the version is
+// stored: working the facts out takes milliseconds from there.
+const factsAtSaveMin = 256
+
+// saveFactsAtSave writes the facts file of a large version just stored (its param check not
+// done: the first run still checks, then writes the file again with it), so that the first
+// plan of it reads its facts, and a later plan of another version wired alike reads its
+// wiring (madeTogether), even when no process planned it before a newer version was saved.
+// Best effort, like every cache file.
+func (s *Service) saveFactsAtSave(v Version) {
+	fs, ok := s.store.(VersionFactsStore)
+	if !ok || v.ID == "" || v.ContentHash == "" || len(v.Graph.Nodes) < factsAtSaveMin {
+		return
+	}
+	key := s.factsKey()
+	if key == "" {
+		return
+	}
+	if kept, ok := factsOf(newGraphFacts(s.reg, v.Graph)); ok {
+		fs.SaveVersionFacts(v.ID, encodeVersionFacts(key, v, kept))
+	}
 }

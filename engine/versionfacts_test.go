@@ -114,3 +114,59 @@ func TestVersionFactsFile(t *testing.T) {
 		t.Fatal("the facts file outlived its workflow")
 	}
 }
+
+// TestVersionFactsAtSave: a large version's facts file is written when it is imported or
+// saved, so a fresh process plans it from the file, and a plan of a later version wired alike
+// takes the nodes a full run of the first made with their upstream as fed what they saw
+// (madeTogether needs the first version's wiring: no process planned it); the first run
+// still checks the version's params and then writes the file with the check.
+func TestVersionFactsAtSave(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reg := libRegistry(t)
+	st, err := storage.Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	g := recChain(300)
+	a := freshService(t, st, reg, 0)
+	imp := importGraph(t, a, "chain", g)
+	if st.VersionFacts(imp.VersionID) == nil {
+		t.Fatal("no facts file after the import")
+	}
+	small := importGraph(t, a, "small", recChain(12))
+	if st.VersionFacts(small.VersionID) != nil {
+		t.Fatal("a small version got a facts file at its import")
+	}
+	if r := runAndWait(t, a, engine.RunRequest{Workflow: imp.WorkflowID}); r.Status != engine.RunCompleted {
+		t.Fatalf("full run %s %s", r.Status, r.Error)
+	}
+	g.Nodes[151].Params = map[string]any{"expression": "a + 1000"} // n150 edited: wired alike
+	v2, err := a.SaveVersion(ctx, imp.WorkflowID, g, "edit", "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.VersionFacts(v2.ID) == nil {
+		t.Fatal("no facts file after SaveVersion")
+	}
+	c := &factsCounter{Store: st}
+	b := freshService(t, c, reg, 0)
+	check := b.CheckMadeTogether()
+	p, err := b.PlanFrom(ctx, imp.WorkflowID, "", "n299", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if taken, _ := check(); taken < 100 {
+		t.Fatalf("%d nodes made by the full run of the first version taken as fed what they saw, want the chain's", taken)
+	}
+	if n := p.Nodes["n150"]; n.Action != engine.ActionRerun {
+		t.Fatalf("the edited node %s %v", n.Action, n.Reasons)
+	}
+	if r := runAndWait(t, b, engine.RunRequest{Workflow: imp.WorkflowID, From: "n299"}); r.Status != engine.RunCompleted {
+		t.Fatalf("run from n299: %s %s", r.Status, r.Error)
+	}
+	if c.found.Load() == 0 || c.saves.Load() != 1 {
+		t.Fatalf("the fresh process read %d facts files and wrote %d; want some, and one with the param check", c.found.Load(), c.saves.Load())
+	}
+}

@@ -67,7 +67,7 @@ func (s *Service) wiringOfVersion(id string) string {
 		if !ok {
 			return ""
 		}
-		return factsFileWiring(fs.VersionFacts(id), factsKey(s.reg), id)
+		return factsFileWiring(fs.VersionFacts(id), s.factsKey(), id)
 	})
 }
 
