@@ -45,8 +45,8 @@ func newCandidates(current map[string]*Generation) *candidates {
 	return &candidates{gens: gens, checked: make([]bool, len(gens))}
 }
 
-// prefetch fetches the window of found's workflow's current generations around found. A
-// failure keeps nothing: lookups go on one by one.
+// prefetch fetches the window of found's workflow's current generations around found. When
+// the store fails, only the answers memory gave are kept: the rest are looked up one by one.
 func (r *cacheRun) prefetch(ctx context.Context, found *Generation) {
 	idx := &r.s.cacheIdx
 	reset, cands, ok := idx.candidatesOf(found.WorkflowID)
@@ -72,7 +72,7 @@ func (r *cacheRun) prefetch(ctx context.Context, found *Generation) {
 	if len(ask) > 0 {
 		got, err := r.s.store.CachedGenerations(ctx, ask)
 		if err != nil {
-			got = nil // the rest is kept: each is the store's answer already
+			got = nil
 		}
 		for fp, g := range got {
 			if g.Status == GenCompleted && g.InputFingerprint == fp {
