@@ -295,10 +295,18 @@ func (c *cacheIndex) soil(fp string) {
 // with one batched check (cacheRun.prefetch), and those that are the latest completed
 // generation with their fingerprint are kept: the next nodes of a graph copied from that
 // workflow then hit in memory, as cheaply as a reuse inside one workflow.
+//
+// Within one run a fingerprint is served by one generation: the first the cache named. A hit
+// writes the node's copy of the source (cachedCopy), which is then the latest generation with
+// that fingerprint; a later node of the same run with the same fingerprint would otherwise be
+// served that copy, not the source the plan named (same values, another generation).
 type cacheRun struct {
 	s     *Service
 	begin sync.Once
 	index bool // the index serves (the clock was read)
+
+	mu     sync.Mutex
+	served map[string]*Generation // fingerprint -> the generation this run was served
 }
 
 func (s *Service) newCacheRun() *cacheRun { return &cacheRun{s: s} }
@@ -306,6 +314,30 @@ func (s *Service) newCacheRun() *cacheRun { return &cacheRun{s: s} }
 // lookup returns the generation the cache names for fingerprint, or nil: possibly partial
 // (without its outputs: serve loads them), which is all a plan needs.
 func (r *cacheRun) lookup(ctx context.Context, fingerprint string) (*Generation, error) {
+	r.mu.Lock()
+	g := r.served[fingerprint]
+	r.mu.Unlock()
+	if g != nil {
+		return g, nil
+	}
+	g, err := r.find(ctx, fingerprint)
+	if g == nil || err != nil {
+		return g, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if first := r.served[fingerprint]; first != nil {
+		return first, nil // another node of the run asked at the same time
+	}
+	if r.served == nil {
+		r.served = map[string]*Generation{}
+	}
+	r.served[fingerprint] = g
+	return g, nil
+}
+
+// find is lookup's answer from the process's index or the store.
+func (r *cacheRun) find(ctx context.Context, fingerprint string) (*Generation, error) {
 	idx := &r.s.cacheIdx
 	r.begin.Do(func() { r.index = idx.begin(ctx, r.s.store) })
 	var clock GenClock

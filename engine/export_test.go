@@ -1,5 +1,7 @@
 package engine
 
+import "context"
+
 // SharedWaiting is how many node executions of s's runs wait on another run's (tests).
 func (s *Service) SharedWaiting() int { return s.shared.Waiting() }
 
@@ -17,4 +19,9 @@ func (s *Service) CheckMadeTogether() func() (taken, contradicted int64) {
 	}
 	c := s.together
 	return func() (int64, int64) { return c.taken.Load(), c.contradicted.Load() }
+}
+
+// CacheLookup returns the cache hook one run of s would use (tests).
+func (s *Service) CacheLookup() func(ctx context.Context, fingerprint string) (*Generation, error) {
+	return s.newCacheRun().lookup
 }

@@ -243,13 +243,18 @@ func (s *Store) GetGeneration(ctx context.Context, id string) (engine.Generation
 
 // ListGenerations returns a node's generations newest first.
 func (s *Store) ListGenerations(ctx context.Context, workflowID, nodeID string) ([]engine.Generation, error) {
-	// The node's chain (migration 0013): its head, then each generation's prev.
+	// The node's chain (migration 0013): its head, then each generation's prev, one seek a
+	// step (a join in the recursive step cost a quarter more); the chain drives the join.
 	rows, err := s.r.QueryContext(ctx, `WITH RECURSIVE chain(seq) AS (
 			SELECT last_seq FROM generation_heads WHERE workflow_id = ?1 AND node_id = ?2
 			UNION ALL
-			SELECT x.prev FROM chain JOIN generations x ON x.seq = chain.seq WHERE x.prev != 0
+			SELECT (SELECT x.prev FROM generations x WHERE x.seq = chain.seq) FROM chain WHERE chain.seq != 0
 		)
-		SELECT `+genCols+genFrom+`WHERE g.seq IN (SELECT seq FROM chain) AND g.workflow_id = ?1 AND g.node_id = ?2
+		SELECT `+genCols+` FROM chain CROSS JOIN generations g ON g.seq = chain.seq
+			LEFT JOIN versions v ON v.id = g.version_id
+			LEFT JOIN runs r ON r.id = g.run_id
+			LEFT JOIN selections sel ON sel.workflow_id = g.workflow_id AND sel.node_id = g.node_id AND sel.generation_id = g.id
+		WHERE g.workflow_id = ?1 AND g.node_id = ?2
 		ORDER BY g.created_at DESC, g.seq DESC`, workflowID, nodeID)
 	if err != nil {
 		return nil, fmt.Errorf("listing generations of node %s: %w", nodeID, err)

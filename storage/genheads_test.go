@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/flowbench/flowbench/engine"
+	"github.com/flowbench/flowbench/storage"
 )
 
 // TestGenerationWritesDoNotGrowWithHistory counts the pages (WAL frames) one run's
@@ -162,5 +163,79 @@ func TestGenerationChainsFollowWritesAndDeletes(t *testing.T) {
 			}
 		}
 		check(step)
+	}
+}
+
+// TestGenerationChainsWithTwoStores writes the same nodes from two stores on one home at once
+// (two processes): each batch links to the head the other left, so every node's timeline is
+// all its generations, newest first, and its current one the latest completed.
+func TestGenerationChainsWithTwoStores(t *testing.T) {
+	ctx := context.Background()
+	home := t.TempDir()
+	a, b := open(t, home), open(t, home)
+	defer a.Close()
+	defer b.Close()
+	w, _, err := a.CreateWorkflow(ctx, engine.Workflow{Name: "shared"}, engine.Version{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nodes := []string{"a", "b", "c"}
+	done := make(chan error, 2)
+	for _, s := range []*storage.Store{a, b} {
+		go func() {
+			for range 40 {
+				var gens []engine.Generation
+				for _, n := range nodes {
+					gens = append(gens, engine.Generation{ID: uuid.NewString(), WorkflowID: w.ID, NodeID: n,
+						Status: engine.GenCompleted, Outputs: map[string]any{}})
+				}
+				if _, err := s.SaveGenerations(ctx, gens); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := rawDB(t, home)
+	st, err := b.CurrentGenerations(ctx, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range nodes {
+		var want []string
+		rows, err := db.Query(`SELECT id FROM generations WHERE workflow_id = ? AND node_id = ? ORDER BY created_at DESC, seq DESC`, w.ID, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, id)
+		}
+		rows.Close()
+		for _, s := range []*storage.Store{a, b} {
+			list, err := s.ListGenerations(ctx, w.ID, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, g := range list {
+				got = append(got, g.ID)
+			}
+			if len(want) != 80 || !slices.Equal(got, want) {
+				t.Fatalf("timeline of %s: %d generations, want the table's %d", n, len(got), len(want))
+			}
+		}
+		if g := st.Current[n]; g == nil || g.ID != want[0] {
+			t.Errorf("current of %s = %v, want %s", n, g, want[0])
+		}
 	}
 }
