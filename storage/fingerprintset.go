@@ -72,8 +72,8 @@ func (s *Store) CompletedFingerprints(ctx context.Context, since int64, limit in
 		}
 		pos = max(pos, sg.to)
 		last = max(last, sg.to)
-		sorted = mergeSorted(sorted, sg.keys)
 	}
+	sorted = mergeSegments(sorted, segs)
 	fps, l, ok, err := s.fingerprintsAfter(ctx, tx, pos, -1, limit-n-len(more))
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("listing fingerprints after the summary: %w", err)
@@ -234,6 +234,28 @@ func mergeKeys(sorted []uint64, fps []string) ([]uint64, bool) {
 	}
 	slices.Sort(add)
 	return mergeSorted(sorted, add), true
+}
+
+// mergeSegments returns sorted with the segments' keys added, sorted and distinct: the
+// segments' keys sorted together, then one merge (a merge per segment would copy the summary,
+// which grows with history, once per segment).
+func mergeSegments(sorted []uint64, segs []segment) []uint64 {
+	switch len(segs) {
+	case 0:
+		return sorted
+	case 1:
+		return mergeSorted(sorted, segs[0].keys)
+	}
+	n := 0
+	for _, sg := range segs {
+		n += len(sg.keys)
+	}
+	add := make([]uint64, 0, n)
+	for _, sg := range segs {
+		add = append(add, sg.keys...)
+	}
+	slices.Sort(add)
+	return mergeSorted(sorted, add)
 }
 
 // mergeSorted returns the sorted distinct keys of a and b, each sorted.
