@@ -43,6 +43,10 @@ type fingerprintIndex struct {
 	// rowsRead counts the rows the batched check (CachedGenerations) has read, for tests
 	// that hold it to O(fingerprints).
 	rowsRead atomic.Int64
+	// segmentsRead counts the fingerprint segments (migration 0015) full known-set reads took.
+	segmentsRead atomic.Int64
+	// tailRead counts the generations known-set reads took from the generations table.
+	tailRead atomic.Int64
 }
 
 // wrote counts generations this store committed since the index last caught up.

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -25,7 +26,7 @@ const summaryRewrite = 2048
 // rewritten to cover it. ok is false, with nothing, when there are more than limit.
 func (s *Store) CompletedFingerprints(ctx context.Context, since int64, limit int) (sorted []uint64, more []string, ok bool, err error) {
 	if since >= 0 {
-		more, _, ok, err = s.fingerprintsAfter(ctx, s.r, since, limit)
+		more, _, ok, err = s.fingerprintsAfter(ctx, s.r, since, -1, limit)
 		if err != nil {
 			return nil, nil, false, fmt.Errorf("listing fingerprints after %d: %w", since, err)
 		}
@@ -41,25 +42,49 @@ func (s *Store) CompletedFingerprints(ctx context.Context, since int64, limit in
 	if err := tx.QueryRowContext(ctx, `SELECT seq, keys, (SELECT deletions FROM fingerprint_mark) FROM fingerprint_summary`).Scan(&mark, &blob, &deletions); err != nil {
 		return nil, nil, false, fmt.Errorf("reading the fingerprint summary: %w", err)
 	}
-	if len(blob)%8 != 0 {
-		return nil, nil, false, fmt.Errorf("reading the fingerprint summary: %d bytes, not keys of 8", len(blob))
+	sorted, err = decodeKeys(blob)
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("reading the fingerprint summary: %w", err)
 	}
-	if len(blob)/8 > limit {
+	if len(sorted) > limit {
 		return nil, nil, false, nil
 	}
-	sorted = make([]uint64, len(blob)/8)
-	for i := range sorted {
-		sorted[i] = binary.BigEndian.Uint64(blob[8*i:])
+	segs, err := s.readSegments(ctx, tx, mark, limit-len(sorted))
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("reading the fingerprint segments: %w", err)
 	}
-	more, last, ok, err := s.fingerprintsAfter(ctx, tx, mark, limit-len(sorted))
+	if segs == nil {
+		return nil, nil, false, nil
+	}
+	// The generations in the gaps the segments leave, and after the last one.
+	pos, last, n := mark, mark, len(sorted)
+	for _, sg := range segs {
+		n += len(sg.keys)
+		if sg.from > pos+1 {
+			fps, l, ok, err := s.fingerprintsAfter(ctx, tx, pos, sg.from-1, limit-n-len(more))
+			if err != nil {
+				return nil, nil, false, fmt.Errorf("listing fingerprints after the summary: %w", err)
+			}
+			if !ok {
+				return nil, nil, false, nil
+			}
+			more, last = append(more, fps...), max(last, l)
+		}
+		pos = max(pos, sg.to)
+		last = max(last, sg.to)
+	}
+	sorted = mergeSegments(sorted, segs)
+	fps, l, ok, err := s.fingerprintsAfter(ctx, tx, pos, -1, limit-n-len(more))
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("listing fingerprints after the summary: %w", err)
 	}
 	if !ok {
 		return nil, nil, false, nil
 	}
+	more, last = append(more, fps...), max(last, l)
 	tx.Rollback()
-	if len(more) >= summaryRewrite {
+	s.fps.segmentsRead.Add(int64(len(segs)))
+	if len(more) >= summaryRewrite || len(segs) > segmentFold {
 		if merged, ok := mergeKeys(sorted, more); ok {
 			s.writeSummary(ctx, mark, deletions, last, merged)
 		}
@@ -67,23 +92,121 @@ func (s *Store) CompletedFingerprints(ctx context.Context, since int64, limit in
 	return sorted, more, true, nil
 }
 
+// segmentMin is how many completed generations with a fingerprint a batch must hold for its
+// writer to add a segment (migration 0015); smaller batches are read from the generations.
+const segmentMin = 64
+
+// segmentFold is how many segments a full read may find before it folds them into the
+// summary.
+const segmentFold = 32
+
+// noteSegment adds, in the transaction saving gens with seqs last+1…last+len(gens), the
+// segment naming their completed generations' fingerprint keys (migration 0015), when there
+// are segmentMin or more and every fingerprint has a key.
+func noteSegment(ctx context.Context, tx *sql.Tx, last int64, gens []engine.Generation) error {
+	n := 0
+	for i := range gens {
+		if gens[i].Status == engine.GenCompleted && gens[i].InputFingerprint != "" {
+			n++
+		}
+	}
+	if n < segmentMin {
+		return nil
+	}
+	keys := make([]uint64, 0, n)
+	for i := range gens {
+		if gens[i].Status == engine.GenCompleted && gens[i].InputFingerprint != "" {
+			k, ok := engine.FingerprintKey(gens[i].InputFingerprint)
+			if !ok {
+				return nil // the generations are read instead
+			}
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO fingerprint_segments (seq_from, seq_to, keys) VALUES (?, ?, ?)`,
+		last+1, last+int64(len(gens)), encodeKeys(keys))
+	return err
+}
+
+// segment is a row of fingerprint_segments.
+type segment struct {
+	from, to int64
+	keys     []uint64
+}
+
+// readSegments reads the segments reaching past seq mark, by seq; nil when they hold more
+// than limit keys.
+func (s *Store) readSegments(ctx context.Context, tx *sql.Tx, mark int64, limit int) ([]segment, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT seq_from, seq_to, keys FROM fingerprint_segments WHERE seq_to > ? ORDER BY seq_from`, mark)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	segs := []segment{}
+	n := 0
+	for rows.Next() {
+		var sg segment
+		var blob []byte
+		if err := rows.Scan(&sg.from, &sg.to, &blob); err != nil {
+			return nil, err
+		}
+		if sg.keys, err = decodeKeys(blob); err != nil {
+			return nil, fmt.Errorf("segment at %d: %w", sg.from, err)
+		}
+		if n += len(sg.keys); n > limit {
+			return nil, nil
+		}
+		segs = append(segs, sg)
+	}
+	return segs, rows.Err()
+}
+
+func decodeKeys(blob []byte) ([]uint64, error) {
+	if len(blob)%8 != 0 {
+		return nil, fmt.Errorf("%d bytes, not keys of 8", len(blob))
+	}
+	keys := make([]uint64, len(blob)/8)
+	for i := range keys {
+		keys[i] = binary.BigEndian.Uint64(blob[8*i:])
+	}
+	return keys, nil
+}
+
+func encodeKeys(keys []uint64) []byte {
+	blob := make([]byte, 8*len(keys))
+	for i, k := range keys {
+		binary.BigEndian.PutUint64(blob[8*i:], k)
+	}
+	return blob
+}
+
 type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // fingerprintsAfter reads the fingerprints of the completed generations with a seq after
-// since, and the largest seq read; ok false when there are more than limit. They come as one
-// row (joined by SQLite), not a row each: after a full run of a large graph there are
-// thousands, and each row handed over costs more than SQLite's work to find it.
-func (s *Store) fingerprintsAfter(ctx context.Context, q queryer, since int64, limit int) (fps []string, last int64, ok bool, err error) {
+// since (and up to to, when to >= 0), and the largest seq read; ok false when there are more
+// than limit. They come as one row (joined by SQLite), not a row each: after a full run of a
+// large graph there are thousands, and each row handed over costs more than SQLite's work to
+// find it.
+func (s *Store) fingerprintsAfter(ctx context.Context, q queryer, since, to int64, limit int) (fps []string, last int64, ok bool, err error) {
+	if limit < 0 {
+		return nil, 0, false, nil
+	}
+	if to < 0 {
+		to = math.MaxInt64
+	}
 	var n int64
 	var joined string
 	err = q.QueryRowContext(ctx, `SELECT count(*), COALESCE(max(seq), ?1), COALESCE(group_concat(input_fingerprint, ' '), '')
 		FROM (SELECT seq, input_fingerprint FROM generations
-			WHERE seq > ?1 AND status = 'completed' AND input_fingerprint != '' ORDER BY seq LIMIT ?2)`, since, limit+1).Scan(&n, &last, &joined)
+			WHERE seq > ?1 AND seq <= ?3 AND status = 'completed' AND input_fingerprint != '' ORDER BY seq LIMIT ?2)`, since, limit+1, to).Scan(&n, &last, &joined)
 	if err != nil {
 		return nil, 0, false, err
 	}
+	s.fps.tailRead.Add(n)
 	if n > int64(limit) {
 		return nil, 0, false, nil
 	}
@@ -110,20 +233,50 @@ func mergeKeys(sorted []uint64, fps []string) ([]uint64, bool) {
 		add[i] = k
 	}
 	slices.Sort(add)
-	out := make([]uint64, 0, len(sorted)+len(add))
+	return mergeSorted(sorted, add), true
+}
+
+// mergeSegments returns sorted with the segments' keys added, sorted and distinct: the
+// segments' keys sorted together, then one merge (a merge per segment would copy the summary,
+// which grows with history, once per segment).
+func mergeSegments(sorted []uint64, segs []segment) []uint64 {
+	switch len(segs) {
+	case 0:
+		return sorted
+	case 1:
+		return mergeSorted(sorted, segs[0].keys)
+	}
+	n := 0
+	for _, sg := range segs {
+		n += len(sg.keys)
+	}
+	add := make([]uint64, 0, n)
+	for _, sg := range segs {
+		add = append(add, sg.keys...)
+	}
+	slices.Sort(add)
+	return mergeSorted(sorted, add)
+}
+
+// mergeSorted returns the sorted distinct keys of a and b, each sorted.
+func mergeSorted(a, b []uint64) []uint64 {
+	if len(b) == 0 {
+		return a
+	}
+	out := make([]uint64, 0, len(a)+len(b))
 	i, j := 0, 0
-	for i < len(sorted) || j < len(add) {
+	for i < len(a) || j < len(b) {
 		var k uint64
-		if j == len(add) || i < len(sorted) && sorted[i] <= add[j] {
-			k, i = sorted[i], i+1
+		if j == len(b) || i < len(a) && a[i] <= b[j] {
+			k, i = a[i], i+1
 		} else {
-			k, j = add[j], j+1
+			k, j = b[j], j+1
 		}
 		if len(out) == 0 || out[len(out)-1] != k {
 			out = append(out, k)
 		}
 	}
-	return out, true
+	return out
 }
 
 // writeSummary stores keys as the summary through seq upTo, if the summary still stands at
@@ -132,12 +285,26 @@ func mergeKeys(sorted []uint64, fps []string) ([]uint64, bool) {
 // again to a generation the keys do not name). It only saves later reads work: a failure is
 // logged.
 func (s *Store) writeSummary(ctx context.Context, from, deletions, upTo int64, keys []uint64) {
-	blob := make([]byte, 8*len(keys))
-	for i, k := range keys {
-		binary.BigEndian.PutUint64(blob[8*i:], k)
-	}
-	_, err := s.w.ExecContext(ctx, `UPDATE fingerprint_summary SET seq = ?, keys = ? WHERE seq = ?
-		AND (SELECT deletions FROM fingerprint_mark) = ?`, upTo, blob, from, deletions)
+	err := func() error {
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		res, err := tx.ExecContext(ctx, `UPDATE fingerprint_summary SET seq = ?, keys = ? WHERE seq = ?
+			AND (SELECT deletions FROM fingerprint_mark) = ?`, upTo, encodeKeys(keys), from, deletions)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		// the segments it holds now (migration 0015)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM fingerprint_segments WHERE seq_to <= ?`, upTo); err != nil {
+			return err
+		}
+		return tx.Commit()
+	}()
 	if err != nil && !errors.Is(err, context.Canceled) {
 		s.log.Warn("writing the fingerprint summary", "err", err)
 	}

@@ -206,6 +206,9 @@ func (s *Store) saveGenerations(ctx context.Context, gens []engine.Generation, a
 		}
 		epochs[wf] = epoch
 	}
+	if err := noteSegment(ctx, tx, last, gens); err != nil {
+		return nil, fmt.Errorf("saving generations: %w", err)
+	}
 	if also != nil {
 		if err := also(tx); err != nil {
 			return nil, err

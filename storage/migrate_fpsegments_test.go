@@ -1,0 +1,120 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// TestFingerprintSegmentsMigration opens a home written by the build before
+// fingerprint_segments: its generations after the summary are still read from the table, a
+// large batch written after the migration adds a segment, and deleting the latest generations
+// brings the segment's end down so the next ones, taking the freed seqs, are read.
+func TestFingerprintSegmentsMigration(t *testing.T) {
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	names, err := fs.Glob(migrationsFS, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := fstest.MapFS{}
+	for _, name := range names {
+		if strings.HasSuffix(name, "_fingerprint_segments.sql") {
+			break
+		}
+		body, err := migrationsFS.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[name] = &fstest.MapFile{Data: body}
+	}
+	if len(before) == len(names) {
+		t.Fatal("no fingerprint_segments migration")
+	}
+	home := t.TempDir()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(home, DBName)+"?"+writerParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, db, before, log); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO workflows (id, name, created_at, updated_at) VALUES ('w1', 'used', 0, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 100 {
+		if _, err := db.Exec(`INSERT INTO generations (id, workflow_id, node_id, status, input_fingerprint, created_at) VALUES (?, 'w1', ?, 'completed', ?, 10)`,
+			fmt.Sprint("old", i), fmt.Sprint("o", i), segFP(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+
+	s, err := Open(ctx, home, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	named := func(what string, sorted []uint64, more []string, fps ...string) {
+		t.Helper()
+		for _, fp := range fps {
+			k, _ := engine.FingerprintKey(fp)
+			if _, found := slices.BinarySearch(sorted, k); !found && !slices.Contains(more, fp) {
+				t.Fatalf("%s: %s not in the known set", what, fp)
+			}
+		}
+	}
+	var all []string
+	for i := range 100 {
+		all = append(all, segFP(i))
+	}
+	sorted, more, ok, err := s.CompletedFingerprints(ctx, -1, 1_000_000)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	named("after migrating", sorted, more, all...)
+	if len(more) != 100 {
+		t.Errorf("after migrating: %d read from the table, want 100", len(more))
+	}
+	var gens []engine.Generation
+	for i := 100; i < 300; i++ {
+		gens = append(gens, engine.Generation{ID: engine.NewID(), WorkflowID: "w1", NodeID: fmt.Sprint("n", i), Status: engine.GenCompleted,
+			Outputs: map[string]any{}, InputFingerprint: segFP(i)})
+		all = append(all, segFP(i))
+	}
+	if _, err := s.SaveGenerations(ctx, gens); err != nil {
+		t.Fatal(err)
+	}
+	var segs int
+	if err := s.r.QueryRow(`SELECT count(*) FROM fingerprint_segments WHERE seq_from = 101 AND seq_to = 300`).Scan(&segs); err != nil || segs != 1 {
+		t.Fatalf("segments after a batch of 200: %d, %v; want one for seqs 101–300", segs, err)
+	}
+	for _, g := range gens[150:] {
+		if err := s.DeleteGeneration(ctx, g.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all = all[:250]
+	if err := s.r.QueryRow(`SELECT count(*) FROM fingerprint_segments WHERE seq_from = 101 AND seq_to = 250`).Scan(&segs); err != nil || segs != 1 {
+		t.Fatalf("the segment after deleting seqs 251–300: %d, %v; want it to end at 250", segs, err)
+	}
+	again := []engine.Generation{{ID: engine.NewID(), WorkflowID: "w1", NodeID: "again", Status: engine.GenCompleted, Outputs: map[string]any{}, InputFingerprint: segFP(1000)}}
+	if _, err := s.SaveGenerations(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	all = append(all, segFP(1000))
+	sorted, more, ok, err = s.CompletedFingerprints(ctx, -1, 1_000_000)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	named("after deleting and writing again", sorted, more, all...)
+}
