@@ -50,5 +50,5 @@ require (
 )
 
 // The jsonschema library with its drafts compiled on first use instead of in init
-// (third_party/jsonschema/README.md).
+// (third_party/jsonschema/PATCH.md).
 replace github.com/santhosh-tekuri/jsonschema/v6 => ./third_party/jsonschema
