@@ -48,3 +48,7 @@ require (
 	golang.org/x/net v0.56.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
 )
+
+// The jsonschema library with its drafts compiled on first use instead of in init
+// (third_party/jsonschema/README.md).
+replace github.com/santhosh-tekuri/jsonschema/v6 => ./third_party/jsonschema
