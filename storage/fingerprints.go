@@ -23,7 +23,11 @@ import (
 // or after fingerprintTail generations this store wrote, and once when the store opens its
 // first lookup. Full runs, which never look up, write nothing for it. The index is keyed
 // (fingerprint, created_at, seq) (migration 0012): the latest generation with a fingerprint
-// is one seek, however many generations share it.
+// is one seek, however many generations share it. It is two tables of that shape (migration
+// 0016): a catch-up inserts into the small generation_fingerprints_recent, which moves into
+// generation_fingerprints in one sorted pass when it holds an eighth as many entries, so a
+// catch-up writes about the pages of the small table, not a page of the large one per
+// generation; a lookup takes the latest of both.
 
 const (
 	// fingerprintTail is how many generations this store may write before a lookup first
@@ -45,6 +49,8 @@ type fingerprintIndex struct {
 	rowsRead atomic.Int64
 	// segmentsRead counts the fingerprint segments (migration 0015) full known-set reads took.
 	segmentsRead atomic.Int64
+	// moved counts the times the recent table moved into the large one (migration 0016).
+	moved atomic.Int64
 	// tailRead counts the generations known-set reads took from the generations table.
 	tailRead atomic.Int64
 }
@@ -70,14 +76,35 @@ func (s *Store) catchUpFingerprints(ctx context.Context) {
 			return err
 		}
 		defer tx.Rollback()
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO generation_fingerprints (fingerprint, created_at, seq)
+		res, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO generation_fingerprints_recent (fingerprint, created_at, seq)
 			SELECT input_fingerprint, created_at, seq FROM generations
 			WHERE seq > (SELECT seq FROM fingerprint_mark) AND status = 'completed' AND input_fingerprint != ''
-			ORDER BY input_fingerprint, created_at, seq`); err != nil {
+			ORDER BY input_fingerprint, created_at, seq`)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE fingerprint_mark SET seq = (SELECT COALESCE(MAX(seq), 0) FROM generations)`); err != nil {
+		n, err := res.RowsAffected()
+		if err != nil {
 			return err
+		}
+		var indexed, recent int64
+		if err := tx.QueryRowContext(ctx, `UPDATE fingerprint_mark SET seq = (SELECT COALESCE(MAX(seq), 0) FROM generations),
+			recent = recent + ? RETURNING indexed, recent`, n).Scan(&indexed, &recent); err != nil {
+			return err
+		}
+		if recent > max(recentMin, indexed/recentRatio) {
+			// one sorted pass over the large table (migration 0016)
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO generation_fingerprints (fingerprint, created_at, seq)
+				SELECT fingerprint, created_at, seq FROM generation_fingerprints_recent ORDER BY fingerprint, created_at, seq`); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM generation_fingerprints_recent`); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE fingerprint_mark SET indexed = indexed + recent, recent = 0`); err != nil {
+				return err
+			}
+			f.moved.Add(1)
 		}
 		return tx.Commit()
 	}()
@@ -92,11 +119,22 @@ func (s *Store) catchUpFingerprints(ctx context.Context) {
 // afterMark is the part of a lookup that scans the generations the index does not name yet.
 const afterMark = `SELECT seq FROM generations WHERE seq > (SELECT seq FROM fingerprint_mark) AND status = 'completed'`
 
-// latestIndexed is the seq of the latest completed generation the index names with the
-// fingerprint bound as ?1 (or none): the last entry of its range (migration 0012), one seek
-// however many generations share it.
+// latestIndexed is the seqs of the latest completed generations each of the index's two
+// tables (migration 0016) names with the fingerprint bound as ?1 (or none): the last entry of
+// its range in each (migration 0012), one seek each however many generations share it.
 const latestIndexed = `SELECT seq FROM (SELECT seq FROM generation_fingerprints WHERE fingerprint = ?1
+		ORDER BY created_at DESC, seq DESC LIMIT 1)
+		UNION ALL SELECT seq FROM (SELECT seq FROM generation_fingerprints_recent WHERE fingerprint = ?1
 		ORDER BY created_at DESC, seq DESC LIMIT 1)`
+
+// The index's recent table moves into the large one when it holds more than recentMin entries
+// and more than 1/recentRatio of the large one's: a catch-up then writes the pages of a table an
+// eighth the size, and moving costs one sorted pass over the large one every so often (vars:
+// tests lower them).
+var (
+	recentMin   int64 = 16384
+	recentRatio int64 = 8
+)
 
 // withFingerprint is the condition on g (genFrom) of a completed generation whose input
 // fingerprint is the statement's first argument and that may be the latest with it: the
@@ -150,6 +188,9 @@ func (s *Store) CachedGenerations(ctx context.Context, fingerprints []string) (m
 	err = func() error {
 		rows, err := s.r.QueryContext(ctx, `SELECT f.value, `+genCols+` FROM json_each(?1) f
 				JOIN generations g ON g.seq = (SELECT seq FROM generation_fingerprints WHERE fingerprint = f.value
+					ORDER BY created_at DESC, seq DESC LIMIT 1)`+joins+`
+			UNION ALL SELECT f.value, `+genCols+` FROM json_each(?1) f
+				JOIN generations g ON g.seq = (SELECT seq FROM generation_fingerprints_recent WHERE fingerprint = f.value
 					ORDER BY created_at DESC, seq DESC LIMIT 1)`+joins+`
 			UNION ALL SELECT g.input_fingerprint, `+genCols+genFrom+`
 				WHERE g.seq > (SELECT seq FROM fingerprint_mark) AND g.status = 'completed'

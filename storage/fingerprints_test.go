@@ -39,7 +39,7 @@ func TestFingerprintIndexOffTheWritePath(t *testing.T) {
 	db := rawDB(t, home)
 	count := func() (entries, mark int) {
 		t.Helper()
-		if err := db.QueryRow(`SELECT (SELECT COUNT(*) FROM generation_fingerprints), (SELECT seq FROM fingerprint_mark)`).Scan(&entries, &mark); err != nil {
+		if err := db.QueryRow(`SELECT (SELECT COUNT(*) FROM generation_fingerprints) + (SELECT COUNT(*) FROM generation_fingerprints_recent), (SELECT seq FROM fingerprint_mark)`).Scan(&entries, &mark); err != nil {
 			t.Fatal(err)
 		}
 		return

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -117,4 +118,81 @@ func TestFingerprintSegmentsMigration(t *testing.T) {
 		t.Fatal(ok, err)
 	}
 	named("after deleting and writing again", sorted, more, all...)
+}
+
+// TestFingerprintRecentMigration opens a home written by the build before
+// fingerprint_recent: the index's entries stay in the large table and are counted, a lookup
+// finds them and the generations after the mark, a catch-up goes to the recent table, and a
+// deletion takes the entry out of either table.
+func TestFingerprintRecentMigration(t *testing.T) {
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	names, err := fs.Glob(migrationsFS, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := fstest.MapFS{}
+	for _, name := range names {
+		if strings.HasSuffix(name, "_fingerprint_recent.sql") {
+			break
+		}
+		body, err := migrationsFS.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[name] = &fstest.MapFile{Data: body}
+	}
+	if len(before) == len(names) {
+		t.Fatal("no fingerprint_recent migration")
+	}
+	home := t.TempDir()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(home, DBName)+"?"+writerParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, db, before, log); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO workflows (id, name, created_at, updated_at) VALUES ('w1', 'used', 0, 0)`,
+		`INSERT INTO generations (id, workflow_id, node_id, status, input_fingerprint, created_at) VALUES
+			('g1', 'w1', 'a', 'completed', 'fp-a', 30), ('g2', 'w1', 'b', 'completed', 'fp-b', 10)`,
+		`INSERT INTO generation_fingerprints (fingerprint, created_at, seq) SELECT input_fingerprint, created_at, seq FROM generations`,
+		`UPDATE fingerprint_mark SET seq = 2`,
+		`INSERT INTO generations (id, workflow_id, node_id, status, input_fingerprint, created_at) VALUES ('g3', 'w1', 'c', 'completed', 'fp-c', 40)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err := Open(ctx, home, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var indexed int
+	if err := s.r.QueryRow(`SELECT indexed FROM fingerprint_mark`).Scan(&indexed); err != nil || indexed != 2 {
+		t.Fatalf("indexed after migrating: %d, %v; want 2", indexed, err)
+	}
+	got, err := s.CachedGenerations(ctx, []string{"fp-a", "fp-b", "fp-c"})
+	if err != nil || got["fp-a"].ID != "g1" || got["fp-b"].ID != "g2" || got["fp-c"].ID != "g3" {
+		t.Fatalf("CachedGenerations after migrating: %v, %v", got, err)
+	}
+	var recent int
+	if err := s.r.QueryRow(`SELECT count(*) FROM generation_fingerprints_recent WHERE fingerprint = 'fp-c'`).Scan(&recent); err != nil || recent != 1 {
+		t.Fatalf("fp-c in the recent table after the catch-up: %d, %v", recent, err)
+	}
+	for _, id := range []string{"g1", "g3"} {
+		if err := s.DeleteGeneration(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var left int
+	if err := s.r.QueryRow(`SELECT (SELECT count(*) FROM generation_fingerprints) + (SELECT count(*) FROM generation_fingerprints_recent)`).Scan(&left); err != nil || left != 1 {
+		t.Fatalf("index entries after deleting g1 and g3: %d, %v; want 1", left, err)
+	}
+	if _, err := s.CachedGeneration(ctx, "fp-c"); !errors.Is(err, engine.ErrNotFound) {
+		t.Fatalf("fp-c after deleting it: %v", err)
+	}
 }
