@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/flowbench/flowbench/engine"
 )
@@ -25,17 +24,7 @@ func TestHeadsMigrationChainsExistingGenerations(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.SetMaxOpenConns(1)
-	before := fstest.MapFS{}
-	ms, err := loadMigrations(migrationsFS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if m.version < 13 {
-			before["migrations/"+m.name+".sql"] = &fstest.MapFile{Data: []byte(m.sql)}
-		}
-	}
-	if err := migrate(ctx, db, before, slog.New(slog.DiscardHandler)); err != nil {
+	if err := migrate(ctx, db, migrationsBefore(t, "_generation_heads.sql"), slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{

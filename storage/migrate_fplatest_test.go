@@ -2,11 +2,9 @@ package storage
 
 import (
 	"context"
-	"io/fs"
 	"log/slog"
 	"strings"
 	"testing"
-	"testing/fstest"
 )
 
 // TestFingerprintLatestMigration opens a database written by the build before the migration
@@ -17,24 +15,7 @@ func TestFingerprintLatestMigration(t *testing.T) {
 	ctx := context.Background()
 	db := migrationDB(t)
 	log := slog.New(slog.DiscardHandler)
-	names, err := fs.Glob(migrationsFS, "migrations/*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := fstest.MapFS{}
-	for _, name := range names {
-		if strings.HasSuffix(name, "_fingerprint_latest.sql") {
-			break
-		}
-		body, err := migrationsFS.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		before[name] = &fstest.MapFile{Data: body}
-	}
-	if len(before) == len(names) {
-		t.Fatal("no fingerprint_latest migration")
-	}
+	before := migrationsBefore(t, "_fingerprint_latest.sql")
 	if err := migrate(ctx, db, before, log); err != nil {
 		t.Fatal(err)
 	}

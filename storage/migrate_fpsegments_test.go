@@ -5,13 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/flowbench/flowbench/engine"
 )
@@ -23,24 +20,7 @@ import (
 func TestFingerprintSegmentsMigration(t *testing.T) {
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	names, err := fs.Glob(migrationsFS, "migrations/*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := fstest.MapFS{}
-	for _, name := range names {
-		if strings.HasSuffix(name, "_fingerprint_segments.sql") {
-			break
-		}
-		body, err := migrationsFS.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		before[name] = &fstest.MapFile{Data: body}
-	}
-	if len(before) == len(names) {
-		t.Fatal("no fingerprint_segments migration")
-	}
+	before := migrationsBefore(t, "_fingerprint_segments.sql")
 	home := t.TempDir()
 	db, err := sql.Open("sqlite3", "file:"+filepath.Join(home, DBName)+"?"+writerParams)
 	if err != nil {
@@ -127,24 +107,7 @@ func TestFingerprintSegmentsMigration(t *testing.T) {
 func TestFingerprintRecentMigration(t *testing.T) {
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	names, err := fs.Glob(migrationsFS, "migrations/*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := fstest.MapFS{}
-	for _, name := range names {
-		if strings.HasSuffix(name, "_fingerprint_recent.sql") {
-			break
-		}
-		body, err := migrationsFS.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		before[name] = &fstest.MapFile{Data: body}
-	}
-	if len(before) == len(names) {
-		t.Fatal("no fingerprint_recent migration")
-	}
+	before := migrationsBefore(t, "_fingerprint_recent.sql")
 	home := t.TempDir()
 	db, err := sql.Open("sqlite3", "file:"+filepath.Join(home, DBName)+"?"+writerParams)
 	if err != nil {

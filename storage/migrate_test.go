@@ -170,3 +170,22 @@ func TestFingerprintMigrationIndexesExistingGenerations(t *testing.T) {
 		t.Errorf("after 0008: index %q, mark %d; want fp-a:1,fp-b:3 and 4", entries, mark)
 	}
 }
+
+// migrationsBefore returns the migrations up to, not including, the one whose file name ends
+// in suffix ("_fingerprint_latest.sql"): what a home written by the build before it holds.
+func migrationsBefore(t *testing.T, suffix string) fstest.MapFS {
+	t.Helper()
+	ms, err := loadMigrations(migrationsFS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := fstest.MapFS{}
+	for _, m := range ms {
+		if strings.HasSuffix(m.name+".sql", suffix) {
+			return before
+		}
+		before["migrations/"+m.name+".sql"] = &fstest.MapFile{Data: []byte(m.sql)}
+	}
+	t.Fatalf("no migration named *%s", suffix)
+	return nil
+}
