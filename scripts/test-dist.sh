@@ -149,8 +149,12 @@ else
       --open "$tmp/opened.flowbench.json" >"$tmp/shot-open.log" 2>&1 ||
       { cat "$tmp/shot-open.log" >&2; fail "the installed app's window did not show for a file"; }
     name="$(sed -n 's/^  "name": "\(.*\)",$/\1/p' testdata/branching.json | head -n 1)"
-    /usr/bin/flowbench --home "$shot_home" list | grep -qF " $name " ||
+    /usr/bin/flowbench --home "$shot_home" list | grep -qF " $name " || {
+      # what the window showed and what the home holds, to tell a failed import from a lost one
+      cat "$tmp/shot-open.log" >&2
+      /usr/bin/flowbench --home "$shot_home" list >&2 || true
       fail "opening $tmp/opened.flowbench.json from the desktop entry did not import it"
+    }
     dpkg_retry -r flowbench >"$tmp/dpkg-r.log" 2>&1 || { cat "$tmp/dpkg-r.log" >&2; fail "dpkg -r"; }
     for f in /usr/bin/flowbench /usr/bin/flowbench-window /usr/share/applications/flowbench.desktop \
       /usr/share/mime/packages/flowbench.xml /usr/share/icons/hicolor/512x512/apps/flowbench.png; do
