@@ -127,7 +127,7 @@ else
     trap '$SUDO dpkg -r flowbench >/dev/null 2>&1 || true' EXIT
     dpkg_retry -i "$deb" >"$tmp/dpkg-i.log" 2>&1 || { cat "$tmp/dpkg-i.log" >&2; fail "dpkg -i"; }
     [ "$(/usr/bin/flowbench --version)" = "flowbench $VERSION" ] || fail "installed flowbench --version"
-    dpkg -L flowbench | grep -qx /usr/share/applications/flowbench.desktop || fail "dpkg -L lacks the desktop entry"
+    grep -qx /usr/share/applications/flowbench.desktop <<<"$(dpkg -L flowbench)" || fail "dpkg -L lacks the desktop entry"
     # dpkg's shared-mime-info trigger has compiled our type: the glob maps to it.
     if command -v update-mime-database >/dev/null; then
       grep -q ':application/x-flowbench+json:\*\.flowbench\.json' /usr/share/mime/globs2 ||
@@ -149,10 +149,12 @@ else
       --open "$tmp/opened.flowbench.json" >"$tmp/shot-open.log" 2>&1 ||
       { cat "$tmp/shot-open.log" >&2; fail "the installed app's window did not show for a file"; }
     name="$(sed -n 's/^  "name": "\(.*\)",$/\1/p' testdata/branching.json | head -n 1)"
-    /usr/bin/flowbench --home "$shot_home" list | grep -qF " $name " || {
-      # what the window showed and what the home holds, to tell a failed import from a lost one
+    # The listing is read whole before grep looks at it: `list | grep -q` under pipefail failed
+    # whenever grep, matching the first line, exited before flowbench wrote the next (EPIPE).
+    listing="$(/usr/bin/flowbench --home "$shot_home" list)" || fail "flowbench list after opening a file"
+    grep -qF " $name " <<<"$listing" || {
       cat "$tmp/shot-open.log" >&2
-      /usr/bin/flowbench --home "$shot_home" list >&2 || true
+      printf '%s\n' "$listing" >&2
       fail "opening $tmp/opened.flowbench.json from the desktop entry did not import it"
     }
     dpkg_retry -r flowbench >"$tmp/dpkg-r.log" 2>&1 || { cat "$tmp/dpkg-r.log" >&2; fail "dpkg -r"; }
