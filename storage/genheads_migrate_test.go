@@ -2,9 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"log/slog"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -18,15 +15,7 @@ import (
 // current generations read as before; the next write and a deletion keep the chain.
 func TestHeadsMigrationChainsExistingGenerations(t *testing.T) {
 	ctx := context.Background()
-	home := t.TempDir()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(home, DBName)+"?"+writerParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.SetMaxOpenConns(1)
-	if err := migrate(ctx, db, migrationsBefore(t, "_generation_heads.sql"), slog.New(slog.DiscardHandler)); err != nil {
-		t.Fatal(err)
-	}
+	home, db := homeBefore(t, "_generation_heads.sql")
 	for _, q := range []string{
 		`INSERT INTO workflows (id, name, created_at, updated_at) VALUES ('w1', 'old', 0, 0), ('w2', 'other', 0, 0)`,
 		// a: completed twice (the later created_at written first), then failed; b: only failed;

@@ -2,11 +2,9 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -20,15 +18,7 @@ import (
 func TestFingerprintSegmentsMigration(t *testing.T) {
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	before := migrationsBefore(t, "_fingerprint_segments.sql")
-	home := t.TempDir()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(home, DBName)+"?"+writerParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := migrate(ctx, db, before, log); err != nil {
-		t.Fatal(err)
-	}
+	home, db := homeBefore(t, "_fingerprint_segments.sql")
 	if _, err := db.Exec(`INSERT INTO workflows (id, name, created_at, updated_at) VALUES ('w1', 'used', 0, 0)`); err != nil {
 		t.Fatal(err)
 	}
@@ -107,15 +97,7 @@ func TestFingerprintSegmentsMigration(t *testing.T) {
 func TestFingerprintRecentMigration(t *testing.T) {
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	before := migrationsBefore(t, "_fingerprint_recent.sql")
-	home := t.TempDir()
-	db, err := sql.Open("sqlite3", "file:"+filepath.Join(home, DBName)+"?"+writerParams)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := migrate(ctx, db, before, log); err != nil {
-		t.Fatal(err)
-	}
+	home, db := homeBefore(t, "_fingerprint_recent.sql")
 	for _, q := range []string{
 		`INSERT INTO workflows (id, name, created_at, updated_at) VALUES ('w1', 'used', 0, 0)`,
 		`INSERT INTO generations (id, workflow_id, node_id, status, input_fingerprint, created_at) VALUES

@@ -189,3 +189,21 @@ func migrationsBefore(t *testing.T, suffix string) fstest.MapFS {
 	t.Fatalf("no migration named *%s", suffix)
 	return nil
 }
+
+// homeBefore makes a data home whose database a build before the migration named *suffix
+// wrote (migrationsBefore), and returns it with that database open; close db before opening a
+// Store on home.
+func homeBefore(t *testing.T, suffix string) (home string, db *sql.DB) {
+	t.Helper()
+	home = t.TempDir()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(home, DBName)+"?"+writerParams)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	db.SetMaxOpenConns(1)
+	if err := migrate(context.Background(), db, migrationsBefore(t, suffix), slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	return home, db
+}
