@@ -167,8 +167,10 @@ type stmts struct {
 	insertGen      *sql.Stmt
 	insertGenChunk *sql.Stmt // genChunk rows
 	insertRunChunk *sql.Stmt // genChunk rows of one run
-	insertGenLink  *sql.Stmt
-	moveHeads      *sql.Stmt // generation_heads after a batch (genheads.go)
+	// genChunk completed rows of one run (insertDoneChunkSQL)
+	insertDoneChunk *sql.Stmt
+	insertGenLink   *sql.Stmt
+	moveHeads       *sql.Stmt // generation_heads after a batch (genheads.go)
 	// runs: created and updated by every run (subworkflows' child runs in the committer's batch)
 	versionLabel, nextRunNumber, insertRun, updateRun *sql.Stmt
 	// slots: taken and given back at every run's start and end (queue.go)
@@ -188,6 +190,7 @@ func (p *stmts) prepare(ctx context.Context, w *sql.DB) error {
 	p.insertGen = prep(insertGenerationSQL)
 	p.insertGenChunk = prep(insertGenChunkSQL)
 	p.insertRunChunk = prep(insertRunChunkSQL)
+	p.insertDoneChunk = prep(insertDoneChunkSQL)
 	p.insertGenLink = prep(`INSERT OR IGNORE INTO generation_assets (generation_id, sha256) VALUES (?, ?)`)
 	p.moveHeads = prep(moveHeadsSQL)
 	p.versionLabel = prep(versionLabelSQL)
@@ -202,7 +205,7 @@ func (p *stmts) prepare(ctx context.Context, w *sql.DB) error {
 }
 
 func (p *stmts) close() {
-	for _, st := range append([]*sql.Stmt{p.insertGen, p.insertGenChunk, p.insertRunChunk, p.insertGenLink, p.moveHeads, p.versionLabel, p.nextRunNumber, p.insertRun, p.updateRun}, p.slots.all()...) {
+	for _, st := range append([]*sql.Stmt{p.insertGen, p.insertGenChunk, p.insertRunChunk, p.insertDoneChunk, p.insertGenLink, p.moveHeads, p.versionLabel, p.nextRunNumber, p.insertRun, p.updateRun}, p.slots.all()...) {
 		if st != nil {
 			st.Close()
 		}
