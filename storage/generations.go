@@ -148,7 +148,9 @@ func (s *Store) saveGenerations(ctx context.Context, gens []engine.Generation, a
 			args = args[:0]
 			if g := gens[i : i+genChunk]; oneRun(g) {
 				if runChunk == nil {
-					runChunk = tx.StmtContext(ctx, s.stmts.insertRunChunk)
+					if runChunk, err = tx.PrepareContext(ctx, insertRunChunkSQL); err != nil {
+						return nil, fmt.Errorf("saving generations: %w", err)
+					}
 				}
 				st = runChunk
 				args = append(args, g[0].WorkflowID, g[0].RunID, g[0].VersionID)
@@ -157,7 +159,9 @@ func (s *Store) saveGenerations(ctx context.Context, gens []engine.Generation, a
 				}
 			} else {
 				if chunk == nil {
-					chunk = tx.StmtContext(ctx, s.stmts.insertGenChunk)
+					if chunk, err = tx.PrepareContext(ctx, insertGenChunkSQL); err != nil {
+						return nil, fmt.Errorf("saving generations: %w", err)
+					}
 				}
 				st = chunk
 				for k := i; k < i+genChunk; k++ {
