@@ -140,24 +140,41 @@ func (s *Store) saveGenerations(ctx context.Context, gens []engine.Generation, a
 	// and in cgo, was about a third of a generation's write), the rest one by one; a chunk
 	// that fails (a statement fails as a whole) is written again row by row, so the error
 	// names its generation.
-	var chunk, runChunk *sql.Stmt
+	var chunk, runChunk, doneChunkSt *sql.Stmt
 	args := make([]any, 0, genChunk*genInsertCols)
 	for i := 0; i < len(gens); {
 		if len(gens)-i >= genChunk {
 			var st *sql.Stmt
 			args = args[:0]
-			if g := gens[i : i+genChunk]; oneRun(g) {
+			g := gens[i : i+genChunk]
+			switch {
+			case oneRun(g) && doneChunk(g, enc[i:i+genChunk]):
+				if doneChunkSt == nil {
+					if doneChunkSt, err = tx.PrepareContext(ctx, insertDoneChunkSQL); err != nil {
+						return nil, fmt.Errorf("saving generations: %w", err)
+					}
+				}
+				st = doneChunkSt
+				args = append(args, g[0].WorkflowID, g[0].RunID, g[0].VersionID, enc[i].seq)
+				for k := i; k < i+genChunk; k++ {
+					args = appendDoneChunkArgs(args, &gens[k], &enc[k])
+				}
+			case oneRun(g):
 				if runChunk == nil {
-					runChunk = tx.StmtContext(ctx, s.stmts.insertRunChunk)
+					if runChunk, err = tx.PrepareContext(ctx, insertRunChunkSQL); err != nil {
+						return nil, fmt.Errorf("saving generations: %w", err)
+					}
 				}
 				st = runChunk
 				args = append(args, g[0].WorkflowID, g[0].RunID, g[0].VersionID)
 				for k := i; k < i+genChunk; k++ {
 					args = appendRunChunkArgs(args, &gens[k], &enc[k])
 				}
-			} else {
+			default:
 				if chunk == nil {
-					chunk = tx.StmtContext(ctx, s.stmts.insertGenChunk)
+					if chunk, err = tx.PrepareContext(ctx, insertGenChunkSQL); err != nil {
+						return nil, fmt.Errorf("saving generations: %w", err)
+					}
 				}
 				st = chunk
 				for k := i; k < i+genChunk; k++ {
