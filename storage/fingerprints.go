@@ -3,10 +3,8 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -44,7 +42,7 @@ type fingerprintIndex struct {
 	done    bool      // caught up at least once
 	at      time.Time // last catch-up
 	written atomic.Int64
-	// rowsRead counts the rows the batched check (CachedGenerations) has read, for tests
+	// rowsRead counts the generations the batched check (CachedGenerations) has read whole, for tests
 	// that hold it to O(fingerprints).
 	rowsRead atomic.Int64
 	// segmentsRead counts the fingerprint segments (migration 0015) full known-set reads took.
@@ -161,71 +159,6 @@ func (s *Store) CachedGeneration(ctx context.Context, fingerprint string) (engin
 	}
 	return g, nil
 }
-
-// CachedGenerations returns, for each of fingerprints a completed generation has, the latest
-// such generation (as CachedGeneration orders them), in one query: per fingerprint one seek
-// to the index's latest and a read of that generation, plus the generations after the
-// index's mark. It reads O(fingerprints) rows, not every generation sharing one.
-func (s *Store) CachedGenerations(ctx context.Context, fingerprints []string) (map[string]engine.Generation, error) {
-	fps := make([]string, 0, len(fingerprints))
-	seen := make(map[string]bool, len(fingerprints))
-	for _, fp := range fingerprints {
-		if fp != "" && !seen[fp] {
-			seen[fp] = true
-			fps = append(fps, fp)
-		}
-	}
-	out := make(map[string]engine.Generation, len(fps))
-	if len(fps) == 0 {
-		return out, nil
-	}
-	list, err := json.Marshal(fps)
-	if err != nil {
-		return nil, err
-	}
-	s.catchUpFingerprints(ctx)
-	joins := strings.TrimPrefix(genFrom, " FROM generations g")
-	err = func() error {
-		rows, err := s.r.QueryContext(ctx, `SELECT f.value, `+genCols+` FROM json_each(?1) f
-				JOIN generations g ON g.seq = (SELECT seq FROM generation_fingerprints WHERE fingerprint = f.value
-					ORDER BY created_at DESC, seq DESC LIMIT 1)`+joins+`
-			UNION ALL SELECT f.value, `+genCols+` FROM json_each(?1) f
-				JOIN generations g ON g.seq = (SELECT seq FROM generation_fingerprints_recent WHERE fingerprint = f.value
-					ORDER BY created_at DESC, seq DESC LIMIT 1)`+joins+`
-			UNION ALL SELECT g.input_fingerprint, `+genCols+genFrom+`
-				WHERE g.seq > (SELECT seq FROM fingerprint_mark) AND g.status = 'completed'
-				AND g.input_fingerprint IN (SELECT value FROM json_each(?1))`, string(list))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		var fp string
-		lead := leadScanner{rows: rows, lead: &fp}
-		for rows.Next() {
-			g, err := s.scanGeneration(lead)
-			if err != nil {
-				return err
-			}
-			s.fps.rowsRead.Add(1)
-			if o, ok := out[fp]; !ok || laterGeneration(&g, &o) {
-				out[fp] = g
-			}
-		}
-		return rows.Err()
-	}()
-	if err != nil {
-		return nil, fmt.Errorf("cached generations of %d fingerprints: %w", len(fps), err)
-	}
-	return out, nil
-}
-
-// leadScanner scans a row whose first column goes to lead, the rest as the caller asks.
-type leadScanner struct {
-	rows *sql.Rows
-	lead any
-}
-
-func (l leadScanner) Scan(dest ...any) error { return l.rows.Scan(append([]any{l.lead}, dest...)...) }
 
 // laterGeneration reports whether a comes after b in CachedGeneration's order (created at,
 // then seq).

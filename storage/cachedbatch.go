@@ -1,0 +1,138 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// CachedGenerations returns, for each of fingerprints a completed generation has, the latest
+// such generation (as CachedGeneration orders them). It takes two statements in one read
+// transaction: the first finds, per fingerprint, the latest entry of each of the index's two
+// tables (one seek each, reading only the index) and the generations after the index's mark;
+// the second reads the generation that is the latest of those, whole, by seq. So it reads
+// O(fingerprints) rows whatever the history, and one generation row per fingerprint: not
+// every generation sharing one, nor the older of two the index's tables name (a generation
+// row, with its outputs and labels, costs several times an index entry).
+func (s *Store) CachedGenerations(ctx context.Context, fingerprints []string) (map[string]engine.Generation, error) {
+	fps := make([]string, 0, len(fingerprints))
+	seen := make(map[string]bool, len(fingerprints))
+	for _, fp := range fingerprints {
+		if fp != "" && !seen[fp] {
+			seen[fp] = true
+			fps = append(fps, fp)
+		}
+	}
+	out := make(map[string]engine.Generation, len(fps))
+	if len(fps) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(fps)
+	if err != nil {
+		return nil, err
+	}
+	s.catchUpFingerprints(ctx)
+	err = func() error {
+		tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		latest, err := latestSeqs(ctx, tx, string(list), len(fps))
+		if err != nil {
+			return err
+		}
+		if len(latest) == 0 {
+			return nil
+		}
+		seqs := make([]int64, 0, len(latest))
+		for _, k := range latest {
+			seqs = append(seqs, k.seq)
+		}
+		byFP, err := json.Marshal(seqs)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT `+genCols+genFrom+`WHERE g.seq IN (SELECT value FROM json_each(?))`, string(byFP))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			g, err := s.scanGeneration(rows)
+			if err != nil {
+				return err
+			}
+			s.fps.rowsRead.Add(1)
+			if k, ok := latest[g.InputFingerprint]; ok && k.seq == g.Seq && g.Status == engine.GenCompleted {
+				out[g.InputFingerprint] = g
+			}
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return nil, fmt.Errorf("cached generations of %d fingerprints: %w", len(fps), err)
+	}
+	return out, nil
+}
+
+// genKey is a generation's place in CachedGeneration's order: created at (ms), then seq.
+type genKey struct{ at, seq int64 }
+
+func (a genKey) after(b genKey) bool { return a.at > b.at || a.at == b.at && a.seq > b.seq }
+
+// parseGenKey reads "created_at seq" as the statements of latestSeqs give it.
+func parseGenKey(s string) (genKey, bool) {
+	at, seq, ok := strings.Cut(s, " ")
+	if !ok {
+		return genKey{}, false
+	}
+	a, err1 := strconv.ParseInt(at, 10, 64)
+	q, err2 := strconv.ParseInt(seq, 10, 64)
+	return genKey{a, q}, err1 == nil && err2 == nil
+}
+
+// latestSeqs is, per fingerprint of the JSON array list (n of them) that a completed generation
+// has, the key of the latest: the last entry of its range in each of the index's tables
+// (migrations 0012, 0016), read from the index alone, and the generations after its mark.
+func latestSeqs(ctx context.Context, tx *sql.Tx, list string, n int) (map[string]genKey, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT f.value,
+			(SELECT created_at || ' ' || seq FROM generation_fingerprints WHERE fingerprint = f.value
+				ORDER BY created_at DESC, seq DESC LIMIT 1),
+			(SELECT created_at || ' ' || seq FROM generation_fingerprints_recent WHERE fingerprint = f.value
+				ORDER BY created_at DESC, seq DESC LIMIT 1)
+			FROM json_each(?1) f
+		UNION ALL SELECT input_fingerprint, created_at || ' ' || seq, NULL FROM generations
+			WHERE seq > (SELECT seq FROM fingerprint_mark) AND status = 'completed'
+			AND input_fingerprint IN (SELECT value FROM json_each(?1))`, list)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	latest := make(map[string]genKey, n)
+	var fp string
+	var a, b sql.NullString
+	for rows.Next() {
+		if err := rows.Scan(&fp, &a, &b); err != nil {
+			return nil, err
+		}
+		for _, v := range [2]sql.NullString{a, b} {
+			if !v.Valid {
+				continue
+			}
+			k, ok := parseGenKey(v.String)
+			if !ok {
+				return nil, fmt.Errorf("fingerprint %s: bad index entry %q", fp, v.String)
+			}
+			if have, in := latest[fp]; !in || k.after(have) {
+				latest[fp] = k
+			}
+		}
+	}
+	return latest, rows.Err()
+}
