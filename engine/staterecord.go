@@ -1,11 +1,13 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
 	"math/bits"
+	"slices"
 	"sync/atomic"
 	"time"
 )
@@ -79,7 +81,7 @@ func encodeState(workflowID string, st CurrentState) []byte {
 	}
 	type ref struct{ run, version uint64 }
 	refs := make([]ref, 0, len(st.Current))
-	gens := make([]*Generation, 0, len(st.Current))
+	gens := writeOrder(st.Current)
 	hashes := make([][]handleHash, 0, len(st.Current))
 	// Each generation's entry ends at ends[i] past the first: its size is known to the byte,
 	// so the record is one allocation of what is written (it was 260 bytes a generation, 1 MB
@@ -87,8 +89,7 @@ func encodeState(workflowID string, st CurrentState) []byte {
 	// parallel, each at its place.
 	ends := make([]int, 0, len(st.Current))
 	body := 0
-	for _, g := range st.Current {
-		gens = append(gens, g)
+	for _, g := range gens {
 		r := ref{cached(&lastRun, g.RunID), cached(&lastVersion, g.VersionID)}
 		refs = append(refs, r)
 		hs := outHashes(g)
@@ -158,6 +159,28 @@ func encodeState(workflowID string, st CurrentState) []byte {
 		out = appendStr(out, id)
 	}
 	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli))
+}
+
+// writeOrder is current's generations in the order they were written (by seq). A run's
+// generations were written as its nodes finished, about in the graph's order, so what reads
+// the decoded record node after node in graph order (a plan's decisions, a run's record of
+// the nodes it reused) reads its memory in order, not at random as in a map's order: on a
+// cold run from the last node of a 10,000-node chain those reads were mostly cache misses.
+func writeOrder(current map[string]*Generation) []*Generation {
+	type entry struct {
+		seq int64
+		g   *Generation
+	}
+	es := make([]entry, 0, len(current))
+	for _, g := range current {
+		es = append(es, entry{g.Seq, g})
+	}
+	slices.SortFunc(es, func(a, b entry) int { return cmp.Compare(a.seq, b.seq) })
+	out := make([]*Generation, len(es))
+	for i, e := range es {
+		out[i] = e.g
+	}
+	return out
 }
 
 // uvarintLen is the length of v written by binary.AppendUvarint.
