@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync"
 )
 
 // A command does not collect garbage at all until the memory it has taken from the system
@@ -33,16 +34,39 @@ func relaxGC() {
 	noGCUntil(noGCLimit, bigLiveHeap)
 }
 
+// gcPolicy is the collection policy last set in this process, counted. Its watchers act only
+// while it is the latest: setting one again (each command run in a test process does) retires
+// the watchers of the one before, whose finalizers would otherwise change GOGC under it. A
+// watcher checks and acts under gcPolicyMu, so a retired one never acts after the new policy.
+var (
+	gcPolicyMu sync.Mutex
+	gcPolicy   uint64
+)
+
+// newGCPolicy retires the policy before and returns the new one's number; the caller holds
+// gcPolicyMu.
+func newGCPolicy() uint64 {
+	gcPolicy++
+	return gcPolicy
+}
+
 // noGCUntil turns collection off under the memory limit limit; after the first collection
 // (the limit reached) it collects at relaxedGOGC with no limit, and at GOGC 100 once the live
 // heap passes big.
 func noGCUntil(limit int64, big uint64) {
+	gcPolicyMu.Lock()
+	defer gcPolicyMu.Unlock()
+	policy := newGCPolicy()
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(limit)
 	afterGC(func() bool {
-		debug.SetGCPercent(relaxedGOGC)
-		debug.SetMemoryLimit(math.MaxInt64)
-		watchLiveHeap(big)
+		gcPolicyMu.Lock()
+		defer gcPolicyMu.Unlock()
+		if gcPolicy == policy {
+			debug.SetGCPercent(relaxedGOGC)
+			debug.SetMemoryLimit(math.MaxInt64)
+			watchLive(policy, big)
+		}
 		return false
 	})
 }
@@ -62,10 +86,20 @@ func afterGC(f func() bool) {
 }
 
 // watchLiveHeap reads the live heap now and after each collection, and sets GOGC back to 100
-// once it passes limit.
+// once it passes limit. It is a policy of its own: it retires the watchers set before it.
 func watchLiveHeap(limit uint64) {
+	gcPolicyMu.Lock()
+	defer gcPolicyMu.Unlock()
+	watchLive(newGCPolicy(), limit)
+}
+
+// watchLive is watchLiveHeap for policy; the caller holds gcPolicyMu.
+func watchLive(policy uint64, limit uint64) {
 	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	small := func() bool {
+		if gcPolicy != policy {
+			return false
+		}
 		metrics.Read(sample)
 		if sample[0].Value.Kind() == metrics.KindUint64 && sample[0].Value.Uint64() > limit {
 			debug.SetGCPercent(100)
@@ -74,6 +108,10 @@ func watchLiveHeap(limit uint64) {
 		return true
 	}
 	if small() {
-		afterGC(small)
+		afterGC(func() bool {
+			gcPolicyMu.Lock()
+			defer gcPolicyMu.Unlock()
+			return small()
+		})
 	}
 }

@@ -9,11 +9,12 @@ import (
 	"time"
 )
 
-// gcPercent reads GOGC without changing it.
+// gcPercent reads GOGC without changing it (reading it through debug.SetGCPercent would
+// set it for a moment, and undo a watcher's change made in that moment).
 func gcPercent() int {
-	p := debug.SetGCPercent(-1)
-	debug.SetGCPercent(p)
-	return p
+	sample := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	metrics.Read(sample)
+	return int(sample[0].Value.Uint64())
 }
 
 // TestRelaxedGCGoesBackForABigHeap: a command collects garbage less often while its live heap

@@ -42,6 +42,9 @@ type currentEntry struct {
 	// recordEpoch is the epoch of the state record the store holds as far as this process
 	// knows (-1: none).
 	recordEpoch int64
+	// base is the state record current was decoded from (nil: read otherwise): the entries of
+	// its generations still current are copied from it into the next record (stateBase).
+	base *stateBase
 }
 
 // genMemo is what plans work out about a generation kept as current: the value hash of
@@ -181,14 +184,14 @@ func (c *currentCache) read(ctx context.Context, store GenerationStore, workflow
 		gens = append(gens, g)
 	}
 	forEachParallel(indexes(len(gens)), func(i int) { remember(gens[i]) })
-	c.keep(workflowID, st, false, -1)
+	c.keep(workflowID, st, false, -1, nil)
 	return st, nil
 }
 
 // keep makes st the workflow's entry unless the entry holds a later state (a commit applied
 // meanwhile) or the same one whole. recordEpoch is the store's record as st was read (-1:
-// not known).
-func (c *currentCache) keep(workflowID string, st CurrentState, partial bool, recordEpoch int64) {
+// not known), base the record st was decoded from (nil: none).
+func (c *currentCache) keep(workflowID string, st CurrentState, partial bool, recordEpoch int64, base *stateBase) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := c.entries[workflowID]
@@ -199,7 +202,7 @@ func (c *currentCache) keep(workflowID string, st CurrentState, partial bool, re
 		recordEpoch = e.recordEpoch
 	}
 	c.entries[workflowID] = &currentEntry{epoch: st.Epoch, current: st.Current, failed: st.Failed, shared: true,
-		partial: partial, recordEpoch: recordEpoch}
+		partial: partial, recordEpoch: recordEpoch, base: base}
 	c.touch(workflowID)
 }
 

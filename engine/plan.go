@@ -44,6 +44,10 @@ type PlanNode struct {
 	// the nodes it depends on have executed; what they give is not known before running.
 	MayBeCached bool        `json:"may_be_cached,omitempty"`
 	Source      *Generation `json:"-"`
+	// prior, for a node BuildPlan plans to rerun, is its current generation the plan read
+	// (nil: none, or not a completed one): early cutoff compares the fingerprint the run works
+	// out with it, without looking the node up in the run's state again.
+	prior *Generation
 }
 
 // Plan is an immutable per-node decision list for a run from a block.

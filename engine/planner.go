@@ -171,7 +171,7 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 			reasons = append(reasons, ReasonLoopRestart) // a group reruns whole
 		}
 		rerun[i] = true
-		plan.list[i] = PlanNode{Action: ActionRerun, Reasons: dedupe(reasons)}
+		plan.list[i] = PlanNode{Action: ActionRerun, Reasons: dedupe(reasons), prior: o.prior}
 		plan.Rerun++
 	}
 	// Children of loop groups follow their group.

@@ -32,7 +32,7 @@ func BenchmarkRecordAfterFullRun(b *testing.B) {
 	b.ResetTimer()
 	for r := range b.N {
 		c := newCurrentCache(2)
-		c.keep("w", prev, false, -1)
+		c.keep("w", prev, false, -1, nil)
 		c.entries["w"].shared = true // as after the plan read it
 		epoch := int64(nodes)
 		for i := 0; i < nodes; i += batch {

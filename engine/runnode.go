@@ -139,11 +139,16 @@ func (ex *Executor) cutoff(ctx context.Context, x *Execution, sc *scope, st *nod
 	var prior *Generation
 	switch {
 	case sc.group == "":
-		cur, ok := x.Current[st.node.ID]
-		if !ok || !cutoffEligible(st.plan.Reasons) {
+		if !cutoffEligible(st.plan.Reasons) {
 			return nil
 		}
-		prior = cur
+		// A plan BuildPlan made names the generation it read for the node: the same one as
+		// x.Current holds (the plan was made from that state), without a lookup in a map of
+		// every node.
+		prior = st.plan.prior
+		if prior == nil {
+			prior = x.Current[st.node.ID]
+		}
 	case sc.prior != nil:
 		prior = sc.prior(ctx, st.node.ID, fp)
 	}

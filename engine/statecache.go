@@ -33,10 +33,10 @@ func (c *currentCache) forPlan(ctx context.Context, store GenerationStore, workf
 			return st, nil
 		}
 	}
-	if st, recordEpoch, ok := c.fromRecord(ctx, store, workflowID, int64(2*nodes)+4*recordSlack); ok {
-		c.keep(workflowID, st, true, recordEpoch)
+	if st, recordEpoch, base, ok := c.fromRecord(ctx, store, workflowID, int64(2*nodes)+4*recordSlack); ok {
+		c.keep(workflowID, st, true, recordEpoch, base)
 		if save && st.Epoch-recordEpoch > c.slack {
-			c.saveRecord(ctx, store, workflowID, st)
+			c.saveRecord(ctx, store, workflowID, st, base)
 		}
 		return st, nil
 	}
@@ -45,7 +45,7 @@ func (c *currentCache) forPlan(ctx context.Context, store GenerationStore, workf
 		return CurrentState{}, err
 	}
 	if save {
-		c.saveRecord(ctx, store, workflowID, st)
+		c.saveRecord(ctx, store, workflowID, st, nil)
 	}
 	return st, nil
 }
@@ -73,8 +73,8 @@ func (c *currentCache) prefetch(ctx context.Context, store GenerationStore, work
 			c.mu.Unlock()
 			close(done)
 		}()
-		if st, recordEpoch, ok := c.fromRecord(ctx, store, workflowID, prefetchSince); ok {
-			c.keep(workflowID, st, true, recordEpoch) // the run writes the record at its end
+		if st, recordEpoch, base, ok := c.fromRecord(ctx, store, workflowID, prefetchSince); ok {
+			c.keep(workflowID, st, true, recordEpoch, base) // the run writes the record at its end
 		}
 	}()
 }
@@ -93,39 +93,40 @@ func (c *currentCache) waitPrefetch(workflowID string) {
 }
 
 // fromRecord is the workflow's current state from the store's state record and the
-// generations written after it, with the record's epoch; ok is false when they do not make
-// the state (no record, one that does not decode, a selection or deletion since, too many
-// generations since) or the store failed.
-func (c *currentCache) fromRecord(ctx context.Context, store GenerationStore, workflowID string, maxSince int64) (st CurrentState, recordEpoch int64, ok bool) {
+// generations written after it, with the record's epoch and the record as the base of the
+// next one (stateBase); ok is false when they do not make the state (no record, one that does
+// not decode, a selection or deletion since, too many generations since) or the store failed.
+func (c *currentCache) fromRecord(ctx context.Context, store GenerationStore, workflowID string, maxSince int64) (st CurrentState, recordEpoch int64, base *stateBase, ok bool) {
 	rec, err := store.StateRecord(ctx, workflowID, maxSince)
 	if err != nil || (rec.Data == nil && rec.Text == "") || !rec.SinceRead || rec.Now-rec.Epoch != int64(len(rec.Since)) {
-		return CurrentState{}, 0, false
+		return CurrentState{}, 0, nil, false
 	}
+	text := rec.Text
 	if rec.Data != nil {
-		st, err = decodeState(rec.Data, workflowID, store.GetGeneration)
-	} else {
-		st, err = decodeStateText(rec.Text, workflowID, store.GetGeneration)
+		text = string(rec.Data) // one copy; every string read shares it
 	}
+	st, base, err = decodeStateBase(text, workflowID, store.GetGeneration)
 	if err != nil {
-		return CurrentState{}, 0, false
+		return CurrentState{}, 0, nil, false
 	}
 	for i := range rec.Since {
 		g := &rec.Since[i]
 		if g.WorkflowID != workflowID {
-			return CurrentState{}, 0, false
+			return CurrentState{}, 0, nil, false
 		}
 		if st.Offer(g) {
 			remember(g)
 		}
 	}
 	st.Epoch = rec.Now
-	return st, rec.Epoch, true
+	return st, rec.Epoch, base, true
 }
 
 // saveRecord writes st as the workflow's state record (kept by the store only while st.Epoch
-// is the workflow's epoch). A record that cannot be written is only a later reader's loss.
-func (c *currentCache) saveRecord(ctx context.Context, store GenerationStore, workflowID string, st CurrentState) {
-	data := encodeState(workflowID, st)
+// is the workflow's epoch), copying what it can from the record base st was read from (nil:
+// none). A record that cannot be written is only a later reader's loss.
+func (c *currentCache) saveRecord(ctx context.Context, store GenerationStore, workflowID string, st CurrentState, base *stateBase) {
+	data := encodeStateOn(workflowID, st, base)
 	if data == nil {
 		return
 	}
@@ -151,9 +152,9 @@ func (c *currentCache) keepRecord(ctx context.Context, store GenerationStore, wo
 		return
 	}
 	e.shared = true // the maps are read below, unlocked: a later commit copies them first
-	st := CurrentState{Current: e.current, Failed: e.failed, Epoch: e.epoch}
+	st, base := CurrentState{Current: e.current, Failed: e.failed, Epoch: e.epoch}, e.base
 	c.mu.Unlock()
-	c.saveRecord(ctx, store, workflowID, st)
+	c.saveRecord(ctx, store, workflowID, st, base)
 }
 
 // hydrate gives the plan's reused generations whose outputs the run feeds on — into a node

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
+	"math"
 	"math/bits"
 	"sync/atomic"
 	"time"
@@ -52,14 +53,38 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // record: magic, the workflow id, a table of run and version ids, the current generations,
 // the failed nodes, then a CRC-32C of everything before it. nil if it could not (a bug).
 func encodeState(workflowID string, st CurrentState) []byte {
+	return encodeStateOn(workflowID, st, nil)
+}
+
+// encodeStateOn is encodeState for a state that may hold generations decoded from the record
+// base (nil: none): those still current are copied as the bytes base has for them, not encoded
+// again (staterecordcopy.go). A changed run of a long chain keeps half of its nodes: their
+// entries are one copy instead of a walk of each generation's strings.
+func encodeStateOn(workflowID string, st CurrentState, base *stateBase) []byte {
 	ids := map[string]uint64{}
 	var table []string
+	var kept baseCopy
+	if base != nil {
+		var ok bool
+		if kept, ok = base.copyOf(st); !ok {
+			return encodeStateOn(workflowID, st, nil)
+		}
+		table = append(table, base.table...)
+		for i, s := range table {
+			if _, dup := ids[s]; !dup {
+				ids[s] = uint64(i)
+			}
+		}
+	}
 	idx := func(s string) uint64 {
 		i, ok := ids[s]
 		if !ok {
 			i = uint64(len(table))
 			ids[s] = i
 			table = append(table, s)
+		}
+		if i < uint64(len(kept.used)) {
+			kept.used[i] = true
 		}
 		return i
 	}
@@ -78,17 +103,22 @@ func encodeState(workflowID string, st CurrentState) []byte {
 		return last.idx
 	}
 	type ref struct{ run, version uint64 }
-	refs := make([]ref, 0, len(st.Current))
-	gens := make([]*Generation, 0, len(st.Current))
-	hashes := make([][]handleHash, 0, len(st.Current))
+	gens := kept.rest
+	if base == nil {
+		gens = make([]*Generation, 0, len(st.Current))
+		for _, g := range st.Current {
+			gens = append(gens, g)
+		}
+	}
+	refs := make([]ref, 0, len(gens))
+	hashes := make([][]handleHash, 0, len(gens))
 	// Each generation's entry ends at ends[i] past the first: its size is known to the byte,
 	// so the record is one allocation of what is written (it was 260 bytes a generation, 1 MB
 	// more than a chain's record, zeroed and faulted in), and the entries are written in
-	// parallel, each at its place.
-	ends := make([]int, 0, len(st.Current))
-	body := 0
-	for _, g := range st.Current {
-		gens = append(gens, g)
+	// parallel, each at its place. The entries copied from base come first.
+	ends := make([]int, 0, len(gens))
+	body := kept.size
+	for _, g := range gens {
 		r := ref{cached(&lastRun, g.RunID), cached(&lastVersion, g.VersionID)}
 		refs = append(refs, r)
 		hs := outHashes(g)
@@ -101,7 +131,10 @@ func encodeState(workflowID string, st CurrentState) []byte {
 		}
 		ends = append(ends, body)
 	}
-	size := len(stateMagic) + strLen(workflowID) + uvarintLen(uint64(len(table))) + uvarintLen(uint64(len(gens))) + body +
+	if base != nil && kept.stale() {
+		return encodeStateOn(workflowID, st, nil) // ids no entry names any more: a new table
+	}
+	size := len(stateMagic) + strLen(workflowID) + uvarintLen(uint64(len(table))) + uvarintLen(uint64(kept.n+len(gens))) + body +
 		uvarintLen(uint64(len(st.Failed))) + 4
 	for _, s := range table {
 		size += strLen(s)
@@ -116,14 +149,15 @@ func encodeState(workflowID string, st CurrentState) []byte {
 	for _, s := range table {
 		out = appendStr(out, s)
 	}
-	out = binary.AppendUvarint(out, uint64(len(gens)))
-	head := len(out)
+	out = binary.AppendUvarint(out, uint64(kept.n+len(gens)))
+	out = kept.appendTo(out, base)
+	head := len(out) - kept.size
 	out = out[:head+body]
 	var miscounted atomic.Bool
 	forEachParallel(indexes(len(gens)), func(i int) {
-		start := head
+		start := head + kept.size
 		if i > 0 {
-			start += ends[i-1]
+			start = head + ends[i-1]
 		}
 		g := gens[i]
 		b := out[start : start : head+ends[i]] // its place: an append past it would not write the next
@@ -230,13 +264,20 @@ func decodeState(data []byte, workflowID string, load genLoader) (CurrentState, 
 
 // decodeStateText is decodeState of a record read as text (StateRecord.Text): no copy.
 func decodeStateText(data string, workflowID string, load genLoader) (CurrentState, error) {
+	st, _, err := decodeStateBase(data, workflowID, load)
+	return st, err
+}
+
+// decodeStateBase is decodeStateText that also returns the record as a base the next record
+// of the state copies its unchanged entries from (encodeStateOn).
+func decodeStateBase(data string, workflowID string, load genLoader) (CurrentState, *stateBase, error) {
 	body, ok := checkedBody(data, stateMagic)
 	if !ok {
-		return CurrentState{}, errBadRecord
+		return CurrentState{}, nil, errBadRecord
 	}
 	r := &recReader{s: body}
 	if r.str() != workflowID {
-		return CurrentState{}, errBadRecord
+		return CurrentState{}, nil, errBadRecord
 	}
 	table := make([]string, r.count(1))
 	for i := range table {
@@ -246,11 +287,15 @@ func decodeStateText(data string, workflowID string, load genLoader) (CurrentSta
 	st := CurrentState{Current: make(map[string]*Generation, n), Failed: map[string]bool{}}
 	gens := make([]Generation, n)
 	memos := make([]genMemo, n)
+	base := &stateBase{body: body, table: table, gens: gens, starts: make([]int32, n+1), refs: make([]uint32, 2*n)}
 	var slab []handleHash // the generations' output hashes, a few allocations for all
 	for i := range gens {
 		g, m := &gens[i], &memos[i]
+		base.starts[i] = int32(len(body) - len(r.s))
 		g.NodeID, g.ID = r.str(), r.str()
-		g.RunID, g.VersionID = r.ref(table), r.ref(table)
+		run, version := r.uvarint(), r.uvarint()
+		g.RunID, g.VersionID = r.at(table, run), r.at(table, version)
+		base.refs[2*i], base.refs[2*i+1] = uint32(run), uint32(version)
 		g.Selected = r.byte() == 1
 		g.Seq = r.varint()
 		g.CreatedAt = time.UnixMilli(r.varint()).UTC()
@@ -270,13 +315,14 @@ func decodeStateText(data string, workflowID string, load genLoader) (CurrentSta
 			st.Current[g.NodeID] = g
 		}
 	}
+	base.starts[n] = int32(len(body) - len(r.s))
 	for range r.count(1) {
 		st.Failed[r.str()] = true
 	}
-	if r.err != nil || r.s != "" {
-		return CurrentState{}, errBadRecord
+	if r.err != nil || r.s != "" || len(body) > math.MaxInt32 {
+		return CurrentState{}, nil, errBadRecord
 	}
-	return st, nil
+	return st, base, nil
 }
 
 // takeHashes cuts n hashes off the front of slab (a new slab when it has too few), each
@@ -353,8 +399,8 @@ func (r *recReader) byte() byte {
 	return b
 }
 
-func (r *recReader) ref(table []string) string {
-	i := r.uvarint()
+// at is table[i], an error past its end.
+func (r *recReader) at(table []string, i uint64) string {
 	if i >= uint64(len(table)) {
 		r.err = errBadRecord
 		return ""

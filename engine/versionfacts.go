@@ -318,11 +318,14 @@ func (r *recReader) index(n int) int {
 // stored: working the facts out takes milliseconds from there.
 const factsAtSaveMin = 256
 
-// saveFactsAtSave writes the facts file of a large version just stored (its param check not
-// done: the first run still checks, then writes the file again with it), so that the first
+// saveFactsAtSave writes the facts file of a large version just stored, so that the first
 // plan of it reads its facts, and a later plan of another version wired alike reads its
 // wiring (madeTogether), even when no process planned it before a newer version was saved.
-// Best effort, like every cache file.
+// Every caller stored v after validateGraph accepted it in this build, which checks all that
+// checkTypesKnown does (every type known, every param valid against the declared inputs): the
+// file says so (paramsOK), and the version's first run, in any process of this build, neither
+// checks its 10,000 params again nor writes the file a second time. Best effort, like every
+// cache file.
 func (s *Service) saveFactsAtSave(v Version) {
 	fs, ok := s.store.(VersionFactsStore)
 	if !ok || v.ID == "" || v.ContentHash == "" || len(v.Graph.Nodes) < factsAtSaveMin {
@@ -333,6 +336,7 @@ func (s *Service) saveFactsAtSave(v Version) {
 		return
 	}
 	if kept, ok := factsOf(newGraphFacts(s.reg, v.Graph)); ok {
+		kept.paramsOK = true
 		fs.SaveVersionFacts(v.ID, encodeVersionFacts(key, v, kept))
 	}
 }

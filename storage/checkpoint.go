@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"context"
 	"database/sql"
 	"time"
 )
@@ -63,8 +62,11 @@ func (c *checkpointer) close() error {
 	return c.db.Close()
 }
 
-// openCheckpointer opens the checkpointer's own connection.
-func openCheckpointer(ctx context.Context, uri string) (*sql.DB, error) {
+// openCheckpointer makes the checkpointer's own connection pool. The connection itself is
+// opened at the first tick: a command that ends within a second (most CLI commands) never
+// opens it (the close's own checkpoint folds what it committed), and one that cannot be
+// opened is reported there, as a failed checkpoint is.
+func openCheckpointer(uri string) (*sql.DB, error) {
 	db, err := sql.Open("sqlite3", uri+"?_busy_timeout=5000")
 	if err != nil {
 		return nil, err
@@ -72,9 +74,5 @@ func openCheckpointer(ctx context.Context, uri string) (*sql.DB, error) {
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxLifetime(0)
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
 	return db, nil
 }

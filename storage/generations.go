@@ -150,7 +150,9 @@ func (s *Store) saveGenerations(ctx context.Context, gens []engine.Generation, a
 			switch {
 			case oneRun(g) && doneChunk(g, enc[i:i+genChunk]):
 				if doneChunkSt == nil {
-					doneChunkSt = tx.StmtContext(ctx, s.stmts.insertDoneChunk)
+					if doneChunkSt, err = tx.PrepareContext(ctx, insertDoneChunkSQL); err != nil {
+						return nil, fmt.Errorf("saving generations: %w", err)
+					}
 				}
 				st = doneChunkSt
 				args = append(args, g[0].WorkflowID, g[0].RunID, g[0].VersionID, enc[i].seq)
@@ -159,7 +161,9 @@ func (s *Store) saveGenerations(ctx context.Context, gens []engine.Generation, a
 				}
 			case oneRun(g):
 				if runChunk == nil {
-					runChunk = tx.StmtContext(ctx, s.stmts.insertRunChunk)
+					if runChunk, err = tx.PrepareContext(ctx, insertRunChunkSQL); err != nil {
+						return nil, fmt.Errorf("saving generations: %w", err)
+					}
 				}
 				st = runChunk
 				args = append(args, g[0].WorkflowID, g[0].RunID, g[0].VersionID)
@@ -168,7 +172,9 @@ func (s *Store) saveGenerations(ctx context.Context, gens []engine.Generation, a
 				}
 			default:
 				if chunk == nil {
-					chunk = tx.StmtContext(ctx, s.stmts.insertGenChunk)
+					if chunk, err = tx.PrepareContext(ctx, insertGenChunkSQL); err != nil {
+						return nil, fmt.Errorf("saving generations: %w", err)
+					}
 				}
 				st = chunk
 				for k := i; k < i+genChunk; k++ {
