@@ -332,10 +332,10 @@ func decodeStateBase(data string, workflowID string, load genLoader) (CurrentSta
 		m.load = load
 		g.memo = m
 		if r.err == nil {
-			if _, dup := st.Current[g.NodeID]; dup {
+			// One map write a node: the map holds i entries before it unless a node repeats.
+			if st.Current[g.NodeID] = g; len(st.Current) != i+1 {
 				r.err = errBadRecord
 			}
-			st.Current[g.NodeID] = g
 		}
 	}
 	base.starts[n] = int32(len(body) - len(r.s))

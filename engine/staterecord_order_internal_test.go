@@ -48,3 +48,22 @@ func TestStateRecordInWriteOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestStateRecordRefusesARepeatedNode: a record naming a node twice does not decode (the
+// map of current generations would silently keep one of them).
+func TestStateRecordRefusesARepeatedNode(t *testing.T) {
+	for _, n := range []int{2, 3, 1000} {
+		st := NewCurrentState(int64(n))
+		for i := range n {
+			g := gen(fmt.Sprintf("g%d", i), fmt.Sprintf("n%d", i), GenCompleted, int64(i))
+			g.Seq, g.ConfigHash, g.InputFingerprint = int64(i), "c", "f"
+			if i == n-1 {
+				g.NodeID = "n0" // listed under its own key, written with another node's id
+			}
+			st.Current[fmt.Sprintf("n%d", i)] = &g
+		}
+		if back, err := decodeState(encodeState("w", st), "w", nil); err == nil {
+			t.Errorf("%d entries, one node twice: decoded %d generations, want an error", n, len(back.Current))
+		}
+	}
+}
