@@ -311,6 +311,15 @@ type cacheRun struct {
 
 func (s *Service) newCacheRun() *cacheRun { return &cacheRun{s: s} }
 
+// warmCache brings the process's index to the store's clock in the background (a fresh
+// process reads the known set: milliseconds on a home with history), so that the first lookup
+// of a run just planned, made by its first node that reruns, finds it done instead of reading
+// it on the run's path. That lookup still reads the clock and catches up on what was written
+// meanwhile (cacheIndex.begin). Best effort: a failure leaves the index to that lookup.
+func (s *Service) warmCache() {
+	go s.cacheIdx.begin(s.ctx, s.store)
+}
+
 // lookup returns the generation the cache names for fingerprint, or nil: possibly partial
 // (without its outputs: serve loads them), which is all a plan needs.
 func (r *cacheRun) lookup(ctx context.Context, fingerprint string) (*Generation, error) {

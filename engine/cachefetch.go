@@ -17,7 +17,12 @@ import (
 // workflow it uses, in a store call or two per window: not for the whole workflow (a small
 // graph sharing three nodes with a 10,000-node one used to check all 10,000), nor for every
 // generation sharing a fingerprint, nor a second read for the hits' outputs. Each candidate
-// is fetched once per index state, whatever the order of the asks.
+// is fetched once per index state, whatever the order of the asks. A store that checks
+// candidates (CandidateChecker) is given the window's candidates themselves: it confirms those
+// that are the latest with their fingerprint (from its index alone) and reads only their
+// outputs, so a process holding the workflow's state from a state record (the command line)
+// does not read each hit's generation whole again; only the fingerprints of the others go to
+// CachedGenerations.
 
 const (
 	fetchWindow = 512
@@ -65,9 +70,13 @@ func (r *cacheRun) prefetch(ctx context.Context, found *Generation) {
 			return
 		}
 	}
-	reset, hits, ask, ok := idx.claimWindow(cands, found)
+	checker, _ := r.s.store.(CandidateChecker)
+	reset, hits, ask, check, ok := idx.claimWindow(cands, found, checker != nil)
 	if !ok {
 		return
+	}
+	if len(check) > 0 {
+		ask = append(ask, checkCandidates(ctx, checker, check, hits)...)
 	}
 	if len(ask) > 0 {
 		got, err := r.s.store.CachedGenerations(ctx, ask)
@@ -81,6 +90,47 @@ func (r *cacheRun) prefetch(ctx context.Context, found *Generation) {
 		}
 	}
 	idx.keepFetched(reset, hits)
+}
+
+// CacheCandidate names a completed generation the process holds (perhaps without its outputs:
+// a state record's) that may be the cache's answer for its fingerprint.
+type CacheCandidate struct {
+	Fingerprint, ID string
+	Seq             int64
+}
+
+// CandidateChecker is a store's batched check of candidates: for each that is the latest
+// completed generation with its fingerprint (the one CachedGenerations names), its outputs;
+// the others are left out. It answers as CachedGenerations would, reading only the outputs
+// of the generations the process holds, not each whole generation with its labels again. A
+// store without it is asked CachedGenerations.
+type CandidateChecker interface {
+	CandidateOutputs(ctx context.Context, cands []CacheCandidate) (map[string]map[string]any, error)
+}
+
+// checkCandidates adds to hits the candidates the store confirms as the latest with their
+// fingerprints, each whole (a partial one with the outputs read); it returns the fingerprints
+// of the others, for CachedGenerations (all of them when the check fails).
+func checkCandidates(ctx context.Context, checker CandidateChecker, check []*Generation, hits map[string]*Generation) (ask []string) {
+	list := make([]CacheCandidate, len(check))
+	for i, g := range check {
+		list[i] = CacheCandidate{Fingerprint: g.InputFingerprint, ID: g.ID, Seq: g.Seq}
+	}
+	outs, err := checker.CandidateOutputs(ctx, list)
+	for _, g := range check {
+		o, ok := outs[g.InputFingerprint]
+		switch {
+		case err != nil || !ok:
+			ask = append(ask, g.InputFingerprint)
+		case g.partial():
+			whole := *g
+			whole.memo, whole.Outputs = nil, o
+			hits[g.InputFingerprint] = &whole
+		default:
+			hits[g.InputFingerprint] = g
+		}
+	}
+	return ask
 }
 
 // candidatesOf returns the workflow's candidates (nil: not gathered yet) and the hits' reset
@@ -113,14 +163,14 @@ func (c *cacheIndex) addCandidates(reset uint64, workflowID string, cands *candi
 // found not fetched yet, marking them fetched. A whole candidate (with its outputs: the
 // process holds the workflow's state whole, as the window does after running it) whose
 // fingerprint known counts as that of exactly one completed generation is that generation,
-// the store's answer: it comes back in hits, asked nothing; the others' fingerprints come
-// back in ask. ok is false, with nothing started, when the hits do not hold or the window
-// has nothing left to fetch.
-func (c *cacheIndex) claimWindow(cands *candidates, found *Generation) (reset uint64, hits map[string]*Generation, ask []string, ok bool) {
+// the store's answer: it comes back in hits, asked nothing. The others come back in check
+// (when the store can check candidates: byCandidate) or as fingerprints in ask. ok is false,
+// with nothing started, when the hits do not hold or the window has nothing left to fetch.
+func (c *cacheIndex) claimWindow(cands *candidates, found *Generation, byCandidate bool) (reset uint64, hits map[string]*Generation, ask []string, check []*Generation, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.valid || c.fetched[found.WorkflowID] != cands {
-		return 0, nil, nil, false
+		return 0, nil, nil, nil, false
 	}
 	pos, _ := slices.BinarySearchFunc(cands.gens, found.Seq, func(g *Generation, seq int64) int { return cmp.Compare(g.Seq, seq) })
 	from := max(0, pos-fetchBefore)
@@ -132,17 +182,20 @@ func (c *cacheIndex) claimWindow(cands *candidates, found *Generation) (reset ui
 		}
 		cands.checked[i] = true
 		g := cands.gens[i]
-		if k, ok := FingerprintKey(g.InputFingerprint); ok && c.known != nil && !g.partial() && c.known.single(k) {
+		switch k, ok := FingerprintKey(g.InputFingerprint); {
+		case ok && c.known != nil && !g.partial() && c.known.single(k):
 			hits[g.InputFingerprint] = g
-		} else {
+		case byCandidate:
+			check = append(check, g)
+		default:
 			ask = append(ask, g.InputFingerprint)
 		}
 	}
-	if len(hits)+len(ask) == 0 {
-		return 0, nil, nil, false
+	if len(hits)+len(ask)+len(check) == 0 {
+		return 0, nil, nil, nil, false
 	}
 	c.fetching++
-	return c.reset, hits, ask, true
+	return c.reset, hits, ask, check, true
 }
 
 // keepFetched keeps the answers of a batched lookup started (claimWindow) at reset: those whose

@@ -17,6 +17,14 @@ import (
 type readCountingStore struct {
 	*storage.Store
 	current, batches, batched, lookups, reads atomic.Int64
+	whole, checked                            atomic.Int64 // generations the batched lookups gave whole; candidates checked
+}
+
+func (c *readCountingStore) CandidateOutputs(ctx context.Context, cands []engine.CacheCandidate) (map[string]map[string]any, error) {
+	c.batches.Add(1)
+	c.batched.Add(int64(len(cands)))
+	c.checked.Add(int64(len(cands)))
+	return c.Store.CandidateOutputs(ctx, cands)
 }
 
 func (c *readCountingStore) CurrentGenerations(ctx context.Context, workflowID string) (engine.CurrentState, error) {
@@ -27,7 +35,9 @@ func (c *readCountingStore) CurrentGenerations(ctx context.Context, workflowID s
 func (c *readCountingStore) CachedGenerations(ctx context.Context, fps []string) (map[string]engine.Generation, error) {
 	c.batches.Add(1)
 	c.batched.Add(int64(len(fps)))
-	return c.Store.CachedGenerations(ctx, fps)
+	got, err := c.Store.CachedGenerations(ctx, fps)
+	c.whole.Add(int64(len(got)))
+	return got, err
 }
 
 func (c *readCountingStore) CachedGeneration(ctx context.Context, fp string) (engine.Generation, error) {
@@ -117,6 +127,11 @@ func TestCacheHitsInFreshProcess(t *testing.T) {
 	}
 	if got := counted.batched.Load(); got > int64(hits+2*512) {
 		t.Errorf("the changed run's batched lookups asked %d fingerprints for %d hits", got, hits)
+	}
+	// The window's candidates (the state record's, without outputs) are checked as they are:
+	// only their outputs are read, none of them whole again.
+	if w, c := counted.whole.Load(), counted.checked.Load(); w != 0 || c < int64(hits) {
+		t.Errorf("the changed run's batched lookups gave %d generations whole and checked %d candidates for %d hits, want 0 and all", w, c, hits)
 	}
 	if r := counted.reads.Load(); r > 1 {
 		t.Errorf("the changed run read %d generations by id, want at most 1 (the reused node feeding the edit; hits come whole)", r)

@@ -89,6 +89,9 @@ func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunReq
 		}
 		x.Plan, x.Current, x.facts = &plan, current, s.graphFacts(v)
 		x.bodyPrior = s.bodyPrior(w.ID, current)
+		if plan.Rerun > 0 && s.cacheOn(ctx) {
+			s.warmCache()
+		}
 	} else {
 		inputs, err := ValidateInputs(v.Graph.Inputs, req.Inputs, s.mediaResolver(ctx))
 		if err != nil {

@@ -136,3 +136,80 @@ func latestSeqs(ctx context.Context, tx *sql.Tx, list string, n int) (map[string
 	}
 	return latest, rows.Err()
 }
+
+// CandidateOutputs is the batched check of candidates the engine holds, perhaps without their
+// outputs (engine.CandidateChecker): for each candidate that is the latest completed
+// generation with its fingerprint, found as CachedGenerations finds it (from the index
+// alone), its outputs. Only the outputs of those candidates are read, by seq: not the whole
+// generation with its labels, which the engine holds already.
+func (s *Store) CandidateOutputs(ctx context.Context, cands []engine.CacheCandidate) (map[string]map[string]any, error) {
+	byFP := make(map[string]engine.CacheCandidate, len(cands))
+	fps := make([]string, 0, len(cands))
+	for _, c := range cands {
+		if _, dup := byFP[c.Fingerprint]; c.Fingerprint != "" && !dup {
+			byFP[c.Fingerprint] = c
+			fps = append(fps, c.Fingerprint)
+		}
+	}
+	out := make(map[string]map[string]any, len(fps))
+	if len(fps) == 0 {
+		return out, nil
+	}
+	list, err := json.Marshal(fps)
+	if err != nil {
+		return nil, err
+	}
+	s.catchUpFingerprints(ctx)
+	err = func() error {
+		tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		latest, err := latestSeqs(ctx, tx, string(list), len(fps))
+		if err != nil {
+			return err
+		}
+		seqs := make([]int64, 0, len(latest))
+		for fp, k := range latest {
+			if byFP[fp].Seq == k.seq {
+				seqs = append(seqs, k.seq)
+			}
+		}
+		if len(seqs) == 0 {
+			return nil
+		}
+		bySeq, err := json.Marshal(seqs)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, status, input_fingerprint, outputs FROM generations
+			WHERE seq IN (SELECT value FROM json_each(?))`, string(bySeq))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var id, fp, outputs string
+		var status engine.GenStatus
+		for rows.Next() {
+			if err := rows.Scan(&id, &status, &fp, &outputs); err != nil {
+				return err
+			}
+			if c, ok := byFP[fp]; !ok || c.ID != id || status != engine.GenCompleted {
+				continue // a seq given again after a deletion: not the candidate
+			}
+			var o map[string]any
+			if err := decodeInto("generation outputs", outputs, &o); err != nil {
+				return err
+			}
+			s.restoreValues("generation output", o)
+			s.fps.outputsRead.Add(1)
+			out[fp] = o
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return nil, fmt.Errorf("checking %d cache candidates: %w", len(fps), err)
+	}
+	return out, nil
+}

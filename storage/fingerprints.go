@@ -45,6 +45,9 @@ type fingerprintIndex struct {
 	// rowsRead counts the generations the batched check (CachedGenerations) has read whole, for tests
 	// that hold it to O(fingerprints).
 	rowsRead atomic.Int64
+	// outputsRead counts the candidates' outputs the batched check of candidates
+	// (CandidateOutputs) has read.
+	outputsRead atomic.Int64
 	// segmentsRead counts the fingerprint segments (migration 0015) full known-set reads took.
 	segmentsRead atomic.Int64
 	// moved counts the times the recent table moved into the large one (migration 0016).

@@ -201,6 +201,28 @@ func (s *Store) CachedGenerations(ctx context.Context, fingerprints []string) (m
 	return out, nil
 }
 
+// CandidateOutputs returns, for each candidate that is the latest completed generation with
+// its fingerprint (the one CachedGenerations names), its outputs (engine.CandidateChecker).
+func (s *Store) CandidateOutputs(ctx context.Context, cands []engine.CacheCandidate) (map[string]map[string]any, error) {
+	fps := make([]string, 0, len(cands))
+	for _, c := range cands {
+		fps = append(fps, c.Fingerprint)
+	}
+	latest, err := s.CachedGenerations(ctx, fps)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]any{}
+	for _, c := range cands {
+		if g, ok := latest[c.Fingerprint]; ok && g.ID == c.ID && g.Seq == c.Seq {
+			if _, dup := out[c.Fingerprint]; !dup {
+				out[c.Fingerprint] = g.Outputs
+			}
+		}
+	}
+	return out, nil
+}
+
 // GenerationEpoch returns the workflow's generation epoch (0 for an unknown workflow).
 func (s *Store) GenerationEpoch(ctx context.Context, workflowID string) (int64, error) {
 	s.mu.Lock()

@@ -17,6 +17,7 @@ var cacheTests = []test{
 	{"CachedGenerations", testCachedGenerations},
 	{"CacheFollowsWritesAndDeletions", testCacheFollowsWrites},
 	{"CacheLatestByTimeNotWriteOrder", testCacheLatestByTime},
+	{"CacheCandidates", testCacheCandidates},
 	{"GenerationClock", testGenerationClock},
 }
 
