@@ -43,7 +43,7 @@ func (s *Store) CachedGenerations(ctx context.Context, fingerprints []string) (m
 			return err
 		}
 		defer tx.Rollback()
-		latest, err := latestSeqs(ctx, tx, string(list), len(fps))
+		latest, err := s.latestSeqs(ctx, tx, string(list), len(fps))
 		if err != nil {
 			return err
 		}
@@ -99,39 +99,87 @@ func parseGenKey(s string) (genKey, bool) {
 
 // latestSeqs is, per fingerprint of the JSON array list (n of them) that a completed generation
 // has, the key of the latest: the last entry of its range in each of the index's tables
-// (migrations 0012, 0016), read from the index alone, and the generations after its mark.
-func latestSeqs(ctx context.Context, tx *sql.Tx, list string, n int) (map[string]genKey, error) {
+// (migrations 0012, 0016), read from the index alone, and the generations after its mark. The
+// large table is sought only for the fingerprints whose latest so far is not later than
+// everything it was ever given (migration 0017).
+func (s *Store) latestSeqs(ctx context.Context, tx *sql.Tx, list string, n int) (map[string]genKey, error) {
+	latest := make(map[string]genKey, n)
+	add := func(fp string, v sql.NullString) error {
+		if !v.Valid {
+			return nil
+		}
+		k, ok := parseGenKey(v.String)
+		if !ok {
+			return fmt.Errorf("fingerprint %s: bad index entry %q", fp, v.String)
+		}
+		if have, in := latest[fp]; !in || k.after(have) {
+			latest[fp] = k
+		}
+		return nil
+	}
+	var bound int64
+	if err := tx.QueryRowContext(ctx, `SELECT indexed_at FROM fingerprint_mark`).Scan(&bound); err != nil {
+		return nil, err
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT f.value,
-			(SELECT created_at || ' ' || seq FROM generation_fingerprints WHERE fingerprint = f.value
-				ORDER BY created_at DESC, seq DESC LIMIT 1),
 			(SELECT created_at || ' ' || seq FROM generation_fingerprints_recent WHERE fingerprint = f.value
 				ORDER BY created_at DESC, seq DESC LIMIT 1)
 			FROM json_each(?1) f
-		UNION ALL SELECT input_fingerprint, created_at || ' ' || seq, NULL FROM generations
+		UNION ALL SELECT input_fingerprint, created_at || ' ' || seq FROM generations
 			WHERE seq > (SELECT seq FROM fingerprint_mark) AND status = 'completed'
 			AND input_fingerprint IN (SELECT value FROM json_each(?1))`, list)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	latest := make(map[string]genKey, n)
+	var fps []string // in list's order, once each
+	seen := make(map[string]bool, n)
 	var fp string
-	var a, b sql.NullString
+	var v sql.NullString
 	for rows.Next() {
-		if err := rows.Scan(&fp, &a, &b); err != nil {
+		if err := rows.Scan(&fp, &v); err != nil {
 			return nil, err
 		}
-		for _, v := range [2]sql.NullString{a, b} {
-			if !v.Valid {
-				continue
-			}
-			k, ok := parseGenKey(v.String)
-			if !ok {
-				return nil, fmt.Errorf("fingerprint %s: bad index entry %q", fp, v.String)
-			}
-			if have, in := latest[fp]; !in || k.after(have) {
-				latest[fp] = k
-			}
+		if !seen[fp] {
+			seen[fp] = true
+			fps = append(fps, fp)
+		}
+		if err := add(fp, v); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	var seek []string
+	for _, fp := range fps {
+		if k, ok := latest[fp]; !ok || k.at <= bound {
+			seek = append(seek, fp)
+		}
+	}
+	if len(seek) == 0 {
+		return latest, nil
+	}
+	s.fps.bigSought.Add(int64(len(seek)))
+	sought, err := json.Marshal(seek)
+	if err != nil {
+		return nil, err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT f.value,
+			(SELECT created_at || ' ' || seq FROM generation_fingerprints WHERE fingerprint = f.value
+				ORDER BY created_at DESC, seq DESC LIMIT 1)
+			FROM json_each(?1) f`, string(sought))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := rows.Scan(&fp, &v); err != nil {
+			return nil, err
+		}
+		if err := add(fp, v); err != nil {
+			return nil, err
 		}
 	}
 	return latest, rows.Err()
@@ -166,7 +214,7 @@ func (s *Store) CandidateOutputs(ctx context.Context, cands []engine.CacheCandid
 			return err
 		}
 		defer tx.Rollback()
-		latest, err := latestSeqs(ctx, tx, string(list), len(fps))
+		latest, err := s.latestSeqs(ctx, tx, string(list), len(fps))
 		if err != nil {
 			return err
 		}

@@ -45,6 +45,9 @@ type fingerprintIndex struct {
 	// rowsRead counts the generations the batched check (CachedGenerations) has read whole, for tests
 	// that hold it to O(fingerprints).
 	rowsRead atomic.Int64
+	// bigSought counts the fingerprints the batched checks sought in the large table of the
+	// index (migration 0017: not those whose recent entries are later than all of it).
+	bigSought atomic.Int64
 	// outputsRead counts the candidates' outputs the batched check of candidates
 	// (CandidateOutputs) has read.
 	outputsRead atomic.Int64
@@ -94,9 +97,13 @@ func (s *Store) catchUpFingerprints(ctx context.Context) {
 			return err
 		}
 		if recent > max(recentMin, indexed/recentRatio) {
-			// one sorted pass over the large table (migration 0016)
+			// one sorted pass over the large table (migration 0016), its bound raised (0017)
 			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO generation_fingerprints (fingerprint, created_at, seq)
 				SELECT fingerprint, created_at, seq FROM generation_fingerprints_recent ORDER BY fingerprint, created_at, seq`); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE fingerprint_mark SET indexed_at = MAX(indexed_at,
+				COALESCE((SELECT MAX(created_at) FROM generation_fingerprints_recent), indexed_at))`); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, `DELETE FROM generation_fingerprints_recent`); err != nil {
