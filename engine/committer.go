@@ -19,7 +19,8 @@ type GroupCommitter struct {
 	log   *slog.Logger
 	ch    chan commitItem
 	// saved, when set, hears of every committed batch with the epochs it produced, before
-	// the batch's events go out.
+	// the batch's events go out. The batch's slice is its to keep: flush makes a new one
+	// each time and never writes it after the call.
 	saved func(gens []Generation, epochs map[string]int64)
 	// exclusive, when set, is held around a commit and its saved call.
 	exclusive sync.Locker

@@ -225,7 +225,8 @@ func (c *currentCache) has(workflowID string) bool {
 	return ok
 }
 
-// committed applies a batch of this process's generations, just saved; epochs are the
+// committed applies a batch of this process's generations, just saved, and may keep gens
+// itself (the committer hands it over: nothing writes it afterwards); epochs are the
 // workflows' epochs the commit produced. An entry that was at the epoch right before the
 // commit takes the batch; one that is behind stays behind (the next get reads it again);
 // one already past it has the batch.
@@ -247,12 +248,16 @@ func (c *currentCache) committed(gens []Generation, epochs map[string]int64) {
 		if e.shared {
 			e.current, e.failed, e.shared = maps.Clone(e.current), maps.Clone(e.failed), false
 		}
-		// The batch's generations as the entry keeps them: copied into one slab, with their
-		// memos and output hashes in slabs too (a few allocations, not three a generation).
-		own := make([]Generation, 0, n)
-		for i := range gens {
-			if gens[i].WorkflowID == wf {
-				own = append(own, gens[i])
+		// The batch's generations as the entry keeps them: in one slab (the committer's own
+		// when they are all this workflow's: it hands gens over), with their memos and output
+		// hashes in slabs too (a few allocations, not three a generation).
+		own := gens
+		if n != int64(len(gens)) {
+			own = make([]Generation, 0, n)
+			for i := range gens {
+				if gens[i].WorkflowID == wf {
+					own = append(own, gens[i])
+				}
 			}
 		}
 		became := make([]*Generation, 0, len(own))

@@ -89,7 +89,9 @@ func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunReq
 		}
 		x.Plan, x.Current, x.facts = &plan, current, s.graphFacts(v)
 		x.bodyPrior = s.bodyPrior(w.ID, current)
-		if plan.Rerun > 0 && s.cacheOn(ctx) {
+		// The cache is asked for the nodes that rerun, never for the target of a run from a
+		// block: a run of the target alone asks nothing (and reads no known set).
+		if (req.Changed && plan.Rerun > 0 || plan.Rerun > 1) && s.cacheOn(ctx) {
 			s.warmCache()
 		}
 	} else {

@@ -63,7 +63,9 @@ type Service struct {
 	current   *currentCache
 	// cacheIdx is the process's memory of the cache across workflows (cache.go).
 	cacheIdx cacheIndex
-	follow   *follower
+	// warming counts warmCache's reads under way (Close waits for them).
+	warming sync.WaitGroup
+	follow  *follower
 	// children cancels the running child runs of subworkflow nodes by run id; nesting is
 	// Config.MaxNesting.
 	children sync.Map
@@ -215,6 +217,7 @@ func (s *Service) setPaused(ctx context.Context, p bool) error {
 // for the next start. Then it stops the writer.
 func (s *Service) Close() {
 	s.runs.Shutdown()
+	s.warming.Wait() // no read of the store after Close
 	s.watcher.close()
 	s.follow.close()
 	s.stop()
