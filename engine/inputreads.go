@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // flowReads are the flow inputs a node reads: all of them, or the named ones.
@@ -93,10 +94,15 @@ func (f *graphFacts) readsOf(i int) flowReads {
 	return r
 }
 
+// The patterns are compiled at their first use, not by every process at its start.
 var (
-	inputsWord  = regexp.MustCompile(`\binputs\b`)
-	inputsField = regexp.MustCompile(`^\s*(?:\?\.|\.)\s*([A-Za-z_$][A-Za-z0-9_$]*)`)
-	inputsIndex = regexp.MustCompile("^\\s*(?:\\?\\.)?\\[\\s*(?:\"([^\"]*)\"|'([^']*)'|`([^`]*)`)\\s*\\]")
+	inputsWord  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\binputs\b`) })
+	inputsField = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\s*(?:\?\.|\.)\s*([A-Za-z_$][A-Za-z0-9_$]*)`)
+	})
+	inputsIndex = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile("^\\s*(?:\\?\\.)?\\[\\s*(?:\"([^\"]*)\"|'([^']*)'|`([^`]*)`)\\s*\\]")
+	})
 )
 
 // expressionInputRefs lists the flow inputs an expression or code param reads as inputs.NAME
@@ -106,13 +112,13 @@ func expressionInputRefs(src string) (names []string, all bool) {
 	if !strings.Contains(src, "inputs") {
 		return nil, false
 	}
-	for _, loc := range inputsWord.FindAllStringIndex(src, -1) {
+	for _, loc := range inputsWord().FindAllStringIndex(src, -1) {
 		rest := src[loc[1]:]
-		if m := inputsField.FindStringSubmatch(rest); m != nil {
+		if m := inputsField().FindStringSubmatch(rest); m != nil {
 			names = append(names, m[1])
 			continue
 		}
-		if m := inputsIndex.FindStringSubmatch(rest); m != nil {
+		if m := inputsIndex().FindStringSubmatch(rest); m != nil {
 			names = append(names, m[1]+m[2]+m[3])
 			continue
 		}

@@ -71,9 +71,10 @@ func DefaultConcurrency(kind string) int {
 	return 1
 }
 
+// The patterns are compiled at their first use, not by every process at its start.
 var (
-	providerNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-	envNameRE      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	providerNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`) })
+	envNameRE      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`) })
 )
 
 // NormalizeProvider checks a provider and returns it in canonical form: URLs without a
@@ -85,7 +86,7 @@ func NormalizeProvider(p Provider) (Provider, error) {
 		errs = append(errs, fmt.Errorf(format, a...))
 	}
 	p.Name = strings.TrimSpace(p.Name)
-	if !providerNameRE.MatchString(p.Name) {
+	if !providerNameRE().MatchString(p.Name) {
 		bad("provider name %q: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", p.Name)
 	}
 	p.Kind = strings.ToLower(strings.TrimSpace(p.Kind))
@@ -114,7 +115,7 @@ func NormalizeProvider(p Provider) (Provider, error) {
 		bad("concurrency %d: want 1 to %d jobs per URL", p.Concurrency, MaxProviderConcurrency)
 	}
 	p.APIKeyEnv = strings.TrimSpace(p.APIKeyEnv)
-	if p.APIKeyEnv != "" && !envNameRE.MatchString(p.APIKeyEnv) {
+	if p.APIKeyEnv != "" && !envNameRE().MatchString(p.APIKeyEnv) {
 		bad("API key variable %q is not an environment variable name (letters, digits and _)", p.APIKeyEnv)
 	}
 	if len(errs) > 0 {

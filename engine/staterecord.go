@@ -204,6 +204,9 @@ func encodeStateOn(workflowID string, st CurrentState, base *stateBase) (data []
 // reads its memory in order, not at random as in a map's order: on a cold run from the last
 // node of a 10,000-node chain those reads were mostly cache misses.
 func sortBySeq(gens []*Generation) {
+	if placeBySeq(gens) {
+		return
+	}
 	type entry struct {
 		seq int64
 		g   *Generation
@@ -216,6 +219,39 @@ func sortBySeq(gens []*Generation) {
 	for i, e := range es {
 		gens[i] = e.g
 	}
+}
+
+// placeBySeq is sortBySeq when the seqs are distinct and about consecutive (a run's
+// generations, written in batches): each goes to its seq's offset from the lowest, in one
+// pass (a comparison sort of 10,000 took ~1 ms). false, gens as they were, otherwise.
+func placeBySeq(gens []*Generation) bool {
+	if len(gens) < 2 {
+		return true
+	}
+	lo, hi := gens[0].Seq, gens[0].Seq
+	for _, g := range gens[1:] {
+		lo, hi = min(lo, g.Seq), max(hi, g.Seq)
+	}
+	span := uint64(hi - lo) // ≥ 2⁶³ when the difference overflows
+	if span >= uint64(4*len(gens)) {
+		return false
+	}
+	slots := make([]*Generation, span+1)
+	for _, g := range gens {
+		at := &slots[g.Seq-lo]
+		if *at != nil {
+			return false // a seq twice
+		}
+		*at = g
+	}
+	k := 0
+	for _, g := range slots {
+		if g != nil {
+			gens[k] = g
+			k++
+		}
+	}
+	return true
 }
 
 // uvarintLen is the length of v written by binary.AppendUvarint.

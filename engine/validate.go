@@ -7,9 +7,11 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
-var inputNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`)
+// inputNameRE is compiled at its first use, not by every process at its start.
+var inputNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_-]*$`) })
 
 // ValidateGraph checks a graph against the registry and returns every problem at once as a
 // *ValidationError (nil when the graph is runnable).
@@ -34,7 +36,7 @@ func validateGraph(reg *Registry, g Graph, sub subflowResolver) error {
 		case in.Name == "":
 			add(Problem{Message: fmt.Sprintf("input #%d has no name", i+1)})
 			continue
-		case !inputNameRE.MatchString(in.Name):
+		case !inputNameRE().MatchString(in.Name):
 			add(Problem{Input: in.Name, Message: "name must start with a letter or _ and hold only letters, digits, _ or -"})
 		}
 		if _, dup := declared[in.Name]; dup {

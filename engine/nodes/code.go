@@ -307,13 +307,15 @@ func codeLine(stack []goja.StackFrame) string {
 
 // syntaxPos splits goja's parser message "code.js: Line 3:7 Unexpected token ; (and 2 more
 // errors)"; the further errors are the parser's follow-ups to the first, left out.
-var syntaxPos = regexp.MustCompile(`^(?:` + regexp.QuoteMeta(codeSrcName) + `: )?Line (\d+):(\d+) (.*?)(?: \(and \d+ more errors?\))?$`)
+var syntaxPos = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?:` + regexp.QuoteMeta(codeSrcName) + `: )?Line (\d+):(\d+) (.*?)(?: \(and \d+ more errors?\))?$`)
+})
 
 // codeSyntaxError reports a compile error as "code.js: SyntaxError: … at line N".
 func codeSyntaxError(err error) error {
 	var se *goja.CompilerSyntaxError
 	if errors.As(err, &se) {
-		if m := syntaxPos.FindStringSubmatch(se.Message); m != nil {
+		if m := syntaxPos().FindStringSubmatch(se.Message); m != nil {
 			return fmt.Errorf("code.js: SyntaxError: %s at line %s", m[3], m[1])
 		}
 		if se.File != nil {

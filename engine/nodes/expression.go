@@ -169,7 +169,7 @@ func flowInputs(in *engine.NodeInput) map[string]any {
 }
 
 // clockCall spots expr's now(), the one builtin whose result changes between runs.
-var clockCall = regexp.MustCompile(`\bnow\s*\(`)
+var clockCall = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bnow\s*\(`) })
 
 // deterministicUnlessClock builds a DeterministicWhen for a node whose expression params
 // are pure unless they read the clock.
@@ -177,7 +177,7 @@ func deterministicUnlessClock(params ...string) func(map[string]any) bool {
 	return func(p map[string]any) bool {
 		for _, name := range params {
 			// The plain test first: it spares the pattern for every expression without "now".
-			if text := engine.ToText(p[name]); strings.Contains(text, "now") && clockCall.MatchString(text) {
+			if text := engine.ToText(p[name]); strings.Contains(text, "now") && clockCall().MatchString(text) {
 				return false
 			}
 		}
