@@ -85,7 +85,7 @@ func TestFingerprintCatchUpWritesFewPages(t *testing.T) {
 // values seen before, failed generations, deletions of the latest and of others, catch-ups at
 // random with the recent table moved often): CachedGeneration and CachedGenerations always
 // name the latest completed generation with each fingerprint (by created_at, then seq), as a
-// scan of every generation does.
+// scan of every generation does, and CandidateOutputs confirms exactly the candidates that are.
 func TestPropertyFingerprintIndexAnswers(t *testing.T) {
 	ctx := context.Background()
 	defer func(m, r int64) { recentMin, recentRatio = m, r }(recentMin, recentRatio)
@@ -150,6 +150,28 @@ func TestPropertyFingerprintIndexAnswers(t *testing.T) {
 					for _, fp := range ask {
 						if got[fp].ID != want[fp].ID {
 							t.Fatalf("seed %d step %d: CachedGenerations(%s) = %q, want %q", seed, step, fp, got[fp].ID, want[fp].ID)
+						}
+					}
+					// The check of candidates (a random live generation with each
+					// fingerprint) confirms exactly the latest ones.
+					var cands []engine.CacheCandidate
+					for _, g := range live {
+						if g.Status == engine.GenCompleted && rng.IntN(3) == 0 {
+							cands = append(cands, engine.CacheCandidate{Fingerprint: g.InputFingerprint, ID: g.ID, Seq: g.Seq})
+						}
+					}
+					outs, err := s.CandidateOutputs(ctx, cands)
+					if err != nil {
+						t.Fatal(err)
+					}
+					first := map[string]bool{}
+					for _, c := range cands {
+						if first[c.Fingerprint] {
+							continue // one candidate a fingerprint: the first
+						}
+						first[c.Fingerprint] = true
+						if _, ok := outs[c.Fingerprint]; ok != (c.ID == want[c.Fingerprint].ID) {
+							t.Fatalf("seed %d step %d: candidate %s of %s confirmed %v; the latest is %s", seed, step, c.ID, c.Fingerprint, ok, want[c.Fingerprint].ID)
 						}
 					}
 				} else {
