@@ -317,7 +317,11 @@ func (s *Service) newCacheRun() *cacheRun { return &cacheRun{s: s} }
 // it on the run's path. That lookup still reads the clock and catches up on what was written
 // meanwhile (cacheIndex.begin). Best effort: a failure leaves the index to that lookup.
 func (s *Service) warmCache() {
-	s.warming.Go(func() { s.cacheIdx.begin(s.ctx, s.store) })
+	s.warmMu.Lock()
+	defer s.warmMu.Unlock()
+	if !s.warmShut {
+		s.warming.Go(func() { s.cacheIdx.begin(s.ctx, s.store) })
+	}
 }
 
 // lookup returns the generation the cache names for fingerprint, or nil: possibly partial

@@ -63,9 +63,12 @@ type Service struct {
 	current   *currentCache
 	// cacheIdx is the process's memory of the cache across workflows (cache.go).
 	cacheIdx cacheIndex
-	// warming counts warmCache's reads under way (Close waits for them).
-	warming sync.WaitGroup
-	follow  *follower
+	// warming counts warmCache's reads under way (Close waits for them); warmShut, under
+	// warmMu, says Close began: no read starts after it.
+	warming  sync.WaitGroup
+	warmMu   sync.Mutex
+	warmShut bool
+	follow   *follower
 	// children cancels the running child runs of subworkflow nodes by run id; nesting is
 	// Config.MaxNesting.
 	children sync.Map
@@ -217,6 +220,9 @@ func (s *Service) setPaused(ctx context.Context, p bool) error {
 // for the next start. Then it stops the writer.
 func (s *Service) Close() {
 	s.runs.Shutdown()
+	s.warmMu.Lock()
+	s.warmShut = true
+	s.warmMu.Unlock()
 	s.warming.Wait() // no read of the store after Close
 	s.watcher.close()
 	s.follow.close()
