@@ -122,5 +122,13 @@ func FuzzCacheForms(f *testing.F) {
 				t.Fatalf("a state read from %q does not read back", body)
 			}
 		}
+		if st, base, err := decodeStateBase(string(data), "w", nil); err == nil {
+			// written again copying its entries from the record it was read from
+			again, _ := encodeStateOn("w", st, base)
+			back, err := decodeState(again, "w", nil)
+			if err != nil || len(back.Current) != len(st.Current) || len(back.Failed) != len(st.Failed) {
+				t.Fatalf("a state read from %q does not read back when its entries are copied (%v)", body, err)
+			}
+		}
 	})
 }

@@ -89,9 +89,11 @@ func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunReq
 		}
 		x.Plan, x.Current, x.facts = &plan, current, s.graphFacts(v)
 		x.bodyPrior = s.bodyPrior(w.ID, current)
-		// The cache is asked for the nodes that rerun, never for the target of a run from a
-		// block: a run of the target alone asks nothing (and reads no known set).
-		if (req.Changed && plan.Rerun > 0 || plan.Rerun > 1) && s.cacheOn(ctx) {
+		// A changed run asks the cache about the nodes that rerun on their own account (they
+		// are never cut off early). A run from a block never asks about its target, and the
+		// nodes after it mostly end in early cutoff (a run from the last node: its output
+		// node does), which asks nothing: warming for it would read the known set for nothing.
+		if req.Changed && plan.Rerun > 0 && s.cacheOn(ctx) {
 			s.warmCache()
 		}
 	} else {

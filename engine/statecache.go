@@ -126,7 +126,10 @@ func (c *currentCache) fromRecord(ctx context.Context, store GenerationStore, wo
 // is the workflow's epoch), copying what it can from the record base st was read from (nil:
 // none). A record that cannot be written is only a later reader's loss.
 func (c *currentCache) saveRecord(ctx context.Context, store GenerationStore, workflowID string, st CurrentState, base *stateBase) {
-	data := encodeStateOn(workflowID, st, base)
+	data, copied := encodeStateOn(workflowID, st, base)
+	if base != nil && copied == 0 {
+		c.dropBase(workflowID, base) // nothing left to copy from it: let its bytes go
+	}
 	if data == nil {
 		return
 	}
@@ -138,6 +141,15 @@ func (c *currentCache) saveRecord(ctx context.Context, store GenerationStore, wo
 	defer c.mu.Unlock()
 	if e := c.entries[workflowID]; e != nil && e.epoch >= st.Epoch && e.recordEpoch < st.Epoch {
 		e.recordEpoch = st.Epoch
+	}
+}
+
+// dropBase forgets the workflow entry's record base when it is base.
+func (c *currentCache) dropBase(workflowID string, base *stateBase) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e := c.entries[workflowID]; e != nil && e.base == base {
+		e.base = nil
 	}
 }
 

@@ -55,14 +55,15 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // record: magic, the workflow id, a table of run and version ids, the current generations,
 // the failed nodes, then a CRC-32C of everything before it. nil if it could not (a bug).
 func encodeState(workflowID string, st CurrentState) []byte {
-	return encodeStateOn(workflowID, st, nil)
+	data, _ := encodeStateOn(workflowID, st, nil)
+	return data
 }
 
 // encodeStateOn is encodeState for a state that may hold generations decoded from the record
 // base (nil: none): those still current are copied as the bytes base has for them, not encoded
-// again (staterecordcopy.go). A changed run of a long chain keeps half of its nodes: their
-// entries are one copy instead of a walk of each generation's strings.
-func encodeStateOn(workflowID string, st CurrentState, base *stateBase) []byte {
+// again (staterecordcopy.go); copied is how many. A changed run of a long chain keeps half of
+// its nodes: their entries are one copy instead of a walk of each generation's strings.
+func encodeStateOn(workflowID string, st CurrentState, base *stateBase) (data []byte, copied int) {
 	ids := map[string]uint64{}
 	var table []string
 	var kept baseCopy
@@ -188,13 +189,13 @@ func encodeStateOn(workflowID string, st CurrentState, base *stateBase) []byte {
 		}
 	})
 	if miscounted.Load() {
-		return nil
+		return nil, 0
 	}
 	out = binary.AppendUvarint(out, uint64(len(st.Failed)))
 	for id := range st.Failed {
 		out = appendStr(out, id)
 	}
-	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli))
+	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli)), kept.n
 }
 
 // sortBySeq puts gens in the order they were written (by seq). A run's generations were

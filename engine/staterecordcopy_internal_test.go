@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -95,7 +96,7 @@ func TestPropertyStateRecordCopiesKeptEntries(t *testing.T) {
 		if !ok || kept.n != len(unchanged) {
 			t.Fatalf("seed %d: %d entries copied (%v), want the %d unchanged", seed, kept.n, ok, len(unchanged))
 		}
-		fast := encodeStateOn("w", st, base)
+		fast, copied := encodeStateOn("w", st, base)
 		if len(fast) != cap(fast) {
 			t.Fatalf("seed %d: record of %d bytes in %d allocated", seed, len(fast), cap(fast))
 		}
@@ -108,7 +109,32 @@ func TestPropertyStateRecordCopiesKeptEntries(t *testing.T) {
 			t.Fatal(err)
 		}
 		sameDecoded(t, seed, got, want)
+		// Every unchanged entry is copied, or none when the record gets a table of its own.
+		if copied != len(unchanged) && copied != 0 {
+			t.Fatalf("seed %d: %d entries copied, want %d or none", seed, copied, len(unchanged))
+		}
+		// The process's own write: a base nothing was copied from is let go.
+		if epoch == read.Epoch { // nothing committed: nothing to write
+			continue
+		}
+		c.slack = 0
+		saved := &savingGens{}
+		c.keepRecord(context.Background(), saved, "w")
+		if saved.n != 1 || (e.base == nil) != (copied == 0) {
+			t.Fatalf("seed %d: %d records saved, base kept %v after %d copied", seed, saved.n, e.base != nil, copied)
+		}
 	}
+}
+
+// savingGens is a GenerationStore that takes every state record.
+type savingGens struct {
+	GenerationStore
+	n int
+}
+
+func (s *savingGens) SaveStateRecord(context.Context, string, int64, []byte) (bool, error) {
+	s.n++
+	return true, nil
 }
 
 // sameDecoded fails unless two decoded states say the same of every node.
@@ -167,7 +193,7 @@ func BenchmarkRecordAfterChangedRun(b *testing.B) {
 	}{{"copy", base}, {"encode", nil}} {
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
-				if rec := encodeStateOn("w", st, c.base); len(rec) < nodes*100 {
+				if rec, _ := encodeStateOn("w", st, c.base); len(rec) < nodes*100 {
 					b.Fatalf("record of %d bytes", len(rec))
 				}
 			}
