@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"sync"
 )
 
@@ -86,27 +85,87 @@ func FingerprintKey(fp string) (uint64, bool) {
 	if len(fp) != 32 {
 		return 0, false
 	}
-	k, err := strconv.ParseUint(fp[:16], 16, 64)
-	if err != nil {
-		return 0, false
-	}
-	for i := 16; i < 32; i++ {
-		if c := fp[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
-			return 0, false
+	var k uint64
+	bad := false
+	for i := 0; i < 32; i++ {
+		d := hexDigit[fp[i]]
+		bad = bad || d > 15
+		if i < 16 {
+			k = k<<4 | uint64(d)
 		}
 	}
-	return k, true
+	return k, !bad
 }
+
+// hexDigit is the value of each hex digit (either case); 0xff for any other byte.
+var hexDigit = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c], t[c-'a'+'A'] = byte(c-'a'+10), byte(c-'a'+10)
+	}
+	return t
+}()
 
 // fpSet is the known set: sorted keys (as the store's summary gave them) and, for the
 // generations after the summary, how many have each key. A count may be too high (a
-// generation read twice, or deleted since), never too low.
+// generation read twice, or deleted since), never too low. filter, a bit set over every key
+// of both (two bits a key), answers most keys the set lacks at once: a changed run asks about
+// thousands of fingerprints no generation has (without it, each is a map lookup and a binary
+// search of the summary). A set bit only sends the key on to them.
 type fpSet struct {
 	sorted []uint64
 	more   map[uint64]uint32
+	filter []uint64 // len a power of two; bits a key sets: filterBits
+	keys   int      // keys the filter was given (with repeats)
+}
+
+// filterPerKey is the filter's bits a key when it is sized: with two bits a key set, about
+// 1.4 % of keys the set lacks get past it (up to 5 % once it holds twice as many keys, when
+// it is built again, larger).
+const filterPerKey = 16
+
+// newFPSet is the known set of a store's summary keys (sorted), room made for n more.
+func newFPSet(sorted []uint64, n int) *fpSet {
+	f := &fpSet{sorted: sorted, more: make(map[uint64]uint32, n)}
+	f.sizeFilter(len(sorted) + n)
+	for _, k := range sorted {
+		f.mark(k)
+	}
+	return f
+}
+
+// sizeFilter makes an empty filter for n keys (at least 4,096 words).
+func (f *fpSet) sizeFilter(n int) {
+	words := 4096
+	for words*64 < n*filterPerKey {
+		words *= 2
+	}
+	f.filter, f.keys = make([]uint64, words), 0
+}
+
+// filterBits is the two bits of the filter key k sets: from its low and its high half (a key
+// is the start of a hash, its bits are uniform).
+func (f *fpSet) filterBits(k uint64) (a, b uint64) {
+	m := uint64(len(f.filter)*64 - 1)
+	return k & m, (k >> 32) & m
+}
+
+func (f *fpSet) mark(k uint64) {
+	a, b := f.filterBits(k)
+	f.filter[a/64] |= 1 << (a % 64)
+	f.filter[b/64] |= 1 << (b % 64)
+	f.keys++
 }
 
 func (f *fpSet) has(k uint64) bool {
+	if a, b := f.filterBits(k); f.filter[a/64]&(1<<(a%64)) == 0 || f.filter[b/64]&(1<<(b%64)) == 0 {
+		return false
+	}
 	if f.more[k] > 0 {
 		return true
 	}
@@ -128,10 +187,23 @@ func (f *fpSet) single(k uint64) bool {
 // any more).
 func (f *fpSet) add(fp string) bool {
 	k, ok := FingerprintKey(fp)
-	if ok {
-		f.more[k]++
+	if !ok {
+		return false
 	}
-	return ok
+	f.more[k]++
+	if f.keys*filterPerKey > len(f.filter)*64*2 {
+		// twice the keys it was sized for: built again, larger
+		f.sizeFilter(len(f.sorted) + len(f.more))
+		for _, k := range f.sorted {
+			f.mark(k)
+		}
+		for k := range f.more {
+			f.mark(k)
+		}
+	} else {
+		f.mark(k)
+	}
+	return true
 }
 
 // begin starts a run's use of the index: it reads the store's clock and brings the index to
@@ -168,7 +240,7 @@ func (c *cacheIndex) begin(ctx context.Context, st GenerationStore) bool {
 	if canList {
 		sorted, more, ok, err := l.CompletedFingerprints(ctx, -1, knownMax)
 		if err == nil && ok {
-			c.known = &fpSet{sorted: sorted, more: make(map[uint64]uint32, len(more))}
+			c.known = newFPSet(sorted, len(more))
 			if !c.addKnown(more) {
 				c.known = nil
 			}
