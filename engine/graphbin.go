@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"maps"
 	"math"
+	"slices"
 )
 
 // A graph in binary (GraphBin): what DecodeGraph gives for a stored version, written in a form
@@ -135,10 +137,12 @@ func appendValue(out []byte, v any, depth int) ([]byte, error) {
 		if x == nil {
 			return nil, errors.New("a nil map")
 		}
+		// Keys in order: equal maps are the same bytes, which a reader decodes once
+		// (paramsTable).
 		out = binary.AppendUvarint(append(out, binMap), uint64(len(x)))
-		for k, e := range x {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			out = appendStr(out, k)
-			if out, err = appendValue(out, e, depth+1); err != nil {
+			if out, err = appendValue(out, x[k], depth+1); err != nil {
 				return nil, err
 			}
 		}
@@ -173,16 +177,11 @@ func DecodeGraphBinText(data string, g *Graph) error {
 	if n, ok := r.present(7); ok {
 		out.Nodes = make([]Node, n)
 		var positions []Position // one allocation for the nodes' positions
+		var params paramsTable
 		for i := range out.Nodes {
 			n := &out.Nodes[i]
 			n.ID, n.Type, n.Label, n.ParentID = r.str(), r.str(), r.str(), r.str()
-			switch p := r.value(0).(type) {
-			case map[string]any:
-				n.Params = p
-			case nil:
-			default:
-				r.err = errGraphBin
-			}
+			n.Params = params.read(r)
 			if r.flag() {
 				if len(positions) == cap(positions) {
 					positions = make([]Position, 0, len(out.Nodes)-i)
@@ -204,6 +203,80 @@ func DecodeGraphBinText(data string, g *Graph) error {
 	}
 	*g = out
 	return nil
+}
+
+// paramsTable reads nodes' params: nodes whose params are the same bytes share one map,
+// decoded once. A graph's params are read, never changed, by everything that reads a version
+// (ResolveNodeParams hands a node its params as they are; Service.version hands every caller
+// the one cached graph): a map shared by nodes is as safe as a map shared by callers
+// (TestSharedParamsStayAsStored). A 10,000-node graph of few distinct settings then decodes
+// few maps instead of 10,000, each ~350 bytes in three allocations (docs/PERFORMANCE.md).
+type paramsTable struct {
+	byBytes map[string]map[string]any
+	shared  int // nodes given a map already read
+}
+
+// paramsKeptFreely is how many distinct params a table keeps whatever they share; past it, a
+// map is kept while the nodes given a map already read are at least as many as those kept (a
+// graph of mostly distinct params then pays ~1 % more, not a 10,000-entry table).
+const paramsKeptFreely = 256
+
+// read reads one node's params (nil or a map; anything else is an error).
+func (t *paramsTable) read(r *recReader) map[string]any {
+	start := r.s
+	r.skipValue(0)
+	if r.err != nil {
+		return nil
+	}
+	raw := start[:len(start)-len(r.s)]
+	if raw[0] == binNil {
+		return nil
+	}
+	if p, ok := t.byBytes[raw]; ok {
+		t.shared++
+		return p
+	}
+	sub := recReader{s: raw}
+	p, ok := sub.value(0).(map[string]any)
+	if !ok || sub.err != nil || sub.s != "" {
+		r.err = errGraphBin
+		return nil
+	}
+	if t.byBytes == nil {
+		t.byBytes = map[string]map[string]any{}
+	}
+	if len(t.byBytes) < paramsKeptFreely || t.shared >= len(t.byBytes) {
+		t.byBytes[raw] = p
+	}
+	return p
+}
+
+// skipValue passes over one value as value reads it, allocating nothing.
+func (r *recReader) skipValue(depth int) {
+	if depth > maxFastDepth {
+		r.err = errBadRecord
+		return
+	}
+	switch r.byte() {
+	case binNil, binFalse, binTrue:
+	case binString:
+		r.str()
+	case binInt:
+		r.varint()
+	case binFloat:
+		r.float()
+	case binList:
+		for range r.count(1) {
+			r.skipValue(depth + 1)
+		}
+	case binMap:
+		for range r.count(2) {
+			r.str()
+			r.skipValue(depth + 1)
+		}
+	default:
+		r.err = errBadRecord
+	}
 }
 
 // present reads a list length appendPresent wrote: ok is false for nil.

@@ -3,6 +3,7 @@ package engine
 import (
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"hash/crc32"
 	"math"
 	"math/rand/v2"
@@ -131,4 +132,69 @@ func FuzzCacheForms(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestGraphBinSharesSameParams: nodes whose params are equal (keys in any order) read back
+// sharing one map, decoded once; nodes with other params get their own; a graph of mostly
+// distinct params (past paramsKeptFreely) still reads back exactly. Each way the graph is the
+// one DecodeGraph gives for its text.
+func TestGraphBinSharesSameParams(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		params   func(i int) map[string]any
+		distinct int // maps the decoded graph has
+	}{
+		{"same", func(int) map[string]any { return map[string]any{"expression": "a + 1"} }, 1},
+		{"three kinds", func(i int) map[string]any {
+			return map[string]any{"w": int64(i % 3), "h": 2.5, "l": []any{"x", nil, map[string]any{"k": true}}, "s": "é"}
+		}, 3},
+		{"some without", func(i int) map[string]any {
+			if i%2 == 0 {
+				return nil
+			}
+			return map[string]any{"a": "b"}
+		}, 1},
+		{"distinct", func(i int) map[string]any { return map[string]any{"expression": fmt.Sprintf("a + %d", i)} }, 1000},
+		{"distinct then repeated", func(i int) map[string]any {
+			return map[string]any{"expression": fmt.Sprintf("a + %d", i%(2*paramsKeptFreely))}
+		}, 2 * paramsKeptFreely},
+	} {
+		g := Graph{}
+		for i := range 1000 {
+			g.Nodes = append(g.Nodes, Node{ID: fmt.Sprintf("n%d", i), Type: "t", Params: tc.params(i)})
+		}
+		text, err := json.Marshal(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want Graph
+		if err := DecodeGraph(text, &want); err != nil {
+			t.Fatal(err)
+		}
+		data, err := EncodeGraphBin(want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got Graph
+		if err := DecodeGraphBin(data, &got); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s: binary gives another graph than the text", tc.name)
+		}
+		maps := map[uintptr]bool{}
+		for _, n := range got.Nodes {
+			if n.Params != nil {
+				maps[reflect.ValueOf(n.Params).Pointer()] = true
+			}
+		}
+		if tc.name == "distinct then repeated" {
+			// past paramsKeptFreely distinct ones with nothing shared, not every map is kept
+			if len(maps) < tc.distinct || len(maps) >= len(got.Nodes) {
+				t.Errorf("%s: %d maps", tc.name, len(maps))
+			}
+		} else if len(maps) != tc.distinct {
+			t.Errorf("%s: %d maps, want %d", tc.name, len(maps), tc.distinct)
+		}
+	}
 }
