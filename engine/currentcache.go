@@ -99,10 +99,27 @@ func rememberInto(g *Generation, m *genMemo, slab *[]handleHash, hash bool) {
 	g.memo = m
 }
 
+// rememberHashed is remember for a new generation its node just made (the executor's): the
+// memo and, for a node of one output, its hash in one allocation.
+func rememberHashed(g *Generation) {
+	type memoOfOne struct {
+		m   genMemo
+		one [1]handleHash
+	}
+	mo := &memoOfOne{}
+	slab := mo.one[:]
+	rememberInto(g, &mo.m, &slab, false)
+	for i := range mo.m.outHash {
+		t := hashText(g.Outputs[mo.m.outHash[i].handle])
+		mo.m.outHash[i].hash = string(t[:])
+	}
+}
+
 // rememberAll is remember for generations no one else holds yet, their memos, output hashes
 // and hash texts each in one allocation for all of them (a full run of a large graph commits
-// one generation a node).
+// one generation a node). A generation with its memo already (rememberHashed) keeps it.
 func rememberAll(gens []*Generation) {
+	gens = slices.DeleteFunc(gens, func(g *Generation) bool { return g.memo != nil })
 	outs := 0
 	for _, g := range gens {
 		outs += len(g.Outputs)

@@ -108,13 +108,21 @@ type nodeState struct {
 	done      bool
 	// cfgHash, when set, is the node's config hash worked out once for every item of a loop.
 	cfgHash string
+	// known holds the value hashes of up to two input handles, handed over with the values by
+	// the node that made them (its generation's memo), so the input fingerprint does not hash
+	// them again; other handles are hashed when the fingerprint is made.
+	known  [2]handleHash
+	nKnown int
 }
 
 type nodeResult struct {
 	id      string
 	outputs map[string]any
-	record  NodeRecord
-	paused  *Approval
+	// hashes are the value hashes of outputs when the node worked them out (its new
+	// generation's memo), else nil.
+	hashes []handleHash
+	record NodeRecord
+	paused *Approval
 }
 
 // scope is one graph the executor schedules: a run's top-level nodes, or a loop group's body
@@ -305,7 +313,7 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		if fs := feeds[i]; len(fs) > 0 {
 			ex.emitNode(&x, id, rec, nil)
 			for _, e := range fs {
-				states[e.Target].feed(e.TargetHandle, outs, e.SourceHandle)
+				states[e.Target].feed(e.TargetHandle, outs, e.SourceHandle, nil)
 			}
 		}
 	}
@@ -358,11 +366,54 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 }
 
 // feed hands a node the value on one of its input handles: an active edge when the source
-// gave that handle a value.
-func (st *nodeState) feed(handle string, outs map[string]any, sourceHandle string) {
-	if v, ok := outs[sourceHandle]; ok {
-		st.give(handle, v)
+// gave that handle a value; hashes are the source's output hashes when it worked them out.
+func (st *nodeState) feed(handle string, outs map[string]any, sourceHandle string, hashes []handleHash) {
+	v, ok := outs[sourceHandle]
+	if !ok {
+		return
 	}
+	st.give(handle, v)
+	if st.nKnown == len(st.known) {
+		return
+	}
+	for _, h := range hashes {
+		if h.handle == sourceHandle {
+			st.known[st.nKnown] = handleHash{handle: handle, hash: h.hash}
+			st.nKnown++
+			return
+		}
+	}
+}
+
+// handed is the value hash fed with the value on input handle h, or "".
+func (st *nodeState) handed(h string) string {
+	for _, x := range st.known[:st.nKnown] {
+		if x.handle == h {
+			return x.hash
+		}
+	}
+	return ""
+}
+
+// fingerprint is InputFingerprint(configHash, st.inputs, st.connected), with the value hashes
+// handed over by feed taken as they are.
+func (st *nodeState) fingerprint(configHash string) string {
+	if st.nKnown == 0 {
+		return InputFingerprint(configHash, st.inputs, st.connected)
+	}
+	var space [4]handleHash
+	hashes := space[:0]
+	for k, v := range st.inputs {
+		if !st.connected[k] {
+			continue
+		}
+		h := handleHash{handle: k, hash: st.handed(k)}
+		if h.hash == "" {
+			h.hash = HashValue(v)
+		}
+		hashes = append(hashes, h)
+	}
+	return fingerprintOf(configHash, hashes)
 }
 
 // wait marks an input handle connected by an edge: nil until (unless) a value arrives.
@@ -409,7 +460,7 @@ func (ex *Executor) drive(ctx context.Context, x *Execution, sc *scope, onResolv
 				continue
 			}
 			dst := sc.states[e.Target]
-			dst.feed(e.TargetHandle, r.outputs, e.SourceHandle)
+			dst.feed(e.TargetHandle, r.outputs, e.SourceHandle, r.hashes)
 			dst.remaining--
 			if dst.remaining == 0 {
 				ready = append(ready, e.Target)

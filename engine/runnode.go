@@ -32,7 +32,7 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 	if configHash == "" {
 		configHash = ConfigHash(st.typ, NodeConfig(st.typ, *st.node, params, x.Run.Inputs, x.Version.Graph, ""))
 	}
-	fp := InputFingerprint(configHash, st.inputs, st.connected)
+	fp := st.fingerprint(configHash)
 
 	if prior := ex.cutoff(ctx, x, sc, st, fp, params); prior != nil {
 		rec.Status = NodeReused
@@ -116,7 +116,11 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 		rec.Status = NodeExecuted
 	}
 	rec.GenerationID = gen.ID
-	return ex.settle(x, sc, nodeResult{id: id, outputs: outs, record: rec}, &gen)
+	// The outputs' hashes, worked out once here: the nodes they feed take them for their input
+	// fingerprints, and the generation keeps them in its memo (the current state held in
+	// memory does not hash them again when the generation lands).
+	rememberHashed(&gen)
+	return ex.settle(x, sc, nodeResult{id: id, outputs: outs, hashes: gen.memo.outHash, record: rec}, &gen)
 }
 
 // sharedResult records, as this run's own generation, the outputs another run's execution of
