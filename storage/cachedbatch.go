@@ -32,21 +32,7 @@ func (s *Store) CachedGenerations(ctx context.Context, fingerprints []string) (m
 	if len(fps) == 0 {
 		return out, nil
 	}
-	list, err := json.Marshal(fps)
-	if err != nil {
-		return nil, err
-	}
-	s.catchUpFingerprints(ctx)
-	err = func() error {
-		tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback()
-		latest, err := s.latestSeqs(ctx, tx, string(list), len(fps))
-		if err != nil {
-			return err
-		}
+	err := s.withLatest(ctx, fps, func(tx *sql.Tx, latest map[string]genKey) error {
 		if len(latest) == 0 {
 			return nil
 		}
@@ -74,11 +60,31 @@ func (s *Store) CachedGenerations(ctx context.Context, fingerprints []string) (m
 			}
 		}
 		return rows.Err()
-	}()
+	})
 	if err != nil {
 		return nil, fmt.Errorf("cached generations of %d fingerprints: %w", len(fps), err)
 	}
 	return out, nil
+}
+
+// withLatest calls f in one read transaction with latestSeqs of fps (distinct, none empty),
+// after catching the fingerprint index up.
+func (s *Store) withLatest(ctx context.Context, fps []string, f func(tx *sql.Tx, latest map[string]genKey) error) error {
+	list, err := json.Marshal(fps)
+	if err != nil {
+		return err
+	}
+	s.catchUpFingerprints(ctx)
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	latest, err := s.latestSeqs(ctx, tx, string(list), len(fps))
+	if err != nil {
+		return err
+	}
+	return f(tx, latest)
 }
 
 // genKey is a generation's place in CachedGeneration's order: created at (ms), then seq.
@@ -203,21 +209,7 @@ func (s *Store) CandidateOutputs(ctx context.Context, cands []engine.CacheCandid
 	if len(fps) == 0 {
 		return out, nil
 	}
-	list, err := json.Marshal(fps)
-	if err != nil {
-		return nil, err
-	}
-	s.catchUpFingerprints(ctx)
-	err = func() error {
-		tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback()
-		latest, err := s.latestSeqs(ctx, tx, string(list), len(fps))
-		if err != nil {
-			return err
-		}
+	err := s.withLatest(ctx, fps, func(tx *sql.Tx, latest map[string]genKey) error {
 		seqs := make([]int64, 0, len(latest))
 		for fp, k := range latest {
 			if byFP[fp].Seq == k.seq {
@@ -255,7 +247,7 @@ func (s *Store) CandidateOutputs(ctx context.Context, cands []engine.CacheCandid
 			out[fp] = o
 		}
 		return rows.Err()
-	}()
+	})
 	if err != nil {
 		return nil, fmt.Errorf("checking %d cache candidates: %w", len(fps), err)
 	}
