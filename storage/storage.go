@@ -165,8 +165,8 @@ func (s *Store) Close() error {
 // stmts are the statements prepared once on the writer connection for hot paths.
 type stmts struct {
 	// (The multi-row INSERTs of genChunk generations are not among them: preparing them
-	// took ~0.6–0.9 ms, paid by every command; saveGenerations prepares them in its transaction
-	// when it writes a chunk, and the driver's statement cache keeps them for the next.)
+	// took ~0.6–0.9 ms, paid by every command; saveGenerations runs them by their text, which
+	// the driver prepares at first use and keeps in its statement cache for the next batch.)
 	insertGen     *sql.Stmt
 	insertGenLink *sql.Stmt
 	moveHeads     *sql.Stmt // generation_heads after a batch (genheads.go)
