@@ -6,8 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/flowbench/flowbench/engine"
 )
@@ -130,22 +132,39 @@ func (s *Store) savedVersion(v engine.Version, size int) {
 	}
 }
 
-// readFileText reads a file as a string, in one copy (os.ReadFile and a conversion make two;
-// the decoders keep substrings of it).
+// readFileText reads a file as a string, in one copy: the kernel's, straight into the bytes
+// the string then is (os.ReadFile and a conversion make two; io.Copy into a strings.Builder
+// makes two as well, through a 32 KB buffer, and ~50 reads for a 1.6 MB state record). The
+// decoders keep substrings of it. The buffer is this function's alone and never written after
+// the last read, so handing it out as a string is safe.
 func readFileText(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
-	var b strings.Builder
-	if fi, err := f.Stat(); err == nil && fi.Size() > 0 && fi.Size() < 1<<30 {
-		b.Grow(int(fi.Size()))
+	size := 512
+	if fi, err := f.Stat(); err == nil && fi.Size() >= 0 && fi.Size() < 1<<30 {
+		size = int(fi.Size()) + 1 // one byte more: a read that fills it means the file grew
 	}
-	if _, err := io.Copy(&b, f); err != nil {
-		return "", err
+	b := make([]byte, 0, size)
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+		if len(b) == cap(b) {
+			b = slices.Grow(b, len(b)) // the file grew since its Stat: read on
+		}
 	}
-	return b.String(), nil
+	if len(b) == 0 {
+		return "", nil
+	}
+	return unsafe.String(&b[0], len(b)), nil
 }
 
 // writeCacheFile writes a file of the home's cache through a temporary file renamed into
