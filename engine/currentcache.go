@@ -45,6 +45,26 @@ type currentEntry struct {
 	// base is the state record current was decoded from (nil: read otherwise): the entries of
 	// its generations still current are copied from it into the next record (stateBase).
 	base *stateBase
+	// pending are this process's generations committed while the maps were handed out, in
+	// commit order, not yet offered to them: settle copies the maps and offers them at the
+	// next use, so a process that never uses the entry again (a command-line run at its end)
+	// does not copy a 10,000-node map to add one generation. Their Selected and memos are
+	// set as they are committed: nothing writes them later.
+	pending []*Generation
+}
+
+// settle offers the entry's pending generations to copies of its maps (the caller holds
+// the cache's lock).
+func (e *currentEntry) settle() {
+	if len(e.pending) == 0 {
+		return
+	}
+	e.current, e.failed, e.shared = maps.Clone(e.current), maps.Clone(e.failed), false
+	st := CurrentState{Current: e.current, Failed: e.failed}
+	for _, g := range e.pending {
+		st.Offer(g)
+	}
+	e.pending = nil
 }
 
 // genMemo is what plans work out about a generation kept as current: the value hash of
@@ -185,6 +205,7 @@ func (c *currentCache) held(workflowID string, epoch int64, partial bool) (Curre
 	if e == nil || e.epoch != epoch || (e.partial && !partial) {
 		return CurrentState{}, false
 	}
+	e.settle()
 	e.shared = true
 	c.touch(workflowID)
 	return CurrentState{Current: e.current, Failed: e.failed, Epoch: e.epoch}, true
@@ -262,9 +283,6 @@ func (c *currentCache) committed(gens []Generation, epochs map[string]int64) {
 		if !ok || e.epoch != after-n {
 			continue
 		}
-		if e.shared {
-			e.current, e.failed, e.shared = maps.Clone(e.current), maps.Clone(e.failed), false
-		}
 		// The batch's generations as the entry keeps them: in one slab (the committer's own
 		// when they are all this workflow's: it hands gens over), with their memos and output
 		// hashes in slabs too (a few allocations, not three a generation).
@@ -277,6 +295,18 @@ func (c *currentCache) committed(gens []Generation, epochs map[string]int64) {
 				}
 			}
 		}
+		e.epoch = after
+		if e.shared {
+			// Handed out: kept pending until the entry's next use (settle).
+			all := make([]*Generation, len(own))
+			for i := range own {
+				own[i].Selected = false // as apply: a new generation is never a pick
+				all[i] = &own[i]
+			}
+			e.pending = append(e.pending, all...)
+			rememberAll(all) // (it reorders all)
+			continue
+		}
 		became := make([]*Generation, 0, len(own))
 		for i := range own {
 			if e.apply(&own[i]) {
@@ -284,7 +314,6 @@ func (c *currentCache) committed(gens []Generation, epochs map[string]int64) {
 			}
 		}
 		rememberAll(became)
-		e.epoch = after
 	}
 }
 

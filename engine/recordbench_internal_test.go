@@ -40,6 +40,7 @@ func BenchmarkRecordAfterFullRun(b *testing.B) {
 			c.committed(runs[r][i:i+batch], map[string]int64{"w": epoch})
 		}
 		e := c.entries["w"]
+		e.settle()
 		if e.epoch != epoch {
 			b.Fatalf("entry at epoch %d, want %d", e.epoch, epoch)
 		}
@@ -59,6 +60,13 @@ func TestPropertyCommittedMemoAsRemembered(t *testing.T) {
 		rng := rand.New(rand.NewPCG(uint64(seed), 7))
 		c := newCurrentCache(2)
 		c.prime("w", 0)
+		// Odd seeds: the maps were handed out (a plan holds them): the batch waits as pending
+		// and the next use settles it, to the same state and memos.
+		handedOut := seed%2 == 1
+		var before CurrentState
+		if handedOut {
+			before, _ = c.held("w", 0, false)
+		}
 		n := 1 + rng.IntN(60)
 		gens := make([]Generation, n)
 		plain := map[string]*Generation{}
@@ -85,6 +93,14 @@ func TestPropertyCommittedMemoAsRemembered(t *testing.T) {
 		}
 		c.committed(gens, map[string]int64{"w": int64(n)})
 		e := c.entries["w"]
+		if handedOut {
+			if len(before.Current) != 0 || len(e.pending) != n {
+				t.Fatalf("seed %d: handed-out map changed (%d) or %d pending, want %d", seed, len(before.Current), len(e.pending), n)
+			}
+			if _, ok := c.held("w", int64(n), false); !ok || len(before.Current) != 0 || len(e.pending) != 0 {
+				t.Fatalf("seed %d: the next use did not settle the batch on a copy", seed)
+			}
+		}
 		if len(e.current) != len(plain) {
 			t.Fatalf("seed %d: %d current, want %d", seed, len(e.current), len(plain))
 		}

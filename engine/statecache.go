@@ -163,6 +163,7 @@ func (c *currentCache) keepRecord(ctx context.Context, store GenerationStore, wo
 		c.mu.Unlock()
 		return
 	}
+	e.settle()
 	e.shared = true // the maps are read below, unlocked: a later commit copies them first
 	st, base := CurrentState{Current: e.current, Failed: e.failed, Epoch: e.epoch}, e.base
 	c.mu.Unlock()

@@ -88,6 +88,7 @@ func TestPropertyStateRecordCopiesKeptEntries(t *testing.T) {
 			}
 		}
 		e := c.entries["w"]
+		e.settle()
 		if e.epoch != epoch || e.base != base {
 			t.Fatalf("seed %d: entry at epoch %d (base kept %v), want %d", seed, e.epoch, e.base == base, epoch)
 		}
