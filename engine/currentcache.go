@@ -138,8 +138,13 @@ func rememberHashed(g *Generation) {
 // rememberAll is remember for generations no one else holds yet, their memos, output hashes
 // and hash texts each in one allocation for all of them (a full run of a large graph commits
 // one generation a node). A generation with its memo already (rememberHashed) keeps it.
-func rememberAll(gens []*Generation) {
-	gens = slices.DeleteFunc(gens, func(g *Generation) bool { return g.memo != nil })
+func rememberAll(given []*Generation) {
+	var gens []*Generation // those without a memo; given is left as it is
+	for _, g := range given {
+		if g.memo == nil {
+			gens = append(gens, g)
+		}
+	}
 	outs := 0
 	for _, g := range gens {
 		outs += len(g.Outputs)
@@ -304,7 +309,7 @@ func (c *currentCache) committed(gens []Generation, epochs map[string]int64) {
 				all[i] = &own[i]
 			}
 			e.pending = append(e.pending, all...)
-			rememberAll(all) // (it reorders all)
+			rememberAll(all)
 			continue
 		}
 		became := make([]*Generation, 0, len(own))

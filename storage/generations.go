@@ -139,10 +139,10 @@ func (s *Store) saveGenerations(ctx context.Context, gens []engine.Generation, a
 	// Full chunks go in one multi-row INSERT each (a statement's fixed cost, in database/sql
 	// and in cgo, was about a third of a generation's write), the rest one by one; a chunk
 	// that fails (a statement fails as a whole) is written again row by row, so the error
-	// names its generation. A chunk's statement is run by its text, not prepared in the transaction: the driver's
-	// statement cache (_stmt_cache_size) keeps it prepared on the writer's connection from one
-	// batch to the next (tx.PrepareContext bypasses that cache, and preparing a chunk INSERT in
-	// every batch cost a full run's committer ~8 ms).
+	// names its generation. A chunk's statement is run by its text, not prepared in the
+	// transaction: the driver's statement cache (_stmt_cache_size) keeps it prepared on the
+	// writer's connection from one batch to the next (tx.PrepareContext bypasses that cache,
+	// and preparing a chunk INSERT in every batch cost a full run's committer ~8 ms).
 	args := make([]any, 0, genChunk*genInsertCols)
 	for i := 0; i < len(gens); {
 		if len(gens)-i >= genChunk {
