@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"hash/crc32"
 	"io"
 	"os"
@@ -119,13 +118,10 @@ func factsKey(reg *Registry) string {
 	if id == "" {
 		return ""
 	}
-	types := reg.Types() // sorted by name
 	h := sha256.New()
 	h.Write([]byte(id))
 	h.Write([]byte{0})
-	if err := json.NewEncoder(h).Encode(types); err != nil {
-		return ""
-	}
+	h.Write([]byte(reg.Fingerprint()))
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
