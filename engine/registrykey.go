@@ -21,13 +21,12 @@ func (r *Registry) Fingerprint() string {
 	if fp != "" {
 		return fp
 	}
-	types := r.Types() // sorted by name
-	b := make([]byte, 0, 16<<10)
-	for _, t := range types {
-		b = appendNodeTypeKey(b, t)
+	h := sha256.New()
+	var space [4 << 10]byte       // one type's bytes at a time: no buffer the size of all of them
+	for _, t := range r.Types() { // sorted by name
+		h.Write(appendNodeTypeKey(space[:0], t))
 	}
-	sum := sha256.Sum256(b)
-	fp = hex.EncodeToString(sum[:16])
+	fp = hex.EncodeToString(h.Sum(nil)[:16])
 	r.mu.Lock()
 	r.fingerprint = fp
 	r.mu.Unlock()
