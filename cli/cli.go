@@ -16,6 +16,7 @@ import (
 	"github.com/flowbench/flowbench/engine"
 	"github.com/flowbench/flowbench/engine/nodes"
 	datahome "github.com/flowbench/flowbench/home"
+	"github.com/flowbench/flowbench/storage"
 )
 
 // Exit statuses (SPEC §8).
@@ -25,6 +26,10 @@ const (
 	ExitUsage  = 2
 	ExitPaused = 3
 )
+
+// cacheMapBudget bounds the cache files a command maps into memory instead of reading them
+// (storage.MapCacheFiles): a command lives for a moment, and its mappings go with it.
+const cacheMapBudget = 256 << 20
 
 // commandOrder lists the subcommands in the order help shows them.
 var commandOrder = []string{"import", "export", "delete", "list", "versions", "version", "run", "plan", "approve", "runs",
@@ -245,6 +250,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return ExitOK
 	}
 	relaxGC()
+	storage.MapCacheFiles(cacheMapBudget)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))

@@ -111,8 +111,8 @@ func FuzzCacheForms(f *testing.F) {
 				t.Fatalf("a graph read from %q does not read back (%v)", body, err)
 			}
 		}
-		if vf, ok := decodeVersionFacts(data, key, v); ok {
-			back, ok := decodeVersionFacts(encodeVersionFacts(key, v, vf), key, v)
+		if vf, ok := decodeVersionFacts(string(data), key, v); ok {
+			back, ok := decodeVersionFacts(string(encodeVersionFacts(key, v, vf)), key, v)
 			if !ok || !reflect.DeepEqual(back, vf) {
 				t.Fatalf("facts read from %q do not read back", body)
 			}

@@ -127,6 +127,8 @@ func (t *NodeType) Param(name string) (ParamSpec, bool) {
 type Registry struct {
 	mu    sync.RWMutex
 	types map[string]*NodeType
+	// fingerprint is Fingerprint's answer ("" until asked, and again after a Register).
+	fingerprint string
 }
 
 // NewRegistry returns an empty registry.
@@ -146,6 +148,7 @@ func (r *Registry) Register(t NodeType) error {
 		return fmt.Errorf("registering %q: duplicate node type", t.Type)
 	}
 	r.types[t.Type] = &t
+	r.fingerprint = ""
 	return nil
 }
 

@@ -41,15 +41,15 @@ type recordCounter struct {
 	facts           atomic.Int64
 }
 
-func (s *recordCounter) VersionFacts(id string) []byte {
+func (s *recordCounter) VersionFacts(id string) string {
 	if fs, ok := s.Store.(engine.VersionFactsStore); ok {
 		d := fs.VersionFacts(id)
-		if d != nil {
+		if d != "" {
 			s.facts.Add(1)
 		}
 		return d
 	}
-	return nil
+	return ""
 }
 
 func (s *recordCounter) SaveVersionFacts(id string, data []byte) {

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"hash/crc32"
 	"io"
 	"os"
@@ -27,8 +26,9 @@ import (
 // VersionFactsStore is implemented by a store that keeps a file per version in the data home's
 // cache; a store without it (memstore) keeps no facts and every process works them out.
 type VersionFactsStore interface {
-	// VersionFacts returns the facts file of version id (nil when there is none).
-	VersionFacts(id string) []byte
+	// VersionFacts returns the facts file of version id ("" when there is none), as text: the
+	// decoder keeps substrings of it, no copy.
+	VersionFacts(id string) string
 	// SaveVersionFacts writes it (best effort).
 	SaveVersionFacts(id string, data []byte)
 }
@@ -118,13 +118,10 @@ func factsKey(reg *Registry) string {
 	if id == "" {
 		return ""
 	}
-	types := reg.Types() // sorted by name
 	h := sha256.New()
 	h.Write([]byte(id))
 	h.Write([]byte{0})
-	if err := json.NewEncoder(h).Encode(types); err != nil {
-		return ""
-	}
+	h.Write([]byte(reg.Fingerprint()))
 	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
@@ -165,7 +162,7 @@ func encodeVersionFacts(key string, v Version, f versionFacts) []byte {
 }
 
 // decodeVersionFacts reads a facts file of version v written for key; false for anything else.
-func decodeVersionFacts(data []byte, key string, v Version) (versionFacts, bool) {
+func decodeVersionFacts(data string, key string, v Version) (versionFacts, bool) {
 	f, ok := decodeFactsHead(data, key, v)
 	if !ok || !f.decodeBody(v) {
 		return versionFacts{}, false
@@ -176,15 +173,15 @@ func decodeVersionFacts(data []byte, key string, v Version) (versionFacts, bool)
 // decodeFactsHead reads what precedes the per-node facts (paramsOK, the wiring), leaving the
 // rest for decodeBody: a run that plans nothing asks only whether the version's params were
 // checked.
-func decodeFactsHead(data []byte, key string, v Version) (versionFacts, bool) {
-	if key == "" || len(data) < len(factsMagic)+4 || string(data[:len(factsMagic)]) != factsMagic {
+func decodeFactsHead(data string, key string, v Version) (versionFacts, bool) {
+	if key == "" {
 		return versionFacts{}, false
 	}
-	body := data[:len(data)-4]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(data[len(data)-4:]) {
+	body, ok := checkedBody(data, factsMagic)
+	if !ok {
 		return versionFacts{}, false
 	}
-	r := &recReader{s: string(body[len(factsMagic):])}
+	r := &recReader{s: body}
 	if r.str() != key || r.str() != v.ID || r.str() != v.ContentHash {
 		return versionFacts{}, false
 	}
@@ -206,10 +203,16 @@ func (f *versionFacts) decodeBody(v Version) bool {
 	if r.err != nil || n != len(v.Graph.Nodes) {
 		return false
 	}
+	// Only what is not zero is written: fresh memory left as it is costs no page faults (most
+	// nodes read no flow input).
 	f.static, f.reads = make([]string, n), make([]flowReads, n)
 	for i := range f.static {
-		f.static[i] = r.str()
-		f.reads[i].all = r.flag()
+		if s := r.str(); s != "" {
+			f.static[i] = s
+		}
+		if r.flag() {
+			f.reads[i].all = true
+		}
 		if names := r.count(1); names > 0 {
 			f.reads[i].names = make([]string, names)
 			for j := range names {

@@ -78,7 +78,7 @@ func TestVersionFactsAsWorkedOut(t *testing.T) {
 		}
 		kept.paramsOK = true
 		data := encodeVersionFacts(key, v, kept)
-		f, ok := decodeVersionFacts(data, key, v)
+		f, ok := decodeVersionFacts(string(data), key, v)
 		if !ok || !f.paramsOK {
 			t.Fatalf("graph %d: its facts file does not read back", k)
 		}
@@ -116,7 +116,7 @@ func TestVersionFactsAsWorkedOut(t *testing.T) {
 			"a byte changed": {flip(data, len(data)/2), key, v}, "cut short": {data[:len(data)-1], key, v},
 			"empty": {nil, key, v}, "extra bytes": {recrc(append(data[:len(data)-4:len(data)-4], 0)), key, v},
 		} {
-			if _, ok := decodeVersionFacts(c.data, c.key, c.v); ok {
+			if _, ok := decodeVersionFacts(string(c.data), c.key, c.v); ok {
 				t.Fatalf("graph %d: %s: the file was taken", k, name)
 			}
 		}
@@ -211,7 +211,7 @@ func TestFactsFileWiring(t *testing.T) {
 		t.Fatal("facts cannot be kept")
 	}
 	data := encodeVersionFacts(key, v, kept)
-	if got := factsFileWiring(data, key, "v1"); got != wiringOf(g) || got == "" {
+	if got := factsFileWiring(string(data), key, "v1"); got != wiringOf(g) || got == "" {
 		t.Fatalf("wiring %q, want %q", got, wiringOf(g))
 	}
 	for name, c := range map[string]struct {
@@ -219,7 +219,7 @@ func TestFactsFileWiring(t *testing.T) {
 		key, id string
 	}{"another key": {data, "k2", "v1"}, "another version": {data, key, "v2"}, "no key": {data, "", "v1"},
 		"a byte changed": {flip(data, len(data)/3), key, "v1"}, "cut short": {data[:40], key, "v1"}, "empty": {nil, key, "v1"}} {
-		if got := factsFileWiring(c.data, c.key, c.id); got != "" {
+		if got := factsFileWiring(string(c.data), c.key, c.id); got != "" {
 			t.Errorf("%s: wiring %q", name, got)
 		}
 	}

@@ -15,9 +15,9 @@ type factsCounter struct {
 	found, saves atomic.Int64
 }
 
-func (s *factsCounter) VersionFacts(id string) []byte {
+func (s *factsCounter) VersionFacts(id string) string {
 	d := s.Store.VersionFacts(id)
-	if d != nil {
+	if d != "" {
 		s.found.Add(1)
 	}
 	return d
@@ -54,7 +54,7 @@ func TestVersionFactsFile(t *testing.T) {
 	if r := runAndWait(t, a, engine.RunRequest{Workflow: imp.WorkflowID, From: "n11"}); r.Status != engine.RunCompleted {
 		t.Fatalf("run from n11: %s %s", r.Status, r.Error)
 	}
-	if ca.saves.Load() != 1 || st.VersionFacts(imp.VersionID) == nil {
+	if ca.saves.Load() != 1 || st.VersionFacts(imp.VersionID) == "" {
 		t.Fatalf("the first plan wrote %d facts files", ca.saves.Load())
 	}
 	samePlans := func(step string, svc *engine.Service) {
@@ -82,16 +82,16 @@ func TestVersionFactsFile(t *testing.T) {
 	if cb.found.Load() != 1 || cb.saves.Load() != 0 {
 		t.Fatalf("a fresh process read %d facts files, wrote %d; want 1, 0", cb.found.Load(), cb.saves.Load())
 	}
-	good := st.VersionFacts(imp.VersionID)
+	good := []byte(st.VersionFacts(imp.VersionID))
 	// Another workflow's version's file under this version's name.
 	runAndWait(t, a, engine.RunRequest{Workflow: other.WorkflowID, From: "n11"})
 	for name, bad := range map[string][]byte{
 		"a byte changed": append(append([]byte(nil), good[:len(good)/2]...), append([]byte{good[len(good)/2] ^ 1}, good[len(good)/2+1:]...)...),
 		"cut short":      good[:len(good)-3],
-		"another's":      st.VersionFacts(other.VersionID),
+		"another's":      []byte(st.VersionFacts(other.VersionID)),
 		"garbage":        []byte("FBfacts1 not really"),
 	} {
-		if bad == nil {
+		if len(bad) == 0 {
 			t.Fatalf("%s: no file", name)
 		}
 		st.SaveVersionFacts(imp.VersionID, bad)
@@ -110,7 +110,7 @@ func TestVersionFactsFile(t *testing.T) {
 	if err := a.DeleteWorkflowAnyway(ctx, imp.WorkflowID); err != nil {
 		t.Fatal(err)
 	}
-	if st.VersionFacts(imp.VersionID) != nil {
+	if st.VersionFacts(imp.VersionID) != "" {
 		t.Fatal("the facts file outlived its workflow")
 	}
 }
@@ -133,11 +133,11 @@ func TestVersionFactsAtSave(t *testing.T) {
 	g := recChain(300)
 	a := freshService(t, st, reg, 0)
 	imp := importGraph(t, a, "chain", g)
-	if st.VersionFacts(imp.VersionID) == nil {
+	if st.VersionFacts(imp.VersionID) == "" {
 		t.Fatal("no facts file after the import")
 	}
 	small := importGraph(t, a, "small", recChain(12))
-	if st.VersionFacts(small.VersionID) != nil {
+	if st.VersionFacts(small.VersionID) != "" {
 		t.Fatal("a small version got a facts file at its import")
 	}
 	if r := runAndWait(t, a, engine.RunRequest{Workflow: imp.WorkflowID}); r.Status != engine.RunCompleted {
@@ -148,7 +148,7 @@ func TestVersionFactsAtSave(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.VersionFacts(v2.ID) == nil {
+	if st.VersionFacts(v2.ID) == "" {
 		t.Fatal("no facts file after SaveVersion")
 	}
 	c := &factsCounter{Store: st}

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"hash/crc32"
 )
 
 // A graph's wiring: its nodes' ids and loop groups and its edges, in order — what decides which
@@ -73,21 +72,15 @@ func (s *Service) wiringOfVersion(id string) string {
 
 // factsFileWiring reads the wiring hash from the head of a facts file of version id written
 // for key ("" for anything else). Versions never change, so the id names the graph.
-func factsFileWiring(data []byte, key, id string) string {
-	if key == "" || len(data) < len(factsMagic)+4 || string(data[:len(factsMagic)]) != factsMagic {
+func factsFileWiring(data string, key, id string) string {
+	if key == "" {
 		return ""
 	}
-	body := data[:len(data)-4]
-	if crc32.Checksum(body, castagnoli) != binary.LittleEndian.Uint32(data[len(data)-4:]) {
+	head, ok := checkedBody(data, factsMagic)
+	if !ok {
 		return ""
 	}
-	// The hash is in the head: a copy of it, not of the whole file (a 10,000-node version's
-	// is ~400 KB, read by a cold run whose generations came from another version).
-	head := body[len(factsMagic):]
-	if len(head) > 4096 {
-		head = head[:4096]
-	}
-	r := &recReader{s: string(head)}
+	r := &recReader{s: head}
 	if r.str() != key || r.str() != id {
 		return ""
 	}

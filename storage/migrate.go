@@ -29,6 +29,23 @@ type migration struct {
 
 // loadMigrations reads the NNNN_name.sql files of migrations/ in fsys, sorted by number.
 func loadMigrations(fsys fs.FS) ([]migration, error) {
+	out, err := listMigrations(fsys)
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range out {
+		body, err := fs.ReadFile(fsys, path.Join("migrations", m.name+".sql"))
+		if err != nil {
+			return nil, fmt.Errorf("reading migration %s: %w", m.name, err)
+		}
+		out[i].sql = string(body)
+	}
+	return out, nil
+}
+
+// listMigrations is loadMigrations without the files' text: every open reads the list, and
+// only a home that misses one needs a text.
+func listMigrations(fsys fs.FS) ([]migration, error) {
 	entries, err := fs.ReadDir(fsys, "migrations")
 	if err != nil {
 		return nil, fmt.Errorf("reading migrations: %w", err)
@@ -49,20 +66,39 @@ func loadMigrations(fsys fs.FS) ([]migration, error) {
 			return nil, fmt.Errorf("migrations %s and %s share number %d", prev, name, v)
 		}
 		seen[v] = name
-		body, err := fs.ReadFile(fsys, path.Join("migrations", name))
-		if err != nil {
-			return nil, fmt.Errorf("reading migration %s: %w", name, err)
-		}
-		out = append(out, migration{version: v, name: strings.TrimSuffix(name, ".sql"), sql: string(body)})
+		out = append(out, migration{version: v, name: strings.TrimSuffix(name, ".sql")})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
 	return out, nil
+}
+
+// upToDate reports whether db records exactly the migrations 1…N of ms, when ms are those
+// (dense from 1): one read of schema_migrations, the check every open of a migrated home
+// makes. Otherwise (or on any error: no table yet) migrate's full path decides.
+func upToDate(ctx context.Context, db *sql.DB, ms []migration) bool {
+	for i, m := range ms {
+		if m.version != i+1 {
+			return false
+		}
+	}
+	var n, lo, hi int
+	err := db.QueryRowContext(ctx, `SELECT count(*), coalesce(min(version), 0), coalesce(max(version), 0) FROM schema_migrations`).
+		Scan(&n, &lo, &hi)
+	// Versions are unique (the primary key): n of them from 1 to n are 1…n.
+	return err == nil && len(ms) > 0 && n == len(ms) && lo == 1 && hi == len(ms)
 }
 
 // migrate applies every migration of fsys not yet recorded in schema_migrations, each in
 // its own transaction. A database recording a migration this build does not know comes
 // from a newer build and is refused rather than written to.
 func migrate(ctx context.Context, db *sql.DB, fsys fs.FS, log *slog.Logger) error {
+	list, err := listMigrations(fsys)
+	if err != nil {
+		return err
+	}
+	if upToDate(ctx, db, list) {
+		return nil
+	}
 	ms, err := loadMigrations(fsys)
 	if err != nil {
 		return err

@@ -3,6 +3,9 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"io"
+	"io/fs"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -207,3 +210,54 @@ func homeBefore(t *testing.T, suffix string) (home string, db *sql.DB) {
 	}
 	return home, db
 }
+
+// TestMigrateReadsNoAppliedText: an open of a home that has every migration reads none of
+// their texts (it checks schema_migrations only), and a build with one more migration reads the
+// texts and applies the one missing.
+func TestMigrateReadsNoAppliedText(t *testing.T) {
+	ctx := context.Background()
+	db := migrationDB(t)
+	log := slog.New(slog.DiscardHandler)
+	files := fstest.MapFS{
+		"migrations/0001_init.sql": {Data: []byte(`CREATE TABLE notes (id INTEGER PRIMARY KEY);`)},
+		"migrations/0002_more.sql": {Data: []byte(`CREATE TABLE more (id INTEGER PRIMARY KEY);`)},
+	}
+	if err := migrate(ctx, db, files, log); err != nil {
+		t.Fatal(err)
+	}
+	if err := migrate(ctx, db, unreadableTexts{files}, log); err != nil {
+		t.Fatalf("an up-to-date home read migration texts: %v", err)
+	}
+	files["migrations/0003_last.sql"] = &fstest.MapFile{Data: []byte(`CREATE TABLE last (id INTEGER PRIMARY KEY);`)}
+	if err := migrate(ctx, db, unreadableTexts{files}, log); err == nil {
+		t.Fatal("a home missing a migration was not read")
+	}
+	if err := migrate(ctx, db, files, log); err != nil {
+		t.Fatalf("a missing migration after applied ones: %v", err)
+	}
+	var n int
+	if err := db.QueryRow(`SELECT count(*) FROM sqlite_master WHERE name = 'last'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("migration 0003 not applied: %d %v", n, err)
+	}
+}
+
+// unreadableTexts lists a folder's migrations but fails to open any file.
+type unreadableTexts struct{ fstest.MapFS }
+
+func (u unreadableTexts) Open(name string) (fs.File, error) {
+	if strings.HasSuffix(name, ".sql") {
+		return nil, fmt.Errorf("open %s: %w", name, fs.ErrPermission)
+	}
+	return u.MapFS.Open(name)
+}
+
+func (u unreadableTexts) ReadFile(name string) ([]byte, error) {
+	f, err := u.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+func (u unreadableTexts) ReadDir(name string) ([]fs.DirEntry, error) { return u.MapFS.ReadDir(name) }

@@ -48,6 +48,7 @@ const (
 type Store struct {
 	home   string
 	assets string
+	dbPath string // home/flowbench.db
 	log    *slog.Logger
 	w      *sql.DB // the one writer connection
 	r      *sql.DB // query-only read pool
@@ -95,7 +96,7 @@ func Open(ctx context.Context, home string, logger *slog.Logger) (*Store, error)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{home: home, assets: assets, log: logger, w: w, pending: map[string]struct{}{}, instance: uuid.NewString()}
+	s := &Store{home: home, assets: assets, dbPath: path, log: logger, w: w, pending: map[string]struct{}{}, instance: uuid.NewString()}
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("opening %s: %w", path, err)
@@ -154,8 +155,12 @@ func (s *Store) Close() error {
 			errs = append(errs, s.r.Close())
 		}
 		// PRAGMA optimize keeps the planner's statistics fresh. SQLite itself checkpoints
-		// and removes the WAL when the last connection to the file closes.
+		// and removes the WAL when the last connection to the file closes, unless the WAL is
+		// small: then it stays for the next process (keepWALOnClose).
 		_, _ = s.w.Exec(`PRAGMA optimize`)
+		if _, err := s.keepWALOnClose(context.Background()); err != nil {
+			s.log.Warn("keeping the WAL at close", "err", err) // the close checkpoints it
+		}
 		errs = append(errs, s.w.Close())
 		s.closeErr = errors.Join(errs...)
 	})

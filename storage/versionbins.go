@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/flowbench/flowbench/engine"
@@ -45,16 +46,16 @@ func (s *Store) versionFactsPath(id string) string {
 	return ""
 }
 
-// VersionFacts returns the facts file of version id (engine.VersionFactsStore); nil when it
+// VersionFacts returns the facts file of version id (engine.VersionFactsStore); "" when it
 // has none. The engine checks that it names this build, the version and its graph.
-func (s *Store) VersionFacts(id string) []byte {
+func (s *Store) VersionFacts(id string) string {
 	path := s.versionFactsPath(id)
 	if path == "" {
-		return nil
+		return ""
 	}
-	data, err := os.ReadFile(path)
+	data, err := readFileText(path)
 	if err != nil {
-		return nil
+		return ""
 	}
 	return data
 }
@@ -100,6 +101,43 @@ func (s *Store) readVersionBin(id string, v *engine.Version) bool {
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
+// A command-line process maps the data home's large cache files (a version's binary graph and
+// facts, a state record: 0.4–1.6 MB each for a 10,000-node chain) into memory instead of
+// reading them: the pages are the kernel's file cache, mapped ~16 at a fault, where a read
+// copies them into fresh memory that faults in page by page (a cold run from a block of that
+// chain reads ~2.8 MB: ~700 faults and the copy, ~8 % of its CPU; docs/PERFORMANCE.md, issue
+// 15, session 8). What the decoders read keeps substrings of the file, so a mapping stays for
+// the life of the process; MapCacheFiles bounds what a process maps, and a process that does
+// not call it (the window, tests) reads every file.
+//
+// A mapped string is only as constant as the file: flowbench never writes a cache file in
+// place (writeCacheFile and stageCacheFile write a new file and rename it over the old one,
+// and a removal only unlinks it), so a mapped file never changes; another program that
+// truncated one in place while a command runs would make the command fault (SIGBUS).
+
+// mapMin is the size from which a cache file is mapped rather than read.
+const mapMin = 64 << 10
+
+// mapBudget is how many more bytes this process may map (MapCacheFiles).
+var mapBudget atomic.Int64
+
+// MapCacheFiles lets this process map up to total bytes of cache files over its life (a
+// short-lived command; see above). Called again, it sets a new total.
+func MapCacheFiles(total int64) { mapBudget.Store(total) }
+
+// takeMapBudget takes n bytes of mapBudget; false (nothing taken) when fewer are left.
+func takeMapBudget(n int64) bool {
+	for {
+		left := mapBudget.Load()
+		if left < n {
+			return false
+		}
+		if mapBudget.CompareAndSwap(left, left-n) {
+			return true
+		}
+	}
+}
+
 // headSum is the checksum of a cache file's first line.
 func headSum(id, contentHash, created string) string {
 	return strconv.FormatUint(uint64(crc32.Checksum([]byte(id+"\t"+contentHash+"\t"+created), castagnoli)), 16)
@@ -136,7 +174,8 @@ func (s *Store) savedVersion(v engine.Version, size int) {
 // the string then is (os.ReadFile and a conversion make two; io.Copy into a strings.Builder
 // makes two as well, through a 32 KB buffer, and ~50 reads for a 1.6 MB state record). The
 // decoders keep substrings of it. The buffer is this function's alone and never written after
-// the last read, so handing it out as a string is safe.
+// the last read, so handing it out as a string is safe. A large file is mapped instead, when
+// the process allows it (MapCacheFiles): no copy at all.
 func readFileText(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -145,6 +184,12 @@ func readFileText(path string) (string, error) {
 	defer f.Close()
 	size := 512
 	if fi, err := f.Stat(); err == nil && fi.Size() >= 0 && fi.Size() < 1<<30 {
+		if fi.Mode().IsRegular() && fi.Size() >= mapMin && takeMapBudget(fi.Size()) {
+			if text, ok := mapText(f, int(fi.Size())); ok {
+				return text, nil
+			}
+			mapBudget.Add(fi.Size()) // not mapped: given back
+		}
 		size = int(fi.Size()) + 1 // one byte more: a read that fills it means the file grew
 	}
 	b := make([]byte, 0, size)
