@@ -276,16 +276,9 @@ func (c *cacheIndex) committed(gens []Generation) {
 	if c.valid && gens[len(gens)-1].Seq <= c.clock.Writes {
 		return // read with the clock
 	}
-	if c.known != nil {
-		for i := range gens {
-			if gens[i].Status == GenCompleted && gens[i].InputFingerprint != "" && !c.known.add(gens[i].InputFingerprint) {
-				c.known = nil
-				break
-			}
-		}
-	}
-	if !c.valid {
-		return
+	c.addCommitted(gens)
+	if !c.valid || gens[len(gens)-1].Seq <= c.clock.Writes {
+		return // (or read with the clock meanwhile: begin)
 	}
 	first, last := gens[0].Seq, gens[len(gens)-1].Seq
 	if first != c.clock.Writes+1 || last != c.clock.Writes+int64(len(gens)) {
@@ -305,6 +298,32 @@ func (c *cacheIndex) committed(gens []Generation) {
 		if old := c.hits[g.InputFingerprint]; old != nil && g.Status == GenCompleted && laterGen(g, old) {
 			cp := *g
 			c.hits[g.InputFingerprint] = &cp
+		}
+	}
+}
+
+// knownChunk is how many fingerprints committed adds to known at a time: between chunks it
+// lets go of the index, so a run asking the cache at each node (a changed run's half of a
+// chain, as its batches land) never waits for a whole batch of additions.
+const knownChunk = 64
+
+// addCommitted adds the fingerprints of gens' completed generations to known (c.mu held; it
+// is let go between chunks). A key added late only costs a run asking for it meanwhile a
+// miss, which executes the node: the cache only ever saves work. known read again meanwhile
+// (begin) holds what the store held then, these generations included: the adding stops.
+func (c *cacheIndex) addCommitted(gens []Generation) {
+	known := c.known
+	for i := range gens {
+		if c.known != known || known == nil {
+			return
+		}
+		if gens[i].Status == GenCompleted && gens[i].InputFingerprint != "" && !known.add(gens[i].InputFingerprint) {
+			c.known = nil
+			return
+		}
+		if (i+1)%knownChunk == 0 && i+1 < len(gens) {
+			c.mu.Unlock()
+			c.mu.Lock()
 		}
 	}
 }

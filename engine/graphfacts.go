@@ -44,7 +44,7 @@ func newGraphFactsWith(reg *Registry, g Graph, d *versionFacts) *graphFacts {
 	n := len(g.Nodes)
 	f := &graphFacts{g: g, top: make([]int, n), types: make([]*NodeType, n),
 		children: map[string][]int{}, exprParams: map[string][]string{},
-		links: make([]bool, n), static: make([]string, n)}
+		links: make([]bool, n)}
 	if d != nil {
 		if len(d.static) != n || len(d.reads) != n {
 			return nil
@@ -58,58 +58,74 @@ func newGraphFactsWith(reg *Registry, g Graph, d *versionFacts) *graphFacts {
 		f.order, f.orderErr = f.gi.topoOrder(g)
 		f.reads = make([]flowReads, n)
 	}
-	byType := map[string]*NodeType{}
+	// A type is looked up once (a large graph has few types, mostly in runs of one: the type
+	// of the node before is compared first).
+	type typeFacts struct {
+		t     *NodeType
+		links bool
+	}
+	byType := map[string]typeFacts{}
+	var last typeFacts
+	lastType := ""
 	for i := range g.Nodes {
 		nd := &g.Nodes[i]
-		t, seen := byType[nd.Type]
-		if !seen {
-			t, _ = reg.Get(nd.Type)
-			byType[nd.Type] = t
-			for _, spec := range typeParams(t) {
-				if spec.Kind == ParamExpression || spec.Kind == ParamCode {
-					f.exprParams[nd.Type] = append(f.exprParams[nd.Type], spec.Name)
+		if i == 0 || nd.Type != lastType {
+			tf, seen := byType[nd.Type]
+			if !seen {
+				tf.t, _ = reg.Get(nd.Type)
+				tf.links = tf.t != nil && linksFile(tf.t)
+				byType[nd.Type] = tf
+				for _, spec := range typeParams(tf.t) {
+					if spec.Kind == ParamExpression || spec.Kind == ParamCode {
+						f.exprParams[nd.Type] = append(f.exprParams[nd.Type], spec.Name)
+					}
 				}
 			}
+			last, lastType = tf, nd.Type
 		}
-		f.types[i] = t
+		f.types[i] = last.t
 		f.top[i] = i
 		if nd.ParentID != "" {
 			f.children[nd.ParentID] = append(f.children[nd.ParentID], i)
 			if pi, ok := f.gi.index()[nd.ParentID]; ok {
 				f.top[i] = pi
 			}
-		}
-	}
-	var work []int
-	for i := range g.Nodes {
-		if g.Nodes[i].ParentID == "" && f.types[i] != nil {
-			if d == nil {
-				f.reads[i] = f.readsOf(i)
-			}
-			f.links[i] = linksFile(f.types[i])
+		} else if last.t != nil {
+			f.links[i] = last.links
 			if f.links[i] {
 				f.linking = append(f.linking, i)
 			}
-			if !f.reads[i].any() && !f.links[i] {
-				work = append(work, i)
+		}
+	}
+	if d == nil {
+		for i := range g.Nodes {
+			if g.Nodes[i].ParentID == "" && f.types[i] != nil {
+				f.reads[i] = f.readsOf(i)
 			}
 		}
 	}
+	// work: the top-level nodes of a known type that read no flow input and link no file,
+	// whose config hash depends on the graph alone.
+	isWork := func(i int) bool {
+		return g.Nodes[i].ParentID == "" && f.types[i] != nil && !f.reads[i].any() && !f.links[i]
+	}
 	if d != nil {
-		isWork := make([]bool, n)
-		for _, i := range work {
-			isWork[i] = true
-		}
 		for i, h := range d.static {
-			if h != "" && !isWork[i] {
+			if w := isWork(i); h != "" && !w {
 				return nil
-			}
-			if !isWork[i] && (g.Nodes[i].ParentID != "" || f.types[i] == nil) && d.reads[i].any() {
+			} else if !w && (g.Nodes[i].ParentID != "" || f.types[i] == nil) && d.reads[i].any() {
 				return nil // reads are only worked out for top-level nodes of a known type
 			}
 		}
 		f.static = d.static
 		return f
+	}
+	f.static = make([]string, n)
+	var work []int
+	for i := range g.Nodes {
+		if isWork(i) {
+			work = append(work, i)
+		}
 	}
 	forEachParallel(work, func(i int) {
 		t, nd := f.types[i], &g.Nodes[i]

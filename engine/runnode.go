@@ -150,6 +150,9 @@ func (ex *Executor) cutoff(ctx context.Context, x *Execution, sc *scope, st *nod
 		// x.Current holds (the plan was made from that state), without a lookup in a map of
 		// every node.
 		prior = st.plan.prior
+		if prior != nil && st.plan.priorFP != fp {
+			return nil
+		}
 		if prior == nil {
 			prior = x.Current[st.node.ID]
 		}
