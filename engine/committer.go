@@ -18,6 +18,11 @@ type GroupCommitter struct {
 	emit  func(Event)
 	log   *slog.Logger
 	ch    chan commitItem
+	// poke wakes the writer while it lingers over a batch (loop), for a barrier: the items
+	// queued meanwhile wait in ch without waking it one by one.
+	poke chan struct{}
+	// linger is lingerBatch (tests set another).
+	linger time.Duration
 	// saved, when set, hears of every committed batch with the epochs it produced, before
 	// the batch's events go out. The batch's slice is its to keep: flush makes a new one
 	// each time and never writes it after the call.
@@ -75,7 +80,8 @@ const lingerBatch = time.Millisecond
 
 // NewGroupCommitter starts the writer goroutine; it stops when ctx is done.
 func NewGroupCommitter(ctx context.Context, store GenerationStore, emit func(Event), log *slog.Logger) *GroupCommitter {
-	c := &GroupCommitter{store: store, emit: emit, log: log, ch: make(chan commitItem, 4096), failed: map[string]error{}, labels: map[string]string{}}
+	c := &GroupCommitter{store: store, emit: emit, log: log, ch: make(chan commitItem, 4096), poke: make(chan struct{}, 1), linger: lingerBatch,
+		failed: map[string]error{}, labels: map[string]string{}}
 	c.runs, _ = store.(runWriter)
 	go c.loop(ctx)
 	return c
@@ -119,6 +125,10 @@ func (c *GroupCommitter) Sync(ctx context.Context, runID string) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+	select { // a writer lingering over a batch commits it now
+	case c.poke <- struct{}{}:
+	default: // a poke is pending already
+	}
 	select {
 	case err := <-b:
 		return err
@@ -141,6 +151,10 @@ func (c *GroupCommitter) loop(ctx context.Context) {
 		batch = append(batch[:0], first)
 		barrier := first.barrier != nil
 		var linger <-chan time.Time
+		// The batch takes what is queued; when nothing is, the writer waits out the linger (or
+		// a barrier's poke) and then takes what came meanwhile, not waking for each item: when
+		// it keeps up with a run (a changed run's half of a chain), a wake-up and a hand-off
+		// to a parked writer for every node cost both sides more than the write.
 	fill:
 		for len(batch) < maxBatch && !barrier {
 			select {
@@ -151,15 +165,15 @@ func (c *GroupCommitter) loop(ctx context.Context) {
 			default:
 			}
 			if linger == nil {
-				timer.Reset(lingerBatch)
+				timer.Reset(c.linger)
 				linger = timer.C
 			}
 			select {
-			case it := <-c.ch:
-				batch = append(batch, it)
-				barrier = it.barrier != nil
+			case <-c.poke:
+				continue // a barrier is queued: take everything up to it
 			case <-linger:
 				linger = nil
+				c.take(&batch)
 				break fill
 			case <-ctx.Done():
 				break fill
@@ -169,6 +183,21 @@ func (c *GroupCommitter) loop(ctx context.Context) {
 			timer.Stop() // since Go 1.23 a stopped timer's channel needs no draining
 		}
 		c.flush(ctx, batch)
+	}
+}
+
+// take adds what is queued to batch, up to maxBatch items or a barrier.
+func (c *GroupCommitter) take(batch *[]commitItem) {
+	for len(*batch) < maxBatch {
+		select {
+		case it := <-c.ch:
+			*batch = append(*batch, it)
+			if it.barrier != nil {
+				return
+			}
+		default:
+			return
+		}
 	}
 }
 

@@ -48,6 +48,9 @@ type PlanNode struct {
 	// (nil: none, or not a completed one): early cutoff compares the fingerprint the run works
 	// out with it, without looking the node up in the run's state again.
 	prior *Generation
+	// priorFP is prior's input fingerprint, copied with the decision: a node whose inputs
+	// changed (every rerun node after a changed one) is told apart without reading prior.
+	priorFP string
 }
 
 // Plan is an immutable per-node decision list for a run from a block.

@@ -172,6 +172,9 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 		}
 		rerun[i] = true
 		plan.list[i] = PlanNode{Action: ActionRerun, Reasons: dedupe(reasons), prior: o.prior}
+		if o.prior != nil {
+			plan.list[i].priorFP = o.prior.InputFingerprint
+		}
 		plan.Rerun++
 	}
 	// Children of loop groups follow their group.
