@@ -491,6 +491,9 @@ func (ex *Executor) cached(ctx context.Context, x *Execution, sc *scope, st *nod
 // plan reuses it instead of planning the node to rerun (and to hit the cache) again: the
 // source's outputs, fingerprint and config hash, made by this run, no cost. nil when the
 // source already is the node's current generation. The run's record names the source.
+// When the process holds the source's output hashes (its memo), the executor gives the copy
+// them in a memo of its own (copyMemo), as an executed node's generation has (rememberHashed):
+// the current state it joins at its commit does not hash the same values again.
 func cachedCopy(x *Execution, id string, src *Generation, newID string) *Generation {
 	if cur := x.Current[id]; cur != nil && cur.ID == src.ID {
 		return nil
@@ -498,4 +501,33 @@ func cachedCopy(x *Execution, id string, src *Generation, newID string) *Generat
 	return &Generation{ID: newID, WorkflowID: x.Run.WorkflowID, NodeID: id, RunID: x.Run.ID, VersionID: x.Run.VersionID,
 		VersionLabel: x.Run.VersionLabel, RunLabel: x.Run.Label, Status: GenCompleted, Outputs: src.Outputs,
 		ConfigHash: src.ConfigHash, InputFingerprint: src.InputFingerprint}
+}
+
+// copyMemo is the memo of a copy of src (cachedCopy), nil when src's memo does not hold
+// every output hash. It is given apart from cachedCopy, which stays small enough to be
+// inlined: the copy then lives on the executor's stack until the committer takes it by value.
+func copyMemo(src *Generation) *genMemo {
+	h := knownOutHashes(src)
+	if h == nil {
+		return nil
+	}
+	return &genMemo{outHash: h, fileSHA: src.memo.fileSHA, fileKnown: src.memo.fileKnown}
+}
+
+// knownOutHashes is the value hash of each of g's outputs when g's memo holds them all (a
+// generation the process keeps as current, or one just committed), else nil: worked out
+// when needed. Never a partial generation's (its outputs are not loaded).
+func knownOutHashes(g *Generation) []handleHash {
+	if g.memo == nil || g.partial() || len(g.memo.outHash) != len(g.Outputs) {
+		return nil
+	}
+	for _, h := range g.memo.outHash {
+		if h.hash == "" {
+			return nil
+		}
+		if _, ok := g.Outputs[h.handle]; !ok {
+			return nil
+		}
+	}
+	return g.memo.outHash
 }

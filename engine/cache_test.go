@@ -228,6 +228,13 @@ func checkCachedProperty(t *testing.T, reg *engine.Registry, seed int64) int64 {
 				if !reflect.DeepEqual(got, want) {
 					t.Fatalf("seed %d round %d: node %s (%s %v) holds %v, a full run gives %v", seed, round, id, rec.Status, rec.Reasons, got, want)
 				}
+				// What an executed or cached node was fingerprinted with (from the hashes its
+				// inputs were handed, a hit's among them) is what the full run worked out.
+				if rec.Status == engine.NodeExecuted || slices.Contains(rec.Reasons, engine.ReasonCached) {
+					if got, want := generationFingerprint(t, svc, rec.GenerationID), generationFingerprint(t, ref, full.Snapshot.Records()[id].GenerationID); got != want {
+						t.Fatalf("seed %d round %d: node %s (%s %v) fingerprint %s, a full run's %s", seed, round, id, rec.Status, rec.Reasons, got, want)
+					}
+				}
 			}
 			if !reflect.DeepEqual(run.Outputs, full.Outputs) {
 				t.Fatalf("seed %d round %d: outputs %v, a full run gives %v", seed, round, run.Outputs, full.Outputs)
@@ -235,6 +242,16 @@ func checkCachedProperty(t *testing.T, reg *engine.Registry, seed int64) int64 {
 		}
 	}
 	return hits
+}
+
+// generationFingerprint is the input fingerprint of generation id.
+func generationFingerprint(t *testing.T, svc *engine.Service, id string) string {
+	t.Helper()
+	g, err := svc.Store().GetGeneration(context.Background(), id)
+	if err != nil {
+		t.Fatalf("generation %s: %v", id, err)
+	}
+	return g.InputFingerprint
 }
 
 // cacheService is a service with the test registry on store.

@@ -44,7 +44,14 @@ func (ex *Executor) work(ctx context.Context, x *Execution, sc *scope, st *nodeS
 		rec.Status = NodeReused
 		rec.Reasons = append(rec.Reasons, ReasonCached)
 		rec.GenerationID = src.ID
-		return ex.settle(x, sc, nodeResult{id: id, outputs: src.Outputs, record: rec}, cachedCopy(x, id, src, ex.newID()))
+		// The source's output hashes (its memo, when the process holds it) go downstream with
+		// its outputs, as an executed node's do: the nodes it feeds take them for their input
+		// fingerprints instead of hashing the values again.
+		cp := cachedCopy(x, id, src, ex.newID())
+		if cp != nil {
+			cp.memo = copyMemo(src)
+		}
+		return ex.settle(x, sc, nodeResult{id: id, outputs: src.Outputs, hashes: knownOutHashes(src), record: rec}, cp)
 	}
 
 	// The running event's time: the node's start, read once for both (0 after a wait for

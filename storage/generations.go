@@ -151,19 +151,19 @@ func (s *Store) saveGenerations(ctx context.Context, gens []engine.Generation, a
 			g := gens[i : i+genChunk]
 			switch {
 			case oneRun(g) && doneChunk(g, enc[i:i+genChunk]):
-				q = insertDoneChunkSQL
+				q = insertDoneChunkSQL()
 				args = append(args, g[0].WorkflowID, g[0].RunID, g[0].VersionID, enc[i].seq)
 				for k := i; k < i+genChunk; k++ {
 					args = appendDoneChunkArgs(args, &gens[k], &enc[k])
 				}
 			case oneRun(g):
-				q = insertRunChunkSQL
+				q = insertRunChunkSQL()
 				args = append(args, g[0].WorkflowID, g[0].RunID, g[0].VersionID)
 				for k := i; k < i+genChunk; k++ {
 					args = appendRunChunkArgs(args, &gens[k], &enc[k])
 				}
 			default:
-				q = insertGenChunkSQL
+				q = insertGenChunkSQL()
 				for k := i; k < i+genChunk; k++ {
 					args = appendGenArgs(args, &gens[k], &enc[k])
 				}

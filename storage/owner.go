@@ -22,24 +22,35 @@ type OwnerLock struct {
 
 var ownerRE = regexp.MustCompile(`^[0-9a-f-]{36}$`)
 
-// AcquireOwner creates and locks a new owner file in home.
+// AcquireOwner locks a new owner file in home: a spare file a finished process left
+// (takeSpare), renamed to the new owner's name, or else a new file.
 func AcquireOwner(home string) (*OwnerLock, error) {
 	dir := filepath.Join(home, "owners")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating owners folder: %w", err)
 	}
 	id := uuid.NewString()
-	f, err := os.OpenFile(filepath.Join(dir, id+".lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("creating owner lock: %w", err)
+	entries, _ := os.ReadDir(dir) // unreadable: no spare, no sweep; the create below reports it
+	f := takeSpare(dir, entries, id)
+	if f == nil {
+		var err error
+		f, err = os.OpenFile(filepath.Join(dir, id+".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("creating owner lock: %w", err)
+		}
+		if err := tryLock(f); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("locking owner file: %w", err)
+		}
 	}
-	if err := tryLock(f); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("locking owner file: %w", err)
+	// The pid, for a person looking; writing it also makes the file's time now (the sweep
+	// leaves files of the last minute alone).
+	pid := fmt.Appendf(nil, "%d\n", os.Getpid())
+	if _, err := f.WriteAt(pid, 0); err == nil {
+		_ = f.Truncate(int64(len(pid)))
 	}
-	fmt.Fprintf(f, "%d\n", os.Getpid())
 	l := &OwnerLock{ID: id, dir: dir, file: f}
-	l.sweep(time.Now())
+	l.sweep(entries, time.Now())
 	return l, nil
 }
 
@@ -50,13 +61,16 @@ const staleAfter = time.Minute
 // sweep removes the owner files (and cancel requests) of processes that are gone: a killed
 // process cannot remove its own. It costs one lock probe per file, and files only pile up
 // while processes die, so each start finds at most the few left since the last one.
-func (l *OwnerLock) sweep(now time.Time) (removed int) {
-	entries, err := os.ReadDir(l.dir)
-	if err != nil {
-		return 0
-	}
+func (l *OwnerLock) sweep(entries []os.DirEntry, now time.Time) (removed int) {
+	spares := 0
 	for _, e := range entries {
 		name := e.Name()
+		if isSpare(name) {
+			if spares++; spares > maxSpares && removeSpare(filepath.Join(l.dir, name)) {
+				removed++
+			}
+			continue
+		}
 		owner, isLock := strings.CutSuffix(name, ".lock")
 		if !isLock {
 			// a cancel request "<owner>.<run>.cancel" whose owner is gone
@@ -144,14 +158,19 @@ func (l *OwnerLock) Alive(id string) bool {
 	return false
 }
 
-// Release unlocks and removes this process's owner file.
+// Release gives this process's owner file up: renamed to a spare (while still locked, so no
+// other process sees it unlocked under this owner's name) for the next process to take, or,
+// when it cannot be renamed, removed.
 func (l *OwnerLock) Release() {
 	if l.file == nil {
 		return
 	}
-	name := l.file.Name()
+	name := filepath.Join(l.dir, l.ID+".lock") // not l.file.Name(): a spare taken was opened by its spare name
+	spare := os.Rename(name, filepath.Join(l.dir, spareName(l.ID))) == nil
 	unlock(l.file)
 	l.file.Close()
-	os.Remove(name)
+	if !spare {
+		os.Remove(name)
+	}
 	l.file = nil
 }
