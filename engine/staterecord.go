@@ -332,6 +332,15 @@ func decodeStateText(data string, workflowID string, load genLoader) (CurrentSta
 // decodeStateBase is decodeStateText that also returns the record as a base the next record
 // of the state copies its unchanged entries from (encodeStateOn).
 func decodeStateBase(data string, workflowID string, load genLoader) (CurrentState, *stateBase, error) {
+	return decodeStateSplit(data, workflowID, load, stateSplitMin)
+}
+
+// stateSplitMin is the number of entries from which a record is decoded in two halves at once.
+const stateSplitMin = 4096
+
+// decodeStateSplit is decodeStateBase, decoding a record of at least splitMin entries in two
+// halves at once.
+func decodeStateSplit(data string, workflowID string, load genLoader, splitMin int) (CurrentState, *stateBase, error) {
 	body, ok := checkedBody(data, stateMagic)
 	if !ok {
 		return CurrentState{}, nil, errBadRecord
@@ -346,35 +355,42 @@ func decodeStateBase(data string, workflowID string, load genLoader) (CurrentSta
 	}
 	n := r.count(8)
 	st := CurrentState{Current: make(map[string]*Generation, n), Failed: map[string]bool{}}
-	gens := make([]Generation, n)
-	memos := make([]genMemo, n)
-	base := &stateBase{body: body, table: table, gens: gens, starts: make([]int32, n+1), refs: make([]uint32, 2*n)}
-	var slab []handleHash // the generations' output hashes, a few allocations for all
-	for i := range gens {
-		g, m := &gens[i], &memos[i]
-		base.starts[i] = int32(len(body) - len(r.s))
-		g.NodeID, g.ID = r.str(), r.str()
-		run, version := r.uvarint(), r.uvarint()
-		g.RunID, g.VersionID = r.at(table, run), r.at(table, version)
-		base.refs[2*i], base.refs[2*i+1] = uint32(run), uint32(version)
-		g.Selected = r.byte() == 1
-		g.Seq = r.varint()
-		g.CreatedAt = time.UnixMilli(r.varint()).UTC()
-		g.ConfigHash, g.InputFingerprint = r.str(), r.str()
-		g.WorkflowID, g.Status = workflowID, GenCompleted
-		m.fileSHA, m.fileKnown = r.str(), true
-		m.outHash, slab = takeHashes(slab, r.count(2))
-		for j := range m.outHash {
-			m.outHash[j] = handleHash{r.str(), r.str()}
+	d := entryDecoder{body: body, table: table, workflowID: workflowID, load: load,
+		gens: make([]Generation, n), memos: make([]genMemo, n)}
+	base := &stateBase{body: body, table: table, gens: d.gens, starts: make([]int32, n+1), refs: make([]uint32, 2*n)}
+	d.base = base
+	// A large record's second half is decoded by another goroutine, found by skipping the
+	// first half's entries (reading their lengths only, ~a tenth of decoding them): a cold
+	// plan of a 10,000-node chain waits for its state (docs/PERFORMANCE.md, issue 15). This
+	// goroutine decodes the first half and puts it in the map meanwhile.
+	mid := n
+	var second recReader
+	var secondAt string
+	var done chan struct{}
+	if n >= splitMin && r.err == nil {
+		second = *r
+		for range n / 2 {
+			second.skipEntry()
 		}
-		m.load = load
-		g.memo = m
+		if second.err == nil {
+			mid, secondAt, done = n/2, second.s, make(chan struct{})
+			go func() {
+				defer close(done)
+				d.decode(&second, mid, n)
+			}()
+		}
+	}
+	d.decode(r, 0, mid)
+	d.index(r, &st, 0, mid)
+	if done != nil {
+		<-done
+		if r.err == nil && len(r.s) != len(secondAt) {
+			r.err = errBadRecord // the skip and the decode read the first half apart: a bug
+		}
 		if r.err == nil {
-			// One map write a node: the map holds i entries before it unless a node repeats.
-			if st.Current[g.NodeID] = g; len(st.Current) != i+1 {
-				r.err = errBadRecord
-			}
+			r.s, r.err = second.s, second.err
 		}
+		d.index(r, &st, mid, n)
 	}
 	base.starts[n] = int32(len(body) - len(r.s))
 	for range r.count(1) {
@@ -384,6 +400,72 @@ func decodeStateBase(data string, workflowID string, load genLoader) (CurrentSta
 		return CurrentState{}, nil, errBadRecord
 	}
 	return st, base, nil
+}
+
+// entryDecoder decodes a record's entries into gens and memos (the generations and their
+// memos, one allocation each for all) and base's starts and refs, by index: two goroutines
+// decode two ranges of them.
+type entryDecoder struct {
+	body, workflowID string
+	table            []string
+	load             genLoader
+	gens             []Generation
+	memos            []genMemo
+	base             *stateBase
+}
+
+// decode reads entries lo … hi-1 from r.
+func (d *entryDecoder) decode(r *recReader, lo, hi int) {
+	var slab []handleHash // the generations' output hashes, a few allocations for all
+	for i := lo; i < hi; i++ {
+		g, m := &d.gens[i], &d.memos[i]
+		d.base.starts[i] = int32(len(d.body) - len(r.s))
+		g.NodeID, g.ID = r.str(), r.str()
+		run, version := r.uvarint(), r.uvarint()
+		g.RunID, g.VersionID = r.at(d.table, run), r.at(d.table, version)
+		d.base.refs[2*i], d.base.refs[2*i+1] = uint32(run), uint32(version)
+		g.Selected = r.byte() == 1
+		g.Seq = r.varint()
+		g.CreatedAt = time.UnixMilli(r.varint()).UTC()
+		g.ConfigHash, g.InputFingerprint = r.str(), r.str()
+		g.WorkflowID, g.Status = d.workflowID, GenCompleted
+		m.fileSHA, m.fileKnown = r.str(), true
+		m.outHash, slab = takeHashes(slab, r.count(2))
+		for j := range m.outHash {
+			m.outHash[j] = handleHash{r.str(), r.str()}
+		}
+		m.load = d.load
+		g.memo = m
+	}
+}
+
+// index puts generations lo … hi-1 in st's map, unless r failed: one map write a node, the
+// map holding lo entries before them unless a node repeats.
+func (d *entryDecoder) index(r *recReader, st *CurrentState, lo, hi int) {
+	for i := lo; i < hi && r.err == nil; i++ {
+		g := &d.gens[i]
+		if st.Current[g.NodeID] = g; len(st.Current) != i+1 {
+			r.err = errBadRecord
+		}
+	}
+}
+
+// skipEntry reads past one entry as decode reads it, keeping nothing.
+func (r *recReader) skipEntry() {
+	r.str() // node
+	r.str() // id
+	r.uvarint()
+	r.uvarint()
+	r.byte()
+	r.uvarint() // seq, zigzag
+	r.uvarint() // created, zigzag
+	r.str()     // config hash
+	r.str()     // input fingerprint
+	r.str()     // file
+	for range r.count(2) {
+		r.str()
+		r.str()
+	}
 }
 
 // takeHashes cuts n hashes off the front of slab (a new slab when it has too few), each
