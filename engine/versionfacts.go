@@ -158,7 +158,7 @@ func encodeVersionFacts(key string, v Version, f versionFacts) []byte {
 	for _, i := range f.order {
 		out = binary.AppendUvarint(out, uint64(i))
 	}
-	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli))
+	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli()))
 }
 
 // decodeVersionFacts reads a facts file of version v written for key; false for anything else.
