@@ -82,7 +82,7 @@ func EncodeGraphBin(g Graph) ([]byte, error) {
 		out = appendStr(out, e.Target)
 		out = appendStr(out, e.TargetHandle)
 	}
-	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli)), nil
+	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli())), nil
 }
 
 // appendPresent writes a list's length, 0 for nil and n+1 otherwise.

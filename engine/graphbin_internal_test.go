@@ -102,7 +102,7 @@ func FuzzCacheForms(f *testing.F) {
 	f.Add(facts[:len(facts)-4])
 	reg := NewRegistry()
 	f.Fuzz(func(t *testing.T, body []byte) {
-		data := binary.LittleEndian.AppendUint32(append([]byte(nil), body...), crc32.Checksum(body, castagnoli))
+		data := binary.LittleEndian.AppendUint32(append([]byte(nil), body...), crc32.Checksum(body, castagnoli()))
 		var g Graph
 		if DecodeGraphBin(data, &g) == nil {
 			again, err := EncodeGraphBin(g)

@@ -38,21 +38,29 @@ func newGraphFacts(reg *Registry, g Graph) *graphFacts { return newGraphFactsWit
 
 // newGraphFactsWith is newGraphFacts with what a version's facts file holds (d) instead of
 // worked out: the static config hashes, the flow inputs each node reads, the edges' ends and
-// the order. nil when they cannot be the graph's: sizes that differ, an edge end that names
-// another node, an order that is not one, a hash for a node that is not static.
+// the order (d's body is decoded here when decodeFactsHead left it). nil when they cannot be
+// the graph's: a body that does not decode, sizes that differ, an edge end that names another
+// node, an order that is not one, a hash for a node that is not static.
 func newGraphFactsWith(reg *Registry, g Graph, d *versionFacts) *graphFacts {
 	n := len(g.Nodes)
 	f := &graphFacts{g: g, top: make([]int, n), types: make([]*NodeType, n),
 		children: map[string][]int{}, exprParams: map[string][]string{},
 		links: make([]bool, n)}
+	var indexed chan *graphIndex
 	if d != nil {
-		if len(d.static) != n || len(d.reads) != n {
-			return nil
-		}
-		if f.gi = indexWithEnds(g, d.src, d.dst); f.gi == nil || !f.gi.isOrder(g, d.order) {
-			return nil
-		}
-		f.order, f.reads, f.wiring = d.order, d.reads, d.wiring
+		// d's body, the index and the order are worked out by another goroutine while this
+		// one looks the nodes' types up: neither needs the other, and on a 10,000-node graph
+		// each takes about a millisecond that a cold plan waits for (docs/PERFORMANCE.md).
+		indexed = make(chan *graphIndex, 1)
+		go func() {
+			var gi *graphIndex
+			if (d.rest == "" || d.decodeBody(Version{Graph: g})) && len(d.static) == n && len(d.reads) == n {
+				if gi = indexWithEnds(g, d.src, d.dst); gi != nil && !gi.isOrder(g, d.order) {
+					gi = nil
+				}
+			}
+			indexed <- gi
+		}()
 	} else {
 		f.gi = indexGraph(g)
 		f.order, f.orderErr = f.gi.topoOrder(g)
@@ -87,13 +95,23 @@ func newGraphFactsWith(reg *Registry, g Graph, d *versionFacts) *graphFacts {
 		f.top[i] = i
 		if nd.ParentID != "" {
 			f.children[nd.ParentID] = append(f.children[nd.ParentID], i)
-			if pi, ok := f.gi.index()[nd.ParentID]; ok {
-				f.top[i] = pi
-			}
 		} else if last.t != nil {
 			f.links[i] = last.links
 			if f.links[i] {
 				f.linking = append(f.linking, i)
+			}
+		}
+	}
+	if d != nil {
+		if f.gi = <-indexed; f.gi == nil {
+			return nil
+		}
+		f.order, f.reads, f.wiring = d.order, d.reads, d.wiring
+	}
+	for parent, kids := range f.children {
+		if pi, ok := f.gi.index()[parent]; ok {
+			for _, i := range kids {
+				f.top[i] = pi
 			}
 		}
 	}

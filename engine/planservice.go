@@ -63,8 +63,15 @@ func (s *Service) resolveForPlan(ctx context.Context, wfRef, versionRef string) 
 // runs that made the current generations. A plan for a run (not dry) has its decisions in
 // graph order only: Plan.Nodes is nil.
 func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from string, given map[string]any, dry bool) (Plan, map[string]any, map[string]*Generation, error) {
+	// The version's facts and the workflow's state do not depend on each other nor on the
+	// inputs: on a large graph each takes milliseconds (decoding and indexing), so the facts
+	// are worked out from here while the rest is read; a plan refused meanwhile waits for them
+	// (nothing left running), kept with the version for the next.
+	factsDone := make(chan *graphFacts, 1)
+	go func() { factsDone <- s.graphFacts(v) }()
 	runs, prev, err := s.lastInputs(ctx, w.ID)
 	if err != nil {
+		<-factsDone
 		return Plan{}, nil, nil, err
 	}
 	merged := map[string]any{}
@@ -80,6 +87,7 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	}
 	inputs, err := ValidateInputs(v.Graph.Inputs, merged, s.mediaResolver(ctx))
 	if err != nil {
+		<-factsDone
 		return Plan{}, nil, nil, err
 	}
 	prevDeclared := map[string]any{}
@@ -92,10 +100,6 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	} else {
 		prevDeclared = inputs // never ran: nothing changed, nothing to compare
 	}
-	// The version's facts and the workflow's state do not depend on each other: on a large
-	// graph each takes milliseconds (decoding and indexing), so they are worked out at once.
-	factsDone := make(chan *graphFacts, 1)
-	go func() { factsDone <- s.graphFacts(v) }()
 	state, err := s.current.forPlan(ctx, s.store, w.ID, len(v.Graph.Nodes), dry) // a run writes the record at its end
 	facts := <-factsDone
 	if err != nil {

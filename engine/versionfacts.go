@@ -158,7 +158,7 @@ func encodeVersionFacts(key string, v Version, f versionFacts) []byte {
 	for _, i := range f.order {
 		out = binary.AppendUvarint(out, uint64(i))
 	}
-	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli))
+	return binary.LittleEndian.AppendUint32(out, crc32.Checksum(out, castagnoli()))
 }
 
 // decodeVersionFacts reads a facts file of version v written for key; false for anything else.
@@ -293,9 +293,8 @@ func (s *Service) graphFacts(v Version) *graphFacts {
 	}
 	var f *graphFacts
 	if d := s.diskFacts(v); d != nil {
-		if full := *d; full.decodeBody(v) { // a copy: d is shared with other callers
-			f = newGraphFactsWith(s.reg, v.Graph, &full)
-		}
+		full := *d // a copy: d is shared with other callers; its body is decoded in it
+		f = newGraphFactsWith(s.reg, v.Graph, &full)
 	}
 	if f == nil { // no file, or it does not fit the graph: work them out
 		f = newGraphFacts(s.reg, v.Graph)

@@ -170,7 +170,7 @@ func badFacts(f versionFacts, n int, ordered bool) map[string]versionFacts {
 
 // recrc puts a right checksum after body.
 func recrc(body []byte) []byte {
-	return binary.LittleEndian.AppendUint32(append([]byte(nil), body...), crc32.Checksum(body, castagnoli))
+	return binary.LittleEndian.AppendUint32(append([]byte(nil), body...), crc32.Checksum(body, castagnoli()))
 }
 
 // TestFindBuildID: the Go build ID is found in an ELF note and in the text form; nothing is

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
@@ -20,7 +19,19 @@ type OwnerLock struct {
 	file *os.File
 }
 
-var ownerRE = regexp.MustCompile(`^[0-9a-f-]{36}$`)
+// isOwnerID reports whether s can be an owner id: 36 characters of [0-9a-f-] (a regular
+// expression compiled at every process's init cost more than the checks it made).
+func isOwnerID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := range len(s) {
+		if c := s[i]; (c < '0' || c > '9') && (c < 'a' || c > 'f') && c != '-' {
+			return false
+		}
+	}
+	return true
+}
 
 // AcquireOwner locks a new owner file in home: a spare file a finished process left
 // (takeSpare), renamed to the new owner's name, or else a new file.
@@ -74,7 +85,7 @@ func (l *OwnerLock) sweep(entries []os.DirEntry, now time.Time) (removed int) {
 		owner, isLock := strings.CutSuffix(name, ".lock")
 		if !isLock {
 			// a cancel request "<owner>.<run>.cancel" whose owner is gone
-			if o, _, ok := strings.Cut(name, "."); ok && strings.HasSuffix(name, ".cancel") && o != l.ID && ownerRE.MatchString(o) {
+			if o, _, ok := strings.Cut(name, "."); ok && strings.HasSuffix(name, ".cancel") && o != l.ID && isOwnerID(o) {
 				if _, err := os.Stat(filepath.Join(l.dir, o+".lock")); errors.Is(err, os.ErrNotExist) && old(e, now) {
 					if os.Remove(filepath.Join(l.dir, name)) == nil {
 						removed++
@@ -83,7 +94,7 @@ func (l *OwnerLock) sweep(entries []os.DirEntry, now time.Time) (removed int) {
 			}
 			continue
 		}
-		if owner == l.ID || !ownerRE.MatchString(owner) || !old(e, now) {
+		if owner == l.ID || !isOwnerID(owner) || !old(e, now) {
 			continue
 		}
 		if !l.Alive(owner) { // Alive removes the file of a gone owner
@@ -101,7 +112,7 @@ func old(e os.DirEntry, now time.Time) bool {
 // RequestCancel asks the live process that owns a run to cancel it: a file
 // "<owner>.<run>.cancel" that the owner picks up (TakeCancelRequests).
 func RequestCancel(home, owner, runID string) error {
-	if !ownerRE.MatchString(owner) || strings.ContainsAny(runID, `/\.`) || runID == "" {
+	if !isOwnerID(owner) || strings.ContainsAny(runID, `/\.`) || runID == "" {
 		return fmt.Errorf("cannot ask owner %q to cancel run %q", owner, runID)
 	}
 	path := filepath.Join(home, "owners", owner+"."+runID+".cancel")
@@ -136,7 +147,7 @@ func (l *OwnerLock) Alive(id string) bool {
 	if id == l.ID {
 		return true
 	}
-	if !ownerRE.MatchString(id) {
+	if !isOwnerID(id) {
 		return false
 	}
 	path := filepath.Join(l.dir, id+".lock")

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unsafe"
 
@@ -99,7 +100,8 @@ func (s *Store) readVersionBin(id string, v *engine.Version) bool {
 	return true
 }
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli is the CRC-32C table, made at first use (as engine's: not at every process's init).
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 // A command-line process maps the data home's large cache files (a version's binary graph and
 // facts, a state record: 0.4–1.6 MB each for a 10,000-node chain) into memory instead of
@@ -140,7 +142,7 @@ func takeMapBudget(n int64) bool {
 
 // headSum is the checksum of a cache file's first line.
 func headSum(id, contentHash, created string) string {
-	return strconv.FormatUint(uint64(crc32.Checksum([]byte(id+"\t"+contentHash+"\t"+created), castagnoli)), 16)
+	return strconv.FormatUint(uint64(crc32.Checksum([]byte(id+"\t"+contentHash+"\t"+created), castagnoli())), 16)
 }
 
 // writeVersionBin writes the cache file of version v (best effort: a file that cannot be
