@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -72,6 +73,8 @@ type Execution struct {
 	// facts are the version graph's plan facts, when the service has them (their index
 	// spares working one out).
 	facts *graphFacts
+	// layout, when set, is the run's layout being worked out while it is queued.
+	layout *layoutFuture
 }
 
 // index is the graph's edge index.
@@ -154,86 +157,16 @@ type scope struct {
 // and send progress, stream and log events exactly as the parent's, under the child run's id.
 func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 	g := x.Version.Graph
-	gi := x.index()
-	reuse := 0
-	if x.Plan != nil {
-		reuse = x.Plan.Reuse
+	lay := x.layout.take()
+	if lay == nil {
+		lay = layOut(ex.Registry, &x)
 	}
-	res := Result{Status: RunCompleted, Nodes: make(map[string]NodeRecord, len(g.Nodes)-reuse), Outputs: map[string]any{}}
-	// Nodes that execute get a state; reused ones (a plan's) need nothing from upstream, so
-	// they only feed their generation on, up front. A run from the end of a long chain then
-	// costs little more than its rerun part.
-	sc := &scope{}
-	var stateIdx, reused []int // node indexes, in graph order
-	if x.Plan != nil {
-		reused = make([]int, 0, reuse)
-		res.Reused = make([]ReusedNode, 0, reuse)
-	} else {
-		stateIdx = make([]int, 0, len(g.Nodes))
-	}
-	for i := range g.Nodes {
-		n := &g.Nodes[i]
-		if n.ParentID != "" {
-			continue // children of a loop group run inside it
-		}
-		if x.Plan != nil {
-			p := x.Plan.at(i, n.ID)
-			switch {
-			case p == nil || p.Action == ActionUntouched:
-				res.Nodes[n.ID] = NodeRecord{Status: NodeUntouched, Reasons: []string{}}
-				continue
-			case p.Action == ActionReuse:
-				reused = append(reused, i)
-				continue
-			}
-		}
-		stateIdx = append(stateIdx, i)
-	}
-	// The nodes that execute get their states from one slab.
-	slab := make([]nodeState, len(stateIdx))
-	sc.states = make(map[string]*nodeState, len(stateIdx))
-	sc.order = make([]string, len(stateIdx))
-	states := sc.states
-	for k, i := range stateIdx {
-		n := &g.Nodes[i]
-		pn := PlanNode{Action: ActionRerun}
-		if x.Plan != nil {
-			pn = *x.Plan.at(i, n.ID)
-		}
-		t, _ := ex.Registry.Get(n.Type)
-		st := &slab[k]
-		*st = nodeState{node: n, typ: t, plan: pn, inputs: map[string]any{}, connected: map[string]bool{}}
-		states[n.ID] = st
-		sc.order[k] = n.ID
-	}
+	res, sc, states, reused, feeds := lay.res, lay.sc, lay.sc.states, lay.reused, lay.feeds
 	bodies := buildBodies(g)
 	kids := &childRecords{} // loop bodies' children, as they execute
 	for id, b := range bodies {
 		if st := states[id]; st != nil && st.typ != nil && st.typ.Container {
 			st.body = ex.bodyRunner(&x, b, bodies, kids)
-		}
-	}
-	sc.out = make(map[string][]Edge, len(states))
-	feeds := map[int][]Edge{} // a reused node's edges into nodes that execute
-	for _, t := range stateIdx {
-		dst := states[g.Nodes[t].ID]
-		for _, k := range gi.in(t) {
-			e := g.Edges[k]
-			dst.wait(e.TargetHandle)
-			if states[e.Source] == nil {
-				if x.Plan == nil {
-					continue // a loop body's result edge: internal to the group
-				}
-				s := gi.src[k]
-				if p := x.Plan.at(s, e.Source); g.Nodes[s].ParentID == "" && p != nil && p.Action == ActionReuse {
-					feeds[s] = append(feeds[s], e)
-					dst.incoming++
-				}
-				continue
-			}
-			sc.out[e.Source] = append(sc.out[e.Source], e)
-			dst.remaining++
-			dst.incoming++
 		}
 	}
 	total := len(sc.order) + len(reused)
@@ -363,6 +296,120 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		res.Status = RunPaused
 	}
 	return res
+}
+
+// runLayout is what a run's execution starts from, worked out from its graph and plan alone
+// (layOut): the nodes that execute with their states and the edges between them, the reused
+// nodes and the edges by which they feed the others, the run's result to fill.
+type runLayout struct {
+	res    Result
+	sc     *scope
+	reused []int          // reused nodes' indexes, in graph order
+	feeds  map[int][]Edge // a reused node's edges into nodes that execute
+}
+
+// layoutFuture is a run's layout worked out ahead, while the run is queued and its slot is
+// taken (Service.start); nil: Execute works it out. The first Execute of the run takes it.
+type layoutFuture struct {
+	ch   chan *runLayout
+	once sync.Once
+}
+
+// layOutAhead starts working out x's layout, for the Execution it is then set on.
+func layOutAhead(reg *Registry, x Execution) *layoutFuture {
+	f := &layoutFuture{ch: make(chan *runLayout, 1)}
+	go func() { f.ch <- layOut(reg, &x) }()
+	return f
+}
+
+// take waits for the layout worked out ahead; nil when there is none or it was taken.
+func (f *layoutFuture) take() *runLayout {
+	if f == nil {
+		return nil
+	}
+	var lay *runLayout
+	f.once.Do(func() { lay = <-f.ch })
+	return lay
+}
+
+// layOut works out x's layout. Nodes that execute get a state; reused ones (a plan's) need
+// nothing from upstream, so they only feed their generation on, up front. A run from the end
+// of a long chain then costs little more than its rerun part.
+func layOut(reg *Registry, x *Execution) *runLayout {
+	g := x.Version.Graph
+	gi := x.index()
+	reuse := 0
+	if x.Plan != nil {
+		reuse = x.Plan.Reuse
+	}
+	res := Result{Status: RunCompleted, Nodes: make(map[string]NodeRecord, len(g.Nodes)-reuse), Outputs: map[string]any{}}
+	sc := &scope{}
+	var stateIdx, reused []int // node indexes, in graph order
+	if x.Plan != nil {
+		reused = make([]int, 0, reuse)
+		res.Reused = make([]ReusedNode, 0, reuse)
+	} else {
+		stateIdx = make([]int, 0, len(g.Nodes))
+	}
+	for i := range g.Nodes {
+		n := &g.Nodes[i]
+		if n.ParentID != "" {
+			continue // children of a loop group run inside it
+		}
+		if x.Plan != nil {
+			p := x.Plan.at(i, n.ID)
+			switch {
+			case p == nil || p.Action == ActionUntouched:
+				res.Nodes[n.ID] = NodeRecord{Status: NodeUntouched, Reasons: []string{}}
+				continue
+			case p.Action == ActionReuse:
+				reused = append(reused, i)
+				continue
+			}
+		}
+		stateIdx = append(stateIdx, i)
+	}
+	// The nodes that execute get their states from one slab.
+	slab := make([]nodeState, len(stateIdx))
+	sc.states = make(map[string]*nodeState, len(stateIdx))
+	sc.order = make([]string, len(stateIdx))
+	states := sc.states
+	for k, i := range stateIdx {
+		n := &g.Nodes[i]
+		pn := PlanNode{Action: ActionRerun}
+		if x.Plan != nil {
+			pn = *x.Plan.at(i, n.ID)
+		}
+		t, _ := reg.Get(n.Type)
+		st := &slab[k]
+		*st = nodeState{node: n, typ: t, plan: pn, inputs: map[string]any{}, connected: map[string]bool{}}
+		states[n.ID] = st
+		sc.order[k] = n.ID
+	}
+	sc.out = make(map[string][]Edge, len(states))
+	feeds := map[int][]Edge{} // a reused node's edges into nodes that execute
+	for _, t := range stateIdx {
+		dst := states[g.Nodes[t].ID]
+		for _, k := range gi.in(t) {
+			e := g.Edges[k]
+			dst.wait(e.TargetHandle)
+			if states[e.Source] == nil {
+				if x.Plan == nil {
+					continue // a loop body's result edge: internal to the group
+				}
+				s := gi.src[k]
+				if p := x.Plan.at(s, e.Source); g.Nodes[s].ParentID == "" && p != nil && p.Action == ActionReuse {
+					feeds[s] = append(feeds[s], e)
+					dst.incoming++
+				}
+				continue
+			}
+			sc.out[e.Source] = append(sc.out[e.Source], e)
+			dst.remaining++
+			dst.incoming++
+		}
+	}
+	return &runLayout{res: res, sc: sc, reused: reused, feeds: feeds}
 }
 
 // feed hands a node the value on one of its input handles: an active edge when the source

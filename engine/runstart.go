@@ -101,6 +101,12 @@ func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[str
 		}
 	}
 	s.current.waitPrefetch(w.ID) // the state is held before the run's first commit lands
+	if !batch && len(prepared) == 1 {
+		// The executor's layout of the run (a state for each node that executes, its edges)
+		// is worked out while the run is written, queued and given its slot: milliseconds
+		// of writes on a large graph that it would otherwise follow.
+		prepared[0].exec.layout = layOutAhead(s.reg, prepared[0].exec)
+	}
 	for _, p := range prepared {
 		r, err := s.enqueue(ctx, p)
 		if err != nil {

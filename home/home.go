@@ -4,6 +4,7 @@
 package home
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -40,17 +41,32 @@ func Open(ctx context.Context, dir string, logger *slog.Logger) (*Home, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The registry and the owner lock need nothing of the database: they are made while the
+	// store opens (a command's start is mostly waiting on SQLite's files and schema).
 	reg := engine.NewRegistry()
-	if err := nodes.Register(reg); err != nil {
-		return nil, err
-	}
+	var (
+		lock             *storage.OwnerLock
+		regErr, lockErr  error
+		registeredLocked = make(chan struct{})
+	)
+	go func() {
+		defer close(registeredLocked)
+		if regErr = nodes.Register(reg); regErr == nil {
+			lock, lockErr = storage.AcquireOwner(dir)
+		}
+	}()
 	st, err := storage.Open(ctx, dir, logger)
-	if err != nil {
-		return nil, err
+	<-registeredLocked
+	if err == nil {
+		err = cmp.Or(regErr, lockErr)
 	}
-	lock, err := storage.AcquireOwner(dir)
 	if err != nil {
-		st.Close()
+		if lock != nil {
+			lock.Release()
+		}
+		if st != nil {
+			st.Close()
+		}
 		return nil, err
 	}
 	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg, Logger: logger, Owner: lock.ID, OwnerAlive: lock.Alive,

@@ -114,10 +114,6 @@ func Open(ctx context.Context, home string, logger *slog.Logger) (*Store, error)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	s.r = r
-	if err := s.stmts.prepare(ctx, w); err != nil {
-		s.Close()
-		return nil, err
-	}
 	// Checkpoints run in the background (see checkpointer); the writer never does them. A
 	// statement that may fail halfway (a multi-row INSERT: a unique id, a foreign key) keeps
 	// the pages it changes in a statement journal, to undo it alone: in memory, not in a temp
@@ -127,15 +123,27 @@ func Open(ctx context.Context, home string, logger *slog.Logger) (*Store, error)
 		s.Close()
 		return nil, fmt.Errorf("opening %s: %w", path, err)
 	}
-	cdb, err := openCheckpointer(uri)
+	// The sweep's first read opens the first reader connection (~0.5 ms: SQLite reads the
+	// schema again for it): it runs while the writer prepares its statements.
+	swept := make(chan error, 1)
+	go func() { swept <- s.sweepAssets(ctx) }()
+	err = s.stmts.prepare(ctx, w)
+	var cdb *sql.DB
+	if err == nil {
+		if cdb, err = openCheckpointer(uri); err != nil {
+			err = fmt.Errorf("opening %s: %w", path, err)
+		}
+	}
+	if err == nil {
+		s.ckpt = startCheckpointer(cdb, s)
+		s.removeTempFiles()
+	}
+	if serr := <-swept; serr != nil && err == nil {
+		s.log.Warn("sweeping unlinked assets", "err", serr) // they stay; the next open tries again
+	}
 	if err != nil {
 		s.Close()
-		return nil, fmt.Errorf("opening %s: %w", path, err)
-	}
-	s.ckpt = startCheckpointer(cdb, s)
-	s.removeTempFiles()
-	if err := s.sweepAssets(ctx); err != nil {
-		s.log.Warn("sweeping unlinked assets", "err", err) // they stay; the next open tries again
+		return nil, err
 	}
 	return s, nil
 }
