@@ -66,6 +66,8 @@ func TestPrintHumanLines(t *testing.T) {
 					"b":                                   {Status: engine.NodeFailed, Reasons: []string{"upstream_changed", "config_changed"}, Error: "boom"},
 					"ünïcødé":                             {Status: engine.NodeSkipped},
 					"画像の処理":                               {Status: engine.NodeUntouched, Reasons: []string{}},
+					"ééééééééééééé":                       {Status: engine.NodeExecuted}, // 26 bytes, 13 runes: padded
+					strings.Repeat("x", 45):               {Status: engine.NodeExecuted},
 					"an-id-longer-than-twenty-characters": {Status: engine.NodeCancelled, DurationMS: -1},
 					"shared":                              {Status: engine.NodeExecuted, Reasons: []string{"shared"}, DurationMS: 1},
 				},
