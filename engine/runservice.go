@@ -226,6 +226,9 @@ func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 	if ar.exec.Plan != nil && s.cacheOn(ctx) {
 		ex.Cache = s.newCacheRun().lookup
 	}
+	if enc, ok := s.store.(SnapshotEncoder); ok {
+		ex.EncodeSnapshot = enc.EncodeSnapshot
+	}
 	res := ex.Execute(ctx, ar.exec)
 	// What the run executed joins the workflow's state record, so the next process that
 	// plans reads it in one piece (staterecord.go): a run with a plan holds the state it
@@ -255,7 +258,7 @@ func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 func (s *Service) endRecord(run Run, res Result) Run {
 	done := s.now().UTC()
 	run.Status, run.Error, run.Outputs, run.FinishedAt = res.Status, res.Error, res.Outputs, &done
-	run.Snapshot = Snapshot{Nodes: res.Nodes, Reused: res.Reused, Approvals: res.Approvals}
+	run.Snapshot = Snapshot{Nodes: res.Nodes, Reused: res.Reused, Approvals: res.Approvals, Encoded: res.encoded}
 	if res.Status == RunPaused {
 		run.FinishedAt = nil
 	}
@@ -272,6 +275,7 @@ func (s *Service) endedRun(ar *activeRun, written bool) {
 	if !written {
 		err = s.store.UpdateRun(context.Background(), *ar.end)
 	}
+	ar.end.Snapshot.Encoded = nil // written: the record handed out carries no encoding
 	stored, _ := s.reportEnd(*ar.end, err)
 	ar.stored = &stored
 }

@@ -160,6 +160,16 @@ type Snapshot struct {
 	// they are kept as a list, not as records. Records merges them in.
 	Reused    []ReusedNode        `json:"reused,omitempty"`
 	Approvals map[string]Approval `json:"approvals,omitempty"`
+	// Encoded, when set, is this snapshot as the store encodes it, worked out ahead by the
+	// store (SnapshotEncoder) while the run's last generations were committed. Only the run's
+	// end record carries it; the store writes it in place of encoding the snapshot again.
+	Encoded any `json:"-"`
+}
+
+// SnapshotEncoder is a store that encodes a run's snapshot ahead of writing the run
+// (Snapshot.Encoded).
+type SnapshotEncoder interface {
+	EncodeSnapshot(s Snapshot) any
 }
 
 // ReusedNode is a node a run fed the generation GenerationID of.

@@ -13,6 +13,9 @@ import (
 // when none does, and the rest as JSON, as encoding/json would write it but without its
 // reflection and key sorting (records come in map order; JSON objects are unordered).
 func encodeSnapshot(s engine.Snapshot) (string, []byte, error) {
+	if e, ok := s.Encoded.(*encodedSnapshot); ok && e.nodes == len(s.Nodes) && e.reused == len(s.Reused) && e.approvals == len(s.Approvals) {
+		return e.text, e.packed, e.err
+	}
 	b := make([]byte, 0, 64)
 	p := packer{hint: len(s.Nodes) + len(s.Reused)}
 	var loose []engine.ReusedNode // entries that do not pack
@@ -56,6 +59,24 @@ func encodeSnapshot(s engine.Snapshot) (string, []byte, error) {
 	}
 	return string(append(b, '}')), p.bytes(), nil
 }
+
+// encodedSnapshot is a snapshot encoded ahead (EncodeSnapshot), with the sizes it had.
+type encodedSnapshot struct {
+	text                     string
+	packed                   []byte
+	err                      error
+	nodes, reused, approvals int
+}
+
+// EncodeSnapshot encodes a run's snapshot ahead of writing the run (engine.SnapshotEncoder):
+// the run's end record written with it as its Encoded is stored as these bytes.
+func (s *Store) EncodeSnapshot(snap engine.Snapshot) any {
+	snap.Encoded = nil
+	text, packed, err := encodeSnapshot(snap)
+	return &encodedSnapshot{text: text, packed: packed, err: err, nodes: len(snap.Nodes), reused: len(snap.Reused), approvals: len(snap.Approvals)}
+}
+
+var _ engine.SnapshotEncoder = (*Store)(nil)
 
 // DecodeSnapshot reads a run's snapshot from its two columns as stored (runs.snapshot and
 // runs.reused), for a reader of the database file itself.
