@@ -247,11 +247,11 @@ func (s *Service) diskFacts(v Version) *versionFacts {
 		return nil
 	}
 	return s.versions.disk(v.ID, func() *versionFacts {
-		key := s.factsKey()
-		if key == "" {
-			return nil
+		data := fs.VersionFacts(v.ID)
+		if data == "" {
+			return nil // no file (a small version has none): no key to work out
 		}
-		if f, ok := decodeFactsHead(fs.VersionFacts(v.ID), key, v); ok {
+		if f, ok := decodeFactsHead(data, s.factsKey(), v); ok {
 			return &f
 		}
 		return nil
