@@ -64,7 +64,7 @@ type cacheIndex struct {
 	dirty    map[string]bool
 	// runWindows are the windows of runs prefetchRun fetched at reset runReset
 	// (cacherunfetch.go).
-	runWindows map[string][]seqSpan
+	runWindows map[string]*runFetch
 	runReset   uint64
 }
 

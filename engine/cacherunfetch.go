@@ -12,7 +12,9 @@ import "context"
 // (a window of seq around it, fetchBefore before and fetchWindow in all) and the cache's
 // answer for them in one batched lookup (CachedGenerations: per fingerprint the latest
 // completed generation, whole), kept as hits like prefetch's; a window is fetched once per
-// index state (runWindows). The answers are the store's: a fingerprint whose latest
+// index state (runWindows). A run's first found generation fetches nothing (hits scattered
+// over many old runs stay one lookup each, not a batch each); from its second on, windows of
+// 64, 128, 256, then 512 generations. The answers are the store's: a fingerprint whose latest
 // generation is another's gets that one; a generation written meanwhile (dirty) drops its
 // answer, as with prefetch.
 
@@ -26,6 +28,13 @@ type RunFingerprintLister interface {
 // seqSpan is a range of seq (from, to] a run's window covered.
 type seqSpan struct{ from, to int64 }
 
+// runFetch is what prefetchRun did with one run: the windows fetched, the generations of it
+// found by a store lookup.
+type runFetch struct {
+	spans []seqSpan
+	finds int
+}
+
 // prefetchRun fetches the window of found's run around found, unless fetched already.
 func (r *cacheRun) prefetchRun(ctx context.Context, found *Generation) {
 	lister, ok := r.s.store.(RunFingerprintLister)
@@ -33,9 +42,7 @@ func (r *cacheRun) prefetchRun(ctx context.Context, found *Generation) {
 		return
 	}
 	idx := &r.s.cacheIdx
-	after := max(0, found.Seq-fetchBefore-1)
-	upTo := after + fetchWindow
-	reset, ok := idx.claimRunWindow(found.RunID, found.Seq, after, upTo)
+	reset, after, upTo, ok := idx.claimRunWindow(found.RunID, found.Seq)
 	if !ok {
 		return
 	}
@@ -58,24 +65,35 @@ func (r *cacheRun) prefetchRun(ctx context.Context, found *Generation) {
 
 // claimRunWindow starts a batched lookup (ended by keepFetched when ok) of run runID's window
 // (after, upTo] around seq, unless a window of that run fetched at this index state holds
-// seq already.
-func (c *cacheIndex) claimRunWindow(runID string, seq, after, upTo int64) (uint64, bool) {
+// seq already, or this is the first generation of the run a lookup found.
+func (c *cacheIndex) claimRunWindow(runID string, seq int64) (reset uint64, after, upTo int64, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.valid {
-		return 0, false
+		return 0, 0, 0, false
 	}
 	if c.runWindows == nil || c.runReset != c.reset {
-		c.runWindows, c.runReset = map[string][]seqSpan{}, c.reset
+		c.runWindows, c.runReset = map[string]*runFetch{}, c.reset
 	}
-	for _, w := range c.runWindows[runID] {
+	rf := c.runWindows[runID]
+	if rf == nil {
+		rf = &runFetch{}
+		c.runWindows[runID] = rf
+	}
+	for _, w := range rf.spans {
 		if seq > w.from && seq <= w.to {
-			return 0, false
+			return 0, 0, 0, false
 		}
 	}
-	c.runWindows[runID] = append(c.runWindows[runID], seqSpan{after, upTo})
+	if rf.finds++; rf.finds < 2 {
+		return 0, 0, 0, false
+	}
+	size := int64(fetchWindow) >> max(0, 3-len(rf.spans))
+	after = max(0, seq-min(fetchBefore, size/4)-1)
+	upTo = after + size
+	rf.spans = append(rf.spans, seqSpan{after, upTo})
 	c.fetching++
-	return c.reset, true
+	return c.reset, after, upTo, true
 }
 
 // holds reports whether found is one of cands (a current generation of its workflow).
