@@ -62,6 +62,10 @@ type cacheIndex struct {
 	reset    uint64
 	fetching int
 	dirty    map[string]bool
+	// runWindows are the windows of runs prefetchRun fetched at reset runReset
+	// (cacherunfetch.go).
+	runWindows map[string][]seqSpan
+	runReset   uint64
 }
 
 // cacheIndexMax bounds the fingerprints the index keeps; past it, lookups go to the store.

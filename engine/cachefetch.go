@@ -53,10 +53,18 @@ func newCandidates(current map[string]*Generation) *candidates {
 // prefetch fetches the window of found's workflow's current generations around found. When
 // the store fails, only the answers memory gave are kept: the rest are looked up one by one.
 func (r *cacheRun) prefetch(ctx context.Context, found *Generation) {
+	if cands := r.prefetchCurrent(ctx, found); cands == nil || !cands.holds(found) {
+		r.prefetchRun(ctx, found) // an older generation: the generations its run wrote with it
+	}
+}
+
+// prefetchCurrent is prefetch's window of found's workflow's current generations; it returns
+// them (nil when the hits do not hold or the state cannot be read).
+func (r *cacheRun) prefetchCurrent(ctx context.Context, found *Generation) *candidates {
 	idx := &r.s.cacheIdx
 	reset, cands, ok := idx.candidatesOf(found.WorkflowID)
 	if !ok {
-		return
+		return nil
 	}
 	if cands == nil {
 		// Which fingerprints to fetch is all it takes from the state: the one a plan
@@ -64,16 +72,16 @@ func (r *cacheRun) prefetch(ctx context.Context, found *Generation) {
 		// whole one), not every node's whole generation.
 		st, err := r.s.current.forPlan(ctx, r.s.store, found.WorkflowID, 0, false)
 		if err != nil {
-			return
+			return nil
 		}
 		if cands = idx.addCandidates(reset, found.WorkflowID, newCandidates(st.Current)); cands == nil {
-			return
+			return nil
 		}
 	}
 	checker, _ := r.s.store.(CandidateChecker)
 	reset, hits, ask, check, ok := idx.claimWindow(cands, found, checker != nil)
 	if !ok {
-		return
+		return cands
 	}
 	if len(check) > 0 {
 		ask = append(ask, checkCandidates(ctx, checker, check, hits)...)
@@ -90,6 +98,7 @@ func (r *cacheRun) prefetch(ctx context.Context, found *Generation) {
 		}
 	}
 	idx.keepFetched(reset, hits)
+	return cands
 }
 
 // CacheCandidate names a completed generation the process holds (perhaps without its outputs:

@@ -253,3 +253,27 @@ func (s *Store) CandidateOutputs(ctx context.Context, cands []engine.CacheCandid
 	}
 	return out, nil
 }
+
+// RunFingerprints lists the input fingerprints of the completed generations of run runID with
+// a seq in (after, upTo] (engine.RunFingerprintLister): a range of the generations' rowid,
+// at most upTo - after rows read.
+func (s *Store) RunFingerprints(ctx context.Context, runID string, after, upTo int64) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT DISTINCT input_fingerprint FROM generations
+		WHERE seq > ? AND seq <= ? AND run_id = ? AND status = 'completed' AND input_fingerprint != ''`, after, upTo, runID)
+	if err != nil {
+		return nil, fmt.Errorf("fingerprints of run %s: %w", runID, err)
+	}
+	defer rows.Close()
+	var fps []string
+	for rows.Next() {
+		var fp string
+		if err := rows.Scan(&fp); err != nil {
+			return nil, fmt.Errorf("fingerprints of run %s: %w", runID, err)
+		}
+		fps = append(fps, fp)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("fingerprints of run %s: %w", runID, err)
+	}
+	return fps, nil
+}

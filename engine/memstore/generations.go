@@ -201,6 +201,23 @@ func (s *Store) CachedGenerations(ctx context.Context, fingerprints []string) (m
 	return out, nil
 }
 
+// RunFingerprints lists the input fingerprints of the completed generations of run runID
+// with a seq in (after, upTo] (engine.RunFingerprintLister).
+func (s *Store) RunFingerprints(ctx context.Context, runID string, after, upTo int64) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	seen := map[string]bool{}
+	var fps []string
+	for _, rec := range s.gens {
+		fp := rec.g.InputFingerprint
+		if rec.seq > after && rec.seq <= upTo && rec.g.RunID == runID && rec.g.Status == engine.GenCompleted && fp != "" && !seen[fp] {
+			seen[fp] = true
+			fps = append(fps, fp)
+		}
+	}
+	return fps, nil
+}
+
 // CandidateOutputs returns, for each candidate that is the latest completed generation with
 // its fingerprint (the one CachedGenerations names), its outputs (engine.CandidateChecker).
 func (s *Store) CandidateOutputs(ctx context.Context, cands []engine.CacheCandidate) (map[string]map[string]any, error) {

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
+	"slices"
 	"testing"
 
 	"github.com/flowbench/flowbench/engine"
@@ -19,6 +21,7 @@ var cacheTests = []test{
 	{"CacheLatestByTimeNotWriteOrder", testCacheLatestByTime},
 	{"CacheCandidates", testCacheCandidates},
 	{"GenerationClock", testGenerationClock},
+	{"RunFingerprints", testRunFingerprints},
 }
 
 // testCachedGeneration: the cache finds the latest completed generation with a fingerprint in
@@ -279,4 +282,49 @@ func latestIDs(t *testing.T, s engine.Store, fps []string) (map[string]string, e
 		ids[fp] = g.ID
 	}
 	return ids, nil
+}
+
+// testRunFingerprints: the fingerprints of a run's completed generations in a range of seq
+// (engine.RunFingerprintLister), each once: not another run's, a failed one's, an empty one,
+// nor one outside the range.
+func testRunFingerprints(t *testing.T, s engine.Store) {
+	l, ok := s.(engine.RunFingerprintLister)
+	if !ok {
+		t.Skip("the store lists no run's fingerprints")
+	}
+	_, va := mkWorkflow(t, s, "A")
+	ra, rb := mkRun(t, s, va, at(1), ""), mkRun(t, s, va, at(1), "")
+	var gens []engine.Generation
+	add := func(r engine.Run, node string, status engine.GenStatus, fp string) {
+		g := mkGen(r, node, status, at(2))
+		g.InputFingerprint = fp
+		gens = append(gens, g)
+	}
+	add(ra, "n0", engine.GenCompleted, "fp-0")
+	add(ra, "n1", engine.GenCompleted, "fp-1")
+	add(rb, "n2", engine.GenCompleted, "fp-b")
+	add(ra, "n3", engine.GenFailed, "fp-failed")
+	add(ra, "n4", engine.GenCompleted, "")
+	add(ra, "n5", engine.GenCompleted, "fp-1")
+	add(ra, "n6", engine.GenCompleted, "fp-6")
+	save(t, s, gens...)
+	seq := func(i int) int64 {
+		g, err := s.GetGeneration(ctx(), gens[i].ID)
+		must(t, "GetGeneration", err)
+		return g.Seq
+	}
+	sorted := func(fps []string, err error) []string {
+		must(t, "RunFingerprints", err)
+		slices.Sort(fps)
+		return fps
+	}
+	if got := sorted(l.RunFingerprints(ctx(), ra.ID, 0, math.MaxInt64)); !slices.Equal(got, []string{"fp-0", "fp-1", "fp-6"}) {
+		t.Errorf("RunFingerprints of run A = %v, want fp-0 fp-1 fp-6", got)
+	}
+	if got := sorted(l.RunFingerprints(ctx(), ra.ID, seq(0), seq(5))); !slices.Equal(got, []string{"fp-1"}) {
+		t.Errorf("RunFingerprints of run A after n0 up to n5 = %v, want fp-1", got)
+	}
+	if got := sorted(l.RunFingerprints(ctx(), rb.ID, seq(2), math.MaxInt64)); len(got) != 0 {
+		t.Errorf("RunFingerprints of run B after its only generation = %v, want none", got)
+	}
 }
