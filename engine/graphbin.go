@@ -308,10 +308,9 @@ func (r *recReader) u64() uint64 {
 		r.err = errBadRecord
 		return 0
 	}
-	var v uint64
-	for i := 7; i >= 0; i-- {
-		v = v<<8 | uint64(r.s[i])
-	}
+	s := r.s[:8] // little-endian, as binary.LittleEndian.Uint64 reads it (one load)
+	v := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 	r.s = r.s[8:]
 	return v
 }

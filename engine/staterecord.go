@@ -488,6 +488,11 @@ func (r *recReader) uvarint() uint64 {
 	if r.err != nil {
 		return 0
 	}
+	if r.s != "" && r.s[0] < 0x80 { // one byte: most numbers of a record (lengths, indexes)
+		v := uint64(r.s[0])
+		r.s = r.s[1:]
+		return v
+	}
 	var v uint64
 	for i := 0; i < len(r.s) && i < binary.MaxVarintLen64; i++ {
 		b := r.s[i]
@@ -522,6 +527,15 @@ func (r *recReader) count(min int) int {
 }
 
 func (r *recReader) str() string {
+	// A length under 128 is one byte: most strings of a record (ids, hashes, handles) are read
+	// here without the general varint loop; what a malformed record gets is the same.
+	if r.err == nil && len(r.s) > 0 && r.s[0] < 0x80 {
+		if n := int(r.s[0]); n < len(r.s) {
+			s := r.s[1 : 1+n]
+			r.s = r.s[1+n:]
+			return s
+		}
+	}
 	n := r.uvarint()
 	if r.err != nil || n > uint64(len(r.s)) {
 		r.err = errBadRecord
