@@ -2,7 +2,6 @@ package engine_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"reflect"
 	"slices"
@@ -28,28 +27,13 @@ type noCandidateCheck struct{ engine.Store }
 func TestCandidateCheckNamesWhatTheBatchedLookupNames(t *testing.T) {
 	t.Parallel()
 	const n, mid = 700, 150
-	ctx := context.Background()
 	home := t.TempDir()
 	g := bigChain(n)
 	_, first := process(t, home)
 	wf := perfImport(t, first, "Chain", g)
 	other := perfImport(t, first, "Other", g)
-	edit := func(svc *engine.Service, wf string, k int) {
-		t.Helper()
-		e := cloneGraph(g)
-		e.Nodes[mid].Params = map[string]any{"expression": fmt.Sprintf("a + %d", k)}
-		if _, err := svc.SaveVersion(ctx, wf, e, fmt.Sprint("k", k), "", true); err != nil {
-			t.Fatal(err)
-		}
-	}
-	run := func(svc *engine.Service, req engine.RunRequest) engine.Run {
-		t.Helper()
-		r := runAndWait(t, svc, req)
-		if r.Status != engine.RunCompleted {
-			t.Fatal(r.Status, r.Error)
-		}
-		return r
-	}
+	edit := func(svc *engine.Service, wf string, k int) { saveChainEdit(t, svc, wf, g, mid, k) }
+	run := func(svc *engine.Service, req engine.RunRequest) engine.Run { return completedRun(t, svc, req) }
 	for i := range 4 {
 		run(first, engine.RunRequest{Workflow: wf})
 		edit(first, wf, 10+i)

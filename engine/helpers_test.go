@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -138,6 +139,27 @@ func runAndWait(tb testing.TB, svc *engine.Service, req engine.RunRequest) engin
 		tb.Fatalf("wait: %v", err)
 	}
 	return final
+}
+
+// completedRun is runAndWait of a run that must complete.
+func completedRun(tb testing.TB, svc *engine.Service, req engine.RunRequest) engine.Run {
+	tb.Helper()
+	r := runAndWait(tb, svc, req)
+	if r.Status != engine.RunCompleted {
+		tb.Fatal(r.Status, r.Error)
+	}
+	return r
+}
+
+// saveChainEdit saves, as workflow wf's current version, chain g with node mid's expression
+// "a + k" (labelled "k<k>").
+func saveChainEdit(tb testing.TB, svc *engine.Service, wf string, g engine.Graph, mid, k int) {
+	tb.Helper()
+	e := cloneGraph(g)
+	e.Nodes[mid].Params = map[string]any{"expression": fmt.Sprintf("a + %d", k)}
+	if _, err := svc.SaveVersion(context.Background(), wf, e, fmt.Sprint("k", k), "", true); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 func edge(src, sh, dst, dh string) engine.Edge {
