@@ -3,7 +3,6 @@ package engine
 import (
 	"fmt"
 	"testing"
-	"time"
 )
 
 // chainGraph10k is the graph of scripts/bench-chain.sh's 10,000-node chain; distinct: each
@@ -53,16 +52,7 @@ func BenchmarkDecodeGraphBin10k(b *testing.B) {
 // fresh process reads it to plan.
 func BenchmarkDecodeState10k(b *testing.B) {
 	const nodes = 10000
-	st := NewCurrentState(nodes)
-	for i := range nodes {
-		g := gen(fmt.Sprintf("01a24c7a-%04x-7d92-848a-17c77d820c17", i), fmt.Sprintf("n%d", i), GenCompleted, int64(i))
-		g.RunID, g.VersionID = "01a24c7a-4026-7ec4-a4bb-aa947399ad9a", "01a24c7a-3f3f-768a-851c-65a0d41885b2"
-		g.ConfigHash, g.InputFingerprint = fmt.Sprintf("cfg%029d", i%7), fmt.Sprintf("fp%030d", i)
-		g.CreatedAt = time.UnixMilli(int64(1.7e12 + i))
-		g.Outputs = map[string]any{"result": int64(i)}
-		st.Offer(&g)
-		remember(&g)
-	}
+	st := chainState(nodes)
 	text := string(encodeState("w", st))
 	b.ReportAllocs()
 	for b.Loop() {

@@ -9,12 +9,11 @@ import (
 	"time"
 )
 
-// BenchmarkEncodeState writes the state record of a 10,000-node chain after a full run (ids
-// as the engine makes them, every generation with its memo, as a run's commits leave them).
-func BenchmarkEncodeState(b *testing.B) {
-	const nodes = 10000
-	st := NewCurrentState(nodes)
-	for i := range nodes {
+// chainState is the current state of an n-node chain after a full run: ids as the engine
+// makes them, every generation with its memo, as a run's commits leave them.
+func chainState(n int) CurrentState {
+	st := NewCurrentState(int64(n))
+	for i := range n {
 		g := gen(fmt.Sprintf("01a24c7a-%04x-7d92-848a-17c77d820c17", i), fmt.Sprintf("n%d", i), GenCompleted, int64(i))
 		g.RunID, g.VersionID = "01a24c7a-4026-7ec4-a4bb-aa947399ad9a", "01a24c7a-3f3f-768a-851c-65a0d41885b2"
 		g.ConfigHash, g.InputFingerprint = fmt.Sprintf("cfg%029d", i%7), fmt.Sprintf("fp%030d", i)
@@ -23,6 +22,14 @@ func BenchmarkEncodeState(b *testing.B) {
 		st.Offer(&g)
 		remember(&g)
 	}
+	return st
+}
+
+// BenchmarkEncodeState writes the state record of a 10,000-node chain after a full run (ids
+// as the engine makes them, every generation with its memo, as a run's commits leave them).
+func BenchmarkEncodeState(b *testing.B) {
+	const nodes = 10000
+	st := chainState(nodes)
 	b.ReportAllocs()
 	for b.Loop() {
 		if rec := encodeState("01a24c79-9448-77e4-9d37-daf956ae03c0", st); len(rec) < nodes*100 {
