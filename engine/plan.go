@@ -72,6 +72,8 @@ type Plan struct {
 	Children map[string]*Plan `json:"children,omitempty"`
 	// list holds the decisions in the order of the graph's nodes, when BuildPlan made them.
 	list []PlanNode
+	// facts are the graph facts the plan was made with (planFor), for the run to lay out.
+	facts *graphFacts
 }
 
 // at is the decision for node i (id) of the plan's graph, nil when there is none.

@@ -138,6 +138,9 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 		return s.planFor(ctx, w, v, from, given, dry)
 	}
 	plan.WorkflowID, plan.VersionID = w.ID, v.ID
+	if !dry {
+		plan.facts = facts
+	}
 	return plan, inputs, current, nil
 }
 

@@ -87,7 +87,8 @@ func (s *Service) prepare(ctx context.Context, w Workflow, v Version, req RunReq
 		if req.Changed {
 			run.Mode = ModeChanged
 		}
-		x.Plan, x.Current, x.facts = &plan, current, s.graphFacts(v)
+		// the facts the plan was made with: a draft's version, not stored yet, is not cached
+		x.Plan, x.Current, x.facts = &plan, current, plan.facts
 		x.bodyPrior = s.bodyPrior(w.ID, current)
 		// A changed run asks the cache about the nodes that rerun on their own account (they
 		// are never cut off early). A run from a block never asks about its target, and the

@@ -96,6 +96,7 @@ func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[str
 		for i := range prepared {
 			prepared[i].onVersion(v)
 		}
+		s.keepSaved(v, prepared[0].exec.facts)
 		if err := s.dropDraft(ctx, v); err != nil {
 			return out, err
 		}

@@ -327,18 +327,28 @@ const factsAtSaveMin = 256
 // checkTypesKnown does (every type known, every param valid against the declared inputs): the
 // file says so (paramsOK), and the version's first run, in any process of this build, neither
 // checks its 10,000 params again nor writes the file a second time. Best effort, like every
-// cache file.
+// cache file. The version is kept in the process's memory with its facts (keepSaved).
 func (s *Service) saveFactsAtSave(v Version) {
-	fs, ok := s.store.(VersionFactsStore)
-	if !ok || v.ID == "" || v.ContentHash == "" || len(v.Graph.Nodes) < factsAtSaveMin {
+	if v.ID == "" || v.ContentHash == "" || len(v.Graph.Nodes) < factsAtSaveMin {
+		s.keepSaved(v, nil)
 		return
 	}
-	key := s.factsKey()
-	if key == "" {
+	s.keepSaved(v, newGraphFacts(s.reg, v.Graph))
+}
+
+// keepSaved keeps version v, just stored after this build validated its graph, in the
+// process's memory, with its facts when worked out (f, nil: none): the run that follows a
+// save (the window's run of an edited draft, a run after SaveVersion) neither reads the
+// version back nor works its facts out again nor checks its params again. Its facts file is
+// written once, when it has none yet.
+func (s *Service) keepSaved(v Version, f *graphFacts) {
+	if v.ID == "" {
 		return
 	}
-	if kept, ok := factsOf(newGraphFacts(s.reg, v.Graph)); ok {
-		kept.paramsOK = true
-		fs.SaveVersionFacts(v.ID, encodeVersionFacts(key, v, kept))
+	s.versions.put(v)
+	s.versions.setKnownTypes(v.ID)
+	if f != nil {
+		s.versions.keepFacts(v, f)
+		s.saveDiskFacts(v)
 	}
 }

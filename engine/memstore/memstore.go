@@ -417,6 +417,22 @@ func (s *Store) ListVersions(ctx context.Context, workflowID string) ([]engine.V
 	return out, nil
 }
 
+var _ engine.VersionFinder = (*Store)(nil)
+
+// VersionWithContent returns the id of the newest version of workflowID whose content hash
+// is hash, "" when none has it (engine.VersionFinder).
+func (s *Store) VersionWithContent(ctx context.Context, workflowID, hash string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	id, seq := "", 0
+	for vid, v := range s.versions {
+		if v.v.WorkflowID == workflowID && v.v.ContentHash == hash && (id == "" || v.v.Seq > seq) {
+			id, seq = vid, v.v.Seq
+		}
+	}
+	return id, nil
+}
+
 // SetCurrentVersion makes versionID, a version of workflowID, current.
 func (s *Store) SetCurrentVersion(ctx context.Context, workflowID, versionID string) error {
 	s.mu.Lock()

@@ -19,6 +19,7 @@ var workflowTests = []test{
 	{"GetUnknown", testGetUnknown},
 	{"AddVersion", testAddVersion},
 	{"AddVersionConcurrent", testAddVersionConcurrent},
+	{"VersionWithContent", testVersionWithContent},
 	{"ListVersionsNewestFirst", testListVersions},
 	{"SetCurrentVersion", testSetCurrentVersion},
 	{"FindWorkflows", testFindWorkflows},
@@ -123,6 +124,38 @@ func testAddVersion(t *testing.T, s engine.Store) {
 	must(t, "AddVersion", err)
 	if v4.Label != "v4" || v4.Seq != 4 {
 		t.Errorf("caller label kept: %q seq %d", v4.Label, v4.Seq)
+	}
+}
+
+// testVersionWithContent: a store that finds versions by content hash (engine.VersionFinder)
+// names the newest of the workflow's versions with it, none of another workflow's, "" for a
+// hash no version has.
+func testVersionWithContent(t *testing.T, s engine.Store) {
+	vf, ok := s.(engine.VersionFinder)
+	if !ok {
+		t.Skip("the store does not find versions by content")
+	}
+	w, _ := mkWorkflow(t, s, "A") // v1 of each has content "h1"
+	w2, first := mkWorkflow(t, s, "B")
+	add := func(w engine.Workflow, hash string) engine.Version {
+		t.Helper()
+		v, err := s.AddVersion(ctx(), engine.Version{WorkflowID: w.ID, Graph: sampleGraph(), ContentHash: hash}, false)
+		must(t, "AddVersion", err)
+		return v
+	}
+	add(w, "h4")
+	newest := add(w, "h1")
+	add(w, "h2")
+	other := add(w2, "h3")
+	for _, c := range []struct {
+		w          engine.Workflow
+		hash, want string
+	}{{w, "h1", newest.ID}, {w, "h3", ""}, {w2, "h3", other.ID}, {w2, "h1", first.ID}, {w2, "h2", ""}, {w, "nope", ""}} {
+		got, err := vf.VersionWithContent(ctx(), c.w.ID, c.hash)
+		must(t, "VersionWithContent", err)
+		if got != c.want {
+			t.Errorf("VersionWithContent(%s, %s) = %q, want %q", c.w.Name, c.hash, got, c.want)
+		}
 	}
 }
 
