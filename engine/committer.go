@@ -29,6 +29,10 @@ type GroupCommitter struct {
 	saved func(gens []Generation, epochs map[string]int64)
 	// exclusive, when set, is held around a commit and its saved call.
 	exclusive sync.Locker
+	// applied, when set, hears of every committed batch after saved, in order, on the
+	// goroutine that then emits the batch's events (apply): what needs not hold up the write
+	// of the next batch. Sync returns once the batches before it were applied.
+	applied func(gens []Generation)
 
 	// runs writes the run records queued with the generations (subworkflows' child runs)
 	// when the store cannot write them in the batch's transaction (RunBatchStore).
@@ -137,14 +141,48 @@ func (c *GroupCommitter) Sync(ctx context.Context, runID string) error {
 	}
 }
 
+// The writer is two stages: loop takes a batch, writes it and settles what the next batch's
+// write depends on (the runs it failed), then hands it to apply, which tells of it (applied,
+// its events, the answers to Sync) while loop writes the next one. The write is the slower
+// stage of a run's pipeline (a large run's executor waits for it at its end): what only
+// tells of a batch no longer holds it up. A batch's buffer goes back to loop once applied;
+// loop is at most two batches ahead.
+const commitBuffers = 3
+
+// flushed is a written batch on its way to apply.
+type flushed struct {
+	batch     []commitItem
+	gens      []Generation
+	created   []Run
+	createdAt map[string]int
+	runErrs   map[string]error
+	err       error
+	landed    int64 // its commit, for its events (ms)
+	// barrierErr is what its Sync barrier (a batch's last item, if any) answers: settled
+	// with the batch's write, before the next batch can fail anything.
+	barrierErr error
+}
+
 func (c *GroupCommitter) loop(ctx context.Context) {
-	batch := make([]commitItem, 0, maxBatch)
+	free := make(chan []commitItem, commitBuffers)
+	for range commitBuffers {
+		free <- make([]commitItem, 0, maxBatch)
+	}
+	written := make(chan flushed, 1)
+	defer close(written)
+	go c.apply(written, free)
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for {
 		var first commitItem
 		select {
 		case first = <-c.ch:
+		case <-ctx.Done():
+			return
+		}
+		var batch []commitItem
+		select {
+		case batch = <-free:
 		case <-ctx.Done():
 			return
 		}
@@ -182,7 +220,16 @@ func (c *GroupCommitter) loop(ctx context.Context) {
 		if linger != nil {
 			timer.Stop() // since Go 1.23 a stopped timer's channel needs no draining
 		}
-		c.flush(ctx, batch)
+		written <- c.flush(ctx, batch)
+	}
+}
+
+// apply tells of each written batch in order, then gives its buffer back to loop.
+func (c *GroupCommitter) apply(written <-chan flushed, free chan<- []commitItem) {
+	for f := range written {
+		c.tell(f)
+		clear(f.batch) // no generation outlives its batch through the buffer
+		free <- f.batch[:0]
 	}
 }
 
@@ -201,7 +248,9 @@ func (c *GroupCommitter) take(batch *[]commitItem) {
 	}
 }
 
-func (c *GroupCommitter) flush(ctx context.Context, batch []commitItem) {
+// flush writes a batch and records the runs it failed (a later batch's end record of such a
+// run says so: settleRun); tell does the rest.
+func (c *GroupCommitter) flush(ctx context.Context, batch []commitItem) flushed {
 	gens := make([]Generation, 0, len(batch))
 	var created, updated []Run
 	createdAt := map[string]int{} // run id → its index in created
@@ -272,13 +321,28 @@ func (c *GroupCommitter) flush(ctx context.Context, batch []commitItem) {
 			c.labels[r.ID] = r.Label
 		}
 	}
-	c.mu.Unlock()
-	if err != nil {
-		c.recordFailedEnds(ctx, batch, err)
+	var barrierErr error
+	if last := batch[len(batch)-1]; last.barrier != nil {
+		barrierErr = c.failed[last.runID]
+		delete(c.failed, last.runID)
 	}
+	c.mu.Unlock()
 	// The batch's events happen at its commit: one clock read for all (a full run of a large
 	// graph emits one a node; the bus would read the clock for each).
-	landed := time.Now().UnixMilli()
+	return flushed{batch: batch, gens: gens, created: created, createdAt: createdAt, runErrs: runErrs, err: err,
+		landed: time.Now().UnixMilli(), barrierErr: barrierErr}
+}
+
+// tell tells of a written batch: applied, then its events in order (each run's, each
+// node's) and the answers to its Sync barriers, which so come after every event before them.
+func (c *GroupCommitter) tell(f flushed) {
+	batch, created, createdAt, runErrs, err, landed := f.batch, f.created, f.createdAt, f.runErrs, f.err, f.landed
+	if err == nil && c.applied != nil && len(f.gens) > 0 {
+		c.applied(f.gens)
+	}
+	if err != nil {
+		c.recordFailedEnds(context.Background(), batch, err)
+	}
 	for _, it := range batch {
 		if it.run != nil {
 			r := *it.run
@@ -295,11 +359,7 @@ func (c *GroupCommitter) flush(ctx context.Context, batch []commitItem) {
 			continue
 		}
 		if it.barrier != nil {
-			c.mu.Lock()
-			ferr := c.failed[it.runID]
-			delete(c.failed, it.runID)
-			c.mu.Unlock()
-			it.barrier <- ferr
+			it.barrier <- f.barrierErr
 			continue
 		}
 		if err != nil {

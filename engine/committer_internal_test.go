@@ -82,3 +82,59 @@ func TestCommitterLingersWithoutWaking(t *testing.T) {
 		t.Fatalf("%d batches for 3 rounds of 100 queued while the writer lingered", len(store.batches))
 	}
 }
+
+// failBad is a saveLog whose batches holding a generation with id "bad…" fail.
+type failBad struct{ saveLog }
+
+var errBadBatch = fmt.Errorf("batch refused")
+
+func (s *failBad) SaveGenerations(ctx context.Context, gens []Generation) (map[string]int64, error) {
+	for i := range gens {
+		if len(gens[i].ID) >= 3 && gens[i].ID[:3] == "bad" {
+			return nil, errBadBatch
+		}
+	}
+	return s.saveLog.SaveGenerations(ctx, gens)
+}
+
+// TestCommitterSyncAnswersItsOwnBatches: a Sync barrier answers for what was queued before
+// it, however far the writer has got since (it writes the next batches while the one holding
+// the barrier is told of): a write that fails after it is not taken by it, and the run's
+// next Sync reports it. Every node event goes out, in order, the failed ones saying so.
+func TestCommitterSyncAnswersItsOwnBatches(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	store := &failBad{}
+	var mu sync.Mutex
+	var events []string
+	c := NewGroupCommitter(ctx, store, func(ev Event) {
+		mu.Lock()
+		events = append(events, ev.GenerationID+ev.Error)
+		mu.Unlock()
+	}, nil)
+	var want []string
+	for round := range 200 {
+		ok, bad := fmt.Sprintf("ok%d", round), fmt.Sprintf("bad%d", round)
+		c.Commit(Generation{ID: ok, WorkflowID: "w", NodeID: ok, RunID: "r", Status: GenCompleted}, Event{Type: EventNode, GenerationID: ok})
+		first := make(chan error, 1)
+		c.ch <- commitItem{barrier: first, runID: "r"}
+		c.Commit(Generation{ID: bad, WorkflowID: "w", NodeID: bad, RunID: "r", Status: GenCompleted}, Event{Type: EventNode, GenerationID: bad})
+		want = append(want, ok, bad+"not saved: "+errBadBatch.Error())
+		select {
+		case err := <-first:
+			if err != nil {
+				t.Fatalf("round %d: the first Sync answered %v for a batch written after it", round, err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("round %d: the first Sync did not answer", round)
+		}
+		if err := c.Sync(ctx, "r"); err == nil {
+			t.Fatalf("round %d: the second Sync answered nil; want the failed write", round)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(events) != fmt.Sprint(want) {
+		t.Fatalf("events %v\nwant %v", events, want)
+	}
+}

@@ -127,8 +127,10 @@ func NewService(cfg Config) (*Service, error) {
 	s.committer.saved = func(gens []Generation, epochs map[string]int64) {
 		s.current.committed(gens, epochs)
 		s.follow.committed(gens, epochs)
-		s.cacheIdx.committed(gens)
 	}
+	// The cache's known set takes a changed run's generations while the next batch is
+	// written: a key added a moment later only costs a lookup meanwhile a miss.
+	s.committer.applied = s.cacheIdx.committed
 	s.committer.exclusive = &s.follow.own
 	s.claims = newWorkClaims(ctx, cfg.Store, cfg.Owner, cfg.OwnerAlive, func(ctx context.Context) error { return s.committer.Sync(ctx, "") }, cfg.Logger)
 	s.capOverride.Store(int64(max(cfg.RunCap, 0)))
