@@ -262,7 +262,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "flowbench: opening", home+":", err)
 		return ExitFailed
 	}
-	defer h.Close()
+	hc := newHomeCloser(h)
+	defer hc.wait()
 	svc := h.Service
 	// Only the running runs of processes that are gone are settled here: the queued ones of
 	// such processes wait for `flowbench resume --orphaned` or `cancel --orphaned`, and a
@@ -270,7 +271,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if _, err := svc.RecoverInterrupted(ctx); err != nil {
 		logger.Warn("recovering runs", "err", err)
 	}
-	c := &cmd{svc: svc, out: stdout, errw: stderr, ctx: ctx}
+	c := &cmd{svc: svc, out: stdout, errw: stderr, ctx: ctx, releaseHome: hc.start}
 	var code int
 	switch args[0] {
 	case "import":
@@ -344,6 +345,9 @@ type cmd struct {
 	ctx  context.Context
 	// pausedNoted: the "queue is paused" note was printed once.
 	pausedNoted bool
+	// releaseHome, when set, starts closing the data home: the command reads and writes
+	// nothing more of it (homeCloser).
+	releaseHome func()
 }
 
 func (c *cmd) json(v any) error {

@@ -145,6 +145,11 @@ func (c *cmd) report(p parsed, runID string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// The run's end is recorded and final holds all that is printed: the home closes while
+	// the summary is written.
+	if c.releaseHome != nil {
+		c.releaseHome()
+	}
 	if p.has("json") {
 		return exitFor(final.Status), c.json(toRunJSON(final))
 	}
