@@ -158,3 +158,40 @@ func BenchmarkChain10kWarmChanged(b *testing.B) {
 	b.ReportMetric(100*float64(changed)/float64(full), "changed-%-of-full")
 	b.ReportMetric(ratios[len(ratios)/2], "changed-%-median")
 }
+
+// BenchmarkChain10kDraftChanged is BenchmarkChain10kWarmChanged as the window does it: after
+// the full run, the middle node is edited in the editor and Run changed is asked with the
+// editor's graph (RunDraft): the draft is validated, found to differ from every version
+// (the workflow has one more version each time), saved and run. draft-changed-ms includes
+// all of that; it reports draft-changed-%-of-full.
+func BenchmarkChain10kDraftChanged(b *testing.B) {
+	ctx := context.Background()
+	g := bigChain(benchNodes)
+	svc, done := coldService(b, b.TempDir())
+	defer done()
+	wf := perfImport(b, svc, "chain10k", g)
+	mid := benchNodes / 2
+	completedRun(b, svc, engine.RunRequest{Workflow: wf})
+	var full, changed time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		completedRun(b, svc, engine.RunRequest{Workflow: wf})
+		full += time.Since(start)
+		g.Nodes[mid].Params = map[string]any{"expression": fmt.Sprintf("a + %d", 1000000*(i+1))}
+		draft := g
+		start = time.Now()
+		st, err := svc.RunDraft(ctx, engine.RunRequest{Workflow: wf, Draft: &draft, Changed: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r, err := svc.Wait(ctx, st.Runs[0].ID); err != nil || r.Status != engine.RunCompleted || st.Saved.ID == "" {
+			b.Fatal("the edited draft's changed run: ", r.Status, err)
+		}
+		changed += time.Since(start)
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(full.Microseconds())/1000/n, "full-ms")
+	b.ReportMetric(float64(changed.Microseconds())/1000/n, "draft-changed-ms")
+	b.ReportMetric(100*float64(changed)/float64(full), "draft-changed-%-of-full")
+}

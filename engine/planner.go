@@ -147,7 +147,9 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 					break
 				}
 			}
-			if upstreamRerun {
+			if upstreamRerun && reasons == nil {
+				reasons = reasonsUpstreamOnly // most reruns of a changed run: one slice for all
+			} else if upstreamRerun {
 				reasons = append(reasons, ReasonUpstreamChanged)
 			} else if len(reasons) == 0 && o.fingerprintDiffers {
 				// Every upstream node is reused, and this node would receive other values than
@@ -171,7 +173,10 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 			reasons = append(reasons, ReasonLoopRestart) // a group reruns whole
 		}
 		rerun[i] = true
-		plan.list[i] = PlanNode{Action: ActionRerun, Reasons: dedupe(reasons), prior: o.prior}
+		if len(reasons) > 1 {
+			reasons = dedupe(reasons)
+		}
+		plan.list[i] = PlanNode{Action: ActionRerun, Reasons: reasons, prior: o.prior}
 		if o.prior != nil {
 			plan.list[i].priorFP = o.prior.InputFingerprint
 		}
@@ -198,6 +203,11 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 	}
 	return plan, nil
 }
+
+// reasonsUpstreamOnly is the reasons of a node that reruns only because an upstream node
+// does, shared by every such node of a plan: never written to (a plan is immutable; an
+// append to it, length and capacity 1, makes a new slice).
+var reasonsUpstreamOnly = []string{ReasonUpstreamChanged}
 
 // targetScope marks in down the target and everything downstream of it, and in scope down
 // and everything that feeds it.
@@ -250,8 +260,9 @@ type planContext struct {
 	runHash map[string]map[string]string
 	// changedSincePrev are the inputs whose value differs from the run the plan builds on.
 	changedSincePrev map[string]bool
-	// alike remembers wiredAlike per version id.
-	alike sync.Map
+	// alike remembers wiredAlike per version id; lastAlike is its last answer.
+	alike     sync.Map
+	lastAlike atomic.Pointer[alikeAnswer]
 }
 
 type handleHash struct{ handle, hash string }

@@ -52,8 +52,8 @@ func validateGraph(reg *Registry, g Graph, sub subflowResolver) error {
 		declared[in.Name] = in
 	}
 
-	nodes := map[string]Node{}
-	types := map[string]*NodeType{}
+	nodes := make(map[string]Node, len(g.Nodes)) // sized once: a large graph's map grows no more
+	types := make(map[string]*NodeType, len(g.Nodes))
 	open := map[string]bool{} // subworkflow nodes whose handles are not known here
 	for i, n := range g.Nodes {
 		if n.ID == "" {
@@ -100,7 +100,7 @@ func validateGraph(reg *Registry, g Graph, sub subflowResolver) error {
 		}
 	}
 
-	targets := map[string]bool{}
+	targets := make(map[string]bool, len(g.Edges))
 	for _, e := range g.Edges {
 		src, okS := nodes[e.Source]
 		dst, okT := nodes[e.Target]
@@ -352,7 +352,7 @@ func contains(list []string, s string) bool {
 
 // findCycle returns the node ids of one cycle among the edges, or nil.
 func findCycle(g Graph) []string {
-	adj := map[string][]string{}
+	adj := make(map[string][]string, len(g.Nodes))
 	parents := parentsOf(g)
 	for _, e := range g.Edges {
 		if parents[e.Target] == e.Source || parents[e.Source] == e.Target {
@@ -370,7 +370,7 @@ func findCycle(g Graph) []string {
 		grey
 		black
 	)
-	color := map[string]int{}
+	color := make(map[string]int, len(g.Nodes))
 	var stack []string
 	var found []string
 	var visit func(id string) bool

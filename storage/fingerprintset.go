@@ -37,19 +37,18 @@ func (s *Store) CompletedFingerprints(ctx context.Context, since int64, limit in
 		return nil, nil, false, fmt.Errorf("listing fingerprints: %w", err)
 	}
 	defer tx.Rollback()
-	var mark, deletions int64
-	var blob []byte
-	if err := tx.QueryRowContext(ctx, `SELECT seq, keys, (SELECT deletions FROM fingerprint_mark) FROM fingerprint_summary`).Scan(&mark, &blob, &deletions); err != nil {
+	var mark, deletions, size int64
+	if err := tx.QueryRowContext(ctx, `SELECT seq, length(keys), (SELECT deletions FROM fingerprint_mark) FROM fingerprint_summary`).Scan(&mark, &size, &deletions); err != nil {
 		return nil, nil, false, fmt.Errorf("reading the fingerprint summary: %w", err)
 	}
-	sorted, err = decodeKeys(blob)
-	if err != nil {
-		return nil, nil, false, fmt.Errorf("reading the fingerprint summary: %w", err)
+	if size%8 != 0 {
+		return nil, nil, false, fmt.Errorf("reading the fingerprint summary: %d bytes, not keys of 8", size)
 	}
-	if len(sorted) > limit {
+	summaryKeys := int(size / 8)
+	if summaryKeys > limit {
 		return nil, nil, false, nil
 	}
-	segs, err := s.readSegments(ctx, tx, mark, limit-len(sorted))
+	segs, err := s.readSegments(ctx, tx, mark, limit-summaryKeys)
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("reading the fingerprint segments: %w", err)
 	}
@@ -57,7 +56,7 @@ func (s *Store) CompletedFingerprints(ctx context.Context, since int64, limit in
 		return nil, nil, false, nil
 	}
 	// The generations in the gaps the segments leave, and after the last one.
-	pos, last, n := mark, mark, len(sorted)
+	pos, last, n := mark, mark, summaryKeys
 	for _, sg := range segs {
 		n += len(sg.keys)
 		if sg.from > pos+1 {
@@ -73,7 +72,9 @@ func (s *Store) CompletedFingerprints(ctx context.Context, since int64, limit in
 		pos = max(pos, sg.to)
 		last = max(last, sg.to)
 	}
-	sorted = mergeSegments(sorted, segs)
+	if sorted, err = summaryWithSegments(ctx, tx, summaryKeys, segs); err != nil {
+		return nil, nil, false, fmt.Errorf("reading the fingerprint summary: %w", err)
+	}
 	fps, l, ok, err := s.fingerprintsAfter(ctx, tx, pos, -1, limit-n-len(more))
 	if err != nil {
 		return nil, nil, false, fmt.Errorf("listing fingerprints after the summary: %w", err)
@@ -234,6 +235,63 @@ func mergeKeys(sorted []uint64, fps []string) ([]uint64, bool) {
 	}
 	slices.Sort(add)
 	return mergeSorted(sorted, add), true
+}
+
+// summaryWithSegments reads the summary's keys (n of them, as the transaction's first read of
+// the summary found) merged with the segments' keys, sorted and distinct (mergeSegments), the
+// blob read in place and decoded into the merged keys: on a home with history the summary is
+// megabytes, and each copy of it is fresh memory a command pays for in page faults.
+func summaryWithSegments(ctx context.Context, tx *sql.Tx, n int, segs []segment) ([]uint64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT keys FROM fingerprint_summary`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		return nil, sql.ErrNoRows
+	}
+	var blob sql.RawBytes // valid until the rows move on: decoded before
+	if err := rows.Scan(&blob); err != nil {
+		return nil, err
+	}
+	if len(blob) != 8*n {
+		return nil, fmt.Errorf("%d bytes, want %d keys of 8", len(blob), n)
+	}
+	var add []uint64
+	switch len(segs) {
+	case 0:
+	case 1:
+		add = segs[0].keys
+	default:
+		for _, sg := range segs {
+			add = append(add, sg.keys...)
+		}
+		slices.Sort(add)
+	}
+	if len(add) == 0 {
+		keys := make([]uint64, n)
+		for i := range keys {
+			keys[i] = binary.BigEndian.Uint64(blob[8*i:])
+		}
+		return keys, rows.Close()
+	}
+	out := make([]uint64, 0, n+len(add))
+	i, j := 0, 0
+	for i < n || j < len(add) {
+		var k uint64
+		if j == len(add) || i < n && binary.BigEndian.Uint64(blob[8*i:]) <= add[j] {
+			k, i = binary.BigEndian.Uint64(blob[8*i:]), i+1
+		} else {
+			k, j = add[j], j+1
+		}
+		if len(out) == 0 || out[len(out)-1] != k {
+			out = append(out, k)
+		}
+	}
+	return out, rows.Close()
 }
 
 // mergeSegments returns sorted with the segments' keys added, sorted and distinct: the
