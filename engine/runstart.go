@@ -96,7 +96,9 @@ func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[str
 		for i := range prepared {
 			prepared[i].onVersion(v)
 		}
-		s.keepSaved(v, prepared[0].exec.facts)
+		// kept as stored (as every reader decodes it); its facts are worked out from that
+		// form when it is next planned, as a version another process saved is
+		s.keepSaved(v, nil)
 		if err := s.dropDraft(ctx, v); err != nil {
 			return out, err
 		}
