@@ -124,7 +124,7 @@ func (s *Service) keepDraft(ctx context.Context, w Workflow, notes string) error
 // versionOf returns the version of w whose content equals g (normalized and valid), or, when
 // none does, the version g becomes when saved (found false; not stored, its label unset).
 func (s *Service) versionOf(ctx context.Context, w Workflow, g Graph, notes string) (v Version, found bool, err error) {
-	hash := ContentHash(g)
+	hash := normalizedHash(g)
 	if vf, ok := s.store.(VersionFinder); ok {
 		id, err := vf.VersionWithContent(ctx, w.ID, hash)
 		if err != nil {

@@ -267,44 +267,63 @@ func NormalizeGraph(g Graph) Graph {
 
 // ContentHash identifies a graph's content: equal graphs hash equal, so importing the same
 // file twice does not create a second version.
-func ContentHash(g Graph) string {
-	n := NormalizeGraph(g)
-	edges := append([]Edge{}, n.Edges...)
-	sortEdges(edges)
-	for i := range edges {
-		edges[i].ID = ""
-	}
-	n.Edges = edges
+func ContentHash(g Graph) string { return normalizedHash(NormalizeGraph(g)) }
+
+// normalizedHash is ContentHash of a graph NormalizeGraph made (normalizing is idempotent:
+// TestPropertyNormalizedHash), for a caller that has normalized it already.
+func normalizedHash(n Graph) string {
+	n.Edges = edgesForHash(n.Edges)
 	return HashValue(n)
 }
 
-// sortEdges sorts edges, stably, by their ends joined with NUL bytes (source, source handle,
-// target, target handle), the order content hashes were first made with. When no end holds a
-// NUL byte that is the order of the ends compared one by one (NUL sorts before every other
-// byte), compared without joining them: a large graph's edges are sorted with no allocation.
-func sortEdges(edges []Edge) {
+// edgesForHash is a copy of edges with their ids cleared, in sortEdgesJoined's order. When no
+// end holds a NUL byte, that is the order of the ends compared one by one, in which the
+// positions are sorted (not the edges: no 80-byte moves, no write barriers), unstably: edges
+// with equal ends are equal once their ids are cleared, so their order cannot change the hash.
+func edgesForHash(edges []Edge) []Edge {
+	out := make([]Edge, len(edges))
 	for i := range edges {
 		if e := &edges[i]; strings.Contains(e.Source, "\x00") || strings.Contains(e.SourceHandle, "\x00") ||
 			strings.Contains(e.Target, "\x00") || strings.Contains(e.TargetHandle, "\x00") {
-			sortEdgesJoined(edges)
-			return
+			copy(out, edges)
+			sortEdgesJoined(out)
+			for i := range out {
+				out[i].ID = ""
+			}
+			return out
 		}
 	}
-	slices.SortStableFunc(edges, func(a, b Edge) int {
-		if c := strings.Compare(a.Source, b.Source); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.SourceHandle, b.SourceHandle); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Target, b.Target); c != 0 {
-			return c
-		}
-		return strings.Compare(a.TargetHandle, b.TargetHandle)
-	})
+	order := make([]int32, len(edges))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return compareEdgeEnds(&edges[a], &edges[b]) })
+	for i, k := range order {
+		out[i] = edges[k]
+		out[i].ID = ""
+	}
+	return out
 }
 
-// sortEdgesJoined is sortEdges comparing the joined ends themselves.
+// compareEdgeEnds compares two edges by their ends one by one: source, source handle,
+// target, target handle.
+func compareEdgeEnds(a, b *Edge) int {
+	if c := strings.Compare(a.Source, b.Source); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.SourceHandle, b.SourceHandle); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.Target, b.Target); c != 0 {
+		return c
+	}
+	return strings.Compare(a.TargetHandle, b.TargetHandle)
+}
+
+// sortEdgesJoined sorts edges, stably, by their ends joined with NUL bytes (source, source
+// handle, target, target handle), the order content hashes were first made with. When no end
+// holds a NUL byte that is the order of the ends compared one by one (NUL sorts before every
+// other byte), which edgesForHash compares without joining them.
 func sortEdgesJoined(edges []Edge) {
 	sort.SliceStable(edges, func(i, j int) bool {
 		a, b := edges[i], edges[j]

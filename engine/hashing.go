@@ -91,6 +91,8 @@ func appendPlain(b []byte, v any, html bool) ([]byte, bool) {
 			}
 		}
 		return append(b, ']'), true
+	case Graph:
+		return appendGraph(b, x, html)
 	}
 	return b, false
 }

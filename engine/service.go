@@ -555,7 +555,7 @@ func (s *Service) SaveVersion(ctx context.Context, wfRef string, g Graph, notes,
 	if parentID == "" {
 		parentID = w.CurrentVersionID
 	}
-	hash := ContentHash(g)
+	hash := normalizedHash(g)
 	if cur, err := s.version(ctx, w.CurrentVersionID); err == nil && cur.ContentHash == hash {
 		return cur, nil // nothing changed: no second version of the same content
 	}

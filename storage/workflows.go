@@ -125,7 +125,7 @@ func (s *Store) CreateWorkflow(ctx context.Context, w engine.Workflow, first eng
 }
 
 // insertVersion stores v as the next version of its workflow, assigning Seq and Label,
-// and links the assets its graph refers to, which it returns.
+// and links the assets its graph refers to, which it returns; graph is v.Graph encoded.
 func insertVersion(ctx context.Context, tx *sql.Tx, v *engine.Version, graph string) ([]string, error) {
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE workflow_id = ?`, v.WorkflowID).Scan(&v.Seq); err != nil {
 		return nil, fmt.Errorf("numbering version of workflow %s: %w", v.WorkflowID, err)
@@ -141,11 +141,15 @@ func insertVersion(ctx context.Context, tx *sql.Tx, v *engine.Version, graph str
 	case err != nil:
 		return nil, fmt.Errorf("adding version %s: %w", v.ID, err)
 	}
-	// The refs come from the stored JSON, the form every reader sees, decoded as a reader
-	// decodes it (scanVersionText).
-	var g engine.Graph
-	if err := engine.DecodeGraph([]byte(graph), &g); err != nil {
-		return nil, fmt.Errorf("decoding version graph: %w", err)
+	// The refs come from the stored JSON's graph, the form every reader sees, as a reader
+	// decodes it (scanVersionText): made from v.Graph when it reads back as itself
+	// (engine.StoredGraph, a copy), else decoded from the text.
+	g, ok := engine.StoredGraph(v.Graph)
+	if !ok {
+		g = engine.Graph{}
+		if err := engine.DecodeGraph([]byte(graph), &g); err != nil {
+			return nil, fmt.Errorf("decoding version graph: %w", err)
+		}
 	}
 	refs := engine.GraphAssetRefs(g)
 	if err := linkAssets(ctx, tx, linkVersion, v.ID, refs); err != nil {

@@ -18,6 +18,7 @@ var workflowTests = []test{
 	}},
 	{"GetUnknown", testGetUnknown},
 	{"AddVersion", testAddVersion},
+	{"AddVersionReturnsWhatIsRead", testAddVersionReturnsWhatIsRead},
 	{"AddVersionConcurrent", testAddVersionConcurrent},
 	{"VersionWithContent", testVersionWithContent},
 	{"ListVersionsNewestFirst", testListVersions},
@@ -124,6 +125,38 @@ func testAddVersion(t *testing.T, s engine.Store) {
 	must(t, "AddVersion", err)
 	if v4.Label != "v4" || v4.Seq != 4 {
 		t.Errorf("caller label kept: %q seq %d", v4.Label, v4.Seq)
+	}
+}
+
+// testAddVersionReturnsWhatIsRead: the version AddVersion returns holds the graph a reader
+// of it gets (GetVersion), whether the graph given reads back as itself (plain values, as
+// the engine saves them) or not (Go ints, whole floats, empty params, escapes, non-ASCII),
+// and shares nothing with the graph given.
+func testAddVersionReturnsWhatIsRead(t *testing.T, s engine.Store) {
+	w, _ := mkWorkflow(t, s, "A")
+	plain := engine.Graph{Inputs: []engine.InputDecl{{Name: "k", Type: engine.TypeNumber, Default: 1.5}},
+		Nodes: []engine.Node{{ID: "n1", Type: "math.expr", Params: map[string]any{"expression": "a + 1", "l": []any{int64(2), "x"}}, Position: &engine.Position{X: 0.5, Y: -3}},
+			{ID: "n2", Type: "math.expr", Params: map[string]any{"expression": "a + 1000001"}}},
+		Edges: []engine.Edge{{Source: "n1", SourceHandle: "result", Target: "n2", TargetHandle: "a"}}}
+	odd := sampleGraph()
+	odd.Nodes[0].Params = map[string]any{}
+	odd.Nodes[1].Params["whole"] = 2.0
+	odd.Nodes[1].Params["text"] = "a < b & é \u2028"
+	odd.Nodes[2].Label = "ünï"
+	for _, g := range []engine.Graph{plain, odd, {}} {
+		v, err := s.AddVersion(ctx(), engine.Version{WorkflowID: w.ID, Graph: g}, false)
+		must(t, "AddVersion", err)
+		got, err := s.GetVersion(ctx(), v.ID)
+		must(t, "GetVersion", err)
+		if !reflect.DeepEqual(v.Graph, got.Graph) {
+			t.Errorf("AddVersion returned %#v, GetVersion reads %#v", v.Graph, got.Graph)
+		}
+		if len(v.Graph.Nodes) > 0 {
+			v.Graph.Nodes[len(v.Graph.Nodes)-1].Params["added"] = int64(1)
+			if _, ok := g.Nodes[len(g.Nodes)-1].Params["added"]; ok {
+				t.Errorf("the returned graph shares its params with the one given")
+			}
+		}
 	}
 }
 
