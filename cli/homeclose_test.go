@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -22,6 +23,9 @@ import (
 // close's last step. Before, the home closed after the summary was printed: the wait below
 // ran into its deadline.
 func TestRunClosesHomeWhilePrinting(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("an ended process's owner file is removed there, not renamed to a spare: the release is read from a new spare")
+	}
 	const n = 2500
 	nodes := []engine.Node{nd("in", "flow.inputs", nil)}
 	edges := []engine.Edge{}
