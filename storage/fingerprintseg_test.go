@@ -99,7 +99,11 @@ func TestKnownSetAfterFullRunReadsNoGenerations(t *testing.T) {
 // deleted generation's key may stay, which only costs a store lookup.)
 func TestPropertyKnownSetWithSegments(t *testing.T) {
 	ctx := context.Background()
+	defer func(n int) { segmentFold = n }(segmentFold)
 	for seed := range uint64(12) {
+		// half the histories fold after a few segments (fold: a segment in place of those
+		// read, or a new summary once they are a quarter of it)
+		segmentFold = []int{32, 2}[seed%2]
 		rng := rand.New(rand.NewPCG(seed, 7))
 		s, home, save := segTestHome(t)
 		var live []engine.Generation
@@ -179,4 +183,80 @@ func TestPropertyKnownSetWithSegments(t *testing.T) {
 		}
 		f.Close()
 	}
+}
+
+// TestFoldLeavesTheSummary: on a home whose summary is large, a read that finds more
+// segments than segmentFold folds them into one segment and leaves the summary as it is;
+// once what came after the summary is a quarter of it, the summary is rewritten. Before, every
+// such read rewrote the whole summary (every key of the home's history). Reads from fresh
+// stores find every fingerprint throughout.
+func TestFoldLeavesTheSummary(t *testing.T) {
+	ctx := context.Background()
+	s, home, save := segTestHome(t)
+	next := 0
+	batch := func(n int) {
+		fps := make([]string, n)
+		for i := range fps {
+			fps[i] = segFP(next)
+			next++
+		}
+		save(fps, 0)
+	}
+	state := func() (mark int64, summary, segments int) {
+		t.Helper()
+		if err := s.r.QueryRowContext(ctx, `SELECT seq, length(keys) / 8, (SELECT count(*) FROM fingerprint_segments) FROM fingerprint_summary`).Scan(&mark, &summary, &segments); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	read := func() {
+		t.Helper()
+		f, err := Open(ctx, home, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		sorted, more, ok, err := f.CompletedFingerprints(ctx, -1, 1_000_000)
+		if err != nil || !ok {
+			t.Fatal(ok, err)
+		}
+		for i := range next {
+			k, _ := engine.FingerprintKey(segFP(i))
+			if _, found := slices.BinarySearch(sorted, k); !found && !slices.Contains(more, segFP(i)) {
+				t.Fatalf("fingerprint %d not in the known set", i)
+			}
+		}
+	}
+	for range 40 { // 20,480 keys, then a read: the first summary
+		batch(512)
+	}
+	read()
+	mark, summary, segments := state()
+	if summary != 20_480 || segments != 0 {
+		t.Fatalf("after the first read: summary of %d keys and %d segments, want 20480 and 0", summary, segments)
+	}
+	for range segmentFold + 1 { // 2,112 keys: less than a quarter of the summary
+		batch(64)
+	}
+	read()
+	if m, sum, segs := state(); m != mark || sum != summary || segs != 1 {
+		t.Fatalf("after a fold: summary at %d with %d keys and %d segments, want it at %d with %d and 1 segment", m, sum, segs, mark, summary)
+	}
+	for range segmentFold { // one fold and 32 new segments: still less than a quarter
+		batch(64)
+	}
+	batch(3) // a small batch in a gap between segments, read from the generations
+	batch(64)
+	read()
+	if m, sum, segs := state(); m != mark || sum != summary || segs != 1 {
+		t.Fatalf("after a second fold: summary at %d with %d keys and %d segments, want it at %d with %d and 1 segment", m, sum, segs, mark, summary)
+	}
+	for range 2 * segmentFold { // past a quarter of the summary
+		batch(64)
+	}
+	read()
+	if m, sum, segs := state(); m == mark || sum != next || segs != 0 {
+		t.Fatalf("after a quarter of the summary came: summary at %d with %d keys and %d segments, want it moved on with %d and none", m, sum, segs, next)
+	}
+	read()
 }

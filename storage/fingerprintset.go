@@ -86,20 +86,45 @@ func (s *Store) CompletedFingerprints(ctx context.Context, since int64, limit in
 	tx.Rollback()
 	s.fps.segmentsRead.Add(int64(len(segs)))
 	if len(more) >= summaryRewrite || len(segs) > segmentFold {
+		s.fold(ctx, mark, deletions, last, summaryKeys, sorted, segs, more)
+	}
+	return sorted, more, true, nil
+}
+
+// summaryShare: the summary is rewritten once what came after it is a quarter of its size;
+// until then, what came after it is folded into one segment.
+const summaryShare = 4
+
+// fold saves later reads the work this one did on the fingerprints after the summary's seq
+// mark, up to last: the segments' keys (segs) and the loose fingerprints (more) that, with
+// the summary's summaryKeys keys, make sorted. When they are a quarter of the summary or
+// more, they join a new summary (writeSummary); otherwise they become one segment in place of
+// those read (writeFold). Rewriting the summary each time, as before, wrote every key of the
+// home's history (8 bytes a completed generation, megabytes) into the WAL every couple of
+// runs, holding the writer while a changed run was being queued: a cost that grew with the
+// home. A fold writes only what came since the summary, and the summary is rewritten after
+// a quarter of its size has come, so each key is written a bounded number of times.
+func (s *Store) fold(ctx context.Context, mark, deletions, last int64, summaryKeys int, sorted []uint64, segs []segment, more []string) {
+	added, ok := mergeKeys(mergeSegments(nil, segs), more)
+	if !ok {
+		return
+	}
+	if len(added)*summaryShare >= summaryKeys {
 		if merged, ok := mergeKeys(sorted, more); ok {
 			s.writeSummary(ctx, mark, deletions, last, merged)
 		}
+		return
 	}
-	return sorted, more, true, nil
+	s.writeFold(ctx, mark, deletions, last, added)
 }
 
 // segmentMin is how many completed generations with a fingerprint a batch must hold for its
 // writer to add a segment (migration 0015); smaller batches are read from the generations.
 const segmentMin = 64
 
-// segmentFold is how many segments a full read may find before it folds them into the
-// summary.
-const segmentFold = 32
+// segmentFold is how many segments a full read may find before it folds them (fold); tests
+// set fewer.
+var segmentFold = 32
 
 // noteSegment adds, in the transaction saving gens with seqs last+1…last+len(gens), the
 // segment naming their completed generations' fingerprint keys (migration 0015), when there
@@ -260,17 +285,7 @@ func summaryWithSegments(ctx context.Context, tx *sql.Tx, n int, segs []segment)
 	if len(blob) != 8*n {
 		return nil, fmt.Errorf("%d bytes, want %d keys of 8", len(blob), n)
 	}
-	var add []uint64
-	switch len(segs) {
-	case 0:
-	case 1:
-		add = segs[0].keys
-	default:
-		for _, sg := range segs {
-			add = append(add, sg.keys...)
-		}
-		slices.Sort(add)
-	}
+	add := segmentKeys(segs)
 	if len(add) == 0 {
 		keys := make([]uint64, n)
 		for i := range keys {
@@ -298,22 +313,34 @@ func summaryWithSegments(ctx context.Context, tx *sql.Tx, n int, segs []segment)
 // segments' keys sorted together, then one merge (a merge per segment would copy the summary,
 // which grows with history, once per segment).
 func mergeSegments(sorted []uint64, segs []segment) []uint64 {
+	return mergeSorted(sorted, segmentKeys(segs))
+}
+
+// segmentKeys returns the segments' keys, sorted and distinct: the others' keys sorted
+// together and merged into the largest segment's (a fold, which may hold a quarter of the
+// summary's size, is not sorted again at each read).
+func segmentKeys(segs []segment) []uint64 {
 	switch len(segs) {
 	case 0:
-		return sorted
+		return nil
 	case 1:
-		return mergeSorted(sorted, segs[0].keys)
+		return segs[0].keys
 	}
-	n := 0
-	for _, sg := range segs {
+	big, n := 0, 0
+	for i, sg := range segs {
 		n += len(sg.keys)
+		if len(sg.keys) > len(segs[big].keys) {
+			big = i
+		}
 	}
-	add := make([]uint64, 0, n)
-	for _, sg := range segs {
-		add = append(add, sg.keys...)
+	add := make([]uint64, 0, n-len(segs[big].keys))
+	for i, sg := range segs {
+		if i != big {
+			add = append(add, sg.keys...)
+		}
 	}
 	slices.Sort(add)
-	return mergeSorted(sorted, add)
+	return mergeSorted(segs[big].keys, add)
 }
 
 // mergeSorted returns the sorted distinct keys of a and b, each sorted.
@@ -365,5 +392,36 @@ func (s *Store) writeSummary(ctx context.Context, from, deletions, upTo int64, k
 	}()
 	if err != nil && !errors.Is(err, context.Canceled) {
 		s.log.Warn("writing the fingerprint summary", "err", err)
+	}
+}
+
+// writeFold stores keys as one segment covering the seqs after from up to upTo, in place of
+// the segments it holds, under writeSummary's conditions (the summary still at from, no
+// generation deleted since the keys were read). A segment another process wrote meanwhile
+// past upTo stays; one overlapping the fold only repeats keys. Like writeSummary, it only
+// saves later reads work: a failure is logged.
+func (s *Store) writeFold(ctx context.Context, from, deletions, upTo int64, keys []uint64) {
+	err := func() error {
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		var stands bool
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT seq FROM fingerprint_summary) = ?
+			AND (SELECT deletions FROM fingerprint_mark) = ?`, from, deletions).Scan(&stands); err != nil || !stands {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM fingerprint_segments WHERE seq_to > ? AND seq_to <= ?`, from, upTo); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO fingerprint_segments (seq_from, seq_to, keys) VALUES (?, ?, ?)`,
+			from+1, upTo, encodeKeys(keys)); err != nil {
+			return err
+		}
+		return tx.Commit()
+	}()
+	if err != nil && !errors.Is(err, context.Canceled) {
+		s.log.Warn("folding the fingerprint segments", "err", err)
 	}
 }
