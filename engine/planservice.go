@@ -260,14 +260,10 @@ func (s *Service) PlanGraph(ctx context.Context, wfRef string, g Graph, from str
 	if !hasNode(g, from) {
 		return Plan{}, Invalid(Problem{NodeID: from, Message: "no such node in the graph"})
 	}
-	v := Version{WorkflowID: w.ID, Label: "draft", Graph: g, ContentHash: ContentHash(g)}
-	if vs, err := s.store.ListVersions(ctx, w.ID); err == nil {
-		for _, sv := range vs {
-			if sv.ContentHash == v.ContentHash {
-				v = sv
-				break
-			}
-		}
+	// the version equal to the graph found by its hash, no version read but that one
+	v := Version{WorkflowID: w.ID, Label: "draft", Graph: g, ContentHash: normalizedHash(g)}
+	if sv, found, err := s.versionWithHash(ctx, w, v.ContentHash); err == nil && found {
+		v = sv
 	}
 	p, inputs, current, err := s.planFor(ctx, w, v, from, given, true)
 	if err == nil {

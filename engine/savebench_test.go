@@ -77,3 +77,35 @@ func BenchmarkChain10kSaveDraft(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkChain10kPlanGraph is the window's plan preview of the editor's graph (PlanGraph)
+// of a 10,000-node chain with 8 versions that has run: one op plans from the last node of
+// the graph with its middle node edited (no version equals it), then of the graph of the
+// current version (found among the versions by its content hash).
+func BenchmarkChain10kPlanGraph(b *testing.B) {
+	ctx := context.Background()
+	g := bigChain(benchNodes)
+	svc, done := coldService(b, b.TempDir())
+	defer done()
+	wf := perfImport(b, svc, "chain10k", g)
+	mid, last := benchNodes/2, fmt.Sprintf("n%d", benchNodes-1)
+	for i := range 7 {
+		g.Nodes[mid].Params = map[string]any{"expression": fmt.Sprintf("a + %d", 1000000*(i+1))}
+		if _, err := svc.SaveVersion(ctx, wf, g, "edit", "", true); err != nil {
+			b.Fatal(err)
+		}
+	}
+	completedRun(b, svc, engine.RunRequest{Workflow: wf})
+	edited := g
+	edited.Nodes = append([]engine.Node(nil), g.Nodes...)
+	edited.Nodes[mid].Params = map[string]any{"expression": "a + 99999999"}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if p, err := svc.PlanGraph(ctx, wf, edited, last, nil); err != nil || p.VersionID != "" {
+			b.Fatal("the edited graph's plan: ", p.VersionID, err)
+		}
+		if p, err := svc.PlanGraph(ctx, wf, g, last, nil); err != nil || p.VersionID == "" {
+			b.Fatal("the current version's plan: ", err)
+		}
+	}
+}
