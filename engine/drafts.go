@@ -125,33 +125,45 @@ func (s *Service) keepDraft(ctx context.Context, w Workflow, notes string) error
 // none does, the version g becomes when saved (found false; not stored, its label unset).
 func (s *Service) versionOf(ctx context.Context, w Workflow, g Graph, notes string) (v Version, found bool, err error) {
 	hash := normalizedHash(g)
+	if v, found, err = s.versionWithHash(ctx, w, hash); err != nil || found {
+		return v, found, err
+	}
+	return s.newVersion(w, g, hash, notes), false, nil
+}
+
+// versionWithHash returns the newest version of w whose content hash is hash; found false
+// when none has it.
+func (s *Service) versionWithHash(ctx context.Context, w Workflow, hash string) (v Version, found bool, err error) {
 	if vf, ok := s.store.(VersionFinder); ok {
 		id, err := vf.VersionWithContent(ctx, w.ID, hash)
-		if err != nil {
+		if err != nil || id == "" {
 			return Version{}, false, err
 		}
-		if id != "" {
-			if v, err = s.version(ctx, id); err == nil {
-				return v, true, nil
-			}
-			if !errors.Is(err, ErrNotFound) {
-				return Version{}, false, err
-			}
-			// deleted since it was found: g becomes a version again
+		if v, err = s.version(ctx, id); err == nil {
+			return v, true, nil
 		}
-	} else {
-		vs, err := s.store.ListVersions(ctx, w.ID)
-		if err != nil {
+		if !errors.Is(err, ErrNotFound) {
 			return Version{}, false, err
 		}
-		for _, v := range vs {
-			if v.ContentHash == hash {
-				return v, true, nil
-			}
+		return Version{}, false, nil // deleted since it was found: g becomes a version again
+	}
+	vs, err := s.store.ListVersions(ctx, w.ID)
+	if err != nil {
+		return Version{}, false, err
+	}
+	for _, v := range vs {
+		if v.ContentHash == hash {
+			return v, true, nil
 		}
 	}
+	return Version{}, false, nil
+}
+
+// newVersion is the version g (normalized and valid, its content hash hash) becomes when it
+// is saved as the next version of w: not stored, its label unset.
+func (s *Service) newVersion(w Workflow, g Graph, hash, notes string) Version {
 	return Version{ID: NewID(), WorkflowID: w.ID, Notes: notes, ParentID: w.CurrentVersionID, Graph: g, ContentHash: hash,
-		CreatedAt: s.now().UTC()}, false, nil
+		CreatedAt: s.now().UTC()}
 }
 
 // VersionFinder is implemented by a store that finds a workflow's version by its content

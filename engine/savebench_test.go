@@ -57,3 +57,23 @@ func BenchmarkChain10kDraftParts(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkChain10kSaveDraft is the editor's autosave of an edited 10,000-node chain on the
+// SQLite data home (SaveDraft, what the window calls, debounced, while a person edits). One
+// op: the middle node edited, the draft saved.
+func BenchmarkChain10kSaveDraft(b *testing.B) {
+	ctx := context.Background()
+	g := bigChain(benchNodes)
+	svc, done := coldService(b, b.TempDir())
+	defer done()
+	wf := perfImport(b, svc, "chain10k", g)
+	mid := benchNodes / 2
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		g.Nodes[mid].Params = map[string]any{"expression": fmt.Sprintf("a + %d", 1000000*(i+1))}
+		if err := svc.SaveDraft(ctx, wf, g, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -52,9 +52,11 @@ func validateGraph(reg *Registry, g Graph, sub subflowResolver) error {
 		declared[in.Name] = in
 	}
 
-	nodes := make(map[string]Node, len(g.Nodes)) // sized once: a large graph's map grows no more
-	types := make(map[string]*NodeType, len(g.Nodes))
-	open := map[string]bool{} // subworkflow nodes whose handles are not known here
+	// each id's node by its place in g.Nodes (the first of duplicates), sized once: a large
+	// graph's map grows no more, and holds no copies of its nodes
+	nodes := make(map[string]int, len(g.Nodes))
+	types := make([]*NodeType, len(g.Nodes)) // by place; nil: unknown type or a duplicate
+	open := map[string]bool{}                // subworkflow nodes whose handles are not known here
 	for i, n := range g.Nodes {
 		if n.ID == "" {
 			add(Problem{Message: fmt.Sprintf("node #%d has no id", i+1)})
@@ -64,7 +66,7 @@ func validateGraph(reg *Registry, g Graph, sub subflowResolver) error {
 			add(Problem{NodeID: n.ID, Message: "duplicate node id"})
 			continue
 		}
-		nodes[n.ID] = n
+		nodes[n.ID] = i
 		t, ok := reg.Get(n.Type)
 		if !ok {
 			add(Problem{NodeID: n.ID, Message: fmt.Sprintf("unknown node type %q", n.Type)})
@@ -84,26 +86,27 @@ func validateGraph(reg *Registry, g Graph, sub subflowResolver) error {
 			}
 			t = rt
 		}
-		types[n.ID] = t
+		types[i] = t
 	}
-	for _, n := range g.Nodes {
+	for i, n := range g.Nodes {
 		if n.ParentID == "" {
 			continue
 		}
-		p, ok := nodes[n.ParentID]
+		pi, ok := nodes[n.ParentID]
 		if !ok {
 			add(Problem{NodeID: n.ID, Message: fmt.Sprintf("parent %q does not exist", n.ParentID)})
-		} else if t := types[p.ID]; t != nil && !t.Container {
+		} else if p, t := g.Nodes[pi], types[pi]; t != nil && !t.Container {
 			add(Problem{NodeID: n.ID, Message: fmt.Sprintf("parent %q (%s) is not a loop group", p.ID, p.Type)})
-		} else if ct := types[n.ID]; ct != nil && ct.Pauses {
+		} else if ct := typeOf(nodes, types, n.ID, i); ct != nil && ct.Pauses {
 			add(Problem{NodeID: n.ID, Message: fmt.Sprintf("%s cannot go inside the loop %q: a run pauses for a person between nodes, not once per item; put it before or after the loop", n.Type, p.ID)})
 		}
 	}
 
-	targets := make(map[string]bool, len(g.Edges))
+	type inputEnd struct{ node, handle string }
+	targets := make(map[inputEnd]bool, len(g.Edges))
 	for _, e := range g.Edges {
-		src, okS := nodes[e.Source]
-		dst, okT := nodes[e.Target]
+		si, okS := nodes[e.Source]
+		di, okT := nodes[e.Target]
 		if !okS {
 			add(Problem{NodeID: e.Source, Message: fmt.Sprintf("edge %s.%s → %s.%s: source node does not exist", e.Source, e.SourceHandle, e.Target, e.TargetHandle)})
 		}
@@ -117,12 +120,12 @@ func validateGraph(reg *Registry, g Graph, sub subflowResolver) error {
 			add(Problem{NodeID: e.Source, Message: "edge connects a node to itself"})
 			continue
 		}
-		st, dt := types[src.ID], types[dst.ID]
+		st, dt := types[si], types[di]
 		if st == nil || dt == nil {
 			continue
 		}
 		outType, ok := outputType(st, e.SourceHandle, declared)
-		if open[src.ID] {
+		if open[e.Source] {
 			outType, ok = TypeAny, true
 		}
 		if !ok {
@@ -130,7 +133,7 @@ func validateGraph(reg *Registry, g Graph, sub subflowResolver) error {
 			continue
 		}
 		in, ok := dt.Input(e.TargetHandle)
-		if open[dst.ID] {
+		if open[e.Target] {
 			in, ok = Handle{Name: e.TargetHandle, Type: TypeAny}, true
 		}
 		if !ok {
@@ -140,7 +143,7 @@ func validateGraph(reg *Registry, g Graph, sub subflowResolver) error {
 		if !Compatible(outType, in.Type) {
 			add(Problem{NodeID: e.Target, Handle: e.TargetHandle, Message: fmt.Sprintf("incompatible types: %s.%s gives %s, %s accepts %s", e.Source, e.SourceHandle, outType, e.TargetHandle, in.Type)})
 		}
-		key := e.Target + "\x00" + e.TargetHandle
+		key := inputEnd{e.Target, e.TargetHandle}
 		if targets[key] {
 			add(Problem{NodeID: e.Target, Handle: e.TargetHandle, Message: "input handle has more than one incoming edge"})
 		}
@@ -153,6 +156,15 @@ func validateGraph(reg *Registry, g Graph, sub subflowResolver) error {
 		return nil
 	}
 	return &ValidationError{Problems: probs}
+}
+
+// typeOf is the type validateGraph found for node id at place i: a duplicate of an earlier
+// node's id has the earlier node's, as it had when types were kept by id.
+func typeOf(nodes map[string]int, types []*NodeType, id string, i int) *NodeType {
+	if first, ok := nodes[id]; ok && first != i {
+		return types[first]
+	}
+	return types[i]
 }
 
 // handleOwner names a node type in a handle problem: a subworkflow node by the pinned
@@ -350,56 +362,92 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// findCycle returns the node ids of one cycle among the edges, or nil.
+// findCycle returns the node ids of one cycle among the edges, or nil: the first met by a
+// depth-first walk from each node in id order, following each node's edges in their order
+// (ids an edge names that no node has are walked through too). Nodes are numbered and
+// their edges laid out in one array, so a large graph costs a few allocations, not one a
+// node (TestPropertyFindCycle holds it to the walk over maps it replaced).
 func findCycle(g Graph) []string {
-	adj := make(map[string][]string, len(g.Nodes))
 	parents := parentsOf(g)
+	slot := make(map[string]int32, len(g.Nodes))
+	ids := make([]string, 0, len(g.Nodes))
+	number := func(id string) int32 {
+		k, ok := slot[id]
+		if !ok {
+			k = int32(len(ids))
+			slot[id] = k
+			ids = append(ids, id)
+		}
+		return k
+	}
+	for _, n := range g.Nodes {
+		number(n.ID)
+	}
+	nodes := len(ids)
+	type arc struct{ from, to int32 }
+	arcs := make([]arc, 0, len(g.Edges))
 	for _, e := range g.Edges {
 		if parents[e.Target] == e.Source || parents[e.Source] == e.Target {
 			continue // a group's item/result edges with its own children
 		}
-		adj[e.Source] = append(adj[e.Source], e.Target)
+		arcs = append(arcs, arc{number(e.Source), number(e.Target)})
 	}
-	ids := make([]string, 0, len(g.Nodes))
-	for _, n := range g.Nodes {
-		ids = append(ids, n.ID)
+	// next[start[k]:start[k+1]] are the targets of k's edges, in edge order
+	start := make([]int32, len(ids)+1)
+	for _, a := range arcs {
+		start[a.from+1]++
 	}
-	sort.Strings(ids)
+	for k := 1; k < len(start); k++ {
+		start[k] += start[k-1]
+	}
+	next := make([]int32, len(arcs))
+	fill := append([]int32(nil), start[:len(ids)]...)
+	for _, a := range arcs {
+		next[fill[a.from]] = a.to
+		fill[a.from]++
+	}
+	order := make([]int32, nodes)
+	for k := range order {
+		order[k] = int32(k)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(ids[a], ids[b]) })
 	const (
 		white = iota
 		grey
 		black
 	)
-	color := make(map[string]int, len(g.Nodes))
-	var stack []string
+	color := make([]uint8, len(ids))
+	var stack []int32
 	var found []string
-	var visit func(id string) bool
-	visit = func(id string) bool {
-		color[id] = grey
-		stack = append(stack, id)
-		for _, next := range adj[id] {
-			switch color[next] {
+	var visit func(k int32) bool
+	visit = func(k int32) bool {
+		color[k] = grey
+		stack = append(stack, k)
+		for _, to := range next[start[k]:start[k+1]] {
+			switch color[to] {
 			case grey:
 				for i := len(stack) - 1; i >= 0; i-- {
-					if stack[i] == next {
-						found = append([]string(nil), stack[i:]...)
+					if stack[i] == to {
+						for _, s := range stack[i:] {
+							found = append(found, ids[s])
+						}
 						return true
 					}
 				}
 			case white:
-				if visit(next) {
+				if visit(to) {
 					return true
 				}
 			}
 		}
 		stack = stack[:len(stack)-1]
-		color[id] = black
+		color[k] = black
 		return false
 	}
 	// Iterative callers would be safer for very deep graphs; recursion depth is bounded by
 	// graph size, which Go's growable stacks handle for the 10,000-node benchmarks.
-	for _, id := range ids {
-		if color[id] == white && visit(id) {
+	for _, k := range order {
+		if color[k] == white && visit(k) {
 			return found
 		}
 	}

@@ -444,9 +444,13 @@ func (s *Store) SaveDraft(ctx context.Context, workflowID string, g engine.Graph
 	if _, err := tx.ExecContext(ctx, `DELETE FROM draft_assets WHERE workflow_id = ?`, workflowID); err != nil {
 		return fmt.Errorf("saving draft of workflow %s: %w", workflowID, err)
 	}
-	var decoded engine.Graph
-	if err := decodeInto("draft", graph, &decoded); err != nil {
-		return err
+	// the refs of the draft as a reader decodes it (as insertVersion's)
+	decoded, ok := engine.StoredGraph(g)
+	if !ok {
+		decoded = engine.Graph{}
+		if err := engine.DecodeGraph([]byte(graph), &decoded); err != nil {
+			return fmt.Errorf("decoding draft: %w", err)
+		}
 	}
 	refs := engine.GraphAssetRefs(decoded)
 	if err := linkAssets(ctx, tx, linkDraft, workflowID, refs); err != nil {
