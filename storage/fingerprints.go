@@ -57,6 +57,8 @@ type fingerprintIndex struct {
 	moved atomic.Int64
 	// tailRead counts the generations known-set reads took from the generations table.
 	tailRead atomic.Int64
+	// fold is what the last full known-set read left to write (pendingFold), nil if nothing.
+	fold atomic.Pointer[pendingFold]
 }
 
 // wrote counts generations this store committed since the index last caught up.

@@ -86,7 +86,7 @@ func (s *Store) CompletedFingerprints(ctx context.Context, since int64, limit in
 	tx.Rollback()
 	s.fps.segmentsRead.Add(int64(len(segs)))
 	if len(more) >= summaryRewrite || len(segs) > segmentFold {
-		s.fold(ctx, mark, deletions, last, summaryKeys, sorted, segs, more)
+		s.fold(mark, deletions, last, summaryKeys, sorted, segs, more)
 	}
 	return sorted, more, true, nil
 }
@@ -95,27 +95,110 @@ func (s *Store) CompletedFingerprints(ctx context.Context, since int64, limit in
 // until then, what came after it is folded into one segment.
 const summaryShare = 4
 
+// pendingFold is what a full read of the known set leaves to write (fold): keys as the
+// summary through upTo (summary) or as one segment after from up to upTo, if the summary still
+// stands at from and no generation was deleted since the read (deletions, the clock's count:
+// after one, a seq up to upTo may be given again to a generation the keys do not name).
+type pendingFold struct {
+	summary               bool
+	from, deletions, upTo int64
+	keys                  []uint64
+}
+
 // fold saves later reads the work this one did on the fingerprints after the summary's seq
 // mark, up to last: the segments' keys (segs) and the loose fingerprints (more) that, with
 // the summary's summaryKeys keys, make sorted. When they are a quarter of the summary or
-// more, they join a new summary (writeSummary); otherwise they become one segment in place of
-// those read (writeFold). Rewriting the summary each time, as before, wrote every key of the
-// home's history (8 bytes a completed generation, megabytes) into the WAL every couple of
-// runs, holding the writer while a changed run was being queued: a cost that grew with the
-// home. A fold writes only what came since the summary, and the summary is rewritten after
-// a quarter of its size has come, so each key is written a bounded number of times.
-func (s *Store) fold(ctx context.Context, mark, deletions, last int64, summaryKeys int, sorted []uint64, segs []segment, more []string) {
+// more, they join a new summary; otherwise they become one segment in place of those read.
+// Rewriting the summary each time, as before, wrote every key of the home's history (8 bytes
+// a completed generation, megabytes) every couple of runs; a fold writes only what came since
+// the summary, and the summary is rewritten after a quarter of its size has come, so each key
+// is written a bounded number of times. The write is left to the store's next batch of
+// generations (saveGenerations' transaction) or its close (writePendingFold): written here,
+// it held the writer while a changed run, whose start reads the known set, was being queued.
+func (s *Store) fold(mark, deletions, last int64, summaryKeys int, sorted []uint64, segs []segment, more []string) {
 	added, ok := mergeKeys(mergeSegments(nil, segs), more)
 	if !ok {
 		return
 	}
+	pf := &pendingFold{from: mark, deletions: deletions, upTo: last, keys: added}
 	if len(added)*summaryShare >= summaryKeys {
-		if merged, ok := mergeKeys(sorted, more); ok {
-			s.writeSummary(ctx, mark, deletions, last, merged)
+		if pf.keys, ok = mergeKeys(sorted, more); !ok {
+			return
 		}
+		pf.summary = true
+	}
+	s.fps.fold.Store(pf)
+}
+
+// applyFold writes the pending fold, if any, in tx, under a savepoint: it only saves later
+// reads work, so a failure is logged and undone without failing tx.
+func (s *Store) applyFold(ctx context.Context, tx *sql.Tx) {
+	pf := s.fps.fold.Swap(nil)
+	if pf == nil {
 		return
 	}
-	s.writeFold(ctx, mark, deletions, last, added)
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT fold`); err != nil {
+		s.log.Warn("writing the fingerprint summary", "err", err)
+		return
+	}
+	if err := pf.write(ctx, tx); err != nil {
+		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO fold`); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+		if !errors.Is(err, context.Canceled) {
+			s.log.Warn("writing the fingerprint summary", "err", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `RELEASE fold`); err != nil {
+		s.log.Warn("writing the fingerprint summary", "err", err)
+	}
+}
+
+// writePendingFold writes the pending fold, if any, in a transaction of its own (the store's
+// close).
+func (s *Store) writePendingFold(ctx context.Context) {
+	if s.fps.fold.Load() == nil {
+		return
+	}
+	err := func() error {
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		s.applyFold(ctx, tx)
+		return tx.Commit()
+	}()
+	if err != nil {
+		s.log.Warn("writing the fingerprint summary", "err", err)
+	}
+}
+
+// write stores the fold in tx if the summary still stands at from and no generation was
+// deleted since: as the summary (and the segments it now holds go), or as one segment in
+// place of the segments it holds. A segment written meanwhile past upTo stays; one overlapping
+// the fold only repeats keys.
+func (pf *pendingFold) write(ctx context.Context, tx *sql.Tx) error {
+	var stands bool
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT seq FROM fingerprint_summary) = ?
+		AND (SELECT deletions FROM fingerprint_mark) = ?`, pf.from, pf.deletions).Scan(&stands); err != nil || !stands {
+		return err
+	}
+	blob := encodeKeys(pf.keys)
+	if pf.summary {
+		if _, err := tx.ExecContext(ctx, `UPDATE fingerprint_summary SET seq = ?, keys = ?`, pf.upTo, blob); err != nil {
+			return err
+		}
+		// the segments it holds now (migration 0015)
+		_, err := tx.ExecContext(ctx, `DELETE FROM fingerprint_segments WHERE seq_to <= ?`, pf.upTo)
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM fingerprint_segments WHERE seq_to > ? AND seq_to <= ?`, pf.from, pf.upTo); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO fingerprint_segments (seq_from, seq_to, keys) VALUES (?, ?, ?)`,
+		pf.from+1, pf.upTo, blob)
+	return err
 }
 
 // segmentMin is how many completed generations with a fingerprint a batch must hold for its
@@ -362,66 +445,4 @@ func mergeSorted(a, b []uint64) []uint64 {
 		}
 	}
 	return out
-}
-
-// writeSummary stores keys as the summary through seq upTo, if the summary still stands at
-// seq from (another process may have moved it on) and no generation was deleted since the
-// keys were read (deletions, the clock's count: after one, a seq up to upTo may be given
-// again to a generation the keys do not name). It only saves later reads work: a failure is
-// logged.
-func (s *Store) writeSummary(ctx context.Context, from, deletions, upTo int64, keys []uint64) {
-	err := func() error {
-		tx, err := s.w.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback()
-		res, err := tx.ExecContext(ctx, `UPDATE fingerprint_summary SET seq = ?, keys = ? WHERE seq = ?
-			AND (SELECT deletions FROM fingerprint_mark) = ?`, upTo, encodeKeys(keys), from, deletions)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err
-		}
-		// the segments it holds now (migration 0015)
-		if _, err := tx.ExecContext(ctx, `DELETE FROM fingerprint_segments WHERE seq_to <= ?`, upTo); err != nil {
-			return err
-		}
-		return tx.Commit()
-	}()
-	if err != nil && !errors.Is(err, context.Canceled) {
-		s.log.Warn("writing the fingerprint summary", "err", err)
-	}
-}
-
-// writeFold stores keys as one segment covering the seqs after from up to upTo, in place of
-// the segments it holds, under writeSummary's conditions (the summary still at from, no
-// generation deleted since the keys were read). A segment another process wrote meanwhile
-// past upTo stays; one overlapping the fold only repeats keys. Like writeSummary, it only
-// saves later reads work: a failure is logged.
-func (s *Store) writeFold(ctx context.Context, from, deletions, upTo int64, keys []uint64) {
-	err := func() error {
-		tx, err := s.w.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback()
-		var stands bool
-		if err := tx.QueryRowContext(ctx, `SELECT (SELECT seq FROM fingerprint_summary) = ?
-			AND (SELECT deletions FROM fingerprint_mark) = ?`, from, deletions).Scan(&stands); err != nil || !stands {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM fingerprint_segments WHERE seq_to > ? AND seq_to <= ?`, from, upTo); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO fingerprint_segments (seq_from, seq_to, keys) VALUES (?, ?, ?)`,
-			from+1, upTo, encodeKeys(keys)); err != nil {
-			return err
-		}
-		return tx.Commit()
-	}()
-	if err != nil && !errors.Is(err, context.Canceled) {
-		s.log.Warn("folding the fingerprint segments", "err", err)
-	}
 }

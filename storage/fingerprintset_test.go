@@ -84,8 +84,11 @@ func TestFingerprintSummary(t *testing.T) {
 		t.Fatalf("second read: %d keys + %d after, want %d after", len(sorted), len(more), m-m/7-len(sorted))
 	}
 	check("second read", sorted, more, m)
+	// the second read left its rewrite to the store's next batch of generations (here a
+	// failed one, which names no key)
+	save(6, 7)
 	if sorted, more = list(); len(more) != 0 {
-		t.Fatalf("third read: %d after the summary, want it rewritten by the second", len(more))
+		t.Fatalf("third read: %d after the summary, want it rewritten with the batch after the second", len(more))
 	}
 	check("third read", sorted, more, m)
 	saved := save(m, m+n)

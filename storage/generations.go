@@ -213,6 +213,7 @@ func (s *Store) saveGenerations(ctx context.Context, gens []engine.Generation, a
 	if err := noteSegment(ctx, tx, last, gens); err != nil {
 		return nil, fmt.Errorf("saving generations: %w", err)
 	}
+	s.applyFold(ctx, tx) // a known-set read's fold, if one waits (fingerprintset.go)
 	if also != nil {
 		if err := also(tx); err != nil {
 			return nil, err

@@ -162,6 +162,7 @@ func (s *Store) Close() error {
 		if s.r != nil {
 			errs = append(errs, s.r.Close())
 		}
+		s.writePendingFold(context.Background())
 		// PRAGMA optimize keeps the planner's statistics fresh. SQLite itself checkpoints
 		// and removes the WAL when the last connection to the file closes, unless the WAL is
 		// small: then it stays for the next process (keepWALOnClose).
