@@ -379,11 +379,12 @@ func (s *Service) Import(ctx context.Context, data []byte, into string) (ImportR
 		if err != nil {
 			return ImportResult{}, err
 		}
-		if cur.ContentHash == ContentHash(g) {
+		hash := ContentHash(g)
+		if cur.ContentHash == hash {
 			return ImportResult{WorkflowID: w.ID, VersionID: cur.ID, VersionLabel: cur.Label, Created: false}, nil
 		}
 		v, err := s.store.AddVersion(ctx, Version{ID: NewID(), WorkflowID: w.ID, Notes: notes, ParentID: cur.ID,
-			Graph: g, ContentHash: ContentHash(g), CreatedAt: s.now().UTC()}, true)
+			Graph: g, ContentHash: hash, CreatedAt: s.now().UTC()}, true)
 		if err != nil {
 			return ImportResult{}, err
 		}
