@@ -163,65 +163,85 @@ func appendNode(b []byte, n *Node, html bool) ([]byte, bool) {
 // fraction, as values read from JSON hold them; maps and lists not nil); ok is false
 // otherwise, and the text is to be decoded. TestPropertyStoredGraphIsDecoded holds it to
 // DecodeGraph.
-func StoredGraph(g Graph) (Graph, bool) {
+func StoredGraph(g Graph) (Graph, bool) { return storedGraph(g, true) }
+
+// ReadsBack reports whether StoredGraph keeps g, without copying it: what a reader decodes
+// from g's stored text is then g itself (but for empty params, read back as none), so what
+// is worked out from that (its asset references) can be worked out from g.
+func ReadsBack(g Graph) bool {
+	_, ok := storedGraph(g, false)
+	return ok
+}
+
+// storedGraph is StoredGraph, making the copy only when keep is set.
+func storedGraph(g Graph, keep bool) (Graph, bool) {
 	out := Graph{}
-	if g.Inputs != nil {
+	if g.Inputs != nil && keep {
 		out.Inputs = make([]InputDecl, len(g.Inputs))
-		for i, in := range g.Inputs {
-			if !utf8.ValidString(in.Name) || !utf8.ValidString(in.Type) || !utf8.ValidString(in.Description) {
+	}
+	for i, in := range g.Inputs {
+		if !utf8.ValidString(in.Name) || !utf8.ValidString(in.Type) || !utf8.ValidString(in.Description) {
+			return Graph{}, false
+		}
+		if in.Default != nil {
+			d, ok := storedValue(in.Default, keep)
+			if !ok {
 				return Graph{}, false
 			}
-			if in.Default != nil {
-				d, ok := storedValue(in.Default)
-				if !ok {
-					return Graph{}, false
-				}
-				in.Default = d
-			}
+			in.Default = d
+		}
+		if keep {
 			out.Inputs[i] = in
 		}
 	}
-	if g.Nodes != nil {
+	if g.Nodes != nil && keep {
 		out.Nodes = make([]Node, len(g.Nodes))
-		for i, n := range g.Nodes {
-			if !utf8.ValidString(n.ID) || !utf8.ValidString(n.Type) || !utf8.ValidString(n.Label) || !utf8.ValidString(n.ParentID) {
+	}
+	for i := range g.Nodes {
+		n := &g.Nodes[i]
+		if !utf8.ValidString(n.ID) || !utf8.ValidString(n.Type) || !utf8.ValidString(n.Label) || !utf8.ValidString(n.ParentID) {
+			return Graph{}, false
+		}
+		var params map[string]any // empty params are omitted from the text: read back as none
+		if len(n.Params) > 0 {
+			p, ok := storedValue(n.Params, keep)
+			if !ok {
 				return Graph{}, false
 			}
-			if len(n.Params) == 0 {
-				n.Params = nil // omitted from the text: read back as none
-			} else {
-				p, ok := storedValue(n.Params)
-				if !ok {
-					return Graph{}, false
-				}
-				n.Params = p.(map[string]any)
+			params, _ = p.(map[string]any)
+		}
+		var pos *Position
+		if n.Position != nil {
+			p := *n.Position
+			if !finite(p.X) || !finite(p.Y) {
+				return Graph{}, false
 			}
-			if n.Position != nil {
-				p := *n.Position
-				if !finite(p.X) || !finite(p.Y) {
-					return Graph{}, false
-				}
-				n.Position = &p
-			}
-			out.Nodes[i] = n
+			pos = &p
+		}
+		if keep {
+			c := *n
+			c.Params, c.Position = params, pos
+			out.Nodes[i] = c
 		}
 	}
-	if g.Edges != nil {
+	if g.Edges != nil && keep {
 		out.Edges = make([]Edge, len(g.Edges))
-		for i, e := range g.Edges {
-			if !utf8.ValidString(e.ID) || !utf8.ValidString(e.Source) || !utf8.ValidString(e.SourceHandle) ||
-				!utf8.ValidString(e.Target) || !utf8.ValidString(e.TargetHandle) {
-				return Graph{}, false
-			}
+	}
+	for i, e := range g.Edges {
+		if !utf8.ValidString(e.ID) || !utf8.ValidString(e.Source) || !utf8.ValidString(e.SourceHandle) ||
+			!utf8.ValidString(e.Target) || !utf8.ValidString(e.TargetHandle) {
+			return Graph{}, false
+		}
+		if keep {
 			out.Edges[i] = e
 		}
 	}
 	return out, true
 }
 
-// storedValue copies a JSON-like value that reads back from its JSON as itself; false for
-// anything else.
-func storedValue(v any) (any, bool) {
+// storedValue copies a JSON-like value that reads back from its JSON as itself (keep unset:
+// only checks it, returning nil); false for anything else.
+func storedValue(v any, keep bool) (any, bool) {
 	switch x := v.(type) {
 	case nil, bool, int64:
 		return x, true
@@ -234,29 +254,39 @@ func storedValue(v any) (any, bool) {
 		if x == nil {
 			return nil, false
 		}
-		m := make(map[string]any, len(x))
+		var m map[string]any
+		if keep {
+			m = make(map[string]any, len(x))
+		}
 		for k, e := range x {
 			if !utf8.ValidString(k) {
 				return nil, false
 			}
-			c, ok := storedValue(e)
+			c, ok := storedValue(e, keep)
 			if !ok {
 				return nil, false
 			}
-			m[k] = c
+			if keep {
+				m[k] = c
+			}
 		}
 		return m, true
 	case []any:
 		if x == nil {
 			return nil, false
 		}
-		l := make([]any, len(x))
+		var l []any
+		if keep {
+			l = make([]any, len(x))
+		}
 		for i, e := range x {
-			c, ok := storedValue(e)
+			c, ok := storedValue(e, keep)
 			if !ok {
 				return nil, false
 			}
-			l[i] = c
+			if keep {
+				l[i] = c
+			}
 		}
 		return l, true
 	}

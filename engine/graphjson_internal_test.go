@@ -158,7 +158,7 @@ func checkGraphJSON(t *testing.T, g Graph, fast *int) {
 
 // TestPropertyStoredGraphIsDecoded: the graph StoredGraph keeps in place of decoding the
 // stored text is the graph DecodeGraph reads from that text, and shares nothing with the
-// graph it was made from.
+// graph it was made from; ReadsBack says whether it keeps one.
 func TestPropertyStoredGraphIsDecoded(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 29))
 	kept := 0
@@ -181,6 +181,9 @@ func checkStoredGraph(t *testing.T, g Graph, kept *int) {
 		return
 	}
 	s, ok := StoredGraph(g)
+	if ReadsBack(g) != ok {
+		t.Fatalf("ReadsBack(%#v) = %v, StoredGraph keeps it: %v", g, !ok, ok)
+	}
 	if !ok {
 		return
 	}

@@ -29,11 +29,11 @@ func TestSaveDraftLinksItsAssets(t *testing.T) {
 	plain := engine.Graph{Inputs: []engine.InputDecl{{Name: "f", Type: engine.TypeFile, Default: ref(a)}},
 		Nodes: []engine.Node{{ID: "n", Type: "text.template", Params: map[string]any{"template": "x"}}}}
 	odd := engine.Graph{Nodes: []engine.Node{{ID: "n", Type: "ünï", Params: map[string]any{"w": 256.0, "file": ref(b)}}}}
-	if _, ok := engine.StoredGraph(plain); !ok {
-		t.Fatal("the plain draft is not kept as it is")
+	if !engine.ReadsBack(plain) {
+		t.Fatal("the plain draft does not read back as itself")
 	}
-	if _, ok := engine.StoredGraph(odd); ok {
-		t.Fatal("the odd draft is kept as it is")
+	if engine.ReadsBack(odd) {
+		t.Fatal("the odd draft reads back as itself")
 	}
 	for _, tc := range []struct {
 		g    engine.Graph

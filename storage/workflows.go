@@ -444,9 +444,10 @@ func (s *Store) SaveDraft(ctx context.Context, workflowID string, g engine.Graph
 	if _, err := tx.ExecContext(ctx, `DELETE FROM draft_assets WHERE workflow_id = ?`, workflowID); err != nil {
 		return fmt.Errorf("saving draft of workflow %s: %w", workflowID, err)
 	}
-	// the refs of the draft as a reader decodes it (as insertVersion's)
-	decoded, ok := engine.StoredGraph(g)
-	if !ok {
+	// the refs of the draft as a reader decodes it (as insertVersion's): g's own when it
+	// reads back as itself
+	decoded := g
+	if !engine.ReadsBack(g) {
 		decoded = engine.Graph{}
 		if err := engine.DecodeGraph([]byte(graph), &decoded); err != nil {
 			return fmt.Errorf("decoding draft: %w", err)
