@@ -105,30 +105,22 @@ func (s *Service) keepDraft(ctx context.Context, w Workflow, notes string) error
 	if err != nil || !ok {
 		return err
 	}
+	// a draft equal to a version is that version: found by its hash, it is not validated
 	g := NormalizeGraph(draft)
-	if ValidateGraph(s.reg, g) != nil {
-		return nil
-	}
-	v, found, err := s.versionOf(ctx, w, g, notes)
+	hash := normalizedHash(g)
+	v, found, err := s.versionWithHash(ctx, w, hash)
 	if err != nil {
 		return err
 	}
 	if !found {
-		if v, err = s.store.AddVersion(ctx, v, true); err != nil {
+		if ValidateGraph(s.reg, g) != nil {
+			return nil
+		}
+		if v, err = s.store.AddVersion(ctx, s.newVersion(w, g, hash, notes), true); err != nil {
 			return err
 		}
 	}
 	return s.dropDraft(ctx, v)
-}
-
-// versionOf returns the version of w whose content equals g (normalized and valid), or, when
-// none does, the version g becomes when saved (found false; not stored, its label unset).
-func (s *Service) versionOf(ctx context.Context, w Workflow, g Graph, notes string) (v Version, found bool, err error) {
-	hash := normalizedHash(g)
-	if v, found, err = s.versionWithHash(ctx, w, hash); err != nil || found {
-		return v, found, err
-	}
-	return s.newVersion(w, g, hash, notes), false, nil
 }
 
 // versionWithHash returns the newest version of w whose content hash is hash; found false
