@@ -62,7 +62,7 @@ func BenchmarkChain10kChangedAndFrom(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		full += timed(engine.RunRequest{Workflow: wf}, func(engine.Run) {})
 		// a value no node had: the half after it computes new values (no cache hit)
-		g.Nodes[mid].Params = map[string]any{"expression": fmt.Sprintf("a + %d", 1000000*(i+1))}
+		editMiddle(g, i+1)
 		svc, done := coldService(b, home)
 		if _, err := svc.SaveVersion(ctx, wf, g, fmt.Sprint("edit ", i), "", true); err != nil {
 			b.Fatal(err)
@@ -123,11 +123,7 @@ func BenchmarkChain10kColdFrom(b *testing.B) {
 // ratio's median (changed-%-median) and the two runs' times.
 func BenchmarkChain10kWarmChanged(b *testing.B) {
 	ctx := context.Background()
-	g := bigChain(benchNodes)
-	svc, done := coldService(b, b.TempDir())
-	defer done()
-	wf := perfImport(b, svc, "chain10k", g)
-	mid := benchNodes / 2
+	svc, wf, g := chainService(b)
 	completedRun(b, svc, engine.RunRequest{Workflow: wf})
 	var full, changed time.Duration
 	ratios := make([]float64, 0, b.N)
@@ -137,7 +133,7 @@ func BenchmarkChain10kWarmChanged(b *testing.B) {
 		completedRun(b, svc, engine.RunRequest{Workflow: wf})
 		f := time.Since(start)
 		b.StopTimer()
-		g.Nodes[mid].Params = map[string]any{"expression": fmt.Sprintf("a + %d", 1000000*(i+1))}
+		editMiddle(g, i+1)
 		if _, err := svc.SaveVersion(ctx, wf, g, fmt.Sprint("edit ", i), "", true); err != nil {
 			b.Fatal(err)
 		}
@@ -166,11 +162,7 @@ func BenchmarkChain10kWarmChanged(b *testing.B) {
 // all of that; it reports draft-changed-%-of-full.
 func BenchmarkChain10kDraftChanged(b *testing.B) {
 	ctx := context.Background()
-	g := bigChain(benchNodes)
-	svc, done := coldService(b, b.TempDir())
-	defer done()
-	wf := perfImport(b, svc, "chain10k", g)
-	mid := benchNodes / 2
+	svc, wf, g := chainService(b)
 	completedRun(b, svc, engine.RunRequest{Workflow: wf})
 	var full, changed time.Duration
 	b.ResetTimer()
@@ -178,7 +170,7 @@ func BenchmarkChain10kDraftChanged(b *testing.B) {
 		start := time.Now()
 		completedRun(b, svc, engine.RunRequest{Workflow: wf})
 		full += time.Since(start)
-		g.Nodes[mid].Params = map[string]any{"expression": fmt.Sprintf("a + %d", 1000000*(i+1))}
+		editMiddle(g, i+1)
 		draft := g
 		start = time.Now()
 		st, err := svc.RunDraft(ctx, engine.RunRequest{Workflow: wf, Draft: &draft, Changed: true})
@@ -194,4 +186,19 @@ func BenchmarkChain10kDraftChanged(b *testing.B) {
 	b.ReportMetric(float64(full.Microseconds())/1000/n, "full-ms")
 	b.ReportMetric(float64(changed.Microseconds())/1000/n, "draft-changed-ms")
 	b.ReportMetric(100*float64(changed)/float64(full), "draft-changed-%-of-full")
+}
+
+// chainService opens a service on a new SQLite data home (closed at the benchmark's end) with
+// the 10,000-node chain imported: its workflow id and graph.
+func chainService(b *testing.B) (*engine.Service, string, engine.Graph) {
+	g := bigChain(benchNodes)
+	svc, done := coldService(b, b.TempDir())
+	b.Cleanup(done)
+	return svc, perfImport(b, svc, "chain10k", g), g
+}
+
+// editMiddle sets the chain's middle node to "a + 1000000·k": a value no node had for k ≥ 1,
+// so the half after it computes new values (no cache hit).
+func editMiddle(g engine.Graph, k int) {
+	g.Nodes[benchNodes/2].Params = map[string]any{"expression": fmt.Sprintf("a + %d", 1000000*k)}
 }

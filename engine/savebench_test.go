@@ -14,15 +14,11 @@ import (
 // kept. One op: the middle node edited to a new value, saved as the next version.
 func BenchmarkChain10kDraftSave(b *testing.B) {
 	ctx := context.Background()
-	g := bigChain(benchNodes)
-	svc, done := coldService(b, b.TempDir())
-	defer done()
-	wf := perfImport(b, svc, "chain10k", g)
-	mid := benchNodes / 2
+	svc, wf, g := chainService(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		g.Nodes[mid].Params = map[string]any{"expression": fmt.Sprintf("a + %d", 1000000*(i+1))}
+		editMiddle(g, i+1)
 		v, err := svc.SaveVersion(ctx, wf, g, "edit", "", true)
 		if err != nil || v.Label != fmt.Sprint("v", i+2) {
 			b.Fatal("saving the edit: ", v.Label, err)
@@ -63,15 +59,11 @@ func BenchmarkChain10kDraftParts(b *testing.B) {
 // op: the middle node edited, the draft saved.
 func BenchmarkChain10kSaveDraft(b *testing.B) {
 	ctx := context.Background()
-	g := bigChain(benchNodes)
-	svc, done := coldService(b, b.TempDir())
-	defer done()
-	wf := perfImport(b, svc, "chain10k", g)
-	mid := benchNodes / 2
+	svc, wf, g := chainService(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		g.Nodes[mid].Params = map[string]any{"expression": fmt.Sprintf("a + %d", 1000000*(i+1))}
+		editMiddle(g, i+1)
 		if err := svc.SaveDraft(ctx, wf, g, ""); err != nil {
 			b.Fatal(err)
 		}
@@ -84,13 +76,10 @@ func BenchmarkChain10kSaveDraft(b *testing.B) {
 // current version (found among the versions by its content hash).
 func BenchmarkChain10kPlanGraph(b *testing.B) {
 	ctx := context.Background()
-	g := bigChain(benchNodes)
-	svc, done := coldService(b, b.TempDir())
-	defer done()
-	wf := perfImport(b, svc, "chain10k", g)
+	svc, wf, g := chainService(b)
 	mid, last := benchNodes/2, fmt.Sprintf("n%d", benchNodes-1)
 	for i := range 7 {
-		g.Nodes[mid].Params = map[string]any{"expression": fmt.Sprintf("a + %d", 1000000*(i+1))}
+		editMiddle(g, i+1)
 		if _, err := svc.SaveVersion(ctx, wf, g, "edit", "", true); err != nil {
 			b.Fatal(err)
 		}
