@@ -116,7 +116,7 @@ type pendingFold struct {
 // generations (saveGenerations' transaction) or its close (writePendingFold): written here,
 // it held the writer while a changed run, whose start reads the known set, was being queued.
 func (s *Store) fold(mark, deletions, last int64, summaryKeys int, sorted []uint64, segs []segment, more []string) {
-	added, ok := mergeKeys(mergeSegments(nil, segs), more)
+	added, ok := mergeKeys(segmentKeys(segs), more)
 	if !ok {
 		return
 	}
