@@ -113,10 +113,12 @@ func (s *Service) keepDraft(ctx context.Context, w Workflow, notes string) error
 		return err
 	}
 	if !found {
+		ahead := s.saveAhead(s.newVersion(w, g, hash, notes)) // prepared while it is validated
+		defer ahead.drop()
 		if ValidateGraph(s.reg, g) != nil {
 			return nil
 		}
-		if v, err = s.store.AddVersion(ctx, s.newVersion(w, g, hash, notes), true); err != nil {
+		if v, err = ahead.add(ctx, s.store, true); err != nil {
 			return err
 		}
 	}
@@ -173,4 +175,19 @@ func (s *Service) dropDraft(ctx context.Context, v Version) error {
 		return fmt.Errorf("dropping the draft saved as %s: %w", v.Label, err)
 	}
 	return nil
+}
+
+// VersionPreparer is implemented by a store that can do the work of storing a version that
+// writes nothing (encoding its graph: ~15 ms of CPU for 10,000 nodes) ahead of the write: the
+// engine prepares a draft's version on another core while it validates the draft (and plans
+// its run), and writes it once they pass (versionahead.go).
+type VersionPreparer interface {
+	// PrepareVersion readies v for AddVersion, writing nothing; v is not changed after.
+	PrepareVersion(v Version) (PreparedVersion, error)
+}
+
+// PreparedVersion is a version ready to be stored.
+type PreparedVersion interface {
+	// Add stores it as AddVersion does; called at most once.
+	Add(ctx context.Context, makeCurrent bool) (Version, error)
 }

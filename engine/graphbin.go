@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"maps"
 	"math"
 	"slices"
 )
@@ -140,7 +139,13 @@ func appendValue(out []byte, v any, depth int) ([]byte, error) {
 		// Keys in order: equal maps are the same bytes, which a reader decodes once
 		// (paramsTable).
 		out = binary.AppendUvarint(append(out, binMap), uint64(len(x)))
-		for _, k := range slices.Sorted(maps.Keys(x)) {
+		var small [8]string // a node's params: a few keys, sorted without an allocation
+		keys := small[:0]
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
 			out = appendStr(out, k)
 			if out, err = appendValue(out, x[k], depth+1); err != nil {
 				return nil, err

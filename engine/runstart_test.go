@@ -8,6 +8,7 @@ import (
 
 	"github.com/flowbench/flowbench/engine"
 	"github.com/flowbench/flowbench/engine/memstore"
+	"github.com/flowbench/flowbench/storage"
 )
 
 // draftGraph is a valid graph of the test registry: a constant k into an output, with a
@@ -24,6 +25,32 @@ func draftGraph(k any) engine.Graph {
 func draftWorkflow(t *testing.T, svc *engine.Service) engine.ImportResult {
 	t.Helper()
 	return importGraph(t, svc, "Drafted", draftGraph(int64(1)))
+}
+
+// draftStores are the stores a draft's run is tested on: memstore, and SQLite, which prepares
+// the draft's version while the draft is validated and its run planned, and writes it after
+// (engine.VersionPreparer).
+var draftStores = []string{"memstore", "sqlite"}
+
+// draftService is a service of reg on a new store of the kind named.
+func draftService(t *testing.T, reg *engine.Registry, store string) *engine.Service {
+	t.Helper()
+	if store == "memstore" {
+		return newService(t, reg, 4)
+	}
+	st, err := storage.Open(context.Background(), t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := engine.NewService(engine.Config{Store: st, Registry: reg, RunCap: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		svc.Close()
+		st.Close()
+	})
+	return svc
 }
 
 func versionsOf(t *testing.T, svc *engine.Service, wf string) []engine.Version {
@@ -58,54 +85,59 @@ func hasDraft(t *testing.T, svc *engine.Service, wf string) bool {
 // to a version, saves nothing and keeps the draft.
 func TestRunDraftSavesAChangedDraftOnce(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	reg, _ := testRegistry(t)
-	svc := newService(t, reg, 4)
-	imp := draftWorkflow(t, svc)
-	g := draftGraph(int64(2))
-	if err := svc.SaveDraft(ctx, imp.WorkflowID, g, imp.VersionID); err != nil {
-		t.Fatal(err)
-	}
-	st, err := svc.RunDraft(ctx, engine.RunRequest{Workflow: imp.WorkflowID, Draft: &g, Inputs: map[string]any{"n": "3"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.Saved.Label != "v2" || st.Saved.Notes != "saved automatically to run the edited draft" || len(st.Runs) != 1 {
-		t.Fatalf("started = %+v, want one run and the draft saved as v2", st)
-	}
-	r := st.Runs[0]
-	if r.VersionID != st.Saved.ID || r.VersionLabel != "v2" || r.Inputs["n"] != int64(3) {
-		t.Errorf("run = %s %s %v, want v2 with n=3", r.VersionID, r.VersionLabel, r.Inputs)
-	}
-	if done, err := svc.Wait(ctx, r.ID); err != nil || done.Status != engine.RunCompleted || done.Outputs["r"] != int64(2) {
-		t.Fatalf("run ended %v %v (%v), want completed with r=2", done.Status, done.Outputs, err)
-	}
-	if hasDraft(t, svc, imp.WorkflowID) {
-		t.Error("the draft saved as v2 is still a draft")
-	}
-	if w, _ := svc.ResolveWorkflow(ctx, imp.WorkflowID); w.CurrentVersionID != st.Saved.ID {
-		t.Error("v2 is not current")
-	}
-	// The same graph again, and then v1's graph as a draft: no new version, the draft stays.
-	for _, k := range []int64{2, 1} {
-		g := draftGraph(k)
-		if err := svc.SaveDraft(ctx, imp.WorkflowID, g, ""); err != nil {
-			t.Fatal(err)
-		}
-		st, err := svc.RunDraft(ctx, engine.RunRequest{Workflow: imp.WorkflowID, Draft: &g})
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := map[int64]string{1: "v1", 2: "v2"}[k]
-		if st.Saved.ID != "" || st.Runs[0].VersionLabel != want {
-			t.Errorf("k=%d: saved %q, ran %s; want nothing saved and %s run", k, st.Saved.Label, st.Runs[0].VersionLabel, want)
-		}
-		if !hasDraft(t, svc, imp.WorkflowID) {
-			t.Errorf("k=%d: a draft equal to a version was dropped", k)
-		}
-	}
-	if vs := versionsOf(t, svc, imp.WorkflowID); len(vs) != 2 {
-		t.Errorf("%d versions, want 2", len(vs))
+	for _, store := range draftStores {
+		t.Run(store, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			reg, _ := testRegistry(t)
+			svc := draftService(t, reg, store)
+			imp := draftWorkflow(t, svc)
+			g := draftGraph(int64(2))
+			if err := svc.SaveDraft(ctx, imp.WorkflowID, g, imp.VersionID); err != nil {
+				t.Fatal(err)
+			}
+			st, err := svc.RunDraft(ctx, engine.RunRequest{Workflow: imp.WorkflowID, Draft: &g, Inputs: map[string]any{"n": "3"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Saved.Label != "v2" || st.Saved.Notes != "saved automatically to run the edited draft" || len(st.Runs) != 1 {
+				t.Fatalf("started = %+v, want one run and the draft saved as v2", st)
+			}
+			r := st.Runs[0]
+			if r.VersionID != st.Saved.ID || r.VersionLabel != "v2" || r.Inputs["n"] != int64(3) {
+				t.Errorf("run = %s %s %v, want v2 with n=3", r.VersionID, r.VersionLabel, r.Inputs)
+			}
+			if done, err := svc.Wait(ctx, r.ID); err != nil || done.Status != engine.RunCompleted || done.Outputs["r"] != int64(2) {
+				t.Fatalf("run ended %v %v (%v), want completed with r=2", done.Status, done.Outputs, err)
+			}
+			if hasDraft(t, svc, imp.WorkflowID) {
+				t.Error("the draft saved as v2 is still a draft")
+			}
+			if w, _ := svc.ResolveWorkflow(ctx, imp.WorkflowID); w.CurrentVersionID != st.Saved.ID {
+				t.Error("v2 is not current")
+			}
+			// The same graph again, and then v1's graph as a draft: no new version, the draft stays.
+			for _, k := range []int64{2, 1} {
+				g := draftGraph(k)
+				if err := svc.SaveDraft(ctx, imp.WorkflowID, g, ""); err != nil {
+					t.Fatal(err)
+				}
+				st, err := svc.RunDraft(ctx, engine.RunRequest{Workflow: imp.WorkflowID, Draft: &g})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := map[int64]string{1: "v1", 2: "v2"}[k]
+				if st.Saved.ID != "" || st.Runs[0].VersionLabel != want {
+					t.Errorf("k=%d: saved %q, ran %s; want nothing saved and %s run", k, st.Saved.Label, st.Runs[0].VersionLabel, want)
+				}
+				if !hasDraft(t, svc, imp.WorkflowID) {
+					t.Errorf("k=%d: a draft equal to a version was dropped", k)
+				}
+			}
+			if vs := versionsOf(t, svc, imp.WorkflowID); len(vs) != 2 {
+				t.Errorf("%d versions, want 2", len(vs))
+			}
+		})
 	}
 }
 
@@ -113,40 +145,45 @@ func TestRunDraftSavesAChangedDraftOnce(t *testing.T) {
 // block it lacks refuse the run, naming the problem; no version, no run, the draft stays.
 func TestRunDraftRefusalsWriteNothing(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	reg, _ := testRegistry(t)
-	svc := newService(t, reg, 4)
-	imp := draftWorkflow(t, svc)
-	bad := draftGraph(int64(2))
-	bad.Nodes = append(bad.Nodes, node("x", "no.such.type", nil))
-	good := draftGraph(int64(2))
-	for _, c := range []struct {
-		name string
-		req  engine.RunRequest
-		want string
-	}{
-		{"invalid graph", engine.RunRequest{Draft: &bad}, `node "x"`},
-		{"refused input", engine.RunRequest{Draft: &good, Inputs: map[string]any{"n": "1.5"}}, `input "n"`},
-		{"unknown input", engine.RunRequest{Draft: &good, Inputs: map[string]any{"m": "1"}}, `"m"`},
-		{"missing block", engine.RunRequest{Draft: &good, From: "nope"}, `no node "nope"`},
-	} {
-		if err := svc.SaveDraft(ctx, imp.WorkflowID, *c.req.Draft, ""); err != nil {
-			t.Fatal(err)
-		}
-		c.req.Workflow = imp.WorkflowID
-		_, err := svc.RunDraft(ctx, c.req)
-		if !errors.Is(err, engine.ErrInvalid) || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: err = %v, want ErrInvalid naming %s", c.name, err, c.want)
-		}
-		if vs := versionsOf(t, svc, imp.WorkflowID); len(vs) != 1 {
-			t.Errorf("%s: %d versions after a refused run, want 1", c.name, len(vs))
-		}
-		if !hasDraft(t, svc, imp.WorkflowID) {
-			t.Errorf("%s: the draft was dropped", c.name)
-		}
-	}
-	if rs := runsOf(t, svc, imp.WorkflowID); len(rs) != 0 {
-		t.Errorf("%d runs after refusals, want none", len(rs))
+	for _, store := range draftStores {
+		t.Run(store, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			reg, _ := testRegistry(t)
+			svc := draftService(t, reg, store)
+			imp := draftWorkflow(t, svc)
+			bad := draftGraph(int64(2))
+			bad.Nodes = append(bad.Nodes, node("x", "no.such.type", nil))
+			good := draftGraph(int64(2))
+			for _, c := range []struct {
+				name string
+				req  engine.RunRequest
+				want string
+			}{
+				{"invalid graph", engine.RunRequest{Draft: &bad}, `node "x"`},
+				{"refused input", engine.RunRequest{Draft: &good, Inputs: map[string]any{"n": "1.5"}}, `input "n"`},
+				{"unknown input", engine.RunRequest{Draft: &good, Inputs: map[string]any{"m": "1"}}, `"m"`},
+				{"missing block", engine.RunRequest{Draft: &good, From: "nope"}, `no node "nope"`},
+			} {
+				if err := svc.SaveDraft(ctx, imp.WorkflowID, *c.req.Draft, ""); err != nil {
+					t.Fatal(err)
+				}
+				c.req.Workflow = imp.WorkflowID
+				_, err := svc.RunDraft(ctx, c.req)
+				if !errors.Is(err, engine.ErrInvalid) || !strings.Contains(err.Error(), c.want) {
+					t.Errorf("%s: err = %v, want ErrInvalid naming %s", c.name, err, c.want)
+				}
+				if vs := versionsOf(t, svc, imp.WorkflowID); len(vs) != 1 {
+					t.Errorf("%s: %d versions after a refused run, want 1", c.name, len(vs))
+				}
+				if !hasDraft(t, svc, imp.WorkflowID) {
+					t.Errorf("%s: the draft was dropped", c.name)
+				}
+			}
+			if rs := runsOf(t, svc, imp.WorkflowID); len(rs) != 0 {
+				t.Errorf("%d runs after refusals, want none", len(rs))
+			}
+		})
 	}
 }
 

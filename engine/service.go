@@ -550,18 +550,26 @@ func (s *Service) SaveVersion(ctx context.Context, wfRef string, g Graph, notes,
 		return Version{}, err
 	}
 	g = NormalizeGraph(g)
-	if err := s.validateGraph(ctx, w.ID, g); err != nil {
-		return Version{}, err
-	}
 	if parentID == "" {
 		parentID = w.CurrentVersionID
 	}
 	hash := normalizedHash(g)
-	if cur, err := s.version(ctx, w.CurrentVersionID); err == nil && cur.ContentHash == hash {
-		return cur, nil // nothing changed: no second version of the same content
+	cur, err := s.version(ctx, w.CurrentVersionID)
+	same := err == nil && cur.ContentHash == hash // nothing changed: no second version of the same content
+	var ahead *versionAhead
+	if !same {
+		// stored once valid: prepared while it is validated (versionahead.go)
+		ahead = s.saveAhead(Version{ID: NewID(), WorkflowID: w.ID, Notes: notes, ParentID: parentID,
+			Graph: g, ContentHash: hash, CreatedAt: s.now().UTC()})
+		defer ahead.drop()
 	}
-	v, err := s.store.AddVersion(ctx, Version{ID: NewID(), WorkflowID: w.ID, Notes: notes, ParentID: parentID,
-		Graph: g, ContentHash: hash, CreatedAt: s.now().UTC()}, makeCurrent)
+	if err := s.validateGraph(ctx, w.ID, g); err != nil {
+		return Version{}, err
+	}
+	if same {
+		return cur, nil
+	}
+	v, err := ahead.add(ctx, s.store, makeCurrent)
 	if err == nil {
 		s.saveFactsAtSave(v)
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // inputNameRE is compiled at its first use, not by every process at its start.
@@ -27,6 +28,19 @@ func ValidateGraph(reg *Registry, g Graph) error {
 type subflowResolver func(n Node, t *NodeType) (*NodeType, []Problem)
 
 func validateGraph(reg *Registry, g Graph, sub subflowResolver) error {
+	return validateUnless(reg, g, sub, nil)
+}
+
+// errGivenUp is what validateUnless returns when it was told to stop.
+var errGivenUp = errors.New("validation given up")
+
+// stopEvery is how many nodes or edges validateUnless checks between looks at its stop flag.
+const stopEvery = 512
+
+// validateUnless is validateGraph, given up (errGivenUp) once stop is set (nil: never): a
+// validation begun before it is known to be needed (runVersion) ends soon after it is not.
+func validateUnless(reg *Registry, g Graph, sub subflowResolver, stop *atomic.Bool) error {
+	stopped := func(i int) bool { return stop != nil && i%stopEvery == 0 && stop.Load() }
 	var probs []Problem
 	add := func(p Problem) { probs = append(probs, p) }
 
@@ -58,6 +72,9 @@ func validateGraph(reg *Registry, g Graph, sub subflowResolver) error {
 	types := make([]*NodeType, len(g.Nodes)) // by place; nil: unknown type or a duplicate
 	open := map[string]bool{}                // subworkflow nodes whose handles are not known here
 	for i, n := range g.Nodes {
+		if stopped(i) {
+			return errGivenUp
+		}
 		if n.ID == "" {
 			add(Problem{Message: fmt.Sprintf("node #%d has no id", i+1)})
 			continue
@@ -104,7 +121,10 @@ func validateGraph(reg *Registry, g Graph, sub subflowResolver) error {
 
 	type inputEnd struct{ node, handle string }
 	targets := make(map[inputEnd]bool, len(g.Edges))
-	for _, e := range g.Edges {
+	for i, e := range g.Edges {
+		if stopped(i) {
+			return errGivenUp
+		}
 		si, okS := nodes[e.Source]
 		di, okT := nodes[e.Target]
 		if !okS {
@@ -148,6 +168,9 @@ func validateGraph(reg *Registry, g Graph, sub subflowResolver) error {
 			add(Problem{NodeID: e.Target, Handle: e.TargetHandle, Message: "input handle has more than one incoming edge"})
 		}
 		targets[key] = true
+	}
+	if stopped(0) {
+		return errGivenUp
 	}
 	if cyc := findCycle(g); len(cyc) > 0 {
 		add(Problem{NodeID: cyc[0], Message: "cycle: " + strings.Join(append(cyc, cyc[0]), " → ")})
@@ -406,6 +429,9 @@ func findCycle(g Graph) []string {
 		next[fill[a.from]] = a.to
 		fill[a.from]++
 	}
+	if acyclic(start, next) {
+		return nil // no cycle to walk to: the ids need no sorting, nor the nodes a walk
+	}
 	order := make([]int32, nodes)
 	for k := range order {
 		order[k] = int32(k)
@@ -452,4 +478,31 @@ func findCycle(g Graph) []string {
 		}
 	}
 	return nil
+}
+
+// acyclic reports whether the numbered nodes with edges next[start[k]:start[k+1]] from each
+// node k have no cycle: taken off in topological order (Kahn), every node goes. A graph is
+// valid only without one, so findCycle's ordered walk, which names a cycle, is needed only
+// when there is one.
+func acyclic(start, next []int32) bool {
+	n := len(start) - 1
+	into := make([]int32, n) // edges into each node not taken off yet
+	for _, to := range next {
+		into[to]++
+	}
+	queue := make([]int32, 0, n)
+	for k := range n {
+		if into[k] == 0 {
+			queue = append(queue, int32(k))
+		}
+	}
+	for i := 0; i < len(queue); i++ {
+		k := queue[i]
+		for _, to := range next[start[k]:start[k+1]] {
+			if into[to]--; into[to] == 0 {
+				queue = append(queue, to)
+			}
+		}
+	}
+	return len(queue) == n
 }

@@ -27,10 +27,13 @@ go build -o build/bin/fakeserver ./cmd/fakeserver
 XVFB_PID="" APP_PID=""
 home="$(mktemp -d)"
 applog="$(mktemp)"
+# The specs' own scratch files (images to drop, ffmpeg inputs, …) go under one folder that
+# goes with the run, not into /tmp one folder each.
+scratch="$(mktemp -d)"
 cleanup() {
   stop_pid "$APP_PID" 10   # the app takes 1–2 s to exit after SIGTERM
   stop_pid "$XVFB_PID" 5
-  rm -rf "$home" "$applog"
+  rm -rf "$home" "$applog" "$scratch"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -60,7 +63,7 @@ done
 # as a user would in a terminal beside the window.
 testlog="$home/e2e-output.txt"
 set +e
-E2E_BASE_URL="http://$addr" E2E_HOME="$home" E2E_BIN="$root/$bin" E2E_FAKESERVER="$root/build/bin/fakeserver" \
+TMPDIR="$scratch" E2E_BASE_URL="http://$addr" E2E_HOME="$home" E2E_BIN="$root/$bin" E2E_FAKESERVER="$root/build/bin/fakeserver" \
   node frontend/e2e/run.mjs "$@" 2>&1 | tee "$testlog"
 status=${PIPESTATUS[0]}
 set -e

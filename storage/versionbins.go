@@ -146,20 +146,29 @@ func headSum(id, contentHash, created string) string {
 }
 
 // writeVersionBin writes the cache file of version v (best effort: a file that cannot be
-// written is only a later reader's loss): a first line with its id, content hash, creation
-// time and their checksum, then its graph in binary.
+// written is only a later reader's loss).
 func (s *Store) writeVersionBin(v engine.Version) {
-	path := s.versionBinPath(v.ID)
-	if path == "" || strings.ContainsAny(v.ContentHash, "\t\n") {
-		return
+	if path := s.versionBinPath(v.ID); path != "" {
+		if data := versionBinData(v); data != nil {
+			writeCacheFile(path, data)
+		}
+	}
+}
+
+// versionBinData is the content of version v's cache file (nil when it can have none): a
+// first line with its id, content hash, creation time and their checksum, then its graph in
+// binary.
+func versionBinData(v engine.Version) []byte {
+	if strings.ContainsAny(v.ContentHash, "\t\n") {
+		return nil
 	}
 	bin, err := engine.EncodeGraphBin(v.Graph)
 	if err != nil {
-		return
+		return nil
 	}
 	created := strconv.FormatInt(v.CreatedAt.UnixMilli(), 10)
 	head := v.ID + "\t" + v.ContentHash + "\t" + created + "\t" + headSum(v.ID, v.ContentHash, created) + "\n"
-	writeCacheFile(path, append([]byte(head), bin...))
+	return append([]byte(head), bin...)
 }
 
 // savedVersion writes the cache file of a version just stored whose graph text has size

@@ -126,38 +126,49 @@ func (s *Store) CreateWorkflow(ctx context.Context, w engine.Workflow, first eng
 
 // insertVersion stores v as the next version of its workflow, assigning Seq and Label,
 // and links the assets its graph refers to, which it returns; graph is v.Graph encoded.
+// v.Graph becomes the graph a reader decodes from graph (a copy sharing nothing with the
+// caller's).
 func insertVersion(ctx context.Context, tx *sql.Tx, v *engine.Version, graph string) ([]string, error) {
+	g, refs, err := storedVersionGraph(v.Graph, graph)
+	if err != nil {
+		return nil, err
+	}
+	v.Graph = g
+	return refs, insertVersionRow(ctx, tx, v, graph, refs)
+}
+
+// storedVersionGraph is the graph a reader decodes from graph, the stored text of g, with
+// the assets it refers to: made from g when it reads back as itself (engine.StoredGraph, a
+// copy), else decoded from the text.
+func storedVersionGraph(g engine.Graph, graph string) (engine.Graph, []string, error) {
+	stored, ok := engine.StoredGraph(g)
+	if !ok {
+		stored = engine.Graph{}
+		if err := engine.DecodeGraph([]byte(graph), &stored); err != nil {
+			return engine.Graph{}, nil, fmt.Errorf("decoding version graph: %w", err)
+		}
+	}
+	return stored, engine.GraphAssetRefs(stored), nil
+}
+
+// insertVersionRow writes v's row as the next version of its workflow, assigning Seq and
+// Label, and links refs, the assets its graph refers to.
+func insertVersionRow(ctx context.Context, tx *sql.Tx, v *engine.Version, graph string, refs []string) error {
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE workflow_id = ?`, v.WorkflowID).Scan(&v.Seq); err != nil {
-		return nil, fmt.Errorf("numbering version of workflow %s: %w", v.WorkflowID, err)
+		return fmt.Errorf("numbering version of workflow %s: %w", v.WorkflowID, err)
 	}
 	v.Label = "v" + strconv.Itoa(v.Seq)
 	_, err := tx.ExecContext(ctx, `INSERT INTO versions (`+versionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		v.ID, v.WorkflowID, v.Seq, v.Label, v.Notes, v.ParentID, graph, v.ContentHash, toMS(v.CreatedAt))
 	switch {
 	case isUnique(err):
-		return nil, fmt.Errorf("adding version %s: %w", v.ID, engine.ErrConflict)
+		return fmt.Errorf("adding version %s: %w", v.ID, engine.ErrConflict)
 	case isForeignKey(err):
-		return nil, fmt.Errorf("adding version to workflow %s: %w", v.WorkflowID, engine.ErrNotFound)
+		return fmt.Errorf("adding version to workflow %s: %w", v.WorkflowID, engine.ErrNotFound)
 	case err != nil:
-		return nil, fmt.Errorf("adding version %s: %w", v.ID, err)
+		return fmt.Errorf("adding version %s: %w", v.ID, err)
 	}
-	// The refs come from the stored JSON's graph, the form every reader sees, as a reader
-	// decodes it (scanVersionText): made from v.Graph when it reads back as itself
-	// (engine.StoredGraph, a copy), else decoded from the text.
-	g, ok := engine.StoredGraph(v.Graph)
-	if !ok {
-		g = engine.Graph{}
-		if err := engine.DecodeGraph([]byte(graph), &g); err != nil {
-			return nil, fmt.Errorf("decoding version graph: %w", err)
-		}
-	}
-	refs := engine.GraphAssetRefs(g)
-	if err := linkAssets(ctx, tx, linkVersion, v.ID, refs); err != nil {
-		return nil, err
-	}
-	// Copy the graph so the returned version shares nothing with the caller's.
-	v.Graph = g
-	return refs, nil
+	return linkAssets(ctx, tx, linkVersion, v.ID, refs)
 }
 
 // GetWorkflow returns one workflow.
@@ -283,35 +294,11 @@ func (s *Store) DeleteWorkflow(ctx context.Context, id string) error {
 
 // AddVersion stores v as the next version of its workflow, optionally making it current.
 func (s *Store) AddVersion(ctx context.Context, v engine.Version, makeCurrent bool) (engine.Version, error) {
-	graph, err := encode("graph", v.Graph)
+	p, err := s.prepareVersion(v)
 	if err != nil {
 		return engine.Version{}, err
 	}
-	if v.ID == "" {
-		v.ID = uuid.NewString()
-	}
-	v.CreatedAt = fromMS(msOr(v.CreatedAt, time.Now()))
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return engine.Version{}, fmt.Errorf("adding version: %w", err)
-	}
-	defer tx.Rollback()
-	refs, err := insertVersion(ctx, tx, &v, graph)
-	if err != nil {
-		return engine.Version{}, err
-	}
-	if makeCurrent {
-		if _, err := tx.ExecContext(ctx, `UPDATE workflows SET current_version_id = ?, updated_at = ? WHERE id = ?`,
-			v.ID, toMS(v.CreatedAt), v.WorkflowID); err != nil {
-			return engine.Version{}, fmt.Errorf("making version %s current: %w", v.ID, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return engine.Version{}, fmt.Errorf("adding version %s: %w", v.ID, err)
-	}
-	s.linked(refs)
-	s.savedVersion(v, len(graph))
-	return v, nil
+	return p.Add(ctx, makeCurrent)
 }
 
 // GetVersion returns one version.

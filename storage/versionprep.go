@@ -1,0 +1,84 @@
+package storage
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/flowbench/flowbench/engine"
+)
+
+// A version is stored in two steps (engine.VersionPreparer): PrepareVersion does the work
+// that writes nothing — the graph encoded as its stored text, the graph a reader decodes from
+// that text with the assets it refers to, the version's cache file — and Add writes the row
+// in one transaction, then the cache file. The engine prepares a draft's version on another
+// core while it validates the draft and plans its run; AddVersion is the two steps at once.
+
+var _ engine.VersionPreparer = (*Store)(nil)
+
+// preparedVersion is a version ready to be written (engine.PreparedVersion).
+type preparedVersion struct {
+	s     *Store
+	v     engine.Version // its graph the one a reader decodes from graph
+	graph string         // the stored text
+	refs  []string       // the assets the graph refers to
+	bin   []byte         // the cache file's content; nil: none
+}
+
+// PrepareVersion encodes v for AddVersion without writing anything: Add stores it. v's id
+// and creation time are set here when unset.
+func (s *Store) PrepareVersion(v engine.Version) (engine.PreparedVersion, error) {
+	return s.prepareVersion(v)
+}
+
+func (s *Store) prepareVersion(v engine.Version) (*preparedVersion, error) {
+	graph, err := encode("graph", v.Graph)
+	if err != nil {
+		return nil, err
+	}
+	if v.ID == "" {
+		v.ID = uuid.NewString()
+	}
+	v.CreatedAt = fromMS(msOr(v.CreatedAt, time.Now()))
+	// the returned version's graph shares nothing with the caller's
+	p := &preparedVersion{s: s, graph: graph}
+	if v.Graph, p.refs, err = storedVersionGraph(v.Graph, graph); err != nil {
+		return nil, err
+	}
+	p.v = v
+	// a large version's cache file, as a reader of its text would write it (getVersion)
+	if len(graph) >= binMinText && s.versionBinPath(v.ID) != "" {
+		p.bin = versionBinData(v)
+	}
+	return p, nil
+}
+
+// Add stores the prepared version as the next version of its workflow (Seq, Label
+// assigned), making it current when makeCurrent, in one transaction; then its cache file.
+func (p *preparedVersion) Add(ctx context.Context, makeCurrent bool) (engine.Version, error) {
+	v := p.v
+	tx, err := p.s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return engine.Version{}, fmt.Errorf("adding version: %w", err)
+	}
+	defer tx.Rollback()
+	if err := insertVersionRow(ctx, tx, &v, p.graph, p.refs); err != nil {
+		return engine.Version{}, err
+	}
+	if makeCurrent {
+		if _, err := tx.ExecContext(ctx, `UPDATE workflows SET current_version_id = ?, updated_at = ? WHERE id = ?`,
+			v.ID, toMS(v.CreatedAt), v.WorkflowID); err != nil {
+			return engine.Version{}, fmt.Errorf("making version %s current: %w", v.ID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return engine.Version{}, fmt.Errorf("adding version %s: %w", v.ID, err)
+	}
+	p.s.linked(p.refs)
+	if p.bin != nil {
+		writeCacheFile(p.s.versionBinPath(v.ID), p.bin)
+	}
+	return v, nil
+}
