@@ -1,6 +1,9 @@
 package engine
 
-import "context"
+import (
+	"context"
+	"reflect"
+)
 
 // SharedWaiting is how many node executions of s's runs wait on another run's (tests).
 func (s *Service) SharedWaiting() int { return s.shared.Waiting() }
@@ -24,4 +27,16 @@ func (s *Service) CheckMadeTogether() func() (taken, contradicted int64) {
 // CacheLookup returns the cache hook one run of s would use (tests).
 func (s *Service) CacheLookup() func(ctx context.Context, fingerprint string) (*Generation, error) {
 	return s.newCacheRun().lookup
+}
+
+// SavedFactsAreWorkedOut reports whether s keeps plan facts for version id that equal the
+// facts worked out afresh from its graph, and made from that graph itself (tests).
+func (s *Service) SavedFactsAreWorkedOut(v Version) (kept, equal bool) {
+	f, ok := s.versions.cachedFacts(v.ID)
+	if !ok {
+		return false, false
+	}
+	got, ok1 := factsOf(f)
+	want, ok2 := factsOf(newGraphFacts(s.reg, v.Graph))
+	return true, ok1 == ok2 && reflect.DeepEqual(got, want) && f.g.Nodes != nil && &f.g.Nodes[0] == &v.Graph.Nodes[0]
 }

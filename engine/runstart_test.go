@@ -3,6 +3,8 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -332,5 +334,42 @@ func TestSwitchVersionKeepsTheDraft(t *testing.T) {
 	}
 	if vs := versionsOf(t, svc, imp.WorkflowID); len(vs) != 3 || !hasDraft(t, svc, imp.WorkflowID) {
 		t.Errorf("an invalid draft: %d versions (want 3), draft kept %v (want true)", len(vs), hasDraft(t, svc, imp.WorkflowID))
+	}
+}
+
+// TestSaveVersionKeepsItsFacts: a large version saved (the window's Save version) on SQLite,
+// whose store prepares it aside while it is validated, is kept with the plan facts of its
+// graph as stored, with its facts file written for the next process; a save refused writes
+// neither.
+func TestSaveVersionKeepsItsFacts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	home := t.TempDir()
+	svc, done := coldService(t, home)
+	defer done()
+	g := bigChain(300)
+	wf := perfImport(t, svc, "chain300", g)
+	g.Nodes[150].Params = map[string]any{"expression": "a + 7"}
+	v, err := svc.SaveVersion(ctx, wf, g, "edit", "", true)
+	if err != nil || v.Label != "v2" {
+		t.Fatal(v.Label, err)
+	}
+	if kept, equal := svc.SavedFactsAreWorkedOut(v); !kept || !equal {
+		t.Errorf("v2 kept with facts %v, equal to its graph's as stored %v; want both", kept, equal)
+	}
+	if _, err := os.Stat(filepath.Join(home, "cache", "versions", v.ID+".facts")); err != nil {
+		t.Errorf("v2 has no facts file: %v", err)
+	}
+	bad := bigChain(300)
+	bad.Nodes[7].Type = "no.such"
+	if _, err := svc.SaveVersion(ctx, wf, bad, "bad", "", true); !errors.Is(err, engine.ErrInvalid) {
+		t.Errorf("saving an invalid graph: %v, want ErrInvalid", err)
+	}
+	if vs := versionsOf(t, svc, wf); len(vs) != 2 {
+		t.Errorf("%d versions after a refused save, want 2", len(vs))
+	}
+	files, _ := filepath.Glob(filepath.Join(home, "cache", "versions", "*.facts"))
+	if len(files) != 2 {
+		t.Errorf("facts files %v, want v1's (the import's) and v2's", files)
 	}
 }
