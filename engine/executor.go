@@ -185,6 +185,9 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 	var saveErr error
 	pending := map[string]Approval{}
 
+	// What the run records of its reused nodes is written once the nodes that execute are
+	// done (the executor then waits for the committer), or before a checkpoint saves them.
+	recordReused := sync.OnceFunc(func() { ex.recordReused(&x, &res, reused) })
 	lastCheckpoint := time.Now()
 	onResolve := func(r nodeResult) {
 		st := states[r.id]
@@ -206,6 +209,7 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		}
 		if ex.Checkpoint != nil && saveErr == nil && time.Since(lastCheckpoint) >= checkpointEvery {
 			lastCheckpoint = time.Now()
+			recordReused()
 			if saveErr = ex.checkpoint(ctx, &x, res.Nodes, res.Reused); saveErr != nil {
 				cancel()
 			}
@@ -217,47 +221,12 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 		}
 	}
 
-	// Reused nodes first, in graph order. One that feeds no node that executes changes nothing
-	// the window must follow live: it goes without an event (the run's record has it).
-	isOutput := map[string]bool{} // node type → RunOutput, looked up once per type
-	runOutput := func(typ string) bool {
-		v, ok := isOutput[typ]
-		if !ok {
-			t, _ := ex.Registry.Get(typ)
-			v = t != nil && t.RunOutput
-			isOutput[typ] = v
-		}
-		return v
-	}
-	for _, i := range reused {
-		node := &g.Nodes[i]
-		id, p := node.ID, x.Plan.at(i, node.ID)
-		rec := NodeRecord{Status: NodeReused, Reasons: nonNil(p.Reasons)}
-		var outs map[string]any
-		if p.Source != nil {
-			rec.GenerationID, outs = p.Source.ID, p.Source.Outputs
-		}
-		switch kept, ok := x.kept[id]; {
-		case ok:
-			res.Nodes[id] = kept // a resumed run says what it executed before it paused
-		case len(rec.Reasons) == 0:
-			res.Reused = append(res.Reused, ReusedNode{NodeID: id, GenerationID: rec.GenerationID})
-		default:
-			res.Nodes[id] = rec
-		}
-		resolved++
-		if runOutput(node.Type) {
-			res.Outputs[outputName(node)] = outs["value"]
-		}
-		if fs := feeds[i]; len(fs) > 0 {
-			ex.emitNode(&x, id, rec, nil)
-			for _, e := range fs {
-				states[e.Target].feed(e.TargetHandle, outs, e.SourceHandle, nil)
-			}
-		}
-	}
+	// Reused nodes that feed a node that executes hand it their outputs first.
+	ex.feedReused(&x, reused, feeds, states)
+	resolved += len(reused)
 
 	ex.drive(ctx, &x, sc, onResolve)
+	recordReused()
 
 	// Nodes never reached (downstream of a paused approval) stay pending.
 	for _, id := range sc.order {
