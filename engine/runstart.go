@@ -62,14 +62,13 @@ func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[str
 	if err != nil {
 		return Started{}, err
 	}
-	if req.Draft == nil {
-		// A plan reads the state: start while the version is read. A full run needs no plan,
-		// but holding the state lets it apply its generations as they land and write the
-		// state record at its end (executeRun), so the next process that plans reads one
-		// piece instead of every generation the run wrote (statecache.go).
-		s.current.prefetch(ctx, s.store, w.ID)
-		defer s.current.waitPrefetch(w.ID) // a start refused before its plan leaves nothing running
-	}
+	// A plan reads the state: start while the version is read, or the editor's draft hashed
+	// and validated. A full run needs no plan, but holding the state lets it apply its
+	// generations as they land and write the state record at its end (executeRun), so the
+	// next process that plans reads one piece instead of every generation the run wrote
+	// (statecache.go).
+	s.current.prefetch(ctx, s.store, w.ID)
+	defer s.current.waitPrefetch(w.ID) // a start refused before its plan leaves nothing running
 	v, ahead, err := s.runVersion(ctx, w, req)
 	if err != nil {
 		return Started{}, err

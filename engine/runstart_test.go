@@ -3,6 +3,7 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -371,5 +372,40 @@ func TestSaveVersionKeepsItsFacts(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(home, "cache", "versions", "*.facts"))
 	if len(files) != 2 {
 		t.Errorf("facts files %v, want v1's (the import's) and v2's", files)
+	}
+}
+
+// TestRunOfADraftKeepsTheStateRecord: the window's Run of an edited draft in a process that
+// did not hold the workflow's state (a window just opened) reads it while the draft is hashed
+// and validated, as a run of a version does, so the run's generations join the workflow's
+// state record at its end: the next process that plans reads the record alone, nothing since.
+func TestRunOfADraftKeepsTheStateRecord(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reg := libRegistry(t)
+	st, err := storage.Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	first := freshService(t, st, reg, 0)
+	g := recChain(6)
+	imp := importGraph(t, first, "chain", g)
+	runAndWait(t, first, engine.RunRequest{Workflow: imp.WorkflowID})
+	for k, changed := range []bool{false, true} {
+		g.Nodes[3].Params = map[string]any{"expression": fmt.Sprintf("a + %d", 10*(k+1))}
+		opened := freshService(t, st, reg, 0) // holds no state of the workflow
+		started, err := opened.RunDraft(ctx, engine.RunRequest{Workflow: imp.WorkflowID, Draft: &g, Changed: changed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, err := opened.Wait(ctx, started.Runs[0].ID); err != nil || r.Status != engine.RunCompleted || started.Saved.ID == "" {
+			t.Fatalf("changed %v: the draft's run %s (%v)", changed, r.Status, err)
+		}
+		rec, err := st.StateRecord(ctx, imp.WorkflowID, 1000)
+		if err != nil || rec.Data == nil && rec.Text == "" || rec.Now != rec.Epoch || len(rec.Since) != 0 {
+			t.Errorf("changed %v: the state record is %d generations behind (epoch %d, now %d; %v), want none",
+				changed, len(rec.Since), rec.Epoch, rec.Now, err)
+		}
 	}
 }
