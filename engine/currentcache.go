@@ -51,6 +51,8 @@ type currentEntry struct {
 	// does not copy a 10,000-node map to add one generation. Their Selected and memos are
 	// set as they are committed: nothing writes them later.
 	pending []*Generation
+	// settles counts the times settle gave the entry new maps.
+	settles int
 }
 
 // settle offers the entry's pending generations to copies of its maps (the caller holds
@@ -59,7 +61,13 @@ func (e *currentEntry) settle() {
 	if len(e.pending) == 0 {
 		return
 	}
-	e.current, e.failed, e.shared = maps.Clone(e.current), maps.Clone(e.failed), false
+	e.settleInto(maps.Clone(e.current), maps.Clone(e.failed))
+}
+
+// settleInto is settle with the copies of the maps given (settleAhead makes them unlocked).
+func (e *currentEntry) settleInto(current map[string]*Generation, failed map[string]bool) {
+	e.current, e.failed, e.shared = current, failed, false
+	e.settles++
 	st := CurrentState{Current: e.current, Failed: e.failed}
 	for _, g := range e.pending {
 		st.Offer(g)

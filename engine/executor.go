@@ -53,6 +53,10 @@ type Executor struct {
 	// Child runs a flow.subworkflow node's child run (the service's runChild); nil outside a
 	// service, where such a node fails saying so.
 	Child func(ctx context.Context, c ChildCall) (map[string]any, error)
+	// Drained, when set, is called once the run's nodes are all resolved, before Execute
+	// waits for the committer to save what they left it (a large run's committer is behind:
+	// the service prepares the run's end meanwhile).
+	Drained func()
 }
 
 // checkpointEvery is how often a running run's snapshot is saved.
@@ -227,6 +231,9 @@ func (ex *Executor) Execute(ctx context.Context, x Execution) Result {
 
 	ex.drive(ctx, &x, sc, onResolve)
 	recordReused()
+	if ex.Drained != nil {
+		ex.Drained()
+	}
 
 	// Nodes never reached (downstream of a paused approval) stay pending.
 	for _, id := range sc.order {

@@ -230,6 +230,10 @@ func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 	if enc, ok := s.store.(SnapshotEncoder); ok {
 		ex.EncodeSnapshot = enc.EncodeSnapshot
 	}
+	// The workflow's state takes the run's generations as they are committed; while the
+	// committer saves the last of them, its maps are copied for them (not at the run's end,
+	// where the state record is written from them).
+	ex.Drained = func() { s.current.settleAhead(run.WorkflowID) }
 	res := ex.Execute(ctx, ar.exec)
 	// What the run executed joins the workflow's state record, so the next process that
 	// plans reads it in one piece (staterecord.go): a run with a plan holds the state it

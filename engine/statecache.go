@@ -1,6 +1,9 @@
 package engine
 
-import "context"
+import (
+	"context"
+	"maps"
+)
 
 // recordSlack is how many generation-epoch steps a state record may lag behind the state a
 // process holds before the process writes a new one: a reader then reads at most about that
@@ -152,6 +155,36 @@ func (c *currentCache) dropBase(workflowID string, base *stateBase) {
 		e.base = nil
 	}
 }
+
+// settleAhead settles the workflow's entry (currentEntry.settle) with its maps copied
+// outside the lock: a run whose nodes are all done calls it while the committer saves its last
+// generations, so its end (keepRecord) no longer copies a large graph's maps on its way. The
+// batches committed after it apply to the entry's own maps as they land. Nothing is done when
+// the entry holds nothing pending, or when it was settled or replaced during the copy (the
+// copies are then not of its maps).
+func (c *currentCache) settleAhead(workflowID string) {
+	c.mu.Lock()
+	e := c.entries[workflowID]
+	if e == nil || len(e.pending) == 0 {
+		c.mu.Unlock()
+		return
+	}
+	// Handed out (pending is only kept then): nothing writes these maps any more.
+	current, failed, settles := e.current, e.failed, e.settles
+	c.mu.Unlock()
+	current, failed = maps.Clone(current), maps.Clone(failed)
+	if settleCopied != nil {
+		settleCopied()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries[workflowID] == e && e.settles == settles && len(e.pending) > 0 {
+		e.settleInto(current, failed)
+	}
+}
+
+// settleCopied, when set (tests), is called by settleAhead between its copy and its lock.
+var settleCopied func()
 
 // keepRecord writes the state this process holds for the workflow as its state record when
 // the store's record lags it by more than recordSlack (a run with a plan calls it at its
