@@ -69,10 +69,25 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	// (nothing left running), kept with the version for the next.
 	factsDone := make(chan *graphFacts, 1)
 	go func() { factsDone <- s.graphFacts(v) }()
-	runs, prev, err := s.lastInputs(ctx, w.ID)
-	if err != nil {
-		<-factsDone
-		return Plan{}, nil, nil, err
+	// The runs before this one matter to a plan only through flow inputs: their values
+	// (merged into this run's) and those the nodes reading inputs saw. A graph that declares
+	// none and has no node reading one plans the same without them: they are not read.
+	var facts *graphFacts
+	var readers map[string]bool
+	if len(v.Graph.Inputs) == 0 {
+		facts = <-factsDone
+		readers = facts.readers()
+	}
+	var runs []Run
+	var prev map[string]any
+	if facts == nil || len(readers) > 0 {
+		var err error
+		if runs, prev, err = s.lastInputs(ctx, w.ID); err != nil {
+			if facts == nil {
+				<-factsDone
+			}
+			return Plan{}, nil, nil, err
+		}
 	}
 	merged := map[string]any{}
 	declared := map[string]bool{}
@@ -87,7 +102,9 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 	}
 	inputs, err := ValidateInputs(v.Graph.Inputs, merged, s.mediaResolver(ctx))
 	if err != nil {
-		<-factsDone
+		if facts == nil {
+			<-factsDone
+		}
 		return Plan{}, nil, nil, err
 	}
 	prevDeclared := map[string]any{}
@@ -101,7 +118,10 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 		prevDeclared = inputs // never ran: nothing changed, nothing to compare
 	}
 	state, err := s.current.forPlan(ctx, s.store, w.ID, len(v.Graph.Nodes), dry) // a run writes the record at its end
-	facts := <-factsDone
+	if facts == nil {
+		facts = <-factsDone
+		readers = facts.readers()
+	}
 	if err != nil {
 		return Plan{}, nil, nil, err
 	}
@@ -121,7 +141,7 @@ func (s *Service) planFor(ctx context.Context, w Workflow, v Version, from strin
 		}
 		return nil
 	}
-	if in.RunInputs, err = s.runInputs(ctx, runs, current, in.facts.readers()); err != nil {
+	if in.RunInputs, err = s.runInputs(ctx, runs, current, readers); err != nil {
 		return Plan{}, nil, nil, err
 	}
 	plan, err := buildPlan(in, dry)
