@@ -46,4 +46,24 @@ export const tests = [
       assert.equal(done.nodes.c.status, "executed");
     },
   ],
+  [
+    "Run of a workflow opened without a change runs its version, even one laid out on opening: nothing is saved",
+    async (page, { assert }) => {
+      // no positions: the canvas lays the nodes out when it opens them, which is no edit
+      const g = graph("a * 2", Date.now());
+      g.nodes = g.nodes.map(({ position: _, ...n }) => n);
+      const wf = await importWorkflow(page, g);
+      await openEditor(page, wf, "c");
+      const before = await runIds(page, wf);
+      await page.getByTestId("run-button").click();
+      await page.getByTestId("run-submit").click();
+      await page.getByTestId("run-form").waitFor({ state: "detached" });
+      const done = await waitRun(page, (await newRun(page, wf, before)).id);
+      assert.equal(done.status, "completed", done.error);
+      assert.equal(done.outputs.result, 5);
+      const d = await call(page, "OpenWorkflow", wf);
+      assert.deepEqual(d.versions.map((v) => v.label), ["v1"]);
+      assert.equal(done.version_id, d.current.id);
+    },
+  ],
 ];

@@ -14,7 +14,7 @@ import { layoutAsync } from "../lib/layoutAsync";
 import { defaultParams } from "../lib/params";
 import { renameInput } from "../lib/rename";
 import { useCatalog } from "../stores/catalog";
-import { graphOf, useGraph } from "../stores/graph";
+import { graphOf, runTarget, useGraph } from "../stores/graph";
 import { cancelPendingSave, flushDraft, recheck, serial } from "../stores/persist";
 import { useRuns } from "../stores/runs";
 import { toast, useUI } from "../stores/ui";
@@ -203,11 +203,11 @@ export async function startRun(inputs: Record<string, unknown>): Promise<RunInfo
   const s = useGraph.getState();
   const wf = s.workflowId!;
   await flushDraft();
-  const graph = graphOf(useGraph.getState());
+  const target = runTarget(useGraph.getState());
   const seq = useGraph.getState().editSeq;
   let info: RunInfo;
   try {
-    info = await serial(() => api.startRun({ workflow_id: wf, graph, inputs }));
+    info = await serial(() => api.startRun({ workflow_id: wf, ...target, inputs }));
   } catch (e) {
     void refreshMeta(); // a refused run may still have saved the draft as a version
     throw e;

@@ -4,7 +4,7 @@
 // as a new version first when none is) and plans the run itself (SPEC §7).
 import { api } from "../api/backend";
 import type { RunInfo, RunRequest } from "../api/types";
-import { graphOf, useGraph } from "../stores/graph";
+import { runTarget, useGraph } from "../stores/graph";
 import { flushDraft, serial } from "../stores/persist";
 import { useRuns } from "../stores/runs";
 import { toast } from "../stores/ui";
@@ -38,8 +38,8 @@ async function runEdited(how: Partial<Pick<RunRequest, "from" | "changed">>, wha
   if (!wf) return null;
   try {
     await flushDraft();
-    const graph = graphOf(useGraph.getState());
-    const info = await serial(() => api.startRun({ workflow_id: wf, graph, inputs: {}, ...how }));
+    const target = runTarget(useGraph.getState());
+    const info = await serial(() => api.startRun({ workflow_id: wf, ...target, inputs: {}, ...how }));
     useRuns.getState().applyRunInfo(info);
     useRuns.getState().focus(wf, info.id);
     if (info.saved_version) {

@@ -6,7 +6,7 @@ import type { InputDecl } from "../api/types";
 import { api } from "../api/backend";
 import { initialRaw, runValues, type RawValue } from "../lib/inputs";
 import { Dialog } from "../panels/Dialog";
-import { useGraph, graphOf } from "../stores/graph";
+import { runTarget, useGraph } from "../stores/graph";
 import { noteSavedVersion } from "../commands/editor";
 import { flushDraft, serial } from "../stores/persist";
 import { useRuns } from "../stores/runs";
@@ -59,9 +59,9 @@ export function RunManyDialog({ onClose, typed }: { onClose: () => void; typed?:
     setBusy(true);
     try {
       await flushDraft();
-      const graph = graphOf(useGraph.getState());
+      const target = runTarget(useGraph.getState());
       const seq = useGraph.getState().editSeq;
-      const runs = await serial(() => api.startBatch({ workflow_id: wf, graph }, batch.inputs));
+      const runs = await serial(() => api.startBatch({ workflow_id: wf, ...target }, batch.inputs));
       if (runs.length) noteSavedVersion(runs[0], seq);
       const st = useRuns.getState();
       st.applyRunInfos(runs);

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Version, WorkflowDetail } from "../api/types";
-import { canonicalJSON, graphOf, selectedNodeId, useGraph } from "./graph";
+import { canonicalJSON, graphOf, runTarget, selectedNodeId, useGraph } from "./graph";
 
 const v1: Version = {
   id: "v1", workflow_id: "w", seq: 1, label: "v1", notes: "", parent_id: "", content_hash: "h", created_at: "",
@@ -109,6 +109,24 @@ describe("graph store", () => {
     expect(canonicalJSON(graphOf(useGraph.getState()))).toBe(useGraph.getState().baseJSON);
     s.edit((f) => ({ ...f, inputs: [] }));
     expect(canonicalJSON(graphOf(useGraph.getState()))).not.toBe(useGraph.getState().baseJSON);
+  });
+
+  it("a run names the base version while the graph has no change from it, and sends the graph once edited", () => {
+    const s = useGraph.getState();
+    s.load(detail());
+    expect(runTarget(useGraph.getState())).toEqual({ version_id: "v1" });
+    s.edit((f) => ({ ...f, nodes: f.nodes.filter((n) => n.id !== "t"), edges: [] }));
+    const edited = runTarget(useGraph.getState());
+    expect(edited).toEqual({ graph: graphOf(useGraph.getState()) });
+    expect("graph" in edited && edited.graph.nodes).toHaveLength(1);
+    // undone, the graph is the version's again, but it is sent until autosave notices (markClean)
+    useGraph.getState().undo();
+    expect(runTarget(useGraph.getState())).toHaveProperty("graph");
+    useGraph.getState().markClean();
+    expect(runTarget(useGraph.getState())).toEqual({ version_id: "v1" });
+    // a draft opened from its base is sent
+    useGraph.getState().load(detail({ draft: { ...v1.graph, edges: [] }, draft_base_id: "v1" }));
+    expect(runTarget(useGraph.getState())).toHaveProperty("graph");
   });
 
   it("ignores problems for another workflow", () => {

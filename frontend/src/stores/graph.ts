@@ -60,6 +60,16 @@ export function graphOf(s: Pick<GraphState, "inputs" | "nodes" | "edges">): Grap
   return flowToGraph({ inputs: s.inputs, nodes: s.nodes, edges: s.edges });
 }
 
+/**
+ * runTarget is what a run of the edited graph names. A graph with no change from its base
+ * version (the header says so: no draft) runs that version by its id, so a 10,000-node graph
+ * is not sent, decoded, normalized and hashed again to find it; an edited graph is sent (the
+ * backend runs the version equal to it, saving it as a new version first when none is).
+ */
+export function runTarget(s: Pick<GraphState, "inputs" | "nodes" | "edges" | "dirty" | "baseVersionId">): { version_id: string } | { graph: Graph } {
+  return !s.dirty && s.baseVersionId ? { version_id: s.baseVersionId } : { graph: graphOf(s) };
+}
+
 /** canonicalJSON is how two graphs are compared: as the canvas would write them. */
 export function canonicalJSON(g: Graph): string {
   return JSON.stringify(flowToGraph(graphToFlow(g)));

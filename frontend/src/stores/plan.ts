@@ -3,7 +3,7 @@
 // badges, also read from plans, are stores/stale.ts.
 import { create } from "zustand";
 import { api } from "../api/backend";
-import { graphOf, useGraph } from "./graph";
+import { runTarget, useGraph } from "./graph";
 import { compareApi } from "../compare/api";
 import { sourceText, type Plan, type PlanNode } from "../plan/reasons";
 
@@ -52,11 +52,13 @@ async function nameSources(plan: Plan, seq: number): Promise<void> {
 let planSeq = 0;
 
 /** planOf plans from the graph being edited (unsaved edits included) when it is the open
- * workflow's, else from the saved version. */
+ * workflow's, else from the saved version; an open graph with no change from its base version
+ * is planned as that version (runTarget), not sent whole. */
 export function planOf(workflowId: string, versionId: string, nodeId: string): Promise<Plan> {
   const g = useGraph.getState();
-  if (g.workflowId === workflowId) return api.planGraph(workflowId, graphOf(g), nodeId);
-  return api.planFrom(workflowId, versionId, nodeId);
+  if (g.workflowId !== workflowId) return api.planFrom(workflowId, versionId, nodeId);
+  const target = runTarget(g);
+  return "graph" in target ? api.planGraph(workflowId, target.graph, nodeId) : api.planFrom(workflowId, target.version_id, nodeId);
 }
 
 /** previewPlan asks the engine what a run from nodeId would do. */
