@@ -336,13 +336,21 @@ const factsAtSaveMin = 256
 // checkTypesKnown does (every type known, every param valid against the declared inputs): the
 // file says so (paramsOK), and the version's first run, in any process of this build, neither
 // checks its 10,000 params again nor writes the file a second time. Best effort, like every
-// cache file. The version is kept in the process's memory with its facts (keepSaved).
+// cache file. Its facts are made from its parent's when this process holds them
+// (newGraphFactsFrom). The version is kept in the process's memory with its facts (keepSaved).
 func (s *Service) saveFactsAtSave(v Version) {
 	if v.ID == "" || v.ContentHash == "" || len(v.Graph.Nodes) < factsAtSaveMin {
 		s.keepSaved(v, nil)
 		return
 	}
-	s.keepSaved(v, newGraphFacts(s.reg, v.Graph))
+	var f *graphFacts
+	if base := s.versions.baseFacts(v.ParentID); base != nil && v.ParentID != "" {
+		f = newGraphFactsFrom(s.reg, v.Graph, base) // edited from the version it follows
+	}
+	if f == nil {
+		f = newGraphFacts(s.reg, v.Graph)
+	}
+	s.keepSaved(v, f)
 }
 
 // keepSaved keeps version v, just stored after this build validated its graph, in the
