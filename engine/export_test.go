@@ -40,3 +40,16 @@ func (s *Service) SavedFactsAreWorkedOut(v Version) (kept, equal bool) {
 	want, ok2 := factsOf(newGraphFacts(s.reg, v.Graph))
 	return true, ok1 == ok2 && reflect.DeepEqual(got, want) && f.g.Nodes != nil && &f.g.Nodes[0] == &v.Graph.Nodes[0]
 }
+
+// PlanFactsAreWorkedOut reports whether the service holds facts to make version v's from
+// (its own, or the draft's it was saved from), and whether those graphFacts gives are
+// exactly the facts worked out whole from its graph as stored.
+func (s *Service) PlanFactsAreWorkedOut(v Version) (based, equal bool) {
+	based = s.versions.baseFacts(v.ID) != nil
+	got, want := s.graphFacts(v), newGraphFacts(s.reg, v.Graph)
+	got.gi.index()
+	want.gi.index()
+	got.wiringHash()
+	want.wiringHash()
+	return based, reflect.DeepEqual(got, want)
+}

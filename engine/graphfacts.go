@@ -66,42 +66,7 @@ func newGraphFactsWith(reg *Registry, g Graph, d *versionFacts) *graphFacts {
 		f.order, f.orderErr = f.gi.topoOrder(g)
 		f.reads = make([]flowReads, n)
 	}
-	// A type is looked up once (a large graph has few types, mostly in runs of one: the type
-	// of the node before is compared first).
-	type typeFacts struct {
-		t     *NodeType
-		links bool
-	}
-	byType := map[string]typeFacts{}
-	var last typeFacts
-	lastType := ""
-	for i := range g.Nodes {
-		nd := &g.Nodes[i]
-		if i == 0 || nd.Type != lastType {
-			tf, seen := byType[nd.Type]
-			if !seen {
-				tf.t, _ = reg.Get(nd.Type)
-				tf.links = tf.t != nil && linksFile(tf.t)
-				byType[nd.Type] = tf
-				for _, spec := range typeParams(tf.t) {
-					if spec.Kind == ParamExpression || spec.Kind == ParamCode {
-						f.exprParams[nd.Type] = append(f.exprParams[nd.Type], spec.Name)
-					}
-				}
-			}
-			last, lastType = tf, nd.Type
-		}
-		f.types[i] = last.t
-		f.top[i] = i
-		if nd.ParentID != "" {
-			f.children[nd.ParentID] = append(f.children[nd.ParentID], i)
-		} else if last.t != nil {
-			f.links[i] = last.links
-			if f.links[i] {
-				f.linking = append(f.linking, i)
-			}
-		}
-	}
+	f.lookUpTypes(reg)
 	if d != nil {
 		if f.gi = <-indexed; f.gi == nil {
 			return nil
@@ -152,6 +117,46 @@ func newGraphFactsWith(reg *Registry, g Graph, d *versionFacts) *graphFacts {
 		}
 	})
 	return f
+}
+
+// lookUpTypes sets each node's type, top, links, and f.children, f.linking, f.exprParams.
+func (f *graphFacts) lookUpTypes(reg *Registry) {
+	// A type is looked up once (a large graph has few types, mostly in runs of one: the type
+	// of the node before is compared first).
+	type typeFacts struct {
+		t     *NodeType
+		links bool
+	}
+	byType := map[string]typeFacts{}
+	var last typeFacts
+	lastType := ""
+	for i := range f.g.Nodes {
+		nd := &f.g.Nodes[i]
+		if i == 0 || nd.Type != lastType {
+			tf, seen := byType[nd.Type]
+			if !seen {
+				tf.t, _ = reg.Get(nd.Type)
+				tf.links = tf.t != nil && linksFile(tf.t)
+				byType[nd.Type] = tf
+				for _, spec := range typeParams(tf.t) {
+					if spec.Kind == ParamExpression || spec.Kind == ParamCode {
+						f.exprParams[nd.Type] = append(f.exprParams[nd.Type], spec.Name)
+					}
+				}
+			}
+			last, lastType = tf, nd.Type
+		}
+		f.types[i] = last.t
+		f.top[i] = i
+		if nd.ParentID != "" {
+			f.children[nd.ParentID] = append(f.children[nd.ParentID], i)
+		} else if last.t != nil {
+			f.links[i] = last.links
+			if f.links[i] {
+				f.linking = append(f.linking, i)
+			}
+		}
+	}
 }
 
 // readers lists the top-level nodes that read any flow input.

@@ -97,9 +97,17 @@ func (s *Service) start(ctx context.Context, req RunRequest, inputSets []map[str
 		for i := range prepared {
 			prepared[i].onVersion(v)
 		}
-		// kept as stored (as every reader decodes it); its facts are worked out from that
-		// form when it is next planned, as a version another process saved is
+		// kept as stored (as every reader decodes it); its facts are made for that form when
+		// it is next planned
 		s.keepSaved(v, nil)
+		// the facts the draft's plan worked out: the base its facts are made from when it
+		// (or a version edited from it) is next planned, comparing its params as stored
+		for _, p := range prepared {
+			if p.exec.facts != nil {
+				s.versions.keepLike(v.ID, p.exec.facts)
+				break
+			}
+		}
 		if err := s.dropDraft(ctx, v); err != nil {
 			return out, err
 		}

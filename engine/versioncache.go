@@ -19,8 +19,11 @@ type versionCache struct {
 	typesKnown map[string]bool
 	// wirings are versions' wiring hashes read from their facts files (wiring.go; "": none).
 	wirings map[string]string
-	order   []string
-	max     int
+	// likeByID are the facts of the graph a version was saved from (the editor's draft,
+	// planned before it was stored): a base newGraphFactsFrom makes the version's facts from.
+	likeByID map[string]*graphFacts
+	order    []string
+	max      int
 }
 
 func newVersionCache(max int) *versionCache {
@@ -94,10 +97,34 @@ func (c *versionCache) put(v Version) {
 		delete(c.diskByID, c.order[0])
 		delete(c.saved, c.order[0])
 		delete(c.typesKnown, c.order[0])
+		delete(c.likeByID, c.order[0])
 		c.order = c.order[1:]
 	}
 	c.byID[v.ID] = v
 	c.order = append(c.order, v.ID)
+}
+
+// keepLike keeps f, the facts of the graph cached version id was saved from.
+func (c *versionCache) keepLike(id string, f *graphFacts) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, cached := c.byID[id]; cached {
+		if c.likeByID == nil {
+			c.likeByID = map[string]*graphFacts{}
+		}
+		c.likeByID[id] = f
+	}
+}
+
+// baseFacts are facts to make version id's facts or its child's from: its own, else those of
+// the graph it was saved from; nil when neither is held.
+func (c *versionCache) baseFacts(id string) *graphFacts {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if f, ok := c.factsByID[id]; ok {
+		return f
+	}
+	return c.likeByID[id]
 }
 
 func (c *versionCache) knownTypes(id string) bool {

@@ -284,17 +284,26 @@ func (s *Service) saveDiskFacts(v Version) {
 	fs.SaveVersionFacts(v.ID, encodeVersionFacts(key, v, kept))
 }
 
-// graphFacts returns version v's plan facts: from the process's memory, else worked out with
-// the static config hashes of its facts file when it has one, else worked out whole (and the
-// file written).
+// graphFacts returns version v's plan facts: from the process's memory, else from the facts
+// of the draft it was saved from or of its parent version when this process holds them and
+// the graphs are wired alike (newGraphFactsFrom), else worked out with the static config hashes of its facts file when
+// it has one, else worked out whole (and the file written).
 func (s *Service) graphFacts(v Version) *graphFacts {
 	if f, ok := s.versions.cachedFacts(v.ID); ok {
 		return f
 	}
 	var f *graphFacts
-	if d := s.diskFacts(v); d != nil {
-		full := *d // a copy: d is shared with other callers; its body is decoded in it
-		f = newGraphFactsWith(s.reg, v.Graph, &full)
+	// the version saved from a draft planned here, or edited from one (newGraphFactsFrom)
+	for _, id := range []string{v.ID, v.ParentID} {
+		if base := s.versions.baseFacts(id); f == nil && id != "" && base != nil {
+			f = newGraphFactsFrom(s.reg, v.Graph, base)
+		}
+	}
+	if f == nil {
+		if d := s.diskFacts(v); d != nil {
+			full := *d // a copy: d is shared with other callers; its body is decoded in it
+			f = newGraphFactsWith(s.reg, v.Graph, &full)
+		}
 	}
 	if f == nil { // no file, or it does not fit the graph: work them out
 		f = newGraphFacts(s.reg, v.Graph)
