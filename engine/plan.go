@@ -104,3 +104,34 @@ func cutoffEligible(reasons []string) bool {
 	}
 	return true
 }
+
+// reasonSet holds a node's own reasons as bits, listed in the order of ownReasons.
+type reasonSet uint8
+
+var ownReasons = [...]string{ReasonPriorError, ReasonNoPriorResult, ReasonInputChanged, ReasonConfigChanged, ReasonFileChanged}
+
+func reasonBit(r string) reasonSet {
+	for i, x := range ownReasons {
+		if x == r {
+			return 1 << i
+		}
+	}
+	panic("not a node's own reason: " + r)
+}
+
+var (
+	bitPriorError    = reasonBit(ReasonPriorError)
+	bitNoPriorResult = reasonBit(ReasonNoPriorResult)
+	bitInputChanged  = reasonBit(ReasonInputChanged)
+	bitConfigChanged = reasonBit(ReasonConfigChanged)
+	bitFileChanged   = reasonBit(ReasonFileChanged)
+)
+
+func (s reasonSet) appendTo(out []string) []string {
+	for i, r := range ownReasons {
+		if s&(1<<i) != 0 {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -111,10 +111,23 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 		}
 	}
 	forEachParallel(work, pc.loadPrior)
-	own := make([]ownDecision, n)
-	forEachParallel(work, func(i int) { own[i] = pc.decide(i) })
-
+	// The parallel pass also lays each decision out as a reuse of the node's prior
+	// generation (what most nodes of a changed run get): the pass that follows the graph's
+	// order then only reads a few bytes per node and writes what its upstream decides, not
+	// chasing every prior generation one after the other.
+	own := make([]ownFlags, n)
 	plan := Plan{From: in.From, Changed: in.Changed, list: make([]PlanNode, n)}
+	forEachParallel(work, func(i int) {
+		d := pc.decide(i)
+		own[i] = ownFlags{reasons: d.reasons, final: d.final, fingerprintDiffers: d.fingerprintDiffers}
+		if p := d.prior; p != nil {
+			why := reasonsNone
+			if p.Selected {
+				why = reasonsSelected // the user's pick, whatever it was made from
+			}
+			plan.list[i] = PlanNode{Reasons: why, SourceGenerationID: p.ID, Source: p, prior: p, priorFP: p.InputFingerprint}
+		}
+	})
 	if nodeMap {
 		plan.Nodes = make(map[string]PlanNode, n)
 	}
@@ -160,12 +173,10 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 				reasons = append(reasons, ReasonInputChanged)
 			}
 		}
+		pn := &plan.list[i]
 		if len(reasons) == 0 {
-			why := []string{}
-			if o.prior.Selected {
-				why = []string{ReasonSelected} // the user's pick, whatever it was made from
-			}
-			plan.list[i] = PlanNode{Action: ActionReuse, Reasons: why, SourceGenerationID: o.prior.ID, Source: o.prior}
+			// Laid out by the parallel pass: a node with nothing to rerun for has a prior.
+			pn.Action, pn.prior, pn.priorFP = ActionReuse, nil, ""
 			plan.Reuse++
 			continue
 		}
@@ -176,10 +187,8 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 		if len(reasons) > 1 {
 			reasons = dedupe(reasons)
 		}
-		plan.list[i] = PlanNode{Action: ActionRerun, Reasons: reasons, prior: o.prior}
-		if o.prior != nil {
-			plan.list[i].priorFP = o.prior.InputFingerprint
-		}
+		// prior and priorFP are the parallel pass's (none when the decision was final).
+		pn.Action, pn.Reasons, pn.SourceGenerationID, pn.Source = ActionRerun, reasons, "", nil
 		plan.Rerun++
 	}
 	// Children of loop groups follow their group.
@@ -208,6 +217,20 @@ func buildPlan(in PlanInput, nodeMap bool) (Plan, error) {
 // does, shared by every such node of a plan: never written to (a plan is immutable; an
 // append to it, length and capacity 1, makes a new slice).
 var reasonsUpstreamOnly = []string{ReasonUpstreamChanged}
+
+// reasonsNone and reasonsSelected are the reasons of a reuse, shared alike (reasonsNone is
+// empty, not nil: a reuse lists no reasons as []).
+var (
+	reasonsNone     = []string{}
+	reasonsSelected = []string{ReasonSelected}
+)
+
+// ownFlags is what buildPlan keeps of a node's ownDecision (its prior is laid out in the
+// plan's list already): a few bytes per node, read in the graph's order.
+type ownFlags struct {
+	reasons                   reasonSet
+	final, fingerprintDiffers bool
+}
 
 // targetScope marks in down the target and everything downstream of it, and in scope down
 // and everything that feeds it.
@@ -313,37 +336,6 @@ type ownDecision struct {
 	reasons            reasonSet
 	final              bool
 	fingerprintDiffers bool
-}
-
-// reasonSet holds a node's own reasons as bits, listed in the order of ownReasons.
-type reasonSet uint8
-
-var ownReasons = [...]string{ReasonPriorError, ReasonNoPriorResult, ReasonInputChanged, ReasonConfigChanged, ReasonFileChanged}
-
-func reasonBit(r string) reasonSet {
-	for i, x := range ownReasons {
-		if x == r {
-			return 1 << i
-		}
-	}
-	panic("not a node's own reason: " + r)
-}
-
-var (
-	bitPriorError    = reasonBit(ReasonPriorError)
-	bitNoPriorResult = reasonBit(ReasonNoPriorResult)
-	bitInputChanged  = reasonBit(ReasonInputChanged)
-	bitConfigChanged = reasonBit(ReasonConfigChanged)
-	bitFileChanged   = reasonBit(ReasonFileChanged)
-)
-
-func (s reasonSet) appendTo(out []string) []string {
-	for i, r := range ownReasons {
-		if s&(1<<i) != 0 {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 func (pc *planContext) decide(i int) ownDecision {
