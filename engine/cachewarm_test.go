@@ -29,11 +29,7 @@ func TestCacheWarmsOnlyForRunsThatAsk(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	reg := libRegistry(t)
-	st, err := storage.Open(ctx, t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqliteStore(t)
 	g := recChain(300)
 	first := cacheService(t, st, reg)
 	imp := importGraph(t, first, "chain", g)

@@ -383,11 +383,7 @@ func TestRunOfADraftKeepsTheStateRecord(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	reg := libRegistry(t)
-	st, err := storage.Open(ctx, t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqliteStore(t)
 	first := freshService(t, st, reg, 0)
 	g := recChain(6)
 	imp := importGraph(t, first, "chain", g)

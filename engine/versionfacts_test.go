@@ -36,11 +36,7 @@ func TestVersionFactsFile(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	reg := libRegistry(t)
-	st, err := storage.Open(ctx, t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqliteStore(t)
 	fresh := func() (*engine.Service, *factsCounter) {
 		c := &factsCounter{Store: st}
 		return freshService(t, c, reg, 0), c
@@ -125,11 +121,7 @@ func TestVersionFactsAtSave(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	reg := libRegistry(t)
-	st, err := storage.Open(ctx, t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqliteStore(t)
 	g := recChain(300)
 	a := freshService(t, st, reg, 0)
 	imp := importGraph(t, a, "chain", g)
