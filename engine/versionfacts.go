@@ -286,19 +286,14 @@ func (s *Service) saveDiskFacts(v Version) {
 
 // graphFacts returns version v's plan facts: from the process's memory, else from the facts
 // of the draft it was saved from or of its parent version when this process holds them and
-// the graphs are wired alike (newGraphFactsFrom), else worked out with the static config hashes of its facts file when
-// it has one, else worked out whole (and the file written).
+// the graphs are wired alike (newGraphFactsFrom), else worked out with the static config
+// hashes of its facts file when it has one, else worked out whole (and the file written).
 func (s *Service) graphFacts(v Version) *graphFacts {
 	if f, ok := s.versions.cachedFacts(v.ID); ok {
 		return f
 	}
-	var f *graphFacts
-	// the version saved from a draft planned here, or edited from one (newGraphFactsFrom)
-	for _, id := range []string{v.ID, v.ParentID} {
-		if base := s.versions.baseFacts(id); f == nil && id != "" && base != nil {
-			f = newGraphFactsFrom(s.reg, v.Graph, base)
-		}
-	}
+	// the version saved from a draft planned here, or edited from one
+	f := s.factsFromBase(v, v.ID, v.ParentID)
 	if f == nil {
 		if d := s.diskFacts(v); d != nil {
 			full := *d // a copy: d is shared with other callers; its body is decoded in it
@@ -343,14 +338,25 @@ func (s *Service) saveFactsAtSave(v Version) {
 		s.keepSaved(v, nil)
 		return
 	}
-	var f *graphFacts
-	if base := s.versions.baseFacts(v.ParentID); base != nil && v.ParentID != "" {
-		f = newGraphFactsFrom(s.reg, v.Graph, base) // edited from the version it follows
-	}
+	f := s.factsFromBase(v, v.ParentID) // edited from the version it follows
 	if f == nil {
 		f = newGraphFacts(s.reg, v.Graph)
 	}
 	s.keepSaved(v, f)
+}
+
+// factsFromBase makes v's facts from the first of the versions ids (its own id: the draft it
+// was saved from) whose base facts this process holds and whose graph is wired like v's
+// (newGraphFactsFrom); nil when none is.
+func (s *Service) factsFromBase(v Version, ids ...string) *graphFacts {
+	for _, id := range ids {
+		if base := s.versions.baseFacts(id); id != "" && base != nil {
+			if f := newGraphFactsFrom(s.reg, v.Graph, base); f != nil {
+				return f
+			}
+		}
+	}
+	return nil
 }
 
 // keepSaved keeps version v, just stored after this build validated its graph, in the
