@@ -30,6 +30,8 @@ type draftBase struct {
 	nodes   []textSpan
 	edgesAt int
 	hash    string
+	// marks[k] is the sha256 state after text[:(k+1)*markEvery] (drafthash.go; nil: not kept)
+	marks [][]byte
 	// valid is set when this process validated g and found nothing wrong; subflows, then,
 	// whether a node of g has a subworkflow type (its checks depend on other versions).
 	valid, subflows bool

@@ -388,3 +388,77 @@ func FuzzDraftFromBase(f *testing.F) {
 		}
 	})
 }
+
+// TestPropertyDraftHashLarge: on graphs large enough that their hash is summed from a kept
+// state of their base's (sumFrom), the hash from the base is the whole draft's, whatever
+// node is edited (the first, one in the middle, the last, a few), added or removed, and when
+// the edges change.
+func TestPropertyDraftHashLarge(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 5))
+	g := Graph{}
+	for i := range 3000 {
+		g.Nodes = append(g.Nodes, Node{ID: fmt.Sprintf("n%d", i), Type: "t.any", Params: map[string]any{"expr": "a + 1"}})
+		if i > 0 {
+			g.Edges = append(g.Edges, Edge{Source: fmt.Sprintf("n%d", i-1), SourceHandle: "result", Target: fmt.Sprintf("n%d", i), TargetHandle: "a"})
+		}
+	}
+	base, _ := hashFrom(normalizeFrom(g, nil))
+	resumed := 0
+	for round := range 300 {
+		e := Graph{Nodes: slices.Clone(g.Nodes), Edges: slices.Clone(g.Edges)}
+		for range 1 + r.IntN(3) {
+			i := []int{0, len(e.Nodes) - 1, r.IntN(len(e.Nodes))}[r.IntN(3)]
+			switch r.IntN(6) {
+			case 0:
+				e.Nodes = slices.Insert(e.Nodes, i, Node{ID: fmt.Sprint("m", round), Type: "t.any"})
+			case 1:
+				if len(e.Nodes) > 100 {
+					e.Nodes = slices.Delete(e.Nodes, i, i+1)
+				}
+			case 2:
+				e.Edges[r.IntN(len(e.Edges))].TargetHandle = "b"
+			default:
+				e.Nodes[i].Params = map[string]any{"expr": fmt.Sprint("a + ", round)}
+			}
+		}
+		n, d := normalizeFrom(e, base)
+		if d.same[0] == nodeSame && len(base.marks) > 0 {
+			resumed++
+		}
+		pieces, hash := hashFrom(n, d)
+		if want := ContentHash(e); hash != want {
+			t.Fatalf("round %d: hash from the base %s, whole %s", round, hash, want)
+		}
+		if len(pieces.marks) != (len(pieces.text)-1)/markEvery {
+			t.Fatalf("round %d: %d states kept for %d bytes", round, len(pieces.marks), len(pieces.text))
+		}
+		base, g = pieces, e
+	}
+	if resumed < 100 {
+		t.Errorf("only %d drafts summed from a kept state", resumed)
+	}
+}
+
+// TestSharedPrefix: sharedPrefix is the length of the longest shared prefix, wherever the
+// first difference is (in a block, at its last byte, past the shorter text).
+func TestSharedPrefix(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 8))
+	for round := range 2000 {
+		a := make([]byte, r.IntN(20000))
+		b := slices.Clone(a)
+		if r.IntN(3) > 0 {
+			b = b[:r.IntN(len(b)+1)]
+		}
+		if len(b) > 0 && r.IntN(4) > 0 {
+			at := []int{r.IntN(len(b)), len(b) - 1, min(len(b)-1, 4<<10-1), min(len(b)-1, 8<<10)}[r.IntN(4)]
+			b[at] = 1
+		}
+		want := 0
+		for want < min(len(a), len(b)) && a[want] == b[want] {
+			want++
+		}
+		if got := sharedPrefix(a, b); got != want {
+			t.Fatalf("round %d: sharedPrefix = %d, want %d", round, got, want)
+		}
+	}
+}

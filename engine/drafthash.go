@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding"
 	"encoding/hex"
 )
 
@@ -74,8 +76,66 @@ func draftText(g Graph, d *draftDiff) (*draftBase, bool) {
 		}
 		b = append(b, '}')
 	}
-	sum := sha256.Sum256(b)
-	return newDraftBase(g, b, spans, edgesAt, hex.EncodeToString(sum[:16])), true
+	sum, marks := sumFrom(b, base)
+	nb := newDraftBase(g, b, spans, edgesAt, hex.EncodeToString(sum[:16]))
+	nb.marks = marks
+	return nb, true
+}
+
+// markEvery is how far apart in a canonical text the hash's states are kept (draftBase.marks).
+const markEvery = 32 << 10
+
+// sumFrom is sha256.Sum256(text), and the hash's state after each markEvery bytes of it (the
+// last whole one aside). The text is hashed from the last of base's states that sums a
+// prefix text shares with base's text: an edit in the middle of a large graph is summed
+// from its middle (hashing is the largest part of a draft's hash from its base).
+func sumFrom(text []byte, base *draftBase) ([sha256.Size]byte, [][]byte) {
+	h := sha256.New()
+	k := 0 // text[:k*markEvery] is summed
+	if base != nil {
+		same := sharedPrefix(text, base.text)
+		for k < len(base.marks) && (k+1)*markEvery <= same {
+			k++
+		}
+		if k > 0 {
+			if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(base.marks[k-1]); err != nil {
+				k = 0
+				h.Reset()
+			}
+		}
+	}
+	kept := make([][]byte, k, len(text)/markEvery)
+	if k > 0 {
+		copy(kept, base.marks[:k])
+	}
+	for off := k * markEvery; off < len(text); off += markEvery {
+		end := min(off+markEvery, len(text))
+		h.Write(text[off:end])
+		if end-off == markEvery && end < len(text) {
+			state, err := h.(encoding.BinaryMarshaler).MarshalBinary()
+			if err != nil {
+				state = nil // a state not kept: texts edited from this one are summed whole
+			}
+			kept = append(kept, state)
+		}
+	}
+	var sum [sha256.Size]byte
+	h.Sum(sum[:0])
+	return sum, kept
+}
+
+// sharedPrefix is the length of the longest prefix a and b share, compared a block at a time.
+func sharedPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	const block = 4 << 10
+	i := 0
+	for i+block <= n && bytes.Equal(a[i:i+block], b[i:i+block]) {
+		i += block
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
 }
 
 // appendCanonical appends v as canonicalJSON writes it: by fast (appendPlain's way) when it
