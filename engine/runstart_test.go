@@ -398,6 +398,7 @@ func TestRunOfADraftKeepsTheStateRecord(t *testing.T) {
 		if r, err := opened.Wait(ctx, started.Runs[0].ID); err != nil || r.Status != engine.RunCompleted || started.Saved.ID == "" {
 			t.Fatalf("changed %v: the draft's run %s (%v)", changed, r.Status, err)
 		}
+		opened.WaitRecords()
 		rec, err := st.StateRecord(ctx, imp.WorkflowID, 1000)
 		if err != nil || rec.Data == nil && rec.Text == "" || rec.Now != rec.Epoch || len(rec.Since) != 0 {
 			t.Errorf("changed %v: the state record is %d generations behind (epoch %d, now %d; %v), want none",
