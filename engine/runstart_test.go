@@ -388,6 +388,7 @@ func TestRunOfADraftKeepsTheStateRecord(t *testing.T) {
 	g := recChain(6)
 	imp := importGraph(t, first, "chain", g)
 	runAndWait(t, first, engine.RunRequest{Workflow: imp.WorkflowID})
+	first.WaitRecords() // as a process that ended: its run's record is written
 	for k, changed := range []bool{false, true} {
 		g.Nodes[3].Params = map[string]any{"expression": fmt.Sprintf("a + %d", 10*(k+1))}
 		opened := freshService(t, st, reg, 0) // holds no state of the workflow
