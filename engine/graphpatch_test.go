@@ -1,9 +1,12 @@
 package engine_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -287,5 +290,45 @@ func TestApplyGraphPatchRefusesPatchesThatDoNotFit(t *testing.T) {
 				t.Errorf("got %q (node %q), want one naming %q that says %q", err, ve.Problems[0].NodeID, c.nodeID, c.says)
 			}
 		})
+	}
+}
+
+// TestEditorPatchesApply: the patches the editor makes of its edits (written by
+// frontend/src/lib/patch.test.ts), applied to their base as the window's binding decodes them,
+// are exactly the whole graphs the editor would have sent, and hash as those do.
+func TestEditorPatchesApply(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(filepath.Join("..", "testdata", "graphpatch", "editor-patches.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Base  engine.Graph `json:"base"`
+		Cases []struct {
+			Name  string             `json:"name"`
+			Patch *engine.GraphPatch `json:"patch"`
+			Graph engine.Graph       `json:"graph"`
+		} `json:"cases"`
+	}
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Cases) < 10 {
+		t.Fatalf("%d cases in the fixture, want the editor's edits", len(f.Cases))
+	}
+	for _, c := range f.Cases {
+		got := f.Base
+		if c.Patch != nil {
+			if got, err = engine.ApplyGraphPatch(f.Base, *c.Patch); err != nil {
+				t.Errorf("%s: %v", c.Name, err)
+				continue
+			}
+		}
+		if !reflect.DeepEqual(got, c.Graph) {
+			t.Errorf("%s: applied\n%+v\nwant\n%+v", c.Name, got, c.Graph)
+		}
+		if engine.ContentHash(got) != engine.ContentHash(c.Graph) {
+			t.Errorf("%s: the applied graph hashes differently", c.Name)
+		}
 	}
 }
