@@ -53,3 +53,7 @@ func (s *Service) PlanFactsAreWorkedOut(v Version) (based, equal bool) {
 	want.wiringHash()
 	return based, reflect.DeepEqual(got, want)
 }
+
+// WaitRecords waits for the state records s's ended runs are writing (tests: a run's end is
+// reported without waiting for its record; a command's Close waits for it).
+func (s *Service) WaitRecords() { s.recording.Wait() }

@@ -65,10 +65,12 @@ type Service struct {
 	cacheIdx cacheIndex
 	// warming counts warmCache's reads under way (Close waits for them); warmShut, under
 	// warmMu, says Close began: no read starts after it.
-	warming  sync.WaitGroup
-	warmMu   sync.Mutex
-	warmShut bool
-	follow   *follower
+	warming sync.WaitGroup
+	// recording counts the state records runs' ends write (executeRun); Close waits for them.
+	recording sync.WaitGroup
+	warmMu    sync.Mutex
+	warmShut  bool
+	follow    *follower
 	// children cancels the running child runs of subworkflow nodes by run id; nesting is
 	// Config.MaxNesting.
 	children sync.Map
@@ -222,6 +224,7 @@ func (s *Service) setPaused(ctx context.Context, p bool) error {
 // for the next start. Then it stops the writer.
 func (s *Service) Close() {
 	s.runs.Shutdown()
+	s.recording.Wait() // every run has ended: no record starts after this
 	s.warmMu.Lock()
 	s.warmShut = true
 	s.warmMu.Unlock()
