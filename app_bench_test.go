@@ -83,3 +83,74 @@ func BenchmarkBindingStartRunDecode10k(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkBindingSaveDraftDecode10k is the binding's decoding of one autosave of a
+// 10,000-node editor graph with one param edited: "whole" the call message and arguments of
+// SaveDraft (the whole graph), "patch" those of SaveDraftPatch (the graph's patch of its base
+// version: one node), both as BenchmarkBindingStartRunDecode10k decodes them; "apply" is
+// engine.ApplyGraphPatch making the graph from the (cached, decoded) base, which the patch's
+// path adds in the backend.
+func BenchmarkBindingSaveDraftDecode10k(b *testing.B) {
+	type callMessage struct { // wails' dispatcher's
+		Name       string            `json:"name"`
+		Args       []json.RawMessage `json:"args"`
+		CallbackID string            `json:"callbackID"`
+	}
+	base := editorChain(10000)
+	edited := base.Nodes[5000]
+	edited.Params = map[string]any{"expression": "a + 2"}
+	patch := engine.GraphPatch{BaseVersionID: "v1", Changed: []engine.Node{edited}}
+	message := func(name string, args ...any) []byte {
+		var raw []json.RawMessage
+		for _, a := range args {
+			text, err := json.Marshal(a)
+			if err != nil {
+				b.Fatal(err)
+			}
+			raw = append(raw, text)
+		}
+		msg, err := json.Marshal(callMessage{Name: name, Args: raw, CallbackID: name + "-1"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return msg
+	}
+	whole := message("main.App.SaveDraft", "wf", base, "v1")
+	patched := message("main.App.SaveDraftPatch", "wf", patch)
+	b.Run("whole", func(b *testing.B) {
+		b.SetBytes(int64(len(whole)))
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			var payload callMessage
+			if err := json.Unmarshal(whole, &payload); err != nil {
+				b.Fatal(err)
+			}
+			var g engine.Graph
+			if err := json.Unmarshal(payload.Args[1], &g); err != nil || len(g.Nodes) != 10000 {
+				b.Fatal("decoding the argument: ", err)
+			}
+		}
+	})
+	b.Run("patch", func(b *testing.B) {
+		b.SetBytes(int64(len(patched)))
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			var payload callMessage
+			if err := json.Unmarshal(patched, &payload); err != nil {
+				b.Fatal(err)
+			}
+			var p engine.GraphPatch
+			if err := json.Unmarshal(payload.Args[1], &p); err != nil || len(p.Changed) != 1 {
+				b.Fatal("decoding the argument: ", err)
+			}
+		}
+	})
+	b.Run("apply", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			if g, err := engine.ApplyGraphPatch(base, patch); err != nil || len(g.Nodes) != 10000 {
+				b.Fatal("applying: ", err)
+			}
+		}
+	})
+}

@@ -23,6 +23,15 @@ func (a *App) NodeDeterministic(nodeType string, params map[string]any) (bool, e
 // CheckGraph validates a draft graph and returns its problems (empty when valid).
 func (a *App) CheckGraph(g engine.Graph) []engine.Problem { return a.svc.CheckGraph(g) }
 
+// CheckGraphPatch validates the editor's graph given as a patch of its base version (a small
+// argument where the whole graph is megabytes to send and decode) and returns its problems.
+func (a *App) CheckGraphPatch(workflowID string, p engine.GraphPatch) ([]engine.Problem, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return nil, err
+	}
+	return a.svc.CheckGraphPatch(a.ctx, workflowID, p)
+}
+
 // CheckInputs validates run form values against a version's inputs.
 func (a *App) CheckInputs(versionID string, values map[string]any) ([]engine.Problem, error) {
 	if err := checkID("version", versionID); err != nil {
@@ -42,6 +51,14 @@ func (a *App) SaveDraft(workflowID string, g engine.Graph, baseVersionID string)
 		return err
 	}
 	return a.svc.SaveDraft(a.ctx, workflowID, g, baseVersionID)
+}
+
+// SaveDraftPatch autosaves the editor's graph given as a patch of its base version.
+func (a *App) SaveDraftPatch(workflowID string, p engine.GraphPatch) error {
+	if err := checkID("workflow", workflowID); err != nil {
+		return err
+	}
+	return a.svc.SaveDraftPatch(a.ctx, workflowID, p)
 }
 
 // DiscardDraft drops the autosaved draft.
@@ -101,6 +118,18 @@ func (a *App) PlanGraph(workflowID string, g engine.Graph, nodeID string, inputs
 		return engine.Plan{}, err
 	}
 	return a.svc.PlanGraph(a.ctx, workflowID, g, nodeID, inputs)
+}
+
+// PlanGraphPatch previews a run from a node of the editor's graph given as a patch of its
+// base version, as PlanGraph does with the whole graph.
+func (a *App) PlanGraphPatch(workflowID string, p engine.GraphPatch, nodeID string, inputs map[string]any) (engine.Plan, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return engine.Plan{}, err
+	}
+	if err := checkID("node", nodeID); err != nil {
+		return engine.Plan{}, err
+	}
+	return a.svc.PlanGraphPatch(a.ctx, workflowID, p, nodeID, inputs)
 }
 
 // WatchWorkflow watches the linked files of the editor's graph (a change sends a "stale"

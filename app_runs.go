@@ -51,13 +51,19 @@ func (a *App) CancelOrphanedRuns() (int, error) {
 	return len(runs), err
 }
 
-// StartRun validates and queues a run of the editor's graph (req.Graph: the version equal to
-// it, saved first when none is) or of a version; it returns at once (queued or started).
+// StartRun validates and queues a run of the editor's graph (req.Graph, or req.Patch of its
+// base version: the version equal to it, saved first when none is) or of a version; it returns at once (queued or started).
 func (a *App) StartRun(req RunRequest) (RunInfo, error) {
 	if err := checkRunRequest(req); err != nil {
 		return RunInfo{}, err
 	}
-	st, err := a.svc.RunDraft(a.ctx, req.engine(req.Inputs))
+	var st engine.Started
+	var err error
+	if req.Patch != nil {
+		st, err = a.svc.RunDraftPatch(a.ctx, req.engine(req.Inputs), *req.Patch)
+	} else {
+		st, err = a.svc.RunDraft(a.ctx, req.engine(req.Inputs))
+	}
 	if err != nil {
 		return RunInfo{}, err
 	}
@@ -73,7 +79,13 @@ func (a *App) StartBatch(req RunRequest, inputs []map[string]any) ([]RunInfo, er
 	if err := checkRunRequest(req); err != nil {
 		return nil, err
 	}
-	st, err := a.svc.StartBatch(a.ctx, req.engine(nil), inputs)
+	var st engine.Started
+	var err error
+	if req.Patch != nil {
+		st, err = a.svc.StartBatchPatch(a.ctx, req.engine(nil), *req.Patch, inputs)
+	} else {
+		st, err = a.svc.StartBatch(a.ctx, req.engine(nil), inputs)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +95,9 @@ func (a *App) StartBatch(req RunRequest, inputs []map[string]any) ([]RunInfo, er
 func checkRunRequest(req RunRequest) error {
 	if err := checkID("workflow", req.WorkflowID); err != nil {
 		return err
+	}
+	if req.Graph != nil && req.Patch != nil {
+		return fmt.Errorf("a run names the edited graph whole or as a patch, not both: %w", engine.ErrInvalid)
 	}
 	if req.From != "" {
 		return checkID("node", req.From)

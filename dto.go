@@ -91,14 +91,16 @@ func (a *App) runInfo(r engine.Run, names map[string]string) RunInfo {
 	return ri
 }
 
-// RunRequest is what the run form sends. With Graph set (the editor's draft), the run uses
-// the version equal to it, saving a new version first when none is.
+// RunRequest is what the run form sends. With Graph set (the editor's draft), or Patch (the
+// draft as its edit of its base version), the run uses the version equal to it, saving a new
+// version first when none is.
 type RunRequest struct {
-	WorkflowID string         `json:"workflow_id"`
-	VersionID  string         `json:"version_id"`
-	Graph      *engine.Graph  `json:"graph"`
-	Inputs     map[string]any `json:"inputs"`
-	From       string         `json:"from"`
+	WorkflowID string             `json:"workflow_id"`
+	VersionID  string             `json:"version_id"`
+	Graph      *engine.Graph      `json:"graph"`
+	Patch      *engine.GraphPatch `json:"patch"`
+	Inputs     map[string]any     `json:"inputs"`
+	From       string             `json:"from"`
 	// Changed runs what changed and what depends on it (the Run menu's "Run changed").
 	Changed bool `json:"changed"`
 }

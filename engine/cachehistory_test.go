@@ -202,6 +202,7 @@ func TestChangedRunWritesOneRecord(t *testing.T) {
 	if r := runAndWait(t, svc, engine.RunRequest{Workflow: wf}); r.Status != engine.RunCompleted {
 		t.Fatal(r.Status, r.Error)
 	}
+	svc.WaitRecords()
 	if n := store.saved.Load(); n != 1 {
 		t.Fatalf("the full run wrote %d state records, want 1", n)
 	}
@@ -211,9 +212,11 @@ func TestChangedRunWritesOneRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	// each step in a fresh process, as from the command line
-	if r := runAndWait(t, fresh(), engine.RunRequest{Workflow: wf, Changed: true}); r.Status != engine.RunCompleted {
+	changer := fresh()
+	if r := runAndWait(t, changer, engine.RunRequest{Workflow: wf, Changed: true}); r.Status != engine.RunCompleted {
 		t.Fatal(r.Status, r.Error)
 	}
+	changer.WaitRecords()
 	if n := store.saved.Load() - 1; n != 1 {
 		t.Errorf("the changed run wrote %d state records, want 1 (at its end)", n)
 	}
@@ -237,9 +240,11 @@ func TestFullRunWritesRecord(t *testing.T) {
 	store, fresh := recordProcesses(t, 2)
 	wf := perfImport(t, fresh(), "Chain", bigChain(300))
 	for i := 1; i <= 3; i++ {
-		if r := runAndWait(t, fresh(), engine.RunRequest{Workflow: wf}); r.Status != engine.RunCompleted {
+		svc := fresh()
+		if r := runAndWait(t, svc, engine.RunRequest{Workflow: wf}); r.Status != engine.RunCompleted {
 			t.Fatal(r.Status, r.Error)
 		}
+		svc.WaitRecords()
 		if n := store.saved.Load(); n != int64(i) {
 			t.Fatalf("after %d full runs, %d state records written, want %d", i, n, i)
 		}
@@ -277,6 +282,7 @@ func TestBatchWritesOneRecord(t *testing.T) {
 			t.Fatal(got.Status, got.Error, err)
 		}
 	}
+	svc.WaitRecords()
 	if n := store.saved.Load(); n != 1 {
 		t.Fatalf("a batch of 3 full runs wrote %d state records, want 1", n)
 	}

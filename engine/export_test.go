@@ -68,3 +68,7 @@ func DraftFromBase(reg *Registry, base Graph) func(draft Graph) (string, error) 
 		return hash, c.err
 	}
 }
+
+// WaitRecords waits for the state records s's ended runs are writing (tests: a run's end is
+// reported without waiting for its record; a command's Close waits for it).
+func (s *Service) WaitRecords() { s.recording.Wait() }

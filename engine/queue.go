@@ -23,9 +23,6 @@ type activeRun struct {
 	// end is the record of the run's end still to write (execute sets it): the drain after
 	// the run writes it with the return of its slot, in one write (SlotRequest.Ended).
 	end *Run
-	// recorded, when set, is closed once the workflow's state record the run's end writes is
-	// written (executeRun): its end is reported after that.
-	recorded chan struct{}
 	// ending: the run has executed and waits for that drain; it is no longer running.
 	ending bool
 	// dequeued: the run left the queue (started, cancelled or shut down).

@@ -243,16 +243,11 @@ func (s *Service) executeRun(ctx context.Context, ar *activeRun) Result {
 	// another process's writes made stale, writes nothing (SaveStateRecord refuses a record
 	// of any epoch but the workflow's). While another run of the workflow is queued or
 	// running here, the last of them writes it (a batch writes one record, not one a run).
-	// The record is written while the queue writes the run's end (with the return of its
-	// slot): endedRun reports the end once both are written, so whoever waits for the run
-	// finds the record as before, a few milliseconds sooner.
+	// The record only spares a later process reads, so the run's end does not wait for it:
+	// it is written beside the end's write and after its report (Close waits for it, so a
+	// command writes it before it exits).
 	if !s.runs.othersOf(run.WorkflowID, run.ID) {
-		recorded := make(chan struct{})
-		go func() {
-			defer close(recorded)
-			s.current.keepRecord(context.Background(), s.store, run.WorkflowID)
-		}()
-		ar.recorded = recorded
+		s.recording.Go(func() { s.current.keepRecord(context.Background(), s.store, run.WorkflowID) })
 	}
 	end := s.endRecord(run, res)
 	ar.end = &end
@@ -273,9 +268,6 @@ func (s *Service) endRecord(run Run, res Result) Run {
 // endedRun is the queue's ended hook: it reports the end of a run that executed, its record
 // written by the queue's slot write (written) or, when that failed, written here alone.
 func (s *Service) endedRun(ar *activeRun, written bool) {
-	if ar.recorded != nil {
-		<-ar.recorded
-	}
 	var err error
 	if !written {
 		err = s.store.UpdateRun(context.Background(), *ar.end)

@@ -388,6 +388,7 @@ func TestRunOfADraftKeepsTheStateRecord(t *testing.T) {
 	g := recChain(6)
 	imp := importGraph(t, first, "chain", g)
 	runAndWait(t, first, engine.RunRequest{Workflow: imp.WorkflowID})
+	first.WaitRecords() // as a process that ended: its run's record is written
 	for k, changed := range []bool{false, true} {
 		g.Nodes[3].Params = map[string]any{"expression": fmt.Sprintf("a + %d", 10*(k+1))}
 		opened := freshService(t, st, reg, 0) // holds no state of the workflow
@@ -398,6 +399,7 @@ func TestRunOfADraftKeepsTheStateRecord(t *testing.T) {
 		if r, err := opened.Wait(ctx, started.Runs[0].ID); err != nil || r.Status != engine.RunCompleted || started.Saved.ID == "" {
 			t.Fatalf("changed %v: the draft's run %s (%v)", changed, r.Status, err)
 		}
+		opened.WaitRecords()
 		rec, err := st.StateRecord(ctx, imp.WorkflowID, 1000)
 		if err != nil || rec.Data == nil && rec.Text == "" || rec.Now != rec.Epoch || len(rec.Since) != 0 {
 			t.Errorf("changed %v: the state record is %d generations behind (epoch %d, now %d; %v), want none",

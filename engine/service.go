@@ -65,10 +65,12 @@ type Service struct {
 	cacheIdx cacheIndex
 	// warming counts warmCache's reads under way (Close waits for them); warmShut, under
 	// warmMu, says Close began: no read starts after it.
-	warming  sync.WaitGroup
-	warmMu   sync.Mutex
-	warmShut bool
-	follow   *follower
+	warming sync.WaitGroup
+	// recording counts the state records runs' ends write (executeRun); Close waits for them.
+	recording sync.WaitGroup
+	warmMu    sync.Mutex
+	warmShut  bool
+	follow    *follower
 	// children cancels the running child runs of subworkflow nodes by run id; nesting is
 	// Config.MaxNesting.
 	children sync.Map
@@ -222,6 +224,7 @@ func (s *Service) setPaused(ctx context.Context, p bool) error {
 // for the next start. Then it stops the writer.
 func (s *Service) Close() {
 	s.runs.Shutdown()
+	s.recording.Wait() // every run has ended: no record starts after this
 	s.warmMu.Lock()
 	s.warmShut = true
 	s.warmMu.Unlock()
@@ -321,13 +324,13 @@ func (s *Service) ResolveVersion(ctx context.Context, w Workflow, ref string) (V
 	} else if !errors.Is(err, ErrNotFound) {
 		return Version{}, err
 	}
-	vs, err := s.store.ListVersions(ctx, w.ID)
+	vs, err := s.versionHeads(ctx, w.ID)
 	if err != nil {
 		return Version{}, err
 	}
 	for _, v := range vs {
 		if v.Label == ref {
-			return v, nil
+			return s.version(ctx, v.ID)
 		}
 	}
 	return Version{}, fmt.Errorf("workflow %q has no version %q: %w", w.Name, ref, ErrNotFound)
@@ -513,13 +516,14 @@ func (s *Service) ListWorkflows(ctx context.Context) ([]WorkflowSummary, error) 
 	return s.store.ListWorkflows(ctx)
 }
 
-// Versions returns a workflow and its versions, newest first.
+// Versions returns a workflow and its versions, newest first, without their graphs and
+// content hashes (VersionHeadLister; GetVersion has the whole version).
 func (s *Service) Versions(ctx context.Context, wfRef string) (Workflow, []Version, error) {
 	w, err := s.ResolveWorkflow(ctx, wfRef)
 	if err != nil {
 		return Workflow{}, nil, err
 	}
-	vs, err := s.store.ListVersions(ctx, w.ID)
+	vs, err := s.versionHeads(ctx, w.ID)
 	return w, vs, err
 }
 

@@ -66,6 +66,8 @@ type Store struct {
 	pending map[string]struct{}
 	// fps is when the cache's fingerprint index last caught up (fingerprints.go).
 	fps fingerprintIndex
+	// keys holds the texts of recent keyframes of version deltas (versiondelta.go).
+	keys keyframes
 
 	closeOnce sync.Once
 	closeErr  error

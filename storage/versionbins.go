@@ -265,7 +265,11 @@ func (s *Store) getVersion(ctx context.Context, id string) (engine.Version, erro
 		v.ContentHash, v.CreatedAt, v.Graph = fromBin.ContentHash, fromBin.CreatedAt, fromBin.Graph
 		return v, nil
 	}
-	v, size, err := scanVersionText(s.r.QueryRowContext(ctx, `SELECT `+versionCols+` FROM versions WHERE id = ?`, id))
+	r, err := scanVersionRow(s.r.QueryRowContext(ctx, `SELECT `+versionReadCols+` FROM versions WHERE id = ?`, id))
+	if err != nil {
+		return r.v, err
+	}
+	v, size, err := s.decodeVersion(ctx, r)
 	if err != nil {
 		return v, err
 	}

@@ -22,9 +22,12 @@ var _ engine.VersionPreparer = (*Store)(nil)
 type preparedVersion struct {
 	s     *Store
 	v     engine.Version // its graph the one a reader decodes from graph
-	graph string         // the stored text
-	refs  []string       // the assets the graph refers to
-	bin   []byte         // the cache file's content; nil: none
+	graph string         // the text
+	// stored is the text as stored: a delta against keyframe deltaOf when that is set
+	// (versiondelta.go), else the text itself
+	stored, deltaOf string
+	refs            []string // the assets the graph refers to
+	bin             []byte   // the cache file's content; nil: none
 }
 
 // PrepareVersion encodes v for AddVersion without writing anything: Add stores it. v's id
@@ -48,6 +51,7 @@ func (s *Store) prepareVersion(v engine.Version) (*preparedVersion, error) {
 		return nil, err
 	}
 	p.v = v
+	p.stored, p.deltaOf = s.asDelta(context.Background(), v.WorkflowID, v.ParentID, graph)
 	// a large version's cache file, as a reader of its text would write it (getVersion)
 	if len(graph) >= binMinText && s.versionBinPath(v.ID) != "" {
 		p.bin = versionBinData(v)
@@ -64,7 +68,7 @@ func (p *preparedVersion) Add(ctx context.Context, makeCurrent bool) (engine.Ver
 		return engine.Version{}, fmt.Errorf("adding version: %w", err)
 	}
 	defer tx.Rollback()
-	if err := insertVersionRow(ctx, tx, &v, p.graph, p.refs); err != nil {
+	if err := insertVersionRow(ctx, tx, &v, p.stored, p.deltaOf, p.refs); err != nil {
 		return engine.Version{}, err
 	}
 	if makeCurrent {
@@ -77,6 +81,9 @@ func (p *preparedVersion) Add(ctx context.Context, makeCurrent bool) (engine.Ver
 		return engine.Version{}, fmt.Errorf("adding version %s: %w", v.ID, err)
 	}
 	p.s.linked(p.refs)
+	if p.deltaOf == "" && len(p.graph) >= deltaMinText {
+		p.s.keys.put(v.ID, p.graph) // the keyframe of the versions edited from it
+	}
 	if p.bin != nil {
 		writeCacheFile(p.s.versionBinPath(v.ID), p.bin)
 	}

@@ -38,20 +38,35 @@ func scanWorkflow(sc scanner, extra ...any) (engine.Workflow, error) {
 
 const versionCols = `id, workflow_id, seq, label, notes, parent_id, graph, content_hash, created_at`
 
-func scanVersion(sc scanner) (engine.Version, error) {
-	v, _, err := scanVersionText(sc)
-	return v, err
+// versionReadCols are versionCols with the keyframe a delta is stored against (versiondelta.go).
+const versionReadCols = versionCols + `, delta_of`
+
+// versionRow is a row of versionReadCols as read: the graph not yet resolved nor decoded.
+type versionRow struct {
+	v       engine.Version
+	graph   []byte
+	deltaOf string
 }
 
-// scanVersionText is scanVersion that also says how long the graph's text was.
-func scanVersionText(sc scanner) (engine.Version, int, error) {
-	var v engine.Version
-	var graph []byte
+func scanVersionRow(sc scanner) (versionRow, error) {
+	var r versionRow
 	var created int64
-	if err := sc.Scan(&v.ID, &v.WorkflowID, &v.Seq, &v.Label, &v.Notes, &v.ParentID, &graph, &v.ContentHash, &created); err != nil {
-		return v, 0, err
+	if err := sc.Scan(&r.v.ID, &r.v.WorkflowID, &r.v.Seq, &r.v.Label, &r.v.Notes, &r.v.ParentID, &r.graph, &r.v.ContentHash, &created, &r.deltaOf); err != nil {
+		return r, err
 	}
-	v.CreatedAt = fromMS(created)
+	r.v.CreatedAt = fromMS(created)
+	return r, nil
+}
+
+// decodeVersion is the version of row r with its graph text resolved (versionText) and
+// decoded; size is how long that text is. It may read a keyframe: never call it while a
+// query's rows are open, which would hold one reader connection while asking for another.
+func (s *Store) decodeVersion(ctx context.Context, r versionRow) (v engine.Version, size int, err error) {
+	v = r.v
+	graph, err := s.versionText(ctx, r.graph, r.deltaOf)
+	if err != nil {
+		return v, 0, fmt.Errorf("version %s: %w", v.ID, err)
+	}
 	if len(graph) == 0 {
 		return v, 0, nil
 	}
@@ -118,6 +133,9 @@ func (s *Store) CreateWorkflow(ctx context.Context, w engine.Workflow, first eng
 	}
 	s.linked(refs)
 	s.savedVersion(first, len(graph))
+	if len(graph) >= deltaMinText {
+		s.keys.put(first.ID, graph) // the keyframe of the versions edited from it
+	}
 	w.CurrentVersionID = first.ID
 	w.CreatedAt, w.UpdatedAt = fromMS(created), fromMS(updated)
 	w.Tags = append([]string{}, w.Tags...)
@@ -134,7 +152,7 @@ func insertVersion(ctx context.Context, tx *sql.Tx, v *engine.Version, graph str
 		return nil, err
 	}
 	v.Graph = g
-	return refs, insertVersionRow(ctx, tx, v, graph, refs)
+	return refs, insertVersionRow(ctx, tx, v, graph, "", refs)
 }
 
 // storedVersionGraph is the graph a reader decodes from graph, the stored text of g, with
@@ -152,14 +170,15 @@ func storedVersionGraph(g engine.Graph, graph string) (engine.Graph, []string, e
 }
 
 // insertVersionRow writes v's row as the next version of its workflow, assigning Seq and
-// Label, and links refs, the assets its graph refers to.
-func insertVersionRow(ctx context.Context, tx *sql.Tx, v *engine.Version, graph string, refs []string) error {
+// Label, and links refs, the assets its graph refers to. graph is its text as stored: a delta
+// against keyframe deltaOf when that is set (versiondelta.go).
+func insertVersionRow(ctx context.Context, tx *sql.Tx, v *engine.Version, graph, deltaOf string, refs []string) error {
 	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM versions WHERE workflow_id = ?`, v.WorkflowID).Scan(&v.Seq); err != nil {
 		return fmt.Errorf("numbering version of workflow %s: %w", v.WorkflowID, err)
 	}
 	v.Label = "v" + strconv.Itoa(v.Seq)
-	_, err := tx.ExecContext(ctx, `INSERT INTO versions (`+versionCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		v.ID, v.WorkflowID, v.Seq, v.Label, v.Notes, v.ParentID, graph, v.ContentHash, toMS(v.CreatedAt))
+	_, err := tx.ExecContext(ctx, `INSERT INTO versions (`+versionReadCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.ID, v.WorkflowID, v.Seq, v.Label, v.Notes, v.ParentID, graph, v.ContentHash, toMS(v.CreatedAt), deltaOf)
 	switch {
 	case isUnique(err):
 		return fmt.Errorf("adding version %s: %w", v.ID, engine.ErrConflict)
@@ -319,10 +338,14 @@ func (s *Store) GetVersionJSON(ctx context.Context, id string) (engine.Version, 
 	var v engine.Version
 	var graph []byte
 	var created int64
-	err := s.r.QueryRowContext(ctx, `SELECT `+versionCols+` FROM versions WHERE id = ?`, id).
-		Scan(&v.ID, &v.WorkflowID, &v.Seq, &v.Label, &v.Notes, &v.ParentID, &graph, &v.ContentHash, &created)
+	var deltaOf string
+	err := s.r.QueryRowContext(ctx, `SELECT `+versionReadCols+` FROM versions WHERE id = ?`, id).
+		Scan(&v.ID, &v.WorkflowID, &v.Seq, &v.Label, &v.Notes, &v.ParentID, &graph, &v.ContentHash, &created, &deltaOf)
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, nil, fmt.Errorf("getting version %s: %w", id, engine.ErrNotFound)
+	}
+	if err == nil {
+		graph, err = s.versionText(ctx, graph, deltaOf)
 	}
 	if err != nil {
 		return v, nil, fmt.Errorf("getting version %s: %w", id, err)
@@ -335,24 +358,65 @@ var _ engine.VersionJSONReader = (*Store)(nil)
 
 // ListVersions returns a workflow's versions newest first.
 func (s *Store) ListVersions(ctx context.Context, workflowID string) ([]engine.Version, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+versionCols+` FROM versions WHERE workflow_id = ? ORDER BY seq DESC`, workflowID)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+versionReadCols+` FROM versions WHERE workflow_id = ? ORDER BY seq DESC`, workflowID)
+	if err != nil {
+		return nil, fmt.Errorf("listing versions of workflow %s: %w", workflowID, err)
+	}
+	var read []versionRow
+	for rows.Next() {
+		r, err := scanVersionRow(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("listing versions of workflow %s: %w", workflowID, err)
+		}
+		read = append(read, r)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("listing versions of workflow %s: %w", workflowID, err)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing versions of workflow %s: %w", workflowID, err)
+	}
+	var out []engine.Version
+	for _, r := range read {
+		v, _, err := s.decodeVersion(ctx, r)
+		if err != nil {
+			return nil, fmt.Errorf("listing versions of workflow %s: %w", workflowID, err)
+		}
+		out = append(out, v)
+	}
+	// Every workflow has at least v1: no versions means no workflow.
+	if len(out) == 0 {
+		return nil, fmt.Errorf("listing versions of workflow %s: %w", workflowID, engine.ErrNotFound)
+	}
+	return out, nil
+}
+
+var _ engine.VersionHeadLister = (*Store)(nil)
+
+// ListVersionHeads returns a workflow's versions newest first without their graphs or
+// content hashes, from the index of migration 0020 alone (no row's graph text is read).
+func (s *Store) ListVersionHeads(ctx context.Context, workflowID string) ([]engine.Version, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, workflow_id, seq, label, notes, parent_id, created_at
+		FROM versions INDEXED BY versions_heads WHERE workflow_id = ? ORDER BY seq DESC`, workflowID)
 	if err != nil {
 		return nil, fmt.Errorf("listing versions of workflow %s: %w", workflowID, err)
 	}
 	defer rows.Close()
 	var out []engine.Version
 	for rows.Next() {
-		v, err := scanVersion(rows)
-		if err != nil {
+		var v engine.Version
+		var created int64
+		if err := rows.Scan(&v.ID, &v.WorkflowID, &v.Seq, &v.Label, &v.Notes, &v.ParentID, &created); err != nil {
 			return nil, fmt.Errorf("listing versions of workflow %s: %w", workflowID, err)
 		}
+		v.CreatedAt = fromMS(created)
 		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("listing versions of workflow %s: %w", workflowID, err)
 	}
-	// Every workflow has at least v1: no versions means no workflow.
-	if len(out) == 0 {
+	if len(out) == 0 { // every workflow has at least v1
 		return nil, fmt.Errorf("listing versions of workflow %s: %w", workflowID, engine.ErrNotFound)
 	}
 	return out, nil

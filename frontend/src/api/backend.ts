@@ -6,6 +6,7 @@ import type {
   AssetRef,
   Generation,
   Graph,
+  GraphPatch,
   ImportResult,
   MadeSubflow,
   NodeType,
@@ -46,6 +47,9 @@ async function call<T>(p: () => Promise<unknown>): Promise<T> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Loose = any;
 
+/** RunRequestOf is what a run names: a version, or the edited graph whole or as a patch. */
+type RunRequestOf = Partial<Omit<RunRequest, "patch">> & { workflow_id: string; patch?: GraphPatch };
+
 export const api = {
   /** The build's version (cli.Version, stamped by make build / make dist). */
   version: () => call<string>(() => App.Version()),
@@ -75,6 +79,9 @@ export const api = {
   childRuns: (runId: string) => call<RunInfo[]>(() => App.ChildRuns(runId)).then((l) => l ?? []),
   deleteWorkflowAnyway: (id: string) => call<void>(() => App.DeleteWorkflowAnyway(id)),
   checkGraph: (g: Graph) => call<Problem[]>(() => App.CheckGraph(g as Loose)).then((l) => l ?? []),
+  /** checkGraphPatch checks the editor's graph sent as its patch of the base version. */
+  checkGraphPatch: (workflowId: string, p: GraphPatch) =>
+    call<Problem[]>(() => App.CheckGraphPatch(workflowId, p as Loose)).then((l) => l ?? []),
   /** nodeDeterministic is one node's answer: image.noise with a seed is deterministic, without one not. */
   nodeDeterministic: (type: string, params: Record<string, unknown>) =>
     call<boolean>(() => App.NodeDeterministic(type, params as Loose)),
@@ -85,6 +92,8 @@ export const api = {
     call<Problem[]>(() => App.CheckRunInputs(g as Loose, values)).then((l) => l ?? []),
   saveDraft: (workflowId: string, g: Graph, baseVersionId: string) =>
     call<void>(() => App.SaveDraft(workflowId, g as Loose, baseVersionId)),
+  /** saveDraftPatch autosaves the editor's graph as its patch of the base version. */
+  saveDraftPatch: (workflowId: string, p: GraphPatch) => call<void>(() => App.SaveDraftPatch(workflowId, p as Loose)),
   discardDraft: (workflowId: string) => call<void>(() => App.DiscardDraft(workflowId)),
   saveVersion: (workflowId: string, g: Graph, notes: string) =>
     call<Version>(() => App.SaveVersion(workflowId, g as Loose, notes)),
@@ -92,7 +101,7 @@ export const api = {
     call<Version>(() => App.CreateVersion(workflowId, fromVersionId, notes)),
   useVersion: (workflowId: string, versionId: string) =>
     call<Version>(() => App.UseVersion(workflowId, versionId)),
-  startRun: (req: Partial<RunRequest> & { workflow_id: string }) =>
+  startRun: (req: RunRequestOf) =>
     call<RunInfo>(() =>
       App.StartRun({ version_id: "", inputs: {}, from: "", ...req } as Loose),
     ),
@@ -112,7 +121,7 @@ export const api = {
   openExternal: (url: string) => call<void>(() => App.OpenExternal(url)),
   watchWorkflow: (workflowId: string, g: Graph) => call<void>(() => App.WatchWorkflow(workflowId, g as Loose)),
   /** startBatch queues one run per inputs object (Run ×N); every entry is checked first. */
-  startBatch: (req: Partial<RunRequest> & { workflow_id: string }, inputs: Record<string, unknown>[]) =>
+  startBatch: (req: RunRequestOf, inputs: Record<string, unknown>[]) =>
     call<RunInfo[]>(() => App.StartBatch({ version_id: "", inputs: {}, from: "", ...req } as Loose, inputs)).then((l) => l ?? []),
   getRunCap: () => call<number>(() => App.GetRunCap()),
   /** queueControl: the data home's queue pause, run cap and when finished runs were cleared. */
@@ -140,6 +149,9 @@ export const api = {
   /** planGraph previews a run from a node of the editor's graph, saved or not. */
   planGraph: (workflowId: string, g: Graph, nodeId: string, inputs: Record<string, unknown> = {}) =>
     call<Plan>(() => App.PlanGraph(workflowId, g as Loose, nodeId, inputs)),
+  /** planGraphPatch is planGraph of the editor's graph sent as its patch of the base version. */
+  planGraphPatch: (workflowId: string, p: GraphPatch, nodeId: string, inputs: Record<string, unknown> = {}) =>
+    call<Plan>(() => App.PlanGraphPatch(workflowId, p as Loose, nodeId, inputs)),
   /** planFrom previews a run from a node of a saved version ("" = the current version). */
   planFrom: (workflowId: string, versionId: string, nodeId: string, inputs: Record<string, unknown> = {}) =>
     call<Plan>(() => App.PlanFrom(workflowId, versionId, nodeId, inputs)),

@@ -19,6 +19,11 @@ export type Graph = Plain<engine.Graph>;
 export type GraphNode = Plain<engine.Node>;
 export type GraphEdge = Plain<engine.Edge>;
 export type InputDecl = Plain<engine.InputDecl>;
+/** EdgeSpan is base edges from..to (to excluded) followed by edges of the graph's own. */
+export type EdgeSpan = Plain<engine.EdgeSpan>;
+/** GraphPatch is an edited graph as its edit of a base version (engine/graphpatch.go); a field
+ * left out keeps the base's. */
+export type GraphPatch = Partial<Plain<engine.GraphPatch>> & { base_version_id: string };
 export type NodeType = Plain<engine.NodeType>;
 export type HandleSpec = Plain<engine.Handle>;
 export type ParamSpec = Plain<engine.ParamSpec>;

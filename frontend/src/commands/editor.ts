@@ -14,7 +14,7 @@ import { layoutAsync } from "../lib/layoutAsync";
 import { defaultParams } from "../lib/params";
 import { renameInput } from "../lib/rename";
 import { useCatalog } from "../stores/catalog";
-import { graphOf, runTarget, useGraph } from "../stores/graph";
+import { flowOf, graphOf, runTarget, useGraph } from "../stores/graph";
 import { cancelPendingSave, flushDraft, recheck, serial } from "../stores/persist";
 import { useRuns } from "../stores/runs";
 import { toast, useUI } from "../stores/ui";
@@ -165,7 +165,7 @@ export async function saveVersion(notes: string): Promise<Version> {
   const seq = s.editSeq;
   const v = await serial(() => api.saveVersion(wf, graphOf(s), notes));
   if (useGraph.getState().editSeq === seq) useGraph.getState().markSaved(v.id);
-  else useGraph.getState().setBase(v.id); // edited meanwhile: still a draft, now on top of v
+  else useGraph.getState().setBase(v.id, flowOf(s)); // edited meanwhile: still a draft, now on top of v
   await refreshMeta();
   return v;
 }
@@ -204,6 +204,7 @@ export async function startRun(inputs: Record<string, unknown>): Promise<RunInfo
   const wf = s.workflowId!;
   await flushDraft();
   const target = runTarget(useGraph.getState());
+  const sent = flowOf(useGraph.getState());
   const seq = useGraph.getState().editSeq;
   let info: RunInfo;
   try {
@@ -215,19 +216,20 @@ export async function startRun(inputs: Record<string, unknown>): Promise<RunInfo
   useRuns.getState().applyRunInfo(info);
   useRuns.getState().focus(wf, info.id);
   useUI.getState().setResultsOpen(true);
-  noteSavedVersion(info, seq);
+  noteSavedVersion(info, seq, sent);
   return info;
 }
 
 /**
  * noteSavedVersion: a run (or batch) that saved the draft as a new version to run it makes
  * that version the editor's base (the header shows it, not the draft), unless the graph was
- * edited meanwhile (editSeq moved on). seq is editSeq when the graph was sent.
+ * edited meanwhile (editSeq moved on). seq is editSeq when the graph was sent, sent the canvas
+ * it was sent from.
  */
-export function noteSavedVersion(info: Pick<RunInfo, "saved_version" | "version_id">, seq: number): void {
+export function noteSavedVersion(info: Pick<RunInfo, "saved_version" | "version_id">, seq: number, sent: FlowGraph): void {
   if (info.saved_version) {
     if (useGraph.getState().editSeq === seq) useGraph.getState().markSaved(info.version_id);
-    else useGraph.getState().setBase(info.version_id);
+    else useGraph.getState().setBase(info.version_id, sent);
     toast("info", `Saved the draft as ${info.saved_version} to run it.`);
   }
   void refreshMeta();

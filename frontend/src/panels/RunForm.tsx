@@ -9,7 +9,7 @@ import { isMediaType } from "../api/types";
 import { withArticle } from "../lib/jsonerror";
 import { initialRaw, rawsFromInputs, runField, runValues, type RawValue } from "../lib/inputs";
 import { startRun } from "../commands/editor";
-import { graphOf, useGraph } from "../stores/graph";
+import { useGraph } from "../stores/graph";
 import { useRuns, type RunState } from "../stores/runs";
 import { toast, useUI } from "../stores/ui";
 import { Dialog } from "./Dialog";
@@ -243,7 +243,8 @@ export function RunForm() {
     setBusy(true);
     try {
       {
-        const problems = await api.checkRunInputs(graphOf(useGraph.getState()), local.values);
+        // the check reads only the declared inputs: the nodes are not sent
+        const problems = await api.checkRunInputs({ inputs: useGraph.getState().inputs, nodes: [], edges: [] }, local.values);
         if (problems.length) {
           const byInput: Record<string, string> = {};
           const general: string[] = [];

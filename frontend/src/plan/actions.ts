@@ -1,10 +1,11 @@
 // Run from here: start a run-from-block of the edited graph at a node (and Run changed: what
 // changed and what depends on it). Like the editor's
-// Run, it sends the draft graph; the backend runs the version equal to it (saving the draft
+// Run, it sends the draft graph (as its patch of the base version); the backend runs the version equal to it (saving the draft
 // as a new version first when none is) and plans the run itself (SPEC §7).
 import { api } from "../api/backend";
 import type { RunInfo, RunRequest } from "../api/types";
-import { runTarget, useGraph } from "../stores/graph";
+import { noteSavedVersion } from "../commands/editor";
+import { flowOf, runTarget, useGraph } from "../stores/graph";
 import { flushDraft, serial } from "../stores/persist";
 import { useRuns } from "../stores/runs";
 import { toast } from "../stores/ui";
@@ -39,13 +40,14 @@ async function runEdited(how: Partial<Pick<RunRequest, "from" | "changed">>, wha
   try {
     await flushDraft();
     const target = runTarget(useGraph.getState());
+    const sent = flowOf(useGraph.getState());
+    const seq = useGraph.getState().editSeq;
     const info = await serial(() => api.startRun({ workflow_id: wf, ...target, inputs: {}, ...how }));
     useRuns.getState().applyRunInfo(info);
     useRuns.getState().focus(wf, info.id);
-    if (info.saved_version) {
-      useGraph.getState().markSaved(info.version_id);
-      toast("info", `Saved the draft as ${info.saved_version} to run it.`);
-    }
+    // the saved version becomes the base, and the header lists it (it showed "Saved as" with
+    // no label and the old version until the workflow was opened again)
+    noteSavedVersion(info, seq, sent);
     closePlan();
     return info;
   } catch (e) {

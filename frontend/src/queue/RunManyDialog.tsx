@@ -6,7 +6,7 @@ import type { InputDecl } from "../api/types";
 import { api } from "../api/backend";
 import { initialRaw, runValues, type RawValue } from "../lib/inputs";
 import { Dialog } from "../panels/Dialog";
-import { runTarget, useGraph } from "../stores/graph";
+import { flowOf, runTarget, useGraph } from "../stores/graph";
 import { noteSavedVersion } from "../commands/editor";
 import { flushDraft, serial } from "../stores/persist";
 import { useRuns } from "../stores/runs";
@@ -60,9 +60,10 @@ export function RunManyDialog({ onClose, typed }: { onClose: () => void; typed?:
     try {
       await flushDraft();
       const target = runTarget(useGraph.getState());
+      const sent = flowOf(useGraph.getState());
       const seq = useGraph.getState().editSeq;
       const runs = await serial(() => api.startBatch({ workflow_id: wf, ...target }, batch.inputs));
-      if (runs.length) noteSavedVersion(runs[0], seq);
+      if (runs.length) noteSavedVersion(runs[0], seq, sent);
       const st = useRuns.getState();
       st.applyRunInfos(runs);
       rememberNames(runs);

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Version, WorkflowDetail } from "../api/types";
-import { canonicalJSON, graphOf, runTarget, selectedNodeId, useGraph } from "./graph";
+import { draftPatch, graphOf, runTarget, selectedNodeId, useGraph } from "./graph";
 
 const v1: Version = {
   id: "v1", workflow_id: "w", seq: 1, label: "v1", notes: "", parent_id: "", content_hash: "h", created_at: "",
@@ -106,27 +106,28 @@ describe("graph store", () => {
   it("notices a graph back at its base version", () => {
     const s = useGraph.getState();
     s.load(detail());
-    expect(canonicalJSON(graphOf(useGraph.getState()))).toBe(useGraph.getState().baseJSON);
+    expect(draftPatch(useGraph.getState())).toBeNull();
     s.edit((f) => ({ ...f, inputs: [] }));
-    expect(canonicalJSON(graphOf(useGraph.getState()))).not.toBe(useGraph.getState().baseJSON);
+    expect(draftPatch(useGraph.getState())).toEqual({ base_version_id: "v1", inputs: [] });
+    useGraph.getState().undo();
+    expect(draftPatch(useGraph.getState())).toBeNull();
   });
 
-  it("a run names the base version while the graph has no change from it, and sends the graph once edited", () => {
+  it("a run names the base version while the graph has no change from it, and sends its patch once edited", () => {
     const s = useGraph.getState();
     s.load(detail());
     expect(runTarget(useGraph.getState())).toEqual({ version_id: "v1" });
     s.edit((f) => ({ ...f, nodes: f.nodes.filter((n) => n.id !== "t"), edges: [] }));
-    const edited = runTarget(useGraph.getState());
-    expect(edited).toEqual({ graph: graphOf(useGraph.getState()) });
-    expect("graph" in edited && edited.graph.nodes).toHaveLength(1);
-    // undone, the graph is the version's again, but it is sent until autosave notices (markClean)
+    expect(runTarget(useGraph.getState())).toEqual({ patch: { base_version_id: "v1", removed: ["t"], edges: [{ from: 0, to: 0, edges: [] }] } });
+    // undone, the graph is the version's again: its patch is empty, so the version runs
     useGraph.getState().undo();
-    expect(runTarget(useGraph.getState())).toHaveProperty("graph");
-    useGraph.getState().markClean();
     expect(runTarget(useGraph.getState())).toEqual({ version_id: "v1" });
-    // a draft opened from its base is sent
+    // a draft opened from its base is sent as its patch
     useGraph.getState().load(detail({ draft: { ...v1.graph, edges: [] }, draft_base_id: "v1" }));
-    expect(runTarget(useGraph.getState())).toHaveProperty("graph");
+    expect(runTarget(useGraph.getState())).toEqual({ patch: { base_version_id: "v1", edges: [{ from: 0, to: 0, edges: [] }] } });
+    // with no base known (a version this window has not listed), the graph is sent whole
+    useGraph.getState().setBase("v9");
+    expect(runTarget(useGraph.getState())).toEqual({ graph: graphOf(useGraph.getState()) });
   });
 
   it("ignores problems for another workflow", () => {

@@ -8,6 +8,7 @@ import { flowToGraph, graphToFlow, missingPositions } from "../lib/convert";
 import type { FlowGraph } from "../lib/flowtypes";
 import type { FbEdge, FbNode } from "../lib/flowtypes";
 import { emptyHistory, record, redo, undo, type History } from "../lib/history";
+import { graphPatch, makeBase, type GraphPatch, type PatchBase } from "../lib/patch";
 import { layeredLayout } from "../lib/layout";
 import { moveRest } from "../canvas/farview";
 
@@ -23,15 +24,18 @@ export interface GraphState {
   inputs: InputDecl[];
   nodes: FbNode[];
   edges: FbEdge[];
-  history: History<Graph>;
+  /** snapshots of the canvas's lists (the objects are never changed in place, so a snapshot
+   * holds them, not a conversion of every node) */
+  history: History<FlowGraph>;
   /** the graph differs from its base version (a draft) */
   dirty: boolean;
   saveStatus: SaveStatus;
   saveError: string | null;
   /** counts committed edits; autosave and CheckGraph follow it */
   editSeq: number;
-  /** JSON of the base version's graph as the canvas writes it, to notice "back to saved" */
-  baseJSON: string;
+  /** the base version's graph as the backend holds it, indexed to make patches of the canvas
+   * against (null when unknown: the whole graph is sent) */
+  base: PatchBase | null;
   problems: Problem[];
   dragging: boolean;
   /** counts graphs loaded from the backend: the canvas draws a new one in chunks */
@@ -49,8 +53,9 @@ export interface GraphState {
   undo: () => void;
   redo: () => void;
   markSaved: (baseVersionId: string) => void;
-  /** setBase moves the draft onto another base version without marking it saved */
-  setBase: (baseVersionId: string) => void;
+  /** setBase moves the draft onto another base version without marking it saved; sent is the
+   * canvas the version was saved from, when the caller holds it */
+  setBase: (baseVersionId: string, sent?: FlowGraph) => void;
   markClean: () => void;
   setSaveStatus: (s: SaveStatus, error?: string | null) => void;
   setProblems: (workflowId: string, problems: Problem[]) => void;
@@ -60,19 +65,32 @@ export function graphOf(s: Pick<GraphState, "inputs" | "nodes" | "edges">): Grap
   return flowToGraph({ inputs: s.inputs, nodes: s.nodes, edges: s.edges });
 }
 
-/**
- * runTarget is what a run of the edited graph names. A graph with no change from its base
- * version (the header says so: no draft) runs that version by its id, so a 10,000-node graph
- * is not sent, decoded, normalized and hashed again to find it; an edited graph is sent (the
- * backend runs the version equal to it, saving it as a new version first when none is).
- */
-export function runTarget(s: Pick<GraphState, "inputs" | "nodes" | "edges" | "dirty" | "baseVersionId">): { version_id: string } | { graph: Graph } {
-  return !s.dirty && s.baseVersionId ? { version_id: s.baseVersionId } : { graph: graphOf(s) };
+/** flowOf is the canvas's lists, as a snapshot (no copy: edits replace them). */
+export function flowOf(s: Pick<GraphState, "inputs" | "nodes" | "edges">): FlowGraph {
+  return { inputs: s.inputs, nodes: s.nodes, edges: s.edges };
 }
 
-/** canonicalJSON is how two graphs are compared: as the canvas would write them. */
-export function canonicalJSON(g: Graph): string {
-  return JSON.stringify(flowToGraph(graphToFlow(g)));
+/** draftPatch is the edited graph as its patch of the base version: null when it is the base's
+ * graph, undefined when no base is known (a new workflow's). */
+export function draftPatch(s: Pick<GraphState, "inputs" | "nodes" | "edges" | "base">): GraphPatch | null | undefined {
+  return s.base ? graphPatch(s.base, flowOf(s)) : undefined;
+}
+
+export type RunTarget = { version_id: string } | { patch: GraphPatch } | { graph: Graph };
+
+/**
+ * runTarget is what a run of the edited graph names. A graph with no change from its base
+ * version (the header says so: no draft, or edits undone back to it) runs that version by its
+ * id, so a 10,000-node graph is not sent, decoded, normalized and hashed again to find it; an
+ * edited graph is sent as its patch of the base (the backend runs the version equal to the
+ * graph it makes, saving it as a new version first when none is), or whole when no base is
+ * known.
+ */
+export function runTarget(s: Pick<GraphState, "inputs" | "nodes" | "edges" | "dirty" | "baseVersionId" | "base">): RunTarget {
+  if (!s.dirty && s.baseVersionId) return { version_id: s.baseVersionId };
+  const p = draftPatch(s);
+  if (p === null) return { version_id: s.base!.versionId };
+  return p ? { patch: p } : { graph: graphOf(s) };
 }
 
 /** flowFromGraph converts a stored graph for the canvas, laying out nodes without position. */
@@ -95,30 +113,30 @@ const closed = {
   inputs: [],
   nodes: [],
   edges: [],
-  history: emptyHistory<Graph>(),
+  history: emptyHistory<FlowGraph>(),
   dirty: false,
   saveStatus: "idle" as SaveStatus,
   saveError: null,
   editSeq: 0,
-  baseJSON: "",
+  base: null as PatchBase | null,
   problems: [],
   dragging: false,
   loadSeq: 0,
 };
 
 export const useGraph = create<GraphState>((set, get) => {
-  /** restore puts a snapshot back, keeping measured sizes so nodes do not flicker. */
-  const restore = (g: Graph) => {
+  /** restore puts a snapshot back unselected, keeping measured sizes so nodes do not
+   * flicker; a node or edge that needs neither stays the snapshot's object. */
+  const restore = (f: FlowGraph) => {
     const s = get();
     const old = new Map(s.nodes.map((n) => [n.id, n]));
-    const f = graphToFlow(g);
     return {
       inputs: f.inputs,
       nodes: f.nodes.map((n) => {
-        const o = old.get(n.id);
-        return o?.measured ? { ...n, measured: o.measured } : n;
+        const measured = n.measured ?? old.get(n.id)?.measured;
+        return n.selected || n.dragging || measured !== n.measured ? { ...n, selected: false, dragging: false, measured } : n;
       }),
-      edges: f.edges,
+      edges: f.edges.map((e) => (e.selected ? { ...e, selected: false } : e)),
     };
   };
 
@@ -141,7 +159,7 @@ export const useGraph = create<GraphState>((set, get) => {
         nodes: f.nodes,
         edges: f.edges,
         dirty: Boolean(d.draft),
-        baseJSON: canonicalJSON(base.graph),
+        base: makeBase(base.id, base.graph, f),
       });
     },
 
@@ -155,7 +173,7 @@ export const useGraph = create<GraphState>((set, get) => {
     edit: (mutate, key) => {
       const s = get();
       if (!s.workflowId) return;
-      const before = graphOf(s);
+      const before = flowOf(s);
       const next = mutate({ inputs: s.inputs, nodes: s.nodes, edges: s.edges });
       set({
         inputs: next.inputs,
@@ -178,7 +196,7 @@ export const useGraph = create<GraphState>((set, get) => {
       let recorded = false;
       const note = (key?: string) => {
         if (recorded) return;
-        history = record(history, graphOf(s), key);
+        history = record(history, flowOf(s), key);
         recorded = true;
       };
       for (const c of changes) {
@@ -212,7 +230,7 @@ export const useGraph = create<GraphState>((set, get) => {
       }
       set({
         edges: applyEdgeChanges(changes, s.edges),
-        history: record(s.history, graphOf(s)),
+        history: record(s.history, flowOf(s)),
         editSeq: s.editSeq + 1,
         dirty: true,
       });
@@ -229,22 +247,29 @@ export const useGraph = create<GraphState>((set, get) => {
 
     undo: () => {
       const s = get();
-      const r = undo(s.history, graphOf(s));
+      const r = undo(s.history, flowOf(s));
       if (!r) return;
       set({ ...restore(r.state), history: r.history, editSeq: s.editSeq + 1, dirty: true });
     },
 
     redo: () => {
       const s = get();
-      const r = redo(s.history, graphOf(s));
+      const r = redo(s.history, flowOf(s));
       if (!r) return;
       set({ ...restore(r.state), history: r.history, editSeq: s.editSeq + 1, dirty: true });
     },
 
-    markSaved: (baseVersionId) => set((s) => ({ baseVersionId, dirty: false, baseJSON: canonicalJSON(graphOf(s)) })),
+    markSaved: (baseVersionId) =>
+      set((s) => ({ baseVersionId, dirty: false, base: makeBase(baseVersionId, graphOf(s), flowOf(s), true) })),
 
-    setBase: (baseVersionId) =>
-      set((s) => ({ baseVersionId, baseJSON: canonicalJSON(s.versions.find((v) => v.id === baseVersionId)?.graph ?? graphOf(s)) })),
+    setBase: (baseVersionId, sent) =>
+      set((s) => {
+        if (sent) return { baseVersionId, base: makeBase(baseVersionId, flowToGraph(sent), sent, true) };
+        const v = s.versions.find((x) => x.id === baseVersionId);
+        // a version this window has not listed yet: its graph is not known here, so drafts go
+        // whole until the next save or load gives a base again
+        return { baseVersionId, base: v ? makeBase(baseVersionId, v.graph, flowOf(s)) : null };
+      }),
 
     markClean: () => set({ dirty: false }),
 

@@ -1,9 +1,10 @@
 // Keeps the open workflow's draft in the backend and its problems fresh: every committed edit
-// autosaves the graph (SaveDraft, debounced) and asks CheckGraph for problems. Backend calls
-// for one workflow go one after the other, so a late SaveDraft never lands after a version
-// was saved.
+// autosaves the graph (SaveDraft, debounced) and asks CheckGraph for problems, each sending
+// the graph as its patch of the base version (lib/patch.ts) when the base is known. Backend
+// calls for one workflow go one after the other, so a late SaveDraft never lands after a
+// version was saved.
 import { api } from "../api/backend";
-import { canonicalJSON, graphOf, useGraph } from "./graph";
+import { draftPatch, graphOf, useGraph } from "./graph";
 
 export const AUTOSAVE_MS = 500;
 export const CHECK_MS = 250;
@@ -26,11 +27,15 @@ async function saveNow(): Promise<void> {
   const wf = s.workflowId;
   if (!wf || s.editSeq === savedSeq) return;
   const seq = s.editSeq;
-  const graph = graphOf(s);
-  const backToBase = canonicalJSON(graph) === s.baseJSON;
+  // the patch is made now, from the lists as they are: the call may wait behind another
+  const patch = draftPatch(s);
+  const backToBase = patch === null;
+  const graph = patch === undefined ? graphOf(s) : null;
   useGraph.getState().setSaveStatus("saving");
   try {
-    await serial(() => (backToBase ? api.discardDraft(wf) : api.saveDraft(wf, graph, s.baseVersionId)));
+    await serial(() =>
+      backToBase ? api.discardDraft(wf) : patch ? api.saveDraftPatch(wf, patch) : api.saveDraft(wf, graph!, s.baseVersionId),
+    );
     savedSeq = seq;
     const now = useGraph.getState();
     if (now.workflowId !== wf) return;
@@ -46,7 +51,8 @@ async function checkNow(): Promise<void> {
   const wf = s.workflowId;
   if (!wf) return;
   try {
-    const problems = await api.checkGraph(graphOf(s));
+    const patch = draftPatch(s);
+    const problems = patch === undefined ? await api.checkGraph(graphOf(s)) : await api.checkGraphPatch(wf, patch ?? { base_version_id: s.base!.versionId });
     useGraph.getState().setProblems(wf, problems);
   } catch (e) {
     console.error("checking graph", e);

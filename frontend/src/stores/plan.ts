@@ -53,12 +53,14 @@ let planSeq = 0;
 
 /** planOf plans from the graph being edited (unsaved edits included) when it is the open
  * workflow's, else from the saved version; an open graph with no change from its base version
- * is planned as that version (runTarget), not sent whole. */
+ * is planned as that version (runTarget), an edited one sent as its patch of the base. */
 export function planOf(workflowId: string, versionId: string, nodeId: string): Promise<Plan> {
   const g = useGraph.getState();
   if (g.workflowId !== workflowId) return api.planFrom(workflowId, versionId, nodeId);
   const target = runTarget(g);
-  return "graph" in target ? api.planGraph(workflowId, target.graph, nodeId) : api.planFrom(workflowId, target.version_id, nodeId);
+  if ("graph" in target) return api.planGraph(workflowId, target.graph, nodeId);
+  if ("patch" in target) return api.planGraphPatch(workflowId, target.patch, nodeId);
+  return api.planFrom(workflowId, target.version_id, nodeId);
 }
 
 /** previewPlan asks the engine what a run from nodeId would do. */

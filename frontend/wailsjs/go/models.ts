@@ -56,6 +56,40 @@ export namespace engine {
 	        this.targetHandle = source["targetHandle"];
 	    }
 	}
+	export class EdgeSpan {
+	    from: number;
+	    to: number;
+	    edges: Edge[];
+	
+	    static createFrom(source: any = {}) {
+	        return new EdgeSpan(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.edges = this.convertValues(source["edges"], Edge);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Generation {
 	    id: string;
 	    workflow_id: string;
@@ -244,6 +278,48 @@ export namespace engine {
 	        this.edges_added = source["edges_added"];
 	        this.edges_removed = source["edges_removed"];
 	    }
+	}
+	export class GraphPatch {
+	    base_version_id: string;
+	    inputs: InputDecl[];
+	    added: Node[];
+	    changed: Node[];
+	    removed: string[];
+	    order: string[];
+	    edges: EdgeSpan[];
+	
+	    static createFrom(source: any = {}) {
+	        return new GraphPatch(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.base_version_id = source["base_version_id"];
+	        this.inputs = this.convertValues(source["inputs"], InputDecl);
+	        this.added = this.convertValues(source["added"], Node);
+	        this.changed = this.convertValues(source["changed"], Node);
+	        this.removed = source["removed"];
+	        this.order = source["order"];
+	        this.edges = this.convertValues(source["edges"], EdgeSpan);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Handle {
 	    name: string;
@@ -1296,6 +1372,7 @@ export namespace main {
 	    workflow_id: string;
 	    version_id: string;
 	    graph?: engine.Graph;
+	    patch?: engine.GraphPatch;
 	    inputs: Record<string, any>;
 	    from: string;
 	    changed: boolean;
@@ -1309,6 +1386,7 @@ export namespace main {
 	        this.workflow_id = source["workflow_id"];
 	        this.version_id = source["version_id"];
 	        this.graph = this.convertValues(source["graph"], engine.Graph);
+	        this.patch = this.convertValues(source["patch"], engine.GraphPatch);
 	        this.inputs = source["inputs"];
 	        this.from = source["from"];
 	        this.changed = source["changed"];

@@ -14,6 +14,8 @@ export function CheckFFmpeg():Promise<nodes.FFmpegCheck>;
 
 export function CheckGraph(arg1:engine.Graph):Promise<Array<engine.Problem>>;
 
+export function CheckGraphPatch(arg1:string,arg2:engine.GraphPatch):Promise<Array<engine.Problem>>;
+
 export function CheckInputs(arg1:string,arg2:Record<string, any>):Promise<Array<engine.Problem>>;
 
 export function CheckRunInputs(arg1:engine.Graph,arg2:Record<string, any>):Promise<Array<engine.Problem>>;
@@ -96,6 +98,8 @@ export function PlanFrom(arg1:string,arg2:string,arg3:string,arg4:Record<string,
 
 export function PlanGraph(arg1:string,arg2:engine.Graph,arg3:string,arg4:Record<string, any>):Promise<engine.Plan>;
 
+export function PlanGraphPatch(arg1:string,arg2:engine.GraphPatch,arg3:string,arg4:Record<string, any>):Promise<engine.Plan>;
+
 export function ProviderKeyState(arg1:string):Promise<string>;
 
 export function ProviderModels(arg1:string):Promise<Array<string>>;
@@ -115,6 +119,8 @@ export function RetryRun(arg1:string):Promise<main.RunInfo>;
 export function RunGenerations(arg1:string):Promise<Record<string, engine.Generation>>;
 
 export function SaveDraft(arg1:string,arg2:engine.Graph,arg3:string):Promise<void>;
+
+export function SaveDraftPatch(arg1:string,arg2:engine.GraphPatch):Promise<void>;
 
 export function SaveVersion(arg1:string,arg2:engine.Graph,arg3:string):Promise<engine.Version>;
 

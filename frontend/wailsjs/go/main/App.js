@@ -22,6 +22,10 @@ export function CheckGraph(arg1) {
   return window['go']['main']['App']['CheckGraph'](arg1);
 }
 
+export function CheckGraphPatch(arg1, arg2) {
+  return window['go']['main']['App']['CheckGraphPatch'](arg1, arg2);
+}
+
 export function CheckInputs(arg1, arg2) {
   return window['go']['main']['App']['CheckInputs'](arg1, arg2);
 }
@@ -186,6 +190,10 @@ export function PlanGraph(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['PlanGraph'](arg1, arg2, arg3, arg4);
 }
 
+export function PlanGraphPatch(arg1, arg2, arg3, arg4) {
+  return window['go']['main']['App']['PlanGraphPatch'](arg1, arg2, arg3, arg4);
+}
+
 export function ProviderKeyState(arg1) {
   return window['go']['main']['App']['ProviderKeyState'](arg1);
 }
@@ -224,6 +232,10 @@ export function RunGenerations(arg1) {
 
 export function SaveDraft(arg1, arg2, arg3) {
   return window['go']['main']['App']['SaveDraft'](arg1, arg2, arg3);
+}
+
+export function SaveDraftPatch(arg1, arg2) {
+  return window['go']['main']['App']['SaveDraftPatch'](arg1, arg2);
 }
 
 export function SaveVersion(arg1, arg2, arg3) {

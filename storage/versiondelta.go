@@ -1,0 +1,178 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// A large version edited from another is stored as a delta (migration 0019): its text is the
+// text of its keyframe — the full version it was edited from, or the one that version's own
+// delta names — with one span in the middle replaced. An edit of one node of a 10,000-node
+// graph then writes a row of a few hundred bytes instead of its 1.7 MB text, which the WAL
+// would also carry and a checkpoint copy again; the versions of a workflow edited and run many
+// times no longer grow the database by their whole text each. A delta always names a full
+// version (one step to read back), and one whose changed span is more than a quarter of the
+// text is stored whole, becoming the keyframe of the versions edited from it. Versions are
+// deleted only with their workflow, so a keyframe outlives every delta that names it. A delta
+// is resolved wherever the graph column is read (versionText), so every reader sees the text
+// the version would have had stored whole.
+
+// deltaMinText is the size of graph text from which a version may be stored as a delta.
+const deltaMinText = binMinText
+
+// deltaMagic starts a stored delta: "fbdelta1:" PREFIX ":" SUFFIX ":" then the text between
+// (PREFIX and SUFFIX: how many bytes of the keyframe's text come before and after it).
+const deltaMagic = "fbdelta1:"
+
+// versionDelta returns text stored as a delta against key, the keyframe's text: the lengths
+// of their common prefix and suffix (never splitting a UTF-8 sequence) and what lies between
+// in text. ok is false when that span is more than a quarter of text.
+func versionDelta(key, text string) (delta string, ok bool) {
+	n := min(len(key), len(text))
+	pre := 0
+	for pre < n && key[pre] == text[pre] {
+		pre++
+	}
+	for pre > 0 && pre < len(text) && !utf8.RuneStart(text[pre]) {
+		pre--
+	}
+	suf := 0
+	for suf < n-pre && key[len(key)-1-suf] == text[len(text)-1-suf] {
+		suf++
+	}
+	for suf > 0 && !utf8.RuneStart(text[len(text)-suf]) {
+		suf--
+	}
+	mid := text[pre : len(text)-suf]
+	if 4*len(mid) > len(text) {
+		return "", false
+	}
+	return deltaMagic + strconv.Itoa(pre) + ":" + strconv.Itoa(suf) + ":" + mid, true
+}
+
+// applyDelta is the text delta (versionDelta) stands for against key, the keyframe's text.
+func applyDelta(key, delta string) (string, error) {
+	rest, ok := strings.CutPrefix(delta, deltaMagic)
+	var preText, sufText string
+	if ok {
+		preText, rest, ok = strings.Cut(rest, ":")
+	}
+	if ok {
+		sufText, rest, ok = strings.Cut(rest, ":")
+	}
+	if !ok {
+		return "", errors.New("not a version delta")
+	}
+	pre, err1 := strconv.Atoi(preText)
+	suf, err2 := strconv.Atoi(sufText)
+	if err1 != nil || err2 != nil || pre < 0 || suf < 0 || pre+suf > len(key) {
+		return "", fmt.Errorf("a version delta of %s+%s bytes against a keyframe of %d", preText, sufText, len(key))
+	}
+	var b strings.Builder
+	b.Grow(pre + len(rest) + suf)
+	b.WriteString(key[:pre])
+	b.WriteString(rest)
+	b.WriteString(key[len(key)-suf:])
+	return b.String(), nil
+}
+
+// keyframes keeps the texts of the last few keyframes read or written, so storing and reading
+// the versions edited from one does not read its megabytes again each time.
+type keyframes struct {
+	mu    sync.Mutex
+	ids   []string // oldest first
+	texts map[string]string
+}
+
+const keptKeyframes = 4
+
+func (k *keyframes) get(id string) (string, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	t, ok := k.texts[id]
+	return t, ok
+}
+
+func (k *keyframes) put(id, text string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, ok := k.texts[id]; ok {
+		return
+	}
+	if k.texts == nil {
+		k.texts = map[string]string{}
+	}
+	if len(k.ids) == keptKeyframes {
+		delete(k.texts, k.ids[0])
+		k.ids = k.ids[1:]
+	}
+	k.ids = append(k.ids, id)
+	k.texts[id] = text
+}
+
+// keyframeText is the stored text of keyframe id, a full version.
+func (s *Store) keyframeText(ctx context.Context, id string) (string, error) {
+	if t, ok := s.keys.get(id); ok {
+		return t, nil
+	}
+	var text, deltaOf string
+	if err := s.r.QueryRowContext(ctx, `SELECT graph, delta_of FROM versions WHERE id = ?`, id).Scan(&text, &deltaOf); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("the keyframe %s of a version delta is missing", id)
+		}
+		return "", err
+	}
+	if deltaOf != "" {
+		return "", fmt.Errorf("the keyframe %s of a version delta is a delta itself", id)
+	}
+	s.keys.put(id, text)
+	return text, nil
+}
+
+// versionText is the text a version stored as graph (a delta against keyframe deltaOf when
+// that is set) stands for.
+func (s *Store) versionText(ctx context.Context, graph []byte, deltaOf string) ([]byte, error) {
+	if deltaOf == "" {
+		return graph, nil
+	}
+	key, err := s.keyframeText(ctx, deltaOf)
+	if err != nil {
+		return nil, err
+	}
+	text, err := applyDelta(key, string(graph))
+	if err != nil {
+		return nil, fmt.Errorf("reading the version delta against %s: %w", deltaOf, err)
+	}
+	return []byte(text), nil
+}
+
+// asDelta returns how a new version of workflowID edited from parent with text graph is
+// stored: as a delta against the parent's keyframe when it is large and close enough to it,
+// else whole (deltaOf ""). Any failure to read the keyframe stores it whole.
+func (s *Store) asDelta(ctx context.Context, workflowID, parent, graph string) (stored, deltaOf string) {
+	if len(graph) < deltaMinText || parent == "" {
+		return graph, ""
+	}
+	key := parent
+	var owner, parentDelta string
+	if err := s.r.QueryRowContext(ctx, `SELECT workflow_id, delta_of FROM versions WHERE id = ?`, parent).Scan(&owner, &parentDelta); err != nil || owner != workflowID {
+		return graph, ""
+	}
+	if parentDelta != "" {
+		key = parentDelta
+	}
+	keyText, err := s.keyframeText(ctx, key)
+	if err != nil {
+		return graph, ""
+	}
+	if d, ok := versionDelta(keyText, graph); ok {
+		return d, key
+	}
+	return graph, ""
+}
