@@ -228,6 +228,18 @@ func (c *versionCache) draftBase(workflowID string, ids ...string) *draftBase {
 	return nil
 }
 
+// holdsBase reports whether version id's pieces are kept.
+func (c *versionCache) holdsBase(id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, b := range c.bases {
+		if b.id == id {
+			return true
+		}
+	}
+	return false
+}
+
 // newDraftBase makes the pieces of normalized graph g from its canonical text and nodes'
 // places in it.
 func newDraftBase(g Graph, text []byte, nodes []textSpan, edgesAt int, hash string) *draftBase {
@@ -247,4 +259,29 @@ func (s *Service) keepDraftBase(b *draftBase, v Version, c *checked) {
 		b.valid, b.subflows = true, c.subflows
 	}
 	s.versions.keepBase(b)
+}
+
+// draftBaseWarmMin is the size from which a version opened for editing has its pieces worked
+// out ahead: a smaller graph is validated and hashed whole in well under a millisecond.
+const draftBaseWarmMin = 256
+
+// warmDraftBase works out, in the background, the pieces of version v (the one the editor
+// edits from) when it is large and they are not held: the first Run of an edited draft after
+// the window opens a workflow then pays only for what the edit touched, as the runs after it
+// do. Close waits for it.
+func (s *Service) warmDraftBase(v Version) {
+	if v.ID == "" || len(v.Graph.Nodes) < draftBaseWarmMin || s.versions.holdsBase(v.ID) {
+		return
+	}
+	s.warmMu.Lock()
+	defer s.warmMu.Unlock()
+	if s.warmShut {
+		return
+	}
+	s.warming.Go(func() {
+		g := NormalizeGraph(v.Graph)
+		pieces, _ := hashFrom(g, nil)
+		c := checkFrom(s.reg, g, nil, nil, nil)
+		s.keepDraftBase(pieces, v, &c)
+	})
 }

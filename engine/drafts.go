@@ -50,6 +50,7 @@ func (s *Service) OpenForEditing(ctx context.Context, wfRef string) (Editing, er
 			}
 		}
 	}
+	s.warmDraftBase(e.Base)
 	return e, nil
 }
 

@@ -72,3 +72,19 @@ func DraftFromBase(reg *Registry, base Graph) func(draft Graph) (string, error) 
 // WaitRecords waits for the state records s's ended runs are writing (tests: a run's end is
 // reported without waiting for its record; a command's Close waits for it).
 func (s *Service) WaitRecords() { s.recording.Wait() }
+
+// DraftBaseHeld reports whether s holds the pieces of version id a draft is checked and
+// hashed from (draftbase.go), once the warming begun in the background has ended, and
+// whether they were found valid.
+func (s *Service) DraftBaseHeld(id string) (held, valid bool) {
+	s.warming.Wait()
+	b := s.versions.draftBase("", id)
+	return b != nil && b.id == id, b != nil && b.id == id && b.valid
+}
+
+// DraftCheckedFast reports whether draft g of workflow workflowID edited from version id
+// would be validated from the version's pieces by its changed nodes' params alone.
+func (s *Service) DraftCheckedFast(workflowID, id string, g Graph) bool {
+	_, d := normalizeFrom(g, s.versions.draftBase(workflowID, id))
+	return d.fast()
+}
