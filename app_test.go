@@ -118,11 +118,11 @@ func TestStartBatchOfDraftReportsSavedVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, vs, err := svc.Versions(ctx, imp.WorkflowID)
+	v, err := svc.GetVersion(ctx, imp.VersionID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := vs[0].Graph
+	g := v.Graph
 	g.Nodes[1].Params = map[string]any{"expression": "a * 3"} // the edited draft
 	runs, err := a.StartBatch(RunRequest{WorkflowID: imp.WorkflowID, Graph: &g},
 		[]map[string]any{{"seed": 1, "topic": "owls"}, {"seed": 2, "topic": "owls"}})

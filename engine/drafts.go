@@ -21,7 +21,11 @@ type Editing struct {
 
 // OpenForEditing gathers what the editor shows of a workflow.
 func (s *Service) OpenForEditing(ctx context.Context, wfRef string) (Editing, error) {
-	w, vs, err := s.Versions(ctx, wfRef)
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return Editing{}, err
+	}
+	vs, err := s.store.ListVersions(ctx, w.ID)
 	if err != nil {
 		return Editing{}, err
 	}

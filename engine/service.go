@@ -324,13 +324,13 @@ func (s *Service) ResolveVersion(ctx context.Context, w Workflow, ref string) (V
 	} else if !errors.Is(err, ErrNotFound) {
 		return Version{}, err
 	}
-	vs, err := s.store.ListVersions(ctx, w.ID)
+	vs, err := s.versionHeads(ctx, w.ID)
 	if err != nil {
 		return Version{}, err
 	}
 	for _, v := range vs {
 		if v.Label == ref {
-			return v, nil
+			return s.version(ctx, v.ID)
 		}
 	}
 	return Version{}, fmt.Errorf("workflow %q has no version %q: %w", w.Name, ref, ErrNotFound)
@@ -516,13 +516,14 @@ func (s *Service) ListWorkflows(ctx context.Context) ([]WorkflowSummary, error) 
 	return s.store.ListWorkflows(ctx)
 }
 
-// Versions returns a workflow and its versions, newest first.
+// Versions returns a workflow and its versions, newest first, without their graphs and
+// content hashes (VersionHeadLister; GetVersion has the whole version).
 func (s *Service) Versions(ctx context.Context, wfRef string) (Workflow, []Version, error) {
 	w, err := s.ResolveWorkflow(ctx, wfRef)
 	if err != nil {
 		return Workflow{}, nil, err
 	}
-	vs, err := s.store.ListVersions(ctx, w.ID)
+	vs, err := s.versionHeads(ctx, w.ID)
 	return w, vs, err
 }
 

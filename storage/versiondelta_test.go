@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -254,5 +255,53 @@ func TestVersionDeltaNeedsItsKeyframe(t *testing.T) {
 	}
 	if _, _, err := s.GetVersionJSON(ctx, v2.ID); err == nil || !strings.Contains(err.Error(), "gone") {
 		t.Errorf("reading a delta without its keyframe: %v, want an error naming it", err)
+	}
+}
+
+// TestListVersionHeads: the versions listed without graphs are ListVersions' versions, in its
+// order, with no graph and no content hash, read from the versions_heads index alone.
+func TestListVersionHeads(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	w, v1, err := s.CreateWorkflow(ctx, engine.Workflow{Name: "heads"}, engine.Version{Graph: chainGraph(600), ContentHash: "h1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		g := cloneChain(v1.Graph)
+		g.Nodes[i].Label = fmt.Sprint("edit ", i)
+		if _, err := s.AddVersion(ctx, engine.Version{WorkflowID: w.ID, ParentID: v1.ID, Graph: g, Notes: fmt.Sprint("n", i), ContentHash: fmt.Sprint("h", i+2)}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	full, err := s.ListVersions(ctx, w.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	heads, err := s.ListVersionHeads(ctx, w.ID)
+	if err != nil || len(heads) != len(full) {
+		t.Fatalf("%d heads (%v), want %d", len(heads), err, len(full))
+	}
+	for i := range full {
+		want := full[i]
+		want.Graph, want.ContentHash = engine.Graph{}, ""
+		if !reflect.DeepEqual(heads[i], want) {
+			t.Errorf("head %d = %+v, want %+v", i, heads[i], want)
+		}
+	}
+	var plan string
+	if err := s.r.QueryRowContext(ctx, `EXPLAIN QUERY PLAN SELECT id, workflow_id, seq, label, notes, parent_id, created_at
+		FROM versions INDEXED BY versions_heads WHERE workflow_id = ? ORDER BY seq DESC`, w.ID).Scan(new(int), new(int), new(int), &plan); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan, "COVERING INDEX versions_heads") {
+		t.Errorf("the heads' query plan %q: want the versions_heads index alone", plan)
+	}
+	if _, err := s.ListVersionHeads(ctx, "nope"); !errors.Is(err, engine.ErrNotFound) {
+		t.Errorf("heads of a workflow that does not exist: %v, want not found", err)
 	}
 }

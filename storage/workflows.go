@@ -392,6 +392,36 @@ func (s *Store) ListVersions(ctx context.Context, workflowID string) ([]engine.V
 	return out, nil
 }
 
+var _ engine.VersionHeadLister = (*Store)(nil)
+
+// ListVersionHeads returns a workflow's versions newest first without their graphs or
+// content hashes, from the index of migration 0020 alone (no row's graph text is read).
+func (s *Store) ListVersionHeads(ctx context.Context, workflowID string) ([]engine.Version, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, workflow_id, seq, label, notes, parent_id, created_at
+		FROM versions INDEXED BY versions_heads WHERE workflow_id = ? ORDER BY seq DESC`, workflowID)
+	if err != nil {
+		return nil, fmt.Errorf("listing versions of workflow %s: %w", workflowID, err)
+	}
+	defer rows.Close()
+	var out []engine.Version
+	for rows.Next() {
+		var v engine.Version
+		var created int64
+		if err := rows.Scan(&v.ID, &v.WorkflowID, &v.Seq, &v.Label, &v.Notes, &v.ParentID, &created); err != nil {
+			return nil, fmt.Errorf("listing versions of workflow %s: %w", workflowID, err)
+		}
+		v.CreatedAt = fromMS(created)
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing versions of workflow %s: %w", workflowID, err)
+	}
+	if len(out) == 0 { // every workflow has at least v1
+		return nil, fmt.Errorf("listing versions of workflow %s: %w", workflowID, engine.ErrNotFound)
+	}
+	return out, nil
+}
+
 var _ engine.VersionFinder = (*Store)(nil)
 
 // VersionWithContent returns the id of the newest version of workflowID whose content hash
