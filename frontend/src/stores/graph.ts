@@ -93,6 +93,12 @@ export function runTarget(s: Pick<GraphState, "inputs" | "nodes" | "edges" | "di
   return p ? { patch: p } : { graph: graphOf(s) };
 }
 
+/** graphKnown: the version came with its graph (a version list may leave graphs out; a
+ * version's stored graph always has a node list, empty or not). */
+function graphKnown(v: Version): boolean {
+  return Array.isArray(v.graph?.nodes);
+}
+
 /** flowFromGraph converts a stored graph for the canvas, laying out nodes without position. */
 export function flowFromGraph(g: Graph): FlowGraph {
   const f = graphToFlow(g);
@@ -145,7 +151,7 @@ export const useGraph = create<GraphState>((set, get) => {
 
     load: (d) => {
       const baseId = d.draft ? d.draft_base_id || d.current.id : d.current.id;
-      const base = d.versions.find((v) => v.id === baseId) ?? d.current;
+      const base = baseId === d.current.id ? d.current : (d.versions.find((v) => v.id === baseId) ?? d.current);
       const f = flowFromGraph(d.draft ?? d.current.graph);
       set({
         ...closed,
@@ -159,7 +165,7 @@ export const useGraph = create<GraphState>((set, get) => {
         nodes: f.nodes,
         edges: f.edges,
         dirty: Boolean(d.draft),
-        base: makeBase(base.id, base.graph, f),
+        base: graphKnown(base) ? makeBase(base.id, base.graph, f) : null,
       });
     },
 
@@ -268,7 +274,7 @@ export const useGraph = create<GraphState>((set, get) => {
         const v = s.versions.find((x) => x.id === baseVersionId);
         // a version this window has not listed yet: its graph is not known here, so drafts go
         // whole until the next save or load gives a base again
-        return { baseVersionId, base: v ? makeBase(baseVersionId, v.graph, flowOf(s)) : null };
+        return { baseVersionId, base: v && graphKnown(v) ? makeBase(baseVersionId, v.graph, flowOf(s)) : null };
       }),
 
     markClean: () => set({ dirty: false }),
