@@ -39,8 +39,28 @@ func (a *App) OpenWorkflow(id string) (WorkflowDetail, error) {
 	if err != nil {
 		return WorkflowDetail{}, err
 	}
-	return WorkflowDetail{Workflow: e.Workflow, Versions: e.Versions, Current: e.Current, Draft: e.Draft, DraftBaseID: e.DraftBaseID,
-		RunCap: a.svc.RunCap(), NodeTypeCount: len(a.svc.Registry().Types())}, nil
+	d := WorkflowDetail{Workflow: e.Workflow, Versions: versionHeads(e.Versions), Current: e.Current, Draft: e.Draft,
+		DraftBaseID: e.DraftBaseID, RunCap: a.svc.RunCap(), NodeTypeCount: len(a.svc.Registry().Types())}
+	if e.Base.ID != e.Current.ID {
+		d.Base = &e.Base
+	}
+	return d, nil
+}
+
+// GetVersion returns a version of a workflow whole, with its graph (the window's version
+// lists come without graphs).
+func (a *App) GetVersion(workflowID, versionID string) (engine.Version, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return engine.Version{}, err
+	}
+	if err := checkID("version", versionID); err != nil {
+		return engine.Version{}, err
+	}
+	v, err := a.svc.GetVersion(a.ctx, versionID)
+	if err == nil && v.WorkflowID != workflowID {
+		err = fmt.Errorf("version %s is not a version of workflow %s: %w", versionID, workflowID, engine.ErrNotFound)
+	}
+	return v, err
 }
 
 // CreateWorkflow makes an empty workflow.

@@ -34,16 +34,37 @@ func ts(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// WorkflowDetail is what the editor opens: the workflow, its versions, the current version's
-// graph and the autosaved draft if any.
+// WorkflowDetail is what the editor opens: the workflow, its versions (without graphs), the
+// current version, the autosaved draft if any and the version it was based on (Base, whole,
+// only when it is not the current version).
 type WorkflowDetail struct {
-	Workflow      engine.Workflow  `json:"workflow"`
-	Versions      []engine.Version `json:"versions"`
-	Current       engine.Version   `json:"current"`
-	Draft         *engine.Graph    `json:"draft"`
-	DraftBaseID   string           `json:"draft_base_id"`
-	RunCap        int              `json:"run_cap"`
-	NodeTypeCount int              `json:"node_type_count"`
+	Workflow      engine.Workflow `json:"workflow"`
+	Versions      []VersionHead   `json:"versions"`
+	Current       engine.Version  `json:"current"`
+	Base          *engine.Version `json:"base,omitempty"`
+	Draft         *engine.Graph   `json:"draft"`
+	DraftBaseID   string          `json:"draft_base_id"`
+	RunCap        int             `json:"run_cap"`
+	NodeTypeCount int             `json:"node_type_count"`
+}
+
+// VersionHead is a version as the window lists it, without its graph (GetVersion has it).
+type VersionHead struct {
+	ID         string    `json:"id"`
+	WorkflowID string    `json:"workflow_id"`
+	Seq        int       `json:"seq"`
+	Label      string    `json:"label"`
+	Notes      string    `json:"notes"`
+	ParentID   string    `json:"parent_id"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+func versionHeads(vs []engine.Version) []VersionHead {
+	out := make([]VersionHead, len(vs))
+	for i, v := range vs {
+		out[i] = VersionHead{ID: v.ID, WorkflowID: v.WorkflowID, Seq: v.Seq, Label: v.Label, Notes: v.Notes, ParentID: v.ParentID, CreatedAt: v.CreatedAt}
+	}
+	return out
 }
 
 // RunInfo is a run as the window shows it.

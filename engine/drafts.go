@@ -9,38 +9,46 @@ import (
 // The editor's workflow and its draft (SPEC §4): the graph being edited, autosaved, possibly
 // invalid, and turned into a version when it is saved, run, or left for another version.
 
-// Editing is what the editor opens: the workflow, its versions newest first, the current
-// version, and the autosaved draft (nil when none) with the version it was based on.
+// Editing is what the editor opens: the workflow, its versions newest first (without their
+// graphs and content hashes: VersionHeadLister), the current version, the autosaved draft
+// (nil when none) with the version it was based on, and Base: that version whole (the current
+// version when there is no draft, or when the draft's base is gone).
 type Editing struct {
 	Workflow    Workflow
 	Versions    []Version
 	Current     Version
 	Draft       *Graph
 	DraftBaseID string
+	Base        Version
 }
 
-// OpenForEditing gathers what the editor shows of a workflow.
+// OpenForEditing gathers what the editor shows of a workflow. Only the current version and
+// the draft's base come whole: each version of a large workflow is megabytes, and every Run
+// of an edited draft opens it again to list the version it saved.
 func (s *Service) OpenForEditing(ctx context.Context, wfRef string) (Editing, error) {
-	w, err := s.ResolveWorkflow(ctx, wfRef)
-	if err != nil {
-		return Editing{}, err
-	}
-	vs, err := s.store.ListVersions(ctx, w.ID)
+	w, vs, err := s.Versions(ctx, wfRef)
 	if err != nil {
 		return Editing{}, err
 	}
 	e := Editing{Workflow: w, Versions: vs}
-	for _, v := range vs {
-		if v.ID == w.CurrentVersionID {
-			e.Current = v
-		}
+	if e.Current, err = s.version(ctx, w.CurrentVersionID); err != nil {
+		return Editing{}, err
 	}
+	e.Base = e.Current
 	g, base, ok, err := s.Draft(ctx, w.ID)
 	if err != nil {
 		return Editing{}, err
 	}
 	if ok {
 		e.Draft, e.DraftBaseID = &g, base
+		if base != "" && base != e.Current.ID {
+			switch v, err := s.version(ctx, base); {
+			case err == nil && v.WorkflowID == w.ID:
+				e.Base = v
+			case err != nil && !errors.Is(err, ErrNotFound):
+				return Editing{}, err
+			}
+		}
 	}
 	return e, nil
 }

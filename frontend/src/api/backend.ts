@@ -55,6 +55,8 @@ export const api = {
   version: () => call<string>(() => App.Version()),
   listWorkflows: () => call<WorkflowCard[]>(() => App.ListWorkflows()).then((l) => l ?? []),
   openWorkflow: (id: string) => call<WorkflowDetail>(() => App.OpenWorkflow(id)),
+  /** a version whole, with its graph (lists of versions come without) */
+  getVersion: (workflowId: string, versionId: string) => call<Version>(() => App.GetVersion(workflowId, versionId)),
   createWorkflow: (name: string) => call<Workflow>(() => App.CreateWorkflow(name)),
   renameWorkflow: (id: string, name: string) => call<Workflow>(() => App.RenameWorkflow(id, name)),
   duplicateWorkflow: (id: string) => call<Workflow>(() => App.DuplicateWorkflow(id)),

@@ -30,6 +30,13 @@ export type ParamSpec = Plain<engine.ParamSpec>;
 export type Problem = Plain<engine.Problem>;
 export type Workflow = Plain<engine.Workflow>;
 export type Version = Plain<engine.Version>;
+/** VersionHead is a version as lists carry it: without its graph (api.getVersion has it). */
+export type VersionHead = Plain<main.VersionHead>;
+
+/** versionHead is v as a list of versions carries it. */
+export function versionHead(v: Version): VersionHead {
+  return { id: v.id, workflow_id: v.workflow_id, seq: v.seq, label: v.label, notes: v.notes, parent_id: v.parent_id, created_at: v.created_at };
+}
 export type NodeRecord = Plain<engine.NodeRecord>;
 export type AssetRef = Plain<engine.AssetRef>;
 export type ImportResult = Plain<engine.ImportResult>;

@@ -47,12 +47,10 @@ export function SweepGrid({ ids, onClose }: { ids: string[]; onClose: () => void
     let live = true;
     (async () => {
       const rs = await Promise.all(ids.map((id) => api.getRun(id)));
-      const wfs = [...new Set(rs.map((r) => r.workflow_id))];
+      // the graphs of the versions the runs ran, each read once
+      const versions = new Map(rs.map((r) => [r.version_id, r.workflow_id]));
       const gs: Record<string, Graph> = {};
-      for (const wf of wfs) {
-        const d = await api.openWorkflow(wf);
-        for (const v of d.versions ?? []) gs[v.id] = v.graph;
-      }
+      await Promise.all([...versions].map(async ([v, wf]) => (gs[v] = (await api.getVersion(wf, v)).graph)));
       if (live) {
         setRuns(rs);
         setGraphs(gs);

@@ -1,6 +1,7 @@
 // While a workflow is open in the editor: its nodes' current generations (canvas previews,
 // picked marks) and stale badges follow what happens — node events of its runs, runs that
 // finish, linked files that change, picks and versions.
+import { api } from "../api/backend";
 import { onEvent } from "../api/events";
 import { isFinishedRun } from "../api/types";
 import { closePlan } from "../stores/plan";
@@ -24,15 +25,13 @@ export function refreshStale(delay = STALE_DEBOUNCE_MS): void {
     if (!s.workflowId) return;
     const version = s.baseVersionId || s.currentVersionId;
     if (!version) return;
-    // the saved version's graph is what the engine plans; the canvas may hold a draft
-    const v = s.versions.find((x) => x.id === version);
-    const g = v?.graph ?? { nodes: [], edges: [] };
-    void recomputeStale(
-      s.workflowId,
-      version,
-      (g.nodes ?? []).map((n) => n.id),
-      g.edges ?? [],
-    );
+    // the saved version's graph is what the engine plans; the canvas may hold a draft. The
+    // editor holds its base version's graph; another one is asked for (lists carry none).
+    const wf = s.workflowId;
+    const held = s.base?.versionId === version ? s.base.graph : null;
+    void (held ? Promise.resolve(held) : api.getVersion(wf, version).then((v) => v.graph))
+      .then((g) => recomputeStale(wf, version, (g.nodes ?? []).map((n) => n.id), g.edges ?? []))
+      .catch((e: Error) => console.error("stale: reading version", version, e));
   }, delay);
 }
 

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Graph, Version, WorkflowDetail } from "../api/types";
+import { versionHead, type Graph, type Version, type WorkflowDetail } from "../api/types";
 import { draftPatch, graphOf, useGraph } from "../stores/graph";
 import type { FbEdge, FbNode } from "./flowtypes";
 import { applyPatch, sameJSON, type GraphPatch } from "./patch";
@@ -37,8 +37,9 @@ const v1: Version = { id: "v1", workflow_id: "w", seq: 1, label: "v1", notes: ""
 
 const detail = (): WorkflowDetail => ({
   workflow: { id: "w", name: "W", description: "", tags: [], current_version_id: "v1", created_at: "", updated_at: "" },
-  versions: [v1],
+  versions: [versionHead(v1)],
   current: v1,
+  base: v1,
   draft_base_id: "",
   run_cap: 4,
   node_type_count: 30,

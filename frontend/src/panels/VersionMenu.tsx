@@ -1,7 +1,7 @@
 // The version selector in the editor header: every version (label, notes, date) newest first
 // with the current one marked; switch current, or make a new version from any of them.
 import { useEffect, useRef, useState } from "react";
-import type { Version } from "../api/types";
+import type { VersionHead } from "../api/types";
 import { dateTime } from "../lib/time";
 import { useCompare } from "../stores/compare";
 import { createVersionFrom, discardDraft, switchVersion } from "../commands/editor";
@@ -9,7 +9,7 @@ import { useGraph } from "../stores/graph";
 import { toast } from "../stores/ui";
 import { Dialog } from "./Dialog";
 
-function NewVersionDialog({ from, onClose }: { from: Version; onClose: () => void }) {
+function NewVersionDialog({ from, onClose }: { from: VersionHead; onClose: () => void }) {
   const [notes, setNotes] = useState("");
   const [error, setError] = useState("");
   return (
@@ -43,7 +43,7 @@ export function VersionMenu() {
   const currentId = useGraph((s) => s.currentVersionId);
   const dirty = useGraph((s) => s.dirty);
   const [open, setOpen] = useState(false);
-  const [newFrom, setNewFrom] = useState<Version | null>(null);
+  const [newFrom, setNewFrom] = useState<VersionHead | null>(null);
   const [busy, setBusy] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const current = versions.find((v) => v.id === currentId);
@@ -57,7 +57,7 @@ export function VersionMenu() {
     return () => document.removeEventListener("mousedown", onDown);
   }, [open]);
 
-  const use = async (v: Version) => {
+  const use = async (v: VersionHead) => {
     setBusy(true);
     try {
       await switchVersion(v.id);

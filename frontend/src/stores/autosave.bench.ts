@@ -5,7 +5,7 @@
 // made, and stringified). The other pair is the undo step each edit records: the graph
 // converted, or the canvas's lists kept.
 import { bench, describe } from "vitest";
-import type { Graph, Version, WorkflowDetail } from "../api/types";
+import { versionHead, type Graph, type Version, type WorkflowDetail } from "../api/types";
 import { flowToGraph, graphToFlow } from "../lib/convert";
 import { draftPatch, flowOf, graphOf, useGraph } from "./graph";
 
@@ -24,8 +24,9 @@ const base = chain(N);
 const v1: Version = { id: "v1", workflow_id: "w", seq: 1, label: "v1", notes: "", parent_id: "", content_hash: "h", created_at: "", graph: base };
 const detail: WorkflowDetail = {
   workflow: { id: "w", name: "W", description: "", tags: [], current_version_id: "v1", created_at: "", updated_at: "" },
-  versions: [v1],
+  versions: [versionHead(v1)],
   current: v1,
+  base: v1,
   draft_base_id: "",
   run_cap: 4,
   node_type_count: 30,

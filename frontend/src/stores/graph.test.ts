@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Version, WorkflowDetail } from "../api/types";
+import { versionHead, type Version, type WorkflowDetail } from "../api/types";
 import { draftPatch, graphOf, runTarget, selectedNodeId, useGraph } from "./graph";
 
 const v1: Version = {
@@ -16,8 +16,9 @@ const v1: Version = {
 
 const detail = (over: Partial<WorkflowDetail> = {}): WorkflowDetail => ({
   workflow: { id: "w", name: "W", description: "", tags: [], current_version_id: "v1", created_at: "", updated_at: "" },
-  versions: [v1],
+  versions: [versionHead(v1)],
   current: v1,
+  base: v1,
   draft_base_id: "",
   run_cap: 4,
   node_type_count: 30,
@@ -39,7 +40,7 @@ describe("graph store", () => {
 
   it("lays out nodes that came without a position", () => {
     const g = { inputs: [], nodes: [{ id: "a", type: "x" }, { id: "b", type: "x" }], edges: [{ source: "a", sourceHandle: "o", target: "b", targetHandle: "i" }] };
-    useGraph.getState().load(detail({ current: { ...v1, graph: g }, versions: [{ ...v1, graph: g }] }));
+    useGraph.getState().load(detail({ current: { ...v1, graph: g }, base: { ...v1, graph: g } }));
     const [a, b] = useGraph.getState().nodes;
     expect(b.position.x).toBeGreaterThan(a.position.x);
   });
@@ -78,7 +79,7 @@ describe("graph store", () => {
     const nodes = Array.from({ length: 2000 }, (_, i) => ({ id: `d${i}`, type: "util.delay", position: { x: 280 * (i % 50), y: 170 * Math.floor(i / 50) } }));
     const g = { inputs: [], nodes, edges: [] };
     const s = useGraph.getState();
-    s.load(detail({ current: { ...v1, graph: g }, versions: [{ ...v1, graph: g }] }));
+    s.load(detail({ current: { ...v1, graph: g }, base: { ...v1, graph: g } }));
     // select all (the store's own: Ctrl+A), then React Flow drags the three it holds
     useGraph.setState((st) => ({ nodes: st.nodes.map((n) => ({ ...n, selected: true })) }));
     const held = ["d0", "d1", "d50"];
@@ -127,7 +128,7 @@ describe("graph store", () => {
     expect(runTarget(useGraph.getState())).toEqual({ patch: { base_version_id: "v1", edges: [{ from: 0, to: 0, edges: [] }] } });
     // a draft whose base version came without its graph is sent whole
     const bare = { ...v1, id: "v0", graph: { inputs: null, nodes: null, edges: null } } as unknown as Version;
-    useGraph.getState().load(detail({ versions: [v1, bare], draft: { ...v1.graph, edges: [] }, draft_base_id: "v0" }));
+    useGraph.getState().load(detail({ base: bare, draft: { ...v1.graph, edges: [] }, draft_base_id: "v0" }));
     expect(runTarget(useGraph.getState())).toEqual({ graph: graphOf(useGraph.getState()) });
     // with no base known (a version this window has not listed), the graph is sent whole
     useGraph.getState().setBase("v9");

@@ -3,7 +3,7 @@
 // open at a time; async results for another workflow id are ignored.
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { create } from "zustand";
-import type { Graph, InputDecl, Problem, Version, Workflow, WorkflowDetail } from "../api/types";
+import type { Graph, InputDecl, Problem, Version, VersionHead, Workflow, WorkflowDetail } from "../api/types";
 import { flowToGraph, graphToFlow, missingPositions } from "../lib/convert";
 import type { FlowGraph } from "../lib/flowtypes";
 import type { FbEdge, FbNode } from "../lib/flowtypes";
@@ -17,7 +17,7 @@ export type SaveStatus = "idle" | "pending" | "saving" | "error";
 export interface GraphState {
   workflowId: string | null;
   workflow: Workflow | null;
-  versions: Version[];
+  versions: VersionHead[];
   currentVersionId: string;
   /** the version the edited graph started from */
   baseVersionId: string;
@@ -150,8 +150,8 @@ export const useGraph = create<GraphState>((set, get) => {
     ...closed,
 
     load: (d) => {
-      const baseId = d.draft ? d.draft_base_id || d.current.id : d.current.id;
-      const base = baseId === d.current.id ? d.current : (d.versions.find((v) => v.id === baseId) ?? d.current);
+      // the draft's base version, whole (sent only when it is not the current version)
+      const base = d.base ?? d.current;
       const f = flowFromGraph(d.draft ?? d.current.graph);
       set({
         ...closed,
@@ -271,10 +271,9 @@ export const useGraph = create<GraphState>((set, get) => {
     setBase: (baseVersionId, sent) =>
       set((s) => {
         if (sent) return { baseVersionId, base: makeBase(baseVersionId, flowToGraph(sent), sent, true) };
-        const v = s.versions.find((x) => x.id === baseVersionId);
-        // a version this window has not listed yet: its graph is not known here, so drafts go
-        // whole until the next save or load gives a base again
-        return { baseVersionId, base: v && graphKnown(v) ? makeBase(baseVersionId, v.graph, flowOf(s)) : null };
+        // the versions listed come without graphs: a base other than the one held is not known
+        // here, so drafts go whole until the next save or load gives a base again
+        return { baseVersionId, base: s.base?.versionId === baseVersionId ? s.base : null };
       }),
 
     markClean: () => set({ dirty: false }),

@@ -2,7 +2,7 @@
 // (a choice among the child's versions, "Update to latest"), and a way to open the child.
 import { useEffect, useState } from "react";
 import { api } from "../api/backend";
-import type { Version } from "../api/types";
+import type { VersionHead } from "../api/types";
 import { openChild, pinVersion, updateToLatest } from "../commands/subflows";
 import { pinOf, useSubflowSpec } from "../stores/subflows";
 import { toast } from "../stores/ui";
@@ -10,7 +10,7 @@ import { toast } from "../stores/ui";
 export function SubflowInspector({ nodeId, params, problems }: { nodeId: string; params: Record<string, unknown>; problems: Record<string, string> }) {
   const pin = pinOf(params);
   const { spec, error } = useSubflowSpec(pin.workflow, pin.version);
-  const [versions, setVersions] = useState<Version[]>([]);
+  const [versions, setVersions] = useState<VersionHead[]>([]);
   useEffect(() => {
     let live = true;
     if (pin.workflow)

@@ -1410,6 +1410,49 @@ export namespace main {
 		    return a;
 		}
 	}
+	export class VersionHead {
+	    id: string;
+	    workflow_id: string;
+	    seq: number;
+	    label: string;
+	    notes: string;
+	    parent_id: string;
+	    // Go type: time
+	    created_at: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new VersionHead(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.workflow_id = source["workflow_id"];
+	        this.seq = source["seq"];
+	        this.label = source["label"];
+	        this.notes = source["notes"];
+	        this.parent_id = source["parent_id"];
+	        this.created_at = this.convertValues(source["created_at"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class WorkflowCard {
 	    id: string;
 	    name: string;
@@ -1438,8 +1481,9 @@ export namespace main {
 	}
 	export class WorkflowDetail {
 	    workflow: engine.Workflow;
-	    versions: engine.Version[];
+	    versions: VersionHead[];
 	    current: engine.Version;
+	    base?: engine.Version;
 	    draft?: engine.Graph;
 	    draft_base_id: string;
 	    run_cap: number;
@@ -1452,8 +1496,9 @@ export namespace main {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.workflow = this.convertValues(source["workflow"], engine.Workflow);
-	        this.versions = this.convertValues(source["versions"], engine.Version);
+	        this.versions = this.convertValues(source["versions"], VersionHead);
 	        this.current = this.convertValues(source["current"], engine.Version);
+	        this.base = this.convertValues(source["base"], engine.Version);
 	        this.draft = this.convertValues(source["draft"], engine.Graph);
 	        this.draft_base_id = source["draft_base_id"];
 	        this.run_cap = source["run_cap"];

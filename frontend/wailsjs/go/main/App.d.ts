@@ -58,6 +58,8 @@ export function GetRun(arg1:string):Promise<main.RunInfo>;
 
 export function GetRunCap():Promise<number>;
 
+export function GetVersion(arg1:string,arg2:string):Promise<engine.Version>;
+
 export function Home():Promise<string>;
 
 export function ImportDialog():Promise<engine.ImportResult>;

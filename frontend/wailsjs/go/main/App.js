@@ -110,6 +110,10 @@ export function GetRunCap() {
   return window['go']['main']['App']['GetRunCap']();
 }
 
+export function GetVersion(arg1, arg2) {
+  return window['go']['main']['App']['GetVersion'](arg1, arg2);
+}
+
 export function Home() {
   return window['go']['main']['App']['Home']();
 }
