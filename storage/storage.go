@@ -66,8 +66,9 @@ type Store struct {
 	pending map[string]struct{}
 	// fps is when the cache's fingerprint index last caught up (fingerprints.go).
 	fps fingerprintIndex
-	// keys holds the texts of recent keyframes of version deltas (versiondelta.go).
-	keys keyframes
+	// keys holds the texts of recent keyframes of version deltas, bases the whole texts of
+	// recent versions drafts were stored against (versiondelta.go).
+	keys, bases keyframes
 
 	closeOnce sync.Once
 	closeErr  error

@@ -26,6 +26,9 @@ import (
 // deltaMinText is the size of graph text from which a version may be stored as a delta.
 const deltaMinText = binMinText
 
+// deltaBlock is how many bytes versionDelta compares at once.
+const deltaBlock = 256
+
 // deltaMagic starts a stored delta: "fbdelta1:" PREFIX ":" SUFFIX ":" then the text between
 // (PREFIX and SUFFIX: how many bytes of the keyframe's text come before and after it).
 const deltaMagic = "fbdelta1:"
@@ -36,6 +39,10 @@ const deltaMagic = "fbdelta1:"
 func versionDelta(key, text string) (delta string, ok bool) {
 	n := min(len(key), len(text))
 	pre := 0
+	// a block at a time first (string comparison is a memory compare), then byte by byte
+	for pre+deltaBlock <= n && key[pre:pre+deltaBlock] == text[pre:pre+deltaBlock] {
+		pre += deltaBlock
+	}
 	for pre < n && key[pre] == text[pre] {
 		pre++
 	}
@@ -43,6 +50,9 @@ func versionDelta(key, text string) (delta string, ok bool) {
 		pre--
 	}
 	suf := 0
+	for suf+deltaBlock <= n-pre && key[len(key)-suf-deltaBlock:len(key)-suf] == text[len(text)-suf-deltaBlock:len(text)-suf] {
+		suf += deltaBlock
+	}
 	for suf < n-pre && key[len(key)-1-suf] == text[len(text)-1-suf] {
 		suf++
 	}
@@ -150,6 +160,50 @@ func (s *Store) versionText(ctx context.Context, graph []byte, deltaOf string) (
 		return nil, fmt.Errorf("reading the version delta against %s: %w", deltaOf, err)
 	}
 	return []byte(text), nil
+}
+
+// wholeVersionText is the whole text of version id (resolved when it is stored as a delta).
+// The last few read are kept (Store.bases): the draft edited from one is saved again and again.
+func (s *Store) wholeVersionText(ctx context.Context, id string) (string, error) {
+	if t, ok := s.bases.get(id); ok {
+		return t, nil
+	}
+	var graph []byte
+	var deltaOf string
+	if err := s.r.QueryRowContext(ctx, `SELECT graph, delta_of FROM versions WHERE id = ?`, id).Scan(&graph, &deltaOf); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("version %s is missing", id)
+		}
+		return "", err
+	}
+	text, err := s.versionText(ctx, graph, deltaOf)
+	if err != nil {
+		return "", err
+	}
+	s.bases.put(id, string(text))
+	return string(text), nil
+}
+
+// draftAsDelta returns how a draft of workflowID edited from version base with text graph is
+// stored: as a delta against that version's whole text when it is large and close enough to
+// it (autosave writes it after every edit), else whole (deltaOf ""). Any failure to read the
+// version stores it whole.
+func (s *Store) draftAsDelta(ctx context.Context, workflowID, base, graph string) (stored, deltaOf string) {
+	if len(graph) < deltaMinText || base == "" {
+		return graph, ""
+	}
+	var owner string
+	if err := s.r.QueryRowContext(ctx, `SELECT workflow_id FROM versions WHERE id = ?`, base).Scan(&owner); err != nil || owner != workflowID {
+		return graph, ""
+	}
+	text, err := s.wholeVersionText(ctx, base)
+	if err != nil {
+		return graph, ""
+	}
+	if d, ok := versionDelta(text, graph); ok {
+		return d, base
+	}
+	return graph, ""
 }
 
 // asDelta returns how a new version of workflowID edited from parent with text graph is

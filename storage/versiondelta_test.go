@@ -28,7 +28,7 @@ func TestVersionDeltaRoundTrip(t *testing.T) {
 	}
 	made := 0
 	for range 5000 {
-		key := word(20 + rng.IntN(200))
+		key := word(20 + rng.IntN(2000))
 		runes := []rune(key)
 		for range 1 + rng.IntN(2) { // replace, insert or remove a span of characters
 			i := rng.IntN(len(runes) + 1)
@@ -303,5 +303,130 @@ func TestListVersionHeads(t *testing.T) {
 	}
 	if _, err := s.ListVersionHeads(ctx, "nope"); !errors.Is(err, engine.ErrNotFound) {
 		t.Errorf("heads of a workflow that does not exist: %v, want not found", err)
+	}
+}
+
+// TestPropertyDraftDeltasReadAsWhole: drafts of a large graph autosaved after random edits
+// against a random version (whole or itself a delta) read back (GetDraft, in the process that
+// wrote them and in a fresh one) as the graph they would have been stored whole; most are
+// stored as deltas of a few hundred bytes, and a draft with no base, or a base of another
+// workflow, is stored whole.
+func TestPropertyDraftDeltasReadAsWhole(t *testing.T) {
+	ctx := context.Background()
+	home := t.TempDir()
+	s, err := Open(ctx, home, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close() }()
+	rng := rand.New(rand.NewPCG(5, 6))
+	w, v1, err := s.CreateWorkflow(ctx, engine.Workflow{Name: "drafts"}, engine.Version{Graph: chainGraph(600)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _, err := s.CreateWorkflow(ctx, engine.Workflow{Name: "other"}, engine.Version{Graph: chainGraph(600)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := []engine.Version{v1}
+	for i := range 5 {
+		g := cloneChain(v1.Graph)
+		g.Nodes[100*i].Params = map[string]any{"expression": fmt.Sprint("a * ", i)}
+		v, err := s.AddVersion(ctx, engine.Version{WorkflowID: w.ID, ParentID: saved[len(saved)-1].ID, Graph: g}, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		saved = append(saved, v)
+	}
+	stored := func() (n int, of string) {
+		t.Helper()
+		if err := s.r.QueryRowContext(ctx, `SELECT length(graph), delta_of FROM drafts WHERE workflow_id = ?`, w.ID).Scan(&n, &of); err != nil {
+			t.Fatal(err)
+		}
+		return n, of
+	}
+	deltas := 0
+	for i := range 40 {
+		base := saved[rng.IntN(len(saved))]
+		g := cloneChain(base.Graph)
+		k := rng.IntN(len(g.Nodes))
+		switch rng.IntN(3) {
+		case 0:
+			g.Nodes[k].Label = fmt.Sprint("草稿 ", i)
+		case 1:
+			g.Nodes = append(g.Nodes[:k:k], g.Nodes[k+1:]...)
+		case 2:
+			g.Edges = nil // far from the base: stored whole
+		}
+		baseID := base.ID
+		switch i % 10 {
+		case 8:
+			baseID = ""
+		case 9:
+			baseID = other.CurrentVersionID
+		}
+		if err := s.SaveDraft(ctx, w.ID, g, baseID); err != nil {
+			t.Fatal(err)
+		}
+		n, of := stored()
+		if of != "" {
+			deltas++
+			if of != baseID || n > 1000 {
+				t.Fatalf("draft %d stored against %q (%d bytes), want its base %q", i, of, n, baseID)
+			}
+		}
+		want, err := encode("draft", g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range []*Store{s, nil} {
+			if st == nil { // a fresh process
+				s.Close()
+				if s, err = Open(ctx, home, nil); err != nil {
+					t.Fatal(err)
+				}
+				st = s
+			}
+			got, gotBase, err := st.GetDraft(ctx, w.ID)
+			if err != nil || gotBase != baseID {
+				t.Fatalf("draft %d: base %q (%v), want %q", i, gotBase, err, baseID)
+			}
+			if text, _ := encode("draft", got); text != want {
+				t.Fatalf("draft %d reads back as another graph", i)
+			}
+		}
+	}
+	if deltas < 15 {
+		t.Errorf("%d of 40 drafts stored as deltas, want most of the small edits", deltas)
+	}
+}
+
+// BenchmarkSaveDraft10k is one autosave of a 10,000-node chain with one node edited: stored as
+// a delta against its base version, and whole (no base), with the checkpoint that copies what
+// it wrote into the database (done by the checkpointer every second).
+func BenchmarkSaveDraft10k(b *testing.B) {
+	ctx := context.Background()
+	s, err := Open(ctx, b.TempDir(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	w, v1, err := s.CreateWorkflow(ctx, engine.Workflow{Name: "drafts"}, engine.Version{Graph: chainGraph(10000)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct{ name, base string }{{"delta", v1.ID}, {"whole", ""}} {
+		b.Run(c.name, func(b *testing.B) {
+			g := cloneChain(v1.Graph)
+			for i := 0; b.Loop(); i++ {
+				g.Nodes[5000].Params = map[string]any{"expression": fmt.Sprint("a + ", i)}
+				if err := s.SaveDraft(ctx, w.ID, g, c.base); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.ckpt.db.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -481,9 +481,10 @@ func (s *Store) SaveDraft(ctx context.Context, workflowID string, g engine.Graph
 		return fmt.Errorf("saving draft of workflow %s: %w", workflowID, err)
 	}
 	defer tx.Rollback()
-	_, err = tx.ExecContext(ctx, `INSERT INTO drafts (workflow_id, graph, base_version_id, updated_at) VALUES (?, ?, ?, ?)
+	stored, deltaOf := s.draftAsDelta(ctx, workflowID, baseVersionID, graph)
+	_, err = tx.ExecContext(ctx, `INSERT INTO drafts (workflow_id, graph, base_version_id, updated_at, delta_of) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (workflow_id) DO UPDATE SET graph = excluded.graph, base_version_id = excluded.base_version_id,
-			updated_at = excluded.updated_at`, workflowID, graph, baseVersionID, time.Now().UnixMilli())
+			updated_at = excluded.updated_at, delta_of = excluded.delta_of`, workflowID, stored, baseVersionID, time.Now().UnixMilli(), deltaOf)
 	if isForeignKey(err) {
 		return fmt.Errorf("saving draft of workflow %s: %w", workflowID, engine.ErrNotFound)
 	}
@@ -517,10 +518,16 @@ func (s *Store) SaveDraft(ctx context.Context, workflowID string, g engine.Graph
 
 // GetDraft returns the draft of a workflow and the version it was based on.
 func (s *Store) GetDraft(ctx context.Context, workflowID string) (engine.Graph, string, error) {
-	var graph, baseID string
-	err := s.r.QueryRowContext(ctx, `SELECT graph, base_version_id FROM drafts WHERE workflow_id = ?`, workflowID).Scan(&graph, &baseID)
+	var graph, baseID, deltaOf string
+	err := s.r.QueryRowContext(ctx, `SELECT graph, base_version_id, delta_of FROM drafts WHERE workflow_id = ?`, workflowID).Scan(&graph, &baseID, &deltaOf)
 	if errors.Is(err, sql.ErrNoRows) {
 		return engine.Graph{}, "", fmt.Errorf("getting draft of workflow %s: %w", workflowID, engine.ErrNotFound)
+	}
+	if err == nil && deltaOf != "" {
+		var base string
+		if base, err = s.wholeVersionText(ctx, deltaOf); err == nil {
+			graph, err = applyDelta(base, graph)
+		}
 	}
 	if err != nil {
 		return engine.Graph{}, "", fmt.Errorf("getting draft of workflow %s: %w", workflowID, err)
