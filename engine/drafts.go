@@ -118,8 +118,8 @@ func (s *Service) keepDraft(ctx context.Context, w Workflow, notes string) error
 		return err
 	}
 	// a draft equal to a version is that version: found by its hash, it is not validated
-	g := NormalizeGraph(draft)
-	hash := normalizedHash(g)
+	g, d := normalizeFrom(draft, s.versions.draftBase(w.ID, w.CurrentVersionID))
+	pieces, hash := hashFrom(g, d)
 	v, found, err := s.versionWithHash(ctx, w, hash)
 	if err != nil {
 		return err
@@ -127,12 +127,14 @@ func (s *Service) keepDraft(ctx context.Context, w Workflow, notes string) error
 	if !found {
 		ahead := s.saveAhead(s.newVersion(w, g, hash, notes)) // prepared while it is validated
 		defer ahead.drop()
-		if ValidateGraph(s.reg, g) != nil {
+		c := checkFrom(s.reg, g, nil, nil, d)
+		if c.err != nil {
 			return nil
 		}
 		if v, err = ahead.add(ctx, s.store, true); err != nil {
 			return err
 		}
+		s.keepDraftBase(pieces, v, &c)
 	}
 	return s.dropDraft(ctx, v)
 }

@@ -54,6 +54,21 @@ func (s *Service) PlanFactsAreWorkedOut(v Version) (based, equal bool) {
 	return based, reflect.DeepEqual(got, want)
 }
 
+// DraftFromBase returns what a draft edited from base (valid) costs the service to check
+// and hash when it holds base's pieces: the draft normalized, compared with base, validated
+// and hashed from it (tests and benchmarks).
+func DraftFromBase(reg *Registry, base Graph) func(draft Graph) (string, error) {
+	n := NormalizeGraph(base)
+	b, _ := hashFrom(n, nil)
+	b.valid = ValidateGraph(reg, n) == nil
+	return func(draft Graph) (string, error) {
+		g, d := normalizeFrom(draft, b)
+		c := checkFrom(reg, g, nil, nil, d)
+		_, hash := hashFrom(g, d)
+		return hash, c.err
+	}
+}
+
 // WaitRecords waits for the state records s's ended runs are writing (tests: a run's end is
 // reported without waiting for its record; a command's Close waits for it).
 func (s *Service) WaitRecords() { s.recording.Wait() }

@@ -245,14 +245,7 @@ func parseInputSchema(raw json.RawMessage) ([]InputDecl, error) {
 func NormalizeGraph(g Graph) Graph {
 	out := Graph{Inputs: append([]InputDecl{}, g.Inputs...), Nodes: make([]Node, len(g.Nodes)), Edges: append([]Edge{}, g.Edges...)}
 	for i, n := range g.Nodes {
-		if len(n.Params) > 0 {
-			p, err := NormalizeOutputs(n.Params)
-			if err == nil {
-				n.Params = p
-			}
-		} else {
-			n.Params = nil
-		}
+		n.Params = normalizeParams(n.Params)
 		out.Nodes[i] = n
 	}
 	for i, in := range out.Inputs {
@@ -263,6 +256,18 @@ func NormalizeGraph(g Graph) Graph {
 		}
 	}
 	return out
+}
+
+// normalizeParams is a node's params as NormalizeGraph gives them: in JSON form (as they
+// are when they cannot be), none when empty.
+func normalizeParams(params map[string]any) map[string]any {
+	if len(params) == 0 {
+		return nil
+	}
+	if p, err := NormalizeOutputs(params); err == nil {
+		return p
+	}
+	return params
 }
 
 // ContentHash identifies a graph's content: equal graphs hash equal, so importing the same

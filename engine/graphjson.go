@@ -22,41 +22,8 @@ func appendGraph(b []byte, g Graph, html bool) ([]byte, bool) {
 	b = slices.Grow(b, 32+64*len(g.Inputs)+96*(len(g.Nodes)+len(g.Edges)))
 	var ok bool
 	b = append(b, `{"inputs":`...)
-	if g.Inputs == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, in := range g.Inputs {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"name":`...)
-			if b, ok = appendPlainString(b, in.Name, html); !ok {
-				return b, false
-			}
-			b = append(b, `,"type":`...)
-			if b, ok = appendPlainString(b, in.Type, html); !ok {
-				return b, false
-			}
-			b = append(b, `,"description":`...)
-			if b, ok = appendPlainString(b, in.Description, html); !ok {
-				return b, false
-			}
-			b = append(b, `,"required":`...)
-			if in.Required {
-				b = append(b, "true"...)
-			} else {
-				b = append(b, "false"...)
-			}
-			if in.Default != nil {
-				b = append(b, `,"default":`...)
-				if b, ok = appendPlain(b, in.Default, html); !ok {
-					return b, false
-				}
-			}
-			b = append(b, '}')
-		}
-		b = append(b, ']')
+	if b, ok = appendInputs(b, g.Inputs, html); !ok {
+		return b, false
 	}
 	b = append(b, `,"nodes":`...)
 	if g.Nodes == nil {
@@ -74,44 +41,91 @@ func appendGraph(b []byte, g Graph, html bool) ([]byte, bool) {
 		b = append(b, ']')
 	}
 	b = append(b, `,"edges":`...)
-	if g.Edges == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i := range g.Edges {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			e := &g.Edges[i]
-			b = append(b, '{')
-			if e.ID != "" {
-				b = append(b, `"id":`...)
-				if b, ok = appendPlainString(b, e.ID, html); !ok {
-					return b, false
-				}
-				b = append(b, ',')
-			}
-			b = append(b, `"source":`...)
-			if b, ok = appendPlainString(b, e.Source, html); !ok {
-				return b, false
-			}
-			b = append(b, `,"sourceHandle":`...)
-			if b, ok = appendPlainString(b, e.SourceHandle, html); !ok {
-				return b, false
-			}
-			b = append(b, `,"target":`...)
-			if b, ok = appendPlainString(b, e.Target, html); !ok {
-				return b, false
-			}
-			b = append(b, `,"targetHandle":`...)
-			if b, ok = appendPlainString(b, e.TargetHandle, html); !ok {
-				return b, false
-			}
-			b = append(b, '}')
-		}
-		b = append(b, ']')
+	if b, ok = appendEdges(b, g.Edges, html); !ok {
+		return b, false
 	}
 	return append(b, '}'), true
+}
+
+// appendInputs is appendGraph's declared inputs.
+func appendInputs(b []byte, inputs []InputDecl, html bool) ([]byte, bool) {
+	if inputs == nil {
+		return append(b, "null"...), true
+	}
+	var ok bool
+	b = append(b, '[')
+	for i, in := range inputs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"name":`...)
+		if b, ok = appendPlainString(b, in.Name, html); !ok {
+			return b, false
+		}
+		b = append(b, `,"type":`...)
+		if b, ok = appendPlainString(b, in.Type, html); !ok {
+			return b, false
+		}
+		b = append(b, `,"description":`...)
+		if b, ok = appendPlainString(b, in.Description, html); !ok {
+			return b, false
+		}
+		b = append(b, `,"required":`...)
+		if in.Required {
+			b = append(b, "true"...)
+		} else {
+			b = append(b, "false"...)
+		}
+		if in.Default != nil {
+			b = append(b, `,"default":`...)
+			if b, ok = appendPlain(b, in.Default, html); !ok {
+				return b, false
+			}
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']'), true
+}
+
+// appendEdges is appendGraph's edges.
+func appendEdges(b []byte, edges []Edge, html bool) ([]byte, bool) {
+	if edges == nil {
+		return append(b, "null"...), true
+	}
+	var ok bool
+	b = append(b, '[')
+	for i := range edges {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		e := &edges[i]
+		b = append(b, '{')
+		if e.ID != "" {
+			b = append(b, `"id":`...)
+			if b, ok = appendPlainString(b, e.ID, html); !ok {
+				return b, false
+			}
+			b = append(b, ',')
+		}
+		b = append(b, `"source":`...)
+		if b, ok = appendPlainString(b, e.Source, html); !ok {
+			return b, false
+		}
+		b = append(b, `,"sourceHandle":`...)
+		if b, ok = appendPlainString(b, e.SourceHandle, html); !ok {
+			return b, false
+		}
+		b = append(b, `,"target":`...)
+		if b, ok = appendPlainString(b, e.Target, html); !ok {
+			return b, false
+		}
+		b = append(b, `,"targetHandle":`...)
+		if b, ok = appendPlainString(b, e.TargetHandle, html); !ok {
+			return b, false
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']'), true
 }
 
 // appendNode is appendGraph's node.

@@ -27,7 +27,8 @@ func BenchmarkChain10kDraftSave(b *testing.B) {
 }
 
 // BenchmarkChain10kDraftParts times the save's pure steps on the same graph: normalizing,
-// validating and hashing it (what the window's Run of an unchanged draft pays too).
+// validating and hashing it (what the window's Run of an unchanged draft pays too), and the
+// three for an edited draft from the pieces of the version it was edited from.
 func BenchmarkChain10kDraftParts(b *testing.B) {
 	g := bigChain(benchNodes)
 	reg := libRegistry(b)
@@ -50,6 +51,19 @@ func BenchmarkChain10kDraftParts(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; i < b.N; i++ {
 			engine.ContentHash(n)
+		}
+	})
+	// the middle node edited, normalized, validated and hashed from the version before
+	b.Run("from-base", func(b *testing.B) {
+		fromBase := engine.DraftFromBase(reg, g)
+		edited := g
+		edited.Nodes = append([]engine.Node(nil), g.Nodes...)
+		b.ReportAllocs()
+		for i := 0; i < b.N; i++ {
+			editMiddle(edited, i+1)
+			if _, err := fromBase(edited); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

@@ -553,11 +553,12 @@ func (s *Service) SaveVersion(ctx context.Context, wfRef string, g Graph, notes,
 	if err != nil {
 		return Version{}, err
 	}
-	g = NormalizeGraph(g)
 	if parentID == "" {
 		parentID = w.CurrentVersionID
 	}
-	hash := normalizedHash(g)
+	// validated and hashed from the version it was edited from, when its pieces are held
+	g, d := normalizeFrom(g, s.versions.draftBase(w.ID, w.CurrentVersionID, parentID))
+	pieces, hash := hashFrom(g, d)
 	cur, err := s.version(ctx, w.CurrentVersionID)
 	same := err == nil && cur.ContentHash == hash // nothing changed: no second version of the same content
 	var ahead *versionAhead
@@ -567,15 +568,18 @@ func (s *Service) SaveVersion(ctx context.Context, wfRef string, g Graph, notes,
 			Graph: g, ContentHash: hash, CreatedAt: s.now().UTC()})
 		defer ahead.drop()
 	}
-	if err := s.validateGraph(ctx, w.ID, g); err != nil {
-		return Version{}, err
+	c := s.validateGraphFrom(ctx, w.ID, g, d)
+	if c.err != nil {
+		return Version{}, c.err
 	}
 	if same {
+		s.keepDraftBase(pieces, cur, &c)
 		return cur, nil
 	}
 	v, err := ahead.add(ctx, s.store, makeCurrent)
 	if err == nil {
 		s.saveFactsAtSave(v)
+		s.keepDraftBase(pieces, v, &c)
 	}
 	return v, err
 }

@@ -161,15 +161,21 @@ func (s *Service) validateGraph(ctx context.Context, selfID string, g Graph) err
 	if !hasSubflow(s.reg, g) {
 		return ValidateGraph(s.reg, g)
 	}
+	return validateGraph(s.reg, g, s.subflowResolver(ctx, selfID))
+}
+
+// subflowResolver resolves the subworkflow nodes of workflow selfID's graph ("": of no
+// workflow yet) against the versions they pin.
+func (s *Service) subflowResolver(ctx context.Context, selfID string) subflowResolver {
 	selfName := "this workflow"
 	if selfID != "" {
 		if w, err := s.store.GetWorkflow(ctx, selfID); err == nil {
 			selfName = w.Name
 		}
 	}
-	return validateGraph(s.reg, g, func(n Node, t *NodeType) (*NodeType, []Problem) {
+	return func(n Node, t *NodeType) (*NodeType, []Problem) {
 		return s.resolveSubflowNode(ctx, selfID, selfName, n, t)
-	})
+	}
 }
 
 func hasSubflow(reg *Registry, g Graph) bool {

@@ -40,6 +40,13 @@ const stopEvery = 512
 // validateUnless is validateGraph, given up (errGivenUp) once stop is set (nil: never): a
 // validation begun before it is known to be needed (runVersion) ends soon after it is not.
 func validateUnless(reg *Registry, g Graph, sub subflowResolver, stop *atomic.Bool) error {
+	return validateKnown(reg, g, sub, stop, nil)
+}
+
+// validateKnown is validateUnless, taking the params of each node i for which known(i) is
+// true (nil: none) to be valid without checking them: what a draft validated from its base
+// passes for a node whose type, id and params are the base's (draftcheck.go).
+func validateKnown(reg *Registry, g Graph, sub subflowResolver, stop *atomic.Bool, known func(i int) bool) error {
 	stopped := func(i int) bool { return stop != nil && i%stopEvery == 0 && stop.Load() }
 	var probs []Problem
 	add := func(p Problem) { probs = append(probs, p) }
@@ -89,7 +96,9 @@ func validateUnless(reg *Registry, g Graph, sub subflowResolver, stop *atomic.Bo
 			add(Problem{NodeID: n.ID, Message: fmt.Sprintf("unknown node type %q", n.Type)})
 			continue
 		}
-		probs = append(probs, validateParams(n, t, declared)...)
+		if known == nil || !known(i) {
+			probs = append(probs, validateParams(n, t, declared)...)
+		}
 		if t.Subflow {
 			var rt *NodeType
 			if sub != nil && n.Params["workflow"] != nil && n.Params["version"] != nil {

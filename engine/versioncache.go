@@ -22,8 +22,11 @@ type versionCache struct {
 	// likeByID are the facts of the graph a version was saved from (the editor's draft,
 	// planned before it was stored): a base newGraphFactsFrom makes the version's facts from.
 	likeByID map[string]*graphFacts
-	order    []string
-	max      int
+	// bases are the pieces a draft edited from a recent version is checked and hashed from
+	// (draftbase.go), oldest first, a few at most.
+	bases []*draftBase
+	order []string
+	max   int
 }
 
 func newVersionCache(max int) *versionCache {

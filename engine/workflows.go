@@ -102,7 +102,10 @@ func (s *Service) CheckGraph(g Graph) []Problem {
 // CheckWorkflowGraph validates the draft graph of a workflow (workflowID may be ""), with its
 // subworkflow nodes checked against the versions they pin.
 func (s *Service) CheckWorkflowGraph(ctx context.Context, workflowID string, g Graph) []Problem {
-	return problemsOf(s.validateGraph(ctx, workflowID, NormalizeGraph(g)))
+	// from the newest version of the workflow whose pieces are held: the editor checks the
+	// draft after each edit
+	n, d := normalizeFrom(g, s.versions.draftBase(workflowID))
+	return problemsOf(s.validateGraphFrom(ctx, workflowID, n, d).err)
 }
 
 // CheckInputs validates flow input values against a version's declared inputs.
