@@ -123,3 +123,35 @@ func TestOpenWorkflowSendsTwoGraphsAtMost(t *testing.T) {
 		t.Errorf("GetVersion: %d nodes, %v", len(v.Graph.Nodes), err)
 	}
 }
+
+// TestWorkflowMetaListsWithoutGraphs: the meta the window asks after a run lists the
+// workflow's versions newest first, without graphs; a workflow that does not exist is not found.
+func TestWorkflowMetaListsWithoutGraphs(t *testing.T) {
+	ctx := context.Background()
+	a, svc := newStoredApp(ctx, t)
+	imp, err := a.ImportJSON(`{"format":"flowbench.workflow/1","name":"meta",
+		"nodes":[{"id":"a","type":"math.expr","params":{"expression":"2"}}],"edges":[]}`, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1, err := svc.GetVersion(ctx, imp.VersionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := v1.Graph
+	g.Nodes = []engine.Node{{ID: "a", Type: "math.expr", Params: map[string]any{"expression": "3"}}}
+	v2, err := svc.SaveVersion(ctx, imp.WorkflowID, g, "second", "", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := a.WorkflowMeta(imp.WorkflowID)
+	if err != nil || m.Workflow.CurrentVersionID != v2.ID || len(m.Versions) != 2 || m.Versions[0].ID != v2.ID || m.Versions[0].Notes != "second" {
+		t.Fatalf("meta %+v (%v), want v2 current and first", m, err)
+	}
+	if data, _ := json.Marshal(m); strings.Contains(string(data), `"graph"`) {
+		t.Errorf("the meta carries graphs: %s", data)
+	}
+	if _, err := a.WorkflowMeta("01a24f28-0000-7000-8000-000000000000"); !errors.Is(err, engine.ErrNotFound) {
+		t.Errorf("meta of a workflow that does not exist: %v, want not found", err)
+	}
+}

@@ -47,6 +47,20 @@ func (a *App) OpenWorkflow(id string) (WorkflowDetail, error) {
 	return d, nil
 }
 
+// WorkflowMeta returns a workflow and its versions without graphs: what the window lists
+// after a run or a save (the version menu, the header), without the current version's graph
+// OpenWorkflow sends (megabytes for a large workflow).
+func (a *App) WorkflowMeta(id string) (WorkflowMeta, error) {
+	if err := checkID("workflow", id); err != nil {
+		return WorkflowMeta{}, err
+	}
+	w, vs, err := a.svc.Versions(a.ctx, id)
+	if err != nil {
+		return WorkflowMeta{}, err
+	}
+	return WorkflowMeta{Workflow: w, Versions: versionHeads(vs)}, nil
+}
+
 // GetVersion returns a version of a workflow whole, with its graph (the window's version
 // lists come without graphs).
 func (a *App) GetVersion(workflowID, versionID string) (engine.Version, error) {

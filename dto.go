@@ -48,6 +48,12 @@ type WorkflowDetail struct {
 	NodeTypeCount int             `json:"node_type_count"`
 }
 
+// WorkflowMeta is a workflow and its versions, without graphs.
+type WorkflowMeta struct {
+	Workflow engine.Workflow `json:"workflow"`
+	Versions []VersionHead   `json:"versions"`
+}
+
 // VersionHead is a version as the window lists it, without its graph (GetVersion has it).
 type VersionHead struct {
 	ID         string    `json:"id"`

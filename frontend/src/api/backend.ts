@@ -23,6 +23,7 @@ import type {
   Workflow,
   WorkflowCard,
   WorkflowDetail,
+  WorkflowMeta,
 } from "./types";
 
 /** toError makes an Error of whatever a binding rejected with. */
@@ -55,6 +56,8 @@ export const api = {
   version: () => call<string>(() => App.Version()),
   listWorkflows: () => call<WorkflowCard[]>(() => App.ListWorkflows()).then((l) => l ?? []),
   openWorkflow: (id: string) => call<WorkflowDetail>(() => App.OpenWorkflow(id)),
+  /** a workflow and its versions without graphs (lists, the header) */
+  workflowMeta: (id: string) => call<WorkflowMeta>(() => App.WorkflowMeta(id)),
   /** a version whole, with its graph (lists of versions come without) */
   getVersion: (workflowId: string, versionId: string) => call<Version>(() => App.GetVersion(workflowId, versionId)),
   createWorkflow: (name: string) => call<Workflow>(() => App.CreateWorkflow(name)),

@@ -42,6 +42,7 @@ export type AssetRef = Plain<engine.AssetRef>;
 export type ImportResult = Plain<engine.ImportResult>;
 export type WorkflowCard = Plain<main.WorkflowCard>;
 export type WorkflowDetail = Plain<main.WorkflowDetail>;
+export type WorkflowMeta = Plain<main.WorkflowMeta>;
 export type RunInfo = Plain<main.RunInfo>;
 /** QueueControl is the data home's queue state: pause, slot cap, when finished runs were cleared from the list. */
 export type QueueControl = Plain<main.QueueControl>;

@@ -35,8 +35,8 @@ export async function openWorkflow(id: string): Promise<WorkflowDetail> {
 export async function refreshMeta(): Promise<void> {
   const wf = useGraph.getState().workflowId;
   if (!wf) return;
-  const d = await api.openWorkflow(wf);
-  useGraph.getState().setMeta({ workflow: d.workflow, versions: d.versions, currentVersionId: d.workflow.current_version_id });
+  const d = await api.workflowMeta(wf);
+  useGraph.getState().setMeta({ workflow: d.workflow, versions: d.versions ?? [], currentVersionId: d.workflow.current_version_id });
   setWindowTitle(d.workflow.name);
 }
 

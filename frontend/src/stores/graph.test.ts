@@ -126,6 +126,10 @@ describe("graph store", () => {
     // a draft opened from its base is sent as its patch
     useGraph.getState().load(detail({ draft: { ...v1.graph, edges: [] }, draft_base_id: "v1" }));
     expect(runTarget(useGraph.getState())).toEqual({ patch: { base_version_id: "v1", edges: [{ from: 0, to: 0, edges: [] }] } });
+    // a draft whose base version came without its graph is sent whole
+    const bare = { ...v1, id: "v0", graph: { inputs: null, nodes: null, edges: null } } as unknown as Version;
+    useGraph.getState().load(detail({ base: bare, draft: { ...v1.graph, edges: [] }, draft_base_id: "v0" }));
+    expect(runTarget(useGraph.getState())).toEqual({ graph: graphOf(useGraph.getState()) });
     // with no base known (a version this window has not listed), the graph is sent whole
     useGraph.getState().setBase("v9");
     expect(runTarget(useGraph.getState())).toEqual({ graph: graphOf(useGraph.getState()) });

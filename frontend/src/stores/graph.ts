@@ -3,7 +3,7 @@
 // open at a time; async results for another workflow id are ignored.
 import { applyEdgeChanges, applyNodeChanges, type EdgeChange, type NodeChange } from "@xyflow/react";
 import { create } from "zustand";
-import type { Graph, InputDecl, Problem, VersionHead, Workflow, WorkflowDetail } from "../api/types";
+import type { Graph, InputDecl, Problem, Version, VersionHead, Workflow, WorkflowDetail } from "../api/types";
 import { flowToGraph, graphToFlow, missingPositions } from "../lib/convert";
 import type { FlowGraph } from "../lib/flowtypes";
 import type { FbEdge, FbNode } from "../lib/flowtypes";
@@ -93,6 +93,12 @@ export function runTarget(s: Pick<GraphState, "inputs" | "nodes" | "edges" | "di
   return p ? { patch: p } : { graph: graphOf(s) };
 }
 
+/** graphKnown: the version came with its graph (a version list may leave graphs out; a
+ * version's stored graph always has a node list, empty or not). */
+function graphKnown(v: Version): boolean {
+  return Array.isArray(v.graph?.nodes);
+}
+
 /** flowFromGraph converts a stored graph for the canvas, laying out nodes without position. */
 export function flowFromGraph(g: Graph): FlowGraph {
   const f = graphToFlow(g);
@@ -159,7 +165,7 @@ export const useGraph = create<GraphState>((set, get) => {
         nodes: f.nodes,
         edges: f.edges,
         dirty: Boolean(d.draft),
-        base: makeBase(base.id, base.graph, f),
+        base: graphKnown(base) ? makeBase(base.id, base.graph, f) : null,
       });
     },
 

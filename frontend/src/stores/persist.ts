@@ -33,9 +33,16 @@ async function saveNow(): Promise<void> {
   const graph = patch === undefined ? graphOf(s) : null;
   useGraph.getState().setSaveStatus("saving");
   try {
-    await serial(() =>
-      backToBase ? api.discardDraft(wf) : patch ? api.saveDraftPatch(wf, patch) : api.saveDraft(wf, graph!, s.baseVersionId),
-    );
+    await serial(() => {
+      if (backToBase) return api.discardDraft(wf);
+      if (!patch) return api.saveDraft(wf, graph!, s.baseVersionId);
+      // a refused patch (its base gone from the backend, or a patch that does not fit it) must
+      // not lose the edit: the whole graph is saved instead
+      return api.saveDraftPatch(wf, patch).catch((e: Error) => {
+        console.error("autosave: the draft's patch was refused, saving the whole graph:", e.message);
+        return api.saveDraft(wf, graphOf(s), s.baseVersionId);
+      });
+    });
     savedSeq = seq;
     const now = useGraph.getState();
     if (now.workflowId !== wf) return;

@@ -15,7 +15,7 @@ export function SubflowInspector({ nodeId, params, problems }: { nodeId: string;
     let live = true;
     if (pin.workflow)
       api
-        .openWorkflow(pin.workflow)
+        .workflowMeta(pin.workflow)
         .then((d) => live && setVersions(d.versions ?? []))
         .catch(() => live && setVersions([]));
     return () => {

@@ -1523,6 +1523,38 @@ export namespace main {
 		    return a;
 		}
 	}
+	export class WorkflowMeta {
+	    workflow: engine.Workflow;
+	    versions: VersionHead[];
+	
+	    static createFrom(source: any = {}) {
+	        return new WorkflowMeta(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.workflow = this.convertValues(source["workflow"], engine.Workflow);
+	        this.versions = this.convertValues(source["versions"], VersionHead);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 
 }
 

@@ -157,3 +157,5 @@ export function UseVersion(arg1:string,arg2:string):Promise<engine.Version>;
 export function Version():Promise<string>;
 
 export function WatchWorkflow(arg1:string,arg2:engine.Graph):Promise<void>;
+
+export function WorkflowMeta(arg1:string):Promise<main.WorkflowMeta>;

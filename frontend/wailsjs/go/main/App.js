@@ -309,3 +309,7 @@ export function Version() {
 export function WatchWorkflow(arg1, arg2) {
   return window['go']['main']['App']['WatchWorkflow'](arg1, arg2);
 }
+
+export function WorkflowMeta(arg1) {
+  return window['go']['main']['App']['WorkflowMeta'](arg1);
+}

@@ -1,0 +1,64 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Version, WorkflowDetail } from "../api/types";
+
+const api = vi.hoisted(() => ({
+  saveDraftPatch: vi.fn(),
+  saveDraft: vi.fn(),
+  discardDraft: vi.fn(),
+}));
+vi.mock("../api/backend", () => ({ api }));
+
+import { graphOf, useGraph } from "./graph";
+import { flushDraft } from "./persist";
+
+const v1: Version = {
+  id: "v1", workflow_id: "w", seq: 1, label: "v1", notes: "", parent_id: "", content_hash: "h", created_at: "",
+  graph: {
+    inputs: [],
+    nodes: [
+      { id: "a", type: "math.expr", params: { expression: "1" }, position: { x: 0, y: 0 } },
+      { id: "b", type: "math.expr", params: { expression: "a + 1" }, position: { x: 300, y: 0 } },
+    ],
+    edges: [{ source: "a", sourceHandle: "result", target: "b", targetHandle: "a" }],
+  },
+};
+const detail: WorkflowDetail = {
+  workflow: { id: "w", name: "W", description: "", tags: [], current_version_id: "v1", created_at: "", updated_at: "" },
+  versions: [v1], current: v1, draft_base_id: "", run_cap: 4, node_type_count: 30,
+};
+
+const editB = (expression: string) =>
+  useGraph.getState().edit((f) => ({
+    ...f,
+    nodes: f.nodes.map((n) => (n.id === "b" ? { ...n, data: { ...n.data, params: { expression } } } : n)),
+  }));
+
+describe("autosave", () => {
+  beforeEach(() => {
+    vi.clearAllMocks();
+    api.saveDraftPatch.mockResolvedValue(undefined);
+    api.saveDraft.mockResolvedValue(undefined);
+    api.discardDraft.mockResolvedValue(undefined);
+    useGraph.getState().load(detail);
+  });
+
+  it("saves an edit as its patch of the base version, and discards the draft back at the base", async () => {
+    editB("a + 2");
+    await flushDraft();
+    expect(api.saveDraftPatch).toHaveBeenCalledWith("w", { base_version_id: "v1", changed: [graphOf(useGraph.getState()).nodes[1]] });
+    expect(api.saveDraft).not.toHaveBeenCalled();
+    useGraph.getState().undo();
+    await flushDraft();
+    expect(api.discardDraft).toHaveBeenCalledWith("w");
+    expect(useGraph.getState().dirty).toBe(false);
+  });
+
+  it("saves the whole graph when the backend refuses the patch", async () => {
+    api.saveDraftPatch.mockRejectedValue(new Error("the base version v1 of the edited graph's patch is not a version of \"W\": not found"));
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    editB("a + 3");
+    await flushDraft();
+    expect(api.saveDraft).toHaveBeenCalledWith("w", graphOf(useGraph.getState()), "v1");
+    expect(useGraph.getState().saveStatus).toBe("idle");
+  });
+});
