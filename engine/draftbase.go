@@ -65,14 +65,34 @@ type draftDiff struct {
 // A node whose params are the values of the base node's, of the same types, takes the base
 // node's params, which are what normalizing its own makes (normalizing is idempotent): its
 // params are looked at once, not once to normalize them and again to compare them.
-func normalizeFrom(raw Graph, base *draftBase) (Graph, *draftDiff) {
+//
+// A base's graph must stay what its text was made from, though a caller may change the maps
+// of a graph it gave (a test edits a param in place and saves again): so the graph made from
+// a base shares no params or position with raw (the base's own, or copies), nor does one made
+// without a base when own is set; owned reports it (false: a value of a type a graph does
+// not decode to, which is not copied, and the graph is not to become a base).
+func normalizeFrom(raw Graph, base *draftBase, own bool) (g Graph, d *draftDiff, owned bool) {
 	if base == nil {
-		return NormalizeGraph(raw), nil
+		g = NormalizeGraph(raw)
+		if !own {
+			return g, nil, false
+		}
+		owned = ownInputs(g.Inputs)
+		for i := range g.Nodes {
+			n := &g.Nodes[i]
+			var ok bool
+			if n.Params, ok = ownParams(n.Params); !ok {
+				owned = false
+			}
+			n.Position = ownPosition(n.Position)
+		}
+		return g, nil, owned
 	}
-	g := NormalizeGraph(Graph{Inputs: raw.Inputs, Edges: raw.Edges})
+	g = NormalizeGraph(Graph{Inputs: raw.Inputs, Edges: raw.Edges})
+	owned = ownInputs(g.Inputs)
 	g.Nodes = make([]Node, len(raw.Nodes))
 	bn := base.g.Nodes
-	d := &draftDiff{base: base, match: make([]int32, len(raw.Nodes)), same: make([]uint8, len(raw.Nodes)),
+	d = &draftDiff{base: base, match: make([]int32, len(raw.Nodes)), same: make([]uint8, len(raw.Nodes)),
 		shape: len(bn) == len(raw.Nodes)}
 	for i := range raw.Nodes {
 		n := raw.Nodes[i]
@@ -95,7 +115,19 @@ func normalizeFrom(raw Graph, base *draftBase) (Graph, *draftDiff) {
 			n.Params, sameParamsAsBase = b.Params, true
 		} else {
 			n.Params = normalizeParams(n.Params)
-			sameParamsAsBase = b != nil && sameParams(n.Params, b.Params)
+			if sameParamsAsBase = b != nil && sameParams(n.Params, b.Params); sameParamsAsBase {
+				n.Params = b.Params
+			} else {
+				var ok bool
+				if n.Params, ok = ownParams(n.Params); !ok {
+					owned = false
+				}
+			}
+		}
+		if b != nil && samePosition(n.Position, b.Position) {
+			n.Position = b.Position
+		} else {
+			n.Position = ownPosition(n.Position)
 		}
 		g.Nodes[i] = n
 		if b == nil {
@@ -115,7 +147,70 @@ func normalizeFrom(raw Graph, base *draftBase) (Graph, *draftDiff) {
 	d.edges = sameEdgeEnds(g.Edges, base.g.Edges)
 	d.inputs = sameInputs(g.Inputs, base.g.Inputs)
 	d.cover = d.inputs || coversNames(g.Inputs, base.g.Inputs)
-	return g, d
+	return g, d, owned
+}
+
+// ownParams is a copy of normalized params sharing nothing (false: a value of another type
+// than a graph decodes to, kept as it is).
+func ownParams(params map[string]any) (map[string]any, bool) {
+	if params == nil {
+		return nil, true
+	}
+	v, ok := ownValue(params)
+	return v.(map[string]any), ok
+}
+
+func ownValue(v any) (any, bool) {
+	switch x := v.(type) {
+	case nil, string, bool, int64, float64, int:
+		return v, true
+	case map[string]any:
+		if x == nil {
+			return x, true
+		}
+		m := make(map[string]any, len(x))
+		ok := true
+		for k, e := range x {
+			var eok bool
+			m[k], eok = ownValue(e)
+			ok = ok && eok
+		}
+		return m, ok
+	case []any:
+		if x == nil {
+			return x, true
+		}
+		l := make([]any, len(x))
+		ok := true
+		for i, e := range x {
+			var eok bool
+			l[i], eok = ownValue(e)
+			ok = ok && eok
+		}
+		return l, ok
+	}
+	return v, false
+}
+
+func ownPosition(p *Position) *Position {
+	if p == nil {
+		return nil
+	}
+	c := *p
+	return &c
+}
+
+// ownInputs copies the declared inputs' defaults (NormalizeGraph copied the list) so that
+// they share nothing; false when one cannot be.
+func ownInputs(inputs []InputDecl) bool {
+	owned := true
+	for i := range inputs {
+		var ok bool
+		if inputs[i].Default, ok = ownValue(inputs[i].Default); !ok {
+			owned = false
+		}
+	}
+	return owned
 }
 
 // fast reports whether the draft's problems are those of its nodes whose params differ from
@@ -279,9 +374,11 @@ func (s *Service) warmDraftBase(v Version) {
 		return
 	}
 	s.warming.Go(func() {
-		g := NormalizeGraph(v.Graph)
-		pieces, _ := hashFrom(g, nil)
+		g, _, owned := normalizeFrom(v.Graph, nil, true)
+		pieces, _ := hashFrom(v.Graph, g, nil)
 		c := checkFrom(s.reg, g, nil, nil, nil)
-		s.keepDraftBase(pieces, v, &c)
+		if owned {
+			s.keepDraftBase(pieces, v, &c)
+		}
 	})
 }

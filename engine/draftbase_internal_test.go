@@ -290,6 +290,9 @@ func TestPropertyDraftFromBase(t *testing.T) {
 			if base.valid {
 				valid++
 			}
+			if r.IntN(4) == 0 {
+				changeInPlace(r, g)
+			}
 		}
 	}
 	t.Logf("valid drafts: %d, fast: %d, known params: %d, nodes' text reused: %d, edges' text reused: %d", valid, fast, known, reused, edgesReused)
@@ -298,16 +301,35 @@ func TestPropertyDraftFromBase(t *testing.T) {
 	}
 }
 
+// changeInPlace changes a param and a position of g in place, as a caller may change a graph
+// it gave (a base's graph must not change with it).
+func changeInPlace(r *rand.Rand, g Graph) {
+	if len(g.Nodes) == 0 {
+		return
+	}
+	n := g.Nodes[r.IntN(len(g.Nodes))]
+	for k := range n.Params {
+		n.Params[k] = fmt.Sprint("changed ", r.IntN(1000))
+		break
+	}
+	if n.Position != nil {
+		n.Position.X++
+	}
+}
+
 // checkDraft checks draft g, normalized, validated and hashed from base (nil: none), against
 // the whole computation and returns its pieces as the next draft's base, and how it differs
 // from base.
 func checkDraft(t *testing.T, reg *Registry, sub subflowResolver, g Graph, base *draftBase, round, step int) (*draftBase, *draftDiff) {
 	t.Helper()
-	n, d := normalizeFrom(g, base)
+	n, d, owned := normalizeFrom(g, base, true)
+	if !owned {
+		t.Fatalf("round %d step %d: the normalized graph shares values with the draft", round, step)
+	}
 	if want := NormalizeGraph(g); !reflect.DeepEqual(n, want) {
 		t.Fatalf("round %d step %d: normalized from the base\n%+v\nwhole\n%+v", round, step, n, want)
 	}
-	pieces, hash := hashFrom(n, d)
+	pieces, hash := hashFrom(g, n, d)
 	if want := ContentHash(g); hash != want {
 		t.Fatalf("round %d step %d: hash from the base %s, whole %s\ngraph %+v", round, step, hash, want, g)
 	}
@@ -339,7 +361,11 @@ func TestPropertyDraftHashOddValues(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 17))
 	for round := range 2000 {
 		g := jsonGraph(r, round%3 == 0)
-		base, _ := hashFrom(NormalizeGraph(g), nil)
+		n, _, owned := normalizeFrom(g, nil, true)
+		base, _ := hashFrom(g, n, nil)
+		if !owned {
+			base = nil
+		}
 		for step := range 3 {
 			e := Graph{Inputs: slices.Clone(g.Inputs), Nodes: slices.Clone(g.Nodes), Edges: slices.Clone(g.Edges)}
 			other := jsonGraph(r, false)
@@ -357,11 +383,12 @@ func TestPropertyDraftHashOddValues(t *testing.T) {
 			if r.IntN(10) == 0 && len(e.Nodes) > 0 {
 				e.Nodes[0].Params = map[string]any{"nan": math.NaN()}
 			}
-			pieces, hash := hashFrom(normalizeFrom(e, base))
+			n, d, owned := normalizeFrom(e, base, true)
+			pieces, hash := hashFrom(e, n, d)
 			if want := ContentHash(e); hash != want {
 				t.Fatalf("round %d step %d: hash from the base %s, whole %s\ngraph %#v", round, step, hash, want, e)
 			}
-			if pieces != nil {
+			if pieces != nil && owned {
 				base = pieces
 			}
 			g = e
@@ -402,7 +429,8 @@ func TestPropertyDraftHashLarge(t *testing.T) {
 			g.Edges = append(g.Edges, Edge{Source: fmt.Sprintf("n%d", i-1), SourceHandle: "result", Target: fmt.Sprintf("n%d", i), TargetHandle: "a"})
 		}
 	}
-	base, _ := hashFrom(normalizeFrom(g, nil))
+	n, _, _ := normalizeFrom(g, nil, true)
+	base, _ := hashFrom(g, n, nil)
 	resumed := 0
 	for round := range 300 {
 		e := Graph{Nodes: slices.Clone(g.Nodes), Edges: slices.Clone(g.Edges)}
@@ -421,11 +449,11 @@ func TestPropertyDraftHashLarge(t *testing.T) {
 				e.Nodes[i].Params = map[string]any{"expr": fmt.Sprint("a + ", round)}
 			}
 		}
-		n, d := normalizeFrom(e, base)
+		n, d, _ := normalizeFrom(e, base, true)
 		if d.same[0] == nodeSame && len(base.marks) > 0 {
 			resumed++
 		}
-		pieces, hash := hashFrom(n, d)
+		pieces, hash := hashFrom(e, n, d)
 		if want := ContentHash(e); hash != want {
 			t.Fatalf("round %d: hash from the base %s, whole %s", round, hash, want)
 		}

@@ -16,13 +16,15 @@ import (
 // base's: only the rest is encoded again. The text is kept as the pieces of the version the
 // draft becomes.
 
-// hashFrom returns normalized graph g's content hash (normalizedHash(g)) and its pieces, made
-// from d's base when d is not nil; the pieces are nil when g's text cannot be made in pieces
-// (a value encoding/json refuses), and the hash is then worked out whole.
-func hashFrom(g Graph, d *draftDiff) (*draftBase, string) {
+// hashFrom returns the content hash of raw (ContentHash(raw)) and the pieces of g, raw
+// normalized (normalizeFrom), made from d's base when d is not nil. The pieces are nil when
+// g's text cannot be made in pieces (a value encoding/json refuses), and the hash is then
+// worked out whole from raw: its text is then Go's printing of the graph, which shows where
+// positions are in memory, so it is raw's, not a copy's.
+func hashFrom(raw, g Graph, d *draftDiff) (*draftBase, string) {
 	b, ok := draftText(g, d)
 	if !ok {
-		return nil, normalizedHash(g)
+		return nil, ContentHash(raw)
 	}
 	return b, b.hash
 }

@@ -119,8 +119,11 @@ func (s *Service) keepDraft(ctx context.Context, w Workflow, notes string) error
 		return err
 	}
 	// a draft equal to a version is that version: found by its hash, it is not validated
-	g, d := normalizeFrom(draft, s.versions.draftBase(w.ID, w.CurrentVersionID))
-	pieces, hash := hashFrom(g, d)
+	g, d, owned := normalizeFrom(draft, s.versions.draftBase(w.ID, w.CurrentVersionID), true)
+	pieces, hash := hashFrom(draft, g, d)
+	if !owned {
+		pieces = nil // not to be kept: it shares values with the draft
+	}
 	v, found, err := s.versionWithHash(ctx, w, hash)
 	if err != nil {
 		return err

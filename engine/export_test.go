@@ -59,12 +59,12 @@ func (s *Service) PlanFactsAreWorkedOut(v Version) (based, equal bool) {
 // and hashed from it (tests and benchmarks).
 func DraftFromBase(reg *Registry, base Graph) func(draft Graph) (string, error) {
 	n := NormalizeGraph(base)
-	b, _ := hashFrom(n, nil)
+	b, _ := hashFrom(base, n, nil)
 	b.valid = ValidateGraph(reg, n) == nil
 	return func(draft Graph) (string, error) {
-		g, d := normalizeFrom(draft, b)
+		g, d, _ := normalizeFrom(draft, b, false)
 		c := checkFrom(reg, g, nil, nil, d)
-		_, hash := hashFrom(g, d)
+		_, hash := hashFrom(draft, g, d)
 		return hash, c.err
 	}
 }
@@ -85,6 +85,6 @@ func (s *Service) DraftBaseHeld(id string) (held, valid bool) {
 // DraftCheckedFast reports whether draft g of workflow workflowID edited from version id
 // would be validated from the version's pieces by its changed nodes' params alone.
 func (s *Service) DraftCheckedFast(workflowID, id string, g Graph) bool {
-	_, d := normalizeFrom(g, s.versions.draftBase(workflowID, id))
+	_, d, _ := normalizeFrom(g, s.versions.draftBase(workflowID, id), false)
 	return d.fast()
 }

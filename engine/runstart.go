@@ -160,10 +160,13 @@ func (s *Service) runVersion(ctx context.Context, w Workflow, req RunRequest) (v
 	// the service holds its pieces (draftbase.go): only what the edit touched. The validation
 	// (~6 ms whole on a 10,000-node graph) is begun on another core while the draft is hashed
 	// (~5 ms whole), and given up when a version equals it.
-	g, d := normalizeFrom(*req.Draft, s.versions.draftBase(w.ID, w.CurrentVersionID))
+	g, d, owned := normalizeFrom(*req.Draft, s.versions.draftBase(w.ID, w.CurrentVersionID), true)
 	var stop atomic.Bool
 	valid := goAside(func() checked { return checkFrom(s.reg, g, nil, &stop, d) })
-	pieces, hash := hashFrom(g, d)
+	pieces, hash := hashFrom(*req.Draft, g, d)
+	if !owned {
+		pieces = nil // not to be kept: it shares values with the caller's draft
+	}
 	if v, found, err := s.versionWithHash(ctx, w, hash); err != nil || found {
 		stop.Store(true)
 		valid.discard()

@@ -557,8 +557,12 @@ func (s *Service) SaveVersion(ctx context.Context, wfRef string, g Graph, notes,
 		parentID = w.CurrentVersionID
 	}
 	// validated and hashed from the version it was edited from, when its pieces are held
-	g, d := normalizeFrom(g, s.versions.draftBase(w.ID, w.CurrentVersionID, parentID))
-	pieces, hash := hashFrom(g, d)
+	raw := g
+	g, d, owned := normalizeFrom(raw, s.versions.draftBase(w.ID, w.CurrentVersionID, parentID), true)
+	pieces, hash := hashFrom(raw, g, d)
+	if !owned {
+		pieces = nil // not to be kept: it shares values with the caller's graph
+	}
 	cur, err := s.version(ctx, w.CurrentVersionID)
 	same := err == nil && cur.ContentHash == hash // nothing changed: no second version of the same content
 	var ahead *versionAhead

@@ -104,7 +104,7 @@ func (s *Service) CheckGraph(g Graph) []Problem {
 func (s *Service) CheckWorkflowGraph(ctx context.Context, workflowID string, g Graph) []Problem {
 	// from the newest version of the workflow whose pieces are held: the editor checks the
 	// draft after each edit
-	n, d := normalizeFrom(g, s.versions.draftBase(workflowID))
+	n, d, _ := normalizeFrom(g, s.versions.draftBase(workflowID), false)
 	return problemsOf(s.validateGraphFrom(ctx, workflowID, n, d).err)
 }
 
