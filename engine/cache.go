@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 )
 
 // The cache across workflows and versions (SPEC §14): in a run from a block or a changed
@@ -66,7 +67,17 @@ type cacheIndex struct {
 	// (cacherunfetch.go).
 	runWindows map[string]*runFetch
 	runReset   uint64
+	// savedUpTo is the largest seq this process's committer saved (saved). A batch reaches
+	// committed a moment after it is saved (the committer tells the index on its next turn);
+	// told, closed and dropped, wakes a begin waiting for it.
+	savedUpTo int64
+	told      chan struct{}
 }
+
+// ownCommitWait bounds how long begin waits for this process's saved batches to reach the
+// index (a few milliseconds at most when the committer works; past it, begin reads the
+// store's writes back as it does another process's).
+const ownCommitWait = 2 * time.Second
 
 // cacheIndexMax bounds the fingerprints the index keeps; past it, lookups go to the store.
 const cacheIndexMax = 200_000
@@ -219,7 +230,33 @@ func (c *cacheIndex) begin(ctx context.Context, st GenerationStore) bool {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.valid && c.clock == now {
+	// The store's clock may be ahead of the index by batches this process saved that the
+	// committer has not told it of yet (a run's end does not wait for that; a changed run's
+	// own cache hits are saved as it goes): they come in a moment. Read back as another
+	// process's writes, they would drop the hits of their fingerprints (or, from a store that
+	// cannot list them, every hit).
+	deadline := time.Now().Add(ownCommitWait)
+	for c.valid && now.Deletions == c.clock.Deletions && c.clock.Writes < now.Writes && now.Writes <= c.savedUpTo {
+		wait := time.Until(deadline)
+		if wait <= 0 {
+			break
+		}
+		if c.told == nil {
+			c.told = make(chan struct{})
+		}
+		told := c.told
+		c.mu.Unlock()
+		t := time.NewTimer(wait)
+		select {
+		case <-told:
+		case <-t.C:
+		case <-ctx.Done():
+		}
+		t.Stop()
+		c.mu.Lock()
+	}
+	// Holding at the clock read, or past it by this process's own commits told since.
+	if c.valid && now.Deletions == c.clock.Deletions && now.Writes <= c.clock.Writes {
 		return true
 	}
 	l, canList := st.(FingerprintLister)
@@ -277,6 +314,7 @@ func (c *cacheIndex) committed(gens []Generation) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer c.wake()
 	if c.valid && gens[len(gens)-1].Seq <= c.clock.Writes {
 		return // read with the clock
 	}
@@ -303,6 +341,25 @@ func (c *cacheIndex) committed(gens []Generation) {
 			cp := *g
 			c.hits[g.InputFingerprint] = &cp
 		}
+	}
+}
+
+// saved notes that this process's committer stored gens (its saved hook): they reach
+// committed on the committer's next turn.
+func (c *cacheIndex) saved(gens []Generation) {
+	if len(gens) == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.savedUpTo = max(c.savedUpTo, gens[len(gens)-1].Seq)
+}
+
+// wake wakes the begins waiting for a commit to be told (c.mu held).
+func (c *cacheIndex) wake() {
+	if c.told != nil {
+		close(c.told)
+		c.told = nil
 	}
 }
 

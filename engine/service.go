@@ -129,6 +129,7 @@ func NewService(cfg Config) (*Service, error) {
 	s.committer.saved = func(gens []Generation, epochs map[string]int64) {
 		s.current.committed(gens, epochs)
 		s.follow.committed(gens, epochs)
+		s.cacheIdx.saved(gens)
 	}
 	// The cache's known set takes a changed run's generations while the next batch is
 	// written: a key added a moment later only costs a lookup meanwhile a miss.

@@ -5,7 +5,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { versionHead, type Graph, type Version, type WorkflowDetail } from "../api/types";
 import { draftPatch, graphOf, useGraph } from "../stores/graph";
 import type { FbEdge, FbNode } from "./flowtypes";
-import { applyPatch, sameJSON, type GraphPatch } from "./patch";
+import { fromFlowNode } from "./convert";
+import { applyPatch, sameJSON, writesNode, type GraphPatch } from "./patch";
 
 // The editor's patches of a base version, checked here against the whole graph the editor
 // would send, and written to testdata/graphpatch/editor-patches.json for the Go test that
@@ -101,6 +102,38 @@ const cases: [string, () => void][] = [
     st().redo();
   }],
 ];
+
+describe("writesNode", () => {
+  it("says what converting the node and comparing it says", () => {
+    const n = (over: Partial<FbNode> = {}, data: Partial<FbNode["data"]> = {}): FbNode => ({
+      id: "a", type: "fb", position: { x: 10.4, y: 180 }, data: { type: "math.expr", params: { expression: "1" }, ...data }, ...over,
+    });
+    const nodes = [
+      n(), n({}, { params: {} }), n({}, { label: "L" }), n({}, { label: "" }), n({ parentId: "g" }), n({ position: { x: 10.6, y: -0.4 } }),
+      n({}, { params: { expression: "1", k: undefined } }), n({ id: "b" }), n({}, { type: "math.other" }),
+    ];
+    const stored = [
+      { id: "a", type: "math.expr", params: { expression: "1" }, position: { x: 10, y: 180 } },
+      { id: "a", type: "math.expr", position: { x: 10, y: 180 } },
+      { id: "a", type: "math.expr", params: {}, position: { x: 10, y: 180 } },
+      { id: "a", type: "math.expr", label: "L", params: { expression: "1" }, position: { x: 10, y: 180 } },
+      { id: "a", type: "math.expr", label: "", params: { expression: "1" }, position: { x: 10, y: 180 } },
+      { id: "a", type: "math.expr", params: { expression: "1" }, position: { x: 10, y: 10 }, parentId: "g" },
+      { id: "a", type: "math.expr", params: { expression: "1" }, position: { x: 11, y: 0 } },
+      { id: "a", type: "math.expr", params: { expression: "1" } },
+      { id: "a", type: "math.expr", params: { expression: "2" }, position: { x: 10, y: 180 } },
+    ];
+    let equal = 0;
+    for (const fb of nodes) {
+      for (const b of stored) {
+        const want = sameJSON(fromFlowNode(fb), b);
+        expect(writesNode(fb, b), `${JSON.stringify(fb)} ${JSON.stringify(b)}`).toBe(want);
+        if (want) equal++;
+      }
+    }
+    expect(equal).toBeGreaterThan(4);
+  });
+});
 
 interface Fixture {
   base: Graph;

@@ -8,6 +8,7 @@ import type { EdgeSpan, Graph, GraphEdge, GraphNode, GraphPatch, InputDecl } fro
 
 export type { EdgeSpan, GraphPatch };
 import { fromFlowEdge, fromFlowNode } from "./convert";
+import { canvasToBody } from "./groups";
 import type { FbEdge, FbNode, FlowGraph } from "./flowtypes";
 
 /** PatchBase is a version's graph as the backend holds it, indexed to diff the canvas with. */
@@ -47,6 +48,17 @@ export function sameJSON(a: unknown, b: unknown): boolean {
   return n === 0;
 }
 
+/** writesNode reports whether fromFlowNode(n) is exactly b, without making it (opening a
+ * 10,000-node workflow checks every node once). */
+export function writesNode(n: FbNode, b: GraphNode): boolean {
+  if (n.id !== b.id || n.data.type !== b.type || (n.data.label ? n.data.label : undefined) !== b.label) return false;
+  if ((n.parentId ? n.parentId : undefined) !== b.parentId) return false;
+  const params = n.data.params;
+  if (params && Object.keys(params).length > 0 ? !sameJSON(params, b.params) : b.params !== undefined) return false;
+  const at = n.parentId ? canvasToBody(n.position) : n.position;
+  return b.position !== undefined && b.position.x === Math.round(at.x) && b.position.y === Math.round(at.y);
+}
+
 const edgeText = (e: GraphEdge) => `${e.id ?? ""}\u0000${e.source}\u0000${e.sourceHandle}\u0000${e.target}\u0000${e.targetHandle}`;
 
 /**
@@ -81,7 +93,7 @@ export function makeBase(versionId: string, graph: Graph, flow: FlowGraph, writt
   }
   for (const n of flow.nodes) {
     const i = base.nodeAt.get(n.id);
-    if (i !== undefined && sameJSON(fromFlowNode(n), nodes[i])) base.sameNode.set(n.id, n);
+    if (i !== undefined && writesNode(n, nodes[i])) base.sameNode.set(n.id, n);
   }
   const used = new Uint8Array(edges.length);
   for (const e of flow.edges) {

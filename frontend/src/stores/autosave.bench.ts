@@ -2,11 +2,13 @@
 // src/stores/autosave.bench.ts; docs/PERFORMANCE.md): "whole" is what saveNow did until
 // session 11 (the graph converted, compared with the base as the canvas writes it, and the
 // call's arguments stringified for the bridge), "patch" what it does now (the patch of the base
-// made, and stringified). The other pair is the undo step each edit records: the graph
-// converted, or the canvas's lists kept.
+// made, and stringified). Then the undo step each edit records (the graph converted, or the
+// canvas's lists kept), and what opening the workflow pays for the base (canonicalJSON of its
+// graph, or makeBase indexing it against the canvas).
 import { bench, describe } from "vitest";
 import { versionHead, type Graph, type Version, type WorkflowDetail } from "../api/types";
 import { flowToGraph, graphToFlow } from "../lib/convert";
+import { makeBase } from "../lib/patch";
 import { draftPatch, flowOf, graphOf, useGraph } from "./graph";
 
 const N = 10_000;
@@ -65,5 +67,15 @@ describe("the undo step one edit records (10,000 nodes)", () => {
   });
   bench("lists", () => {
     flowOf(useGraph.getState());
+  });
+});
+
+describe("the base indexed when the 10,000-node graph opens", () => {
+  const flow = graphToFlow(base);
+  bench("canonicalJSON", () => {
+    JSON.stringify(flowToGraph(graphToFlow(base)));
+  });
+  bench("makeBase", () => {
+    makeBase("v1", base, flow);
   });
 });
