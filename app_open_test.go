@@ -5,14 +5,56 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/flowbench/flowbench/engine"
 	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/flowbench/flowbench/engine"
 	datahome "github.com/flowbench/flowbench/home"
 )
+
+// benchApp is an App on a new data home (closed when the benchmark ends) with g imported.
+func benchApp(b *testing.B, g engine.Graph) (*App, *datahome.Home, engine.ImportResult) {
+	b.Helper()
+	ctx := context.Background()
+	h, err := datahome.Open(ctx, b.TempDir(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(h.Close)
+	file, err := engine.ExportWorkflow(engine.Workflow{Name: "chain"}, engine.Version{Graph: g})
+	if err != nil {
+		b.Fatal(err)
+	}
+	imp, err := h.Service.Import(ctx, file, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return NewApp(h.Service, "", nil), h, imp
+}
+
+// twoVersions is an App whose workflow has v1 (node a: "2") and v2 (node a: "3", notes),
+// current.
+func twoVersions(t *testing.T, notes string) (a *App, svc *engine.Service, imp engine.ImportResult, v1, v2 engine.Version) {
+	t.Helper()
+	ctx := context.Background()
+	a, svc = newStoredApp(ctx, t)
+	imp, err := a.ImportJSON(`{"format":"flowbench.workflow/1","name":"two",
+		"nodes":[{"id":"a","type":"math.expr","params":{"expression":"2"}}],"edges":[]}`, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v1, err = svc.GetVersion(ctx, imp.VersionID); err != nil {
+		t.Fatal(err)
+	}
+	g := v1.Graph
+	g.Nodes = []engine.Node{{ID: "a", Type: "math.expr", Params: map[string]any{"expression": "3"}}}
+	if v2, err = svc.SaveVersion(ctx, imp.WorkflowID, g, notes, "", true); err != nil {
+		t.Fatal(err)
+	}
+	return a, svc, imp, v1, v2
+}
 
 // BenchmarkOpenWorkflow10kVersions is what the window asks after every Run of an edited draft
 // (refreshMeta) and when it opens a workflow: OpenWorkflow of a 10,000-node chain with 20
@@ -21,21 +63,9 @@ import (
 // as the detail carried them before (whole-json-MB, whole-ms: ListVersions and its JSON).
 func BenchmarkOpenWorkflow10kVersions(b *testing.B) {
 	ctx := context.Background()
-	h, err := datahome.Open(ctx, b.TempDir(), slog.New(slog.DiscardHandler))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer h.Close()
-	a, svc := NewApp(h.Service, "", nil), h.Service
 	g := editorChain(10000)
-	file, err := engine.ExportWorkflow(engine.Workflow{Name: "chain"}, engine.Version{Graph: g})
-	if err != nil {
-		b.Fatal(err)
-	}
-	imp, err := svc.Import(ctx, file, "")
-	if err != nil {
-		b.Fatal(err)
-	}
+	a, h, imp := benchApp(b, g)
+	svc := h.Service
 	for i := 1; i < 20; i++ {
 		g.Nodes[5000].Params = map[string]any{"expression": fmt.Sprintf("a + %d", 100+i)}
 		if _, err := svc.SaveVersion(ctx, imp.WorkflowID, g, fmt.Sprint("edit ", i), "", true); err != nil {
@@ -76,23 +106,7 @@ func BenchmarkOpenWorkflow10kVersions(b *testing.B) {
 // graphs; the current version comes whole, and the draft's base whole only when it is not the
 // current version.
 func TestOpenWorkflowSendsTwoGraphsAtMost(t *testing.T) {
-	ctx := context.Background()
-	a, svc := newStoredApp(ctx, t)
-	imp, err := a.ImportJSON(`{"format":"flowbench.workflow/1","name":"open",
-		"nodes":[{"id":"a","type":"math.expr","params":{"expression":"2"}}],"edges":[]}`, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v1, err := svc.GetVersion(ctx, imp.VersionID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := v1.Graph
-	g.Nodes = []engine.Node{{ID: "a", Type: "math.expr", Params: map[string]any{"expression": "3"}}}
-	v2, err := svc.SaveVersion(ctx, imp.WorkflowID, g, "v2", "", true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, _, imp, v1, v2 := twoVersions(t, "v2")
 	d, err := a.OpenWorkflow(imp.WorkflowID)
 	if err != nil {
 		t.Fatal(err)
@@ -127,23 +141,7 @@ func TestOpenWorkflowSendsTwoGraphsAtMost(t *testing.T) {
 // TestWorkflowMetaListsWithoutGraphs: the meta the window asks after a run lists the
 // workflow's versions newest first, without graphs; a workflow that does not exist is not found.
 func TestWorkflowMetaListsWithoutGraphs(t *testing.T) {
-	ctx := context.Background()
-	a, svc := newStoredApp(ctx, t)
-	imp, err := a.ImportJSON(`{"format":"flowbench.workflow/1","name":"meta",
-		"nodes":[{"id":"a","type":"math.expr","params":{"expression":"2"}}],"edges":[]}`, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	v1, err := svc.GetVersion(ctx, imp.VersionID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := v1.Graph
-	g.Nodes = []engine.Node{{ID: "a", Type: "math.expr", Params: map[string]any{"expression": "3"}}}
-	v2, err := svc.SaveVersion(ctx, imp.WorkflowID, g, "second", "", true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, _, imp, _, v2 := twoVersions(t, "second")
 	m, err := a.WorkflowMeta(imp.WorkflowID)
 	if err != nil || m.Workflow.CurrentVersionID != v2.ID || len(m.Versions) != 2 || m.Versions[0].ID != v2.ID || m.Versions[0].Notes != "second" {
 		t.Fatalf("meta %+v (%v), want v2 current and first", m, err)

@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/flowbench/flowbench/engine"
-	datahome "github.com/flowbench/flowbench/home"
 )
 
 // BenchmarkWindowRunChanged10k is issue 15's Run changed as the window does it, through the
@@ -27,24 +25,12 @@ import (
 // as a person's next click would.
 func BenchmarkWindowRunChanged10k(b *testing.B) {
 	ctx := context.Background()
-	h, err := datahome.Open(ctx, b.TempDir(), slog.New(slog.DiscardHandler))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer h.Close()
-	a, svc := NewApp(h.Service, "", nil), h.Service
 	g := editorChain(10000) // fed by a flow input, as bench-chain's chain
 	g.Inputs = []engine.InputDecl{{Name: "x", Type: "integer", Default: 1}}
 	g.Nodes = append([]engine.Node{{ID: "in", Type: "flow.inputs", Position: &engine.Position{}}}, g.Nodes...)
 	g.Edges = append(g.Edges, engine.Edge{ID: "ein", Source: "in", SourceHandle: "x", Target: "n0", TargetHandle: "a"})
-	file, err := engine.ExportWorkflow(engine.Workflow{Name: "chain"}, engine.Version{Graph: g})
-	if err != nil {
-		b.Fatal(err)
-	}
-	imp, err := svc.Import(ctx, file, "")
-	if err != nil {
-		b.Fatal(err)
-	}
+	a, h, imp := benchApp(b, g)
+	svc := h.Service
 	wf := imp.WorkflowID
 	// as the binding decodes a call's argument
 	decoded := func(req RunRequest) RunRequest {

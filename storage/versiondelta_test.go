@@ -87,6 +87,17 @@ func FuzzApplyDelta(f *testing.F) {
 	})
 }
 
+// openDeltaStore opens a store on home, closed when the test ends.
+func openDeltaStore(tb testing.TB, home string) *Store {
+	tb.Helper()
+	s, err := Open(context.Background(), home, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { s.Close() })
+	return s
+}
+
 // chainGraph is a chain of n math.expr nodes, large enough from a few hundred nodes to be
 // stored as deltas.
 func chainGraph(n int) engine.Graph {
@@ -117,11 +128,7 @@ func cloneChain(g engine.Graph) engine.Graph {
 func TestPropertyVersionDeltasReadAsWhole(t *testing.T) {
 	ctx := context.Background()
 	home := t.TempDir()
-	s, err := Open(ctx, home, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { s.Close() }()
+	s := openDeltaStore(t, home)
 	rng := rand.New(rand.NewPCG(3, 4))
 	base := chainGraph(600)
 	w, v1, err := s.CreateWorkflow(ctx, engine.Workflow{Name: "deltas"}, engine.Version{Graph: base})
@@ -217,9 +224,7 @@ func TestPropertyVersionDeltasReadAsWhole(t *testing.T) {
 	for _, b := range bins {
 		os.Remove(b)
 	}
-	if s, err = Open(ctx, home, nil); err != nil {
-		t.Fatal(err)
-	}
+	s = openDeltaStore(t, home)
 	check(s, "a fresh process")
 }
 
@@ -227,11 +232,7 @@ func TestPropertyVersionDeltasReadAsWhole(t *testing.T) {
 // is an error naming it, not a wrong graph.
 func TestVersionDeltaNeedsItsKeyframe(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openDeltaStore(t, t.TempDir())
 	w, v1, err := s.CreateWorkflow(ctx, engine.Workflow{Name: "deltas"}, engine.Version{Graph: chainGraph(600)})
 	if err != nil {
 		t.Fatal(err)
@@ -262,11 +263,7 @@ func TestVersionDeltaNeedsItsKeyframe(t *testing.T) {
 // order, with no graph and no content hash, read from the versions_heads index alone.
 func TestListVersionHeads(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, t.TempDir(), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openDeltaStore(t, t.TempDir())
 	w, v1, err := s.CreateWorkflow(ctx, engine.Workflow{Name: "heads"}, engine.Version{Graph: chainGraph(600), ContentHash: "h1"})
 	if err != nil {
 		t.Fatal(err)
@@ -314,11 +311,7 @@ func TestListVersionHeads(t *testing.T) {
 func TestPropertyDraftDeltasReadAsWhole(t *testing.T) {
 	ctx := context.Background()
 	home := t.TempDir()
-	s, err := Open(ctx, home, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { s.Close() }()
+	s := openDeltaStore(t, home)
 	rng := rand.New(rand.NewPCG(5, 6))
 	w, v1, err := s.CreateWorkflow(ctx, engine.Workflow{Name: "drafts"}, engine.Version{Graph: chainGraph(600)})
 	if err != nil {
@@ -382,9 +375,7 @@ func TestPropertyDraftDeltasReadAsWhole(t *testing.T) {
 		for _, st := range []*Store{s, nil} {
 			if st == nil { // a fresh process
 				s.Close()
-				if s, err = Open(ctx, home, nil); err != nil {
-					t.Fatal(err)
-				}
+				s = openDeltaStore(t, home)
 				st = s
 			}
 			got, gotBase, err := st.GetDraft(ctx, w.ID)
@@ -406,11 +397,7 @@ func TestPropertyDraftDeltasReadAsWhole(t *testing.T) {
 // it wrote into the database (done by the checkpointer every second).
 func BenchmarkSaveDraft10k(b *testing.B) {
 	ctx := context.Background()
-	s, err := Open(ctx, b.TempDir(), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
+	s := openDeltaStore(b, b.TempDir())
 	w, v1, err := s.CreateWorkflow(ctx, engine.Workflow{Name: "drafts"}, engine.Version{Graph: chainGraph(10000)})
 	if err != nil {
 		b.Fatal(err)
