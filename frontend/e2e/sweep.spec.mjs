@@ -34,12 +34,23 @@ function card(page, runId) {
   return page.locator(`[data-testid="run-card"][data-run-id="${runId}"]`);
 }
 
-/** showRun unfolds the overlay and lists every finished run, so the run's card is there. */
+/** showRun unfolds the overlay and lists every finished run until the run's card is there: a
+ * run that finishes meanwhile can push it past the Done section's first three again. */
 async function showRun(page, runId) {
   await openQueue(page);
-  const more = page.getByTestId("queue-done").getByRole("button", { name: "show all" });
-  if (await more.count()) await more.click();
-  return card(page, runId);
+  const c = card(page, runId);
+  await waitFor(
+    page,
+    async () => {
+      if (await c.count()) return true;
+      const more = page.getByTestId("queue-done").getByRole("button", { name: "show all" });
+      if (await more.count()) await more.click({ timeout: 2_000 }).catch(() => {}); // it may be gone by now
+      return false;
+    },
+    `run ${runId}'s card in the queue overlay`,
+    30_000,
+  );
+  return c;
 }
 
 export const tests = [
