@@ -65,11 +65,11 @@ type Service struct {
 	cacheIdx cacheIndex
 	// warming counts warmCache's reads under way (Close waits for them); warmShut, under
 	// warmMu, says Close began: no read starts after it.
-	warming sync.WaitGroup
+	warming  sync.WaitGroup
+	warmMu   sync.Mutex
+	warmShut bool
 	// recording counts the state records runs' ends write (executeRun); Close waits for them.
 	recording sync.WaitGroup
-	warmMu    sync.Mutex
-	warmShut  bool
 	follow    *follower
 	// children cancels the running child runs of subworkflow nodes by run id; nesting is
 	// Config.MaxNesting.
@@ -515,17 +515,6 @@ func (s *Service) ExportWithWarnings(ctx context.Context, wfRef, versionRef stri
 // ListWorkflows returns every workflow with its dashboard summary.
 func (s *Service) ListWorkflows(ctx context.Context) ([]WorkflowSummary, error) {
 	return s.store.ListWorkflows(ctx)
-}
-
-// Versions returns a workflow and its versions, newest first, without their graphs and
-// content hashes (VersionHeadLister; GetVersion has the whole version).
-func (s *Service) Versions(ctx context.Context, wfRef string) (Workflow, []Version, error) {
-	w, err := s.ResolveWorkflow(ctx, wfRef)
-	if err != nil {
-		return Workflow{}, nil, err
-	}
-	vs, err := s.versionHeads(ctx, w.ID)
-	return w, vs, err
 }
 
 // CreateVersion clones a version (default current) with notes; current does not change.

@@ -12,6 +12,17 @@ type VersionHeadLister interface {
 	ListVersionHeads(ctx context.Context, workflowID string) ([]Version, error)
 }
 
+// Versions returns a workflow and its versions, newest first, without their graphs and
+// content hashes (VersionHeadLister; GetVersion has the whole version).
+func (s *Service) Versions(ctx context.Context, wfRef string) (Workflow, []Version, error) {
+	w, err := s.ResolveWorkflow(ctx, wfRef)
+	if err != nil {
+		return Workflow{}, nil, err
+	}
+	vs, err := s.versionHeads(ctx, w.ID)
+	return w, vs, err
+}
+
 // versionHeads lists a workflow's versions newest first without their graphs, through the
 // store's VersionHeadLister when it has one.
 func (s *Service) versionHeads(ctx context.Context, workflowID string) ([]Version, error) {
