@@ -92,57 +92,68 @@ func applyDelta(key, delta string) (string, error) {
 	return b.String(), nil
 }
 
-// keyframes keeps the texts of the last few keyframes read or written, so storing and reading
-// the versions edited from one does not read its megabytes again each time.
+// keyframes keeps the texts of the last few versions read or written whole, each with its
+// workflow, so storing and reading the versions and drafts edited from one does not read its
+// megabytes again each time.
 type keyframes struct {
 	mu    sync.Mutex
 	ids   []string // oldest first
-	texts map[string]string
+	texts map[string]heldText
 }
+
+// heldText is a version's whole text and its workflow.
+type heldText struct{ workflow, text string }
 
 const keptKeyframes = 4
 
-func (k *keyframes) get(id string) (string, bool) {
+func (k *keyframes) get(id string) (heldText, bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	t, ok := k.texts[id]
 	return t, ok
 }
 
-func (k *keyframes) put(id, text string) {
+func (k *keyframes) put(id, workflow, text string) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if _, ok := k.texts[id]; ok {
 		return
 	}
 	if k.texts == nil {
-		k.texts = map[string]string{}
+		k.texts = map[string]heldText{}
 	}
 	if len(k.ids) == keptKeyframes {
 		delete(k.texts, k.ids[0])
 		k.ids = k.ids[1:]
 	}
 	k.ids = append(k.ids, id)
-	k.texts[id] = text
+	k.texts[id] = heldText{workflow, text}
+}
+
+// readVersionText reads version id's stored text, workflow and the keyframe its delta names
+// ("" when it is stored whole).
+func (s *Store) readVersionText(ctx context.Context, id string) (text []byte, workflow, deltaOf string, err error) {
+	err = s.r.QueryRowContext(ctx, `SELECT workflow_id, graph, delta_of FROM versions WHERE id = ?`, id).Scan(&workflow, &text, &deltaOf)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = fmt.Errorf("version %s is missing", id)
+	}
+	return text, workflow, deltaOf, err
 }
 
 // keyframeText is the stored text of keyframe id, a full version.
 func (s *Store) keyframeText(ctx context.Context, id string) (string, error) {
 	if t, ok := s.keys.get(id); ok {
-		return t, nil
+		return t.text, nil
 	}
-	var text, deltaOf string
-	if err := s.r.QueryRowContext(ctx, `SELECT graph, delta_of FROM versions WHERE id = ?`, id).Scan(&text, &deltaOf); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return "", fmt.Errorf("the keyframe %s of a version delta is missing", id)
-		}
-		return "", err
+	text, workflow, deltaOf, err := s.readVersionText(ctx, id)
+	if err != nil {
+		return "", fmt.Errorf("the keyframe of a version delta: %w", err)
 	}
 	if deltaOf != "" {
 		return "", fmt.Errorf("the keyframe %s of a version delta is a delta itself", id)
 	}
-	s.keys.put(id, text)
-	return text, nil
+	s.keys.put(id, workflow, string(text))
+	return string(text), nil
 }
 
 // versionText is the text a version stored as graph (a delta against keyframe deltaOf when
@@ -162,45 +173,45 @@ func (s *Store) versionText(ctx context.Context, graph []byte, deltaOf string) (
 	return []byte(text), nil
 }
 
-// wholeVersionText is the whole text of version id (resolved when it is stored as a delta).
-// The last few read are kept (Store.bases): the draft edited from one is saved again and again.
-func (s *Store) wholeVersionText(ctx context.Context, id string) (string, error) {
+// wholeVersionText is the whole text of version id (resolved when it is stored as a delta)
+// and its workflow. A keyframe held is taken as it is; the last few others read are kept
+// (Store.bases): the draft edited from one is saved again and again.
+func (s *Store) wholeVersionText(ctx context.Context, id string) (heldText, error) {
+	if t, ok := s.keys.get(id); ok {
+		return t, nil
+	}
 	if t, ok := s.bases.get(id); ok {
 		return t, nil
 	}
-	var graph []byte
-	var deltaOf string
-	if err := s.r.QueryRowContext(ctx, `SELECT graph, delta_of FROM versions WHERE id = ?`, id).Scan(&graph, &deltaOf); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return "", fmt.Errorf("version %s is missing", id)
-		}
-		return "", err
+	graph, workflow, deltaOf, err := s.readVersionText(ctx, id)
+	if err != nil {
+		return heldText{}, err
+	}
+	if deltaOf == "" {
+		s.keys.put(id, workflow, string(graph))
+		return heldText{workflow, string(graph)}, nil
 	}
 	text, err := s.versionText(ctx, graph, deltaOf)
 	if err != nil {
-		return "", err
+		return heldText{}, err
 	}
-	s.bases.put(id, string(text))
-	return string(text), nil
+	s.bases.put(id, workflow, string(text))
+	return heldText{workflow, string(text)}, nil
 }
 
 // draftAsDelta returns how a draft of workflowID edited from version base with text graph is
 // stored: as a delta against that version's whole text when it is large and close enough to
 // it (autosave writes it after every edit), else whole (deltaOf ""). Any failure to read the
-// version stores it whole.
+// version, or a version of another workflow, stores it whole.
 func (s *Store) draftAsDelta(ctx context.Context, workflowID, base, graph string) (stored, deltaOf string) {
 	if len(graph) < deltaMinText || base == "" {
 		return graph, ""
 	}
-	var owner string
-	if err := s.r.QueryRowContext(ctx, `SELECT workflow_id FROM versions WHERE id = ?`, base).Scan(&owner); err != nil || owner != workflowID {
+	t, err := s.wholeVersionText(ctx, base)
+	if err != nil || t.workflow != workflowID {
 		return graph, ""
 	}
-	text, err := s.wholeVersionText(ctx, base)
-	if err != nil {
-		return graph, ""
-	}
-	if d, ok := versionDelta(text, graph); ok {
+	if d, ok := versionDelta(t.text, graph); ok {
 		return d, base
 	}
 	return graph, ""
@@ -213,13 +224,17 @@ func (s *Store) asDelta(ctx context.Context, workflowID, parent, graph string) (
 	if len(graph) < deltaMinText || parent == "" {
 		return graph, ""
 	}
+	// The parent is the keyframe when it is one held (the common case: its delta_of, after
+	// its text in the row, is not read through its megabytes), else the one its row names.
 	key := parent
-	var owner, parentDelta string
-	if err := s.r.QueryRowContext(ctx, `SELECT workflow_id, delta_of FROM versions WHERE id = ?`, parent).Scan(&owner, &parentDelta); err != nil || owner != workflowID {
-		return graph, ""
-	}
-	if parentDelta != "" {
-		key = parentDelta
+	if t, ok := s.keys.get(parent); !ok || t.workflow != workflowID {
+		var owner, parentDelta string
+		if err := s.r.QueryRowContext(ctx, `SELECT workflow_id, delta_of FROM versions WHERE id = ?`, parent).Scan(&owner, &parentDelta); err != nil || owner != workflowID {
+			return graph, ""
+		}
+		if parentDelta != "" {
+			key = parentDelta
+		}
 	}
 	keyText, err := s.keyframeText(ctx, key)
 	if err != nil {

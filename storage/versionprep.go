@@ -82,7 +82,7 @@ func (p *preparedVersion) Add(ctx context.Context, makeCurrent bool) (engine.Ver
 	}
 	p.s.linked(p.refs)
 	if p.deltaOf == "" && len(p.graph) >= deltaMinText {
-		p.s.keys.put(v.ID, p.graph) // the keyframe of the versions edited from it
+		p.s.keys.put(v.ID, v.WorkflowID, p.graph) // the keyframe of the versions edited from it
 	}
 	if p.bin != nil {
 		writeCacheFile(p.s.versionBinPath(v.ID), p.bin)

@@ -134,7 +134,7 @@ func (s *Store) CreateWorkflow(ctx context.Context, w engine.Workflow, first eng
 	s.linked(refs)
 	s.savedVersion(first, len(graph))
 	if len(graph) >= deltaMinText {
-		s.keys.put(first.ID, graph) // the keyframe of the versions edited from it
+		s.keys.put(first.ID, first.WorkflowID, graph) // the keyframe of the versions edited from it
 	}
 	w.CurrentVersionID = first.ID
 	w.CreatedAt, w.UpdatedAt = fromMS(created), fromMS(updated)
@@ -524,9 +524,9 @@ func (s *Store) GetDraft(ctx context.Context, workflowID string) (engine.Graph, 
 		return engine.Graph{}, "", fmt.Errorf("getting draft of workflow %s: %w", workflowID, engine.ErrNotFound)
 	}
 	if err == nil && deltaOf != "" {
-		var base string
+		var base heldText
 		if base, err = s.wholeVersionText(ctx, deltaOf); err == nil {
-			graph, err = applyDelta(base, graph)
+			graph, err = applyDelta(base.text, graph)
 		}
 	}
 	if err != nil {
