@@ -191,6 +191,27 @@ export function writePNG(path, w = 64, h = 48) {
   return path;
 }
 
+/** abcFlow is a workflow named name of math.expr nodes a (2) → b (bExpr) → c → output. c's
+ * expression holds salt (it adds and takes it away) so the workflow's results are its own: the
+ * suite shares one data home, and a changed run rightly reuses (cached) what another workflow
+ * computed from the same inputs. */
+export function abcFlow(name, bExpr, salt) {
+  return {
+    name,
+    nodes: [
+      { id: "a", type: "math.expr", params: { expression: "2" }, position: { x: 0, y: 0 } },
+      { id: "b", type: "math.expr", params: { expression: bExpr }, position: { x: 260, y: 0 } },
+      { id: "c", type: "math.expr", params: { expression: `a + 1 + ${salt} - ${salt}` }, position: { x: 520, y: 0 } },
+      { id: "out", type: "io.output", params: { name: "result" }, position: { x: 780, y: 0 } },
+    ],
+    edges: [
+      { source: "a", sourceHandle: "result", target: "b", targetHandle: "a" },
+      { source: "b", sourceHandle: "result", target: "c", targetHandle: "a" },
+      { source: "c", sourceHandle: "result", target: "out", targetHandle: "value" },
+    ],
+  };
+}
+
 /** chain is a workflow of n nodes in a line (util.delay ms each), for load tests. */
 export function chain(n, ms = 5) {
   const nodes = [{ id: "in", type: "flow.inputs", position: { x: 0, y: 0 } }];

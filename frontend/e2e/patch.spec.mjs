@@ -1,24 +1,9 @@
 // The window sends the edit, not the graph: an edited param is autosaved as a patch of the
 // base version (SaveDraftPatch, CheckGraphPatch: no whole graph crosses the bridge), comes back
 // after a reload as the draft, and Run changed of it runs the patched graph, saving one version.
-import { call, importWorkflow, newRun, openEditor, runIds, selectNode, shot, waitRun } from "./flows.mjs";
+import { call, abcFlow, importWorkflow, newRun, openEditor, runIds, selectNode, shot, waitRun } from "./flows.mjs";
 
-function graph(bExpr, salt) {
-  return {
-    name: "Patched",
-    nodes: [
-      { id: "a", type: "math.expr", params: { expression: "2" }, position: { x: 0, y: 0 } },
-      { id: "b", type: "math.expr", params: { expression: bExpr }, position: { x: 260, y: 0 } },
-      { id: "c", type: "math.expr", params: { expression: `a + 1 + ${salt} - ${salt}` }, position: { x: 520, y: 0 } },
-      { id: "out", type: "io.output", params: { name: "result" }, position: { x: 780, y: 0 } },
-    ],
-    edges: [
-      { source: "a", sourceHandle: "result", target: "b", targetHandle: "a" },
-      { source: "b", sourceHandle: "result", target: "c", targetHandle: "a" },
-      { source: "c", sourceHandle: "result", target: "out", targetHandle: "value" },
-    ],
-  };
-}
+const graph = (bExpr, salt) => abcFlow("Patched", bExpr, salt);
 
 /** sentCalls records the names of the bound methods the page calls from now on (the dev
  * build's bridge carries each call as a websocket message naming it). */

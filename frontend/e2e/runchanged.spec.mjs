@@ -1,23 +1,8 @@
 // Run changed (SPEC §14) from the editor's Run menu: after b's settings change, the run reruns
 // b and what follows it and reuses the rest.
-import { call, importWorkflow, newRun, openEditor, runIds, shot, waitRun } from "./flows.mjs";
+import { call, abcFlow, importWorkflow, newRun, openEditor, runIds, shot, waitRun } from "./flows.mjs";
 
-function graph(bExpr, salt) {
-  return {
-    name: "Changed",
-    nodes: [
-      { id: "a", type: "math.expr", params: { expression: "2" }, position: { x: 0, y: 0 } },
-      { id: "b", type: "math.expr", params: { expression: bExpr }, position: { x: 260, y: 0 } },
-      { id: "c", type: "math.expr", params: { expression: `a + 1 + ${salt} - ${salt}` }, position: { x: 520, y: 0 } },
-      { id: "out", type: "io.output", params: { name: "result" }, position: { x: 780, y: 0 } },
-    ],
-    edges: [
-      { source: "a", sourceHandle: "result", target: "b", targetHandle: "a" },
-      { source: "b", sourceHandle: "result", target: "c", targetHandle: "a" },
-      { source: "c", sourceHandle: "result", target: "out", targetHandle: "value" },
-    ],
-  };
-}
+const graph = (bExpr, salt) => abcFlow("Changed", bExpr, salt);
 
 export const tests = [
   [
