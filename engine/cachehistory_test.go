@@ -304,13 +304,18 @@ func TestPlanWritesLaggingRecord(t *testing.T) {
 	store, fresh := recordProcesses(t, 2)
 	g := bigChain(100)
 	wf := perfImport(t, fresh(), "Chain", g)
-	if r := runAndWait(t, fresh(), engine.RunRequest{Workflow: wf, Changed: true}); r.Status != engine.RunCompleted {
+	// each run in a process that then ends: its end's record is written (or refused) by then
+	first := fresh()
+	if r := runAndWait(t, first, engine.RunRequest{Workflow: wf, Changed: true}); r.Status != engine.RunCompleted {
 		t.Fatal(r.Status, r.Error)
 	}
+	first.WaitRecords()
 	store.refuse.Store(true)
-	if r := runAndWait(t, fresh(), engine.RunRequest{Workflow: wf}); r.Status != engine.RunCompleted {
+	second := fresh()
+	if r := runAndWait(t, second, engine.RunRequest{Workflow: wf}); r.Status != engine.RunCompleted {
 		t.Fatal(r.Status, r.Error) // 101 generations after the record, which it does not write
 	}
+	second.WaitRecords()
 	store.refuse.Store(false)
 	before := store.saved.Load()
 	if _, err := fresh().PlanChanged(ctx, wf, "", nil); err != nil {
