@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flowbench/flowbench/cli"
 	"github.com/flowbench/flowbench/engine"
 )
 
@@ -15,15 +16,17 @@ import (
 // App's bound methods on a real data home: a 10,000-node chain runs fully (Run of the version
 // the editor shows: StartRun by version id, the run waited for, then WorkflowMeta, which the
 // window asks after each run to list versions); then the middle node's param is edited and
-// Run changed is clicked within the autosave's delay: the pending autosave is flushed
-// (SaveDraftPatch), the run started with the editor's patch (StartRun, Changed, which saves
-// the draft as a version and plans it), waited for, and WorkflowMeta asked. Each call's
-// arguments are decoded from JSON first, and the meta's answer encoded, as the binding does.
-// The window's own work (the patch made from the canvas, the events drawn) is not in it. It reports both times and the
-// changed run's share of the full run's, total and median of the pairs (target: ≤ 55 %).
+// Run changed is clicked within the autosave's delay: the run is started with the editor's
+// patch (StartRun, Changed, which saves the draft as a version and plans it; the pending
+// autosave is not sent, persist.ts startEdited), waited for, and WorkflowMeta asked. Each
+// call's arguments are decoded from JSON first, and the meta's answer encoded, as the binding
+// does. The window's own work (the patch made from the canvas, the events drawn) is not in
+// it. It reports both times and the changed run's share of the full run's, total and median
+// of the pairs (target: ≤ 55 %).
 // Between steps it waits 50 ms for the work a run's end leaves behind (its state record),
 // as a person's next click would.
 func BenchmarkWindowRunChanged10k(b *testing.B) {
+	cli.RelaxWindowGC() // as openWindow does (GOGC=100 in the environment measures without it)
 	ctx := context.Background()
 	g := editorChain(10000) // fed by a flow input, as bench-chain's chain
 	g.Inputs = []engine.InputDecl{{Name: "x", Type: "integer", Default: 1}}
@@ -85,17 +88,6 @@ func BenchmarkWindowRunChanged10k(b *testing.B) {
 		node.Params = map[string]any{"expression": fmt.Sprintf("a + %d", 1000000*(i+1))}
 		p := engine.GraphPatch{BaseVersionID: base.ID, Changed: []engine.Node{node}}
 		start = time.Now()
-		var saved struct {
-			W string            `json:"w"`
-			P engine.GraphPatch `json:"p"`
-		}
-		data, _ := json.Marshal(map[string]any{"w": wf, "p": p})
-		if err := json.Unmarshal(data, &saved); err != nil {
-			b.Fatal(err)
-		}
-		if err := a.SaveDraftPatch(saved.W, saved.P); err != nil {
-			b.Fatal(err)
-		}
 		run(RunRequest{WorkflowID: wf, Patch: &p, Changed: true})
 		c := time.Since(start)
 		full, changed = full+f, changed+c

@@ -38,6 +38,7 @@ func openWindow(args []string, home string) int {
 			return cli.ExitUsage
 		}
 	}
+	cli.RelaxWindowGC()
 	if home == "" {
 		home = datahome.Default()
 	}

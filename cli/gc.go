@@ -34,6 +34,20 @@ func relaxGC() {
 	noGCUntil(noGCLimit, bigLiveHeap)
 }
 
+// RelaxWindowGC sets the window process's collection policy unless GOGC or GOMEMLIMIT is set
+// in the environment: relaxedGOGC while what it keeps alive is small, GOGC 100 once that passes
+// bigLiveHeap. A window lives for hours, so it collects from the start (no noGCLimit); with a
+// 10,000-node workflow open (~100 MB live) collections at GOGC 100 came every run or two, each
+// ~30 ms on the other core and assists on this one, and Run changed of an edited draft waited
+// for them (docs/PERFORMANCE.md, "The window's garbage collection").
+func RelaxWindowGC() {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetGCPercent(relaxedGOGC)
+	watchLiveHeap(bigLiveHeap)
+}
+
 // gcPolicy is the collection policy last set in this process, counted. Its watchers act only
 // while it is the latest: setting one again (each command run in a test process does) retires
 // the watchers of the one before, whose finalizers would otherwise change GOGC under it. A

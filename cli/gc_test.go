@@ -88,3 +88,27 @@ func TestNoGCUntilTheLimit(t *testing.T) {
 		t.Fatalf("past the limit the memory limit is %d, want none", l)
 	}
 }
+
+// TestRelaxWindowGC: the window collects at relaxedGOGC from its start, with no limit, unless
+// the environment sets GOGC or GOMEMLIMIT.
+func TestRelaxWindowGC(t *testing.T) {
+	defer debug.SetGCPercent(gcPercent())
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	debug.SetGCPercent(100)
+	runtime.GC()
+	RelaxWindowGC()
+	if p := gcPercent(); p != relaxedGOGC {
+		t.Fatalf("GOGC is %d, want %d", p, relaxedGOGC)
+	}
+	if l := debug.SetMemoryLimit(-1); l != math.MaxInt64 {
+		t.Fatalf("the memory limit is %d, want none", l)
+	}
+	debug.SetGCPercent(100)
+	t.Setenv("GOGC", "150")
+	RelaxWindowGC()
+	if p := gcPercent(); p != 100 {
+		t.Fatalf("with GOGC set in the environment GOGC became %d, want it left at 100", p)
+	}
+}

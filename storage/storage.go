@@ -69,6 +69,9 @@ type Store struct {
 	// keys holds the texts of recent keyframes of version deltas, bases the whole texts of
 	// recent versions drafts were stored against (versiondelta.go).
 	keys, bases keyframes
+	// aside is the cache files being written after what they follow (a version stored or
+	// read); Close waits for them.
+	aside sync.WaitGroup
 
 	closeOnce sync.Once
 	closeErr  error
@@ -157,6 +160,7 @@ func (s *Store) Home() string { return s.home }
 // Close closes both connection pools. Calling it again returns the first result.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.aside.Wait()
 		var errs []error
 		if s.ckpt != nil {
 			errs = append(errs, s.ckpt.close())

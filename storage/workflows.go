@@ -160,6 +160,11 @@ func insertVersion(ctx context.Context, tx *sql.Tx, v *engine.Version, graph str
 // copy), else decoded from the text.
 func storedVersionGraph(g engine.Graph, graph string) (engine.Graph, []string, error) {
 	stored, ok := engine.StoredGraph(g)
+	return readBackGraph(stored, ok, graph)
+}
+
+// readBackGraph is storedVersionGraph with engine.StoredGraph's answer (stored, ok) given.
+func readBackGraph(stored engine.Graph, ok bool, graph string) (engine.Graph, []string, error) {
 	if !ok {
 		stored = engine.Graph{}
 		if err := engine.DecodeGraph([]byte(graph), &stored); err != nil {

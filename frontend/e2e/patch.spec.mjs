@@ -1,6 +1,7 @@
 // The window sends the edit, not the graph: an edited param is autosaved as a patch of the
 // base version (SaveDraftPatch, CheckGraphPatch: no whole graph crosses the bridge), comes back
-// after a reload as the draft, and Run changed of it runs the patched graph, saving one version.
+// after a reload as the draft, and Run changed of it runs the patched graph, saving one version;
+// Run changed clicked before the autosave's delay saves no draft at all.
 import { call, abcFlow, importWorkflow, newRun, openEditor, runIds, selectNode, shot, waitRun } from "./flows.mjs";
 
 const graph = (bExpr, salt) => abcFlow("Patched", bExpr, salt);
@@ -74,6 +75,26 @@ export const tests = [
       assert.equal(done.version_id, d.current.id);
       assert.equal(d.draft, null);
       await page.getByTestId("draft-state").filter({ hasText: "Saved as v2" }).waitFor();
+
+      // Run changed clicked within the autosave's delay: the edit is not saved as a draft
+      // first (the run saves it as a version, which drops the draft)
+      calls.length = 0;
+      const again = await runIds(page, wf);
+      await selectNode(page, "b");
+      await page.locator("#param-b-expression").fill(`a * 4 + ${salt} - ${salt}`);
+      await page.getByTestId("run-menu").click();
+      await page.getByRole("menuitem", { name: /Run changed/ }).click();
+      const next = await waitRun(page, (await newRun(page, wf, again)).id);
+      assert.equal(next.status, "completed", next.error);
+      assert.equal(next.outputs.result, 9);
+      await page.getByTestId("draft-state").filter({ hasText: "Saved as v3" }).waitFor();
+      await page.waitForTimeout(800); // past the autosave's delay
+      const sent = calls.map((c) => c.name);
+      assert.ok(sent.includes("StartRun"), `calls ${sent}`);
+      assert.ok(!sent.includes("SaveDraftPatch") && !sent.includes("SaveDraft"), `the draft was saved before or after the run that saved it: ${sent}`);
+      const d3 = await call(page, "OpenWorkflow", wf);
+      assert.deepEqual(d3.versions.map((v) => v.label), ["v3", "v2", "v1"]);
+      assert.equal(d3.draft, null);
     },
   ],
 ];

@@ -14,8 +14,8 @@ import { layoutAsync } from "../lib/layoutAsync";
 import { defaultParams } from "../lib/params";
 import { renameInput } from "../lib/rename";
 import { useCatalog } from "../stores/catalog";
-import { flowOf, graphOf, runTarget, useGraph } from "../stores/graph";
-import { cancelPendingSave, flushDraft, recheck, serial } from "../stores/persist";
+import { flowOf, graphOf, useGraph } from "../stores/graph";
+import { cancelPendingSave, flushDraft, recheck, serial, startEdited, type StartedEdited } from "../stores/persist";
 import { useRuns } from "../stores/runs";
 import { toast, useUI } from "../stores/ui";
 
@@ -202,17 +202,14 @@ export async function createVersionFrom(fromId: string, notes: string): Promise<
 export async function startRun(inputs: Record<string, unknown>): Promise<RunInfo> {
   const s = useGraph.getState();
   const wf = s.workflowId!;
-  await flushDraft();
-  const target = runTarget(useGraph.getState());
-  const sent = flowOf(useGraph.getState());
-  const seq = useGraph.getState().editSeq;
-  let info: RunInfo;
+  let started: StartedEdited<RunInfo>;
   try {
-    info = await serial(() => api.startRun({ workflow_id: wf, ...target, inputs }));
+    started = await startEdited((target) => api.startRun({ workflow_id: wf, ...target, inputs }), (info) => !!info.saved_version);
   } catch (e) {
     void refreshMeta(); // a refused run may still have saved the draft as a version
     throw e;
   }
+  const { out: info, seq, sent } = started;
   useRuns.getState().applyRunInfo(info);
   useRuns.getState().focus(wf, info.id);
   useUI.getState().setResultsOpen(true);

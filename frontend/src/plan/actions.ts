@@ -5,8 +5,8 @@
 import { api } from "../api/backend";
 import type { RunInfo, RunRequest } from "../api/types";
 import { noteSavedVersion } from "../commands/editor";
-import { flowOf, runTarget, useGraph } from "../stores/graph";
-import { flushDraft, serial } from "../stores/persist";
+import { useGraph } from "../stores/graph";
+import { startEdited } from "../stores/persist";
 import { useRuns } from "../stores/runs";
 import { toast } from "../stores/ui";
 import { closePlan, previewPlan } from "../stores/plan";
@@ -38,11 +38,10 @@ async function runEdited(how: Partial<Pick<RunRequest, "from" | "changed">>, wha
   const wf = useGraph.getState().workflowId;
   if (!wf) return null;
   try {
-    await flushDraft();
-    const target = runTarget(useGraph.getState());
-    const sent = flowOf(useGraph.getState());
-    const seq = useGraph.getState().editSeq;
-    const info = await serial(() => api.startRun({ workflow_id: wf, ...target, inputs: {}, ...how }));
+    const { out: info, seq, sent } = await startEdited(
+      (target) => api.startRun({ workflow_id: wf, ...target, inputs: {}, ...how }),
+      (info) => !!info.saved_version,
+    );
     useRuns.getState().applyRunInfo(info);
     useRuns.getState().focus(wf, info.id);
     // the saved version becomes the base, and the header lists it (it showed "Saved as" with

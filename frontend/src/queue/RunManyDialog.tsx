@@ -6,9 +6,9 @@ import type { InputDecl } from "../api/types";
 import { api } from "../api/backend";
 import { initialRaw, runValues, type RawValue } from "../lib/inputs";
 import { Dialog } from "../panels/Dialog";
-import { flowOf, runTarget, useGraph } from "../stores/graph";
+import { useGraph } from "../stores/graph";
 import { noteSavedVersion } from "../commands/editor";
-import { flushDraft, serial } from "../stores/persist";
+import { startEdited } from "../stores/persist";
 import { useRuns } from "../stores/runs";
 import { toast } from "../stores/ui";
 import { buildBatch, seedCandidates, valueCandidates, type Sweep } from "./sweep";
@@ -58,11 +58,10 @@ export function RunManyDialog({ onClose, typed }: { onClose: () => void; typed?:
     const wf = useGraph.getState().workflowId!;
     setBusy(true);
     try {
-      await flushDraft();
-      const target = runTarget(useGraph.getState());
-      const sent = flowOf(useGraph.getState());
-      const seq = useGraph.getState().editSeq;
-      const runs = await serial(() => api.startBatch({ workflow_id: wf, ...target }, batch.inputs));
+      const { out: runs, seq, sent } = await startEdited(
+        (target) => api.startBatch({ workflow_id: wf, ...target }, batch.inputs),
+        (runs) => !!runs[0]?.saved_version,
+      );
       if (runs.length) noteSavedVersion(runs[0], seq, sent);
       const st = useRuns.getState();
       st.applyRunInfos(runs);
