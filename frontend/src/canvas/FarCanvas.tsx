@@ -1,7 +1,8 @@
 // The far level of a large graph on one <canvas> element (issue 17): each node a rectangle
 // with its group band, status colour and title, each edge a straight line. Redrawn at most
-// once a frame, when the viewport, the graph, the selection, the hover or the run in the lens
-// change (the run store's own batcher already applies status events once a frame). Colours are
+// once a frame when the viewport, the graph, the selection or the hover change, and for the
+// statuses of the run in the lens at most every 1 + STATUS_FACTOR times the drawing's cost
+// (a large graph's run then leaves the run most of the thread). Colours are
 // read from the stylesheet (a hidden node with the far drawing's classes), so the picture is
 // the DOM far drawing's, in either theme. The element takes no pointer events: the pane under
 // React Flow keeps panning, zooming and the drag-select box; Canvas.tsx hit-tests clicks.
@@ -13,8 +14,11 @@ import { useEffect, useRef } from "react";
 import type { FbEdge } from "../lib/flowtypes";
 import { useRuns, focusedRun } from "../stores/runs";
 import { lensNode, lensPhase, useLens } from "../stores/shown";
-import { frameScheduler, grow, viewBox, type DrawRect } from "./farview";
+import { frameScheduler, grow, throttled, viewBox, type DrawRect } from "./farview";
 import type { Box } from "./lod";
+
+/** A redraw for a run's statuses waits this many times the last drawing's cost after it. */
+const STATUS_FACTOR = 3;
 
 /** The offscreen picture of the far drawing covers the view and this share of it on each side. */
 const CACHE_MARGIN = 0.5;
@@ -121,6 +125,12 @@ export function FarCanvas(props: FarCanvasProps) {
 
   const sched = useRef<ReturnType<typeof frameScheduler> | null>(null);
   if (!sched.current) sched.current = frameScheduler(() => draw());
+  // Status batches of a run come ~30 a second; repainting 10,000 nodes for each took a core
+  // from the run itself (a Run changed of a 10,000-node chain finished in ~450 ms in the window
+  // against ~45 ms in the backend). They redraw at most every 1 + STATUS_FACTOR times the last
+  // drawing's cost; the viewport, selection and hover redraw at once.
+  const statusSched = useRef<ReturnType<typeof throttled> | null>(null);
+  if (!statusSched.current) statusSched.current = throttled(sched.current, STATUS_FACTOR);
 
   // Far out, the drawing is painted into an offscreen canvas covering the view and half a view
   // around it; a pan within that only copies the picture (10,000 nodes are not painted again on
@@ -130,6 +140,12 @@ export function FarCanvas(props: FarCanvasProps) {
   const cache = useRef<{ cv: HTMLCanvasElement; k: number; dpr: number; box: Box; version: number } | null>(null);
 
   function draw() {
+    const start = performance.now();
+    drawNow();
+    statusSched.current!.done(start, performance.now());
+  }
+
+  function drawNow() {
     const cv = canvasRef.current;
     if (!cv) return;
     const p = latest.current;
@@ -325,13 +341,17 @@ export function FarCanvas(props: FarCanvasProps) {
       s.schedule();
     };
     props.redrawRef.current = changed;
-    const offRuns = useRuns.subscribe(changed);
-    const offLens = useLens.subscribe(changed);
+    const statuses = () => {
+      version.current++;
+      statusSched.current!.schedule();
+    };
+    const offRuns = useRuns.subscribe(statuses);
+    const offLens = useLens.subscribe(statuses);
     return () => {
       offRf();
       offRuns();
       offLens();
-      s.stop();
+      statusSched.current!.stop();
     };
   }, [store, props.redrawRef]);
   useEffect(() => {

@@ -4,6 +4,7 @@ import {
   WINDOW_MARGIN,
   drawRects,
   frameScheduler,
+  throttled,
   handedIds,
   moveRest,
   unselectUnheld,
@@ -186,6 +187,46 @@ describe("frameScheduler", () => {
     s.stop();
     expect(frames.length).toBe(0);
     expect(calls).toBe(2);
+  });
+});
+
+describe("throttled", () => {
+  it("asks at once while drawing is cheap or long done, and waits factor × the last cost after an expensive one", () => {
+    let t = 0;
+    let asked = 0;
+    const timers: { cb: () => void; ms: number }[] = [];
+    const sched = { schedule: () => asked++, stop: () => undefined };
+    const th = throttled(
+      sched,
+      3,
+      () => t,
+      (cb, ms) => (timers.push({ cb, ms }), timers.length as unknown as ReturnType<typeof setTimeout>),
+      () => timers.splice(0),
+    );
+    th.schedule();
+    expect(asked).toBe(1); // nothing drawn yet
+    th.done(0, 1); // 1 ms: cheap
+    t = 4;
+    th.schedule();
+    expect(asked).toBe(2);
+    th.done(10, 30); // 20 ms: the next waits until 30 + 60
+    t = 40;
+    th.schedule();
+    th.schedule(); // one wait for many changes
+    expect(asked).toBe(2);
+    expect(timers).toHaveLength(1);
+    expect(timers[0].ms).toBe(50);
+    t = 90;
+    timers.shift()!.cb();
+    expect(asked).toBe(3);
+    t = 200; // long after the last drawing: at once
+    th.schedule();
+    expect(asked).toBe(4);
+    th.done(200, 220);
+    th.schedule();
+    expect(timers).toHaveLength(1);
+    th.stop();
+    expect(timers).toHaveLength(0);
   });
 });
 

@@ -211,3 +211,45 @@ export function frameScheduler(
     },
   };
 }
+
+/**
+ * throttled asks sched for a call of its fn no sooner than factor times the last call's cost
+ * after that call ended: a stream of changes (a run's status batches, ~30 a second) redraws a
+ * drawing that takes d ms at most once every (1 + factor) × d ms, so drawing takes at most
+ * 1 / (1 + factor) of the thread the run's own work and the window share. A cheap drawing
+ * (a small graph) is still redrawn every frame. done reports a call's start and end.
+ */
+export function throttled(
+  sched: { schedule: () => void; stop: () => void },
+  factor: number,
+  now: () => number = () => performance.now(),
+  later: (cb: () => void, ms: number) => ReturnType<typeof setTimeout> = (cb, ms) => setTimeout(cb, ms),
+  cancel: (id: ReturnType<typeof setTimeout>) => void = (id) => clearTimeout(id),
+): { schedule: () => void; done: (start: number, end: number) => void; stop: () => void } {
+  let end = -Infinity;
+  let cost = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  return {
+    schedule() {
+      if (timer !== null) return;
+      const wait = end + factor * cost - now();
+      if (wait <= 0) {
+        sched.schedule();
+        return;
+      }
+      timer = later(() => {
+        timer = null;
+        sched.schedule();
+      }, wait);
+    },
+    done(start, stop) {
+      end = stop;
+      cost = stop - start;
+    },
+    stop() {
+      if (timer !== null) cancel(timer);
+      timer = null;
+      sched.stop();
+    },
+  };
+}
