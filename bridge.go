@@ -28,6 +28,10 @@ const windowEventEvery = 33 * time.Millisecond
 //     list order, and messages one at a time in the order they were taken. So a run's events
 //     arrive in the engine's causal order (queued, running, its nodes' events, its end), and
 //     the window needs no guard against a run going back to an earlier stage.
+//   - But a node's "running" is left out when its next status (executed, failed, …) comes in
+//     the same message with no event of that node between: the window would show it for no
+//     time. A run of fast nodes sends half the node events (20,000 fewer for a 10,000-node
+//     run, each encoded here and parsed and applied in the window while the run goes on).
 //   - Progress and stream events are coalesced per run, node and type while no node or run
 //     event of that node or run comes between them: the latest progress, the joined text. A
 //     merged item stands where its newest part was emitted.
@@ -86,8 +90,19 @@ func (b *eventBridge) add(e engine.Event) {
 		// a node starting again (a loop body, a resumed run) begins a new stream
 		delete(b.open, mergeKey{e.RunID, e.NodeID, engine.EventProgress})
 		delete(b.open, mergeKey{e.RunID, e.NodeID, engine.EventStream})
+		k := mergeKey{e.RunID, e.NodeID, engine.EventNode} // its "running" with nothing after it
+		if i, ok := b.open[k]; ok {
+			b.pending[i].Type = "" // dropped: superseded at once
+			delete(b.open, k)
+		}
+		if e.Status == string(engine.NodeRunning) {
+			b.open[k] = len(b.pending)
+		}
 	case engine.EventRun:
 		delete(b.open, mergeKey{e.RunID, "", engine.EventProgress})
+	}
+	if e.NodeID != "" && e.Type != engine.EventNode {
+		delete(b.open, mergeKey{e.RunID, e.NodeID, engine.EventNode}) // its "running" goes first
 	}
 	b.pending = append(b.pending, e)
 }

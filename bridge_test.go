@@ -93,6 +93,39 @@ func TestEventBridgeCoalescesProgressAndStreamBetweenNodeEvents(t *testing.T) {
 	}
 }
 
+func TestEventBridgeLeavesOutARunningSupersededInTheSameMessage(t *testing.T) {
+	t.Parallel()
+	r := &recorder{}
+	b := quietBridge(r)
+	for _, e := range []engine.Event{
+		{Type: engine.EventNode, NodeID: "a", Status: "running"},
+		{Type: engine.EventNode, NodeID: "b", Status: "running"},
+		{Type: engine.EventNode, NodeID: "a", Status: "executed"}, // a: only this
+		{Type: engine.EventProgress, NodeID: "b", Progress: 0.5},
+		{Type: engine.EventNode, NodeID: "b", Status: "executed"}, // b's progress keeps its running
+		{Type: engine.EventNode, NodeID: "c", Status: "running"},
+		{Type: engine.EventNode, NodeID: "c", Status: "running"}, // a loop body: c again
+		{Type: engine.EventNode, NodeID: "c", Status: "failed"},
+		{Type: engine.EventNode, NodeID: "d", Status: "running"},
+	} {
+		b.forward(e)
+	}
+	b.flush()
+	b.forward(engine.Event{Type: engine.EventNode, NodeID: "d", Status: "executed"}) // d's running went out
+	b.flush()
+	b.forward(engine.Event{Type: engine.EventNode, RunID: "r1", NodeID: "e", Status: "running"})
+	b.forward(engine.Event{Type: engine.EventNode, RunID: "r2", NodeID: "e", Status: "executed"}) // another run's e
+	b.flush()
+	want := [][]string{
+		{"events:node:b:running", "events:node:a:executed", "events:progress:b:0.5", "events:node:b:executed", "events:node:c:failed", "events:node:d:running"},
+		{"events:node:d:executed"},
+		{"events:node:e:running", "events:node:e:executed"},
+	}
+	if got := r.messages(); !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("messages\n got %q\nwant %q", got, want)
+	}
+}
+
 func TestEventBridgeSendsOnItsOwnAndKeepsOrderAcrossMessages(t *testing.T) {
 	t.Parallel()
 	r := &recorder{}
