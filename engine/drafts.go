@@ -51,7 +51,32 @@ func (s *Service) OpenForEditing(ctx context.Context, wfRef string) (Editing, er
 		}
 	}
 	s.warmDraftBase(e.Base)
+	s.warmForRuns(w.ID, e.Current)
 	return e, nil
+}
+
+// warmForRuns readies in the background what the first run of a large workflow opened for
+// editing reads, so the window's first Run (changed, from here) after opening it does not
+// pay for them after the click: the workflow's state (its state record decoded), the facts
+// of the version (a draft's are made from them) and the cache's index of fingerprints.
+func (s *Service) warmForRuns(workflowID string, v Version) {
+	if len(v.Graph.Nodes) < draftBaseWarmMin {
+		return
+	}
+	s.warmMu.Lock()
+	if s.warmShut {
+		s.warmMu.Unlock()
+		return
+	}
+	s.current.prefetch(s.ctx, s.store, workflowID)
+	s.warming.Go(func() {
+		s.current.waitPrefetch(workflowID) // Close waits for the read
+		s.graphFacts(v)
+	})
+	s.warmMu.Unlock()
+	if s.cacheOn(s.ctx) {
+		s.warmCache()
+	}
 }
 
 // SaveDraft autosaves the editor's graph; drafts may be invalid while edited.

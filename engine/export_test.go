@@ -88,3 +88,14 @@ func (s *Service) DraftCheckedFast(workflowID, id string, g Graph) bool {
 	_, d, _ := normalizeFrom(g, s.versions.draftBase(workflowID, id), false)
 	return d.fast()
 }
+
+// WarmedForRuns reports, once the warming begun in the background has ended, whether s holds
+// the workflow's state, the version's facts and a begun cache index (warmForRuns).
+func (s *Service) WarmedForRuns(workflowID, versionID string) (state, facts, cache bool) {
+	s.warming.Wait()
+	_, facts = s.versions.cachedFacts(versionID)
+	s.cacheIdx.mu.Lock()
+	cache = s.cacheIdx.valid
+	s.cacheIdx.mu.Unlock()
+	return s.current.has(workflowID), facts, cache
+}
