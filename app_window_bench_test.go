@@ -141,7 +141,8 @@ func BenchmarkWindowFirstRunChanged10k(b *testing.B) {
 	}
 	h.Close()
 	var times [2][2]time.Duration // [first, second][queued, done]
-	for i := 0; i < b.N; i++ {    // ns/op counts the seconds waited: the times are reported
+	// ns/op counts the seconds waited: the times are reported
+	for i := 0; i < b.N; i++ {
 		h := open()
 		a := NewApp(h.Service, "", nil)
 		for k := range 2 {
