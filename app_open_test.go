@@ -17,12 +17,19 @@ import (
 // benchApp is an App on a new data home (closed when the benchmark ends) with g imported.
 func benchApp(b *testing.B, g engine.Graph) (*App, *datahome.Home, engine.ImportResult) {
 	b.Helper()
+	h, imp := benchHome(b, b.TempDir(), g)
+	b.Cleanup(h.Close)
+	return NewApp(h.Service, "", nil), h, imp
+}
+
+// benchHome opens a data home in dir with g imported as a workflow; the caller closes it.
+func benchHome(b *testing.B, dir string, g engine.Graph) (*datahome.Home, engine.ImportResult) {
+	b.Helper()
 	ctx := context.Background()
-	h, err := datahome.Open(ctx, b.TempDir(), slog.New(slog.DiscardHandler))
+	h, err := datahome.Open(ctx, dir, slog.New(slog.DiscardHandler))
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(h.Close)
 	file, err := engine.ExportWorkflow(engine.Workflow{Name: "chain"}, engine.Version{Graph: g})
 	if err != nil {
 		b.Fatal(err)
@@ -31,7 +38,7 @@ func benchApp(b *testing.B, g engine.Graph) (*App, *datahome.Home, engine.Import
 	if err != nil {
 		b.Fatal(err)
 	}
-	return NewApp(h.Service, "", nil), h, imp
+	return h, imp
 }
 
 // twoVersions is an App whose workflow has v1 (node a: "2") and v2 (node a: "3", notes),

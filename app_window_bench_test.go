@@ -30,10 +30,7 @@ import (
 func BenchmarkWindowRunChanged10k(b *testing.B) {
 	cli.RelaxWindowGC() // as openWindow does (GOGC=100 in the environment measures without it)
 	ctx := context.Background()
-	g := editorChain(10000) // fed by a flow input, as bench-chain's chain
-	g.Inputs = []engine.InputDecl{{Name: "x", Type: "integer", Default: 1}}
-	g.Nodes = append([]engine.Node{{ID: "in", Type: "flow.inputs", Position: &engine.Position{}}}, g.Nodes...)
-	g.Edges = append(g.Edges, engine.Edge{ID: "ein", Source: "in", SourceHandle: "x", Target: "n0", TargetHandle: "a"})
+	g := inputChain(10000)
 	a, h, imp := benchApp(b, g)
 	svc := h.Service
 	wf := imp.WorkflowID
@@ -112,10 +109,7 @@ func BenchmarkWindowFirstRunChanged10k(b *testing.B) {
 	cli.RelaxWindowGC()
 	ctx := context.Background()
 	dir := b.TempDir()
-	g := editorChain(10000)
-	g.Inputs = []engine.InputDecl{{Name: "x", Type: "integer", Default: 1}}
-	g.Nodes = append([]engine.Node{{ID: "in", Type: "flow.inputs", Position: &engine.Position{}}}, g.Nodes...)
-	g.Edges = append(g.Edges, engine.Edge{ID: "ein", Source: "in", SourceHandle: "x", Target: "n0", TargetHandle: "a"})
+	g := inputChain(10000)
 	open := func() *datahome.Home {
 		h, err := datahome.Open(ctx, dir, slog.New(slog.DiscardHandler))
 		if err != nil {
@@ -123,15 +117,7 @@ func BenchmarkWindowFirstRunChanged10k(b *testing.B) {
 		}
 		return h
 	}
-	h := open()
-	file, err := engine.ExportWorkflow(engine.Workflow{Name: "chain"}, engine.Version{Graph: g})
-	if err != nil {
-		b.Fatal(err)
-	}
-	imp, err := h.Service.Import(ctx, file, "")
-	if err != nil {
-		b.Fatal(err)
-	}
+	h, imp := benchHome(b, dir, g)
 	st, err := h.Service.StartRun(ctx, engine.RunRequest{Workflow: imp.WorkflowID})
 	if err != nil {
 		b.Fatal(err)
@@ -173,4 +159,13 @@ func BenchmarkWindowFirstRunChanged10k(b *testing.B) {
 	b.ReportMetric(per(times[0][1]), "first-changed-ms")
 	b.ReportMetric(per(times[1][0]), "second-queued-ms")
 	b.ReportMetric(per(times[1][1]), "second-changed-ms")
+}
+
+// inputChain is editorChain(n) fed by a flow input, as bench-chain's chain.
+func inputChain(n int) engine.Graph {
+	g := editorChain(n)
+	g.Inputs = []engine.InputDecl{{Name: "x", Type: "integer", Default: 1}}
+	g.Nodes = append([]engine.Node{{ID: "in", Type: "flow.inputs", Position: &engine.Position{}}}, g.Nodes...)
+	g.Edges = append(g.Edges, engine.Edge{ID: "ein", Source: "in", SourceHandle: "x", Target: "n0", TargetHandle: "a"})
+	return g
 }
