@@ -77,6 +77,15 @@ func (a *App) SaveVersion(workflowID string, g engine.Graph, notes string) (engi
 	return a.svc.CommitDraft(a.ctx, workflowID, g, notes)
 }
 
+// SaveVersionPatch saves the editor's graph, given as its patch of the version it was edited
+// from, as SaveVersion does with the graph (a 10,000-node graph is not sent whole).
+func (a *App) SaveVersionPatch(workflowID string, p engine.GraphPatch, notes string) (engine.Version, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return engine.Version{}, err
+	}
+	return a.svc.CommitDraftPatch(a.ctx, workflowID, p, notes)
+}
+
 // CreateVersion clones a version (not made current).
 func (a *App) CreateVersion(workflowID, fromVersionID, notes string) (engine.Version, error) {
 	if err := checkID("workflow", workflowID); err != nil {

@@ -44,6 +44,16 @@ func (s *Service) SaveDraftPatch(ctx context.Context, wfRef string, p GraphPatch
 	return s.SaveDraft(ctx, w.ID, g, p.BaseVersionID)
 }
 
+// CommitDraftPatch saves the editor's graph given as a patch as the new current version, as
+// CommitDraft does with the graph.
+func (s *Service) CommitDraftPatch(ctx context.Context, wfRef string, p GraphPatch, notes string) (Version, error) {
+	w, g, err := s.PatchedGraph(ctx, wfRef, p)
+	if err != nil {
+		return Version{}, err
+	}
+	return s.CommitDraft(ctx, w.ID, g, notes)
+}
+
 // CheckGraphPatch validates the editor's graph given as a patch and returns its problems
 // (empty when valid); a patch that does not fit its base is an error, not a problem.
 func (s *Service) CheckGraphPatch(ctx context.Context, wfRef string, p GraphPatch) ([]Problem, error) {

@@ -60,6 +60,26 @@ func TestDraftPatchSavesChecksPlansAndRunsTheGraph(t *testing.T) {
 			for _, r := range again.Runs {
 				waitRun(t, svc, r.ID)
 			}
+
+			// Save version: the patch committed as the current version, the draft dropped
+			next := draftGraph(int64(8))
+			if err := svc.SaveDraftPatch(ctx, imp.WorkflowID, p); err != nil { // an older autosave
+				t.Fatal(err)
+			}
+			v, err := svc.CommitDraftPatch(ctx, imp.WorkflowID, engine.GraphPatch{BaseVersionID: st.Saved.ID, Changed: []engine.Node{next.Nodes[0]}}, "saved")
+			if err != nil || v.ContentHash != engine.ContentHash(next) || v.Notes != "saved" {
+				t.Fatalf("commit: %+v %v, want the k=8 graph as a version", v, err)
+			}
+			if w, err := svc.ResolveWorkflow(ctx, imp.WorkflowID); err != nil || w.CurrentVersionID != v.ID {
+				t.Fatalf("current %q %v, want %s", w.CurrentVersionID, err, v.ID)
+			}
+			if _, _, ok, err := svc.Draft(ctx, imp.WorkflowID); ok || err != nil {
+				t.Fatalf("draft kept after the commit (%v %v)", ok, err)
+			}
+			bad.BaseVersionID = v.ID
+			if _, err := svc.CommitDraftPatch(ctx, imp.WorkflowID, bad, ""); !errors.Is(err, engine.ErrInvalid) {
+				t.Fatalf("commit of a graph with an unknown type: %v, want invalid", err)
+			}
 		})
 	}
 }

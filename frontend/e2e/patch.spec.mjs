@@ -1,7 +1,8 @@
 // The window sends the edit, not the graph: an edited param is autosaved as a patch of the
 // base version (SaveDraftPatch, CheckGraphPatch: no whole graph crosses the bridge), comes back
 // after a reload as the draft, and Run changed of it runs the patched graph, saving one version;
-// Run changed clicked before the autosave's delay saves no draft at all.
+// Run changed clicked before the autosave's delay saves no draft at all; Save version sends the
+// edit as a patch too.
 import { call, abcFlow, importWorkflow, newRun, openEditor, runIds, selectNode, shot, waitRun } from "./flows.mjs";
 
 const graph = (bExpr, salt) => abcFlow("Patched", bExpr, salt);
@@ -95,6 +96,22 @@ export const tests = [
       const d3 = await call(page, "OpenWorkflow", wf);
       assert.deepEqual(d3.versions.map((v) => v.label), ["v3", "v2", "v1"]);
       assert.equal(d3.draft, null);
+
+      // Save version sends the edit as a patch too
+      calls.length = 0;
+      await selectNode(page, "b");
+      await page.locator("#param-b-expression").fill(`a * 5 + ${salt} - ${salt}`);
+      await page.getByTestId("save-version").click();
+      await page.getByRole("dialog", { name: "Save version" }).getByLabel("Notes").fill("five");
+      await page.getByTestId("save-version-submit").click();
+      await page.getByTestId("draft-state").filter({ hasText: "Saved as v4" }).waitFor();
+      const saves = calls.map((c) => c.name);
+      assert.ok(saves.includes("SaveVersionPatch") && !saves.includes("SaveVersion"), `calls ${saves}`);
+      const d4 = await call(page, "OpenWorkflow", wf);
+      assert.deepEqual(d4.versions.map((v) => v.label), ["v4", "v3", "v2", "v1"]);
+      assert.equal(d4.versions[0].notes, "five");
+      assert.equal(d4.current.graph.nodes.find((n) => n.id === "b").params.expression, `a * 5 + ${salt} - ${salt}`);
+      assert.equal(d4.draft, null);
     },
   ],
 ];

@@ -102,6 +102,9 @@ export const api = {
   discardDraft: (workflowId: string) => call<void>(() => App.DiscardDraft(workflowId)),
   saveVersion: (workflowId: string, g: Graph, notes: string) =>
     call<Version>(() => App.SaveVersion(workflowId, g as Loose, notes)),
+  /** saveVersionPatch saves the editor's graph, as its patch of the base version, as a version. */
+  saveVersionPatch: (workflowId: string, p: GraphPatch, notes: string) =>
+    call<Version>(() => App.SaveVersionPatch(workflowId, p as Loose, notes)),
   createVersion: (workflowId: string, fromVersionId: string, notes: string) =>
     call<Version>(() => App.CreateVersion(workflowId, fromVersionId, notes)),
   useVersion: (workflowId: string, versionId: string) =>

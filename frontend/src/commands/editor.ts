@@ -14,7 +14,7 @@ import { layoutAsync } from "../lib/layoutAsync";
 import { defaultParams } from "../lib/params";
 import { renameInput } from "../lib/rename";
 import { useCatalog } from "../stores/catalog";
-import { flowOf, graphOf, useGraph } from "../stores/graph";
+import { graphOf, useGraph } from "../stores/graph";
 import { cancelPendingSave, flushDraft, recheck, serial, startEdited, type StartedEdited } from "../stores/persist";
 import { useRuns } from "../stores/runs";
 import { toast, useUI } from "../stores/ui";
@@ -160,12 +160,19 @@ export function renameFlowInput(old: string, next: string): string[] {
  * a refused graph stays the autosaved draft). */
 export async function saveVersion(notes: string): Promise<Version> {
   const wf = useGraph.getState().workflowId!;
-  await flushDraft();
-  const s = useGraph.getState();
-  const seq = s.editSeq;
-  const v = await serial(() => api.saveVersion(wf, graphOf(s), notes));
+  // sent as its patch of the base version when the base is known (an unedited graph as the
+  // empty patch), and without the pending autosave first: the save drops the draft
+  const { out: v, seq, sent } = await startEdited(
+    (target) =>
+      "patch" in target
+        ? api.saveVersionPatch(wf, target.patch, notes)
+        : "version_id" in target
+          ? api.saveVersionPatch(wf, { base_version_id: target.version_id }, notes)
+          : api.saveVersion(wf, target.graph, notes),
+    () => true,
+  );
   if (useGraph.getState().editSeq === seq) useGraph.getState().markSaved(v.id);
-  else useGraph.getState().setBase(v.id, flowOf(s)); // edited meanwhile: still a draft, now on top of v
+  else useGraph.getState().setBase(v.id, sent); // edited meanwhile: still a draft, now on top of v
   await refreshMeta();
   return v;
 }

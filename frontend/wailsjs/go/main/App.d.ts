@@ -126,6 +126,8 @@ export function SaveDraftPatch(arg1:string,arg2:engine.GraphPatch):Promise<void>
 
 export function SaveVersion(arg1:string,arg2:engine.Graph,arg3:string):Promise<engine.Version>;
 
+export function SaveVersionPatch(arg1:string,arg2:engine.GraphPatch,arg3:string):Promise<engine.Version>;
+
 export function SelectGeneration(arg1:string,arg2:string,arg3:string):Promise<void>;
 
 export function SetProvider(arg1:engine.Provider):Promise<engine.Provider>;

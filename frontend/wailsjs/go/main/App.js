@@ -246,6 +246,10 @@ export function SaveVersion(arg1, arg2, arg3) {
   return window['go']['main']['App']['SaveVersion'](arg1, arg2, arg3);
 }
 
+export function SaveVersionPatch(arg1, arg2, arg3) {
+  return window['go']['main']['App']['SaveVersionPatch'](arg1, arg2, arg3);
+}
+
 export function SelectGeneration(arg1, arg2, arg3) {
   return window['go']['main']['App']['SelectGeneration'](arg1, arg2, arg3);
 }
