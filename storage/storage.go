@@ -70,8 +70,12 @@ type Store struct {
 	// recent versions drafts were stored against (versiondelta.go).
 	keys, bases keyframes
 	// aside is the cache files being written after what they follow (a version stored or
-	// read); Close waits for them.
-	aside sync.WaitGroup
+	// read); Close waits for them. binWrites, under binMu, are the versions' cache files
+	// being written (versionbins.go).
+	aside     sync.WaitGroup
+	binMu     sync.Mutex
+	binWrites map[string]*binWrite
+	holdBins  chan struct{} // tests: the aside writes wait for it to close; nil: none
 
 	closeOnce sync.Once
 	closeErr  error
@@ -102,7 +106,8 @@ func Open(ctx context.Context, home string, logger *slog.Logger) (*Store, error)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{home: home, assets: assets, dbPath: path, log: logger, w: w, pending: map[string]struct{}{}, instance: uuid.NewString()}
+	s := &Store{home: home, assets: assets, dbPath: path, log: logger, w: w, pending: map[string]struct{}{}, instance: uuid.NewString(),
+		binWrites: map[string]*binWrite{}}
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("opening %s: %w", path, err)

@@ -150,13 +150,43 @@ func headSum(id, contentHash, created string) string {
 // for (a version stored or read) without waiting ~1 ms for a 10,000-node graph's encoding and
 // the file's write. v's graph is only read; Close waits for the file.
 func (s *Store) writeVersionBin(v engine.Version) {
-	if path := s.versionBinPath(v.ID); path != "" {
-		s.aside.Go(func() {
-			if data := versionBinData(v); data != nil {
-				writeCacheFile(path, data)
-			}
-		})
+	path := s.versionBinPath(v.ID)
+	if path == "" {
+		return
 	}
+	s.binMu.Lock()
+	w := s.binWrites[v.ID]
+	if w == nil {
+		w = &binWrite{}
+		s.binWrites[v.ID] = w
+	}
+	w.n++
+	s.binMu.Unlock()
+	s.aside.Go(func() {
+		if s.holdBins != nil {
+			<-s.holdBins // tests: the write held
+		}
+		if data := versionBinData(v); data != nil {
+			writeCacheFile(path, data)
+		}
+		s.binMu.Lock()
+		w.n--
+		if w.n == 0 {
+			delete(s.binWrites, v.ID)
+		}
+		removed := w.removed
+		s.binMu.Unlock()
+		if removed { // its workflow was deleted meanwhile: no file outlives the version
+			os.Remove(path)
+		}
+	})
+}
+
+// binWrite is a version's cache file being written aside: how many writes, and whether the
+// version was deleted meanwhile (removeVersionBins).
+type binWrite struct {
+	n       int
+	removed bool
 }
 
 // versionBinData is the content of version v's cache file (nil when it can have none): a
@@ -246,6 +276,13 @@ func writeCacheFile(path string, data []byte) {
 
 // removeVersionBins removes the cache files of versions (a deleted workflow's).
 func (s *Store) removeVersionBins(ids []string) {
+	s.binMu.Lock()
+	for _, id := range ids {
+		if w := s.binWrites[id]; w != nil {
+			w.removed = true
+		}
+	}
+	s.binMu.Unlock()
 	for _, id := range ids {
 		if path := s.versionBinPath(id); path != "" {
 			os.Remove(path)
