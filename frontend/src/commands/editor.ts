@@ -160,15 +160,13 @@ export function renameFlowInput(old: string, next: string): string[] {
  * a refused graph stays the autosaved draft). */
 export async function saveVersion(notes: string): Promise<Version> {
   const wf = useGraph.getState().workflowId!;
-  // sent as its patch of the base version when the base is known (an unedited graph as the
-  // empty patch), and without the pending autosave first: the save drops the draft
+  // an edit goes as its patch of the base version, and without the pending autosave first:
+  // the save drops the draft (an unedited graph goes whole, as laid out on the canvas)
   const { out: v, seq, sent } = await startEdited(
     (target) =>
       "patch" in target
         ? api.saveVersionPatch(wf, target.patch, notes)
-        : "version_id" in target
-          ? api.saveVersionPatch(wf, { base_version_id: target.version_id }, notes)
-          : api.saveVersion(wf, target.graph, notes),
+        : api.saveVersion(wf, "graph" in target ? target.graph : graphOf(useGraph.getState()), notes),
     () => true,
   );
   if (useGraph.getState().editSeq === seq) useGraph.getState().markSaved(v.id);

@@ -93,12 +93,11 @@ export interface StartedEdited<T> {
 /**
  * startEdited starts a run (or runs) of the edited graph, or saves it as a version, sending it
  * as target, without saving the pending draft first: a start or save that makes the graph a
- * new version drops the draft, so the
- * draft saved just before it would be written only to be dropped (on a 10,000-node graph, the
- * autosave's work in the backend, ~5–8 ms, was part of the click). savedVersion tells from
- * the answer whether it saved one; when it did not (the graph equals a version already), the
- * draft is saved after the start, and when the start is refused, before the error is passed
- * on, so no edit is left unsaved.
+ * new version drops the draft, so the draft saved just before it would be written only to be
+ * dropped (on a 10,000-node graph the autosave's work in the backend, ~5–8 ms, was part of the
+ * click). savedVersion tells from the answer whether it saved one; when it did not (the graph
+ * equals a version already), the draft is saved after the start, and when the start is
+ * refused, before the error is passed on, so no edit is left unsaved.
  */
 export async function startEdited<T>(start: (target: RunTarget) => Promise<T>, savedVersion: (out: T) => boolean): Promise<StartedEdited<T>> {
   if (saveTimer) {
