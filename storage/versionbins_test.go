@@ -52,13 +52,15 @@ func TestVersionBins(t *testing.T) {
 		return want
 	}
 	bins := func() int {
+		s.aside.Wait() // the cache files written after what they follow
 		files, _ := filepath.Glob(filepath.Join(s.home, "cache", "versions", "*"))
 		return len(files)
 	}
 	want := fromText(v.ID)
 	for _, step := range []string{"from the text", "from the binary form", "from a damaged form"} {
 		if step == "from a damaged form" {
-			if err := os.WriteFile(s.versionBinPath(v.ID), []byte(v.ID+"\nFBgraph1 cut short"), 0o644); err != nil {
+			s.aside.Wait()
+		if err := os.WriteFile(s.versionBinPath(v.ID), []byte(v.ID+"\nFBgraph1 cut short"), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -73,12 +75,12 @@ func TestVersionBins(t *testing.T) {
 			t.Fatalf("%s: %d binary forms, want 1", step, bins())
 		}
 	}
-	if data, err := os.ReadFile(s.versionBinPath(v.ID)); err != nil || len(data) < 1000 {
+	if data, err := readCacheFile(s, s.versionBinPath(v.ID)); err != nil || len(data) < 1000 {
 		t.Fatalf("the damaged form was not replaced: %d bytes, %v", len(data), err)
 	}
 	// A first line changed (another content hash or creation time, checksum not made right),
 	// or of the earlier form (the id alone): not taken, written again.
-	good, _ := os.ReadFile(s.versionBinPath(v.ID))
+	good, _ := readCacheFile(s, s.versionBinPath(v.ID))
 	head, bin, _ := bytes.Cut(good, []byte{'\n'})
 	fields := strings.Split(string(head), "\t")
 	if len(fields) != 4 || fields[1] != want.ContentHash || fields[2] != fmt.Sprint(want.CreatedAt.UnixMilli()) {
@@ -95,7 +97,7 @@ func TestVersionBins(t *testing.T) {
 		if got, err := s.GetVersion(ctx, v.ID); err != nil || !reflect.DeepEqual(got, want) {
 			t.Fatalf("first line %q: %v, or the version differs from its text's", bad, err)
 		}
-		if again, _ := os.ReadFile(s.versionBinPath(v.ID)); !bytes.HasPrefix(again, append(head, '\n')) {
+		if again, _ := readCacheFile(s, s.versionBinPath(v.ID)); !bytes.HasPrefix(again, append(head, '\n')) {
 			t.Fatalf("first line %q: the form was not written again", bad)
 		}
 	}
@@ -104,7 +106,7 @@ func TestVersionBins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, _ := os.ReadFile(s.versionBinPath(v.ID))
+	data, _ := readCacheFile(s, s.versionBinPath(v.ID))
 	if err := os.WriteFile(s.versionBinPath(other.ID), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -150,6 +152,7 @@ func TestVersionBinAtSave(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s.aside.Wait() // the cache files are written after the rows
 	for _, saved := range []engine.Version{v1, v2} {
 		var fromBin engine.Version
 		if !s.readVersionBin(saved.ID, &fromBin) {
@@ -172,4 +175,10 @@ func TestVersionBinAtSave(t *testing.T) {
 	if _, err := os.Stat(s.versionBinPath(small.ID)); !os.IsNotExist(err) {
 		t.Fatalf("a small version got a binary form: %v", err)
 	}
+}
+
+// readCacheFile reads a cache file once the writes begun aside have ended.
+func readCacheFile(s *Store, path string) ([]byte, error) {
+	s.aside.Wait()
+	return os.ReadFile(path)
 }

@@ -13,8 +13,9 @@ import (
 // A version is stored in two steps (engine.VersionPreparer): PrepareVersion does the work
 // that writes nothing — the graph encoded as its stored text and, on another core, the graph a
 // reader decodes from that text with the assets it refers to — and Add writes the row in one
-// transaction, then (aside) the version's cache file. The engine prepares a draft's version on another
-// core while it validates the draft and plans its run; AddVersion is the two steps at once.
+// transaction, then (aside) the version's cache file. The engine prepares a draft's version on
+// another core while it validates the draft and plans its run; AddVersion is the two steps at
+// once.
 
 var _ engine.VersionPreparer = (*Store)(nil)
 
@@ -44,6 +45,11 @@ func (s *Store) prepareVersion(v engine.Version) (*preparedVersion, error) {
 	var readsBack bool
 	go func() {
 		defer close(copied)
+		defer func() {
+			if recover() != nil {
+				stored, readsBack = engine.Graph{}, false // decoded from the text instead
+			}
+		}()
 		stored, readsBack = engine.StoredGraph(v.Graph)
 	}()
 	graph, err := encode("graph", v.Graph)

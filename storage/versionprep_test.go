@@ -77,6 +77,7 @@ func TestPrepareVersionWritesNothingUntilAdded(t *testing.T) {
 		t.Errorf("read back %+v (%v), want what Add returned", read.Label, err)
 	}
 	var fromBin engine.Version
+	s.aside.Wait() // the cache file is written after the row
 	if !s.readVersionBin(id, &fromBin) || !reflect.DeepEqual(fromBin.Graph, v.Graph) {
 		t.Error("the added version has no cache file of its graph")
 	}
