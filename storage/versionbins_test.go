@@ -60,7 +60,7 @@ func TestVersionBins(t *testing.T) {
 	for _, step := range []string{"from the text", "from the binary form", "from a damaged form"} {
 		if step == "from a damaged form" {
 			s.aside.Wait()
-		if err := os.WriteFile(s.versionBinPath(v.ID), []byte(v.ID+"\nFBgraph1 cut short"), 0o644); err != nil {
+			if err := os.WriteFile(s.versionBinPath(v.ID), []byte(v.ID+"\nFBgraph1 cut short"), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
