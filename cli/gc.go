@@ -39,7 +39,7 @@ func relaxGC() {
 // bigLiveHeap. A window lives for hours, so it collects from the start (no noGCLimit); with a
 // 10,000-node workflow open (~100 MB live) collections at GOGC 100 came every run or two, each
 // ~30 ms on the other core and assists on this one, and Run changed of an edited draft waited
-// for them (docs/PERFORMANCE.md, "The window's garbage collection").
+// for them (docs/PERFORMANCE.md, "The window's Run of an edited large graph").
 func RelaxWindowGC() {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
 		return

@@ -125,10 +125,11 @@ export function FarCanvas(props: FarCanvasProps) {
 
   const sched = useRef<ReturnType<typeof frameScheduler> | null>(null);
   if (!sched.current) sched.current = frameScheduler(() => draw());
-  // Status batches of a run come ~30 a second; repainting 10,000 nodes for each took a core
-  // from the run itself (a Run changed of a 10,000-node chain finished in ~450 ms in the window
-  // against ~45 ms in the backend). They redraw at most every 1 + STATUS_FACTOR times the last
-  // drawing's cost; the viewport, selection and hover redraw at once.
+  // Status batches of a run come ~30 a second; repainting 10,000 nodes for each took CPU from
+  // the run itself (scripts/bench-ui-changed.sh: a Run changed of the 10,000-node chain took
+  // 120–450 ms from the click in Chromium, ~45 ms of it in the backend). They redraw at most
+  // every 1 + STATUS_FACTOR times the last drawing's cost; the viewport, selection and hover
+  // redraw at once.
   const statusSched = useRef<ReturnType<typeof throttled> | null>(null);
   if (!statusSched.current) statusSched.current = throttled(sched.current, STATUS_FACTOR);
 
