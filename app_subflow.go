@@ -37,16 +37,33 @@ func (a *App) CheckWorkflowGraph(workflowID string, g engine.Graph) ([]engine.Pr
 // and returns the graph with the selection replaced by a subworkflow node (the editor applies
 // it, undoably).
 func (a *App) MakeSubworkflow(workflowID string, g engine.Graph, nodeIDs []string, name string) (engine.MadeSubflow, error) {
-	if err := checkID("workflow", workflowID); err != nil {
+	if err := checkMakeSubworkflow(workflowID, nodeIDs, name); err != nil {
 		return engine.MadeSubflow{}, err
 	}
+	return a.svc.MakeSubworkflow(a.ctx, workflowID, g, nodeIDs, name)
+}
+
+// MakeSubworkflowPatch is MakeSubworkflow with the editor's graph given as its patch of the
+// version it was edited from (a 10,000-node graph is not sent whole).
+func (a *App) MakeSubworkflowPatch(workflowID string, p engine.GraphPatch, nodeIDs []string, name string) (engine.MadeSubflow, error) {
+	if err := checkMakeSubworkflow(workflowID, nodeIDs, name); err != nil {
+		return engine.MadeSubflow{}, err
+	}
+	return a.svc.MakeSubworkflowPatch(a.ctx, workflowID, p, nodeIDs, name)
+}
+
+// checkMakeSubworkflow checks MakeSubworkflow's arguments.
+func checkMakeSubworkflow(workflowID string, nodeIDs []string, name string) error {
+	if err := checkID("workflow", workflowID); err != nil {
+		return err
+	}
 	if len(nodeIDs) == 0 || len(nodeIDs) > 10000 {
-		return engine.MadeSubflow{}, fmt.Errorf("select between 1 and 10,000 nodes, got %d: %w", len(nodeIDs), engine.ErrInvalid)
+		return fmt.Errorf("select between 1 and 10,000 nodes, got %d: %w", len(nodeIDs), engine.ErrInvalid)
 	}
 	if len(name) > 200 || strings.ContainsAny(name, "\x00\n") {
-		return engine.MadeSubflow{}, fmt.Errorf("workflow name must be one line of at most 200 characters: %w", engine.ErrInvalid)
+		return fmt.Errorf("workflow name must be one line of at most 200 characters: %w", engine.ErrInvalid)
 	}
-	return a.svc.MakeSubworkflow(a.ctx, workflowID, g, nodeIDs, name)
+	return nil
 }
 
 // ChildRuns lists the child runs of a run's subworkflow nodes, oldest first.

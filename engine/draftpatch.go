@@ -54,6 +54,16 @@ func (s *Service) CommitDraftPatch(ctx context.Context, wfRef string, p GraphPat
 	return s.CommitDraft(ctx, w.ID, g, notes)
 }
 
+// MakeSubworkflowPatch makes a subworkflow of the selected nodes of the editor's graph given
+// as a patch, as MakeSubworkflow does with the graph.
+func (s *Service) MakeSubworkflowPatch(ctx context.Context, wfRef string, p GraphPatch, selected []string, name string) (MadeSubflow, error) {
+	w, g, err := s.PatchedGraph(ctx, wfRef, p)
+	if err != nil {
+		return MadeSubflow{}, err
+	}
+	return s.MakeSubworkflow(ctx, w.ID, g, selected, name)
+}
+
 // CheckGraphPatch validates the editor's graph given as a patch and returns its problems
 // (empty when valid); a patch that does not fit its base is an error, not a problem.
 func (s *Service) CheckGraphPatch(ctx context.Context, wfRef string, p GraphPatch) ([]Problem, error) {

@@ -113,3 +113,48 @@ func TestDraftPatchNamesABaseTheBackendDoesNotKnow(t *testing.T) {
 		t.Errorf("a refused patch's run saved a version: %d versions", len(vs))
 	}
 }
+
+// TestMakeSubworkflowPatch: a subworkflow made of the editor's graph given as a patch is made
+// of the patched graph (the edit is in the new workflow), and a patch of another workflow's
+// version is refused naming it.
+func TestMakeSubworkflowPatch(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc := newSubService(t, 4, 0)
+	g := engine.Graph{
+		Nodes: []engine.Node{node("c", "t.const", map[string]any{"value": 41}), node("a", "t.add", map[string]any{"k": 1}),
+			node("b", "t.add", map[string]any{"k": 2}), node("out", "io.output", map[string]any{"name": "result"})},
+		Edges: []engine.Edge{edge("c", "out", "a", "a"), edge("a", "out", "b", "a"), edge("b", "out", "out", "value")},
+	}
+	w := importGraph(t, svc, "Flat", g)
+	edited := engine.GraphPatch{BaseVersionID: w.VersionID, Changed: []engine.Node{node("a", "t.add", map[string]any{"k": 5})}}
+	made, err := svc.MakeSubworkflowPatch(ctx, w.WorkflowID, edited, []string{"a", "b"}, "Adders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	child, err := svc.GetVersion(ctx, made.VersionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k any
+	for _, n := range child.Graph.Nodes {
+		if n.ID == "a" {
+			k = n.Params["k"]
+		}
+	}
+	if !num(k, 5) {
+		t.Errorf("the new workflow's a has k = %v, want the edit's 5", k)
+	}
+	ids := map[string]bool{}
+	for _, n := range made.Graph.Nodes {
+		ids[n.ID] = true
+	}
+	if len(ids) != 3 || !ids["c"] || !ids["out"] || !ids[made.NodeID] {
+		t.Errorf("parent nodes %v, want c, out and %s", ids, made.NodeID)
+	}
+	other := importGraph(t, svc, "Other", g)
+	edited.BaseVersionID = other.VersionID
+	if _, err := svc.MakeSubworkflowPatch(ctx, w.WorkflowID, edited, []string{"a"}, "X"); !errors.Is(err, engine.ErrNotFound) || !strings.Contains(err.Error(), other.VersionID) {
+		t.Errorf("a patch of another workflow's version: %v, want not found naming it", err)
+	}
+}

@@ -81,6 +81,9 @@ export const api = {
   /** makeSubworkflow creates a workflow from the selected nodes; the graph has them replaced. */
   makeSubworkflow: (workflowId: string, g: Graph, nodeIds: string[], name: string) =>
     call<MadeSubflow>(() => App.MakeSubworkflow(workflowId, g as Loose, nodeIds, name)),
+  /** makeSubworkflowPatch is makeSubworkflow with the graph as its patch of the base version. */
+  makeSubworkflowPatch: (workflowId: string, p: GraphPatch, nodeIds: string[], name: string) =>
+    call<MadeSubflow>(() => App.MakeSubworkflowPatch(workflowId, p as Loose, nodeIds, name)),
   childRuns: (runId: string) => call<RunInfo[]>(() => App.ChildRuns(runId)).then((l) => l ?? []),
   deleteWorkflowAnyway: (id: string) => call<void>(() => App.DeleteWorkflowAnyway(id)),
   checkGraph: (g: Graph) => call<Problem[]>(() => App.CheckGraph(g as Loose)).then((l) => l ?? []),

@@ -8,7 +8,7 @@ import { graphToFlow } from "../lib/convert";
 import { FB_NODE, type FbNode } from "../lib/flowtypes";
 import { selectOnly } from "../lib/graphops";
 import { uniqueId } from "../lib/ids";
-import { graphOf, useGraph } from "../stores/graph";
+import { draftPatch, graphOf, useGraph } from "../stores/graph";
 import { SUBWORKFLOW, useSubflows } from "../stores/subflows";
 import { useTrail } from "../stores/subflowTrail";
 import { toast, useUI } from "../stores/ui";
@@ -103,7 +103,12 @@ export async function makeSubworkflow(name: string): Promise<boolean> {
     return false;
   }
   try {
-    const made = await api.makeSubworkflow(wf, graphOf(s), ids, name);
+    // the graph as its patch of the base version when that is known (lib/patch.ts)
+    const patch = draftPatch(s);
+    const made =
+      patch === undefined
+        ? await api.makeSubworkflow(wf, graphOf(s), ids, name)
+        : await api.makeSubworkflowPatch(wf, patch ?? { base_version_id: s.base!.versionId }, ids, name);
     const f = graphToFlow(made.graph);
     useGraph.getState().edit((cur) => ({ ...cur, nodes: f.nodes.map((n) => ({ ...n, selected: n.id === made.node_id })), edges: f.edges }));
     toast("info", `Made ${name} (${made.version_label}) from ${ids.length} node${ids.length === 1 ? "" : "s"}`);

@@ -78,6 +78,8 @@ export function ListWorkflows():Promise<Array<main.WorkflowCard>>;
 
 export function MakeSubworkflow(arg1:string,arg2:engine.Graph,arg3:Array<string>,arg4:string):Promise<engine.MadeSubflow>;
 
+export function MakeSubworkflowPatch(arg1:string,arg2:engine.GraphPatch,arg3:Array<string>,arg4:string):Promise<engine.MadeSubflow>;
+
 export function MoveQueuedRun(arg1:string,arg2:string):Promise<void>;
 
 export function NodeDeterministic(arg1:string,arg2:Record<string, any>):Promise<boolean>;

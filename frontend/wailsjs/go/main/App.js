@@ -150,6 +150,10 @@ export function MakeSubworkflow(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['MakeSubworkflow'](arg1, arg2, arg3, arg4);
 }
 
+export function MakeSubworkflowPatch(arg1, arg2, arg3, arg4) {
+  return window['go']['main']['App']['MakeSubworkflowPatch'](arg1, arg2, arg3, arg4);
+}
+
 export function MoveQueuedRun(arg1, arg2) {
   return window['go']['main']['App']['MoveQueuedRun'](arg1, arg2);
 }
