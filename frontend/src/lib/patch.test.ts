@@ -2,7 +2,8 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { beforeEach, describe, expect, it } from "vitest";
-import { versionHead, type Graph, type Version, type WorkflowDetail } from "../api/types";
+import type { Graph, WorkflowDetail } from "../api/types";
+import { testDetail, testVersion } from "./testworkflow";
 import { draftPatch, graphOf, useGraph } from "../stores/graph";
 import type { FbEdge, FbNode } from "./flowtypes";
 import { fromFlowNode } from "./convert";
@@ -34,17 +35,9 @@ const base: Graph = {
   ],
 };
 
-const v1: Version = { id: "v1", workflow_id: "w", seq: 1, label: "v1", notes: "", parent_id: "", content_hash: "h", created_at: "", graph: base };
+const v1 = testVersion(base);
 
-const detail = (): WorkflowDetail => ({
-  workflow: { id: "w", name: "W", description: "", tags: [], current_version_id: "v1", created_at: "", updated_at: "" },
-  versions: [versionHead(v1)],
-  current: v1,
-  base: v1,
-  draft_base_id: "",
-  run_cap: 4,
-  node_type_count: 30,
-});
+const detail = (): WorkflowDetail => testDetail(v1);
 
 const st = () => useGraph.getState();
 const setParam = (id: string, key: string, value: unknown) =>

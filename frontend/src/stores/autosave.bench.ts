@@ -6,7 +6,8 @@
 // canvas's lists kept), and what opening the workflow pays for the base (canonicalJSON of its
 // graph, or makeBase indexing it against the canvas).
 import { bench, describe } from "vitest";
-import { versionHead, type Graph, type Version, type WorkflowDetail } from "../api/types";
+import type { Graph } from "../api/types";
+import { testDetail, testVersion } from "../lib/testworkflow";
 import { flowToGraph, graphToFlow } from "../lib/convert";
 import { makeBase } from "../lib/patch";
 import { draftPatch, flowOf, graphOf, useGraph } from "./graph";
@@ -23,16 +24,8 @@ function chain(n: number): Graph {
 }
 
 const base = chain(N);
-const v1: Version = { id: "v1", workflow_id: "w", seq: 1, label: "v1", notes: "", parent_id: "", content_hash: "h", created_at: "", graph: base };
-const detail: WorkflowDetail = {
-  workflow: { id: "w", name: "W", description: "", tags: [], current_version_id: "v1", created_at: "", updated_at: "" },
-  versions: [versionHead(v1)],
-  current: v1,
-  base: v1,
-  draft_base_id: "",
-  run_cap: 4,
-  node_type_count: 30,
-};
+const v1 = testVersion(base);
+const detail = testDetail(v1);
 
 useGraph.getState().load(detail);
 // the nodes in view were measured by React Flow (replaced with their sizes), one was selected

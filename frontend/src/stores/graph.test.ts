@@ -1,29 +1,18 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { versionHead, type Version, type WorkflowDetail } from "../api/types";
+import type { Version, WorkflowDetail } from "../api/types";
+import { testDetail, testVersion } from "../lib/testworkflow";
 import { draftPatch, graphOf, runTarget, selectedNodeId, useGraph } from "./graph";
 
-const v1: Version = {
-  id: "v1", workflow_id: "w", seq: 1, label: "v1", notes: "", parent_id: "", content_hash: "h", created_at: "",
-  graph: {
-    inputs: [{ name: "name", type: "string", description: "", required: true }],
-    nodes: [
-      { id: "in", type: "flow.inputs", position: { x: 0, y: 0 } },
-      { id: "t", type: "text.template", params: { template: "Hi {{a}}" }, position: { x: 300, y: 0 } },
-    ],
-    edges: [{ source: "in", sourceHandle: "name", target: "t", targetHandle: "a" }],
-  },
-};
-
-const detail = (over: Partial<WorkflowDetail> = {}): WorkflowDetail => ({
-  workflow: { id: "w", name: "W", description: "", tags: [], current_version_id: "v1", created_at: "", updated_at: "" },
-  versions: [versionHead(v1)],
-  current: v1,
-  base: v1,
-  draft_base_id: "",
-  run_cap: 4,
-  node_type_count: 30,
-  ...over,
+const v1 = testVersion({
+  inputs: [{ name: "name", type: "string", description: "", required: true }],
+  nodes: [
+    { id: "in", type: "flow.inputs", position: { x: 0, y: 0 } },
+    { id: "t", type: "text.template", params: { template: "Hi {{a}}" }, position: { x: 300, y: 0 } },
+  ],
+  edges: [{ source: "in", sourceHandle: "name", target: "t", targetHandle: "a" }],
 });
+
+const detail = (over: Partial<WorkflowDetail> = {}): WorkflowDetail => testDetail(v1, over);
 
 describe("graph store", () => {
   beforeEach(() => useGraph.getState().close());

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import type { Version, WorkflowDetail } from "../api/types";
+import { testDetail, testVersion } from "../lib/testworkflow";
 
 const api = vi.hoisted(() => ({
   saveDraftPatch: vi.fn(),
@@ -11,21 +11,15 @@ vi.mock("../api/backend", () => ({ api }));
 import { graphOf, useGraph } from "./graph";
 import { cancelPendingSave, flushDraft, startEdited } from "./persist";
 
-const v1: Version = {
-  id: "v1", workflow_id: "w", seq: 1, label: "v1", notes: "", parent_id: "", content_hash: "h", created_at: "",
-  graph: {
-    inputs: [],
-    nodes: [
-      { id: "a", type: "math.expr", params: { expression: "1" }, position: { x: 0, y: 0 } },
-      { id: "b", type: "math.expr", params: { expression: "a + 1" }, position: { x: 300, y: 0 } },
-    ],
-    edges: [{ source: "a", sourceHandle: "result", target: "b", targetHandle: "a" }],
-  },
-};
-const detail: WorkflowDetail = {
-  workflow: { id: "w", name: "W", description: "", tags: [], current_version_id: "v1", created_at: "", updated_at: "" },
-  versions: [v1], current: v1, draft_base_id: "", run_cap: 4, node_type_count: 30,
-};
+const v1 = testVersion({
+  inputs: [],
+  nodes: [
+    { id: "a", type: "math.expr", params: { expression: "1" }, position: { x: 0, y: 0 } },
+    { id: "b", type: "math.expr", params: { expression: "a + 1" }, position: { x: 300, y: 0 } },
+  ],
+  edges: [{ source: "a", sourceHandle: "result", target: "b", targetHandle: "a" }],
+});
+const detail = testDetail(v1);
 
 const editB = (expression: string) =>
   useGraph.getState().edit((f) => ({
