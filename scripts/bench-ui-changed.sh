@@ -37,15 +37,5 @@ id="$("$bin" --home "$home" import "$work/chain.json" --json | node -e 'let s=""
 echo "bench-ui-changed: $n-node chain $id; machine $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
 
 start_xvfb 1280x800x24
-port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-addr="127.0.0.1:$port"
-devserver="$addr" assetdir="$assets" FLOWBENCH_HOME="$home" \
-  "$bin" -devserver "$addr" -assetdir "$assets" >"$work/app.log" 2>&1 &
-APP_PID=$!
-for i in $(seq 300); do
-  curl -sf -o /dev/null "http://$addr/" && break
-  kill -0 "$APP_PID" 2>/dev/null || { echo "bench-ui-changed: the app exited at start" >&2; tail -n 30 "$work/app.log" >&2; exit 1; }
-  [ "$i" -lt 300 ] || { echo "bench-ui-changed: no HTTP on $addr within 30 s" >&2; exit 1; }
-  sleep 0.1
-done
-BENCH_BASE_URL="http://$addr" BENCH_WORKFLOW="$id" node frontend/bench/changed.mjs
+start_dev_app bench-ui-changed "$bin" "$assets" "$home" "$work/app.log"
+BENCH_BASE_URL="http://$APP_ADDR" BENCH_WORKFLOW="$id" node frontend/bench/changed.mjs

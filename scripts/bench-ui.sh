@@ -55,17 +55,8 @@ echo "bench-ui: workflows $ids"
 echo "bench-ui: machine $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
 
 start_xvfb 1280x800x24
-port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
-addr="127.0.0.1:$port"
-devserver="$addr" assetdir="$assets" FLOWBENCH_HOME="$home" \
-  "./$bin" -devserver "$addr" -assetdir "$assets" >"$work/app.log" 2>&1 &
-APP_PID=$!
-for i in $(seq 300); do
-  curl -sf -o /dev/null "http://$addr/" && break
-  kill -0 "$APP_PID" 2>/dev/null || { echo "bench-ui: the app exited at start" >&2; tail -n 30 "$work/app.log" >&2; exit 1; }
-  [ "$i" -lt 300 ] || { echo "bench-ui: no HTTP on $addr within 30 s" >&2; exit 1; }
-  sleep 0.1
-done
+start_dev_app bench-ui "./$bin" "$assets" "$home" "$work/app.log"
+addr="$APP_ADDR"
 
 echo "bench-ui: Chromium (playwright-core), dev-tag binary on $addr"
 runsizes="${BENCH_RUN_SIZES:-300 2000}"

@@ -44,20 +44,7 @@ addr="127.0.0.1:$port"
 start_xvfb 1280x800x24
 echo "e2e: Xvfb on $DISPLAY, app on http://$addr, home $home"
 
-# Wails reads devserver/assetdir from the environment first; passing them that way keeps
-# the app's own command-line parsing out of it. The flags say the same for people reading ps.
-devserver="$addr" assetdir="$root/frontend/dist" FLOWBENCH_HOME="$home" \
-  "./$bin" -devserver "$addr" -assetdir "$root/frontend/dist" >"$applog" 2>&1 &
-APP_PID=$!
-
-for i in $(seq 300); do
-  curl -sf -o /dev/null "http://$addr/" && break
-  if ! kill -0 "$APP_PID" 2>/dev/null; then
-    echo "e2e: the app exited at start:" >&2; tail -n 50 "$applog" >&2; exit 1
-  fi
-  [ "$i" -lt 300 ] || { echo "e2e: no HTTP on $addr within 30 s" >&2; tail -n 50 "$applog" >&2; exit 1; }
-  sleep 0.1
-done
+start_dev_app e2e "./$bin" "$root/frontend/dist" "$home" "$applog" "$addr"
 
 # E2E_HOME and E2E_BIN let a test run the same binary as a command against the app's home,
 # as a user would in a terminal beside the window.
