@@ -365,43 +365,63 @@ func needArgs(p parsed, n int, what string) error {
 	return nil
 }
 
-const usage = `flowbench — build and run node-based workflows
+// overviewHead and overviewFoot frame help's overview (usage), whose middle is every
+// command's usage lines, in commandOrder, as that command's --help shows them.
+const overviewHead = `flowbench — build and run node-based workflows
 
 With no arguments flowbench opens the window. Subcommands work headless
 (flowbench COMMAND --help shows one command's usage):
 
-  flowbench import FILE [--into WORKFLOW] [--json]
-  flowbench export WORKFLOW [--version V] [--bundle] [-o FILE]
-  flowbench delete WORKFLOW [--anyway] [--json]   (refused when used as a subworkflow)
-  flowbench list [--json]
-  flowbench versions WORKFLOW [--json]
-  flowbench version create WORKFLOW [--from V] [--notes TEXT] [--json]
-  flowbench version use WORKFLOW V
-  flowbench run WORKFLOW [--version V] [--input NAME=VALUE]... [--inputs FILE.json] [--from NODE] [--json]
-  flowbench run WORKFLOW --batch FILE.jsonl [--max-concurrent N] [--json]
-  flowbench plan WORKFLOW --from NODE [--input NAME=VALUE]... [--json]
-  flowbench approve RUN [--node NODE] [--reject] [--value JSON] [--json]
-  flowbench runs [WORKFLOW] [--json]
-  flowbench generations WORKFLOW NODE [--json]
-  flowbench select WORKFLOW NODE GENERATION   (GENERATION "none" clears the selection)
-  flowbench nodes [--json]
-  flowbench queue [--json] | queue pause | queue resume
-  flowbench cancel RUN... | --orphaned [--json]
-  flowbench resume RUN... | --orphaned [--max-concurrent N] [--json]
-  flowbench diff RUN_A RUN_B [--json]            (compare two runs)
-  flowbench diff --versions WORKFLOW V1 V2 [--json]
-  flowbench restore RUN [--json]                 (the run's version and generations become current)
-  flowbench restore --undo WORKFLOW [--json]     (put back what the last restore replaced)
-  flowbench providers [--json]                   (local AI servers nodes use)
-  flowbench providers set NAME --kind K --url URL [--url URL]... [--concurrency N] [--api-key-env VAR]
-  flowbench providers test NAME [--json] | remove NAME
-  flowbench providers key NAME [--remove]        (API key from stdin into the OS keychain)
-  flowbench version | --version
-  flowbench help [COMMAND]           (or flowbench COMMAND --help)
+`
 
+const overviewFoot = `
 --home DIR (or FLOWBENCH_HOME) chooses the data folder; it may come before or after the command.
 Exit status: 0 success, 1 run failed or cancelled, 2 bad usage or refused input, 3 paused for approval.
 `
+
+// overviewNotes are the remarks the overview adds after a usage line, keyed by the line.
+var overviewNotes = map[string]string{
+	"flowbench delete WORKFLOW [--anyway] [--json]": "refused when used as a subworkflow",
+	"flowbench select WORKFLOW NODE GENERATION":     `GENERATION "none" clears the selection`,
+	"flowbench diff RUN_A RUN_B [--json]":           "compare two runs",
+	"flowbench restore RUN [--json]":                "the run's version and generations become current",
+	"flowbench restore --undo WORKFLOW [--json]":    "put back what the last restore replaced",
+	"flowbench run WORKFLOW --changed [--json]":     "what changed since its last result, and its downstream",
+	"flowbench retry RUN [--json]":                  "a failed, cancelled or interrupted run, again",
+	"flowbench providers [--json]":                  "local AI servers nodes use",
+	"flowbench providers key NAME [--remove]":       "API key from stdin into the OS keychain",
+	"flowbench settings set KEY VALUE":              "run_cap, ffmpeg_path, cache, …",
+	"flowbench help [COMMAND]":                      "or flowbench COMMAND --help",
+}
+
+// usageLines are a command's usage lines from its help (up to the first blank line),
+// without the "usage:" and the indent.
+func usageLines(help string) []string {
+	head, _, _ := strings.Cut(help, "\n\n")
+	lines := strings.Split(head, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(strings.TrimPrefix(l, "usage:"))
+	}
+	return lines
+}
+
+// usage is `flowbench help`: made from each command's help, so it lists every form of every
+// command (a hand-kept copy lacked retry, settings and run --changed).
+var usage = func() string {
+	var b strings.Builder
+	b.WriteString(overviewHead)
+	for _, c := range commandOrder {
+		for _, l := range usageLines(commandHelp[c]) {
+			b.WriteString("  " + l)
+			if note := overviewNotes[l]; note != "" {
+				b.WriteString(strings.Repeat(" ", max(1, 48-len(l))) + " (" + note + ")")
+			}
+			b.WriteByte('\n')
+		}
+	}
+	b.WriteString(overviewFoot)
+	return b.String()
+}()
 
 func cmdNodes(args []string, out io.Writer) error {
 	p, err := parseArgs(args, flagSpec{"json": false})

@@ -38,3 +38,19 @@ func TestSuggest(t *testing.T) {
 		}
 	}
 }
+
+// TestOverviewNotesNameUsageLines: each remark of help's overview is keyed by a usage line
+// some command has, so a command's usage changing cannot silently drop its remark.
+func TestOverviewNotesNameUsageLines(t *testing.T) {
+	lines := map[string]bool{}
+	for _, c := range commandOrder {
+		for _, l := range usageLines(commandHelp[c]) {
+			lines[l] = true
+		}
+	}
+	for l := range overviewNotes {
+		if !lines[l] {
+			t.Errorf("overviewNotes has %q, which no command's usage has", l)
+		}
+	}
+}
