@@ -186,7 +186,13 @@ const RunCard = memo(function RunCard({
   );
 });
 
-function Section({ title, runs, limit, ...rest }: { title: string; runs: LensRun[]; testId: string; limit?: number } & SectionProps) {
+function Section({
+  title,
+  runs,
+  limit,
+  cap,
+  ...rest
+}: { title: string; runs: LensRun[]; testId: string; limit?: number; cap?: number } & SectionProps) {
   // "show all" outlives a remount of the overlay (another workflow opened, the editor reloaded)
   const all = useOverlayState((s) => s.doneAll);
   const setAll = (v: boolean) => useOverlayState.setState({ doneAll: v });
@@ -202,6 +208,11 @@ function Section({ title, runs, limit, ...rest }: { title: string; runs: LensRun
     <section className="queue-section" data-testid={rest.testId}>
       <h4>
         {title} <span className="queue-count">{runs.length}</span>
+        {cap !== undefined && (
+          <span className="queue-cap" data-testid="queue-cap" title="Runs at once, for the window and every command on this data home (Settings)">
+            · {cap} at once
+          </span>
+        )}
         {limit && runs.length > limit && (
           <button type="button" className="queue-more" onClick={() => setAll(!all)}>
             {all ? "show fewer" : `show all`}
@@ -270,6 +281,7 @@ export function QueueOverlay({ inWindow = false }: { inWindow?: boolean }) {
   // nothing of this workflow to list: no overlay (a quiet link to the others' runs)
   if (total === 0 && (others === 0 || !openWf)) return null;
   const props: SectionProps = { states: runs, onCanvasId, openWf, names, now };
+  const capOn = (here: boolean) => (here && control ? control.cap : undefined);
   return (
     <div
       className={`queue-overlay${open ? " open" : ""}${inWindow ? " in-window" : ""}${paused ? " paused" : ""}`}
@@ -326,8 +338,9 @@ export function QueueOverlay({ inWindow = false }: { inWindow?: boolean }) {
       </header>
       {open && (
         <div className="queue-body">
-          <Section title="Running" runs={groups.running} testId="queue-running" {...props} />
-          <Section title="Queued" runs={groups.queued} testId="queue-queued" {...props} />
+          {/* the run cap, by the first of the two sections listed */}
+          <Section title="Running" runs={groups.running} testId="queue-running" cap={capOn(groups.running.length > 0)} {...props} />
+          <Section title="Queued" runs={groups.queued} testId="queue-queued" cap={capOn(groups.running.length === 0)} {...props} />
           <Section title="Done" runs={groups.done} testId="queue-done" limit={3} {...props} />
         </div>
       )}

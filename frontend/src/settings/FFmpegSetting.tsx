@@ -49,14 +49,14 @@ export function FFmpegSetting() {
 
   const dirty = saved !== null && path.trim() !== saved;
   return (
-    <section className="ffmpeg-setting" aria-label="ffmpeg" data-testid="ffmpeg-setting">
+    <section className="settings-section" aria-label="ffmpeg" data-testid="ffmpeg-setting">
       <h3>ffmpeg</h3>
       <p className="muted">
         The video and audio nodes run ffmpeg and ffprobe. Leave the path empty to find them on PATH, or give the ffmpeg
         executable or the folder holding both.
       </p>
       <form
-        className="ffmpeg-row"
+        className="settings-row"
         onSubmit={(e) => {
           e.preventDefault();
           void save();

@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { Dialog } from "../panels/Dialog";
 import { CacheSwitch } from "./CacheSwitch";
+import { RunCapSetting } from "./RunCapSetting";
 import {
   forgetModels,
   KIND_HELP,
@@ -174,6 +175,7 @@ export function ProvidersDialog({ onClose }: { onClose: () => void }) {
         })}
       </ul>
       <FFmpegSetting />
+      <RunCapSetting />
       <CacheSwitch />
     </Dialog>
   );
