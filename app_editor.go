@@ -141,6 +141,33 @@ func (a *App) PlanGraphPatch(workflowID string, p engine.GraphPatch, nodeID stri
 	return a.svc.PlanGraphPatch(a.ctx, workflowID, p, nodeID, inputs)
 }
 
+// PlanChanged previews a changed run of a saved version ("" = the current one): the nodes
+// that changed since their last result and what depends on them rerun, the rest is reused.
+func (a *App) PlanChanged(workflowID, versionID string, inputs map[string]any) (engine.Plan, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return engine.Plan{}, err
+	}
+	return a.svc.PlanChanged(a.ctx, workflowID, versionID, inputs)
+}
+
+// PlanGraphChanged previews a changed run of the editor's graph, saved or not (a new
+// workflow's, sent whole).
+func (a *App) PlanGraphChanged(workflowID string, g engine.Graph, inputs map[string]any) (engine.Plan, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return engine.Plan{}, err
+	}
+	return a.svc.PlanGraph(a.ctx, workflowID, g, "", inputs)
+}
+
+// PlanGraphPatchChanged previews a changed run of the editor's graph given as a patch of its
+// base version.
+func (a *App) PlanGraphPatchChanged(workflowID string, p engine.GraphPatch, inputs map[string]any) (engine.Plan, error) {
+	if err := checkID("workflow", workflowID); err != nil {
+		return engine.Plan{}, err
+	}
+	return a.svc.PlanGraphPatch(a.ctx, workflowID, p, "", inputs)
+}
+
 // WatchWorkflow watches the linked files of the editor's graph (a change sends a "stale"
 // event) and the workflow's generations (another process's runs or picks send a
 // "generations" event).

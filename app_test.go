@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -272,5 +273,71 @@ func TestStartRunOfDraftAndUseVersion(t *testing.T) {
 	d, _ = a.OpenWorkflow(imp.WorkflowID)
 	if d.Draft != nil || d.Current.Label != "v1" || len(d.Versions) != 3 || d.Versions[0].Notes != "draft saved before switching version" {
 		t.Errorf("after switching: draft %v, current %s, %d versions", d.Draft != nil, d.Current.Label, len(d.Versions))
+	}
+}
+
+// TestPlanChangedBindings: the window's preview of Run changed, of a saved version, of the
+// editor's graph sent whole and of its patch: the edited node reruns (reason changed), the
+// rest is reused; a malformed workflow id is refused.
+func TestPlanChangedBindings(t *testing.T) {
+	ctx := context.Background()
+	a, svc := newStoredApp(ctx, t)
+	imp, err := a.ImportJSON(`{"format":"flowbench.workflow/1","name":"changed","nodes":[
+		{"id":"a","type":"math.expr","params":{"expression":"6 * 7"}},
+		{"id":"b","type":"math.expr","params":{"expression":"a + 1"}},
+		{"id":"out","type":"io.output","params":{"name":"answer"}}],
+		"edges":[{"source":"a","sourceHandle":"result","target":"b","targetHandle":"a"},
+		{"source":"b","sourceHandle":"result","target":"out","targetHandle":"value"}]}`, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := svc.StartRun(ctx, engine.RunRequest{Workflow: imp.WorkflowID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done, err := svc.Wait(ctx, r.ID); err != nil || done.Status != engine.RunCompleted {
+		t.Fatalf("run: %v %v", done.Status, err)
+	}
+	p, err := a.PlanChanged(imp.WorkflowID, "", nil)
+	if err != nil || !p.Changed || p.Rerun != 0 || p.Nodes["b"].Action != engine.ActionReuse {
+		t.Fatalf("unchanged version: %+v %v, want everything reused", p, err)
+	}
+	v, err := svc.GetVersion(ctx, imp.VersionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := v.Graph.Nodes[1]
+	b.Params = map[string]any{"expression": "a + 2"}
+	edited := v.Graph
+	edited.Nodes = append([]engine.Node(nil), v.Graph.Nodes...)
+	edited.Nodes[1] = b
+	for what, plan := range map[string]func() (engine.Plan, error){
+		"patch": func() (engine.Plan, error) {
+			return a.PlanGraphPatchChanged(imp.WorkflowID, engine.GraphPatch{BaseVersionID: imp.VersionID, Changed: []engine.Node{b}}, nil)
+		},
+		"graph": func() (engine.Plan, error) { return a.PlanGraphChanged(imp.WorkflowID, edited, nil) },
+	} {
+		p, err := plan()
+		if err != nil || !p.Changed || p.VersionID != "" {
+			t.Fatalf("%s: %v changed=%v version=%q", what, err, p.Changed, p.VersionID)
+		}
+		if n := p.Nodes["b"]; n.Action != engine.ActionRerun || !slices.Contains(n.Reasons, engine.ReasonChanged) {
+			t.Errorf("%s: b %+v, want rerun: changed", what, n)
+		}
+		if n := p.Nodes["a"]; n.Action != engine.ActionReuse {
+			t.Errorf("%s: a %+v, want reused", what, n)
+		}
+	}
+	for _, err := range []error{
+		func() error { _, err := a.PlanChanged("../etc", "", nil); return err }(),
+		func() error { _, err := a.PlanGraphChanged("", edited, nil); return err }(),
+		func() error {
+			_, err := a.PlanGraphPatchChanged("../etc", engine.GraphPatch{BaseVersionID: imp.VersionID}, nil)
+			return err
+		}(),
+	} {
+		if err == nil {
+			t.Error("a malformed workflow id was accepted")
+		}
 	}
 }

@@ -94,8 +94,8 @@ func (s *Service) StartBatchPatch(ctx context.Context, req RunRequest, p GraphPa
 	return s.StartBatch(ctx, req, inputSets)
 }
 
-// PlanGraphPatch previews a run from a node of the editor's graph given as a patch, as
-// PlanGraph does with the graph.
+// PlanGraphPatch previews a run from a node (from "": a changed run) of the editor's graph
+// given as a patch, as PlanGraph does with the graph.
 func (s *Service) PlanGraphPatch(ctx context.Context, wfRef string, p GraphPatch, from string, given map[string]any) (Plan, error) {
 	w, g, err := s.PatchedGraph(ctx, wfRef, p)
 	if err != nil {

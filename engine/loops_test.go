@@ -186,6 +186,59 @@ func TestPlanGraphPreviewsUnsavedEdits(t *testing.T) {
 	}
 }
 
+// TestPlanGraphPreviewsAChangedRun: the editor's graph planned with no start block (from "")
+// is the plan of a changed run of it: before it is saved, the same decisions as PlanChanged
+// makes of the version it becomes; nothing is written.
+func TestPlanGraphPreviewsAChangedRun(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reg, _ := testRegistry(t)
+	svc := newService(t, reg, 4)
+	g := chainGraph()
+	imp := importGraph(t, svc, "changed draft", g)
+	runAndWait(t, svc, engine.RunRequest{Workflow: imp.WorkflowID})
+	g.Nodes[2].Params = map[string]any{"k": 5} // a2
+	draft, err := svc.PlanGraph(ctx, imp.WorkflowID, g, "", nil)
+	if err != nil || !draft.Changed || draft.From != "" || draft.VersionID != "" {
+		t.Fatalf("plan of the edited graph: %v changed=%v from=%q version=%q", err, draft.Changed, draft.From, draft.VersionID)
+	}
+	if p := draft.Nodes["a2"]; p.Action != engine.ActionRerun || !slices.Contains(p.Reasons, engine.ReasonChanged) || !slices.Contains(p.Reasons, engine.ReasonConfigChanged) {
+		t.Fatalf("a2 %+v, want rerun: changed, config_changed", p)
+	}
+	if p := draft.Nodes["a1"]; p.Action != engine.ActionReuse {
+		t.Fatalf("a1 %+v, want reused", p)
+	}
+	if p := draft.Nodes["out"]; p.Action != engine.ActionRerun {
+		t.Fatalf("out %+v, want rerun after a2", p)
+	}
+	if runs, _ := svc.Runs(ctx, imp.WorkflowID, 0); len(runs) != 1 {
+		t.Fatalf("planning wrote runs: %d", len(runs))
+	}
+	if _, vs, _ := svc.Versions(ctx, imp.WorkflowID); len(vs) != 1 {
+		t.Fatalf("planning saved versions: %d", len(vs))
+	}
+	// the same as the changed plan of the version the graph becomes
+	v, err := svc.SaveVersion(ctx, imp.WorkflowID, g, "", imp.VersionID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved, err := svc.PlanChanged(ctx, imp.WorkflowID, v.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, p := range saved.Nodes {
+		if d := draft.Nodes[id]; d.Action != p.Action || !slices.Equal(d.Reasons, p.Reasons) {
+			t.Errorf("%s: draft plan %+v, version's %+v", id, d, p)
+		}
+	}
+	if again, err := svc.PlanGraph(ctx, imp.WorkflowID, g, "", nil); err != nil || again.VersionID != v.ID {
+		t.Fatalf("the saved graph planned again: %v version %q, want %s", err, again.VersionID, v.ID)
+	}
+	if _, err := svc.PlanGraph(ctx, imp.WorkflowID, g, "nope", nil); !errors.Is(err, engine.ErrInvalid) {
+		t.Fatalf("from a node that is not there: %v, want invalid", err)
+	}
+}
+
 // TestLoopChildrenKeepGenerations: every execution of a loop body's child writes a
 // generation, so the child has a timeline like any node (one entry per item); the run
 // records the child's latest execution, and a failing item leaves a failed generation that

@@ -267,6 +267,7 @@ func filesChanged(f *graphFacts, current map[string]*Generation, inputs map[stri
 
 // PlanGraph previews a run from a block of the editor's graph, saved or not: the version
 // with the same content when there is one, else the unsaved graph itself (version_id "").
+// With from "" it previews a changed run of that graph (as PlanChanged does a version's).
 // An invalid graph cannot be planned and is refused with its problems.
 func (s *Service) PlanGraph(ctx context.Context, wfRef string, g Graph, from string, given map[string]any) (Plan, error) {
 	w, err := s.ResolveWorkflow(ctx, wfRef)
@@ -277,7 +278,7 @@ func (s *Service) PlanGraph(ctx context.Context, wfRef string, g Graph, from str
 	if err := s.validateGraph(ctx, w.ID, g); err != nil {
 		return Plan{}, err
 	}
-	if !hasNode(g, from) {
+	if from != "" && !hasNode(g, from) {
 		return Plan{}, Invalid(Problem{NodeID: from, Message: "no such node in the graph"})
 	}
 	// the version equal to the graph found by its hash, no version read but that one
@@ -288,7 +289,9 @@ func (s *Service) PlanGraph(ctx context.Context, wfRef string, g Graph, from str
 	p, inputs, current, err := s.planFor(ctx, w, v, from, given, true)
 	if err == nil {
 		s.previewCache(ctx, v, inputs, current, &p)
-		s.addChildPlans(ctx, v.Graph, &p)
+		if from != "" {
+			s.addChildPlans(ctx, v.Graph, &p) // as PlanFrom; PlanChanged adds none
+		}
 	}
 	return p, err
 }

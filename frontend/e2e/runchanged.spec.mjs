@@ -18,7 +18,7 @@ export const tests = [
       await openEditor(page, wf, "c");
       const before = await runIds(page, wf);
       await page.getByTestId("run-menu").click();
-      const item = page.getByRole("menuitem", { name: /Run changed/ });
+      const item = page.getByRole("menuitem", { name: /^Run changed/ });
       await item.waitFor();
       await shot(page, "run-changed-menu.png");
       await item.click();
@@ -29,6 +29,39 @@ export const tests = [
       assert.equal(done.nodes.b.status, "executed");
       assert.ok(done.nodes.b.reasons.includes("changed"), `b reasons ${done.nodes.b.reasons}`);
       assert.equal(done.nodes.c.status, "executed");
+    },
+  ],
+  [
+    "Preview Run changed shows which nodes would run again and why; its Run starts the changed run",
+    async (page, { assert }) => {
+      const salt = Date.now() + 1;
+      const wf = await importWorkflow(page, graph("a * 2", salt));
+      const first = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: {}, from: "" });
+      assert.equal((await waitRun(page, first.id)).status, "completed");
+      // b's settings change in a new version (the window's own edits are planned as their patch:
+      // plan.test.ts, TestPlanChangedBindings)
+      await call(page, "ImportJSON", JSON.stringify({ format: "flowbench.workflow/1", ...graph(`a * 3 + ${salt} - ${salt}`, salt), name: "Changed" }), wf);
+      await openEditor(page, wf, "c");
+      const before = await runIds(page, wf);
+      await page.getByTestId("run-menu").click();
+      await page.getByRole("menuitem", { name: /Preview Run changed/ }).click();
+      const panel = page.getByTestId("plan-panel");
+      await panel.getByText("Run changed", { exact: true }).waitFor();
+      assert.equal(await panel.getAttribute("aria-label"), "Plan of a changed run");
+      await panel.getByTestId("plan-summary").waitFor();
+      assert.match(await panel.getByTestId("plan-item-b").innerText(), /Runs again[\s\S]*settings changed/i);
+      assert.match(await panel.getByTestId("plan-item-c").innerText(), /Runs again/i);
+      assert.equal(await panel.getByTestId("plan-item-a").count(), 1);
+      assert.match(await panel.getByTestId("plan-item-a").innerText(), /Reuses/i);
+      assert.equal(await runIds(page, wf).then((ids) => ids.length), before.length, "a preview starts no run");
+      await shot(page, "plan-changed.png");
+      await panel.getByTestId("plan-run").click();
+      const done = await waitRun(page, (await newRun(page, wf, before)).id);
+      assert.equal(done.mode, "changed");
+      assert.equal(done.nodes.a.status, "reused");
+      assert.equal(done.nodes.b.status, "executed");
+      assert.equal(done.outputs.result, 7);
+      await panel.waitFor({ state: "detached" });
     },
   ],
   [

@@ -166,6 +166,15 @@ export const api = {
   /** planFrom previews a run from a node of a saved version ("" = the current version). */
   planFrom: (workflowId: string, versionId: string, nodeId: string, inputs: Record<string, unknown> = {}) =>
     call<Plan>(() => App.PlanFrom(workflowId, versionId, nodeId, inputs)),
+  /** planChanged previews a changed run of a saved version ("" = the current version). */
+  planChanged: (workflowId: string, versionId: string, inputs: Record<string, unknown> = {}) =>
+    call<Plan>(() => App.PlanChanged(workflowId, versionId, inputs)),
+  /** planGraphChanged previews a changed run of the editor's graph, saved or not. */
+  planGraphChanged: (workflowId: string, g: Graph, inputs: Record<string, unknown> = {}) =>
+    call<Plan>(() => App.PlanGraphChanged(workflowId, g as Loose, inputs)),
+  /** planGraphPatchChanged is planGraphChanged of the graph sent as its patch of the base version. */
+  planGraphPatchChanged: (workflowId: string, p: GraphPatch, inputs: Record<string, unknown> = {}) =>
+    call<Plan>(() => App.PlanGraphPatchChanged(workflowId, p as Loose, inputs)),
   /** importMedia copies a local file into the asset store (kind: image audio video file). */
   importMedia: (path: string, kind: string) => call<AssetRef>(() => App.ImportMedia(path, kind)),
   unwatchWorkflow: (workflowId: string) => call<void>(() => App.UnwatchWorkflow(workflowId)),

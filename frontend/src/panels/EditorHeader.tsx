@@ -7,7 +7,7 @@ import type { FbEdge, FbNode } from "../lib/flowtypes";
 import { fitGraph } from "../canvas/fit";
 import { autoLayout, refreshMeta } from "../commands/editor";
 import { useGraph } from "../stores/graph";
-import { runChanged } from "../plan/actions";
+import { runChanged, showChangedPlan } from "../plan/actions";
 import { flushDraft } from "../stores/persist";
 import { toast, useUI } from "../stores/ui";
 import { LensSwitch } from "./LensSwitch";
@@ -163,7 +163,10 @@ export function EditorHeader() {
           label="More ways to run"
           buttonClass="button"
           testId="run-menu"
-          items={[{ label: "Run changed — what changed since its last result, and what depends on it", onSelect: () => void runChanged() }]}
+          items={[
+            { label: "Run changed — what changed since its last result, and what depends on it", onSelect: () => void runChanged() },
+            { label: "Preview Run changed — which nodes would run again, and why", onSelect: () => void showChangedPlan() },
+          ]}
         >
           ▾
         </Menu>

@@ -1,26 +1,26 @@
-// The plan preview (top of the right panel): what a run from a node would do with every node,
-// and why, in plain words. While it is open the canvas colours nodes rerun / reuse / untouched.
+// The plan preview (top of the right panel): what a run from a node, or a changed run, would do
+// with every node, and why, in plain words. While it is open the canvas colours nodes rerun / reuse / untouched.
 import { useEffect, useRef } from "react";
 import { useGraph } from "../stores/graph";
-import { runFromHere } from "./actions";
+import { runChanged, runFromHere } from "./actions";
 import { actionWord, explainWhy, planOrder, summarize } from "./reasons";
-import { closePlan, usePlan } from "../stores/plan";
+import { closePlan, planOpen, usePlan } from "../stores/plan";
 import "./plan.css";
 
 export function PlanPanel() {
   const workflowId = useGraph((s) => s.workflowId);
   const dirty = useGraph((s) => s.dirty);
-  const { plan, from, loading, error, workflowId: planWf, sources } = usePlan();
+  const { plan, from, changed, loading, error, workflowId: planWf, sources } = usePlan();
   // an edit makes the plan out of date: it closes
   const editSeq = useGraph((s) => s.editSeq);
   const seenSeq = useRef(editSeq);
   useEffect(() => {
     if (editSeq !== seenSeq.current) {
       seenSeq.current = editSeq;
-      if (usePlan.getState().from) closePlan();
+      if (planOpen(usePlan.getState())) closePlan();
     }
   }, [editSeq]);
-  if (!from || planWf !== workflowId) return null;
+  if (!planOpen({ from, changed }) || planWf !== workflowId) return null;
   const title = (id: string) => {
     // labels are read when the plan renders; an edit closes the plan anyway
     const n = useGraph.getState().nodes.find((x) => x.id === id);
@@ -28,10 +28,16 @@ export function PlanPanel() {
   };
   const sum = plan ? summarize(plan) : null;
   return (
-    <aside className="plan-panel" aria-label={`Plan of a run from ${from}`} data-testid="plan-panel">
+    <aside className="plan-panel" aria-label={from ? `Plan of a run from ${from}` : "Plan of a changed run"} data-testid="plan-panel">
       <header className="plan-head">
         <h3>
-          Run from <span className="plan-from">{title(from)}</span>
+          {from ? (
+            <>
+              Run from <span className="plan-from">{title(from)}</span>
+            </>
+          ) : (
+            "Run changed"
+          )}
         </h3>
         <button type="button" className="icon" aria-label="Close the plan" onClick={closePlan}>
           ✕
@@ -66,7 +72,7 @@ export function PlanPanel() {
           </ol>
           {sum.untouched > 0 && <p className="pv-muted">{sum.untouched} other nodes are not needed and keep their results.</p>}
           <div className="plan-actions">
-            <button type="button" className="primary" onClick={() => void runFromHere(from)} data-testid="plan-run">
+            <button type="button" className="primary" onClick={() => void (from ? runFromHere(from) : runChanged())} data-testid="plan-run">
               Run
             </button>
             <button type="button" onClick={closePlan}>

@@ -9,7 +9,7 @@ import { useGraph } from "../stores/graph";
 import { startEdited } from "../stores/persist";
 import { useRuns } from "../stores/runs";
 import { toast } from "../stores/ui";
-import { closePlan, previewPlan } from "../stores/plan";
+import { closePlan, previewChanged, previewPlan } from "../stores/plan";
 
 /** planVersionId is the saved version a plan preview reads: the one the canvas shows. */
 export function planVersionId(): string {
@@ -60,4 +60,11 @@ export async function showPlan(nodeId: string): Promise<void> {
   const s = useGraph.getState();
   if (!s.workflowId) return;
   await previewPlan(s.workflowId, planVersionId(), nodeId);
+}
+
+/** showChangedPlan previews Run changed of the edited graph on the canvas. */
+export async function showChangedPlan(): Promise<void> {
+  const s = useGraph.getState();
+  if (!s.workflowId) return;
+  await previewChanged(s.workflowId, planVersionId());
 }

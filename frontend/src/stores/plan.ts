@@ -1,5 +1,5 @@
-// The plan preview of a run from a node (PlanFrom), shown by colouring the canvas and in the
-// plan panel. The engine decides; this store only asks and remembers the answer. The stale
+// The plan preview of a run from a node (PlanFrom) or of a changed run (PlanChanged), shown by
+// colouring the canvas and in the plan panel. The engine decides; this store only asks and remembers the answer. The stale
 // badges, also read from plans, are stores/stale.ts.
 import { create } from "zustand";
 import { api } from "../api/backend";
@@ -9,8 +9,10 @@ import { sourceText, type Plan, type PlanNode } from "../plan/reasons";
 
 interface PlanState {
   workflowId: string | null;
-  /** the node the plan runs from */
+  /** the node the plan runs from (null: none, or a changed run's plan) */
   from: string | null;
+  /** the plan is of a changed run (Run changed) */
+  changed: boolean;
   plan: Plan | null;
   loading: boolean;
   error: string | null;
@@ -18,7 +20,9 @@ interface PlanState {
   sources: Record<string, string>;
 }
 
-export const usePlan = create<PlanState>(() => ({ workflowId: null, from: null, plan: null, loading: false, error: null, sources: {} }));
+const closed = { workflowId: null, from: null, changed: false, plan: null, loading: false, error: null, sources: {} };
+
+export const usePlan = create<PlanState>(() => closed);
 
 /** MAX_SOURCES bounds how many cached results a plan names (the rest keep their short id). */
 const MAX_SOURCES = 200;
@@ -51,24 +55,36 @@ async function nameSources(plan: Plan, seq: number): Promise<void> {
 
 let planSeq = 0;
 
-/** planOf plans from the graph being edited (unsaved edits included) when it is the open
- * workflow's, else from the saved version; an open graph with no change from its base version
- * is planned as that version (runTarget), an edited one sent as its patch of the base. */
-export function planOf(workflowId: string, versionId: string, nodeId: string): Promise<Plan> {
+/** planOf plans a run from nodeId (null: a changed run) of the graph being edited (unsaved
+ * edits included) when it is the open workflow's, else of the saved version; an open graph
+ * with no change from its base version is planned as that version (runTarget), an edited one
+ * sent as its patch of the base. */
+export function planOf(workflowId: string, versionId: string, nodeId: string | null): Promise<Plan> {
   const g = useGraph.getState();
-  if (g.workflowId !== workflowId) return api.planFrom(workflowId, versionId, nodeId);
+  const onVersion = (v: string) => (nodeId === null ? api.planChanged(workflowId, v) : api.planFrom(workflowId, v, nodeId));
+  if (g.workflowId !== workflowId) return onVersion(versionId);
   const target = runTarget(g);
-  if ("graph" in target) return api.planGraph(workflowId, target.graph, nodeId);
-  if ("patch" in target) return api.planGraphPatch(workflowId, target.patch, nodeId);
-  return api.planFrom(workflowId, target.version_id, nodeId);
+  if ("graph" in target) return nodeId === null ? api.planGraphChanged(workflowId, target.graph) : api.planGraph(workflowId, target.graph, nodeId);
+  if ("patch" in target)
+    return nodeId === null ? api.planGraphPatchChanged(workflowId, target.patch) : api.planGraphPatch(workflowId, target.patch, nodeId);
+  return onVersion(target.version_id);
 }
 
 /** previewPlan asks the engine what a run from nodeId would do. */
-export async function previewPlan(workflowId: string, versionId: string, nodeId: string): Promise<Plan | null> {
+export function previewPlan(workflowId: string, versionId: string, nodeId: string): Promise<Plan | null> {
+  return preview(workflowId, versionId, nodeId);
+}
+
+/** previewChanged asks the engine what a changed run (Run changed) would do. */
+export function previewChanged(workflowId: string, versionId: string): Promise<Plan | null> {
+  return preview(workflowId, versionId, null);
+}
+
+async function preview(workflowId: string, versionId: string, from: string | null): Promise<Plan | null> {
   const seq = ++planSeq;
-  usePlan.setState({ workflowId, from: nodeId, plan: null, loading: true, error: null, sources: {} });
+  usePlan.setState({ ...closed, workflowId, from, changed: from === null, loading: true });
   try {
-    const plan = await planOf(workflowId, versionId, nodeId);
+    const plan = await planOf(workflowId, versionId, from);
     if (seq === planSeq) {
       usePlan.setState({ plan, loading: false });
       void nameSources(plan, seq);
@@ -82,7 +98,12 @@ export async function previewPlan(workflowId: string, versionId: string, nodeId:
 
 export function closePlan(): void {
   planSeq++;
-  usePlan.setState({ workflowId: null, from: null, plan: null, loading: false, error: null, sources: {} });
+  usePlan.setState(closed);
+}
+
+/** planOpen: a plan preview is shown (of a run from a node, or of a changed run). */
+export function planOpen(s: Pick<PlanState, "from" | "changed">): boolean {
+  return s.from !== null || s.changed;
 }
 
 /** planNodeOf is one node's decision in the plan shown for a workflow (the node's slice). */

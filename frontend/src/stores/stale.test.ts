@@ -71,7 +71,7 @@ describe("stale marks", () => {
   });
 
   it("reads one node's decision only for the plan's workflow", () => {
-    const s = { workflowId: "wf", from: "c", plan: plan({ c: ["rerun", ["target"]] }), loading: false, error: null, sources: {} };
+    const s = { workflowId: "wf", from: "c", changed: false, plan: plan({ c: ["rerun", ["target"]] }), loading: false, error: null, sources: {} };
     expect(planNodeOf(s, "wf", "c")?.action).toBe("rerun");
     expect(planNodeOf(s, "other", "c")).toBeUndefined();
   });

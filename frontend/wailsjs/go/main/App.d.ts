@@ -98,11 +98,17 @@ export function PickFile(arg1:string):Promise<string>;
 
 export function PickMedia(arg1:string):Promise<engine.AssetRef>;
 
+export function PlanChanged(arg1:string,arg2:string,arg3:Record<string, any>):Promise<engine.Plan>;
+
 export function PlanFrom(arg1:string,arg2:string,arg3:string,arg4:Record<string, any>):Promise<engine.Plan>;
 
 export function PlanGraph(arg1:string,arg2:engine.Graph,arg3:string,arg4:Record<string, any>):Promise<engine.Plan>;
 
+export function PlanGraphChanged(arg1:string,arg2:engine.Graph,arg3:Record<string, any>):Promise<engine.Plan>;
+
 export function PlanGraphPatch(arg1:string,arg2:engine.GraphPatch,arg3:string,arg4:Record<string, any>):Promise<engine.Plan>;
+
+export function PlanGraphPatchChanged(arg1:string,arg2:engine.GraphPatch,arg3:Record<string, any>):Promise<engine.Plan>;
 
 export function ProviderKeyState(arg1:string):Promise<string>;
 

@@ -190,6 +190,10 @@ export function PickMedia(arg1) {
   return window['go']['main']['App']['PickMedia'](arg1);
 }
 
+export function PlanChanged(arg1, arg2, arg3) {
+  return window['go']['main']['App']['PlanChanged'](arg1, arg2, arg3);
+}
+
 export function PlanFrom(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['PlanFrom'](arg1, arg2, arg3, arg4);
 }
@@ -198,8 +202,16 @@ export function PlanGraph(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['PlanGraph'](arg1, arg2, arg3, arg4);
 }
 
+export function PlanGraphChanged(arg1, arg2, arg3) {
+  return window['go']['main']['App']['PlanGraphChanged'](arg1, arg2, arg3);
+}
+
 export function PlanGraphPatch(arg1, arg2, arg3, arg4) {
   return window['go']['main']['App']['PlanGraphPatch'](arg1, arg2, arg3, arg4);
+}
+
+export function PlanGraphPatchChanged(arg1, arg2, arg3) {
+  return window['go']['main']['App']['PlanGraphPatchChanged'](arg1, arg2, arg3);
 }
 
 export function ProviderKeyState(arg1) {
