@@ -19,3 +19,15 @@ export function testDetail(v1: Version, over: Partial<WorkflowDetail> = {}): Wor
     ...over,
   };
 }
+
+/** abVersion is v1 of two math.expr nodes: a ("1") feeding b ("a + 1"). */
+export function abVersion(): Version {
+  return testVersion({
+    inputs: [],
+    nodes: [
+      { id: "a", type: "math.expr", params: { expression: "1" }, position: { x: 0, y: 0 } },
+      { id: "b", type: "math.expr", params: { expression: "a + 1" }, position: { x: 300, y: 0 } },
+    ],
+    edges: [{ source: "a", sourceHandle: "result", target: "b", targetHandle: "a" }],
+  });
+}

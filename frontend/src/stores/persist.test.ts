@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { testDetail, testVersion } from "../lib/testworkflow";
+import { abVersion, testDetail } from "../lib/testworkflow";
 
 const api = vi.hoisted(() => ({
   saveDraftPatch: vi.fn(),
@@ -11,14 +11,7 @@ vi.mock("../api/backend", () => ({ api }));
 import { graphOf, useGraph } from "./graph";
 import { cancelPendingSave, flushDraft, startEdited } from "./persist";
 
-const v1 = testVersion({
-  inputs: [],
-  nodes: [
-    { id: "a", type: "math.expr", params: { expression: "1" }, position: { x: 0, y: 0 } },
-    { id: "b", type: "math.expr", params: { expression: "a + 1" }, position: { x: 300, y: 0 } },
-  ],
-  edges: [{ source: "a", sourceHandle: "result", target: "b", targetHandle: "a" }],
-});
+const v1 = abVersion();
 const detail = testDetail(v1);
 
 const editB = (expression: string) =>
