@@ -72,7 +72,7 @@ async function measure(browser, pass) {
 
     const before = new Set((await call(page, "ListRuns", wf, 50)).map((r) => r.id));
     await page.getByTestId("run-menu").click();
-    const item = page.getByRole("menuitem", { name: /Run changed/ });
+    const item = page.getByRole("menuitem", { name: /^Run changed/ });
     await item.waitFor();
     const t0 = await page.evaluate(() => Date.now());
     await item.click();

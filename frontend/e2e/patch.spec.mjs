@@ -62,7 +62,7 @@ export const tests = [
       const before = await runIds(page, wf);
       calls.length = 0;
       await page.getByTestId("run-menu").click();
-      await page.getByRole("menuitem", { name: /Run changed/ }).click();
+      await page.getByRole("menuitem", { name: /^Run changed/ }).click();
       const done = await waitRun(page, (await newRun(page, wf, before)).id);
       assert.equal(done.status, "completed", done.error);
       assert.equal(done.mode, "changed");
@@ -84,7 +84,7 @@ export const tests = [
       await selectNode(page, "b");
       await page.locator("#param-b-expression").fill(`a * 4 + ${salt} - ${salt}`);
       await page.getByTestId("run-menu").click();
-      await page.getByRole("menuitem", { name: /Run changed/ }).click();
+      await page.getByRole("menuitem", { name: /^Run changed/ }).click();
       const next = await waitRun(page, (await newRun(page, wf, again)).id);
       assert.equal(next.status, "completed", next.error);
       assert.equal(next.outputs.result, 9);
