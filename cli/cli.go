@@ -391,6 +391,7 @@ var overviewNotes = map[string]string{
 	"flowbench providers [--json]":                  "local AI servers nodes use",
 	"flowbench providers key NAME [--remove]":       "API key from stdin into the OS keychain",
 	"flowbench settings set KEY VALUE":              "run_cap, ffmpeg_path, cache, …",
+	"flowbench version [--json]":                    "flowbench's own version; or flowbench --version",
 	"flowbench help [COMMAND]":                      "or flowbench COMMAND --help",
 }
 
