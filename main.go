@@ -87,6 +87,8 @@ func appMenu(app *App) *menu.Menu {
 	file.AddText("Import…", keys.CmdOrCtrl("o"), func(*menu.CallbackData) { app.menuEvent("import") })
 	file.AddText("Export…", keys.CmdOrCtrl("e"), func(*menu.CallbackData) { app.menuEvent("export") })
 	file.AddSeparator()
+	file.AddText("Settings…", keys.CmdOrCtrl(","), func(*menu.CallbackData) { app.menuEvent("settings") })
+	file.AddSeparator()
 	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { app.quit() })
 	edit := m.AddSubmenu("Edit")
 	// Edit items carry no accelerators: the canvas handles its shortcuts itself, and text

@@ -1,6 +1,7 @@
 // Settings → Runs at once (issue 15, SPEC §5): the data home's run cap, which the window and every
 // command share, is set in the window; a bad value is refused naming the range and nothing is
-// saved; the CLI sees the new cap, and the runs overlay shows it.
+// saved; the CLI sees the new cap, and the runs overlay shows it. The File menu opens Settings
+// from the editor too.
 import { call, chain, importWorkflow, openEditor, openQueue, shot, waitFor, waitRun } from "./flows.mjs";
 import { cli } from "./fakes.mjs";
 
@@ -42,6 +43,15 @@ export default async function (page, { assert }) {
     await waitFor(page, async () => ((await running.getByTestId("queue-cap").textContent().catch(() => "")) ?? "").includes(`${next} at once`), `"${next} at once" in the overlay`);
     await running.locator(`[data-testid="run-card"][data-run-id="${r.id}"]`).getByTestId("run-cancel").click();
     assert.equal((await waitRun(page, r.id)).status, "cancelled");
+
+    // File → Settings… (Ctrl+,) opens the same dialog over the editor
+    await page.evaluate(() => window.runtime.EventsEmit("menu", "settings"));
+    const again = page.getByTestId("run-cap-setting");
+    await again.waitFor({ state: "visible" });
+    await waitFor(page, async () => (await again.getByRole("spinbutton").inputValue()) === String(next), `the field to show ${next}`);
+    await page.getByTestId("providers-dialog").getByRole("button", { name: "Done", exact: true }).click();
+    await again.waitFor({ state: "detached" });
+    await page.getByTestId("node-d0").waitFor({ state: "visible" });
   } finally {
     await call(page, "SetRunCap", cap);
   }

@@ -1,5 +1,5 @@
 // The window's shell: the dashboard or the editor of one workflow (from the URL hash), toasts,
-// and the native menu's file commands.
+// the Settings dialog, and the native menu's file commands.
 import { useEffect } from "react";
 import { api } from "./api/backend";
 import { onEvent } from "./api/events";
@@ -10,6 +10,7 @@ import { CompareRoot } from "./compare/CompareRoot";
 import { Toasts } from "./panels/Toasts";
 import { OrphanedRunsDialog } from "./queue/OrphanedRunsDialog";
 import { QueueOverlay } from "./queue/QueueOverlay";
+import { ProvidersDialog } from "./settings/ProvidersDialog";
 import { useGraph } from "./stores/graph";
 import { flushDraft } from "./stores/persist";
 import { toast, useUI } from "./stores/ui";
@@ -30,6 +31,7 @@ function DashboardShell() {
 
 export default function App() {
   const route = useUI((s) => s.route);
+  const settingsOpen = useUI((s) => s.settingsOpen);
 
   useEffect(() => {
     const onHash = () => useUI.getState().setRouteFromHash(location.hash);
@@ -49,6 +51,8 @@ export default function App() {
         } catch (e) {
           toast("error", `Import failed: ${(e as Error).message}`);
         }
+      } else if (action === "settings") {
+        ui.setSettingsOpen(true);
       } else if (action === "about") {
         try {
           toast("info", `Flowbench ${await api.version()}`);
@@ -91,6 +95,7 @@ export default function App() {
       {route.page === "editor" ? <Editor key={route.workflowId} workflowId={route.workflowId} /> : <DashboardShell />}
       <CompareRoot />
       <OrphanedRunsDialog />
+      {settingsOpen && <ProvidersDialog onClose={() => useUI.getState().setSettingsOpen(false)} />}
       <Toasts />
     </>
   );

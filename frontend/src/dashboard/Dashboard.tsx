@@ -8,7 +8,6 @@ import { ConfirmDialog, Dialog } from "../panels/Dialog";
 import { toast, useUI } from "../stores/ui";
 import { EXAMPLES, type Example } from "./examples";
 import { NameDialog, PasteDialog } from "./NameDialog";
-import { ProvidersDialog } from "../settings/ProvidersDialog";
 import { WorkflowCardView, type CardActions } from "./WorkflowCardView";
 import "./dashboard.css";
 
@@ -16,7 +15,6 @@ type DialogState =
   | null
   | { kind: "new" }
   | { kind: "paste" }
-  | { kind: "providers" }
   | { kind: "rename"; card: WorkflowCard }
   | { kind: "delete"; card: WorkflowCard }
   // the delete was refused because other workflows use it as a subworkflow (the message names them)
@@ -171,7 +169,7 @@ export function Dashboard() {
       <div className="dash-head">
         <h2 className="dash-title">Workflows</h2>
         <div className="dash-actions">
-          <button type="button" className="button" onClick={() => setDialog({ kind: "providers" })}>
+          <button type="button" className="button" onClick={() => useUI.getState().setSettingsOpen(true)}>
             Settings…
           </button>
           <button type="button" className="button" onClick={() => setDialog({ kind: "paste" })}>
@@ -228,7 +226,6 @@ export function Dashboard() {
         </p>
       )}
 
-      {dialog?.kind === "providers" && <ProvidersDialog onClose={() => setDialog(null)} />}
       {dialog?.kind === "new" && (
         <NameDialog
           title="New workflow"

@@ -25,6 +25,9 @@ interface UIState {
   /** an action the dashboard should take when it shows (from the native menu) */
   intent: "new" | null;
   setIntent: (i: "new" | null) => void;
+  /** the Settings dialog is open (from the dashboard's button or the File menu, anywhere) */
+  settingsOpen: boolean;
+  setSettingsOpen: (open: boolean) => void;
   navigate: (r: Route) => void;
   setRouteFromHash: (hash: string) => void;
   toast: (kind: ToastKind, text: string) => void;
@@ -57,6 +60,8 @@ export const useUI = create<UIState>((set, get) => ({
   resultsOpen: false,
   intent: null,
   setIntent: (intent) => set({ intent }),
+  settingsOpen: false,
+  setSettingsOpen: (settingsOpen) => set({ settingsOpen }),
   navigate: (r) => {
     if (typeof location !== "undefined" && location.hash !== hashFor(r)) location.hash = hashFor(r);
     set({ route: r, overlay: null });
