@@ -17,8 +17,7 @@ process with the cache on and then off (`settings set cache`):
 Prints the wall-time medians [min-max] in ms and the number of cached nodes. With
 --hit-each-round each round also times a `hit` changed run, so the fingerprint index catches
 up every round (as it does for a person whose changed runs find results), and the rounds' times
-are printed in order: the index's recent table moving into its large one shows as a slower
-round every few rounds. BINARY is built with `go build -o X ./cmd/flowbench`. A benchmark: it
+are printed in order (a slower round every few rounds shows there). BINARY is built with `go build -o X ./cmd/flowbench`. A benchmark: it
 never fails on figures.
 """
 import importlib.util, json, os, statistics, subprocess, sys, tempfile, time
