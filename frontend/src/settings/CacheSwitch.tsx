@@ -3,22 +3,22 @@
 // of computing it again; full runs always compute. The same setting as
 // `flowbench settings set cache on|off`.
 import { useEffect, useState } from "react";
-import { settingsApi } from "./ffmpeg";
+import { settingsApi, settingValue } from "./ffmpeg";
 
 export function CacheSwitch() {
   const [on, setOn] = useState<boolean | null>(null);
   const [error, setError] = useState("");
   useEffect(() => {
     settingsApi
-      .list()
-      .then((list) => setOn(list.find((s) => s.key === "cache")?.value !== "off"))
+      .get("cache")
+      .then((v) => setOn(v !== "off"))
       .catch((e: Error) => setError(e.message));
   }, []);
   const change = async (next: boolean) => {
     setError("");
     try {
       const list = await settingsApi.set("cache", next ? "on" : "off");
-      setOn(list.find((s) => s.key === "cache")?.value !== "off");
+      setOn(settingValue(list, "cache") !== "off");
     } catch (e) {
       setError((e as Error).message);
     }

@@ -21,10 +21,9 @@ export function FFmpegSetting() {
 
   useEffect(() => {
     let live = true;
-    settingsApi.list().then(
-      (l) => {
+    settingsApi.get(FFMPEG_PATH).then(
+      (v) => {
         if (!live) return;
-        const v = l.find((s) => s.key === FFMPEG_PATH)?.value ?? "";
         setPath(v);
         setSaved(v);
       },

@@ -1,7 +1,7 @@
 // Settings → runs at once (runcap.ts): the field, saved to the data home's run_cap setting. A
 // raised cap starts queued runs at once; a lowered one lets running runs finish.
 import { useEffect, useState } from "react";
-import { settingsApi } from "./ffmpeg";
+import { settingsApi, settingValue } from "./ffmpeg";
 import { parseRunCap, RUN_CAP, RUN_CAP_MAX } from "./runcap";
 
 export function RunCapSetting() {
@@ -11,10 +11,9 @@ export function RunCapSetting() {
 
   useEffect(() => {
     let live = true;
-    settingsApi.list().then(
-      (l) => {
+    settingsApi.get(RUN_CAP).then(
+      (v) => {
         if (!live) return;
-        const v = l.find((s) => s.key === RUN_CAP)?.value ?? "";
         setText(v);
         setSaved(v);
       },
@@ -33,8 +32,7 @@ export function RunCapSetting() {
       return;
     }
     try {
-      const l = await settingsApi.set(RUN_CAP, String(n));
-      const v = l.find((s) => s.key === RUN_CAP)?.value ?? String(n);
+      const v = settingValue(await settingsApi.set(RUN_CAP, String(n)), RUN_CAP);
       setText(v);
       setSaved(v);
     } catch (e) {

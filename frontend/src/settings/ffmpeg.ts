@@ -17,8 +17,15 @@ async function call<T>(p: () => Promise<unknown>): Promise<T> {
   }
 }
 
+/** settingValue is the value of setting key in a list of the settings ("" when it is not there). */
+export function settingValue(list: Setting[], key: string): string {
+  return list.find((s) => s.key === key)?.value ?? "";
+}
+
 export const settingsApi = {
   list: () => call<Setting[]>(() => App.ListSettings()).then((l) => l ?? []),
+  /** get is one setting's value (as settingValue). */
+  get: (key: string) => settingsApi.list().then((l) => settingValue(l, key)),
   set: (key: string, value: string) => call<Setting[]>(() => App.SetSetting(key, value)).then((l) => l ?? []),
   checkFFmpeg: () => call<FFmpegCheck>(() => App.CheckFFmpeg()),
 };
