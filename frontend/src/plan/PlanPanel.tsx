@@ -1,5 +1,6 @@
 // The plan preview (top of the right panel): what a run from a node, or a changed run, would do
-// with every node, and why, in plain words. While it is open the canvas colours nodes rerun / reuse / untouched.
+// with every node, and why, in plain words. While it is open the canvas colours nodes rerun /
+// reuse / untouched.
 import { useEffect, useRef } from "react";
 import { useGraph } from "../stores/graph";
 import { runChanged, runFromHere } from "./actions";

@@ -1,6 +1,6 @@
 // The plan preview of a run from a node (PlanFrom) or of a changed run (PlanChanged), shown by
-// colouring the canvas and in the plan panel. The engine decides; this store only asks and remembers the answer. The stale
-// badges, also read from plans, are stores/stale.ts.
+// colouring the canvas and in the plan panel. The engine decides; this store only asks and
+// remembers the answer. The stale badges, also read from plans, are stores/stale.ts.
 import { create } from "zustand";
 import { api } from "../api/backend";
 import { runTarget, useGraph } from "./graph";
