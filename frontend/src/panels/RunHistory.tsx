@@ -43,10 +43,10 @@ export function RunHistory() {
             >
               <span className="run-row-top">
                 <span className="run-name">{runTitle(r.number)}</span>
-                <span className="muted small">{r.versionLabel}</span>
                 <span className={`status-chip st-${r.status}`}>{r.status}</span>
               </span>
               <span className="run-row-bottom">
+                <span className="muted small">{r.versionLabel}</span>
                 <span className="mono small run-label">{extraLabel(r.label, r.number)}</span>
                 <span className="muted small">{relativeTime(r.createdAt)}</span>
               </span>

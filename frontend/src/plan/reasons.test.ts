@@ -63,6 +63,12 @@ describe("reason wording", () => {
     expect(planOrder(plan).map(([id]) => id)).toEqual(["a", "d", "b", "c"]);
   });
 
+  it("orders numbered ids by their numbers", () => {
+    const rerun = { action: "rerun", reasons: ["changed"], source_generation_id: "" };
+    const plan = { nodes: { n10: rerun, n2: rerun, n1000: rerun, n1: rerun, in: rerun } };
+    expect(planOrder(plan).map(([id]) => id)).toEqual(["in", "n1", "n2", "n10", "n1000"]);
+  });
+
   it("says why a node is out of date", () => {
     expect(staleReasons(["target", "config_changed", "no_prior_result", "file_changed"])).toEqual([
       "config_changed",

@@ -132,11 +132,14 @@ export function summarize(plan: Pick<Plan, "nodes">): PlanSummary {
   return { rerun, reuse, untouched, text: parts.join(", ") };
 }
 
-/** planOrder lists a plan's nodes: reruns first, then reuses, then the rest, by id. */
+// ids compare with their numbers as numbers: n2 before n10
+const byId = new Intl.Collator(undefined, { numeric: true });
+
+/** planOrder lists a plan's nodes: reruns first, then reuses, then the rest, by id (n2 before n10). */
 export function planOrder(plan: Pick<Plan, "nodes">): [string, PlanNode][] {
   const rank: Record<string, number> = { rerun: 0, reuse: 1, untouched: 2 };
   return Object.entries(plan.nodes ?? {}).sort(
-    ([a, x], [b, y]) => (rank[x.action] ?? 3) - (rank[y.action] ?? 3) || a.localeCompare(b),
+    ([a, x], [b, y]) => (rank[x.action] ?? 3) - (rank[y.action] ?? 3) || byId.compare(a, b),
   );
 }
 
