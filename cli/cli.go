@@ -358,6 +358,14 @@ func (c *cmd) json(v any) error {
 
 func (c *cmd) printf(format string, a ...any) { fmt.Fprintf(c.out, format, a...) }
 
+// plural is "1 version", "2 versions": a count and its noun, for the plain-text answers.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 func needArgs(p parsed, n int, what string) error {
 	if len(p.pos) != n {
 		return usageErr("usage: flowbench %s", what)

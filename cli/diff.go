@@ -241,12 +241,12 @@ func (c *cmd) restoreCmd(args []string) (int, error) {
 		label = v.Label
 	}
 	if p.has("undo") {
-		c.printf("Undid the last restore of workflow %s: version %s is current again, %d picks put back.\n", res.WorkflowID, label, len(res.Selected))
+		c.printf("Undid the last restore of workflow %s: version %s is current again, %s put back.\n", res.WorkflowID, label, plural(len(res.Selected), "pick"))
 	} else {
-		c.printf("Restored run %s: version %s is current, %d nodes show the generation that run used.\n", res.RunID, label, len(res.Selected))
+		c.printf("Restored run %s: version %s is current, and the generation that run used is current for %s.\n", res.RunID, label, plural(len(res.Selected), "node"))
 	}
 	if len(res.Missing) > 0 {
-		c.printf("Could not restore %d nodes, their generations were deleted: %s\n", len(res.Missing), strings.Join(res.Missing, ", "))
+		c.printf("Could not restore %s, their generations were deleted: %s\n", plural(len(res.Missing), "node"), strings.Join(res.Missing, ", "))
 	}
 	return ExitOK, nil
 }

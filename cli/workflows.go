@@ -90,7 +90,7 @@ func (c *cmd) listCmd(args []string) (int, error) {
 		c.printf("no workflows yet: flowbench import FILE\n")
 	}
 	for _, w := range ws {
-		c.printf("%s  %s — %d versions\n", w.ID, w.Name, w.Versions)
+		c.printf("%s  %s — %s\n", w.ID, w.Name, plural(w.Versions, "version"))
 	}
 	return 0, nil
 }

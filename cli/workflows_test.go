@@ -389,6 +389,13 @@ func TestListJSON(t *testing.T) {
 	if got["Alpha"] != 2 || got["Beta"] != 1 {
 		t.Errorf("version counts = %v, want Alpha 2, Beta 1", got)
 	}
+	// the plain list counts in words: "1 version", "2 versions"
+	plain := h.ok("list").stdout
+	for _, want := range []string{a.WorkflowID + "  Alpha — 2 versions\n", b.WorkflowID + "  Beta — 1 version\n"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("list = %q, want a line %q", plain, want)
+		}
+	}
 }
 
 // TestRefusedImports: an invalid file is refused with exit 2, a message naming the problem,
