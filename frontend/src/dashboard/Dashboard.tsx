@@ -1,11 +1,13 @@
 // The dashboard: workflow cards, new/import/export, and example workflows to open in a click.
 // Workflow JSON can also be dropped on it or pasted into it.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import { api } from "../api/backend";
 import type { WorkflowCard } from "../api/types";
 import { setWindowTitle } from "../api/window";
 import { ConfirmDialog, Dialog } from "../panels/Dialog";
 import { toast, useUI } from "../stores/ui";
+import { plural } from "../lib/time";
+import { arrangeCards, CARD_SORTS, savedSort, saveSort, type CardSort } from "./arrange";
 import { EXAMPLES, type Example } from "./examples";
 import { NameDialog, PasteDialog } from "./NameDialog";
 import { WorkflowCardView, type CardActions } from "./WorkflowCardView";
@@ -36,6 +38,9 @@ export function Dashboard() {
   const [dialog, setDialog] = useState<DialogState>(null);
   const [dropping, setDropping] = useState(false);
   const [version, setVersion] = useState("");
+  const [query, setQuery] = useState("");
+  const [sort, setSort] = useState<CardSort>(savedSort);
+  const shown = useMemo(() => (cards ? arrangeCards(cards, query, sort) : []), [cards, query, sort]);
   const navigate = useUI((s) => s.navigate);
   const intent = useUI((s) => s.intent);
 
@@ -193,8 +198,53 @@ export function Dashboard() {
         </div>
       )}
       {cards && cards.length > 0 && (
+        <div className="dash-tools">
+          <input
+            type="search"
+            className="input dash-search"
+            placeholder="Search workflows"
+            aria-label="Search workflows"
+            data-testid="dashboard-search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Escape") setQuery("");
+            }}
+          />
+          <label className="dash-sort">
+            Sort by{" "}
+            <select
+              className="input"
+              data-testid="dashboard-sort"
+              value={sort}
+              onChange={(e) => {
+                const v = e.target.value as CardSort;
+                setSort(v);
+                saveSort(v);
+              }}
+            >
+              {CARD_SORTS.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          {query.trim() && (
+            <span className="muted small" data-testid="dashboard-found">
+              {shown.length} of {plural(cards.length, "workflow")}
+            </span>
+          )}
+        </div>
+      )}
+      {cards && cards.length > 0 && shown.length === 0 && (
+        <p className="muted" data-testid="dashboard-none">
+          No workflow has “{query.trim()}” in its name or description.
+        </p>
+      )}
+      {shown.length > 0 && (
         <ul className="cards" aria-label="Workflows">
-          {cards.map((c) => (
+          {shown.map((c) => (
             <WorkflowCardView key={c.id} card={c} actions={actions} />
           ))}
         </ul>
@@ -265,7 +315,7 @@ export function Dashboard() {
           title="Delete workflow"
           message={
             <>
-              Delete <strong>{dialog.card.name}</strong> with its {dialog.card.versions} versions, runs and results? This cannot
+              Delete <strong>{dialog.card.name}</strong> with its {plural(dialog.card.versions, "version")}, runs and results? This cannot
               be undone.
             </>
           }

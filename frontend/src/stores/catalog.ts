@@ -3,6 +3,7 @@
 import { create } from "zustand";
 import { api } from "../api/backend";
 import type { NodeType } from "../api/types";
+import { matchesWords } from "../lib/search";
 
 interface CatalogState {
   list: NodeType[];
@@ -49,25 +50,13 @@ export function groupTitle(g: string): string {
   return GROUP_TITLES[g] ?? g.charAt(0).toUpperCase() + g.slice(1);
 }
 
-/** isAbbrev: w is h shortened by leaving letters out, from its first letter ("img" of "image"). */
-function isAbbrev(w: string, h: string): boolean {
-  if (w.length < 2 || h[0] !== w[0]) return false;
-  let i = 0;
-  for (const c of h) if (c === w[i]) i++;
-  return i === w.length;
-}
-
 /**
  * matchesQuery: every word of the query, in any order, is found in the node type's name,
  * title, description or group — as a part of a word, or as an abbreviation of one
  * ("resize img" finds image.resize).
  */
 export function matchesQuery(t: Pick<NodeType, "type" | "title" | "description" | "group">, query: string): boolean {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return true;
-  const text = `${t.type} ${t.title} ${t.description ?? ""} ${t.group}`.toLowerCase();
-  const tokens = text.split(/[^a-z0-9]+/).filter(Boolean);
-  return words.every((w) => text.includes(w) || tokens.some((h) => isAbbrev(w, h)));
+  return matchesWords(`${t.type} ${t.title} ${t.description ?? ""} ${t.group}`, query);
 }
 
 /** groupTypes filters the catalog by a search text and groups it in palette order. */
