@@ -222,10 +222,13 @@ export const tests = [
     },
   },
   {
-    name: "the palette's Workflows section comes first and folds",
+    name: "the palette's Workflows section comes first, lists the most recent few until Show all, and folds",
     timeout: 60_000,
     fn: async (page, { assert }) => {
-      await importWorkflow(page, child(2));
+      // more workflows than the section lists at first (8), this test's child the latest
+      for (let i = 0; i < 9; i++) await importWorkflow(page, { ...child(2), name: `Filler ${i}` });
+      const childId = await importWorkflow(page, child(2));
+      const childName = (await call(page, "ListWorkflows")).find((w) => w.id === childId).name;
       const wf = await importWorkflow(page, parent);
       await openEditor(page, wf, "seed");
       const section = page.getByTestId("palette-workflows");
@@ -233,6 +236,23 @@ export const tests = [
       const first = page.locator(".palette-groups > .palette-group").first();
       assert.equal(await first.getAttribute("data-testid"), "palette-workflows");
       await shot(page, "subworkflow-palette.png");
+      const items = section.locator(".palette-workflow");
+      assert.equal(await items.count(), 8, "the first few");
+      assert.equal(await items.first().getAttribute("data-testid"), `palette-workflow-${childName}`, "the most recent first");
+      const others = (await call(page, "ListWorkflows")).length - 1;
+      const more = page.getByTestId("palette-workflows-all");
+      assert.equal(await more.innerText(), `Show all ${others}`);
+      await more.click();
+      assert.equal(await items.count(), others, "all of them");
+      await more.click(); // Show fewer
+      assert.equal(await items.count(), 8);
+      // a search lists every match, words in any order
+      await page.getByPlaceholder("Search nodes").fill("filler qqqz");
+      await waitFor(page, async () => (await items.count()) === 0, "no workflow with both words");
+      await page.getByPlaceholder("Search nodes").fill("filler");
+      await waitFor(page, async () => (await items.count()) >= 9, "every Filler");
+      assert.equal(await more.count(), 0, "no Show all while searching");
+      await page.getByPlaceholder("Search nodes").fill("");
       const toggle = page.getByTestId("palette-workflows-toggle");
       assert.equal(await toggle.getAttribute("aria-expanded"), "true");
       await toggle.click();

@@ -1,15 +1,21 @@
 // The palette's "Workflows" section (SPEC §15): every other workflow, to drag (or click) in as
 // a subworkflow node pinned to its current version. It sits at the top of the palette, where
 // a person looks first; its heading folds it away (remembered), and a search always shows it.
+// The most recently used come first; with many, the first few show until "Show all" (a search
+// shows every match), so the node types stay in reach below.
 import { useEffect, useState } from "react";
 import { api } from "../api/backend";
 import type { WorkflowCard } from "../api/types";
 import { addSubworkflow, WORKFLOW_MIME } from "../commands/subflows";
+import { arrangeCards } from "../dashboard/arrange";
+import { plural } from "../lib/time";
 import { useGraph } from "../stores/graph";
 import { toast } from "../stores/ui";
 import "./subflows.css";
 
 const OPEN_KEY = "flowbench.palette.workflows.open";
+/** FEW is how many workflows the section lists before "Show all". */
+const FEW = 8;
 
 function readOpen(): boolean {
   try {
@@ -23,6 +29,7 @@ export function WorkflowPalette({ query, at }: { query: string; at: () => { x: n
   const current = useGraph((s) => s.workflowId);
   const [cards, setCards] = useState<WorkflowCard[]>([]);
   const [open, setOpen] = useState(readOpen);
+  const [all, setAll] = useState(false);
   useEffect(() => {
     let live = true;
     api
@@ -33,9 +40,14 @@ export function WorkflowPalette({ query, at }: { query: string; at: () => { x: n
       live = false;
     };
   }, [current]);
-  const q = query.trim().toLowerCase();
-  const shown = cards.filter((c) => c.id !== current && (!q || c.name.toLowerCase().includes(q)));
+  const q = query.trim();
+  const shown = arrangeCards(
+    cards.filter((c) => c.id !== current),
+    q,
+    "recent",
+  );
   if (shown.length === 0) return null;
+  const listed = q || all ? shown : shown.slice(0, FEW);
   const expanded = open || q !== "";
   const toggle = () => {
     setOpen(!open);
@@ -65,7 +77,7 @@ export function WorkflowPalette({ query, at }: { query: string; at: () => { x: n
       </h3>
       {expanded && (
         <ul>
-          {shown.map((c) => (
+          {listed.map((c) => (
             <li key={c.id}>
               <button
                 type="button"
@@ -81,10 +93,17 @@ export function WorkflowPalette({ query, at }: { query: string; at: () => { x: n
               >
                 <span className="fb-dot" aria-hidden="true" />
                 <span className="palette-title">{c.name}</span>
-                <span className="palette-type">{c.versions} version{c.versions === 1 ? "" : "s"}</span>
+                <span className="palette-type">{plural(c.versions, "version")}</span>
               </button>
             </li>
           ))}
+          {!q && shown.length > FEW && (
+            <li>
+              <button type="button" className="link-button palette-more" data-testid="palette-workflows-all" onClick={() => setAll(!all)}>
+                {all ? "Show fewer" : `Show all ${shown.length}`}
+              </button>
+            </li>
+          )}
         </ul>
       )}
     </section>
