@@ -35,16 +35,22 @@ function card(page, runId) {
 }
 
 /** showRun unfolds the overlay and lists every finished run until the run's card is there: a
- * run that finishes meanwhile can push it past the Done section's first three again. */
+ * run that finishes meanwhile can push it past the Done section's first three again. "show
+ * all" is a toggle, so it is pressed again only a while after the last press: pressed twice
+ * before the page redraws (a busy page), it would fold the list back. */
 async function showRun(page, runId) {
   await openQueue(page);
   const c = card(page, runId);
+  let pressed = 0;
   await waitFor(
     page,
     async () => {
       if (await c.count()) return true;
       const more = page.getByTestId("queue-done").getByRole("button", { name: "show all" });
-      if (await more.count()) await more.click({ timeout: 2_000 }).catch(() => {}); // it may be gone by now
+      if (Date.now() - pressed > 2_000 && (await more.count())) {
+        pressed = Date.now();
+        await more.click({ timeout: 2_000 }).catch(() => {}); // it may be gone by now
+      }
       return false;
     },
     `run ${runId}'s card in the queue overlay`,
