@@ -19,6 +19,11 @@ describe("node table", () => {
     expect(sortRows(rows, "b_status", false, false).map((r) => r.id)).toEqual(["b", "c", "d", "a"]);
     expect(sortRows(rows, "same", false, false).map((r) => r.id)).toEqual(["a", "c", "b", "d"]);
   });
+  it("orders numbered node ids by their numbers", () => {
+    const rows = nodeRows({ n10: nodes.b, n2: nodes.b, n1: nodes.b });
+    expect(sortRows(rows, "node", false, false).map((r) => r.id)).toEqual(["n1", "n2", "n10"]);
+    expect(sortRows(rows, "a_status", false, false).map((r) => r.id)).toEqual(["n1", "n2", "n10"]);
+  });
 });
 
 describe("sweep grid order", () => {

@@ -1,5 +1,6 @@
 // Pure helpers of the compare view: the node table (rows, "only differences", sorting), the
 // order of a sweep grid, structural JSON diff and the graph diff as canvas marks.
+import { compareIds } from "../lib/order";
 
 /** NodeSide is what one run did with a node (engine.NodeSide); null: not in that version. */
 export interface NodeSide {
@@ -73,8 +74,8 @@ export function sortRows(rows: NodeRow[], by: SortKey, desc: boolean, onlyDiff: 
   list.sort((x, y) => {
     const a = key(x, by);
     const b = key(y, by);
-    const c = typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b));
-    return c !== 0 ? c * dir : x.id.localeCompare(y.id);
+    const c = typeof a === "number" && typeof b === "number" ? a - b : compareIds(String(a), String(b));
+    return c !== 0 ? c * dir : compareIds(x.id, y.id);
   });
   return list;
 }

@@ -1,5 +1,6 @@
 // The dashboard's order and search of workflow cards.
 import type { WorkflowCard } from "../api/types";
+import { compareNames } from "../lib/order";
 import { matchesWords } from "../lib/search";
 
 /** CardSort: most recently run or saved first, or by name (numbers as numbers: "Sweep 2" before "Sweep 10"). */
@@ -10,8 +11,6 @@ export const CARD_SORTS: { value: CardSort; label: string }[] = [
   { value: "name", label: "Name" },
 ];
 
-const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
-
 /** lastUsed is when a workflow was last run or saved (RFC 3339 times compare as text only in one zone: parsed). */
 function lastUsed(c: WorkflowCard): number {
   const t = (s: string) => (s ? Date.parse(s) || 0 : 0);
@@ -21,7 +20,7 @@ function lastUsed(c: WorkflowCard): number {
 /** arrangeCards: the cards whose name or description has every word of query, in sort's order. */
 export function arrangeCards(cards: readonly WorkflowCard[], query: string, sort: CardSort): WorkflowCard[] {
   const shown = cards.filter((c) => matchesWords(`${c.name} ${c.description}`, query));
-  const name = (a: WorkflowCard, b: WorkflowCard) => byName.compare(a.name, b.name) || a.id.localeCompare(b.id);
+  const name = (a: WorkflowCard, b: WorkflowCard) => compareNames(a.name, b.name) || a.id.localeCompare(b.id);
   return shown.sort(sort === "recent" ? (a, b) => lastUsed(b) - lastUsed(a) || name(a, b) : name);
 }
 

@@ -1,6 +1,7 @@
 // Run-from-block decisions in plain words. The engine decides (SPEC §7); the window only
 // explains: each reason word becomes a phrase a person reads without knowing the engine.
 import type { Plan, PlanNode } from "../api/types";
+import { compareIds } from "../lib/order";
 
 export type { Plan, PlanNode };
 
@@ -132,14 +133,11 @@ export function summarize(plan: Pick<Plan, "nodes">): PlanSummary {
   return { rerun, reuse, untouched, text: parts.join(", ") };
 }
 
-// ids compare with their numbers as numbers: n2 before n10
-const byId = new Intl.Collator(undefined, { numeric: true });
-
 /** planOrder lists a plan's nodes: reruns first, then reuses, then the rest, by id (n2 before n10). */
 export function planOrder(plan: Pick<Plan, "nodes">): [string, PlanNode][] {
   const rank: Record<string, number> = { rerun: 0, reuse: 1, untouched: 2 };
   return Object.entries(plan.nodes ?? {}).sort(
-    ([a, x], [b, y]) => (rank[x.action] ?? 3) - (rank[y.action] ?? 3) || byId.compare(a, b),
+    ([a, x], [b, y]) => (rank[x.action] ?? 3) - (rank[y.action] ?? 3) || compareIds(a, b),
   );
 }
 
