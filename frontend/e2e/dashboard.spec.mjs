@@ -35,7 +35,11 @@ export const tests = [
       }
       await page.reload();
       const search = page.getByTestId("dashboard-search");
-      await search.fill(tag);
+      // "/" goes to the search from anywhere on the dashboard
+      await page.getByText("Examples", { exact: true }).click();
+      await page.keyboard.press("/");
+      await page.keyboard.type(tag);
+      assert.equal(await search.inputValue(), tag, "typed after / goes into the search");
       const want = async (list, what) => {
         await waitFor(page, async () => JSON.stringify(await names(page)) === JSON.stringify(list), `${what}: ${list.join(", ")}`);
       };

@@ -1,6 +1,6 @@
 // The dashboard: workflow cards, new/import/export, and example workflows to open in a click.
 // Workflow JSON can also be dropped on it or pasted into it.
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api } from "../api/backend";
 import type { WorkflowCard } from "../api/types";
 import { setWindowTitle } from "../api/window";
@@ -41,6 +41,19 @@ export function Dashboard() {
   const [query, setQuery] = useState("");
   const [sort, setSort] = useState<CardSort>(savedSort);
   const shown = useMemo(() => (cards ? arrangeCards(cards, query, sort) : []), [cards, query, sort]);
+  const searchRef = useRef<HTMLInputElement>(null);
+  // "/" or Ctrl+F (⌘F) goes to the search of workflows
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const find = e.key === "/" || ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f");
+      if (!find || isField(e.target) || useUI.getState().overlay || !searchRef.current) return;
+      e.preventDefault();
+      searchRef.current.focus();
+      searchRef.current.select();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
   const navigate = useUI((s) => s.navigate);
   const intent = useUI((s) => s.intent);
 
@@ -202,7 +215,9 @@ export function Dashboard() {
           <input
             type="search"
             className="input dash-search"
+            ref={searchRef}
             placeholder="Search workflows"
+            title="Search workflows by words of their names and descriptions (/ or Ctrl+F)"
             aria-label="Search workflows"
             data-testid="dashboard-search"
             value={query}
