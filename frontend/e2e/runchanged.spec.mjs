@@ -32,6 +32,25 @@ export const tests = [
     },
   ],
   [
+    "Ctrl+Shift+Enter on the canvas starts Run changed",
+    async (page, { assert }) => {
+      const salt = Date.now() + 2;
+      const wf = await importWorkflow(page, graph("a * 2", salt));
+      const first = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: {}, from: "" });
+      assert.equal((await waitRun(page, first.id)).status, "completed");
+      await call(page, "ImportJSON", JSON.stringify({ format: "flowbench.workflow/1", ...graph(`a * 3 + ${salt} - ${salt}`, salt), name: "Changed" }), wf);
+      await openEditor(page, wf, "c");
+      const before = await runIds(page, wf);
+      await page.getByTestId("canvas").click({ position: { x: 8, y: 8 } });
+      await page.keyboard.press("Control+Shift+Enter");
+      const done = await waitRun(page, (await newRun(page, wf, before)).id);
+      assert.equal(done.mode, "changed");
+      assert.equal(done.nodes.a.status, "reused");
+      assert.equal(done.nodes.b.status, "executed");
+      assert.equal(done.outputs.result, 7);
+    },
+  ],
+  [
     "Preview Run changed shows which nodes would run again and why; its Run starts the changed run",
     async (page, { assert }) => {
       const salt = Date.now() + 1;

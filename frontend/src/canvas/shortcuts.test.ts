@@ -17,6 +17,8 @@ describe("editor shortcuts", () => {
     [key("k", { ctrlKey: true }), "quickAdd"],
     [key("s", { ctrlKey: true }), "save"],
     [key("Enter", { ctrlKey: true }), "run"],
+    [key("Enter", { ctrlKey: true, shiftKey: true }), "runChanged"],
+    [key("Enter", { metaKey: true, shiftKey: true }), "runChanged"],
     [key("/"), "quickAdd"],
     [key("?", { shiftKey: true }), "help"],
     [key("Delete"), "delete"],

@@ -8,6 +8,7 @@ import { autoLayout, copySelection, deleteSelection, pasteClipboard, selectAll }
 import { useGraph } from "../stores/graph";
 import { selectOnly } from "../lib/graphops";
 import { toast, useUI } from "../stores/ui";
+import { runChanged } from "../plan/actions";
 import { fitGraph } from "./fit";
 import { pointerOverCanvas } from "./useCanvasPoint";
 
@@ -26,6 +27,7 @@ export function commandForKey(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKe
   | "help"
   | "save"
   | "run"
+  | "runChanged"
   | "escape"
   | null {
   const mod = e.ctrlKey || e.metaKey;
@@ -38,7 +40,7 @@ export function commandForKey(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKe
     if (k === "a") return "selectAll";
     if (k === "k") return "quickAdd";
     if (k === "s") return "save";
-    if (k === "Enter") return "run";
+    if (k === "Enter") return e.shiftKey ? "runChanged" : "run";
     return null;
   }
   if (e.altKey) return null;
@@ -96,6 +98,8 @@ export function useEditorShortcuts(): void {
           return useGraph.getState().dirty ? ui.open("save") : toast("info", "No unsaved changes to save.");
         case "run":
           return ui.open("run");
+        case "runChanged":
+          return void runChanged();
         case "escape": {
           const g = useGraph.getState();
           useGraph.setState({ nodes: selectOnly(g, new Set()).nodes, edges: selectOnly(g, new Set()).edges });

@@ -164,7 +164,7 @@ export function EditorHeader() {
           buttonClass="button"
           testId="run-menu"
           items={[
-            { label: "Run changed — what changed since its last result, and what depends on it", onSelect: () => void runChanged() },
+            { label: "Run changed — what changed since its last result, and what depends on it (Ctrl+Shift+Enter)", onSelect: () => void runChanged() },
             { label: "Preview Run changed — which nodes would run again, and why", onSelect: () => void showChangedPlan() },
           ]}
         >

@@ -17,6 +17,7 @@ export const SHORTCUTS: [string[], string][] = [
   [["L"], "Auto-layout"],
   [["Ctrl+S"], "Save version"],
   [["Ctrl+Enter"], "Run"],
+  [["Ctrl+Shift+Enter"], "Run changed: what changed since its last result, and what depends on it"],
   [["Escape"], "Close a dialog, clear the selection"],
   [["?"], "This sheet"],
 ];
