@@ -59,6 +59,21 @@ async function showRun(page, runId) {
   return c;
 }
 
+/** focusRun clicks a run's card in the overlay, finding it again (showRun) when the list
+ * changed under the click: a card found can be folded away before the click lands. */
+async function focusRun(page, runId) {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const c = await showRun(page, runId);
+    try {
+      await c.locator(".run-card-main").click({ timeout: 3_000 });
+      return;
+    } catch (e) {
+      if (Date.now() > until) throw e;
+    }
+  }
+}
+
 export const tests = [
   {
     name: "a seed sweep through the lens: each run shows its own images, Current shows current ones",
@@ -101,14 +116,14 @@ export const tests = [
       assert.notEqual(assetA, assetB, "two seeds, two images");
 
       // run A on the canvas: every node shows run A's record
-      await (await showRun(page, done[0].id)).locator(".run-card-main").click();
+      await focusRun(page, done[0].id);
       await page.getByTestId("lens-showing").filter({ hasText: /Run #1 seed=1/ }).waitFor();
       await waitFor(page, async () => (await thumbAsset(page, "noise")) === assetA, "noise shows run A's image");
       const smallA = (await call(page, "RunGenerations", done[0].id)).small.outputs.image.asset;
       await waitFor(page, async () => (await thumbAsset(page, "small")) === smallA, "small shows run A's image");
 
       // run B: the previews change to run B's images
-      await (await showRun(page, done[1].id)).locator(".run-card-main").click();
+      await focusRun(page, done[1].id);
       await page.getByTestId("lens-showing").filter({ hasText: /Run #2 seed=2/ }).waitFor();
       await waitFor(page, async () => (await thumbAsset(page, "noise")) === assetB, "noise shows run B's image");
       assert.notEqual(await thumbAsset(page, "small"), smallA, "small no longer shows run A's image");
@@ -145,7 +160,7 @@ export const tests = [
       const from = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: curInputs, from: "small" });
       const fromDone = await waitRun(page, from.id);
       assert.equal(fromDone.nodes.noise.status, "reused");
-      await (await showRun(page, from.id)).locator(".run-card-main").click();
+      await focusRun(page, from.id);
       await waitFor(page, async () => (await page.locator('[data-testid="node-title"][data-lens="untouched"]').count()) > 0, "title dimmed");
       await waitFor(page, async () => (await thumbAsset(page, "noise")) === assetC, "reused noise shows what it fed");
       assert.equal(await page.locator('[data-testid="node-noise"][data-lens="untouched"]').count(), 0);
@@ -153,7 +168,7 @@ export const tests = [
       assert.ok(Number(opacity) < 0.8, `untouched node opacity ${opacity}`);
 
       // the screenshot: run B of the sweep on the canvas, the run from a block cleared away
-      await (await showRun(page, done[1].id)).locator(".run-card-main").click();
+      await focusRun(page, done[1].id);
       await waitFor(page, async () => (await thumbAsset(page, "noise")) === assetB, "run B again");
       await page.getByTestId("node-noise").locator(".fb-head").click();
       await page.waitForTimeout(4500); // toasts of the sweep gone
