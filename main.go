@@ -99,6 +99,8 @@ func appMenu(app *App) *menu.Menu {
 	edit.AddText("Copy\tCtrl+C", nil, func(*menu.CallbackData) { app.menuEvent("copy") })
 	edit.AddText("Paste\tCtrl+V", nil, func(*menu.CallbackData) { app.menuEvent("paste") })
 	edit.AddText("Select all\tCtrl+A", nil, func(*menu.CallbackData) { app.menuEvent("selectAll") })
+	edit.AddSeparator()
+	edit.AddText("Find…\tCtrl+F", nil, func(*menu.CallbackData) { app.menuEvent("find") })
 	help := m.AddSubmenu("Help")
 	help.AddText("About Flowbench", nil, func(*menu.CallbackData) { app.menuEvent("about") })
 	return m

@@ -99,7 +99,7 @@ export interface RunEvent {
 }
 
 /** MenuAction is the payload of the native menu's "menu" event. */
-export type MenuAction = "new" | "import" | "export" | "settings" | "undo" | "redo" | "copy" | "paste" | "selectAll" | "about";
+export type MenuAction = "new" | "import" | "export" | "settings" | "undo" | "redo" | "copy" | "paste" | "selectAll" | "find" | "about";
 
 /** OpenedFile is what became of the workflow file the window was started with (TakeOpenedFile). */
 export interface OpenedFile {

@@ -22,6 +22,7 @@ import { graphOf, useGraph } from "../stores/graph";
 import { startDocSync } from "../stores/persist";
 import { toast, useUI, type LeftTab } from "../stores/ui";
 import { Canvas } from "./Canvas";
+import { FindNode } from "./FindNode";
 import { QuickAdd } from "./QuickAdd";
 import { useEditorShortcuts } from "./shortcuts";
 import { trackPointer, useFlowPoint } from "./useCanvasPoint";
@@ -71,6 +72,8 @@ function Overlays() {
   switch (overlay) {
     case "quickAdd":
       return <QuickAdd />;
+    case "findNode":
+      return <FindNode />;
     case "help":
       return <HelpSheet />;
     case "run":

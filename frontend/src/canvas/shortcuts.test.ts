@@ -15,6 +15,8 @@ describe("editor shortcuts", () => {
     [key("v", { ctrlKey: true }), "paste"],
     [key("a", { ctrlKey: true }), "selectAll"],
     [key("k", { ctrlKey: true }), "quickAdd"],
+    [key("f", { ctrlKey: true }), "findNode"],
+    [key("F", { metaKey: true }), "findNode"],
     [key("s", { ctrlKey: true }), "save"],
     [key("Enter", { ctrlKey: true }), "run"],
     [key("Enter", { ctrlKey: true, shiftKey: true }), "runChanged"],

@@ -28,6 +28,7 @@ export function commandForKey(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKe
   | "save"
   | "run"
   | "runChanged"
+  | "findNode"
   | "escape"
   | null {
   const mod = e.ctrlKey || e.metaKey;
@@ -39,6 +40,7 @@ export function commandForKey(e: Pick<KeyboardEvent, "key" | "ctrlKey" | "metaKe
     if (k === "v") return "paste";
     if (k === "a") return "selectAll";
     if (k === "k") return "quickAdd";
+    if (k === "f") return "findNode";
     if (k === "s") return "save";
     if (k === "Enter") return e.shiftKey ? "runChanged" : "run";
     return null;
@@ -100,6 +102,8 @@ export function useEditorShortcuts(): void {
           return ui.open("run");
         case "runChanged":
           return void runChanged();
+        case "findNode":
+          return ui.open("findNode");
         case "escape": {
           const g = useGraph.getState();
           useGraph.setState({ nodes: selectOnly(g, new Set()).nodes, edges: selectOnly(g, new Set()).edges });
@@ -119,6 +123,7 @@ export function useEditorShortcuts(): void {
         return;
       }
       if (action === "undo" || action === "redo" || action === "copy" || action === "paste" || action === "selectAll") run(action);
+      if (action === "find" && !useUI.getState().overlay) useUI.getState().open("findNode");
     });
     return () => {
       window.removeEventListener("keydown", onKey);

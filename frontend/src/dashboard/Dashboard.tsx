@@ -2,6 +2,7 @@
 // Workflow JSON can also be dropped on it or pasted into it.
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { api } from "../api/backend";
+import { onEvent } from "../api/events";
 import type { WorkflowCard } from "../api/types";
 import { setWindowTitle } from "../api/window";
 import { ConfirmDialog, Dialog } from "../panels/Dialog";
@@ -52,7 +53,14 @@ export function Dashboard() {
       searchRef.current.select();
     };
     document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
+    // Edit → Find… of the native menu
+    const offMenu = onEvent("menu", (action) => {
+      if (action === "find") searchRef.current?.focus();
+    });
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      offMenu();
+    };
   }, []);
   const navigate = useUI((s) => s.navigate);
   const intent = useUI((s) => s.intent);

@@ -6,6 +6,7 @@ import { Dialog } from "./Dialog";
 /** SHORTCUTS: alternative key combinations for each action. */
 export const SHORTCUTS: [string[], string][] = [
   [["/", "Ctrl+K"], "Add a node (search)"],
+  [["Ctrl+F"], "Find a node of the graph by id, label or type"],
   [["Ctrl+Z"], "Undo"],
   [["Ctrl+Shift+Z", "Ctrl+Y"], "Redo"],
   [["Ctrl+C"], "Copy the selected nodes"],

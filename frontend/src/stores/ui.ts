@@ -12,7 +12,7 @@ export interface Toast {
 }
 
 export type LeftTab = "nodes" | "inputs" | "runs";
-export type Overlay = null | "help" | "run" | "runMany" | "save" | "quickAdd";
+export type Overlay = null | "help" | "run" | "runMany" | "save" | "quickAdd" | "findNode";
 
 interface UIState {
   route: Route;
