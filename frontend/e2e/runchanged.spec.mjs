@@ -4,19 +4,28 @@ import { call, abcFlow, importWorkflow, newRun, openEditor, runIds, shot, waitRu
 
 const graph = (bExpr, salt) => abcFlow("Changed", bExpr, salt);
 
+/**
+ * edited imports the a → b → c workflow, runs it, changes b's settings in a new version and
+ * opens it in the editor; it returns the workflow's id and the ids of its runs so far.
+ */
+async function edited(page, assert, salt) {
+  const wf = await importWorkflow(page, graph("a * 2", salt));
+  const first = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: {}, from: "" });
+  assert.equal((await waitRun(page, first.id)).outputs.result, 5);
+  // b's settings change in a new version (the window's own edits are planned as their patch:
+  // plan.test.ts, TestPlanChangedBindings)
+  await call(page, "ImportJSON", JSON.stringify({ format: "flowbench.workflow/1", ...graph(`a * 3 + ${salt} - ${salt}`, salt), name: "Changed" }), wf);
+  await openEditor(page, wf, "c");
+  return { wf, before: await runIds(page, wf) };
+}
+
 export const tests = [
   [
     "Run changed in the Run menu reruns the edited node and what follows it",
     async (page, { assert }) => {
       // b's and c's expressions are this test's own: the suite shares one data home, and a
       // run changed rightly reuses (cached) what another workflow computed from the same inputs
-      const salt = Date.now();
-      const wf = await importWorkflow(page, graph("a * 2", salt));
-      const first = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: {}, from: "" });
-      assert.equal((await waitRun(page, first.id)).outputs.result, 5);
-      await call(page, "ImportJSON", JSON.stringify({ format: "flowbench.workflow/1", ...graph(`a * 3 + ${salt} - ${salt}`, salt), name: "Changed" }), wf);
-      await openEditor(page, wf, "c");
-      const before = await runIds(page, wf);
+      const { wf, before } = await edited(page, assert, Date.now());
       await page.getByTestId("run-menu").click();
       const item = page.getByRole("menuitem", { name: /^Run changed/ });
       await item.waitFor();
@@ -34,13 +43,7 @@ export const tests = [
   [
     "Ctrl+Shift+Enter on the canvas starts Run changed",
     async (page, { assert }) => {
-      const salt = Date.now() + 2;
-      const wf = await importWorkflow(page, graph("a * 2", salt));
-      const first = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: {}, from: "" });
-      assert.equal((await waitRun(page, first.id)).status, "completed");
-      await call(page, "ImportJSON", JSON.stringify({ format: "flowbench.workflow/1", ...graph(`a * 3 + ${salt} - ${salt}`, salt), name: "Changed" }), wf);
-      await openEditor(page, wf, "c");
-      const before = await runIds(page, wf);
+      const { wf, before } = await edited(page, assert, Date.now() + 2);
       await page.getByTestId("canvas").click({ position: { x: 8, y: 8 } });
       await page.keyboard.press("Control+Shift+Enter");
       const done = await waitRun(page, (await newRun(page, wf, before)).id);
@@ -53,15 +56,7 @@ export const tests = [
   [
     "Preview Run changed shows which nodes would run again and why; its Run starts the changed run",
     async (page, { assert }) => {
-      const salt = Date.now() + 1;
-      const wf = await importWorkflow(page, graph("a * 2", salt));
-      const first = await call(page, "StartRun", { workflow_id: wf, version_id: "", inputs: {}, from: "" });
-      assert.equal((await waitRun(page, first.id)).status, "completed");
-      // b's settings change in a new version (the window's own edits are planned as their patch:
-      // plan.test.ts, TestPlanChangedBindings)
-      await call(page, "ImportJSON", JSON.stringify({ format: "flowbench.workflow/1", ...graph(`a * 3 + ${salt} - ${salt}`, salt), name: "Changed" }), wf);
-      await openEditor(page, wf, "c");
-      const before = await runIds(page, wf);
+      const { wf, before } = await edited(page, assert, Date.now() + 1);
       await page.getByTestId("run-menu").click();
       await page.getByRole("menuitem", { name: /Preview Run changed/ }).click();
       const panel = page.getByTestId("plan-panel");
