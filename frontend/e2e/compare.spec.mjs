@@ -1,6 +1,6 @@
 // Compare runs and versions, the sweep grid, and restore (SPEC §13, issue 14), as a user:
 // runs are chosen with the checkboxes of the queue overlay and the Runs tab.
-import { call, docsDir, importWorkflow, node, openEditor, runIds, newRun, openQueue, selectNode, shot, waitFor, waitRun } from "./flows.mjs";
+import { call, docsDir, importWorkflow, node, openEditor, runIds, newRun, openQueue, selectNode, shot, showAllDone, waitFor, waitRun } from "./flows.mjs";
 
 /** A small sweep: n → n*10 → +1 → out. */
 function sweep() {
@@ -106,9 +106,8 @@ export const tests = [
       await waitFor(
         page,
         async () => {
-          const more = overlay.locator(".queue-more", { hasText: "show all" });
           // (the list may still be catching up with the runs: try again next round)
-          if (await more.count()) await more.first().click({ timeout: 1_000 }).catch(() => {});
+          await showAllDone(page);
           return (await cards()).every((c) => c === 1);
         },
         "the four cards listed",

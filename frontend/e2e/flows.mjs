@@ -123,6 +123,23 @@ export async function openQueue(page, all = false) {
   if ((await box.count()) && (await box.isChecked()) !== all) await box.setChecked(all);
 }
 
+/**
+ * showAllDone unfolds the overlay's Done list ("show all") when it is folded, and waits until it
+ * is drawn unfolded: the button is a toggle, so a second press before the page redrew would
+ * fold it back. The choice outlives new runs landing.
+ */
+export async function showAllDone(page) {
+  const more = page.locator('[data-testid="queue-done"] [data-testid="queue-more"]');
+  if (!(await more.count())) return; // no more runs than the list shows
+  // (the list may change under these steps: the caller looks again and calls this again)
+  if ((await more.getAttribute("aria-expanded", { timeout: 2_000 }).catch(() => "")) !== "false") return;
+  await more.click({ timeout: 2_000 }).catch(() => {});
+  await page
+    .locator('[data-testid="queue-done"] [data-testid="queue-more"][aria-expanded="true"]')
+    .waitFor({ timeout: 5_000 })
+    .catch(() => {});
+}
+
 /** selectNode clicks a node's title so the right panel shows it. */
 export async function selectNode(page, id) {
   await node(page, id).locator(".fb-head").click();

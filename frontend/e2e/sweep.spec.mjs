@@ -2,7 +2,7 @@
 // saves it as v2 and the header says so; the sweep's runs are labelled by the seed; each run
 // put on the canvas shows its own images on every node, a run from a block dims the nodes it
 // did not touch, and "Current" shows each node's current generation.
-import { call, importWorkflow, node, openEditor, openQueue, selectNode, shot, waitFor, waitRun } from "./flows.mjs";
+import { call, importWorkflow, node, openEditor, openQueue, selectNode, shot, showAllDone, waitFor, waitRun } from "./flows.mjs";
 
 const sweepFlow = {
   name: "Seed sweep",
@@ -35,22 +35,15 @@ function card(page, runId) {
 }
 
 /** showRun unfolds the overlay and lists every finished run until the run's card is there: a
- * run that finishes meanwhile can push it past the Done section's first three again. "show
- * all" is a toggle, so it is pressed again only a while after the last press: pressed twice
- * before the page redraws (a busy page), it would fold the list back. */
+ * run that finishes meanwhile can push it past the Done section's first three. */
 async function showRun(page, runId) {
   await openQueue(page);
   const c = card(page, runId);
-  let pressed = 0;
   await waitFor(
     page,
     async () => {
       if (await c.count()) return true;
-      const more = page.getByTestId("queue-done").getByRole("button", { name: "show all" });
-      if (Date.now() - pressed > 2_000 && (await more.count())) {
-        pressed = Date.now();
-        await more.click({ timeout: 2_000 }).catch(() => {}); // it may be gone by now
-      }
+      await showAllDone(page);
       return false;
     },
     `run ${runId}'s card in the queue overlay`,

@@ -214,7 +214,7 @@ function Section({
           </span>
         )}
         {limit && runs.length > limit && (
-          <button type="button" className="queue-more" onClick={() => setAll(!all)}>
+          <button type="button" className="queue-more" data-testid="queue-more" aria-expanded={all} onClick={() => setAll(!all)}>
             {all ? "show fewer" : `show all`}
           </button>
         )}
